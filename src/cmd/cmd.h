@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command table and what every command shares: the global options and
+ * the one place where errors are printed.
+ *
+ * A command is `int cmd_NAME(int argc, char *argv[])`; argv[0] is the
+ * command name, so getopt_long works as usual.  It returns the exit status:
+ * EXIT_OK, EXIT_FAILURE_ (1) or EXIT_USAGE (2), or its own documented codes.
+ */
+#ifndef IGP_CMD_H
+#define IGP_CMD_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+};
+
+struct igp_globals {
+	bool json;
+	int verbose;
+	const char *root; /* as given, NULL for the host */
+};
+extern struct igp_globals arg_g;
+
+struct igp_command {
+	const char *name;
+	int (*run)(int argc, char *argv[]);
+	const char *summary;
+};
+/* NULL-terminated by an entry with name == NULL. */
+extern const struct igp_command igp_commands[];
+
+/* Print "igpuctl: <message>" to stderr; returns EXIT_FAIL. */
+int log_error(const char *fmt, ...) _printf_(1, 2);
+/* Print "igpuctl: <message>: <strerror(-r)>" to stderr; returns EXIT_FAIL. */
+int log_error_errno(int r, const char *fmt, ...) _printf_(2, 3);
+/* A usage error: message plus a hint to --help; returns EXIT_USAGE. */
+int log_usage(const char *cmd, const char *fmt, ...) _printf_(2, 3);
+/* Informational line on stderr, only with -v. */
+void log_debug(const char *fmt, ...) _printf_(1, 2);
+
+/* Load the host model or print why it failed (returns NULL then). */
+struct igp_host;
+struct igp_host *load_host_or_complain(void);
+
+/* Shared options of table commands: -o/--output, -n/--noheadings, -r/--raw. */
+struct table_opts {
+	const char *output; /* comma-separated column list or NULL */
+	bool noheadings, raw;
+};
+
+int cmd_status(int argc, char *argv[]);
+int cmd_list(int argc, char *argv[]);
+int cmd_iommu(int argc, char *argv[]);
+int cmd_show(int argc, char *argv[]);
+
+#endif

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command table: one line per command, in the order `igpuctl --help` lists them. */
+#include "cmd.h"
+
+const struct igp_command igp_commands[] = {
+	{ "status", cmd_status, "the GPUs, what each supports, and what is missing" },
+	{ "list", cmd_list, "GPUs with IDs, platform, driver, IOMMU group, methods" },
+	{ "iommu", cmd_iommu, "IOMMU groups and their devices (--all for every group)" },
+	{ "show", cmd_show, "everything known about one PCI device" },
+	{ NULL, NULL, NULL },
+};

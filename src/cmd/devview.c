@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "devview.h"
+#include "output.h"
+
+const char *support_word(enum igp_support s)
+{
+	switch (s) {
+	case IGP_SUPPORT_YES:
+		return "yes";
+	case IGP_SUPPORT_DKMS:
+		return "yes, out-of-tree";
+	default:
+		return "no";
+	}
+}
+
+char *methods_joined(const struct igp_gpu_methods *m, const char *sep)
+{
+	char buf[64] = "";
+
+	for (int i = 0; i < _IGP_METHOD_MAX; i++) {
+		if (m->m[i].support == IGP_SUPPORT_NO)
+			continue;
+		if (*buf)
+			strcat(buf, sep);
+		strcat(buf, igp_method_name((enum igp_method)i));
+	}
+	return strdup(buf);
+}
+
+const char *platform_name(const struct igp_pci_dev *d)
+{
+	if (d->platform)
+		return d->platform->name;
+	if (igp_pci_dev_is_intel_igpu(d) && !d->physfn)
+		return "unknown";
+	return NULL;
+}
+
+char *device_label(const struct igp_pci_dev *d)
+{
+	if (d->vendor_name && d->device_name)
+		return strdupf("%s %s", d->vendor_name, d->device_name);
+	if (d->vendor_name)
+		return strdupf("%s device %04x", d->vendor_name, d->device);
+	return strdupf("Device %04x:%04x", d->vendor, d->device);
+}
+
+static const char *method_title(enum igp_method m)
+{
+	switch (m) {
+	case IGP_METHOD_GVTG:
+		return "GVT-g";
+	case IGP_METHOD_SRIOV:
+		return "SR-IOV";
+	default:
+		return "full passthrough";
+	}
+}
+
+char *recommendation_text(const struct igp_pci_dev *d, const struct igp_gpu_methods *m)
+{
+	const char *first = method_title(m->recommended);
+
+	if (d->physfn)
+		return strdupf("an SR-IOV virtual function of %s: pass it to a VM with full passthrough",
+			       d->physfn);
+	if (m->recommended == IGP_METHOD_GVTG) {
+		if (m->gvtg_max_vgpus > 0)
+			return strdupf("GVT-g possible (up to %d vGPUs once enabled, with the %ld MiB "
+				       "aperture), or full passthrough",
+				       m->gvtg_max_vgpus, m->aperture_mb);
+		if (m->gvtg_max_vgpus == 0)
+			return strdupf("GVT-g possible, but the %ld MiB BIOS aperture leaves no room for a "
+				       "vGPU (raise it in the firmware); or full passthrough",
+				       m->aperture_mb);
+		return strdup("GVT-g possible, or full passthrough");
+	}
+	if (m->recommended == IGP_METHOD_SRIOV)
+		return strdupf("SR-IOV possible (up to %d virtual functions), or full passthrough",
+			       d->sriov_totalvfs > 0 ? d->sriov_totalvfs : 7);
+	return strdupf("%s", first);
+}
+
+char *isolation_text(const struct igp_isolation_report *r)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	if (!f)
+		return NULL;
+	switch (r->verdict) {
+	case IGP_ISO_NO_IOMMU:
+		fputs("no IOMMU group", f);
+		break;
+	case IGP_ISO_ISOLATED:
+		fputs("isolated", f);
+		break;
+	case IGP_ISO_SHARED:
+		fputs("shared with", f);
+		break;
+	case IGP_ISO_UNSAFE:
+		fputs("UNSAFE: shared with", f);
+		break;
+	}
+	if (r->verdict == IGP_ISO_SHARED || r->verdict == IGP_ISO_UNSAFE) {
+		bool first = true;
+		for (size_t i = 0; i < r->n_peers; i++) {
+			const struct igp_peer *p = &r->peers[i];
+			if (p->kind == IGP_PEER_BRIDGE || p->kind == IGP_PEER_FUNCTION)
+				continue;
+			fprintf(f, "%s %s", first ? "" : ",", p->dev->address);
+			if (p->dev->role_detail)
+				fprintf(f, " (%s)", p->dev->role_detail);
+			first = false;
+		}
+	}
+	fclose(f);
+	return s;
+}
+
+struct json_object *peers_json(const struct igp_isolation_report *r)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < r->n_peers; i++) {
+		const struct igp_pci_dev *d = r->peers[i].dev;
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "address", json_object_new_string(d->address));
+		json_object_object_add(o, "kind", json_object_new_string(igp_peer_kind_name(r->peers[i].kind)));
+		json_object_object_add(o, "class", json_object_new_string(igp_pci_class_name(d->class)));
+		json_object_object_add(o, "driver", json_str_or_null(d->driver));
+		json_object_object_add(o, "host_use", json_str_or_null(d->role_detail));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev *d,
+			     const struct igp_gpu_methods *m, const struct igp_isolation_report *iso)
+{
+	struct json_object *o = json_object_new_object(), *methods = json_object_new_array();
+	char cls[8];
+	_cleanup_free_ char *rec = recommendation_text(d, m);
+
+	snprintf(cls, sizeof(cls), "%06x", d->class);
+	json_object_object_add(o, "address", json_object_new_string(d->address));
+	json_object_object_add(o, "vendor", json_hex4(d->vendor));
+	json_object_object_add(o, "device", json_hex4(d->device));
+	json_object_object_add(o, "class", json_object_new_string(cls));
+	json_object_object_add(o, "vendor_name", json_str_or_null(d->vendor_name));
+	json_object_object_add(o, "device_name", json_str_or_null(d->device_name));
+	json_object_object_add(o, "subsystem_vendor", json_hex4(d->subsys_vendor));
+	json_object_object_add(o, "subsystem_device", json_hex4(d->subsys_device));
+	json_object_object_add(o, "subsystem_name", json_str_or_null(d->subsys_name));
+	json_object_object_add(o, "driver", json_str_or_null(d->driver));
+	json_object_object_add(o, "iommu_group", json_int_or_null(d->iommu_group, d->iommu_group >= 0));
+	json_object_object_add(o, "isolation", json_object_new_string(igp_isolation_name(iso->verdict)));
+	json_object_object_add(o, "platform", json_str_or_null(platform_name(d)));
+	json_object_object_add(o, "generation", json_str_or_null(d->platform ? d->platform->gen : NULL));
+	for (int i = 0; i < _IGP_METHOD_MAX; i++)
+		if (m->m[i].support != IGP_SUPPORT_NO)
+			json_object_array_add(methods, json_object_new_string(igp_method_name((enum igp_method)i)));
+	json_object_object_add(o, "methods", methods);
+	json_object_object_add(o, "boot_vga", d->boot_vga < 0 ? NULL : json_object_new_boolean(d->boot_vga == 1));
+	json_object_object_add(o, "render_node", json_str_or_null(d->render_node));
+	json_object_object_add(o, "recommended",
+			       m->has_recommendation ? json_object_new_string(igp_method_name(m->recommended)) : NULL);
+	json_object_object_add(o, "recommendation", json_str_or_null(rec));
+	(void)h;
+	return o;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* How devices and their verdicts are worded, shared by list, status and show. */
+#ifndef IGP_DEVVIEW_H
+#define IGP_DEVVIEW_H
+
+#include <json-c/json.h>
+
+#include "host.h"
+#include "isolation.h"
+#include "methods.h"
+
+/* "yes", "no", "with i915-sriov-dkms or xe" */
+const char *support_word(enum igp_support s);
+/* Names of the supported methods joined by sep ("full,gvt-g"); caller frees. */
+char *methods_joined(const struct igp_gpu_methods *m, const char *sep);
+/* "Coffee Lake" / "unknown" for an unknown Intel iGPU ID / NULL otherwise. */
+const char *platform_name(const struct igp_pci_dev *d);
+/* "Intel Corporation CoffeeLake-S GT2 [UHD Graphics 630]", or the IDs. Caller frees. */
+char *device_label(const struct igp_pci_dev *d);
+/* One sentence: "GVT-g possible (up to 2 vGPUs once enabled), or full passthrough". */
+char *recommendation_text(const struct igp_pci_dev *d, const struct igp_gpu_methods *m);
+/* The isolation verdict as a short phrase with the peers that decide it. */
+char *isolation_text(const struct igp_isolation_report *r);
+/* Peers of an isolation report as a JSON array. */
+struct json_object *peers_json(const struct igp_isolation_report *r);
+/* The `list` object of one GPU (cli.md keys plus extras). */
+struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev *d,
+			     const struct igp_gpu_methods *m, const struct igp_isolation_report *iso);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igpuctl list: the display-class devices, one row each.  Text is a
+ * libsmartcols table (-o/-n/-r); -J is the json-c document of cli.md, which
+ * needs nulls and arrays that a flat table cannot express.
+ */
+#include <getopt.h>
+
+#include "cmd.h"
+#include "devview.h"
+#include "output.h"
+
+static const struct colspec columns[] = {
+	{ "ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address" },
+	{ "IDS", 9, 0, SCOLS_JSON_STRING, "vendor:device" },
+	{ "VENDOR", 4, 0, SCOLS_JSON_STRING, "vendor ID" },
+	{ "DEVICE", 4, 0, SCOLS_JSON_STRING, "device ID" },
+	{ "CLASS", 6, 0, SCOLS_JSON_STRING, "class code" },
+	{ "VENDOR_NAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "vendor name (pci.ids)" },
+	{ "NAME", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "device name (pci.ids)" },
+	{ "SUBSYSTEM", 9, 0, SCOLS_JSON_STRING, "subsystem vendor:device" },
+	{ "PLATFORM", 0.1, 0, SCOLS_JSON_STRING, "Intel platform" },
+	{ "GEN", 3, 0, SCOLS_JSON_STRING, "Intel graphics generation" },
+	{ "DRIVER", 6, 0, SCOLS_JSON_STRING, "bound driver" },
+	{ "GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group" },
+	{ "ISOLATION", 8, 0, SCOLS_JSON_STRING, "IOMMU group verdict" },
+	{ "BOOT_VGA", 1, 0, SCOLS_JSON_BOOLEAN, "firmware console GPU" },
+	{ "RENDER", 10, 0, SCOLS_JSON_STRING, "DRM render node" },
+	{ "METHODS", 10, 0, SCOLS_JSON_STRING, "supported methods" },
+};
+#define DEFAULT_COLUMNS "ADDRESS,IDS,NAME,PLATFORM,GEN,DRIVER,GROUP,ISOLATION,METHODS"
+
+static int help(void)
+{
+	printf("Usage: igpuctl list [-o COLUMNS] [-n] [-r] [-J]\n\n"
+	       "The GPUs (PCI class 03xx): IDs, names, Intel platform, driver, IOMMU group,\n"
+	       "isolation verdict and the passthrough methods each supports.\n\n"
+	       "  -o, --output LIST  columns to show (default " DEFAULT_COLUMNS ")\n"
+	       "  -n, --noheadings   no header line\n"
+	       "  -r, --raw          raw output\n\nColumns:\n");
+	for (size_t i = 0; i < ELEMENTSOF(columns); i++)
+		printf("  %-12s %s\n", columns[i].name, columns[i].help);
+	return EXIT_OK;
+}
+
+static void row(struct libscols_table *tb, const struct igp_pci_dev *d, const struct igp_gpu_methods *m,
+		const struct igp_isolation_report *iso)
+{
+	struct libscols_line *ln = table_new_line(tb, NULL);
+	_cleanup_free_ char *methods = methods_joined(m, ",");
+
+	if (!ln)
+		return;
+	table_set(ln, "ADDRESS", d->address);
+	table_setf(ln, "IDS", "%04x:%04x", d->vendor, d->device);
+	table_setf(ln, "VENDOR", "%04x", d->vendor);
+	table_setf(ln, "DEVICE", "%04x", d->device);
+	table_setf(ln, "CLASS", "%06x", d->class);
+	table_set(ln, "VENDOR_NAME", d->vendor_name);
+	table_set(ln, "NAME", d->device_name);
+	table_setf(ln, "SUBSYSTEM", "%04x:%04x", d->subsys_vendor, d->subsys_device);
+	table_set(ln, "PLATFORM", platform_name(d));
+	table_set(ln, "GEN", d->platform ? d->platform->gen : NULL);
+	table_set(ln, "DRIVER", d->driver);
+	if (d->iommu_group >= 0)
+		table_setf(ln, "GROUP", "%d", d->iommu_group);
+	else
+		table_set(ln, "GROUP", NULL);
+	table_set(ln, "ISOLATION", igp_isolation_name(iso->verdict));
+	table_set(ln, "BOOT_VGA", d->boot_vga < 0 ? NULL : d->boot_vga ? "yes" : "no");
+	table_set(ln, "RENDER", d->render_node);
+	table_set(ln, "METHODS", methods);
+}
+
+int cmd_list(int argc, char *argv[])
+{
+	static const struct option opts[] = { TABLE_LONGOPTS, { "help", no_argument, NULL, 'h' }, {} };
+	struct table_opts topts = {};
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
+	struct libscols_table *tb = NULL;
+	struct json_object *arr = NULL;
+	size_t n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+		if (c == 'h')
+			return help();
+		if (!table_opts_parse(&topts, c, optarg))
+			return log_usage("list", "invalid option");
+	}
+	if (optind < argc)
+		return log_usage("list", "unexpected argument '%s'", argv[optind]);
+	if (!arg_g.json) {
+		tb = table_new("gpus", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, &topts);
+		if (!tb)
+			return EXIT_USAGE;
+	}
+	h = load_host_or_complain();
+	if (!h) {
+		if (tb)
+			scols_unref_table(tb);
+		return EXIT_FAIL;
+	}
+	n = igp_host_gpus(h, &gpus);
+	if (arg_g.json)
+		arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct igp_gpu_methods m;
+		struct igp_isolation_report iso;
+		int r;
+
+		r = igp_gpu_methods_eval(h, gpus[i], &m);
+		if (r < 0 || (r = igp_isolation_judge(h, gpus[i], &iso)) < 0) {
+			if (r >= 0)
+				igp_gpu_methods_done(&m);
+			if (tb)
+				scols_unref_table(tb);
+			json_object_put(arr);
+			return log_error_errno(r, "Failed to evaluate %s", gpus[i]->address);
+		}
+		if (arr)
+			json_object_array_add(arr, gpu_json(h, gpus[i], &m, &iso));
+		else
+			row(tb, gpus[i], &m, &iso);
+		igp_isolation_report_done(&iso);
+		igp_gpu_methods_done(&m);
+	}
+	if (arr) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "gpus", arr);
+		json_print(o);
+	} else if (n == 0) {
+		scols_unref_table(tb);
+		printf("No GPU (PCI display controller) found.\n");
+	} else {
+		table_print(tb);
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Table and JSON output.  Flat lists are libsmartcols tables (the same table
+ * prints as text or as JSON); nested documents (iommu, show) are built with
+ * json-c and printed with json_print().
+ */
+#ifndef IGP_OUTPUT_H
+#define IGP_OUTPUT_H
+
+#include <json-c/json.h>
+#include <libsmartcols/libsmartcols.h>
+
+#include "cmd.h"
+
+struct colspec {
+	const char *name;  /* header and JSON key (the key is lowercased) */
+	double whint;
+	int flags;         /* SCOLS_FL_* */
+	int json_type;     /* SCOLS_JSON_STRING, _NUMBER, _BOOLEAN, _ARRAY_STRING */
+	const char *help;
+};
+
+/*
+ * A table whose columns are spec[] filtered by opts->output (all columns
+ * marked default when NULL).  json_name is the top-level JSON key.
+ * Returns NULL and prints an error on a bad column name.
+ */
+struct libscols_table *table_new(const char *json_name, const struct colspec *spec, size_t n_spec,
+				 const char *default_cols, const struct table_opts *opts);
+/* A new line that table_set() can address by column name (use this, not
+ * scols_table_new_line()). */
+struct libscols_line *table_new_line(struct libscols_table *tb, struct libscols_line *parent);
+/* Set a cell by column name (ignored if the column is not shown).  NULL
+ * data prints as empty text and JSON null. */
+int table_set(struct libscols_line *ln, const char *col, const char *data);
+int table_setf(struct libscols_line *ln, const char *col, const char *fmt, ...) _printf_(3, 4);
+/* Print and free. */
+int table_print(struct libscols_table *tb);
+
+/* Pretty-print a json-c document to stdout (2-space indent) and release it. */
+void json_print(struct json_object *o);
+/* json-c helpers: NULL-safe strings and "-1 means null" numbers. */
+struct json_object *json_str_or_null(const char *s);
+struct json_object *json_int_or_null(long v, bool valid);
+/* "8086" style id */
+struct json_object *json_hex4(unsigned v);
+
+/* Accept the shared table options in a getopt loop. */
+#define TABLE_LONGOPTS \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "noheadings", no_argument, NULL, 'n' }, \
+	{ "raw", no_argument, NULL, 'r' }
+#define TABLE_SHORTOPTS "o:nr"
+/* Returns true when c was a table option and consumed it. */
+bool table_opts_parse(struct table_opts *o, int c, const char *optarg_);
+
+#endif

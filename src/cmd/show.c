@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* igpuctl show ADDR: everything igpuctl knows about one PCI device. */
+#include <getopt.h>
+
+#include "cmd.h"
+#include "devview.h"
+#include "output.h"
+
+static int help(void)
+{
+	printf("Usage: igpuctl show ADDR [-J]\n\n"
+	       "Everything known about one PCI device. ADDR is 0000:00:02.0, 00:02.0 or 2.0\n"
+	       "(short forms only where unambiguous).\n");
+	return EXIT_OK;
+}
+
+static struct json_object *show_json(const struct igp_host *h, const struct igp_pci_dev *d,
+				     const struct igp_isolation_report *iso)
+{
+	struct json_object *o = json_object_new_object(), *bars = json_object_new_array(), *iommu;
+	char cls[8];
+
+	snprintf(cls, sizeof(cls), "%06x", d->class);
+	json_object_object_add(o, "address", json_object_new_string(d->address));
+	json_object_object_add(o, "vendor", json_hex4(d->vendor));
+	json_object_object_add(o, "device", json_hex4(d->device));
+	json_object_object_add(o, "class", json_object_new_string(cls));
+	json_object_object_add(o, "class_name", json_object_new_string(igp_pci_class_name(d->class)));
+	json_object_object_add(o, "vendor_name", json_str_or_null(d->vendor_name));
+	json_object_object_add(o, "device_name", json_str_or_null(d->device_name));
+	json_object_object_add(o, "subsystem_vendor", json_hex4(d->subsys_vendor));
+	json_object_object_add(o, "subsystem_device", json_hex4(d->subsys_device));
+	json_object_object_add(o, "subsystem_name", json_str_or_null(d->subsys_name));
+	json_object_object_add(o, "revision", json_int_or_null(d->revision, d->revision >= 0));
+	json_object_object_add(o, "driver", json_str_or_null(d->driver));
+	json_object_object_add(o, "driver_override", json_str_or_null(d->driver_override));
+	json_object_object_add(o, "sysfs_path", json_str_or_null(d->sysfs_path));
+	json_object_object_add(o, "boot_vga", d->boot_vga < 0 ? NULL : json_object_new_boolean(d->boot_vga == 1));
+	json_object_object_add(o, "card_node", json_str_or_null(d->card_node));
+	json_object_object_add(o, "render_node", json_str_or_null(d->render_node));
+	json_object_object_add(o, "physfn", json_str_or_null(d->physfn));
+	json_object_object_add(o, "sriov_totalvfs", json_int_or_null(d->sriov_totalvfs, d->sriov_totalvfs >= 0));
+	json_object_object_add(o, "sriov_numvfs", json_int_or_null(d->sriov_numvfs, d->sriov_numvfs >= 0));
+	json_object_object_add(o, "mdev_parent", json_object_new_boolean(d->mdev_parent));
+	json_object_object_add(o, "host_use", json_str_or_null(d->role_detail));
+	for (int i = 0; i < 6; i++)
+		json_object_array_add(bars, json_object_new_int64((int64_t)d->bar_size[i]));
+	json_object_object_add(o, "bar_sizes", bars);
+	iommu = json_object_new_object();
+	json_object_object_add(iommu, "group", json_int_or_null(d->iommu_group, d->iommu_group >= 0));
+	json_object_object_add(iommu, "isolation", json_object_new_string(igp_isolation_name(iso->verdict)));
+	json_object_object_add(iommu, "peers", peers_json(iso));
+	json_object_object_add(o, "iommu", iommu);
+	(void)h;
+	return o;
+}
+
+static void kv(const char *k, const char *v)
+{
+	printf("%-16s %s\n", k, v ? v : "-");
+}
+
+static void show_text(const struct igp_pci_dev *d, const struct igp_isolation_report *iso)
+{
+	_cleanup_free_ char *label = device_label(d), *isotext = isolation_text(iso);
+	char buf[128];
+
+	kv("Address:", d->address);
+	kv("Device:", label);
+	snprintf(buf, sizeof(buf), "%s [%06x]", igp_pci_class_name(d->class), d->class);
+	kv("Class:", buf);
+	snprintf(buf, sizeof(buf), "%04x:%04x", d->vendor, d->device);
+	kv("IDs:", buf);
+	snprintf(buf, sizeof(buf), "%04x:%04x%s%s", d->subsys_vendor, d->subsys_device,
+		 d->subsys_name ? " " : "", d->subsys_name ? d->subsys_name : "");
+	kv("Subsystem:", buf);
+	if (d->revision >= 0) {
+		snprintf(buf, sizeof(buf), "%02x", d->revision);
+		kv("Revision:", buf);
+	}
+	kv("Driver:", d->driver ? d->driver : "none");
+	if (d->driver_override)
+		kv("Driver override:", d->driver_override);
+	kv("Sysfs path:", d->sysfs_path);
+	if (d->iommu_group >= 0) {
+		snprintf(buf, sizeof(buf), "%d", d->iommu_group);
+		kv("IOMMU group:", buf);
+	} else {
+		kv("IOMMU group:", "none");
+	}
+	kv("Isolation:", isotext);
+	for (size_t i = 0; i < iso->n_peers; i++) {
+		const struct igp_pci_dev *p = iso->peers[i].dev;
+		printf("  %-14s %s %s (%s)%s%s\n", igp_peer_kind_name(iso->peers[i].kind), p->address,
+		       igp_pci_class_name(p->class), p->driver ? p->driver : "no driver",
+		       p->role_detail ? " host: " : "", p->role_detail ? p->role_detail : "");
+	}
+	if (d->role_detail)
+		kv("Host use:", d->role_detail);
+	if (d->boot_vga >= 0)
+		kv("Boot VGA:", d->boot_vga ? "yes" : "no");
+	if (d->card_node || d->render_node) {
+		snprintf(buf, sizeof(buf), "%s%s%s", d->card_node ? d->card_node : "",
+			 d->card_node && d->render_node ? " " : "", d->render_node ? d->render_node : "");
+		kv("DRM nodes:", buf);
+	}
+	if (d->physfn)
+		kv("SR-IOV PF:", d->physfn);
+	if (d->sriov_totalvfs >= 0) {
+		snprintf(buf, sizeof(buf), "%d of %d enabled", d->sriov_numvfs, d->sriov_totalvfs);
+		kv("SR-IOV VFs:", buf);
+	}
+	if (d->mdev_parent)
+		kv("Mediated types:", "yes ('igpuctl vgpu types')");
+	for (int i = 0; i < 6; i++) {
+		if (!d->bar_size[i])
+			continue;
+		snprintf(buf, sizeof(buf), "Region %d:", i);
+		if (d->bar_size[i] >= (1u << 20))
+			printf("%-16s %llu MiB\n", buf, (unsigned long long)(d->bar_size[i] >> 20));
+		else
+			printf("%-16s %llu KiB\n", buf, (unsigned long long)(d->bar_size[i] >> 10));
+	}
+}
+
+int cmd_show(int argc, char *argv[])
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	_cleanup_host_ struct igp_host *h = NULL;
+	struct igp_isolation_report iso;
+	struct igp_pci_dev *d;
+	struct igp_gpu_methods m;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+		if (c == 'h')
+			return help();
+		return log_usage("show", "invalid option");
+	}
+	if (optind + 1 != argc)
+		return log_usage("show", "expected one PCI address");
+	{
+		struct igp_pci_addr a;
+		if (igp_pci_addr_parse_loose(argv[optind], &a, NULL) < 0)
+			return log_usage("show", "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+					 argv[optind]);
+	}
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	r = igp_host_find(h, argv[optind], &d);
+	if (r == -ENODEV)
+		return log_error("No PCI device %s on this host ('igpuctl list' shows the GPUs).", argv[optind]);
+	if (r == -EADDRNOTAVAIL)
+		return log_error("%s is ambiguous: several PCI domains have it; give the full address.", argv[optind]);
+	if (r < 0)
+		return log_error_errno(r, "Failed to look up %s", argv[optind]);
+	r = igp_isolation_judge(h, d, &iso);
+	if (r < 0)
+		return log_error_errno(r, "Failed to judge the IOMMU group of %s", d->address);
+
+	if (igp_pci_dev_is_gpu(d)) {
+		r = igp_gpu_methods_eval(h, d, &m);
+		if (r < 0) {
+			igp_isolation_report_done(&iso);
+			return log_error_errno(r, "Failed to evaluate %s", d->address);
+		}
+	}
+	if (arg_g.json) {
+		struct json_object *o = show_json(h, d, &iso);
+		if (igp_pci_dev_is_gpu(d)) {
+			struct json_object *g = gpu_json(h, d, &m, &iso);
+			struct json_object *v;
+			json_object_object_add(o, "platform", json_object_get(json_object_object_get(g, "platform")));
+			json_object_object_add(o, "generation", json_object_get(json_object_object_get(g, "generation")));
+			json_object_object_add(o, "methods", json_object_get(json_object_object_get(g, "methods")));
+			json_object_object_add(o, "recommended", json_object_get(json_object_object_get(g, "recommended")));
+			v = json_object_object_get(g, "recommendation");
+			json_object_object_add(o, "recommendation", json_object_get(v));
+			json_object_put(g);
+		}
+		json_print(o);
+	} else {
+		show_text(d, &iso);
+		if (igp_pci_dev_is_gpu(d)) {
+			_cleanup_free_ char *rec = recommendation_text(d, &m);
+			const char *plat = platform_name(d);
+			if (plat)
+				printf("%-16s %s%s%s\n", "Platform:", plat, d->platform ? ", Gen " : "",
+				       d->platform ? d->platform->gen : "");
+			for (int i = 0; i < _IGP_METHOD_MAX; i++)
+				printf("%-16s %s: %s\n", i == 0 ? "Methods:" : "",
+				       igp_method_name((enum igp_method)i), m.m[i].reason);
+			kv("Recommended:", rec);
+		}
+	}
+	if (igp_pci_dev_is_gpu(d))
+		igp_gpu_methods_done(&m);
+	igp_isolation_report_done(&iso);
+	return EXIT_OK;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* igpuctl status: one screen with the host, each GPU, its methods and what is missing. */
+#include <getopt.h>
+
+#include "cmd.h"
+#include "devview.h"
+#include "output.h"
+#include "paths.h"
+
+static int help(void)
+{
+	printf("Usage: igpuctl status [-J]\n\n"
+	       "The GPUs, what each supports (full / gvt-g / sriov) and why, the recommended\n"
+	       "method, and what is still missing on this host.\n");
+	return EXIT_OK;
+}
+
+static void print_gpu(const struct igp_pci_dev *d, const struct igp_gpu_methods *m,
+		      const struct igp_isolation_report *iso)
+{
+	_cleanup_free_ char *label = device_label(d), *isotext = isolation_text(iso),
+			    *rec = recommendation_text(d, m);
+	const char *plat = platform_name(d);
+
+	printf("\n%s  %s [%04x:%04x]\n", d->address, label, d->vendor, d->device);
+	if (plat)
+		printf("  Platform:     %s%s%s\n", plat, d->platform ? ", Gen " : "",
+		       d->platform ? d->platform->gen : "");
+	printf("  Driver:       %s%s%s%s\n", d->driver ? d->driver : "none",
+	       d->boot_vga == 1 ? ", boot VGA" : "", d->render_node ? ", " : "",
+	       d->render_node ? d->render_node : "");
+	if (d->iommu_group >= 0)
+		printf("  IOMMU group:  %d, %s\n", d->iommu_group, isotext ? isotext : "");
+	else
+		printf("  IOMMU group:  none (no IOMMU active)\n");
+	for (int i = 0; i < _IGP_METHOD_MAX; i++)
+		printf("  %-6s %-17s %s\n", igp_method_name((enum igp_method)i), support_word(m->m[i].support),
+		       m->m[i].reason);
+	printf("  Recommended:  %s\n", rec ? rec : "");
+	if (m->missing && m->missing[0]) {
+		printf("  Missing for %s:\n", igp_method_name(m->recommended));
+		for (char **s = m->missing; *s; s++)
+			printf("    - %s\n", *s);
+	} else {
+		printf("  Nothing missing for %s.\n", igp_method_name(m->recommended));
+	}
+}
+
+static struct json_object *methods_detail(const struct igp_gpu_methods *m)
+{
+	struct json_object *o = json_object_new_object(), *miss = json_object_new_array();
+
+	for (int i = 0; i < _IGP_METHOD_MAX; i++) {
+		struct json_object *x = json_object_new_object();
+		json_object_object_add(x, "supported", json_object_new_boolean(m->m[i].support != IGP_SUPPORT_NO));
+		json_object_object_add(x, "out_of_tree", json_object_new_boolean(m->m[i].support == IGP_SUPPORT_DKMS));
+		json_object_object_add(x, "reason", json_object_new_string(m->m[i].reason));
+		json_object_object_add(o, igp_method_name((enum igp_method)i), x);
+	}
+	for (char **s = m->missing; s && *s; s++)
+		json_object_array_add(miss, json_object_new_string(*s));
+	json_object_object_add(o, "missing", miss);
+	return o;
+}
+
+int cmd_status(int argc, char *argv[])
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
+	struct json_object *arr = NULL;
+	size_t n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+		if (c == 'h')
+			return help();
+		return log_usage("status", "invalid option");
+	}
+	if (optind < argc)
+		return log_usage("status", "unexpected argument '%s'", argv[optind]);
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	n = igp_host_gpus(h, &gpus);
+
+	if (arg_g.json) {
+		arr = json_object_new_array();
+	} else {
+		_cleanup_free_ char *units = NULL;
+		printf("Host:   kernel %s%s%s\n", h->kernel_release ? h->kernel_release : "unknown",
+		       igp_root_is_host() ? "" : ", root ", igp_root_is_host() ? "" : igp_root());
+		if (h->iommu_active) {
+			size_t len = 0;
+			FILE *f = open_memstream(&units, &len);
+			for (char **u = h->iommu_units; f && *u; u++)
+				fprintf(f, "%s%s", u == h->iommu_units ? "" : ", ", *u);
+			if (f)
+				fclose(f);
+		}
+		printf("IOMMU:  %s%s%s%s, %zu groups\n", h->iommu_active ? "active" : "not active",
+		       units ? " (" : "", units ? units : "", units ? ")" : "", h->n_groups);
+		if (n == 0)
+			printf("\nNo GPU (PCI display controller) found.\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct igp_gpu_methods m;
+		struct igp_isolation_report iso;
+		int r;
+
+		r = igp_gpu_methods_eval(h, gpus[i], &m);
+		if (r < 0 || (r = igp_isolation_judge(h, gpus[i], &iso)) < 0) {
+			if (r >= 0)
+				igp_gpu_methods_done(&m);
+			json_object_put(arr);
+			return log_error_errno(r, "Failed to evaluate %s", gpus[i]->address);
+		}
+		if (arr) {
+			struct json_object *o = gpu_json(h, gpus[i], &m, &iso);
+			json_object_object_add(o, "method_support", methods_detail(&m));
+			json_object_object_add(o, "isolation_peers", peers_json(&iso));
+			json_object_array_add(arr, o);
+		} else {
+			print_gpu(gpus[i], &m, &iso);
+		}
+		igp_isolation_report_done(&iso);
+		igp_gpu_methods_done(&m);
+	}
+	if (arr) {
+		struct json_object *o = json_object_new_object(), *host = json_object_new_object(),
+				   *units = json_object_new_array();
+		for (char **u = h->iommu_units; u && *u; u++)
+			json_object_array_add(units, json_object_new_string(*u));
+		json_object_object_add(host, "kernel", json_str_or_null(h->kernel_release));
+		json_object_object_add(host, "iommu_active", json_object_new_boolean(h->iommu_active));
+		json_object_object_add(host, "iommu_units", units);
+		json_object_object_add(host, "iommu_groups", json_object_new_int((int)h->n_groups));
+		json_object_object_add(host, "cmdline", json_str_or_null(h->cmdline));
+		json_object_object_add(host, "default_route_interface", json_str_or_null(h->default_route_iface));
+		json_object_object_add(o, "host", host);
+		json_object_object_add(o, "gpus", arr);
+		json_print(o);
+	}
+	return EXIT_OK;
+}

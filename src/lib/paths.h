@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one root-aware path context.  Every file igpuctl reads or writes goes
+ * through these helpers, so that `--root DIR` (or IGPUCTL_ROOT) makes the
+ * whole tool run on a captured tree, like `lscpu --sysroot`.
+ *
+ * Paths given to these functions are host paths ("/sys/bus/pci/devices");
+ * they are resolved *inside* the root with openat2(RESOLVE_IN_ROOT), so an
+ * absolute or ".." symlink in a fixture or on a --root target can never lead
+ * outside it.  Every well-known host location is named here and nowhere else.
+ */
+#ifndef IGP_PATHS_H
+#define IGP_PATHS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <dirent.h>
+
+/* sysfs */
+#define IGP_SYS_PCI_DEVICES "/sys/bus/pci/devices"
+#define IGP_SYS_PCI_DRIVERS "/sys/bus/pci/drivers"
+#define IGP_SYS_PCI_DRIVERS_PROBE "/sys/bus/pci/drivers_probe"
+#define IGP_SYS_IOMMU_GROUPS "/sys/kernel/iommu_groups"
+#define IGP_SYS_CLASS_IOMMU "/sys/class/iommu"
+#define IGP_SYS_CLASS_NET "/sys/class/net"
+#define IGP_SYS_CLASS_DRM "/sys/class/drm"
+#define IGP_SYS_CLASS_MDEV_BUS "/sys/class/mdev_bus"
+#define IGP_SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
+#define IGP_SYS_DEV_BLOCK "/sys/dev/block"
+#define IGP_SYS_CLASS_BLOCK "/sys/class/block"
+#define IGP_SYS_MODULE "/sys/module"
+#define IGP_SYS_FIRMWARE_EFI "/sys/firmware/efi"
+#define IGP_SYS_MODULE_KVMGT "/sys/module/kvmgt"
+/* procfs */
+#define IGP_PROC_CMDLINE "/proc/cmdline"
+#define IGP_PROC_MOUNTS "/proc/self/mounts"
+#define IGP_PROC_NET_ROUTE "/proc/net/route"
+#define IGP_PROC_NET_IPV6_ROUTE "/proc/net/ipv6_route"
+#define IGP_PROC_OSRELEASE "/proc/sys/kernel/osrelease"
+#define IGP_PROC_CPUINFO "/proc/cpuinfo"
+#define IGP_PROC_MODULES "/proc/modules"
+#define IGP_PROC_IOMEM "/proc/iomem"
+/* /dev */
+#define IGP_DEV_DRI "/dev/dri"
+#define IGP_DEV_VFIO "/dev/vfio"
+#define IGP_DEV_KVM "/dev/kvm"
+#define IGP_DEV_KMSG "/dev/kmsg"
+/* /etc, /var, /boot */
+#define IGP_ETC_DEFAULT_GRUB "/etc/default/grub"
+#define IGP_ETC_DEFAULT_GRUB_D "/etc/default/grub.d"
+#define IGP_ETC_KERNEL_CMDLINE "/etc/kernel/cmdline"
+#define IGP_ETC_PROXMOX_BOOT_UUIDS "/etc/kernel/proxmox-boot-uuids"
+#define IGP_ETC_MODULES "/etc/modules"
+#define IGP_ETC_MODULES_LOAD_D "/etc/modules-load.d"
+#define IGP_ETC_MODPROBE_D "/etc/modprobe.d"
+#define IGP_ETC_MDEVCTL_D "/etc/mdevctl.d"
+#define IGP_ETC_OS_RELEASE "/etc/os-release"
+#define IGP_ETC_PVE "/etc/pve"
+#define IGP_VAR_LIB_IGPUCTL "/var/lib/igpuctl"
+#define IGP_BOOT "/boot"
+/* udev's database: ID_FS_TYPE/ID_FS_LABEL of block devices (ZFS pool members) */
+#define IGP_RUN_UDEV_DATA "/run/udev/data"
+#define IGP_DEV_PREFIX "/dev/"
+#define IGP_DEV_MAPPER_PREFIX "/dev/mapper/"
+/* Where a captured tree may carry its own dmesg (tools/capture-host). */
+#define IGP_CAPTURED_DMESG "/var/log/igpuctl-capture/dmesg"
+/* VM wiring (vm, guest): Proxmox VE's pmxcfs files, its run-time pid files,
+ * where it looks for ROM files, and the guest-side udev by-path links. */
+#define IGP_ETC_PVE_QEMU_SERVER "/etc/pve/qemu-server"
+#define IGP_ETC_PVE_MAPPING_PCI "/etc/pve/mapping/pci.cfg"
+#define IGP_ETC_PVE_LOCAL "/etc/pve/local"
+#define IGP_ETC_HOSTNAME "/etc/hostname"
+#define IGP_RUN_QEMU_SERVER "/var/run/qemu-server"
+#define IGP_PROC "/proc"
+#define IGP_USR_SHARE_KVM "/usr/share/kvm"
+#define IGP_DEV_DRI_BY_PATH "/dev/dri/by-path"
+
+/*
+ * Set the root for the whole process.  NULL, "" or "/" mean the real host.
+ * Returns 0 or a negative errno (the root does not exist / is no directory).
+ */
+int igp_root_set(const char *root);
+/* The root as given ("/" for the real host); never NULL. */
+const char *igp_root(void);
+bool igp_root_is_host(void);
+
+/*
+ * Open a host path inside the root.  flags as for open(2); mode for O_CREAT.
+ * Returns an fd or a negative errno.
+ */
+int igp_open(const char *path, int flags, mode_t mode);
+/* Open a directory stream inside the root. */
+int igp_opendir(const char *path, DIR **ret);
+/* 0 if the path exists (following symlinks inside the root), else -errno. */
+int igp_access(const char *path);
+static inline bool igp_exists(const char *path) { return igp_access(path) == 0; }
+bool igp_is_dir(const char *path);
+
+/*
+ * Read a whole file (bounded to 16 MiB) into a NUL-terminated buffer; the
+ * caller frees it.  ret_size may be NULL.
+ */
+int igp_read_file(const char *path, char **ret, size_t *ret_size);
+/* One bounded read of a kernfs attribute; trailing whitespace stripped. */
+int igp_read_attr(const char *path, char **ret);
+/* Attribute holding "0x8086"-style hex (or plain hex). */
+int igp_read_u32_hex(const char *path, uint32_t *ret);
+/* Attribute holding a decimal integer. */
+int igp_read_long(const char *path, long *ret);
+/* The target of a symlink, as stored (the caller frees it). */
+int igp_readlink(const char *path, char **ret);
+/* Only the last component of a symlink's target ("i915", "12"). */
+int igp_readlink_basename(const char *path, char **ret);
+/*
+ * Canonical host path of a path inside the root, following symlinks the
+ * way the kernel would if the root were "/" (used to follow
+ * /sys/dev/block/M:m to its PCI device).
+ */
+int igp_realpath(const char *path, char **ret);
+
+/* Sorted (version order) names in a directory, without "." and "..". */
+int igp_list_dir(const char *path, char ***ret);
+
+/* Write a short string to a sysfs attribute (one write, no truncation). */
+int igp_write_attr(const char *path, const char *value);
+
+/* Build "prefix/name" host paths; returns NULL on ENOMEM. */
+char *igp_path_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The path context: reads resolve inside the root, even through symlinks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "paths.h"
+#include "util.h"
+
+static char root[] = "/tmp/igp-paths-XXXXXX";
+
+static void put(const char *rel, const char *content)
+{
+	char p[512];
+	int fd;
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	close(fd);
+}
+
+static void mkd(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	assert_int_equal(mkdir(p, 0755), 0);
+}
+
+static void lnk(const char *target, const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	assert_int_equal(symlink(target, p), 0);
+}
+
+static int setup(void **state)
+{
+	assert_non_null(mkdtemp(root));
+	mkd("sys");
+	mkd("sys/devices");
+	mkd("sys/devices/pci0000:00");
+	mkd("sys/devices/pci0000:00/0000:00:02.0");
+	put("sys/devices/pci0000:00/0000:00:02.0/vendor", "0x8086\n");
+	put("sys/devices/pci0000:00/0000:00:02.0/class", "0x030000\n");
+	mkd("sys/bus");
+	mkd("sys/bus/pci");
+	mkd("sys/bus/pci/devices");
+	lnk("../../../devices/pci0000:00/0000:00:02.0", "sys/bus/pci/devices/0000:00:02.0");
+	mkd("etc");
+	put("etc/hosts-inside", "inside\n");
+	/* An absolute link must resolve inside the root, never to the host. */
+	lnk("/etc/hosts-inside", "etc/abs-link");
+	lnk("../../../../../../../../etc/hosts-inside", "etc/dotdot-link");
+	lnk("/etc/passwd", "etc/escape");
+	assert_int_equal(igp_root_set(root), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[600];
+	igp_root_set(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd);
+}
+
+static void test_read_through_links(void **state)
+{
+	uint32_t v;
+	_cleanup_free_ char *s = NULL, *real = NULL;
+
+	assert_int_equal(igp_read_u32_hex("/sys/bus/pci/devices/0000:00:02.0/vendor", &v), 0);
+	assert_int_equal(v, 0x8086);
+	assert_int_equal(igp_read_attr("/sys/bus/pci/devices/0000:00:02.0/class", &s), 0);
+	assert_string_equal(s, "0x030000");
+	assert_int_equal(igp_realpath("/sys/bus/pci/devices/0000:00:02.0", &real), 0);
+	assert_string_equal(real, "/sys/devices/pci0000:00/0000:00:02.0");
+}
+
+static void test_links_stay_inside(void **state)
+{
+	_cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+
+	assert_int_equal(igp_read_attr("/etc/abs-link", &a), 0);
+	assert_string_equal(a, "inside");
+	assert_int_equal(igp_read_attr("/etc/dotdot-link", &b), 0);
+	assert_string_equal(b, "inside");
+	/* /etc/passwd exists on the host but not in the root. */
+	assert_int_equal(igp_read_attr("/etc/escape", &c), -ENOENT);
+	assert_int_equal(igp_access("/../../etc/passwd"), -ENOENT);
+}
+
+static void test_readlink_and_list(void **state)
+{
+	_cleanup_free_ char *t = NULL, *b = NULL;
+	_cleanup_strv_free_ char **names = NULL;
+
+	assert_int_equal(igp_readlink("/sys/bus/pci/devices/0000:00:02.0", &t), 0);
+	assert_string_equal(t, "../../../devices/pci0000:00/0000:00:02.0");
+	assert_int_equal(igp_readlink_basename("/sys/bus/pci/devices/0000:00:02.0", &b), 0);
+	assert_string_equal(b, "0000:00:02.0");
+	assert_int_equal(igp_readlink("/etc/hosts-inside", &t), -EINVAL);
+	assert_int_equal(igp_list_dir("/etc", &names), 0);
+	assert_int_equal(strv_length(names), 4);
+	assert_int_equal(igp_list_dir("/nope", &names), -ENOENT);
+}
+
+static void test_root_errors(void **state)
+{
+	assert_int_equal(igp_root_set("/nonexistent-igpuctl-root"), -ENOENT);
+	assert_true(igp_root_is_host());
+	assert_int_equal(igp_root_set(root), 0);
+	assert_false(igp_root_is_host());
+	assert_string_equal(igp_root(), root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_through_links),
+		cmocka_unit_test(test_links_stay_inside),
+		cmocka_unit_test(test_readlink_and_list),
+		cmocka_unit_test(test_root_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

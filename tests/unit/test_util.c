@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "host.h"
+#include "util.h"
+
+static void test_strv_split(void **state)
+{
+	_cleanup_strv_free_ char **v = NULL;
+	assert_int_equal(strv_split("  quiet  intel_iommu=on\tiommu=pt ", " \t", &v), 0);
+	assert_int_equal(strv_length(v), 3);
+	assert_string_equal(v[0], "quiet");
+	assert_string_equal(v[2], "iommu=pt");
+	assert_true(strv_contains(v, "intel_iommu=on"));
+	assert_false(strv_contains(v, "intel_iommu"));
+}
+
+static void test_strv_split_empty(void **state)
+{
+	_cleanup_strv_free_ char **v = NULL;
+	assert_int_equal(strv_split("", " ", &v), 0);
+	assert_non_null(v);
+	assert_int_equal(strv_length(v), 0);
+}
+
+static void test_parse_long(void **state)
+{
+	long v;
+	assert_int_equal(parse_long("42", 0, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_long("101", 0, 100, &v), -ERANGE);
+	assert_int_equal(parse_long("4x", 0, 100, &v), -EINVAL);
+	assert_int_equal(parse_long("", 0, 100, &v), -EINVAL);
+	assert_int_equal(parse_long("-1", 0, 100, &v), -ERANGE);
+}
+
+static void test_version_compare(void **state)
+{
+	assert_true(version_compare("6.1.0-56-amd64", "6.2") < 0);
+	assert_true(version_compare("6.8.12-4-pve", "6.2") > 0);
+	assert_true(version_compare("5.14", "5.14.0") == 0);
+	assert_true(version_compare("4.16", "4.9") > 0);
+	assert_true(version_compare("2.12.0", "2.12") == 0);
+}
+
+static void test_cmdline_get(void **state)
+{
+	struct igp_host h = { .cmdline = (char *)"BOOT_IMAGE=/vmlinuz quiet intel_iommu=off foo "
+						  "intel_iommu=on splash=\"a b\" nomodeset" };
+	char buf[64];
+	assert_string_equal(igp_host_cmdline_get(&h, "intel_iommu", buf, sizeof(buf)), "on");
+	assert_string_equal(igp_host_cmdline_get(&h, "quiet", buf, sizeof(buf)), "");
+	assert_string_equal(igp_host_cmdline_get(&h, "splash", buf, sizeof(buf)), "a b");
+	assert_null(igp_host_cmdline_get(&h, "iommu", buf, sizeof(buf)));
+	assert_null(igp_host_cmdline_get(&h, "intel", buf, sizeof(buf)));
+	assert_string_equal(igp_host_cmdline_get(&h, "nomodeset", buf, sizeof(buf)), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strv_split),
+		cmocka_unit_test(test_strv_split_empty),
+		cmocka_unit_test(test_parse_long),
+		cmocka_unit_test(test_version_compare),
+		cmocka_unit_test(test_cmdline_get),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
