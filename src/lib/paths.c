@@ -105,14 +105,11 @@ bool igp_is_dir(const char *path)
 	return true;
 }
 
-int igp_read_file(const char *path, char **ret, size_t *ret_size)
+static int read_file_fd(int fd, char **ret, size_t *ret_size)
 {
-	_cleanup_close_ int fd = igp_open(path, O_RDONLY, 0);
 	_cleanup_free_ char *buf = NULL;
 	size_t size = 0, cap = 0;
 
-	if (fd < 0)
-		return fd;
 	for (;;) {
 		ssize_t n;
 		if (cap - size < 4096) {
@@ -144,15 +141,20 @@ int igp_read_file(const char *path, char **ret, size_t *ret_size)
 	return 0;
 }
 
-int igp_read_attr(const char *path, char **ret)
+int igp_read_file(const char *path, char **ret, size_t *ret_size)
 {
 	_cleanup_close_ int fd = igp_open(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	return read_file_fd(fd, ret, ret_size);
+}
+
+static int read_attr_fd(int fd, char **ret)
+{
 	char buf[4097];
 	ssize_t n;
 	char *s;
 
-	if (fd < 0)
-		return fd;
 	/* kernfs attributes are at most a page and must be read in one go. */
 	do
 		n = read(fd, buf, sizeof(buf) - 1);
@@ -167,22 +169,34 @@ int igp_read_attr(const char *path, char **ret)
 	return 0;
 }
 
-int igp_read_u32_hex(const char *path, uint32_t *ret)
+int igp_read_attr(const char *path, char **ret)
 {
-	_cleanup_free_ char *s = NULL;
+	_cleanup_close_ int fd = igp_open(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	return read_attr_fd(fd, ret);
+}
+
+static int parse_u32_hex(const char *s, uint32_t *ret)
+{
 	unsigned long v;
 	char *end;
-	int r;
 
-	r = igp_read_attr(path, &s);
-	if (r < 0)
-		return r;
 	errno = 0;
 	v = strtoul(s, &end, 16);
 	if (errno || end == s || *end || v > UINT32_MAX)
 		return -EINVAL;
 	*ret = (uint32_t)v;
 	return 0;
+}
+
+int igp_read_u32_hex(const char *path, uint32_t *ret)
+{
+	_cleanup_free_ char *s = NULL;
+	int r = igp_read_attr(path, &s);
+	if (r < 0)
+		return r;
+	return parse_u32_hex(s, ret);
 }
 
 int igp_read_long(const char *path, long *ret)
@@ -377,6 +391,150 @@ int igp_write_attr(const char *path, const char *value)
 	if ((size_t)n != len)
 		return -EIO;
 	return 0;
+}
+
+static bool single_component(const char *name)
+{
+	return *name && !strchr(name, '/') && !streq(name, "..") && !streq(name, ".");
+}
+
+static int open_at(int dfd, const char *name, int flags)
+{
+	int fd;
+	if (!single_component(name))
+		return -EINVAL;
+	fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int igp_dir_fd(const char *path)
+{
+	return igp_open(path, O_PATH | O_DIRECTORY, 0);
+}
+
+int igp_attr_at(int dfd, const char *name, char **ret)
+{
+	_cleanup_close_ int fd = open_at(dfd, name, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	return read_attr_fd(fd, ret);
+}
+
+int igp_file_at(int dfd, const char *name, char **ret)
+{
+	_cleanup_close_ int fd = open_at(dfd, name, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	return read_file_fd(fd, ret, NULL);
+}
+
+int igp_u32_hex_at(int dfd, const char *name, uint32_t *ret)
+{
+	_cleanup_free_ char *s = NULL;
+	int r = igp_attr_at(dfd, name, &s);
+	if (r < 0)
+		return r;
+	return parse_u32_hex(s, ret);
+}
+
+int igp_long_at(int dfd, const char *name, long *ret)
+{
+	_cleanup_free_ char *s = NULL;
+	int r = igp_attr_at(dfd, name, &s);
+	if (r < 0)
+		return r;
+	return parse_long(s, LONG_MIN, LONG_MAX, ret);
+}
+
+int igp_readlink_at(int dfd, const char *name, char **ret)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (!single_component(name))
+		return -EINVAL;
+	n = readlinkat(dfd, name, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	*ret = strdup(buf);
+	return *ret ? 0 : -ENOMEM;
+}
+
+bool igp_is_dir_at(int dfd, const char *name)
+{
+	struct stat st;
+	return single_component(name) && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+int igp_list_dir_at(int dfd, const char *name, char ***ret)
+{
+	_cleanup_strv_free_ char **v = NULL;
+	struct dirent *de;
+	DIR *d;
+	int fd = open_at(dfd, name, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	v = calloc(1, sizeof(char *));
+	while (v && (errno = 0, de = readdir(d))) {
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (strv_push(&v, de->d_name) < 0) {
+			closedir(d);
+			return -ENOMEM;
+		}
+	}
+	closedir(d);
+	if (!v)
+		return -ENOMEM;
+	qsort(v, strv_length(v), sizeof(char *), cmp_version_strings);
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
+char *igp_path_normalize(const char *path)
+{
+	_cleanup_strv_free_ char **parts = NULL;
+	char *out;
+	size_t n = 0, len = 1;
+	const char **keep;
+
+	if (strv_split(path, "/", &parts) < 0)
+		return NULL;
+	keep = calloc(strv_length(parts) + 1, sizeof(char *));
+	if (!keep)
+		return NULL;
+	for (char **p = parts; *p; p++) {
+		if (streq(*p, "."))
+			continue;
+		if (streq(*p, "..")) {
+			if (n > 0)
+				n--;
+			continue;
+		}
+		keep[n++] = *p;
+	}
+	for (size_t i = 0; i < n; i++)
+		len += strlen(keep[i]) + 1;
+	out = malloc(len + 1);
+	if (out) {
+		char *w = out;
+		*w = '\0';
+		for (size_t i = 0; i < n; i++)
+			w += sprintf(w, "/%s", keep[i]);
+		if (n == 0)
+			strcpy(out, "/");
+	}
+	free(keep);
+	return out;
 }
 
 char *igp_path_join(const char *a, const char *b)

@@ -122,6 +122,23 @@ int igp_realpath(const char *path, char **ret);
 /* Sorted (version order) names in a directory, without "." and "..". */
 int igp_list_dir(const char *path, char ***ret);
 
+/*
+ * Directory-relative access for hot loops (one resolution of the device
+ * directory, then one syscall per attribute).  NAME is a single component:
+ * no '/', not "..", and a symlink there is never followed (O_NOFOLLOW), so
+ * these stay inside the directory that igp_open() resolved inside the root.
+ */
+int igp_dir_fd(const char *path);
+int igp_attr_at(int dfd, const char *name, char **ret);
+int igp_u32_hex_at(int dfd, const char *name, uint32_t *ret);
+int igp_long_at(int dfd, const char *name, long *ret);
+int igp_readlink_at(int dfd, const char *name, char **ret);
+int igp_file_at(int dfd, const char *name, char **ret);
+int igp_list_dir_at(int dfd, const char *name, char ***ret);
+bool igp_is_dir_at(int dfd, const char *name);
+/* Lexically normalise "a/b/../c" (no symlinks are read); caller frees. */
+char *igp_path_normalize(const char *path);
+
 /* Write a short string to a sysfs attribute (one write, no truncation). */
 int igp_write_attr(const char *path, const char *value);
 

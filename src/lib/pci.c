@@ -214,39 +214,24 @@ void igp_pci_dev_free(struct igp_pci_dev *d)
 	free(d);
 }
 
-static int read_hex_attr(const char *dir, const char *name, uint32_t *ret)
+static char *link_basename_at(int dfd, const char *name)
 {
-	_cleanup_free_ char *p = igp_path_join(dir, name);
-	if (!p)
-		return -ENOMEM;
-	return igp_read_u32_hex(p, ret);
-}
+	_cleanup_free_ char *t = NULL;
+	const char *b;
 
-static int read_long_attr(const char *dir, const char *name, long *ret)
-{
-	_cleanup_free_ char *p = igp_path_join(dir, name);
-	if (!p)
-		return -ENOMEM;
-	return igp_read_long(p, ret);
-}
-
-static char *link_basename(const char *dir, const char *name)
-{
-	_cleanup_free_ char *p = igp_path_join(dir, name);
-	char *b = NULL;
-
-	if (p && igp_readlink_basename(p, &b) >= 0)
-		return b;
-	return NULL;
+	if (igp_readlink_at(dfd, name, &t) < 0)
+		return NULL;
+	b = strrchr(t, '/');
+	return strdup(b ? b + 1 : t);
 }
 
 /* BAR sizes from the `resource` file: "start end flags" per line. */
-static void read_bars(const char *dir, struct igp_pci_dev *d)
+static void read_bars(int dfd, struct igp_pci_dev *d)
 {
-	_cleanup_free_ char *p = igp_path_join(dir, "resource"), *s = NULL;
+	_cleanup_free_ char *s = NULL;
 	char *line, *save = NULL;
 
-	if (!p || igp_read_file(p, &s, NULL) < 0)
+	if (igp_file_at(dfd, "resource", &s) < 0)
 		return;
 	line = strtok_r(s, "\n", &save);
 	for (int i = 0; i < 6 && line; i++, line = strtok_r(NULL, "\n", &save)) {
@@ -257,12 +242,11 @@ static void read_bars(const char *dir, struct igp_pci_dev *d)
 }
 
 /* DRM nodes live under <dev>/drm/{cardN,renderDN}. */
-static void read_drm(const char *dir, struct igp_pci_dev *d)
+static void read_drm(int dfd, struct igp_pci_dev *d)
 {
-	_cleanup_free_ char *p = igp_path_join(dir, "drm");
 	_cleanup_strv_free_ char **names = NULL;
 
-	if (!p || igp_list_dir(p, &names) < 0)
+	if (igp_list_dir_at(dfd, "drm", &names) < 0)
 		return;
 	for (char **n = names; *n; n++) {
 		if (startswith(*n, "renderD") && !d->render_node)
@@ -274,7 +258,8 @@ static void read_drm(const char *dir, struct igp_pci_dev *d)
 
 int igp_pci_dev_read(const char *address, struct igp_pci_dev **ret)
 {
-	_cleanup_free_ char *dir = NULL, *mdev = NULL;
+	_cleanup_free_ char *link = NULL, *o = NULL, *g = NULL;
+	_cleanup_close_ int dfd = -1;
 	struct igp_pci_dev *d;
 	uint32_t v;
 	long l;
@@ -287,52 +272,53 @@ int igp_pci_dev_read(const char *address, struct igp_pci_dev **ret)
 	if (r < 0)
 		goto fail;
 	igp_pci_addr_format(&d->addr, d->address);
-	dir = igp_path_join(IGP_SYS_PCI_DEVICES, address);
-	if (!dir) {
+	link = igp_path_join(IGP_SYS_PCI_DEVICES, address);
+	if (!link) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	if ((r = read_hex_attr(dir, "vendor", &v)) < 0)
+	/* Resolve the device directory once, inside the root; every attribute
+	 * below is one syscall relative to it. */
+	dfd = igp_dir_fd(link);
+	if (dfd < 0) {
+		r = dfd;
+		goto fail;
+	}
+	if ((r = igp_u32_hex_at(dfd, "vendor", &v)) < 0)
 		goto fail;
 	d->vendor = (uint16_t)v;
-	if ((r = read_hex_attr(dir, "device", &v)) < 0)
+	if ((r = igp_u32_hex_at(dfd, "device", &v)) < 0)
 		goto fail;
 	d->device = (uint16_t)v;
-	if ((r = read_hex_attr(dir, "class", &v)) < 0)
+	if ((r = igp_u32_hex_at(dfd, "class", &v)) < 0)
 		goto fail;
 	d->class = v & 0xffffff;
-	if (read_hex_attr(dir, "subsystem_vendor", &v) >= 0)
+	if (igp_u32_hex_at(dfd, "subsystem_vendor", &v) >= 0)
 		d->subsys_vendor = (uint16_t)v;
-	if (read_hex_attr(dir, "subsystem_device", &v) >= 0)
+	if (igp_u32_hex_at(dfd, "subsystem_device", &v) >= 0)
 		d->subsys_device = (uint16_t)v;
-	d->revision = read_hex_attr(dir, "revision", &v) >= 0 ? (int)v : -1;
-	d->boot_vga = read_long_attr(dir, "boot_vga", &l) >= 0 ? (int)l : -1;
-	d->driver = link_basename(dir, "driver");
-	d->physfn = link_basename(dir, "physfn");
+	d->revision = igp_u32_hex_at(dfd, "revision", &v) >= 0 ? (int)v : -1;
+	d->boot_vga = igp_long_at(dfd, "boot_vga", &l) >= 0 ? (int)l : -1;
+	d->driver = link_basename_at(dfd, "driver");
+	d->physfn = link_basename_at(dfd, "physfn");
+	g = link_basename_at(dfd, "iommu_group");
+	d->iommu_group = g && parse_long(g, 0, INT32_MAX, &l) >= 0 ? (int)l : -1;
+	if (igp_attr_at(dfd, "driver_override", &o) >= 0 && *o && !streq(o, "(null)"))
+		d->driver_override = TAKE_PTR(o);
+	d->sriov_totalvfs = igp_long_at(dfd, "sriov_totalvfs", &l) >= 0 ? (int)l : -1;
+	d->sriov_numvfs = igp_long_at(dfd, "sriov_numvfs", &l) >= 0 ? (int)l : -1;
+	d->mdev_parent = igp_is_dir_at(dfd, "mdev_supported_types");
+	/* /sys/bus/pci/devices/X links straight to the device directory, so
+	 * its target, taken lexically, is the canonical sysfs path. */
 	{
-		_cleanup_free_ char *g = link_basename(dir, "iommu_group");
-		long gid;
-		d->iommu_group = g && parse_long(g, 0, INT32_MAX, &gid) >= 0 ? (int)gid : -1;
+		_cleanup_free_ char *t = NULL, *joined = NULL;
+		if (igp_readlink(link, &t) >= 0 &&
+		    (joined = t[0] == '/' ? strdup(t) : strdupf("%s/%s", IGP_SYS_PCI_DEVICES, t)))
+			d->sysfs_path = igp_path_normalize(joined);
 	}
-	{
-		_cleanup_free_ char *p = igp_path_join(dir, "driver_override");
-		char *o = NULL;
-		if (p && igp_read_attr(p, &o) >= 0) {
-			if (streq(o, "(null)") || !*o)
-				free(o);
-			else
-				d->driver_override = o;
-		}
-	}
-	d->sriov_totalvfs = read_long_attr(dir, "sriov_totalvfs", &l) >= 0 ? (int)l : -1;
-	d->sriov_numvfs = read_long_attr(dir, "sriov_numvfs", &l) >= 0 ? (int)l : -1;
-	mdev = igp_path_join(dir, "mdev_supported_types");
-	d->mdev_parent = mdev && igp_is_dir(mdev);
-	if (igp_realpath(dir, &d->sysfs_path) < 0)
-		d->sysfs_path = NULL;
-	read_bars(dir, d);
+	read_bars(dfd, d);
 	if (igp_pci_dev_is_gpu(d))
-		read_drm(dir, d);
+		read_drm(dfd, d);
 	if (d->vendor == 0x8086 && igp_pci_dev_is_gpu(d))
 		d->platform = igp_platform_lookup(d->device);
 	*ret = d;
