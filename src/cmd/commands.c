@@ -7,5 +7,6 @@ const struct igp_command igp_commands[] = {
 	{ "list", cmd_list, "GPUs with IDs, platform, driver, IOMMU group, methods" },
 	{ "iommu", cmd_iommu, "IOMMU groups and their devices (--all for every group)" },
 	{ "show", cmd_show, "everything known about one PCI device" },
+	{ "vm", cmd_vm, "QEMU arguments, libvirt XML or a Proxmox VE config for a device or vGPU" },
 	{ NULL, NULL, NULL },
 };

@@ -1,0 +1,742 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igpuctl vm qemu|libvirt|proxmox: the VM side of both guides.  Each target
+ * renders the same model (src/lib/vmconf.h): QEMU arguments, libvirt domain
+ * XML (printed, or edited in a domain through the C API), or a Proxmox VE
+ * VM configuration (a diff, written with --apply).
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "diff.h"
+#include "fileio.h"
+#include "libvirt_xml.h"
+#include "output.h"
+#include "paths.h"
+#include "proxmox.h"
+#include "qemu_args.h"
+#include "vmconf.h"
+
+enum {
+	OPT_DISPLAY = 0x100,
+	OPT_MACHINE,
+	OPT_LEGACY_IGD,
+	OPT_X_VGA,
+	OPT_ROMBAR,
+	OPT_ROMFILE,
+	OPT_OVMF,
+	OPT_UEFI,
+	OPT_DOMAIN,
+	OPT_APPLY,
+	OPT_CONNECT,
+	OPT_XML,
+	OPT_QEMU_COMMANDLINE,
+	OPT_MAPPING,
+	OPT_NODE,
+	OPT_MDEV,
+	OPT_NO_PCIE,
+	OPT_HELP,
+};
+
+#define COMMON_LONGOPTS \
+	{ "display", required_argument, NULL, OPT_DISPLAY }, \
+	{ "machine", required_argument, NULL, OPT_MACHINE }, \
+	{ "legacy-igd", no_argument, NULL, OPT_LEGACY_IGD }, \
+	{ "x-vga", no_argument, NULL, OPT_X_VGA }, \
+	{ "rombar", required_argument, NULL, OPT_ROMBAR }, \
+	{ "romfile", required_argument, NULL, OPT_ROMFILE }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+static int help(void)
+{
+	printf("Usage: igpuctl vm qemu DEVICE [OPTIONS]\n"
+	       "       igpuctl vm libvirt DEVICE [OPTIONS] [--domain NAME [--apply] [--connect URI] | --xml FILE]\n"
+	       "       igpuctl vm proxmox VMID DEVICE [OPTIONS] [--mapping NAME [--node NODE]] [--apply]\n\n"
+	       "VM configuration that attaches DEVICE: a PCI address (0000:00:02.0, 00:02.0, 2.0;\n"
+	       "every function of a multi-function GPU goes along) or the UUID of an active vGPU.\n\n"
+	       "Options:\n"
+	       "  --display VARIANT   default, dmabuf, ramfb, none (all targets but proxmox: none only);\n"
+	       "                      libvirt also spice-egl, egl-headless, vnc\n"
+	       "  --machine q35|pc    machine type (default q35; pc for --legacy-igd)\n"
+	       "  --legacy-igd        IGD legacy mode: i440fx, guest 00:02.0, the iGPU as the only VGA\n"
+	       "  --x-vga             the GPU is the guest's primary VGA (\"Primary GPU\")\n"
+	       "  --rombar on|off     expose the device ROM (default on; off for vGPUs)\n"
+	       "  --romfile FILE      an option ROM (proxmox: a file name in /usr/share/kvm)\n"
+	       "  --ovmf ROM          the guest boots OVMF; ROM is the option ROM it needs\n"
+	       "  --uefi              the guest boots OVMF (no ROM: igpuctl says what is missing)\n"
+	       "libvirt:\n"
+	       "  --domain NAME       edit this domain's definition (a dry run showing the diff)\n"
+	       "  --apply             define the edited domain\n"
+	       "  --connect URI       libvirt connection (default: libvirt's default)\n"
+	       "  --xml FILE          edit a domain XML file ('-' for stdin), print the result\n"
+	       "  --qemu-commandline  the <qemu:commandline> -set form for libvirt < 8.2\n"
+	       "proxmox:\n"
+	       "  --apply             write the files (default: show the diff)\n"
+	       "  --mapping NAME      create or extend the cluster mapping NAME and use mapping=NAME\n"
+	       "  --node NODE         this node's name in the mapping (default: /etc/pve/local)\n"
+	       "  --mdev TYPE         let Proxmox VE create a vGPU of TYPE at VM start\n"
+	       "  --no-pcie           no pcie=1 even on q35\n");
+	return EXIT_OK;
+}
+
+/* Options every target shares; returns 1 when c was one of them. */
+static int common_opt(int c, const char *arg, struct igp_vm_options *o, const char *target)
+{
+	int r;
+
+	switch (c) {
+	case OPT_DISPLAY:
+		if (igp_vm_display_parse(arg, &o->display) < 0)
+			return log_usage("vm", "unknown --display '%s'", arg), -1;
+		return 1;
+	case OPT_MACHINE:
+		if (igp_vm_machine_parse(arg, &o->machine) < 0)
+			return log_usage("vm", "--machine takes q35 or pc, not '%s'", arg), -1;
+		return 1;
+	case OPT_LEGACY_IGD:
+		o->igd_mode = IGP_IGD_LEGACY;
+		return 1;
+	case OPT_X_VGA:
+		o->x_vga = 1;
+		return 1;
+	case OPT_ROMBAR:
+		r = igp_parse_onoff(arg);
+		if (r < 0)
+			return log_usage("vm", "--rombar takes on or off, not '%s'", arg), -1;
+		o->rombar = r;
+		return 1;
+	case OPT_ROMFILE:
+		if (!*arg || strchr(arg, '\n'))
+			return log_usage("vm", "--romfile needs a file name"), -1;
+		o->romfile = arg;
+		return 1;
+	}
+	(void)target;
+	return 0;
+}
+
+/* Shell-quote a word for copy and paste. */
+static void print_word(const char *s)
+{
+	bool plain = *s != '\0';
+
+	for (const char *c = s; *c; c++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-,.=:/@%+", *c))
+			plain = false;
+	if (plain) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('\'');
+	for (const char *c = s; *c; c++) {
+		if (*c == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*c);
+	}
+	putchar('\'');
+}
+
+static void print_notes(char *const *notes)
+{
+	for (size_t i = 0; notes && notes[i]; i++)
+		fprintf(stderr, "Note: %s\n", notes[i]);
+}
+
+static struct json_object *notes_json(char *const *notes)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; notes && notes[i]; i++)
+		json_object_array_add(a, json_object_new_string(notes[i]));
+	return a;
+}
+
+static struct json_object *device_json(const struct igp_vm_device *d)
+{
+	struct json_object *o = json_object_new_object(), *f = json_object_new_array();
+
+	json_object_object_add(o, "kind", json_object_new_string(d->kind == IGP_VM_PCI ? "pci" : "mdev"));
+	for (size_t i = 0; i < d->n_funcs; i++)
+		json_object_array_add(f, json_object_new_string(d->funcs[i].address));
+	json_object_object_add(o, d->kind == IGP_VM_PCI ? "functions" : "parent",
+			       d->kind == IGP_VM_PCI ? f : json_object_get(json_object_array_get_idx(f, 0)));
+	if (d->kind != IGP_VM_PCI)
+		json_object_put(f);
+	json_object_object_add(o, "uuid", d->kind == IGP_VM_MDEV ? json_object_new_string(d->uuid) : NULL);
+	json_object_object_add(o, "mdev_type", json_str_or_null(d->mdev_type));
+	json_object_object_add(o, "vf", json_object_new_boolean(d->vf));
+	json_object_object_add(o, "igd", json_object_new_boolean(d->igd));
+	return o;
+}
+
+/* Load the host, resolve DEVICE and check the options against it. */
+static int prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
+		   struct igp_vm_device **ret_d)
+{
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_free_ char *why = NULL;
+	struct igp_vm_device *d = NULL;
+	int r;
+
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	r = igp_vm_device_resolve(h, spec, &d, &why);
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to resolve %s", spec);
+	if (r == -EINVAL)
+		return log_usage("vm", "%s", why ? why : "bad DEVICE");
+	if (r < 0)
+		return log_error("%s", why ? why : "cannot use that device");
+	r = igp_vm_check(d, o, t, &why);
+	if (r < 0) {
+		igp_vm_device_free(d);
+		return log_usage("vm", "%s", why ? why : "these options do not combine");
+	}
+	*ret_h = TAKE_PTR(h);
+	*ret_d = d;
+	return EXIT_OK;
+}
+
+/* ---- qemu ---- */
+
+static int vm_qemu(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		COMMON_LONGOPTS,
+		{ "ovmf", required_argument, NULL, OPT_OVMF },
+		{ "uefi", no_argument, NULL, OPT_UEFI },
+		{}
+	};
+	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
+	_cleanup_strv_free_ char **args = NULL, **notes = NULL;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+		r = common_opt(c, optarg, &o, "qemu");
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case OPT_HELP:
+			return help();
+		case OPT_OVMF:
+			o.uefi = true;
+			o.romfile = optarg;
+			break;
+		case OPT_UEFI:
+			o.uefi = true;
+			break;
+		default:
+			return log_usage("vm", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return log_usage("vm", "vm qemu takes one DEVICE (a PCI address or a vGPU UUID)");
+	r = prepare(argv[optind], &o, IGP_VM_QEMU, &h, &d);
+	if (r != EXIT_OK)
+		return r;
+
+	notes = calloc(1, sizeof(char *));
+	if (!notes)
+		return log_error_errno(-ENOMEM, "Failed to build the arguments");
+	r = igp_vm_common_notes(h, d, &o, IGP_VM_QEMU, &notes);
+	if (r >= 0)
+		r = igp_qemu_args(d, &o, &args, &notes);
+	if (r < 0)
+		return log_error_errno(r, "Failed to build the QEMU arguments");
+
+	if (arg_g.json) {
+		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+		for (size_t i = 0; args[i]; i++)
+			json_object_array_add(a, json_object_new_string(args[i]));
+		json_object_object_add(j, "target", json_object_new_string("qemu"));
+		json_object_object_add(j, "device", device_json(d));
+		json_object_object_add(j, "args", a);
+		json_object_object_add(j, "notes", notes_json(notes));
+		json_print(j);
+		return EXIT_OK;
+	}
+	/* One option and its value per line: readable, and still one word
+	 * each inside $(igpuctl vm qemu ...). */
+	for (size_t i = 0; args[i] && args[i + 1]; i += 2) {
+		print_word(args[i]);
+		putchar(' ');
+		print_word(args[i + 1]);
+		putchar('\n');
+	}
+	print_notes(notes);
+	return EXIT_OK;
+}
+
+/* ---- libvirt ---- */
+
+static int read_user_file(const char *path, char **ret)
+{
+	/* A file named on the command line is the user's own input (like
+	 * `virsh define FILE`), read as given rather than inside --root. */
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *buf = NULL;
+	size_t size = 0, cap = 0, n;
+
+	f = streq(path, "-") ? fdopen(dup(STDIN_FILENO), "r") : fopen(path, "re");
+	if (!f)
+		return -errno;
+	do {
+		if (cap - size < 4096) {
+			char *nb;
+			if (cap > (16u << 20))
+				return -EFBIG;
+			cap = cap ? cap * 2 : 16384;
+			nb = realloc(buf, cap + 1);
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+		}
+		n = fread(buf + size, 1, cap - size, f);
+		size += n;
+	} while (n > 0);
+	if (ferror(f))
+		return -EIO;
+	buf[size] = '\0';
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+static int edit_xml_text(const char *xml, const struct igp_vm_device *d, const struct igp_vm_options *o,
+			 char **ret_before, char **ret_after, char ***notes, char ***ret_aliases)
+{
+	_cleanup_free_ char *why = NULL, *before = NULL, *after = NULL;
+	struct _xmlDoc *doc = NULL;
+	int r;
+
+	r = igp_libvirt_parse(xml, &doc);
+	if (r < 0)
+		return log_error("The domain XML does not parse");
+	/* Both sides go through the same serializer, so the diff shows only
+	 * the edit, not libvirt's quoting style. */
+	r = igp_libvirt_format(doc, &before);
+	if (r >= 0)
+		r = igp_libvirt_edit(doc, d, o, notes, ret_aliases, &why);
+	if (r >= 0)
+		r = igp_libvirt_format(doc, &after);
+	igp_libvirt_doc_free(doc);
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to edit the domain");
+	if (r < 0)
+		return log_error("%s", why ? why : "cannot edit this domain");
+	*ret_before = TAKE_PTR(before);
+	*ret_after = TAKE_PTR(after);
+	return EXIT_OK;
+}
+
+static int vm_libvirt(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		COMMON_LONGOPTS,
+		{ "ovmf", required_argument, NULL, OPT_OVMF },
+		{ "uefi", no_argument, NULL, OPT_UEFI },
+		{ "domain", required_argument, NULL, OPT_DOMAIN },
+		{ "apply", no_argument, NULL, OPT_APPLY },
+		{ "connect", required_argument, NULL, OPT_CONNECT },
+		{ "xml", required_argument, NULL, OPT_XML },
+		{ "qemu-commandline", no_argument, NULL, OPT_QEMU_COMMANDLINE },
+		{}
+	};
+	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
+	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL;
+	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL, *label = NULL;
+	const char *domain = NULL, *uri = NULL, *xml_file = NULL;
+	bool apply = false, active = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+		r = common_opt(c, optarg, &o, "libvirt");
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case OPT_HELP:
+			return help();
+		case OPT_OVMF:
+			o.uefi = true;
+			o.romfile = optarg;
+			break;
+		case OPT_UEFI:
+			o.uefi = true;
+			break;
+		case OPT_DOMAIN:
+			domain = optarg;
+			break;
+		case OPT_APPLY:
+			apply = true;
+			break;
+		case OPT_CONNECT:
+			uri = optarg;
+			break;
+		case OPT_XML:
+			xml_file = optarg;
+			break;
+		case OPT_QEMU_COMMANDLINE:
+			o.qemu_commandline = true;
+			break;
+		default:
+			return log_usage("vm", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return log_usage("vm", "vm libvirt takes one DEVICE (a PCI address or a vGPU UUID)");
+	if (apply && !domain)
+		return log_usage("vm", "--apply needs --domain NAME");
+	if (uri && !domain)
+		return log_usage("vm", "--connect goes with --domain NAME");
+	if (domain && xml_file)
+		return log_usage("vm", "--domain and --xml exclude each other");
+	if (domain && !HAVE_LIBVIRT)
+		return log_error("--domain needs libvirt, and igpuctl was built without it: use --xml FILE "
+				 "with virsh dumpxml / virsh define");
+	r = prepare(argv[optind], &o, IGP_VM_LIBVIRT, &h, &d);
+	if (r != EXIT_OK)
+		return r;
+	notes = calloc(1, sizeof(char *));
+	if (!notes)
+		return log_error_errno(-ENOMEM, "Failed to build the XML");
+	r = igp_vm_common_notes(h, d, &o, IGP_VM_LIBVIRT, &notes);
+	if (r < 0)
+		return log_error_errno(r, "Failed to build the XML");
+
+	if (!domain && !xml_file) {
+		r = igp_libvirt_fragment(d, &o, &xml, &notes);
+		if (r < 0)
+			return log_error_errno(r, "Failed to build the XML");
+		if (arg_g.json) {
+			struct json_object *j = json_object_new_object();
+			json_object_object_add(j, "target", json_object_new_string("libvirt"));
+			json_object_object_add(j, "device", device_json(d));
+			json_object_object_add(j, "xml", json_object_new_string(xml));
+			json_object_object_add(j, "notes", notes_json(notes));
+			json_print(j);
+		} else {
+			fputs(xml, stdout);
+			print_notes(notes);
+		}
+		return EXIT_OK;
+	}
+
+	if (xml_file) {
+		r = read_user_file(xml_file, &xml);
+		if (r < 0)
+			return log_error_errno(r, "Failed to read %s", xml_file);
+	} else {
+		r = igp_libvirt_domain_get(uri, domain, &xml, &active, &why);
+		if (r < 0)
+			return log_error("Cannot read domain %s: %s", domain, why ? why : "libvirt error");
+	}
+	r = edit_xml_text(xml, d, &o, &before, &after, &notes, &aliases);
+	if (r != EXIT_OK)
+		return r;
+	if (xml_file) {
+		if (arg_g.json) {
+			struct json_object *j = json_object_new_object();
+			json_object_object_add(j, "target", json_object_new_string("libvirt"));
+			json_object_object_add(j, "device", device_json(d));
+			json_object_object_add(j, "xml", json_object_new_string(after));
+			json_object_object_add(j, "notes", notes_json(notes));
+			json_print(j);
+		} else {
+			fputs(after, stdout);
+			print_notes(notes);
+		}
+		return EXIT_OK;
+	}
+
+	label = strdupf("libvirt/%s.xml", domain);
+	if (!label || igp_diff_unified(label, before, after, &diff) < 0)
+		return log_error_errno(-ENOMEM, "Failed to diff the domain");
+	if (apply) {
+		r = igp_libvirt_domain_define(uri, after, aliases, &why);
+		if (r < 0)
+			return log_error("Cannot define domain %s: %s", domain, why ? why : "libvirt error");
+		if (active)
+			r = strv_push(&notes, "The domain is running: the new definition applies when it is shut "
+					      "down and started again.");
+	}
+	if (arg_g.json) {
+		struct json_object *j = json_object_new_object();
+		json_object_object_add(j, "target", json_object_new_string("libvirt"));
+		json_object_object_add(j, "device", device_json(d));
+		json_object_object_add(j, "domain", json_object_new_string(domain));
+		json_object_object_add(j, "diff", json_object_new_string(diff));
+		json_object_object_add(j, "applied", json_object_new_boolean(apply));
+		json_object_object_add(j, "notes", notes_json(notes));
+		json_print(j);
+		return EXIT_OK;
+	}
+	fputs(diff, stdout);
+	print_notes(notes);
+	if (apply)
+		fprintf(stderr, "Defined domain %s.\n", domain);
+	else
+		fprintf(stderr, "Dry run: domain %s is unchanged; run again with --apply to define it.\n", domain);
+	return EXIT_OK;
+}
+
+/* ---- proxmox ---- */
+
+static int read_optional(const char *path, char **ret)
+{
+	int r = igp_read_file(path, ret, NULL);
+	if (r == -ENOENT) {
+		*ret = NULL;
+		return 0;
+	}
+	return r;
+}
+
+static const char *proxmox_romfile(const char *arg, char **ret_why)
+{
+	/* qemu-server takes romfile= relative to /usr/share/kvm. */
+	const char *dir = IGP_USR_SHARE_KVM "/";
+	const char *name = startswith(arg, dir) ? arg + strlen(dir) : arg;
+
+	if (!*name || strchr(name, '/') || strpbrk(name, ",;")) {
+		*ret_why = strdupf("Proxmox VE loads ROM files from %s: copy '%s' there and give its file name",
+				   IGP_USR_SHARE_KVM, arg);
+		return NULL;
+	}
+	return name;
+}
+
+static int write_config(const char *path, const char *text)
+{
+	int r = igp_mkdir_parents(path, 0755);
+	if (r < 0)
+		return r;
+	/* pmxcfs shows its files as root:www-data 0640. */
+	return igp_write_file_atomic(path, text, strlen(text), 0640);
+}
+
+static int vm_proxmox(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		COMMON_LONGOPTS,
+		{ "apply", no_argument, NULL, OPT_APPLY },
+		{ "mapping", required_argument, NULL, OPT_MAPPING },
+		{ "node", required_argument, NULL, OPT_NODE },
+		{ "mdev", required_argument, NULL, OPT_MDEV },
+		{ "no-pcie", no_argument, NULL, OPT_NO_PCIE },
+		{}
+	};
+	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
+	_cleanup_free_ char *conf_path = NULL, *conf_old = NULL, *map_old = NULL, *map_new = NULL, *why = NULL,
+			    *node_buf = NULL, *diff_conf = NULL, *diff_map = NULL;
+	struct igp_pve_plan plan = { 0 };
+	struct igp_pve_request rq = { .pcie = -1 };
+	const char *mapping = NULL, *node = NULL, *mdev_type = NULL;
+	unsigned long vmid;
+	bool apply = false;
+	long pid = 0;
+	int c, r, running;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+		r = common_opt(c, optarg, &o, "proxmox");
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case OPT_HELP:
+			return help();
+		case OPT_APPLY:
+			apply = true;
+			break;
+		case OPT_MAPPING:
+			if (!igp_pve_id_valid(optarg))
+				return log_usage("vm", "'%s' is no valid mapping name (a letter, then letters, digits, "
+						       "'-' and '_')",
+						 optarg);
+			mapping = optarg;
+			break;
+		case OPT_NODE:
+			if (!igp_pve_id_valid(optarg))
+				return log_usage("vm", "'%s' is no valid node name", optarg);
+			node = optarg;
+			break;
+		case OPT_MDEV:
+			if (!igp_pve_mdev_type_valid(optarg))
+				return log_usage("vm", "'%s' is no valid mdev type", optarg);
+			mdev_type = optarg;
+			break;
+		case OPT_NO_PCIE:
+			rq.pcie = 0;
+			break;
+		default:
+			return log_usage("vm", "unknown option");
+		}
+	}
+	if (optind + 2 != argc)
+		return log_usage("vm", "vm proxmox takes a VMID and a DEVICE");
+	if (igp_pve_vmid_parse(argv[optind], &vmid) < 0)
+		return log_usage("vm", "'%s' is no VMID (100 to 999999999)", argv[optind]);
+	if (node && !mapping)
+		return log_usage("vm", "--node goes with --mapping NAME");
+	if (o.romfile && !(o.romfile = proxmox_romfile(o.romfile, &why)))
+		return log_usage("vm", "%s", why);
+	r = prepare(argv[optind + 1], &o, IGP_VM_PROXMOX, &h, &d);
+	if (r != EXIT_OK)
+		return r;
+	if (d->kind == IGP_VM_MDEV) {
+		if (mdev_type && !streq(mdev_type, d->mdev_type))
+			return log_usage("vm", "vGPU %s is of type %s, not %s", d->uuid, d->mdev_type, mdev_type);
+		mdev_type = d->mdev_type;
+	} else if (mdev_type) {
+		_cleanup_free_ char *tdir = strdupf("%s/%s/mdev_supported_types/%s", IGP_SYS_PCI_DEVICES,
+						    d->funcs[0].address, mdev_type);
+		if (!tdir)
+			return log_error_errno(-ENOMEM, "Failed to check the mdev type");
+		if (!igp_is_dir(tdir))
+			return log_error("%s offers no mdev type %s (see igpuctl vgpu types)", d->funcs[0].address,
+					 mdev_type);
+		if (d->vf || d->n_funcs > 1)
+			return log_usage("vm", "--mdev needs the vGPU parent itself");
+	}
+	if (mdev_type && o.x_vga == 1)
+		return log_usage("vm", "x-vga is for a passed-through GPU, not a vGPU");
+
+	conf_path = igp_pve_conf_path(vmid);
+	if (!conf_path)
+		return log_error_errno(-ENOMEM, "Failed to plan");
+	r = igp_read_file(conf_path, &conf_old, NULL);
+	if (r == -ENOENT)
+		return log_error("VM %lu does not exist on this node (no %s)", vmid, conf_path);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read %s", conf_path);
+
+	running = igp_pve_vm_running(vmid, &pid);
+	if (running < 0)
+		return log_error_errno(running, "Failed to tell whether VM %lu runs", vmid);
+	if (running && apply)
+		return log_error("VM %lu is running (pid %ld): shut it down first (qm shutdown %lu); nothing was "
+				 "changed",
+				 vmid, pid, vmid);
+
+	if (mapping) {
+		if (!node) {
+			r = igp_pve_node_name(&node_buf);
+			if (r < 0)
+				return log_error("Cannot tell this node's name (no %s or %s): give --node NODE",
+						 IGP_ETC_PVE_LOCAL, IGP_ETC_HOSTNAME);
+			node = node_buf;
+		}
+		r = read_optional(IGP_ETC_PVE_MAPPING_PCI, &map_old);
+		if (r < 0)
+			return log_error_errno(r, "Failed to read %s", IGP_ETC_PVE_MAPPING_PCI);
+		r = igp_pve_mapping_plan(map_old, mapping, node, d, mdev_type != NULL, &map_new, &why);
+		if (r == -ENOMEM)
+			return log_error_errno(r, "Failed to plan %s", IGP_ETC_PVE_MAPPING_PCI);
+		if (r < 0)
+			return log_error("%s", why);
+	}
+
+	rq.dev = d;
+	rq.opts = &o;
+	rq.mapping = mapping;
+	rq.mdev_type = mdev_type;
+	rq.host = h;
+	rq.vmid = vmid;
+	r = igp_pve_conf_plan(conf_old, &rq, &plan, &why);
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to plan %s", conf_path);
+	if (r < 0)
+		return log_error("%s", why);
+	if (running) {
+		r = strv_push(&plan.notes, "The VM is running: --apply refuses until it is shut down.");
+		if (r < 0)
+			goto out;
+	}
+
+	r = igp_diff_unified(conf_path, conf_old, plan.new_text, &diff_conf);
+	if (r >= 0 && map_new)
+		r = igp_diff_unified(IGP_ETC_PVE_MAPPING_PCI, map_old, map_new, &diff_map);
+	if (r < 0) {
+		log_error_errno(r, "Failed to diff");
+		r = EXIT_FAIL;
+		goto out;
+	}
+
+	if (apply) {
+		/* The mapping first: the VM configuration refers to it. */
+		if (map_new && (r = write_config(IGP_ETC_PVE_MAPPING_PCI, map_new)) < 0) {
+			log_error_errno(r, "Failed to write %s", IGP_ETC_PVE_MAPPING_PCI);
+			r = EXIT_FAIL;
+			goto out;
+		}
+		if ((r = write_config(conf_path, plan.new_text)) < 0) {
+			log_error_errno(r, "Failed to write %s", conf_path);
+			r = EXIT_FAIL;
+			goto out;
+		}
+	}
+
+	if (arg_g.json) {
+		struct json_object *j = json_object_new_object(), *files = json_object_new_array(), *f;
+		json_object_object_add(j, "target", json_object_new_string("proxmox"));
+		json_object_object_add(j, "device", device_json(d));
+		json_object_object_add(j, "vmid", json_object_new_int64((int64_t)vmid));
+		json_object_object_add(j, "key", json_object_new_string(plan.key));
+		json_object_object_add(j, "value", json_object_new_string(plan.value));
+		json_object_object_add(j, "mapping", json_str_or_null(mapping));
+		f = json_object_new_object();
+		json_object_object_add(f, "path", json_object_new_string(conf_path));
+		json_object_object_add(f, "diff", json_object_new_string(diff_conf));
+		json_object_array_add(files, f);
+		if (diff_map) {
+			f = json_object_new_object();
+			json_object_object_add(f, "path", json_object_new_string(IGP_ETC_PVE_MAPPING_PCI));
+			json_object_object_add(f, "diff", json_object_new_string(diff_map));
+			json_object_array_add(files, f);
+		}
+		json_object_object_add(j, "files", files);
+		json_object_object_add(j, "applied", json_object_new_boolean(apply));
+		json_object_object_add(j, "notes", notes_json(plan.notes));
+		json_print(j);
+	} else {
+		if (diff_map)
+			fputs(diff_map, stdout);
+		fputs(diff_conf, stdout);
+		print_notes(plan.notes);
+		if (apply)
+			fprintf(stderr, "Wrote %s%s%s: %s: %s\n", map_new ? IGP_ETC_PVE_MAPPING_PCI : "",
+				map_new ? " and " : "", conf_path, plan.key, plan.value);
+		else
+			fprintf(stderr, "Dry run: nothing was written; run again with --apply.\n");
+	}
+	r = EXIT_OK;
+out:
+	igp_pve_plan_done(&plan);
+	return r;
+}
+
+int cmd_vm(int argc, char *argv[])
+{
+	if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h"))
+		return argc < 2 ? (help(), EXIT_USAGE) : help();
+	if (streq(argv[1], "qemu"))
+		return vm_qemu(argc - 1, argv + 1);
+	if (streq(argv[1], "libvirt"))
+		return vm_libvirt(argc - 1, argv + 1);
+	if (streq(argv[1], "proxmox"))
+		return vm_proxmox(argc - 1, argv + 1);
+	return log_usage("vm", "unknown target '%s' (qemu, libvirt or proxmox)", argv[1]);
+}
