@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel command line parameters as a token model.
+ *
+ * Every place a command line lives (a GRUB variable, /etc/kernel/cmdline,
+ * a loader entry's "options", kernelstub's JSON) is a *container*: a list of
+ * tokens, each with the byte span it occupies in its file.  igpuctl decides
+ * what to change on the token list alone (igp_kparams_plan()), and the
+ * container turns the resulting operations into byte splices, so everything
+ * else (other tokens, quotes, comments, spacing) stays byte for byte.
+ *
+ * Operations are also what the journal records, so that `revert` of a file
+ * the user changed since can undo exactly igpuctl's own tokens
+ * (igp_kparams_unplan()).
+ *
+ * Parameter names compare with '-' and '_' as equal, as the kernel's
+ * parameq() does ("vfio-pci.ids" is "vfio_pci.ids").
+ */
+#ifndef IGP_CMDLINE_H
+#define IGP_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum igp_kwant_kind {
+	IGP_KWANT_SET,         /* key=value (or the flag key when value is NULL) */
+	IGP_KWANT_LIST,        /* item is in key's comma list ("modprobe.blacklist=a,b") */
+	IGP_KWANT_LIST_ABSENT, /* item is not in key's comma list; empties drop the token */
+	IGP_KWANT_ABSENT,      /* no key=value token (any value when value is NULL) */
+};
+
+struct igp_kwant {
+	enum igp_kwant_kind kind;
+	const char *key;
+	const char *value; /* value, list item, or NULL */
+};
+
+enum igp_kop_kind {
+	IGP_KOP_ADD,    /* token appended */
+	IGP_KOP_SET,    /* token old replaced by token (in place) */
+	IGP_KOP_REMOVE, /* token old removed */
+};
+
+struct igp_kop {
+	enum igp_kop_kind kind;
+	char *token; /* ADD, SET: the new token */
+	char *old;   /* SET, REMOVE: the token it replaces / removes */
+	long index;  /* SET, REMOVE: index in the token list it was planned on */
+};
+
+void igp_kops_free(struct igp_kop *ops, size_t n);
+
+/* The parameter name of a token ("intel_iommu" of "intel_iommu=on"), newly
+ * allocated. */
+char *igp_kparam_key(const char *token);
+/* Names equal with '-' == '_' (only in the name part). */
+bool igp_kparam_key_eq(const char *a, const char *b);
+/*
+ * A parameter igpuctl may write into any container: no whitespace, no
+ * quotes, backslashes, '$', '`', '#' or control characters.  User-supplied
+ * --param values are checked with this before anything else happens.
+ */
+bool igp_kparam_valid(const char *token);
+
+/*
+ * Decide the operations that make TOKENS (n of them) satisfy WANTS, in
+ * order.  Nothing is duplicated: a wanted key present with another value is
+ * replaced in place (its last occurrence, the one the kernel uses).
+ * Returns 0 and the ops (possibly none; caller frees with igp_kops_free()).
+ */
+int igp_kparams_plan(char *const *tokens, size_t n, const struct igp_kwant *wants, size_t n_wants,
+		     struct igp_kop **ret, size_t *ret_n);
+
+/*
+ * The operations that undo DONE (recorded when igpuctl edited the line) on
+ * the tokens as they are *now*: an added token is removed (its last
+ * occurrence), a replaced one is set back if it still has igpuctl's value,
+ * a removed one comes back if its key is absent.  Tokens the user changed
+ * meanwhile are left alone.
+ */
+int igp_kparams_unplan(char *const *tokens, size_t n, const struct igp_kop *done, size_t n_done,
+		       struct igp_kop **ret, size_t *ret_n);
+
+/* Byte edits of a text: replace DEL bytes at OFF with INS (may be NULL). */
+struct igp_splice {
+	size_t off, del;
+	char *ins;
+};
+void igp_splices_free(struct igp_splice *s, size_t n);
+int igp_splice_push(struct igp_splice **v, size_t *n, size_t off, size_t del, const char *ins);
+/* Apply non-overlapping splices (any order) to TEXT of LEN bytes. */
+int igp_splices_apply(const char *text, size_t len, const struct igp_splice *s, size_t n,
+		      char **ret);
+/*
+ * The splice that removes the token at [start, end) of TEXT together with
+ * one separating blank: the one before it when there is one at or after
+ * LO, else the one after it when before HI.  (LO, HI bound the region whose
+ * blanks belong to this list, e.g. the inside of a quoted string.)
+ */
+int igp_splice_remove_token(const char *text, size_t lo, size_t hi, size_t start, size_t end,
+			    struct igp_splice **v, size_t *n);
+
+/*
+ * A plain command line ("root=/dev/sda1 ro quiet", as in /etc/kernel/cmdline
+ * or a loader entry's options), tokenized on blanks, a double-quoted value
+ * ("param=\"a b\"") kept in one token.
+ */
+struct igp_ktoken {
+	char *text;
+	size_t start, end; /* byte span in the line */
+};
+struct igp_kline {
+	struct igp_ktoken *toks;
+	size_t n;
+};
+int igp_kline_parse(const char *text, size_t len, struct igp_kline *ret);
+void igp_kline_done(struct igp_kline *l);
+/* The token texts as a NULL-terminated vector (borrowed strings). */
+char **igp_kline_texts(const struct igp_kline *l);
+
+/*
+ * Apply OPS to the plain line TEXT[0..LEN): SET/REMOVE at their index, ADD
+ * after the last token.  Whatever follows the last token (a newline) stays.
+ */
+int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, size_t n_ops,
+		    char **ret);
+
+#endif
