@@ -59,5 +59,6 @@ int cmd_list(int argc, char *argv[]);
 int cmd_iommu(int argc, char *argv[]);
 int cmd_show(int argc, char *argv[]);
 int cmd_vm(int argc, char *argv[]);
+int cmd_guest(int argc, char *argv[]);
 
 #endif

@@ -8,5 +8,6 @@ const struct igp_command igp_commands[] = {
 	{ "iommu", cmd_iommu, "IOMMU groups and their devices (--all for every group)" },
 	{ "show", cmd_show, "everything known about one PCI device" },
 	{ "vm", cmd_vm, "QEMU arguments, libvirt XML or a Proxmox VE config for a device or vGPU" },
+	{ "guest", cmd_guest, "inside a VM: is the passed GPU there and usable" },
 	{ NULL, NULL, NULL },
 };

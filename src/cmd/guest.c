@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igpuctl guest: run inside the VM.  Is the passed GPU there, which driver
+ * binds it, does its render node open, and which VA-API profiles it offers
+ * (what Plex, Jellyfin and Emby use for hardware transcoding).
+ */
+#include <getopt.h>
+
+#include "cmd.h"
+#include "guest.h"
+#include "output.h"
+
+static int help(void)
+{
+	printf("Usage: igpuctl guest [--device ADDR] [--no-va] [-J]\n\n"
+	       "Checks run inside a VM: the passed GPU is visible, a driver binds it, its render\n"
+	       "node (/dev/dri/renderD*) opens, and, when libva is installed, which VA-API\n"
+	       "profiles it offers.  Exit 0 when the GPU is usable, 1 otherwise.\n\n"
+	       "  --device ADDR  judge this GPU instead of the first passed-through one\n"
+	       "  --no-va        do not ask libva\n");
+	return EXIT_OK;
+}
+
+static const char *render_text(const struct igp_guest_gpu *g, char *buf, size_t size)
+{
+	if (!g->dev->render_node)
+		return "none";
+	if (g->render_open == 0)
+		snprintf(buf, size, "%s (opens)", g->dev->render_node);
+	else
+		snprintf(buf, size, "%s (does not open: %s)", g->dev->render_node, strerror(-g->render_open));
+	return buf;
+}
+
+static void va_text(const struct igp_va_info *va)
+{
+	switch (va->status) {
+	case IGP_VA_NOT_PROBED:
+		return;
+	case IGP_VA_NOT_INSTALLED:
+		printf("    VA-API:      libva not installed (install vainfo and a VA driver, e.g. "
+		       "intel-media-va-driver, to check)\n");
+		return;
+	case IGP_VA_FAILED:
+		printf("    VA-API:      no VA driver works on this GPU (%s); Intel needs intel-media-va-driver "
+		       "(iHD) or i965-va-driver\n",
+		       va->error ? va->error : "vaInitialize failed");
+		return;
+	case IGP_VA_OK:
+		printf("    VA-API:      %s\n", va->driver ? va->driver : "initialized");
+		if (va->n_profiles == 0)
+			printf("    Profiles:    none\n");
+		for (size_t i = 0; i < va->n_profiles; i++) {
+			const struct igp_va_profile *p = &va->profiles[i];
+			printf("    %-12s %s%s%s%s%s\n", i == 0 ? "Profiles:" : "", p->name,
+			       p->decode || p->encode || p->vpp ? ":" : "", p->decode ? " decode" : "",
+			       p->encode ? " encode" : "", p->vpp ? " vpp" : "");
+		}
+		return;
+	}
+}
+
+static struct json_object *va_json(const struct igp_va_info *va)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "status", json_object_new_string(igp_va_status_name(va->status)));
+	json_object_object_add(o, "driver", json_str_or_null(va->driver));
+	json_object_object_add(o, "error", json_str_or_null(va->error));
+	for (size_t i = 0; i < va->n_profiles; i++) {
+		struct json_object *p = json_object_new_object(), *e = json_object_new_array();
+		if (va->profiles[i].decode)
+			json_object_array_add(e, json_object_new_string("decode"));
+		if (va->profiles[i].encode)
+			json_object_array_add(e, json_object_new_string("encode"));
+		if (va->profiles[i].vpp)
+			json_object_array_add(e, json_object_new_string("vpp"));
+		json_object_object_add(p, "profile", json_object_new_string(va->profiles[i].name));
+		json_object_object_add(p, "entrypoints", e);
+		json_object_array_add(a, p);
+	}
+	json_object_object_add(o, "profiles", a);
+	return o;
+}
+
+static void print_json(const struct igp_guest_report *r)
+{
+	struct json_object *o = json_object_new_object(), *gpus = json_object_new_array();
+	char cls[8];
+
+	json_object_object_add(o, "in_vm", json_object_new_boolean(r->in_vm));
+	for (size_t i = 0; i < r->n_gpus; i++) {
+		const struct igp_guest_gpu *g = &r->gpus[i];
+		const struct igp_pci_dev *d = g->dev;
+		struct json_object *j = json_object_new_object();
+		snprintf(cls, sizeof(cls), "%06x", d->class);
+		json_object_object_add(j, "address", json_object_new_string(d->address));
+		json_object_object_add(j, "vendor", json_hex4(d->vendor));
+		json_object_object_add(j, "device", json_hex4(d->device));
+		json_object_object_add(j, "class", json_object_new_string(cls));
+		json_object_object_add(j, "vendor_name", json_str_or_null(d->vendor_name));
+		json_object_object_add(j, "device_name", json_str_or_null(d->device_name));
+		json_object_object_add(j, "emulated", json_str_or_null(g->emulated));
+		json_object_object_add(j, "driver", json_str_or_null(d->driver));
+		json_object_object_add(j, "render_node", json_str_or_null(d->render_node));
+		json_object_object_add(j, "render_node_opens",
+				       d->render_node ? json_object_new_boolean(g->render_open == 0) : NULL);
+		json_object_object_add(j, "render_node_error",
+				       d->render_node && g->render_open < 0
+					       ? json_object_new_string(strerror(-g->render_open))
+					       : NULL);
+		json_object_object_add(j, "va", va_json(&g->va));
+		json_object_object_add(j, "judged", json_object_new_boolean((ssize_t)i == r->judged));
+		json_object_array_add(gpus, j);
+	}
+	json_object_object_add(o, "gpus", gpus);
+	json_object_object_add(o, "verdict", json_object_new_string(igp_guest_verdict_name(r->verdict)));
+	json_object_object_add(o, "message", json_str_or_null(r->message));
+	json_object_object_add(o, "next_step", json_str_or_null(r->next_step));
+	json_print(o);
+}
+
+static void print_text(const struct igp_guest_report *r)
+{
+	char buf[512];
+
+	printf("In a VM:         %s\n", r->in_vm ? "yes (the CPU reports a hypervisor)"
+					       : "no hypervisor flag: this looks like bare metal");
+	if (r->n_gpus == 0)
+		printf("GPUs:            none\n");
+	for (size_t i = 0; i < r->n_gpus; i++) {
+		const struct igp_guest_gpu *g = &r->gpus[i];
+		const struct igp_pci_dev *d = g->dev;
+		printf("GPU:             %s %04x:%04x %s%s%s [%s]\n", d->address, d->vendor, d->device, d->vendor_name ? d->vendor_name : "",
+		       d->vendor_name ? " " : "", d->device_name ? d->device_name : igp_pci_class_name(d->class),
+		       g->emulated ? "emulated" : "passed through");
+		printf("    Driver:      %s\n", d->driver ? d->driver : "none");
+		printf("    Render node: %s\n", render_text(g, buf, sizeof(buf)));
+		va_text(&g->va);
+	}
+	printf("Verdict:         %s\n", r->message);
+	if (r->next_step)
+		printf("Next step:       %s\n", r->next_step);
+}
+
+int cmd_guest(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "no-va", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	_cleanup_host_ struct igp_host *h = NULL;
+	struct igp_guest_report r;
+	const char *only = NULL;
+	bool probe_va = true;
+	int c, e, ret;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+		switch (c) {
+		case 'd':
+			only = optarg;
+			break;
+		case 'n':
+			probe_va = false;
+			break;
+		case 'h':
+			return help();
+		default:
+			return log_usage("guest", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return log_usage("guest", "guest takes no arguments");
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	e = igp_guest_inspect(h, only, probe_va, &r);
+	if (e == -EINVAL)
+		return log_usage("guest", "'%s' is no PCI address", only);
+	if (e == -ENODEV)
+		return log_error("There is no PCI device %s in this VM", only);
+	if (e == -ENOTSUP)
+		return log_error("%s is no GPU (not a display-class device)", only);
+	if (e < 0)
+		return log_error_errno(e, "Failed to inspect the GPUs");
+	if (arg_g.json)
+		print_json(&r);
+	else
+		print_text(&r);
+	ret = r.verdict == IGP_GUEST_OK ? EXIT_OK : EXIT_FAIL;
+	igp_guest_report_done(&r);
+	return ret;
+}
