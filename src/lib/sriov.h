@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SR-IOV virtual functions of a physical function (PF): how many the driver
+ * offers (sriov_totalvfs), how many are enabled (sriov_numvfs), the VFs
+ * themselves (virtfnN links), setting the count, binding the VFs to
+ * vfio-pci and making the count survive a reboot.
+ *
+ * Kernel behaviour this follows (drivers/pci/iov.c, sriov_numvfs_store()):
+ *   - ENOENT: no driver is bound, or the bound driver has no
+ *     sriov_configure (stock i915 on Gen12; the i915-sriov-dkms module is
+ *     missing for this kernel);
+ *   - ERANGE: more than sriov_totalvfs;
+ *   - EBUSY:  VFs are enabled already and a different non-zero count was
+ *     asked for: the count must go through 0 first.
+ */
+#ifndef IGP_SRIOV_H
+#define IGP_SRIOV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pci.h"
+
+struct igp_sriov_vf {
+	int index;                      /* N of the PF's virtfnN link */
+	char address[IGP_PCI_ADDR_MAX]; /* "0000:00:02.1" */
+	char *driver;                   /* bound driver, NULL if none */
+	int iommu_group;                /* -1 without an IOMMU */
+};
+
+struct igp_sriov {
+	char pf[IGP_PCI_ADDR_MAX];
+	char *pf_driver;  /* NULL if unbound */
+	long totalvfs;    /* sriov_totalvfs */
+	long numvfs;      /* sriov_numvfs */
+	struct igp_sriov_vf *vfs; /* by index */
+	size_t n_vfs;
+};
+
+/*
+ * Read the SR-IOV state of PF (a full address).  -ENODEV when there is no
+ * such device, -EOPNOTSUPP when it has no SR-IOV capability (no
+ * sriov_totalvfs attribute).  Free with igp_sriov_free().
+ */
+int igp_sriov_load(const char *pf, struct igp_sriov **ret);
+void igp_sriov_free(struct igp_sriov *s);
+static inline void igp_sriov_freep(struct igp_sriov **s) { igp_sriov_free(*s); }
+#define _cleanup_sriov_ __attribute__((cleanup(igp_sriov_freep)))
+
+/*
+ * Enable N VFs (0 disables them).  Refuses N > totalvfs (-ERANGE) before
+ * writing.  Going from one non-zero count to another writes 0 first (the
+ * kernel answers EBUSY otherwise) unless a VF is bound to vfio-pci: it may
+ * be in a running VM, so that is -EBUSY, and *ret_busy_vf (optional,
+ * caller frees) names it.  The kernel's errors pass through.
+ */
+int igp_sriov_set_numvfs(const struct igp_sriov *s, long n, char **ret_busy_vf);
+
+/*
+ * Bind one device to DRIVER the way libvirt and driverctl do: write DRIVER
+ * to driver_override, unbind the current driver, then ask the PCI core to
+ * probe (drivers_probe), which honours the override.  0 when the device
+ * is already bound to DRIVER.
+ */
+int igp_sriov_bind_driver(const char *address, const char *driver);
+
+/*
+ * Where the count is made persistent:
+ *  - an existing sysfsutils line for this PF's sriov_numvfs in
+ *    /etc/sysfs.conf or /etc/sysfs.d/NAME.conf is updated in place (the
+ *    admin chose sysfsutils: keep it);
+ *  - otherwise a udev rule, /etc/udev/rules.d/70-igpuctl-sriov-<pf>.rules,
+ *    written when the PF is bound ("bind") or replayed at boot ("add" with
+ *    the driver already bound), and only while sriov_numvfs is 0.  udev
+ *    needs no extra package and runs whenever the driver (possibly a
+ *    late-loading DKMS module) binds, which a one-shot sysfs.conf at boot
+ *    cannot guarantee.
+ * n == 0 removes igpuctl's rule (and sets a sysfsutils line to 0).
+ * ret_path (optional, caller frees) names the file written or removed;
+ * ret_before and ret_after (optional) its content before and after (NULL
+ * when absent).
+ */
+int igp_sriov_persist(const struct igp_pci_dev *pf, long n, char **ret_path, char **ret_before,
+		      char **ret_after);
+
+/* The udev rule igpuctl writes for PF with N VFs (caller frees). */
+char *igp_sriov_udev_rule(const char *pf, long n);
+
+#endif
