@@ -1,0 +1,859 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <json-c/json.h>
+#include <stdarg.h>
+
+#include "cmdline.h"
+#include "grub.h"
+#include "hostsetup.h"
+#include "isolation.h"
+#include "paths.h"
+#include "util.h"
+
+static int fail(char **ret_error, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char **ret_error, int r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (ret_error)
+		*ret_error = s;
+	else
+		free(s);
+	return r;
+}
+
+void igp_setup_info_done(struct igp_setup_info *i)
+{
+	igp_bootloader_done(&i->boot);
+	igp_initramfs_done(&i->initramfs);
+	free(i->device_desc);
+	strv_free(i->revert_cmds);
+	for (size_t k = 0; i->revert_argvs && i->revert_argvs[k]; k++)
+		strv_free(i->revert_argvs[k]);
+	free(i->revert_argvs);
+	*i = (struct igp_setup_info){ 0 };
+}
+
+static int push_argvv(char ****v, char **argv)
+{
+	size_t n = 0;
+	char ***nv;
+	if (!argv)
+		return -ENOMEM;
+	while (*v && (*v)[n])
+		n++;
+	nv = realloc(*v, (n + 2) * sizeof(char **));
+	if (!nv) {
+		strv_free(argv);
+		return -ENOMEM;
+	}
+	nv[n] = argv;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+static int undo_for(struct igp_undo *u, enum igp_undo_kind kind, const struct igp_kop *ops,
+		    size_t n_ops, const int *files, int file)
+{
+	*u = (struct igp_undo){ .kind = kind };
+	for (size_t k = 0; k < n_ops; k++) {
+		struct igp_undo one = { .ops = (struct igp_kop *)&ops[k], .n_ops = 1 };
+		if (files && files[k] != file)
+			continue;
+		if (igp_undo_merge(u, &one) < 0) {
+			igp_undo_done(u);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int plan_grub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, char **ret_error)
+{
+	struct igp_grub g;
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	_cleanup_free_ int *files = NULL;
+	_cleanup_strv_free_ char **texts = NULL;
+	_cleanup_free_ char *bad = NULL;
+	int r;
+
+	r = igp_grub_load(&g);
+	if (r < 0)
+		return fail(ret_error, r, "cannot read %s", IGP_ETC_DEFAULT_GRUB);
+	r = igp_grub_edit(&g, w, nw, &ops, &n_ops, &files, &texts, &bad);
+	if (r == -EBADMSG) {
+		r = fail(ret_error, r,
+			 "the kernel parameter \"%s\" in the GRUB configuration is not plain text "
+			 "(it comes from a command substitution, an escape or a variable igpuctl "
+			 "cannot follow); edit it by hand",
+			 bad ? bad : "?");
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	for (size_t f = 0; f < g.doc.n_files; f++) {
+		struct igp_undo u;
+		char *before, *after;
+		if (streq(texts[f], g.doc.files[f].text))
+			continue;
+		r = undo_for(&u, IGP_UNDO_SHELL, ops, n_ops, files, (int)f);
+		if (r < 0)
+			goto out;
+		u.vars = calloc(3, sizeof(char *));
+		u.add_var = strdup(g.add_var);
+		if (!u.vars || !u.add_var || !(u.vars[0] = strdup(igp_grub_vars[0])) ||
+		    !(u.vars[1] = strdup(igp_grub_vars[1]))) {
+			igp_undo_done(&u);
+			r = -ENOMEM;
+			goto out;
+		}
+		before = strdup(g.doc.files[f].text);
+		after = strdup(texts[f]);
+		if (!before || !after) {
+			free(before);
+			free(after);
+			igp_undo_done(&u);
+			r = -ENOMEM;
+			goto out;
+		}
+		r = igp_plan_add_file(p, g.doc.files[f].path, before, after, 0644, &u,
+				      IGP_REFRESH_BOOT, "kernel parameters");
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	igp_kops_free(ops, n_ops);
+	igp_grub_done(&g);
+	return r;
+}
+
+/* A one-line command line file or a loader entry. */
+static int plan_line_file(struct igp_plan *p, const char *path, bool bls,
+			  const struct igp_kwant *w, size_t nw, char **ret_error)
+{
+	_cleanup_free_ char *text = NULL, **texts = NULL;
+	struct igp_kline l = { 0 };
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	char *after = NULL;
+	struct igp_undo u;
+	int r;
+
+	r = igp_read_file(path, &text, NULL);
+	if (r < 0)
+		return fail(ret_error, r, "cannot read %s", path);
+	r = bls ? igp_bls_tokens(text, &l) : igp_kline_parse(text, strlen(text), &l);
+	if (r < 0)
+		return r;
+	texts = igp_kline_texts(&l);
+	if (!texts) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = igp_kparams_plan(texts, l.n, w, nw, &ops, &n_ops);
+	if (r < 0 || n_ops == 0)
+		goto out;
+	r = bls ? igp_bls_apply(text, ops, n_ops, &after)
+		: igp_kline_apply(text, strlen(text), ops, n_ops, &after);
+	if (r < 0)
+		goto out;
+	r = undo_for(&u, bls ? IGP_UNDO_BLS : IGP_UNDO_KLINE, ops, n_ops, NULL, 0);
+	if (r < 0) {
+		free(after);
+		goto out;
+	}
+	r = igp_plan_add_file(p, path, TAKE_PTR(text), after, 0644, &u, IGP_REFRESH_BOOT,
+			      "kernel parameters");
+out:
+	igp_kops_free(ops, n_ops);
+	igp_kline_done(&l);
+	return r;
+}
+
+/* kernelstub keeps its options in JSON ("user": {"kernel_options": [...]});
+ * it changes them itself with -a/-d, which also rewrites the boot entry. */
+static int plan_kernelstub(struct igp_plan *p, const struct igp_kwant *w, size_t nw,
+			   char ****revert_argvs, char **ret_error)
+{
+	_cleanup_free_ char *text = NULL, *adds = NULL;
+	_cleanup_strv_free_ char **toks = NULL;
+	struct json_object *root = NULL, *user, *opts;
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	int r;
+
+	r = igp_read_file(IGP_ETC_KERNELSTUB_CONFIG, &text, NULL);
+	if (r < 0)
+		return fail(ret_error, r, "cannot read %s", IGP_ETC_KERNELSTUB_CONFIG);
+	root = json_tokener_parse(text);
+	toks = calloc(1, sizeof(char *));
+	if (!toks) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (root && json_object_object_get_ex(root, "user", &user) &&
+	    json_object_object_get_ex(user, "kernel_options", &opts)) {
+		if (json_object_is_type(opts, json_type_array)) {
+			for (size_t i = 0; i < json_object_array_length(opts); i++)
+				if (strv_push(&toks, json_object_get_string(
+							     json_object_array_get_idx(opts, i))) < 0) {
+					r = -ENOMEM;
+					goto out;
+				}
+		} else if (json_object_is_type(opts, json_type_string)) {
+			strv_free(toks);
+			toks = NULL;
+			r = strv_split(json_object_get_string(opts), " ", &toks);
+			if (r < 0)
+				goto out;
+		}
+	} else if (!root) {
+		r = fail(ret_error, -EBADMSG, "%s is not valid JSON", IGP_ETC_KERNELSTUB_CONFIG);
+		goto out;
+	}
+	r = igp_kparams_plan(toks, strv_length(toks), w, nw, &ops, &n_ops);
+	if (r < 0)
+		goto out;
+	adds = strdup("");
+	for (size_t k = 0; adds && k < n_ops; k++) {
+		if (ops[k].kind != IGP_KOP_ADD && ops[k].kind != IGP_KOP_SET) {
+			r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-d", ops[k].old, NULL), 0,
+					     "remove a conflicting kernel option");
+			if (r >= 0)
+				r = push_argvv(revert_argvs, igp_argv_new("kernelstub", "-a", ops[k].old, NULL));
+		} else {
+			char *n = strdupf("%s%s%s", adds, *adds ? " " : "", ops[k].token);
+			free(adds);
+			adds = n;
+			if (ops[k].kind == IGP_KOP_SET) {
+				r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-d", ops[k].old, NULL),
+						     0, "replace a conflicting kernel option");
+				if (r >= 0)
+					r = push_argvv(revert_argvs,
+						       igp_argv_new("kernelstub", "-a", ops[k].old, NULL));
+			}
+			if (r >= 0)
+				r = push_argvv(revert_argvs,
+					       igp_argv_new("kernelstub", "-d", ops[k].token, NULL));
+		}
+		if (r < 0)
+			goto out;
+	}
+	if (!adds) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (*adds)
+		r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-a", adds, NULL), 0,
+				     "add the kernel options (kernelstub saves them and rewrites the "
+				     "boot entry)");
+out:
+	igp_kops_free(ops, n_ops);
+	json_object_put(root);
+	return r;
+}
+
+int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b,
+			   const struct igp_kwant *w, size_t nw, char ****revert_argvs,
+			   char **ret_error)
+{
+	int r = 0;
+
+	switch (b->kind) {
+	case IGP_BOOT_GRUB:
+		return plan_grub(p, w, nw, ret_error);
+	case IGP_BOOT_PVE_SDBOOT:
+		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, false, w, nw, ret_error);
+	case IGP_BOOT_SDBOOT:
+		if (b->kernel_cmdline)
+			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, false, w, nw, ret_error);
+		for (char **e = b->entries; r >= 0 && e && *e; e++)
+			r = plan_line_file(p, *e, true, w, nw, ret_error);
+		if (r >= 0 && !b->kernel_cmdline && strv_length(b->entries) == 0)
+			r = fail(ret_error, -ENOMEDIUM,
+				 "systemd-boot has neither %s nor a Linux loader entry to edit",
+				 IGP_ETC_KERNEL_CMDLINE);
+		return r;
+	case IGP_BOOT_KERNELSTUB:
+		return plan_kernelstub(p, w, nw, revert_argvs, ret_error);
+	case IGP_BOOT_UNKNOWN:
+		break;
+	}
+	return fail(ret_error, -ENOMEDIUM, "unknown boot loader");
+}
+
+static bool cpu_is_amd(void)
+{
+	_cleanup_free_ char *s = NULL;
+	if (igp_read_file(IGP_PROC_CPUINFO, &s, NULL) < 0)
+		return false;
+	return strstr(s, "AuthenticAMD") != NULL;
+}
+
+/* Does another GPU (not in SKIP) use DRIVER? */
+static const struct igp_pci_dev *gpu_using(const struct igp_host *h, const char *driver,
+					   struct igp_pci_dev *const *skip, size_t n_skip)
+{
+	for (size_t i = 0; i < h->n_devs; i++) {
+		const struct igp_pci_dev *d = h->devs[i];
+		bool skipped = false;
+		if (!igp_pci_dev_is_gpu(d) || !d->driver || !igp_kparam_key_eq(d->driver, driver))
+			continue;
+		for (size_t k = 0; k < n_skip; k++)
+			if (skip[k] == d)
+				skipped = true;
+		if (!skipped)
+			return d;
+	}
+	return NULL;
+}
+
+static int add_want(struct igp_kwant **w, size_t *n, enum igp_kwant_kind kind, const char *key,
+		    const char *value)
+{
+	struct igp_kwant *nv = realloc(*w, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*w = nv;
+	nv[(*n)++] = (struct igp_kwant){ kind, key, value };
+	return 0;
+}
+
+static int strcat_line(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int strcat_line(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *line, *n;
+	int r;
+	va_start(ap, fmt);
+	r = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	n = strdupf("%s%s\n", *s ? *s : "", line);
+	free(line);
+	if (!n)
+		return -ENOMEM;
+	free(*s);
+	*s = n;
+	return 0;
+}
+
+/* The kernel module of a driver (the driver "vfio-pci" is module vfio_pci,
+ * softdep accepts either). */
+static const char *driver_module(const struct igp_pci_dev *d)
+{
+	if (d->driver && !streq(d->driver, "vfio-pci"))
+		return d->driver;
+	if (d->vendor == 0x8086 && igp_pci_dev_is_gpu(d))
+		return "i915";
+	return NULL;
+}
+
+int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, struct igp_plan *ret,
+		   struct igp_setup_info *ret_info, char **ret_error)
+{
+	struct igp_setup_info info = { 0 };
+	struct igp_plan p = { 0 };
+	struct igp_pci_dev *dev = NULL;
+	struct igp_isolation_report iso = { 0 };
+	bool have_iso = false;
+	struct igp_pci_dev *passed[16];
+	size_t n_passed = 0;
+	_cleanup_free_ struct igp_kwant *w = NULL;
+	size_t nw = 0;
+	_cleanup_free_ char *modprobe = NULL, *reason = NULL, *vfs_s = NULL, *force_probe = NULL,
+			   *acs = NULL;
+	_cleanup_strv_free_ char **param_keys = NULL, **param_vals = NULL;
+	enum igp_support sup;
+	bool amd = cpu_is_amd();
+	const char *kver = h->kernel_release;
+	int r;
+
+	/* The device. */
+	if (o->address) {
+		r = igp_host_find(h, o->address, &dev);
+		if (r == -EINVAL)
+			return fail(ret_error, r, "\"%s\" is not a PCI address", o->address);
+		if (r == -EADDRNOTAVAIL)
+			return fail(ret_error, r, "\"%s\" matches devices in several PCI domains; "
+				    "give the full address", o->address);
+		if (r < 0)
+			return fail(ret_error, -ENODEV, "no PCI device %s on this host", o->address);
+	} else {
+		dev = igp_host_default_igpu(h);
+		if (!dev)
+			return fail(ret_error, -ENODEV,
+				    "this host has no single Intel iGPU; name the device (ADDR)");
+	}
+	memcpy(info.device, dev->address, sizeof(info.device));
+	info.device_desc = strdupf("%s%s%s (%04x:%04x)", dev->platform ? "Intel " : "",
+				   dev->platform ? dev->platform->name
+						 : dev->device_name ? dev->device_name : "PCI device",
+				   dev->platform ? " iGPU" : "", dev->vendor, dev->device);
+	if (!info.device_desc) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (o->mode != IGP_METHOD_FULL && !igp_pci_dev_is_intel_igpu(dev)) {
+		r = fail(ret_error, -EOPNOTSUPP, "%s is not an Intel iGPU: only --mode full applies",
+			 dev->address);
+		goto out;
+	}
+
+	/* The mode on this platform. */
+	sup = igp_platform_supports(dev->platform, o->mode, &reason);
+	if (sup == IGP_SUPPORT_NO && !o->force_mode) {
+		r = fail(ret_error, -EOPNOTSUPP,
+			 "%s: %s (--force-mode proceeds anyway, e.g. for a device ID igpuctl "
+			 "does not know yet)",
+			 igp_method_name(o->mode), reason ? reason : "not supported");
+		goto out;
+	}
+	if (sup == IGP_SUPPORT_NO)
+		igp_plan_add_note(&p, "%s is not supported here (%s); proceeding because of --force-mode.",
+				  igp_method_name(o->mode), reason ? reason : "");
+	else if (sup == IGP_SUPPORT_DKMS)
+		igp_plan_add_note(&p, "%s", reason ? reason : "needs an out-of-tree driver");
+
+	/* What goes to the VM (full): the device and its own functions. */
+	passed[n_passed++] = dev;
+	if (o->mode == IGP_METHOD_FULL) {
+		r = igp_isolation_judge(h, dev, &iso);
+		if (r < 0)
+			goto out;
+		have_iso = true;
+		if (iso.verdict == IGP_ISO_UNSAFE && !o->allow_unsafe_group) {
+			_cleanup_free_ char *who = strdup("");
+			for (size_t i = 0; who && i < iso.n_peers; i++)
+				if (iso.peers[i].kind == IGP_PEER_CRITICAL) {
+					char *n = strdupf("%s%s%s (%s)", who, *who ? ", " : "",
+							  iso.peers[i].dev->address,
+							  iso.peers[i].dev->role_detail
+								  ? iso.peers[i].dev->role_detail
+								  : "needed by the host");
+					free(who);
+					who = n;
+				}
+			r = fail(ret_error, -EBUSY,
+				 "IOMMU group %d of %s also holds %s: a VM start would take it from "
+				 "the host. Move the card to another slot, or, on a kernel with the ACS "
+				 "override patch, pass --acs-override --allow-unsafe-group (weakens "
+				 "isolation)",
+				 iso.group, dev->address, who ? who : "a device the host needs");
+			goto out;
+		}
+		if (iso.verdict == IGP_ISO_UNSAFE)
+			igp_plan_add_note(&p, "IOMMU group %d holds a device the host needs; proceeding "
+					  "because of --allow-unsafe-group.", iso.group);
+		else if (iso.verdict == IGP_ISO_NO_IOMMU)
+			igp_plan_add_note(&p, "The IOMMU is not active yet, so the group of %s is "
+					  "unknown: run `igpuctl check` after the reboot.", dev->address);
+		for (size_t i = 0; i < iso.n_peers; i++) {
+			if (iso.peers[i].kind == IGP_PEER_FUNCTION && n_passed < ELEMENTSOF(passed))
+				passed[n_passed++] = iso.peers[i].dev;
+			else if (iso.peers[i].kind == IGP_PEER_ENDPOINT)
+				igp_plan_add_note(&p, "%s shares IOMMU group %d and must go to the same "
+						  "VM.", iso.peers[i].dev->address, iso.group);
+		}
+		if (dev->boot_vga == 1 && !o->allow_boot_vga) {
+			r = fail(ret_error, -EPERM,
+				 "%s is the boot VGA device: once vfio-pci takes it the host has no "
+				 "local console (screen) any more. Pass --allow-boot-vga to accept that",
+				 dev->address);
+			goto out;
+		}
+	}
+
+	/* Bad option values. */
+	for (char **s = o->params; s && *s; s++)
+		if (!igp_kparam_valid(*s)) {
+			r = fail(ret_error, -EINVAL, "--param \"%s\" is not a plain kernel parameter", *s);
+			goto out;
+		}
+	for (char **s = o->blacklist; s && *s; s++) {
+		const struct igp_pci_dev *other;
+		if (!igp_kparam_valid(*s) || strchr(*s, '=') || strchr(*s, ',')) {
+			r = fail(ret_error, -EINVAL, "--blacklist \"%s\" is not a driver name", *s);
+			goto out;
+		}
+		other = gpu_using(h, *s, passed, n_passed);
+		if (other) {
+			r = fail(ret_error, -EINVAL,
+				 "refusing to blacklist %s: the GPU %s, which stays on the host, uses it",
+				 *s, other->address);
+			goto out;
+		}
+	}
+	if (o->acs_override && !igp_kparam_valid(o->acs_override)) {
+		r = fail(ret_error, -EINVAL, "--acs-override \"%s\" is not a valid value", o->acs_override);
+		goto out;
+	}
+
+	/* The boot loader. */
+	r = igp_bootloader_detect(o->bootloader, &info.boot);
+	if (r == -EINVAL) {
+		r = fail(ret_error, r, "--bootloader \"%s\": use grub, proxmox-systemd-boot, "
+			 "systemd-boot or kernelstub", o->bootloader);
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (info.boot.kind == IGP_BOOT_UNKNOWN) {
+		r = fail(ret_error, -ENOMEDIUM,
+			 "no known boot loader configuration found (%s); pass --bootloader "
+			 "grub|proxmox-systemd-boot|systemd-boot|kernelstub if you know it",
+			 info.boot.reason);
+		goto out;
+	}
+	r = igp_initramfs_detect(&info.initramfs);
+	if (r < 0)
+		goto out;
+
+	/* Kernel parameters. */
+	if (o->mode == IGP_METHOD_FULL || o->mode == IGP_METHOD_SRIOV) {
+		if (amd) {
+			r = add_want(&w, &nw, IGP_KWANT_ABSENT, "amd_iommu", "off");
+		} else {
+			/* intel_iommu takes a comma list: "on,igfx_off" would
+			 * leave the iGPU without translation. */
+			r = add_want(&w, &nw, IGP_KWANT_LIST_ABSENT, "intel_iommu", "off");
+			if (r >= 0)
+				r = add_want(&w, &nw, IGP_KWANT_LIST_ABSENT, "intel_iommu", "igfx_off");
+			if (r >= 0)
+				r = add_want(&w, &nw, IGP_KWANT_LIST, "intel_iommu", "on");
+		}
+		if (r >= 0 && o->mode == IGP_METHOD_FULL)
+			r = add_want(&w, &nw, IGP_KWANT_SET, "iommu", "pt");
+		if (r < 0)
+			goto out;
+	}
+	if (o->mode == IGP_METHOD_FULL && dev->boot_vga == 1) {
+		/* Linux >= 5.15 registers the firmware framebuffer through
+		 * sysfb; older kernels through efifb directly. */
+		bool sysfb = !kver || version_compare(kver, "5.15") >= 0;
+		r = sysfb ? add_want(&w, &nw, IGP_KWANT_LIST, "initcall_blacklist", "sysfb_init")
+			  : add_want(&w, &nw, IGP_KWANT_LIST, "video", "efifb:off");
+		if (r < 0)
+			goto out;
+		igp_plan_add_note(&p, "%s: the firmware framebuffer would otherwise keep %s's memory "
+				  "(\"Failed to mmap ... BAR\" in the VM); the host shows no boot "
+				  "messages on this screen after the kernel starts.",
+				  sysfb ? "initcall_blacklist=sysfb_init" : "video=efifb:off",
+				  dev->address);
+	}
+	if (o->mode == IGP_METHOD_GVTG) {
+		r = add_want(&w, &nw, IGP_KWANT_SET, "i915.enable_gvt", "1");
+		/* GuC submission (enable_guc bit 1) and GVT-g exclude each other. */
+		if (r >= 0)
+			r = add_want(&w, &nw, IGP_KWANT_ABSENT, "i915.enable_guc", "2");
+		if (r >= 0)
+			r = add_want(&w, &nw, IGP_KWANT_ABSENT, "i915.enable_guc", "3");
+		if (r < 0)
+			goto out;
+	}
+	if (o->mode == IGP_METHOD_SRIOV) {
+		const char *drv = o->sriov_driver ? o->sriov_driver
+				  : dev->platform && dev->platform->xe_sriov ? "xe" : "i915";
+		const char *other = streq(drv, "xe") ? "i915" : "xe";
+		const struct igp_pci_dev *user;
+		int n = o->vfs > 0 ? o->vfs : dev->sriov_totalvfs > 0 ? dev->sriov_totalvfs : 7;
+
+		if (!streq(drv, "xe") && !streq(drv, "i915")) {
+			r = fail(ret_error, -EINVAL, "--sriov-driver must be i915 or xe");
+			goto out;
+		}
+		if (dev->sriov_totalvfs > 0 && n > dev->sriov_totalvfs) {
+			r = fail(ret_error, -ERANGE, "--vfs %d is more than sriov_totalvfs (%d)", n,
+				 dev->sriov_totalvfs);
+			goto out;
+		}
+		vfs_s = strdupf("%d", n);
+		force_probe = strdupf("%04x", dev->device);
+		if (!vfs_s || !force_probe) {
+			r = -ENOMEM;
+			goto out;
+		}
+		r = add_want(&w, &nw, IGP_KWANT_ABSENT, "i915.enable_gvt", NULL);
+		if (r >= 0 && streq(drv, "i915")) {
+			r = add_want(&w, &nw, IGP_KWANT_SET, "i915.enable_guc", "3");
+			if (r >= 0)
+				r = add_want(&w, &nw, IGP_KWANT_SET, "i915.max_vfs", vfs_s);
+		} else if (r >= 0) {
+			r = add_want(&w, &nw, IGP_KWANT_SET, "xe.max_vfs", vfs_s);
+			if (r >= 0)
+				r = add_want(&w, &nw, IGP_KWANT_SET, "xe.force_probe", force_probe);
+		}
+		if (r < 0)
+			goto out;
+		/* Keep the other driver off the iGPU, unless a GPU that stays
+		 * on the host needs it. */
+		user = gpu_using(h, other, passed, n_passed);
+		if (user)
+			igp_plan_add_note(&p, "Not blacklisting %s: %s uses it.", other, user->address);
+		else if ((r = add_want(&w, &nw, IGP_KWANT_LIST, "module_blacklist", other)) < 0)
+			goto out;
+		if (streq(drv, "i915") && !igp_exists(IGP_SYS_MODULE "/i915/parameters/max_vfs"))
+			igp_plan_add_note(&p, "The running i915 has no max_vfs parameter: install "
+					  "i915-sriov-dkms for this kernel, or the VFs will not appear.");
+		r = strcat_line(&modprobe, "# Written by igpuctl setup --mode sriov for %s.",
+				dev->address);
+		if (r >= 0)
+			r = streq(drv, "i915")
+				    ? strcat_line(&modprobe, "options i915 enable_guc=3 max_vfs=%d", n)
+				    : strcat_line(&modprobe, "options xe max_vfs=%d force_probe=%04x", n,
+						  dev->device);
+		if (r < 0)
+			goto out;
+
+		/* The VF count after a reboot. */
+		{
+			const char *rel = dev->sysfs_path && startswith(dev->sysfs_path, "/sys/")
+						  ? dev->sysfs_path + 5
+						  : NULL;
+			_cleanup_free_ char *line = NULL;
+			if (rel && igp_is_dir(IGP_ETC_SYSFS_D)) {
+				line = strdupf("# Written by igpuctl setup --mode sriov.\n"
+					       "%s/sriov_numvfs = %d\n", rel, n);
+				r = line ? igp_modconf_plan_owned(&p, IGP_ETC_SYSFS_D_IGPUCTL, line, 0,
+								  "VF count at boot (sysfsutils)")
+					 : -ENOMEM;
+			} else if (rel && igp_exists(IGP_ETC_SYSFS_CONF)) {
+				char *lines[2] = { NULL, NULL };
+				line = strdupf("%s/sriov_numvfs = %d", rel, n);
+				lines[0] = line;
+				r = line ? igp_modconf_plan_lines(&p, IGP_ETC_SYSFS_CONF, lines, 0,
+								  "VF count at boot (sysfsutils)")
+					 : -ENOMEM;
+			} else {
+				/* On "bind": the PF driver must be there to
+				 * create VFs; at "add" it is not yet. */
+				line = strdupf("# Written by igpuctl setup --mode sriov.\n"
+					       "ACTION==\"bind\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
+					       "DRIVER==\"%s\", ATTR{sriov_numvfs}=\"%d\"\n",
+					       dev->address, drv, n);
+				r = line ? igp_modconf_plan_owned(&p, IGP_ETC_UDEV_RULES_SRIOV, line, 0,
+								  "VF count at boot (udev rule)")
+					 : -ENOMEM;
+			}
+			if (r < 0)
+				goto out;
+		}
+	}
+	if (o->mode == IGP_METHOD_FULL) {
+		if (o->acs_override) {
+			r = add_want(&w, &nw, IGP_KWANT_SET, "pcie_acs_override", o->acs_override);
+			if (r < 0)
+				goto out;
+			igp_plan_add_note(&p, "pcie_acs_override=%s splits IOMMU groups by pretending "
+					  "devices isolate each other: it weakens isolation, and only "
+					  "patched kernels (Proxmox VE's) know it.", o->acs_override);
+		}
+		for (char **s = o->blacklist; s && *s; s++) {
+			r = add_want(&w, &nw, IGP_KWANT_LIST, "modprobe.blacklist", *s);
+			if (r < 0)
+				goto out;
+			igp_plan_add_note(&p, "modprobe.blacklist=%s: the host never loads %s.", *s, *s);
+		}
+	}
+	if (o->kvm_ignore_msrs) {
+		r = add_want(&w, &nw, IGP_KWANT_SET, "kvm.ignore_msrs", "1");
+		if (r < 0)
+			goto out;
+		igp_plan_add_note(&p, "kvm.ignore_msrs=1: guests' accesses to unknown MSRs are "
+				  "ignored instead of failing (some Windows guests need it; it can "
+				  "hide guest bugs).");
+	}
+	for (char **s = o->params; s && *s; s++) {
+		const char *eq = strchr(*s, '=');
+		char *k = strndup(*s, eq ? (size_t)(eq - *s) : strlen(*s));
+		if (!k || strv_consume(&param_keys, k) < 0 ||
+		    strv_push(&param_vals, eq ? eq + 1 : "") < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; param_keys && param_keys[i]; i++) {
+		r = add_want(&w, &nw, IGP_KWANT_SET, param_keys[i],
+			     strchr(o->params[i], '=') ? param_vals[i] : NULL);
+		if (r < 0)
+			goto out;
+	}
+	r = igp_setup_plan_cmdline(&p, &info.boot, w, nw, &info.revert_argvs, ret_error);
+	if (r < 0)
+		goto out;
+
+	/* Modules and driver configuration. */
+	if (o->mode == IGP_METHOD_FULL) {
+		_cleanup_strv_free_ char **mods = NULL, **ids = NULL, **soft = NULL, **shared = NULL;
+		bool virqfd = kver && version_compare(kver, "6.2") < 0;
+
+		if (strv_push(&mods, "vfio") < 0 || strv_push(&mods, "vfio_iommu_type1") < 0 ||
+		    strv_push(&mods, "vfio_pci") < 0 || (virqfd && strv_push(&mods, "vfio_virqfd") < 0)) {
+			r = -ENOMEM;
+			goto out;
+		}
+		r = igp_modconf_plan_modules(&p, &info.initramfs, mods, true,
+					     "vfio modules for PCI passthrough");
+		if (r < 0)
+			goto out;
+		for (size_t k = 0; k < n_passed; k++) {
+			const struct igp_pci_dev *d = passed[k];
+			const char *mod = driver_module(d);
+			bool unique = true;
+			_cleanup_free_ char *id = strdupf("%04x:%04x", d->vendor, d->device);
+			if (!id) {
+				r = -ENOMEM;
+				goto out;
+			}
+			/* ids= binds every device with the ID: only when none
+			 * other than the passed ones has it. */
+			for (size_t i = 0; i < h->n_devs; i++) {
+				bool is_passed = false;
+				for (size_t q = 0; q < n_passed; q++)
+					if (passed[q] == h->devs[i])
+						is_passed = true;
+				if (!is_passed && h->devs[i]->vendor == d->vendor &&
+				    h->devs[i]->device == d->device)
+					unique = false;
+			}
+			if (unique && !strv_contains(ids, id) && strv_push(&ids, id) < 0)
+				r = -ENOMEM;
+			if (!unique && strv_push(&shared, d->address) < 0)
+				r = -ENOMEM;
+			if (mod && !strv_contains(soft, mod) && strv_push(&soft, mod) < 0)
+				r = -ENOMEM;
+			if (r < 0)
+				goto out;
+		}
+		r = strcat_line(&modprobe, "# Written by igpuctl setup --mode full for %s.", dev->address);
+		if (r >= 0 && strv_length(ids)) {
+			_cleanup_free_ char *list = strdup("");
+			for (char **s = ids; list && *s; s++) {
+				char *n = strdupf("%s%s%s", list, *list ? "," : "", *s);
+				free(list);
+				list = n;
+			}
+			r = list ? strcat_line(&modprobe, "options vfio-pci ids=%s", list) : -ENOMEM;
+		}
+		/* vfio-pci must be loaded before the GPU driver claims the device. */
+		for (char **s = soft; r >= 0 && s && *s; s++)
+			r = strcat_line(&modprobe, "softdep %s pre: vfio-pci", *s);
+		if (r < 0)
+			goto out;
+		if (strv_length(shared)) {
+			bool driverctl = igp_exists(IGP_USR_LIB_UDEV_DRIVERCTL_RULES) ||
+					 igp_exists(IGP_LIB_UDEV_DRIVERCTL_RULES);
+			_cleanup_free_ char *rules = strdup("# Written by igpuctl setup --mode full: other "
+							    "devices share these IDs, so only these "
+							    "addresses go to vfio-pci.\n");
+			for (char **a = shared; r >= 0 && a && *a; a++) {
+				if (driverctl) {
+					_cleanup_free_ char *path = strdupf("%s/pci-%s", IGP_ETC_DRIVERCTL_D, *a);
+					r = path ? igp_modconf_plan_owned(&p, path, "vfio-pci\n", 0,
+									  "driverctl override (another "
+									  "device shares the ID)")
+						 : -ENOMEM;
+				} else {
+					r = strcat_line(&rules,
+							"ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
+							"ATTR{driver_override}=\"vfio-pci\"",
+							*a);
+				}
+			}
+			if (r >= 0 && !driverctl)
+				r = igp_modconf_plan_owned(&p, IGP_ETC_UDEV_RULES_VFIO, rules,
+							   IGP_REFRESH_INITRAMFS,
+							   "per-device driver_override (another device "
+							   "shares the ID)");
+			if (r < 0)
+				goto out;
+			igp_plan_add_note(&p, "Other devices have the same PCI ID as %s, so vfio-pci "
+					  "\"ids=\" is not used; the device is claimed by address.",
+					  shared[0]);
+		}
+	} else if (o->mode == IGP_METHOD_GVTG) {
+		_cleanup_strv_free_ char **mods = NULL;
+		/* vfio_mdev was merged into mdev in 5.14; listing it after
+		 * that fails. */
+		if (strv_push(&mods, "kvmgt") < 0 ||
+		    (kver && version_compare(kver, "5.14") < 0 && strv_push(&mods, "vfio_mdev") < 0)) {
+			r = -ENOMEM;
+			goto out;
+		}
+		r = igp_modconf_plan_modules(&p, &info.initramfs, mods, false,
+					     "kvmgt for GVT-g vGPUs");
+		if (r >= 0)
+			r = strcat_line(&modprobe, "# Written by igpuctl setup --mode gvt-g for %s.",
+					dev->address);
+		if (r >= 0)
+			r = strcat_line(&modprobe, "options i915 enable_gvt=1");
+		if (r < 0)
+			goto out;
+	}
+	if (modprobe) {
+		_cleanup_free_ char *content = strdupf("%s# `igpuctl revert` removes this file.\n",
+						       modprobe);
+		r = content ? igp_modconf_plan_owned(&p, IGP_ETC_MODPROBE_D_IGPUCTL, content,
+						     IGP_REFRESH_INITRAMFS, "driver configuration")
+			    : -ENOMEM;
+		if (r < 0)
+			goto out;
+	}
+
+	/* Commands: rebuild the initramfs first, then refresh the loader
+	 * (proxmox-boot-tool also copies the new initramfs to the ESPs). */
+	if (info.initramfs.argv) {
+		char **a = NULL;
+		for (char **s = info.initramfs.argv; *s; s++)
+			if (strv_push(&a, *s) < 0) {
+				strv_free(a);
+				r = -ENOMEM;
+				goto out;
+			}
+		r = igp_plan_add_cmd(&p, a, IGP_REFRESH_INITRAMFS, "rebuild the initramfs");
+		if (r < 0)
+			goto out;
+	}
+	if (info.boot.refresh) {
+		char **a = NULL;
+		for (char **s = info.boot.refresh; *s; s++)
+			if (strv_push(&a, *s) < 0) {
+				strv_free(a);
+				r = -ENOMEM;
+				goto out;
+			}
+		r = igp_plan_add_cmd(&p, a,
+				     info.boot.kind == IGP_BOOT_PVE_SDBOOT || info.boot.grub == IGP_GRUB_PVE
+					     ? IGP_REFRESH_BOOT | IGP_REFRESH_INITRAMFS
+					     : IGP_REFRESH_BOOT,
+				     "apply the boot loader configuration");
+		if (r < 0)
+			goto out;
+	}
+	if (o->mode == IGP_METHOD_FULL && info.initramfs.kind == IGP_INITRAMFS_MKINITCPIO) {
+		_cleanup_free_ char *conf = NULL;
+		if (igp_read_file(IGP_ETC_MKINITCPIO_CONF, &conf, NULL) >= 0 && !strstr(conf, "modconf"))
+			igp_plan_add_note(&p, "HOOKS in %s has no \"modconf\": the initramfs will not "
+					  "carry %s; add it.", IGP_ETC_MKINITCPIO_CONF,
+					  IGP_ETC_MODPROBE_D_IGPUCTL);
+	}
+	*ret = p;
+	p = (struct igp_plan){ 0 };
+	*ret_info = info;
+	info = (struct igp_setup_info){ 0 };
+	r = 0;
+out:
+	if (have_iso)
+		igp_isolation_report_done(&iso);
+	igp_plan_done(&p);
+	igp_setup_info_done(&info);
+	return r;
+}

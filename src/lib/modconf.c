@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
+
+#include "bootloader.h"
+#include "cmdline.h"
+#include "modconf.h"
+#include "paths.h"
+#include "shellvar.h"
+#include "util.h"
+
+int igp_initramfs_detect(struct igp_initramfs *ret)
+{
+	struct igp_initramfs ir = { .kind = IGP_INITRAMFS_NONE };
+
+	if (igp_exists(IGP_ETC_MKINITCPIO_CONF)) {
+		ir.kind = IGP_INITRAMFS_MKINITCPIO;
+		ir.name = strdup("mkinitcpio");
+		ir.reason = strdupf("%s exists", IGP_ETC_MKINITCPIO_CONF);
+		ir.argv = igp_argv_new("mkinitcpio", "-P", NULL);
+	} else if (igp_is_dir(IGP_ETC_INITRAMFS_TOOLS)) {
+		ir.kind = IGP_INITRAMFS_TOOLS;
+		ir.name = strdup("initramfs-tools");
+		ir.reason = strdupf("%s exists", IGP_ETC_INITRAMFS_TOOLS);
+		ir.argv = igp_argv_new("update-initramfs", "-u", "-k", "all", NULL);
+	} else if (igp_is_dir(IGP_ETC_DRACUT_CONF_D) || igp_exists(IGP_ETC_DRACUT_CONF)) {
+		ir.kind = IGP_INITRAMFS_DRACUT;
+		ir.name = strdup("dracut");
+		ir.reason = strdupf("%s exists", igp_is_dir(IGP_ETC_DRACUT_CONF_D)
+							 ? IGP_ETC_DRACUT_CONF_D
+							 : IGP_ETC_DRACUT_CONF);
+		ir.argv = igp_argv_new("dracut", "--regenerate-all", "--force", NULL);
+	} else {
+		ir.name = strdup("none");
+		ir.reason = strdupf("none of %s, %s, %s exists", IGP_ETC_INITRAMFS_TOOLS,
+				    IGP_ETC_DRACUT_CONF_D, IGP_ETC_MKINITCPIO_CONF);
+		if (ir.name && ir.reason) {
+			*ret = ir;
+			return 0;
+		}
+	}
+	if (!ir.name || !ir.reason || !ir.argv) {
+		igp_initramfs_done(&ir);
+		return -ENOMEM;
+	}
+	*ret = ir;
+	return 0;
+}
+
+void igp_initramfs_done(struct igp_initramfs *ir)
+{
+	free(ir->name);
+	free(ir->reason);
+	strv_free(ir->argv);
+	*ir = (struct igp_initramfs){ 0 };
+}
+
+static bool text_lists_module(const char *text, const char *mod)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		_cleanup_free_ char *w = NULL;
+		size_t b = strspn(p, " \t"), k;
+		k = b;
+		while (k < len && !isspace((unsigned char)p[k]) && p[k] != '#')
+			k++;
+		w = strndup(p + b, k - b);
+		if (w && *w && igp_kparam_key_eq(w, mod))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+int igp_modconf_plan_owned(struct igp_plan *p, const char *path, const char *content,
+			   unsigned refresh, const char *why)
+{
+	_cleanup_free_ char *cur = NULL;
+	struct igp_undo u = { .kind = IGP_UNDO_OWNED };
+	char *after;
+	int r;
+
+	r = igp_read_optional(path, &cur);
+	if (r < 0)
+		return r;
+	r = strv_split(content, "\n", &u.lines);
+	if (r < 0)
+		return r;
+	after = strdup(content);
+	if (!after) {
+		igp_undo_done(&u);
+		return -ENOMEM;
+	}
+	return igp_plan_add_file(p, path, TAKE_PTR(cur), after, 0644, &u, refresh, why);
+}
+
+int igp_modconf_plan_lines(struct igp_plan *p, const char *path, char *const *lines,
+			   unsigned refresh, const char *why)
+{
+	_cleanup_free_ char *cur = NULL, *add = NULL;
+	struct igp_undo u = { .kind = IGP_UNDO_LINES };
+	char *after;
+	int r;
+
+	r = igp_read_optional(path, &cur);
+	if (r < 0)
+		return r;
+	add = strdup("");
+	if (!add)
+		return -ENOMEM;
+	for (char *const *l = lines; *l; l++) {
+		bool have = false;
+		/* A module already listed (maybe as vfio-pci) counts. */
+		if (cur && **l != '#') {
+			_cleanup_free_ char *first = strndup(*l, strcspn(*l, " \t"));
+			have = first && strchr(*l, ' ') == NULL ? text_lists_module(cur, first) : false;
+			if (!have) {
+				const char *q = strstr(cur, *l);
+				size_t n = strlen(*l);
+				while (q && !have) {
+					if ((q == cur || q[-1] == '\n') && (q[n] == '\n' || !q[n]))
+						have = true;
+					q = strstr(q + 1, *l);
+				}
+			}
+		}
+		if (have)
+			continue;
+		{
+			char *na = strdupf("%s%s\n", add, *l);
+			if (!na) {
+				igp_undo_done(&u);
+				return -ENOMEM;
+			}
+			free(add);
+			add = na;
+		}
+		if (strv_push(&u.lines, *l) < 0) {
+			igp_undo_done(&u);
+			return -ENOMEM;
+		}
+	}
+	/* Nothing but a comment to add: nothing to do. */
+	{
+		bool real = false;
+		for (char **l = u.lines; l && *l; l++)
+			if (**l != '#')
+				real = true;
+		if (!real) {
+			igp_undo_done(&u);
+			return 0;
+		}
+	}
+	after = strdupf("%s%s%s", cur ? cur : "", cur && *cur && cur[strlen(cur) - 1] != '\n' ? "\n" : "",
+			add);
+	if (!after) {
+		igp_undo_done(&u);
+		return -ENOMEM;
+	}
+	return igp_plan_add_file(p, path, TAKE_PTR(cur), after, 0644, &u, refresh, why);
+}
+
+static int plan_mkinitcpio(struct igp_plan *p, char *const *modules, const char *why)
+{
+	static char *const vars[] = { "MODULES", NULL };
+	struct igp_shdoc d = { 0 };
+	_cleanup_strv_free_ char **names = NULL, **texts = NULL;
+	struct igp_shtok *t = NULL;
+	size_t n = 0, nw = strv_length(modules), n_ops = 0;
+	struct igp_kop *ops = NULL;
+	_cleanup_free_ struct igp_kwant *w = NULL;
+	_cleanup_free_ char **tt = NULL;
+	_cleanup_free_ int *files = NULL;
+	int r;
+
+	{
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		r = igp_read_file(IGP_ETC_MKINITCPIO_CONF, &text, &len);
+		if (r < 0)
+			return r;
+		r = igp_shdoc_add(&d, IGP_ETC_MKINITCPIO_CONF, text, len);
+		if (r < 0)
+			goto out;
+	}
+	/* mkinitcpio >= 36 sources drop-ins after the main file. */
+	if (igp_list_dir(IGP_ETC_MKINITCPIO_CONF_D, &names) >= 0) {
+		strv_sort(names);
+		for (char **s = names; *s; s++) {
+			_cleanup_free_ char *path = NULL, *text = NULL;
+			size_t len;
+			if (!endswith(*s, ".conf"))
+				continue;
+			path = igp_path_join(IGP_ETC_MKINITCPIO_CONF_D, *s);
+			if (!path || igp_read_file(path, &text, &len) < 0)
+				continue;
+			r = igp_shdoc_add(&d, path, text, len);
+			if (r < 0)
+				goto out;
+		}
+	}
+	r = igp_shdoc_tokens(&d, vars, &t, &n);
+	if (r < 0)
+		goto out;
+	r = -ENOMEM;
+	tt = calloc(n + 1, sizeof(char *));
+	w = calloc(nw + 1, sizeof(*w));
+	files = calloc(nw + 1, sizeof(int));
+	if (!tt || !w || !files)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		tt[i] = t[i].text;
+	for (size_t i = 0; i < nw; i++)
+		w[i] = (struct igp_kwant){ IGP_KWANT_SET, modules[i], NULL };
+	r = igp_kparams_plan(tt, n, w, nw, &ops, &n_ops);
+	if (r < 0 || n_ops == 0)
+		goto out;
+	r = igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, files, &texts, NULL);
+	if (r < 0)
+		goto out;
+	for (size_t f = 0; f < d.n_files; f++) {
+		struct igp_undo u = { .kind = IGP_UNDO_SHELL, .array = true };
+		char *before, *after;
+		if (streq(texts[f], d.files[f].text))
+			continue;
+		r = -ENOMEM;
+		if (strv_push(&u.vars, "MODULES") < 0 || !(u.add_var = strdup("MODULES"))) {
+			igp_undo_done(&u);
+			goto out;
+		}
+		for (size_t k = 0; k < n_ops; k++)
+			if (files[k] == (int)f) {
+				struct igp_undo one = { .ops = &ops[k], .n_ops = 1 };
+				if (igp_undo_merge(&u, &one) < 0) {
+					igp_undo_done(&u);
+					goto out;
+				}
+			}
+		before = strdup(d.files[f].text);
+		after = TAKE_PTR(texts[f]);
+		/* keep texts a valid vector for strv_free */
+		texts[f] = strdup("");
+		if (!before) {
+			free(after);
+			igp_undo_done(&u);
+			goto out;
+		}
+		r = igp_plan_add_file(p, d.files[f].path, before, after, 0644, &u,
+				      IGP_REFRESH_INITRAMFS, why);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	igp_kops_free(ops, n_ops);
+	igp_shtoks_free(t, n);
+	igp_shdoc_done(&d);
+	return r;
+}
+
+int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
+			     char *const *modules, bool early, const char *why)
+{
+	bool debian_modules = ir->kind == IGP_INITRAMFS_TOOLS && igp_exists(IGP_ETC_MODULES);
+	unsigned refresh = early ? IGP_REFRESH_INITRAMFS : 0;
+
+	if (debian_modules) {
+		_cleanup_strv_free_ char **lines = NULL;
+		if (strv_push(&lines, "# igpuctl setup: modules for GPU passthrough") < 0)
+			return -ENOMEM;
+		for (char *const *m = modules; *m; m++)
+			if (strv_push(&lines, *m) < 0)
+				return -ENOMEM;
+		return igp_modconf_plan_lines(p, IGP_ETC_MODULES, lines, refresh, why);
+	}
+	if (early && ir->kind == IGP_INITRAMFS_MKINITCPIO)
+		return plan_mkinitcpio(p, modules, why);
+	if (early && ir->kind == IGP_INITRAMFS_DRACUT) {
+		_cleanup_free_ char *list = strdup(""), *content = NULL;
+		for (char *const *m = modules; list && *m; m++) {
+			char *n = strdupf("%s%s ", list, *m);
+			free(list);
+			list = n;
+		}
+		if (!list)
+			return -ENOMEM;
+		/* dracut's own syntax: values with leading and trailing blanks
+		 * so several += lines concatenate cleanly. */
+		content = strdupf("# Written by igpuctl setup; `igpuctl revert` removes it.\n"
+				  "# Load vfio-pci in the initramfs, before the GPU driver.\n"
+				  "force_drivers+=\" %s\"\n"
+				  "install_items+=\" %s \"\n",
+				  list, IGP_ETC_MODPROBE_D_IGPUCTL);
+		if (!content)
+			return -ENOMEM;
+		return igp_modconf_plan_owned(p, IGP_ETC_DRACUT_CONF_D_IGPUCTL, content,
+					      IGP_REFRESH_INITRAMFS, why);
+	}
+	{
+		_cleanup_free_ char *content = strdup("# Written by igpuctl setup; `igpuctl revert` removes it.\n");
+		for (char *const *m = modules; content && *m; m++) {
+			char *n = strdupf("%s%s\n", content, *m);
+			free(content);
+			content = n;
+		}
+		if (!content)
+			return -ENOMEM;
+		return igp_modconf_plan_owned(p, IGP_ETC_MODULES_LOAD_D_IGPUCTL, content, refresh, why);
+	}
+}
