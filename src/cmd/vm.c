@@ -309,8 +309,8 @@ static int read_user_file(const char *path, char **ret)
 	return 0;
 }
 
-static int edit_xml_text(const char *xml, const struct igp_vm_device *d, const struct igp_vm_options *o,
-			 char **ret_before, char **ret_after, char ***notes, char ***ret_aliases)
+static int edit_xml_text(const char *what, const char *xml, const struct igp_vm_device *d,
+			 const struct igp_vm_options *o, char **ret_before, char **ret_after, char ***notes, char ***ret_aliases)
 {
 	_cleanup_free_ char *why = NULL, *before = NULL, *after = NULL;
 	struct _xmlDoc *doc = NULL;
@@ -330,7 +330,7 @@ static int edit_xml_text(const char *xml, const struct igp_vm_device *d, const s
 	if (r == -ENOMEM)
 		return log_error_errno(r, "Failed to edit the domain");
 	if (r < 0)
-		return log_error("%s", why ? why : "cannot edit this domain");
+		return log_error("%s: %s", what, why ? why : "cannot edit this domain");
 	*ret_before = TAKE_PTR(before);
 	*ret_after = TAKE_PTR(after);
 	return EXIT_OK;
@@ -354,6 +354,7 @@ static int vm_libvirt(int argc, char *argv[])
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL;
 	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL, *label = NULL;
+	_cleanup_(igp_libvirt_closep) struct igp_libvirt_conn *conn = NULL;
 	const char *domain = NULL, *uri = NULL, *xml_file = NULL;
 	bool apply = false, active = false;
 	int c, r;
@@ -437,11 +438,14 @@ static int vm_libvirt(int argc, char *argv[])
 		if (r < 0)
 			return log_error_errno(r, "Failed to read %s", xml_file);
 	} else {
-		r = igp_libvirt_domain_get(uri, domain, &xml, &active, &why);
+		r = igp_libvirt_open(uri, &conn, &why);
+		if (r < 0)
+			return log_error("Cannot connect to libvirt: %s", why ? why : "libvirt error");
+		r = igp_libvirt_domain_get(conn, domain, &xml, &active, &why);
 		if (r < 0)
 			return log_error("Cannot read domain %s: %s", domain, why ? why : "libvirt error");
 	}
-	r = edit_xml_text(xml, d, &o, &before, &after, &notes, &aliases);
+	r = edit_xml_text(domain ? domain : xml_file, xml, d, &o, &before, &after, &notes, &aliases);
 	if (r != EXIT_OK)
 		return r;
 	if (xml_file) {
@@ -459,11 +463,12 @@ static int vm_libvirt(int argc, char *argv[])
 		return EXIT_OK;
 	}
 
-	label = strdupf("libvirt/%s.xml", domain);
+	/* Where libvirt's QEMU driver keeps the definition. */
+	label = strdupf("%s/%s.xml", IGP_ETC_LIBVIRT_QEMU, domain);
 	if (!label || igp_diff_unified(label, before, after, &diff) < 0)
 		return log_error_errno(-ENOMEM, "Failed to diff the domain");
 	if (apply) {
-		r = igp_libvirt_domain_define(uri, after, aliases, &why);
+		r = igp_libvirt_domain_define(conn, after, aliases, &why);
 		if (r < 0)
 			return log_error("Cannot define domain %s: %s", domain, why ? why : "libvirt error");
 		if (active)

@@ -339,7 +339,7 @@ static int gl_rendernode(xmlNodePtr g, const struct igp_vm_device *d, bool enabl
 /* The GVT-g guide's "Display vGPU output" elements; they go where the
  * removed <graphics> and <video> were (libvirt sorts devices anyway). */
 static int add_display(xmlNodePtr devices, xmlNodePtr *after, const struct igp_vm_device *d,
-		       const struct igp_vm_options *o)
+		       const struct igp_vm_options *o, bool have_server)
 {
 	xmlNodePtr g, l, v, m;
 	int r;
@@ -359,13 +359,15 @@ static int add_display(xmlNodePtr devices, xmlNodePtr *after, const struct igp_v
 	case IGP_DISPLAY_VNC:
 		/* SPICE's own GL path fails with NVIDIA's EGL (spice-gtk #100):
 		 * egl-headless renders, SPICE or VNC only carries the picture. */
-		g = place(devices, after, xmlNewNode(NULL, X("graphics")));
-		if (!g || !xmlSetProp(g, X("type"), X(o->display == IGP_DISPLAY_VNC ? "vnc" : "spice")) ||
-		    !xmlSetProp(g, X("autoport"), X("yes")))
-			return -ENOMEM;
-		l = new_elem(g, "listen");
-		if (!l || !xmlSetProp(l, X("type"), X("address")))
-			return -ENOMEM;
+		if (!have_server) {
+			g = place(devices, after, xmlNewNode(NULL, X("graphics")));
+			if (!g || !xmlSetProp(g, X("type"), X(o->display == IGP_DISPLAY_VNC ? "vnc" : "spice")) ||
+			    !xmlSetProp(g, X("autoport"), X("yes")))
+				return -ENOMEM;
+			l = new_elem(g, "listen");
+			if (!l || !xmlSetProp(l, X("type"), X("address")))
+				return -ENOMEM;
+		}
 		g = place(devices, after, xmlNewNode(NULL, X("graphics")));
 		if (!g || !xmlSetProp(g, X("type"), X("egl-headless")))
 			return -ENOMEM;
@@ -416,8 +418,12 @@ int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct 
 
 	if (replaces_display(o)) {
 		/* The new display elements take the place of the first old one: a
-		 * placeholder marks it while every <graphics>/<video> goes. */
-		xmlNodePtr mark = NULL, c, next;
+		 * placeholder marks it while every <graphics>/<video> goes.  The
+		 * SPICE/VNC server that egl-headless feeds is kept when the domain
+		 * has one, with its port and password. */
+		const char *keep_type = o->display == IGP_DISPLAY_EGL_HEADLESS ? "spice"
+					: o->display == IGP_DISPLAY_VNC ? "vnc" : NULL;
+		xmlNodePtr mark = NULL, kept = NULL, c, next;
 		for (c = devices->children; c; c = next) {
 			next = c->next;
 			if (!is_elem(c, "graphics") && !is_elem(c, "video"))
@@ -427,11 +433,18 @@ int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct 
 				if (!mark || !xmlAddPrevSibling(c, mark))
 					return -ENOMEM;
 			}
+			if (keep_type && !kept && is_elem(c, "graphics") && attr_eq(c, "type", keep_type)) {
+				kept = c;
+				xmlUnlinkNode(c);
+				continue;
+			}
 			xmlUnlinkNode(c);
 			xmlFreeNode(c);
 		}
 		after = mark ? mark : insert_point(devices);
-		r = add_display(devices, &after, d, o);
+		if (kept)
+			place(devices, &after, kept);
+		r = add_display(devices, &after, d, o, kept != NULL);
 		if (mark) {
 			xmlUnlinkNode(mark);
 			xmlFreeNode(mark);
@@ -541,6 +554,10 @@ out:
 }
 
 #if HAVE_LIBVIRT
+struct igp_libvirt_conn {
+	virConnectPtr conn;
+};
+
 /* libvirt prints every error to stderr by default; we report it once. */
 static void quiet_error(void *data _unused_, virErrorPtr err _unused_) {}
 
@@ -550,30 +567,41 @@ static char *last_error(const char *what)
 	return strdupf("%s: %s", what, m ? m : "unknown libvirt error");
 }
 
-static virConnectPtr open_conn(const char *uri, char **ret_why)
+int igp_libvirt_open(const char *uri, struct igp_libvirt_conn **ret, char **ret_why)
 {
-	virConnectPtr c;
+	struct igp_libvirt_conn *c = calloc(1, sizeof(*c));
 
-	virSetErrorFunc(NULL, quiet_error);
-	c = virConnectOpen(uri);
 	if (!c)
+		return -ENOMEM;
+	virSetErrorFunc(NULL, quiet_error);
+	c->conn = virConnectOpen(uri);
+	if (!c->conn) {
 		*ret_why = last_error(uri ? uri : "the default libvirt connection");
-	return c;
+		free(c);
+		return -ECONNREFUSED;
+	}
+	*ret = c;
+	return 0;
 }
 
-int igp_libvirt_domain_get(const char *uri, const char *name, char **ret_xml, bool *ret_active, char **ret_why)
+void igp_libvirt_close(struct igp_libvirt_conn *c)
 {
-	virConnectPtr c = open_conn(uri, ret_why);
+	if (!c)
+		return;
+	virConnectClose(c->conn);
+	free(c);
+}
+
+int igp_libvirt_domain_get(struct igp_libvirt_conn *c, const char *name, char **ret_xml, bool *ret_active,
+			   char **ret_why)
+{
 	virDomainPtr dom;
 	char *xml;
 	int active, r = 0;
 
-	if (!c)
-		return -ECONNREFUSED;
-	dom = virDomainLookupByName(c, name);
+	dom = virDomainLookupByName(c->conn, name);
 	if (!dom) {
 		*ret_why = last_error(name);
-		virConnectClose(c);
 		return -ENOENT;
 	}
 	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
@@ -587,24 +615,20 @@ int igp_libvirt_domain_get(const char *uri, const char *name, char **ret_xml, bo
 			*ret_active = active == 1;
 	}
 	virDomainFree(dom);
-	virConnectClose(c);
 	return r;
 }
 
-int igp_libvirt_domain_define(const char *uri, const char *xml, char *const *want_aliases, char **ret_why)
+int igp_libvirt_domain_define(struct igp_libvirt_conn *c, const char *xml, char *const *want_aliases,
+			      char **ret_why)
 {
-	virConnectPtr c = open_conn(uri, ret_why);
 	virDomainPtr dom;
 	xmlDocPtr doc = NULL;
 	char *back;
 	int r = 0;
 
-	if (!c)
-		return -ECONNREFUSED;
-	dom = virDomainDefineXMLFlags(c, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+	dom = virDomainDefineXMLFlags(c->conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
 	if (!dom) {
 		*ret_why = last_error("libvirt refused the definition");
-		virConnectClose(c);
 		return -EINVAL;
 	}
 	/* Read it back: libvirt drops what it does not understand silently. */
@@ -628,18 +652,25 @@ int igp_libvirt_domain_define(const char *uri, const char *xml, char *const *wan
 		xmlFreeDoc(doc);
 	free(back);
 	virDomainFree(dom);
-	virConnectClose(c);
 	return r;
 }
 #else
-int igp_libvirt_domain_get(const char *uri _unused_, const char *name _unused_, char **ret_xml _unused_,
-			   bool *ret_active _unused_, char **ret_why)
+int igp_libvirt_open(const char *uri _unused_, struct igp_libvirt_conn **ret _unused_, char **ret_why)
 {
 	*ret_why = strdup("igpuctl was built without libvirt support");
 	return -ENOTSUP;
 }
 
-int igp_libvirt_domain_define(const char *uri _unused_, const char *xml _unused_,
+void igp_libvirt_close(struct igp_libvirt_conn *c _unused_) {}
+
+int igp_libvirt_domain_get(struct igp_libvirt_conn *c _unused_, const char *name _unused_,
+			   char **ret_xml _unused_, bool *ret_active _unused_, char **ret_why)
+{
+	*ret_why = strdup("igpuctl was built without libvirt support");
+	return -ENOTSUP;
+}
+
+int igp_libvirt_domain_define(struct igp_libvirt_conn *c _unused_, const char *xml _unused_,
 			      char *const *want_aliases _unused_, char **ret_why)
 {
 	*ret_why = strdup("igpuctl was built without libvirt support");

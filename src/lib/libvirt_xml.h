@@ -49,16 +49,26 @@ int igp_libvirt_fragment(const struct igp_vm_device *d, const struct igp_vm_opti
 			 char ***notes);
 
 /*
- * Read a domain's persistent definition (with secrets, as virsh edit does,
- * so that redefining keeps graphics passwords), and its state.  uri NULL is
- * libvirt's default connection.  -ENOTSUP without libvirt support.  On
- * failure *ret_why holds libvirt's message.
+ * A libvirt connection (uri NULL: libvirt's default).  One connection serves
+ * the read and the define: libvirt's test driver keeps a separate state per
+ * connection.  -ENOTSUP without libvirt support; on failure *ret_why holds
+ * libvirt's message (caller frees).
  */
-int igp_libvirt_domain_get(const char *uri, const char *name, char **ret_xml, bool *ret_active, char **ret_why);
+struct igp_libvirt_conn;
+int igp_libvirt_open(const char *uri, struct igp_libvirt_conn **ret, char **ret_why);
+void igp_libvirt_close(struct igp_libvirt_conn *c);
+static inline void igp_libvirt_closep(struct igp_libvirt_conn **c) { igp_libvirt_close(*c); }
+/*
+ * Read a domain's persistent definition (with secrets, as virsh edit does,
+ * so that redefining keeps graphics passwords), and whether it runs.
+ */
+int igp_libvirt_domain_get(struct igp_libvirt_conn *c, const char *name, char **ret_xml, bool *ret_active,
+			   char **ret_why);
 /*
  * Define xml (validated against libvirt's schema), then read it back and
  * check that every <hostdev> alias in want_aliases survived.
  */
-int igp_libvirt_domain_define(const char *uri, const char *xml, char *const *want_aliases, char **ret_why);
+int igp_libvirt_domain_define(struct igp_libvirt_conn *c, const char *xml, char *const *want_aliases,
+			      char **ret_why);
 
 #endif

@@ -511,7 +511,13 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 	if ((r = set_key(&l, plan.key, plan.value)) < 0)
 		goto out;
 
-	r = igp_vm_common_notes(rq->host, d, &o, IGP_VM_PROXMOX, &plan.notes);
+	{
+		/* With mdev= the VM gets a vGPU of the device, not the device. */
+		struct igp_vm_device as_mdev = *d;
+		if (rq->mdev_type)
+			as_mdev.kind = IGP_VM_MDEV;
+		r = igp_vm_common_notes(rq->host, &as_mdev, &o, IGP_VM_PROXMOX, &plan.notes);
+	}
 	if (r < 0)
 		goto out;
 	if (!q35 && rq->pcie == -1 && o.igd_mode == IGP_IGD_UPT) {
@@ -545,6 +551,7 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 		if (r < 0)
 			goto out;
 	}
+	pend = pending_start(&l); /* the edits above moved it */
 	if (pend >= 0) {
 		static const char *const watched[] = { "machine", "vga", "bios" };
 		for (size_t i = 0; i < ELEMENTSOF(watched); i++) {

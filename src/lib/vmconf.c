@@ -192,7 +192,10 @@ static int isolation_refuse(const struct igp_host *h, const struct igp_pci_dev *
 	r = 0;
 	if (rep.verdict == IGP_ISO_UNSAFE) {
 		for (size_t i = 0; i < rep.n_peers; i++)
-			if (rep.peers[i].kind == IGP_PEER_CRITICAL) {
+			/* The device's own functions go along (a boot GPU's audio). */
+			if (rep.peers[i].kind == IGP_PEER_CRITICAL &&
+			    !(rep.peers[i].dev->addr.domain == p->addr.domain &&
+			      igp_pci_addr_same_slot(&rep.peers[i].dev->addr, &p->addr))) {
 				const struct igp_pci_dev *c = rep.peers[i].dev;
 				*why = strdupf("IOMMU group %d of %s also holds %s%s%s%s, which this host needs: "
 					       "everything in a group goes to the VM together",
@@ -402,6 +405,16 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 			}
 			igp_isolation_report_done(&rep);
 		}
+	}
+	for (size_t i = 0; h && d->kind == IGP_VM_PCI && i < d->n_funcs; i++) {
+		struct igp_pci_dev *p;
+		if (igp_host_find(h, d->funcs[i].address, &p) < 0 || !(p->roles & IGP_ROLE_BOOT_VGA))
+			continue;
+		r = push_notef(notes, "%s is the host's boot GPU: the host's own console goes dark while the VM "
+				      "has it.",
+			       p->address);
+		if (r < 0)
+			return r;
 	}
 	if (o->uefi && !o->romfile && (d->igd || (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display)))) {
 		/* facts.md section 6, and the GVT-g guide's "DMA-BUF with UEFI/OVMF". */
