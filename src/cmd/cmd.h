@@ -60,5 +60,7 @@ int cmd_iommu(int argc, char *argv[]);
 int cmd_show(int argc, char *argv[]);
 int cmd_vm(int argc, char *argv[]);
 int cmd_guest(int argc, char *argv[]);
+int cmd_vgpu(int argc, char *argv[]);
+int cmd_vfs(int argc, char *argv[]);
 
 #endif

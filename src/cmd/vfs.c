@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igpuctl vfs ADDR [--count N] [--persist] [--bind]: SR-IOV virtual
+ * functions of a PF.  Shows sriov_totalvfs and the VFs; --count sets
+ * sriov_numvfs (through 0 when VFs exist, as the kernel requires); --bind
+ * gives every VF to vfio-pci; --persist makes the count survive a reboot.
+ */
+#include <getopt.h>
+#include <limits.h>
+
+#include "cmd.h"
+#include "host.h"
+#include "output.h"
+#include "paths.h"
+#include "sriov.h"
+
+static const struct colspec columns[] = {
+	{ "VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "index (virtfnN)" },
+	{ "ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address of the VF" },
+	{ "DRIVER", 8, 0, SCOLS_JSON_STRING, "bound driver" },
+	{ "IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group" },
+};
+#define DEFAULT_COLUMNS "VF,ADDRESS,DRIVER,IOMMU_GROUP"
+
+static int help(void)
+{
+	printf("Usage: igpuctl vfs ADDR [--count N] [--persist] [--bind] [-o COLUMNS] [-n] [-r] [-J]\n\n"
+	       "SR-IOV virtual functions (VFs) of the physical function ADDR: how many the\n"
+	       "driver offers (sriov_totalvfs), how many are enabled, and the VFs.  Pass VFs\n"
+	       "to VMs, never the PF itself.\n\n"
+	       "  -c, --count N      enable N VFs (0 disables them)\n"
+	       "  -p, --persist      make the count survive a reboot (a udev rule, or the\n"
+	       "                     existing sysfsutils line for this device)\n"
+	       "  -b, --bind         bind every VF to vfio-pci\n"
+	       "  -o, --output LIST  columns of the VF table (default " DEFAULT_COLUMNS ")\n"
+	       "  -n, --noheadings   no header line\n"
+	       "  -r, --raw          raw output\n");
+	return EXIT_OK;
+}
+
+static void explain_no_sriov(const struct igp_pci_dev *d)
+{
+	_cleanup_free_ char *reason = NULL;
+
+	if (d->platform && igp_platform_supports(d->platform, IGP_METHOD_SRIOV, &reason) != IGP_SUPPORT_NO) {
+		fprintf(stderr, "  %s\n", reason ? reason : "");
+		fprintf(stderr, "  The firmware may hide the capability; look for SR-IOV in the firmware setup.\n");
+		return;
+	}
+	if (reason)
+		fprintf(stderr, "  %s\n", reason);
+	if (d->platform && d->platform->gvtg != IGP_SUPPORT_NO)
+		fprintf(stderr, "  This GPU supports GVT-g vGPUs instead: igpuctl setup --mode gvt-g %s\n", d->address);
+	fprintf(stderr, "  Full passthrough gives the whole GPU to one VM: igpuctl setup --mode full %s\n", d->address);
+}
+
+static void explain_enoent(const struct igp_sriov *s, const struct igp_host *h)
+{
+	if (!s->pf_driver) {
+		fprintf(stderr, "  No driver is bound to %s: VFs are created by the PF's driver (i915, xe).\n", s->pf);
+		return;
+	}
+	fprintf(stderr, "  The driver bound to %s (%s) cannot create VFs (it has no sriov_configure).\n", s->pf,
+		s->pf_driver);
+	if (streq(s->pf_driver, "i915") || streq(s->pf_driver, "xe")) {
+		fprintf(stderr, "  Mainline i915 has no SR-IOV for these GPUs: install i915-sriov-dkms for kernel %s\n"
+				"  (or use xe with xe.max_vfs and xe.force_probe), boot with i915.enable_guc=3\n"
+				"  i915.max_vfs=7, then retry.  igpuctl setup --mode sriov %s does this;\n"
+				"  igpuctl check --mode sriov %s shows each step.\n",
+			h && h->kernel_release ? h->kernel_release : "$(uname -r)", s->pf, s->pf);
+	} else if (streq(s->pf_driver, "vfio-pci")) {
+		fprintf(stderr, "  vfio-pci only creates VFs with enable_sriov=1; the PF belongs to its own driver: "
+				"igpuctl unbind %s\n", s->pf);
+	}
+}
+
+static int print_state(const struct igp_sriov *s, const struct table_opts *topts, const char *persisted)
+{
+	struct libscols_table *tb;
+
+	if (arg_g.json) {
+		struct json_object *o = json_object_new_object(), *vfs = json_object_new_array();
+
+		json_object_object_add(o, "address", json_object_new_string(s->pf));
+		json_object_object_add(o, "driver", json_str_or_null(s->pf_driver));
+		json_object_object_add(o, "sriov_totalvfs", json_object_new_int64(s->totalvfs));
+		json_object_object_add(o, "sriov_numvfs", json_object_new_int64(s->numvfs));
+		for (size_t i = 0; i < s->n_vfs; i++) {
+			struct json_object *v = json_object_new_object();
+			json_object_object_add(v, "index", json_object_new_int(s->vfs[i].index));
+			json_object_object_add(v, "address", json_object_new_string(s->vfs[i].address));
+			json_object_object_add(v, "driver", json_str_or_null(s->vfs[i].driver));
+			json_object_object_add(v, "iommu_group",
+					       json_int_or_null(s->vfs[i].iommu_group, s->vfs[i].iommu_group >= 0));
+			json_object_array_add(vfs, v);
+		}
+		json_object_object_add(o, "vfs", vfs);
+		json_object_object_add(o, "persisted", json_str_or_null(persisted));
+		json_print(o);
+		return EXIT_OK;
+	}
+
+	printf("%s: %ld of %ld VFs enabled (driver %s)\n", s->pf, s->numvfs, s->totalvfs,
+	       s->pf_driver ? s->pf_driver : "none");
+	if (s->n_vfs == 0)
+		return EXIT_OK;
+	tb = table_new("vfs", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, topts);
+	if (!tb)
+		return EXIT_USAGE;
+	for (size_t i = 0; i < s->n_vfs; i++) {
+		struct libscols_line *ln = table_new_line(tb, NULL);
+		if (!ln)
+			break;
+		table_setf(ln, "VF", "%d", s->vfs[i].index);
+		table_set(ln, "ADDRESS", s->vfs[i].address);
+		table_set(ln, "DRIVER", s->vfs[i].driver);
+		if (s->vfs[i].iommu_group >= 0)
+			table_setf(ln, "IOMMU_GROUP", "%d", s->vfs[i].iommu_group);
+		else
+			table_set(ln, "IOMMU_GROUP", NULL);
+	}
+	table_print(tb);
+	return EXIT_OK;
+}
+
+int cmd_vfs(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		TABLE_LONGOPTS,
+		{ "count", required_argument, NULL, 'c' },
+		{ "persist", no_argument, NULL, 'p' },
+		{ "bind", no_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct table_opts topts = {};
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_sriov_ struct igp_sriov *s = NULL;
+	_cleanup_free_ char *busy = NULL, *persisted = NULL;
+	struct igp_pci_dev *d = NULL;
+	bool persist = false, bind = false;
+	long count = -1;
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "c:pbh", opts, NULL)) >= 0) {
+		switch (ch) {
+		case 'h':
+			return help();
+		case 'c':
+			if (parse_long(optarg, 0, 65535, &count) < 0)
+				return log_usage("vfs", "--count wants a number of VFs, not '%s'", optarg);
+			break;
+		case 'p':
+			persist = true;
+			break;
+		case 'b':
+			bind = true;
+			break;
+		default:
+			if (!table_opts_parse(&topts, ch, optarg))
+				return log_usage("vfs", "invalid option");
+		}
+	}
+	if (optind >= argc)
+		return log_usage("vfs", "which device? (the PF's PCI address, e.g. 00:02.0)");
+	if (argc - optind > 1)
+		return log_usage("vfs", "unexpected argument '%s'", argv[optind + 1]);
+
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	r = igp_host_find(h, argv[optind], &d);
+	if (r == -EINVAL)
+		return log_usage("vfs", "'%s' is not a PCI address", argv[optind]);
+	if (r == -EADDRNOTAVAIL)
+		return log_error("%s matches devices in several PCI domains: give the full address", argv[optind]);
+	if (r < 0)
+		return log_error("No PCI device %s on this host", argv[optind]);
+	if (d->physfn)
+		return log_error("%s is itself a VF of %s: igpuctl vfs %s", d->address, d->physfn, d->physfn);
+
+	r = igp_sriov_load(d->address, &s);
+	if (r == -EOPNOTSUPP) {
+		log_error("%s has no SR-IOV capability (no sriov_totalvfs)", d->address);
+		explain_no_sriov(d);
+		return EXIT_FAIL;
+	}
+	if (r < 0)
+		return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
+
+	if (count >= 0) {
+		if (count > s->totalvfs) {
+			log_error_errno(-ERANGE, "%s offers at most %ld VFs (sriov_totalvfs), not %ld", s->pf,
+					s->totalvfs, count);
+			if (s->totalvfs == 0)
+				fprintf(stderr, "  The driver allows none: i915-sriov-dkms needs i915.max_vfs=7 "
+						"(xe: xe.max_vfs=7); igpuctl setup --mode sriov %s\n",
+					s->pf);
+			return EXIT_FAIL;
+		}
+		r = igp_sriov_set_numvfs(s, count, &busy);
+		if (r == -EBUSY && busy) {
+			log_error("VF %s is bound to vfio-pci and may be in use by a VM; changing the count removes every VF",
+				  busy);
+			fprintf(stderr, "  Stop the VMs that use %s's VFs and unbind them (igpuctl unbind ADDR) first.\n",
+				s->pf);
+			return EXIT_FAIL;
+		}
+		if (r == -EBUSY) {
+			log_error_errno(r, "%s refused a new count while %ld VFs are enabled", s->pf, s->numvfs);
+			fprintf(stderr, "  Set --count 0 first, then the count you want.\n");
+			return EXIT_FAIL;
+		}
+		if (r == -ENOENT) {
+			log_error_errno(r, "Failed to enable VFs on %s (writing sriov_numvfs)", s->pf);
+			explain_enoent(s, h);
+			return EXIT_FAIL;
+		}
+		if (r == -ERANGE) {
+			log_error_errno(r, "%s refused %ld VFs (sriov_totalvfs is %ld)", s->pf, count, s->totalvfs);
+			return EXIT_FAIL;
+		}
+		if (r == -EACCES || r == -EPERM)
+			return log_error_errno(r, "Failed to set the VF count of %s (run as root)", s->pf);
+		if (r < 0)
+			return log_error_errno(r, "Failed to set the VF count of %s to %ld", s->pf, count);
+		igp_sriov_free(TAKE_PTR(s));
+		r = igp_sriov_load(d->address, &s);
+		if (r < 0)
+			return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
+		if (s->numvfs != count && igp_root_is_host())
+			return log_error("%s reports %ld VFs after asking for %ld", s->pf, s->numvfs, count);
+	}
+
+	if (bind) {
+		size_t failed = 0;
+
+		if (s->n_vfs == 0)
+			return log_error("%s has no VFs to bind: enable some with --count N", s->pf);
+		for (size_t i = 0; i < s->n_vfs; i++) {
+			r = igp_sriov_bind_driver(s->vfs[i].address, "vfio-pci");
+			if (r == -ENOENT) {
+				log_error("vfio-pci is not loaded: modprobe vfio-pci (and list it in /etc/modules)");
+				return EXIT_FAIL;
+			}
+			if (r < 0) {
+				log_error_errno(r, "Failed to bind VF %s to vfio-pci", s->vfs[i].address);
+				failed++;
+			}
+		}
+		igp_sriov_free(TAKE_PTR(s));
+		r = igp_sriov_load(d->address, &s);
+		if (r < 0)
+			return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
+		if (igp_root_is_host())
+			for (size_t i = 0; i < s->n_vfs; i++)
+				if (!streq_ptr(s->vfs[i].driver, "vfio-pci")) {
+					log_error("VF %s is bound to %s, not vfio-pci", s->vfs[i].address,
+						  s->vfs[i].driver ? s->vfs[i].driver : "nothing");
+					failed++;
+				}
+		if (failed)
+			return EXIT_FAIL;
+	}
+
+	if (persist) {
+		long n = count >= 0 ? count : s->numvfs;
+		r = igp_sriov_persist(d, n, &persisted, NULL, NULL);
+		if (r < 0)
+			return log_error_errno(r, "Failed to persist %ld VFs for %s", n, s->pf);
+		if (!arg_g.json)
+			fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in", persisted, n, s->pf);
+	}
+	return print_state(s, &topts, persisted);
+}

@@ -1,0 +1,1077 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * igpuctl vgpu: mediated devices (GVT-g vGPUs and any other mdev parent).
+ *
+ *   types [PARENT]                                   the types and what is left
+ *   create [PARENT] --type TYPE [--uuid UUID] [--auto]
+ *   list [--defined]
+ *   remove UUID [--undefine]
+ *   define [PARENT] --type TYPE [--uuid UUID] [--manual]   (or --uuid of an active one)
+ *   start-defined [PARENT]                           what the boot unit runs
+ *
+ * Definitions are mdevctl's own files, so `mdevctl list --defined` shows
+ * igpuctl's vGPUs and the other way round (docs/vgpu.md).
+ */
+#include <getopt.h>
+
+#include "cmd.h"
+#include "devview.h"
+#include "host.h"
+#include "mdev.h"
+#include "output.h"
+#include "paths.h"
+
+/* How long create waits for the device and its /dev/vfio node. */
+#define CREATE_TIMEOUT_MS 5000
+
+struct ctx {
+	struct igp_mdev_parent *parents;
+	size_t n_parents;
+	struct igp_host *host;
+	bool host_tried;
+};
+
+static void ctx_done(struct ctx *c)
+{
+	igp_mdev_parents_free(c->parents, c->n_parents);
+	igp_host_free(c->host);
+}
+
+/* The host model, loaded on first use; NULL when the root has no PCI tree
+ * (an mdev-only fixture): vGPU commands work without it. */
+static struct igp_host *ctx_host(struct ctx *c)
+{
+	if (!c->host_tried) {
+		c->host_tried = true;
+		if (igp_host_load(&c->host) < 0)
+			c->host = NULL;
+	}
+	return c->host;
+}
+
+static int ctx_load(struct ctx *c)
+{
+	int r = igp_mdev_parents_load(&c->parents, &c->n_parents);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read the mdev parents in %s", IGP_SYS_CLASS_MDEV_BUS);
+	return 0;
+}
+
+/* ---- explanations ---- */
+
+static char *module_param(const char *module, const char *param)
+{
+	_cleanup_free_ char *p = strdupf("%s/%s/parameters/%s", IGP_SYS_MODULE, module, param);
+	char *v = NULL;
+
+	if (!p || igp_read_attr(p, &v) < 0)
+		return NULL;
+	return v;
+}
+
+static bool module_loaded(const char *module)
+{
+	_cleanup_free_ char *p = igp_path_join(IGP_SYS_MODULE, module);
+	return p && igp_is_dir(p);
+}
+
+/*
+ * Why the device DEV offers no mdev types, and what to do instead: the
+ * guide's "Missing mdev_supported_types directory", decided by device ID
+ * and by what the running kernel shows.
+ */
+static void explain_no_types(const struct igp_pci_dev *d)
+{
+	const struct igp_platform *p = d->platform;
+	_cleanup_free_ char *reason = NULL;
+
+	if (!igp_pci_dev_is_intel_igpu(d) || !p) {
+		fprintf(stderr, "  %s is not an mdev parent: %s offers no mediated device (vGPU) types.\n",
+			d->address, d->driver ? d->driver : "no driver is bound and nothing");
+		fprintf(stderr, "  Full passthrough works for any GPU with an IOMMU: igpuctl check --mode full %s\n",
+			d->address);
+		return;
+	}
+	if (igp_platform_supports(p, IGP_METHOD_GVTG, &reason) == IGP_SUPPORT_NO) {
+		fprintf(stderr, "  %s\n", reason ? reason : "GVT-g does not support this GPU.");
+		fprintf(stderr, "  Instead:\n");
+		if (p->sriov != IGP_SUPPORT_NO)
+			fprintf(stderr, "    SR-IOV virtual functions: igpuctl setup --mode sriov %s, then igpuctl vfs %s --count 7\n",
+				d->address, d->address);
+		fprintf(stderr, "    full passthrough (the whole GPU to one VM): igpuctl setup --mode full %s\n",
+			d->address);
+		return;
+	}
+
+	/* A GVT-g platform: find what is missing on this host. */
+	{
+		_cleanup_free_ char *gvt = module_param("i915", "enable_gvt");
+		_cleanup_free_ char *guc = module_param("i915", "enable_guc");
+		long guc_v;
+		bool said = false;
+
+		fprintf(stderr, "  %s (%s, Gen %s) supports GVT-g, but it is not enabled:\n", d->address,
+			p->name, p->gen);
+		if (!streq_ptr(d->driver, "i915")) {
+			fprintf(stderr, "    - it is bound to %s, GVT-g needs i915 (igpuctl unbind %s)\n",
+				d->driver ? d->driver : "no driver", d->address);
+			said = true;
+		}
+		if (!gvt || (!streq(gvt, "Y") && !streq(gvt, "1"))) {
+			fprintf(stderr, "    - i915.enable_gvt is not set (kernel parameter i915.enable_gvt=1)\n");
+			said = true;
+		}
+		if (!module_loaded("kvmgt")) {
+			fprintf(stderr, "    - the kvmgt module is not loaded (modprobe kvmgt; list it in /etc/modules)\n");
+			said = true;
+		}
+		if (guc && parse_long(guc, -1, 1000, &guc_v) == 0 && guc_v > 0 && (guc_v & 2)) {
+			fprintf(stderr, "    - GuC submission is on (i915.enable_guc=%ld); it excludes GVT-g: use enable_guc=0\n",
+				guc_v);
+			said = true;
+		}
+		if (!said)
+			fprintf(stderr, "    - the kernel log may say why: dmesg | grep -i gvt\n");
+		fprintf(stderr, "  igpuctl setup --mode gvt-g %s does all of this; igpuctl check --mode gvt-g shows each step.\n",
+			d->address);
+	}
+}
+
+/*
+ * The parent a command works on: PARENT as given (its mdev_bus name or a
+ * PCI address in any accepted form), else the single Intel iGPU, else the
+ * single mdev parent.  Prints why when there is none; returns NULL then.
+ * *ret_usage tells a malformed PARENT (exit 2) from a missing one (exit 1).
+ */
+static struct igp_mdev_parent *pick_parent(struct ctx *c, const char *spec, bool *ret_usage)
+{
+	struct igp_host *h;
+	struct igp_pci_dev *dev = NULL;
+
+	*ret_usage = false;
+	if (spec) {
+		struct igp_pci_addr want;
+		struct igp_mdev_parent *found = NULL;
+		bool full;
+		size_t n = 0;
+		int r;
+
+		found = igp_mdev_parent_find(c->parents, c->n_parents, spec);
+		if (found)
+			return found;
+		if (igp_pci_addr_parse_loose(spec, &want, &full) < 0) {
+			log_usage("vgpu", "'%s' is neither an mdev parent nor a PCI address", spec);
+			*ret_usage = true;
+			return NULL;
+		}
+		for (size_t i = 0; i < c->n_parents; i++) {
+			struct igp_pci_addr a;
+			if (igp_pci_addr_parse(c->parents[i].name, &a) < 0)
+				continue;
+			if (a.bus == want.bus && a.slot == want.slot && a.func == want.func &&
+			    (!full || a.domain == want.domain)) {
+				found = &c->parents[i];
+				n++;
+			}
+		}
+		if (n == 1)
+			return found;
+		if (n > 1) {
+			log_error("%s matches mdev parents in several PCI domains: give the full address", spec);
+			return NULL;
+		}
+		h = ctx_host(c);
+		r = h ? igp_host_find(h, spec, &dev) : -ENODEV;
+		if (r < 0) {
+			log_error("No mdev parent and no PCI device %s on this host", spec);
+			return NULL;
+		}
+		log_error("%s offers no vGPU types (it has no mdev_supported_types)", dev->address);
+		explain_no_types(dev);
+		return NULL;
+	}
+
+	h = ctx_host(c);
+	dev = h ? igp_host_default_igpu(h) : NULL;
+	if (dev) {
+		struct igp_mdev_parent *p = igp_mdev_parent_find(c->parents, c->n_parents, dev->address);
+		if (p)
+			return p;
+	}
+	if (c->n_parents == 1)
+		return &c->parents[0];
+	if (c->n_parents > 1) {
+		log_error("Several mdev parents; name one of:");
+		for (size_t i = 0; i < c->n_parents; i++)
+			fprintf(stderr, "  %s (%s)\n", c->parents[i].name,
+				c->parents[i].driver ? c->parents[i].driver : "unknown driver");
+		return NULL;
+	}
+	if (dev) {
+		log_error("The Intel GPU %s offers no vGPU types (it has no mdev_supported_types)", dev->address);
+		explain_no_types(dev);
+	} else {
+		log_error("No mdev parent on this host: no driver offers mediated devices (%s is %s)",
+			  IGP_SYS_CLASS_MDEV_BUS,
+			  igp_exists(IGP_SYS_CLASS_MDEV_BUS) ? "empty" : "absent: the mdev module is not loaded");
+		fprintf(stderr, "  'igpuctl status' shows what each GPU here supports.\n");
+	}
+	return NULL;
+}
+
+static void list_types_hint(const struct igp_mdev_parent *p)
+{
+	fprintf(stderr, "  Types of %s:", p->name);
+	for (size_t i = 0; i < p->n_types; i++)
+		fprintf(stderr, " %s", p->types[i].id);
+	fprintf(stderr, "%s\n", p->n_types ? "" : " none");
+}
+
+static const struct igp_mdev_type *pick_type(const struct igp_mdev_parent *p, const char *spec)
+{
+	const struct igp_mdev_type *t = NULL;
+	int r = igp_mdev_type_match(p, spec, &t);
+
+	if (r == -ENOTUNIQ) {
+		log_error("'%s' fits several types of %s; give the full type name", spec, p->name);
+		list_types_hint(p);
+		return NULL;
+	}
+	if (r < 0) {
+		log_error("%s has no vGPU type '%s'", p->name, spec);
+		list_types_hint(p);
+		if (p->n_types && p->types[0].is_gvtg)
+			fprintf(stderr, "  GVT-g only offers the types that fit the BIOS aperture: "
+					"a larger aperture in the firmware setup adds the bigger ones.\n");
+		return NULL;
+	}
+	return t;
+}
+
+static size_t active_on(const char *parent)
+{
+	struct igp_mdev *v = NULL;
+	size_t n = 0, count = 0;
+
+	if (igp_mdev_list(IGP_MDEV_LIST_ACTIVE, &v, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		count += streq_ptr(v[i].parent, parent);
+	igp_mdevs_free(v, n);
+	return count;
+}
+
+/* ENOSPC, or no instance left before we even tried. */
+static void explain_no_space(const struct igp_mdev_parent *p, const struct igp_mdev_type *t)
+{
+	const struct igp_mdev_type *best = NULL;
+	size_t active = active_on(p->name);
+
+	/* The biggest type that still has an instance (GVT-g: least
+	 * weight left unused). */
+	for (size_t i = 0; i < p->n_types; i++) {
+		const struct igp_mdev_type *o = &p->types[i];
+		if (o == t || o->available <= 0)
+			continue;
+		if (!best || (o->is_gvtg && best->is_gvtg && o->gvtg.low_gm_mb > best->gvtg.low_gm_mb))
+			best = o;
+	}
+	if (t->is_gvtg) {
+		fprintf(stderr, "  The GPU's graphics memory (the aperture set in the BIOS) is used up%s.\n",
+			active ? " by the vGPUs that exist" : "");
+		if (best)
+			fprintf(stderr, "  Use a smaller type: %s (%ld left), ", best->id, best->available);
+		else
+			fprintf(stderr, "  ");
+		fprintf(stderr, "%sremove a vGPU (igpuctl vgpu list; igpuctl vgpu remove UUID),\n",
+			best ? "or " : "");
+		fprintf(stderr, "  or enlarge the aperture in the firmware setup (\"Aperture Size\", e.g. 1024MB) and reboot.\n");
+	} else {
+		fprintf(stderr, "  %s has no room for another %s%s.\n", p->name, t->id,
+			active ? " beside the devices that exist" : "");
+		if (best)
+			fprintf(stderr, "  %s still has %ld instance(s) left.\n", best->id, best->available);
+	}
+	if (active)
+		fprintf(stderr, "  Active vGPUs on %s: %zu (igpuctl vgpu list).\n", p->name, active);
+}
+
+/* ---- types ---- */
+
+static const struct colspec type_columns[] = {
+	{ "PARENT", 12, 0, SCOLS_JSON_STRING, "parent device" },
+	{ "TYPE", 14, 0, SCOLS_JSON_STRING, "type (directory name; what mdevctl and libvirt use)" },
+	{ "NAME", 9, 0, SCOLS_JSON_STRING, "the type's own name" },
+	{ "AVAILABLE_INSTANCES", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how many more can be created" },
+	{ "DEVICE_API", 8, 0, SCOLS_JSON_STRING, "device API (vfio-pci)" },
+	{ "LOW_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: aperture (low graphics memory) in MB" },
+	{ "HIGH_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: high graphics memory in MB" },
+	{ "FENCE", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: fence registers" },
+	{ "RESOLUTION", 9, 0, SCOLS_JSON_STRING, "GVT-g: maximum resolution" },
+	{ "WEIGHT", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: scheduling weight (of 16)" },
+	{ "DESCRIPTION", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "the driver's description" },
+};
+#define TYPE_COLS_GVTG "PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API"
+#define TYPE_COLS_OTHER "PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION"
+#define TYPE_COLS_MIXED \
+	"PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API,DESCRIPTION"
+#define TYPE_COLS_JSON \
+	"PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT"
+
+static void type_row(struct libscols_table *tb, const struct igp_mdev_parent *p, const struct igp_mdev_type *t)
+{
+	struct libscols_line *ln = table_new_line(tb, NULL);
+
+	if (!ln)
+		return;
+	table_set(ln, "PARENT", p->name);
+	table_set(ln, "TYPE", t->id);
+	table_set(ln, "NAME", t->name);
+	if (t->available >= 0)
+		table_setf(ln, "AVAILABLE_INSTANCES", "%ld", t->available);
+	else
+		table_set(ln, "AVAILABLE_INSTANCES", NULL);
+	table_set(ln, "DEVICE_API", t->device_api);
+	if (arg_g.json || !t->description) {
+		table_set(ln, "DESCRIPTION", t->description);
+	} else {
+		/* One line per type in text, the way `mdevctl types` shows it. */
+		_cleanup_strv_free_ char **lines = NULL;
+		_cleanup_free_ char *joined = NULL;
+		size_t len = 0;
+
+		if (strv_split(t->description, "\n", &lines) >= 0) {
+			for (char **l = lines; *l; l++)
+				len += strlen(*l) + 2;
+			joined = calloc(1, len + 1);
+			for (char **l = lines; joined && *l; l++) {
+				if (l != lines)
+					strcat(joined, ", ");
+				strcat(joined, *l);
+			}
+		}
+		table_set(ln, "DESCRIPTION", joined ? joined : t->description);
+	}
+	if (t->is_gvtg) {
+		table_setf(ln, "LOW_GM_MB", "%ld", t->gvtg.low_gm_mb);
+		table_setf(ln, "HIGH_GM_MB", "%ld", t->gvtg.high_gm_mb);
+		table_setf(ln, "FENCE", "%ld", t->gvtg.fence);
+		table_set(ln, "RESOLUTION", t->gvtg.resolution);
+		table_setf(ln, "WEIGHT", "%ld", t->gvtg.weight);
+	} else {
+		table_set(ln, "LOW_GM_MB", NULL);
+		table_set(ln, "HIGH_GM_MB", NULL);
+		table_set(ln, "FENCE", NULL);
+		table_set(ln, "RESOLUTION", NULL);
+		table_set(ln, "WEIGHT", NULL);
+	}
+}
+
+static int types_help(void)
+{
+	printf("Usage: igpuctl vgpu types [PARENT] [-o COLUMNS] [-n] [-r] [-J]\n\n"
+	       "The mediated device types of every mdev parent (or of PARENT) and how many\n"
+	       "more of each can be created.  GVT-g's descriptions are split into columns.\n\n"
+	       "  -o, --output LIST  columns to show\n"
+	       "  -n, --noheadings   no header line\n"
+	       "  -r, --raw          raw output\n\nColumns:\n");
+	for (size_t i = 0; i < ELEMENTSOF(type_columns); i++)
+		printf("  %-20s %s\n", type_columns[i].name, type_columns[i].help);
+	return EXIT_OK;
+}
+
+static int vgpu_types(int argc, char *argv[])
+{
+	static const struct option opts[] = { TABLE_LONGOPTS, { "help", no_argument, NULL, 'h' }, {} };
+	struct table_opts topts = {};
+	_cleanup_(ctx_done) struct ctx c = {};
+	struct libscols_table *tb;
+	struct igp_mdev_parent *only = NULL;
+	const char *defcols;
+	bool gvtg = false, other = false, usage;
+	size_t n_types = 0;
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+		if (ch == 'h')
+			return types_help();
+		if (!table_opts_parse(&topts, ch, optarg))
+			return log_usage("vgpu types", "invalid option");
+	}
+	if (argc - optind > 1)
+		return log_usage("vgpu types", "unexpected argument '%s'", argv[optind + 1]);
+	r = ctx_load(&c);
+	if (r)
+		return r;
+	if (optind < argc) {
+		only = pick_parent(&c, argv[optind], &usage);
+		if (!only)
+			return usage ? EXIT_USAGE : EXIT_FAIL;
+	} else if (c.n_parents == 0) {
+		/* Say why, exactly as create would. */
+		pick_parent(&c, NULL, &usage);
+		return EXIT_FAIL;
+	}
+
+	for (size_t i = 0; i < c.n_parents; i++) {
+		if (only && &c.parents[i] != only)
+			continue;
+		for (size_t j = 0; j < c.parents[i].n_types; j++) {
+			gvtg |= c.parents[i].types[j].is_gvtg;
+			other |= !c.parents[i].types[j].is_gvtg;
+			n_types++;
+		}
+	}
+	defcols = arg_g.json ? TYPE_COLS_JSON : gvtg && other ? TYPE_COLS_MIXED : gvtg ? TYPE_COLS_GVTG : TYPE_COLS_OTHER;
+	tb = table_new("types", type_columns, ELEMENTSOF(type_columns), defcols, &topts);
+	if (!tb)
+		return EXIT_USAGE;
+	for (size_t i = 0; i < c.n_parents; i++) {
+		if (only && &c.parents[i] != only)
+			continue;
+		for (size_t j = 0; j < c.parents[i].n_types; j++)
+			type_row(tb, &c.parents[i], &c.parents[i].types[j]);
+	}
+	if (n_types == 0 && !arg_g.json) {
+		scols_unref_table(tb);
+		printf("%s offers no types right now.\n", only ? only->name : "No mdev parent");
+		return EXIT_OK;
+	}
+	table_print(tb);
+	return EXIT_OK;
+}
+
+/* ---- list ---- */
+
+static const struct colspec list_columns[] = {
+	{ "UUID", 36, 0, SCOLS_JSON_STRING, "the vGPU's UUID" },
+	{ "PARENT", 12, 0, SCOLS_JSON_STRING, "parent device" },
+	{ "TYPE", 14, 0, SCOLS_JSON_STRING, "type" },
+	{ "ACTIVE", 3, 0, SCOLS_JSON_BOOLEAN, "created (in /sys/bus/mdev/devices)" },
+	{ "DEFINED", 3, 0, SCOLS_JSON_BOOLEAN, "has a persistent definition (/etc/mdevctl.d)" },
+	{ "AUTO", 3, 0, SCOLS_JSON_BOOLEAN, "defined to start at boot (\"start\": \"auto\")" },
+	{ "IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group of an active vGPU" },
+	{ "VFIO_NODE", 12, 0, SCOLS_JSON_STRING, "its VFIO group device" },
+};
+#define LIST_COLS "UUID,PARENT,TYPE,ACTIVE,DEFINED,AUTO,IOMMU_GROUP"
+#define LIST_COLS_JSON "UUID,PARENT,TYPE,ACTIVE,DEFINED,AUTO,IOMMU_GROUP,VFIO_NODE"
+
+static int list_help(void)
+{
+	printf("Usage: igpuctl vgpu list [--defined] [-o COLUMNS] [-n] [-r] [-J]\n\n"
+	       "The active vGPUs; with --defined also those defined to persist (by igpuctl,\n"
+	       "mdevctl or libvirt: /etc/mdevctl.d) that are not active.\n\n"
+	       "  -d, --defined      include defined vGPUs that are not active\n"
+	       "  -o, --output LIST  columns to show (default " LIST_COLS ")\n"
+	       "  -n, --noheadings   no header line\n"
+	       "  -r, --raw          raw output\n\nColumns:\n");
+	for (size_t i = 0; i < ELEMENTSOF(list_columns); i++)
+		printf("  %-12s %s\n", list_columns[i].name, list_columns[i].help);
+	return EXIT_OK;
+}
+
+static int vgpu_list(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		TABLE_LONGOPTS,
+		{ "defined", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct table_opts topts = {};
+	struct libscols_table *tb;
+	struct igp_mdev *v = NULL;
+	size_t n = 0;
+	unsigned flags = IGP_MDEV_LIST_ACTIVE;
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "dh", opts, NULL)) >= 0) {
+		if (ch == 'h')
+			return list_help();
+		if (ch == 'd')
+			flags |= IGP_MDEV_LIST_DEFINED;
+		else if (!table_opts_parse(&topts, ch, optarg))
+			return log_usage("vgpu list", "invalid option");
+	}
+	if (optind < argc)
+		return log_usage("vgpu list", "unexpected argument '%s'", argv[optind]);
+	tb = table_new("vgpus", list_columns, ELEMENTSOF(list_columns), arg_g.json ? LIST_COLS_JSON : LIST_COLS,
+		       &topts);
+	if (!tb)
+		return EXIT_USAGE;
+	r = igp_mdev_list(flags, &v, &n);
+	if (r < 0) {
+		scols_unref_table(tb);
+		return log_error_errno(r, "Failed to list the vGPUs");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct libscols_line *ln = table_new_line(tb, NULL);
+		if (!ln)
+			break;
+		table_set(ln, "UUID", v[i].uuid);
+		table_set(ln, "PARENT", v[i].parent);
+		table_set(ln, "TYPE", v[i].type);
+		table_set(ln, "ACTIVE", v[i].active ? "yes" : "no");
+		table_set(ln, "DEFINED", v[i].defined ? "yes" : "no");
+		table_set(ln, "AUTO", v[i].autostart ? "yes" : "no");
+		if (v[i].iommu_group >= 0) {
+			table_setf(ln, "IOMMU_GROUP", "%d", v[i].iommu_group);
+			table_setf(ln, "VFIO_NODE", "%s/%d", IGP_DEV_VFIO, v[i].iommu_group);
+		} else {
+			table_set(ln, "IOMMU_GROUP", NULL);
+			table_set(ln, "VFIO_NODE", NULL);
+		}
+	}
+	if (n == 0 && !arg_g.json) {
+		scols_unref_table(tb);
+		printf("No %svGPUs.%s\n", flags & IGP_MDEV_LIST_DEFINED ? "active or defined " : "active ",
+		       flags & IGP_MDEV_LIST_DEFINED ? "" : " (--defined also shows the persistent ones)");
+	} else {
+		table_print(tb);
+	}
+	igp_mdevs_free(v, n);
+	return EXIT_OK;
+}
+
+/* ---- create and define ---- */
+
+struct create_args {
+	const char *parent, *type, *uuid;
+	bool autostart, manual;
+};
+
+static int parse_create_args(const char *what, int argc, char *argv[], struct create_args *a, bool define)
+{
+	static const struct option opts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "auto", no_argument, NULL, 'a' },
+		{ "manual", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "t:u:h", opts, NULL)) >= 0) {
+		switch (ch) {
+		case 't':
+			a->type = optarg;
+			break;
+		case 'u':
+			a->uuid = optarg;
+			break;
+		case 'a':
+			if (define)
+				return log_usage(what, "--auto is the default of define; --manual is the other choice");
+			a->autostart = true;
+			break;
+		case 'm':
+			if (!define)
+				return log_usage(what, "--manual only applies to define");
+			a->manual = true;
+			break;
+		case 'h':
+			return -1;
+		default:
+			return log_usage(what, "invalid option");
+		}
+	}
+	if (argc - optind > 1)
+		return log_usage(what, "unexpected argument '%s'", argv[optind + 1]);
+	if (optind < argc)
+		a->parent = argv[optind];
+	return 0;
+}
+
+static int create_help(void)
+{
+	printf("Usage: igpuctl vgpu create [PARENT] --type TYPE [--uuid UUID] [--auto]\n\n"
+	       "Create a vGPU and print its UUID (its IOMMU group and /dev/vfio node go to\n"
+	       "stderr; -J prints all of it as JSON).  PARENT defaults to the Intel iGPU (or\n"
+	       "the only mdev parent).  TYPE is a type of 'igpuctl vgpu types': i915-GVTg_V5_4,\n"
+	       "GVTg_V5_4 or V5_4.\n\n"
+	       "  -t, --type TYPE    the vGPU type\n"
+	       "  -u, --uuid UUID    use this UUID (default: a new random one)\n"
+	       "      --auto         also define it persistently (mdevctl format, started at boot)\n");
+	return EXIT_OK;
+}
+
+static const char *vfio_node(int group, char buf[static 32])
+{
+	if (group < 0)
+		return NULL;
+	snprintf(buf, 32, "%s/%d", IGP_DEV_VFIO, group);
+	return buf;
+}
+
+static int vgpu_create(int argc, char *argv[])
+{
+	struct create_args a = {};
+	_cleanup_(ctx_done) struct ctx c = {};
+	struct igp_mdev_parent *p;
+	const struct igp_mdev_type *t;
+	struct igp_mdev_config conf = {};
+	_cleanup_free_ char *defpath = NULL;
+	struct igp_mdev m = {};
+	char uuid[IGP_MDEV_UUID_MAX], nodebuf[32];
+	bool usage, waited = false;
+	int r;
+
+	r = parse_create_args("vgpu create", argc, argv, &a, false);
+	if (r < 0)
+		return create_help();
+	if (r)
+		return r;
+	if (!a.type)
+		return log_usage("vgpu create", "--type is required (see igpuctl vgpu types)");
+	if (a.uuid) {
+		if (igp_mdev_uuid_normalize(a.uuid, uuid) < 0)
+			return log_usage("vgpu create", "'%s' is not a UUID (8-4-4-4-12 hex digits)", a.uuid);
+	} else {
+		igp_mdev_uuid_generate(uuid);
+	}
+
+	r = ctx_load(&c);
+	if (r)
+		return r;
+	p = pick_parent(&c, a.parent, &usage);
+	if (!p)
+		return usage ? EXIT_USAGE : EXIT_FAIL;
+	t = pick_type(p, a.type);
+	if (!t)
+		return EXIT_FAIL;
+
+	if (igp_mdev_get_active(uuid, &m) == 0) {
+		log_error("The UUID %s is in use by an active vGPU (%s on %s)", uuid, m.type ? m.type : "unknown type",
+			  m.parent);
+		fprintf(stderr, "  Leave out --uuid for a new one, or remove it first: igpuctl vgpu remove %s\n", uuid);
+		igp_mdev_done(&m);
+		return EXIT_FAIL;
+	}
+	defpath = igp_mdev_config_path(p->name, uuid);
+	if (!defpath)
+		return log_error_errno(-ENOMEM, "Failed to create a vGPU");
+	if (a.autostart && igp_exists(defpath)) {
+		log_error("A definition of %s exists already: %s", uuid, defpath);
+		fprintf(stderr, "  Start it with igpuctl vgpu start-defined, or remove it with igpuctl vgpu remove %s --undefine\n",
+			uuid);
+		return EXIT_FAIL;
+	}
+	if (t->available == 0) {
+		log_error("No instance of %s is left on %s (available_instances is 0)", t->id, p->name);
+		explain_no_space(p, t);
+		return EXIT_FAIL;
+	}
+
+	r = igp_mdev_create(p->name, t->id, uuid);
+	if (r == -ENOSPC) {
+		log_error_errno(r, "The kernel refused a vGPU of type %s on %s", t->id, p->name);
+		explain_no_space(p, t);
+		return EXIT_FAIL;
+	}
+	if (r == -EEXIST) {
+		log_error_errno(r, "The kernel refused the UUID %s", uuid);
+		fprintf(stderr, "  Another mediated device already has it; leave out --uuid for a new one.\n");
+		return EXIT_FAIL;
+	}
+	if (r == -EACCES || r == -EPERM)
+		return log_error_errno(r, "Failed to create a vGPU on %s (run as root)", p->name);
+	if (r < 0)
+		return log_error_errno(r, "Failed to create a vGPU of type %s on %s", t->id, p->name);
+
+	if (igp_root_is_host()) {
+		r = igp_mdev_wait(uuid, CREATE_TIMEOUT_MS);
+		if (r < 0 && igp_mdev_get_active(uuid, &m) < 0)
+			return log_error_errno(r, "The kernel accepted vGPU %s but it did not appear in %s", uuid,
+					       IGP_SYS_MDEV_DEVICES);
+		igp_mdev_done(&m);
+		waited = true;
+	}
+	/* Under --root nothing creates the device; report it if a tree has it. */
+	if (igp_mdev_get_active(uuid, &m) < 0)
+		m = (struct igp_mdev){ .iommu_group = -1 };
+
+	if (a.autostart) {
+		conf.type = (char *)t->id;
+		conf.autostart = true;
+		r = igp_mdev_define(p->name, uuid, &conf, false);
+		if (r < 0) {
+			igp_mdev_done(&m);
+			log_error_errno(r, "vGPU %s was created, but writing its definition %s failed", uuid, defpath);
+			fprintf(stderr, "  It works until the next reboot; retry with igpuctl vgpu define --uuid %s\n", uuid);
+			return EXIT_FAIL;
+		}
+	}
+
+	if (arg_g.json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "uuid", json_object_new_string(uuid));
+		json_object_object_add(o, "parent", json_object_new_string(p->name));
+		json_object_object_add(o, "type", json_object_new_string(t->id));
+		json_object_object_add(o, "active", json_object_new_boolean(m.active));
+		json_object_object_add(o, "defined", json_object_new_boolean(a.autostart));
+		json_object_object_add(o, "auto", json_object_new_boolean(a.autostart));
+		json_object_object_add(o, "iommu_group", json_int_or_null(m.iommu_group, m.iommu_group >= 0));
+		json_object_object_add(o, "vfio_node", json_str_or_null(vfio_node(m.iommu_group, nodebuf)));
+		json_print(o);
+	} else {
+		printf("%s\n", uuid);
+		if (m.active && m.iommu_group >= 0)
+			fprintf(stderr, "Created vGPU %s (%s on %s): IOMMU group %d, %s\n", uuid, t->id, p->name,
+				m.iommu_group, vfio_node(m.iommu_group, nodebuf));
+		else if (m.active)
+			fprintf(stderr, "Created vGPU %s (%s on %s); it has no IOMMU group\n", uuid, t->id, p->name);
+		else if (!waited)
+			fprintf(stderr, "Asked for vGPU %s (%s on %s): wrote its UUID to the type's create file in %s\n",
+				uuid, t->id, p->name, igp_root());
+		if (a.autostart)
+			fprintf(stderr, "Defined in %s: it comes back at boot (igpuctl-vgpus.service or mdevctl)\n",
+				defpath);
+	}
+	igp_mdev_done(&m);
+	return EXIT_OK;
+}
+
+static int define_help(void)
+{
+	printf("Usage: igpuctl vgpu define [PARENT] --type TYPE [--uuid UUID] [--manual]\n"
+	       "       igpuctl vgpu define --uuid UUID [--manual]\n\n"
+	       "Write a persistent vGPU definition in mdevctl's format\n"
+	       "(/etc/mdevctl.d/PARENT/UUID) without creating the vGPU; print its UUID.\n"
+	       "Given only --uuid of an active vGPU, define that one as it is.\n"
+	       "Definitions start at boot (igpuctl-vgpus.service, or mdevctl's udev rule)\n"
+	       "unless --manual.\n\n"
+	       "  -t, --type TYPE    the vGPU type\n"
+	       "  -u, --uuid UUID    the UUID (default: a new random one)\n"
+	       "      --manual       do not start it at boot\n");
+	return EXIT_OK;
+}
+
+static int vgpu_define(int argc, char *argv[])
+{
+	struct create_args a = {};
+	_cleanup_(ctx_done) struct ctx c = {};
+	struct igp_mdev_config conf = {};
+	struct igp_mdev m = {};
+	_cleanup_free_ char *path = NULL, *parent = NULL, *type = NULL;
+	char uuid[IGP_MDEV_UUID_MAX];
+	bool usage;
+	int r;
+
+	r = parse_create_args("vgpu define", argc, argv, &a, true);
+	if (r < 0)
+		return define_help();
+	if (r)
+		return r;
+	if (a.uuid && igp_mdev_uuid_normalize(a.uuid, uuid) < 0)
+		return log_usage("vgpu define", "'%s' is not a UUID (8-4-4-4-12 hex digits)", a.uuid);
+	if (!a.type && !a.uuid)
+		return log_usage("vgpu define", "give --type TYPE, or --uuid of an active vGPU");
+	if (!a.type && a.parent)
+		return log_usage("vgpu define", "PARENT needs --type");
+
+	if (!a.type) {
+		/* Persist an active vGPU as it is. */
+		r = igp_mdev_get_active(uuid, &m);
+		if (r == -ENODEV) {
+			log_error("No active vGPU has the UUID %s", uuid);
+			fprintf(stderr, "  To define a new one give its type: igpuctl vgpu define --type TYPE --uuid %s\n",
+				uuid);
+			return EXIT_FAIL;
+		}
+		if (r < 0)
+			return log_error_errno(r, "Failed to read vGPU %s", uuid);
+		parent = TAKE_PTR(m.parent);
+		type = TAKE_PTR(m.type);
+		igp_mdev_done(&m);
+		if (!type)
+			return log_error("Cannot tell the type of vGPU %s (no mdev_type link)", uuid);
+	} else {
+		const struct igp_mdev_parent *p;
+		const struct igp_mdev_type *t;
+
+		r = ctx_load(&c);
+		if (r)
+			return r;
+		p = pick_parent(&c, a.parent, &usage);
+		if (!p)
+			return usage ? EXIT_USAGE : EXIT_FAIL;
+		t = pick_type(p, a.type);
+		if (!t)
+			return EXIT_FAIL;
+		parent = strdup(p->name);
+		type = strdup(t->id);
+		if (!parent || !type)
+			return log_error_errno(-ENOMEM, "Failed to define a vGPU");
+		if (!a.uuid)
+			igp_mdev_uuid_generate(uuid);
+	}
+
+	conf.type = type;
+	conf.autostart = !a.manual;
+	path = igp_mdev_config_path(parent, uuid);
+	r = igp_mdev_define(parent, uuid, &conf, false);
+	if (r == -EEXIST) {
+		log_error("%s is defined already: %s", uuid, path ? path : "");
+		fprintf(stderr, "  Remove the old definition first: igpuctl vgpu remove %s --undefine\n", uuid);
+		return EXIT_FAIL;
+	}
+	if (r < 0)
+		return log_error_errno(r, "Failed to write %s", path ? path : "the definition");
+
+	if (arg_g.json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "uuid", json_object_new_string(uuid));
+		json_object_object_add(o, "parent", json_object_new_string(parent));
+		json_object_object_add(o, "type", json_object_new_string(type));
+		json_object_object_add(o, "defined", json_object_new_boolean(true));
+		json_object_object_add(o, "auto", json_object_new_boolean(conf.autostart));
+		json_object_object_add(o, "path", json_str_or_null(path));
+		json_print(o);
+	} else {
+		printf("%s\n", uuid);
+		fprintf(stderr, "Defined vGPU %s (%s on %s) in %s%s\n", uuid, type, parent, path,
+			conf.autostart ? "; it starts at boot" : "; start it with mdevctl start -u UUID");
+	}
+	return EXIT_OK;
+}
+
+/* ---- remove ---- */
+
+static int remove_help(void)
+{
+	printf("Usage: igpuctl vgpu remove UUID [--undefine]\n\n"
+	       "Remove an active vGPU.  With --undefine also delete its persistent definition\n"
+	       "(which is all it does for a vGPU that is only defined).\n");
+	return EXIT_OK;
+}
+
+static int vgpu_remove(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "undefine", no_argument, NULL, 'U' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	_cleanup_free_ char *undef_parent = NULL;
+	struct igp_mdev m = {};
+	char uuid[IGP_MDEV_UUID_MAX];
+	bool undefine = false, active;
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+		if (ch == 'h')
+			return remove_help();
+		if (ch == 'U')
+			undefine = true;
+		else
+			return log_usage("vgpu remove", "invalid option");
+	}
+	if (optind >= argc)
+		return log_usage("vgpu remove", "which vGPU? (give its UUID; igpuctl vgpu list)");
+	if (argc - optind > 1)
+		return log_usage("vgpu remove", "unexpected argument '%s'", argv[optind + 1]);
+	if (igp_mdev_uuid_normalize(argv[optind], uuid) < 0)
+		return log_usage("vgpu remove", "'%s' is not a UUID (8-4-4-4-12 hex digits)", argv[optind]);
+
+	active = igp_mdev_get_active(uuid, &m) == 0;
+	if (!active && !undefine) {
+		struct igp_mdev *v = NULL;
+		size_t n = 0;
+		bool defined = false;
+
+		if (igp_mdev_list(IGP_MDEV_LIST_DEFINED, &v, &n) == 0)
+			for (size_t i = 0; i < n; i++)
+				defined |= streq(v[i].uuid, uuid);
+		igp_mdevs_free(v, n);
+		log_error("No active vGPU has the UUID %s", uuid);
+		if (defined)
+			fprintf(stderr, "  It is defined but not active; --undefine deletes its definition.\n");
+		return EXIT_FAIL;
+	}
+	if (active) {
+		r = igp_mdev_remove(uuid);
+		if (r < 0) {
+			log_error_errno(r, "Failed to remove vGPU %s (%s on %s)", uuid, m.type ? m.type : "?", m.parent);
+			if (r == -EACCES || r == -EPERM)
+				fprintf(stderr, "  Run as root.\n");
+			igp_mdev_done(&m);
+			return EXIT_FAIL;
+		}
+		if (!arg_g.json)
+			fprintf(stderr, "Removed vGPU %s (%s on %s)\n", uuid, m.type ? m.type : "?", m.parent);
+	}
+	if (undefine) {
+		/* Prefer the definition under the parent the vGPU ran on. */
+		r = igp_mdev_undefine(active ? m.parent : NULL, uuid, &undef_parent);
+		if (r == -ENOENT && active)
+			r = igp_mdev_undefine(NULL, uuid, &undef_parent);
+		if (r == -ENOENT) {
+			if (!active) {
+				igp_mdev_done(&m);
+				return log_error("No vGPU (active or defined) has the UUID %s", uuid);
+			}
+			if (!arg_g.json)
+				fprintf(stderr, "It had no definition.\n");
+		} else if (r == -ENOTUNIQ) {
+			igp_mdev_done(&m);
+			log_error("%s is defined under several parents in %s; remove the one you mean by hand", uuid,
+				  IGP_ETC_MDEVCTL_D);
+			return EXIT_FAIL;
+		} else if (r < 0) {
+			igp_mdev_done(&m);
+			return log_error_errno(r, "Failed to remove the definition of %s", uuid);
+		} else if (!arg_g.json) {
+			fprintf(stderr, "Removed the definition %s/%s/%s\n", IGP_ETC_MDEVCTL_D, undef_parent, uuid);
+		}
+	}
+	if (arg_g.json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "uuid", json_object_new_string(uuid));
+		json_object_object_add(o, "removed", json_object_new_boolean(active));
+		json_object_object_add(o, "undefined", json_object_new_boolean(undef_parent != NULL));
+		json_print(o);
+	}
+	igp_mdev_done(&m);
+	return EXIT_OK;
+}
+
+/* ---- start-defined ---- */
+
+static int start_help(void)
+{
+	printf("Usage: igpuctl vgpu start-defined [PARENT]\n\n"
+	       "Create every vGPU defined with \"start\": \"auto\" (by igpuctl, mdevctl or\n"
+	       "libvirt) that is not active and whose parent is present, then write its\n"
+	       "attributes.  igpuctl-vgpus.service runs this at boot.  Exit status 1 when\n"
+	       "any of them failed.\n");
+	return EXIT_OK;
+}
+
+static const char *start_status_name(int s)
+{
+	switch (s) {
+	case IGP_MDEV_STARTED:
+		return "started";
+	case IGP_MDEV_ALREADY_ACTIVE:
+		return "active";
+	case IGP_MDEV_NO_PARENT:
+		return "no-parent";
+	default:
+		return "failed";
+	}
+}
+
+static int vgpu_start_defined(int argc, char *argv[])
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	struct igp_mdev_start_result *res = NULL;
+	struct json_object *arr = NULL;
+	const char *parent = NULL;
+	size_t n = 0;
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+		if (ch == 'h')
+			return start_help();
+		return log_usage("vgpu start-defined", "invalid option");
+	}
+	if (argc - optind > 1)
+		return log_usage("vgpu start-defined", "unexpected argument '%s'", argv[optind + 1]);
+	if (optind < argc)
+		parent = argv[optind];
+
+	r = igp_mdev_start_defined(parent, CREATE_TIMEOUT_MS, &res, &n);
+	if (r < 0)
+		return log_error_errno(r, "Failed to start the defined vGPUs");
+	if (arg_g.json)
+		arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct igp_mdev_start_result *x = &res[i];
+
+		if (arr) {
+			struct json_object *o = json_object_new_object();
+			json_object_object_add(o, "uuid", json_object_new_string(x->uuid));
+			json_object_object_add(o, "parent", json_object_new_string(x->parent));
+			json_object_object_add(o, "type", json_object_new_string(x->type));
+			json_object_object_add(o, "status", json_object_new_string(start_status_name((int)x->status)));
+			json_object_object_add(o, "error", x->status == IGP_MDEV_FAILED
+								   ? json_object_new_string(strerror(-x->r))
+								   : NULL);
+			json_object_array_add(arr, o);
+			continue;
+		}
+		switch (x->status) {
+		case IGP_MDEV_STARTED:
+			printf("Started %s (%s on %s)\n", x->uuid, x->type, x->parent);
+			break;
+		case IGP_MDEV_ALREADY_ACTIVE:
+			printf("Already active: %s (%s on %s)\n", x->uuid, x->type, x->parent);
+			break;
+		case IGP_MDEV_NO_PARENT:
+			printf("Skipped %s: its parent %s is not present\n", x->uuid, x->parent);
+			break;
+		case IGP_MDEV_FAILED:
+			log_error_errno(x->r, "Failed to start %s (%s on %s)", x->uuid, x->type, x->parent);
+			if (x->r == -ENOSPC)
+				fprintf(stderr, "  The parent's resources (GVT-g: the BIOS aperture) are used up: "
+						"a smaller type in the definition, or fewer vGPUs.\n");
+			else if (x->r == -ENOENT)
+				fprintf(stderr, "  %s does not offer the type %s (any more): see igpuctl vgpu types %s\n",
+					x->parent, x->type, x->parent);
+			else if (x->r == -EEXIST)
+				fprintf(stderr, "  Another active mediated device has this UUID.\n");
+			break;
+		}
+	}
+	if (arr) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "vgpus", arr);
+		json_print(o);
+	} else if (n == 0) {
+		printf("No vGPU is defined to start automatically%s%s.\n", parent ? " on " : "", parent ? parent : "");
+	}
+	igp_mdev_start_results_free(res, n);
+	return r > 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/* ---- dispatch ---- */
+
+static int vgpu_help(void)
+{
+	printf("Usage: igpuctl vgpu COMMAND [ARGS]\n\n"
+	       "Mediated devices: GVT-g vGPUs of Intel iGPUs, and the devices of any other\n"
+	       "mdev parent.  Definitions are mdevctl's own files (/etc/mdevctl.d), shared\n"
+	       "with mdevctl and libvirt.\n\n"
+	       "Commands:\n"
+	       "  types [PARENT]                                   the types and how many are left\n"
+	       "  create [PARENT] --type TYPE [--uuid UUID] [--auto]  create a vGPU\n"
+	       "  list [--defined]                                 active (and defined) vGPUs\n"
+	       "  remove UUID [--undefine]                         remove a vGPU\n"
+	       "  define [PARENT] --type TYPE [--uuid UUID] [--manual]  define one persistently\n"
+	       "  start-defined [PARENT]                           create the defined auto-start ones\n\n"
+	       "'igpuctl vgpu COMMAND --help' for a command.\n");
+	return EXIT_OK;
+}
+
+int cmd_vgpu(int argc, char *argv[])
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} subs[] = {
+		{ "types", vgpu_types },   { "create", vgpu_create }, { "list", vgpu_list },
+		{ "remove", vgpu_remove }, { "define", vgpu_define }, { "start-defined", vgpu_start_defined },
+	};
+
+	if (argc < 2)
+		return log_usage("vgpu", "which subcommand? (types, create, list, remove, define, start-defined)");
+	if (streq(argv[1], "-h") || streq(argv[1], "--help") || streq(argv[1], "help"))
+		return vgpu_help();
+	for (size_t i = 0; i < ELEMENTSOF(subs); i++)
+		if (streq(argv[1], subs[i].name)) {
+			optind = 0; /* reset getopt for the subcommand's argv */
+			return subs[i].fn(argc - 1, argv + 1);
+		}
+	return log_usage("vgpu", "unknown subcommand '%s'", argv[1]);
+}
