@@ -366,7 +366,8 @@ static char *hostpci_value(const struct igp_pve_request *rq, bool pcie)
 	/* Field order as the GUI's PCI edit panel submits them. */
 	if (rq->mapping)
 		head = strdupf("mapping=%s", rq->mapping);
-	else if (rq->mdev_type || !d->all_functions)
+	else if (rq->mdev_type || !d->all_functions || o->igd_mode == IGP_IGD_LEGACY)
+		/* qemu-server wants legacy-igd on exactly 00:02.0. */
 		head = strdup(d->funcs[0].address);
 	else
 		/* "All Functions": the address without the function. */

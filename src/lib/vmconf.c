@@ -416,7 +416,8 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 		if (r < 0)
 			return r;
 	}
-	if (o->uefi && !o->romfile && (d->igd || (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display)))) {
+	if (o->uefi && !o->romfile &&
+	    ((d->kind == IGP_VM_PCI && d->igd) || (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display)))) {
 		/* facts.md section 6, and the GVT-g guide's "DMA-BUF with UEFI/OVMF". */
 		r = push_notef(notes, "OVMF does not set up the IGD OpRegion by itself: give the device an option ROM "
 				      "(--romfile, e.g. one built with IgdAssignmentDxe%s) or the guest shows no "
