@@ -62,5 +62,9 @@ int cmd_vm(int argc, char *argv[]);
 int cmd_guest(int argc, char *argv[]);
 int cmd_vgpu(int argc, char *argv[]);
 int cmd_vfs(int argc, char *argv[]);
+int cmd_setup(int argc, char *argv[]);
+int cmd_revert(int argc, char *argv[]);
+int cmd_bind(int argc, char *argv[]);
+int cmd_unbind(int argc, char *argv[]);
 
 #endif

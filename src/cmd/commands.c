@@ -11,5 +11,9 @@ const struct igp_command igp_commands[] = {
 	{ "vfs", cmd_vfs, "SR-IOV virtual functions of a GPU: show, set the count, bind, persist" },
 	{ "vm", cmd_vm, "QEMU arguments, libvirt XML or a Proxmox VE config for a device or vGPU" },
 	{ "guest", cmd_guest, "inside a VM: is the passed GPU there and usable" },
+	{ "setup", cmd_setup, "set the host up for full, gvt-g or sriov (boot, modules, drivers)" },
+	{ "revert", cmd_revert, "undo what setup changed" },
+	{ "bind", cmd_bind, "move a device to a driver now (vfio-pci), optionally persistently" },
+	{ "unbind", cmd_unbind, "give a device back to its default driver" },
 	{ NULL, NULL, NULL },
 };

@@ -375,7 +375,9 @@ static int write_backup(struct igp_journal *j, long id, const char *kind, const 
 	p = name ? igp_path_join(IGP_VAR_LIB_IGPUCTL_BACKUP, name) : NULL;
 	if (!p)
 		return -ENOMEM;
-	r = igp_mkdir_parents(p, 0700);
+	r = igp_mkdir_parents(IGP_VAR_LIB_IGPUCTL_JOURNAL, 0755);
+	if (r >= 0)
+		r = igp_mkdir_parents(p, 0700);
 	if (r < 0)
 		return r;
 	r = igp_write_file_atomic(p, text, strlen(text), 0600);
@@ -563,4 +565,34 @@ oom:
 fail:
 	igp_plan_done(&p);
 	return r;
+}
+
+int igp_journal_revert_apply(struct igp_journal *j, const struct igp_plan *plan, char **ret_failed)
+{
+	int r;
+
+	/* Commands first: a crash after some files were restored must still
+	 * lead to the refresh on the next run. */
+	r = igp_journal_save(j);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < plan->n_files; i++) {
+		const struct igp_file_change *f = &plan->files[i];
+		r = write_target(f->path, f->after, f->mode);
+		if (r < 0) {
+			if (ret_failed)
+				*ret_failed = strdup(f->path);
+			return r;
+		}
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->e[i].path);
+		free(j->e[i].before_file);
+		free(j->e[i].after_file);
+		igp_undo_done(&j->e[i].undo);
+	}
+	j->n = 0;
+	igp_argvv_free(j->revert_cmds);
+	j->revert_cmds = NULL;
+	return igp_journal_save(j);
 }

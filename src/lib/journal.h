@@ -76,4 +76,11 @@ int igp_journal_apply(struct igp_journal *j, const struct igp_plan *plan, char *
  */
 int igp_journal_revert_plan(const struct igp_journal *j, struct igp_plan *ret);
 
+/*
+ * Write the files of a revert plan (atomic, in order), then drop every
+ * entry and the revert commands from the journal and save it (pending
+ * commands stay, for the caller to run and clear).
+ */
+int igp_journal_revert_apply(struct igp_journal *j, const struct igp_plan *plan, char **ret_failed);
+
 #endif

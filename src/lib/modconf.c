@@ -8,6 +8,14 @@
 #include "shellvar.h"
 #include "util.h"
 
+static bool os_debian(void)
+{
+	_cleanup_free_ char *ids = NULL;
+	if (igp_os_ids(&ids) < 0)
+		return false;
+	return igp_os_is(ids, "debian") || igp_os_is(ids, "ubuntu");
+}
+
 int igp_initramfs_detect(struct igp_initramfs *ret)
 {
 	struct igp_initramfs ir = { .kind = IGP_INITRAMFS_NONE };
@@ -29,6 +37,13 @@ int igp_initramfs_detect(struct igp_initramfs *ret)
 							 ? IGP_ETC_DRACUT_CONF_D
 							 : IGP_ETC_DRACUT_CONF);
 		ir.argv = igp_argv_new("dracut", "--regenerate-all", "--force", NULL);
+	} else if (os_debian()) {
+		/* Debian, Ubuntu and Proxmox VE always have initramfs-tools;
+		 * a captured tree may simply lack its directory. */
+		ir.kind = IGP_INITRAMFS_TOOLS;
+		ir.name = strdup("initramfs-tools");
+		ir.reason = strdupf("%s names a Debian-family system", IGP_ETC_OS_RELEASE);
+		ir.argv = igp_argv_new("update-initramfs", "-u", "-k", "all", NULL);
 	} else {
 		ir.name = strdup("none");
 		ir.reason = strdupf("none of %s, %s, %s exists", IGP_ETC_INITRAMFS_TOOLS,

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* igpuctl bind ADDR [--driver vfio-pci] [--persist] / unbind ADDR */
+#include <getopt.h>
+
+#include "bind.h"
+#include "cmd.h"
+#include "host.h"
+#include "journal.h"
+#include "modconf.h"
+#include "paths.h"
+#include "planview.h"
+
+static int help(bool unbind)
+{
+	if (unbind)
+		printf("Usage: igpuctl unbind ADDR [--dry-run]\n\n"
+		       "Clear the driver override of ADDR and let the kernel bind its default\n"
+		       "driver again; also removes a driverctl override igpuctl saved.\n");
+	else
+		printf("Usage: igpuctl bind ADDR [--driver DRIVER] [--persist] [--dry-run]\n\n"
+		       "Move ADDR to DRIVER (default vfio-pci) now: driver_override, unbind,\n"
+		       "drivers_probe, then check the driver link.\n\n"
+		       "  -d, --driver DRIVER  the driver to bind (default vfio-pci)\n"
+		       "  -p, --persist        keep it after reboots (driverctl's /etc/driverctl.d/pci-ADDR)\n"
+		       "  -n, --dry-run        print what would be written\n"
+		       "      --force          also a device the host needs (mounted disk, default-route NIC)\n"
+		       "      --allow-boot-vga also the boot VGA device (the host console goes away)\n");
+	return EXIT_OK;
+}
+
+/* Save or remove the driverctl file with a journal entry (revert undoes it). */
+static int persist(const char *address, const char *driver, bool dry_run)
+{
+	_cleanup_free_ char *path = igp_driverctl_path(address), *content = NULL, *failed = NULL;
+	struct igp_plan p = { 0 };
+	struct igp_journal j = { 0 };
+	int r;
+
+	if (!path)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	if (driver) {
+		/* driverctl's format: the driver name and a newline. */
+		content = strdupf("%s\n", driver);
+		r = content ? igp_modconf_plan_owned(&p, path, content, 0, "driverctl override") : -ENOMEM;
+	} else {
+		_cleanup_free_ char *cur = NULL;
+		struct igp_undo u = { .kind = IGP_UNDO_OWNED };
+		r = igp_read_optional(path, &cur);
+		if (r >= 0 && cur)
+			r = igp_plan_add_file(&p, path, TAKE_PTR(cur), NULL, 0644, &u, 0,
+					      "driverctl override");
+	}
+	if (r < 0) {
+		igp_plan_done(&p);
+		return log_error_errno(r, "Cannot plan %s", path);
+	}
+	if (p.n_files == 0) {
+		igp_plan_done(&p);
+		return EXIT_OK;
+	}
+	planview_print(&p, NULL);
+	if (dry_run) {
+		igp_plan_done(&p);
+		return EXIT_OK;
+	}
+	r = igp_journal_load(&j);
+	if (r >= 0)
+		r = igp_journal_apply(&j, &p, &failed);
+	igp_journal_done(&j);
+	igp_plan_done(&p);
+	if (r < 0)
+		return log_error_errno(r, "Cannot write %s", failed ? failed : path);
+	printf("%s %s\n", driver ? "Saved" : "Removed", path);
+	return EXIT_OK;
+}
+
+static int run(int argc, char *argv[], bool unbind)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "driver", required_argument, NULL, 'd' },
+		{ "persist", no_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 0x100 },
+		{ "allow-boot-vga", no_argument, NULL, 0x101 },
+		{}
+	};
+	const char *driver = "vfio-pci", *name = unbind ? "unbind" : "bind";
+	bool persist_it = false, dry_run = false, force = false, boot_vga = false;
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_free_ char *before = NULL, *after = NULL, *ovr = NULL;
+	struct igp_pci_dev *dev;
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, unbind ? "hn" : "hd:pn", longopts, NULL)) >= 0) {
+		switch (c) {
+		case 'h':
+			return help(unbind);
+		case 'd':
+			driver = optarg;
+			break;
+		case 'p':
+			persist_it = true;
+			break;
+		case 'n':
+			dry_run = true;
+			break;
+		case 0x100:
+			force = true;
+			break;
+		case 0x101:
+			boot_vga = true;
+			break;
+		default:
+			return log_usage(name, "invalid option");
+		}
+	}
+	if (optind + 1 != argc)
+		return log_usage(name, "expected one device address");
+	if (!*driver || strchr(driver, '/') || strchr(driver, '\n'))
+		return log_usage(name, "\"%s\" is not a driver name", driver);
+
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	r = igp_host_find(h, argv[optind], &dev);
+	if (r == -EINVAL)
+		return log_usage(name, "\"%s\" is not a PCI address", argv[optind]);
+	if (r < 0)
+		return log_error_errno(r, "No device %s", argv[optind]);
+
+	if (!unbind) {
+		if ((dev->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC)) && !force)
+			return log_error("refusing to take %s from the host: %s (pass --force if you "
+					 "really mean it)",
+					 dev->address, dev->role_detail ? dev->role_detail : "the host needs it");
+		if (dev->boot_vga == 1 && !boot_vga && streq(driver, "vfio-pci"))
+			return log_error("%s is the boot VGA device: the host console goes away. Pass "
+					 "--allow-boot-vga to accept that", dev->address);
+	}
+
+	ovr = strdupf("%s/%s/driver_override", IGP_SYS_PCI_DEVICES, dev->address);
+	if (!ovr)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	if (dry_run || !igp_root_is_host()) {
+		printf("%s%s:\n", dry_run ? "Would write" : "Under --root the running kernel is not "
+			"touched; on the host igpuctl would write",
+		       "");
+		printf("  %s  >  %s\n", unbind ? "(empty)" : driver, ovr);
+		if (dev->driver)
+			printf("  %s  >  %s/%s/driver/unbind\n", dev->address, IGP_SYS_PCI_DEVICES,
+			       dev->address);
+		printf("  %s  >  %s\n", dev->address, IGP_SYS_PCI_DRIVERS_PROBE);
+		if (persist_it || unbind)
+			return persist(dev->address, unbind ? NULL : driver, dry_run);
+		return EXIT_OK;
+	}
+
+	if (unbind) {
+		r = igp_unbind(dev->address, &before, &after);
+		if (r < 0)
+			return log_error_errno(r, "Cannot give %s back to its driver", dev->address);
+		printf("%s: %s -> %s\n", dev->address, before ? before : "(none)", after ? after : "(none)");
+		return persist(dev->address, NULL, false);
+	}
+
+	r = igp_bind(dev->address, driver, &before);
+	if (r == -ENODEV) {
+		/* The driver is a module not loaded yet. */
+		char *const mp[] = { "modprobe", (char *)driver, NULL };
+		printf("Running: modprobe %s\n", driver);
+		if (igp_run_argv(mp) == 0)
+			r = igp_bind(dev->address, driver, &before);
+	}
+	if (r == -ENODEV)
+		return log_error("driver %s is not loaded and `modprobe %s` failed", driver, driver);
+	if (r == -ENXIO)
+		return log_error("%s did not bind %s (see dmesg); the device was given back to the "
+				 "kernel's choice", driver, dev->address);
+	if (r < 0)
+		return log_error_errno(r, "Cannot bind %s to %s", dev->address, driver);
+	printf("%s: %s -> %s\n", dev->address, before ? before : "(none)", driver);
+	if (streq(driver, "vfio-pci") && dev->iommu_group >= 0) {
+		_cleanup_free_ char *node = strdupf("%s/%d", IGP_DEV_VFIO, dev->iommu_group);
+		if (node && igp_exists(node))
+			printf("VFIO group node: %s\n", node);
+	}
+	if (persist_it)
+		return persist(dev->address, driver, false);
+	return EXIT_OK;
+}
+
+int cmd_bind(int argc, char *argv[])
+{
+	return run(argc, argv, false);
+}
+
+int cmd_unbind(int argc, char *argv[])
+{
+	return run(argc, argv, true);
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cmd.h"
+#include "paths.h"
+#include "planview.h"
+
+char ***planview_commands(const struct igp_plan *p, char ***pending, char ***extra)
+{
+	char ***out = calloc(1, sizeof(char **));
+
+	for (size_t i = 0; out && pending && pending[i]; i++)
+		if (igp_argvv_add(&out, pending[i]) < 0)
+			goto oom;
+	for (size_t i = 0; out && extra && extra[i]; i++)
+		if (igp_argvv_add(&out, extra[i]) < 0)
+			goto oom;
+	for (size_t i = 0; out && i < p->n_cmds; i++)
+		if (igp_plan_cmd_needed(p, &p->cmds[i], 0) &&
+		    (p->n_files > 0 || p->cmds[i].trigger == 0) &&
+		    igp_argvv_add(&out, p->cmds[i].argv) < 0)
+			goto oom;
+	return out;
+oom:
+	igp_argvv_free(out);
+	return NULL;
+}
+
+void planview_print(const struct igp_plan *p, char ***cmds)
+{
+	_cleanup_free_ char *diff = NULL;
+
+	if (p->n_files > 0 && igp_plan_diff(p, &diff) >= 0)
+		fputs(diff, stdout);
+	if (cmds && cmds[0]) {
+		printf("%sCommands:\n", p->n_files ? "\n" : "");
+		for (size_t i = 0; cmds[i]; i++) {
+			_cleanup_free_ char *s = igp_argv_join(cmds[i]);
+			printf("  %s\n", s ? s : "?");
+		}
+	}
+	for (size_t i = 0; i < p->n_files; i++)
+		if (p->files[i].note)
+			printf("\nNote: %s\n", p->files[i].note);
+	for (char **n = p->notes; n && *n; n++)
+		printf("\nNote: %s\n", *n);
+}
+
+int planview_confirm(bool yes, const char *what)
+{
+	char buf[16];
+
+	if (yes)
+		return 0;
+	if (!isatty(STDIN_FILENO)) {
+		log_error("not asking for confirmation: standard input is not a terminal. Review "
+			  "the plan with --dry-run, then run again with --yes");
+		return -ENOTTY;
+	}
+	printf("\n%s? [y/N] ", what);
+	fflush(stdout);
+	if (!fgets(buf, sizeof(buf), stdin) || (buf[0] != 'y' && buf[0] != 'Y'))
+		return -ECANCELED;
+	return 0;
+}
+
+int planview_run_pending(struct igp_journal *j, bool no_run)
+{
+	char ***left = NULL;
+	int failed = 0;
+
+	if (!j->pending || !j->pending[0])
+		return 0;
+	if (!igp_root_is_host() || no_run) {
+		printf("\n%s; run them yourself%s:\n",
+		       !igp_root_is_host() ? "Commands are not run under --root (they would act on "
+					     "this machine, not on the tree)"
+					   : "Commands not run (--no-initramfs)",
+		       !igp_root_is_host() ? " inside the target system" : "");
+		for (size_t i = 0; j->pending[i]; i++) {
+			_cleanup_free_ char *s = igp_argv_join(j->pending[i]);
+			printf("  %s\n", s ? s : "?");
+		}
+		igp_argvv_free(j->pending);
+		j->pending = NULL;
+		return 0;
+	}
+	for (size_t i = 0; j->pending[i]; i++) {
+		_cleanup_free_ char *s = igp_argv_join(j->pending[i]);
+		int r;
+		printf("Running: %s\n", s ? s : "?");
+		fflush(stdout);
+		r = igp_run_argv(j->pending[i]);
+		if (r == 0)
+			continue;
+		if (r < 0)
+			log_error_errno(r, "Cannot run %s", s ? s : "?");
+		else
+			log_error("%s failed (exit status %d); fix the cause and run it by hand, or run "
+				  "the igpuctl command again", s ? s : "?", r);
+		failed++;
+		if (igp_argvv_add(&left, j->pending[i]) < 0)
+			break;
+	}
+	igp_argvv_free(j->pending);
+	j->pending = left;
+	return failed;
+}

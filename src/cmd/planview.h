@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Showing a plan, asking before applying it, and running its commands
+ * (setup, revert, bind --persist). */
+#ifndef IGP_PLANVIEW_H
+#define IGP_PLANVIEW_H
+
+#include <stdbool.h>
+
+#include "journal.h"
+#include "plan.h"
+
+/* The commands the plan needs, plus PENDING ones from an interrupted run
+ * (a NULL-terminated list of argv vectors; free with igp_argvv_free). */
+char ***planview_commands(const struct igp_plan *p, char ***pending, char ***extra);
+/* Print the diff, the commands and the notes. */
+void planview_print(const struct igp_plan *p, char ***cmds);
+/*
+ * Ask "Apply? [y/N]" unless YES.  0: go ahead; -ECANCELED: the user said
+ * no; -ENOTTY: stdin is no terminal and YES is not set (already printed).
+ */
+int planview_confirm(bool yes, const char *what);
+/*
+ * Run the journal's pending commands (or, under --root or with
+ * NO_RUN, print them for the user) and clear the ones done.  Returns the
+ * number of failed commands.
+ */
+int planview_run_pending(struct igp_journal *j, bool no_run);
+
+#endif
