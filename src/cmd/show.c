@@ -155,6 +155,9 @@ int cmd_show(int argc, char *argv[])
 		return log_error("%s is ambiguous: several PCI domains have it; give the full address.", argv[optind]);
 	if (r < 0)
 		return log_error_errno(r, "Failed to look up %s", argv[optind]);
+	r = igp_pci_dev_read_details(d);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read %s", d->sysfs_path);
 	r = igp_isolation_judge(h, d, &iso);
 	if (r < 0)
 		return log_error_errno(r, "Failed to judge the IOMMU group of %s", d->address);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <pci/pci.h>
@@ -256,69 +257,124 @@ static void read_drm(int dfd, struct igp_pci_dev *d)
 	}
 }
 
-int igp_pci_dev_read(const char *address, struct igp_pci_dev **ret)
+/*
+ * The standard header of config space (the first 64 bytes are readable by
+ * everyone): IDs, revision, class and, for type-0 headers, the subsystem.
+ * One read instead of six attribute files, as lspci does.
+ */
+static bool read_config(int dfd, struct igp_pci_dev *d)
 {
-	_cleanup_free_ char *link = NULL, *o = NULL, *g = NULL;
-	_cleanup_close_ int dfd = -1;
-	struct igp_pci_dev *d;
+	_cleanup_close_ int fd = -1;
+	unsigned char c[64];
+	ssize_t n;
+
+	fd = openat(dfd, "config", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	do
+		n = read(fd, c, sizeof(c));
+	while (n < 0 && errno == EINTR);
+	if (n < 0x30)
+		return false;
+	d->vendor = (uint16_t)(c[0] | c[1] << 8);
+	d->device = (uint16_t)(c[2] | c[3] << 8);
+	d->revision = c[8];
+	d->class = (uint32_t)(c[9] | c[10] << 8 | c[11] << 16);
+	if ((c[0x0e] & 0x7f) == 0) {
+		d->subsys_vendor = (uint16_t)(c[0x2c] | c[0x2d] << 8);
+		d->subsys_device = (uint16_t)(c[0x2e] | c[0x2f] << 8);
+	}
+	return d->vendor != 0xffff;
+}
+
+/* The same facts from the attribute files (captured trees carry no config). */
+static int read_id_attrs(int dfd, struct igp_pci_dev *d)
+{
 	uint32_t v;
-	long l;
 	int r;
 
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	r = igp_pci_addr_parse(address, &d->addr);
-	if (r < 0)
-		goto fail;
-	igp_pci_addr_format(&d->addr, d->address);
-	link = igp_path_join(IGP_SYS_PCI_DEVICES, address);
-	if (!link) {
-		r = -ENOMEM;
-		goto fail;
-	}
-	/* Resolve the device directory once, inside the root; every attribute
-	 * below is one syscall relative to it. */
-	dfd = igp_dir_fd(link);
-	if (dfd < 0) {
-		r = dfd;
-		goto fail;
-	}
 	if ((r = igp_u32_hex_at(dfd, "vendor", &v)) < 0)
-		goto fail;
+		return r;
 	d->vendor = (uint16_t)v;
 	if ((r = igp_u32_hex_at(dfd, "device", &v)) < 0)
-		goto fail;
+		return r;
 	d->device = (uint16_t)v;
 	if ((r = igp_u32_hex_at(dfd, "class", &v)) < 0)
-		goto fail;
+		return r;
 	d->class = v & 0xffffff;
 	if (igp_u32_hex_at(dfd, "subsystem_vendor", &v) >= 0)
 		d->subsys_vendor = (uint16_t)v;
 	if (igp_u32_hex_at(dfd, "subsystem_device", &v) >= 0)
 		d->subsys_device = (uint16_t)v;
 	d->revision = igp_u32_hex_at(dfd, "revision", &v) >= 0 ? (int)v : -1;
+	return 0;
+}
+
+/* What only some devices have; read for GPUs during a scan and for any
+ * device on request (igp_pci_dev_read_details). */
+static void read_details(int dfd, struct igp_pci_dev *d)
+{
+	_cleanup_free_ char *o = NULL;
+	long l;
+
 	d->boot_vga = igp_long_at(dfd, "boot_vga", &l) >= 0 ? (int)l : -1;
-	d->driver = link_basename_at(dfd, "driver");
+	free(d->physfn);
 	d->physfn = link_basename_at(dfd, "physfn");
-	g = link_basename_at(dfd, "iommu_group");
-	d->iommu_group = g && parse_long(g, 0, INT32_MAX, &l) >= 0 ? (int)l : -1;
+	free(d->driver_override);
+	d->driver_override = NULL;
 	if (igp_attr_at(dfd, "driver_override", &o) >= 0 && *o && !streq(o, "(null)"))
 		d->driver_override = TAKE_PTR(o);
 	d->sriov_totalvfs = igp_long_at(dfd, "sriov_totalvfs", &l) >= 0 ? (int)l : -1;
 	d->sriov_numvfs = igp_long_at(dfd, "sriov_numvfs", &l) >= 0 ? (int)l : -1;
 	d->mdev_parent = igp_is_dir_at(dfd, "mdev_supported_types");
-	/* /sys/bus/pci/devices/X links straight to the device directory, so
-	 * its target, taken lexically, is the canonical sysfs path. */
-	{
-		_cleanup_free_ char *t = NULL, *joined = NULL;
-		if (igp_readlink(link, &t) >= 0 &&
-		    (joined = t[0] == '/' ? strdup(t) : strdupf("%s/%s", IGP_SYS_PCI_DEVICES, t)))
-			d->sysfs_path = igp_path_normalize(joined);
-	}
 	read_bars(dfd, d);
-	if (igp_pci_dev_is_gpu(d))
+	if (igp_pci_dev_is_gpu(d) && !d->render_node && !d->card_node)
 		read_drm(dfd, d);
+	d->details = true;
+}
+
+int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev **ret)
+{
+	_cleanup_free_ char *target = NULL, *joined = NULL, *g = NULL;
+	_cleanup_close_ int dfd = -1;
+	struct igp_pci_dev *d;
+	long l;
+	int r;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->boot_vga = d->sriov_totalvfs = d->sriov_numvfs = -1;
+	r = igp_pci_addr_parse(address, &d->addr);
+	if (r < 0)
+		goto fail;
+	igp_pci_addr_format(&d->addr, d->address);
+	/* /sys/bus/pci/devices/X links straight to the device directory: its
+	 * target, taken lexically, is the canonical path, which is then
+	 * opened inside the root (a hostile link cannot leave it). */
+	r = igp_readlink_at(devices_dfd, address, &target);
+	if (r == -EINVAL)
+		joined = strdupf("%s/%s", IGP_SYS_PCI_DEVICES, address); /* a plain directory */
+	else if (r < 0)
+		goto fail;
+	else
+		joined = target[0] == '/' ? strdup(target) : strdupf("%s/%s", IGP_SYS_PCI_DEVICES, target);
+	if (!joined || !(d->sysfs_path = igp_path_normalize(joined))) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	dfd = igp_dir_fd(d->sysfs_path);
+	if (dfd < 0) {
+		r = dfd;
+		goto fail;
+	}
+	if (!read_config(dfd, d) && (r = read_id_attrs(dfd, d)) < 0)
+		goto fail;
+	d->driver = link_basename_at(dfd, "driver");
+	g = link_basename_at(dfd, "iommu_group");
+	d->iommu_group = g && parse_long(g, 0, INT32_MAX, &l) >= 0 ? (int)l : -1;
+	if (igp_pci_dev_is_gpu(d))
+		read_details(dfd, d);
 	if (d->vendor == 0x8086 && igp_pci_dev_is_gpu(d))
 		d->platform = igp_platform_lookup(d->device);
 	*ret = d;
@@ -326,4 +382,27 @@ int igp_pci_dev_read(const char *address, struct igp_pci_dev **ret)
 fail:
 	igp_pci_dev_free(d);
 	return r;
+}
+
+int igp_pci_dev_read_details(struct igp_pci_dev *d)
+{
+	_cleanup_close_ int dfd = -1;
+
+	if (d->details)
+		return 0;
+	if (!d->sysfs_path)
+		return -ENOENT;
+	dfd = igp_dir_fd(d->sysfs_path);
+	if (dfd < 0)
+		return dfd;
+	read_details(dfd, d);
+	return 0;
+}
+
+int igp_pci_dev_read(const char *address, struct igp_pci_dev **ret)
+{
+	_cleanup_close_ int dfd = igp_dir_fd(IGP_SYS_PCI_DEVICES);
+	if (dfd < 0)
+		return dfd;
+	return igp_pci_dev_read_at(dfd, address, ret);
 }

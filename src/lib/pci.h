@@ -62,6 +62,8 @@ struct igp_pci_dev {
 	unsigned roles;     /* enum igp_role bits */
 	char *role_detail;  /* "nvme0n1p2 on /", "eth0 (default route)" */
 	const struct igp_platform *platform; /* Intel iGPU platform or NULL */
+	bool details; /* boot_vga, physfn, driver_override, SR-IOV, mdev, BARs and
+		       * DRM nodes were read (always for GPUs; others on request) */
 };
 
 static inline bool igp_pci_dev_is_gpu(const struct igp_pci_dev *d)
@@ -87,6 +89,14 @@ const char *igp_pci_class_name(uint32_t class);
  * by igp_pci_names_fill().  Caller frees with igp_pci_dev_free().
  */
 int igp_pci_dev_read(const char *address, struct igp_pci_dev **ret);
+/* The same, with IGP_SYS_PCI_DEVICES already open (for whole-host scans). */
+int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev **ret);
+/*
+ * A scan reads the attributes only some devices have (boot_vga, physfn,
+ * driver_override, sriov_*, mdev_supported_types, BARs, DRM nodes) for
+ * display devices only; this reads them for any device.  Idempotent.
+ */
+int igp_pci_dev_read_details(struct igp_pci_dev *d);
 void igp_pci_dev_free(struct igp_pci_dev *d);
 
 /* Fill vendor/device/subsystem names from pci.ids (libpci). */
