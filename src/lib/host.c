@@ -176,6 +176,7 @@ static void unescape_mount(char *s)
 static void load_mounts(struct igp_host *h)
 {
 	_cleanup_free_ char *text = NULL;
+	_cleanup_strv_free_ char **pools = NULL;
 	char *line, *save = NULL;
 
 	if (igp_read_file(IGP_PROC_MOUNTS, &text, NULL) < 0)
@@ -189,7 +190,11 @@ static void load_mounts(struct igp_host *h)
 		unescape_mount(src);
 		unescape_mount(mnt);
 		if (streq(type, "zfs")) {
-			what = strdupf("%s on %s", src, mnt);
+			/* One note per pool: its first mount (usually /). */
+			_cleanup_free_ char *pool = strndup(src, strcspn(src, "/"));
+			if (!pool || strv_contains(pools, pool) || strv_push(&pools, pool) < 0)
+				continue;
+			what = strdupf("ZFS pool %s (%s on %s)", pool, src, mnt);
 			if (what)
 				mark_zfs_pool(h, src, what);
 			continue;
@@ -343,6 +348,7 @@ int igp_host_load(struct igp_host **ret)
 {
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_strv_free_ char **addrs = NULL;
+	_cleanup_close_ int devices_dfd = -1;
 	int r;
 
 	h = calloc(1, sizeof(*h));
@@ -354,9 +360,12 @@ int igp_host_load(struct igp_host **ret)
 	h->devs = calloc(strv_length(addrs) + 1, sizeof(*h->devs));
 	if (!h->devs)
 		return -ENOMEM;
+	devices_dfd = igp_dir_fd(IGP_SYS_PCI_DEVICES);
+	if (devices_dfd < 0)
+		return devices_dfd;
 	for (char **a = addrs; *a; a++) {
 		struct igp_pci_dev *d;
-		r = igp_pci_dev_read(*a, &d);
+		r = igp_pci_dev_read_at(devices_dfd, *a, &d);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
