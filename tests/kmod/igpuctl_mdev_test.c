@@ -48,6 +48,16 @@ static unsigned int fences = 32;
 module_param(fences, uint, 0444);
 MODULE_PARM_DESC(fences, "simulated number of fence registers [32]");
 
+/*
+ * Reported on top of every available_instances: lets a test make a creator
+ * believe an instance is left and then meet the kernel's ENOSPC, as it
+ * would when another creator takes the last instance between its read of
+ * available_instances and its write to create.  Writable at run time.
+ */
+static unsigned int overstate_available;
+module_param(overstate_available, uint, 0644);
+MODULE_PARM_DESC(overstate_available, "add N to every available_instances (tests of the ENOSPC path) [0]");
+
 /* What the host i915 keeps for itself (gvt.h: HOST_LOW_GM_SIZE etc.). */
 #define HOST_LOW_GM_MB 128
 #define HOST_HIGH_GM_MB 384
@@ -127,7 +137,7 @@ static unsigned int tvgpu_get_available(struct mdev_type *mtype)
 	n = min3(low_free(gvt) / conf->low_gm_mb, high_free(gvt) / conf->high_gm_mb,
 		 fences_free(gvt) / conf->fence);
 	mutex_unlock(&gvt->lock);
-	return n;
+	return n + READ_ONCE(overstate_available);
 }
 
 static ssize_t tvgpu_show_description(struct mdev_type *mtype, char *buf)
