@@ -66,5 +66,6 @@ int cmd_setup(int argc, char *argv[]);
 int cmd_revert(int argc, char *argv[]);
 int cmd_bind(int argc, char *argv[]);
 int cmd_unbind(int argc, char *argv[]);
+int cmd_check(int argc, char *argv[]);
 
 #endif

@@ -7,6 +7,7 @@ const struct igp_command igp_commands[] = {
 	{ "list", cmd_list, "GPUs with IDs, platform, driver, IOMMU group, methods" },
 	{ "iommu", cmd_iommu, "IOMMU groups and their devices (--all for every group)" },
 	{ "show", cmd_show, "everything known about one PCI device" },
+	{ "check", cmd_check, "preflight checks for a mode, each problem with its remedy" },
 	{ "vgpu", cmd_vgpu, "GVT-g vGPUs (mediated devices): types, create, list, remove, define" },
 	{ "vfs", cmd_vfs, "SR-IOV virtual functions of a GPU: show, set the count, bind, persist" },
 	{ "vm", cmd_vm, "QEMU arguments, libvirt XML or a Proxmox VE config for a device or vGPU" },
