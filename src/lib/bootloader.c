@@ -396,3 +396,192 @@ out:
 	igp_kline_done(&l);
 	return r;
 }
+
+/* A minimal JSON walker: enough to find one array and its string spans. */
+static size_t json_ws(const char *t, size_t i)
+{
+	while (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')
+		i++;
+	return i;
+}
+
+static size_t json_skip_string(const char *t, size_t i)
+{
+	for (i++; t[i] && t[i] != '"'; i++)
+		if (t[i] == '\\' && t[i + 1])
+			i++;
+	return t[i] ? i + 1 : i;
+}
+
+static size_t json_skip_value(const char *t, size_t i)
+{
+	int depth = 0;
+	i = json_ws(t, i);
+	if (t[i] == '"')
+		return json_skip_string(t, i);
+	if (t[i] != '{' && t[i] != '[') {
+		while (t[i] && !strchr(",}] \t\r\n", t[i]))
+			i++;
+		return i;
+	}
+	for (; t[i]; i++) {
+		if (t[i] == '"') {
+			i = json_skip_string(t, i) - 1;
+			continue;
+		}
+		if (t[i] == '{' || t[i] == '[')
+			depth++;
+		else if ((t[i] == '}' || t[i] == ']') && --depth == 0)
+			return i + 1;
+	}
+	return i;
+}
+
+/* Position of the value of KEY in the object starting at t[i] == '{'. */
+static long json_member(const char *t, size_t i, const char *key)
+{
+	size_t kl = strlen(key);
+	if (t[i] != '{')
+		return -1;
+	i++;
+	for (;;) {
+		size_t ks, ke;
+		i = json_ws(t, i);
+		if (t[i] != '"')
+			return -1;
+		ks = i + 1;
+		ke = json_skip_string(t, i);
+		i = json_ws(t, ke);
+		if (t[i] != ':')
+			return -1;
+		i = json_ws(t, i + 1);
+		if (ke - 1 - ks == kl && strncmp(t + ks, key, kl) == 0)
+			return (long)i;
+		i = json_ws(t, json_skip_value(t, i));
+		if (t[i] != ',')
+			return -1;
+		i++;
+	}
+}
+
+static long kernelstub_array(const char *text)
+{
+	long u, a;
+	size_t i = json_ws(text, 0);
+	u = json_member(text, i, "user");
+	if (u < 0)
+		return -1;
+	a = json_member(text, (size_t)u, "kernel_options");
+	if (a < 0 || text[a] != '[')
+		return -1;
+	return a;
+}
+
+int igp_kernelstub_tokens(const char *text, struct igp_kline *ret)
+{
+	struct igp_kline l = { 0 };
+	long a = kernelstub_array(text);
+	size_t i;
+
+	if (a < 0)
+		return -ENOENT;
+	i = (size_t)a + 1;
+	for (;;) {
+		struct igp_ktoken *nv;
+		size_t e;
+		i = json_ws(text, i);
+		if (text[i] != '"')
+			break;
+		e = json_skip_string(text, i);
+		nv = realloc(l.toks, (l.n + 1) * sizeof(*nv));
+		if (!nv)
+			goto oom;
+		l.toks = nv;
+		nv[l.n] = (struct igp_ktoken){ strndup(text + i + 1, e - i - 2), i, e };
+		if (!nv[l.n].text)
+			goto oom;
+		l.n++;
+		i = json_ws(text, e);
+		if (text[i] != ',')
+			break;
+		i++;
+	}
+	*ret = l;
+	return 0;
+oom:
+	igp_kline_done(&l);
+	return -ENOMEM;
+}
+
+int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret)
+{
+	struct igp_kline l = { 0 };
+	struct igp_splice *sp = NULL;
+	size_t n_sp = 0;
+	long a = kernelstub_array(text);
+	_cleanup_free_ char *sep = NULL, *add = NULL;
+	int r;
+
+	if (a < 0)
+		return -ENOENT;
+	r = igp_kernelstub_tokens(text, &l);
+	if (r < 0)
+		return r;
+	/* New elements copy the layout between the last two (",\n      "). */
+	if (l.n >= 2)
+		sep = strndup(text + l.toks[l.n - 2].end, l.toks[l.n - 1].start - l.toks[l.n - 2].end);
+	else if (l.n == 1)
+		sep = strdupf(",%.*s", (int)(l.toks[0].start - (size_t)a - 1), text + a + 1);
+	else
+		sep = strdup(", ");
+	add = strdup("");
+	if (!sep || !add) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t k = 0; k < n_ops; k++) {
+		const struct igp_kop *o = &ops[k];
+		const struct igp_ktoken *t;
+		_cleanup_free_ char *q = NULL;
+		if (o->kind == IGP_KOP_ADD) {
+			char *na = strdupf("%s%s\"%s\"", add, (*add || l.n) ? sep : "", o->token);
+			if (!na) {
+				r = -ENOMEM;
+				goto out;
+			}
+			free(add);
+			add = na;
+			continue;
+		}
+		if (o->index < 0 || (size_t)o->index >= l.n || !streq(l.toks[o->index].text, o->old)) {
+			r = -ESTALE;
+			goto out;
+		}
+		t = &l.toks[o->index];
+		if (o->kind == IGP_KOP_SET) {
+			q = strdupf("\"%s\"", o->token);
+			r = q ? igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, q) : -ENOMEM;
+		} else if (o->index > 0) {
+			size_t from = l.toks[o->index - 1].end;
+			r = igp_splice_push(&sp, &n_sp, from, t->end - from, NULL);
+		} else if (l.n > 1) {
+			r = igp_splice_push(&sp, &n_sp, t->start, l.toks[1].start - t->start, NULL);
+		} else {
+			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, NULL);
+		}
+		if (r < 0)
+			goto out;
+	}
+	if (*add) {
+		size_t at = l.n ? l.toks[l.n - 1].end : (size_t)a + 1;
+		/* An empty array: the first element needs no separator. */
+		r = igp_splice_push(&sp, &n_sp, at, 0, add);
+		if (r < 0)
+			goto out;
+	}
+	r = igp_splices_apply(text, strlen(text), sp, n_sp, ret);
+out:
+	igp_splices_free(sp, n_sp);
+	igp_kline_done(&l);
+	return r;
+}

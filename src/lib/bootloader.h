@@ -72,4 +72,12 @@ int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, cha
 /* Does the entry boot Linux (has a "linux" line)? */
 bool igp_bls_is_linux(const char *text);
 
+/*
+ * kernelstub's JSON configuration: the strings of "user" -> "kernel_options"
+ * as tokens (spans include the quotes), edited in place so the rest of the
+ * file keeps its bytes.  -ENOENT when the array is missing.
+ */
+int igp_kernelstub_tokens(const char *text, struct igp_kline *ret);
+int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret);
+
 #endif

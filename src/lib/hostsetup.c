@@ -135,8 +135,11 @@ out:
 }
 
 /* A one-line command line file or a loader entry. */
-static int plan_line_file(struct igp_plan *p, const char *path, bool bls,
-			  const struct igp_kwant *w, size_t nw, char **ret_error)
+enum line_kind { LINE_KLINE, LINE_BLS, LINE_KSTUB };
+
+static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind kind,
+			  const struct igp_kwant *w, size_t nw, struct igp_kop **ret_ops,
+			  size_t *ret_n_ops, char **ret_error)
 {
 	_cleanup_free_ char *text = NULL, **texts = NULL;
 	struct igp_kline l = { 0 };
@@ -149,7 +152,11 @@ static int plan_line_file(struct igp_plan *p, const char *path, bool bls,
 	r = igp_read_file(path, &text, NULL);
 	if (r < 0)
 		return fail(ret_error, r, "cannot read %s", path);
-	r = bls ? igp_bls_tokens(text, &l) : igp_kline_parse(text, strlen(text), &l);
+	r = kind == LINE_BLS	? igp_bls_tokens(text, &l)
+	    : kind == LINE_KSTUB ? igp_kernelstub_tokens(text, &l)
+				 : igp_kline_parse(text, strlen(text), &l);
+	if (r == -ENOENT)
+		return fail(ret_error, -EBADMSG, "%s has no \"user\" \"kernel_options\" list", path);
 	if (r < 0)
 		return r;
 	texts = igp_kline_texts(&l);
@@ -160,103 +167,65 @@ static int plan_line_file(struct igp_plan *p, const char *path, bool bls,
 	r = igp_kparams_plan(texts, l.n, w, nw, &ops, &n_ops);
 	if (r < 0 || n_ops == 0)
 		goto out;
-	r = bls ? igp_bls_apply(text, ops, n_ops, &after)
-		: igp_kline_apply(text, strlen(text), ops, n_ops, &after);
+	r = kind == LINE_BLS	? igp_bls_apply(text, ops, n_ops, &after)
+	    : kind == LINE_KSTUB ? igp_kernelstub_apply(text, ops, n_ops, &after)
+				 : igp_kline_apply(text, strlen(text), ops, n_ops, &after);
 	if (r < 0)
 		goto out;
-	r = undo_for(&u, bls ? IGP_UNDO_BLS : IGP_UNDO_KLINE, ops, n_ops, NULL, 0);
+	r = undo_for(&u, kind == LINE_BLS ? IGP_UNDO_BLS : kind == LINE_KSTUB ? IGP_UNDO_KERNELSTUB : IGP_UNDO_KLINE,
+		     ops, n_ops, NULL, 0);
 	if (r < 0) {
 		free(after);
 		goto out;
 	}
 	r = igp_plan_add_file(p, path, TAKE_PTR(text), after, 0644, &u, IGP_REFRESH_BOOT,
 			      "kernel parameters");
+	if (r >= 0 && ret_ops) {
+		*ret_ops = TAKE_PTR(ops);
+		*ret_n_ops = n_ops;
+	}
 out:
 	igp_kops_free(ops, n_ops);
 	igp_kline_done(&l);
 	return r;
 }
 
-/* kernelstub keeps its options in JSON ("user": {"kernel_options": [...]});
- * it changes them itself with -a/-d, which also rewrites the boot entry. */
+/* kernelstub keeps its options in JSON ("user": {"kernel_options": [...]}).
+ * igpuctl edits that list itself (journaled, byte-preserving) and runs
+ * `kernelstub -a/-d` with the same change, which also rewrites the boot
+ * entry; revert runs the inverse commands. */
 static int plan_kernelstub(struct igp_plan *p, const struct igp_kwant *w, size_t nw,
 			   char ****revert_argvs, char **ret_error)
 {
-	_cleanup_free_ char *text = NULL, *adds = NULL;
-	_cleanup_strv_free_ char **toks = NULL;
-	struct json_object *root = NULL, *user, *opts;
 	struct igp_kop *ops = NULL;
 	size_t n_ops = 0;
+	_cleanup_free_ char *adds = NULL;
 	int r;
 
-	r = igp_read_file(IGP_ETC_KERNELSTUB_CONFIG, &text, NULL);
+	r = plan_line_file(p, IGP_ETC_KERNELSTUB_CONFIG, LINE_KSTUB, w, nw, &ops, &n_ops, ret_error);
 	if (r < 0)
-		return fail(ret_error, r, "cannot read %s", IGP_ETC_KERNELSTUB_CONFIG);
-	root = json_tokener_parse(text);
-	toks = calloc(1, sizeof(char *));
-	if (!toks) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if (root && json_object_object_get_ex(root, "user", &user) &&
-	    json_object_object_get_ex(user, "kernel_options", &opts)) {
-		if (json_object_is_type(opts, json_type_array)) {
-			for (size_t i = 0; i < json_object_array_length(opts); i++)
-				if (strv_push(&toks, json_object_get_string(
-							     json_object_array_get_idx(opts, i))) < 0) {
-					r = -ENOMEM;
-					goto out;
-				}
-		} else if (json_object_is_type(opts, json_type_string)) {
-			strv_free(toks);
-			toks = NULL;
-			r = strv_split(json_object_get_string(opts), " ", &toks);
-			if (r < 0)
-				goto out;
-		}
-	} else if (!root) {
-		r = fail(ret_error, -EBADMSG, "%s is not valid JSON", IGP_ETC_KERNELSTUB_CONFIG);
-		goto out;
-	}
-	r = igp_kparams_plan(toks, strv_length(toks), w, nw, &ops, &n_ops);
-	if (r < 0)
-		goto out;
+		return r;
 	adds = strdup("");
-	for (size_t k = 0; adds && k < n_ops; k++) {
-		if (ops[k].kind != IGP_KOP_ADD && ops[k].kind != IGP_KOP_SET) {
-			r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-d", ops[k].old, NULL), 0,
-					     "remove a conflicting kernel option");
+	for (size_t k = 0; adds && r >= 0 && k < n_ops; k++) {
+		if (ops[k].kind != IGP_KOP_ADD) {
+			r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-d", ops[k].old, NULL),
+					     IGP_REFRESH_BOOT, "remove a conflicting kernel option");
 			if (r >= 0)
 				r = push_argvv(revert_argvs, igp_argv_new("kernelstub", "-a", ops[k].old, NULL));
-		} else {
+		}
+		if (r >= 0 && ops[k].kind != IGP_KOP_REMOVE) {
 			char *n = strdupf("%s%s%s", adds, *adds ? " " : "", ops[k].token);
 			free(adds);
 			adds = n;
-			if (ops[k].kind == IGP_KOP_SET) {
-				r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-d", ops[k].old, NULL),
-						     0, "replace a conflicting kernel option");
-				if (r >= 0)
-					r = push_argvv(revert_argvs,
-						       igp_argv_new("kernelstub", "-a", ops[k].old, NULL));
-			}
-			if (r >= 0)
-				r = push_argvv(revert_argvs,
-					       igp_argv_new("kernelstub", "-d", ops[k].token, NULL));
+			r = push_argvv(revert_argvs, igp_argv_new("kernelstub", "-d", ops[k].token, NULL));
 		}
-		if (r < 0)
-			goto out;
 	}
-	if (!adds) {
+	if (!adds)
 		r = -ENOMEM;
-		goto out;
-	}
-	if (*adds)
-		r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-a", adds, NULL), 0,
-				     "add the kernel options (kernelstub saves them and rewrites the "
-				     "boot entry)");
-out:
+	if (r >= 0 && *adds)
+		r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-a", adds, NULL), IGP_REFRESH_BOOT,
+				     "add the kernel options (kernelstub rewrites the boot entry)");
 	igp_kops_free(ops, n_ops);
-	json_object_put(root);
 	return r;
 }
 
@@ -270,12 +239,12 @@ int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b,
 	case IGP_BOOT_GRUB:
 		return plan_grub(p, w, nw, ret_error);
 	case IGP_BOOT_PVE_SDBOOT:
-		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, false, w, nw, ret_error);
+		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, LINE_KLINE, w, nw, NULL, NULL, ret_error);
 	case IGP_BOOT_SDBOOT:
 		if (b->kernel_cmdline)
-			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, false, w, nw, ret_error);
+			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, LINE_KLINE, w, nw, NULL, NULL, ret_error);
 		for (char **e = b->entries; r >= 0 && e && *e; e++)
-			r = plan_line_file(p, *e, true, w, nw, ret_error);
+			r = plan_line_file(p, *e, LINE_BLS, w, nw, NULL, NULL, ret_error);
 		if (r >= 0 && !b->kernel_cmdline && strv_length(b->entries) == 0)
 			r = fail(ret_error, -ENOMEDIUM,
 				 "systemd-boot has neither %s nor a Linux loader entry to edit",
@@ -560,8 +529,15 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			goto out;
 	}
 	if (o->mode == IGP_METHOD_SRIOV) {
+		/* Upstream xe where it is the supported way (Panther Lake on);
+		 * elsewhere i915-sriov-dkms, the common choice (xe there
+		 * needs force_probe: --sriov-driver xe). */
 		const char *drv = o->sriov_driver ? o->sriov_driver
-				  : dev->platform && dev->platform->xe_sriov ? "xe" : "i915";
+				  : dev->platform && dev->platform->xe_sriov &&
+						    (dev->platform->sriov == IGP_SUPPORT_YES ||
+						     !dev->platform->i915_binds)
+					  ? "xe"
+					  : "i915";
 		const char *other = streq(drv, "xe") ? "i915" : "xe";
 		const struct igp_pci_dev *user;
 		int n = o->vfs > 0 ? o->vfs : dev->sriov_totalvfs > 0 ? dev->sriov_totalvfs : 7;
@@ -821,6 +797,13 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 		r = igp_plan_add_cmd(&p, a, IGP_REFRESH_INITRAMFS, "rebuild the initramfs");
 		if (r < 0)
 			goto out;
+		/* First: kernelstub and proxmox-boot-tool copy the new
+		 * initramfs to the ESP when they run. */
+		{
+			struct igp_plan_cmd last = p.cmds[p.n_cmds - 1];
+			memmove(p.cmds + 1, p.cmds, (p.n_cmds - 1) * sizeof(*p.cmds));
+			p.cmds[0] = last;
+		}
 	}
 	if (info.boot.refresh) {
 		char **a = NULL;

@@ -7,7 +7,7 @@
 #include "paths.h"
 #include "util.h"
 
-static const char *const undo_kinds[] = { "owned", "lines", "shell", "kline", "bls" };
+static const char *const undo_kinds[] = { "owned", "lines", "shell", "kline", "bls", "kernelstub" };
 static const char *const op_kinds[] = { "add", "set", "remove" };
 
 void igp_argvv_free(char ***v)

@@ -192,21 +192,23 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 		return r;
 	}
 	case IGP_UNDO_KLINE:
-	case IGP_UNDO_BLS: {
+	case IGP_UNDO_BLS:
+	case IGP_UNDO_KERNELSTUB: {
 		struct igp_kline l = { 0 };
 		_cleanup_free_ char **texts = NULL;
 		char *out = NULL;
 
-		r = u->kind == IGP_UNDO_KLINE ? igp_kline_parse(current, strlen(current), &l)
-					      : igp_bls_tokens(current, &l);
+		r = u->kind == IGP_UNDO_KLINE	? igp_kline_parse(current, strlen(current), &l)
+		    : u->kind == IGP_UNDO_BLS	? igp_bls_tokens(current, &l)
+						: igp_kernelstub_tokens(current, &l);
 		if (r >= 0)
 			r = texts_of(&l, &texts);
 		if (r >= 0)
 			r = igp_kparams_unplan(texts, l.n, u->ops, u->n_ops, &ops, &n_ops);
 		if (r >= 0)
-			r = u->kind == IGP_UNDO_KLINE
-				    ? igp_kline_apply(current, strlen(current), ops, n_ops, &out)
-				    : igp_bls_apply(current, ops, n_ops, &out);
+			r = u->kind == IGP_UNDO_KLINE ? igp_kline_apply(current, strlen(current), ops, n_ops, &out)
+			    : u->kind == IGP_UNDO_BLS ? igp_bls_apply(current, ops, n_ops, &out)
+						      : igp_kernelstub_apply(current, ops, n_ops, &out);
 		if (r >= 0) {
 			*ret = out;
 			*ret_delete = false;

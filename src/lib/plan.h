@@ -24,6 +24,7 @@ enum igp_undo_kind {
 	IGP_UNDO_SHELL, /* tokens in sourced shell variables (GRUB, mkinitcpio MODULES) */
 	IGP_UNDO_KLINE, /* tokens in a one-line command line (/etc/kernel/cmdline) */
 	IGP_UNDO_BLS,   /* tokens in a loader entry's options */
+	IGP_UNDO_KERNELSTUB, /* strings in kernelstub's user kernel_options */
 };
 
 struct igp_undo {
