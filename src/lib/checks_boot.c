@@ -218,89 +218,136 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 	return b;
 }
 
-static char *spaced_keys(const char *remove)
+/* After a configuration edit that the running kernel does not have yet. */
+static const char *pending_remedy(const struct boot_info *b)
 {
-	_cleanup_strv_free_ char **k = NULL;
-	_cleanup_free_ char *s = NULL;
-	size_t len = 0;
-	FILE *f;
+	if (b->kind == IGP_BOOT_PVE_SDBOOT || (b->kind == IGP_BOOT_GRUB && b->grub == IGP_GRUB_PVE))
+		return "Run `proxmox-boot-tool refresh` if it has not run since the edit, then reboot.";
+	if (b->kind == IGP_BOOT_GRUB && !b->generated)
+		return b->grub == IGP_GRUB_FEDORA
+			       ? "Run `grub2-mkconfig -o /boot/grub2/grub.cfg` if it has not run since the edit, then reboot."
+			       : "Run `update-grub` if it has not run since the edit, then reboot.";
+	return "Reboot.";
+}
 
-	if (strv_split(remove, " ", &k) < 0)
-		return NULL;
-	f = open_memstream(&s, &len);
-	if (!f)
-		return NULL;
-	for (char **p = k; *p; p++)
-		fprintf(f, "%s%s", p == k ? "" : (p[1] ? ", " : " and "), *p);
-	if (fclose(f) != 0)
-		return NULL;
-	return TAKE_PTR(s);
+/*
+ * What to change in words, against the configured tokens when they are
+ * known: "add A B", "set K=V (now K=OLD)", "remove K"; parameters that are
+ * configured already and keys that are absent drop out.  *ret_add gets the
+ * tokens that really are to be added or set (for grubby/kernelstub).
+ */
+static int describe_edit(const struct boot_info *b, const char *add, const char *remove, char **ret_what,
+			 char **ret_add)
+{
+	_cleanup_strv_free_ char **a = NULL, **r = NULL;
+	_cleanup_free_ char *what = NULL, *adds = NULL;
+	size_t lw = 0, la = 0;
+	FILE *fw = open_memstream(&what, &lw), *fa = open_memstream(&adds, &la);
+	bool first_add = true;
+	unsigned n_rm = 0, i_rm = 0;
+
+	if (!fw || !fa || (add && strv_split(add, " ", &a) < 0) || (remove && strv_split(remove, " ", &r) < 0)) {
+		if (fw)
+			fclose(fw);
+		if (fa)
+			fclose(fa);
+		return -ENOMEM;
+	}
+	for (char **t = a; t && *t; t++) {
+		_cleanup_free_ char *k = igp_kparam_key(*t);
+		const char *old;
+		if (!k)
+			continue;
+		if (b->configured && strv_contains(b->configured, *t))
+			continue;
+		fprintf(fa, "%s%s", ftell(fa) ? " " : "", *t);
+		if (b->configured && tokens_get(b->configured, k, &old) > 0) {
+			fprintf(fw, "%sset %s (now %s%s%s)", ftell(fw) ? ", " : "", *t, k, *old ? "=" : "", old);
+			continue;
+		}
+		fprintf(fw, "%s%s%s", ftell(fw) ? (first_add ? ", add " : " ") : "add ", "", *t);
+		first_add = false;
+	}
+	for (char **k = r; k && *k; k++)
+		if (!b->configured || tokens_get(b->configured, *k, NULL) > 0)
+			n_rm++;
+	for (char **k = r; k && *k; k++) {
+		if (b->configured && tokens_get(b->configured, *k, NULL) <= 0)
+			continue;
+		fprintf(fw, "%s%s", i_rm == 0 ? (ftell(fw) ? " and remove " : "remove ") : (i_rm + 1 == n_rm ? " and " : ", "),
+			*k);
+		i_rm++;
+	}
+	if (fclose(fw) != 0 || fclose(fa) != 0)
+		return -ENOMEM;
+	*ret_what = TAKE_PTR(what);
+	*ret_add = TAKE_PTR(adds);
+	return 0;
 }
 
 char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, int mode)
 {
 	const struct boot_info *b = ctx_boot(c);
-	_cleanup_free_ char *what = NULL, *rm = remove ? spaced_keys(remove) : NULL, *body = NULL, *setup = NULL;
+	_cleanup_free_ char *what = NULL, *adds = NULL, *body = NULL;
 
-	if (remove && !rm)
+	if (describe_edit(b, add, remove, &what, &adds) < 0)
 		return NULL;
-	if (add && rm)
-		what = strdupf("add %s and remove %s", add, rm);
-	else if (add)
-		what = strdupf("add %s", add);
-	else
-		what = strdupf("remove %s", rm ? rm : "");
-	if (!what)
-		return NULL;
+	if (!*what)
+		/* Everything is configured already: the next boot brings it. */
+		return strdupf("%s is configured in %s already. %s", add ? add : "The change", b->where ? b->where : "the boot configuration",
+			       pending_remedy(b));
 	switch (b->kind) {
 	case IGP_BOOT_GRUB:
 		if (b->grub == IGP_GRUB_FEDORA)
-			body = strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s` (or %s in %s and run `%s`), then reboot.",
-				       add ? " --args=\"" : "", add ? add : "", add ? "\"" : "", remove ? " --remove-args=" : "",
-				       remove ? remove : "", what, b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX",
+			body = strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s` (or edit %s in %s: %s; then run `%s`), "
+				       "then reboot.",
+				       *adds ? " --args=\"" : "", adds, *adds ? "\"" : "", remove ? " --remove-args=\"" : "",
+				       remove ? remove : "", b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX",
+				       IGP_ETC_DEFAULT_GRUB, what,
 				       b->refresh ? b->refresh : "grub2-mkconfig -o /boot/grub2/grub.cfg");
 		else
-			body = strdupf("In %s, %s in %s, then run `%s` and reboot.", IGP_ETC_DEFAULT_GRUB, what,
-				       b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX_DEFAULT",
+			body = strdupf("Edit %s in %s: %s; then run `%s` and reboot.",
+				       b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX_DEFAULT", IGP_ETC_DEFAULT_GRUB, what,
 				       b->refresh ? b->refresh : "update-grub");
+		if (body && b->grub == IGP_GRUB_FEDORA && remove) {
+			/* grubby's --remove-args takes the keys; close the quote. */
+			char *q = strstr(body, "--remove-args=\"");
+			if (q) {
+				char *x = strdupf("%.*s--remove-args=\"%s\"%s", (int)(q - body), body, remove,
+						  q + strlen("--remove-args=\"") + strlen(remove));
+				free(body);
+				body = x;
+			}
+		}
 		break;
 	case IGP_BOOT_PVE_SDBOOT:
-		body = strdupf("In %s (one line; not %s: this host boots systemd-boot through "
-			       "proxmox-boot-tool), %s, then run `proxmox-boot-tool refresh` and reboot.",
+		body = strdupf("Edit %s (one line; not %s: this host boots systemd-boot through "
+			       "proxmox-boot-tool): %s; then run `proxmox-boot-tool refresh` and reboot.",
 			       IGP_ETC_KERNEL_CMDLINE, IGP_ETC_DEFAULT_GRUB, what);
 		break;
 	case IGP_BOOT_SDBOOT:
 		if (b->entry)
-			body = strdupf("In the options line of %s, %s, then reboot.", b->entry, what);
+			body = strdupf("Edit the options line of %s: %s; then reboot.", b->entry, what);
 		else
-			body = strdupf("In %s, %s, then reinstall the boot entries (`kernel-install add "
+			body = strdupf("Edit %s: %s; then reinstall the boot entries (`kernel-install add "
 				       "$(uname -r) /boot/vmlinuz-$(uname -r)`) and reboot.",
 				       IGP_ETC_KERNEL_CMDLINE, what);
 		break;
 	case IGP_BOOT_KERNELSTUB:
-		body = strdupf("Run%s%s%s%s%s, then reboot.", add ? " `kernelstub -a \"" : "", add ? add : "",
-			       add ? "\"`" : "", remove ? (add ? " and `kernelstub -d " : " `kernelstub -d ") : "",
-			       remove ? "...`" : "");
+		body = strdupf("With kernelstub: %s (`kernelstub -a \"TOKEN\"` adds, `kernelstub -d \"TOKEN\"` "
+			       "removes); then reboot.",
+			       what);
 		break;
 	default:
-		body = strdupf("On the kernel command line of the boot loader, %s, then reboot.", what);
+		body = strdupf("On the kernel command line of the boot loader: %s; then reboot.", what);
 		break;
 	}
 	if (!body)
 		return NULL;
-	if (b->kind == IGP_BOOT_KERNELSTUB && remove) {
-		/* kernelstub -d takes the exact token; name the keys instead. */
-		free(body);
-		body = strdupf("Run%s%s%s `kernelstub -d` for each of %s, then reboot.", add ? " `kernelstub -a \"" : "",
-			       add ? add : "", add ? "\"` and" : "", rm);
-		if (!body)
-			return NULL;
-	}
 	if (mode < 0)
 		return TAKE_PTR(body);
-	setup = strdupf("%s (`igpuctl setup --mode %s --dry-run` shows the change.)", body,
-			igp_method_name((enum igp_method)mode));
-	return TAKE_PTR(setup);
+	return strdupf("%s (`igpuctl setup --mode %s --dry-run` shows the change.)", body,
+		       igp_method_name((enum igp_method)mode));
 }
 
 /* ---- cmdline.configured ---- */
@@ -389,18 +436,6 @@ static void sb_close(struct strbuf *b)
 		fclose(b->f);
 	free(b->s);
 	*b = (struct strbuf){};
-}
-
-/* After a configuration edit that the running kernel does not have yet. */
-static const char *pending_remedy(const struct boot_info *b)
-{
-	if (b->kind == IGP_BOOT_PVE_SDBOOT || (b->kind == IGP_BOOT_GRUB && b->grub == IGP_GRUB_PVE))
-		return "Run `proxmox-boot-tool refresh` if it has not run since the edit, then reboot.";
-	if (b->kind == IGP_BOOT_GRUB && !b->generated)
-		return b->grub == IGP_GRUB_FEDORA
-			       ? "Run `grub2-mkconfig -o /boot/grub2/grub.cfg` if it has not run since the edit, then reboot."
-			       : "Run `update-grub` if it has not run since the edit, then reboot.";
-	return "Reboot.";
 }
 
 enum { CF_OK, CF_PENDING, CF_STALE, CF_LOST, CF_MISSING, CF_GRUBONLY, CF_IGNORED, CF_ADD, _CF_MAX };
