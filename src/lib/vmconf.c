@@ -4,6 +4,7 @@
 #include <uuid/uuid.h>
 
 #include "isolation.h"
+#include "mdev.h"
 #include "paths.h"
 #include "util.h"
 #include "vmconf.h"
@@ -112,39 +113,22 @@ static bool is_intel_igd(const struct igp_pci_dev *p)
 	return igp_pci_dev_is_intel_igpu(p) && p->addr.domain == 0 && p->addr.func == 0;
 }
 
-/*
- * An active mdev: /sys/bus/mdev/devices/UUID links to the device directory
- * under its parent (".../0000:00:02.0/UUID"), and its mdev_type link names
- * the type directory ("i915-GVTg_V5_4").
- */
+/* An active mdev's parent and type, from the vGPU model (mdev.h). */
 static int mdev_lookup(const char *uuid, char **ret_parent, char **ret_type)
 {
-	_cleanup_free_ char *dir = NULL, *real = NULL, *type_link = NULL, *type = NULL, *parent = NULL;
-	char *slash;
+	struct igp_mdev m;
 	int r;
 
-	dir = igp_path_join(IGP_SYS_MDEV_DEVICES, uuid);
-	if (!dir)
-		return -ENOMEM;
-	r = igp_realpath(dir, &real);
+	r = igp_mdev_get_active(uuid, &m);
 	if (r < 0)
 		return r;
-	if (!igp_exists(dir))
+	if (!m.parent || !m.type) {
+		igp_mdev_done(&m);
 		return -ENODEV;
-	slash = strrchr(real, '/');
-	if (!slash || slash == real)
-		return -ENODEV;
-	*slash = '\0';
-	slash = strrchr(real, '/');
-	parent = strdup(slash ? slash + 1 : real);
-	type_link = igp_path_join(dir, "mdev_type");
-	if (!parent || !type_link)
-		return -ENOMEM;
-	r = igp_readlink_basename(type_link, &type);
-	if (r < 0)
-		return r;
-	*ret_parent = TAKE_PTR(parent);
-	*ret_type = TAKE_PTR(type);
+	}
+	*ret_parent = TAKE_PTR(m.parent);
+	*ret_type = TAKE_PTR(m.type);
+	igp_mdev_done(&m);
 	return 0;
 }
 
