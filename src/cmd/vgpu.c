@@ -318,7 +318,10 @@ static const struct colspec type_columns[] = {
 #define TYPE_COLS_JSON \
 	"PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT"
 
-static void type_row(struct libscols_table *tb, const struct igp_mdev_parent *p, const struct igp_mdev_type *t)
+/* brief: the default text columns, where a GVT-g description would only
+ * repeat the columns it was parsed into. */
+static void type_row(struct libscols_table *tb, const struct igp_mdev_parent *p, const struct igp_mdev_type *t,
+		     bool brief)
 {
 	struct libscols_line *ln = table_new_line(tb, NULL);
 
@@ -334,6 +337,8 @@ static void type_row(struct libscols_table *tb, const struct igp_mdev_parent *p,
 	table_set(ln, "DEVICE_API", t->device_api);
 	if (arg_g.json || !t->description) {
 		table_set(ln, "DESCRIPTION", t->description);
+	} else if (brief && t->is_gvtg) {
+		table_set(ln, "DESCRIPTION", NULL);
 	} else {
 		/* One line per type in text, the way `mdevctl types` shows it. */
 		_cleanup_strv_free_ char **lines = NULL;
@@ -430,7 +435,7 @@ static int vgpu_types(int argc, char *argv[])
 		if (only && &c.parents[i] != only)
 			continue;
 		for (size_t j = 0; j < c.parents[i].n_types; j++)
-			type_row(tb, &c.parents[i], &c.parents[i].types[j]);
+			type_row(tb, &c.parents[i], &c.parents[i].types[j], !topts.output);
 	}
 	if (n_types == 0 && !arg_g.json) {
 		scols_unref_table(tb);
@@ -957,6 +962,8 @@ static const char *start_status_name(int s)
 		return "active";
 	case IGP_MDEV_NO_PARENT:
 		return "no-parent";
+	case IGP_MDEV_REQUESTED:
+		return "requested";
 	default:
 		return "failed";
 	}
@@ -981,7 +988,8 @@ static int vgpu_start_defined(int argc, char *argv[])
 	if (optind < argc)
 		parent = argv[optind];
 
-	r = igp_mdev_start_defined(parent, CREATE_TIMEOUT_MS, &res, &n);
+	/* Under --root no kernel creates anything: only write `create`. */
+	r = igp_mdev_start_defined(parent, igp_root_is_host() ? CREATE_TIMEOUT_MS : 0, &res, &n);
 	if (r < 0)
 		return log_error_errno(r, "Failed to start the defined vGPUs");
 	if (arg_g.json)
@@ -1010,6 +1018,10 @@ static int vgpu_start_defined(int argc, char *argv[])
 			break;
 		case IGP_MDEV_NO_PARENT:
 			printf("Skipped %s: its parent %s is not present\n", x->uuid, x->parent);
+			break;
+		case IGP_MDEV_REQUESTED:
+			printf("Asked for %s (%s on %s): wrote its UUID to the type's create file in %s\n", x->uuid,
+			       x->type, x->parent, igp_root());
 			break;
 		case IGP_MDEV_FAILED:
 			log_error_errno(x->r, "Failed to start %s (%s on %s)", x->uuid, x->type, x->parent);

@@ -922,6 +922,10 @@ int igp_mdev_start_defined(const char *parent, unsigned timeout_ms,
 			continue;
 		}
 		x->r = igp_mdev_create(m->parent, m->config.type, m->uuid);
+		if (x->r >= 0 && timeout_ms == 0) {
+			x->status = IGP_MDEV_REQUESTED;
+			continue;
+		}
 		if (x->r >= 0) {
 			x->r = igp_mdev_wait(m->uuid, timeout_ms);
 			/* A device that exists but whose node is late still

@@ -179,13 +179,17 @@ struct igp_mdev_start_result {
 		IGP_MDEV_ALREADY_ACTIVE, /* nothing to do */
 		IGP_MDEV_NO_PARENT,      /* the parent is not (yet) present: skipped */
 		IGP_MDEV_FAILED,
+		IGP_MDEV_REQUESTED,      /* timeout_ms 0: written to create, not
+					  * waited for (no kernel behind --root) */
 	} status;
 };
 /*
  * Create every definition marked "auto" that is not active, whose parent
  * is present (all parents, or only PARENT when not NULL): what mdevctl's
  * udev rule does when a parent appears, and what igpuctl-vgpus.service
- * runs at boot.  Each created vGPU gets its attributes written.  Results
+ * runs at boot.  Each created vGPU gets its attributes written.  With
+ * timeout_ms 0 nothing is waited for and no attribute written: the UUID
+ * goes to `create` and the result is IGP_MDEV_REQUESTED.  Results
  * for every auto definition considered, in list order; returns the number
  * of failures or a negative errno.  Free with igp_mdev_start_results_free().
  */

@@ -1,0 +1,407 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# igpuctl vgpu and vfs on fixture hosts (--root): the hosts in tests/vgpu/hosts
+# (built with tests/fixtures/mkhost.sh and tests/vgpu/mkmdev.sh) and copies of
+# examples/hosts.  What igpuctl writes to sysfs lands in plain files there
+# (`create`, `remove`, `sriov_numvfs`, `driver_override`, ...): the tests
+# read back those bytes, as mdevctl's tests do.
+#
+# Usage: fixtures.sh IGPUCTL
+
+set -uo pipefail
+
+igpuctl=$(realpath "${1:?usage: fixtures.sh IGPUCTL}")
+here=$(cd "$(dirname "$0")" && pwd)
+src=${SRCDIR:-$(cd "$here/../.." && pwd)}
+command -v jq >/dev/null || { echo "fixtures.sh: SKIP: jq not installed" >&2; exit 77; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-vgpu-fixtures.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+failures=0
+current=
+
+# Build host NAME from tests/vgpu/hosts/NAME.sh into $work/NAME (fresh).
+mkhost() {
+	(
+		set -e
+		. "$src/tests/fixtures/mkhost.sh"
+		. "$here/mkmdev.sh"
+		host_begin "$work/$1"
+		. "$here/hosts/$1.sh"
+		host_end
+	) || { echo "fixtures.sh: cannot build host $1" >&2; exit 1; }
+}
+# A writable copy of examples/hosts/NAME in $work/NAME.
+example() {
+	rm -rf "${work:?}/$1"
+	cp -a "$src/examples/hosts/$1" "$work/$1"
+}
+
+t() { current=$*; echo "--- $current"; }
+bad() {
+	echo "FAIL [$current]: $*"
+	echo "  stdout: $(head -c 2000 "$work/out")"
+	echo "  stderr: $(head -c 2000 "$work/err")"
+	failures=$((failures + 1))
+}
+# ig HOST ARGS...: run igpuctl on a host; $rc, files $work/out and $work/err.
+ig() {
+	local host=$1
+	shift
+	rc=0
+	"$igpuctl" --root "$work/$host" "$@" >"$work/out" 2>"$work/err" || rc=$?
+}
+rc_is() { [ "$rc" = "$1" ] || bad "exit $rc, expected $1"; }
+out_has() { grep -qF -- "$1" "$work/out" || bad "stdout lacks: $1"; }
+err_has() { grep -qF -- "$1" "$work/err" || bad "stderr lacks: $1"; }
+out_is() { [ "$(cat "$work/out")" = "$1" ] || bad "stdout is not: $1"; }
+jqt() { jq -e "$1" "$work/out" >/dev/null 2>&1 || bad "JSON: $1"; }
+# file_is HOST PATH CONTENT: the bytes of a file in the host (no newline added).
+file_is() {
+	local got
+	got=$(cat "$work/$1/$2" 2>/dev/null; printf x)
+	got=${got%x}
+	[ "$got" = "$3" ] || bad "$2 holds '$got', expected '$3'"
+}
+absent() { [ ! -e "$work/$1/$2" ] || bad "$2 exists"; }
+
+IGPU=sys/devices/pci0000:00/0000:00:02.0
+TY=$IGPU/mdev_supported_types
+DEFS=etc/mdevctl.d/0000:00:02.0
+UA=4b0d9f8e-6a2c-4e1b-9f3d-2c8a7e6b5d41 # active, defined auto
+UD=9e2f4c1a-3b5d-4e6f-8a7b-1c2d3e4f5a6b # defined auto (pretty JSON), not active
+UM=c0ffee00-1111-4222-8333-444455556666 # defined manual
+UT=0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9 # mtty, defined auto
+H=gvtg-two-parents
+
+# ---------------------------------------------------------------- types
+mkhost $H
+
+t "types: every parent, any driver"
+ig $H -J vgpu types
+rc_is 0
+jqt '.types | length == 4'
+jqt '[.types[] | .parent] == ["0000:00:02.0", "0000:00:02.0", "mtty", "mtty"]'
+jqt '.types[0] | .type == "i915-GVTg_V5_4" and .name == "GVTg_V5_4" and .available_instances == 0 and .device_api == "vfio-pci"'
+jqt '.types[0] | .low_gm_mb == 128 and .high_gm_mb == 512 and .fence == 4 and .resolution == "1920x1200" and .weight == 4'
+jqt '.types[0].description == "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4"'
+jqt '.types[1] | .type == "i915-GVTg_V5_8" and .available_instances == 1 and .low_gm_mb == 64 and .resolution == "1024x768"'
+jqt '.types[3] | .type == "mtty-2" and .name == "Dual port serial" and .available_instances == 12 and .description == "This type supports 2 ports"'
+jqt '.types[3] | .low_gm_mb == null and .high_gm_mb == null and .fence == null and .resolution == null and .weight == null'
+jqt '[.types[] | keys] | all(contains(["parent","type","name","available_instances","device_api","description"]))'
+
+t "types: text table, GVT-g columns and the other driver's description"
+ig $H vgpu types
+rc_is 0
+head -n1 "$work/out" | grep -q "LOW_GM_MB.*DESCRIPTION" || bad "header: $(head -n1 "$work/out")"
+grep -Eq '^0000:00:02.0 +i915-GVTg_V5_8 +1 +vfio-pci +64 +384 +4 +1024x768 +2 +-$' "$work/out" || bad "V5_8 row"
+
+grep -Eq '^mtty +mtty-1 +24 .*This type supports 1 port' "$work/out" || bad "mtty-1 row"
+ig $H vgpu types -o TYPE,DESCRIPTION
+grep -q '^i915-GVTg_V5_8 .*low_gm_size: 64MB, high_gm_size: 384MB, fence: 4, resolution: 1024x768, weight: 2$' "$work/out" || bad "-o DESCRIPTION"
+
+t "types PARENT: by short address, by name; refusals"
+ig $H -J vgpu types 2.0
+rc_is 0
+jqt '.types | length == 2'
+ig $H -J vgpu types mtty
+rc_is 0
+jqt '[.types[] | .type] == ["mtty-1", "mtty-2"]'
+ig $H vgpu types 00:1f.3
+rc_is 1
+err_has "0000:00:1f.3 offers no vGPU types"
+err_has "snd_hda_intel offers no mediated device"
+ig $H vgpu types 99:00.0
+rc_is 1
+err_has "No mdev parent and no PCI device 99:00.0"
+ig $H vgpu types not/a/parent
+rc_is 2
+ig $H vgpu types -o PARENT,NOPE
+rc_is 2
+
+# ---------------------------------------------------------------- list
+t "list: active, with the definition merged"
+ig $H -J vgpu list
+rc_is 0
+jqt '.vgpus | length == 1'
+jqt ".vgpus[0] | .uuid == \"$UA\" and .parent == \"0000:00:02.0\" and .type == \"i915-GVTg_V5_8\""
+jqt '.vgpus[0] | .active == true and .defined == true and .auto == true and .iommu_group == 13 and .vfio_node == "/dev/vfio/13"'
+
+t "list --defined: mdevctl's files, bad ones skipped"
+ig $H -J vgpu list --defined
+rc_is 0
+jqt '.vgpus | length == 4'
+jqt "[.vgpus[] | .uuid] == [\"$UA\", \"$UD\", \"$UM\", \"$UT\"]"
+jqt ".vgpus[] | select(.uuid == \"$UD\") | .active == false and .defined and .auto and .type == \"i915-GVTg_V5_4\" and .iommu_group == null"
+jqt ".vgpus[] | select(.uuid == \"$UM\") | .defined and (.auto | not)"
+jqt ".vgpus[] | select(.uuid == \"$UT\") | .parent == \"mtty\" and .type == \"mtty-2\""
+ig $H vgpu list --defined
+rc_is 0
+grep -Eq "^$UD +0000:00:02.0 +i915-GVTg_V5_4 +no +yes +yes" "$work/out" || bad "text row of $UD"
+
+# ---------------------------------------------------------------- create
+t "create: default parent is the Intel iGPU, type by its tail, given UUID"
+mkhost $H
+ig $H vgpu create --type 8 --uuid 0A1B2C3D-4E5F-4071-8293-A4B5C6D7E8F9
+rc_is 0
+out_is 0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9
+file_is $H "$TY/i915-GVTg_V5_8/create" 0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9
+file_is $H "$TY/i915-GVTg_V5_4/create" ""
+absent $H "$DEFS/0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9"
+
+t "create --auto: a generated UUID, defined in mdevctl's format"
+mkhost $H
+ig $H -J vgpu create --type GVTg_V5_8 --auto
+rc_is 0
+u=$(jq -r .uuid "$work/out")
+[[ $u =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] || bad "'$u' is no random UUID"
+jqt '.parent == "0000:00:02.0" and .type == "i915-GVTg_V5_8" and .defined and .auto and .active == false'
+file_is $H "$TY/i915-GVTg_V5_8/create" "$u"
+file_is $H "$DEFS/$u" '{"mdev_type":"i915-GVTg_V5_8","start":"auto","attrs":[]}
+'
+
+t "create on the other parent"
+mkhost $H
+ig $H vgpu create mtty --type mtty-2 --uuid "$UT"
+rc_is 0
+file_is $H sys/devices/virtual/mtty/mtty/mdev_supported_types/mtty-2/create "$UT"
+
+t "create refusals leave create untouched"
+mkhost $H
+ig $H vgpu create --type V5_4
+rc_is 1
+err_has "No instance of i915-GVTg_V5_4 is left on 0000:00:02.0"
+err_has "Use a smaller type: i915-GVTg_V5_8 (1 left)"
+err_has "Aperture Size"
+ig $H vgpu create --type V5_1
+rc_is 1
+err_has "0000:00:02.0 has no vGPU type 'V5_1'"
+err_has "Types of 0000:00:02.0: i915-GVTg_V5_4 i915-GVTg_V5_8"
+err_has "fit the BIOS aperture"
+ig $H vgpu create --type V5_8 --uuid "$UA"
+rc_is 1
+err_has "is in use by an active vGPU (i915-GVTg_V5_8 on 0000:00:02.0)"
+ig $H vgpu create --type V5_8 --uuid "$UD" --auto
+rc_is 1
+err_has "A definition of $UD exists already"
+ig $H vgpu create --type V5_8 --uuid 1234
+rc_is 2
+ig $H vgpu create
+rc_is 2
+err_has "--type is required"
+ig $H vgpu create mtty --type 1
+rc_is 0
+file_is $H "$TY/i915-GVTg_V5_8/create" ""
+file_is $H "$TY/i915-GVTg_V5_4/create" ""
+
+# ---------------------------------------------------------------- remove
+t "remove: writes 1 to the vGPU's remove"
+mkhost $H
+ig $H vgpu remove "$UA"
+rc_is 0
+file_is $H "$IGPU/$UA/remove" 1
+[ -e "$work/$H/$DEFS/$UA" ] || bad "remove without --undefine dropped the definition"
+
+t "remove --undefine: also the definition"
+mkhost $H
+ig $H vgpu remove "${UA^^}" --undefine
+rc_is 0
+file_is $H "$IGPU/$UA/remove" 1
+absent $H "$DEFS/$UA"
+
+t "remove of a defined-only vGPU"
+mkhost $H
+ig $H vgpu remove "$UD"
+rc_is 1
+err_has "It is defined but not active; --undefine deletes its definition"
+ig $H vgpu remove "$UD" --undefine
+rc_is 0
+absent $H "$DEFS/$UD"
+ig $H vgpu remove "$UD" --undefine
+rc_is 1
+ig $H vgpu remove not-a-uuid
+rc_is 2
+
+# ---------------------------------------------------------------- define
+t "define: new, manual; of an active vGPU; refusals"
+mkhost $H
+ig $H vgpu define --type V5_4 --uuid 77777777-0000-4000-8000-000000000007 --manual
+rc_is 0
+out_is 77777777-0000-4000-8000-000000000007
+file_is $H "$DEFS/77777777-0000-4000-8000-000000000007" '{"mdev_type":"i915-GVTg_V5_4","start":"manual","attrs":[]}
+'
+ig $H vgpu define --type V5_4 --uuid 77777777-0000-4000-8000-000000000007
+rc_is 1
+err_has "defined already"
+rm "$work/$H/$DEFS/$UA"
+ig $H vgpu define --uuid "$UA"
+rc_is 0
+file_is $H "$DEFS/$UA" '{"mdev_type":"i915-GVTg_V5_8","start":"auto","attrs":[]}
+'
+ig $H vgpu define --uuid 88888888-0000-4000-8000-000000000008
+rc_is 1
+err_has "No active vGPU has the UUID"
+ig $H vgpu define mtty
+rc_is 2
+ig $H vgpu define --type mtty-1 mtty --auto
+rc_is 2
+
+# ---------------------------------------------------------------- start-defined
+t "start-defined: the auto definitions that are not active"
+mkhost $H
+ig $H vgpu start-defined
+rc_is 0
+out_has "Already active: $UA"
+out_has "Asked for $UD (i915-GVTg_V5_4 on 0000:00:02.0)"
+out_has "Asked for $UT (mtty-2 on mtty)"
+file_is $H "$TY/i915-GVTg_V5_4/create" "$UD"
+file_is $H "$TY/i915-GVTg_V5_8/create" ""
+file_is $H sys/devices/virtual/mtty/mtty/mdev_supported_types/mtty-2/create "$UT"
+
+t "start-defined PARENT; a parent that is absent"
+mkhost $H
+rm "$work/$H/sys/class/mdev_bus/mtty"
+ig $H -J vgpu start-defined
+rc_is 0
+jqt ".vgpus[] | select(.uuid == \"$UT\") | .status == \"no-parent\""
+jqt ".vgpus[] | select(.uuid == \"$UD\") | .status == \"requested\""
+jqt ".vgpus[] | select(.uuid == \"$UA\") | .status == \"active\""
+mkhost $H
+ig $H vgpu start-defined mtty
+rc_is 0
+file_is $H "$TY/i915-GVTg_V5_4/create" ""
+file_is $H sys/devices/virtual/mtty/mtty/mdev_supported_types/mtty-2/create "$UT"
+
+# ------------------------------------------- GPUs without mdev_supported_types
+t "Ice Lake: no GVT-g, say so and point to full passthrough"
+example icelake-laptop
+ig icelake-laptop vgpu types
+rc_is 1
+err_has "The Intel GPU 0000:00:02.0 offers no vGPU types"
+err_has "Ice Lake (Gen 11) has no GVT-g"
+err_has "igpuctl setup --mode full 0000:00:02.0"
+ig icelake-laptop vgpu create --type V5_4
+rc_is 1
+err_has "Ice Lake (Gen 11) has no GVT-g"
+
+t "Coffee Lake with GVT-g off: what is missing"
+example pve8-coffeelake
+ig pve8-coffeelake vgpu create --type V5_4
+rc_is 1
+err_has "(Coffee Lake, Gen 9) supports GVT-g, but it is not enabled"
+err_has "i915.enable_gvt=1"
+err_has "kvmgt"
+err_has "igpuctl setup --mode gvt-g 0000:00:02.0"
+
+t "N100: no GVT-g, SR-IOV instead"
+example pve8-n100-zfs
+ig pve8-n100-zfs vgpu types 00:02.0
+rc_is 1
+err_has "has no GVT-g"
+err_has "igpuctl vfs 0000:00:02.0 --count 7"
+ig pve8-n100-zfs -J vgpu list --defined
+rc_is 0
+jqt '.vgpus == []'
+
+# ---------------------------------------------------------------- SR-IOV
+t "vfs: an SR-IOV PF without VFs (N100 fixture)"
+example pve8-n100-zfs
+N=pve8-n100-zfs
+ig $N vfs 2.0
+rc_is 0
+out_is "0000:00:02.0: 0 of 7 VFs enabled (driver i915)"
+ig $N -J vfs 00:02.0
+rc_is 0
+jqt '.address == "0000:00:02.0" and .driver == "i915" and .sriov_totalvfs == 7 and .sriov_numvfs == 0 and .vfs == [] and .persisted == null'
+
+t "vfs --count over totalvfs: ERANGE before writing"
+ig $N vfs 00:02.0 --count 8
+rc_is 1
+err_has "offers at most 7 VFs (sriov_totalvfs), not 8"
+file_is $N "$IGPU/sriov_numvfs" "0
+"
+ig $N vfs 00:02.0 --count seven
+rc_is 2
+
+t "vfs --count 7 --persist: the count and a udev rule"
+ig $N vfs 00:02.0 --count 7 --persist
+rc_is 0
+file_is $N "$IGPU/sriov_numvfs" "7
+"
+file_is $N etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules \
+'# Written by igpuctl (igpuctl vfs 0000:00:02.0 --count 7 --persist):
+# enable 7 SR-IOV virtual functions of 0000:00:02.0 when its driver binds.
+ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_totalvfs}=="?*", ATTR{sriov_numvfs}=="0", ATTR{sriov_numvfs}="7"
+'
+err_has "Wrote /etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules"
+
+t "vfs --count 0 --persist: back to none, rule removed"
+ig $N vfs 00:02.0 --count 0 --persist
+rc_is 0
+file_is $N "$IGPU/sriov_numvfs" "0
+"
+absent $N etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules
+
+t "vfs on a device without SR-IOV"
+example pve8-coffeelake
+ig pve8-coffeelake vfs 00:02.0
+rc_is 1
+err_has "0000:00:02.0 has no SR-IOV capability"
+err_has "Coffee Lake (Gen 9) has no SR-IOV"
+err_has "GVT-g vGPUs instead"
+
+S=sriov-vfs
+mkhost $S
+t "vfs: enabled VFs with their drivers and groups"
+ig $S vfs 00:02.0
+rc_is 0
+out_has "0000:00:02.0: 2 of 7 VFs enabled (driver i915)"
+grep -Eq '^ +0 +0000:00:02.1 +i915 +13$' "$work/out" || bad "VF 0 row"
+grep -Eq '^ +1 +0000:00:02.2 +vfio-pci +14$' "$work/out" || bad "VF 1 row"
+ig $S -J vfs 00:02.0
+jqt '.vfs == [{"index":0,"address":"0000:00:02.1","driver":"i915","iommu_group":13},{"index":1,"address":"0000:00:02.2","driver":"vfio-pci","iommu_group":14}]'
+ig $S vfs 00:02.1
+rc_is 1
+err_has "0000:00:02.1 is itself a VF of 0000:00:02.0"
+
+t "vfs --count with a VF on vfio-pci: refused, nothing written"
+ig $S vfs 00:02.0 --count 3
+rc_is 1
+err_has "VF 0000:00:02.2 is bound to vfio-pci"
+file_is $S "$IGPU/sriov_numvfs" "2
+"
+
+t "vfs --bind: driver_override, unbind, drivers_probe for each VF not on vfio-pci"
+ig $S vfs 00:02.0 --bind
+rc_is 0
+file_is $S "$IGPU/../0000:00:02.1/driver_override" "vfio-pci"
+file_is $S sys/bus/pci/drivers/i915/unbind "0000:00:02.1"
+file_is $S sys/bus/pci/drivers_probe "0000:00:02.1"
+file_is $S "$IGPU/../0000:00:02.2/driver_override" "(null)
+"
+file_is $S sys/bus/pci/drivers/vfio-pci/unbind ""
+
+t "vfs --persist keeps the admin's sysfsutils line"
+mkhost $S
+ig $S vfs 00:02.0 --persist
+rc_is 0
+file_is $S etc/sysfs.conf '# /etc/sysfs.conf - Configuration file for setting sysfs attributes.
+mode class/backlight/intel_backlight/brightness = 0664
+devices/pci0000:00/0000:00:02.0/sriov_numvfs = 2
+'
+absent $S etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules
+ig $S -J vfs 00:02.0 --persist
+jqt '.persisted == "/etc/sysfs.conf"'
+sed -i 's/= 2$/= 5/' "$work/$S/etc/sysfs.conf"
+ig $S vfs 00:02.0 --persist
+rc_is 0
+grep -qx 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 2' "$work/$S/etc/sysfs.conf" || bad "sysfs.conf line not updated"
+grep -qx 'mode class/backlight/intel_backlight/brightness = 0664' "$work/$S/etc/sysfs.conf" || bad "other line lost"
+
+echo
+if ((failures)); then
+	echo "vgpu fixtures: $failures failure(s)"
+	exit 1
+fi
+echo "vgpu fixtures: all passed"
