@@ -57,7 +57,7 @@ static void explain_no_sriov(const struct igp_pci_dev *d)
 static void explain_enoent(const struct igp_sriov *s, const struct igp_host *h)
 {
 	if (!s->pf_driver) {
-		fprintf(stderr, "  No driver is bound to %s: VFs are created by the PF's driver (i915, xe).\n", s->pf);
+		fprintf(stderr, "  No driver is bound to %s: VFs are created by the PF's driver (for an Intel GPU: i915-sriov-dkms or xe).\n", s->pf);
 		return;
 	}
 	fprintf(stderr, "  The driver bound to %s (%s) cannot create VFs (it has no sriov_configure).\n", s->pf,

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs inside the QEMU guest started by tests/vgpu/vm-sriov.sh: igpuctl vfs on
+# a real SR-IOV physical function.  QEMU 7.2 (Debian 12) emulates no SR-IOV
+# GPU and no igb (QEMU >= 8.0), but its NVMe controller offers SR-IOV, and
+# Linux's nvme driver implements sriov_configure: the kernel path
+# (sriov_numvfs_store, pci_enable_sriov, virtfn links, VF IOMMU groups) is
+# the same one an iGPU's PF takes under i915-sriov-dkms or xe.
+
+PF=0000:01:00.0
+D=/sys/bus/pci/devices/$PF
+
+step() { echo; echo "=== $*"; }
+fail() {
+	echo "FAIL: $*"
+	echo "--- kernel log (last 20 lines)"
+	dmesg | tail -n 20
+	exit 1
+}
+ok() { echo "ok: $*"; }
+run() {
+	echo "\$ $*"
+	"$@" >/tmp/out 2>/tmp/err
+	rc=$?
+	out=$(cat /tmp/out)
+	err=$(cat /tmp/err)
+	sed 's/^/  | /' /tmp/out
+	sed 's/^/  ! /' /tmp/err
+	[ "$rc" = 0 ] || echo "  (exit $rc)"
+}
+expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc"; }
+expect_err() { echo "$err" | grep -q -- "$1" || fail "stderr lacks '$1'"; }
+jqt() { echo "$out" | jq -e "$1" >/dev/null || fail "JSON check failed: $1"; }
+numvfs() { cat $D/sriov_numvfs; }
+drv() { [ -e "/sys/bus/pci/devices/$1/driver" ] && basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
+
+step "the PF"
+[ "$(drv $PF)" = nvme ] || fail "$PF is not bound to nvme"
+run igpuctl vfs 01:00.0
+expect_rc 0
+[ "$out" = "$PF: 0 of 3 VFs enabled (driver nvme)" ] || fail "unexpected summary"
+ok "3 VFs possible"
+
+step "ERANGE: more than sriov_totalvfs is refused before writing"
+run igpuctl vfs 01:00.0 --count 4
+expect_rc 1
+expect_err "offers at most 3 VFs (sriov_totalvfs), not 4"
+[ "$(numvfs)" = 0 ] || fail "numvfs changed"
+echo "\$ echo 4 > $D/sriov_numvfs   (the kernel's own answer)"
+echo 4 >$D/sriov_numvfs 2>/tmp/err && fail "the kernel took 4"
+cat /tmp/err
+grep -q "Numerical result out of range" /tmp/err || fail "not ERANGE"
+ok "refused"
+
+step "enable 2 VFs"
+run igpuctl -J vfs 01:00.0 --count 2
+expect_rc 0
+G1=$(basename "$(readlink /sys/bus/pci/devices/0000:01:00.1/iommu_group)")
+G2=$(basename "$(readlink /sys/bus/pci/devices/0000:01:00.2/iommu_group)")
+jqt '.address == "0000:01:00.0" and .driver == "nvme" and .sriov_totalvfs == 3 and .sriov_numvfs == 2'
+jqt "[.vfs[] | .address] == [\"0000:01:00.1\", \"0000:01:00.2\"] and [.vfs[] | .index] == [0, 1]"
+jqt "[.vfs[] | .iommu_group] == [$G1, $G2]"
+[ "$(numvfs)" = 2 ] || fail "numvfs is $(numvfs)"
+ok "VFs in IOMMU groups $G1 and $G2"
+
+step "a new non-zero count goes through 0 (the kernel alone says EBUSY)"
+echo "\$ echo 3 > $D/sriov_numvfs"
+echo 3 >$D/sriov_numvfs 2>/tmp/err && fail "the kernel changed 2 to 3 directly"
+cat /tmp/err
+grep -q "Device or resource busy" /tmp/err || fail "not EBUSY"
+run igpuctl vfs 01:00.0 --count 3
+expect_rc 0
+echo "$out" | grep -q "$PF: 3 of 3 VFs enabled" || fail "not 3"
+[ -e /sys/bus/pci/devices/0000:01:00.3 ] || fail "no third VF"
+ok "3 VFs"
+
+# The nvme driver probes the VFs asynchronously and lets go of them when
+# the (unconfigured) VF controllers do not come ready; wait for that, so the
+# bind below does not race with it.
+i=0
+while [ $i -lt 150 ]; do
+	busy=0
+	for v in 1 2 3; do [ "$(drv 0000:01:00.$v)" = nvme ] && busy=1; done
+	[ $busy = 0 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+
+step "bind every VF to vfio-pci"
+run igpuctl vfs 01:00.0 --bind
+expect_rc 0
+for v in 1 2 3; do
+	a=0000:01:00.$v
+	[ "$(drv $a)" = vfio-pci ] || fail "$a is bound to '$(drv $a)'"
+	[ "$(cat /sys/bus/pci/devices/$a/driver_override)" = vfio-pci ] || fail "$a driver_override"
+	g=$(basename "$(readlink /sys/bus/pci/devices/$a/iommu_group)")
+	[ -c "/dev/vfio/$g" ] || fail "/dev/vfio/$g missing"
+	echo "$out" | grep -Eq "^ +$((v - 1)) +$a +vfio-pci +$g$" || fail "table row of $a"
+done
+ok "VFs on vfio-pci"
+
+step "a count change under VFs on vfio-pci is refused"
+run igpuctl vfs 01:00.0 --count 1
+expect_rc 1
+expect_err "VF 0000:01:00.1 is bound to vfio-pci"
+[ "$(numvfs)" = 3 ] || fail "numvfs changed"
+for v in 1 2 3; do echo 0000:01:00.$v >/sys/bus/pci/drivers/vfio-pci/unbind; done
+run igpuctl vfs 01:00.0 --count 0
+expect_rc 0
+[ "$(numvfs)" = 0 ] || fail "VFs still enabled"
+ok "released, then disabled"
+
+step "ENOENT: no driver on the PF"
+echo $PF >$D/driver/unbind
+run igpuctl vfs 01:00.0 --count 1
+expect_rc 1
+expect_err "Failed to enable VFs on $PF (writing sriov_numvfs): No such file or directory"
+expect_err "No driver is bound to $PF"
+echo $PF >/sys/bus/pci/drivers/nvme/bind || fail "cannot rebind nvme"
+ok "explained"
+
+step "persist the count"
+run igpuctl vfs 01:00.0 --count 2 --persist
+expect_rc 0
+R=/etc/udev/rules.d/70-igpuctl-sriov-$PF.rules
+cat "$R"
+grep -qx "ACTION==\"add|bind\", SUBSYSTEM==\"pci\", KERNEL==\"$PF\", DRIVER==\"?\*\", ATTR{sriov_totalvfs}==\"?\*\", ATTR{sriov_numvfs}==\"0\", ATTR{sriov_numvfs}=\"2\"" "$R" ||
+	fail "unexpected rule"
+[ "$(numvfs)" = 2 ] || fail "numvfs is $(numvfs)"
+ok "persisted"
+
+echo
+echo "SR-IOV: all steps passed"
