@@ -922,6 +922,19 @@ int igp_mdev_start_defined(const char *parent, unsigned timeout_ms,
 			continue;
 		}
 		x->r = igp_mdev_create(m->parent, m->config.type, m->uuid);
+		if (x->r == -EEXIST) {
+			/* mdevctl's udev rule may have started it a moment
+			 * ago: the same device on the same parent is fine. */
+			struct igp_mdev now = {};
+			bool same = igp_mdev_get_active(m->uuid, &now) == 0 &&
+				    streq_ptr(now.parent, m->parent) && streq_ptr(now.type, m->config.type);
+			igp_mdev_done(&now);
+			if (same) {
+				x->r = 0;
+				x->status = IGP_MDEV_ALREADY_ACTIVE;
+				continue;
+			}
+		}
 		if (x->r >= 0 && timeout_ms == 0) {
 			x->status = IGP_MDEV_REQUESTED;
 			continue;
