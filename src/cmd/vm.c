@@ -13,7 +13,7 @@
 #include "config.h"
 #include "diff.h"
 #include "fileio.h"
-#include "libvirt_xml.h"
+#include "libvirt_module.h"
 #include "output.h"
 #include "paths.h"
 #include "proxmox.h"
@@ -309,6 +309,12 @@ static int read_user_file(const char *path, char **ret)
 	return 0;
 }
 
+/* The libvirt module (libvirt_module.h) is missing or stale: say where it was looked for. */
+static int module_missing(void)
+{
+	return log_error("Cannot load igpuctl's libvirt module: %s", igp_libvirt_module_error());
+}
+
 static int edit_xml_text(const char *what, const char *xml, const struct igp_vm_device *d,
 			 const struct igp_vm_options *o, char **ret_before, char **ret_after, char ***notes, char ***ret_aliases)
 {
@@ -317,6 +323,8 @@ static int edit_xml_text(const char *what, const char *xml, const struct igp_vm_
 	int r;
 
 	r = igp_libvirt_parse(xml, &doc);
+	if (r == -ELIBACC)
+		return module_missing();
 	if (r < 0)
 		return log_error("The domain XML does not parse");
 	/* Both sides go through the same serializer, so the diff shows only
@@ -417,6 +425,8 @@ static int vm_libvirt(int argc, char *argv[])
 
 	if (!domain && !xml_file) {
 		r = igp_libvirt_fragment(d, &o, &xml, &notes);
+		if (r == -ELIBACC)
+			return module_missing();
 		if (r < 0)
 			return log_error_errno(r, "Failed to build the XML");
 		if (arg_g.json) {
@@ -439,6 +449,8 @@ static int vm_libvirt(int argc, char *argv[])
 			return log_error_errno(r, "Failed to read %s", xml_file);
 	} else {
 		r = igp_libvirt_open(uri, &conn, &why);
+		if (r == -ELIBACC)
+			return module_missing();
 		if (r < 0)
 			return log_error("Cannot connect to libvirt: %s", why ? why : "libvirt error");
 		r = igp_libvirt_domain_get(conn, domain, &xml, &active, &why);

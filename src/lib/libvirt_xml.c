@@ -6,7 +6,7 @@
 #include <libxml/xmlsave.h>
 
 #include "config.h"
-#include "libvirt_xml.h"
+#include "libvirt_module.h"
 #include "util.h"
 
 #if HAVE_LIBVIRT
@@ -677,3 +677,17 @@ int igp_libvirt_domain_define(struct igp_libvirt_conn *c _unused_, const char *x
 	return -ENOTSUP;
 }
 #endif
+
+/* The module's one export (see libvirt_module.h); everything else is hidden. */
+__attribute__((visibility("default"))) const struct igp_libvirt_ops igp_libvirt_module = {
+	.abi = IGP_LIBVIRT_MODULE_ABI,
+	.parse = igp_libvirt_parse,
+	.format = igp_libvirt_format,
+	.doc_free = igp_libvirt_doc_free,
+	.edit = igp_libvirt_edit,
+	.fragment = igp_libvirt_fragment,
+	.open = igp_libvirt_open,
+	.close = igp_libvirt_close,
+	.domain_get = igp_libvirt_domain_get,
+	.domain_define = igp_libvirt_domain_define,
+};

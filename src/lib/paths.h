@@ -35,6 +35,8 @@
 /* procfs */
 #define IGP_PROC_CMDLINE "/proc/cmdline"
 #define IGP_PROC_MOUNTS "/proc/self/mounts"
+/* igpuctl's own binary (to find its modules): never under --root */
+#define IGP_PROC_SELF_EXE "/proc/self/exe"
 #define IGP_PROC_NET_ROUTE "/proc/net/route"
 #define IGP_PROC_NET_IPV6_ROUTE "/proc/net/ipv6_route"
 #define IGP_PROC_OSRELEASE "/proc/sys/kernel/osrelease"
