@@ -246,6 +246,12 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	FILE *f;
 	int r;
 
+	/* The device itself may be one the host needs (check ADDR of any device). */
+	if (gpu->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC))
+		return check_add(c, id, gpu, IGP_CHECK_FAIL,
+				 strdupf("Do not pass %s through: the host would lose it.", gpu->address),
+				 "%s itself is needed by the host (%s).", gpu->address,
+				 gpu->role_detail ? gpu->role_detail : "a mounted disk or the default route");
 	r = igp_isolation_judge(c->h, gpu, &iso);
 	if (r < 0)
 		return r;

@@ -1,0 +1,701 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tests/check/run.sh BIN: every check of `igpuctl check` made to pass and to
+# fail (or warn) on small variants of the example hosts.  Each variant is a
+# copy of examples/hosts/NAME (cp -a, in a temporary directory) with a few
+# files changed; the assertions read `igpuctl -J check` with jq.  At the end,
+# every id of `igpuctl check --list` must have been seen passing and not
+# passing, so a new check cannot go untested.
+set -u
+bin=$(realpath "$1")
+src=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+export LC_ALL=C
+unset IGPUCTL_ROOT
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+npass=0 nfail=0
+declare -A seen_pass=() seen_bad=()
+out= rc= desc=
+
+bad() {
+	echo "FAIL: $*"
+	nfail=$((nfail + 1))
+}
+good() { npass=$((npass + 1)); }
+
+# variant NAME BASE: a fresh copy of examples/hosts/BASE as $V.
+variant() {
+	V=$tmp/$1
+	rm -rf "$V"
+	cp -a "$src/examples/hosts/$2" "$V"
+}
+# put PATH CONTENT: write a file of $V (PATH relative to the root).
+put() {
+	mkdir -p "$(dirname "$V/$1")"
+	printf '%s' "$2" >"$V/$1"
+}
+# relink PATH TARGET: replace a symlink of $V.
+relink() {
+	rm -f "$V/$1"
+	ln -s "$2" "$V/$1"
+}
+GPU=sys/devices/pci0000:00/0000:00:02.0
+
+# chk ROOT [ARGS...]: igpuctl -J check, JSON in $out, status in $rc.
+chk() {
+	local root=$1
+	shift
+	desc="$(basename "$root"): check $*"
+	out=$("$bin" --root "$root" -J check "$@" 2>"$tmp/stderr")
+	rc=$?
+	if [[ -s $tmp/stderr ]]; then
+		bad "$desc: stderr: $(head -c 600 "$tmp/stderr")"
+	fi
+	if ! jq -e '.checks | type == "array"' <<<"$out" >/dev/null 2>&1; then
+		bad "$desc: no JSON checks array"
+		out='{"checks":[]}'
+	fi
+}
+
+# is ID STATUS [DEVICE]: the status of a check (of DEVICE when given).
+is() {
+	local got
+	got=$(jq -r --arg id "$1" --arg dev "${3:-}" \
+		'[.checks[] | select(.id == $id and ($dev == "" or .device == $dev)) | .status] | join(",")' <<<"$out")
+	if [[ $got == "$2" ]]; then
+		good
+		case $2 in
+		pass) seen_pass[$1]=1 ;;
+		warn | fail) seen_bad[$1]=1 ;;
+		esac
+	else
+		bad "$desc: $1 is '$got', expected $2"
+		jq -r --arg id "$1" '.checks[] | select(.id == $id) | "    message: \(.message)\n    remedy:  \(.remedy)"' <<<"$out"
+	fi
+}
+# has ID FIELD TEXT: the message or remedy of a check contains TEXT.
+has() {
+	if jq -e --arg id "$1" --arg f "$2" --arg t "$3" \
+		'any(.checks[] | select(.id == $id); (.[$f] // "") | contains($t))' <<<"$out" >/dev/null; then
+		good
+	else
+		bad "$desc: $1 $2 lacks '$3'"
+		jq -r --arg id "$1" --arg f "$2" '.checks[] | select(.id == $id) | "    \($f): \(.[$f])"' <<<"$out"
+	fi
+}
+# lacks ID FIELD TEXT
+lacks() {
+	if jq -e --arg id "$1" --arg f "$2" --arg t "$3" \
+		'any(.checks[] | select(.id == $id); (.[$f] // "") | contains($t))' <<<"$out" >/dev/null; then
+		bad "$desc: $1 $2 has '$3'"
+	else
+		good
+	fi
+}
+absent() {
+	if jq -e --arg id "$1" 'any(.checks[]; .id == $id)' <<<"$out" >/dev/null; then
+		bad "$desc: $1 should not run"
+	else
+		good
+	fi
+}
+exit_is() {
+	if [[ $rc == "$1" ]]; then good; else bad "$desc: exit $rc, expected $1"; fi
+}
+# The contract: every entry has exactly these keys, remedy null when passing.
+contract() {
+	if jq -e '.checks | all(
+		(keys - ["device"]) == ["id", "message", "remedy", "status"] and
+		(.status | IN("pass", "warn", "fail", "skip")) and
+		(if .status == "warn" or .status == "fail" then (.remedy | type) == "string" else true end) and
+		(if .status == "pass" then .remedy == null else true end))' <<<"$out" >/dev/null; then
+		good
+	else
+		bad "$desc: JSON entries break the contract"
+	fi
+}
+
+# A module directory for release REL in $V with real modules of the build
+# host's kernel (and their dependencies), indexed by depmod.  Returns 1 when
+# the build host has no kernel modules to borrow.
+HOSTKVER=$(ls -1 /lib/modules 2>/dev/null | sort -rV | while read -r k; do
+	[[ -f /lib/modules/$k/modules.dep ]] && { echo "$k"; break; }
+done)
+moddir() {
+	local rel=$1 m f
+	shift
+	[[ -n $HOSTKVER ]] && command -v depmod >/dev/null && command -v modprobe >/dev/null || return 1
+	mkdir -p "$V/lib/modules/$rel"
+	for m in "$@"; do
+		modprobe --show-depends -S "$HOSTKVER" "$m" 2>/dev/null | while read -r kw f _; do
+			[[ $kw == insmod ]] || continue
+			mkdir -p "$V/lib/modules/$rel/$(dirname "${f#/lib/modules/$HOSTKVER/}")"
+			cp "$f" "$V/lib/modules/$rel/${f#/lib/modules/$HOSTKVER/}"
+		done
+	done
+	: >"$V/lib/modules/$rel/modules.builtin"
+	: >"$V/lib/modules/$rel/modules.order"
+	depmod -b "$V" "$rel" 2>/dev/null
+}
+
+########################################################################
+# The bundled hosts as they are.
+
+chk "$src/examples/hosts/pve8-coffeelake"
+contract
+exit_is 2
+is gpu.present pass
+has gpu.present message "checked for gvt-g"
+is cpu.virtualization pass
+is kvm.device pass
+is kernel.version pass
+is qemu.version warn
+has qemu.version remedy "pve-qemu-kvm"
+is gvt.platform pass
+has gvt.platform message "Coffee Lake"
+is gvt.enable_gvt fail
+has gvt.enable_gvt remedy "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub: add i915.enable_gvt=1"
+has gvt.enable_gvt remedy "update-grub"
+is gvt.kvmgt fail
+is gvt.guc_conflict pass
+is gvt.types_present fail
+has gvt.types_present remedy "gvt.enable_gvt, gvt.kvmgt"
+is gvt.instances skip
+is gvt.persist pass
+is memlock pass
+is modules.available skip
+is gvt.dmesg_unsupported skip
+absent iommu.enabled
+absent full.driver
+
+chk "$src/examples/hosts/pve8-coffeelake" --mode full
+contract
+is iommu.enabled pass
+is iommu.interrupt_remapping pass
+is cmdline.intel_iommu pass
+has cmdline.intel_iommu message "by default"
+is cmdline.configured pass
+has cmdline.configured message "needs no extra kernel parameters"
+is cmdline.blacklist pass
+is full.driver warn
+has full.driver remedy "ids=8086:3e92"
+has full.driver remedy "softdep i915 pre: vfio-pci"
+is full.vfio_ids pass
+is full.boot_vga warn
+is full.isolation pass
+is full.acs_override pass
+is full.framebuffer skip
+is modules.vfio_virqfd pass
+is modules.vfio_mdev pass
+is modules.loaded warn
+is modules.configured warn
+has modules.configured remedy "/etc/modules"
+absent kernel.version
+absent gvt.platform
+
+chk "$src/examples/hosts/pve8-coffeelake" --mode sriov
+is sriov.platform fail
+has sriov.platform remedy "--mode gvt-g"
+is sriov.driver fail
+is sriov.vfs_enabled skip
+
+chk "$src/examples/hosts/iommu-off" --mode full
+exit_is 2
+is iommu.enabled fail
+has iommu.enabled remedy "VT-d"
+has iommu.enabled remedy "add intel_iommu=on"
+is iommu.interrupt_remapping skip
+is cmdline.intel_iommu fail
+has cmdline.intel_iommu remedy "update-grub"
+is cmdline.configured fail
+is full.isolation fail
+
+chk "$src/examples/hosts/shared-nvme-group" --mode full
+is full.isolation fail
+has full.isolation message "0000:01:00.0"
+
+chk "$src/examples/hosts/icelake-laptop"
+has gpu.present message "checked for full"
+is cmdline.configured pass
+has cmdline.configured message "Configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub and active: intel_iommu=on"
+is memlock warn
+has memlock remedy "@kvm soft memlock 8388608"
+chk "$src/examples/hosts/icelake-laptop" --mode gvt-g
+is gvt.platform fail
+has gvt.platform message "Ice Lake"
+has gvt.platform remedy "--mode full"
+
+chk "$src/examples/hosts/pve8-n100-zfs"
+has gpu.present message "checked for sriov"
+is sriov.platform pass
+is sriov.driver fail
+has sriov.driver remedy "i915-sriov-dkms"
+is sriov.params fail
+is sriov.vfs_enabled fail
+has sriov.vfs_enabled remedy "igpuctl vfs 0000:00:02.0 --count 7 --persist"
+is sriov.persist warn
+is sriov.pf_not_vfio pass
+is cmdline.configured fail
+has cmdline.configured remedy "/etc/kernel/cmdline"
+has cmdline.configured remedy "proxmox-boot-tool refresh"
+lacks cmdline.configured remedy "update-grub"
+chk "$src/examples/hosts/pve8-n100-zfs" --mode gvt-g
+is gvt.guc_conflict fail
+has gvt.guc_conflict message "enable_guc=2"
+
+chk "$src/examples/hosts/igpu-nvidia" --mode full 00:02.0
+is full.boot_vga pass
+chk "$src/examples/hosts/igpu-nvidia"
+has gpu.present message "0000:01:00.0"
+is full.boot_vga warn 0000:01:00.0
+
+########################################################################
+# gpu.present, cpu.virtualization, kvm.device
+
+variant nogpu pve8-coffeelake
+rm "$V/sys/bus/pci/devices/0000:00:02.0"
+chk "$V"
+is gpu.present fail
+exit_is 2
+
+variant novmx pve8-coffeelake
+sed -i 's/ vmx / /' "$V/proc/cpuinfo"
+rm "$V/dev/kvm"
+chk "$V"
+is cpu.virtualization fail
+is kvm.device fail
+has kvm.device remedy "cpu.virtualization"
+
+variant nokvm pve8-coffeelake
+rm "$V/dev/kvm"
+chk "$V"
+is kvm.device fail
+has kvm.device remedy "modprobe kvm_intel"
+
+########################################################################
+# kernel.version, qemu.version
+
+variant old pve8-coffeelake
+put proc/sys/kernel/osrelease $'4.15.0-20-generic\n'
+put var/lib/dpkg/status $'Package: qemu-system-x86\nStatus: install ok installed\nVersion: 1:2.11+dfsg-1ubuntu7.41\n'
+chk "$V" --mode gvt-g
+is kernel.version fail
+is qemu.version fail
+has qemu.version message "2.11"
+# Before 5.14 the module is vfio_mdev, and on such kernels listing it is right.
+has modules.loaded message "vfio_mdev"
+chk "$V" --mode full
+is qemu.version pass
+has modules.loaded message "vfio_virqfd"
+
+variant pveqemu pve8-coffeelake
+put var/lib/dpkg/status $'Package: pve-qemu-kvm\nStatus: install ok installed\nVersion: 8.1.5-6\n'
+chk "$V"
+is qemu.version pass
+has qemu.version message "QEMU 8.1.5 (package pve-qemu-kvm 8.1.5-6)"
+
+variant qemubin pve8-coffeelake
+put usr/bin/qemu-system-x86_64 ''
+chmod +x "$V/usr/bin/qemu-system-x86_64"
+chk "$V"
+is qemu.version skip
+
+########################################################################
+# iommu.interrupt_remapping, cmdline.intel_iommu
+
+variant noir pve8-coffeelake
+for u in dmar0 dmar1; do put sys/devices/virtual/iommu/$u/intel-iommu/ecap $'f050d2\n'; done
+chk "$V" --mode full
+is iommu.interrupt_remapping fail
+has iommu.interrupt_remapping remedy "allow_unsafe_interrupts=1"
+sed -i 's/ quiet$/ quiet vfio_iommu_type1.allow_unsafe_interrupts=1/' "$V/proc/cmdline"
+chk "$V" --mode full
+is iommu.interrupt_remapping warn
+put proc/interrupts $'            CPU0       CPU1\n 122:          0         21  IR-PCI-MSI-0000:00:14.0    0-edge      xhci_hcd\n'
+chk "$V" --mode full
+is iommu.interrupt_remapping warn
+has iommu.interrupt_remapping message "Interrupt remapping is on, yet"
+sed -i 's/ vfio_iommu_type1.allow_unsafe_interrupts=1//' "$V/proc/cmdline"
+chk "$V" --mode full
+is iommu.interrupt_remapping pass
+has iommu.interrupt_remapping message "/proc/interrupts"
+
+variant iommuoff pve8-coffeelake
+sed -i 's/ quiet$/ quiet intel_iommu=off/' "$V/proc/cmdline"
+chk "$V" --mode full
+is cmdline.intel_iommu fail
+has cmdline.intel_iommu message "intel_iommu=off"
+
+########################################################################
+# cmdline.configured: configured vs running, GRUB vs proxmox-boot-tool
+
+variant pending iommu-off
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="quiet"/GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on"/' "$V/etc/default/grub"
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "not rebooted yet: intel_iommu=on"
+has cmdline.configured remedy "update-grub"
+# The generated grub.cfg has it: only the reboot is missing.
+put boot/grub/grub.cfg $'menuentry \'Debian GNU/Linux\' {\n\tlinux\t/boot/vmlinuz-6.1.0-26-amd64 root=UUID=61d3a2b4 ro  quiet intel_iommu=on\n\tinitrd\t/boot/initrd.img-6.1.0-26-amd64\n}\n'
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured remedy "Reboot."
+lacks cmdline.configured remedy "update-grub"
+# ... and iommu.enabled says the edit is there already.
+has iommu.enabled remedy "configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub already"
+# grub.cfg without it: update-grub was not run.
+put boot/grub/grub.cfg $'menuentry \'Debian GNU/Linux\' {\n\tlinux\t/boot/vmlinuz-6.1.0-26-amd64 root=UUID=61d3a2b4 ro  quiet\n}\n'
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "not yet in /boot/grub/grub.cfg"
+has cmdline.configured remedy "Run \`update-grub\`, then reboot."
+
+variant lost icelake-laptop
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet"/' "$V/etc/default/grub"
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "the next boot loses it: intel_iommu=on"
+
+# GRUB edited on a Proxmox host that boots systemd-boot through proxmox-boot-tool.
+variant grubonly pve8-n100-zfs
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet i915.enable_guc=3 i915.max_vfs=7"/' "$V/etc/default/grub"
+chk "$V" --mode sriov
+is cmdline.configured fail
+has cmdline.configured message "the GRUB edit does nothing"
+has cmdline.configured remedy "/etc/kernel/cmdline"
+variant grubextra pve8-n100-zfs
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on iommu=pt"/' "$V/etc/default/grub"
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "intel_iommu=on iommu=pt"
+has cmdline.configured message "does not boot through GRUB"
+
+# modprobe.d options configure a module parameter too.
+variant gvtopt pve8-coffeelake
+put etc/modprobe.d/i915.conf $'options i915 enable_gvt=1\n'
+chk "$V"
+is cmdline.configured warn
+has cmdline.configured message "not rebooted yet: i915.enable_gvt=1"
+
+########################################################################
+# cmdline.blacklist
+
+variant bl pve8-coffeelake
+sed -i 's/ quiet$/ quiet modprobe.blacklist=i915/' "$V/proc/cmdline"
+chk "$V" --mode gvt-g
+is cmdline.blacklist fail
+has cmdline.blacklist message "i915 is blacklisted"
+variant blsound pve8-coffeelake
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet modprobe.blacklist=radeon,nouveau,snd_hda_intel,i915"/' "$V/etc/default/grub"
+chk "$V" --mode full
+is cmdline.blacklist warn
+has cmdline.blacklist message "snd_hda_intel (driver of 0000:00:1f.3"
+lacks cmdline.blacklist message "i915 (driver"
+
+########################################################################
+# modules.*
+
+variant mods pve8-coffeelake
+if moddir 6.8.12-4-pve vfio vfio_iommu_type1 vfio_pci; then
+	chk "$V" --mode full
+	is modules.available pass
+	chk "$V" --mode gvt-g
+	is modules.available fail
+	has modules.available remedy "CONFIG_DRM_I915_GVT_KVMGT"
+	is gvt.kvmgt fail
+	has gvt.kvmgt message "has no such module"
+	# vfio comes along as a dependency of vfio_pci.
+	put etc/modules $'# /etc/modules\nvfio_pci\nvfio_iommu_type1\n'
+	chk "$V" --mode full
+	is modules.configured pass
+	has modules.configured message "vfio (needed by vfio_pci"
+else
+	echo "SKIP: no kernel modules on this machine to build a module directory from"
+fi
+variant loaded pve8-coffeelake
+printf 'vfio_pci 16384 0 - Live 0x0\nvfio_iommu_type1 49152 0 - Live 0x0\nvfio 61440 2 vfio_pci,vfio_iommu_type1, Live 0x0\n' >>"$V/proc/modules"
+printf 'vfio\nvfio_iommu_type1\nvfio-pci\n' >>"$V/etc/modules"
+chk "$V" --mode full
+is modules.loaded pass
+is modules.configured pass
+has modules.configured message "vfio_pci (/etc/modules:"
+
+variant virqfd pve8-coffeelake
+printf 'vfio\nvfio_iommu_type1\nvfio_pci\nvfio_virqfd\n' >>"$V/etc/modules"
+chk "$V" --mode full
+is modules.vfio_virqfd fail
+has modules.vfio_virqfd remedy "Remove the vfio_virqfd line from /etc/modules:"
+variant virqfd61 icelake-laptop
+printf 'vfio\nvfio_iommu_type1\nvfio_pci\nvfio_virqfd\n' >>"$V/etc/modules"
+chk "$V" --mode full
+is modules.vfio_virqfd pass
+has modules.vfio_virqfd message "right for 6.1.0-26-amd64"
+
+variant vfiomdev pve8-coffeelake
+put etc/modules-load.d/gvt.conf $'kvmgt\nvfio-iommu-type1\nvfio-mdev\n'
+chk "$V"
+is modules.vfio_mdev fail
+has modules.vfio_mdev message "/etc/modules-load.d/gvt.conf:3"
+
+variant initrd pve8-coffeelake
+put boot/initrd.img-6.8.12-4-pve 'initramfs'
+touch -d '2024-01-01 00:00' "$V/etc/modules" "$V/etc/modprobe.d/pve-blacklist.conf"
+touch -d '2024-02-01 00:00' "$V/boot/initrd.img-6.8.12-4-pve"
+chk "$V"
+is initramfs.current pass
+touch -d '2024-03-01 00:00' "$V/etc/modules"
+chk "$V"
+is initramfs.current warn
+has initramfs.current message "/etc/modules changed after /boot/initrd.img-6.8.12-4-pve"
+has initramfs.current remedy "update-initramfs -u -k all"
+
+########################################################################
+# kvm.ignore_msrs, memlock
+
+variant msrs pve8-coffeelake
+chk "$V"
+is kvm.ignore_msrs skip
+put sys/module/kvm/parameters/ignore_msrs $'N\n'
+chk "$V"
+is kvm.ignore_msrs pass
+put var/log/igpuctl-capture/dmesg $'[ 1.0] DMAR: IOMMU enabled\n[ 99.1] kvm [4242]: vcpu0, guest rIP: 0xfffff80 unhandled rdmsr: 0x34\n'
+chk "$V"
+is kvm.ignore_msrs warn
+has kvm.ignore_msrs remedy "options kvm ignore_msrs=1"
+put sys/module/kvm/parameters/ignore_msrs $'Y\n'
+chk "$V"
+is kvm.ignore_msrs pass
+
+variant memlock icelake-laptop
+put etc/security/limits.d/kvm.conf $'@kvm soft memlock 8388608\n@kvm hard memlock 8388608\n'
+put etc/group $'root:x:0:\nkvm:x:993:alice\n'
+chk "$V"
+is memlock pass
+has memlock message "members: alice"
+put etc/group $'root:x:0:\nkvm:x:993:\n'
+chk "$V"
+is memlock warn
+has memlock remedy "usermod -aG kvm"
+put etc/security/limits.d/kvm.conf $'@kvm soft memlock 65536\n@kvm hard memlock 65536\n'
+chk "$V"
+is memlock warn
+has memlock message "65536 KiB"
+put var/log/igpuctl-capture/dmesg $'[ 512.3] vfio_pin_pages_remote: RLIMIT_MEMLOCK (65536) exceeded\n'
+chk "$V"
+is memlock fail
+variant libvirt icelake-laptop
+mkdir -p "$V/etc/libvirt"
+chk "$V"
+is memlock pass
+has memlock message "libvirt"
+
+########################################################################
+# full.*
+
+variant vfio pve8-coffeelake
+mkdir -p "$V/sys/bus/pci/drivers/vfio-pci"
+relink $GPU/driver ../../../bus/pci/drivers/vfio-pci
+chk "$V" --mode full
+is full.driver pass
+variant unbound pve8-coffeelake
+rm "$V/$GPU/driver"
+chk "$V" --mode full
+is full.driver pass
+has full.driver message "No driver holds"
+
+variant ids pve8-coffeelake
+put etc/modprobe.d/vfio.conf $'options vfio-pci ids=8086:3e92\n'
+chk "$V" --mode full
+is full.vfio_ids pass
+has full.vfio_ids message "ids=8086:3e92 matches only 0000:00:02.0"
+put etc/modprobe.d/vfio.conf $'options vfio-pci ids=8086:3e92,8086:a348\n'
+chk "$V" --mode full
+is full.vfio_ids warn
+has full.vfio_ids message "0000:00:1f.3"
+put etc/modprobe.d/vfio.conf $'options vfio_pci ids=8086:3e92,8086:15bc disable_vga=1\n'
+chk "$V" --mode full
+is full.vfio_ids fail
+has full.vfio_ids message "default route"
+
+variant fb pve8-coffeelake
+bar2=$(sed -n 3p "$V/$GPU/resource")
+start=$(printf '%x' "${bar2%% *}")
+fbend=$(printf '%x' $((${bar2%% *} + 0x2fffff)))
+end=$(printf '%x' "$(echo "$bar2" | cut -d' ' -f2)")
+put proc/iomem "00000000-00000fff : Reserved
+4000000000-7fffffffff : PCI Bus 0000:00
+  $start-$end : 0000:00:02.0
+    $start-$fbend : efifb
+"
+chk "$V" --mode full
+is full.framebuffer fail
+has full.framebuffer message "efifb"
+has full.framebuffer message "BAR2"
+has full.framebuffer remedy "initcall_blacklist=sysfb_init"
+put proc/iomem "4000000000-7fffffffff : PCI Bus 0000:00
+  $start-$end : 0000:00:02.0
+"
+chk "$V" --mode full
+is full.framebuffer pass
+put proc/iomem $'00000000-00000000 : Reserved\n  00000000-00000000 : efifb\n'
+chk "$V" --mode full
+is full.framebuffer skip
+
+variant shared pve8-coffeelake
+rm "$V/sys/kernel/iommu_groups/2/devices/0000:00:08.0"
+ln -s ../../../../devices/pci0000:00/0000:00:08.0 "$V/sys/kernel/iommu_groups/1/devices/0000:00:08.0"
+relink sys/devices/pci0000:00/0000:00:08.0/iommu_group ../../../kernel/iommu_groups/1
+chk "$V" --mode full
+is full.isolation warn
+has full.isolation message "0000:00:08.0"
+
+variant acs pve8-coffeelake
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet pcie_acs_override=downstream,multifunction"/' "$V/etc/default/grub"
+chk "$V" --mode full
+is full.acs_override warn
+has full.acs_override message "configured in"
+sed -i 's/ quiet$/ quiet pcie_acs_override=downstream,multifunction/' "$V/proc/cmdline"
+chk "$V" --mode full
+is full.acs_override warn
+has full.acs_override message "is active"
+has full.acs_override remedy "remove pcie_acs_override"
+
+########################################################################
+# gvt.*
+
+variant gvt shared-nvme-group
+put sys/module/i915/parameters/enable_gvt $'Y\n'
+printf 'kvmgt 450560 0 - Live 0x0\nmdev 20480 1 kvmgt, Live 0x0\nvfio_iommu_type1 49152 0 - Live 0x0\n' >>"$V/proc/modules"
+types=$V/$GPU/mdev_supported_types
+for t in 4:1 8:2; do
+	d=$types/i915-GVTg_V5_${t%%:*}
+	mkdir -p "$d/devices"
+	printf 'GVTg_V5_%s\n' "${t%%:*}" >"$d/name"
+	printf 'vfio-pci\n' >"$d/device_api"
+	printf '%s\n' "${t#*:}" >"$d/available_instances"
+	printf 'low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4\n' >"$d/description"
+	: >"$d/create"
+done
+mkdir -p "$V/sys/class/mdev_bus"
+ln -s ../../devices/pci0000:00/0000:00:02.0 "$V/sys/class/mdev_bus/0000:00:02.0"
+put var/log/igpuctl-capture/dmesg $'[ 4.2] i915 0000:00:02.0: [drm] Initialized i915 1.6.0\n'
+chk "$V" --mode gvt-g
+is gvt.enable_gvt pass
+is gvt.kvmgt pass
+is gvt.types_present pass
+has gvt.types_present message "i915-GVTg_V5_4, i915-GVTg_V5_8"
+is gvt.instances pass
+has gvt.instances message "GVTg_V5_4 1, GVTg_V5_8 2"
+is gvt.dmesg_unsupported pass
+is gvt.persist pass
+# An active vGPU nothing brings back (Ubuntu, not Proxmox VE).
+U=5a3e3c4e-6f7b-4b8e-9d0a-1c2b3a4d5e6f
+mkdir -p "$V/$GPU/$U"
+ln -s ../mdev_supported_types/i915-GVTg_V5_4 "$V/$GPU/$U/mdev_type"
+mkdir -p "$V/sys/bus/mdev/devices"
+ln -s ../../../devices/pci0000:00/0000:00:02.0/$U "$V/sys/bus/mdev/devices/$U"
+chk "$V" --mode gvt-g
+is gvt.persist warn
+has gvt.persist message "$U"
+put "etc/mdevctl.d/0000:00:02.0/$U" '{"mdev_type":"i915-GVTg_V5_4","start":"auto","attrs":[]}'
+chk "$V" --mode gvt-g
+is gvt.persist pass
+has gvt.persist message "$U (i915-GVTg_V5_4, auto)"
+put "etc/mdevctl.d/0000:00:02.0/$U" '{"mdev_type":"i915-GVTg_V5_1","start":"auto","attrs":[]}'
+chk "$V" --mode gvt-g
+is gvt.persist fail
+for t in 4 8; do echo 0 >"$types/i915-GVTg_V5_$t/available_instances"; done
+chk "$V" --mode gvt-g
+is gvt.instances fail
+has gvt.instances message "ENOSPC"
+has gvt.instances remedy "Aperture Size"
+put var/log/igpuctl-capture/dmesg $'[ 4.227468] [drm] Unsupported device. GVT-g is disabled\n'
+chk "$V" --mode gvt-g
+is gvt.dmesg_unsupported fail
+
+variant guc pve8-coffeelake
+put sys/module/i915/parameters/enable_guc $'3\n'
+chk "$V"
+is gvt.guc_conflict fail
+has gvt.guc_conflict remedy "i915.enable_guc=0"
+
+########################################################################
+# sriov.*
+
+variant dkms pve8-n100-zfs
+put sys/module/i915/parameters/max_vfs $'7\n'
+put sys/module/i915/parameters/enable_guc $'3\n'
+put etc/kernel/cmdline $'root=ZFS=rpool/ROOT/pve-1 boot=zfs i915.enable_guc=3 i915.max_vfs=7\n'
+sed -i 's/boot=zfs$/boot=zfs i915.enable_guc=3 i915.max_vfs=7/' "$V/proc/cmdline"
+put "$GPU/sriov_numvfs" $'7\n'
+put etc/sysfs.conf $'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 7\n'
+chk "$V"
+is sriov.driver pass
+is sriov.params pass
+is sriov.vfs_enabled pass
+is sriov.persist pass
+has sriov.persist message "/etc/sysfs.conf:1"
+is cmdline.configured pass
+has cmdline.configured message "i915.enable_guc=3 i915.max_vfs=7"
+is sriov.pf_not_vfio pass
+rm "$V/etc/sysfs.conf"
+put etc/udev/rules.d/70-sriov.rules 'ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_numvfs}=="0", ATTR{sriov_numvfs}="9"
+'
+put sys/module/i915/parameters/max_vfs $'9\n'
+chk "$V"
+is sriov.persist fail
+has sriov.persist message "ERANGE"
+is sriov.params warn
+put var/log/igpuctl-capture/dmesg $'[ 3.1] i915: unknown parameter \'max_vfs\' ignored\n'
+chk "$V"
+is sriov.params fail
+put etc/pve/qemu-server/101.conf $'hostpci0: 0000:00:02.0,pcie=1\nmachine: q35\n'
+chk "$V"
+is sriov.pf_not_vfio fail
+has sriov.pf_not_vfio message "VM 101"
+put etc/pve/qemu-server/101.conf $'hostpci0: 0000:00:02.1,pcie=1\nmachine: q35\n[snap1]\nhostpci0: 0000:00:02.0\n'
+chk "$V"
+is sriov.pf_not_vfio pass
+mkdir -p "$V/sys/bus/pci/drivers/vfio-pci"
+relink $GPU/driver ../../../bus/pci/drivers/vfio-pci
+chk "$V"
+is sriov.pf_not_vfio fail
+
+########################################################################
+# Text output, options and refusals.
+
+"$bin" --root "$src/examples/hosts/pve8-coffeelake" check --mode full -o ID,STATUS -n >"$tmp/text" 2>&1
+rc=$?
+desc="check -o ID,STATUS -n"
+exit_is 1
+if grep -q '^full.driver *warn$' "$tmp/text" && ! grep -q STATUS "$tmp/text"; then good; else bad "$desc: $(head -3 "$tmp/text")"; fi
+for args in "--mode bogus" "nonsense" "-o NOPE" "00:02.0 extra"; do
+	# shellcheck disable=SC2086
+	"$bin" --root "$src/examples/hosts/pve8-coffeelake" check $args >/dev/null 2>"$tmp/err"
+	rc=$?
+	desc="check $args"
+	exit_is 2
+done
+"$bin" --root "$src/examples/hosts/pve8-coffeelake" check 00:09.0 >/dev/null 2>"$tmp/err"
+rc=$?
+desc="check 00:09.0"
+exit_is 2
+if grep -q "No PCI device 00:09.0" "$tmp/err"; then good; else bad "$desc: $(cat "$tmp/err")"; fi
+chk "$src/examples/hosts/pve8-coffeelake" --mode full 0000:00:1f.6
+has gpu.present message "0000:00:1f.6"
+is full.isolation fail
+has full.isolation message "vmbr0 (default route)"
+
+########################################################################
+# Every check was seen passing and not passing.
+
+while read -r id _; do
+	[[ -n ${seen_pass[$id]:-} ]] || bad "check $id was never seen passing"
+	[[ -n ${seen_bad[$id]:-} ]] || bad "check $id was never seen warning or failing"
+done < <("$bin" check --list)
+
+echo "check: $npass passed, $nfail failed"
+[[ $nfail -eq 0 ]]
