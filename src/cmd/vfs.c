@@ -15,10 +15,10 @@
 #include "sriov.h"
 
 static const struct colspec columns[] = {
-	{ "VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "index (virtfnN)" },
-	{ "ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address of the VF" },
-	{ "DRIVER", 8, 0, SCOLS_JSON_STRING, "bound driver" },
-	{ "IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group" },
+    {"VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "index (virtfnN)"},
+    {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address of the VF"},
+    {"DRIVER", 8, 0, SCOLS_JSON_STRING, "bound driver"},
+    {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
 };
 #define DEFAULT_COLUMNS "VF,ADDRESS,DRIVER,IOMMU_GROUP"
 
@@ -44,33 +44,43 @@ static void explain_no_sriov(const struct igp_pci_dev *d)
 
 	if (d->platform && igp_platform_supports(d->platform, IGP_METHOD_SRIOV, &reason) != IGP_SUPPORT_NO) {
 		fprintf(stderr, "  %s\n", reason ? reason : "");
-		fprintf(stderr, "  The firmware may hide the capability; look for SR-IOV in the firmware setup.\n");
+		fprintf(stderr,
+			"  The firmware may hide the capability; look for SR-IOV in the firmware setup.\n");
 		return;
 	}
 	if (reason)
 		fprintf(stderr, "  %s\n", reason);
 	if (d->platform && d->platform->gvtg != IGP_SUPPORT_NO)
-		fprintf(stderr, "  This GPU supports GVT-g vGPUs instead: igpuctl setup --mode gvt-g %s\n", d->address);
-	fprintf(stderr, "  Full passthrough gives the whole GPU to one VM: igpuctl setup --mode full %s\n", d->address);
+		fprintf(stderr, "  This GPU supports GVT-g vGPUs instead: igpuctl setup --mode gvt-g %s\n",
+			d->address);
+	fprintf(stderr, "  Full passthrough gives the whole GPU to one VM: igpuctl setup --mode full %s\n",
+		d->address);
 }
 
 static void explain_enoent(const struct igp_sriov *s, const struct igp_host *h)
 {
 	if (!s->pf_driver) {
-		fprintf(stderr, "  No driver is bound to %s: VFs are created by the PF's driver (for an Intel GPU: i915-sriov-dkms or xe).\n", s->pf);
+		fprintf(stderr,
+			"  No driver is bound to %s: VFs are created by the PF's driver (for an Intel GPU: "
+			"i915-sriov-dkms or xe).\n",
+			s->pf);
 		return;
 	}
-	fprintf(stderr, "  The driver bound to %s (%s) cannot create VFs (it has no sriov_configure).\n", s->pf,
-		s->pf_driver);
+	fprintf(stderr, "  The driver bound to %s (%s) cannot create VFs (it has no sriov_configure).\n",
+		s->pf, s->pf_driver);
 	if (streq(s->pf_driver, "i915") || streq(s->pf_driver, "xe")) {
-		fprintf(stderr, "  Mainline i915 has no SR-IOV for these GPUs: install i915-sriov-dkms for kernel %s\n"
-				"  (or use xe with xe.max_vfs and xe.force_probe), boot with i915.enable_guc=3\n"
-				"  i915.max_vfs=7, then retry.  igpuctl setup --mode sriov %s does this;\n"
-				"  igpuctl check --mode sriov %s shows each step.\n",
-			h && h->kernel_release ? h->kernel_release : "$(uname -r)", s->pf, s->pf);
+		fprintf(
+		    stderr,
+		    "  Mainline i915 has no SR-IOV for these GPUs: install i915-sriov-dkms for kernel %s\n"
+		    "  (or use xe with xe.max_vfs and xe.force_probe), boot with i915.enable_guc=3\n"
+		    "  i915.max_vfs=7, then retry.  igpuctl setup --mode sriov %s does this;\n"
+		    "  igpuctl check --mode sriov %s shows each step.\n",
+		    h && h->kernel_release ? h->kernel_release : "$(uname -r)", s->pf, s->pf);
 	} else if (streq(s->pf_driver, "vfio-pci")) {
-		fprintf(stderr, "  vfio-pci only creates VFs with enable_sriov=1; the PF belongs to its own driver: "
-				"igpuctl unbind %s\n", s->pf);
+		fprintf(stderr,
+			"  vfio-pci only creates VFs with enable_sriov=1; the PF belongs to its own driver: "
+			"igpuctl unbind %s\n",
+			s->pf);
 	}
 }
 
@@ -90,8 +100,9 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 			json_object_object_add(v, "index", json_object_new_int(s->vfs[i].index));
 			json_object_object_add(v, "address", json_object_new_string(s->vfs[i].address));
 			json_object_object_add(v, "driver", json_str_or_null(s->vfs[i].driver));
-			json_object_object_add(v, "iommu_group",
-					       json_int_or_null(s->vfs[i].iommu_group, s->vfs[i].iommu_group >= 0));
+			json_object_object_add(
+			    v, "iommu_group",
+			    json_int_or_null(s->vfs[i].iommu_group, s->vfs[i].iommu_group >= 0));
 			json_object_array_add(vfs, v);
 		}
 		json_object_object_add(o, "vfs", vfs);
@@ -126,12 +137,12 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 int cmd_vfs(int argc, char *argv[])
 {
 	static const struct option opts[] = {
-		TABLE_LONGOPTS,
-		{ "count", required_argument, NULL, 'c' },
-		{ "persist", no_argument, NULL, 'p' },
-		{ "bind", no_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    TABLE_LONGOPTS,
+	    {"count", required_argument, NULL, 'c'},
+	    {"persist", no_argument, NULL, 'p'},
+	    {"bind", no_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	struct table_opts topts = {};
 	_cleanup_host_ struct igp_host *h = NULL;
@@ -173,7 +184,8 @@ int cmd_vfs(int argc, char *argv[])
 	if (r == -EINVAL)
 		return log_usage("vfs", "'%s' is not a PCI address", argv[optind]);
 	if (r == -EADDRNOTAVAIL)
-		return log_error("%s matches devices in several PCI domains: give the full address", argv[optind]);
+		return log_error("%s matches devices in several PCI domains: give the full address",
+				 argv[optind]);
 	if (r < 0)
 		return log_error("No PCI device %s on this host", argv[optind]);
 	if (d->physfn)
@@ -193,21 +205,26 @@ int cmd_vfs(int argc, char *argv[])
 			log_error_errno(-ERANGE, "%s offers at most %ld VFs (sriov_totalvfs), not %ld", s->pf,
 					s->totalvfs, count);
 			if (s->totalvfs == 0)
-				fprintf(stderr, "  The driver allows none: i915-sriov-dkms needs i915.max_vfs=7 "
-						"(xe: xe.max_vfs=7); igpuctl setup --mode sriov %s\n",
+				fprintf(stderr,
+					"  The driver allows none: i915-sriov-dkms needs i915.max_vfs=7 "
+					"(xe: xe.max_vfs=7); igpuctl setup --mode sriov %s\n",
 					s->pf);
 			return EXIT_FAIL;
 		}
 		r = igp_sriov_set_numvfs(s, count, &busy);
 		if (r == -EBUSY && busy) {
-			log_error("VF %s is bound to vfio-pci and may be in use by a VM; changing the count removes every VF",
+			log_error("VF %s is bound to vfio-pci and may be in use by a VM; changing the count "
+				  "removes every VF",
 				  busy);
-			fprintf(stderr, "  Stop the VMs that use %s's VFs and unbind them (igpuctl unbind ADDR) first.\n",
-				s->pf);
+			fprintf(
+			    stderr,
+			    "  Stop the VMs that use %s's VFs and unbind them (igpuctl unbind ADDR) first.\n",
+			    s->pf);
 			return EXIT_FAIL;
 		}
 		if (r == -EBUSY) {
-			log_error_errno(r, "%s refused a new count while %ld VFs are enabled", s->pf, s->numvfs);
+			log_error_errno(r, "%s refused a new count while %ld VFs are enabled", s->pf,
+					s->numvfs);
 			fprintf(stderr, "  Set --count 0 first, then the count you want.\n");
 			return EXIT_FAIL;
 		}
@@ -217,7 +234,8 @@ int cmd_vfs(int argc, char *argv[])
 			return EXIT_FAIL;
 		}
 		if (r == -ERANGE) {
-			log_error_errno(r, "%s refused %ld VFs (sriov_totalvfs is %ld)", s->pf, count, s->totalvfs);
+			log_error_errno(r, "%s refused %ld VFs (sriov_totalvfs is %ld)", s->pf, count,
+					s->totalvfs);
 			return EXIT_FAIL;
 		}
 		if (r == -EACCES || r == -EPERM)
@@ -240,7 +258,8 @@ int cmd_vfs(int argc, char *argv[])
 		for (size_t i = 0; i < s->n_vfs; i++) {
 			r = igp_sriov_bind_driver(s->vfs[i].address, "vfio-pci");
 			if (r == -ENOENT) {
-				log_error("vfio-pci is not loaded: modprobe vfio-pci (and list it in /etc/modules)");
+				log_error("vfio-pci is not loaded: modprobe vfio-pci (and list it in "
+					  "/etc/modules)");
 				return EXIT_FAIL;
 			}
 			if (r < 0) {
@@ -269,7 +288,8 @@ int cmd_vfs(int argc, char *argv[])
 		if (r < 0)
 			return log_error_errno(r, "Failed to persist %ld VFs for %s", n, s->pf);
 		if (!arg_g.json)
-			fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in", persisted, n, s->pf);
+			fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in",
+				persisted, n, s->pf);
 	}
 	return print_state(s, &topts, persisted);
 }

@@ -88,7 +88,8 @@ static void explain_no_types(const struct igp_pci_dev *d)
 	if (!igp_pci_dev_is_intel_igpu(d) || !p) {
 		fprintf(stderr, "  %s is not an mdev parent: %s offers no mediated device (vGPU) types.\n",
 			d->address, d->driver ? d->driver : "no driver is bound and nothing");
-		fprintf(stderr, "  Full passthrough works for any GPU with an IOMMU: igpuctl check --mode full %s\n",
+		fprintf(stderr,
+			"  Full passthrough works for any GPU with an IOMMU: igpuctl check --mode full %s\n",
 			d->address);
 		return;
 	}
@@ -96,9 +97,12 @@ static void explain_no_types(const struct igp_pci_dev *d)
 		fprintf(stderr, "  %s\n", reason ? reason : "GVT-g does not support this GPU.");
 		fprintf(stderr, "  Instead:\n");
 		if (p->sriov != IGP_SUPPORT_NO)
-			fprintf(stderr, "    SR-IOV virtual functions: igpuctl setup --mode sriov %s, then igpuctl vfs %s --count 7\n",
+			fprintf(stderr,
+				"    SR-IOV virtual functions: igpuctl setup --mode sriov %s, then igpuctl "
+				"vfs %s --count 7\n",
 				d->address, d->address);
-		fprintf(stderr, "    full passthrough (the whole GPU to one VM): igpuctl setup --mode full %s\n",
+		fprintf(stderr,
+			"    full passthrough (the whole GPU to one VM): igpuctl setup --mode full %s\n",
 			d->address);
 		return;
 	}
@@ -118,21 +122,27 @@ static void explain_no_types(const struct igp_pci_dev *d)
 			said = true;
 		}
 		if (!gvt || (!streq(gvt, "Y") && !streq(gvt, "1"))) {
-			fprintf(stderr, "    - i915.enable_gvt is not set (kernel parameter i915.enable_gvt=1)\n");
+			fprintf(stderr,
+				"    - i915.enable_gvt is not set (kernel parameter i915.enable_gvt=1)\n");
 			said = true;
 		}
 		if (!module_loaded("kvmgt")) {
-			fprintf(stderr, "    - the kvmgt module is not loaded (modprobe kvmgt; list it in /etc/modules)\n");
+			fprintf(stderr, "    - the kvmgt module is not loaded (modprobe kvmgt; list it in "
+					"/etc/modules)\n");
 			said = true;
 		}
 		if (guc && parse_long(guc, -1, 1000, &guc_v) == 0 && guc_v > 0 && (guc_v & 2)) {
-			fprintf(stderr, "    - GuC submission is on (i915.enable_guc=%ld); it excludes GVT-g: use enable_guc=0\n",
+			fprintf(stderr,
+				"    - GuC submission is on (i915.enable_guc=%ld); it excludes GVT-g: use "
+				"enable_guc=0\n",
 				guc_v);
 			said = true;
 		}
 		if (!said)
 			fprintf(stderr, "    - the kernel log may say why: dmesg | grep -i gvt\n");
-		fprintf(stderr, "  igpuctl setup --mode gvt-g %s does all of this; igpuctl check --mode gvt-g shows each step.\n",
+		fprintf(stderr,
+			"  igpuctl setup --mode gvt-g %s does all of this; igpuctl check --mode gvt-g shows "
+			"each step.\n",
 			d->address);
 	}
 }
@@ -177,7 +187,8 @@ static struct igp_mdev_parent *pick_parent(struct ctx *c, const char *spec, bool
 		if (n == 1)
 			return found;
 		if (n > 1) {
-			log_error("%s matches mdev parents in several PCI domains: give the full address", spec);
+			log_error("%s matches mdev parents in several PCI domains: give the full address",
+				  spec);
 			return NULL;
 		}
 		h = ctx_host(c);
@@ -208,12 +219,14 @@ static struct igp_mdev_parent *pick_parent(struct ctx *c, const char *spec, bool
 		return NULL;
 	}
 	if (dev) {
-		log_error("The Intel GPU %s offers no vGPU types (it has no mdev_supported_types)", dev->address);
+		log_error("The Intel GPU %s offers no vGPU types (it has no mdev_supported_types)",
+			  dev->address);
 		explain_no_types(dev);
 	} else {
 		log_error("No mdev parent on this host: no driver offers mediated devices (%s is %s)",
 			  IGP_SYS_CLASS_MDEV_BUS,
-			  igp_exists(IGP_SYS_CLASS_MDEV_BUS) ? "empty" : "absent: the mdev module is not loaded");
+			  igp_exists(IGP_SYS_CLASS_MDEV_BUS) ? "empty"
+							     : "absent: the mdev module is not loaded");
 		fprintf(stderr, "  'igpuctl status' shows what each GPU here supports.\n");
 	}
 	return NULL;
@@ -285,7 +298,8 @@ static void explain_no_space(const struct igp_mdev_parent *p, const struct igp_m
 			fprintf(stderr, "  ");
 		fprintf(stderr, "%sremove a vGPU (igpuctl vgpu list; igpuctl vgpu remove UUID),\n",
 			best ? "or " : "");
-		fprintf(stderr, "  or enlarge the aperture in the firmware setup (\"Aperture Size\", e.g. 1024MB) and reboot.\n");
+		fprintf(stderr, "  or enlarge the aperture in the firmware setup (\"Aperture Size\", e.g. "
+				"1024MB) and reboot.\n");
 	} else {
 		fprintf(stderr, "  %s has no room for another %s%s.\n", p->name, t->id,
 			active ? " beside the devices that exist" : "");
@@ -299,29 +313,32 @@ static void explain_no_space(const struct igp_mdev_parent *p, const struct igp_m
 /* ---- types ---- */
 
 static const struct colspec type_columns[] = {
-	{ "PARENT", 12, 0, SCOLS_JSON_STRING, "parent device" },
-	{ "TYPE", 14, 0, SCOLS_JSON_STRING, "type (directory name; what mdevctl and libvirt use)" },
-	{ "NAME", 9, 0, SCOLS_JSON_STRING, "the type's own name" },
-	{ "AVAILABLE_INSTANCES", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how many more can be created" },
-	{ "DEVICE_API", 8, 0, SCOLS_JSON_STRING, "device API (vfio-pci)" },
-	{ "LOW_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: aperture (low graphics memory) in MB" },
-	{ "HIGH_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: high graphics memory in MB" },
-	{ "FENCE", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: fence registers" },
-	{ "RESOLUTION", 9, 0, SCOLS_JSON_STRING, "GVT-g: maximum resolution" },
-	{ "WEIGHT", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: scheduling weight (of 16)" },
-	{ "DESCRIPTION", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "the driver's description" },
+    {"PARENT", 12, 0, SCOLS_JSON_STRING, "parent device"},
+    {"TYPE", 14, 0, SCOLS_JSON_STRING, "type (directory name; what mdevctl and libvirt use)"},
+    {"NAME", 9, 0, SCOLS_JSON_STRING, "the type's own name"},
+    {"AVAILABLE_INSTANCES", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how many more can be created"},
+    {"DEVICE_API", 8, 0, SCOLS_JSON_STRING, "device API (vfio-pci)"},
+    {"LOW_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: aperture (low graphics memory) in MB"},
+    {"HIGH_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: high graphics memory in MB"},
+    {"FENCE", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: fence registers"},
+    {"RESOLUTION", 9, 0, SCOLS_JSON_STRING, "GVT-g: maximum resolution"},
+    {"WEIGHT", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: scheduling weight (of 16)"},
+    {"DESCRIPTION", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "the driver's description"},
 };
-#define TYPE_COLS_GVTG "PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API"
+#define TYPE_COLS_GVTG                                                                                       \
+	"PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API"
 #define TYPE_COLS_OTHER "PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION"
-#define TYPE_COLS_MIXED \
-	"PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API,DESCRIPTION"
-#define TYPE_COLS_JSON \
-	"PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT"
+#define TYPE_COLS_MIXED                                                                                      \
+	"PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API,"           \
+	"DESCRIPTION"
+#define TYPE_COLS_JSON                                                                                       \
+	"PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION," \
+	"WEIGHT"
 
 /* brief: the default text columns, where a GVT-g description would only
  * repeat the columns it was parsed into. */
-static void type_row(struct libscols_table *tb, const struct igp_mdev_parent *p, const struct igp_mdev_type *t,
-		     bool brief)
+static void type_row(struct libscols_table *tb, const struct igp_mdev_parent *p,
+		     const struct igp_mdev_type *t, bool brief)
 {
 	struct libscols_line *ln = table_new_line(tb, NULL);
 
@@ -387,7 +404,7 @@ static int types_help(void)
 
 static int vgpu_types(int argc, char *argv[])
 {
-	static const struct option opts[] = { TABLE_LONGOPTS, { "help", no_argument, NULL, 'h' }, {} };
+	static const struct option opts[] = {TABLE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {}};
 	struct table_opts topts = {};
 	_cleanup_(ctx_done) struct ctx c = {};
 	struct libscols_table *tb;
@@ -427,7 +444,10 @@ static int vgpu_types(int argc, char *argv[])
 			n_types++;
 		}
 	}
-	defcols = arg_g.json ? TYPE_COLS_JSON : gvtg && other ? TYPE_COLS_MIXED : gvtg ? TYPE_COLS_GVTG : TYPE_COLS_OTHER;
+	defcols = arg_g.json	  ? TYPE_COLS_JSON
+		  : gvtg && other ? TYPE_COLS_MIXED
+		  : gvtg	  ? TYPE_COLS_GVTG
+				  : TYPE_COLS_OTHER;
 	tb = table_new("types", type_columns, ELEMENTSOF(type_columns), defcols, &topts);
 	if (!tb)
 		return EXIT_USAGE;
@@ -449,14 +469,14 @@ static int vgpu_types(int argc, char *argv[])
 /* ---- list ---- */
 
 static const struct colspec list_columns[] = {
-	{ "UUID", 36, 0, SCOLS_JSON_STRING, "the vGPU's UUID" },
-	{ "PARENT", 12, 0, SCOLS_JSON_STRING, "parent device" },
-	{ "TYPE", 14, 0, SCOLS_JSON_STRING, "type" },
-	{ "ACTIVE", 3, 0, SCOLS_JSON_BOOLEAN, "created (in /sys/bus/mdev/devices)" },
-	{ "DEFINED", 3, 0, SCOLS_JSON_BOOLEAN, "has a persistent definition (/etc/mdevctl.d)" },
-	{ "AUTO", 3, 0, SCOLS_JSON_BOOLEAN, "defined to start at boot (\"start\": \"auto\")" },
-	{ "IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group of an active vGPU" },
-	{ "VFIO_NODE", 12, 0, SCOLS_JSON_STRING, "its VFIO group device" },
+    {"UUID", 36, 0, SCOLS_JSON_STRING, "the vGPU's UUID"},
+    {"PARENT", 12, 0, SCOLS_JSON_STRING, "parent device"},
+    {"TYPE", 14, 0, SCOLS_JSON_STRING, "type"},
+    {"ACTIVE", 3, 0, SCOLS_JSON_BOOLEAN, "created (in /sys/bus/mdev/devices)"},
+    {"DEFINED", 3, 0, SCOLS_JSON_BOOLEAN, "has a persistent definition (/etc/mdevctl.d)"},
+    {"AUTO", 3, 0, SCOLS_JSON_BOOLEAN, "defined to start at boot (\"start\": \"auto\")"},
+    {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group of an active vGPU"},
+    {"VFIO_NODE", 12, 0, SCOLS_JSON_STRING, "its VFIO group device"},
 };
 #define LIST_COLS "UUID,PARENT,TYPE,ACTIVE,DEFINED,AUTO,IOMMU_GROUP"
 #define LIST_COLS_JSON "UUID,PARENT,TYPE,ACTIVE,DEFINED,AUTO,IOMMU_GROUP,VFIO_NODE"
@@ -478,10 +498,10 @@ static int list_help(void)
 static int vgpu_list(int argc, char *argv[])
 {
 	static const struct option opts[] = {
-		TABLE_LONGOPTS,
-		{ "defined", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    TABLE_LONGOPTS,
+	    {"defined", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	struct table_opts topts = {};
 	struct libscols_table *tb;
@@ -500,8 +520,8 @@ static int vgpu_list(int argc, char *argv[])
 	}
 	if (optind < argc)
 		return log_usage("vgpu list", "unexpected argument '%s'", argv[optind]);
-	tb = table_new("vgpus", list_columns, ELEMENTSOF(list_columns), arg_g.json ? LIST_COLS_JSON : LIST_COLS,
-		       &topts);
+	tb = table_new("vgpus", list_columns, ELEMENTSOF(list_columns),
+		       arg_g.json ? LIST_COLS_JSON : LIST_COLS, &topts);
 	if (!tb)
 		return EXIT_USAGE;
 	r = igp_mdev_list(flags, &v, &n);
@@ -548,12 +568,9 @@ struct create_args {
 static int parse_create_args(const char *what, int argc, char *argv[], struct create_args *a, bool define)
 {
 	static const struct option opts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "uuid", required_argument, NULL, 'u' },
-		{ "auto", no_argument, NULL, 'a' },
-		{ "manual", no_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"type", required_argument, NULL, 't'}, {"uuid", required_argument, NULL, 'u'},
+	    {"auto", no_argument, NULL, 'a'},	    {"manual", no_argument, NULL, 'm'},
+	    {"help", no_argument, NULL, 'h'},	    {},
 	};
 	int ch;
 
@@ -567,7 +584,8 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 			break;
 		case 'a':
 			if (define)
-				return log_usage(what, "--auto is the default of define; --manual is the other choice");
+				return log_usage(
+				    what, "--auto is the default of define; --manual is the other choice");
 			a->autostart = true;
 			break;
 		case 'm':
@@ -647,9 +665,11 @@ static int vgpu_create(int argc, char *argv[])
 		return EXIT_FAIL;
 
 	if (igp_mdev_get_active(uuid, &m) == 0) {
-		log_error("The UUID %s is in use by an active vGPU (%s on %s)", uuid, m.type ? m.type : "unknown type",
-			  m.parent);
-		fprintf(stderr, "  Leave out --uuid for a new one, or remove it first: igpuctl vgpu remove %s\n", uuid);
+		log_error("The UUID %s is in use by an active vGPU (%s on %s)", uuid,
+			  m.type ? m.type : "unknown type", m.parent);
+		fprintf(stderr,
+			"  Leave out --uuid for a new one, or remove it first: igpuctl vgpu remove %s\n",
+			uuid);
 		igp_mdev_done(&m);
 		return EXIT_FAIL;
 	}
@@ -658,7 +678,9 @@ static int vgpu_create(int argc, char *argv[])
 		return log_error_errno(-ENOMEM, "Failed to create a vGPU");
 	if (a.autostart && igp_exists(defpath)) {
 		log_error("A definition of %s exists already: %s", uuid, defpath);
-		fprintf(stderr, "  Start it with igpuctl vgpu start-defined, or remove it with igpuctl vgpu remove %s --undefine\n",
+		fprintf(stderr,
+			"  Start it with igpuctl vgpu start-defined, or remove it with igpuctl vgpu remove "
+			"%s --undefine\n",
 			uuid);
 		return EXIT_FAIL;
 	}
@@ -676,7 +698,8 @@ static int vgpu_create(int argc, char *argv[])
 	}
 	if (r == -EEXIST) {
 		log_error_errno(r, "The kernel refused the UUID %s", uuid);
-		fprintf(stderr, "  Another mediated device already has it; leave out --uuid for a new one.\n");
+		fprintf(stderr,
+			"  Another mediated device already has it; leave out --uuid for a new one.\n");
 		return EXIT_FAIL;
 	}
 	if (r == -EACCES || r == -EPERM)
@@ -687,14 +710,14 @@ static int vgpu_create(int argc, char *argv[])
 	if (igp_root_is_host()) {
 		r = igp_mdev_wait(uuid, CREATE_TIMEOUT_MS);
 		if (r < 0 && igp_mdev_get_active(uuid, &m) < 0)
-			return log_error_errno(r, "The kernel accepted vGPU %s but it did not appear in %s", uuid,
-					       IGP_SYS_MDEV_DEVICES);
+			return log_error_errno(r, "The kernel accepted vGPU %s but it did not appear in %s",
+					       uuid, IGP_SYS_MDEV_DEVICES);
 		igp_mdev_done(&m);
 		waited = true;
 	}
 	/* Under --root nothing creates the device; report it if a tree has it. */
 	if (igp_mdev_get_active(uuid, &m) < 0)
-		m = (struct igp_mdev){ .iommu_group = -1 };
+		m = (struct igp_mdev){.iommu_group = -1};
 
 	if (a.autostart) {
 		conf.type = (char *)t->id;
@@ -702,8 +725,12 @@ static int vgpu_create(int argc, char *argv[])
 		r = igp_mdev_define(p->name, uuid, &conf, false);
 		if (r < 0) {
 			igp_mdev_done(&m);
-			log_error_errno(r, "vGPU %s was created, but writing its definition %s failed", uuid, defpath);
-			fprintf(stderr, "  It works until the next reboot; retry with igpuctl vgpu define --uuid %s\n", uuid);
+			log_error_errno(r, "vGPU %s was created, but writing its definition %s failed", uuid,
+					defpath);
+			fprintf(
+			    stderr,
+			    "  It works until the next reboot; retry with igpuctl vgpu define --uuid %s\n",
+			    uuid);
 			return EXIT_FAIL;
 		}
 	}
@@ -722,15 +749,19 @@ static int vgpu_create(int argc, char *argv[])
 	} else {
 		printf("%s\n", uuid);
 		if (m.active && m.iommu_group >= 0)
-			fprintf(stderr, "Created vGPU %s (%s on %s): IOMMU group %d, %s\n", uuid, t->id, p->name,
-				m.iommu_group, vfio_node(m.iommu_group, nodebuf));
+			fprintf(stderr, "Created vGPU %s (%s on %s): IOMMU group %d, %s\n", uuid, t->id,
+				p->name, m.iommu_group, vfio_node(m.iommu_group, nodebuf));
 		else if (m.active)
-			fprintf(stderr, "Created vGPU %s (%s on %s); it has no IOMMU group\n", uuid, t->id, p->name);
+			fprintf(stderr, "Created vGPU %s (%s on %s); it has no IOMMU group\n", uuid, t->id,
+				p->name);
 		else if (!waited)
-			fprintf(stderr, "Asked for vGPU %s (%s on %s): wrote its UUID to the type's create file in %s\n",
-				uuid, t->id, p->name, igp_root());
+			fprintf(
+			    stderr,
+			    "Asked for vGPU %s (%s on %s): wrote its UUID to the type's create file in %s\n",
+			    uuid, t->id, p->name, igp_root());
 		if (a.autostart)
-			fprintf(stderr, "Defined in %s: it comes back at boot (igpuctl-vgpus.service or mdevctl)\n",
+			fprintf(stderr,
+				"Defined in %s: it comes back at boot (igpuctl-vgpus.service or mdevctl)\n",
 				defpath);
 	}
 	igp_mdev_done(&m);
@@ -780,7 +811,9 @@ static int vgpu_define(int argc, char *argv[])
 		r = igp_mdev_get_active(uuid, &m);
 		if (r == -ENODEV) {
 			log_error("No active vGPU has the UUID %s", uuid);
-			fprintf(stderr, "  To define a new one give its type: igpuctl vgpu define --type TYPE --uuid %s\n",
+			fprintf(stderr,
+				"  To define a new one give its type: igpuctl vgpu define --type TYPE --uuid "
+				"%s\n",
 				uuid);
 			return EXIT_FAIL;
 		}
@@ -818,7 +851,8 @@ static int vgpu_define(int argc, char *argv[])
 	r = igp_mdev_define(parent, uuid, &conf, false);
 	if (r == -EEXIST) {
 		log_error("%s is defined already: %s", uuid, path ? path : "");
-		fprintf(stderr, "  Remove the old definition first: igpuctl vgpu remove %s --undefine\n", uuid);
+		fprintf(stderr, "  Remove the old definition first: igpuctl vgpu remove %s --undefine\n",
+			uuid);
 		return EXIT_FAIL;
 	}
 	if (r < 0)
@@ -854,9 +888,9 @@ static int remove_help(void)
 static int vgpu_remove(int argc, char *argv[])
 {
 	static const struct option opts[] = {
-		{ "undefine", no_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"undefine", no_argument, NULL, 'U'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	_cleanup_free_ char *undef_parent = NULL;
 	struct igp_mdev m = {};
@@ -891,20 +925,23 @@ static int vgpu_remove(int argc, char *argv[])
 		igp_mdevs_free(v, n);
 		log_error("No active vGPU has the UUID %s", uuid);
 		if (defined)
-			fprintf(stderr, "  It is defined but not active; --undefine deletes its definition.\n");
+			fprintf(stderr,
+				"  It is defined but not active; --undefine deletes its definition.\n");
 		return EXIT_FAIL;
 	}
 	if (active) {
 		r = igp_mdev_remove(uuid);
 		if (r < 0) {
-			log_error_errno(r, "Failed to remove vGPU %s (%s on %s)", uuid, m.type ? m.type : "?", m.parent);
+			log_error_errno(r, "Failed to remove vGPU %s (%s on %s)", uuid, m.type ? m.type : "?",
+					m.parent);
 			if (r == -EACCES || r == -EPERM)
 				fprintf(stderr, "  Run as root.\n");
 			igp_mdev_done(&m);
 			return EXIT_FAIL;
 		}
 		if (!arg_g.json)
-			fprintf(stderr, "Removed vGPU %s (%s on %s)\n", uuid, m.type ? m.type : "?", m.parent);
+			fprintf(stderr, "Removed vGPU %s (%s on %s)\n", uuid, m.type ? m.type : "?",
+				m.parent);
 	}
 	if (undefine) {
 		/* Prefer the definition under the parent the vGPU ran on. */
@@ -920,14 +957,16 @@ static int vgpu_remove(int argc, char *argv[])
 				fprintf(stderr, "It had no definition.\n");
 		} else if (r == -ENOTUNIQ) {
 			igp_mdev_done(&m);
-			log_error("%s is defined under several parents in %s; remove the one you mean by hand", uuid,
-				  IGP_ETC_MDEVCTL_D);
+			log_error(
+			    "%s is defined under several parents in %s; remove the one you mean by hand",
+			    uuid, IGP_ETC_MDEVCTL_D);
 			return EXIT_FAIL;
 		} else if (r < 0) {
 			igp_mdev_done(&m);
 			return log_error_errno(r, "Failed to remove the definition of %s", uuid);
 		} else if (!arg_g.json) {
-			fprintf(stderr, "Removed the definition %s/%s/%s\n", IGP_ETC_MDEVCTL_D, undef_parent, uuid);
+			fprintf(stderr, "Removed the definition %s/%s/%s\n", IGP_ETC_MDEVCTL_D, undef_parent,
+				uuid);
 		}
 	}
 	if (arg_g.json) {
@@ -971,7 +1010,7 @@ static const char *start_status_name(int s)
 
 static int vgpu_start_defined(int argc, char *argv[])
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
 	struct igp_mdev_start_result *res = NULL;
 	struct json_object *arr = NULL;
 	const char *parent = NULL;
@@ -1002,10 +1041,11 @@ static int vgpu_start_defined(int argc, char *argv[])
 			json_object_object_add(o, "uuid", json_object_new_string(x->uuid));
 			json_object_object_add(o, "parent", json_object_new_string(x->parent));
 			json_object_object_add(o, "type", json_object_new_string(x->type));
-			json_object_object_add(o, "status", json_object_new_string(start_status_name((int)x->status)));
-			json_object_object_add(o, "error", x->status == IGP_MDEV_FAILED
-								   ? json_object_new_string(strerror(-x->r))
-								   : NULL);
+			json_object_object_add(o, "status",
+					       json_object_new_string(start_status_name((int)x->status)));
+			json_object_object_add(
+			    o, "error",
+			    x->status == IGP_MDEV_FAILED ? json_object_new_string(strerror(-x->r)) : NULL);
 			json_object_array_add(arr, o);
 			continue;
 		}
@@ -1020,17 +1060,20 @@ static int vgpu_start_defined(int argc, char *argv[])
 			printf("Skipped %s: its parent %s is not present\n", x->uuid, x->parent);
 			break;
 		case IGP_MDEV_REQUESTED:
-			printf("Asked for %s (%s on %s): wrote its UUID to the type's create file in %s\n", x->uuid,
-			       x->type, x->parent, igp_root());
+			printf("Asked for %s (%s on %s): wrote its UUID to the type's create file in %s\n",
+			       x->uuid, x->type, x->parent, igp_root());
 			break;
 		case IGP_MDEV_FAILED:
 			log_error_errno(x->r, "Failed to start %s (%s on %s)", x->uuid, x->type, x->parent);
 			if (x->r == -ENOSPC)
-				fprintf(stderr, "  The parent's resources (GVT-g: the BIOS aperture) are used up: "
-						"a smaller type in the definition, or fewer vGPUs.\n");
+				fprintf(stderr,
+					"  The parent's resources (GVT-g: the BIOS aperture) are used up: "
+					"a smaller type in the definition, or fewer vGPUs.\n");
 			else if (x->r == -ENOENT)
-				fprintf(stderr, "  %s does not offer the type %s (any more): see igpuctl vgpu types %s\n",
-					x->parent, x->type, x->parent);
+				fprintf(
+				    stderr,
+				    "  %s does not offer the type %s (any more): see igpuctl vgpu types %s\n",
+				    x->parent, x->type, x->parent);
 			else if (x->r == -EEXIST)
 				fprintf(stderr, "  Another active mediated device has this UUID.\n");
 			break;
@@ -1041,7 +1084,8 @@ static int vgpu_start_defined(int argc, char *argv[])
 		json_object_object_add(o, "vgpus", arr);
 		json_print(o);
 	} else if (n == 0) {
-		printf("No vGPU is defined to start automatically%s%s.\n", parent ? " on " : "", parent ? parent : "");
+		printf("No vGPU is defined to start automatically%s%s.\n", parent ? " on " : "",
+		       parent ? parent : "");
 	}
 	igp_mdev_start_results_free(res, n);
 	return r > 0 ? EXIT_FAIL : EXIT_OK;
@@ -1072,12 +1116,13 @@ int cmd_vgpu(int argc, char *argv[])
 		const char *name;
 		int (*fn)(int, char **);
 	} subs[] = {
-		{ "types", vgpu_types },   { "create", vgpu_create }, { "list", vgpu_list },
-		{ "remove", vgpu_remove }, { "define", vgpu_define }, { "start-defined", vgpu_start_defined },
+	    {"types", vgpu_types},   {"create", vgpu_create}, {"list", vgpu_list},
+	    {"remove", vgpu_remove}, {"define", vgpu_define}, {"start-defined", vgpu_start_defined},
 	};
 
 	if (argc < 2)
-		return log_usage("vgpu", "which subcommand? (types, create, list, remove, define, start-defined)");
+		return log_usage("vgpu",
+				 "which subcommand? (types, create, list, remove, define, start-defined)");
 	if (streq(argv[1], "-h") || streq(argv[1], "--help") || streq(argv[1], "help"))
 		return vgpu_help();
 	for (size_t i = 0; i < ELEMENTSOF(subs); i++)

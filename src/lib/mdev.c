@@ -94,7 +94,7 @@ static char *read_attr_or_null(const char *dir, const char *attr)
 static int type_load(const char *types_dir, const char *id, struct igp_mdev_type *ret)
 {
 	_cleanup_free_ char *dir = igp_path_join(types_dir, id), *avail = NULL;
-	struct igp_mdev_type t = { .available = -1 };
+	struct igp_mdev_type t = {.available = -1};
 
 	if (!dir)
 		return -ENOMEM;
@@ -237,8 +237,7 @@ static bool tail_match(const char *s, const char *spec)
 	return s[ls - lp - 1] == '-' || s[ls - lp - 1] == '_';
 }
 
-int igp_mdev_type_match(const struct igp_mdev_parent *p, const char *spec,
-			const struct igp_mdev_type **ret)
+int igp_mdev_type_match(const struct igp_mdev_parent *p, const char *spec, const struct igp_mdev_type **ret)
 {
 	const struct igp_mdev_type *found = NULL;
 	size_t n = 0;
@@ -428,7 +427,7 @@ char *igp_mdev_config_format(const struct igp_mdev_config *c)
 	}
 	json_object_object_add(o, "attrs", attrs);
 	s = strdupf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								JSON_C_TO_STRING_NOSLASHESCAPE));
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }
@@ -694,8 +693,7 @@ int igp_mdev_create(const char *parent, const char *type_id, const char *uuid)
 	if (r < 0)
 		return r;
 	active = igp_path_join(IGP_SYS_MDEV_DEVICES, u);
-	create = strdupf("%s/%s/mdev_supported_types/%s/create", IGP_SYS_CLASS_MDEV_BUS, parent,
-			 type_id);
+	create = strdupf("%s/%s/mdev_supported_types/%s/create", IGP_SYS_CLASS_MDEV_BUS, parent, type_id);
 	if (!active || !create)
 		return -ENOMEM;
 	if (igp_exists(active))
@@ -707,7 +705,7 @@ int igp_mdev_create(const char *parent, const char *type_id, const char *uuid)
 
 static void sleep_ms(unsigned ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
@@ -790,8 +788,7 @@ char *igp_mdev_config_path(const char *parent, const char *uuid)
 	return strdupf("%s/%s/%s", IGP_ETC_MDEVCTL_D, parent, uuid);
 }
 
-int igp_mdev_define(const char *parent, const char *uuid, const struct igp_mdev_config *c,
-		    bool replace)
+int igp_mdev_define(const char *parent, const char *uuid, const struct igp_mdev_config *c, bool replace)
 {
 	_cleanup_free_ char *path = NULL, *json = NULL;
 	char u[IGP_MDEV_UUID_MAX];
@@ -874,8 +871,8 @@ void igp_mdev_start_results_free(struct igp_mdev_start_result *v, size_t n)
 	free(v);
 }
 
-int igp_mdev_start_defined(const char *parent, unsigned timeout_ms,
-			   struct igp_mdev_start_result **ret, size_t *ret_n)
+int igp_mdev_start_defined(const char *parent, unsigned timeout_ms, struct igp_mdev_start_result **ret,
+			   size_t *ret_n)
 {
 	struct igp_mdev *mdevs = NULL;
 	struct igp_mdev_parent *parents = NULL;

@@ -39,12 +39,12 @@ struct igp_gvtg_desc {
 int igp_gvtg_desc_parse(const char *s, struct igp_gvtg_desc *ret);
 
 struct igp_mdev_type {
-	char *id;          /* directory name: "i915-GVTg_V5_4" (mdevctl's type) */
-	char *name;        /* the `name` attribute, "GVTg_V5_4"; NULL if absent */
+	char *id;	   /* directory name: "i915-GVTg_V5_4" (mdevctl's type) */
+	char *name;	   /* the `name` attribute, "GVTg_V5_4"; NULL if absent */
 	char *device_api;  /* "vfio-pci"; NULL if absent */
-	long available;    /* available_instances; -1 if unreadable */
+	long available;	   /* available_instances; -1 if unreadable */
 	char *description; /* trailing whitespace stripped; NULL if absent */
-	bool is_gvtg;      /* description parsed as GVT-g's */
+	bool is_gvtg;	   /* description parsed as GVT-g's */
 	struct igp_gvtg_desc gvtg;
 };
 
@@ -72,8 +72,7 @@ struct igp_mdev_parent *igp_mdev_parent_find(struct igp_mdev_parent *v, size_t n
  * over tails; case is ignored.  Returns 0, -ENOENT (no match) or -ENOTUNIQ
  * (the tail fits several types).
  */
-int igp_mdev_type_match(const struct igp_mdev_parent *p, const char *spec,
-			const struct igp_mdev_type **ret);
+int igp_mdev_type_match(const struct igp_mdev_parent *p, const char *spec, const struct igp_mdev_type **ret);
 
 /* Normalize a UUID to mdev's canonical lowercase form; -EINVAL if malformed. */
 int igp_mdev_uuid_normalize(const char *s, char ret[static IGP_MDEV_UUID_MAX]);
@@ -87,7 +86,7 @@ struct igp_mdev_attr {
 
 /* mdevctl's per-device JSON file. */
 struct igp_mdev_config {
-	char *type;     /* "mdev_type" */
+	char *type;	/* "mdev_type" */
 	bool autostart; /* "start": "auto" (else "manual") */
 	struct igp_mdev_attr *attrs;
 	size_t n_attrs;
@@ -105,12 +104,12 @@ void igp_mdev_config_done(struct igp_mdev_config *c);
 /* One vGPU: active, defined, or both. */
 struct igp_mdev {
 	char uuid[IGP_MDEV_UUID_MAX];
-	char *parent;     /* "0000:00:02.0" */
-	char *type;       /* type directory name; NULL if unknown */
-	int iommu_group;  /* -1 when inactive or without a group */
-	bool active;      /* in /sys/bus/mdev/devices */
-	bool defined;     /* has /etc/mdevctl.d/<parent>/<uuid> */
-	bool autostart;   /* defined with "start": "auto" */
+	char *parent;		       /* "0000:00:02.0" */
+	char *type;		       /* type directory name; NULL if unknown */
+	int iommu_group;	       /* -1 when inactive or without a group */
+	bool active;		       /* in /sys/bus/mdev/devices */
+	bool defined;		       /* has /etc/mdevctl.d/<parent>/<uuid> */
+	bool autostart;		       /* defined with "start": "auto" */
 	struct igp_mdev_config config; /* the definition, when defined */
 };
 
@@ -159,8 +158,7 @@ char *igp_mdev_config_path(const char *parent, const char *uuid);
  * -EEXIST when one exists already and !replace (mdevctl also refuses to
  * overwrite a definition).
  */
-int igp_mdev_define(const char *parent, const char *uuid, const struct igp_mdev_config *c,
-		    bool replace);
+int igp_mdev_define(const char *parent, const char *uuid, const struct igp_mdev_config *c, bool replace);
 /*
  * Remove the definition of UUID under PARENT, or under whichever parent
  * has it when PARENT is NULL.  -ENOENT when none, -ENOTUNIQ when PARENT is
@@ -177,10 +175,10 @@ struct igp_mdev_start_result {
 	enum {
 		IGP_MDEV_STARTED,
 		IGP_MDEV_ALREADY_ACTIVE, /* nothing to do */
-		IGP_MDEV_NO_PARENT,      /* the parent is not (yet) present: skipped */
+		IGP_MDEV_NO_PARENT,	 /* the parent is not (yet) present: skipped */
 		IGP_MDEV_FAILED,
-		IGP_MDEV_REQUESTED,      /* timeout_ms 0: written to create, not
-					  * waited for (no kernel behind --root) */
+		IGP_MDEV_REQUESTED, /* timeout_ms 0: written to create, not
+				     * waited for (no kernel behind --root) */
 	} status;
 };
 /*
@@ -193,8 +191,8 @@ struct igp_mdev_start_result {
  * for every auto definition considered, in list order; returns the number
  * of failures or a negative errno.  Free with igp_mdev_start_results_free().
  */
-int igp_mdev_start_defined(const char *parent, unsigned timeout_ms,
-			   struct igp_mdev_start_result **ret, size_t *ret_n);
+int igp_mdev_start_defined(const char *parent, unsigned timeout_ms, struct igp_mdev_start_result **ret,
+			   size_t *ret_n);
 void igp_mdev_start_results_free(struct igp_mdev_start_result *v, size_t n);
 
 #endif

@@ -92,7 +92,7 @@ int igp_sriov_load(const char *pf, struct igp_sriov **ret)
 		}
 		s->vfs = nv;
 		vf = &s->vfs[s->n_vfs++];
-		*vf = (struct igp_sriov_vf){ .index = (int)idx, .iommu_group = -1 };
+		*vf = (struct igp_sriov_vf){.index = (int)idx, .iommu_group = -1};
 		snprintf(vf->address, sizeof(vf->address), "%s", addr);
 		vf->driver = driver_of(addr);
 		grp_link = dev_path(addr, "iommu_group");
@@ -247,7 +247,7 @@ static int sysfs_conf_edit(const char *content, const struct igp_pci_dev *pf, lo
 			}
 		}
 		fwrite(line, 1, ll, f);
-next:
+	next:
 		if (!eol)
 			break;
 		fputc('\n', f);

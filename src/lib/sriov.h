@@ -22,17 +22,17 @@
 #include "pci.h"
 
 struct igp_sriov_vf {
-	int index;                      /* N of the PF's virtfnN link */
+	int index;			/* N of the PF's virtfnN link */
 	char address[IGP_PCI_ADDR_MAX]; /* "0000:00:02.1" */
-	char *driver;                   /* bound driver, NULL if none */
-	int iommu_group;                /* -1 without an IOMMU */
+	char *driver;			/* bound driver, NULL if none */
+	int iommu_group;		/* -1 without an IOMMU */
 };
 
 struct igp_sriov {
 	char pf[IGP_PCI_ADDR_MAX];
-	char *pf_driver;  /* NULL if unbound */
-	long totalvfs;    /* sriov_totalvfs */
-	long numvfs;      /* sriov_numvfs */
+	char *pf_driver;	  /* NULL if unbound */
+	long totalvfs;		  /* sriov_totalvfs */
+	long numvfs;		  /* sriov_numvfs */
 	struct igp_sriov_vf *vfs; /* by index */
 	size_t n_vfs;
 };
@@ -44,7 +44,10 @@ struct igp_sriov {
  */
 int igp_sriov_load(const char *pf, struct igp_sriov **ret);
 void igp_sriov_free(struct igp_sriov *s);
-static inline void igp_sriov_freep(struct igp_sriov **s) { igp_sriov_free(*s); }
+static inline void igp_sriov_freep(struct igp_sriov **s)
+{
+	igp_sriov_free(*s);
+}
 #define _cleanup_sriov_ __attribute__((cleanup(igp_sriov_freep)))
 
 /*

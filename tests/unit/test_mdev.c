@@ -39,24 +39,24 @@ static void test_desc_gvtg_types(void **state)
 
 static void test_desc_not_gvtg(void **state)
 {
-	struct igp_gvtg_desc d = { .low_gm_mb = 42 };
+	struct igp_gvtg_desc d = {.low_gm_mb = 42};
 	static const char *bad[] = {
-		/* another driver's free text (mtty) */
-		"This type supports 1 port",
-		"",
-		/* a line missing */
-		"low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\n",
-		/* a line too many */
-		"low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4\nx: 1\n",
-		/* unit missing, wrong unit, not a number, negative */
-		"low_gm_size: 128\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4\n",
-		"low_gm_size: 128GB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4\n",
-		"low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: four\nresolution: 1920x1200\nweight: 4\n",
-		"low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: -4\nresolution: 1920x1200\nweight: 4\n",
-		/* lines out of order */
-		"high_gm_size: 512MB\nlow_gm_size: 128MB\nfence: 4\nresolution: 1920x1200\nweight: 4\n",
-		/* a resolution that is not WxH digits */
-		"low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: big\nweight: 4\n",
+	    /* another driver's free text (mtty) */
+	    "This type supports 1 port",
+	    "",
+	    /* a line missing */
+	    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\n",
+	    /* a line too many */
+	    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4\nx: 1\n",
+	    /* unit missing, wrong unit, not a number, negative */
+	    "low_gm_size: 128\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4\n",
+	    "low_gm_size: 128GB\nhigh_gm_size: 512MB\nfence: 4\nresolution: 1920x1200\nweight: 4\n",
+	    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: four\nresolution: 1920x1200\nweight: 4\n",
+	    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: -4\nresolution: 1920x1200\nweight: 4\n",
+	    /* lines out of order */
+	    "high_gm_size: 512MB\nlow_gm_size: 128MB\nfence: 4\nresolution: 1920x1200\nweight: 4\n",
+	    /* a resolution that is not WxH digits */
+	    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\nresolution: big\nweight: 4\n",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
@@ -69,13 +69,13 @@ static void test_desc_not_gvtg(void **state)
 /* ---- type names ---- */
 
 static struct igp_mdev_type gvt_types[] = {
-	{ .id = (char *)"i915-GVTg_V5_1", .name = (char *)"GVTg_V5_1" },
-	{ .id = (char *)"i915-GVTg_V5_2", .name = (char *)"GVTg_V5_2" },
-	{ .id = (char *)"i915-GVTg_V5_4", .name = (char *)"GVTg_V5_4" },
-	{ .id = (char *)"i915-GVTg_V5_8", .name = (char *)"GVTg_V5_8" },
+    {.id = (char *)"i915-GVTg_V5_1", .name = (char *)"GVTg_V5_1"},
+    {.id = (char *)"i915-GVTg_V5_2", .name = (char *)"GVTg_V5_2"},
+    {.id = (char *)"i915-GVTg_V5_4", .name = (char *)"GVTg_V5_4"},
+    {.id = (char *)"i915-GVTg_V5_8", .name = (char *)"GVTg_V5_8"},
 };
-static const struct igp_mdev_parent gvt = { .name = (char *)"0000:00:02.0", .types = gvt_types,
-					    .n_types = ELEMENTSOF(gvt_types) };
+static const struct igp_mdev_parent gvt = {
+    .name = (char *)"0000:00:02.0", .types = gvt_types, .n_types = ELEMENTSOF(gvt_types)};
 
 static const char *match(const struct igp_mdev_parent *p, const char *spec, int *r)
 {
@@ -100,11 +100,11 @@ static void test_type_match_forms(void **state)
 static void test_type_match_refusals(void **state)
 {
 	static struct igp_mdev_type mixed_types[] = {
-		{ .id = (char *)"i915-GVTg_V4_1", .name = (char *)"GVTg_V4_1" },
-		{ .id = (char *)"i915-GVTg_V5_1", .name = (char *)"GVTg_V5_1" },
+	    {.id = (char *)"i915-GVTg_V4_1", .name = (char *)"GVTg_V4_1"},
+	    {.id = (char *)"i915-GVTg_V5_1", .name = (char *)"GVTg_V5_1"},
 	};
-	static const struct igp_mdev_parent mixed = { .name = (char *)"x", .types = mixed_types,
-						      .n_types = ELEMENTSOF(mixed_types) };
+	static const struct igp_mdev_parent mixed = {
+	    .name = (char *)"x", .types = mixed_types, .n_types = ELEMENTSOF(mixed_types)};
 	int r;
 
 	/* Not at a '-'/'_' boundary, not present, empty. */
@@ -127,13 +127,13 @@ static void test_type_match_exact_wins(void **state)
 	/* Other drivers: names without a '_' tail, and a type id that is
 	 * itself the tail of another. */
 	static struct igp_mdev_type t[] = {
-		{ .id = (char *)"mtty-1", .name = (char *)"Single port serial" },
-		{ .id = (char *)"mtty-2", .name = (char *)"Dual port serial" },
-		{ .id = (char *)"a-b", .name = NULL },
-		{ .id = (char *)"x-a-b", .name = NULL },
+	    {.id = (char *)"mtty-1", .name = (char *)"Single port serial"},
+	    {.id = (char *)"mtty-2", .name = (char *)"Dual port serial"},
+	    {.id = (char *)"a-b", .name = NULL},
+	    {.id = (char *)"x-a-b", .name = NULL},
 	};
-	static const struct igp_mdev_parent p = { .name = (char *)"mtty", .types = t,
-						  .n_types = ELEMENTSOF(t) };
+	static const struct igp_mdev_parent p = {
+	    .name = (char *)"mtty", .types = t, .n_types = ELEMENTSOF(t)};
 	int r;
 
 	assert_string_equal(match(&p, "mtty-2", &r), "mtty-2");
@@ -196,10 +196,10 @@ static void test_config_mdevctl_pretty(void **state)
 static void test_config_round_trip(void **state)
 {
 	struct igp_mdev_attr attrs[] = {
-		{ (char *)"b_first", (char *)"2" },
-		{ (char *)"a_second", (char *)"/x\"y" },
+	    {(char *)"b_first", (char *)"2"},
+	    {(char *)"a_second", (char *)"/x\"y"},
 	};
-	struct igp_mdev_config in = { .type = (char *)"i915-GVTg_V5_4", .autostart = true }, out;
+	struct igp_mdev_config in = {.type = (char *)"i915-GVTg_V5_4", .autostart = true}, out;
 	char *s, *s2;
 
 	s = igp_mdev_config_format(&in);
@@ -230,23 +230,23 @@ static void test_config_round_trip(void **state)
 
 static void test_config_refusals(void **state)
 {
-	struct igp_mdev_config c = { .type = (char *)"untouched" };
+	struct igp_mdev_config c = {.type = (char *)"untouched"};
 	static const char *bad[] = {
-		"",
-		"[]",
-		"\"i915-GVTg_V5_4\"",
-		"{}",
-		"{\"mdev_type\":\"\"}",
-		"{\"mdev_type\":4}",
-		"{\"mdev_type\":\"t\",\"start\":\"sometimes\"}",
-		"{\"mdev_type\":\"t\",\"start\":true}",
-		"{\"mdev_type\":\"t\",\"attrs\":{}}",
-		"{\"mdev_type\":\"t\",\"attrs\":[\"x\"]}",
-		"{\"mdev_type\":\"t\",\"attrs\":[{}]}",
-		"{\"mdev_type\":\"t\",\"attrs\":[{\"a\":\"1\",\"b\":\"2\"}]}",
-		"{\"mdev_type\":\"t\",\"attrs\":[{\"a\":1}]}",
-		"{\"mdev_type\":\"t\"} trailing",
-		"{\"mdev_type\":\"t\"",
+	    "",
+	    "[]",
+	    "\"i915-GVTg_V5_4\"",
+	    "{}",
+	    "{\"mdev_type\":\"\"}",
+	    "{\"mdev_type\":4}",
+	    "{\"mdev_type\":\"t\",\"start\":\"sometimes\"}",
+	    "{\"mdev_type\":\"t\",\"start\":true}",
+	    "{\"mdev_type\":\"t\",\"attrs\":{}}",
+	    "{\"mdev_type\":\"t\",\"attrs\":[\"x\"]}",
+	    "{\"mdev_type\":\"t\",\"attrs\":[{}]}",
+	    "{\"mdev_type\":\"t\",\"attrs\":[{\"a\":\"1\",\"b\":\"2\"}]}",
+	    "{\"mdev_type\":\"t\",\"attrs\":[{\"a\":1}]}",
+	    "{\"mdev_type\":\"t\"} trailing",
+	    "{\"mdev_type\":\"t\"",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
@@ -261,15 +261,11 @@ static void test_config_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_desc_gvtg_types),
-		cmocka_unit_test(test_desc_not_gvtg),
-		cmocka_unit_test(test_type_match_forms),
-		cmocka_unit_test(test_type_match_refusals),
-		cmocka_unit_test(test_type_match_exact_wins),
-		cmocka_unit_test(test_uuid),
-		cmocka_unit_test(test_config_mdevctl_pretty),
-		cmocka_unit_test(test_config_round_trip),
-		cmocka_unit_test(test_config_refusals),
+	    cmocka_unit_test(test_desc_gvtg_types),	  cmocka_unit_test(test_desc_not_gvtg),
+	    cmocka_unit_test(test_type_match_forms),	  cmocka_unit_test(test_type_match_refusals),
+	    cmocka_unit_test(test_type_match_exact_wins), cmocka_unit_test(test_uuid),
+	    cmocka_unit_test(test_config_mdevctl_pretty), cmocka_unit_test(test_config_round_trip),
+	    cmocka_unit_test(test_config_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
