@@ -127,14 +127,61 @@ static int print_json(const struct igp_check_report *rep)
 	return 0;
 }
 
+/*
+ * Word wrapping for MESSAGE and REMEDY on a terminal (libsmartcols itself
+ * wraps at any character).  A chunk is as many words as fit the column's
+ * width; the narrowest the column may get is its longest word.  Off a
+ * terminal every cell stays on one line, so output can be grepped.
+ */
+static size_t wrap_chunksize(const struct libscols_column *cl, const char *data, void *userdata)
+{
+	size_t best = 0;
+
+	if (!*(const bool *)userdata)
+		return data ? strlen(data) : 0;
+	for (const char *p = data; p && *p;) {
+		size_t n = strcspn(p, " ");
+		if (n > best)
+			best = n;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return best;
+}
+
+static char *wrap_nextchunk(const struct libscols_column *cl, char *data, void *userdata)
+{
+	size_t w = scols_column_get_width(cl);
+	char *p;
+
+	if (!data || !*(const bool *)userdata || w == 0 || strlen(data) <= w)
+		return NULL;
+	for (p = data + w; p > data && *p != ' '; p--)
+		;
+	if (p == data) {
+		p = strchr(data + w, ' ');
+		if (!p)
+			return NULL;
+	}
+	*p = '\0';
+	return p + 1;
+}
+
 static int print_table(const struct igp_check_report *rep, const struct table_opts *topts, bool multi)
 {
 	struct libscols_table *tb =
 		table_new("checks", columns, ELEMENTSOF(columns), multi ? DEFAULT_COLUMNS_MULTI : DEFAULT_COLUMNS, topts);
+	static bool tty;
 	unsigned count[4] = {};
 
 	if (!tb)
 		return -EINVAL;
+	tty = isatty(STDOUT_FILENO) && !topts->raw;
+	for (size_t i = 0; i < scols_table_get_ncols(tb); i++) {
+		struct libscols_column *cl = scols_table_get_column(tb, i);
+		if (scols_column_is_wrap(cl))
+			scols_column_set_wrapfunc(cl, wrap_chunksize, wrap_nextchunk, &tty);
+	}
 	for (size_t i = 0; i < rep->n_checks; i++) {
 		const struct igp_check *k = &rep->checks[i];
 		struct libscols_line *ln = table_new_line(tb, NULL);

@@ -198,7 +198,8 @@ static int run_gpu_present(struct check_ctx *c, const struct igp_check_target *t
 			fprintf(f, " %s", d->platform->name);
 		else if (d->device_name)
 			fprintf(f, " %s", d->device_name);
-		fprintf(f, ", checked for %s", igp_method_name(t[i].mode));
+		fprintf(f, ", checked for %s",
+			t[i].mode == IGP_METHOD_GVTG ? "GVT-g" : t[i].mode == IGP_METHOD_SRIOV ? "SR-IOV" : "full passthrough");
 	}
 	if (fclose(f) != 0 || !list)
 		return -ENOMEM;

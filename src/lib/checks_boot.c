@@ -551,7 +551,8 @@ int check_cmdline_configured(struct check_ctx *c)
 	if (*s[CF_OK])
 		fprintf(m.f, "Configured in %s and active: %s.", b->where, s[CF_OK]);
 	else if (n == 0)
-		fprintf(m.f, "The mode needs no extra kernel parameters on this host.");
+		fprintf(m.f, "No extra kernel parameters are needed on this host%s.",
+			c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
 	if (*s[CF_GRUBONLY]) {
 		st = IGP_CHECK_FAIL;
 		sb_word(&m, " ", "");

@@ -205,7 +205,7 @@ int check_qemu_version(struct check_ctx *c)
 	r = qemu_find(c, &v, &what);
 	if (r == -ENOENT)
 		return check_add(c, id, NULL, IGP_CHECK_WARN,
-				 strdup(ctx_is_proxmox(c) ? "apt install pve-qemu-kvm"
+				 strdup(ctx_is_proxmox(c) ? "Install it: `apt install pve-qemu-kvm`."
 							  : "Install QEMU: qemu-system-x86 (Debian, Ubuntu), "
 							    "qemu-kvm (Fedora) or qemu-desktop (Arch)."),
 				 "QEMU (%s) is not installed.", IGP_USR_BIN_QEMU);

@@ -148,7 +148,7 @@ chk "$src/examples/hosts/pve8-coffeelake"
 contract
 exit_is 2
 is gpu.present pass
-has gpu.present message "checked for gvt-g"
+has gpu.present message "checked for GVT-g"
 is cpu.virtualization pass
 is kvm.device pass
 is kernel.version pass
@@ -178,7 +178,7 @@ is iommu.interrupt_remapping pass
 is cmdline.intel_iommu pass
 has cmdline.intel_iommu message "by default"
 is cmdline.configured pass
-has cmdline.configured message "needs no extra kernel parameters"
+has cmdline.configured message "No extra kernel parameters are needed"
 is cmdline.blacklist pass
 is full.driver warn
 has full.driver remedy "ids=8086:3e92"
@@ -218,7 +218,7 @@ is full.isolation fail
 has full.isolation message "0000:01:00.0"
 
 chk "$src/examples/hosts/icelake-laptop"
-has gpu.present message "checked for full"
+has gpu.present message "checked for full passthrough"
 is cmdline.configured pass
 has cmdline.configured message "Configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub and active: intel_iommu=on"
 is memlock warn
@@ -229,7 +229,7 @@ has gvt.platform message "Ice Lake"
 has gvt.platform remedy "--mode full"
 
 chk "$src/examples/hosts/pve8-n100-zfs"
-has gpu.present message "checked for sriov"
+has gpu.present message "checked for SR-IOV"
 is sriov.platform pass
 is sriov.driver fail
 has sriov.driver remedy "i915-sriov-dkms"
