@@ -259,6 +259,40 @@ jqt '.vgpus | length == 4'
 for u in "$U1" "$U4" "$U5" "$UA"; do [ -d "$DEVS/$u" ] || fail "$u did not come back"; done
 ok "all four auto vGPUs are back"
 
+step "a parent registering after boot: what the udev rule runs brings them back"
+# No udevd in this guest: busybox's uevent applet hands every uevent to a
+# handler that matches like 90-igpuctl-vgpus.rules and runs its RUN command.
+R=/lib/udev/rules.d/90-igpuctl-vgpus.rules
+grep -qF 'ACTION=="change", ENV{MDEV_STATE}=="registered", TEST=="/etc/mdevctl.d/$kernel"' "$R" ||
+	fail "the rule's match changed: update this emulation"
+CMD=$(sed -n 's/.*RUN+="\(.*\)"$/\1/p' "$R")
+echo "the rule runs: $CMD"
+{
+	echo '[ "$ACTION" = change ] && [ "$MDEV_STATE" = registered ] || exit 0'
+	echo 'kernel=${DEVPATH##*/}'
+	echo '[ -e "/etc/mdevctl.d/$kernel" ] || exit 0'
+	echo 'echo "uevent: $ACTION $DEVPATH MDEV_STATE=$MDEV_STATE"'
+	echo "$CMD" | sed 's/\$kernel/"$kernel"/'
+} >/tmp/on-uevent.sh
+rmmod igpuctl_mdev_test || fail "rmmod"
+uevent sh /tmp/on-uevent.sh >/tmp/uevent.log 2>&1 &
+UEV=$!
+sleep 0.5
+run modprobe igpuctl_mdev_test
+i=0
+while [ $i -lt 100 ]; do
+	n=0
+	for u in "$U1" "$U4" "$U5" "$UA"; do [ -d "$DEVS/$u" ] && n=$((n + 1)); done
+	[ $n = 4 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+kill $UEV
+sed 's/^/  uevent| /' /tmp/uevent.log
+grep -q "MDEV_STATE=registered" /tmp/uevent.log || fail "no registered uevent for the parent"
+for u in "$U1" "$U4" "$U5" "$UA"; do [ -d "$DEVS/$u" ] || fail "$u did not come back on the uevent"; done
+ok "the parent's uevent started its four auto vGPUs"
+
 step "a smaller aperture: fewer types, and a definition that no longer fits"
 rmmod igpuctl_mdev_test || fail "rmmod"
 run modprobe igpuctl_mdev_test aperture_mb=256

@@ -47,6 +47,9 @@ make -s -C "$src/tests/kmod" KDIR="$kdir" BUILD_DIR="$work/kmod" >"$work/kmod.lo
 	exit 1
 }
 
+# The udev rule as it is installed, for the guest to emulate (no udevd there).
+sed 's|@BINDIR@|/usr/bin|' "$src/data/90-igpuctl-vgpus.rules.in" >"$work/90-igpuctl-vgpus.rules"
+
 # mdevctl refuses to run without its callout directories; the guest script
 # makes them.  The module goes where depmod (run by mkinitramfs.sh) indexes
 # it, so modprobe resolves its dependencies (mdev, vfio).
@@ -56,5 +59,6 @@ rc=0
 	--add "$work/kmod/igpuctl_mdev_test.ko:/lib/modules/$kver/extra/igpuctl_mdev_test.ko" \
 	--add "$mdevctl:/usr/bin/mdevctl" \
 	--add "$jq:/usr/bin/jq" \
+	--add "$work/90-igpuctl-vgpus.rules:/lib/udev/rules.d/90-igpuctl-vgpus.rules" \
 	"$@" "$here/guest-lifecycle.sh" || rc=$?
 exit "$rc"
