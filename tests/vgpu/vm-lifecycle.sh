@@ -54,7 +54,7 @@ sed 's|@BINDIR@|/usr/bin|' "$src/data/90-igpuctl-vgpus.rules.in" >"$work/90-igpu
 # makes them.  The module goes where depmod (run by mkinitramfs.sh) indexes
 # it, so modprobe resolves its dependencies (mdev, vfio).
 rc=0
-"$src/tests/vm/run-guest.sh" --kver "$kver" --topology minimal \
+"$src/tests/vm/run-guest.sh" --kver "$kver" --topology minimal --timeout 600 \
 	--igpuctl "$igpuctl" \
 	--add "$work/kmod/igpuctl_mdev_test.ko:/lib/modules/$kver/extra/igpuctl_mdev_test.ko" \
 	--add "$mdevctl:/usr/bin/mdevctl" \

@@ -22,7 +22,7 @@ jq=$(command -v jq || true)
 nvme="nvme,serial=igpuctl-sriov,subsys=subsys0,bus=rp1"
 nvme+=",sriov_max_vfs=3,sriov_vq_flexible=6,sriov_vi_flexible=3,max_ioqpairs=8,msix_qsize=8"
 
-exec "$src/tests/vm/run-guest.sh" --topology none --igpuctl "$igpuctl" \
+exec "$src/tests/vm/run-guest.sh" --topology none --timeout 400 --igpuctl "$igpuctl" \
 	--module nvme \
 	--add "$jq:/usr/bin/jq" \
 	--qemu-arg -device --qemu-arg pcie-root-port,id=rp1,bus=pcie.0,chassis=1,addr=1c.0 \
