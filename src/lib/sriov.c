@@ -146,42 +146,6 @@ int igp_sriov_set_numvfs(const struct igp_sriov *s, long n, char **ret_busy_vf)
 	return igp_write_attr(attr, buf);
 }
 
-int igp_sriov_bind_driver(const char *address, const char *driver)
-{
-	_cleanup_free_ char *cur = driver_of(address), *drvdir = NULL;
-	_cleanup_free_ char *override = NULL, *unbind = NULL, *dir = NULL;
-	int r;
-
-	if (!driver || !*driver || strchr(driver, '/'))
-		return -EINVAL;
-	dir = dev_path(address, NULL);
-	drvdir = igp_path_join(IGP_SYS_PCI_DRIVERS, driver);
-	override = dev_path(address, "driver_override");
-	if (!dir || !drvdir || !override)
-		return -ENOMEM;
-	if (!igp_exists(dir))
-		return -ENODEV;
-	if (streq_ptr(cur, driver))
-		return 0;
-	/* The driver must be registered (module loaded) for drivers_probe
-	 * to bind anything: refuse before unbinding the current one. */
-	if (!igp_is_dir(drvdir))
-		return -ENOENT;
-
-	r = igp_write_attr(override, driver);
-	if (r < 0)
-		return r;
-	if (cur) {
-		unbind = strdupf("%s/%s/unbind", IGP_SYS_PCI_DRIVERS, cur);
-		if (!unbind)
-			return -ENOMEM;
-		r = igp_write_attr(unbind, address);
-		if (r < 0)
-			return r;
-	}
-	return igp_write_attr(IGP_SYS_PCI_DRIVERS_PROBE, address);
-}
-
 char *igp_sriov_udev_rule(const char *pf, long n)
 {
 	/*

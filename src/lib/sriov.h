@@ -2,8 +2,8 @@
 /*
  * SR-IOV virtual functions of a physical function (PF): how many the driver
  * offers (sriov_totalvfs), how many are enabled (sriov_numvfs), the VFs
- * themselves (virtfnN links), setting the count, binding the VFs to
- * vfio-pci and making the count survive a reboot.
+ * themselves (virtfnN links), setting the count and making it survive a
+ * reboot.  Binding VFs to vfio-pci is bind.h's job.
  *
  * Kernel behaviour this follows (drivers/pci/iov.c, sriov_numvfs_store()):
  *   - ENOENT: no driver is bound, or the bound driver has no
@@ -58,14 +58,6 @@ static inline void igp_sriov_freep(struct igp_sriov **s)
  * caller frees) names it.  The kernel's errors pass through.
  */
 int igp_sriov_set_numvfs(const struct igp_sriov *s, long n, char **ret_busy_vf);
-
-/*
- * Bind one device to DRIVER the way libvirt and driverctl do: write DRIVER
- * to driver_override, unbind the current driver, then ask the PCI core to
- * probe (drivers_probe), which honours the override.  0 when the device
- * is already bound to DRIVER.
- */
-int igp_sriov_bind_driver(const char *address, const char *driver);
 
 /*
  * Where the count is made persistent:
