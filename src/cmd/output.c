@@ -109,9 +109,9 @@ int table_setf(struct libscols_line *ln, const char *col, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	s = strdupvf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
+	if (!s)
 		return -ENOMEM;
 	r = table_set(ln, col, s);
 	free(s);

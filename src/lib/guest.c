@@ -250,15 +250,12 @@ static int setf(char **dst, const char *fmt, ...) _printf_(2, 3);
 static int setf(char **dst, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
 	free(*dst);
-	*dst = s;
-	return s ? 0 : -ENOMEM;
+	*dst = strdupvf(fmt, ap);
+	va_end(ap);
+	return *dst ? 0 : -ENOMEM;
 }
 
 static const char *driver_advice(const struct igp_pci_dev *d)

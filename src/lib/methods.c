@@ -34,21 +34,6 @@ int igp_gvtg_capacity(long aperture_mb, int divisor)
 	return n < 0 ? 0 : (int)n;
 }
 
-static int add_missing(struct igp_gpu_methods *m, const char *fmt, ...) _printf_(2, 3);
-static int add_missing(struct igp_gpu_methods *m, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	return strv_consume(&m->missing, s);
-}
-
 static bool cmdline_is(const struct igp_host *h, const char *key, const char *val)
 {
 	char buf[256];
@@ -63,7 +48,7 @@ static int missing_full(const struct igp_host *h, const struct igp_pci_dev *gpu,
 	int r;
 
 	if (!h->iommu_active)
-		r = add_missing(m, "No IOMMU is active: enable VT-d (AMD-Vi) in the firmware and add "
+		r = strv_pushf(&m->missing, "No IOMMU is active: enable VT-d (AMD-Vi) in the firmware and add "
 				   "intel_iommu=on to the kernel command line.");
 	else
 		r = 0;
@@ -73,21 +58,21 @@ static int missing_full(const struct igp_host *h, const struct igp_pci_dev *gpu,
 	if (r < 0)
 		return r;
 	if (iso.verdict == IGP_ISO_UNSAFE)
-		r = add_missing(m, "Its IOMMU group %d also holds a device the host needs; it cannot be "
+		r = strv_pushf(&m->missing, "Its IOMMU group %d also holds a device the host needs; it cannot be "
 				   "passed through safely.", iso.group);
 	else if (iso.verdict == IGP_ISO_SHARED)
-		r = add_missing(m, "Its IOMMU group %d holds other devices; they go to the VM too.",
+		r = strv_pushf(&m->missing, "Its IOMMU group %d holds other devices; they go to the VM too.",
 				iso.group);
 	igp_isolation_report_done(&iso);
 	if (r < 0)
 		return r;
 	if (!streq_ptr(gpu->driver, "vfio-pci")) {
-		r = add_missing(m, "Bind it to vfio-pci (now %s).", gpu->driver ? gpu->driver : "unbound");
+		r = strv_pushf(&m->missing, "Bind it to vfio-pci (now %s).", gpu->driver ? gpu->driver : "unbound");
 		if (r < 0)
 			return r;
 	}
 	if (gpu->boot_vga == 1) {
-		r = add_missing(m, "It is the boot GPU: the host console goes dark once it is passed through.");
+		r = strv_pushf(&m->missing, "It is the boot GPU: the host console goes dark once it is passed through.");
 		if (r < 0)
 			return r;
 	}
@@ -100,11 +85,11 @@ static int missing_gvtg(const struct igp_host *h, const struct igp_pci_dev *gpu,
 	int r = 0;
 
 	if (!cmdline_is(h, "i915.enable_gvt", "1") && !cmdline_is(h, "i915.enable_gvt", "Y"))
-		r = add_missing(m, "Add i915.enable_gvt=1 to the kernel command line.");
+		r = strv_pushf(&m->missing, "Add i915.enable_gvt=1 to the kernel command line.");
 	if (r >= 0 && !igp_exists(IGP_SYS_MODULE_KVMGT))
-		r = add_missing(m, "Load the kvmgt module (and list it for boot).");
+		r = strv_pushf(&m->missing, "Load the kvmgt module (and list it for boot).");
 	if (r >= 0 && !gpu->mdev_parent)
-		r = add_missing(m, "No mdev_supported_types yet: GVT-g is not active on this GPU.");
+		r = strv_pushf(&m->missing, "No mdev_supported_types yet: GVT-g is not active on this GPU.");
 	return r;
 }
 
@@ -114,13 +99,13 @@ static int missing_sriov(const struct igp_host *h, const struct igp_pci_dev *gpu
 	int r = 0;
 
 	if (!h->iommu_active)
-		r = add_missing(m, "No IOMMU is active: add intel_iommu=on to the kernel command line.");
+		r = strv_pushf(&m->missing, "No IOMMU is active: add intel_iommu=on to the kernel command line.");
 	if (r >= 0 && gpu->sriov_totalvfs <= 0)
-		r = add_missing(m, "The bound driver (%s) offers no SR-IOV: install i915-sriov-dkms "
+		r = strv_pushf(&m->missing, "The bound driver (%s) offers no SR-IOV: install i915-sriov-dkms "
 				   "(or use xe with xe.max_vfs) and set i915.enable_guc=3 i915.max_vfs=7.",
 				gpu->driver ? gpu->driver : "none");
 	else if (r >= 0 && gpu->sriov_numvfs == 0)
-		r = add_missing(m, "No virtual functions yet: create them with `igpuctl vfs %s --count %d`.",
+		r = strv_pushf(&m->missing, "No virtual functions yet: create them with `igpuctl vfs %s --count %d`.",
 				gpu->address, gpu->sriov_totalvfs);
 	return r;
 }

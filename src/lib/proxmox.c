@@ -380,19 +380,6 @@ static char *hostpci_value(const struct igp_pve_request *rq, bool pcie)
 		       o->igd_mode == IGP_IGD_LEGACY ? ",legacy-igd=1" : "");
 }
 
-static int notef(char ***notes, const char *fmt, ...) _printf_(2, 3);
-static int notef(char ***notes, const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return strv_consume(notes, s);
-}
-
 static int refusef(char **ret_why, int err, const char *fmt, ...) _printf_(3, 4);
 static int refusef(char **ret_why, int err, const char *fmt, ...)
 {
@@ -498,7 +485,7 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 	if (o.machine != vm_machine || (rq->opts->machine != IGP_MACHINE_UNSET && i_machine < 0)) {
 		if ((r = set_key(&l, "machine", machine == IGP_MACHINE_Q35 ? "q35" : "pc")) < 0)
 			goto out;
-		if (o.machine != vm_machine && (r = notef(&plan.notes, "The machine type changes to %s: a Windows "
+		if (o.machine != vm_machine && (r = strv_pushf(&plan.notes, "The machine type changes to %s: a Windows "
 									"guest re-detects its devices once.",
 							  machine == IGP_MACHINE_Q35 ? "q35" : "i440fx")) < 0)
 			goto out;
@@ -522,19 +509,19 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 	if (r < 0)
 		goto out;
 	if (!q35 && rq->pcie == -1 && o.igd_mode == IGP_IGD_UPT) {
-		r = notef(&plan.notes, "VM %lu uses the i440fx machine, so the device goes on plain PCI; the guide "
+		r = strv_pushf(&plan.notes, "VM %lu uses the i440fx machine, so the device goes on plain PCI; the guide "
 				       "recommends q35 with PCI-Express: add --machine q35 for pcie=1.",
 			  rq->vmid);
 		if (r < 0)
 			goto out;
 	}
 	if (o.igd_mode == IGP_IGD_LEGACY && o.display != IGP_DISPLAY_NONE) {
-		r = notef(&plan.notes, "legacy-igd=1 needs vga: none, so the VM loses its emulated console.");
+		r = strv_pushf(&plan.notes, "legacy-igd=1 needs vga: none, so the VM loses its emulated console.");
 		if (r < 0)
 			goto out;
 	}
 	if (o.x_vga == 1 && o.uefi) {
-		r = notef(&plan.notes, "VM %lu boots OVMF: qemu-server leaves x-vga=on out for OVMF guests; the "
+		r = strv_pushf(&plan.notes, "VM %lu boots OVMF: qemu-server leaves x-vga=on out for OVMF guests; the "
 				       "GPU is still the primary display.",
 			  rq->vmid);
 		if (r < 0)
@@ -542,11 +529,11 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 	}
 	if (rq->mdev_type) {
 		/* PVE::SysFSTools::generate_mdev_uuid(): index, then VMID. */
-		r = notef(&plan.notes, "Proxmox VE creates the vGPU (type %s, UUID %08d-0000-0000-0000-%012lu) when "
+		r = strv_pushf(&plan.notes, "Proxmox VE creates the vGPU (type %s, UUID %08d-0000-0000-0000-%012lu) when "
 				       "the VM starts and removes it when it stops.",
 			  rq->mdev_type, index, rq->vmid);
 		if (r >= 0 && d->kind == IGP_VM_MDEV)
-			r = notef(&plan.notes, "The active vGPU %s is not used by Proxmox VE: remove it (igpuctl vgpu "
+			r = strv_pushf(&plan.notes, "The active vGPU %s is not used by Proxmox VE: remove it (igpuctl vgpu "
 					       "remove %s) if it was made for this VM, to free its share of the GPU.",
 				  d->uuid, d->uuid);
 		if (r < 0)
@@ -559,7 +546,7 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 			ssize_t at = find_key(&l, (size_t)pend, section_end(&l, (size_t)pend), watched[i]);
 			if (at < 0)
 				continue;
-			r = notef(&plan.notes, "[PENDING] also changes %s (%s): the pending value applies at the "
+			r = strv_pushf(&plan.notes, "[PENDING] also changes %s (%s): the pending value applies at the "
 					       "next start.",
 				  watched[i], l.v[at]);
 			if (r < 0)

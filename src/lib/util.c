@@ -10,16 +10,32 @@ bool endswith(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
+char *strdupvf(const char *fmt, va_list ap)
+{
+	char *s;
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 char *strdupf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	s = strdupvf(fmt, ap);
 	va_end(ap);
-	return r < 0 ? NULL : s;
+	return s;
+}
+
+int strv_pushf(char ***v, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = strdupvf(fmt, ap);
+	va_end(ap);
+	return strv_consume(v, s);
 }
 
 char *strstrip_trailing(char *s)

@@ -11,6 +11,7 @@
 #define IGP_UTIL_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@ bool endswith(const char *s, const char *suffix);
 
 /* asprintf that returns NULL on failure. */
 char *strdupf(const char *fmt, ...) _printf_(1, 2);
+char *strdupvf(const char *fmt, va_list ap) _printf_(1, 0);
 /* Strip trailing whitespace (newlines from kernfs files) in place. */
 char *strstrip_trailing(char *s);
 
@@ -65,6 +67,8 @@ size_t strv_length(char *const *v);
 int strv_push(char ***v, const char *s);
 /* Append s itself (takes ownership even on failure). */
 int strv_consume(char ***v, char *s);
+/* Append a formatted string; 0 or -ENOMEM. */
+int strv_pushf(char ***v, const char *fmt, ...) _printf_(2, 3);
 bool strv_contains(char *const *v, const char *s);
 void strv_sort(char **v);
 /* Split s on any of the separator characters, skipping empty fields. */

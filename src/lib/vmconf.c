@@ -300,13 +300,10 @@ static int refuse(char **ret_why, const char *fmt, ...) _printf_(2, 3);
 static int refuse(char **ret_why, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	*ret_why = strdupvf(fmt, ap);
 	va_end(ap);
-	*ret_why = s;
 	return -EINVAL;
 }
 
