@@ -20,7 +20,7 @@ enum {
 
 static const struct colspec columns[] = {
 	{ "STATUS", 4, 0, SCOLS_JSON_STRING, "pass, warn, fail or skip" },
-	{ "ID", 0.1, 0, SCOLS_JSON_STRING, "the check's stable id" },
+	{ "ID", 25, 0, SCOLS_JSON_STRING, "the check's stable id" },
 	{ "DEVICE", 12, 0, SCOLS_JSON_STRING, "the GPU a device check is about" },
 	{ "MESSAGE", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what was found" },
 	{ "REMEDY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what to do about it" },

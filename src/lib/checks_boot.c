@@ -374,9 +374,10 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 	bool amd;
 	char buf[64];
 
-	ctx_cpu_virt_flag(c, &amd);
+	amd = ctx_iommu_amd(c);
 	if ((c->modes & (MODE_BIT(IGP_METHOD_FULL) | MODE_BIT(IGP_METHOD_SRIOV))) && !amd && n < cap &&
-	    (!c->h->iommu_active || ctx_running_param(c, "intel_iommu", buf, sizeof(buf))))
+	    (!c->h->iommu_active || ctx_running_param(c, "intel_iommu", buf, sizeof(buf)) ||
+	     ctx_igpu_untranslated(c)))
 		w[n++] = (struct want){ "intel_iommu", "on", NULL, NULL };
 	if ((c->modes & MODE_BIT(IGP_METHOD_GVTG)) && n < cap)
 		w[n++] = (struct want){ "i915.enable_gvt", "1", "i915", "enable_gvt" };

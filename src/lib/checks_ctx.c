@@ -64,6 +64,43 @@ const char *ctx_cpu_virt_flag(struct check_ctx *c, bool *ret_amd)
 	return NULL;
 }
 
+bool ctx_iommu_amd(struct check_ctx *c)
+{
+	bool amd;
+
+	for (char **u = c->h->iommu_units; u && *u; u++) {
+		if (startswith(*u, "dmar"))
+			return false;
+		if (startswith(*u, "ivhd"))
+			return true;
+	}
+	if (igp_exists(IGP_SYS_ACPI_TABLE_DMAR))
+		return false;
+	if (igp_exists(IGP_SYS_ACPI_TABLE_IVRS))
+		return true;
+	ctx_cpu_virt_flag(c, &amd);
+	return amd;
+}
+
+const struct igp_pci_dev *ctx_igpu_untranslated(struct check_ctx *c)
+{
+	if (!c->h->iommu_active)
+		return NULL;
+	for (size_t t = 0; t < c->n_targets; t++) {
+		const struct igp_pci_dev *g = c->targets[t].gpu;
+		if (c->targets[t].mode != IGP_METHOD_GVTG && igp_pci_dev_is_intel_igpu(g) && g->iommu_group < 0)
+			return g;
+	}
+	return NULL;
+}
+
+int ctx_iommu_table(struct check_ctx *c)
+{
+	if (!igp_is_dir(IGP_SYS_ACPI_TABLES))
+		return -1;
+	return igp_exists(ctx_iommu_amd(c) ? IGP_SYS_ACPI_TABLE_IVRS : IGP_SYS_ACPI_TABLE_DMAR);
+}
+
 /* Messages of /dev/kmsg records ("6,339,5140900,-;text\n key=value..."). */
 static char *read_kmsg(int fd)
 {

@@ -242,6 +242,7 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	const char *id = "full.isolation";
 	struct igp_isolation_report iso;
 	_cleanup_free_ char *peers = NULL;
+	char buf[64];
 	size_t len = 0;
 	FILE *f;
 	int r;
@@ -273,8 +274,27 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	}
 	switch (iso.verdict) {
 	case IGP_ISO_NO_IOMMU:
-		r = check_add(c, id, gpu, IGP_CHECK_FAIL, strdup("Turn the IOMMU on first (see iommu.enabled)."),
-			      "%s has no IOMMU group.", gpu->address);
+		if (!c->h->iommu_active)
+			r = check_add(c, id, gpu, IGP_CHECK_FAIL, strdup("Turn the IOMMU on first (see iommu.enabled)."),
+				      "%s has no IOMMU group: no IOMMU is active.", gpu->address);
+		else if (ctx_running_param(c, "intel_iommu", buf, sizeof(buf)) && strstr(buf, "igfx_off"))
+			r = check_add(c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL),
+				      "The IOMMU is active, but %s has no IOMMU group: intel_iommu=%s leaves graphics "
+				      "devices out of translation.",
+				      gpu->address, buf);
+		else
+			r = check_add(c, id, gpu, IGP_CHECK_FAIL,
+				      igp_pci_dev_is_intel_igpu(gpu)
+					      ? remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL)
+					      : strdup("Look at `dmesg | grep -i -e DMAR -e IOMMU` for why the kernel "
+						       "left it out of the IOMMU."),
+				      "The IOMMU is active, but %s has no IOMMU group: the kernel left it out of "
+				      "translation%s.",
+				      gpu->address,
+				      igp_pci_dev_is_intel_igpu(gpu)
+					      ? " (Debian's kernels do so for the integrated GPU unless booted with "
+						"intel_iommu=on)"
+					      : "");
 		break;
 	case IGP_ISO_ISOLATED:
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "IOMMU group %d holds %s%s%s.", iso.group, gpu->address,

@@ -233,12 +233,12 @@ static bool param_has_item(const char *v, const char *item)
 int check_iommu_enabled(struct check_ctx *c)
 {
 	const char *id = "iommu.enabled", *log;
-	_cleanup_free_ char *units = NULL, *fw = NULL, *cmd = NULL;
+	_cleanup_free_ char *units = NULL, *cmd = NULL;
 	char buf[128];
-	bool amd;
+	bool amd = ctx_iommu_amd(c);
+	int table = ctx_iommu_table(c);
 	const char *v;
 
-	ctx_cpu_virt_flag(c, &amd);
 	if (c->h->iommu_active) {
 		size_t len = 0;
 		FILE *f = open_memstream(&units, &len);
@@ -258,24 +258,42 @@ int check_iommu_enabled(struct check_ctx *c)
 				 c->h->n_groups,
 				 log && strstr(log, "DMAR: IOMMU enabled") ? "; the kernel log says \"DMAR: IOMMU enabled\"" : "");
 	}
+	/* Firmware with the IOMMU switched off publishes no DMAR/IVRS table. */
+	if (table == 0)
+		return check_add(c, id, NULL, IGP_CHECK_FAIL,
+				 strdupf("Enable %s in the firmware setup%s, then reboot.",
+					 amd ? "the IOMMU (AMD-Vi)" : "VT-d (\"Intel Virtualization Technology for Directed I/O\")",
+					 amd || ctx_running_param(c, "intel_iommu", buf, sizeof(buf))
+						 ? ""
+						 : " (and give the kernel intel_iommu=on, see cmdline.intel_iommu)"),
+				 "No IOMMU is active, and the firmware offers none (no %s ACPI table): it is "
+				 "switched off in the firmware setup or missing.",
+				 amd ? "IVRS" : "DMAR");
 	if (amd)
 		return check_add(c, id, NULL, IGP_CHECK_FAIL,
 				 strdup("Enable the IOMMU (AMD-Vi, often \"IOMMU\" or \"SVM/IOMMU\") in the firmware "
 					"setup; Linux turns it on by default on AMD unless amd_iommu=off is given."),
 				 "No IOMMU is active: %s is empty and there are no IOMMU groups.", IGP_SYS_CLASS_IOMMU);
 	v = ctx_running_param(c, "intel_iommu", buf, sizeof(buf));
-	fw = strdup("Enable VT-d (\"Intel Virtualization Technology for Directed I/O\") in the firmware setup");
-	if (!fw)
-		return -ENOMEM;
 	if (param_has_item(v, "on"))
-		return check_add(c, id, NULL, IGP_CHECK_FAIL, strdupf("%s, then reboot.", fw),
+		return check_add(c, id, NULL, IGP_CHECK_FAIL,
+				 strdup("Enable VT-d (\"Intel Virtualization Technology for Directed I/O\") in the "
+					"firmware setup, then reboot."),
 				 "The kernel booted with intel_iommu=%s but no IOMMU came up: VT-d is off in the "
 				 "firmware or not supported.",
 				 v);
 	cmd = remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL);
 	if (!cmd)
 		return -ENOMEM;
-	return check_add(c, id, NULL, IGP_CHECK_FAIL, strdupf("%s, and %c%s", fw, tolower(cmd[0]), cmd + 1),
+	if (table == 1)
+		return check_add(c, id, NULL, IGP_CHECK_FAIL, TAKE_PTR(cmd),
+				 "No IOMMU is active: the firmware has VT-d (a DMAR ACPI table), but the kernel "
+				 "booted %s.",
+				 v ? "with intel_iommu=off" : "without intel_iommu=on and leaves it off");
+	return check_add(c, id, NULL, IGP_CHECK_FAIL,
+			 strdupf("Enable VT-d (\"Intel Virtualization Technology for Directed I/O\") in the firmware "
+				 "setup, and %c%s",
+				 tolower(cmd[0]), cmd + 1),
 			 "No IOMMU is active: %s is empty and there are no IOMMU groups (the kernel booted "
 			 "%s).",
 			 IGP_SYS_CLASS_IOMMU, v ? "with intel_iommu=off" : "without intel_iommu=on");
@@ -392,9 +410,8 @@ int check_cmdline_intel_iommu(struct check_ctx *c)
 {
 	const char *id = "cmdline.intel_iommu", *v;
 	char buf[128], pt[32];
-	bool amd, has_pt;
+	bool amd = ctx_iommu_amd(c), has_pt;
 
-	ctx_cpu_virt_flag(c, &amd);
 	if (!c->h->cmdline)
 		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "Cannot read %s.", IGP_PROC_CMDLINE);
 	v = ctx_running_param(c, "iommu", pt, sizeof(pt));
@@ -414,6 +431,11 @@ int check_cmdline_intel_iommu(struct check_ctx *c)
 	if (param_has_item(v, "off"))
 		return check_add(c, id, NULL, IGP_CHECK_FAIL, remedy_cmdline(c, "intel_iommu=on", "intel_iommu", IGP_METHOD_FULL),
 				 "The kernel booted with intel_iommu=%s: the IOMMU is switched off.", v);
+	if (c->h->iommu_active && ctx_igpu_untranslated(c))
+		return check_add(c, id, NULL, IGP_CHECK_FAIL, remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL),
+				 "No intel_iommu= on the command line: %s turns the Intel IOMMU on by default but "
+				 "leaves the integrated GPU %s out of it (no IOMMU group), as Debian's kernels do.",
+				 ctx_kernel(c), ctx_igpu_untranslated(c)->address);
 	if (c->h->iommu_active)
 		return check_add(c, id, NULL, IGP_CHECK_PASS, NULL,
 				 "No intel_iommu= on the command line, but this kernel turns the Intel IOMMU on "

@@ -77,6 +77,18 @@ int check_add(struct check_ctx *c, const char *id, const struct igp_pci_dev *dev
 const char *ctx_cpuinfo(struct check_ctx *c);
 /* "vmx", "svm" or NULL; *ret_amd tells the vendor (for IOMMU remedies). */
 const char *ctx_cpu_virt_flag(struct check_ctx *c, bool *ret_amd);
+/*
+ * Whose IOMMU this is: the active units' names (dmar* / ivhd*), else the
+ * ACPI table the firmware publishes (DMAR / IVRS), else the CPU vendor.
+ */
+bool ctx_iommu_amd(struct check_ctx *c);
+/* An Intel iGPU checked for full or sriov that the active IOMMU leaves out
+ * (no IOMMU group), or NULL. */
+const struct igp_pci_dev *ctx_igpu_untranslated(struct check_ctx *c);
+/* The firmware's IOMMU table (DMAR on Intel, IVRS on AMD): 1 present,
+ * 0 absent (the IOMMU is off in the firmware), -1 unknown (no ACPI tables
+ * in sysfs, as in most captured trees). */
+int ctx_iommu_table(struct check_ctx *c);
 /* The kernel log, or NULL (then *ret_why says why). */
 const char *ctx_dmesg(struct check_ctx *c, const char **ret_why);
 /* Running-kernel modules: loaded (in /proc/modules) or built in. */

@@ -105,6 +105,11 @@
  * directory opened inside the root as /proc/self/fd/N); never looked up
  * inside the root. */
 #define IGP_PROC_SELF_FD "/proc/self/fd"
+/* ACPI tables: DMAR describes Intel VT-d units, IVRS AMD-Vi ones; firmware
+ * with the IOMMU switched off publishes neither. */
+#define IGP_SYS_ACPI_TABLES "/sys/firmware/acpi/tables"
+#define IGP_SYS_ACPI_TABLE_DMAR "/sys/firmware/acpi/tables/DMAR"
+#define IGP_SYS_ACPI_TABLE_IVRS "/sys/firmware/acpi/tables/IVRS"
 /* setup, revert, bind: boot loaders, initramfs tools, driver persistence. */
 #define IGP_ETC_KERNELSTUB_CONFIG "/etc/kernelstub/configuration"
 #define IGP_ETC_DRIVERCTL_D "/etc/driverctl.d"

@@ -329,6 +329,51 @@ chk "$V" --mode full
 is cmdline.intel_iommu fail
 has cmdline.intel_iommu message "intel_iommu=off"
 
+# The firmware's DMAR table tells "VT-d off in the firmware" from "kernel not told".
+variant nodmar iommu-off
+mkdir -p "$V/sys/firmware/acpi/tables"
+put sys/firmware/acpi/tables/FACP ''
+chk "$V" --mode full
+is iommu.enabled fail
+has iommu.enabled message "no DMAR ACPI table"
+has iommu.enabled remedy "VT-d"
+put sys/firmware/acpi/tables/DMAR ''
+chk "$V" --mode full
+is iommu.enabled fail
+has iommu.enabled message "the firmware has VT-d"
+lacks iommu.enabled remedy "firmware setup"
+has iommu.enabled remedy "add intel_iommu=on"
+
+# An IOMMU that is on by default but leaves the iGPU out (Debian's kernels).
+variant intgpu pve8-coffeelake
+rm "$V/$GPU/iommu_group" "$V/sys/kernel/iommu_groups/1/devices/0000:00:02.0"
+chk "$V" --mode full
+is iommu.enabled pass
+is cmdline.intel_iommu fail
+has cmdline.intel_iommu message "leaves the integrated GPU 0000:00:02.0 out"
+is full.isolation fail
+has full.isolation remedy "add intel_iommu=on"
+is cmdline.configured fail
+has cmdline.configured message "intel_iommu=on"
+
+# AMD: no parameter needed, amd_iommu=off is the problem.
+variant amd iommu-off
+sed -i 's/GenuineIntel/AuthenticAMD/; s/ vmx / svm /' "$V/proc/cpuinfo"
+chk "$V" --mode full
+is cmdline.intel_iommu pass
+has cmdline.intel_iommu message "AMD"
+has iommu.enabled remedy "AMD-Vi"
+sed -i 's/ quiet$/ quiet amd_iommu=off/' "$V/proc/cmdline"
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=off"/' "$V/etc/default/grub"
+chk "$V" --mode full
+is cmdline.intel_iommu fail
+has cmdline.intel_iommu remedy "remove amd_iommu"
+# Removed from GRUB already: only the reboot is missing.
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet"/' "$V/etc/default/grub"
+chk "$V" --mode full
+has cmdline.intel_iommu remedy "reboot"
+lacks cmdline.intel_iommu remedy "remove amd_iommu"
+
 ########################################################################
 # cmdline.configured: configured vs running, GRUB vs proxmox-boot-tool
 
