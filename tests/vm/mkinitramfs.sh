@@ -186,10 +186,12 @@ cat >"$stage/init" <<'EOF'
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 export HOME=/root TMPDIR=/tmp IGPUCTL_VM=1
-# LeakSanitizer needs ptrace of a sibling thread, which is fine, but a leak
-# report at exit would turn every ASan test red for a finding that is not in
-# the code under test's control here: the leak checks run in the unit tests.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+# For sanitizer builds, as meson sets them for host tests: an error ends the
+# program with a failing status (UBSan alone would print and go on, and the
+# test would pass), no colour codes in the logs.  LeakSanitizer works here.
+# The kernel command line can override them (--cmdline ASAN_OPTIONS=...).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:print_summary=1:color=never}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:print_summary=1:color=never}
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys

@@ -23,7 +23,8 @@
 #   --smp N               guest CPUs (default 1)
 #   --kver KVER           kernel to boot (default: newest in /boot with modules)
 #   --cache-dir DIR       initramfs cache ($IGPUCTL_VM_CACHE, default
-#                         ~/.cache/igpuctl-vm)
+#                         ~/.cache/igpuctl-vm; the KVM verdict always goes
+#                         to ~/.cache/igpuctl-vm when writable)
 #   --console             also print the guest's console (kernel log) at the end
 #   --log FILE            save the guest's console (kernel log) in FILE
 #
@@ -99,7 +100,7 @@ case "$topology" in default|minimal|none) ;; *) die "unknown --topology $topolog
 qemu=$(command -v qemu-system-x86_64 || true)
 [ -n "$qemu" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
 command -v busybox >/dev/null || skip "busybox not installed (apt-get install busybox-static)"
-for t in cpio depmod modprobe gzip ldd timeout; do
+for t in cpio depmod modprobe gzip ldd timeout flock; do
 	command -v "$t" >/dev/null || skip "$t not installed"
 done
 if [ -z "$kver" ]; then
@@ -126,29 +127,33 @@ mkdir -p "$cache"
 # --- accelerator -------------------------------------------------------------
 # /dev/kvm being there is not enough: under some nested hypervisors KVM
 # accepts the VM and then never gets the kernel past its decompressor.  So
-# KVM is probed once by booting the kernel without an initramfs (it panics
-# at once, panic=-1 reboots, -no-reboot makes QEMU exit) and the verdict is
-# cached for this host kernel and QEMU.
+# KVM is probed by booting the kernel without an initramfs (it panics at
+# once, panic=-1 reboots, -no-reboot makes QEMU exit).  The verdict is kept
+# per host kernel and QEMU in the user's cache, so a machine pays for the
+# probe once, and a lock makes parallel tests wait for one probe.
 kvm_probe() {
-	local verdict_file probe_log rc
-	verdict_file="$cache/kvm-verdict-$({ uname -r; "$qemu" --version; } | sha256sum | cut -c1-12)"
-	if [ -r "$verdict_file" ]; then
-		[ "$(cat "$verdict_file")" = ok ]
-		return
+	local dir verdict_file probe_log rc
+	dir=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/igpuctl-vm
+	mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || dir=$cache
+	verdict_file="$dir/kvm-verdict-$({ uname -r; "$qemu" --version; } | sha256sum | cut -c1-12)"
+	exec 9>"$verdict_file.lock"
+	flock 9
+	if [ ! -r "$verdict_file" ]; then
+		probe_log=$work/kvm-probe.log
+		rc=0
+		timeout -k 2 20 "$qemu" -M q35,kernel-irqchip=split -accel kvm -cpu host \
+			-m 256M -nodefaults -display none -no-reboot \
+			-kernel "$kernel" -append "console=ttyS0 panic=-1" \
+			-serial "file:$probe_log" </dev/null >/dev/null 2>&1 || rc=$?
+		if [ "$rc" = 0 ] && grep -q "Kernel panic" "$probe_log" 2>/dev/null; then
+			echo ok >"$verdict_file"
+		else
+			msg "KVM does not boot the kernel here (probe status $rc); using TCG"
+			echo broken >"$verdict_file"
+		fi
 	fi
-	probe_log=$work/kvm-probe.log
-	rc=0
-	timeout -k 2 20 "$qemu" -M q35,kernel-irqchip=split -accel kvm -cpu host \
-		-m 256M -nodefaults -display none -no-reboot \
-		-kernel "$kernel" -append "console=ttyS0 panic=-1" \
-		-serial "file:$probe_log" </dev/null >/dev/null 2>&1 || rc=$?
-	if [ "$rc" = 0 ] && grep -q "Kernel panic" "$probe_log" 2>/dev/null; then
-		echo ok >"$verdict_file.$$" && mv "$verdict_file.$$" "$verdict_file"
-		return 0
-	fi
-	msg "KVM does not boot the kernel here (probe status $rc); using TCG"
-	echo broken >"$verdict_file.$$" && mv "$verdict_file.$$" "$verdict_file"
-	return 1
+	exec 9>&-
+	[ "$(cat "$verdict_file")" = ok ]
 }
 
 if [ "$accel" = auto ]; then
