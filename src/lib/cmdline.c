@@ -137,7 +137,8 @@ static int apply_want(struct work *w, const struct igp_kwant *want)
 		if (i < 0)
 			return strv_consume(&w->added, TAKE_PTR(tok));
 		cur = in_added ? w->added[i] : w->text[i];
-		if (streq(cur, tok))
+		/* Same name (vfio-pci is vfio_pci) and same value: satisfied. */
+		if (streq_ptr(token_value(cur), token_value(tok)))
 			return 0;
 		return set_text(w, i, in_added, TAKE_PTR(tok));
 	}
@@ -360,7 +361,8 @@ int igp_splices_apply(const char *text, size_t len, const struct igp_splice *s, 
 		size_t k = v[i].ins ? strlen(v[i].ins) : 0;
 		memcpy(out + o, text + pos, v[i].off - pos);
 		o += v[i].off - pos;
-		memcpy(out + o, v[i].ins, k);
+		if (k)
+			memcpy(out + o, v[i].ins, k);
 		o += k;
 		pos = v[i].off + v[i].del;
 	}

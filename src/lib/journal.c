@@ -7,6 +7,8 @@
 #include "paths.h"
 #include "util.h"
 
+static void clean_dir_of(const char *path);
+
 static const char *const undo_kinds[] = { "owned", "lines", "shell", "kline", "bls", "kernelstub" };
 static const char *const op_kinds[] = { "add", "set", "remove" };
 
@@ -325,6 +327,8 @@ int igp_journal_remove(struct igp_journal *j)
 	_cleanup_strv_free_ char **names = NULL;
 	int r;
 
+	for (size_t i = 0; i < j->n; i++)
+		clean_dir_of(j->e[i].path);
 	/* The journal first: backups without a journal are inert. */
 	r = igp_unlink_durable(IGP_VAR_LIB_IGPUCTL_JOURNAL);
 	if (r < 0 && r != -ENOENT)
@@ -408,6 +412,19 @@ static int write_target(const char *path, const char *text, mode_t mode)
 	return igp_write_file_atomic(path, text, strlen(text), mode);
 }
 
+/* Temp files a killed igpuctl left next to PATH (never read by anyone:
+ * their names end in no configuration suffix), removed before PATH is
+ * written again. */
+static void clean_dir_of(const char *path)
+{
+	_cleanup_free_ char *dir = strdup(path);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	(void)igp_remove_stale_temps(dir);
+}
+
 static int apply_one(struct igp_journal *j, const struct igp_file_change *f)
 {
 	struct igp_jentry *e = find_entry(j, f->path);
@@ -471,6 +488,7 @@ static int apply_one(struct igp_journal *j, const struct igp_file_change *f)
 	r = igp_journal_save(j);
 	if (r < 0)
 		return r;
+	clean_dir_of(f->path);
 	return write_target(f->path, f->after, f->mode);
 }
 
@@ -576,6 +594,8 @@ int igp_journal_revert_apply(struct igp_journal *j, const struct igp_plan *plan,
 	r = igp_journal_save(j);
 	if (r < 0)
 		return r;
+	for (size_t i = 0; i < j->n; i++)
+		clean_dir_of(j->e[i].path);
 	for (size_t i = 0; i < plan->n_files; i++) {
 		const struct igp_file_change *f = &plan->files[i];
 		r = write_target(f->path, f->after, f->mode);

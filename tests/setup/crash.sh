@@ -1,0 +1,157 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Crash safety of setup and revert: the real binary is killed (SIGKILL) or
+# made to fail (-EIO) at the Nth pass through every fault-injection point
+# (src/lib/fault.h: before/after each temp write, fsync, rename, removal
+# and journal save), for every N that is reached.  After each such run:
+#   - every file under etc/, boot/, efi/ is either its old or its new
+#     version (never partial), ignoring igpuctl's own temp files;
+#   - after an injected *error* while files are written, setup has put
+#     every file back (old);
+#   - running setup again reaches exactly the clean result, and revert
+#     after that brings back the original bytes;
+#   - running revert instead also brings back the original bytes.
+# Then the same for a revert that is killed or fails half-way.
+#
+#   tests/setup/crash.sh IGPUCTL
+set -uo pipefail
+
+IGPUCTL=$(realpath "$1")
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+HERE=$SRCDIR/tests/setup
+WORK=$(mktemp -d /tmp/igpuctl-crash-test.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+POINTS="tmp-create tmp-write tmp-fsync rename renamed unlink unlinked journal"
+fails=0
+runs=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
+
+mkroot() {
+	local host=$1 dir=$2
+	rm -rf "$dir"
+	if [[ -d $SRCDIR/examples/hosts/$host ]]; then
+		cp -a "$SRCDIR/examples/hosts/$host" "$dir"
+	else
+		local ov=$HERE/hosts/$host
+		cp -a "$SRCDIR/examples/hosts/$(cat "$ov/base")" "$dir"
+		rm -rf "$dir/etc" "$dir/boot" "$dir/efi"
+		(cd "$ov" && tar cf - --exclude=./base .) | (cd "$dir" && tar xf -)
+		find "$dir" -name .keep -delete
+	fi
+}
+
+# A fresh copy of root $1 at $2: sysfs and procfs hard-linked (igpuctl
+# never writes there under --root), the configuration copied for real.
+clone() {
+	rm -rf "$2"
+	cp -al "$1" "$2"
+	for d in etc boot efi var; do
+		[[ -e $2/$d ]] || continue
+		rm -rf "${2:?}/$d"
+		cp -a "$1/$d" "$2/$d"
+	done
+}
+
+# "path hash" for every configuration file (temp files left out).
+state() {
+	(cd "$1" && find etc boot efi -type f 2>/dev/null | grep -v -- '.igpuctl-tmp-' | sort |
+		while read -r f; do echo "$f $(sha256sum <"$f" | cut -c1-16)"; done)
+}
+
+# every file of $2 (a state) is in $3 or $4 (states), and no file is missing
+# that both have.
+old_or_new() {
+	local name=$1 now=$2 old=$3 new=$4
+	python3 - "$name" <<PY || fails=$((fails + 1))
+import sys
+def parse(s):
+    return dict(l.rsplit(" ", 1) for l in s.splitlines() if l)
+now, old, new = parse("""$now"""), parse("""$old"""), parse("""$new""")
+bad = []
+for p in set(now) | set(old) | set(new):
+    v = now.get(p)
+    if v != old.get(p) and v != new.get(p):
+        bad.append(p)
+if bad:
+    print("FAIL: %s: neither old nor new: %s" % (sys.argv[1], " ".join(sorted(bad))), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+# scenario NAME HOST SETUP-ARGS...
+scenario() {
+	local name=$1 host=$2
+	shift 2
+	local base=$WORK/$name-base r=$WORK/$name old new point action n rc st
+	mkroot "$host" "$base"
+	old=$(state "$base")
+	clone "$base" "$r"
+	"$IGPUCTL" --root "$r" setup "$@" --yes >/dev/null 2>&1 || { fail "$name: clean setup failed"; return; }
+	new=$(state "$r")
+	[[ $old != "$new" ]] || { fail "$name: setup changed nothing"; return; }
+
+	for point in $POINTS; do
+		for action in kill error; do
+			for ((n = 1; n < 64; n++)); do
+				# --- setup interrupted
+				clone "$base" "$r"
+				# In the background and waited for: bash reports no
+				# "Killed" line for it.
+				IGPUCTL_FAULT=$point:$n:$action "$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/out" 2>&1 &
+				wait $!
+				rc=$?
+				runs=$((runs + 1))
+				if [[ $action == kill && $rc -ne 137 ]]; then
+					break # the Nth pass was never reached
+				fi
+				if [[ $action == error && $rc -eq 0 ]]; then
+					break
+				fi
+				st=$(state "$r")
+				old_or_new "$name setup $point:$n:$action" "$st" "$old" "$new"
+				# An error while files are written puts them all
+				# back; one after (the last journal update) leaves
+				# the new files, which is just as consistent.
+				if [[ $action == error ]] && grep -q "were put back" "$WORK/out" && [[ $st != "$old" ]]; then
+					fail "$name setup $point:$n:error: files not put back"
+				fi
+				clone "$r" "$r-b"
+				# recovery 1: setup again, then revert
+				"$IGPUCTL" --root "$r" setup "$@" --yes >/dev/null 2>&1 || fail "$name setup $point:$n:$action: re-run failed"
+				[[ $(state "$r") == "$new" ]] || fail "$name setup $point:$n:$action: re-run did not reach the clean result"
+				"$IGPUCTL" --root "$r" revert --yes >/dev/null 2>&1 || fail "$name setup $point:$n:$action: revert after re-run failed"
+				[[ $(state "$r") == "$old" ]] || fail "$name setup $point:$n:$action: revert after re-run is not the original"
+				# recovery 2: revert directly
+				"$IGPUCTL" --root "$r-b" revert --yes >/dev/null 2>&1 || fail "$name setup $point:$n:$action: revert failed"
+				[[ $(state "$r-b") == "$old" ]] || fail "$name setup $point:$n:$action: revert is not the original"
+				[[ -z $(find "$r" "$r-b" -name '*.igpuctl-tmp-*' -path '*/etc/*') ]] || fail "$name setup $point:$n:$action: temp files left after recovery"
+				rm -rf "$r-b"
+
+				# --- revert interrupted
+				clone "$base" "$r"
+				"$IGPUCTL" --root "$r" setup "$@" --yes >/dev/null 2>&1
+				IGPUCTL_FAULT=$point:$n:$action "$IGPUCTL" --root "$r" revert --yes >"$WORK/out" 2>&1 &
+				wait $!
+				rc=$?
+				runs=$((runs + 1))
+				if [[ ($action == kill && $rc -eq 137) || ($action == error && $rc -ne 0) ]]; then
+					old_or_new "$name revert $point:$n:$action" "$(state "$r")" "$old" "$new"
+					"$IGPUCTL" --root "$r" revert --yes >/dev/null 2>&1 || fail "$name revert $point:$n:$action: second revert failed"
+					[[ $(state "$r") == "$old" ]] || fail "$name revert $point:$n:$action: second revert is not the original"
+				fi
+			done
+		done
+	done
+}
+
+scenario debian-grub pve8-coffeelake --mode full --allow-boot-vga
+scenario pve-sdboot pve8-n100-zfs --mode sriov
+scenario arch-sdboot arch-sdboot-mkinitcpio --mode full --allow-boot-vga
+
+echo "crash injection: $runs runs, $fails failures"
+[[ $fails -eq 0 ]]

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmdline: the token planner and the plain-line container keep every other
+ * byte, never duplicate, and undo only igpuctl's own tokens. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cmdline.h"
+#include "util.h"
+
+static const struct igp_kwant full[] = {
+	{ IGP_KWANT_LIST_ABSENT, "intel_iommu", "off" },
+	{ IGP_KWANT_LIST_ABSENT, "intel_iommu", "igfx_off" },
+	{ IGP_KWANT_LIST, "intel_iommu", "on" },
+	{ IGP_KWANT_SET, "iommu", "pt" },
+	{ IGP_KWANT_LIST, "modprobe.blacklist", "i915" },
+};
+
+/* Plan FULL on LINE, apply, compare; then undo and get LINE back. */
+static void roundtrip_back(const char *line, const struct igp_kwant *w, size_t nw,
+			   const char *expected, const char *expected_back)
+{
+	struct igp_kline l, l2;
+	struct igp_kop *ops, *undo;
+	size_t n_ops, n_undo;
+	char **t, **t2, *out, *back;
+
+	assert_int_equal(igp_kline_parse(line, strlen(line), &l), 0);
+	t = igp_kline_texts(&l);
+	assert_int_equal(igp_kparams_plan(t, l.n, w, nw, &ops, &n_ops), 0);
+	assert_int_equal(igp_kline_apply(line, strlen(line), ops, n_ops, &out), 0);
+	assert_string_equal(out, expected);
+
+	/* Planning again on the result changes nothing. */
+	assert_int_equal(igp_kline_parse(out, strlen(out), &l2), 0);
+	t2 = igp_kline_texts(&l2);
+	{
+		struct igp_kop *again;
+		size_t n_again;
+		assert_int_equal(igp_kparams_plan(t2, l2.n, w, nw, &again, &n_again), 0);
+		assert_int_equal(n_again, 0);
+		igp_kops_free(again, n_again);
+	}
+	assert_int_equal(igp_kparams_unplan(t2, l2.n, ops, n_ops, &undo, &n_undo), 0);
+	assert_int_equal(igp_kline_apply(out, strlen(out), undo, n_undo, &back), 0);
+	/* Undo restores every token (spacing may differ only where a token
+	 * was added to an empty line). */
+	assert_string_equal(back, expected_back);
+	free(back);
+	igp_kops_free(undo, n_undo);
+	free(t2);
+	igp_kline_done(&l2);
+	free(out);
+	igp_kops_free(ops, n_ops);
+	free(t);
+	igp_kline_done(&l);
+}
+
+static void roundtrip(const char *line, const struct igp_kwant *w, size_t nw, const char *expected)
+{
+	roundtrip_back(line, w, nw, expected, line);
+}
+
+static void test_add_keeps_everything(void **state)
+{
+	roundtrip("root=ZFS=rpool/ROOT/pve-1 boot=zfs\n", full, ELEMENTSOF(full),
+		  "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on iommu=pt modprobe.blacklist=i915\n");
+}
+
+static void test_replace_conflicting(void **state)
+{
+	roundtrip("quiet intel_iommu=off  splash iommu=soft\n", full, ELEMENTSOF(full),
+		  "quiet intel_iommu=on  splash iommu=pt modprobe.blacklist=i915\n");
+	/* on,igfx_off would leave the iGPU untranslated: igfx_off goes. */
+	roundtrip("intel_iommu=on,igfx_off quiet", full, ELEMENTSOF(full),
+		  "intel_iommu=on quiet iommu=pt modprobe.blacklist=i915");
+}
+
+static void test_list_merge(void **state)
+{
+	roundtrip("modprobe.blacklist=nouveau,radeon quiet", full, ELEMENTSOF(full),
+		  "modprobe.blacklist=nouveau,radeon,i915 quiet intel_iommu=on iommu=pt");
+	/* already listed: untouched */
+	roundtrip("modprobe-blacklist=x modprobe.blacklist=i915 intel_iommu=on iommu=pt", full,
+		  ELEMENTSOF(full), "modprobe-blacklist=x modprobe.blacklist=i915 intel_iommu=on iommu=pt");
+}
+
+static void test_dash_underscore_and_quotes(void **state)
+{
+	static const struct igp_kwant w[] = { { IGP_KWANT_SET, "vfio_pci.ids", "8086:3e92" } };
+	/* vfio-pci.ids is the same parameter: replaced, not duplicated. */
+	roundtrip("vfio-pci.ids=10de:1234 foo=\"a b\"", w, 1, "vfio_pci.ids=8086:3e92 foo=\"a b\"");
+}
+
+static void test_absent(void **state)
+{
+	static const struct igp_kwant w[] = { { IGP_KWANT_ABSENT, "i915.enable_guc", "3" },
+					      { IGP_KWANT_SET, "i915.enable_gvt", "1" } };
+	/* A removed token comes back (at the end: its place is gone). */
+	roundtrip_back("a i915.enable_guc=3 b", w, 2, "a b i915.enable_gvt=1", "a b i915.enable_guc=3");
+}
+
+/* The user edited the line after igpuctl: only igpuctl's tokens go. */
+static void test_unplan_after_user_edit(void **state)
+{
+	const char *orig = "quiet intel_iommu=off";
+	struct igp_kline l;
+	struct igp_kop *ops, *undo;
+	size_t n_ops, n_undo;
+	char **t, *back;
+	const char *edited = "quiet intel_iommu=on nomodeset iommu=pt modprobe.blacklist=i915,snd";
+
+	assert_int_equal(igp_kline_parse(orig, strlen(orig), &l), 0);
+	t = igp_kline_texts(&l);
+	assert_int_equal(igp_kparams_plan(t, l.n, full, ELEMENTSOF(full), &ops, &n_ops), 0);
+	free(t);
+	igp_kline_done(&l);
+
+	assert_int_equal(igp_kline_parse(edited, strlen(edited), &l), 0);
+	t = igp_kline_texts(&l);
+	assert_int_equal(igp_kparams_unplan(t, l.n, ops, n_ops, &undo, &n_undo), 0);
+	assert_int_equal(igp_kline_apply(edited, strlen(edited), undo, n_undo, &back), 0);
+	/* intel_iommu goes back to off; iommu=pt goes; the list the user
+	 * changed (now i915,snd) is theirs and stays; nomodeset stays. */
+	assert_string_equal(back, "quiet intel_iommu=off nomodeset modprobe.blacklist=i915,snd");
+	free(back);
+	free(t);
+	igp_kline_done(&l);
+	igp_kops_free(undo, n_undo);
+	igp_kops_free(ops, n_ops);
+}
+
+static void test_valid(void **state)
+{
+	assert_true(igp_kparam_valid("pcie_acs_override=downstream,multifunction"));
+	assert_false(igp_kparam_valid("a b"));
+	assert_false(igp_kparam_valid("x=\"y\""));
+	assert_false(igp_kparam_valid("$(reboot)"));
+	assert_false(igp_kparam_valid("=x"));
+	assert_true(igp_kparam_key_eq("vfio-pci.ids=1", "vfio_pci.ids"));
+	assert_false(igp_kparam_key_eq("iommu=pt", "intel_iommu"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_keeps_everything),
+		cmocka_unit_test(test_replace_conflicting),
+		cmocka_unit_test(test_list_merge),
+		cmocka_unit_test(test_dash_underscore_and_quotes),
+		cmocka_unit_test(test_absent),
+		cmocka_unit_test(test_unplan_after_user_edit),
+		cmocka_unit_test(test_valid),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

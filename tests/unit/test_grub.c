@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* shellvar/grub: GRUB defaults edited with shell semantics, byte for byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "grub.h"
+#include "shellvar.h"
+#include "util.h"
+
+static const struct igp_kwant full[] = {
+	{ IGP_KWANT_LIST_ABSENT, "intel_iommu", "off" },
+	{ IGP_KWANT_LIST, "intel_iommu", "on" },
+	{ IGP_KWANT_SET, "iommu", "pt" },
+};
+
+/* Edit files a (and b, the grub.d file) and compare the results. */
+static int edit(const char *a, const char *b, const char *ea, const char *eb)
+{
+	struct igp_shdoc d = { 0 };
+	struct igp_grub g;
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	int *files = NULL, r;
+	char **texts = NULL, *bad = NULL;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/default/grub", a, strlen(a)), 0);
+	if (b)
+		assert_int_equal(igp_shdoc_add(&d, "/etc/default/grub.d/x.cfg", b, strlen(b)), 0);
+	igp_grub_init(&g, d);
+	r = igp_grub_edit(&g, full, ELEMENTSOF(full), &ops, &n_ops, &files, &texts, &bad);
+	if (r == 0) {
+		assert_string_equal(texts[0], ea);
+		if (b)
+			assert_string_equal(texts[1], eb);
+		strv_free(texts);
+		igp_kops_free(ops, n_ops);
+		free(files);
+	}
+	free(bad);
+	igp_grub_done(&g);
+	return r;
+}
+
+static void test_debian_default(void **state)
+{
+	assert_int_equal(edit("GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"\"\n", NULL,
+			      "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\nGRUB_CMDLINE_LINUX=\"\"\n",
+			      NULL), 0);
+}
+
+static void test_fedora_only_linux(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX=\"rhgb quiet\"", NULL,
+			      "GRUB_CMDLINE_LINUX=\"rhgb quiet intel_iommu=on iommu=pt\"", NULL), 0);
+}
+
+static void test_single_quotes_comment_replace(void **state)
+{
+	assert_int_equal(edit("#GRUB_CMDLINE_LINUX_DEFAULT=\"x iommu=pt\"\n"
+			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet intel_iommu=off' # keep me\n", NULL,
+			      "#GRUB_CMDLINE_LINUX_DEFAULT=\"x iommu=pt\"\n"
+			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet intel_iommu=on iommu=pt' # keep me\n", NULL), 0);
+}
+
+/* The append in grub.d wins: new tokens go there, the replaced one is
+ * edited where it is written. */
+static void test_grubd_append(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=off\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} splash\"",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} splash iommu=pt\""), 0);
+}
+
+/* grub.d overrides /etc/default/grub: its tokens are dead and untouched. */
+static void test_grubd_override(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=off\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"console=ttyS0\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=off\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"console=ttyS0 intel_iommu=on iommu=pt\"\n"), 0);
+}
+
+static void test_unquoted_and_missing(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=quiet\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", NULL), 0);
+	assert_int_equal(edit("GRUB_TIMEOUT=5", NULL,
+			      "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL), 0);
+}
+
+/* A token to replace that is not one plain stretch of text (here split
+ * over two quoted strings) cannot be edited safely: refused. */
+static void test_not_editable(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=\"'off'\n", NULL, NULL, NULL),
+			 -EBADMSG);
+}
+
+static void test_array(void **state)
+{
+	static char *const vars[] = { "MODULES", NULL };
+	static const struct igp_kwant w[] = { { IGP_KWANT_SET, "vfio_pci", NULL },
+					      { IGP_KWANT_SET, "vfio", NULL } };
+	const char *text = "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci)\nHOOKS=(base)\n";
+	struct igp_shdoc d = { 0 };
+	struct igp_shtok *t;
+	size_t n, n_ops;
+	char *tt[8] = { 0 }, **out;
+	struct igp_kop *ops;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
+	assert_int_equal(igp_shdoc_tokens(&d, vars, &t, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		tt[i] = t[i].text;
+	assert_int_equal(igp_kparams_plan(tt, n, w, 2, &ops, &n_ops), 0);
+	assert_int_equal(n_ops, 1); /* vfio-pci is vfio_pci */
+	assert_int_equal(igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, NULL, &out, NULL), 0);
+	assert_string_equal(out[0], "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci vfio)\nHOOKS=(base)\n");
+	strv_free(out);
+	igp_kops_free(ops, n_ops);
+	igp_shtoks_free(t, n);
+	igp_shdoc_done(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_debian_default),
+		cmocka_unit_test(test_fedora_only_linux),
+		cmocka_unit_test(test_single_quotes_comment_replace),
+		cmocka_unit_test(test_grubd_append),
+		cmocka_unit_test(test_grubd_override),
+		cmocka_unit_test(test_unquoted_and_missing),
+		cmocka_unit_test(test_not_editable),
+		cmocka_unit_test(test_array),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
