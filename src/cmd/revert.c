@@ -140,7 +140,8 @@ int cmd_revert(int argc, char *argv[])
 	}
 	printf("\n");
 	for (size_t i = 0; i < plan.n_files; i++)
-		printf("%s %s\n", plan.files[i].after ? "Restored" : "Removed", plan.files[i].path);
+		printf("%s %s\n", !plan.files[i].after ? "Removed" : plan.files[i].note ? "Cleaned" : "Restored",
+		       plan.files[i].path);
 	if (planview_run_pending(&j, no_run) > 0) {
 		(void)igp_journal_save(&j);
 		goto out;
