@@ -87,6 +87,11 @@ static const struct check_def defs[] = {
 	  "the VFs come back after a reboot (sysfsutils or a udev rule)" },
 	{ "sriov.pf_not_vfio", SRIOV, NULL, check_sriov_pf_not_vfio,
 	  "the PF itself stays with its driver (only VFs go to VMs)" },
+
+	{ "vm.proxmox", ALL, NULL, check_vm_proxmox,
+	  "Proxmox VE VMs that use the GPU: pcie=1 on q35, legacy-igd's needs, vGPU types offered" },
+	{ "vm.libvirt", ALL, NULL, check_vm_libvirt,
+	  "libvirt domains that use the GPU: vGPU display, OVMF option ROM, ramfb, render node, managed" },
 };
 
 static struct igp_check_info *infos;

@@ -256,17 +256,20 @@ static int pve_vms_passing_pf(const struct igp_pci_dev *gpu, char **ret)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_free_ char *out = NULL;
-	char slot[IGP_PCI_ADDR_MAX], slot_short[IGP_PCI_ADDR_MAX];
-	size_t len = 0;
+	char slot[IGP_PCI_ADDR_MAX];
+	const char *dot = strrchr(gpu->address, '.'), *shortaddr = strchr(gpu->address, ':');
+	size_t len = 0, dom_len;
 	FILE *f;
 
-	/* "0000:00:02" and "00:02": every function of the slot, PF included. */
-	snprintf(slot, sizeof(slot), "%.*s", (int)(strlen(gpu->address) - 2), gpu->address);
-	snprintf(slot_short, sizeof(slot_short), "%s", strchr(slot, ':') + 1);
-	if (igp_list_dir(IGP_ETC_PVE_QEMU_SERVER, &names) < 0) {
-		*ret = NULL;
+	*ret = NULL;
+	if (!dot || !shortaddr)
 		return 0;
-	}
+	shortaddr++;
+	dom_len = (size_t)(shortaddr - gpu->address);
+	/* "0000:00:02" and "00:02": every function of the slot, PF included. */
+	snprintf(slot, sizeof(slot), "%.*s", (int)(dot - gpu->address), gpu->address);
+	if (igp_list_dir(IGP_ETC_PVE_QEMU_SERVER, &names) < 0)
+		return 0;
 	f = open_memstream(&out, &len);
 	if (!f)
 		return -ENOMEM;
@@ -282,16 +285,14 @@ static int pve_vms_passing_pf(const struct igp_pci_dev *gpu, char **ret)
 			const char *nl = strchr(l, '\n');
 			_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
 			l = nl ? nl + 1 : NULL;
-			if (line && startswith(line, "hostpci") && strchr(line, ':')) {
+			if (line && startswith(line, "hostpci") && strchr(line, ':') && !strstr(line, "mdev=")) {
 				char *v = strchr(line, ':') + 1;
 				v += strspn(v, " ");
 				if (startswith(v, "host="))
 					v += 5;
 				v[strcspn(v, ",")] = '\0';
-				if (strstr(line, "mdev="))
-					continue;
-				if (streq(v, gpu->address) || streq(v, gpu->address + 5) || streq(v, slot) ||
-				    streq(v, slot_short))
+				if (streq(v, gpu->address) || streq(v, slot) ||
+				    (gpu->addr.domain == 0 && (streq(v, shortaddr) || streq(v, slot + dom_len))))
 					fprintf(f, "%sVM %.*s (%s)", ftell(f) ? ", " : "", (int)(strlen(*n) - 5), *n,
 						v);
 			}

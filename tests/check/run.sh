@@ -710,6 +710,103 @@ chk "$V"
 is sriov.pf_not_vfio fail
 
 ########################################################################
+# vm.proxmox, vm.libvirt
+
+variant pvevm pve8-coffeelake
+put etc/pve/qemu-server/100.conf $'boot: order=scsi0\nhostpci0: 0000:00:02.0,pcie=1\nmemory: 4096\nostype: win11\n'
+chk "$V" --mode full
+is vm.proxmox fail
+has vm.proxmox message "pcie=1, which needs machine q35"
+has vm.proxmox remedy "qm set 100 -machine q35"
+put etc/pve/qemu-server/100.conf $'hostpci0: mapping=igpu,pcie=1\nmachine: pc-q35-8.1\n[snap]\nhostpci0: 0000:00:02.0,pcie=1\n'
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve1,path=0000:00:02.0,id=8086:3e92,iommugroup=1,subsystem-id=1028:0869\n'
+chk "$V" --mode full
+is vm.proxmox pass
+has vm.proxmox message "VM 100 hostpci0: mapping=igpu,pcie=1 on pc-q35-8.1"
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1\nmachine: q35\n'
+chk "$V" --mode full
+is vm.proxmox fail
+has vm.proxmox message "legacy-igd=1 needs the i440fx machine and vga: none"
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,mdev=i915-GVTg_V5_4\n'
+chk "$V"
+is vm.proxmox fail
+has vm.proxmox message "GVT-g is not active"
+
+variant lvpci pve8-coffeelake
+put etc/libvirt/qemu/win.xml "<domain type='kvm'>
+  <name>win</name>
+  <devices>
+    <hostdev mode='subsystem' type='pci' managed='no'>
+      <source>
+        <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev>
+  </devices>
+</domain>
+"
+chk "$V" --mode full
+is vm.libvirt fail
+has vm.libvirt message "managed='no'"
+sed -i "s/managed='no'/managed='yes'/" "$V/etc/libvirt/qemu/win.xml"
+chk "$V" --mode full
+is vm.libvirt pass
+has vm.libvirt message "win (PCI 0000:00:02.0)"
+
+variant lvmdev shared-nvme-group
+cp -a "$tmp/gvt/." "$V/"
+rm -rf "$V/etc/mdevctl.d"
+for t in 4 8; do echo 1 >"$V/$GPU/mdev_supported_types/i915-GVTg_V5_$t/available_instances"; done
+rm -f "$V/var/log/igpuctl-capture/dmesg"
+dom() { # dom EXTRA_DEVICES [OS] [QEMU]
+	put etc/libvirt/qemu/gvt.xml "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>gvt</name>
+  <os>${2:-<type arch='x86_64' machine='pc-q35-7.2'>hvm</type>}</os>
+  <devices>
+    <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci' display='on'>
+      <source>
+        <address uuid='$U'/>
+      </source>
+    </hostdev>
+$1
+  </devices>
+${3:-}
+</domain>
+"
+}
+dom ""
+chk "$V" --mode gvt-g
+is vm.libvirt fail
+has vm.libvirt message "display='on' on vGPU $U but no <graphics>"
+dom "    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode='/dev/dri/by-path/pci-0000:00:02.0-render'/></graphics>
+    <video><model type='none'/></video>"
+chk "$V" --mode gvt-g
+is vm.libvirt pass
+has vm.libvirt message "gvt (vGPU $U, display on)"
+dom "    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode='/dev/dri/renderD129'/></graphics>"
+chk "$V" --mode gvt-g
+is vm.libvirt fail
+has vm.libvirt message "/dev/dri/renderD129, which does not exist"
+dom "    <graphics type='egl-headless'/>" "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>"
+chk "$V" --mode gvt-g
+is vm.libvirt warn
+has vm.libvirt remedy "romfile=/vbios_gvt_uefi.rom"
+dom "    <graphics type='egl-headless'/>" "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>" \
+	"  <qemu:commandline>
+    <qemu:arg value='-set'/>
+    <qemu:arg value='device.hostdev0.romfile=/vbios_gvt_uefi.rom'/>
+    <qemu:arg value='-set'/>
+    <qemu:arg value='device.hostdev0.ramfb=on'/>
+  </qemu:commandline>"
+chk "$V" --mode gvt-g
+is vm.libvirt fail
+has vm.libvirt message "without driver=vfio-pci-nohotplug"
+lacks vm.libvirt message "no option ROM"
+sed -i "s|$U|00000000-0000-0000-0000-000000000001|" "$V/etc/libvirt/qemu/gvt.xml"
+chk "$V" --mode gvt-g
+is vm.libvirt fail
+has vm.libvirt message "neither active nor defined"
+
+########################################################################
 # Text output, options and refusals.
 
 "$bin" --root "$src/examples/hosts/pve8-coffeelake" check --mode full -o ID,STATUS -n >"$tmp/text" 2>&1
