@@ -34,7 +34,8 @@ int igp_grub_load(struct igp_grub *ret)
 	if (r < 0 && r != -ENOENT)
 		goto fail;
 	/* The shell's glob order (C locale), not version order. */
-	strv_sort(names);
+	if (names)
+		strv_sort(names);
 	for (char **n = names; n && *n; n++) {
 		_cleanup_free_ char *p = NULL, *t = NULL;
 		if (!endswith(*n, ".cfg"))
