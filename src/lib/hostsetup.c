@@ -413,7 +413,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 				}
 			r = fail(ret_error, -EBUSY,
 				 "IOMMU group %d of %s also holds %s: a VM start would take it from "
-				 "the host. Move the card to another slot, or, on a kernel with the ACS "
+				 "the host. Move that device to another slot, or, on a kernel with the ACS "
 				 "override patch, pass --acs-override --allow-unsafe-group (weakens "
 				 "isolation)",
 				 iso.group, dev->address, who ? who : "a device the host needs");
@@ -456,7 +456,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 		other = gpu_using(h, *s, passed, n_passed);
 		if (other) {
 			r = fail(ret_error, -EINVAL,
-				 "refusing to blacklist %s: the GPU %s, which stays on the host, uses it",
+				 "--blacklist %s: the GPU %s, which stays on the host, uses it",
 				 *s, other->address);
 			goto out;
 		}
