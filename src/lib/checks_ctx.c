@@ -188,7 +188,7 @@ static bool module_eq(const char *a, const char *b)
 
 static void kmod_load(struct check_ctx *c)
 {
-	_cleanup_free_ char *dir = NULL, *fdpath = NULL, *builtin_path = NULL, *text = NULL;
+	_cleanup_free_ char *dir = NULL, *fdpath = NULL, *softdep = NULL, *builtin_path = NULL, *text = NULL;
 	static const char *const no_config[] = { NULL };
 
 	if (c->kmod_done)
@@ -208,8 +208,13 @@ static void kmod_load(struct check_ctx *c)
 	 * inside the root keeps --root reads inside the root.  No modprobe.d
 	 * configuration: only the kernel's own indexes matter here. */
 	fdpath = strdupf("%s/%d", IGP_PROC_SELF_FD, c->moddir_fd);
-	if (fdpath)
-		c->kmod = kmod_new(fdpath, no_config);
+	softdep = fdpath ? strdupf("%s/modules.softdep", fdpath) : NULL;
+	if (fdpath && softdep) {
+		/* The kernel's MODULE_SOFTDEP lines (depmod's modules.softdep)
+		 * are read as configuration, like modprobe does. */
+		const char *const config[] = { softdep, NULL };
+		c->kmod = kmod_new(fdpath, igp_access(softdep) == 0 ? config : no_config);
+	}
 
 	builtin_path = strdupf("%s/modules.builtin", dir);
 	if (builtin_path && igp_read_file(builtin_path, &text, NULL) >= 0) {

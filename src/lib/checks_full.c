@@ -37,15 +37,30 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				 "%s holds %s; the host uses it until the VM starts, and %s may not let go of it "
 				 "cleanly then.",
 				 gpu->driver, gpu->address, gpu->driver);
-	return check_add(c, id, gpu, IGP_CHECK_WARN,
-			 strdupf("Bind it to vfio-pci at boot: `igpuctl bind %s --driver vfio-pci --persist`, or "
-				 "put `options vfio-pci ids=%04x:%04x` and `softdep %s pre: vfio-pci` into "
-				 "%s/vfio.conf and run `%s`.",
-				 gpu->address, gpu->vendor, gpu->device, gpu->driver, IGP_ETC_MODPROBE_D,
-				 initramfs_command(c)),
-			 "%s holds %s; the host uses it until the VM starts, and %s may not let go of it cleanly "
-			 "then.",
-			 gpu->driver, gpu->address, gpu->driver);
+	/* ids= of every function in the slot: a GPU's HDMI audio goes along. */
+	{
+		char ids[128] = "";
+		for (size_t i = 0; i < c->h->n_devs; i++) {
+			const struct igp_pci_dev *d = c->h->devs[i];
+			char one[16];
+			if (!igp_pci_addr_same_slot(&d->addr, &gpu->addr) || d->physfn)
+				continue;
+			snprintf(one, sizeof(one), "%04x:%04x", d->vendor, d->device);
+			if (!strstr(ids, one) && strlen(ids) + strlen(one) + 2 < sizeof(ids)) {
+				if (*ids)
+					strcat(ids, ",");
+				strcat(ids, one);
+			}
+		}
+		return check_add(c, id, gpu, IGP_CHECK_WARN,
+				 strdupf("Bind it to vfio-pci at boot: `igpuctl bind %s --driver vfio-pci --persist`, or "
+					 "put `options vfio-pci ids=%s` and `softdep %s pre: vfio-pci` into "
+					 "%s/vfio.conf and run `%s`.",
+					 gpu->address, ids, gpu->driver, IGP_ETC_MODPROBE_D, initramfs_command(c)),
+				 "%s holds %s; the host uses it until the VM starts, and %s may not let go of it "
+				 "cleanly then.",
+				 gpu->driver, gpu->address, gpu->driver);
+	}
 }
 
 /* Every "vvvv:dddd[:svvv:sddd]" of vfio-pci ids= in modprobe.d and on the

@@ -447,13 +447,13 @@ int check_cmdline_intel_iommu(struct check_ctx *c)
 
 /* ---- modules ---- */
 
-/* The modules the checked modes need on this kernel (static strings). */
+/* The modules the checked modes need on this kernel (static strings): the
+ * guides' lists, less what modprobe pulls in by itself. */
 static size_t required_modules(struct check_ctx *c, const char **out, size_t cap, bool with_kvmgt)
 {
 	size_t n = 0;
 	/* Unknown releases count as new: the merged modules are the common case. */
 	bool unknown = igp_kernel_version_cmp(c->h->kernel_release, 0, 0, &(int){ 0 }) < 0;
-	bool virqfd = !unknown && !ctx_kernel_at_least(c, 6, 2);
 	bool vfio_mdev = !unknown && !ctx_kernel_at_least(c, 5, 14);
 #define ADD(m) \
 	do { \
@@ -467,9 +467,8 @@ static size_t required_modules(struct check_ctx *c, const char **out, size_t cap
 	if (c->modes & (MODE_BIT(IGP_METHOD_FULL) | MODE_BIT(IGP_METHOD_SRIOV))) {
 		ADD("vfio");
 		ADD("vfio_iommu_type1");
+		/* vfio_virqfd (before 6.2) needs no line: vfio_pci_core depends on it. */
 		ADD("vfio_pci");
-		if (virqfd)
-			ADD("vfio_virqfd");
 	}
 	if (c->modes & MODE_BIT(IGP_METHOD_GVTG)) {
 		if (with_kvmgt)

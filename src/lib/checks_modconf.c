@@ -207,37 +207,51 @@ static int scan_softdeps(struct check_ctx *c)
 /* Hard dependencies of the listed modules (modules.dep of the running kernel). */
 static int add_dependencies(struct check_ctx *c)
 {
-	size_t listed = c->n_modconf;
 	int r;
 
 	ctx_module_available(c, "vfio"); /* loads libkmod's context */
 	if (!c->kmod)
 		return 0;
-	for (size_t i = 0; i < listed; i++) {
+	/* Entries pushed here are walked too (dependencies of dependencies);
+	 * a module already present is not expanded twice. */
+	for (size_t i = 0; i < c->n_modconf; i++) {
 		struct kmod_list *l = NULL, *it;
 		_cleanup_free_ char *name = strdup(c->modconf[i].name), *where = strdup(c->modconf[i].where);
+		bool seen = false;
 
 		if (!name || !where)
 			return -ENOMEM;
+		for (size_t j = 0; j < i; j++)
+			seen |= streq(c->modconf[j].name, name);
+		if (seen)
+			continue;
 		if (kmod_module_new_from_lookup(c->kmod, name, &l) < 0)
 			continue;
 		kmod_list_foreach(it, l) {
 			struct kmod_module *mod = kmod_module_get_module(it);
-			struct kmod_list *deps = kmod_module_get_dependencies(mod), *d;
-			kmod_list_foreach(d, deps) {
-				struct kmod_module *dm = kmod_module_get_module(d);
-				const char *dn = kmod_module_get_name(dm);
-				r = push(c, dn, strlen(dn), true, strdupf("needed by %s, %s", name, where));
-				kmod_module_unref(dm);
-				if (r < 0) {
-					kmod_module_unref_list(deps);
-					kmod_module_unref(mod);
-					kmod_module_unref_list(l);
-					return r;
+			struct kmod_list *lists[3] = { kmod_module_get_dependencies(mod), NULL, NULL }, *d;
+			/* The kernel's own soft dependencies (MODULE_SOFTDEP, in
+			 * modules.softdep): vfio pulls in vfio_iommu_type1. */
+			if (kmod_module_get_softdeps(mod, &lists[1], &lists[2]) < 0)
+				lists[1] = lists[2] = NULL;
+			r = 0;
+			for (size_t k = 0; k < ELEMENTSOF(lists); k++) {
+				kmod_list_foreach(d, lists[k]) {
+					struct kmod_module *dm = kmod_module_get_module(d);
+					const char *dn = kmod_module_get_name(dm);
+					if (r >= 0)
+						r = push(c, dn, strlen(dn), true,
+							 strdupf("%s %s, %s", k == 0 ? "needed by" : "soft dependency of", name,
+								 where));
+					kmod_module_unref(dm);
 				}
+				kmod_module_unref_list(lists[k]);
 			}
-			kmod_module_unref_list(deps);
 			kmod_module_unref(mod);
+			if (r < 0) {
+				kmod_module_unref_list(l);
+				return r;
+			}
 		}
 		kmod_module_unref_list(l);
 	}

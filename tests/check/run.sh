@@ -251,6 +251,8 @@ is full.boot_vga pass
 chk "$src/examples/hosts/igpu-nvidia"
 has gpu.present message "0000:01:00.0"
 is full.boot_vga warn 0000:01:00.0
+# The dGPU's HDMI audio function goes into ids= too.
+has full.driver remedy "ids=10de:2484,10de:228b"
 
 ########################################################################
 # gpu.present, cpu.virtualization, kvm.device
@@ -289,7 +291,7 @@ has qemu.version message "2.11"
 has modules.loaded message "vfio_mdev"
 chk "$V" --mode full
 is qemu.version pass
-has modules.loaded message "vfio_virqfd"
+lacks modules.loaded message "vfio_virqfd"
 
 variant pveqemu pve8-coffeelake
 put var/lib/dpkg/status $'Package: pve-qemu-kvm\nStatus: install ok installed\nVersion: 8.1.5-6\n'
@@ -452,11 +454,13 @@ if moddir 6.8.12-4-pve vfio vfio_iommu_type1 vfio_pci; then
 	has modules.available remedy "CONFIG_DRM_I915_GVT_KVMGT"
 	is gvt.kvmgt fail
 	has gvt.kvmgt message "has no such module"
-	# vfio comes along as a dependency of vfio_pci.
-	put etc/modules $'# /etc/modules\nvfio_pci\nvfio_iommu_type1\n'
+	# vfio comes along as a dependency of vfio_pci, vfio_iommu_type1 as
+	# vfio's soft dependency (MODULE_SOFTDEP, modules.softdep).
+	put etc/modules $'# /etc/modules\nvfio_pci\n'
 	chk "$V" --mode full
 	is modules.configured pass
 	has modules.configured message "vfio (needed by vfio_pci"
+	has modules.configured message "vfio_iommu_type1 (soft dependency of vfio"
 else
 	echo "SKIP: no kernel modules on this machine to build a module directory from"
 fi
