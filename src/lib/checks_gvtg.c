@@ -313,8 +313,8 @@ int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				 "Defined vGPUs use types %s does not offer, so they cannot start: %s.", gpu->address, stale);
 	if (*loose && !ctx_is_proxmox(c))
 		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdupf("Define them so they come back: `mdevctl define --auto --uuid UUID` for each "
-					 "(or create vGPUs with `igpuctl vgpu create --type TYPE --auto`)."),
+				 strdup("Define them so they come back: `igpuctl vgpu define --uuid UUID` for each "
+					"(mdevctl's format; `mdevctl define --auto --uuid UUID` does the same)."),
 				 "Active vGPUs of %s that nothing re-creates after a reboot: %s.", gpu->address, loose);
 	if (ctx_is_proxmox(c))
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,

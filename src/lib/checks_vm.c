@@ -419,6 +419,19 @@ static enum igp_check_status judge_domain(const char *file, const char *doc, con
 					"and <video><model type='none'/></video> (`virsh edit %s`), or set display='off'.",
 				dname);
 		}
+		if (streq_ptr(display, "on") && graphics && !qemu_arg_has(doc, end, "x-igd-opregion=on")) {
+			if (st < IGP_CHECK_WARN)
+				st = IGP_CHECK_WARN;
+			sb_sep(bad, " ");
+			fprintf(bad->f, "Domain %s shows vGPU %s's display without x-igd-opregion=on: the guest driver "
+					"finds no OpRegion and the DMA-BUF display stays dark.",
+				dname, uuid);
+			sb_sep(rem, " ");
+			fprintf(rem->f, "Add xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0' to <domain> and "
+					"<qemu:commandline><qemu:arg value='-set'/><qemu:arg "
+					"value='device.hostdev0.x-igd-opregion=on'/></qemu:commandline> (the GVT-g guide's "
+					"DMA-BUF display).");
+		}
 		if (streq_ptr(display, "on") && efi && !tag_find(h, hend, "rom") && !qemu_arg_has(doc, end, "romfile=")) {
 			if (st < IGP_CHECK_WARN)
 				st = IGP_CHECK_WARN;

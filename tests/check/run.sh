@@ -784,13 +784,22 @@ has vm.libvirt message "display='on' on vGPU $U but no <graphics>"
 dom "    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode='/dev/dri/by-path/pci-0000:00:02.0-render'/></graphics>
     <video><model type='none'/></video>"
 chk "$V" --mode gvt-g
+is vm.libvirt warn
+has vm.libvirt message "without x-igd-opregion=on"
+OPREGION="  <qemu:commandline>
+    <qemu:arg value='-set'/>
+    <qemu:arg value='device.hostdev0.x-igd-opregion=on'/>
+  </qemu:commandline>"
+dom "    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode='/dev/dri/by-path/pci-0000:00:02.0-render'/></graphics>
+    <video><model type='none'/></video>" "" "$OPREGION"
+chk "$V" --mode gvt-g
 is vm.libvirt pass
 has vm.libvirt message "gvt (vGPU $U, display on)"
-dom "    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode='/dev/dri/renderD129'/></graphics>"
+dom "    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode='/dev/dri/renderD129'/></graphics>" "" "$OPREGION"
 chk "$V" --mode gvt-g
 is vm.libvirt fail
 has vm.libvirt message "/dev/dri/renderD129, which does not exist"
-dom "    <graphics type='egl-headless'/>" "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>"
+dom "    <graphics type='egl-headless'/>" "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>" "$OPREGION"
 chk "$V" --mode gvt-g
 is vm.libvirt warn
 has vm.libvirt remedy "romfile=/vbios_gvt_uefi.rom"
@@ -798,6 +807,8 @@ dom "    <graphics type='egl-headless'/>" "<loader readonly='yes' type='pflash'>
 	"  <qemu:commandline>
     <qemu:arg value='-set'/>
     <qemu:arg value='device.hostdev0.romfile=/vbios_gvt_uefi.rom'/>
+    <qemu:arg value='-set'/>
+    <qemu:arg value='device.hostdev0.x-igd-opregion=on'/>
     <qemu:arg value='-set'/>
     <qemu:arg value='device.hostdev0.ramfb=on'/>
   </qemu:commandline>"
