@@ -246,7 +246,8 @@ int cmd_check(int argc, char *argv[])
 		struct igp_pci_addr a;
 		bool full;
 		if (igp_pci_addr_parse_loose(addr, &a, &full) < 0)
-			return log_usage("check", "malformed PCI address '%s'", addr);
+			return log_usage("check", "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+					 addr);
 	}
 	if (topts.output && !arg_g.json) {
 		/* Refuse unknown columns before reading anything. */
@@ -260,7 +261,7 @@ int cmd_check(int argc, char *argv[])
 		return CHECK_EXIT_FAIL;
 	r = pick_targets(h, addr, have_mode ? (int)mode : -1, &targets, &n_targets);
 	if (r == -ENODEV) {
-		log_error("No PCI device %s.", addr);
+		log_error("No PCI device %s on this host ('igpuctl list' shows the GPUs).", addr);
 		return CHECK_EXIT_FAIL;
 	}
 	if (r == -EADDRNOTAVAIL) {

@@ -441,8 +441,7 @@ int check_cmdline_intel_iommu(struct check_ctx *c)
 				 "No intel_iommu= on the command line, but this kernel turns the Intel IOMMU on "
 				 "by default (as Proxmox VE 8's 6.8 kernels do).");
 	return check_add(c, id, NULL, IGP_CHECK_FAIL, remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL),
-			 "The kernel booted without intel_iommu=on, and %s leaves the Intel IOMMU off by default.",
-			 ctx_kernel(c));
+			 "The kernel booted without intel_iommu=on, and no IOMMU is active.");
 }
 
 /* ---- modules ---- */
