@@ -6,6 +6,7 @@
  * cannot be read, as the contract gives check no other codes).
  */
 #include <getopt.h>
+#include <sys/ioctl.h>
 
 #include "checks.h"
 #include "cmd.h"
@@ -129,36 +130,37 @@ static int print_json(const struct igp_check_report *rep)
 
 /*
  * Word wrapping for MESSAGE and REMEDY on a terminal (libsmartcols itself
- * wraps at any character).  A chunk is as many words as fit the column's
- * width; the narrowest the column may get is its longest word.  Off a
+ * wraps at any character).  Each of the two gets at most an equal share of
+ * what the terminal leaves after STATUS and ID, so neither starves the
+ * other; a chunk is as many words as fit the column's width.  Off a
  * terminal every cell stays on one line, so output can be grepped.
  */
+struct wrap_info {
+	bool tty;
+	size_t share; /* columns each wrapped cell may ask for */
+};
+
 static size_t wrap_chunksize(const struct libscols_column *cl, const char *data, void *userdata)
 {
-	size_t best = 0;
+	const struct wrap_info *wi = userdata;
+	size_t n = data ? strlen(data) : 0;
 
-	if (!*(const bool *)userdata)
-		return data ? strlen(data) : 0;
-	for (const char *p = data; p && *p;) {
-		size_t n = strcspn(p, " ");
-		if (n > best)
-			best = n;
-		p += n;
-		p += strspn(p, " ");
-	}
-	return best;
+	return !wi->tty || n < wi->share ? n : wi->share;
 }
 
 static char *wrap_nextchunk(const struct libscols_column *cl, char *data, void *userdata)
 {
+	const struct wrap_info *wi = userdata;
 	size_t w = scols_column_get_width(cl);
 	char *p;
 
-	if (!data || !*(const bool *)userdata || w == 0 || strlen(data) <= w)
+	if (!data || !wi->tty || w == 0 || strlen(data) <= w)
 		return NULL;
 	for (p = data + w; p > data && *p != ' '; p--)
 		;
 	if (p == data) {
+		/* One word wider than the column (a long path): libsmartcols
+		 * breaks it at the width. */
 		p = strchr(data + w, ' ');
 		if (!p)
 			return NULL;
@@ -171,16 +173,28 @@ static int print_table(const struct igp_check_report *rep, const struct table_op
 {
 	struct libscols_table *tb =
 		table_new("checks", columns, ELEMENTSOF(columns), multi ? DEFAULT_COLUMNS_MULTI : DEFAULT_COLUMNS, topts);
-	static bool tty;
-	unsigned count[4] = {};
+	static struct wrap_info wi;
+	unsigned count[4] = {}, n_wrap = 0;
+	struct winsize ws;
+	size_t fixed = 0;
 
 	if (!tb)
 		return -EINVAL;
-	tty = isatty(STDOUT_FILENO) && !topts->raw;
+	wi.tty = isatty(STDOUT_FILENO) && !topts->raw;
 	for (size_t i = 0; i < scols_table_get_ncols(tb); i++) {
 		struct libscols_column *cl = scols_table_get_column(tb, i);
 		if (scols_column_is_wrap(cl))
-			scols_column_set_wrapfunc(cl, wrap_chunksize, wrap_nextchunk, &tty);
+			n_wrap++;
+		else /* STATUS 4, ID 25, DEVICE 12, plus a separating blank */
+			fixed += (size_t)scols_column_get_whint(cl) + 1;
+	}
+	wi.share = 40;
+	if (wi.tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > fixed + 20 && n_wrap)
+		wi.share = (ws.ws_col - fixed) / n_wrap - 1;
+	for (size_t i = 0; i < scols_table_get_ncols(tb); i++) {
+		struct libscols_column *cl = scols_table_get_column(tb, i);
+		if (scols_column_is_wrap(cl))
+			scols_column_set_wrapfunc(cl, wrap_chunksize, wrap_nextchunk, &wi);
 	}
 	for (size_t i = 0; i < rep->n_checks; i++) {
 		const struct igp_check *k = &rep->checks[i];

@@ -186,8 +186,7 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				 *failed ? strdupf("Fix %s first; the types appear once i915 sets up GVT-g.", failed)
 					 : strdup("Reboot after enabling GVT-g, then look at `dmesg | grep -i gvt` for "
 						  "why i915 did not set it up."),
-				 "%s/mdev_supported_types does not exist: GVT-g is not active on %s.", gpu->sysfs_path,
-				 gpu->address);
+				 "%s has no mdev_supported_types: GVT-g is not active on it.", gpu->address);
 	}
 	p = load_parent(gpu, &all, &n);
 	f = open_memstream(&types, &len);
@@ -205,7 +204,7 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return check_add(c, id, gpu, IGP_CHECK_FAIL,
 				 strdup("The BIOS aperture is too small for any vGPU type: raise \"Aperture Size\" "
 					"(or \"DVMT Pre-Allocated\") in the firmware setup."),
-				 "%s/mdev_supported_types exists but offers no type.", gpu->sysfs_path);
+				 "%s has mdev_supported_types, but no type in it.", gpu->address);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "vGPU types of %s: %s.", gpu->address, types);
 }
 
