@@ -32,6 +32,8 @@
 # (the meson "skipped" code), 99 when the guest did not boot, did not finish
 # within the timeout, or did not report a status.
 
+# QEMU options are comma-separated words, not array elements.
+# shellcheck disable=SC2054
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
