@@ -39,7 +39,7 @@ mkroot() {
 	else
 		local ov=$HERE/hosts/$host
 		cp -a "$SRCDIR/examples/hosts/$(cat "$ov/base")" "$dir"
-		rm -rf "$dir/etc" "$dir/boot" "$dir/efi"
+		rm -rf "${dir:?}/etc" "${dir:?}/boot" "${dir:?}/efi"
 		(cd "$ov" && tar cf - --exclude=./base .) | (cd "$dir" && tar xf -)
 		find "$dir" -name .keep -delete
 	fi

@@ -46,7 +46,7 @@ mkroot() {
 	else
 		local ov=$HERE/hosts/$host
 		cp -a "$SRCDIR/examples/hosts/$(cat "$ov/base")" "$dir"
-		rm -rf "$dir/etc" "$dir/boot" "$dir/efi"
+		rm -rf "${dir:?}/etc" "${dir:?}/boot" "${dir:?}/efi"
 		(cd "$ov" && tar cf - --exclude=./base .) | (cd "$dir" && tar xf -)
 		find "$dir" -name .keep -delete
 	fi
@@ -91,13 +91,13 @@ check_tokens() {
 		local line=${al[i]} t n key
 		[[ -z $line ]] && continue
 		for t in $wanted; do
-			n=$(tr -s ' \t' '\n\n' <<<"$line" | grep -cxF -- "$t")
+			n=$(tr -s ' \t' '\n' <<<"$line" | grep -cxF -- "$t")
 			[[ $n -eq 1 ]] || fail "$name: '$t' appears $n times in: $line"
 		done
 		for t in ${bl[i]:-}; do
 			key=${t%%=*}
 			[[ " $wanted " == *" $key="* || " $wanted " == *" $key "* ]] && continue
-			tr -s ' \t' '\n\n' <<<"$line" | grep -qxF -- "$t" || fail "$name: original token '$t' lost in: $line"
+			tr -s ' \t' '\n' <<<"$line" | grep -qxF -- "$t" || fail "$name: original token '$t' lost in: $line"
 		done
 	done
 }
