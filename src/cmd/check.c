@@ -20,11 +20,11 @@ enum {
 };
 
 static const struct colspec columns[] = {
-	{ "STATUS", 4, 0, SCOLS_JSON_STRING, "pass, warn, fail or skip" },
-	{ "ID", 25, 0, SCOLS_JSON_STRING, "the check's stable id" },
-	{ "DEVICE", 12, 0, SCOLS_JSON_STRING, "the GPU a device check is about" },
-	{ "MESSAGE", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what was found" },
-	{ "REMEDY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what to do about it" },
+    {"STATUS", 4, 0, SCOLS_JSON_STRING, "pass, warn, fail or skip"},
+    {"ID", 25, 0, SCOLS_JSON_STRING, "the check's stable id"},
+    {"DEVICE", 12, 0, SCOLS_JSON_STRING, "the GPU a device check is about"},
+    {"MESSAGE", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what was found"},
+    {"REMEDY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what to do about it"},
 };
 #define DEFAULT_COLUMNS "STATUS,ID,MESSAGE,REMEDY"
 #define DEFAULT_COLUMNS_MULTI "STATUS,ID,DEVICE,MESSAGE,REMEDY"
@@ -171,8 +171,8 @@ static char *wrap_nextchunk(const struct libscols_column *cl, char *data, void *
 
 static int print_table(const struct igp_check_report *rep, const struct table_opts *topts, bool multi)
 {
-	struct libscols_table *tb =
-		table_new("checks", columns, ELEMENTSOF(columns), multi ? DEFAULT_COLUMNS_MULTI : DEFAULT_COLUMNS, topts);
+	struct libscols_table *tb = table_new("checks", columns, ELEMENTSOF(columns),
+					      multi ? DEFAULT_COLUMNS_MULTI : DEFAULT_COLUMNS, topts);
 	static struct wrap_info wi;
 	unsigned count[4] = {}, n_wrap = 0;
 	struct winsize ws;
@@ -220,11 +220,11 @@ static int print_table(const struct igp_check_report *rep, const struct table_op
 int cmd_check(int argc, char *argv[])
 {
 	static const struct option opts[] = {
-		{ "mode", required_argument, NULL, 'm' },
-		{ "list", no_argument, NULL, 'l' },
-		TABLE_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"mode", required_argument, NULL, 'm'},
+	    {"list", no_argument, NULL, 'l'},
+	    TABLE_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	struct table_opts topts = {};
 	_cleanup_host_ struct igp_host *h = NULL;
@@ -260,12 +260,14 @@ int cmd_check(int argc, char *argv[])
 		struct igp_pci_addr a;
 		bool full;
 		if (igp_pci_addr_parse_loose(addr, &a, &full) < 0)
-			return log_usage("check", "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+			return log_usage("check",
+					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
 					 addr);
 	}
 	if (topts.output && !arg_g.json) {
 		/* Refuse unknown columns before reading anything. */
-		struct libscols_table *tb = table_new("checks", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, &topts);
+		struct libscols_table *tb =
+		    table_new("checks", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, &topts);
 		if (!tb)
 			return EXIT_USAGE;
 		scols_unref_table(tb);
@@ -279,7 +281,9 @@ int cmd_check(int argc, char *argv[])
 		return CHECK_EXIT_FAIL;
 	}
 	if (r == -EADDRNOTAVAIL) {
-		log_error("%s is ambiguous: several PCI domains have it; give the full address (DDDD:BB:DD.F).", addr);
+		log_error(
+		    "%s is ambiguous: several PCI domains have it; give the full address (DDDD:BB:DD.F).",
+		    addr);
 		return CHECK_EXIT_FAIL;
 	}
 	if (r < 0) {
@@ -288,7 +292,10 @@ int cmd_check(int argc, char *argv[])
 	}
 	/* A host without a GPU still gets the host checks of the mode asked for. */
 	r = igp_checks_run(h, targets, n_targets,
-			   n_targets ? 0 : have_mode ? 1u << mode : 1u << IGP_METHOD_FULL, &rep);
+			   n_targets   ? 0
+			   : have_mode ? 1u << mode
+				       : 1u << IGP_METHOD_FULL,
+			   &rep);
 	if (r < 0) {
 		log_error_errno(r, "Failed to run the checks");
 		return CHECK_EXIT_FAIL;

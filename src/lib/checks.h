@@ -31,11 +31,11 @@ enum igp_check_status {
 const char *igp_check_status_name(enum igp_check_status s);
 
 struct igp_check {
-	const char *id;       /* static, stable: "iommu.enabled" */
-	char *device;         /* the GPU of a per-device check; NULL for the host */
+	const char *id; /* static, stable: "iommu.enabled" */
+	char *device;	/* the GPU of a per-device check; NULL for the host */
 	enum igp_check_status status;
-	char *message;        /* what was found */
-	char *remedy;         /* what to do; NULL when nothing is to be done */
+	char *message; /* what was found */
+	char *remedy;  /* what to do; NULL when nothing is to be done */
 };
 
 struct igp_check_report {
@@ -105,7 +105,10 @@ struct igp_memlock {
 	int soft_prio, hard_prio;
 	char *soft_where, *hard_where; /* "FILE:LINE" of the deciding line */
 };
-#define IGP_MEMLOCK_INIT { .soft = -2, .hard = -2 }
+#define IGP_MEMLOCK_INIT                                                                                     \
+	{                                                                                                    \
+		.soft = -2, .hard = -2                                                                       \
+	}
 int igp_limits_memlock_feed(struct igp_memlock *m, const char *text, const char *file, const char *group);
 void igp_memlock_done(struct igp_memlock *m);
 

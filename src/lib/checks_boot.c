@@ -113,7 +113,8 @@ static char **kernelstub_tokens(void)
 	o = json_tokener_parse(text);
 	if (!o)
 		return NULL;
-	if (json_object_object_get_ex(o, "user", &user) && json_object_object_get_ex(user, "kernel_options", &opts) &&
+	if (json_object_object_get_ex(o, "user", &user) &&
+	    json_object_object_get_ex(user, "kernel_options", &opts) &&
 	    json_object_is_type(opts, json_type_array)) {
 		v = calloc(1, sizeof(char *));
 		for (size_t i = 0; v && i < json_object_array_length(opts); i++) {
@@ -171,7 +172,8 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 			b->where = strdupf("%s in %s", b->grub_var, IGP_ETC_DEFAULT_GRUB);
 			/* proxmox-boot-tool writes grub.cfg onto the ESPs, not /boot. */
 			if (bl.grub != IGP_GRUB_PVE) {
-				b->generated_path = bl.grub == IGP_GRUB_FEDORA ? IGP_BOOT_GRUB2_CFG : IGP_BOOT_GRUB_CFG;
+				b->generated_path =
+				    bl.grub == IGP_GRUB_FEDORA ? IGP_BOOT_GRUB2_CFG : IGP_BOOT_GRUB_CFG;
 				if (igp_read_file(b->generated_path, &cfg, NULL) >= 0)
 					b->generated = grub_cfg_tokens(cfg, c->h->kernel_release);
 			}
@@ -225,8 +227,10 @@ static const char *pending_remedy(const struct boot_info *b)
 		return "Run `proxmox-boot-tool refresh` if it has not run since the edit, then reboot.";
 	if (b->kind == IGP_BOOT_GRUB && !b->generated)
 		return b->grub == IGP_GRUB_FEDORA
-			       ? "Run `grub2-mkconfig -o /boot/grub2/grub.cfg` if it has not run since the edit, then reboot."
-			       : "Run `update-grub` if it has not run since the edit, then reboot.";
+			   ? "Run `grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG
+			     "` if it has not run since the edit, "
+			     "then reboot."
+			   : "Run `update-grub` if it has not run since the edit, then reboot.";
 	return "Reboot.";
 }
 
@@ -246,7 +250,8 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 	bool first_add = true;
 	unsigned n_rm = 0, i_rm = 0;
 
-	if (!fw || !fa || (add && strv_split(add, " ", &a) < 0) || (remove && strv_split(remove, " ", &r) < 0)) {
+	if (!fw || !fa || (add && strv_split(add, " ", &a) < 0) ||
+	    (remove && strv_split(remove, " ", &r) < 0)) {
 		if (fw)
 			fclose(fw);
 		if (fa)
@@ -262,7 +267,8 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 			continue;
 		fprintf(fa, "%s%s", ftell(fa) ? " " : "", *t);
 		if (b->configured && tokens_get(b->configured, k, &old) > 0) {
-			fprintf(fw, "%sset %s (now %s%s%s)", ftell(fw) ? ", " : "", *t, k, *old ? "=" : "", old);
+			fprintf(fw, "%sset %s (now %s%s%s)", ftell(fw) ? ", " : "", *t, k, *old ? "=" : "",
+				old);
 			continue;
 		}
 		fprintf(fw, "%s%s%s", ftell(fw) ? (first_add ? ", add " : " ") : "add ", "", *t);
@@ -274,7 +280,9 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 	for (char **k = r; k && *k; k++) {
 		if (b->configured && tokens_get(b->configured, *k, NULL) <= 0)
 			continue;
-		fprintf(fw, "%s%s", i_rm == 0 ? (ftell(fw) ? " and remove " : "remove ") : (i_rm + 1 == n_rm ? " and " : ", "),
+		fprintf(fw, "%s%s",
+			i_rm == 0 ? (ftell(fw) ? " and remove " : "remove ")
+				  : (i_rm + 1 == n_rm ? " and " : ", "),
 			*k);
 		i_rm++;
 	}
@@ -294,21 +302,23 @@ char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, i
 		return NULL;
 	if (!*what)
 		/* Everything is configured already: the next boot brings it. */
-		return strdupf("%s is configured in %s already. %s", add ? add : "The change", b->where ? b->where : "the boot configuration",
-			       pending_remedy(b));
+		return strdupf("%s is configured in %s already. %s", add ? add : "The change",
+			       b->where ? b->where : "the boot configuration", pending_remedy(b));
 	switch (b->kind) {
 	case IGP_BOOT_GRUB:
 		if (b->grub == IGP_GRUB_FEDORA)
-			body = strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s` (or edit %s in %s: %s; then run `%s`), "
-				       "then reboot.",
-				       *adds ? " --args=\"" : "", adds, *adds ? "\"" : "", remove ? " --remove-args=\"" : "",
-				       remove ? remove : "", b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX",
-				       IGP_ETC_DEFAULT_GRUB, what,
-				       b->refresh ? b->refresh : "grub2-mkconfig -o /boot/grub2/grub.cfg");
+			body =
+			    strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s` (or edit %s in %s: %s; then "
+				    "run `%s`), "
+				    "then reboot.",
+				    *adds ? " --args=\"" : "", adds, *adds ? "\"" : "",
+				    remove ? " --remove-args=\"" : "", remove ? remove : "",
+				    b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX", IGP_ETC_DEFAULT_GRUB,
+				    what, b->refresh ? b->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
 		else
 			body = strdupf("Edit %s in %s: %s; then run `%s` and reboot.",
-				       b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX_DEFAULT", IGP_ETC_DEFAULT_GRUB, what,
-				       b->refresh ? b->refresh : "update-grub");
+				       b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX_DEFAULT",
+				       IGP_ETC_DEFAULT_GRUB, what, b->refresh ? b->refresh : "update-grub");
 		if (body && b->grub == IGP_GRUB_FEDORA && remove) {
 			/* grubby's --remove-args takes the keys; close the quote. */
 			char *q = strstr(body, "--remove-args=\"");
@@ -330,13 +340,14 @@ char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, i
 			body = strdupf("Edit the options line of %s: %s; then reboot.", b->entry, what);
 		else
 			body = strdupf("Edit %s: %s; then reinstall the boot entries (`kernel-install add "
-				       "$(uname -r) /boot/vmlinuz-$(uname -r)`) and reboot.",
+				       "$(uname -r) " IGP_BOOT "/vmlinuz-$(uname -r)`) and reboot.",
 				       IGP_ETC_KERNEL_CMDLINE, what);
 		break;
 	case IGP_BOOT_KERNELSTUB:
-		body = strdupf("With kernelstub: %s (`kernelstub -a \"TOKEN\"` adds, `kernelstub -d \"TOKEN\"` "
-			       "removes); then reboot.",
-			       what);
+		body =
+		    strdupf("With kernelstub: %s (`kernelstub -a \"TOKEN\"` adds, `kernelstub -d \"TOKEN\"` "
+			    "removes); then reboot.",
+			    what);
 		break;
 	default:
 		body = strdupf("On the kernel command line of the boot loader: %s; then reboot.", what);
@@ -354,7 +365,7 @@ char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, i
 
 struct want {
 	const char *key;
-	char value[32];   /* "" = any positive number */
+	char value[32];		    /* "" = any positive number */
 	const char *module, *param; /* the modprobe.d form, or NULL */
 };
 
@@ -378,9 +389,9 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 	if ((c->modes & (MODE_BIT(IGP_METHOD_FULL) | MODE_BIT(IGP_METHOD_SRIOV))) && !amd && n < cap &&
 	    (!c->h->iommu_active || ctx_running_param(c, "intel_iommu", buf, sizeof(buf)) ||
 	     ctx_igpu_untranslated(c)))
-		w[n++] = (struct want){ "intel_iommu", "on", NULL, NULL };
+		w[n++] = (struct want){"intel_iommu", "on", NULL, NULL};
 	if ((c->modes & MODE_BIT(IGP_METHOD_GVTG)) && n < cap)
-		w[n++] = (struct want){ "i915.enable_gvt", "1", "i915", "enable_gvt" };
+		w[n++] = (struct want){"i915.enable_gvt", "1", "i915", "enable_gvt"};
 	for (size_t t = 0; t < c->n_targets; t++) {
 		const struct igp_pci_dev *g = c->targets[t].gpu;
 		const struct igp_platform *p = g->platform;
@@ -389,15 +400,15 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 			continue;
 		xe = streq_ptr(g->driver, "xe") || ctx_running_param(c, "xe.max_vfs", buf, sizeof(buf));
 		if (xe) {
-			w[n++] = (struct want){ "xe.max_vfs", "", "xe", "max_vfs" };
+			w[n++] = (struct want){"xe.max_vfs", "", "xe", "max_vfs"};
 			if (!p->xe_sriov) {
-				w[n] = (struct want){ "xe.force_probe", "", NULL, NULL };
+				w[n] = (struct want){"xe.force_probe", "", NULL, NULL};
 				snprintf(w[n].value, sizeof(w[n].value), "%04x", g->device);
 				n++;
 			}
 		} else {
-			w[n++] = (struct want){ "i915.enable_guc", "3", "i915", "enable_guc" };
-			w[n++] = (struct want){ "i915.max_vfs", "", "i915", "max_vfs" };
+			w[n++] = (struct want){"i915.enable_guc", "3", "i915", "enable_guc"};
+			w[n++] = (struct want){"i915.max_vfs", "", "i915", "max_vfs"};
 		}
 		break;
 	}
@@ -475,7 +486,7 @@ int check_cmdline_configured(struct check_ctx *c)
 		 * (it reaches the module through the initramfs or at load). */
 		if (!cfg && w[i].module && (opt = ctx_modprobe_option(c, w[i].module, w[i].param))) {
 			_cleanup_free_ char *t = strdupf("%s=%s", w[i].key, opt);
-			char *one[2] = { t, NULL };
+			char *one[2] = {t, NULL};
 			if (!t)
 				goto out;
 			cfg = want_satisfied(one, &w[i]);
@@ -497,7 +508,8 @@ int check_cmdline_configured(struct check_ctx *c)
 			sb_word(&sb[CF_PENDING], " ", tok);
 		else if (run)
 			sb_word(&sb[CF_LOST], " ", tok);
-		else if (b->kind == IGP_BOOT_PVE_SDBOOT && b->grub_tokens && want_satisfied(b->grub_tokens, &w[i]))
+		else if (b->kind == IGP_BOOT_PVE_SDBOOT && b->grub_tokens &&
+			 want_satisfied(b->grub_tokens, &w[i]))
 			sb_word(&sb[CF_GRUBONLY], " ", tok);
 		else
 			sb_word(&sb[CF_MISSING], " ", tok);
@@ -533,19 +545,23 @@ int check_cmdline_configured(struct check_ctx *c)
 
 	if (!b->configured) {
 		if (!*s[CF_LOST] && !*s[CF_MISSING]) {
-			ret = check_add(c, id, NULL, IGP_CHECK_SKIP, NULL,
-					"%s%s; the boot loader's configuration (%s) was not found, so whether the "
-					"next boot keeps them cannot be told.",
-					n ? "The running kernel has what the mode needs: " : "The mode needs no extra kernel parameters",
-					n ? s[CF_LOST] : "", b->name ? b->name : "unknown");
+			ret = check_add(
+			    c, id, NULL, IGP_CHECK_SKIP, NULL,
+			    "%s%s; the boot loader's configuration (%s) was not found, so whether the "
+			    "next boot keeps them cannot be told.",
+			    n ? "The running kernel has what the mode needs: "
+			      : "The mode needs no extra kernel parameters",
+			    n ? s[CF_LOST] : "", b->name ? b->name : "unknown");
 			goto out;
 		}
 		rem = remedy_cmdline(c, s[CF_ADD], NULL, mode);
-		ret = check_add(c, id, NULL, *s[CF_MISSING] ? IGP_CHECK_FAIL : IGP_CHECK_WARN, TAKE_PTR(rem),
-				"%s%s%s%s; the boot loader's configuration was not found.",
-				*s[CF_MISSING] ? "The running kernel lacks " : "", s[CF_MISSING],
-				*s[CF_MISSING] && *s[CF_LOST] ? "; it has " : (*s[CF_LOST] ? "The running kernel has " : ""),
-				s[CF_LOST]);
+		ret =
+		    check_add(c, id, NULL, *s[CF_MISSING] ? IGP_CHECK_FAIL : IGP_CHECK_WARN, TAKE_PTR(rem),
+			      "%s%s%s%s; the boot loader's configuration was not found.",
+			      *s[CF_MISSING] ? "The running kernel lacks " : "", s[CF_MISSING],
+			      *s[CF_MISSING] && *s[CF_LOST] ? "; it has "
+							    : (*s[CF_LOST] ? "The running kernel has " : ""),
+			      s[CF_LOST]);
 		goto out;
 	}
 
@@ -557,9 +573,11 @@ int check_cmdline_configured(struct check_ctx *c)
 	if (*s[CF_GRUBONLY]) {
 		st = IGP_CHECK_FAIL;
 		sb_word(&m, " ", "");
-		fprintf(m.f, "%s is in %s, but this host boots systemd-boot through proxmox-boot-tool, which reads "
-			     "%s: the GRUB edit does nothing.",
-			s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, IGP_ETC_KERNEL_CMDLINE);
+		fprintf(
+		    m.f,
+		    "%s is in %s, but this host boots systemd-boot through proxmox-boot-tool, which reads "
+		    "%s: the GRUB edit does nothing.",
+		    s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, IGP_ETC_KERNEL_CMDLINE);
 	}
 	if (*s[CF_MISSING]) {
 		st = IGP_CHECK_FAIL;
@@ -570,7 +588,8 @@ int check_cmdline_configured(struct check_ctx *c)
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
 		sb_word(&m, " ", "");
-		fprintf(m.f, "Active now but missing from %s, so the next boot loses it: %s.", b->where, s[CF_LOST]);
+		fprintf(m.f, "Active now but missing from %s, so the next boot loses it: %s.", b->where,
+			s[CF_LOST]);
 	}
 	if (*s[CF_ADD]) {
 		_cleanup_free_ char *x = remedy_cmdline(c, s[CF_ADD], NULL, mode);
@@ -582,7 +601,8 @@ int check_cmdline_configured(struct check_ctx *c)
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
 		sb_word(&m, " ", "");
-		fprintf(m.f, "Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
+		fprintf(m.f,
+			"Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
 			b->where, b->generated_path, b->refresh ? b->refresh : "update-grub", s[CF_STALE]);
 		sb_word(&r, " ", "");
 		fprintf(r.f, "Run `%s`, then reboot.", b->refresh ? b->refresh : "update-grub");
@@ -601,11 +621,13 @@ int check_cmdline_configured(struct check_ctx *c)
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
 		sb_word(&m, " ", "");
-		fprintf(m.f, "%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
-			     "nothing.",
+		fprintf(m.f,
+			"%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
+			"nothing.",
 			IGP_ETC_DEFAULT_GRUB, s[CF_IGNORED], IGP_ETC_KERNEL_CMDLINE);
 		sb_word(&r, " ", "");
-		fprintf(r.f, "Carry over what is wanted into %s (one line) and run `proxmox-boot-tool refresh`.",
+		fprintf(r.f,
+			"Carry over what is wanted into %s (one line) and run `proxmox-boot-tool refresh`.",
 			IGP_ETC_KERNEL_CMDLINE);
 	}
 	msg = sb_take(&m);
@@ -633,7 +655,7 @@ out:
 /* Is MODULE in a "KEY=a,b" list of the tokens? */
 static bool listed_in(char *const *toks, const char *module)
 {
-	static const char *const keys[] = { "modprobe.blacklist", "module_blacklist" };
+	static const char *const keys[] = {"modprobe.blacklist", "module_blacklist"};
 
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
 		const char *v;
@@ -683,7 +705,8 @@ static bool is_target(struct check_ctx *c, const struct igp_pci_dev *d)
 	for (size_t t = 0; t < c->n_targets; t++) {
 		const struct igp_pci_dev *g = c->targets[t].gpu;
 		/* The GPU's own functions (HDMI audio) go with it. */
-		if (g == d || (c->targets[t].mode == IGP_METHOD_FULL && igp_pci_addr_same_slot(&g->addr, &d->addr)))
+		if (g == d ||
+		    (c->targets[t].mode == IGP_METHOD_FULL && igp_pci_addr_same_slot(&g->addr, &d->addr)))
 			return true;
 		if (d->physfn && streq(d->physfn, g->address))
 			return true;
@@ -695,7 +718,8 @@ int check_cmdline_blacklist(struct check_ctx *c)
 {
 	const char *id = "cmdline.blacklist";
 	const struct boot_info *b = ctx_boot(c);
-	_cleanup_strv_free_ char **running = c->h->cmdline ? kline_tokens(c->h->cmdline) : calloc(1, sizeof(char *));
+	_cleanup_strv_free_ char **running =
+	    c->h->cmdline ? kline_tokens(c->h->cmdline) : calloc(1, sizeof(char *));
 	struct strbuf hurt;
 	_cleanup_free_ char *s_hurt = NULL;
 
@@ -710,13 +734,14 @@ int check_cmdline_blacklist(struct check_ctx *c)
 		drv = streq_ptr(tg->gpu->driver, "xe") ? "xe" : "i915";
 		where = blacklisted_where(c, running, drv);
 		if (where)
-			return check_add(c, id, NULL, IGP_CHECK_FAIL,
-					 listed_in(running, drv) || (b->configured && listed_in(b->configured, drv))
-						 ? remedy_cmdline(c, NULL, "modprobe.blacklist module_blacklist", -1)
-						 : strdupf("Remove `blacklist %s` from %s, run `%s` and reboot.", drv,
-							   IGP_ETC_MODPROBE_D, initramfs_command(c)),
-					 "%s is blacklisted %s, but %s needs it on the host for %s.", drv, where,
-					 igp_method_name(tg->mode), tg->gpu->address);
+			return check_add(
+			    c, id, NULL, IGP_CHECK_FAIL,
+			    listed_in(running, drv) || (b->configured && listed_in(b->configured, drv))
+				? remedy_cmdline(c, NULL, "modprobe.blacklist module_blacklist", -1)
+				: strdupf("Remove `blacklist %s` from %s, run `%s` and reboot.", drv,
+					  IGP_ETC_MODPROBE_D, initramfs_command(c)),
+			    "%s is blacklisted %s, but %s needs it on the host for %s.", drv, where,
+			    igp_method_name(tg->mode), tg->gpu->address);
 	}
 	/* Drivers of devices the host keeps: blacklisting them (the guide's
 	 * line blacklists every GPU and sound driver) takes them from the host. */
@@ -728,21 +753,23 @@ int check_cmdline_blacklist(struct check_ctx *c)
 		if (!d->driver || streq(d->driver, "vfio-pci") || is_target(c, d))
 			continue;
 		where = b->configured && listed_in(b->configured, d->driver) ? "the configured command line"
-			: modprobe_blacklisted(c, d->driver)                   ? IGP_ETC_MODPROBE_D
-										: NULL;
+			: modprobe_blacklisted(c, d->driver)		     ? IGP_ETC_MODPROBE_D
+									     : NULL;
 		if (where)
-			fprintf(hurt.f, "%s%s (driver of %s, blacklisted in %s)", ftell(hurt.f) ? "; " : "", d->driver,
-				d->address, where);
+			fprintf(hurt.f, "%s%s (driver of %s, blacklisted in %s)", ftell(hurt.f) ? "; " : "",
+				d->driver, d->address, where);
 	}
 	s_hurt = sb_take(&hurt);
 	if (!s_hurt)
 		return -ENOMEM;
 	if (*s_hurt)
-		return check_add(c, id, NULL, IGP_CHECK_WARN,
-				 strdup("Blacklist only the drivers of the devices that go to VMs (for the iGPU: "
-					"i915, or bind it to vfio-pci with `igpuctl bind ADDR --driver vfio-pci "
-					"--persist`); take the others out of modprobe.blacklist/blacklist."),
-				 "Devices the host keeps lose their driver at the next boot: %s.", s_hurt);
+		return check_add(
+		    c, id, NULL, IGP_CHECK_WARN,
+		    strdup("Blacklist only the drivers of the devices that go to VMs (for the iGPU: "
+			   "i915, or bind it to vfio-pci with `igpuctl bind ADDR --driver vfio-pci "
+			   "--persist`); take the others out of modprobe.blacklist/blacklist."),
+		    "Devices the host keeps lose their driver at the next boot: %s.", s_hurt);
 	return check_add(c, id, NULL, IGP_CHECK_PASS, NULL, "No driver that the host%s needs is blacklisted.",
-			 c->modes & (MODE_BIT(IGP_METHOD_GVTG) | MODE_BIT(IGP_METHOD_SRIOV)) ? " or the mode" : "");
+			 c->modes & (MODE_BIT(IGP_METHOD_GVTG) | MODE_BIT(IGP_METHOD_SRIOV)) ? " or the mode"
+											     : "");
 }

@@ -88,7 +88,8 @@ const struct igp_pci_dev *ctx_igpu_untranslated(struct check_ctx *c)
 		return NULL;
 	for (size_t t = 0; t < c->n_targets; t++) {
 		const struct igp_pci_dev *g = c->targets[t].gpu;
-		if (c->targets[t].mode != IGP_METHOD_GVTG && igp_pci_dev_is_intel_igpu(g) && g->iommu_group < 0)
+		if (c->targets[t].mode != IGP_METHOD_GVTG && igp_pci_dev_is_intel_igpu(g) &&
+		    g->iommu_group < 0)
 			return g;
 	}
 	return NULL;
@@ -154,8 +155,8 @@ const char *ctx_dmesg(struct check_ctx *c, const char **ret_why)
 			} else {
 				c->dmesg = NULL;
 				c->dmesg_source = fd == -EPERM || fd == -EACCES
-							  ? "the kernel log is not readable (run as root)"
-							  : "the kernel log is not readable";
+						      ? "the kernel log is not readable (run as root)"
+						      : "the kernel log is not readable";
 			}
 		} else {
 			c->dmesg = NULL;
@@ -189,7 +190,7 @@ static bool module_eq(const char *a, const char *b)
 static void kmod_load(struct check_ctx *c)
 {
 	_cleanup_free_ char *dir = NULL, *fdpath = NULL, *softdep = NULL, *builtin_path = NULL, *text = NULL;
-	static const char *const no_config[] = { NULL };
+	static const char *const no_config[] = {NULL};
 
 	if (c->kmod_done)
 		return;
@@ -212,7 +213,7 @@ static void kmod_load(struct check_ctx *c)
 	if (fdpath && softdep) {
 		/* The kernel's MODULE_SOFTDEP lines (depmod's modules.softdep)
 		 * are read as configuration, like modprobe does. */
-		const char *const config[] = { softdep, NULL };
+		const char *const config[] = {softdep, NULL};
 		c->kmod = kmod_new(fdpath, igp_access(softdep) == 0 ? config : no_config);
 	}
 
@@ -388,7 +389,8 @@ bool ctx_is_proxmox(struct check_ctx *c)
 	if (c->proxmox < 0) {
 		_cleanup_free_ char *v = NULL;
 		const char *st = ctx_dpkg_status(c);
-		c->proxmox = igp_is_dir(IGP_ETC_PVE) || (st && igp_dpkg_installed_version(st, "pve-manager", &v) >= 0) ||
+		c->proxmox = igp_is_dir(IGP_ETC_PVE) ||
+			     (st && igp_dpkg_installed_version(st, "pve-manager", &v) >= 0) ||
 			     (c->h->kernel_release && endswith(c->h->kernel_release, "-pve"));
 	}
 	return c->proxmox > 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Full passthrough (vfio-pci, "GVT-d"): driver, vfio-pci ids=, framebuffer, boot VGA, isolation, ACS override. */
+/* Full passthrough (vfio-pci, "GVT-d"): driver, vfio-pci ids=, framebuffer, boot VGA, isolation, ACS
+ * override. */
 #include <inttypes.h>
 
 #include "checks_int.h"
@@ -23,20 +24,22 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (streq_ptr(gpu->driver, "vfio-pci"))
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s is bound to vfio-pci.", gpu->address);
 	if (!gpu->driver)
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
-				 "No driver holds %s; vfio-pci takes it when the VM starts (Proxmox VE and libvirt "
-				 "bind it then).",
-				 gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_PASS, NULL,
+		    "No driver holds %s; vfio-pci takes it when the VM starts (Proxmox VE and libvirt "
+		    "bind it then).",
+		    gpu->address);
 	/* ids= binds every device with that ID: only offer it when the ID is
 	 * unique on this host (facts.md section 4). */
 	if (same_ids_elsewhere(c, gpu))
-		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdupf("Bind it to vfio-pci by address: `igpuctl bind %s --driver vfio-pci "
-					 "--persist` (not ids=%04x:%04x: other devices share that ID).",
-					 gpu->address, gpu->vendor, gpu->device),
-				 "%s holds %s; the host uses it until the VM starts, and %s may not let go of it "
-				 "cleanly then.",
-				 gpu->driver, gpu->address, gpu->driver);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("Bind it to vfio-pci by address: `igpuctl bind %s --driver vfio-pci "
+			    "--persist` (not ids=%04x:%04x: other devices share that ID).",
+			    gpu->address, gpu->vendor, gpu->device),
+		    "%s holds %s; the host uses it until the VM starts, and %s may not let go of it "
+		    "cleanly then.",
+		    gpu->driver, gpu->address, gpu->driver);
 	/* ids= of every function in the slot: a GPU's HDMI audio goes along. */
 	{
 		char ids[128] = "";
@@ -52,14 +55,15 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				strcat(ids, one);
 			}
 		}
-		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdupf("Bind it to vfio-pci at boot: `igpuctl bind %s --driver vfio-pci --persist`, or "
-					 "put `options vfio-pci ids=%s` and `softdep %s pre: vfio-pci` into "
-					 "%s/vfio.conf and run `%s`.",
-					 gpu->address, ids, gpu->driver, IGP_ETC_MODPROBE_D, initramfs_command(c)),
-				 "%s holds %s; the host uses it until the VM starts, and %s may not let go of it "
-				 "cleanly then.",
-				 gpu->driver, gpu->address, gpu->driver);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("Bind it to vfio-pci at boot: `igpuctl bind %s --driver vfio-pci --persist`, or "
+			    "put `options vfio-pci ids=%s` and `softdep %s pre: vfio-pci` into "
+			    "%s/vfio.conf and run `%s`.",
+			    gpu->address, ids, gpu->driver, IGP_ETC_MODPROBE_D, initramfs_command(c)),
+		    "%s holds %s; the host uses it until the VM starts, and %s may not let go of it "
+		    "cleanly then.",
+		    gpu->driver, gpu->address, gpu->driver);
 	}
 }
 
@@ -73,7 +77,7 @@ static int collect_vfio_ids(struct check_ctx *c, char ***ret_ids, char ***ret_wh
 	const char *v;
 	struct {
 		const char *value, *where;
-	} src[3] = { { opt, IGP_ETC_MODPROBE_D } };
+	} src[3] = {{opt, IGP_ETC_MODPROBE_D}};
 	size_t n = 1;
 	char buf[512];
 
@@ -82,7 +86,8 @@ static int collect_vfio_ids(struct check_ctx *c, char ***ret_ids, char ***ret_wh
 		src[n].value = v;
 		src[n++].where = "the kernel command line";
 	}
-	if (b->configured && tokens_get(b->configured, "vfio_pci.ids", &v) > 0 && !(src[1].value && streq(src[1].value, v))) {
+	if (b->configured && tokens_get(b->configured, "vfio_pci.ids", &v) > 0 &&
+	    !(src[1].value && streq(src[1].value, v))) {
 		src[n].value = v;
 		src[n++].where = "the configured kernel command line";
 	}
@@ -126,8 +131,9 @@ int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (r < 0)
 		return r;
 	if (!ids || !ids[0])
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
-				 "No vfio-pci ids= is configured (a binding by address cannot catch other devices).");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_PASS, NULL,
+		    "No vfio-pci ids= is configured (a binding by address cannot catch other devices).");
 	fe = open_memstream(&extra, &le);
 	fm = open_memstream(&mine, &lm);
 	if (!fe || !fm) {
@@ -150,8 +156,9 @@ int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				continue;
 			}
 			critical |= d->roles != 0;
-			fprintf(fe, "%s%s (ids=%s in %s%s%s)", ftell(fe) ? "; " : "", d->address, ids[i], where[i],
-				d->role_detail ? ", holds " : "", d->role_detail ? d->role_detail : "");
+			fprintf(fe, "%s%s (ids=%s in %s%s%s)", ftell(fe) ? "; " : "", d->address, ids[i],
+				where[i], d->role_detail ? ", holds " : "",
+				d->role_detail ? d->role_detail : "");
 		}
 		if (hit_target)
 			fprintf(fm, "%s%s", ftell(fm) ? "," : "", ids[i]);
@@ -159,16 +166,17 @@ int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (fclose(fe) != 0 || fclose(fm) != 0)
 		return -ENOMEM;
 	if (*extra)
-		return check_add(c, id, gpu, critical ? IGP_CHECK_FAIL : IGP_CHECK_WARN,
-				 strdupf("Bind by address instead (`igpuctl bind %s --driver vfio-pci --persist`, "
-					 "driver_override) and take those IDs out of ids=.",
-					 gpu->address),
-				 "vfio-pci ids= also grabs devices other than %s: %s.", gpu->address, extra);
+		return check_add(
+		    c, id, gpu, critical ? IGP_CHECK_FAIL : IGP_CHECK_WARN,
+		    strdupf("Bind by address instead (`igpuctl bind %s --driver vfio-pci --persist`, "
+			    "driver_override) and take those IDs out of ids=.",
+			    gpu->address),
+		    "vfio-pci ids= also grabs devices other than %s: %s.", gpu->address, extra);
 	if (*mine)
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "vfio-pci ids=%s matches only %s and its functions.",
-				 mine, gpu->address);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "vfio-pci ids= (%s, %s) matches no device on this host.",
-			 ids[0], where[0]);
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "vfio-pci ids=%s matches only %s and its functions.", mine, gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			 "vfio-pci ids= (%s, %s) matches no device on this host.", ids[0], where[0]);
 }
 
 /* BAR i of a device: [start, end] from its sysfs `resource` file. */
@@ -207,8 +215,8 @@ int check_full_framebuffer(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	int r;
 
 	if (read_bars(gpu, start, end) < 0)
-		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot read the memory ranges (BARs) of %s.",
-				 gpu->address);
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "Cannot read the memory ranges (BARs) of %s.", gpu->address);
 	if (igp_read_file(IGP_PROC_IOMEM, &iomem, NULL) < 0)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot read %s.", IGP_PROC_IOMEM);
 	for (int i = 0; i < 6; i++) {
@@ -216,24 +224,26 @@ int check_full_framebuffer(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			continue;
 		r = igp_iomem_framebuffer(iomem, start[i], end[i], &name);
 		if (r == -EACCES)
-			return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
-					 "%s shows no addresses (it does only for root): run igpuctl as root.",
-					 IGP_PROC_IOMEM);
+			return check_add(
+			    c, id, gpu, IGP_CHECK_SKIP, NULL,
+			    "%s shows no addresses (it does only for root): run igpuctl as root.",
+			    IGP_PROC_IOMEM);
 		if (r == -ENOENT)
 			continue;
 		if (r < 0)
 			return r;
 		return check_add(c, id, gpu, IGP_CHECK_FAIL,
 				 remedy_cmdline(c,
-						ctx_kernel_at_least(c, 5, 15) ? "initcall_blacklist=sysfb_init"
-									      : "video=efifb:off video=vesafb:off",
+						ctx_kernel_at_least(c, 5, 15)
+						    ? "initcall_blacklist=sysfb_init"
+						    : "video=efifb:off video=vesafb:off",
 						NULL, IGP_METHOD_FULL),
 				 "The firmware framebuffer (%s) holds memory in BAR%d of %s: QEMU fails with "
 				 "\"Failed to mmap ... BAR\" and the guest gets no display.",
 				 name, i, gpu->address);
 	}
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "No firmware framebuffer holds memory of %s%s.", gpu->address,
-			 off ? " (initcall_blacklist=sysfb_init is set)" : "");
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "No firmware framebuffer holds memory of %s%s.",
+			 gpu->address, off ? " (initcall_blacklist=sysfb_init is set)" : "");
 }
 
 int check_full_boot_vga(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -241,15 +251,17 @@ int check_full_boot_vga(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	const char *id = "full.boot_vga";
 
 	if (gpu->boot_vga == 1)
-		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdup("Plan for a headless host (SSH, the web interface, a serial or IPMI "
-					"console), or make another GPU the primary display in the firmware "
-					"setup."),
-				 "%s is the boot display: once it is passed through, the host console (firmware "
-				 "and kernel output) goes dark.",
-				 gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdup("Plan for a headless host (SSH, the web interface, a serial or IPMI "
+			   "console), or make another GPU the primary display in the firmware "
+			   "setup."),
+		    "%s is the boot display: once it is passed through, the host console (firmware "
+		    "and kernel output) goes dark.",
+		    gpu->address);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s is not the boot display%s.", gpu->address,
-			 gpu->boot_vga < 0 ? " (a display controller without VGA; the console is elsewhere)" : "");
+			 gpu->boot_vga < 0 ? " (a display controller without VGA; the console is elsewhere)"
+					   : "");
 }
 
 int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -280,8 +292,9 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		const struct igp_pci_dev *d = iso.peers[i].dev;
 		if (iso.verdict != IGP_ISO_ISOLATED && iso.peers[i].kind == IGP_PEER_BRIDGE)
 			continue;
-		fprintf(f, "%s%s (%s%s%s)", ftell(f) ? ", " : "", d->address, igp_peer_kind_name(iso.peers[i].kind),
-			d->role_detail ? ": " : "", d->role_detail ? d->role_detail : "");
+		fprintf(f, "%s%s (%s%s%s)", ftell(f) ? ", " : "", d->address,
+			igp_peer_kind_name(iso.peers[i].kind), d->role_detail ? ": " : "",
+			d->role_detail ? d->role_detail : "");
 	}
 	if (fclose(f) != 0) {
 		igp_isolation_report_done(&iso);
@@ -290,47 +303,53 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	switch (iso.verdict) {
 	case IGP_ISO_NO_IOMMU:
 		if (!c->h->iommu_active)
-			r = check_add(c, id, gpu, IGP_CHECK_FAIL, strdup("Turn the IOMMU on first (see iommu.enabled)."),
+			r = check_add(c, id, gpu, IGP_CHECK_FAIL,
+				      strdup("Turn the IOMMU on first (see iommu.enabled)."),
 				      "%s has no IOMMU group: no IOMMU is active.", gpu->address);
 		else if (ctx_running_param(c, "intel_iommu", buf, sizeof(buf)) && strstr(buf, "igfx_off"))
-			r = check_add(c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL),
-				      "The IOMMU is active, but %s has no IOMMU group: intel_iommu=%s leaves graphics "
-				      "devices out of translation.",
-				      gpu->address, buf);
+			r = check_add(
+			    c, id, gpu, IGP_CHECK_FAIL,
+			    remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL),
+			    "The IOMMU is active, but %s has no IOMMU group: intel_iommu=%s leaves graphics "
+			    "devices out of translation.",
+			    gpu->address, buf);
 		else
-			r = check_add(c, id, gpu, IGP_CHECK_FAIL,
-				      igp_pci_dev_is_intel_igpu(gpu)
-					      ? remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL)
-					      : strdup("Look at `dmesg | grep -i -e DMAR -e IOMMU` for why the kernel "
-						       "left it out of the IOMMU."),
-				      "The IOMMU is active, but %s has no IOMMU group: the kernel left it out of "
-				      "translation%s.",
-				      gpu->address,
-				      igp_pci_dev_is_intel_igpu(gpu)
-					      ? " (Debian's kernels do so for the integrated GPU unless booted with "
-						"intel_iommu=on)"
-					      : "");
+			r = check_add(
+			    c, id, gpu, IGP_CHECK_FAIL,
+			    igp_pci_dev_is_intel_igpu(gpu)
+				? remedy_cmdline(c, "intel_iommu=on", NULL, IGP_METHOD_FULL)
+				: strdup("Look at `dmesg | grep -i -e DMAR -e IOMMU` for why the kernel "
+					 "left it out of the IOMMU."),
+			    "The IOMMU is active, but %s has no IOMMU group: the kernel left it out of "
+			    "translation%s.",
+			    gpu->address,
+			    igp_pci_dev_is_intel_igpu(gpu)
+				? " (Debian's kernels do so for the integrated GPU unless booted with "
+				  "intel_iommu=on)"
+				: "");
 		break;
 	case IGP_ISO_ISOLATED:
-		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "IOMMU group %d holds %s%s%s.", iso.group, gpu->address,
-			      *peers ? " with only " : " alone", peers);
+		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "IOMMU group %d holds %s%s%s.", iso.group,
+			      gpu->address, *peers ? " with only " : " alone", peers);
 		break;
 	case IGP_ISO_SHARED:
-		r = check_add(c, id, gpu, IGP_CHECK_WARN,
-			      strdupf("Pass every endpoint of group %d to the same VM, or move the card to a slot "
-				      "with its own group; pcie_acs_override splits groups only on patched "
-				      "kernels and weakens isolation.",
-				      iso.group),
-			      "IOMMU group %d also holds %s: they go to the VM together with %s.", iso.group, peers,
-			      gpu->address);
+		r = check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("Pass every endpoint of group %d to the same VM, or move the card to a slot "
+			    "with its own group; pcie_acs_override splits groups only on patched "
+			    "kernels and weakens isolation.",
+			    iso.group),
+		    "IOMMU group %d also holds %s: they go to the VM together with %s.", iso.group, peers,
+		    gpu->address);
 		break;
 	case IGP_ISO_UNSAFE:
-		r = check_add(c, id, gpu, IGP_CHECK_FAIL,
-			      strdupf("Do not pass %s through as things are: the host would lose those devices. "
-				      "Move the GPU or the other device to a slot with its own IOMMU group, or "
-				      "look for an ACS option in the firmware setup.",
-				      gpu->address),
-			      "IOMMU group %d also holds devices the host needs: %s.", iso.group, peers);
+		r = check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Do not pass %s through as things are: the host would lose those devices. "
+			    "Move the GPU or the other device to a slot with its own IOMMU group, or "
+			    "look for an ACS option in the firmware setup.",
+			    gpu->address),
+		    "IOMMU group %d also holds devices the host needs: %s.", iso.group, peers);
 		break;
 	}
 	igp_isolation_report_done(&iso);
@@ -348,15 +367,17 @@ int check_full_acs_override(struct check_ctx *c, const struct igp_pci_dev *gpu)
 
 	log = ctx_dmesg(c, NULL);
 	if (v || (log && strstr(log, "PCIe ACS overrides enabled")))
-		return check_add(c, id, gpu, IGP_CHECK_WARN, remedy_cmdline(c, NULL, "pcie_acs_override", -1),
-				 "pcie_acs_override%s%s is active: IOMMU groups are split by assumption, not by the "
-				 "hardware, so devices in \"separate\" groups may still reach each other with "
-				 "peer-to-peer DMA. Keep it only knowingly.",
-				 v ? "=" : "", v ? v : "");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN, remedy_cmdline(c, NULL, "pcie_acs_override", -1),
+		    "pcie_acs_override%s%s is active: IOMMU groups are split by assumption, not by the "
+		    "hardware, so devices in \"separate\" groups may still reach each other with "
+		    "peer-to-peer DMA. Keep it only knowingly.",
+		    v ? "=" : "", v ? v : "");
 	if (cfg)
-		return check_add(c, id, gpu, IGP_CHECK_WARN, remedy_cmdline(c, NULL, "pcie_acs_override", -1),
-				 "pcie_acs_override=%s is configured in %s (active after the next boot, on kernels "
-				 "that have the patch): it weakens isolation. Keep it only knowingly.",
-				 cv, b->where);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN, remedy_cmdline(c, NULL, "pcie_acs_override", -1),
+		    "pcie_acs_override=%s is configured in %s (active after the next boot, on kernels "
+		    "that have the patch): it weakens isolation. Keep it only knowingly.",
+		    cv, b->where);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "pcie_acs_override is not in use.");
 }

@@ -4,7 +4,8 @@
 #include "mdev.h"
 #include "paths.h"
 
-int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m, const char *id)
+int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m,
+			   const char *id)
 {
 	_cleanup_free_ char *reason = NULL;
 	enum igp_support s;
@@ -12,18 +13,20 @@ int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, e
 	enum igp_method om = m == IGP_METHOD_GVTG ? IGP_METHOD_SRIOV : IGP_METHOD_GVTG;
 
 	if (!igp_pci_dev_is_intel_igpu(gpu) || gpu->physfn)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
-				 "%s [%04x:%04x] is not an Intel integrated GPU; only those have %s.", gpu->address,
-				 gpu->vendor, gpu->device, m == IGP_METHOD_GVTG ? "GVT-g" : "SR-IOV here");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
+		    "%s [%04x:%04x] is not an Intel integrated GPU; only those have %s.", gpu->address,
+		    gpu->vendor, gpu->device, m == IGP_METHOD_GVTG ? "GVT-g" : "SR-IOV here");
 	if (!gpu->platform)
-		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdupf("Look the ID up in the kernel's include/drm/intel/pciids.h; full passthrough "
-					 "works on any Intel GPU (`igpuctl check --mode full %s`).",
-					 gpu->address),
-				 "Intel GPU %04x:%04x is not in igpuctl's platform table, so whether it has %s is "
-				 "unknown.",
-				 gpu->vendor, gpu->device, m == IGP_METHOD_GVTG ? "GVT-g" : "SR-IOV");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("Look the ID up in the kernel's include/drm/intel/pciids.h; full passthrough "
+			    "works on any Intel GPU (`igpuctl check --mode full %s`).",
+			    gpu->address),
+		    "Intel GPU %04x:%04x is not in igpuctl's platform table, so whether it has %s is "
+		    "unknown.",
+		    gpu->vendor, gpu->device, m == IGP_METHOD_GVTG ? "GVT-g" : "SR-IOV");
 	s = igp_platform_supports(gpu->platform, m, &reason);
 	if (!reason)
 		return -ENOMEM;
@@ -33,12 +36,13 @@ int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, e
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s%s%s", reason,
 				 m == IGP_METHOD_GVTG && gpu->platform->note ? " Note: " : "",
 				 m == IGP_METHOD_GVTG && gpu->platform->note ? gpu->platform->note : "");
-	return check_add(c, id, gpu, IGP_CHECK_FAIL,
-			 igp_platform_supports(gpu->platform, om, NULL) != IGP_SUPPORT_NO
-				 ? strdupf("Use %s (`igpuctl check --mode %s %s`) or full passthrough (`--mode full`).",
-					   om == IGP_METHOD_SRIOV ? "SR-IOV" : "GVT-g", other, gpu->address)
-				 : strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
-			 "%s", reason);
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    igp_platform_supports(gpu->platform, om, NULL) != IGP_SUPPORT_NO
+		? strdupf("Use %s (`igpuctl check --mode %s %s`) or full passthrough (`--mode full`).",
+			  om == IGP_METHOD_SRIOV ? "SR-IOV" : "GVT-g", other, gpu->address)
+		: strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
+	    "%s", reason);
 }
 
 int check_gvt_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -59,12 +63,14 @@ int check_gvt_enable_gvt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 
 	run = ctx_running_param(c, "i915.enable_gvt", buf, sizeof(buf));
 	if (truthy(sys))
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_gvt is on (%s/i915/parameters/enable_gvt is Y).",
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "i915.enable_gvt is on (%s/i915/parameters/enable_gvt is Y).",
 				 IGP_SYS_MODULE);
 	if (!sys && truthy(run))
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 				 "The kernel booted with i915.enable_gvt=%s (i915 is not loaded yet).", run);
-	return check_add(c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, "i915.enable_gvt=1", NULL, IGP_METHOD_GVTG),
+	return check_add(c, id, gpu, IGP_CHECK_FAIL,
+			 remedy_cmdline(c, "i915.enable_gvt=1", NULL, IGP_METHOD_GVTG),
 			 "i915.enable_gvt is off%s: i915 does not set up GVT-g.",
 			 sys ? "" : " (i915 is not loaded, and the command line does not set it)");
 }
@@ -87,18 +93,21 @@ int check_gvt_guc_conflict(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				 "i915.enable_guc is not set: the default never uses GuC submission on the "
 				 "platforms that have GVT-g.");
 	if (parse_long(v, -1, 255, &n) < 0)
-		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "i915.enable_guc=%s (%s) is not a number.", v, where);
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "i915.enable_guc=%s (%s) is not a number.",
+				 v, where);
 	/* Bit 1 is GuC submission (i915_params.h); -1 is per platform, and
 	 * GVT-g's platforms (Gen 8/9) get no submission by default. */
 	if (n >= 0 && (n & 2))
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 opt && !run && streq(where, IGP_ETC_MODPROBE_D)
-					 ? strdupf("Remove enable_guc=%s from the i915 options in %s (or set it to 0), "
-						   "run `%s` and reboot.",
-						   opt, IGP_ETC_MODPROBE_D, initramfs_command(c))
-					 : remedy_cmdline(c, "i915.enable_guc=0", NULL, IGP_METHOD_GVTG),
-				 "i915.enable_guc=%ld (%s) turns on GuC submission, which excludes GVT-g.", n, where);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=%ld (%s): no GuC submission.", n, where);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    opt && !run && streq(where, IGP_ETC_MODPROBE_D)
+			? strdupf("Remove enable_guc=%s from the i915 options in %s (or set it to 0), "
+				  "run `%s` and reboot.",
+				  opt, IGP_ETC_MODPROBE_D, initramfs_command(c))
+			: remedy_cmdline(c, "i915.enable_guc=0", NULL, IGP_METHOD_GVTG),
+		    "i915.enable_guc=%ld (%s) turns on GuC submission, which excludes GVT-g.", n, where);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=%ld (%s): no GuC submission.", n,
+			 where);
 }
 
 int check_gvt_kvmgt(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -106,18 +115,21 @@ int check_gvt_kvmgt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	const char *id = "gvt.kvmgt";
 	int r;
 
-	if (ctx_module_loaded(c, "kvmgt") || igp_exists(IGP_SYS_MODULE_KVMGT) || ctx_module_builtin(c, "kvmgt"))
+	if (ctx_module_loaded(c, "kvmgt") || igp_exists(IGP_SYS_MODULE_KVMGT) ||
+	    ctx_module_builtin(c, "kvmgt"))
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "kvmgt is loaded.");
 	r = ctx_module_available(c, "kvmgt");
 	if (r == 0)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdup("Boot a kernel built with KVMGT (CONFIG_DRM_I915_GVT_KVMGT): Debian's, "
-					"Ubuntu's, Proxmox VE's and Arch's kernels have it."),
-				 "kvmgt is not loaded, and %s has no such module.", ctx_kernel(c));
-	return check_add(c, id, gpu, IGP_CHECK_FAIL,
-			 strdupf("`modprobe kvmgt` now, and add kvmgt to %s so that it loads at boot.",
-				 igp_exists(IGP_ETC_MODULES) ? IGP_ETC_MODULES : IGP_ETC_MODULES_LOAD_D "/kvmgt.conf"),
-			 "kvmgt is not loaded: without it i915 offers no vGPU types.");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdup("Boot a kernel built with KVMGT (CONFIG_DRM_I915_GVT_KVMGT): Debian's, "
+			   "Ubuntu's, Proxmox VE's and Arch's kernels have it."),
+		    "kvmgt is not loaded, and %s has no such module.", ctx_kernel(c));
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    strdupf("`modprobe kvmgt` now, and add kvmgt to %s so that it loads at boot.",
+		    igp_exists(IGP_ETC_MODULES) ? IGP_ETC_MODULES : IGP_ETC_MODULES_LOAD_D "/kvmgt.conf"),
+	    "kvmgt is not loaded: without it i915 offers no vGPU types.");
 }
 
 int check_gvt_dmesg_unsupported(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -128,15 +140,19 @@ int check_gvt_dmesg_unsupported(struct check_ctx *c, const struct igp_pci_dev *g
 	if (!log)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot look: %s.", why);
 	if (strstr(log, "Unsupported device. GVT-g is disabled"))
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdupf("GVT-g covers Broadwell to Comet Lake only: use full passthrough "
-					 "(`igpuctl check --mode full %s`)%s.",
-					 gpu->address,
-					 gpu->platform && gpu->platform->sriov != IGP_SUPPORT_NO ? " or SR-IOV (`--mode sriov`)" : ""),
-				 "%s has \"Unsupported device. GVT-g is disabled\": i915 refuses GVT-g on this GPU%s%s%s.",
-				 why, gpu->platform ? " (" : "", gpu->platform ? gpu->platform->name : "",
-				 gpu->platform ? ")" : "");
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s has no \"Unsupported device. GVT-g is disabled\".", why);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("GVT-g covers Broadwell to Comet Lake only: use full passthrough "
+			    "(`igpuctl check --mode full %s`)%s.",
+			    gpu->address,
+			    gpu->platform && gpu->platform->sriov != IGP_SUPPORT_NO
+				? " or SR-IOV (`--mode sriov`)"
+				: ""),
+		    "%s has \"Unsupported device. GVT-g is disabled\": i915 refuses GVT-g on this GPU%s%s%s.",
+		    why, gpu->platform ? " (" : "", gpu->platform ? gpu->platform->name : "",
+		    gpu->platform ? ")" : "");
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			 "%s has no \"Unsupported device. GVT-g is disabled\".", why);
 }
 
 /* Earlier failed checks of this device whose id starts with PREFIX. */
@@ -159,7 +175,8 @@ static char *failed_before(struct check_ctx *c, const struct igp_pci_dev *gpu, c
 	return TAKE_PTR(s);
 }
 
-static struct igp_mdev_parent *load_parent(const struct igp_pci_dev *gpu, struct igp_mdev_parent **all, size_t *n)
+static struct igp_mdev_parent *load_parent(const struct igp_pci_dev *gpu, struct igp_mdev_parent **all,
+					   size_t *n)
 {
 	if (igp_mdev_parents_load(all, n) < 0) {
 		*all = NULL;
@@ -182,11 +199,12 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		failed = failed_before(c, gpu, "gvt.");
 		if (!failed)
 			return -ENOMEM;
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 *failed ? strdupf("Fix %s first; the types appear once i915 sets up GVT-g.", failed)
-					 : strdup("Reboot after enabling GVT-g, then look at `dmesg | grep -i gvt` for "
-						  "why i915 did not set it up."),
-				 "%s has no mdev_supported_types: GVT-g is not active on it.", gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    *failed ? strdupf("Fix %s first; the types appear once i915 sets up GVT-g.", failed)
+			    : strdup("Reboot after enabling GVT-g, then look at `dmesg | grep -i gvt` for "
+				     "why i915 did not set it up."),
+		    "%s has no mdev_supported_types: GVT-g is not active on it.", gpu->address);
 	}
 	p = load_parent(gpu, &all, &n);
 	f = open_memstream(&types, &len);
@@ -201,10 +219,11 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (r != 0)
 		return -ENOMEM;
 	if (!*types)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdup("The BIOS aperture is too small for any vGPU type: raise \"Aperture Size\" "
-					"(or \"DVMT Pre-Allocated\") in the firmware setup."),
-				 "%s has mdev_supported_types, but no type in it.", gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdup("The BIOS aperture is too small for any vGPU type: raise \"Aperture Size\" "
+			   "(or \"DVMT Pre-Allocated\") in the firmware setup."),
+		    "%s has mdev_supported_types, but no type in it.", gpu->address);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "vGPU types of %s: %s.", gpu->address, types);
 }
 
@@ -241,17 +260,19 @@ int check_gvt_instances(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (r != 0)
 		return -ENOMEM;
 	if (total > 0)
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "vGPUs that can still be created, by type: %s.", avail);
-	return check_add(c, id, gpu, IGP_CHECK_FAIL,
-			 gpu->bar_size[2] ? strdupf("Remove vGPUs no VM uses (`igpuctl vgpu list`, `igpuctl vgpu remove "
-						    "UUID`), or raise the aperture (\"Aperture Size\", now %llu MiB) in "
-						    "the firmware setup.",
-						    (unsigned long long)(gpu->bar_size[2] >> 20))
-					  : strdup("Remove vGPUs no VM uses (`igpuctl vgpu list`, `igpuctl vgpu remove "
-						   "UUID`), or raise the aperture in the firmware setup."),
-			 "No vGPU can be created now (available instances: %s): creating one fails with ENOSPC "
-			 "(\"No space left on device\").",
-			 avail);
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "vGPUs that can still be created, by type: %s.", avail);
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    gpu->bar_size[2] ? strdupf("Remove vGPUs no VM uses (`igpuctl vgpu list`, `igpuctl vgpu remove "
+				       "UUID`), or raise the aperture (\"Aperture Size\", now %llu MiB) in "
+				       "the firmware setup.",
+				       (unsigned long long)(gpu->bar_size[2] >> 20))
+			     : strdup("Remove vGPUs no VM uses (`igpuctl vgpu list`, `igpuctl vgpu remove "
+				      "UUID`), or raise the aperture in the firmware setup."),
+	    "No vGPU can be created now (available instances: %s): creating one fails with ENOSPC "
+	    "(\"No space left on device\").",
+	    avail);
 }
 
 int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -267,7 +288,8 @@ int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 
 	r = igp_mdev_list(IGP_MDEV_LIST_ACTIVE | IGP_MDEV_LIST_DEFINED, &v, &n);
 	if (r < 0)
-		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot read the vGPUs: %s.", strerror(-r));
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot read the vGPUs: %s.",
+				 strerror(-r));
 	p = gpu->mdev_parent ? load_parent(gpu, &all, &np) : NULL;
 	f1 = open_memstream(&loose, &l1);
 	f2 = open_memstream(&stale, &l2);
@@ -298,29 +320,33 @@ int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		else if (m->active && !m->defined)
 			fprintf(f1, "%s%s", ftell(f1) ? ", " : "", m->uuid);
 		else if (m->defined)
-			fprintf(f3, "%s%s (%s%s)", ftell(f3) ? ", " : "", m->uuid, m->config.type ? m->config.type : "?",
-				m->autostart ? ", auto" : ", manual");
+			fprintf(f3, "%s%s (%s%s)", ftell(f3) ? ", " : "", m->uuid,
+				m->config.type ? m->config.type : "?", m->autostart ? ", auto" : ", manual");
 	}
 	igp_mdevs_free(v, n);
 	igp_mdev_parents_free(all, np);
 	if (fclose(f1) != 0 || fclose(f2) != 0 || fclose(f3) != 0)
 		return -ENOMEM;
 	if (*stale)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdup("Redefine them with a type `igpuctl vgpu types` lists (`igpuctl vgpu remove "
-					"UUID --undefine`, then `igpuctl vgpu create --type TYPE --auto`)."),
-				 "Defined vGPUs use types %s does not offer, so they cannot start: %s.", gpu->address, stale);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdup("Redefine them with a type `igpuctl vgpu types` lists (`igpuctl vgpu remove "
+			   "UUID --undefine`, then `igpuctl vgpu create --type TYPE --auto`)."),
+		    "Defined vGPUs use types %s does not offer, so they cannot start: %s.", gpu->address,
+		    stale);
 	if (*loose && !ctx_is_proxmox(c))
-		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdup("Define them so they come back: `igpuctl vgpu define --uuid UUID` for each "
-					"(mdevctl's format; `mdevctl define --auto --uuid UUID` does the same)."),
-				 "Active vGPUs of %s that nothing re-creates after a reboot: %s.", gpu->address, loose);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdup("Define them so they come back: `igpuctl vgpu define --uuid UUID` for each "
+			   "(mdevctl's format; `mdevctl define --auto --uuid UUID` does the same)."),
+		    "Active vGPUs of %s that nothing re-creates after a reboot: %s.", gpu->address, loose);
 	if (ctx_is_proxmox(c))
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
-				 "Proxmox VE creates each vGPU when its VM starts (hostpciN: %s,mdev=TYPE)%s%s.",
-				 gpu->address, *good ? "; defined: " : "", good);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_PASS, NULL,
+		    "Proxmox VE creates each vGPU when its VM starts (hostpciN: %s,mdev=TYPE)%s%s.",
+		    gpu->address, *good ? "; defined: " : "", good);
 	if (*good)
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "Defined vGPUs (mdevctl): %s.", good);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "No vGPUs of %s yet; nothing to bring back after a reboot.",
-			 gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			 "No vGPUs of %s yet; nothing to bring back after a reboot.", gpu->address);
 }

@@ -17,21 +17,21 @@
 struct boot_info {
 	enum igp_boot_kind kind;
 	enum igp_grub_flavor grub;
-	char *name;             /* "GRUB (Debian family)" */
-	char *refresh;          /* "update-grub", NULL when nothing is to be run */
-	char **configured;      /* tokens the next boot gets; NULL when unknown */
-	char *where;            /* "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub" */
-	char **grub_tokens;     /* what /etc/default/grub (+ grub.d) holds, even when unused */
-	const char *grub_var;   /* the GRUB variable new tokens go into */
-	char **generated;       /* tokens of grub.cfg's linux line, NULL when unreadable */
+	char *name;	      /* "GRUB (Debian family)" */
+	char *refresh;	      /* "update-grub", NULL when nothing is to be run */
+	char **configured;    /* tokens the next boot gets; NULL when unknown */
+	char *where;	      /* "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub" */
+	char **grub_tokens;   /* what /etc/default/grub (+ grub.d) holds, even when unused */
+	const char *grub_var; /* the GRUB variable new tokens go into */
+	char **generated;     /* tokens of grub.cfg's linux line, NULL when unreadable */
 	const char *generated_path;
-	char *entry;            /* systemd-boot: the loader entry read */
+	char *entry; /* systemd-boot: the loader entry read */
 };
 
 /* Where a module is configured to load at boot. */
 struct modconf_entry {
-	char *name;  /* normalized: '-' -> '_' */
-	char *where; /* "/etc/modules:12" */
+	char *name;	 /* normalized: '-' -> '_' */
+	char *where;	 /* "/etc/modules:12" */
 	bool dependency; /* not listed itself: a listed module needs it */
 };
 
@@ -47,22 +47,22 @@ struct check_ctx {
 	bool cpuinfo_done;
 	char *cpuinfo;
 	bool dmesg_done;
-	char *dmesg;             /* kernel log text, NULL when unreadable */
+	char *dmesg;		  /* kernel log text, NULL when unreadable */
 	const char *dmesg_source; /* where it came from */
 	bool kmod_done;
-	struct kmod_ctx *kmod;   /* for the running kernel's module directory */
+	struct kmod_ctx *kmod; /* for the running kernel's module directory */
 	int moddir_fd;
-	char **builtin;          /* modules.builtin, normalized names */
+	char **builtin; /* modules.builtin, normalized names */
 	bool modconf_done;
 	struct modconf_entry *modconf;
 	size_t n_modconf;
 	bool modprobe_done;
-	char *modprobe_text;     /* every /etc/modprobe.d/ *.conf, with "# FILE" headers */
+	char *modprobe_text; /* every /etc/modprobe.d/ *.conf, with "# FILE" headers */
 	bool boot_done;
 	struct boot_info boot;
 	bool dpkg_done;
 	char *dpkg_status;
-	int proxmox;             /* -1 unknown */
+	int proxmox; /* -1 unknown */
 	char *initramfs_cmd;
 };
 
@@ -70,8 +70,8 @@ struct check_ctx {
  * Add a result.  REMEDY is taken over (freed on failure); a warn or fail
  * needs one, so a NULL remedy there means the allocation failed: -ENOMEM.
  */
-int check_add(struct check_ctx *c, const char *id, const struct igp_pci_dev *dev,
-	      enum igp_check_status st, char *remedy, const char *fmt, ...) _printf_(6, 7);
+int check_add(struct check_ctx *c, const char *id, const struct igp_pci_dev *dev, enum igp_check_status st,
+	      char *remedy, const char *fmt, ...) _printf_(6, 7);
 
 /* ---- facts ---- */
 const char *ctx_cpuinfo(struct check_ctx *c);
@@ -167,7 +167,8 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_acs_override(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
 /* "gvt.platform" and "sriov.platform": support by device ID, platform named. */
-int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m, const char *id);
+int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m,
+			   const char *id);
 int check_gvt_platform(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_gvt_enable_gvt(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_gvt_kvmgt(struct check_ctx *c, const struct igp_pci_dev *gpu);

@@ -39,7 +39,7 @@ static int push(struct check_ctx *c, const char *name, size_t len, bool dep, cha
 		return -ENOMEM;
 	}
 	c->modconf = v;
-	v[c->n_modconf++] = (struct modconf_entry){ .name = n, .where = where, .dependency = dep };
+	v[c->n_modconf++] = (struct modconf_entry){.name = n, .where = where, .dependency = dep};
 	return 0;
 }
 
@@ -72,8 +72,8 @@ static int scan_list(struct check_ctx *c, const char *path, const char *comments
 
 static int scan_modules_load_d(struct check_ctx *c)
 {
-	static const char *const dirs[] = { IGP_ETC_MODULES_LOAD_D, IGP_RUN_MODULES_LOAD_D,
-					    IGP_USR_LIB_MODULES_LOAD_D };
+	static const char *const dirs[] = {IGP_ETC_MODULES_LOAD_D, IGP_RUN_MODULES_LOAD_D,
+					   IGP_USR_LIB_MODULES_LOAD_D};
 	_cleanup_strv_free_ char **seen = NULL;
 	int r;
 
@@ -195,8 +195,9 @@ static int scan_softdeps(struct check_ctx *c)
 		for (char **m = w + 2; *m; m++) {
 			if (streq(*m, "pre:") || streq(*m, "post:"))
 				continue;
-			r = push(c, *m, strlen(*m), false,
-				 strdupf("%s:%u, softdep of %s", file ? file : IGP_ETC_MODPROBE_D, lineno, w[1]));
+			r = push(
+			    c, *m, strlen(*m), false,
+			    strdupf("%s:%u, softdep of %s", file ? file : IGP_ETC_MODPROBE_D, lineno, w[1]));
 			if (r < 0)
 				return r;
 		}
@@ -227,22 +228,25 @@ static int add_dependencies(struct check_ctx *c)
 			continue;
 		if (kmod_module_new_from_lookup(c->kmod, name, &l) < 0)
 			continue;
-		kmod_list_foreach(it, l) {
+		kmod_list_foreach(it, l)
+		{
 			struct kmod_module *mod = kmod_module_get_module(it);
-			struct kmod_list *lists[3] = { kmod_module_get_dependencies(mod), NULL, NULL }, *d;
+			struct kmod_list *lists[3] = {kmod_module_get_dependencies(mod), NULL, NULL}, *d;
 			/* The kernel's own soft dependencies (MODULE_SOFTDEP, in
 			 * modules.softdep): vfio pulls in vfio_iommu_type1. */
 			if (kmod_module_get_softdeps(mod, &lists[1], &lists[2]) < 0)
 				lists[1] = lists[2] = NULL;
 			r = 0;
 			for (size_t k = 0; k < ELEMENTSOF(lists); k++) {
-				kmod_list_foreach(d, lists[k]) {
+				kmod_list_foreach(d, lists[k])
+				{
 					struct kmod_module *dm = kmod_module_get_module(d);
 					const char *dn = kmod_module_get_name(dm);
 					if (r >= 0)
 						r = push(c, dn, strlen(dn), true,
-							 strdupf("%s %s, %s", k == 0 ? "needed by" : "soft dependency of", name,
-								 where));
+							 strdupf("%s %s, %s",
+								 k == 0 ? "needed by" : "soft dependency of",
+								 name, where));
 					kmod_module_unref(dm);
 				}
 				kmod_module_unref_list(lists[k]);
@@ -260,16 +264,18 @@ static int add_dependencies(struct check_ctx *c)
 
 int ctx_modconf(struct check_ctx *c, const struct modconf_entry **ret, size_t *ret_n)
 {
-	static char *const dracut_vars[] = { (char *)"force_drivers", (char *)"add_drivers", NULL };
-	static char *const mkinitcpio_vars[] = { (char *)"MODULES", NULL };
+	static char *const dracut_vars[] = {(char *)"force_drivers", (char *)"add_drivers", NULL};
+	static char *const mkinitcpio_vars[] = {(char *)"MODULES", NULL};
 	int r;
 
 	if (!c->modconf_done) {
 		c->modconf_done = true;
 		if ((r = scan_list(c, IGP_ETC_MODULES, "#")) < 0 ||
-		    (r = scan_list(c, IGP_ETC_INITRAMFS_TOOLS_MODULES, "#")) < 0 || (r = scan_modules_load_d(c)) < 0 ||
+		    (r = scan_list(c, IGP_ETC_INITRAMFS_TOOLS_MODULES, "#")) < 0 ||
+		    (r = scan_modules_load_d(c)) < 0 ||
 		    (r = scan_shell(c, IGP_ETC_DRACUT_CONF, IGP_ETC_DRACUT_CONF_D, dracut_vars)) < 0 ||
-		    (r = scan_shell(c, IGP_ETC_MKINITCPIO_CONF, IGP_ETC_MKINITCPIO_CONF_D, mkinitcpio_vars)) < 0 ||
+		    (r = scan_shell(c, IGP_ETC_MKINITCPIO_CONF, IGP_ETC_MKINITCPIO_CONF_D, mkinitcpio_vars)) <
+			0 ||
 		    (r = scan_softdeps(c)) < 0 || (r = add_dependencies(c)) < 0)
 			return r;
 	}

@@ -230,8 +230,8 @@ void igp_memlock_done(struct igp_memlock *m)
 static bool is_framebuffer_name(const char *name, size_t len)
 {
 	static const char *const names[] = {
-		"efifb", "simplefb", "vesafb", "BOOTFB", "simple-framebuffer",
-		"efi-framebuffer", "vesa-framebuffer", "simpledrm",
+	    "efifb",	       "simplefb",	   "vesafb",	"BOOTFB", "simple-framebuffer",
+	    "efi-framebuffer", "vesa-framebuffer", "simpledrm",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(names); i++) {

@@ -36,9 +36,11 @@ static char *dkms_remedy(struct check_ctx *c)
 	_cleanup_free_ char *v = NULL;
 
 	if (st && igp_dpkg_installed_version(st, "i915-sriov-dkms", &v) >= 0)
-		return strdupf("i915-sriov-dkms %s is installed but its module is not in use: build it for %s "
-			       "(`dkms autoinstall -k %s`, with %s headers installed) and reboot.",
-			       v, ctx_kernel(c), ctx_kernel(c), ctx_is_proxmox(c) ? "the proxmox-headers" : "the kernel's");
+		return strdupf(
+		    "i915-sriov-dkms %s is installed but its module is not in use: build it for %s "
+		    "(`dkms autoinstall -k %s`, with %s headers installed) and reboot.",
+		    v, ctx_kernel(c), ctx_kernel(c),
+		    ctx_is_proxmox(c) ? "the proxmox-headers" : "the kernel's");
 	return strdupf("Install i915-sriov-dkms (github.com/strongtz/i915-sriov-dkms) for %s and reboot; on "
 		       "kernels whose xe driver has SR-IOV for this GPU, use xe with xe.max_vfs instead.",
 		       ctx_kernel(c));
@@ -50,31 +52,36 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	_cleanup_free_ char *xe = NULL;
 
 	if (gpu->sriov_totalvfs < 0)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 gpu->platform && gpu->platform->sriov != IGP_SUPPORT_NO
-					 ? strdup("Look for an SR-IOV option in the firmware setup and update the "
-						  "firmware; then check again.")
-					 : strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
-				 "%s has no SR-IOV capability (no sriov_totalvfs).", gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    gpu->platform && gpu->platform->sriov != IGP_SUPPORT_NO
+			? strdup("Look for an SR-IOV option in the firmware setup and update the "
+				 "firmware; then check again.")
+			: strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
+		    "%s has no SR-IOV capability (no sriov_totalvfs).", gpu->address);
 	if (!gpu->driver)
 		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
-				 "No driver is bound to %s: writing sriov_numvfs fails with ENOENT.", gpu->address);
-	if (streq(gpu->driver, "i915") && stock_i915(c))
-		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
-				 "The loaded i915 is the stock driver, which has no SR-IOV for %s (no max_vfs "
-				 "parameter): writing sriov_numvfs fails with ENOENT.",
+				 "No driver is bound to %s: writing sriov_numvfs fails with ENOENT.",
 				 gpu->address);
+	if (streq(gpu->driver, "i915") && stock_i915(c))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+		    "The loaded i915 is the stock driver, which has no SR-IOV for %s (no max_vfs "
+		    "parameter): writing sriov_numvfs fails with ENOENT.",
+		    gpu->address);
 	if (streq(gpu->driver, "xe") && !(xe = ctx_module_param("xe", "max_vfs")))
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdupf("Boot a kernel whose xe driver has SR-IOV (the max_vfs parameter), or use "
-					 "i915-sriov-dkms for %s.",
-					 ctx_kernel(c)),
-				 "The loaded xe has no max_vfs parameter: no SR-IOV for %s.", gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Boot a kernel whose xe driver has SR-IOV (the max_vfs parameter), or use "
+			    "i915-sriov-dkms for %s.",
+			    ctx_kernel(c)),
+		    "The loaded xe has no max_vfs parameter: no SR-IOV for %s.", gpu->address);
 	if (gpu->sriov_totalvfs == 0)
 		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
-				 "%s offers no virtual functions on %s (sriov_totalvfs is 0).", gpu->driver, gpu->address);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s offers up to %d virtual functions on %s.", gpu->driver,
-			 gpu->sriov_totalvfs, gpu->address);
+				 "%s offers no virtual functions on %s (sriov_totalvfs is 0).", gpu->driver,
+				 gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s offers up to %d virtual functions on %s.",
+			 gpu->driver, gpu->sriov_totalvfs, gpu->address);
 }
 
 int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -82,7 +89,8 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	const char *id = "sriov.params", *drv = sriov_driver(c, gpu), *log = ctx_dmesg(c, NULL);
 	_cleanup_free_ char *mv = ctx_module_param(drv, "max_vfs"), *guc = NULL, *add = NULL;
 	char b1[32], b2[32];
-	const char *run_mv = ctx_running_param(c, streq(drv, "xe") ? "xe.max_vfs" : "i915.max_vfs", b1, sizeof(b1));
+	const char *run_mv =
+	    ctx_running_param(c, streq(drv, "xe") ? "xe.max_vfs" : "i915.max_vfs", b1, sizeof(b1));
 	const char *run_guc = ctx_running_param(c, "i915.enable_guc", b2, sizeof(b2));
 	const char *max = mv ? mv : run_mv;
 	long n_max = -1, n_guc = -2;
@@ -95,18 +103,23 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		if (guc || run_guc)
 			parse_long(guc ? guc : run_guc, -1, 255, &n_guc);
 		if (log && strstr(log, "unknown parameter 'max_vfs' ignored"))
-			return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
-					 "The kernel log has \"unknown parameter 'max_vfs' ignored\": the stock i915 "
-					 "was loaded, not i915-sriov-dkms.");
+			return check_add(
+			    c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+			    "The kernel log has \"unknown parameter 'max_vfs' ignored\": the stock i915 "
+			    "was loaded, not i915-sriov-dkms.");
 		if (n_guc != 3 || n_max <= 0) {
-			add = strdupf("%s%si915.max_vfs=%d", n_guc != 3 ? "i915.enable_guc=3" : "", n_guc != 3 ? " " : "",
-				      n_max > 0 ? (int)n_max : total);
+			add = strdupf("%s%si915.max_vfs=%d", n_guc != 3 ? "i915.enable_guc=3" : "",
+				      n_guc != 3 ? " " : "", n_max > 0 ? (int)n_max : total);
 			if (!add)
 				return -ENOMEM;
-			return check_add(c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
-					 "i915 needs enable_guc=3 and max_vfs > 0 for SR-IOV; it has enable_guc=%s and "
-					 "max_vfs=%s.",
-					 guc ? guc : run_guc ? run_guc : "default", max ? max : "unset");
+			return check_add(
+			    c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
+			    "i915 needs enable_guc=3 and max_vfs > 0 for SR-IOV; it has enable_guc=%s and "
+			    "max_vfs=%s.",
+			    guc	      ? guc
+			    : run_guc ? run_guc
+				      : "default",
+			    max ? max : "unset");
 		}
 	} else if (n_max <= 0) {
 		add = strdupf("xe.max_vfs=%d", total);
@@ -118,10 +131,11 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (gpu->sriov_totalvfs > 0 && n_max > gpu->sriov_totalvfs)
 		return check_add(c, id, gpu, IGP_CHECK_WARN,
 				 strdupf("Set %s.max_vfs=%d (sriov_totalvfs).", drv, gpu->sriov_totalvfs),
-				 "%s.max_vfs=%ld is more than the %d virtual functions %s offers.", drv, n_max,
-				 gpu->sriov_totalvfs, gpu->address);
+				 "%s.max_vfs=%ld is more than the %d virtual functions %s offers.", drv,
+				 n_max, gpu->sriov_totalvfs, gpu->address);
 	if (streq(drv, "i915"))
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=3 and i915.max_vfs=%ld.", n_max);
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=3 and i915.max_vfs=%ld.",
+				 n_max);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "xe.max_vfs=%ld.", n_max);
 }
 
@@ -130,16 +144,19 @@ int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	const char *id = "sriov.vfs_enabled";
 
 	if (gpu->sriov_totalvfs < 0)
-		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "%s has no SR-IOV capability.", gpu->address);
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "%s has no SR-IOV capability.",
+				 gpu->address);
 	if (gpu->sriov_numvfs > 0)
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%d of %d virtual functions are enabled on %s.",
-				 gpu->sriov_numvfs, gpu->sriov_totalvfs, gpu->address);
-	return check_add(c, id, gpu, IGP_CHECK_FAIL,
-			 strdupf("`igpuctl vfs %s --count %d --persist` (once sriov.driver and sriov.params pass).",
-				 gpu->address, gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7),
-			 "No virtual functions are enabled on %s (sriov_numvfs is 0), so there is nothing to "
-			 "pass to a VM.",
-			 gpu->address);
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "%d of %d virtual functions are enabled on %s.", gpu->sriov_numvfs,
+				 gpu->sriov_totalvfs, gpu->address);
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    strdupf("`igpuctl vfs %s --count %d --persist` (once sriov.driver and sriov.params pass).",
+		    gpu->address, gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7),
+	    "No virtual functions are enabled on %s (sriov_numvfs is 0), so there is nothing to "
+	    "pass to a VM.",
+	    gpu->address);
 }
 
 /* The count of "...ATTR{sriov_numvfs}="N"" (an assignment, not the "==" match). */
@@ -167,11 +184,13 @@ static int find_persist(const struct igp_pci_dev *gpu, char **ret_where, long *r
 		return -ENOMEM;
 	if (igp_list_dir(IGP_ETC_SYSFS_D, &names) >= 0)
 		for (char **n = names; *n; n++)
-			if (endswith(*n, ".conf") && strv_consume(&files, igp_path_join(IGP_ETC_SYSFS_D, *n)) < 0)
+			if (endswith(*n, ".conf") &&
+			    strv_consume(&files, igp_path_join(IGP_ETC_SYSFS_D, *n)) < 0)
 				return -ENOMEM;
 	if (igp_list_dir(IGP_ETC_UDEV_RULES_D, &rules) >= 0)
 		for (char **n = rules; *n; n++)
-			if (endswith(*n, ".rules") && strv_consume(&files, igp_path_join(IGP_ETC_UDEV_RULES_D, *n)) < 0)
+			if (endswith(*n, ".rules") &&
+			    strv_consume(&files, igp_path_join(IGP_ETC_UDEV_RULES_D, *n)) < 0)
 				return -ENOMEM;
 	for (char **f = files; *f; f++) {
 		_cleanup_free_ char *text = NULL;
@@ -223,32 +242,39 @@ int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	int r;
 
 	if (gpu->sriov_totalvfs < 0)
-		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "%s has no SR-IOV capability.", gpu->address);
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "%s has no SR-IOV capability.",
+				 gpu->address);
 	r = find_persist(gpu, &where, &n);
 	if (r == -ENOENT)
-		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdupf("`igpuctl vfs %s --count %d --persist` writes a udev rule that enables them "
-					 "whenever the driver binds.",
-					 gpu->address, gpu->sriov_numvfs > 0 ? gpu->sriov_numvfs
-					 : gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7),
-				 "Nothing enables the virtual functions of %s at boot (no sysfsutils line, no udev "
-				 "rule)%s.",
-				 gpu->address, gpu->sriov_numvfs > 0 ? ": the ones enabled now are gone after a reboot" : "");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("`igpuctl vfs %s --count %d --persist` writes a udev rule that enables them "
+			    "whenever the driver binds.",
+			    gpu->address,
+			    gpu->sriov_numvfs > 0     ? gpu->sriov_numvfs
+			    : gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs
+						      : 7),
+		    "Nothing enables the virtual functions of %s at boot (no sysfsutils line, no udev "
+		    "rule)%s.",
+		    gpu->address,
+		    gpu->sriov_numvfs > 0 ? ": the ones enabled now are gone after a reboot" : "");
 	if (r < 0)
 		return r;
 	if (gpu->sriov_totalvfs > 0 && n > gpu->sriov_totalvfs)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdupf("Set it to at most %d in %s (or `igpuctl vfs %s --count %d --persist`).",
-					 gpu->sriov_totalvfs, where, gpu->address, gpu->sriov_totalvfs),
-				 "%s sets %ld virtual functions, more than the %d %s offers: the write fails with "
-				 "ERANGE at boot.",
-				 where, n, gpu->sriov_totalvfs, gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Set it to at most %d in %s (or `igpuctl vfs %s --count %d --persist`).",
+			    gpu->sriov_totalvfs, where, gpu->address, gpu->sriov_totalvfs),
+		    "%s sets %ld virtual functions, more than the %d %s offers: the write fails with "
+		    "ERANGE at boot.",
+		    where, n, gpu->sriov_totalvfs, gpu->address);
 	if (n == 0)
 		return check_add(c, id, gpu, IGP_CHECK_WARN,
 				 strdupf("`igpuctl vfs %s --count %d --persist`.", gpu->address,
 					 gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7),
 				 "%s sets 0 virtual functions at boot.", where);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s enables %ld virtual functions at boot.", where, n);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s enables %ld virtual functions at boot.", where,
+			 n);
 }
 
 /* Proxmox VE VMs whose hostpciN names the PF itself (or all functions of its slot). */
@@ -285,16 +311,18 @@ static int pve_vms_passing_pf(const struct igp_pci_dev *gpu, char **ret)
 			const char *nl = strchr(l, '\n');
 			_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
 			l = nl ? nl + 1 : NULL;
-			if (line && startswith(line, "hostpci") && strchr(line, ':') && !strstr(line, "mdev=")) {
+			if (line && startswith(line, "hostpci") && strchr(line, ':') &&
+			    !strstr(line, "mdev=")) {
 				char *v = strchr(line, ':') + 1;
 				v += strspn(v, " ");
 				if (startswith(v, "host="))
 					v += 5;
 				v[strcspn(v, ",")] = '\0';
 				if (streq(v, gpu->address) || streq(v, slot) ||
-				    (gpu->addr.domain == 0 && (streq(v, shortaddr) || streq(v, slot + dom_len))))
-					fprintf(f, "%sVM %.*s (%s)", ftell(f) ? ", " : "", (int)(strlen(*n) - 5), *n,
-						v);
+				    (gpu->addr.domain == 0 &&
+				     (streq(v, shortaddr) || streq(v, slot + dom_len))))
+					fprintf(f, "%sVM %.*s (%s)", ftell(f) ? ", " : "",
+						(int)(strlen(*n) - 5), *n, v);
 			}
 		}
 	}
@@ -311,24 +339,27 @@ int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	int r;
 
 	if (streq_ptr(gpu->driver, "vfio-pci"))
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdupf("Give the PF back to its driver (`igpuctl bind %s --driver %s`) and pass "
-					 "the VFs (%.*s.1 ... .7) to VMs instead.",
-					 gpu->address, sriov_driver(c, gpu), (int)(strlen(gpu->address) - 2), gpu->address),
-				 "The PF %s is bound to vfio-pci: its virtual functions cannot exist, and the host "
-				 "loses the GPU.",
-				 gpu->address);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Give the PF back to its driver (`igpuctl bind %s --driver %s`) and pass "
+			    "the VFs (%.*s.1 ... .7) to VMs instead.",
+			    gpu->address, sriov_driver(c, gpu), (int)(strlen(gpu->address) - 2),
+			    gpu->address),
+		    "The PF %s is bound to vfio-pci: its virtual functions cannot exist, and the host "
+		    "loses the GPU.",
+		    gpu->address);
 	r = pve_vms_passing_pf(gpu, &vms);
 	if (r < 0)
 		return r;
 	if (vms)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL,
-				 strdupf("Pass a VF instead of the PF: e.g. `qm set VMID -hostpci0 %.*s.1` "
-					 "(never the PF or \"All Functions\").",
-					 (int)(strlen(gpu->address) - 2), gpu->address),
-				 "Proxmox VE passes the PF %s itself (or all functions of its slot) to %s: starting "
-				 "such a VM takes the GPU and its VFs from the host.",
-				 gpu->address, vms);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "The PF %s stays with %s on the host.", gpu->address,
-			 gpu->driver ? gpu->driver : "the host");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Pass a VF instead of the PF: e.g. `qm set VMID -hostpci0 %.*s.1` "
+			    "(never the PF or \"All Functions\").",
+			    (int)(strlen(gpu->address) - 2), gpu->address),
+		    "Proxmox VE passes the PF %s itself (or all functions of its slot) to %s: starting "
+		    "such a VM takes the GPU and its VFs from the host.",
+		    gpu->address, vms);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "The PF %s stays with %s on the host.",
+			 gpu->address, gpu->driver ? gpu->driver : "the host");
 }

@@ -59,7 +59,7 @@ static char *pve_get(const char *text, const char *key)
 {
 	size_t kl = strlen(key);
 
-	for (const char *l = text; l && *l && *l != '['; ) {
+	for (const char *l = text; l && *l && *l != '[';) {
 		const char *nl = strchr(l, '\n');
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
 		if (len > kl && strncmp(l, key, kl) == 0 && l[kl] == ':') {
@@ -156,7 +156,8 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	int r = -ENOMEM;
 
 	if (!igp_is_dir(IGP_ETC_PVE_QEMU_SERVER))
-		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Not a Proxmox VE host (no %s).", IGP_ETC_PVE_QEMU_SERVER);
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Not a Proxmox VE host (no %s).",
+				 IGP_ETC_PVE_QEMU_SERVER);
 	if (igp_list_dir(IGP_ETC_PVE_QEMU_SERVER, &names) < 0)
 		names = NULL;
 	if (gpu->mdev_parent && igp_mdev_parents_load(&parents, &n_parents) >= 0)
@@ -200,8 +201,8 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			if ((val = opt_get(opts, "pcie")) && streq(val, "1") && !q35) {
 				st = IGP_CHECK_FAIL;
 				sb_sep(&bad, " ");
-				fprintf(bad.f, "VM %s: %s has pcie=1, which needs machine q35 (it has %s).", vmid, key,
-					machine ? machine : "the default i440fx");
+				fprintf(bad.f, "VM %s: %s has pcie=1, which needs machine q35 (it has %s).",
+					vmid, key, machine ? machine : "the default i440fx");
 				sb_sep(&rem, " ");
 				fprintf(rem.f, "`qm set %s -machine q35` (or drop pcie=1).", vmid);
 			}
@@ -209,10 +210,14 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			    (q35 || !vga || !streq(vga, "none"))) {
 				st = IGP_CHECK_FAIL;
 				sb_sep(&bad, " ");
-				fprintf(bad.f, "VM %s: legacy-igd=1 needs the i440fx machine and vga: none (it has %s, vga %s).",
+				fprintf(bad.f,
+					"VM %s: legacy-igd=1 needs the i440fx machine and vga: none (it has "
+					"%s, vga %s).",
 					vmid, machine ? machine : "i440fx", vga ? vga : "default");
 				sb_sep(&rem, " ");
-				fprintf(rem.f, "`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.", vmid);
+				fprintf(rem.f,
+					"`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.",
+					vmid);
 			}
 			if (mdev) {
 				bool offered = false;
@@ -222,10 +227,14 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				if (!offered) {
 					st = IGP_CHECK_FAIL;
 					sb_sep(&bad, " ");
-					fprintf(bad.f, "VM %s: %s asks for vGPU type %s, which %s does not offer%s.", vmid, key,
-						mdev, gpu->address, gpu->mdev_parent ? "" : " (GVT-g is not active)");
+					fprintf(bad.f,
+						"VM %s: %s asks for vGPU type %s, which %s does not offer%s.",
+						vmid, key, mdev, gpu->address,
+						gpu->mdev_parent ? "" : " (GVT-g is not active)");
 					sb_sep(&rem, " ");
-					fprintf(rem.f, "Use a type `igpuctl vgpu types` lists (`qm set %s -%s %s,mdev=TYPE`).",
+					fprintf(rem.f,
+						"Use a type `igpuctl vgpu types` lists (`qm set %s -%s "
+						"%s,mdev=TYPE`).",
 						vmid, key, gpu->address);
 				}
 			}
@@ -242,8 +251,8 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s.", s_good);
 	else
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
-			      "No Proxmox VE VM uses %s yet (`igpuctl vm proxmox VMID %s` adds it).", gpu->address,
-			      gpu->address);
+			      "No Proxmox VE VM uses %s yet (`igpuctl vm proxmox VMID %s` adds it).",
+			      gpu->address, gpu->address);
 out:
 	sb_drop(&bad);
 	sb_drop(&good);
@@ -271,7 +280,8 @@ static const char *tag_find(const char *p, const char *end, const char *name)
 		if (!p)
 			return NULL;
 		if ((size_t)(end - p) > n + 1 && strncmp(p + 1, name, n) == 0 &&
-		    (p[n + 1] == ' ' || p[n + 1] == '>' || p[n + 1] == '/' || p[n + 1] == '\t' || p[n + 1] == '\n'))
+		    (p[n + 1] == ' ' || p[n + 1] == '>' || p[n + 1] == '/' || p[n + 1] == '\t' ||
+		     p[n + 1] == '\n'))
 			return p;
 	}
 	return NULL;
@@ -285,8 +295,8 @@ static char *tag_attr(const char *tag, const char *end, const char *name)
 	if (!close)
 		return NULL;
 	for (const char *p = tag + 1; p + n + 2 < close; p++) {
-		if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && strncmp(p, name, n) == 0 && p[n] == '=' &&
-		    (p[n + 1] == '\'' || p[n + 1] == '"')) {
+		if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && strncmp(p, name, n) == 0 &&
+		    p[n] == '=' && (p[n + 1] == '\'' || p[n + 1] == '"')) {
 			const char *v = p + n + 2, *q = memchr(v, p[n + 1], (size_t)(close - v));
 			return q ? strndup(v, (size_t)(q - v)) : NULL;
 		}
@@ -348,8 +358,8 @@ static unsigned long hexattr(const char *tag, const char *end, const char *name)
 
 /* Judge one domain; appends to bad/rem/good.  Returns the worst status. */
 static enum igp_check_status judge_domain(const char *file, const char *doc, const struct igp_pci_dev *gpu,
-					   const struct igp_mdev *mdevs, size_t n_mdevs, bool gvt_target,
-					   struct sbuf *bad, struct sbuf *rem, struct sbuf *good)
+					  const struct igp_mdev *mdevs, size_t n_mdevs, bool gvt_target,
+					  struct sbuf *bad, struct sbuf *rem, struct sbuf *good)
 {
 	enum igp_check_status st = IGP_CHECK_PASS;
 	const char *end = doc + strlen(doc), *os;
@@ -373,19 +383,25 @@ static enum igp_check_status judge_domain(const char *file, const char *doc, con
 		if (!a)
 			continue;
 		if (streq_ptr(type, "pci")) {
-			if (hexattr(a, hend, "domain") != gpu->addr.domain || hexattr(a, hend, "bus") != gpu->addr.bus ||
-			    hexattr(a, hend, "slot") != gpu->addr.slot || hexattr(a, hend, "function") != gpu->addr.func)
+			if (hexattr(a, hend, "domain") != gpu->addr.domain ||
+			    hexattr(a, hend, "bus") != gpu->addr.bus ||
+			    hexattr(a, hend, "slot") != gpu->addr.slot ||
+			    hexattr(a, hend, "function") != gpu->addr.func)
 				continue;
 			sb_sep(good, "; ");
 			fprintf(good->f, "%s (PCI %s)", dname, gpu->address);
 			if (streq_ptr(managed, "no") && !streq_ptr(gpu->driver, "vfio-pci")) {
 				st = IGP_CHECK_FAIL;
 				sb_sep(bad, " ");
-				fprintf(bad->f, "Domain %s passes %s with managed='no', but %s holds it: libvirt will not "
-						"bind vfio-pci.",
+				fprintf(bad->f,
+					"Domain %s passes %s with managed='no', but %s holds it: libvirt "
+					"will not "
+					"bind vfio-pci.",
 					dname, gpu->address, gpu->driver ? gpu->driver : "no driver");
 				sb_sep(rem, " ");
-				fprintf(rem->f, "Use managed='yes' in %s, or `igpuctl bind %s --driver vfio-pci --persist`.",
+				fprintf(rem->f,
+					"Use managed='yes' in %s, or `igpuctl bind %s --driver vfio-pci "
+					"--persist`.",
 					file, gpu->address);
 			}
 			continue;
@@ -398,10 +414,13 @@ static enum igp_check_status judge_domain(const char *file, const char *doc, con
 		if (!parent && gvt_target) {
 			st = IGP_CHECK_FAIL;
 			sb_sep(bad, " ");
-			fprintf(bad->f, "Domain %s uses vGPU %s, which is neither active nor defined: it cannot start.",
-				dname, uuid);
+			fprintf(
+			    bad->f,
+			    "Domain %s uses vGPU %s, which is neither active nor defined: it cannot start.",
+			    dname, uuid);
 			sb_sep(rem, " ");
-			fprintf(rem->f, "`igpuctl vgpu create %s --type TYPE --uuid %s --auto`.", gpu->address, uuid);
+			fprintf(rem->f, "`igpuctl vgpu create %s --type TYPE --uuid %s --auto`.",
+				gpu->address, uuid);
 			continue;
 		}
 		if (!streq_ptr(parent, gpu->address))
@@ -411,58 +430,75 @@ static enum igp_check_status judge_domain(const char *file, const char *doc, con
 		if (streq_ptr(display, "on") && !graphics) {
 			st = IGP_CHECK_FAIL;
 			sb_sep(bad, " ");
-			fprintf(bad->f, "Domain %s has display='on' on vGPU %s but no <graphics>: the display needs "
-					"SPICE, VNC or egl-headless.",
+			fprintf(bad->f,
+				"Domain %s has display='on' on vGPU %s but no <graphics>: the display needs "
+				"SPICE, VNC or egl-headless.",
 				dname, uuid);
 			sb_sep(rem, " ");
-			fprintf(rem->f, "Add <graphics type='spice'><listen type='none'/><gl enable='yes'/></graphics> "
-					"and <video><model type='none'/></video> (`virsh edit %s`), or set display='off'.",
-				dname);
+			fprintf(
+			    rem->f,
+			    "Add <graphics type='spice'><listen type='none'/><gl enable='yes'/></graphics> "
+			    "and <video><model type='none'/></video> (`virsh edit %s`), or set "
+			    "display='off'.",
+			    dname);
 		}
 		if (streq_ptr(display, "on") && graphics && !qemu_arg_has(doc, end, "x-igd-opregion=on")) {
 			if (st < IGP_CHECK_WARN)
 				st = IGP_CHECK_WARN;
 			sb_sep(bad, " ");
-			fprintf(bad->f, "Domain %s shows vGPU %s's display without x-igd-opregion=on: the guest driver "
-					"finds no OpRegion and the DMA-BUF display stays dark.",
-				dname, uuid);
+			fprintf(
+			    bad->f,
+			    "Domain %s shows vGPU %s's display without x-igd-opregion=on: the guest driver "
+			    "finds no OpRegion and the DMA-BUF display stays dark.",
+			    dname, uuid);
 			sb_sep(rem, " ");
-			fprintf(rem->f, "Add xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0' to <domain> and "
-					"<qemu:commandline><qemu:arg value='-set'/><qemu:arg "
-					"value='device.hostdev0.x-igd-opregion=on'/></qemu:commandline> (the GVT-g guide's "
-					"DMA-BUF display).");
+			fprintf(rem->f,
+				"Add xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0' to <domain> and "
+				"<qemu:commandline><qemu:arg value='-set'/><qemu:arg "
+				"value='device.hostdev0.x-igd-opregion=on'/></qemu:commandline> (the GVT-g "
+				"guide's "
+				"DMA-BUF display).");
 		}
-		if (streq_ptr(display, "on") && efi && !tag_find(h, hend, "rom") && !qemu_arg_has(doc, end, "romfile=")) {
+		if (streq_ptr(display, "on") && efi && !tag_find(h, hend, "rom") &&
+		    !qemu_arg_has(doc, end, "romfile=")) {
 			if (st < IGP_CHECK_WARN)
 				st = IGP_CHECK_WARN;
 			sb_sep(bad, " ");
-			fprintf(bad->f, "Domain %s boots OVMF (UEFI) with a vGPU display but no option ROM: unmodified "
-					"OVMF sets up no IGD OpRegion, so the DMA-BUF display stays dark.",
-				dname);
+			fprintf(
+			    bad->f,
+			    "Domain %s boots OVMF (UEFI) with a vGPU display but no option ROM: unmodified "
+			    "OVMF sets up no IGD OpRegion, so the DMA-BUF display stays dark.",
+			    dname);
 			sb_sep(rem, " ");
-			fprintf(rem->f, "Give the vGPU an OpRegion ROM: <qemu:arg value='-set'/><qemu:arg "
-					"value='device.hostdev0.romfile=/vbios_gvt_uefi.rom'/> (the GVT-g guide).");
+			fprintf(rem->f,
+				"Give the vGPU an OpRegion ROM: <qemu:arg value='-set'/><qemu:arg "
+				"value='device.hostdev0.romfile=/vbios_gvt_uefi.rom'/> (the GVT-g guide).");
 		}
-		if (qemu_arg_has(doc, end, "ramfb=on") && !qemu_arg_has(doc, end, "driver=vfio-pci-nohotplug")) {
+		if (qemu_arg_has(doc, end, "ramfb=on") &&
+		    !qemu_arg_has(doc, end, "driver=vfio-pci-nohotplug")) {
 			st = IGP_CHECK_FAIL;
 			sb_sep(bad, " ");
-			fprintf(bad->f, "Domain %s sets ramfb=on on the vGPU without driver=vfio-pci-nohotplug: QEMU "
-					"has ramfb only on the non-hotpluggable vfio-pci.",
+			fprintf(bad->f,
+				"Domain %s sets ramfb=on on the vGPU without driver=vfio-pci-nohotplug: QEMU "
+				"has ramfb only on the non-hotpluggable vfio-pci.",
 				dname);
 			sb_sep(rem, " ");
-			fprintf(rem->f, "Add <qemu:arg value='-set'/><qemu:arg "
-					"value='device.hostdev0.driver=vfio-pci-nohotplug'/>, or use ramfb='on' on the "
-					"<hostdev>.");
+			fprintf(
+			    rem->f,
+			    "Add <qemu:arg value='-set'/><qemu:arg "
+			    "value='device.hostdev0.driver=vfio-pci-nohotplug'/>, or use ramfb='on' on the "
+			    "<hostdev>.");
 		}
 		for (const char *g = tag_find(doc, end, "gl"); g; g = tag_find(g + 1, end, "gl")) {
 			_cleanup_free_ char *node = tag_attr(g, end, "rendernode");
 			if (node && !igp_exists(node)) {
 				st = IGP_CHECK_FAIL;
 				sb_sep(bad, " ");
-				fprintf(bad->f, "Domain %s renders on %s, which does not exist.", dname, node);
+				fprintf(bad->f, "Domain %s renders on %s, which does not exist.", dname,
+					node);
 				sb_sep(rem, " ");
 				fprintf(rem->f, "Point rendernode at an existing node (%s).",
-					gpu->render_node ? gpu->render_node : "/dev/dri/renderD128");
+					gpu->render_node ? gpu->render_node : IGP_DEV_DRI "/renderD128");
 			}
 		}
 	}
@@ -482,7 +518,8 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	int r = -ENOMEM;
 
 	if (!igp_is_dir(IGP_ETC_LIBVIRT_QEMU))
-		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No libvirt domains (no %s).", IGP_ETC_LIBVIRT_QEMU);
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No libvirt domains (no %s).",
+				 IGP_ETC_LIBVIRT_QEMU);
 	for (size_t t = 0; t < c->n_targets; t++)
 		gvt |= c->targets[t].gpu == gpu && c->targets[t].mode == IGP_METHOD_GVTG;
 	if (igp_list_dir(IGP_ETC_LIBVIRT_QEMU, &names) < 0)
@@ -516,11 +553,13 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (st != IGP_CHECK_PASS)
 		r = check_add(c, id, gpu, st, TAKE_PTR(s_rem), "%s", s_bad);
 	else if (*s_good)
-		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "libvirt domains using %s: %s.", gpu->address, s_good);
+		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "libvirt domains using %s: %s.", gpu->address,
+			      s_good);
 	else
-		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
-			      "No libvirt domain uses %s yet (`igpuctl vm libvirt %s --domain NAME` adds it).", gpu->address,
-			      gpu->address);
+		r = check_add(
+		    c, id, gpu, IGP_CHECK_PASS, NULL,
+		    "No libvirt domain uses %s yet (`igpuctl vm libvirt %s --domain NAME` adds it).",
+		    gpu->address, gpu->address);
 out:
 	sb_drop(&bad);
 	sb_drop(&good);

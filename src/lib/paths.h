@@ -105,6 +105,8 @@
  * directory opened inside the root as /proc/self/fd/N); never looked up
  * inside the root. */
 #define IGP_PROC_SELF_FD "/proc/self/fd"
+/* The child's stderr when igpuctl runs a program on the real host. */
+#define IGP_DEV_NULL "/dev/null"
 /* ACPI tables: DMAR describes Intel VT-d units, IVRS AMD-Vi ones; firmware
  * with the IOMMU switched off publishes neither. */
 #define IGP_SYS_ACPI_TABLES "/sys/firmware/acpi/tables"

@@ -58,24 +58,29 @@ static void test_qemu_version(void **state)
 	char *v = NULL;
 	(void)state;
 
-	assert_int_equal(igp_qemu_version_from_output("QEMU emulator version 8.1.5 (pve-qemu-kvm_8.1.5-6)\n"
-						     "Copyright (c) 2003-2023 Fabrice Bellard and the QEMU Project developers\n",
-						     &v),
+	assert_int_equal(igp_qemu_version_from_output(
+			     "QEMU emulator version 8.1.5 (pve-qemu-kvm_8.1.5-6)\n"
+			     "Copyright (c) 2003-2023 Fabrice Bellard and the QEMU Project developers\n",
+			     &v),
 			 0);
 	assert_string_equal(v, "8.1.5");
 	free(v);
-	assert_int_equal(igp_qemu_version_from_output(
-				 "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright\n", &v),
-			 0);
+	assert_int_equal(
+	    igp_qemu_version_from_output(
+		"QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright\n", &v),
+	    0);
 	assert_string_equal(v, "7.2.22");
 	free(v);
-	assert_int_equal(igp_qemu_version_from_output("QEMU emulator version 2.11.1(Debian 1:2.11+dfsg-1ubuntu7.41)\n", &v), 0);
+	assert_int_equal(igp_qemu_version_from_output(
+			     "QEMU emulator version 2.11.1(Debian 1:2.11+dfsg-1ubuntu7.41)\n", &v),
+			 0);
 	assert_string_equal(v, "2.11.1");
 	free(v);
 	assert_int_equal(igp_qemu_version_from_output("QEMU emulator version 9.0.0\n", &v), 0);
 	assert_string_equal(v, "9.0.0");
 	free(v);
-	assert_int_equal(igp_qemu_version_from_output("qemu-system-x86_64: command not found\n", &v), -EINVAL);
+	assert_int_equal(igp_qemu_version_from_output("qemu-system-x86_64: command not found\n", &v),
+			 -EINVAL);
 	assert_int_equal(igp_qemu_version_from_output("QEMU emulator version (unknown)\n", &v), -EINVAL);
 	assert_int_equal(igp_qemu_version_from_output(NULL, &v), -EINVAL);
 	/* The comparison the check makes with what it parsed. */
@@ -84,30 +89,29 @@ static void test_qemu_version(void **state)
 	assert_true(version_compare("10.0.0", "2.12") > 0);
 }
 
-static const char dpkg_status[] =
-	"Package: libc6\n"
-	"Status: install ok installed\n"
-	"Version: 2.36-9+deb12u7\n"
-	"\n"
-	"Package: qemu-system-x86\n"
-	"Status: deinstall ok config-files\n"
-	"Priority: optional\n"
-	"Version: 1:7.2+dfsg-7+deb12u6\n"
-	"\n"
-	"Package: pve-qemu-kvm\n"
-	"Status: install ok installed\n"
-	"Priority: optional\n"
-	"Section: admin\n"
-	"Installed-Size: 39521\n"
-	"Maintainer: Proxmox Support Team <support@proxmox.com>\n"
-	"Architecture: amd64\n"
-	"Version: 8.1.5-6\n"
-	"Description: Full virtualization on x86 hardware\n"
-	" Using KVM, QEMU can run virtual machines.\n"
-	"\n"
-	"Package: pve-qemu-kvm-dbgsym\n"
-	"Status: install ok installed\n"
-	"Version: 9.9.9-1\n";
+static const char dpkg_status[] = "Package: libc6\n"
+				  "Status: install ok installed\n"
+				  "Version: 2.36-9+deb12u7\n"
+				  "\n"
+				  "Package: qemu-system-x86\n"
+				  "Status: deinstall ok config-files\n"
+				  "Priority: optional\n"
+				  "Version: 1:7.2+dfsg-7+deb12u6\n"
+				  "\n"
+				  "Package: pve-qemu-kvm\n"
+				  "Status: install ok installed\n"
+				  "Priority: optional\n"
+				  "Section: admin\n"
+				  "Installed-Size: 39521\n"
+				  "Maintainer: Proxmox Support Team <support@proxmox.com>\n"
+				  "Architecture: amd64\n"
+				  "Version: 8.1.5-6\n"
+				  "Description: Full virtualization on x86 hardware\n"
+				  " Using KVM, QEMU can run virtual machines.\n"
+				  "\n"
+				  "Package: pve-qemu-kvm-dbgsym\n"
+				  "Status: install ok installed\n"
+				  "Version: 9.9.9-1\n";
 
 static void test_dpkg_status(void **state)
 {
@@ -135,12 +139,9 @@ static void test_debian_upstream(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "1:7.2+dfsg-7+deb12u6", "7.2" },
-		{ "8.1.5-6", "8.1.5" },
-		{ "1:2.11+dfsg-1ubuntu7.41", "2.11" },
-		{ "9.0.2", "9.0.2" },
-		{ "1:8.2.2+ds-0ubuntu1~cloud0", "8.2.2" },
-		{ "2:6.2~rc1-1", "6.2" },
+	    {"1:7.2+dfsg-7+deb12u6", "7.2"},	     {"8.1.5-6", "8.1.5"},
+	    {"1:2.11+dfsg-1ubuntu7.41", "2.11"},     {"9.0.2", "9.0.2"},
+	    {"1:8.2.2+ds-0ubuntu1~cloud0", "8.2.2"}, {"2:6.2~rc1-1", "6.2"},
 	};
 	char *v = NULL;
 	(void)state;
@@ -160,24 +161,29 @@ static void test_limits_memlock(void **state)
 	(void)state;
 
 	/* The GVT-g guide's lines, with its indentation and comment. */
-	assert_int_equal(igp_limits_memlock_feed(&m,
-						 "# /etc/security/limits.conf\n"
-						 "   # qemu kvm, need high memlock to allocate mem for vga-passthrough\n"
-						 "   @kvm\thard\tmemlock\t8388608\n"
-						 "   @kvm\tsoft\tmemlock\t8388608\n",
-						 "/etc/security/limits.conf", "kvm"),
-			 0);
+	assert_int_equal(
+	    igp_limits_memlock_feed(&m,
+				    "# /etc/security/limits.conf\n"
+				    "   # qemu kvm, need high memlock to allocate mem for vga-passthrough\n"
+				    "   @kvm\thard\tmemlock\t8388608\n"
+				    "   @kvm\tsoft\tmemlock\t8388608\n",
+				    "/etc/security/limits.conf", "kvm"),
+	    0);
 	assert_int_equal(m.soft, 8388608);
 	assert_int_equal(m.hard, 8388608);
 	assert_string_equal(m.hard_where, "/etc/security/limits.conf:3");
 	assert_string_equal(m.soft_where, "/etc/security/limits.conf:4");
 
 	/* A later file lowers the soft limit for the group: it wins. */
-	assert_int_equal(igp_limits_memlock_feed(&m, "@kvm soft memlock 65536\n", "/etc/security/limits.d/a.conf", "kvm"), 0);
+	assert_int_equal(
+	    igp_limits_memlock_feed(&m, "@kvm soft memlock 65536\n", "/etc/security/limits.d/a.conf", "kvm"),
+	    0);
 	assert_int_equal(m.soft, 65536);
 	assert_int_equal(m.hard, 8388608);
 	/* A wildcard never overrides the group's own line. */
-	assert_int_equal(igp_limits_memlock_feed(&m, "* - memlock unlimited\n", "/etc/security/limits.d/b.conf", "kvm"), 0);
+	assert_int_equal(
+	    igp_limits_memlock_feed(&m, "* - memlock unlimited\n", "/etc/security/limits.d/b.conf", "kvm"),
+	    0);
 	assert_int_equal(m.soft, 65536);
 	assert_string_equal(m.soft_where, "/etc/security/limits.d/a.conf:1");
 	igp_memlock_done(&m);
@@ -205,14 +211,13 @@ static void test_limits_memlock(void **state)
 	igp_memlock_done(&m);
 }
 
-static const char iomem_efifb[] =
-	"00000000-00000fff : Reserved\n"
-	"00001000-0009ffff : System RAM\n"
-	"a0000000-bfffffff : PCI Bus 0000:00\n"
-	"  a0000000-a0ffffff : 0000:00:02.0\n"
-	"4000000000-7fffffffff : PCI Bus 0000:00\n"
-	"  6000000000-600fffffff : 0000:00:02.0\n"
-	"    6000000000-60002fffff : efifb\n";
+static const char iomem_efifb[] = "00000000-00000fff : Reserved\n"
+				  "00001000-0009ffff : System RAM\n"
+				  "a0000000-bfffffff : PCI Bus 0000:00\n"
+				  "  a0000000-a0ffffff : 0000:00:02.0\n"
+				  "4000000000-7fffffffff : PCI Bus 0000:00\n"
+				  "  6000000000-600fffffff : 0000:00:02.0\n"
+				  "    6000000000-60002fffff : efifb\n";
 
 static void test_iomem_framebuffer(void **state)
 {
@@ -231,11 +236,14 @@ static void test_iomem_framebuffer(void **state)
 			 0);
 	assert_string_equal(name, "simple-framebuffer.0");
 	free(name);
-	assert_int_equal(igp_iomem_framebuffer("4000000000-40002fffff : BOOTFB\n", 0x4000000000ULL, 0x400fffffffULL, &name), 0);
+	assert_int_equal(igp_iomem_framebuffer("4000000000-40002fffff : BOOTFB\n", 0x4000000000ULL,
+					       0x400fffffffULL, &name),
+			 0);
 	assert_string_equal(name, "BOOTFB");
 	free(name);
 	/* "efifb-like" names are no framebuffer. */
-	assert_int_equal(igp_iomem_framebuffer("6000000000-60002fffff : efifbx\n", 0x6000000000ULL, 0x600fffffffULL, &name),
+	assert_int_equal(igp_iomem_framebuffer("6000000000-60002fffff : efifbx\n", 0x6000000000ULL,
+					       0x600fffffffULL, &name),
 			 -ENOENT);
 	/* Unprivileged readers see zero addresses only. */
 	assert_int_equal(igp_iomem_framebuffer("00000000-00000000 : Reserved\n"
@@ -272,13 +280,37 @@ static void test_check_infos(void **state)
 	}
 	/* Every check the issue asks for by name exists. */
 	static const char *const required[] = {
-		"cpu.virtualization", "kvm.device", "iommu.enabled", "iommu.interrupt_remapping",
-		"cmdline.intel_iommu", "cmdline.configured", "kernel.version", "qemu.version",
-		"modules.loaded", "modules.available", "modules.configured", "modules.vfio_virqfd",
-		"modules.vfio_mdev", "full.driver", "full.framebuffer", "full.boot_vga", "full.isolation",
-		"full.acs_override", "gvt.platform", "gvt.enable_gvt", "gvt.kvmgt", "gvt.types_present",
-		"gvt.dmesg_unsupported", "gvt.guc_conflict", "gvt.instances", "sriov.platform",
-		"sriov.driver", "sriov.params", "sriov.vfs_enabled", "sriov.pf_not_vfio", "memlock",
+	    "cpu.virtualization",
+	    "kvm.device",
+	    "iommu.enabled",
+	    "iommu.interrupt_remapping",
+	    "cmdline.intel_iommu",
+	    "cmdline.configured",
+	    "kernel.version",
+	    "qemu.version",
+	    "modules.loaded",
+	    "modules.available",
+	    "modules.configured",
+	    "modules.vfio_virqfd",
+	    "modules.vfio_mdev",
+	    "full.driver",
+	    "full.framebuffer",
+	    "full.boot_vga",
+	    "full.isolation",
+	    "full.acs_override",
+	    "gvt.platform",
+	    "gvt.enable_gvt",
+	    "gvt.kvmgt",
+	    "gvt.types_present",
+	    "gvt.dmesg_unsupported",
+	    "gvt.guc_conflict",
+	    "gvt.instances",
+	    "sriov.platform",
+	    "sriov.driver",
+	    "sriov.params",
+	    "sriov.vfs_enabled",
+	    "sriov.pf_not_vfio",
+	    "memlock",
 	};
 	for (size_t k = 0; k < ELEMENTSOF(required); k++) {
 		bool found = false;
@@ -293,11 +325,11 @@ static void test_check_infos(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_status_names),   cmocka_unit_test(test_kernel_version),
-		cmocka_unit_test(test_qemu_version),   cmocka_unit_test(test_dpkg_status),
-		cmocka_unit_test(test_debian_upstream), cmocka_unit_test(test_limits_memlock),
-		cmocka_unit_test(test_iomem_framebuffer), cmocka_unit_test(test_vtd_ecap),
-		cmocka_unit_test(test_check_infos),
+	    cmocka_unit_test(test_status_names),      cmocka_unit_test(test_kernel_version),
+	    cmocka_unit_test(test_qemu_version),      cmocka_unit_test(test_dpkg_status),
+	    cmocka_unit_test(test_debian_upstream),   cmocka_unit_test(test_limits_memlock),
+	    cmocka_unit_test(test_iomem_framebuffer), cmocka_unit_test(test_vtd_ecap),
+	    cmocka_unit_test(test_check_infos),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
