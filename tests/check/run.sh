@@ -305,6 +305,21 @@ chmod +x "$V/usr/bin/qemu-system-x86_64"
 chk "$V"
 is qemu.version skip
 
+# On the real host, without package data, the version comes from running
+# qemu-system-x86_64 --version (dpkg's status file hidden in a private mount
+# namespace; needs root, unshare and an installed QEMU).
+if [[ $(id -u) == 0 && -x /usr/bin/qemu-system-x86_64 ]] && command -v unshare >/dev/null &&
+	unshare -m true 2>/dev/null; then
+	want=$(/usr/bin/qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version \([0-9.]*\).*/\1/p')
+	desc="host: check (dpkg status hidden)"
+	out=$(unshare -m sh -c 'mount --bind /dev/null /var/lib/dpkg/status && exec "$0" -J check' "$bin" 2>"$tmp/stderr")
+	[[ -s $tmp/stderr ]] && bad "$desc: stderr: $(head -c 300 "$tmp/stderr")"
+	is qemu.version pass
+	has qemu.version message "QEMU $want (/usr/bin/qemu-system-x86_64)"
+else
+	echo "SKIP: running qemu-system-x86_64 --version needs root, unshare and QEMU"
+fi
+
 ########################################################################
 # iommu.interrupt_remapping, cmdline.intel_iommu
 
