@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 npass=0 nfail=0
 declare -A seen_pass=() seen_bad=()
-out= rc= desc=
+out='' rc='' desc=''
 
 bad() {
 	echo "FAIL: $*"
@@ -121,9 +121,9 @@ contract() {
 # A module directory for release REL in $V with real modules of the build
 # host's kernel (and their dependencies), indexed by depmod.  Returns 1 when
 # the build host has no kernel modules to borrow.
-HOSTKVER=$(ls -1 /lib/modules 2>/dev/null | sort -rV | while read -r k; do
-	[[ -f /lib/modules/$k/modules.dep ]] && { echo "$k"; break; }
-done)
+HOSTKVER=$(for d in /lib/modules/*/modules.dep; do
+	[[ -f $d ]] && basename "$(dirname "$d")"
+done | sort -rV | head -n 1)
 moddir() {
 	local rel=$1 m f
 	shift
@@ -132,8 +132,8 @@ moddir() {
 	for m in "$@"; do
 		modprobe --show-depends -S "$HOSTKVER" "$m" 2>/dev/null | while read -r kw f _; do
 			[[ $kw == insmod ]] || continue
-			mkdir -p "$V/lib/modules/$rel/$(dirname "${f#/lib/modules/$HOSTKVER/}")"
-			cp "$f" "$V/lib/modules/$rel/${f#/lib/modules/$HOSTKVER/}"
+			mkdir -p "$V/lib/modules/$rel/$(dirname "${f#/lib/modules/"$HOSTKVER"/}")"
+			cp "$f" "$V/lib/modules/$rel/${f#/lib/modules/"$HOSTKVER"/}"
 		done
 	done
 	: >"$V/lib/modules/$rel/modules.builtin"
@@ -312,6 +312,7 @@ if [[ $(id -u) == 0 && -x /usr/bin/qemu-system-x86_64 ]] && command -v unshare >
 	unshare -m true 2>/dev/null; then
 	want=$(/usr/bin/qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version \([0-9.]*\).*/\1/p')
 	desc="host: check (dpkg status hidden)"
+	# shellcheck disable=SC2016 # $0 is expanded by the inner shell
 	out=$(unshare -m sh -c 'mount --bind /dev/null /var/lib/dpkg/status && exec "$0" -J check' "$bin" 2>"$tmp/stderr")
 	[[ -s $tmp/stderr ]] && bad "$desc: stderr: $(head -c 300 "$tmp/stderr")"
 	is qemu.version pass
