@@ -316,7 +316,8 @@ static int load_groups(struct igp_host *h)
 			d->iommu_group = g->id;
 			g->devs[g->n_devs++] = d;
 		}
-		qsort(g->devs, g->n_devs, sizeof(*g->devs), cmp_devp);
+		if (g->n_devs > 0)
+			qsort(g->devs, g->n_devs, sizeof(*g->devs), cmp_devp);
 	}
 	return 0;
 }
@@ -375,12 +376,14 @@ int igp_host_load(struct igp_host **ret)
 			add_role(d, IGP_ROLE_BOOT_VGA, "boot VGA");
 		h->devs[h->n_devs++] = d;
 	}
-	qsort(h->devs, h->n_devs, sizeof(*h->devs), cmp_devp);
+	if (h->n_devs > 0)
+		qsort(h->devs, h->n_devs, sizeof(*h->devs), cmp_devp);
 
 	r = load_groups(h);
 	if (r < 0)
 		return r;
-	qsort(h->groups, h->n_groups, sizeof(*h->groups), cmp_group);
+	if (h->n_groups > 0)
+		qsort(h->groups, h->n_groups, sizeof(*h->groups), cmp_group);
 
 	if (igp_list_dir(IGP_SYS_CLASS_IOMMU, &h->iommu_units) < 0)
 		h->iommu_units = NULL;
