@@ -7,6 +7,7 @@
 #include "hostsetup.h"
 #include "isolation.h"
 #include "paths.h"
+#include "sriov.h"
 #include "util.h"
 
 static int fail(char **ret_error, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -609,15 +610,12 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 								  "VF count at boot (sysfsutils)")
 					 : -ENOMEM;
 			} else {
-				/* On "bind": the PF driver must be there to
-				 * create VFs; at "add" it is not yet. */
-				line = strdupf("# Written by igpuctl setup --mode sriov.\n"
-					       "ACTION==\"bind\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", "
-					       "DRIVER==\"%s\", ATTR{sriov_numvfs}=\"%d\"\n",
-					       dev->address, drv, n);
-				r = line ? igp_modconf_plan_owned(&p, IGP_ETC_UDEV_RULES_SRIOV, line, 0,
-								  "VF count at boot (udev rule)")
-					 : -ENOMEM;
+				/* The same rule `igpuctl vfs --persist` writes. */
+				_cleanup_free_ char *rule_path = igp_sriov_udev_rule_path(dev->address);
+				line = igp_sriov_udev_rule(dev->address, n);
+				r = line && rule_path ? igp_modconf_plan_owned(&p, rule_path, line, 0,
+									"VF count at boot (udev rule)")
+						      : -ENOMEM;
 			}
 			if (r < 0)
 				goto out;

@@ -270,6 +270,11 @@ static int persist_sysfsutils(const struct igp_pci_dev *pf, long n, char **ret_p
 	return -ENOENT;
 }
 
+char *igp_sriov_udev_rule_path(const char *pf)
+{
+	return strdupf("%s/70-igpuctl-sriov-%s.rules", IGP_ETC_UDEV_RULES_D, pf);
+}
+
 int igp_sriov_persist(const struct igp_pci_dev *pf, long n, char **ret_path, char **ret_before,
 		      char **ret_after)
 {
@@ -282,7 +287,7 @@ int igp_sriov_persist(const struct igp_pci_dev *pf, long n, char **ret_path, cha
 	if (r != -ENOENT)
 		return r;
 
-	path = strdupf("%s/70-igpuctl-sriov-%s.rules", IGP_ETC_UDEV_RULES_D, pf->address);
+	path = igp_sriov_udev_rule_path(pf->address);
 	if (!path)
 		return -ENOMEM;
 	if (igp_read_file(path, &old, NULL) < 0)

@@ -80,5 +80,8 @@ int igp_sriov_persist(const struct igp_pci_dev *pf, long n, char **ret_path, cha
 
 /* The udev rule igpuctl writes for PF with N VFs (caller frees). */
 char *igp_sriov_udev_rule(const char *pf, long n);
+/* Where that rule lives (one file per PF, shared by `vfs --persist` and
+ * `setup --mode sriov`); caller frees. */
+char *igp_sriov_udev_rule_path(const char *pf);
 
 #endif
