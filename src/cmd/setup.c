@@ -6,6 +6,7 @@
 #include "hostsetup.h"
 #include "journal.h"
 #include "paths.h"
+#include "checks.h"
 #include "planview.h"
 
 static int help(void)
@@ -33,6 +34,41 @@ static int help(void)
 	       "                           instead of detecting it\n\n"
 	       "Exit status: 0 done (or nothing to do), 1 refused or failed, 2 usage error.\n");
 	return EXIT_OK;
+}
+
+/*
+ * Findings of `igpuctl check` that no boot or module configuration can fix:
+ * setup says so up front instead of leaving the user with a host that still
+ * cannot run the VM after the reboot.
+ */
+static const char *const outside_setup[] = {
+	"cpu.virtualization", "kvm.device",  "kernel.version", "qemu.version",
+	"memlock",            "sriov.driver", "gvt.dmesg_unsupported",
+};
+
+static void print_outside_findings(const struct igp_host *h, const char *address, enum igp_method mode)
+{
+	struct igp_check_report rep = {};
+	struct igp_pci_dev *gpu = NULL;
+	bool header = false;
+
+	if (igp_host_find(h, address, &gpu) < 0)
+		return;
+	if (igp_checks_run(h, &(struct igp_check_target){ .gpu = gpu, .mode = mode }, 1, 0, &rep) < 0)
+		return;
+	for (size_t i = 0; i < rep.n_checks; i++) {
+		const struct igp_check *c = &rep.checks[i];
+		if (c->status != IGP_CHECK_FAIL && c->status != IGP_CHECK_WARN)
+			continue;
+		if (!strv_contains((char **)outside_setup, c->id))
+			continue;
+		if (!header)
+			printf("\nStill to do, outside what setup changes (from `igpuctl check`):\n");
+		header = true;
+		printf("  %s %s: %s%s%s\n", igp_check_status_name(c->status), c->id, c->message,
+		       c->remedy ? " " : "", c->remedy ? c->remedy : "");
+	}
+	igp_check_report_done(&rep);
 }
 
 int cmd_setup(int argc, char *argv[])
@@ -173,10 +209,12 @@ int cmd_setup(int argc, char *argv[])
 		       igp_method_name(o.mode));
 		for (char **n = plan.notes; n && *n; n++)
 			printf("\nNote: %s\n", *n);
+		print_outside_findings(h, info.device, o.mode);
 		ret = EXIT_OK;
 		goto out;
 	}
 	planview_print(&plan, cmds);
+	print_outside_findings(h, info.device, o.mode);
 	if (dry_run) {
 		printf("\nDry run: nothing was changed.\n");
 		ret = EXIT_OK;

@@ -152,8 +152,8 @@ has gpu.present message "checked for GVT-g"
 is cpu.virtualization pass
 is kvm.device pass
 is kernel.version pass
-is qemu.version warn
-has qemu.version remedy "pve-qemu-kvm"
+is qemu.version pass
+has qemu.version message "package pve-qemu-kvm 9.0.2-4"
 is gvt.platform pass
 has gvt.platform message "Coffee Lake"
 is gvt.enable_gvt fail
@@ -299,7 +299,14 @@ chk "$V"
 is qemu.version pass
 has qemu.version message "QEMU 8.1.5 (package pve-qemu-kvm 8.1.5-6)"
 
+variant noqemu pve8-coffeelake
+rm -f "$V/var/lib/dpkg/status"
+chk "$V"
+is qemu.version warn
+has qemu.version remedy "pve-qemu-kvm"
+
 variant qemubin pve8-coffeelake
+rm -f "$V/var/lib/dpkg/status"
 put usr/bin/qemu-system-x86_64 ''
 chmod +x "$V/usr/bin/qemu-system-x86_64"
 chk "$V"
