@@ -113,6 +113,14 @@ static int common_opt(int c, const char *arg, struct igp_vm_options *o, const ch
 			return log_usage("vm", "--romfile needs a file name"), -1;
 		o->romfile = arg;
 		return 1;
+	/* Only qemu and libvirt list --ovmf and --uefi, so only they get here. */
+	case OPT_OVMF:
+		o->uefi = true;
+		o->romfile = arg;
+		return 1;
+	case OPT_UEFI:
+		o->uefi = true;
+		return 1;
 	}
 	(void)target;
 	return 0;
@@ -226,13 +234,6 @@ static int vm_qemu(int argc, char *argv[])
 		switch (c) {
 		case OPT_HELP:
 			return help();
-		case OPT_OVMF:
-			o.uefi = true;
-			o.romfile = optarg;
-			break;
-		case OPT_UEFI:
-			o.uefi = true;
-			break;
 		default:
 			return log_usage("vm", "unknown option");
 		}
@@ -344,6 +345,23 @@ static int edit_xml_text(const char *what, const char *xml, const struct igp_vm_
 	return EXIT_OK;
 }
 
+/* A domain XML (a fragment, or a whole domain edited from --xml), with its notes. */
+static int print_domain_xml(const struct igp_vm_device *d, const char *xml, char *const *notes)
+{
+	if (arg_g.json) {
+		struct json_object *j = json_object_new_object();
+		json_object_object_add(j, "target", json_object_new_string("libvirt"));
+		json_object_object_add(j, "device", device_json(d));
+		json_object_object_add(j, "xml", json_object_new_string(xml));
+		json_object_object_add(j, "notes", notes_json(notes));
+		json_print(j);
+	} else {
+		fputs(xml, stdout);
+		print_notes(notes);
+	}
+	return EXIT_OK;
+}
+
 static int vm_libvirt(int argc, char *argv[])
 {
 	static const struct option opts[] = {
@@ -376,13 +394,6 @@ static int vm_libvirt(int argc, char *argv[])
 		switch (c) {
 		case OPT_HELP:
 			return help();
-		case OPT_OVMF:
-			o.uefi = true;
-			o.romfile = optarg;
-			break;
-		case OPT_UEFI:
-			o.uefi = true;
-			break;
 		case OPT_DOMAIN:
 			domain = optarg;
 			break;
@@ -429,18 +440,7 @@ static int vm_libvirt(int argc, char *argv[])
 			return module_missing();
 		if (r < 0)
 			return log_error_errno(r, "Failed to build the XML");
-		if (arg_g.json) {
-			struct json_object *j = json_object_new_object();
-			json_object_object_add(j, "target", json_object_new_string("libvirt"));
-			json_object_object_add(j, "device", device_json(d));
-			json_object_object_add(j, "xml", json_object_new_string(xml));
-			json_object_object_add(j, "notes", notes_json(notes));
-			json_print(j);
-		} else {
-			fputs(xml, stdout);
-			print_notes(notes);
-		}
-		return EXIT_OK;
+		return print_domain_xml(d, xml, notes);
 	}
 
 	if (xml_file) {
@@ -461,18 +461,7 @@ static int vm_libvirt(int argc, char *argv[])
 	if (r != EXIT_OK)
 		return r;
 	if (xml_file) {
-		if (arg_g.json) {
-			struct json_object *j = json_object_new_object();
-			json_object_object_add(j, "target", json_object_new_string("libvirt"));
-			json_object_object_add(j, "device", device_json(d));
-			json_object_object_add(j, "xml", json_object_new_string(after));
-			json_object_object_add(j, "notes", notes_json(notes));
-			json_print(j);
-		} else {
-			fputs(after, stdout);
-			print_notes(notes);
-		}
-		return EXIT_OK;
+		return print_domain_xml(d, after, notes);
 	}
 
 	/* Where libvirt's QEMU driver keeps the definition. */
