@@ -43,7 +43,7 @@ static int help(void)
  */
 static const char *const outside_setup[] = {
 	"cpu.virtualization", "kvm.device",  "kernel.version", "qemu.version",
-	"memlock",            "sriov.driver", "gvt.dmesg_unsupported",
+	"memlock",            "sriov.driver", "gvt.dmesg_unsupported", NULL,
 };
 
 static void print_outside_findings(const struct igp_host *h, const char *address, enum igp_method mode)
@@ -215,17 +215,10 @@ int cmd_setup(int argc, char *argv[])
 	}
 	planview_print(&plan, cmds);
 	print_outside_findings(h, info.device, o.mode);
-	if (dry_run) {
-		printf("\nDry run: nothing was changed.\n");
+	r = planview_dry_run_or_confirm(dry_run, yes, "Apply these changes");
+	if (r == 0)
 		ret = EXIT_OK;
-		goto out;
-	}
-	r = planview_confirm(yes, "Apply these changes");
-	if (r == -ECANCELED) {
-		printf("Nothing was changed.\n");
-		goto out;
-	}
-	if (r < 0)
+	if (r <= 0)
 		goto out;
 
 	/* Commands become pending before the first file changes. */
