@@ -62,6 +62,20 @@ int planview_confirm(bool yes, const char *what)
 	return 0;
 }
 
+int planview_dry_run_or_confirm(bool dry_run, bool yes, const char *what)
+{
+	int r;
+
+	if (dry_run) {
+		printf("\nDry run: nothing was changed.\n");
+		return 0;
+	}
+	r = planview_confirm(yes, what);
+	if (r == -ECANCELED)
+		printf("Nothing was changed.\n");
+	return r < 0 ? r : 1;
+}
+
 int planview_run_pending(struct igp_journal *j, bool no_run)
 {
 	char ***left = NULL;

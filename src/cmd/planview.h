@@ -20,6 +20,12 @@ void planview_print(const struct igp_plan *p, char ***cmds);
  */
 int planview_confirm(bool yes, const char *what);
 /*
+ * The step after planview_print(): under DRY_RUN say so and stop, else
+ * planview_confirm().  1: go ahead; 0: stop, successfully (dry run);
+ * <0: stop, failed (the user said no, or no terminal; already printed).
+ */
+int planview_dry_run_or_confirm(bool dry_run, bool yes, const char *what);
+/*
  * Run the journal's pending commands (or, under --root or with
  * NO_RUN, print them for the user) and clear the ones done.  Returns the
  * number of failed commands.

@@ -113,17 +113,10 @@ int cmd_revert(int argc, char *argv[])
 		goto out;
 	}
 	planview_print(&plan, cmds);
-	if (dry_run) {
-		printf("\nDry run: nothing was changed.\n");
+	r = planview_dry_run_or_confirm(dry_run, yes, "Revert these changes");
+	if (r == 0)
 		ret = EXIT_OK;
-		goto out;
-	}
-	r = planview_confirm(yes, "Revert these changes");
-	if (r == -ECANCELED) {
-		printf("Nothing was changed.\n");
-		goto out;
-	}
-	if (r < 0)
+	if (r <= 0)
 		goto out;
 	igp_argvv_free(j.pending);
 	j.pending = NULL;
