@@ -619,6 +619,33 @@ static int create_help(void)
 	return EXIT_OK;
 }
 
+/*
+ * Load the parents and pick the one PARENT names (or the default) and its
+ * type TYPE, for create and define.  EXIT_OK, or the exit code (already
+ * printed why).
+ */
+static int pick_parent_type(struct ctx *c, const char *parent, const char *type, struct igp_mdev_parent **ret_p,
+			    const struct igp_mdev_type **ret_t)
+{
+	struct igp_mdev_parent *p;
+	const struct igp_mdev_type *t;
+	bool usage;
+	int r;
+
+	r = ctx_load(c);
+	if (r)
+		return r;
+	p = pick_parent(c, parent, &usage);
+	if (!p)
+		return usage ? EXIT_USAGE : EXIT_FAIL;
+	t = pick_type(p, type);
+	if (!t)
+		return EXIT_FAIL;
+	*ret_p = p;
+	*ret_t = t;
+	return EXIT_OK;
+}
+
 static const char *vfio_node(int group, char buf[static 32])
 {
 	if (group < 0)
@@ -637,7 +664,7 @@ static int vgpu_create(int argc, char *argv[])
 	_cleanup_free_ char *defpath = NULL;
 	struct igp_mdev m = {};
 	char uuid[IGP_MDEV_UUID_MAX], nodebuf[32];
-	bool usage, waited = false;
+	bool waited = false;
 	int r;
 
 	r = parse_create_args("vgpu create", argc, argv, &a, false);
@@ -654,15 +681,9 @@ static int vgpu_create(int argc, char *argv[])
 		igp_mdev_uuid_generate(uuid);
 	}
 
-	r = ctx_load(&c);
+	r = pick_parent_type(&c, a.parent, a.type, &p, &t);
 	if (r)
 		return r;
-	p = pick_parent(&c, a.parent, &usage);
-	if (!p)
-		return usage ? EXIT_USAGE : EXIT_FAIL;
-	t = pick_type(p, a.type);
-	if (!t)
-		return EXIT_FAIL;
 
 	if (igp_mdev_get_active(uuid, &m) == 0) {
 		log_error("The UUID %s is in use by an active vGPU (%s on %s)", uuid,
@@ -791,7 +812,6 @@ static int vgpu_define(int argc, char *argv[])
 	struct igp_mdev m = {};
 	_cleanup_free_ char *path = NULL, *parent = NULL, *type = NULL;
 	char uuid[IGP_MDEV_UUID_MAX];
-	bool usage;
 	int r;
 
 	r = parse_create_args("vgpu define", argc, argv, &a, true);
@@ -825,18 +845,12 @@ static int vgpu_define(int argc, char *argv[])
 		if (!type)
 			return log_error("Cannot tell the type of vGPU %s (no mdev_type link)", uuid);
 	} else {
-		const struct igp_mdev_parent *p;
+		struct igp_mdev_parent *p;
 		const struct igp_mdev_type *t;
 
-		r = ctx_load(&c);
+		r = pick_parent_type(&c, a.parent, a.type, &p, &t);
 		if (r)
 			return r;
-		p = pick_parent(&c, a.parent, &usage);
-		if (!p)
-			return usage ? EXIT_USAGE : EXIT_FAIL;
-		t = pick_type(p, a.type);
-		if (!t)
-			return EXIT_FAIL;
 		parent = strdup(p->name);
 		type = strdup(t->id);
 		if (!parent || !type)
