@@ -348,13 +348,9 @@ int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, cha
 		const struct igp_kop *o = &ops[k];
 		size_t lo = 0, hi = len;
 		if (o->kind == IGP_KOP_ADD) {
-			char *na = strdupf("%s %s", add, o->token);
-			if (!na) {
-				r = -ENOMEM;
+			r = strextendf(&add, " %s", o->token);
+			if (r < 0)
 				goto out;
-			}
-			free(add);
-			add = na;
 			continue;
 		}
 		if (o->index < 0 || (size_t)o->index >= l.n || !streq(l.toks[o->index].text, o->old)) {
@@ -544,13 +540,9 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 		const struct igp_ktoken *t;
 		_cleanup_free_ char *q = NULL;
 		if (o->kind == IGP_KOP_ADD) {
-			char *na = strdupf("%s%s\"%s\"", add, (*add || l.n) ? sep : "", o->token);
-			if (!na) {
-				r = -ENOMEM;
+			r = strextendf(&add, "%s\"%s\"", (*add || l.n) ? sep : "", o->token);
+			if (r < 0)
 				goto out;
-			}
-			free(add);
-			add = na;
 			continue;
 		}
 		if (o->index < 0 || (size_t)o->index >= l.n || !streq(l.toks[o->index].text, o->old)) {

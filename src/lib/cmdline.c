@@ -463,13 +463,9 @@ int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, siz
 		const struct igp_kop *o = &ops[k];
 		if (o->kind == IGP_KOP_ADD) {
 			bool sep = *add || l.n > 0;
-			char *na = strdupf("%s%s%s", add, sep ? " " : "", o->token);
-			if (!na) {
-				r = -ENOMEM;
+			r = strextendf(&add, "%s%s", sep ? " " : "", o->token);
+			if (r < 0)
 				goto out;
-			}
-			free(add);
-			add = na;
 			continue;
 		}
 		if (o->index < 0 || (size_t)o->index >= l.n ||
@@ -489,13 +485,9 @@ int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, siz
 	if (*add) {
 		/* An empty file gets a complete line. */
 		if (len == 0 && l.n == 0) {
-			char *na = strdupf("%s\n", add);
-			if (!na) {
-				r = -ENOMEM;
+			r = strextendf(&add, "\n");
+			if (r < 0)
 				goto out;
-			}
-			free(add);
-			add = na;
 		}
 		r = igp_splice_push(&sp, &n_sp, tail, 0, add);
 		if (r < 0)

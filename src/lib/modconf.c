@@ -141,14 +141,9 @@ int igp_modconf_plan_lines(struct igp_plan *p, const char *path, char *const *li
 		}
 		if (have)
 			continue;
-		{
-			char *na = strdupf("%s%s\n", add, *l);
-			if (!na) {
-				igp_undo_done(&u);
-				return -ENOMEM;
-			}
-			free(add);
-			add = na;
+		if (strextendf(&add, "%s\n", *l) < 0) {
+			igp_undo_done(&u);
+			return -ENOMEM;
 		}
 		if (strv_push(&u.lines, *l) < 0) {
 			igp_undo_done(&u);

@@ -27,6 +27,23 @@ char *strdupf(const char *fmt, ...)
 	return s;
 }
 
+int strextendf(char **s, const char *fmt, ...)
+{
+	_cleanup_free_ char *tail = NULL;
+	va_list ap;
+	char *n;
+
+	va_start(ap, fmt);
+	tail = strdupvf(fmt, ap);
+	va_end(ap);
+	n = tail ? strdupf("%s%s", *s, tail) : NULL;
+	if (!n)
+		return -ENOMEM;
+	free(*s);
+	*s = n;
+	return 0;
+}
+
 int strv_pushf(char ***v, const char *fmt, ...)
 {
 	va_list ap;
