@@ -176,10 +176,12 @@ static int isolation_refuse(const struct igp_host *h, const struct igp_pci_dev *
 	r = 0;
 	if (rep.verdict == IGP_ISO_UNSAFE) {
 		for (size_t i = 0; i < rep.n_peers; i++)
-			/* The device's own functions go along (a boot GPU's audio). */
+			/* The device's own functions go along (a boot GPU's audio);
+			 * a function the host needs for its disk or network does not. */
 			if (rep.peers[i].kind == IGP_PEER_CRITICAL &&
-			    !(rep.peers[i].dev->addr.domain == p->addr.domain &&
-			      igp_pci_addr_same_slot(&rep.peers[i].dev->addr, &p->addr))) {
+			    (!(rep.peers[i].dev->addr.domain == p->addr.domain &&
+			       igp_pci_addr_same_slot(&rep.peers[i].dev->addr, &p->addr)) ||
+			     (rep.peers[i].dev->roles & ~(unsigned)IGP_ROLE_BOOT_VGA))) {
 				const struct igp_pci_dev *c = rep.peers[i].dev;
 				*why = strdupf("IOMMU group %d of %s also holds %s%s%s%s, which this host needs: "
 					       "everything in a group goes to the VM together",
@@ -191,6 +193,18 @@ static int isolation_refuse(const struct igp_host *h, const struct igp_pci_dev *
 	}
 	igp_isolation_report_done(&rep);
 	return r;
+}
+
+/* A GPU card's functions (GPU, HDMI audio, USB-C) go to a VM together. */
+static bool slot_has_gpu(const struct igp_host *h, const struct igp_pci_dev *p)
+{
+	for (size_t i = 0; i < h->n_devs; i++) {
+		const struct igp_pci_dev *q = h->devs[i];
+		if (q->addr.domain == p->addr.domain && igp_pci_addr_same_slot(&q->addr, &p->addr) &&
+		    igp_pci_dev_is_gpu(q))
+			return true;
+	}
+	return false;
 }
 
 static int resolve_pci(const struct igp_host *h, const char *spec, struct igp_vm_device *d, char **why)
@@ -227,28 +241,38 @@ static int resolve_pci(const struct igp_host *h, const char *spec, struct igp_vm
 			       p->address, p->sriov_numvfs, vf, p->address);
 		return -EBUSY;
 	}
+	if (p->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC)) {
+		*why = strdupf("%s is the host's own %s (%s): a VM would take it from the host", p->address,
+			       p->roles & IGP_ROLE_MOUNTED_STORAGE ? "disk controller" : "network card",
+			       p->role_detail ? p->role_detail : "in use");
+		return -EPERM;
+	}
 	r = isolation_refuse(h, p, why);
 	if (r < 0)
 		return r;
 
 	d->kind = IGP_VM_PCI;
-	if (p->physfn) {
-		/* A VF goes alone: "All Functions" would take the PF with it. */
-		d->vf = true;
+	if (p->physfn || !slot_has_gpu(h, p)) {
+		/* A VF goes alone: "All Functions" would take the PF with it.
+		 * So does a function of a slot without a GPU: the functions of a
+		 * chipset slot (00:1f: LPC bridge, SMBus, audio, NIC) are
+		 * separate devices. */
+		d->vf = p->physfn != NULL;
 		d->funcs = calloc(1, sizeof(*d->funcs));
 		if (!d->funcs)
 			return -ENOMEM;
 		d->n_funcs = 1;
 		return func_fill(&d->funcs[0], p);
 	}
-	/* Every non-VF function in the slot: a GPU and its HDMI audio (and USB-C
-	 * controllers) are one device to the guest driver. */
+	/* Every non-VF function in the slot but bridges: a GPU and its HDMI
+	 * audio (and USB-C controllers) are one device to the guest driver. */
 	d->funcs = calloc(8, sizeof(*d->funcs));
 	if (!d->funcs)
 		return -ENOMEM;
 	for (size_t i = 0; i < h->n_devs && n < 8; i++) {
 		const struct igp_pci_dev *q = h->devs[i];
-		if (q->addr.domain != p->addr.domain || !igp_pci_addr_same_slot(&q->addr, &p->addr) || q->physfn)
+		if (q->addr.domain != p->addr.domain || !igp_pci_addr_same_slot(&q->addr, &p->addr) || q->physfn ||
+		    igp_pci_dev_is_bridge(q))
 			continue;
 		r = func_fill(&d->funcs[n++], q);
 		d->n_funcs = n;
