@@ -110,10 +110,8 @@ int cmd_list(int argc, char *argv[])
 		struct igp_isolation_report iso;
 		int r;
 
-		r = igp_gpu_methods_eval(h, gpus[i], &m);
-		if (r < 0 || (r = igp_isolation_judge(h, gpus[i], &iso)) < 0) {
-			if (r >= 0)
-				igp_gpu_methods_done(&m);
+		r = igp_gpu_assess(h, gpus[i], &m, &iso);
+		if (r < 0) {
 			if (tb)
 				scols_unref_table(tb);
 			json_object_put(arr);

@@ -108,10 +108,8 @@ int cmd_status(int argc, char *argv[])
 		struct igp_isolation_report iso;
 		int r;
 
-		r = igp_gpu_methods_eval(h, gpus[i], &m);
-		if (r < 0 || (r = igp_isolation_judge(h, gpus[i], &iso)) < 0) {
-			if (r >= 0)
-				igp_gpu_methods_done(&m);
+		r = igp_gpu_assess(h, gpus[i], &m, &iso);
+		if (r < 0) {
 			json_object_put(arr);
 			return log_error_errno(r, "Failed to evaluate %s", gpus[i]->address);
 		}

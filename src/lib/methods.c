@@ -187,3 +187,21 @@ void igp_gpu_methods_done(struct igp_gpu_methods *m)
 	strv_free(m->missing);
 	m->missing = NULL;
 }
+
+int igp_gpu_assess(const struct igp_host *h, const struct igp_pci_dev *gpu, struct igp_gpu_methods *ret_m,
+		   struct igp_isolation_report *ret_iso)
+{
+	struct igp_gpu_methods m;
+	int r;
+
+	r = igp_gpu_methods_eval(h, gpu, &m);
+	if (r < 0)
+		return r;
+	r = igp_isolation_judge(h, gpu, ret_iso);
+	if (r < 0) {
+		igp_gpu_methods_done(&m);
+		return r;
+	}
+	*ret_m = m;
+	return 0;
+}

@@ -7,6 +7,7 @@
 #define IGP_METHODS_H
 
 #include "host.h"
+#include "isolation.h"
 #include "platform.h"
 
 struct igp_method_verdict {
@@ -27,6 +28,12 @@ struct igp_gpu_methods {
 int igp_gpu_methods_eval(const struct igp_host *h, const struct igp_pci_dev *gpu,
 			 struct igp_gpu_methods *ret);
 void igp_gpu_methods_done(struct igp_gpu_methods *m);
+/*
+ * The methods and the IOMMU-group verdict of one GPU, as list and status
+ * show them.  Free both on success; on failure nothing is left to free.
+ */
+int igp_gpu_assess(const struct igp_host *h, const struct igp_pci_dev *gpu, struct igp_gpu_methods *ret_m,
+		   struct igp_isolation_report *ret_iso);
 
 /*
  * GVT-g vGPU capacity for an aperture (low graphics memory) in MiB, for
