@@ -120,14 +120,13 @@ int check_add(struct check_ctx *c, const char *id, const struct igp_pci_dev *dev
 	struct igp_check *k;
 	char *msg = NULL, *devname = NULL;
 	va_list ap;
-	int r;
 
 	if ((st == IGP_CHECK_WARN || st == IGP_CHECK_FAIL) && !remedy)
 		return -ENOMEM;
 	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
+	msg = strdupvf(fmt, ap);
 	va_end(ap);
-	if (r < 0) {
+	if (!msg) {
 		free(remedy);
 		return -ENOMEM;
 	}

@@ -14,11 +14,10 @@ static int fail(char **ret_error, int r, const char *fmt, ...) __attribute__((fo
 static int fail(char **ret_error, int r, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = strdupvf(fmt, ap);
 	va_end(ap);
 	if (ret_error)
 		*ret_error = s;
@@ -299,21 +298,13 @@ static int add_want(struct igp_kwant **w, size_t *n, enum igp_kwant_kind kind, c
 static int strcat_line(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int strcat_line(char **s, const char *fmt, ...)
 {
+	_cleanup_free_ char *line = NULL;
 	va_list ap;
-	char *line, *n;
-	int r;
+
 	va_start(ap, fmt);
-	r = vasprintf(&line, fmt, ap);
+	line = strdupvf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	n = strdupf("%s%s\n", *s ? *s : "", line);
-	free(line);
-	if (!n)
-		return -ENOMEM;
-	free(*s);
-	*s = n;
-	return 0;
+	return line ? strextendf(s, "%s\n", line) : -ENOMEM;
 }
 
 /* The kernel module of a driver (the driver "vfio-pci" is module vfio_pci,

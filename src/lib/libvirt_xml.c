@@ -113,9 +113,9 @@ static int setpropf(xmlNodePtr n, const char *name, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&v, fmt, ap);
+	v = strdupvf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
+	if (!v)
 		return -ENOMEM;
 	r = xmlSetProp(n, X(name), X(v)) ? 0 : -ENOMEM;
 	free(v);

@@ -305,13 +305,10 @@ int igp_plan_add_note(struct igp_plan *p, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	s = strdupvf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
 	return strv_consume(&p->notes, s);
 }
 

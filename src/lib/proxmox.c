@@ -384,13 +384,10 @@ static int refusef(char **ret_why, int err, const char *fmt, ...) _printf_(3, 4)
 static int refusef(char **ret_why, int err, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	*ret_why = strdupvf(fmt, ap);
 	va_end(ap);
-	*ret_why = s;
 	return err;
 }
 

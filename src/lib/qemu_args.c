@@ -46,28 +46,6 @@ static int push_pair(char ***args, const char *opt, char *value)
 	return strv_consume(args, value);
 }
 
-/* Append ",key=value" to a growing option list. */
-static int appendf(char **s, const char *fmt, ...) _printf_(2, 3);
-static int appendf(char **s, const char *fmt, ...)
-{
-	_cleanup_free_ char *add = NULL;
-	va_list ap;
-	char *n;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&add, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	n = strdupf("%s%s", *s ? *s : "", add);
-	if (!n)
-		return -ENOMEM;
-	free(*s);
-	*s = n;
-	return 0;
-}
-
 static int append_rom(char **s, const struct igp_vm_options *o, bool mdev)
 {
 	int r = 0;
@@ -77,15 +55,15 @@ static int append_rom(char **s, const struct igp_vm_options *o, bool mdev)
 		if (!e)
 			return -ENOMEM;
 		if (o->rombar == 1)
-			r = appendf(s, ",rombar=1");
-		return r < 0 ? r : appendf(s, ",romfile=%s", e);
+			r = strextendf(s, ",rombar=1");
+		return r < 0 ? r : strextendf(s, ",romfile=%s", e);
 	}
 	if (o->rombar >= 0)
-		return appendf(s, ",rombar=%d", o->rombar);
+		return strextendf(s, ",rombar=%d", o->rombar);
 	/* The GVT-g guide passes vGPUs with rombar=0: an mdev has no ROM, and
 	 * without it QEMU would look for one. */
 	if (mdev)
-		return appendf(s, ",rombar=0");
+		return strextendf(s, ",rombar=0");
 	return 0;
 }
 
@@ -110,27 +88,27 @@ static int pci_args(const struct igp_vm_device *d, const struct igp_vm_options *
 		_cleanup_free_ char *s = NULL;
 
 		if (i == 0)
-			r = appendf(&s, "vfio-pci,host=%s,id=%s", f->address, DEV_ID);
+			r = strextendf(&s, "vfio-pci,host=%s,id=%s", f->address, DEV_ID);
 		else
-			r = appendf(&s, "vfio-pci,host=%s,id=%s.%u", f->address, DEV_ID, f->addr.func);
+			r = strextendf(&s, "vfio-pci,host=%s,id=%s.%u", f->address, DEV_ID, f->addr.func);
 		if (r < 0)
 			return r;
 		if (port) {
-			r = appendf(&s, ",bus=%s,addr=00.%u", PORT_ID, f->addr.func);
+			r = strextendf(&s, ",bus=%s,addr=00.%u", PORT_ID, f->addr.func);
 			if (r >= 0 && i == 0 && d->n_funcs > 1)
-				r = appendf(&s, ",multifunction=on");
+				r = strextendf(&s, ",multifunction=on");
 		} else if (legacy) {
 			/* docs/igd-assign.txt: legacy mode needs guest address 00:02.0. */
-			r = appendf(&s, ",bus=pci.0,addr=02.0");
+			r = strextendf(&s, ",bus=pci.0,addr=02.0");
 		}
 		if (r < 0)
 			return r;
 		if (i == 0) {
-			if (o->x_vga == 1 && (r = appendf(&s, ",x-vga=on")) < 0)
+			if (o->x_vga == 1 && (r = strextendf(&s, ",x-vga=on")) < 0)
 				return r;
 			if ((r = append_rom(&s, o, false)) < 0)
 				return r;
-			if (d->igd && !legacy && (r = appendf(&s, ",x-igd-opregion=on")) < 0)
+			if (d->igd && !legacy && (r = strextendf(&s, ",x-igd-opregion=on")) < 0)
 				return r;
 		}
 		r = push_pair(args, "-device", TAKE_PTR(s));
@@ -180,16 +158,16 @@ static int mdev_args(const struct igp_vm_device *d, const struct igp_vm_options 
 	int r;
 
 	/* ramfb=on exists only on the non-hotpluggable variant of the device. */
-	r = appendf(&s, "%s,sysfsdev=%s/%s,id=%s", ramfb ? "vfio-pci-nohotplug" : "vfio-pci",
+	r = strextendf(&s, "%s,sysfsdev=%s/%s,id=%s", ramfb ? "vfio-pci-nohotplug" : "vfio-pci",
 		    IGP_SYS_MDEV_DEVICES, d->uuid, DEV_ID);
 	if (r < 0)
 		return r;
 	if (igp_vm_display_on(o->display)) {
 		/* The DMA-BUF display needs the OpRegion for the guest driver to
 		 * light up its virtual output. */
-		r = appendf(&s, ",display=on,x-igd-opregion=on");
+		r = strextendf(&s, ",display=on,x-igd-opregion=on");
 		if (r >= 0 && ramfb)
-			r = appendf(&s, ",ramfb=on");
+			r = strextendf(&s, ",ramfb=on");
 		if (r < 0)
 			return r;
 	}

@@ -36,7 +36,7 @@ int strextendf(char **s, const char *fmt, ...)
 	va_start(ap, fmt);
 	tail = strdupvf(fmt, ap);
 	va_end(ap);
-	n = tail ? strdupf("%s%s", *s, tail) : NULL;
+	n = tail ? strdupf("%s%s", *s ? *s : "", tail) : NULL;
 	if (!n)
 		return -ENOMEM;
 	free(*s);

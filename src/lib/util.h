@@ -54,7 +54,8 @@ bool endswith(const char *s, const char *suffix);
 /* asprintf that returns NULL on failure. */
 char *strdupf(const char *fmt, ...) _printf_(1, 2);
 char *strdupvf(const char *fmt, va_list ap) _printf_(1, 0);
-/* Append formatted text to the malloc'ed string *s; 0, or -ENOMEM with *s as it was. */
+/* Append formatted text to the malloc'ed string *s (NULL counts as "");
+ * 0, or -ENOMEM with *s as it was. */
 int strextendf(char **s, const char *fmt, ...) _printf_(2, 3);
 /* Strip trailing whitespace (newlines from kernfs files) in place. */
 char *strstrip_trailing(char *s);

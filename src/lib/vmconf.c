@@ -369,26 +369,13 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 	return 0;
 }
 
-static int push_notef(char ***notes, const char *fmt, ...) _printf_(2, 3);
-static int push_notef(char ***notes, const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return strv_consume(notes, s);
-}
-
 int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 			const struct igp_vm_options *o, enum igp_vm_target t, char ***notes)
 {
 	int r;
 
 	if (h && !h->iommu_active && d->kind == IGP_VM_PCI) {
-		r = push_notef(notes, "No IOMMU is active on this host: VFIO cannot pass devices through until it "
+		r = strv_pushf(notes, "No IOMMU is active on this host: VFIO cannot pass devices through until it "
 				      "is (see igpuctl check).");
 		if (r < 0)
 			return r;
@@ -400,7 +387,7 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 			for (size_t i = 0; i < rep.n_peers && rep.verdict == IGP_ISO_SHARED; i++) {
 				if (rep.peers[i].kind != IGP_PEER_ENDPOINT)
 					continue;
-				r = push_notef(notes, "IOMMU group %d also holds %s: it must be bound to vfio-pci "
+				r = strv_pushf(notes, "IOMMU group %d also holds %s: it must be bound to vfio-pci "
 						      "too and can only go to this same VM.",
 					       rep.group, rep.peers[i].dev->address);
 				if (r < 0) {
@@ -415,7 +402,7 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 		struct igp_pci_dev *p;
 		if (igp_host_find(h, d->funcs[i].address, &p) < 0 || !(p->roles & IGP_ROLE_BOOT_VGA))
 			continue;
-		r = push_notef(notes, "%s is the host's boot GPU: the host's own console goes dark while the VM "
+		r = strv_pushf(notes, "%s is the host's boot GPU: the host's own console goes dark while the VM "
 				      "has it.",
 			       p->address);
 		if (r < 0)
@@ -424,7 +411,7 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 	if (o->uefi && !o->romfile &&
 	    ((d->kind == IGP_VM_PCI && d->igd) || (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display)))) {
 		/* facts.md section 6, and the GVT-g guide's "DMA-BUF with UEFI/OVMF". */
-		r = push_notef(notes, "OVMF does not set up the IGD OpRegion by itself: give the device an option ROM "
+		r = strv_pushf(notes, "OVMF does not set up the IGD OpRegion by itself: give the device an option ROM "
 				      "(--romfile, e.g. one built with IgdAssignmentDxe%s) or the guest shows no "
 				      "picture.",
 			       d->kind == IGP_VM_MDEV ? ", or vbios_gvt_uefi.rom for a vGPU" : "");
@@ -432,12 +419,12 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 			return r;
 	}
 	if (o->igd_mode == IGP_IGD_LEGACY) {
-		r = push_notef(notes, "IGD legacy mode: the iGPU becomes the VM's only graphics, shown on a monitor "
+		r = strv_pushf(notes, "IGD legacy mode: the iGPU becomes the VM's only graphics, shown on a monitor "
 				      "attached to the host's outputs; there is no emulated console.");
 		if (r < 0)
 			return r;
 	} else if (d->igd && d->kind == IGP_VM_PCI && t != IGP_VM_PROXMOX) {
-		r = push_notef(notes, "UPT mode: the iGPU is a secondary GPU next to the emulated one "
+		r = strv_pushf(notes, "UPT mode: the iGPU is a secondary GPU next to the emulated one "
 				      "(x-igd-opregion=on lets it drive the host's outputs); for IGD legacy mode "
 				      "use --legacy-igd.");
 		if (r < 0)
@@ -445,7 +432,7 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 	}
 	if (o->display == IGP_DISPLAY_NONE) {
 		/* The Proxmox guide's tip on disabling the virtual graphics card. */
-		r = push_notef(notes, "Without emulated graphics there is no console: enable Remote Desktop (RDP) "
+		r = strv_pushf(notes, "Without emulated graphics there is no console: enable Remote Desktop (RDP) "
 				      "or another remote desktop in the guest before you switch it off; to get back "
 				      "in, remove the GPU and re-enable the virtual graphics card.");
 		if (r < 0)
