@@ -70,9 +70,9 @@ int igp_open(const char *path, int flags, mode_t mode)
 	return fd < 0 ? -errno : fd;
 }
 
-int igp_opendir(const char *path, DIR **ret)
+/* A directory stream on FD (or FD itself when it is an error), which it takes over. */
+static int opendir_fd(int fd, DIR **ret)
 {
-	int fd = igp_open(path, O_RDONLY | O_DIRECTORY, 0);
 	DIR *d;
 
 	if (fd < 0)
@@ -85,6 +85,11 @@ int igp_opendir(const char *path, DIR **ret)
 	}
 	*ret = d;
 	return 0;
+}
+
+int igp_opendir(const char *path, DIR **ret)
+{
+	return opendir_fd(igp_open(path, O_RDONLY | O_DIRECTORY, 0), ret);
 }
 
 int igp_access(const char *path)
@@ -472,17 +477,11 @@ int igp_list_dir_at(int dfd, const char *name, char ***ret)
 {
 	_cleanup_strv_free_ char **v = NULL;
 	struct dirent *de;
-	DIR *d;
-	int fd = open_at(dfd, name, O_RDONLY | O_DIRECTORY);
+	DIR *d = NULL;
+	int r = opendir_fd(open_at(dfd, name, O_RDONLY | O_DIRECTORY), &d);
 
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int r = -errno;
-		close(fd);
+	if (r < 0)
 		return r;
-	}
 	v = calloc(1, sizeof(char *));
 	while (v && (errno = 0, de = readdir(d))) {
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
