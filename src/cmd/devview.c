@@ -137,18 +137,25 @@ struct json_object *peers_json(const struct igp_isolation_report *r)
 	return a;
 }
 
-struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev *d,
-			     const struct igp_gpu_methods *m, const struct igp_isolation_report *iso)
+struct json_object *pci_dev_json_new(const struct igp_pci_dev *d)
 {
-	struct json_object *o = json_object_new_object(), *methods = json_object_new_array();
+	struct json_object *o = json_object_new_object();
 	char cls[8];
-	_cleanup_free_ char *rec = recommendation_text(d, m);
 
 	snprintf(cls, sizeof(cls), "%06x", d->class);
 	json_object_object_add(o, "address", json_object_new_string(d->address));
 	json_object_object_add(o, "vendor", json_hex4(d->vendor));
 	json_object_object_add(o, "device", json_hex4(d->device));
 	json_object_object_add(o, "class", json_object_new_string(cls));
+	return o;
+}
+
+struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev *d,
+			     const struct igp_gpu_methods *m, const struct igp_isolation_report *iso)
+{
+	struct json_object *o = pci_dev_json_new(d), *methods = json_object_new_array();
+	_cleanup_free_ char *rec = recommendation_text(d, m);
+
 	json_object_object_add(o, "vendor_name", json_str_or_null(d->vendor_name));
 	json_object_object_add(o, "device_name", json_str_or_null(d->device_name));
 	json_object_object_add(o, "subsystem_vendor", json_hex4(d->subsys_vendor));

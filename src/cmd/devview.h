@@ -23,6 +23,9 @@ char *recommendation_text(const struct igp_pci_dev *d, const struct igp_gpu_meth
 char *isolation_text(const struct igp_isolation_report *r);
 /* Peers of an isolation report as a JSON array. */
 struct json_object *peers_json(const struct igp_isolation_report *r);
+/* A new JSON object that starts with the device's "address", "vendor",
+ * "device" and "class", the keys every device object leads with. */
+struct json_object *pci_dev_json_new(const struct igp_pci_dev *d);
 /* The `list` object of one GPU (cli.md keys plus extras). */
 struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev *d,
 			     const struct igp_gpu_methods *m, const struct igp_isolation_report *iso);

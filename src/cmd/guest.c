@@ -7,6 +7,7 @@
 #include <getopt.h>
 
 #include "cmd.h"
+#include "devview.h"
 #include "guest.h"
 #include "output.h"
 
@@ -86,18 +87,12 @@ static struct json_object *va_json(const struct igp_va_info *va)
 static void print_json(const struct igp_guest_report *r)
 {
 	struct json_object *o = json_object_new_object(), *gpus = json_object_new_array();
-	char cls[8];
 
 	json_object_object_add(o, "in_vm", json_object_new_boolean(r->in_vm));
 	for (size_t i = 0; i < r->n_gpus; i++) {
 		const struct igp_guest_gpu *g = &r->gpus[i];
 		const struct igp_pci_dev *d = g->dev;
-		struct json_object *j = json_object_new_object();
-		snprintf(cls, sizeof(cls), "%06x", d->class);
-		json_object_object_add(j, "address", json_object_new_string(d->address));
-		json_object_object_add(j, "vendor", json_hex4(d->vendor));
-		json_object_object_add(j, "device", json_hex4(d->device));
-		json_object_object_add(j, "class", json_object_new_string(cls));
+		struct json_object *j = pci_dev_json_new(d);
 		json_object_object_add(j, "vendor_name", json_str_or_null(d->vendor_name));
 		json_object_object_add(j, "device_name", json_str_or_null(d->device_name));
 		json_object_object_add(j, "emulated", json_str_or_null(g->emulated));

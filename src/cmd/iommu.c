@@ -30,14 +30,8 @@ static bool group_has_gpu(const struct igp_iommu_group *g, struct igp_pci_dev **
 
 static struct json_object *dev_json(const struct igp_pci_dev *d)
 {
-	struct json_object *o = json_object_new_object();
-	char cls[8];
+	struct json_object *o = pci_dev_json_new(d);
 
-	snprintf(cls, sizeof(cls), "%06x", d->class);
-	json_object_object_add(o, "address", json_object_new_string(d->address));
-	json_object_object_add(o, "vendor", json_hex4(d->vendor));
-	json_object_object_add(o, "device", json_hex4(d->device));
-	json_object_object_add(o, "class", json_object_new_string(cls));
 	json_object_object_add(o, "driver", json_str_or_null(d->driver));
 	json_object_object_add(o, "vendor_name", json_str_or_null(d->vendor_name));
 	json_object_object_add(o, "device_name", json_str_or_null(d->device_name));

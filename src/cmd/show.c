@@ -17,14 +17,8 @@ static int help(void)
 static struct json_object *show_json(const struct igp_host *h, const struct igp_pci_dev *d,
 				     const struct igp_isolation_report *iso)
 {
-	struct json_object *o = json_object_new_object(), *bars = json_object_new_array(), *iommu;
-	char cls[8];
+	struct json_object *o = pci_dev_json_new(d), *bars = json_object_new_array(), *iommu;
 
-	snprintf(cls, sizeof(cls), "%06x", d->class);
-	json_object_object_add(o, "address", json_object_new_string(d->address));
-	json_object_object_add(o, "vendor", json_hex4(d->vendor));
-	json_object_object_add(o, "device", json_hex4(d->device));
-	json_object_object_add(o, "class", json_object_new_string(cls));
 	json_object_object_add(o, "class_name", json_object_new_string(igp_pci_class_name(d->class)));
 	json_object_object_add(o, "vendor_name", json_str_or_null(d->vendor_name));
 	json_object_object_add(o, "device_name", json_str_or_null(d->device_name));
