@@ -675,10 +675,8 @@ static bool modprobe_blacklisted(struct check_ctx *c, const char *module)
 	const char *text = ctx_modprobe_text(c);
 
 	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+		_cleanup_free_ char *line = strdup_line(&l);
 		char kw[32], mod[128];
-		l = nl ? nl + 1 : NULL;
 		if (line && sscanf(line, "%31s %127s", kw, mod) == 2 && streq(kw, "blacklist") &&
 		    igp_kparam_key_eq(mod, module))
 			return true;

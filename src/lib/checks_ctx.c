@@ -335,11 +335,9 @@ char *ctx_modprobe_option(struct check_ctx *c, const char *module, const char *p
 	char *found = NULL;
 
 	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+		_cleanup_free_ char *line = strdup_line(&l);
 		_cleanup_strv_free_ char **w = NULL;
 
-		l = nl ? nl + 1 : NULL;
 		if (!line)
 			break;
 		line[strcspn(line, "#")] = '\0';

@@ -170,11 +170,9 @@ static int scan_softdeps(struct check_ctx *c)
 	int r;
 
 	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+		_cleanup_free_ char *line = strdup_line(&l);
 		_cleanup_strv_free_ char **w = NULL;
 
-		l = nl ? nl + 1 : NULL;
 		if (!line)
 			return -ENOMEM;
 		lineno++;

@@ -200,11 +200,9 @@ static int find_persist(const struct igp_pci_dev *gpu, char **ret_where, long *r
 		if (igp_read_file(*f, &text, NULL) < 0)
 			continue;
 		for (const char *l = text; l && *l;) {
-			const char *nl = strchr(l, '\n');
-			_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+			_cleanup_free_ char *line = strdup_line(&l);
 			long n = -1;
 
-			l = nl ? nl + 1 : NULL;
 			lineno++;
 			if (!line)
 				return -ENOMEM;
@@ -308,9 +306,7 @@ static int pve_vms_passing_pf(const struct igp_pci_dev *gpu, char **ret)
 			continue;
 		for (const char *l = text; l && *l && *l != '[';) {
 			/* Only the current config: snapshots follow in [sections]. */
-			const char *nl = strchr(l, '\n');
-			_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
-			l = nl ? nl + 1 : NULL;
+			_cleanup_free_ char *line = strdup_line(&l);
 			if (line && startswith(line, "hostpci") && strchr(line, ':') &&
 			    !strstr(line, "mdev=")) {
 				char *v = strchr(line, ':') + 1;

@@ -93,9 +93,7 @@ static char *pve_mapping_path(const char *name)
 	if (igp_read_file(IGP_ETC_PVE_MAPPING_PCI, &text, NULL) < 0)
 		return NULL;
 	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		_cleanup_free_ char *line = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
-		l = nl ? nl + 1 : NULL;
+		_cleanup_free_ char *line = strdup_line(&l);
 		if (!line)
 			return NULL;
 		if (line[0] != '\t' && line[0] != ' ') {

@@ -55,6 +55,14 @@ int strv_pushf(char ***v, const char *fmt, ...)
 	return strv_consume(v, s);
 }
 
+char *strdup_line(const char **p)
+{
+	const char *l = *p, *nl = strchr(l, '\n');
+
+	*p = nl ? nl + 1 : NULL;
+	return strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+}
+
 char *strstrip_trailing(char *s)
 {
 	size_t n = strlen(s);

@@ -26,6 +26,28 @@ static void test_strv_split_empty(void **state)
 	assert_int_equal(strv_length(v), 0);
 }
 
+static void test_strextendf(void **state)
+{
+	_cleanup_free_ char *s = NULL;
+	/* NULL starts as "", so a list can grow from nothing. */
+	assert_int_equal(strextendf(&s, "%s=%d", "max_vfs", 7), 0);
+	assert_int_equal(strextendf(&s, " %s", "enable_guc=3"), 0);
+	assert_string_equal(s, "max_vfs=7 enable_guc=3");
+}
+
+static void test_strdup_line(void **state)
+{
+	const char *text = "options i915\n\nblacklist xe", *l = text;
+	_cleanup_free_ char *a = strdup_line(&l), *b = strdup_line(&l), *c = NULL;
+	assert_string_equal(a, "options i915");
+	assert_string_equal(b, "");
+	assert_ptr_equal(l, text + strlen("options i915\n\n"));
+	c = strdup_line(&l);
+	assert_string_equal(c, "blacklist xe");
+	/* No newline after the last line: the walk ends. */
+	assert_null(l);
+}
+
 static void test_parse_long(void **state)
 {
 	long v;
@@ -64,6 +86,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strv_split),
 		cmocka_unit_test(test_strv_split_empty),
+		cmocka_unit_test(test_strextendf),
+		cmocka_unit_test(test_strdup_line),
 		cmocka_unit_test(test_parse_long),
 		cmocka_unit_test(test_version_compare),
 		cmocka_unit_test(test_cmdline_get),
