@@ -346,6 +346,7 @@ int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, cha
 		return r;
 	for (size_t k = 0; k < n_ops; k++) {
 		const struct igp_kop *o = &ops[k];
+		const struct igp_ktoken *t;
 		size_t lo = 0, hi = len;
 		if (o->kind == IGP_KOP_ADD) {
 			r = strextendf(&add, " %s", o->token);
@@ -353,21 +354,20 @@ int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, cha
 				goto out;
 			continue;
 		}
-		if (o->index < 0 || (size_t)o->index >= l.n || !streq(l.toks[o->index].text, o->old)) {
+		t = igp_kline_op_token(&l, o);
+		if (!t) {
 			r = -ESTALE;
 			goto out;
 		}
 		for (size_t i = 0; i < n; i++)
-			if (l.toks[o->index].start >= ol[i].vstart && l.toks[o->index].end <= ol[i].vend) {
+			if (t->start >= ol[i].vstart && t->end <= ol[i].vend) {
 				lo = ol[i].vstart + 1;
 				hi = ol[i].vend;
 			}
 		if (o->kind == IGP_KOP_SET)
-			r = igp_splice_push(&sp, &n_sp, l.toks[o->index].start,
-					    l.toks[o->index].end - l.toks[o->index].start, o->token);
+			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, o->token);
 		else
-			r = igp_splice_remove_token(text, lo, hi, l.toks[o->index].start,
-						    l.toks[o->index].end, &sp, &n_sp);
+			r = igp_splice_remove_token(text, lo, hi, t->start, t->end, &sp, &n_sp);
 		if (r < 0)
 			goto out;
 	}
@@ -545,11 +545,11 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 				goto out;
 			continue;
 		}
-		if (o->index < 0 || (size_t)o->index >= l.n || !streq(l.toks[o->index].text, o->old)) {
+		t = igp_kline_op_token(&l, o);
+		if (!t) {
 			r = -ESTALE;
 			goto out;
 		}
-		t = &l.toks[o->index];
 		if (o->kind == IGP_KOP_SET) {
 			q = strdupf("\"%s\"", o->token);
 			r = q ? igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, q) : -ENOMEM;

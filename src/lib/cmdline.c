@@ -441,6 +441,13 @@ char **igp_kline_texts(const struct igp_kline *l)
 	return v;
 }
 
+const struct igp_ktoken *igp_kline_op_token(const struct igp_kline *l, const struct igp_kop *o)
+{
+	if (o->index < 0 || (size_t)o->index >= l->n || !streq(l->toks[o->index].text, o->old))
+		return NULL;
+	return &l->toks[o->index];
+}
+
 int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, size_t n_ops,
 		    char **ret)
 {
@@ -461,6 +468,7 @@ int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, siz
 	}
 	for (size_t k = 0; k < n_ops; k++) {
 		const struct igp_kop *o = &ops[k];
+		const struct igp_ktoken *t;
 		if (o->kind == IGP_KOP_ADD) {
 			bool sep = *add || l.n > 0;
 			r = strextendf(&add, "%s%s", sep ? " " : "", o->token);
@@ -468,17 +476,15 @@ int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, siz
 				goto out;
 			continue;
 		}
-		if (o->index < 0 || (size_t)o->index >= l.n ||
-		    !streq(l.toks[o->index].text, o->old)) {
+		t = igp_kline_op_token(&l, o);
+		if (!t) {
 			r = -ESTALE;
 			goto out;
 		}
 		if (o->kind == IGP_KOP_SET)
-			r = igp_splice_push(&sp, &n_sp, l.toks[o->index].start,
-					    l.toks[o->index].end - l.toks[o->index].start, o->token);
+			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, o->token);
 		else
-			r = igp_splice_remove_token(text, 0, tail, l.toks[o->index].start,
-						    l.toks[o->index].end, &sp, &n_sp);
+			r = igp_splice_remove_token(text, 0, tail, t->start, t->end, &sp, &n_sp);
 		if (r < 0)
 			goto out;
 	}

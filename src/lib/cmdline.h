@@ -117,6 +117,9 @@ int igp_kline_parse(const char *text, size_t len, struct igp_kline *ret);
 void igp_kline_done(struct igp_kline *l);
 /* The token texts as a NULL-terminated vector (borrowed strings). */
 char **igp_kline_texts(const struct igp_kline *l);
+/* The token a SET/REMOVE op works on, or NULL when the line no longer
+ * holds o->old at o->index (it changed since the plan: -ESTALE). */
+const struct igp_ktoken *igp_kline_op_token(const struct igp_kline *l, const struct igp_kop *o);
 
 /*
  * Apply OPS to the plain line TEXT[0..LEN): SET/REMOVE at their index, ADD
