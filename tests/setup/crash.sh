@@ -19,7 +19,6 @@ set -uo pipefail
 
 IGPUCTL=$(realpath "$1")
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-HERE=$SRCDIR/tests/setup
 WORK=$(mktemp -d /tmp/igpuctl-crash-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 POINTS="tmp-create tmp-write tmp-fsync rename renamed unlink unlinked journal"
@@ -31,19 +30,8 @@ fail() {
 	fails=$((fails + 1))
 }
 
-mkroot() {
-	local host=$1 dir=$2
-	rm -rf "$dir"
-	if [[ -d $SRCDIR/examples/hosts/$host ]]; then
-		cp -a "$SRCDIR/examples/hosts/$host" "$dir"
-	else
-		local ov=$HERE/hosts/$host
-		cp -a "$SRCDIR/examples/hosts/$(cat "$ov/base")" "$dir"
-		rm -rf "${dir:?}/etc" "${dir:?}/boot" "${dir:?}/efi"
-		(cd "$ov" && tar cf - --exclude=./base .) | (cd "$dir" && tar xf -)
-		find "$dir" -name .keep -delete
-	fi
-}
+# mkroot HOST DIR (examples/hosts or a tests/setup/hosts overlay)
+. "$SRCDIR/tests/lib/setup-hosts.sh"
 
 # A fresh copy of root $1 at $2: sysfs and procfs hard-linked (igpuctl
 # never writes there under --root), the configuration copied for real.

@@ -37,20 +37,8 @@ fail() {
 	fails=$((fails + 1))
 }
 
-# mkroot HOST DIR
-mkroot() {
-	local host=$1 dir=$2
-	rm -rf "$dir"
-	if [[ -d $SRCDIR/examples/hosts/$host ]]; then
-		cp -a "$SRCDIR/examples/hosts/$host" "$dir"
-	else
-		local ov=$HERE/hosts/$host
-		cp -a "$SRCDIR/examples/hosts/$(cat "$ov/base")" "$dir"
-		rm -rf "${dir:?}/etc" "${dir:?}/boot" "${dir:?}/efi"
-		(cd "$ov" && tar cf - --exclude=./base .) | (cd "$dir" && tar xf -)
-		find "$dir" -name .keep -delete
-	fi
-}
+# mkroot HOST DIR (examples/hosts or a tests/setup/hosts overlay)
+. "$SRCDIR/tests/lib/setup-hosts.sh"
 
 # snapshot DIR: a listing of every file under etc boot efi var with its checksum
 snapshot() {
