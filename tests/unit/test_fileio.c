@@ -12,6 +12,8 @@
 #include "paths.h"
 #include "util.h"
 
+#include "tmproot.h"
+
 static char root[] = "/tmp/igp-fileio-XXXXXX";
 
 static void put(const char *rel, const char *content, mode_t mode)
@@ -42,21 +44,13 @@ static char *get(const char *rel)
 
 static int setup(void **state)
 {
-	char *cmd;
-	assert_non_null(mkdtemp(root));
-	cmd = strdupf("mkdir -p %s/etc/default %s/tmp", root, root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	assert_int_equal(igp_root_set(root), 0);
+	tmproot_setup(root, "etc/default", "tmp", NULL);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char *cmd = strdupf("rm -rf %s", root);
-	igp_root_set(NULL);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	tmproot_teardown(root);
 	return 0;
 }
 
