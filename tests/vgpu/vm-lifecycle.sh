@@ -20,13 +20,9 @@ shift
 skip() { echo "vm-lifecycle: SKIP: $*" >&2; exit 77; }
 
 # The kernel run-guest.sh boots: the newest in /boot with its modules.
-kver=${KVER:-}
-if [ -z "$kver" ]; then
-	for k in $(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -rV); do
-		v=${k#/boot/vmlinuz-}
-		[ -d "/lib/modules/$v/kernel" ] && { kver=$v; break; }
-	done
-fi
+# shellcheck source-path=SCRIPTDIR source=../lib/kver.sh
+. "$src/tests/lib/kver.sh"
+kver=${KVER:-$(default_kver)}
 [ -n "$kver" ] || skip "no kernel with modules in /boot (apt-get install linux-image-amd64)"
 kdir=/lib/modules/$kver/build
 [ -e "$kdir/Makefile" ] ||

@@ -34,15 +34,8 @@ usage() {
 DEFAULT_MODULES=(vfio vfio_iommu_type1 vfio-pci mdev)
 
 out=
-# The newest kernel in /boot that has its modules installed (the running
-# kernel is irrelevant: the guest boots the distribution's kernel).
-default_kver() {
-	local k v
-	for k in $(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -rV); do
-		v=${k#/boot/vmlinuz-}
-		[ -d "/lib/modules/$v/kernel" ] && { echo "$v"; return; }
-	done
-}
+# shellcheck source-path=SCRIPTDIR source=../lib/kver.sh
+. "$(dirname "$0")/../lib/kver.sh"
 kver=${KVER:-$(default_kver)}
 igpuctl=
 script=

@@ -105,12 +105,9 @@ command -v busybox >/dev/null || skip "busybox not installed (apt-get install bu
 for t in cpio depmod modprobe gzip ldd timeout flock; do
 	command -v "$t" >/dev/null || skip "$t not installed"
 done
-if [ -z "$kver" ]; then
-	for k in $(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -rV); do
-		v=${k#/boot/vmlinuz-}
-		[ -d "/lib/modules/$v/kernel" ] && { kver=$v; break; }
-	done
-fi
+# shellcheck source-path=SCRIPTDIR source=../lib/kver.sh
+. "$here/../lib/kver.sh"
+[ -n "$kver" ] || kver=$(default_kver)
 [ -n "$kver" ] || skip "no kernel with modules in /boot (apt-get install linux-image-amd64)"
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || skip "$kernel is not readable"
