@@ -15,32 +15,10 @@ U1=5a3e3c4e-6f7b-4b8e-9d0a-1c2b3a4d5e6f   # given in upper case below
 U4=00000000-0000-0000-0000-000000000104   # defined by igpuctl, started later
 U5=11111111-2222-4333-8444-555555555555   # defined by mdevctl
 
-step() { echo; echo "=== $*"; }
-fail() {
-	echo "FAIL: $*"
-	echo "--- kernel log (last 20 lines)"
-	dmesg | tail -n 20
-	exit 1
-}
-ok() { echo "ok: $*"; }
+# step, fail, ok, run, expect_rc, expect_err, expect_out, jqt
+# shellcheck source=../lib/guest.sh
+. /test/guest.sh
 
-# run CMD...: run it, show stdout (|) and stderr (!), keep them in $out and
-# $err and the status in $rc.
-run() {
-	echo "\$ $*"
-	"$@" >/tmp/out 2>/tmp/err
-	rc=$?
-	out=$(cat /tmp/out)
-	err=$(cat /tmp/err)
-	sed 's/^/  | /' /tmp/out
-	sed 's/^/  ! /' /tmp/err
-	[ "$rc" = 0 ] || echo "  (exit $rc)"
-}
-expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc"; }
-expect_err() { echo "$err" | grep -q -- "$1" || fail "stderr lacks '$1'"; }
-expect_out() { echo "$out" | grep -q -- "$1" || fail "stdout lacks '$1'"; }
-# jqt FILTER: evaluate a jq boolean on $out
-jqt() { echo "$out" | jq -e "$1" >/dev/null || fail "JSON check failed: $1"; }
 avail() { cat "$TYPES/i915-GVTg_V5_$1/available_instances"; }
 is_uuid() { echo "$1" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'; }
 

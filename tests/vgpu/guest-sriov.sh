@@ -9,27 +9,10 @@
 PF=0000:01:00.0
 D=/sys/bus/pci/devices/$PF
 
-step() { echo; echo "=== $*"; }
-fail() {
-	echo "FAIL: $*"
-	echo "--- kernel log (last 20 lines)"
-	dmesg | tail -n 20
-	exit 1
-}
-ok() { echo "ok: $*"; }
-run() {
-	echo "\$ $*"
-	"$@" >/tmp/out 2>/tmp/err
-	rc=$?
-	out=$(cat /tmp/out)
-	err=$(cat /tmp/err)
-	sed 's/^/  | /' /tmp/out
-	sed 's/^/  ! /' /tmp/err
-	[ "$rc" = 0 ] || echo "  (exit $rc)"
-}
-expect_rc() { [ "$rc" = "$1" ] || fail "expected exit $1, got $rc"; }
-expect_err() { echo "$err" | grep -q -- "$1" || fail "stderr lacks '$1'"; }
-jqt() { echo "$out" | jq -e "$1" >/dev/null || fail "JSON check failed: $1"; }
+# step, fail, ok, run, expect_rc, expect_err, expect_out, jqt
+# shellcheck source=../lib/guest.sh
+. /test/guest.sh
+
 numvfs() { cat $D/sriov_numvfs; }
 drv() { [ -e "/sys/bus/pci/devices/$1/driver" ] && basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
 

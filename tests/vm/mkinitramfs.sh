@@ -136,7 +136,11 @@ for a in "${adds[@]}"; do
 	esac
 done
 
-[ -n "$script" ] && add_file "$script" /test/script
+if [ -n "$script" ]; then
+	add_file "$script" /test/script
+	# As run-guest.sh does: the helpers a guest script may source.
+	add_file "$(dirname "$0")/../lib/guest.sh" /test/guest.sh
+fi
 
 # --- kernel modules ----------------------------------------------------------
 # modprobe --show-depends resolves the dependency chain (and the builtin

@@ -221,6 +221,8 @@ fi
 mkdir -p "$work/s/test"
 cp "$script" "$work/s/test/script"
 chmod 755 "$work/s/test/script"
+# Helpers a guest script may source (. /test/guest.sh).
+cp "$here/../lib/guest.sh" "$work/s/test/guest.sh"
 # Booted uncompressed: TCG spends more time in the kernel's gunzip (the
 # libraries are tens of MB, libicudata alone 30) than QEMU spends loading.
 {
