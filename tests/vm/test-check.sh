@@ -35,18 +35,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-test-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-show() { echo "--- $1"; cat "$1"; echo "---"; }
-
-guest() {
-	local rc=0
-	"$here/run-guest.sh" --igpuctl "$igpuctl" "$@" || rc=$?
-	case "$rc" in
-	0) ;;
-	77|99) exit "$rc" ;;
-	*) fail "guest script exited with $rc" ;;
-	esac
-}
+# fail, show, guest
+# shellcheck source-path=SCRIPTDIR source=../lib/vm-cases.sh
+. "$here/../lib/vm-cases.sh"
 
 # What runs in the guest: igpuctl's verdicts and the shell's own view.
 cat >"$work/check.sh" <<'EOF'

@@ -26,20 +26,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-test-iommu.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-show() { echo "--- $1"; cat "$1"; echo "---"; }
-
-# Runs a guest script; 77/99 from the harness end the whole test with that
-# status (skip / harness error), any other status is the script's.
-guest() {
-	local rc=0
-	"$here/run-guest.sh" --igpuctl "$igpuctl" "$@" || rc=$?
-	case "$rc" in
-	0) ;;
-	77|99) exit "$rc" ;;
-	*) fail "guest script exited with $rc" ;;
-	esac
-}
+# fail, show, guest
+# shellcheck source-path=SCRIPTDIR source=../lib/vm-cases.sh
+. "$here/../lib/vm-cases.sh"
 
 # --- case 1: emulated VT-d, shared and single groups -------------------------
 case_iommu() {
