@@ -638,8 +638,10 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 						lf = s.as[i].file;
 				op_files[k] = lf;
 			}
-			if (!na)
+			if (!na) {
+				r = -ENOMEM;
 				goto out;
+			}
 			free(add);
 			add = na;
 			continue;
