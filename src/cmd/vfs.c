@@ -262,7 +262,7 @@ int cmd_vfs(int argc, char *argv[])
 			r = igp_bind(s->vfs[i].address, "vfio-pci", &before);
 			if (r == -ENODEV)
 				return log_error("vfio-pci is not loaded: modprobe vfio-pci (and list it in "
-						 "/etc/modules)");
+						 IGP_ETC_MODULES ")");
 			if (r == -ENXIO) {
 				log_error("VF %s did not bind to vfio-pci; it went back to %s",
 					  s->vfs[i].address,

@@ -128,7 +128,7 @@ static void explain_no_types(const struct igp_pci_dev *d)
 		}
 		if (!module_loaded("kvmgt")) {
 			fprintf(stderr, "    - the kvmgt module is not loaded (modprobe kvmgt; list it in "
-					"/etc/modules)\n");
+					IGP_ETC_MODULES ")\n");
 			said = true;
 		}
 		if (guc && parse_long(guc, -1, 1000, &guc_v) == 0 && guc_v > 0 && (guc_v & 2)) {

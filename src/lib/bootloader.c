@@ -155,7 +155,7 @@ static int detect_grub(struct igp_bootloader *b, const char *ids, bool forced)
 		fl = IGP_GRUB_FEDORA;
 		why = strdupf("%s exists and %s", IGP_ETC_DEFAULT_GRUB,
 			      *ids ? "os-release names a Fedora-family system"
-				   : "/boot/grub2 exists (Fedora-family layout)");
+				   : IGP_BOOT_GRUB2 " exists (Fedora-family layout)");
 	} else {
 		fl = IGP_GRUB_GENERIC;
 		why = strdupf("%s exists (%s)", IGP_ETC_DEFAULT_GRUB,
@@ -203,9 +203,9 @@ int igp_bootloader_detect(const char *force, struct igp_bootloader *ret)
 			r = b.name && b.reason && b.refresh ? 0 : -ENOMEM;
 		} else {
 			r = fill_grub(&b, IGP_GRUB_PVE,
-				      "/etc/kernel/proxmox-boot-uuids exists without "
-				      "/etc/kernel/cmdline: proxmox-boot-tool keeps GRUB on the ESPs "
-				      "(legacy BIOS boot), configured by /etc/default/grub");
+				      IGP_ETC_PROXMOX_BOOT_UUIDS " exists without " IGP_ETC_KERNEL_CMDLINE
+				      ": proxmox-boot-tool keeps GRUB on the ESPs (legacy BIOS boot), "
+				      "configured by " IGP_ETC_DEFAULT_GRUB);
 		}
 	} else if ((!force && igp_exists(IGP_ETC_KERNELSTUB_CONFIG)) ||
 		   (force && streq(force, "kernelstub"))) {
@@ -231,7 +231,7 @@ int igp_bootloader_detect(const char *force, struct igp_bootloader *ret)
 					 : strdupf("%s%s%s", strv_length(entries) ? "loader entries exist"
 								 : "",
 						   strv_length(entries) && cmdline ? " and " : "",
-						   cmdline ? "/etc/kernel/cmdline exists (kernel-install)"
+						   cmdline ? IGP_ETC_KERNEL_CMDLINE " exists (kernel-install)"
 							   : strv_length(entries) ? "" : "loader.conf exists");
 			b.entries = TAKE_PTR(entries);
 			r = b.name && b.reason ? 0 : -ENOMEM;

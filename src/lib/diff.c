@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "diff.h"
+#include "paths.h"
 #include "util.h"
 
 /* Past this many differences the texts have little in common: print the
@@ -250,11 +251,11 @@ int igp_diff_unified(const char *path, const char *old, const char *new_, char *
 		goto out;
 
 	buf_puts(&out, "--- ");
-	buf_puts(&out, old ? "a" : "/dev/null");
+	buf_puts(&out, old ? "a" : IGP_DEV_NULL);
 	if (old)
 		buf_puts(&out, path);
 	buf_puts(&out, "\n+++ ");
-	buf_puts(&out, new_ ? "b" : "/dev/null");
+	buf_puts(&out, new_ ? "b" : IGP_DEV_NULL);
 	if (new_)
 		buf_puts(&out, path);
 	buf_puts(&out, "\n");

@@ -583,9 +583,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 
 		/* The VF count after a reboot. */
 		{
-			const char *rel = dev->sysfs_path && startswith(dev->sysfs_path, "/sys/")
-						  ? dev->sysfs_path + 5
-						  : NULL;
+			const char *rel = igp_sysfs_relative(dev->sysfs_path);
 			_cleanup_free_ char *line = NULL;
 			if (rel && igp_is_dir(IGP_ETC_SYSFS_D)) {
 				line = strdupf("# Written by igpuctl setup --mode sriov.\n"

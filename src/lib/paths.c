@@ -536,6 +536,12 @@ char *igp_path_normalize(const char *path)
 	return out;
 }
 
+const char *igp_sysfs_relative(const char *path)
+{
+	static const char prefix[] = "/sys/";
+	return path && startswith(path, prefix) ? path + strlen(prefix) : NULL;
+}
+
 char *igp_path_join(const char *a, const char *b)
 {
 	return strdupf("%s/%s", a, b);

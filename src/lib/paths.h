@@ -48,6 +48,8 @@
 #define IGP_DEV_VFIO "/dev/vfio"
 #define IGP_DEV_KVM "/dev/kvm"
 #define IGP_DEV_KMSG "/dev/kmsg"
+/* What unified diffs call an absent file (GNU diff's convention). */
+#define IGP_DEV_NULL "/dev/null"
 /* /etc, /var, /boot */
 #define IGP_ETC_DEFAULT_GRUB "/etc/default/grub"
 #define IGP_ETC_DEFAULT_GRUB_D "/etc/default/grub.d"
@@ -197,6 +199,12 @@ char *igp_path_normalize(const char *path);
 
 /* Write a short string to a sysfs attribute (one write, no truncation). */
 int igp_write_attr(const char *path, const char *value);
+
+/*
+ * A canonical sysfs path relative to /sys ("devices/pci0000:00/..."), as
+ * sysfsutils keys are written, or NULL when the path is not under /sys.
+ */
+const char *igp_sysfs_relative(const char *path);
 
 /* Build "prefix/name" host paths; returns NULL on ENOMEM. */
 char *igp_path_join(const char *a, const char *b);

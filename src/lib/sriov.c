@@ -169,8 +169,8 @@ static bool sysfs_key_matches(const char *key, size_t len, const struct igp_pci_
 	_cleanup_free_ char *by_bus = strdupf("bus/pci/devices/%s/sriov_numvfs", pf->address);
 	_cleanup_free_ char *by_dev = NULL;
 
-	if (pf->sysfs_path && startswith(pf->sysfs_path, "/sys/"))
-		by_dev = strdupf("%s/sriov_numvfs", pf->sysfs_path + strlen("/sys/"));
+	if (igp_sysfs_relative(pf->sysfs_path))
+		by_dev = strdupf("%s/sriov_numvfs", igp_sysfs_relative(pf->sysfs_path));
 	if (by_bus && strlen(by_bus) == len && strncmp(key, by_bus, len) == 0)
 		return true;
 	return by_dev && strlen(by_dev) == len && strncmp(key, by_dev, len) == 0;
