@@ -31,3 +31,19 @@ expect_err() { echo "$err" | grep -q -- "$1" || fail "stderr lacks '$1'"; }
 expect_out() { echo "$out" | grep -q -- "$1" || fail "stdout lacks '$1'"; }
 # jqt FILTER: evaluate a jq boolean on $out
 jqt() { echo "$out" | jq -e "$1" >/dev/null || fail "JSON check failed: $1"; }
+
+# drv ADDR: the driver bound to a PCI device, or "none".
+drv() {
+	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
+		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
+	else
+		echo none
+	fi
+}
+# first_with_driver DRIVER: the first PCI address DRIVER is bound to.
+first_with_driver() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(drv "${d##*/}")" = "$1" ] && { echo "${d##*/}"; return 0; }
+	done
+	return 1
+}

@@ -24,15 +24,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-test-qemu-vfio.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 cat >"$work/qemu-vfio.sh" <<'EOF'
+. /test/guest.sh
+# Count failures and go on (guest.sh's fail stops at the first).
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-drv() { [ -e "/sys/bus/pci/devices/$1/driver" ] && basename "$(readlink "/sys/bus/pci/devices/$1/driver")" || echo none; }
 
-addr=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(drv "${d##*/}")" = e1000e ] && addr=${d##*/} && break
-done
-[ -n "$addr" ] || { echo "FAIL: no e1000e device in the guest"; exit 1; }
+addr=$(first_with_driver e1000e) || { echo "FAIL: no e1000e device in the guest"; exit 1; }
 group=$(basename "$(readlink "/sys/bus/pci/devices/$addr/iommu_group")")
 
 igpuctl bind "$addr" >/tmp/bind 2>&1 || { cat /tmp/bind; fail "bind exited $?"; exit 1; }
