@@ -5,7 +5,6 @@
 #include "bind.h"
 #include "cmd.h"
 #include "host.h"
-#include "journal.h"
 #include "modconf.h"
 #include "paths.h"
 #include "planview.h"
@@ -28,16 +27,18 @@ static int help(bool unbind)
 	return EXIT_OK;
 }
 
-/* Save or remove the driverctl file with a journal entry (revert undoes it). */
-static int persist(const char *address, const char *driver, bool dry_run)
+/* Save or remove the driverctl file through the change path (revert undoes it). */
+static int persist(const char *address, const char *driver, bool dry_run, char *const *argv)
 {
-	_cleanup_free_ char *path = igp_driverctl_path(address), *content = NULL, *failed = NULL;
+	_cleanup_free_ char *path = igp_driverctl_path(address), *content = NULL;
+	struct igp_change ch = { .lock_fd = -1 };
 	struct igp_plan p = { 0 };
-	struct igp_journal j = { 0 };
-	int r;
+	int r, ret = EXIT_FAIL;
 
 	if (!path)
 		return log_error_errno(-ENOMEM, "Out of memory");
+	if (planview_begin(&ch, dry_run) != 0)
+		return EXIT_FAIL;
 	if (driver) {
 		/* driverctl's format: the driver name and a newline. */
 		content = strdupf("%s\n", driver);
@@ -45,33 +46,30 @@ static int persist(const char *address, const char *driver, bool dry_run)
 	} else {
 		_cleanup_free_ char *cur = NULL;
 		struct igp_undo u = { .kind = IGP_UNDO_OWNED };
-		r = igp_read_optional(path, &cur);
+		r = igp_change_read_target(NULL, path, &cur);
 		if (r >= 0 && cur)
 			r = igp_plan_add_file(&p, path, TAKE_PTR(cur), NULL, 0644, &u, 0,
 					      "driverctl override");
 	}
 	if (r < 0) {
-		igp_plan_done(&p);
-		return log_error_errno(r, "Cannot plan %s", path);
+		log_error_errno(r, "Cannot plan %s", path);
+		goto out;
 	}
-	if (p.n_files == 0) {
-		igp_plan_done(&p);
-		return EXIT_OK;
-	}
+	ret = EXIT_OK;
+	if (p.n_files == 0)
+		goto out;
 	planview_print(&p, NULL);
-	if (dry_run) {
-		igp_plan_done(&p);
-		return EXIT_OK;
-	}
-	r = igp_journal_load(&j);
-	if (r >= 0)
-		r = igp_journal_apply(&j, &p, &failed);
-	igp_journal_done(&j);
+	if (dry_run)
+		goto out;
+	ret = planview_apply(&ch, &p, argv, NULL, NULL);
+	if (ret == EXIT_OK && (r = igp_change_finish(&ch)) < 0)
+		ret = log_error_errno(r, "Cannot update the journal");
+	if (ret == EXIT_OK)
+		printf("%s %s\n", driver ? "Saved" : "Removed", path);
+out:
 	igp_plan_done(&p);
-	if (r < 0)
-		return log_error_errno(r, "Cannot write %s", failed ? failed : path);
-	printf("%s %s\n", driver ? "Saved" : "Removed", path);
-	return EXIT_OK;
+	igp_change_end(&ch);
+	return ret;
 }
 
 static int run(int argc, char *argv[], bool unbind)
@@ -153,7 +151,7 @@ static int run(int argc, char *argv[], bool unbind)
 			       dev->address);
 		printf("  %s  >  %s\n", dev->address, IGP_SYS_PCI_DRIVERS_PROBE);
 		if (persist_it || unbind)
-			return persist(dev->address, unbind ? NULL : driver, dry_run);
+			return persist(dev->address, unbind ? NULL : driver, dry_run, argv);
 		return EXIT_OK;
 	}
 
@@ -162,7 +160,7 @@ static int run(int argc, char *argv[], bool unbind)
 		if (r < 0)
 			return log_error_errno(r, "Cannot give %s back to its driver", dev->address);
 		printf("%s: %s -> %s\n", dev->address, before ? before : "(none)", after ? after : "(none)");
-		return persist(dev->address, NULL, false);
+		return persist(dev->address, NULL, false, argv);
 	}
 
 	r = igp_bind(dev->address, driver, &before);
@@ -187,7 +185,7 @@ static int run(int argc, char *argv[], bool unbind)
 			printf("VFIO group node: %s\n", node);
 	}
 	if (persist_it)
-		return persist(dev->address, driver, false);
+		return persist(dev->address, driver, false, argv);
 	return EXIT_OK;
 }
 

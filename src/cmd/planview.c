@@ -118,3 +118,74 @@ int planview_run_pending(struct igp_journal *j, bool no_run)
 	j->pending = left;
 	return failed;
 }
+
+int planview_begin(struct igp_change *c, bool peek)
+{
+	_cleanup_free_ char *why = NULL;
+	pid_t holder = 0;
+	int r;
+
+	*c = (struct igp_change){ .lock_fd = -1 };
+	r = peek ? igp_journal_load(&c->j, &why) : igp_change_begin(c, &holder, &why);
+	if (r == -EBUSY) {
+		if (holder)
+			return log_error("another igpuctl (pid %d) is changing this host; try again "
+					 "when it is done", (int)holder);
+		return log_error("another igpuctl is changing this host; try again when it is done");
+	}
+	if (r == -EBADMSG || r == -EPROTONOSUPPORT)
+		return log_error("the journal %s%s cannot be used (%s); nothing was changed. Move it "
+				 "aside to start afresh; the files as they were before igpuctl are in %s%s",
+				 igp_root_is_host() ? "" : igp_root(), IGP_VAR_LIB_IGPUCTL_JOURNAL,
+				 why ? why : "damaged", igp_root_is_host() ? "" : igp_root(),
+				 IGP_VAR_LIB_IGPUCTL_BACKUP);
+	if (r < 0)
+		return log_error_errno(r, "Cannot %s %s", peek ? "read" : "lock",
+				       peek ? IGP_VAR_LIB_IGPUCTL_JOURNAL : IGP_VAR_LIB_IGPUCTL_LOCK);
+	return 0;
+}
+
+void planview_print_manual(char *const *manual)
+{
+	if (!manual || !manual[0])
+		return;
+	fprintf(stderr, "\nLeft to do by hand:\n");
+	for (size_t i = 0; manual[i]; i++)
+		fprintf(stderr, "  %s\n", manual[i]);
+}
+
+char *planview_command_name(char *const *argv)
+{
+	_cleanup_free_ char *s = NULL;
+
+	for (size_t i = 0; argv && argv[i]; i++) {
+		if (streq(argv[i], "--yes") || streq(argv[i], "-y"))
+			continue;
+		if (strextendf(&s, "%s%s", s ? " " : "", argv[i]) < 0)
+			return NULL;
+	}
+	return TAKE_PTR(s);
+}
+
+int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv, char ***cmds,
+		   char ***revert_argvs)
+{
+	_cleanup_free_ char *name = planview_command_name(argv);
+	struct igp_change_report rep = { 0 };
+	int r;
+
+	r = igp_change_apply(c, plan, name, cmds, revert_argvs, &rep);
+	if (r == -ESTALE)
+		log_error("%s changed since igpuctl read it; nothing was written. Run the command "
+			  "again to see the plan for the file as it is now",
+			  rep.failed ? rep.failed : "a file");
+	else if (r < 0 && !rep.manual)
+		log_error_errno(r, "Failed to write %s; everything this run had changed was put back",
+				rep.failed ? rep.failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	else if (r < 0)
+		log_error_errno(r, "Failed to write %s, and not everything could be put back",
+				rep.failed ? rep.failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	planview_print_manual(rep.manual);
+	igp_change_report_done(&rep);
+	return r < 0 ? EXIT_FAIL : 0;
+}

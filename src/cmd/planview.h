@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "change.h"
 #include "journal.h"
 #include "plan.h"
 
@@ -31,5 +32,24 @@ int planview_dry_run_or_confirm(bool dry_run, bool yes, const char *what);
  * number of failed commands.
  */
 int planview_run_pending(struct igp_journal *j, bool no_run);
+
+/*
+ * Start a change: take the lock and load the journal (printing why not:
+ * another igpuctl, a damaged journal).  With PEEK (a dry run) only the
+ * journal is read, without the lock and without creating anything.
+ * 0, or EXIT_FAIL already reported.
+ */
+int planview_begin(struct igp_change *c, bool peek);
+/*
+ * Apply PLAN through the change path as a change named by ARGV (the
+ * command's own argv, --yes dropped), print what could not be undone.
+ * 0, or EXIT_FAIL already reported.
+ */
+int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv,
+		   char ***cmds, char ***revert_argvs);
+/* Print manual steps ("Left to do by hand:"). */
+void planview_print_manual(char *const *manual);
+/* "setup --mode full" from a command's argv (--yes/-y left out); caller frees. */
+char *planview_command_name(char *const *argv);
 
 #endif

@@ -1,50 +1,213 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* igpuctl revert: undo what setup (and bind --persist) changed. */
+/* igpuctl revert [--list] [ID]: undo what igpuctl changed on this host. */
 #include <getopt.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <time.h>
 
 #include "bootloader.h"
+#include "change.h"
 #include "cmd.h"
-#include "journal.h"
 #include "modconf.h"
+#include "output.h"
 #include "paths.h"
 #include "planview.h"
 
 static int help(void)
 {
-	printf("Usage: igpuctl revert [--dry-run] [--yes] [--no-initramfs]\n\n"
-	       "Undo igpuctl's changes recorded in the journal under /var/lib/igpuctl. A file\n"
-	       "nobody changed since is restored byte for byte; in a file changed since, only\n"
-	       "igpuctl's own parameters and lines are removed (and revert says so).\n\n"
+	printf("Usage: igpuctl revert [ID] [--dry-run] [--yes] [--no-initramfs]\n"
+	       "       igpuctl revert --list\n\n"
+	       "Undo igpuctl's changes recorded in the journal under /var/lib/igpuctl: every\n"
+	       "change, newest first, or only change ID (see --list). A file nobody changed\n"
+	       "since is restored byte for byte; in a file changed since, only igpuctl's own\n"
+	       "parameters and lines are taken out (and revert says so). What cannot be undone\n"
+	       "is named with the step to do by hand, and the rest is still undone.\n\n"
+	       "  -l, --list          list the changes igpuctl made and has not undone, newest first\n"
 	       "  -n, --dry-run       print what would be restored as a unified diff\n"
 	       "  -y, --yes           do not ask before applying\n"
-	       "      --no-initramfs  do not run the initramfs / boot loader commands, only print them\n");
+	       "      --no-initramfs  do not run the initramfs / boot loader commands, only print them\n\n"
+	       "Exit status: 0 undone (or nothing to undo), 1 something is left to do by hand or\n"
+	       "failed, 2 usage error.\n");
+	return EXIT_OK;
+}
+
+static char *when(long long t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t <= 0 || !gmtime_r(&tt, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%SZ", &tm))
+		return strdup("-");
+	return strdup(buf);
+}
+
+static char *targets_text(const struct igp_jchange *c)
+{
+	_cleanup_free_ char *s = NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		_cleanup_free_ char *d = igp_change_describe(c->t[i].kind, c->t[i].path);
+		if (strextendf(&s, "%s%s", s ? ", " : "", d ? d : c->t[i].path) < 0)
+			return NULL;
+	}
+	return s ? TAKE_PTR(s) : strdup("(commands only)");
+}
+
+static int list_json(const struct igp_journal *j)
+{
+	struct json_object *root = json_object_new_object(), *a = json_object_new_array();
+	for (size_t i = j->n; i-- > 0;) {
+		const struct igp_jchange *c = &j->c[i];
+		struct json_object *o = json_object_new_object(), *ts = json_object_new_array();
+		_cleanup_free_ char *w = when(c->time);
+		json_object_object_add(o, "id", json_object_new_int64(c->id));
+		json_object_object_add(o, "time", c->time > 0 ? json_object_new_string(w) : NULL);
+		json_object_object_add(o, "command", c->command ? json_object_new_string(c->command) : NULL);
+		for (size_t k = 0; k < c->n; k++) {
+			struct json_object *t = json_object_new_object();
+			json_object_object_add(t, "kind",
+					       json_object_new_string(c->t[k].kind ? c->t[k].kind : "file"));
+			json_object_object_add(t, "path", json_object_new_string(c->t[k].path));
+			json_object_array_add(ts, t);
+		}
+		json_object_object_add(o, "targets", ts);
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(root, "changes", a);
+	json_print(root);
+	return EXIT_OK;
+}
+
+static int list(const struct igp_journal *j)
+{
+	if (arg_g.json)
+		return list_json(j);
+	if (j->n == 0) {
+		printf("No changes to revert: igpuctl has not changed this host.\n");
+		return EXIT_OK;
+	}
+	printf("%-4s %-21s %s\n", "ID", "WHEN", "COMMAND / CHANGED");
+	for (size_t i = j->n; i-- > 0;) {
+		const struct igp_jchange *c = &j->c[i];
+		_cleanup_free_ char *w = when(c->time), *t = targets_text(c);
+		printf("%-4ld %-21s igpuctl %s\n", c->id, w ? w : "-", c->command ? c->command : "?");
+		printf("%-4s %-21s %s\n", "", "", t ? t : "?");
+	}
+	for (size_t i = 0; j->pending && j->pending[i]; i++) {
+		_cleanup_free_ char *s = igp_argv_join(j->pending[i]);
+		printf("%sPending command: %s\n", i ? "" : "\n", s ? s : "?");
+	}
+	return EXIT_OK;
+}
+
+/* The boot loader refresh and initramfs rebuild the restored files need,
+ * with today's tools, initramfs first (proxmox-boot-tool copies it). */
+static void add_refresh(struct igp_plan *plan)
+{
+	struct igp_bootloader boot = {0};
+	struct igp_initramfs ir = {0};
+	unsigned trig = igp_plan_triggers(plan);
+	char **a = NULL;
+
+	if (igp_initramfs_detect(&ir) >= 0 && ir.argv && (trig & IGP_REFRESH_INITRAMFS)) {
+		for (char **s = ir.argv; *s; s++)
+			(void)strv_push(&a, *s);
+		(void)igp_plan_add_cmd(plan, TAKE_PTR(a), 0, "rebuild the initramfs");
+	}
+	if (igp_bootloader_detect(NULL, &boot) >= 0 && boot.refresh &&
+	    (trig & IGP_REFRESH_BOOT ||
+	     ((boot.kind == IGP_BOOT_PVE_SDBOOT || boot.grub == IGP_GRUB_PVE) && trig))) {
+		for (char **s = boot.refresh; *s; s++)
+			(void)strv_push(&a, *s);
+		(void)igp_plan_add_cmd(plan, TAKE_PTR(a), 0, "apply the boot loader configuration");
+	}
+	igp_bootloader_done(&boot);
+	igp_initramfs_done(&ir);
+}
+
+static void print_result(const struct igp_revert *rv, const int *manual_left)
+{
+	printf("\n");
+	for (size_t i = 0; i < rv->plan.n_files; i++) {
+		const struct igp_file_change *f = &rv->plan.files[i];
+		bool left = false;
+		for (size_t m = 0; m < rv->n; m++)
+			if (rv->t[m].file == (long)i && manual_left[m])
+				left = true;
+		if (!left)
+			printf("%s %s\n", !f->after ? "Removed" : f->note ? "Cleaned" : "Restored", f->path);
+	}
+}
+
+static bool any_manual(const struct igp_revert *rv)
+{
+	for (size_t m = 0; m < rv->n; m++)
+		if (rv->t[m].manual)
+			return true;
+	return false;
+}
+
+static int parse_id(const char *s, long *ret)
+{
+	return parse_long(s, 1, LONG_MAX / 2, ret);
+}
+
+/* Apply RV: pending commands, targets, then the commands. */
+static int apply(struct igp_change *c, struct igp_revert *rv, char ***cmds, bool no_run)
+{
+	struct igp_change_report rep = {0};
+	_cleanup_free_ int *left = calloc(rv->n + 1, sizeof(int));
+	int r, failed = 0;
+
+	if (!left)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	for (size_t i = 0; cmds[i]; i++)
+		if (igp_argvv_add(&c->j.pending, cmds[i]) < 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+	/* Which targets will be left, for the "Restored" lines. */
+	r = igp_change_revert_apply(c, rv, &rep);
+	if (r < 0) {
+		igp_change_report_done(&rep);
+		return log_error_errno(r, "Cannot update the journal %s; run `igpuctl revert` again",
+				       IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	}
+	for (size_t m = 0; m < rv->n; m++)
+		left[m] = rv->t[m].manual != NULL;
+	print_result(rv, left);
+	if (planview_run_pending(&c->j, no_run) > 0)
+		failed = 1;
+	(void)igp_change_finish(c);
+	if (r > 0) {
+		log_error("%d change%s could not be undone; the rest was", r, r == 1 ? "" : "s");
+		planview_print_manual(rep.manual);
+	}
+	igp_change_report_done(&rep);
+	if (r > 0 || failed)
+		return EXIT_FAIL;
+	printf("\nReverted. Reboot for the change to take effect.\n");
 	return EXIT_OK;
 }
 
 int cmd_revert(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "no-initramfs", no_argument, NULL, 0x100 },
-		{}
-	};
-	struct igp_journal j = { 0 };
-	struct igp_plan plan = { 0 };
-	struct igp_bootloader boot = { 0 };
-	struct igp_initramfs ir = { 0 };
-	_cleanup_free_ char *failed = NULL;
+	    {"help", no_argument, NULL, 'h'},		{"list", no_argument, NULL, 'l'},
+	    {"dry-run", no_argument, NULL, 'n'},	{"yes", no_argument, NULL, 'y'},
+	    {"no-initramfs", no_argument, NULL, 0x100}, {}};
+	struct igp_change ch = {.lock_fd = -1};
+	struct igp_revert rv = {0};
 	char ***cmds = NULL;
-	bool dry_run = false, yes = false, no_run = false;
-	unsigned trig;
+	bool dry_run = false, yes = false, no_run = false, do_list = false;
+	long id = 0;
 	int c, r, ret = EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hny", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "hlny", longopts, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
+		case 'l':
+			do_list = true;
+			break;
 		case 'n':
 			dry_run = true;
 			break;
@@ -58,99 +221,64 @@ int cmd_revert(int argc, char *argv[])
 			return log_usage("revert", "invalid option");
 		}
 	}
+	if (optind < argc && parse_id(argv[optind++], &id) < 0)
+		return log_usage("revert", "\"%s\" is no change id (see `igpuctl revert --list`)",
+				 argv[optind - 1]);
 	if (optind < argc)
 		return log_usage("revert", "unexpected argument \"%s\"", argv[optind]);
+	if (do_list && id)
+		return log_usage("revert", "--list takes no change id");
 
-	r = igp_journal_load(&j);
-	if (r < 0)
-		return log_error_errno(r, "Cannot read the journal %s", IGP_VAR_LIB_IGPUCTL_JOURNAL);
-	if (!j.existed) {
+	if (planview_begin(&ch, dry_run || do_list) != 0)
+		return EXIT_FAIL;
+	if (do_list) {
+		ret = list(&ch.j);
+		goto out;
+	}
+	if (ch.j.n == 0 && igp_argvv_length(ch.j.pending) == 0) {
 		printf("Nothing to revert: igpuctl has not changed this host.\n");
+		if (!dry_run && ch.j.existed && igp_change_finish(&ch) < 0)
+			goto out;
 		ret = EXIT_OK;
 		goto out;
 	}
-	r = igp_journal_revert_plan(&j, &plan);
+	r = igp_change_revert_plan(&ch, id, &rv);
+	if (r == -ENOENT) {
+		log_error("no change %ld to revert (see `igpuctl revert --list`)", id);
+		goto out;
+	}
 	if (r < 0) {
 		log_error_errno(r, "Cannot plan the revert");
 		goto out;
 	}
-	/* What the restored files need refreshed, with today's tools. */
-	trig = igp_plan_triggers(&plan);
-	if (igp_bootloader_detect(NULL, &boot) >= 0 && boot.refresh && (trig & IGP_REFRESH_BOOT ||
-	    ((boot.kind == IGP_BOOT_PVE_SDBOOT || boot.grub == IGP_GRUB_PVE) && trig))) {
-		char **a = NULL;
-		for (char **s = boot.refresh; *s; s++)
-			(void)strv_push(&a, *s);
-		(void)igp_plan_add_cmd(&plan, a, 0, "apply the boot loader configuration");
-	}
-	if (igp_initramfs_detect(&ir) >= 0 && ir.argv && (trig & IGP_REFRESH_INITRAMFS)) {
-		char **a = NULL;
-		for (char **s = ir.argv; *s; s++)
-			(void)strv_push(&a, *s);
-		/* Before the loader refresh (proxmox-boot-tool copies it). */
-		(void)igp_plan_add_cmd(&plan, a, 0, "rebuild the initramfs");
-		if (plan.n_cmds == 2) {
-			struct igp_plan_cmd t = plan.cmds[0];
-			plan.cmds[0] = plan.cmds[1];
-			plan.cmds[1] = t;
-		}
-	}
-	cmds = planview_commands(&plan, j.pending, j.revert_cmds);
+	add_refresh(&rv.plan);
+	cmds = planview_commands(&rv.plan, ch.j.pending, rv.cmds);
 	if (!cmds) {
 		log_error_errno(-ENOMEM, "Out of memory");
 		goto out;
 	}
-	if (plan.n_files == 0 && !cmds[0]) {
+	if (rv.plan.n_files == 0 && !cmds[0] && !any_manual(&rv)) {
+		struct igp_change_report rep = {0};
 		printf("Nothing to revert: every file is as it was before igpuctl changed it.\n");
-		if (!dry_run) {
-			r = igp_journal_remove(&j);
-			if (r < 0) {
-				log_error_errno(r, "Cannot remove the journal");
-				goto out;
-			}
-		}
 		ret = EXIT_OK;
+		if (!dry_run && (r = igp_change_revert_apply(&ch, &rv, &rep)) < 0)
+			ret = log_error_errno(r, "Cannot update the journal");
+		igp_change_report_done(&rep);
 		goto out;
 	}
-	planview_print(&plan, cmds);
+	planview_print(&rv.plan, cmds);
+	for (size_t m = 0; m < rv.n; m++)
+		if (rv.t[m].manual)
+			printf("\nCannot undo: %s\n", rv.t[m].manual);
 	r = planview_dry_run_or_confirm(dry_run, yes, "Revert these changes");
 	if (r == 0)
 		ret = EXIT_OK;
 	if (r <= 0)
 		goto out;
-	igp_argvv_free(j.pending);
-	j.pending = NULL;
-	for (size_t i = 0; cmds[i]; i++)
-		if (igp_argvv_add(&j.pending, cmds[i]) < 0) {
-			log_error_errno(-ENOMEM, "Out of memory");
-			goto out;
-		}
-	r = igp_journal_revert_apply(&j, &plan, &failed);
-	if (r < 0) {
-		log_error_errno(r, "Failed to restore %s; run `igpuctl revert` again",
-				failed ? failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
-		goto out;
-	}
-	printf("\n");
-	for (size_t i = 0; i < plan.n_files; i++)
-		printf("%s %s\n", !plan.files[i].after ? "Removed" : plan.files[i].note ? "Cleaned" : "Restored",
-		       plan.files[i].path);
-	if (planview_run_pending(&j, no_run) > 0) {
-		(void)igp_journal_save(&j);
-		goto out;
-	}
-	r = igp_journal_remove(&j);
-	if (r < 0) {
-		log_error_errno(r, "Cannot remove the journal");
-		goto out;
-	}
-	printf("\nReverted. Reboot for the change to take effect.\n");
-	ret = EXIT_OK;
+	ret = apply(&ch, &rv, cmds, no_run);
 out:
 	igp_argvv_free(cmds);
-	igp_bootloader_done(&boot);
-	igp_initramfs_done(&ir);
-	igp_plan_done(&plan);
-	igp_journal_done(&j);
+	igp_revert_done(&rv);
+	igp_change_end(&ch);
 	return ret;
 }

@@ -4,7 +4,6 @@
 
 #include "cmd.h"
 #include "hostsetup.h"
-#include "journal.h"
 #include "paths.h"
 #include "checks.h"
 #include "planview.h"
@@ -97,9 +96,9 @@ int cmd_setup(int argc, char *argv[])
 	_cleanup_strv_free_ char **params = NULL, **blacklist = NULL;
 	struct igp_setup_info info = { 0 };
 	struct igp_plan plan = { 0 };
-	struct igp_journal j = { 0 };
+	struct igp_change ch = { .lock_fd = -1 };
 	_cleanup_host_ struct igp_host *h = NULL;
-	_cleanup_free_ char *err = NULL, *failed = NULL;
+	_cleanup_free_ char *err = NULL;
 	char ***cmds = NULL;
 	bool dry_run = false, yes = false, no_initramfs = false, have_mode = false;
 	int c, r, ret = EXIT_FAIL;
@@ -178,12 +177,12 @@ int cmd_setup(int argc, char *argv[])
 	o.params = params;
 	o.blacklist = blacklist;
 
+	/* The lock comes before anything the plan rests on is read. */
+	if (planview_begin(&ch, dry_run) != 0)
+		return EXIT_FAIL;
 	h = load_host_or_complain();
 	if (!h)
-		return EXIT_FAIL;
-	r = igp_journal_load(&j);
-	if (r < 0)
-		return log_error_errno(r, "Cannot read the journal %s", IGP_VAR_LIB_IGPUCTL_JOURNAL);
+		goto out;
 
 	r = igp_setup_plan(h, &o, &plan, &info, &err);
 	if (r < 0) {
@@ -199,7 +198,7 @@ int cmd_setup(int argc, char *argv[])
 	printf("Boot:       %s: %s\n", info.boot.name, info.boot.reason);
 	printf("Initramfs:  %s: %s\n\n", info.initramfs.name, info.initramfs.reason);
 
-	cmds = planview_commands(&plan, j.pending, NULL);
+	cmds = planview_commands(&plan, ch.j.pending, NULL);
 	if (!cmds) {
 		r = log_error_errno(-ENOMEM, "Out of memory");
 		goto out;
@@ -221,30 +220,16 @@ int cmd_setup(int argc, char *argv[])
 	if (r <= 0)
 		goto out;
 
-	/* Commands become pending before the first file changes. */
-	for (size_t i = 0; cmds[i]; i++)
-		if (igp_argvv_add(&j.pending, cmds[i]) < 0)
-			goto oom;
-	for (size_t i = 0; info.revert_argvs && info.revert_argvs[i]; i++)
-		if (igp_argvv_add(&j.revert_cmds, info.revert_argvs[i]) < 0)
-			goto oom;
-	if (plan.n_files == 0)
-		r = igp_journal_save(&j);
-	else
-		r = igp_journal_apply(&j, &plan, &failed);
-	if (r < 0) {
-		log_error_errno(r, "Failed to write %s; the files this run had changed were put back",
-				failed ? failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	if (planview_apply(&ch, &plan, argv, cmds, info.revert_argvs) != 0)
 		goto out;
-	}
 	printf("\n");
 	for (size_t i = 0; i < plan.n_files; i++)
 		printf("Changed %s\n", plan.files[i].path);
-	if (planview_run_pending(&j, no_initramfs) > 0) {
-		(void)igp_journal_save(&j);
+	if (planview_run_pending(&ch.j, no_initramfs) > 0) {
+		(void)igp_change_finish(&ch);
 		goto out;
 	}
-	r = igp_journal_save(&j);
+	r = igp_change_finish(&ch);
 	if (r < 0) {
 		log_error_errno(r, "Cannot update the journal");
 		goto out;
@@ -252,11 +237,9 @@ int cmd_setup(int argc, char *argv[])
 	printf("\nDone. Reboot for the changes to take effect; `igpuctl revert` undoes them.\n");
 	ret = EXIT_OK;
 	goto out;
-oom:
-	log_error_errno(-ENOMEM, "Out of memory");
 out:
 	igp_argvv_free(cmds);
-	igp_journal_done(&j);
+	igp_change_end(&ch);
 	igp_plan_done(&plan);
 	igp_setup_info_done(&info);
 	return ret;

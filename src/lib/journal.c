@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <json-c/json.h>
+#include <limits.h>
+#include <time.h>
 
 #include "fault.h"
 #include "fileio.h"
@@ -7,10 +9,8 @@
 #include "paths.h"
 #include "util.h"
 
-static void clean_dir_of(const char *path);
-
-static const char *const undo_kinds[] = { "owned", "lines", "shell", "kline", "bls", "kernelstub" };
-static const char *const op_kinds[] = { "add", "set", "remove" };
+static const char *const undo_kinds[] = {"owned", "lines", "shell", "kline", "bls", "kernelstub", "none"};
+static const char *const op_kinds[] = {"add", "set", "remove"};
 
 void igp_argvv_free(char ***v)
 {
@@ -19,18 +19,30 @@ void igp_argvv_free(char ***v)
 	free(v);
 }
 
-int igp_argvv_add(char ****v, char *const *argv)
+size_t igp_argvv_length(char ***v)
 {
 	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static bool argv_eq(char *const *a, char *const *b)
+{
+	size_t k = 0;
+	while (a[k] && b[k] && streq(a[k], b[k]))
+		k++;
+	return !a[k] && !b[k];
+}
+
+int igp_argvv_add(char ****v, char *const *argv)
+{
+	size_t n = igp_argvv_length(*v);
 	char ***nv, **copy = NULL;
 
-	for (; *v && (*v)[n]; n++) {
-		size_t k = 0;
-		while ((*v)[n][k] && argv[k] && streq((*v)[n][k], argv[k]))
-			k++;
-		if (!(*v)[n][k] && !argv[k])
+	for (size_t i = 0; i < n; i++)
+		if (argv_eq((*v)[i], argv))
 			return 0;
-	}
 	for (size_t i = 0; argv[i]; i++)
 		if (strv_push(&copy, argv[i]) < 0) {
 			strv_free(copy);
@@ -47,19 +59,36 @@ int igp_argvv_add(char ****v, char *const *argv)
 	return 0;
 }
 
+void igp_jtarget_done(struct igp_jtarget *t)
+{
+	free(t->kind);
+	free(t->path);
+	free(t->before_file);
+	free(t->after_file);
+	igp_undo_done(&t->undo);
+	*t = (struct igp_jtarget){0};
+}
+
+void igp_jchange_done(struct igp_jchange *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		igp_jtarget_done(&c->t[i]);
+	free(c->t);
+	free(c->command);
+	igp_argvv_free(c->revert_cmds);
+	*c = (struct igp_jchange){0};
+}
+
 void igp_journal_done(struct igp_journal *j)
 {
-	for (size_t i = 0; i < j->n; i++) {
-		free(j->e[i].path);
-		free(j->e[i].before_file);
-		free(j->e[i].after_file);
-		igp_undo_done(&j->e[i].undo);
-	}
-	free(j->e);
+	for (size_t i = 0; i < j->n; i++)
+		igp_jchange_done(&j->c[i]);
+	free(j->c);
 	igp_argvv_free(j->pending);
-	igp_argvv_free(j->revert_cmds);
-	*j = (struct igp_journal){ 0 };
+	*j = (struct igp_journal){0};
 }
+
+/* ---- writing ---- */
 
 static struct json_object *strv_json(char *const *v)
 {
@@ -77,24 +106,29 @@ static struct json_object *argvv_json(char ***v)
 	return a;
 }
 
+static void add_str(struct json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
+}
+
 static struct json_object *undo_json(const struct igp_undo *u)
 {
 	struct json_object *o = json_object_new_object(), *ops = json_object_new_array();
 
-	json_object_object_add(o, "kind", json_object_new_string(undo_kinds[u->kind]));
+	add_str(o, "kind", undo_kinds[u->kind]);
 	if (u->vars)
 		json_object_object_add(o, "vars", strv_json(u->vars));
 	if (u->add_var)
-		json_object_object_add(o, "add_var", json_object_new_string(u->add_var));
+		add_str(o, "add_var", u->add_var);
 	if (u->array)
 		json_object_object_add(o, "array", json_object_new_boolean(true));
 	for (size_t i = 0; i < u->n_ops; i++) {
 		struct json_object *op = json_object_new_object();
-		json_object_object_add(op, "op", json_object_new_string(op_kinds[u->ops[i].kind]));
+		add_str(op, "op", op_kinds[u->ops[i].kind]);
 		if (u->ops[i].token)
-			json_object_object_add(op, "token", json_object_new_string(u->ops[i].token));
+			add_str(op, "token", u->ops[i].token);
 		if (u->ops[i].old)
-			json_object_object_add(op, "old", json_object_new_string(u->ops[i].old));
+			add_str(op, "old", u->ops[i].old);
 		json_object_array_add(ops, op);
 	}
 	json_object_object_add(o, "ops", ops);
@@ -103,209 +137,463 @@ static struct json_object *undo_json(const struct igp_undo *u)
 	return o;
 }
 
-static const char *jstr(struct json_object *o, const char *key)
+static struct json_object *target_json(const struct igp_jtarget *t)
 {
-	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	struct json_object *o = json_object_new_object();
+	if (t->kind)
+		add_str(o, "kind", t->kind);
+	add_str(o, "path", t->path);
+	add_str(o, "before", t->before_file);
+	add_str(o, "after", t->after_file);
+	json_object_object_add(o, "mode", json_object_new_int((int)t->mode));
+	json_object_object_add(o, "refresh", json_object_new_int((int)t->refresh));
+	json_object_object_add(o, "undo", undo_json(&t->undo));
+	return o;
 }
 
-static int json_strv(struct json_object *o, const char *key, char ***ret)
+static struct json_object *change_json(const struct igp_jchange *c)
 {
-	struct json_object *a;
-	char **v = NULL;
-	if (!json_object_object_get_ex(o, key, &a) || !json_object_is_type(a, json_type_array)) {
-		*ret = NULL;
-		return 0;
+	struct json_object *o = json_object_new_object(), *ts = json_object_new_array();
+	json_object_object_add(o, "id", json_object_new_int64(c->id));
+	json_object_object_add(o, "time", json_object_new_int64(c->time));
+	add_str(o, "command", c->command);
+	for (size_t i = 0; i < c->n; i++)
+		json_object_array_add(ts, target_json(&c->t[i]));
+	json_object_object_add(o, "targets", ts);
+	json_object_object_add(o, "revert_commands", argvv_json(c->revert_cmds));
+	return o;
+}
+
+char *igp_journal_format(const struct igp_journal *j)
+{
+	struct json_object *root = json_object_new_object(), *cs = json_object_new_array();
+	char *s;
+
+	json_object_object_add(root, "version", json_object_new_int(IGP_JOURNAL_VERSION));
+	json_object_object_add(root, "next_id", json_object_new_int64(j->next_id));
+	json_object_object_add(root, "gen", json_object_new_int64(j->gen));
+	for (size_t i = 0; i < j->n; i++)
+		json_object_array_add(cs, change_json(&j->c[i]));
+	json_object_object_add(root, "changes", cs);
+	json_object_object_add(root, "pending", argvv_json(j->pending));
+	s = strdupf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return s;
+}
+
+/* ---- reading, with validation ---- */
+
+/* The reason a journal was refused, for the caller's message. */
+struct jparse {
+	char *why;
+};
+
+static int bad(struct jparse *p, const char *fmt, ...) _printf_(2, 3);
+static int bad(struct jparse *p, const char *fmt, ...)
+{
+	va_list ap;
+	if (!p->why) {
+		va_start(ap, fmt);
+		p->why = strdupvf(fmt, ap);
+		va_end(ap);
 	}
+	return -EBADMSG;
+}
+
+static struct json_object *get(struct json_object *o, const char *key, enum json_type type)
+{
+	struct json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+static bool has_key(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	return json_object_object_get_ex(o, key, &v) && v;
+}
+
+/* A string field: NULL absent/null (allowed when OPTIONAL), else a copy. */
+static int get_str(struct jparse *p, struct json_object *o, const char *key, bool optional, char **ret)
+{
+	struct json_object *v = get(o, key, json_type_string);
+	const char *s;
+
+	*ret = NULL;
+	if (!v) {
+		if (optional && !(has_key(o, key)))
+			return 0;
+		return bad(p, "\"%s\" is missing or not a string", key);
+	}
+	s = json_object_get_string(v);
+	if ((size_t)json_object_get_string_len(v) != strlen(s))
+		return bad(p, "\"%s\" holds a NUL byte", key);
+	*ret = strdup(s);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int get_int(struct jparse *p, struct json_object *o, const char *key, long long lo, long long hi,
+		   long long *ret)
+{
+	struct json_object *v = get(o, key, json_type_int);
+	long long x;
+	if (!v)
+		return bad(p, "\"%s\" is missing or not an integer", key);
+	x = json_object_get_int64(v);
+	if (x < lo || x > hi)
+		return bad(p, "\"%s\" is out of range", key);
+	*ret = x;
+	return 0;
+}
+
+static int get_strv(struct jparse *p, struct json_object *o, const char *key, bool nonempty, char ***ret)
+{
+	struct json_object *a = get(o, key, json_type_array);
+	char **v = NULL;
+
+	*ret = NULL;
+	if (!a)
+		return has_key(o, key) ? bad(p, "\"%s\" is not a list", key) : 0;
 	v = calloc(1, sizeof(char *));
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *s = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(s, json_type_string) ||
-		    strv_push(&v, json_object_get_string(s)) < 0) {
+		    (size_t)json_object_get_string_len(s) != strlen(json_object_get_string(s)) ||
+		    (nonempty && !*json_object_get_string(s))) {
 			strv_free(v);
-			return -EBADMSG;
+			return bad(p, "\"%s\" holds something other than a string", key);
+		}
+		if (strv_push(&v, json_object_get_string(s)) < 0) {
+			strv_free(v);
+			return -ENOMEM;
 		}
 	}
 	*ret = v;
 	return 0;
 }
 
-static int json_argvv(struct json_object *o, const char *key, char ****ret)
+static int get_argvv(struct jparse *p, struct json_object *o, const char *key, char ****ret)
 {
-	struct json_object *a;
+	struct json_object *a = get(o, key, json_type_array);
 	char ***v = NULL;
-	if (!json_object_object_get_ex(o, key, &a) || !json_object_is_type(a, json_type_array)) {
-		*ret = NULL;
-		return 0;
-	}
+
+	*ret = NULL;
+	if (!a)
+		return has_key(o, key) ? bad(p, "\"%s\" is not a list", key) : 0;
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		struct json_object *c = json_object_array_get_idx(a, i), *holder;
+		struct json_object *holder = json_object_new_object();
 		char **argv = NULL;
 		int r;
-		holder = json_object_new_object();
-		json_object_object_add(holder, "a", json_object_get(c));
-		r = json_strv(holder, "a", &argv);
+		json_object_object_add(holder, "command", json_object_get(json_object_array_get_idx(a, i)));
+		r = get_strv(p, holder, "command", true, &argv);
 		json_object_put(holder);
-		if (r < 0 || !argv || igp_argvv_add(&v, argv) < 0) {
-			strv_free(argv);
-			igp_argvv_free(v);
-			return -EBADMSG;
-		}
+		if (r >= 0 && !argv)
+			r = bad(p, "\"%s\" holds something other than a command", key);
+		if (r >= 0 && !argv[0])
+			r = bad(p, "\"%s\" holds an empty command", key);
+		if (r >= 0)
+			r = igp_argvv_add(&v, argv);
 		strv_free(argv);
+		if (r < 0) {
+			igp_argvv_free(v);
+			return r;
+		}
 	}
 	*ret = v;
 	return 0;
 }
 
-static int undo_from_json(struct json_object *o, struct igp_undo *ret)
+static int parse_op(struct jparse *p, struct json_object *op, struct igp_undo *u)
 {
-	struct igp_undo u = { 0 };
-	struct json_object *ops, *arr;
-	const char *kind = jstr(o, "kind"), *av = jstr(o, "add_var");
-	size_t k;
+	_cleanup_free_ char *name = NULL, *tok = NULL, *old = NULL;
+	struct igp_kop kop = {.index = -1};
+	size_t m;
+	int r;
 
+	if (!json_object_is_type(op, json_type_object))
+		return bad(p, "an undo operation is not an object");
+	if ((r = get_str(p, op, "op", false, &name)) < 0 || (r = get_str(p, op, "token", true, &tok)) < 0 ||
+	    (r = get_str(p, op, "old", true, &old)) < 0)
+		return r;
+	for (m = 0; m < ELEMENTSOF(op_kinds); m++)
+		if (streq(name, op_kinds[m]))
+			break;
+	if (m == ELEMENTSOF(op_kinds))
+		return bad(p, "unknown undo operation \"%s\"", name);
+	if ((m != IGP_KOP_REMOVE && (!tok || !*tok)) || (m != IGP_KOP_ADD && (!old || !*old)))
+		return bad(p, "undo operation \"%s\" without its token", name);
+	kop.kind = (enum igp_kop_kind)m;
+	kop.token = tok;
+	kop.old = old;
+	return igp_undo_merge(u, &(struct igp_undo){.ops = &kop, .n_ops = 1});
+}
+
+/* The undo record, checked for what igp_undo_unapply() relies on. */
+static int parse_undo(struct jparse *p, struct json_object *o, struct igp_undo *ret)
+{
+	struct igp_undo u = {0};
+	_cleanup_free_ char *kind = NULL;
+	struct json_object *ops, *arr;
+	size_t k;
+	int r;
+
+	if (!json_object_is_type(o, json_type_object))
+		return bad(p, "\"undo\" is not an object");
+	if ((r = get_str(p, o, "kind", false, &kind)) < 0)
+		return r;
 	for (k = 0; k < ELEMENTSOF(undo_kinds); k++)
-		if (kind && streq(kind, undo_kinds[k]))
+		if (streq(kind, undo_kinds[k]))
 			break;
 	if (k == ELEMENTSOF(undo_kinds))
-		return -EBADMSG;
+		return bad(p, "unknown undo kind \"%s\"", kind);
 	u.kind = (enum igp_undo_kind)k;
-	if (json_strv(o, "vars", &u.vars) < 0 || json_strv(o, "lines", &u.lines) < 0)
-		goto bad;
-	if (av && !(u.add_var = strdup(av)))
-		goto bad;
-	if (json_object_object_get_ex(o, "array", &arr))
+	if ((r = get_strv(p, o, "vars", true, &u.vars)) < 0 ||
+	    (r = get_strv(p, o, "lines", false, &u.lines)) < 0 ||
+	    (r = get_str(p, o, "add_var", true, &u.add_var)) < 0)
+		goto fail;
+	if ((arr = get(o, "array", json_type_boolean)))
 		u.array = json_object_get_boolean(arr);
-	if (json_object_object_get_ex(o, "ops", &ops) && json_object_is_type(ops, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(ops); i++) {
-			struct json_object *op = json_object_array_get_idx(ops, i);
-			const char *name = jstr(op, "op"), *tok = jstr(op, "token"), *old = jstr(op, "old");
-			struct igp_kop kop = { .index = -1 };
-			size_t m;
-			for (m = 0; m < ELEMENTSOF(op_kinds); m++)
-				if (name && streq(name, op_kinds[m]))
-					break;
-			if (m == ELEMENTSOF(op_kinds) || (m != IGP_KOP_REMOVE && !tok) ||
-			    (m != IGP_KOP_ADD && !old))
-				goto bad;
-			kop.kind = (enum igp_kop_kind)m;
-			kop.token = (char *)tok;
-			kop.old = (char *)old;
-			{
-				struct igp_undo one = { .ops = &kop, .n_ops = 1 };
-				if (igp_undo_merge(&u, &one) < 0)
-					goto bad;
-			}
-		}
+	ops = get(o, "ops", json_type_array);
+	for (size_t i = 0; ops && i < json_object_array_length(ops); i++)
+		if ((r = parse_op(p, json_object_array_get_idx(ops, i), &u)) < 0)
+			goto fail;
+	if (u.kind == IGP_UNDO_SHELL && (!u.vars || !u.vars[0] || !u.add_var)) {
+		r = bad(p, "a shell undo record without its variables");
+		goto fail;
 	}
 	*ret = u;
 	return 0;
-bad:
+fail:
 	igp_undo_done(&u);
-	return -EBADMSG;
-}
-
-int igp_journal_load(struct igp_journal *ret)
-{
-	struct igp_journal j = { .next_id = 1 };
-	_cleanup_free_ char *text = NULL;
-	struct json_object *root, *entries, *v;
-	int r;
-
-	(void)igp_remove_stale_temps(IGP_VAR_LIB_IGPUCTL);
-	(void)igp_remove_stale_temps(IGP_VAR_LIB_IGPUCTL_BACKUP);
-	r = igp_read_optional(IGP_VAR_LIB_IGPUCTL_JOURNAL, &text);
-	if (r < 0)
-		return r;
-	if (!text) {
-		*ret = j;
-		return 0;
-	}
-	j.existed = true;
-	root = json_tokener_parse(text);
-	if (!root)
-		return -EBADMSG;
-	r = -EBADMSG;
-	if (json_object_object_get_ex(root, "next_id", &v))
-		j.next_id = json_object_get_int64(v);
-	if (json_object_object_get_ex(root, "gen", &v))
-		j.gen = json_object_get_int64(v);
-	if (json_argvv(root, "pending", &j.pending) < 0 ||
-	    json_argvv(root, "revert_commands", &j.revert_cmds) < 0)
-		goto out;
-	if (json_object_object_get_ex(root, "entries", &entries) &&
-	    json_object_is_type(entries, json_type_array)) {
-		size_t n = json_object_array_length(entries);
-		j.e = calloc(n + 1, sizeof(*j.e));
-		if (!j.e) {
-			r = -ENOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *e = json_object_array_get_idx(entries, i), *u;
-			struct igp_jentry *je = &j.e[j.n];
-			const char *path = jstr(e, "path"), *bf = jstr(e, "before"), *af = jstr(e, "after");
-			if (!path || !json_object_object_get_ex(e, "undo", &u))
-				goto out;
-			je->path = strdup(path);
-			je->before_file = bf ? strdup(bf) : NULL;
-			je->after_file = af ? strdup(af) : NULL;
-			if (json_object_object_get_ex(e, "id", &v))
-				je->id = json_object_get_int64(v);
-			if (json_object_object_get_ex(e, "mode", &v))
-				je->mode = (mode_t)json_object_get_int(v);
-			if (json_object_object_get_ex(e, "refresh", &v))
-				je->refresh = (unsigned)json_object_get_int(v);
-			j.n++;
-			if (!je->path || undo_from_json(u, &je->undo) < 0)
-				goto out;
-		}
-	}
-	*ret = j;
-	j = (struct igp_journal){ 0 };
-	r = 0;
-out:
-	json_object_put(root);
-	igp_journal_done(&j);
 	return r;
 }
 
-static char *journal_text(const struct igp_journal *j)
+/* "12-34.before": a backup name (no '/', nothing else). */
+static bool backup_name_valid(const char *s)
 {
-	struct json_object *root = json_object_new_object(), *entries = json_object_new_array();
-	char *s;
-
-	json_object_object_add(root, "version", json_object_new_int(1));
-	json_object_object_add(root, "next_id", json_object_new_int64(j->next_id));
-	json_object_object_add(root, "gen", json_object_new_int64(j->gen));
-	for (size_t i = 0; i < j->n; i++) {
-		const struct igp_jentry *e = &j->e[i];
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "id", json_object_new_int64(e->id));
-		json_object_object_add(o, "path", json_object_new_string(e->path));
-		json_object_object_add(o, "before", e->before_file ? json_object_new_string(e->before_file) : NULL);
-		json_object_object_add(o, "after", e->after_file ? json_object_new_string(e->after_file) : NULL);
-		json_object_object_add(o, "mode", json_object_new_int((int)e->mode));
-		json_object_object_add(o, "refresh", json_object_new_int((int)e->refresh));
-		json_object_object_add(o, "undo", undo_json(&e->undo));
-		json_object_array_add(entries, o);
-	}
-	json_object_object_add(root, "entries", entries);
-	json_object_object_add(root, "pending", argvv_json(j->pending));
-	json_object_object_add(root, "revert_commands", argvv_json(j->revert_cmds));
-	s = strdupf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
-	return s;
+	size_t a = strspn(s, "0123456789"), b;
+	if (!a || s[a] != '-')
+		return false;
+	b = strspn(s + a + 1, "0123456789");
+	return b && (streq(s + a + 1 + b, ".before") || streq(s + a + 1 + b, ".after"));
 }
 
-static int save_text(const char *s)
+static bool host_path_valid(const char *s)
 {
-	int r = igp_fault("journal");
+	_cleanup_free_ char *n = NULL;
+	if (s[0] != '/')
+		return false;
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return false;
+	n = igp_path_normalize(s);
+	return n && streq(n, s);
+}
+
+static int parse_target(struct jparse *p, struct json_object *o, struct igp_jtarget *t)
+{
+	struct json_object *u;
+	long long mode = 0644, refresh = 0;
+	int r;
+
+	if (!json_object_is_type(o, json_type_object))
+		return bad(p, "a target is not an object");
+	if ((r = get_str(p, o, "kind", true, &t->kind)) < 0 ||
+	    (r = get_str(p, o, "path", false, &t->path)) < 0 ||
+	    (r = get_str(p, o, "before", true, &t->before_file)) < 0 ||
+	    (r = get_str(p, o, "after", true, &t->after_file)) < 0)
+		return r;
+	if (!t->kind && !host_path_valid(t->path))
+		return bad(p, "\"%s\" is not an absolute, normalised path", t->path);
+	if (t->kind && (!*t->path || strchr(t->path, '\n')))
+		return bad(p, "a %s target without a name", t->kind);
+	if ((t->before_file && !backup_name_valid(t->before_file)) ||
+	    (t->after_file && !backup_name_valid(t->after_file)))
+		return bad(p, "%s: a backup name that is not igpuctl's", t->path);
+	if ((has_key(o, "mode") && (r = get_int(p, o, "mode", 0, 07777, &mode)) < 0) ||
+	    (has_key(o, "refresh") && (r = get_int(p, o, "refresh", 0, 0xff, &refresh)) < 0))
+		return r;
+	t->mode = (mode_t)mode;
+	t->refresh = (unsigned)refresh;
+	if (!json_object_object_get_ex(o, "undo", &u))
+		return bad(p, "%s: no undo record", t->path);
+	return parse_undo(p, u, &t->undo);
+}
+
+static int parse_targets(struct jparse *p, struct json_object *a, struct igp_jchange *c)
+{
+	size_t n = json_object_array_length(a);
+	c->t = calloc(n + 1, sizeof(*c->t));
+	if (!c->t)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int r = parse_target(p, json_object_array_get_idx(a, i), &c->t[c->n]);
+		c->n++;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_change(struct jparse *p, struct json_object *o, struct igp_jchange *c)
+{
+	struct json_object *ts;
+	long long id, t = 0;
+	int r;
+
+	if (!json_object_is_type(o, json_type_object))
+		return bad(p, "a change is not an object");
+	if ((r = get_int(p, o, "id", 1, LONG_MAX / 2, &id)) < 0 ||
+	    (has_key(o, "time") && (r = get_int(p, o, "time", 0, LLONG_MAX, &t)) < 0) ||
+	    (r = get_str(p, o, "command", true, &c->command)) < 0 ||
+	    (r = get_argvv(p, o, "revert_commands", &c->revert_cmds)) < 0)
+		return r;
+	c->id = (long)id;
+	c->time = t;
+	if (!(ts = get(o, "targets", json_type_array)))
+		return bad(p, "change %lld has no targets", id);
+	return parse_targets(p, ts, c);
+}
+
+/* Version 1: {"entries": [...], "revert_commands": [...]}: one change. */
+static int parse_v1(struct jparse *p, struct json_object *root, struct igp_journal *j)
+{
+	struct json_object *es = get(root, "entries", json_type_array);
+	struct igp_jchange *c;
+	int r;
+
+	if (!es)
+		return bad(p, "no \"entries\"");
+	if (json_object_array_length(es) == 0)
+		return 0;
+	c = igp_journal_add_change(j, "(igpuctl 0.1)");
+	if (!c)
+		return -ENOMEM;
+	c->time = 0;
+	c->id = 1;
+	j->next_id = j->next_id > 1 ? j->next_id : 2;
+	r = get_argvv(p, root, "revert_commands", &c->revert_cmds);
+	return r < 0 ? r : parse_targets(p, es, c);
+}
+
+static int parse_changes(struct jparse *p, struct json_object *root, struct igp_journal *j)
+{
+	struct json_object *cs = get(root, "changes", json_type_array);
+	size_t n;
+
+	if (!cs)
+		return bad(p, "no \"changes\"");
+	n = json_object_array_length(cs);
+	j->c = calloc(n + 1, sizeof(*j->c));
+	if (!j->c)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int r = parse_change(p, json_object_array_get_idx(cs, i), &j->c[j->n]);
+		j->n++;
+		if (r < 0)
+			return r;
+		for (size_t k = 0; k + 1 < j->n; k++)
+			if (j->c[k].id == j->c[j->n - 1].id)
+				return bad(p, "two changes have the id %ld", j->c[k].id);
+		if (j->c[j->n - 1].id >= j->next_id)
+			return bad(p, "change %ld is not below \"next_id\"", j->c[j->n - 1].id);
+	}
+	return 0;
+}
+
+static int parse_root(struct jparse *p, struct json_object *root, struct igp_journal *j)
+{
+	long long version, next_id = 1, gen = 0;
+	int r;
+
+	if (!json_object_is_type(root, json_type_object))
+		return bad(p, "not a JSON object");
+	if ((r = get_int(p, root, "version", 0, INT32_MAX, &version)) < 0)
+		return r;
+	if (version > IGP_JOURNAL_VERSION) {
+		(void)bad(p, "journal version %lld is newer than this igpuctl reads (%d)", version,
+			  IGP_JOURNAL_VERSION);
+		return -EPROTONOSUPPORT;
+	}
+	if (version < 1)
+		return bad(p, "unknown journal version %lld", version);
+	if ((has_key(root, "next_id") && (r = get_int(p, root, "next_id", 1, LONG_MAX / 2, &next_id)) < 0) ||
+	    (has_key(root, "gen") && (r = get_int(p, root, "gen", 0, LONG_MAX / 2, &gen)) < 0) ||
+	    (r = get_argvv(p, root, "pending", &j->pending)) < 0)
+		return r;
+	j->next_id = (long)next_id;
+	j->gen = (long)gen;
+	return version == 1 ? parse_v1(p, root, j) : parse_changes(p, root, j);
+}
+
+int igp_journal_parse(const char *text, size_t len, struct igp_journal *ret, char **ret_why)
+{
+	struct igp_journal j = {.next_id = 1, .existed = true};
+	struct jparse p = {0};
+	struct json_tokener *tok;
+	struct json_object *root = NULL;
+	int r;
+
+	if (memchr(text, '\0', len))
+		r = bad(&p, "it holds a NUL byte");
+	else if (!(tok = json_tokener_new()))
+		r = -ENOMEM;
+	else {
+		root = json_tokener_parse_ex(tok, text, (int)(len < INT32_MAX ? len : INT32_MAX));
+		if (!root || tok->char_offset != (int)len) {
+			/* Trailing blanks are fine, anything else is not. */
+			const char *rest = text + (root ? tok->char_offset : 0);
+			if (!root || rest[strspn(rest, " \t\r\n")])
+				r = bad(&p, "not valid JSON");
+			else
+				r = parse_root(&p, root, &j);
+		} else
+			r = parse_root(&p, root, &j);
+		json_tokener_free(tok);
+	}
+	json_object_put(root);
+	if (r < 0) {
+		igp_journal_done(&j);
+		if (ret_why)
+			*ret_why = TAKE_PTR(p.why);
+		free(p.why);
+		return r;
+	}
+	free(p.why);
+	*ret = j;
+	return 0;
+}
+
+/* ---- files ---- */
+
+int igp_journal_load(struct igp_journal *ret, char **ret_why)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	r = igp_read_file(IGP_VAR_LIB_IGPUCTL_JOURNAL, &text, &len);
+	if (r == -ENOENT) {
+		*ret = (struct igp_journal){.next_id = 1};
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	return igp_journal_parse(text, len, ret, ret_why);
+}
+
+int igp_journal_save(const struct igp_journal *j)
+{
+	_cleanup_free_ char *s = igp_journal_format(j);
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	r = igp_fault("journal");
 	if (r < 0)
 		return r;
 	r = igp_mkdir_parents(IGP_VAR_LIB_IGPUCTL_JOURNAL, 0755);
@@ -314,59 +602,73 @@ static int save_text(const char *s)
 	return igp_write_file_atomic(IGP_VAR_LIB_IGPUCTL_JOURNAL, s, strlen(s), 0600);
 }
 
-int igp_journal_save(const struct igp_journal *j)
+char *igp_journal_backup_path(const char *name)
 {
-	_cleanup_free_ char *s = journal_text(j);
-	if (!s)
-		return -ENOMEM;
-	return save_text(s);
+	return igp_path_join(IGP_VAR_LIB_IGPUCTL_BACKUP, name);
 }
 
-int igp_journal_remove(struct igp_journal *j)
+static bool backup_named(const struct igp_journal *j, const char *name)
+{
+	for (size_t i = 0; j && i < j->n; i++)
+		for (size_t k = 0; k < j->c[i].n; k++)
+			if (streq_ptr(j->c[i].t[k].before_file, name) ||
+			    streq_ptr(j->c[i].t[k].after_file, name))
+				return true;
+	return false;
+}
+
+void igp_journal_prune_backups(const struct igp_journal *j)
 {
 	_cleanup_strv_free_ char **names = NULL;
+
+	if (igp_list_dir(IGP_VAR_LIB_IGPUCTL_BACKUP, &names) < 0)
+		return;
+	for (char **n = names; *n; n++) {
+		_cleanup_free_ char *path = NULL;
+		if (backup_named(j, *n) || strstr(*n, IGP_TMP_MARKER))
+			continue;
+		path = igp_journal_backup_path(*n);
+		if (path)
+			(void)igp_unlink_durable(path);
+	}
+}
+
+int igp_journal_remove(void)
+{
 	int r;
 
-	for (size_t i = 0; i < j->n; i++)
-		clean_dir_of(j->e[i].path);
 	/* The journal first: backups without a journal are inert. */
 	r = igp_unlink_durable(IGP_VAR_LIB_IGPUCTL_JOURNAL);
 	if (r < 0 && r != -ENOENT)
 		return r;
-	if (igp_list_dir(IGP_VAR_LIB_IGPUCTL_BACKUP, &names) >= 0)
-		for (char **n = names; *n; n++) {
-			_cleanup_free_ char *p = igp_path_join(IGP_VAR_LIB_IGPUCTL_BACKUP, *n);
-			if (!p)
-				return -ENOMEM;
-			r = igp_unlink_durable(p);
-			if (r < 0 && r != -ENOENT)
-				return r;
-		}
+	igp_journal_prune_backups(NULL);
 	return 0;
 }
 
 int igp_journal_backup(const char *name, char **ret)
 {
-	_cleanup_free_ char *p = NULL;
-	char *s;
+	_cleanup_free_ char *p = NULL, *s = NULL;
+	size_t len;
 	int r;
 
 	if (!name) {
 		*ret = NULL;
 		return 0;
 	}
-	p = igp_path_join(IGP_VAR_LIB_IGPUCTL_BACKUP, name);
+	p = igp_journal_backup_path(name);
 	if (!p)
 		return -ENOMEM;
-	r = igp_read_file(p, &s, NULL);
+	r = igp_read_file(p, &s, &len);
 	if (r < 0)
 		return r;
-	*ret = s;
+	if (strlen(s) != len)
+		return -EBADMSG;
+	*ret = TAKE_PTR(s);
 	return 0;
 }
 
-static int write_backup(struct igp_journal *j, long id, const char *kind, const char *text,
-			char **ret_name)
+int igp_journal_write_backup(struct igp_journal *j, long id, const char *kind, const char *text,
+			     char **ret_name)
 {
 	_cleanup_free_ char *name = NULL, *p = NULL;
 	int r;
@@ -376,7 +678,7 @@ static int write_backup(struct igp_journal *j, long id, const char *kind, const 
 		return 0;
 	}
 	name = strdupf("%ld-%ld.%s", id, ++j->gen, kind);
-	p = name ? igp_path_join(IGP_VAR_LIB_IGPUCTL_BACKUP, name) : NULL;
+	p = name ? igp_journal_backup_path(name) : NULL;
 	if (!p)
 		return -ENOMEM;
 	r = igp_mkdir_parents(IGP_VAR_LIB_IGPUCTL_JOURNAL, 0755);
@@ -391,228 +693,32 @@ static int write_backup(struct igp_journal *j, long id, const char *kind, const 
 	return 0;
 }
 
-static struct igp_jentry *find_entry(struct igp_journal *j, const char *path)
+/* ---- changes ---- */
+
+struct igp_jchange *igp_journal_find(struct igp_journal *j, long id)
 {
 	for (size_t i = 0; i < j->n; i++)
-		if (streq(j->e[i].path, path))
-			return &j->e[i];
+		if (j->c[i].id == id)
+			return &j->c[i];
 	return NULL;
 }
 
-static int write_target(const char *path, const char *text, mode_t mode)
+struct igp_jchange *igp_journal_add_change(struct igp_journal *j, const char *command)
 {
-	int r;
-	if (!text) {
-		r = igp_unlink_durable(path);
-		return r == -ENOENT ? 0 : r;
-	}
-	r = igp_mkdir_parents(path, 0755);
-	if (r < 0)
-		return r;
-	return igp_write_file_atomic(path, text, strlen(text), mode);
+	struct igp_jchange *nv = realloc(j->c, (j->n + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	j->c = nv;
+	nv[j->n] = (struct igp_jchange){.id = j->next_id, .time = (long long)time(NULL)};
+	if (command && !(nv[j->n].command = strdup(command)))
+		return NULL;
+	j->next_id++;
+	return &nv[j->n++];
 }
 
-/* Temp files a killed igpuctl left next to PATH (never read by anyone:
- * their names end in no configuration suffix), removed before PATH is
- * written again. */
-static void clean_dir_of(const char *path)
+void igp_journal_drop(struct igp_journal *j, size_t i)
 {
-	_cleanup_free_ char *dir = strdup(path);
-	char *slash = dir ? strrchr(dir, '/') : NULL;
-	if (!slash || slash == dir)
-		return;
-	*slash = '\0';
-	(void)igp_remove_stale_temps(dir);
-}
-
-static int apply_one(struct igp_journal *j, const struct igp_file_change *f)
-{
-	struct igp_jentry *e = find_entry(j, f->path);
-	_cleanup_free_ char *bf = NULL, *af = NULL;
-	int r;
-
-	if (!e) {
-		struct igp_jentry *nv = realloc(j->e, (j->n + 1) * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		j->e = nv;
-		e = &nv[j->n];
-		*e = (struct igp_jentry){ .id = j->next_id++, .mode = f->mode };
-		if (f->before)
-			(void)igp_file_mode(f->path, &e->mode);
-		e->mode &= 07777;
-		if (!(e->path = strdup(f->path)))
-			return -ENOMEM;
-		e->undo.kind = f->undo.kind;
-		j->n++;
-		r = write_backup(j, e->id, "before", f->before, &bf);
-		if (r < 0)
-			return r;
-		free(e->before_file);
-		e->before_file = TAKE_PTR(bf);
-	} else {
-		_cleanup_free_ char *last = NULL, *orig = NULL;
-		r = igp_journal_backup(e->after_file, &last);
-		if (r < 0 && r != -ENOENT)
-			return r;
-		r = igp_journal_backup(e->before_file, &orig);
-		if (r < 0 && r != -ENOENT)
-			return r;
-		/* Changed since igpuctl wrote it (and not merely never
-		 * written): what revert should leave is now the user's
-		 * version without igpuctl's part. */
-		if (!streq_ptr(f->before, last) && !streq_ptr(f->before, orig)) {
-			_cleanup_free_ char *base = NULL;
-			bool del = false;
-			if (f->before) {
-				r = igp_undo_unapply(&e->undo, e->path, f->before, &base, &del);
-				if (r < 0)
-					return r;
-			}
-			r = write_backup(j, e->id, "before", del ? NULL : base, &bf);
-			if (r < 0)
-				return r;
-			free(e->before_file);
-			e->before_file = TAKE_PTR(bf);
-		}
-	}
-	r = write_backup(j, e->id, "after", f->after, &af);
-	if (r < 0)
-		return r;
-	free(e->after_file);
-	e->after_file = TAKE_PTR(af);
-	e->refresh |= f->refresh;
-	r = igp_undo_merge(&e->undo, &f->undo);
-	if (r < 0)
-		return r;
-	r = igp_journal_save(j);
-	if (r < 0)
-		return r;
-	clean_dir_of(f->path);
-	return write_target(f->path, f->after, f->mode);
-}
-
-int igp_journal_apply(struct igp_journal *j, const struct igp_plan *plan, char **ret_failed)
-{
-	_cleanup_free_ char *snapshot = journal_text(j);
-	size_t done = 0;
-	int r = 0;
-
-	if (!snapshot)
-		return -ENOMEM;
-	for (; done < plan->n_files; done++) {
-		r = apply_one(j, &plan->files[done]);
-		if (r < 0)
-			break;
-	}
-	if (r >= 0)
-		return 0;
-	if (ret_failed)
-		*ret_failed = strdup(plan->files[done].path);
-	/* Put back what this run wrote (the failed file may or may not have
-	 * been replaced: its before text is right either way). */
-	for (size_t i = done + 1; i-- > 0;) {
-		const struct igp_file_change *f = &plan->files[i];
-		(void)write_target(f->path, f->before, f->mode);
-	}
-	(void)save_text(snapshot);
-	return r;
-}
-
-int igp_journal_revert_plan(const struct igp_journal *j, struct igp_plan *ret)
-{
-	struct igp_plan p = { 0 };
-	int r = 0;
-
-	for (size_t i = j->n; i-- > 0;) {
-		const struct igp_jentry *e = &j->e[i];
-		_cleanup_free_ char *cur = NULL, *before = NULL, *after = NULL;
-		char *target = NULL;
-		bool changed_since = false;
-		struct igp_undo undo = { 0 };
-
-		r = igp_read_optional(e->path, &cur);
-		if (r >= 0)
-			r = igp_journal_backup(e->before_file, &before);
-		if (r >= 0)
-			r = igp_journal_backup(e->after_file, &after);
-		if (r < 0)
-			goto fail;
-		if (streq_ptr(cur, after)) {
-			target = before ? strdup(before) : NULL;
-			if (before && !target)
-				goto oom;
-		} else if (streq_ptr(cur, before)) {
-			continue;
-		} else {
-			bool del = false;
-			changed_since = true;
-			if (cur) {
-				r = igp_undo_unapply(&e->undo, e->path, cur, &target, &del);
-				if (r < 0)
-					goto fail;
-			}
-		}
-		if (streq_ptr(cur, target)) {
-			free(target);
-			continue;
-		}
-		r = igp_undo_copy(&e->undo, &undo);
-		if (r < 0) {
-			free(target);
-			goto fail;
-		}
-		r = igp_plan_add_file(&p, e->path, TAKE_PTR(cur), target, e->mode ? e->mode : 0644,
-				      &undo, e->refresh,
-				      changed_since ? "changed since igpuctl wrote it" : "restored");
-		if (r < 0)
-			goto fail;
-		if (changed_since && p.n_files > 0 && streq(p.files[p.n_files - 1].path, e->path))
-			p.files[p.n_files - 1].note =
-				strdupf("%s was changed after igpuctl wrote it: only igpuctl's own "
-					"%s were removed, the rest was kept",
-					e->path,
-					e->undo.kind == IGP_UNDO_LINES || e->undo.kind == IGP_UNDO_OWNED
-						? "lines"
-						: "parameters");
-	}
-	*ret = p;
-	return 0;
-oom:
-	r = -ENOMEM;
-fail:
-	igp_plan_done(&p);
-	return r;
-}
-
-int igp_journal_revert_apply(struct igp_journal *j, const struct igp_plan *plan, char **ret_failed)
-{
-	int r;
-
-	/* Commands first: a crash after some files were restored must still
-	 * lead to the refresh on the next run. */
-	r = igp_journal_save(j);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < j->n; i++)
-		clean_dir_of(j->e[i].path);
-	for (size_t i = 0; i < plan->n_files; i++) {
-		const struct igp_file_change *f = &plan->files[i];
-		r = write_target(f->path, f->after, f->mode);
-		if (r < 0) {
-			if (ret_failed)
-				*ret_failed = strdup(f->path);
-			return r;
-		}
-	}
-	for (size_t i = 0; i < j->n; i++) {
-		free(j->e[i].path);
-		free(j->e[i].before_file);
-		free(j->e[i].after_file);
-		igp_undo_done(&j->e[i].undo);
-	}
-	j->n = 0;
-	igp_argvv_free(j->revert_cmds);
-	j->revert_cmds = NULL;
-	return igp_journal_save(j);
+	igp_jchange_done(&j->c[i]);
+	memmove(&j->c[i], &j->c[i + 1], (j->n - i - 1) * sizeof(*j->c));
+	j->n--;
 }

@@ -132,6 +132,7 @@
 #define IGP_USR_LIB_UDEV_DRIVERCTL_RULES "/usr/lib/udev/rules.d/89-driverctl.rules"
 #define IGP_LIB_UDEV_DRIVERCTL_RULES "/lib/udev/rules.d/89-driverctl.rules"
 #define IGP_VAR_LIB_IGPUCTL_JOURNAL "/var/lib/igpuctl/journal.json"
+#define IGP_VAR_LIB_IGPUCTL_LOCK "/var/lib/igpuctl/lock"
 #define IGP_VAR_LIB_IGPUCTL_BACKUP "/var/lib/igpuctl/backup"
 
 /*

@@ -217,6 +217,8 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 		igp_kops_free(ops, n_ops);
 		return r;
 	}
+	case IGP_UNDO_NONE:
+		return -EOPNOTSUPP;
 	}
 	return -EINVAL;
 }
@@ -225,6 +227,7 @@ void igp_plan_done(struct igp_plan *p)
 {
 	for (size_t i = 0; i < p->n_files; i++) {
 		struct igp_file_change *f = &p->files[i];
+		free(f->kind);
 		free(f->path);
 		free(f->before);
 		free(f->after);
@@ -233,6 +236,12 @@ void igp_plan_done(struct igp_plan *p)
 		igp_undo_done(&f->undo);
 	}
 	free(p->files);
+	for (size_t i = 0; i < p->n_attrs; i++) {
+		free(p->attrs[i].path);
+		free(p->attrs[i].value);
+		free(p->attrs[i].why);
+	}
+	free(p->attrs);
 	for (size_t i = 0; i < p->n_cmds; i++) {
 		strv_free(p->cmds[i].argv);
 		free(p->cmds[i].why);
@@ -260,7 +269,7 @@ int igp_plan_add_file(struct igp_plan *p, const char *path, char *before, char *
 	if (!nv)
 		goto oom;
 	p->files = nv;
-	nv[p->n_files] = (struct igp_file_change){ strdup(path), before, after, mode, *undo, refresh,
+	nv[p->n_files] = (struct igp_file_change){ NULL, strdup(path), before, after, mode, *undo, refresh,
 						   why ? strdup(why) : NULL, NULL };
 	*undo = (struct igp_undo){ 0 };
 	if (!nv[p->n_files].path) {
@@ -275,6 +284,36 @@ oom:
 	free(after);
 	igp_undo_done(undo);
 	return -ENOMEM;
+}
+
+int igp_plan_add_target(struct igp_plan *p, const char *kind, const char *key, char *before,
+			char *after, const char *why)
+{
+	struct igp_undo u = { .kind = IGP_UNDO_NONE };
+	size_t n = p->n_files;
+	int r = igp_plan_add_file(p, key, before, after, 0600, &u, 0, why);
+
+	if (r < 0 || p->n_files == n)
+		return r;
+	p->files[n].kind = strdup(kind);
+	return p->files[n].kind ? 0 : -ENOMEM;
+}
+
+int igp_plan_add_attr(struct igp_plan *p, const char *path, const char *value, const char *why)
+{
+	struct igp_plan_attr *nv = realloc(p->attrs, (p->n_attrs + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	p->attrs = nv;
+	nv[p->n_attrs] = (struct igp_plan_attr){ strdup(path), strdup(value), why ? strdup(why) : NULL };
+	if (!nv[p->n_attrs].path || !nv[p->n_attrs].value) {
+		free(nv[p->n_attrs].path);
+		free(nv[p->n_attrs].value);
+		free(nv[p->n_attrs].why);
+		return -ENOMEM;
+	}
+	p->n_attrs++;
+	return 0;
 }
 
 int igp_plan_add_cmd(struct igp_plan *p, char **argv, unsigned trigger, const char *why)

@@ -25,6 +25,7 @@ enum igp_undo_kind {
 	IGP_UNDO_KLINE, /* tokens in a one-line command line (/etc/kernel/cmdline) */
 	IGP_UNDO_BLS,   /* tokens in a loader entry's options */
 	IGP_UNDO_KERNELSTUB, /* strings in kernelstub's user kernel_options */
+	IGP_UNDO_NONE,  /* no partial undo: only a byte-exact restore (a libvirt domain) */
 };
 
 struct igp_undo {
@@ -51,7 +52,8 @@ enum {
 };
 
 struct igp_file_change {
-	char *path;   /* host path */
+	char *kind;   /* NULL: a file; else a target of change.h's ops ("libvirt") */
+	char *path;   /* host path, or the target's key */
 	char *before; /* NULL: absent */
 	char *after;  /* NULL: remove */
 	mode_t mode;  /* for a new file */
@@ -67,9 +69,18 @@ struct igp_plan_cmd {
 	char *why;
 };
 
+/* A write to a kernel attribute (sysfs), made after the files, in order. */
+struct igp_plan_attr {
+	char *path;
+	char *value;
+	char *why;
+};
+
 struct igp_plan {
 	struct igp_file_change *files;
 	size_t n_files;
+	struct igp_plan_attr *attrs;
+	size_t n_attrs;
 	struct igp_plan_cmd *cmds;
 	size_t n_cmds;
 	char **notes; /* consequences and warnings, one sentence each */
@@ -80,6 +91,11 @@ void igp_plan_done(struct igp_plan *p);
  * An edit that changes nothing is dropped. */
 int igp_plan_add_file(struct igp_plan *p, const char *path, char *before, char *after, mode_t mode,
 		      struct igp_undo *undo, unsigned refresh, const char *why);
+/* A target other than a file (KIND names change.h's ops); as above. */
+int igp_plan_add_target(struct igp_plan *p, const char *kind, const char *key, char *before,
+			char *after, const char *why);
+/* Write VALUE to the kernel attribute PATH (after the files). */
+int igp_plan_add_attr(struct igp_plan *p, const char *path, const char *value, const char *why);
 /* Takes ownership of ARGV. */
 int igp_plan_add_cmd(struct igp_plan *p, char **argv, unsigned trigger, const char *why);
 int igp_plan_add_note(struct igp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

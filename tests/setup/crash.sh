@@ -105,7 +105,7 @@ scenario() {
 				# An error while files are written puts them all
 				# back; one after (the last journal update) leaves
 				# the new files, which is just as consistent.
-				if [[ $action == error ]] && grep -q "were put back" "$WORK/out" && [[ $st != "$old" ]]; then
+				if [[ $action == error ]] && grep -q "was put back" "$WORK/out" && [[ $st != "$old" ]]; then
 					fail "$name setup $point:$n:error: files not put back"
 				fi
 				clone "$r" "$r-b"
