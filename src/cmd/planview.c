@@ -83,7 +83,7 @@ int planview_run_pending(struct igp_journal *j, bool no_run)
 
 	if (!j->pending || !j->pending[0])
 		return 0;
-	if (!igp_root_is_host() || no_run) {
+	if (!igp_root_runs_commands() || no_run) {
 		printf("\n%s; run them yourself%s:\n",
 		       !igp_root_is_host() ? "Commands are not run under --root (they would act on "
 					     "this machine, not on the tree)"

@@ -167,8 +167,13 @@ int igp_change_begin(struct igp_change *c, pid_t *ret_holder, char **ret_why)
 		return r;
 	}
 	c->lock_fd = fd;
+	/* Under the lock, leftovers of a killed run are nobody's. */
 	(void)igp_remove_stale_temps(IGP_VAR_LIB_IGPUCTL);
 	(void)igp_remove_stale_temps(IGP_VAR_LIB_IGPUCTL_BACKUP);
+	for (size_t i = 0; i < c->j.n; i++)
+		for (size_t k = 0; k < c->j.c[i].n; k++)
+			if (!c->j.c[i].t[k].kind)
+				clean_dir_of(c->j.c[i].t[k].path);
 	return 0;
 }
 

@@ -419,12 +419,18 @@ char *igp_argv_join(char *const *argv)
 	return s;
 }
 
+bool igp_root_runs_commands(void)
+{
+	const char *e = getenv("IGPUCTL_TEST_RUN_COMMANDS");
+	return igp_root_is_host() || (e && streq(e, "1"));
+}
+
 int igp_run_argv(char *const *argv)
 {
 	pid_t pid;
 	int status, r;
 
-	if (!igp_root_is_host())
+	if (!igp_root_is_host() && !igp_root_runs_commands())
 		return -EPERM;
 	r = igp_fault("command");
 	if (r < 0)

@@ -112,6 +112,12 @@ int igp_plan_diff(const struct igp_plan *p, char **ret);
 int igp_read_optional(const char *path, char **ret);
 
 /*
+ * Whether commands run: on the real host, or under --root only for the
+ * crash tests (IGPUCTL_TEST_RUN_COMMANDS=1 with stand-ins first on PATH,
+ * so that the "command" fault point is reached).
+ */
+bool igp_root_runs_commands(void);
+/*
  * Run ARGV (PATH lookup) on the real host and wait.  Returns the exit
  * status (0 success), or a negative errno when it could not be started.
  * Never call under --root.

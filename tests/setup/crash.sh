@@ -137,6 +137,54 @@ scenario() {
 	done
 }
 
+# commands NAME HOST SETUP-ARGS...: the boot loader and initramfs commands
+# (stand-ins on PATH that log their call; IGPUCTL_TEST_RUN_COMMANDS lets
+# them run under --root) killed or failed at each one: the next setup, or
+# revert, runs what did not run, so that between the two runs every command
+# the change needs ran, and none is left pending.
+commands() {
+	local name=$1 host=$2
+	shift 2
+	local r=$WORK/$name-cmd n action rc log=$WORK/cmdlog bin=$WORK/bin c
+	mkdir -p "$bin"
+	for c in update-grub update-initramfs proxmox-boot-tool; do
+		printf '#!/bin/sh\necho "%s $*" >>"%s"\n' "$c" "$log" >"$bin/$c"
+		chmod +x "$bin/$c"
+	done
+	for action in kill error; do
+		for ((n = 1; n < 8; n++)); do
+			mkroot "$host" "$r"
+			: >"$log"
+			one_cmd_crash "$name" "$r" "$n" "$action" setup "$@" || break
+			one_cmd_crash "$name" "$r" "$n" "$action" revert
+			[[ ! -e $r/var/lib/igpuctl/journal.json ]] || fail "$name revert command:$n:$action: journal left"
+		done
+	done
+}
+
+# one_cmd_crash NAME ROOT N ACTION ARGS...: 1 when the Nth command is never reached.
+one_cmd_crash() {
+	local name=$1 r=$2 n=$3 action=$4 rc
+	shift 4
+	: >"$log"
+	PATH=$bin:$PATH IGPUCTL_TEST_RUN_COMMANDS=1 IGPUCTL_FAULT=command:$n:$action \
+		"$IGPUCTL" --root "$r" "$@" --yes >"$WORK/out" 2>&1 &
+	wait $!
+	rc=$?
+	runs=$((runs + 1))
+	[[ $rc -eq 0 ]] && return 1
+	[[ $action == kill && $rc -ne 137 ]] && { fail "$name $1 command:$n:kill: exit $rc"; return 1; }
+	PATH=$bin:$PATH IGPUCTL_TEST_RUN_COMMANDS=1 "$IGPUCTL" --root "$r" "$@" --yes >"$WORK/out" 2>&1 ||
+		fail "$name $1 command:$n:$action: re-run failed: $(grep igpuctl: "$WORK/out")"
+	grep -q "^update-initramfs" "$log" || fail "$name $1 command:$n:$action: the initramfs was never rebuilt"
+	grep -q "^update-grub\|^proxmox-boot-tool" "$log" || fail "$name $1 command:$n:$action: the boot loader was never refreshed"
+	[[ ! -e $r/var/lib/igpuctl/journal.json || $(jq '.pending | length' "$r/var/lib/igpuctl/journal.json") == 0 ]] ||
+		fail "$name $1 command:$n:$action: commands left pending after the re-run"
+	return 0
+}
+
+commands debian-grub pve8-coffeelake --mode full --allow-boot-vga
+commands pve-sdboot pve8-n100-zfs --mode sriov
 scenario debian-grub pve8-coffeelake --mode full --allow-boot-vga
 scenario pve-sdboot pve8-n100-zfs --mode sriov
 scenario arch-sdboot arch-sdboot-mkinitcpio --mode full --allow-boot-vga
