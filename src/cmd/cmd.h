@@ -24,6 +24,7 @@ struct igp_globals {
 	bool json;
 	int verbose;
 	const char *root; /* as given, NULL for the host */
+	char *command_line; /* "setup --mode full" as typed (--yes left out), for the journal */
 };
 extern struct igp_globals arg_g;
 

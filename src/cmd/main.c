@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "cmd.h"
+#include "planview.h"
 #include "config.h"
 #include "host.h"
 #include "paths.h"
@@ -156,12 +157,15 @@ int main(int argc, char *argv[])
 	for (const struct igp_command *c = igp_commands; c->name; c++) {
 		if (!streq(c->name, name))
 			continue;
+		/* As typed (getopt_long permutes argv), for the journal. */
+		arg_g.command_line = argc > 1 ? planview_command_name(argv + 1) : NULL;
 		if (argc > 1)
 			r = c->run(argc - 1, argv + 1);
 		else {
 			char *av[] = { (char *)"status", NULL };
 			r = c->run(1, av);
 		}
+		free(arg_g.command_line);
 		igp_pci_names_cleanup();
 		igp_root_set(NULL);
 		return r;

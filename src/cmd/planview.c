@@ -170,7 +170,8 @@ char *planview_command_name(char *const *argv)
 int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv, char ***cmds,
 		   char ***revert_argvs)
 {
-	_cleanup_free_ char *name = planview_command_name(argv);
+	_cleanup_free_ char *name = arg_g.command_line ? strdup(arg_g.command_line)
+							: planview_command_name(argv);
 	struct igp_change_report rep = { 0 };
 	int r;
 

@@ -36,7 +36,8 @@ static char *when(long long t)
 	char buf[32];
 	time_t tt = (time_t)t;
 	struct tm tm;
-	if (t <= 0 || !gmtime_r(&tt, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%SZ", &tm))
+	if (t <= 0 || !gmtime_r(&tt, &tm) ||
+	    !strftime(buf, sizeof(buf), arg_g.json ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%SZ", &tm))
 		return strdup("-");
 	return strdup(buf);
 }

@@ -5,7 +5,9 @@
  * IGPUCTL_FAULT=NAME:N[:ACTION] makes the Nth pass (counting from 1) through
  * the named point fail: ACTION "error" (the default) makes igp_fault()
  * return -EIO, "kill" raises SIGKILL right there, as a power cut or an OOM
- * kill would.  Without the variable every point is a no-op.
+ * kill would.  A comma-separated list names several passes (of one point or
+ * of several: each point counts its own passes), so that a rollback can be
+ * made to fail too.  Without the variable every point is a no-op.
  *
  * The points (fileio.c, journal.c, plan.c) are:
  *   tmp-create   before the temporary file is created

@@ -183,11 +183,87 @@ one_cmd_crash() {
 	return 0
 }
 
+# user_edit ROOT: an admin's own edits after igpuctl's: a parameter in the
+# GRUB variable igpuctl added to, and a comment line in /etc/modules.
+user_edit() {
+	sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="quiet/GRUB_CMDLINE_LINUX_DEFAULT="quiet splash/' "$1/etc/default/grub"
+	echo "# the admin's own line" >>"$1/etc/modules"
+}
+
+# since NAME HOST SETUP-ARGS...: revert of files the admin changed after
+# setup, interrupted at every point: every file is the edited one or the
+# edited one without igpuctl's part, and a second revert reaches the latter
+# (which is the original with the same edits).
+since() {
+	local name=$1 host=$2
+	shift 2
+	local base=$WORK/$name-since r=$WORK/$name-since-r edited want point action n rc
+	mkroot "$host" "$base"
+	clone "$base" "$r"
+	user_edit "$r"
+	want=$(state "$r")
+	rm -rf "$r"
+	"$IGPUCTL" --root "$base" setup "$@" --yes >/dev/null 2>&1 || { fail "$name since: setup failed"; return; }
+	user_edit "$base"
+	edited=$(state "$base")
+	for point in $POINTS; do
+		for action in kill error; do
+			for ((n = 1; n < 64; n++)); do
+				clone "$base" "$r"
+				IGPUCTL_FAULT=$point:$n:$action "$IGPUCTL" --root "$r" revert --yes >"$WORK/out" 2>&1 &
+				wait $!
+				rc=$?
+				runs=$((runs + 1))
+				[[ ($action == kill && $rc -ne 137) || ($action == error && $rc -eq 0) ]] && break
+				old_or_new "$name since revert $point:$n:$action" "$(state "$r")" "$edited" "$want"
+				"$IGPUCTL" --root "$r" revert --yes >/dev/null 2>&1 || fail "$name since $point:$n:$action: second revert failed"
+				[[ $(state "$r") == "$want" ]] || fail "$name since $point:$n:$action: second revert did not keep exactly the admin's edits"
+			done
+		done
+	done
+}
+
+# rollback NAME HOST SETUP-ARGS...: a failed write whose rollback fails
+# too (two renames in a row fail): setup says what it could not put back,
+# with the manual step, exits 1, and revert still brings back the original.
+rollback() {
+	local name=$1 host=$2
+	shift 2
+	local base=$WORK/$name-rb r=$WORK/$name-rb-r old n rc partial=0
+	mkroot "$host" "$base"
+	old=$(state "$base")
+	for ((n = 1; n < 40; n++)); do
+		clone "$base" "$r"
+		IGPUCTL_FAULT=rename:$n:error,rename:$((n + 1)):error "$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/out" 2>&1
+		rc=$?
+		runs=$((runs + 1))
+		[[ $rc -eq 0 ]] && break
+		[[ $rc -eq 1 ]] || fail "$name rollback rename:$n: exit $rc"
+		if grep -q "not everything could be put back" "$WORK/out"; then
+			partial=$((partial + 1))
+			grep -q "^Left to do by hand:" "$WORK/out" || fail "$name rollback rename:$n: no manual step"
+			grep -q "^ *cp .*/var/lib/igpuctl/backup/" "$WORK/out" || fail "$name rollback rename:$n: the manual step names no backup"
+			"$IGPUCTL" --root "$r" revert --yes >/dev/null 2>&1 || fail "$name rollback rename:$n: revert failed"
+		elif ! grep -q "was put back" "$WORK/out"; then
+			# The files were written and only the journal's last save
+			# failed: the change is recorded, and revert undoes it.
+			"$IGPUCTL" --root "$r" revert --yes >/dev/null 2>&1 || fail "$name rollback rename:$n: revert failed"
+		fi
+		[[ $(state "$r") == "$old" ]] || fail "$name rollback rename:$n: not the original afterwards"
+	done
+	((partial > 0)) || fail "$name rollback: no run had a rollback fail"
+}
+
+rollback debian-grub pve8-coffeelake --mode full --allow-boot-vga
 commands debian-grub pve8-coffeelake --mode full --allow-boot-vga
 commands pve-sdboot pve8-n100-zfs --mode sriov
 scenario debian-grub pve8-coffeelake --mode full --allow-boot-vga
 scenario pve-sdboot pve8-n100-zfs --mode sriov
 scenario arch-sdboot arch-sdboot-mkinitcpio --mode full --allow-boot-vga
+scenario grub-d debian-grub-odd --mode full --allow-boot-vga
+scenario fedora-dracut fedora-grub-dracut --mode gvt-g
+scenario pop-kernelstub pop-kernelstub --mode full --allow-boot-vga
+since debian-grub pve8-coffeelake --mode full --allow-boot-vga
 
 echo "crash injection: $runs runs, $fails failures"
 [[ $fails -eq 0 ]]

@@ -186,5 +186,72 @@ refuse refuse-unknown-boot unknown-boot --mode full --allow-boot-vga
 refuse refuse-blacklist-host-gpu igpu-nvidia --mode full --allow-boot-vga --blacklist nouveau
 refuse refuse-bad-param pve8-coffeelake --mode gvt-g --param 'evil="x y"'
 
+# An edit made while setup waits at its prompt: after "y" nothing is
+# written, setup says which file changed, and the edit stays.
+prompt_edit() {
+	local r=$WORK/prompt-edit
+	count=$((count + 1))
+	mkroot pve8-coffeelake "$r"
+	python3 - "$IGPUCTL" "$r" >"$WORK/out" 2>&1 <<'PY'
+import os, pty, sys, select
+igpuctl, root = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(igpuctl, [igpuctl, "--root", root, "setup", "--mode", "full", "--allow-boot-vga"])
+out = b""
+while b"Apply these changes? [y/N]" not in out:
+    r, _, _ = select.select([fd], [], [], 30)
+    if not r:
+        sys.exit("no prompt")
+    out += os.read(fd, 4096)
+with open(root + "/etc/default/grub", "a") as f:
+    f.write("# edited while igpuctl asked\n")
+os.write(fd, b"y\n")
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+print("exit", os.waitstatus_to_exitcode(status))
+PY
+	grep -q "^exit 1" "$WORK/out" || fail "prompt-edit: setup did not fail: $(tail -3 "$WORK/out")"
+	grep -q "/etc/default/grub changed since igpuctl read it; nothing was written" "$WORK/out" ||
+		fail "prompt-edit: no message naming the file: $(grep igpuctl: "$WORK/out")"
+	grep -q "^# edited while igpuctl asked" "$r/etc/default/grub" || fail "prompt-edit: the edit was overwritten"
+	grep -q "intel_iommu" "$r/etc/default/grub" && fail "prompt-edit: the plan was written anyway"
+	[[ ! -e $r/etc/modprobe.d/igpuctl.conf && ! -e $r/var/lib/igpuctl/journal.json ]] || fail "prompt-edit: something was written"
+}
+
+# A journal igpuctl cannot use (a shell record without its variables made
+# revert crash): one clear line, exit 1, nothing changed.
+bad_journal() {
+	local name=$1 text=$2 r=$WORK/bad-journal snap rc cmd
+	count=$((count + 1))
+	mkroot pve8-coffeelake "$r"
+	mkdir -p "$r/var/lib/igpuctl"
+	printf '%s' "$text" >"$r/var/lib/igpuctl/journal.json"
+	snap=$(snapshot "$r")
+	for cmd in "revert --yes" "revert --list" "setup --mode full --allow-boot-vga --yes"; do
+		# shellcheck disable=SC2086
+		"$IGPUCTL" --root "$r" $cmd >"$WORK/out" 2>&1
+		rc=$?
+		[[ $rc -eq 1 ]] || fail "$name: $cmd: exit $rc"
+		[[ $(grep -c "^igpuctl: the journal .* cannot be used" "$WORK/out") -eq 1 ]] ||
+			fail "$name: $cmd: no clear error: $(head -3 "$WORK/out")"
+		[[ $(snapshot "$r") == "$snap" ]] || fail "$name: $cmd changed files"
+	done
+}
+
+prompt_edit
+bad_journal journal-shell-no-vars '{"version":2,"next_id":2,"changes":[{"id":1,"targets":[{"path":"/etc/default/grub","before":"1-1.before","after":"1-2.after","undo":{"kind":"shell","ops":[{"op":"add","token":"x=1"}]}}]}]}'
+bad_journal journal-not-json '{"version":2,"changes":['
+bad_journal journal-newer '{"version":7,"changes":[]}'
+bad_journal journal-escape '{"version":2,"next_id":2,"changes":[{"id":1,"targets":[{"path":"/etc/x","before":"../../../etc/shadow","undo":{"kind":"lines"}}]}]}'
+
 echo "setup golden: $count cases, $fails failures"
 [[ $fails -eq 0 ]]
