@@ -92,13 +92,24 @@ int igp_splice_push(struct igp_splice **v, size_t *n, size_t off, size_t del, co
 int igp_splices_apply(const char *text, size_t len, const struct igp_splice *s, size_t n,
 		      char **ret);
 /*
- * The splice that removes the token at [start, end) of TEXT together with
- * one separating blank: the one before it when there is one at or after
- * LO, else the one after it when before HI.  (LO, HI bound the region whose
- * blanks belong to this list, e.g. the inside of a quoted string.)
+ * A token to remove: its span [start, end) in the text, and the region
+ * [lo, hi) whose blanks separate its list (e.g. the inside of a quoted
+ * string).
  */
-int igp_splice_remove_token(const char *text, size_t lo, size_t hi, size_t start, size_t end,
-			    struct igp_splice **v, size_t *n);
+struct igp_cut {
+	size_t start, end, lo, hi;
+};
+/*
+ * The splices that remove CUTS (N of them, any order; sorted in place) from
+ * TEXT.  Cuts in one region with nothing but blanks between them go as one
+ * stretch, together with one separating blank: the one before the stretch
+ * when the region has one there, else the one after it.  So "a b c" without
+ * a and b is "c", and no two splices ever claim the same blank.
+ */
+int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct igp_splice **v,
+		       size_t *n_v);
+/* Add the cut [start, end) in [lo, hi) to *V (*N of them). */
+int igp_cut_push(struct igp_cut **v, size_t *n, size_t start, size_t end, size_t lo, size_t hi);
 
 /*
  * A plain command line ("root=/dev/sda1 ro quiet", as in /etc/kernel/cmdline

@@ -597,10 +597,113 @@ bool igp_shdoc_assigns(const struct igp_shdoc *d, const char *var)
 	return igp_shdoc_last_assignment(d, var) >= 0;
 }
 
+/* Per file: the splices, and the tokens to remove (turned into splices last). */
 struct fsplices {
 	struct igp_splice *v;
 	size_t n;
+	struct igp_cut *cuts;
+	size_t n_cuts;
 };
+
+static int last_assign_file(const struct state *s, const char *var)
+{
+	int f = 0;
+	for (size_t i = 0; i < s->n_as; i++)
+		if (streq(s->as[i].name, var))
+			f = s->as[i].file;
+	return f;
+}
+
+/* The splice or cut of a SET or REMOVE op (planned on TOKS). */
+static int edit_token(const struct igp_shdoc *d, const struct igp_shtok *toks, size_t n_toks,
+		      const struct igp_kop *o, struct fsplices *fs, int *op_file, char **ret_bad)
+{
+	const struct igp_shtok *t;
+
+	if (o->index < 0 || (size_t)o->index >= n_toks || !streq(toks[o->index].text, o->old))
+		return -ESTALE;
+	t = &toks[o->index];
+	if (op_file)
+		*op_file = t->file;
+	if (t->file < 0) {
+		if (ret_bad)
+			*ret_bad = strdup(t->text);
+		return -EBADMSG;
+	}
+	if (o->kind == IGP_KOP_SET)
+		return igp_splice_push(&fs[t->file].v, &fs[t->file].n, t->start, t->end - t->start,
+				       o->token);
+	return igp_cut_push(&fs[t->file].cuts, &fs[t->file].n_cuts, t->start, t->end, t->lo, t->hi);
+}
+
+/* Where the ADD tokens (ADD, blank separated) go: into the last assignment
+ * of ADD_VAR, or a new line `ADD_VAR="..."` at the end of file 0. */
+static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *add_var, bool array,
+		      const char *add, struct fsplices *fs)
+{
+	const struct assign *a = NULL;
+	struct val *v = var_get(s, add_var, strlen(add_var), false);
+	bool space = v && v->n > 0 && !isspace((unsigned char)v->v[v->n - 1].c);
+	_cleanup_free_ char *ins = NULL, *ins2 = NULL;
+	struct fsplices *f;
+
+	for (size_t i = 0; i < s->n_as; i++)
+		if (streq(s->as[i].name, add_var))
+			a = &s->as[i];
+	if (!a) {
+		const struct igp_shfile *f0 = &d->files[0];
+		bool nl = f0->len == 0 || f0->text[f0->len - 1] == '\n';
+		ins = array ? strdupf("%s%s=(%s)\n", nl ? "" : "\n", add_var, add)
+			    : strdupf("%s%s=\"%s\"\n", nl ? "" : "\n", add_var, add);
+		return ins ? igp_splice_push(&fs[0].v, &fs[0].n, f0->len, 0, ins) : -ENOMEM;
+	}
+	f = &fs[a->file];
+	switch (a->how) {
+	case INS_QUOTED:
+		ins = strdupf("%s%s", space ? " " : "", add);
+		return ins ? igp_splice_push(&f->v, &f->n, a->at, 0, ins) : -ENOMEM;
+	case INS_EMPTY:
+		ins = strdupf("\"%s\"", add);
+		return ins ? igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) : -ENOMEM;
+	case INS_WRAP:
+		/* VAR=quiet becomes VAR="quiet new": same value. */
+		ins2 = strdupf("%s%s\"", space ? " " : "", add);
+		if (!ins2 || igp_splice_push(&f->v, &f->n, a->word_start, 0, "\"") < 0)
+			return -ENOMEM;
+		return igp_splice_push(&f->v, &f->n, a->word_end, 0, ins2);
+	case INS_CONCAT:
+		ins = strdupf("\"%s%s\"", space ? " " : "", add);
+		return ins ? igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) : -ENOMEM;
+	}
+	return -EINVAL;
+}
+
+static void fsplices_free(struct fsplices *fs, size_t n)
+{
+	for (size_t f = 0; fs && f < n; f++) {
+		igp_splices_free(fs[f].v, fs[f].n);
+		free(fs[f].cuts);
+	}
+	free(fs);
+}
+
+static int apply_files(const struct igp_shdoc *d, struct fsplices *fs, char ***ret_texts)
+{
+	_cleanup_strv_free_ char **texts = calloc(d->n_files + 1, sizeof(char *));
+
+	if (!texts)
+		return -ENOMEM;
+	for (size_t f = 0; f < d->n_files; f++) {
+		const struct igp_shfile *sf = &d->files[f];
+		int r = igp_splices_remove(sf->text, fs[f].cuts, fs[f].n_cuts, &fs[f].v, &fs[f].n);
+		if (r >= 0)
+			r = igp_splices_apply(sf->text, sf->len, fs[f].v, fs[f].n, &texts[f]);
+		if (r < 0)
+			return r;
+	}
+	*ret_texts = TAKE_PTR(texts);
+	return 0;
+}
 
 int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *add_var, bool array,
 		    const struct igp_kop *ops, size_t n_ops, int *op_files, char ***ret_texts,
@@ -611,7 +714,6 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 	size_t n_toks = 0;
 	struct fsplices *fs = NULL;
 	_cleanup_free_ char *add = NULL;
-	_cleanup_strv_free_ char **texts = NULL;
 	int r;
 
 	r = evaluate(d, &s);
@@ -625,110 +727,23 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 	add = strdup("");
 	if (!fs || !add)
 		goto out;
-
-	for (size_t k = 0; k < n_ops; k++) {
-		const struct igp_kop *o = &ops[k];
-		const struct igp_shtok *t;
-		if (o->kind == IGP_KOP_ADD) {
-			char *na = strdupf("%s%s%s", add, *add ? " " : "", o->token);
-			if (op_files) {
-				int lf = 0;
-				for (size_t i = 0; i < s.n_as; i++)
-					if (streq(s.as[i].name, add_var))
-						lf = s.as[i].file;
-				op_files[k] = lf;
-			}
-			if (!na) {
-				r = -ENOMEM;
-				goto out;
-			}
-			free(add);
-			add = na;
+	r = 0;
+	for (size_t k = 0; r >= 0 && k < n_ops; k++) {
+		if (ops[k].kind != IGP_KOP_ADD) {
+			r = edit_token(d, toks, n_toks, &ops[k], fs, op_files ? &op_files[k] : NULL,
+				       ret_bad);
 			continue;
 		}
-		if (o->index < 0 || (size_t)o->index >= n_toks || !streq(toks[o->index].text, o->old)) {
-			r = -ESTALE;
-			goto out;
-		}
-		t = &toks[o->index];
 		if (op_files)
-			op_files[k] = t->file;
-		if (t->file < 0) {
-			if (ret_bad)
-				*ret_bad = strdup(t->text);
-			r = -EBADMSG;
-			goto out;
-		}
-		if (o->kind == IGP_KOP_SET)
-			r = igp_splice_push(&fs[t->file].v, &fs[t->file].n, t->start, t->end - t->start,
-					    o->token);
-		else
-			r = igp_splice_remove_token(d->files[t->file].text, t->lo, t->hi, t->start,
-						    t->end, &fs[t->file].v, &fs[t->file].n);
-		if (r < 0)
-			goto out;
+			op_files[k] = last_assign_file(&s, add_var);
+		r = strextendf(&add, "%s%s", *add ? " " : "", ops[k].token);
 	}
-
-	if (*add) {
-		const struct assign *a = NULL;
-		struct val *v = var_get(&s, add_var, strlen(add_var), false);
-		bool space = v && v->n > 0 && !isspace((unsigned char)v->v[v->n - 1].c);
-		_cleanup_free_ char *ins = NULL, *ins2 = NULL;
-
-		for (size_t i = 0; i < s.n_as; i++)
-			if (streq(s.as[i].name, add_var))
-				a = &s.as[i];
-		r = -ENOMEM;
-		if (!a) {
-			const struct igp_shfile *f0 = &d->files[0];
-			bool nl = f0->len == 0 || f0->text[f0->len - 1] == '\n';
-			ins = array ? strdupf("%s%s=(%s)\n", nl ? "" : "\n", add_var, add)
-				    : strdupf("%s%s=\"%s\"\n", nl ? "" : "\n", add_var, add);
-			if (!ins || igp_splice_push(&fs[0].v, &fs[0].n, f0->len, 0, ins) < 0)
-				goto out;
-		} else {
-			struct fsplices *f = &fs[a->file];
-			switch (a->how) {
-			case INS_QUOTED:
-				ins = strdupf("%s%s", space ? " " : "", add);
-				if (!ins || igp_splice_push(&f->v, &f->n, a->at, 0, ins) < 0)
-					goto out;
-				break;
-			case INS_EMPTY:
-				ins = strdupf("\"%s\"", add);
-				if (!ins || igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) < 0)
-					goto out;
-				break;
-			case INS_WRAP:
-				/* VAR=quiet becomes VAR="quiet new": same value. */
-				ins2 = strdupf("%s%s\"", space ? " " : "", add);
-				if (!ins2 || igp_splice_push(&f->v, &f->n, a->word_start, 0, "\"") < 0 ||
-				    igp_splice_push(&f->v, &f->n, a->word_end, 0, ins2) < 0)
-					goto out;
-				break;
-			case INS_CONCAT:
-				ins = strdupf("\"%s%s\"", space ? " " : "", add);
-				if (!ins || igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) < 0)
-					goto out;
-				break;
-			}
-		}
-	}
-
-	texts = calloc(d->n_files + 1, sizeof(char *));
-	if (!texts)
-		goto out;
-	for (size_t f = 0; f < d->n_files; f++) {
-		r = igp_splices_apply(d->files[f].text, d->files[f].len, fs[f].v, fs[f].n, &texts[f]);
-		if (r < 0)
-			goto out;
-	}
-	*ret_texts = TAKE_PTR(texts);
-	r = 0;
+	if (r >= 0 && *add)
+		r = add_tokens(d, &s, add_var, array, add, fs);
+	if (r >= 0)
+		r = apply_files(d, fs, ret_texts);
 out:
-	for (size_t f = 0; fs && f < d->n_files; f++)
-		igp_splices_free(fs[f].v, fs[f].n);
-	free(fs);
+	fsplices_free(fs, d->n_files);
 	igp_shtoks_free(toks, n_toks);
 	state_done(&s);
 	return r;

@@ -6,6 +6,7 @@
 #
 #   tests/setup/run.sh IGPUCTL            run every case
 #   tests/setup/run.sh IGPUCTL --update   rewrite tests/setup/expected/
+#   ONLY=REGEX tests/setup/run.sh IGPUCTL  only the cases whose name matches
 #
 # A host is examples/hosts/NAME, or tests/setup/hosts/NAME: an overlay whose
 # `base` file names the example host its sys/ and proc/ come from; its etc/
@@ -18,6 +19,11 @@
 #     token exactly once and every original token (but the replaced ones);
 #   - a second setup changes nothing;
 #   - revert --yes brings etc/, boot/, efi/ back byte for byte.
+# For each `changed` case: setup --yes, then the user edits some FILES (the
+# edit leaves the word "mine" in each), then revert --yes must succeed: the
+# edit stays, no WANTED token is left that the original did not have, every
+# other file is back byte for byte; revert's output and the FILES as revert
+# left them are the golden output.
 # For each `refuse` case: exit status 1, the message matches, and nothing
 # under the root changed.
 set -uo pipefail
@@ -31,6 +37,11 @@ WORK=$(mktemp -d /tmp/igpuctl-setup-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 fails=0
 count=0
+
+# skip NAME: is the case left out by ONLY?
+skip() {
+	[[ -n ${ONLY:-} && ! $1 =~ $ONLY ]]
+}
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -103,6 +114,7 @@ golden() {
 # ok NAME HOST "WANTED TOKENS" SETUP-ARGS...
 ok() {
 	local name=$1 host=$2 wanted=$3
+	skip "$name" && return
 	shift 3
 	local r=$WORK/$name rc snap0 before after
 	count=$((count + 1))
@@ -133,9 +145,40 @@ ok() {
 	[[ -z $(find "$r/var/lib/igpuctl" -type f 2>/dev/null) ]] || fail "$name: journal left after revert"
 }
 
+# changed NAME HOST "FILES" EDIT "WANTED" SETUP-ARGS... (EDIT: bash run in the root)
+changed() {
+	local name=$1 host=$2 files=$3 edit=$4 wanted=$5
+	skip "$name" && return
+	shift 5
+	local r=$WORK/$name o=$WORK/$name.orig f t
+	count=$((count + 1))
+	mkroot "$host" "$r"
+	mkroot "$host" "$o"
+	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/apply" 2>&1 || { fail "$name: setup --yes failed"; cat "$WORK/apply" >&2; return; }
+	(cd "$r" && bash -c "$edit") || { fail "$name: the edit failed"; return; }
+	"$IGPUCTL" --root "$r" revert --yes >"$WORK/out" 2>&1
+	echo "exit $?" >>"$WORK/out"
+	for f in $files; do
+		printf '== %s\n' "$f" >>"$WORK/out"
+		cat "$r/$f" >>"$WORK/out"
+		grep -q mine "$r/$f" || fail "$name: the user's edit of $f is gone"
+		for t in $wanted; do
+			[[ $(grep -oF -- "$t" "$r/$f" | wc -l) -eq $(grep -oF -- "$t" "$o/$f" 2>/dev/null | wc -l) ]] ||
+				fail "$name: '$t' left in $f"
+		done
+	done
+	golden "$name" "$WORK/out"
+	grep -q '^exit 0$' "$WORK/out" || fail "$name: revert failed"
+	diff <(snapshot "$o" | grep -v '^var' | grep -vF -f <(printf '%s \n' $files)) \
+		<(snapshot "$r" | grep -v '^var' | grep -vF -f <(printf '%s \n' $files)) >"$WORK/d" ||
+		{ fail "$name: revert did not restore the other files"; cat "$WORK/d" >&2; }
+	[[ -z $(find "$r/var/lib/igpuctl" -type f 2>/dev/null) ]] || fail "$name: journal left after revert"
+}
+
 # refuse NAME HOST SETUP-ARGS...
 refuse() {
 	local name=$1 host=$2
+	skip "$name" && return
 	shift 2
 	local r=$WORK/$name rc snap0
 	count=$((count + 1))
@@ -174,6 +217,29 @@ ok pop-kernelstub-full pop-kernelstub "" --mode full --allow-boot-vga
 # systemd-boot with kernel-install (/etc/kernel/cmdline) + dracut
 ok sdboot-ki-full sdboot-kernel-install "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok sdboot-ki-gvtg sdboot-kernel-install "i915.enable_gvt=1" --mode gvt-g
+
+# Revert after the user edited the files, igpuctl's tokens having gone into
+# an empty list: only igpuctl's tokens and lines go, the user's edit stays.
+changed changed-grub-empty debian-grub-empty "etc/default/grub etc/modules" '
+	sed -i "s/^GRUB_CMDLINE_LINUX_DEFAULT=\"/&mine /; \$a # mine" etc/default/grub
+	printf "mine_module\n" >>etc/modules' \
+	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init vfio" --mode full --allow-boot-vga
+changed changed-mkinitcpio-empty arch-grub-mkinitcpio "etc/mkinitcpio.conf" '
+	sed -i "s/^MODULES=(/&mine /; 1i # mine" etc/mkinitcpio.conf' \
+	"vfio" --mode full --allow-boot-vga
+changed changed-kernelstub-empty pop-kernelstub-empty "etc/kernelstub/configuration" '
+	sed -i "s/\"config_rev\": 3/\"config_rev\": 3, \"mine\": 1/" etc/kernelstub/configuration' \
+	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
+changed changed-kernel-cmdline pve8-n100-zfs "etc/kernel/cmdline" '
+	sed -i -E "s/^(root=\S+ boot=zfs) (.*)\$/\2 \1 mine/" etc/kernel/cmdline' \
+	"intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+changed changed-bls-no-options arch-sdboot-nooptions "boot/loader/entries/arch.conf" '
+	sed -i "1i # mine" boot/loader/entries/arch.conf' \
+	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
+changed changed-dracut fedora-grub-dracut "etc/dracut.conf.d/igpuctl.conf etc/default/grub" '
+	echo "add_drivers+=\" mine \"" >>etc/dracut.conf.d/igpuctl.conf
+	sed -i "s/^GRUB_CMDLINE_LINUX=\"/&mine /" etc/default/grub' \
+	"force_drivers intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 
 # Refusals: nothing changes.
 refuse refuse-unsafe-group shared-nvme-group --mode full

@@ -132,6 +132,42 @@ static void test_unplan_after_user_edit(void **state)
 	igp_kops_free(ops, n_ops);
 }
 
+/* Remove the tokens at IDX (-1 ends) of the plain line TEXT. */
+static void removed(const char *text, const int *idx, const char *expected)
+{
+	struct igp_kline l;
+	struct igp_cut *cuts = NULL;
+	struct igp_splice *sp = NULL;
+	size_t n_cuts = 0, n_sp = 0;
+	char *out;
+
+	assert_int_equal(igp_kline_parse(text, strlen(text), &l), 0);
+	for (; *idx >= 0; idx++)
+		assert_int_equal(igp_cut_push(&cuts, &n_cuts, l.toks[*idx].start, l.toks[*idx].end, 0,
+					      strlen(text)),
+				 0);
+	assert_int_equal(igp_splices_remove(text, cuts, n_cuts, &sp, &n_sp), 0);
+	assert_int_equal(igp_splices_apply(text, strlen(text), sp, n_sp, &out), 0);
+	assert_string_equal(out, expected);
+	free(out);
+	igp_splices_free(sp, n_sp);
+	free(cuts);
+	igp_kline_done(&l);
+}
+
+/* Neighbouring tokens go as one stretch with one blank: before, two
+ * removals each took the same blank and the splices overlapped. */
+static void test_remove_adjacent(void **state)
+{
+	removed("a b c", (const int[]){ 0, 1, -1 }, "c");
+	removed("a b c", (const int[]){ 1, 0, -1 }, "c");
+	removed("a b c", (const int[]){ 1, 2, -1 }, "a");
+	removed("a b c", (const int[]){ 0, 2, -1 }, "b");
+	removed("a b c", (const int[]){ 0, 1, 2, -1 }, "");
+	removed("a  b\tc d", (const int[]){ 1, 2, -1 }, "a  d");
+	removed("a b", (const int[]){ 1, 1, -1 }, "a");
+}
+
 static void test_valid(void **state)
 {
 	assert_true(igp_kparam_valid("pcie_acs_override=downstream,multifunction"));
@@ -152,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_dash_underscore_and_quotes),
 		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_unplan_after_user_edit),
+		cmocka_unit_test(test_remove_adjacent),
 		cmocka_unit_test(test_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
