@@ -24,6 +24,7 @@ struct assign {
 	int file;
 	enum ins_how how;
 	size_t at;                    /* INS_QUOTED: offset of the closing quote/paren */
+	size_t open;                  /* INS_QUOTED: offset after the opening one */
 	size_t word_start, word_end;  /* the value word (WRAP, CONCAT, EMPTY) */
 };
 
@@ -162,6 +163,7 @@ static void dollar(struct state *s, const char *t, size_t len, size_t *p, struct
 
 struct wordinfo {
 	enum { SEG_NONE, SEG_DQ, SEG_SQ, SEG_UNQ } last;
+	size_t last_open;   /* offset after the opening quote of the last segment */
 	size_t last_close;  /* offset of the closing quote of the last segment */
 	bool quoted_any;    /* some segment was quoted */
 	bool complex_unq;   /* backslashes or expansions outside quotes */
@@ -178,7 +180,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 {
 	const char *t = s->doc->files[file].text;
 	size_t len = s->doc->files[file].len, i = *p, wstart = *p, wend;
-	struct wordinfo info = { SEG_NONE, 0, false, false };
+	struct wordinfo info = { SEG_NONE, 0, 0, false, false };
 
 	/* Find the word's end first: unquoted chars need it as their region. */
 	{
@@ -223,6 +225,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 			for (size_t k = b; out && k < i; k++)
 				val_push(s, out, (struct ech){ t[k], file, k, b, i });
 			info.last = SEG_SQ;
+			info.last_open = b;
 			info.last_close = i;
 			info.quoted_any = true;
 			i++;
@@ -249,6 +252,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				}
 			}
 			info.last = SEG_DQ;
+			info.last_open = b;
 			info.last_close = e;
 			info.quoted_any = true;
 			i = e + 1;
@@ -349,6 +353,7 @@ static void assignment(struct state *s, int file, size_t name_start, size_t name
 			first = false;
 		}
 		a.how = INS_QUOTED;
+		a.open = body;
 		a.at = *p;
 		for (size_t k = 0; k < nv.n; k++)
 			if (nv.v[k].file == file && nv.v[k].off >= body && nv.v[k].off < *p)
@@ -364,6 +369,7 @@ static void assignment(struct state *s, int file, size_t name_start, size_t name
 			a.how = INS_EMPTY;
 		else if (wi.last == SEG_DQ || wi.last == SEG_SQ) {
 			a.how = INS_QUOTED;
+			a.open = wi.last_open;
 			a.at = wi.last_close;
 		} else if (!wi.quoted_any && !wi.complex_unq)
 			a.how = INS_WRAP;
@@ -636,6 +642,26 @@ static int edit_token(const struct igp_shdoc *d, const struct igp_shtok *toks, s
 	return igp_cut_push(&fs[t->file].cuts, &fs[t->file].n_cuts, t->start, t->end, t->lo, t->hi);
 }
 
+/*
+ * Does text inserted at A->at, the end of A's quoted string or array body,
+ * need a blank before it to be words of its own?  Not right after a blank
+ * (one no backslash escapes); not at the start of an empty value.  Anywhere
+ * else it would glue onto what is there, a "$VAR" included: the shell would
+ * expand another variable and the kernel never see the parameter.
+ */
+static bool need_blank(const char *t, const struct assign *a, const struct val *v)
+{
+	size_t i = a->at, k = 0;
+
+	if (i == a->open)
+		return v && v->n > 0 && !isspace((unsigned char)v->v[v->n - 1].c);
+	if (t[i - 1] != ' ' && t[i - 1] != '\t')
+		return true;
+	while (i - 1 - k > a->open && t[i - 2 - k] == '\\')
+		k++;
+	return k % 2 == 1;
+}
+
 /* Where the ADD tokens (ADD, blank separated) go: into the last assignment
  * of ADD_VAR, or a new line `ADD_VAR="..."` at the end of file 0. */
 static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *add_var, bool array,
@@ -643,7 +669,6 @@ static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *ad
 {
 	const struct assign *a = NULL;
 	struct val *v = var_get(s, add_var, strlen(add_var), false);
-	bool space = v && v->n > 0 && !isspace((unsigned char)v->v[v->n - 1].c);
 	_cleanup_free_ char *ins = NULL, *ins2 = NULL;
 	struct fsplices *f;
 
@@ -660,19 +685,20 @@ static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *ad
 	f = &fs[a->file];
 	switch (a->how) {
 	case INS_QUOTED:
-		ins = strdupf("%s%s", space ? " " : "", add);
+		ins = strdupf("%s%s", need_blank(d->files[a->file].text, a, v) ? " " : "", add);
 		return ins ? igp_splice_push(&f->v, &f->n, a->at, 0, ins) : -ENOMEM;
 	case INS_EMPTY:
 		ins = strdupf("\"%s\"", add);
 		return ins ? igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) : -ENOMEM;
 	case INS_WRAP:
 		/* VAR=quiet becomes VAR="quiet new": same value. */
-		ins2 = strdupf("%s%s\"", space ? " " : "", add);
+		ins2 = strdupf(" %s\"", add);
 		if (!ins2 || igp_splice_push(&f->v, &f->n, a->word_start, 0, "\"") < 0)
 			return -ENOMEM;
 		return igp_splice_push(&f->v, &f->n, a->word_end, 0, ins2);
 	case INS_CONCAT:
-		ins = strdupf("\"%s%s\"", space ? " " : "", add);
+		/* VAR=$X becomes VAR=$X" new". */
+		ins = strdupf("\" %s\"", add);
 		return ins ? igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) : -ENOMEM;
 	}
 	return -EINVAL;

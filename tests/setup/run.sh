@@ -201,6 +201,9 @@ ok debian-grub-full-extras pve8-coffeelake "intel_iommu=on iommu=pt kvm.ignore_m
 	--mode full --allow-boot-vga --kvm-ignore-msrs --acs-override --blacklist snd_hda_intel
 ok debian-grub-odd debian-grub-odd "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok debian-grub-symlink debian-grub-symlink "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# New tokens after a $VAR get a blank of their own, whatever it expands to.
+ok debian-grub-vars-unset debian-grub-vars-unset "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+ok debian-grub-vars-set debian-grub-vars-set "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # Proxmox VE systemd-boot (ZFS) + initramfs-tools, Alder Lake-N
 ok pve-sdboot-full pve8-n100-zfs "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov

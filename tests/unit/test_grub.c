@@ -92,6 +92,48 @@ static void test_unquoted_and_missing(void **state)
 			      "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL), 0);
 }
 
+/* New tokens never glue onto what ends the value: after a $VAR (set, set
+ * with a trailing blank, or not set), an escaped blank or a quote there is
+ * always a blank of their own. */
+static void test_blank_after_variable(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $EXTRA_OPTS\"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $EXTRA_OPTS intel_iommu=on iommu=pt\"\n",
+			      NULL), 0);
+	assert_int_equal(edit("X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X}\"\n", NULL,
+			      "X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X} intel_iommu=on iommu=pt\"\n",
+			      NULL), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on iommu=pt\"\n"), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT='quiet'\"$X\"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet'\"$X intel_iommu=on iommu=pt\"\n", NULL), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=$X\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=$X\" intel_iommu=on iommu=pt\"\n", NULL), 0);
+	/* After a blank nothing is added; an empty value gets none either. */
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet \"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", NULL), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL), 0);
+}
+
+/* In an array an escaped blank belongs to the word before. */
+static void test_array_escaped_blank(void **state)
+{
+	static char *const vars[] = { "MODULES", NULL };
+	static const struct igp_kop add = { IGP_KOP_ADD, "vfio", NULL, -1 };
+	const char *text = "MODULES=(a\\ )\n";
+	struct igp_shdoc d = { 0 };
+	char **out;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
+	assert_int_equal(igp_shdoc_apply(&d, vars, "MODULES", true, &add, 1, NULL, &out, NULL), 0);
+	assert_string_equal(out[0], "MODULES=(a\\  vfio)\n");
+	strv_free(out);
+	igp_shdoc_done(&d);
+}
+
 /* A token to replace that is not one plain stretch of text (here split
  * over two quoted strings) cannot be edited safely: refused. */
 static void test_not_editable(void **state)
@@ -136,6 +178,8 @@ int main(void)
 		cmocka_unit_test(test_grubd_append),
 		cmocka_unit_test(test_grubd_override),
 		cmocka_unit_test(test_unquoted_and_missing),
+		cmocka_unit_test(test_blank_after_variable),
+		cmocka_unit_test(test_array_escaped_blank),
 		cmocka_unit_test(test_not_editable),
 		cmocka_unit_test(test_array),
 	};
