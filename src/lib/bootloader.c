@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
+#include <json-c/json.h>
 #include <stdarg.h>
 
 #include "bootloader.h"
@@ -79,6 +80,7 @@ static int loader_entries(char ***ret)
 	static const char *const dirs[] = { IGP_BOOT_LOADER_ENTRIES, IGP_EFI_LOADER_ENTRIES,
 					    IGP_BOOT_EFI_LOADER_ENTRIES };
 	_cleanup_strv_free_ char **out = NULL;
+	int r;
 
 	out = calloc(1, sizeof(char *));
 	if (!out)
@@ -94,7 +96,10 @@ static int loader_entries(char ***ret)
 			p = igp_path_join(dirs[d], *n);
 			if (!p)
 				return -ENOMEM;
-			if (igp_read_file(p, &text, NULL) < 0 || !igp_bls_is_linux(text))
+			/* An entry with a NUL byte is kept: setup refuses it
+			 * rather than skip what may be a Linux entry. */
+			r = igp_read_text(p, &text, NULL, NULL);
+			if ((r < 0 && r != -EBADMSG) || (r >= 0 && !igp_bls_is_linux(text)))
 				continue;
 			if (strv_consume(&out, TAKE_PTR(p)) < 0)
 				return -ENOMEM;
@@ -664,6 +669,94 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 		r = igp_splices_apply(text, strlen(text), sp, n_sp, ret);
 out:
 	igp_splices_free(sp, n_sp);
+	igp_kline_done(&l);
+	return r;
+}
+
+int igp_cmdline_file_tokens(enum igp_cmdline_file kind, const char *text, struct igp_kline *ret)
+{
+	switch (kind) {
+	case IGP_CMDLINE_KLINE:
+		return igp_kline_parse(text, strlen(text), ret);
+	case IGP_CMDLINE_BLS:
+		return igp_bls_tokens(text, ret);
+	case IGP_CMDLINE_KERNELSTUB:
+		return igp_kernelstub_tokens(text, ret);
+	}
+	return -EINVAL;
+}
+
+int igp_cmdline_file_apply(enum igp_cmdline_file kind, const char *text, const struct igp_kop *ops,
+			   size_t n_ops, char **ret)
+{
+	switch (kind) {
+	case IGP_CMDLINE_KLINE:
+		return igp_kline_apply(text, strlen(text), ops, n_ops, ret);
+	case IGP_CMDLINE_BLS:
+		return igp_bls_apply(text, ops, n_ops, ret);
+	case IGP_CMDLINE_KERNELSTUB:
+		return igp_kernelstub_apply(text, ops, n_ops, ret);
+	}
+	return -EINVAL;
+}
+
+/* Where the double quote that stays open in a token starts, or -1. */
+static long open_quote(const char *text, const struct igp_ktoken *t)
+{
+	long open = -1;
+	for (size_t i = t->start; i < t->end; i++)
+		if (text[i] == '"')
+			open = open < 0 ? (long)i : -1;
+	return open;
+}
+
+/* kernelstub reads its configuration with Python's json module: strict JSON. */
+static int json_check(const char *text, size_t len, size_t *ret_off)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+	size_t end;
+	bool ok;
+
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	ok = o && json_tokener_get_error(tok) == json_tokener_success;
+	/* Nothing but whitespace may follow. */
+	end += strspn(text + end, " \t\r\n");
+	json_object_put(o);
+	json_tokener_free(tok);
+	*ret_off = end < len ? end : len;
+	return ok && end >= len ? 0 : -EBADMSG;
+}
+
+int igp_cmdline_file_check(enum igp_cmdline_file kind, const char *text, size_t len,
+			   size_t *ret_off, const char **ret_what)
+{
+	struct igp_kline l = { 0 };
+	const char *nul = memchr(text, '\0', len);
+	int r;
+
+	if (nul) {
+		*ret_off = (size_t)(nul - text);
+		*ret_what = "a NUL byte";
+		return -EBADMSG;
+	}
+	if (kind == IGP_CMDLINE_KERNELSTUB) {
+		*ret_what = "not valid JSON";
+		return json_check(text, len, ret_off);
+	}
+	r = igp_cmdline_file_tokens(kind, text, &l);
+	for (size_t i = 0; r >= 0 && i < l.n; i++) {
+		long q = open_quote(text, &l.toks[i]);
+		if (q >= 0) {
+			*ret_off = (size_t)q;
+			*ret_what = "unterminated double quote";
+			r = -EBADMSG;
+		}
+	}
 	igp_kline_done(&l);
 	return r;
 }

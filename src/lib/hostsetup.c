@@ -86,6 +86,9 @@ static int plan_grub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, c
 	r = igp_grub_load(&g);
 	if (r < 0)
 		return fail(ret_error, r, "cannot read %s", IGP_ETC_DEFAULT_GRUB);
+	r = igp_shdoc_check(&g.doc, ret_error);
+	if (r < 0)
+		goto out;
 	r = igp_grub_edit(&g, w, nw, &ops, &n_ops, &files, &texts, &bad);
 	if (r == -EBADMSG) {
 		r = fail(ret_error, r,
@@ -134,10 +137,45 @@ out:
 	return r;
 }
 
-/* A one-line command line file or a loader entry. */
-enum line_kind { LINE_KLINE, LINE_BLS, LINE_KSTUB };
+/* The text of a command line file of KIND, refused when igpuctl cannot
+ * edit it safely. */
+static int read_cmdline_file(const char *path, enum igp_cmdline_file kind, char **ret,
+			     char **ret_error)
+{
+	_cleanup_free_ char *text = NULL;
+	const char *what = "a NUL byte";
+	unsigned line = 0;
+	size_t len, off;
+	int r;
 
-static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind kind,
+	r = igp_read_text(path, &text, &len, &line);
+	if (r == -EBADMSG)
+		goto bad;
+	if (r < 0)
+		return fail(ret_error, r, "cannot read %s", path);
+	r = igp_cmdline_file_check(kind, text, len, &off, &what);
+	if (r == -EBADMSG) {
+		line = igp_text_line(text, off);
+		goto bad;
+	}
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(text);
+	return 0;
+bad:
+	if (ret_error && !(*ret_error = igp_text_refusal(path, line, what)))
+		return -ENOMEM;
+	return -EBADMSG;
+}
+
+static enum igp_undo_kind undo_kind(enum igp_cmdline_file kind)
+{
+	return kind == IGP_CMDLINE_BLS		? IGP_UNDO_BLS
+	       : kind == IGP_CMDLINE_KERNELSTUB ? IGP_UNDO_KERNELSTUB
+						: IGP_UNDO_KLINE;
+}
+
+static int plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline_file kind,
 			  const struct igp_kwant *w, size_t nw, struct igp_kop **ret_ops,
 			  size_t *ret_n_ops, char **ret_error)
 {
@@ -149,12 +187,10 @@ static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind k
 	struct igp_undo u;
 	int r;
 
-	r = igp_read_file(path, &text, NULL);
+	r = read_cmdline_file(path, kind, &text, ret_error);
 	if (r < 0)
-		return fail(ret_error, r, "cannot read %s", path);
-	r = kind == LINE_BLS	? igp_bls_tokens(text, &l)
-	    : kind == LINE_KSTUB ? igp_kernelstub_tokens(text, &l)
-				 : igp_kline_parse(text, strlen(text), &l);
+		return r;
+	r = igp_cmdline_file_tokens(kind, text, &l);
 	if (r == -ENOENT)
 		return fail(ret_error, -EBADMSG, "%s has no \"user\" \"kernel_options\" list", path);
 	if (r < 0)
@@ -167,13 +203,10 @@ static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind k
 	r = igp_kparams_plan(texts, l.n, w, nw, &ops, &n_ops);
 	if (r < 0 || n_ops == 0)
 		goto out;
-	r = kind == LINE_BLS	? igp_bls_apply(text, ops, n_ops, &after)
-	    : kind == LINE_KSTUB ? igp_kernelstub_apply(text, ops, n_ops, &after)
-				 : igp_kline_apply(text, strlen(text), ops, n_ops, &after);
+	r = igp_cmdline_file_apply(kind, text, ops, n_ops, &after);
 	if (r < 0)
 		goto out;
-	r = undo_for(&u, kind == LINE_BLS ? IGP_UNDO_BLS : kind == LINE_KSTUB ? IGP_UNDO_KERNELSTUB : IGP_UNDO_KLINE,
-		     ops, n_ops, NULL, 0);
+	r = undo_for(&u, undo_kind(kind), ops, n_ops, NULL, 0);
 	if (r < 0) {
 		free(after);
 		goto out;
@@ -202,7 +235,8 @@ static int plan_kernelstub(struct igp_plan *p, const struct igp_kwant *w, size_t
 	_cleanup_free_ char *adds = NULL;
 	int r;
 
-	r = plan_line_file(p, IGP_ETC_KERNELSTUB_CONFIG, LINE_KSTUB, w, nw, &ops, &n_ops, ret_error);
+	r = plan_line_file(p, IGP_ETC_KERNELSTUB_CONFIG, IGP_CMDLINE_KERNELSTUB, w, nw, &ops, &n_ops,
+			   ret_error);
 	if (r < 0)
 		return r;
 	adds = strdup("");
@@ -239,12 +273,14 @@ int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b,
 	case IGP_BOOT_GRUB:
 		return plan_grub(p, w, nw, ret_error);
 	case IGP_BOOT_PVE_SDBOOT:
-		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, LINE_KLINE, w, nw, NULL, NULL, ret_error);
+		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
+				      ret_error);
 	case IGP_BOOT_SDBOOT:
 		if (b->kernel_cmdline)
-			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, LINE_KLINE, w, nw, NULL, NULL, ret_error);
+			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
+					   ret_error);
 		for (char **e = b->entries; r >= 0 && e && *e; e++)
-			r = plan_line_file(p, *e, LINE_BLS, w, nw, NULL, NULL, ret_error);
+			r = plan_line_file(p, *e, IGP_CMDLINE_BLS, w, nw, NULL, NULL, ret_error);
 		if (r >= 0 && !b->kernel_cmdline && strv_length(b->entries) == 0)
 			r = fail(ret_error, -ENOMEDIUM,
 				 "systemd-boot has neither %s nor a Linux loader entry to edit",
@@ -256,6 +292,22 @@ int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b,
 		break;
 	}
 	return fail(ret_error, -ENOMEDIUM, "unknown boot loader");
+}
+
+/* igp_modconf_plan_owned() and _lines(), refusing by name a file that
+ * holds a NUL byte. */
+static int plan_owned(struct igp_plan *p, const char *path, const char *content, unsigned refresh,
+		      const char *why, char **ret_error)
+{
+	int r = igp_text_check(path, ret_error);
+	return r < 0 ? r : igp_modconf_plan_owned(p, path, content, refresh, why);
+}
+
+static int plan_lines(struct igp_plan *p, const char *path, char *const *lines, unsigned refresh,
+		      const char *why, char **ret_error)
+{
+	int r = igp_text_check(path, ret_error);
+	return r < 0 ? r : igp_modconf_plan_lines(p, path, lines, refresh, why);
 }
 
 static bool cpu_is_amd(void)
@@ -588,22 +640,22 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			if (rel && igp_is_dir(IGP_ETC_SYSFS_D)) {
 				line = strdupf("# Written by igpuctl setup --mode sriov.\n"
 					       "%s/sriov_numvfs = %d\n", rel, n);
-				r = line ? igp_modconf_plan_owned(&p, IGP_ETC_SYSFS_D_IGPUCTL, line, 0,
-								  "VF count at boot (sysfsutils)")
+				r = line ? plan_owned(&p, IGP_ETC_SYSFS_D_IGPUCTL, line, 0,
+						      "VF count at boot (sysfsutils)", ret_error)
 					 : -ENOMEM;
 			} else if (rel && igp_exists(IGP_ETC_SYSFS_CONF)) {
 				char *lines[2] = { NULL, NULL };
 				line = strdupf("%s/sriov_numvfs = %d", rel, n);
 				lines[0] = line;
-				r = line ? igp_modconf_plan_lines(&p, IGP_ETC_SYSFS_CONF, lines, 0,
-								  "VF count at boot (sysfsutils)")
+				r = line ? plan_lines(&p, IGP_ETC_SYSFS_CONF, lines, 0,
+						      "VF count at boot (sysfsutils)", ret_error)
 					 : -ENOMEM;
 			} else {
 				/* The same rule `igpuctl vfs --persist` writes. */
 				_cleanup_free_ char *rule_path = igp_sriov_udev_rule_path(dev->address);
 				line = igp_sriov_udev_rule(dev->address, n);
-				r = line && rule_path ? igp_modconf_plan_owned(&p, rule_path, line, 0,
-									"VF count at boot (udev rule)")
+				r = line && rule_path ? plan_owned(&p, rule_path, line, 0,
+								   "VF count at boot (udev rule)", ret_error)
 						      : -ENOMEM;
 			}
 			if (r < 0)
@@ -664,7 +716,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			goto out;
 		}
 		r = igp_modconf_plan_modules(&p, &info.initramfs, mods, true,
-					     "vfio modules for PCI passthrough");
+					     "vfio modules for PCI passthrough", ret_error);
 		if (r < 0)
 			goto out;
 		for (size_t k = 0; k < n_passed; k++) {
@@ -720,9 +772,10 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			for (char **a = shared; r >= 0 && a && *a; a++) {
 				if (driverctl) {
 					_cleanup_free_ char *path = strdupf("%s/pci-%s", IGP_ETC_DRIVERCTL_D, *a);
-					r = path ? igp_modconf_plan_owned(&p, path, "vfio-pci\n", 0,
-									  "driverctl override (another "
-									  "device shares the ID)")
+					r = path ? plan_owned(&p, path, "vfio-pci\n", 0,
+							      "driverctl override (another device "
+							      "shares the ID)",
+							      ret_error)
 						 : -ENOMEM;
 				} else {
 					r = strcat_line(&rules,
@@ -732,10 +785,10 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 				}
 			}
 			if (r >= 0 && !driverctl)
-				r = igp_modconf_plan_owned(&p, IGP_ETC_UDEV_RULES_VFIO, rules,
-							   IGP_REFRESH_INITRAMFS,
-							   "per-device driver_override (another device "
-							   "shares the ID)");
+				r = plan_owned(&p, IGP_ETC_UDEV_RULES_VFIO, rules, IGP_REFRESH_INITRAMFS,
+					       "per-device driver_override (another device shares "
+					       "the ID)",
+					       ret_error);
 			if (r < 0)
 				goto out;
 			igp_plan_add_note(&p, "Other devices have the same PCI ID as %s, so vfio-pci "
@@ -752,7 +805,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			goto out;
 		}
 		r = igp_modconf_plan_modules(&p, &info.initramfs, mods, false,
-					     "kvmgt for GVT-g vGPUs");
+					     "kvmgt for GVT-g vGPUs", ret_error);
 		if (r >= 0)
 			r = strcat_line(&modprobe, "# Written by igpuctl setup --mode gvt-g for %s.",
 					dev->address);
@@ -764,8 +817,8 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 	if (modprobe) {
 		_cleanup_free_ char *content = strdupf("%s# `igpuctl revert` removes this file.\n",
 						       modprobe);
-		r = content ? igp_modconf_plan_owned(&p, IGP_ETC_MODPROBE_D_IGPUCTL, content,
-						     IGP_REFRESH_INITRAMFS, "driver configuration")
+		r = content ? plan_owned(&p, IGP_ETC_MODPROBE_D_IGPUCTL, content,
+					 IGP_REFRESH_INITRAMFS, "driver configuration", ret_error)
 			    : -ENOMEM;
 		if (r < 0)
 			goto out;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
 
+#include "paths.h"
 #include "shellvar.h"
 #include "util.h"
 
@@ -601,6 +602,169 @@ int igp_shdoc_last_assignment(const struct igp_shdoc *d, const char *var)
 bool igp_shdoc_assigns(const struct igp_shdoc *d, const char *var)
 {
 	return igp_shdoc_last_assignment(d, var) >= 0;
+}
+
+/*
+ * The syntax check: what sh itself would stumble on.  A scan over one file
+ * with sh's quoting rules (POSIX XCU 2.2 Quoting, 2.3 Token Recognition):
+ * where a quote, $( ${ ` or ( opens and never closes, the file is broken,
+ * and so is one that ends in a backslash (with or without the newline
+ * after it: the line continues into nothing, or into whatever igpuctl
+ * would append).  A NUL byte is not text at all.
+ */
+struct scan {
+	const char *t;
+	size_t len, p;
+	const char *what; /* the first problem, NULL: none */
+	size_t at;        /* where it starts */
+};
+
+static void scan_bad(struct scan *s, const char *what, size_t at)
+{
+	if (!s->what) {
+		s->what = what;
+		s->at = at;
+	}
+	s->p = s->len;
+}
+
+static void scan_list(struct scan *s, char close, bool comments, const char *what, size_t open);
+
+/* A backslash at s->p escapes the next character, which must exist. */
+static void scan_escape(struct scan *s)
+{
+	if (s->p + 1 >= s->len || (s->t[s->p + 1] == '\n' && s->p + 2 >= s->len))
+		scan_bad(s, "the last line ends in a backslash, continuing into nothing", s->p);
+	else
+		s->p += 2;
+}
+
+static void scan_backquote(struct scan *s)
+{
+	size_t open = s->p++;
+	while (s->p < s->len && s->t[s->p] != '`')
+		if (s->t[s->p] == '\\')
+			scan_escape(s);
+		else
+			s->p++;
+	if (s->p >= s->len)
+		scan_bad(s, "unterminated backquote", open);
+	else
+		s->p++;
+}
+
+/* $( ${ or ` at s->p (any other $ is plain). */
+static void scan_dollar(struct scan *s)
+{
+	size_t open = s->p;
+	char next = s->p + 1 < s->len ? s->t[s->p + 1] : 0;
+
+	if (s->t[s->p] == '`') {
+		scan_backquote(s);
+	} else if (next == '(' || next == '{') {
+		s->p += 2;
+		if (next == '(')
+			scan_list(s, ')', true, "unterminated $(", open);
+		else
+			scan_list(s, '}', false, "unterminated ${", open);
+	} else {
+		s->p++;
+	}
+}
+
+static void scan_dquote(struct scan *s)
+{
+	size_t open = s->p++;
+	while (s->p < s->len && s->t[s->p] != '"') {
+		char c = s->t[s->p];
+		if (c == '\\')
+			scan_escape(s);
+		else if (c == '$' || c == '`')
+			scan_dollar(s);
+		else
+			s->p++;
+	}
+	if (s->p >= s->len)
+		scan_bad(s, "unterminated double quote", open);
+	else
+		s->p++;
+}
+
+/* Is the '(' at OPEN the start of an array, NAME=( or NAME+=( ? */
+static bool array_open(const char *t, size_t open)
+{
+	size_t i = open;
+	if (i == 0 || t[--i] != '=')
+		return false;
+	if (i > 0 && t[i - 1] == '+')
+		i--;
+	return i > 0 && is_name_char(t[i - 1]);
+}
+
+/* Words up to CLOSE (0: the end of the file); comments where a word starts. */
+static void scan_list(struct scan *s, char close, bool comments, const char *what, size_t open)
+{
+	bool word_start = true;
+
+	while (s->p < s->len) {
+		char c = s->t[s->p];
+		size_t at = s->p;
+		if (c == close && close) {
+			s->p++;
+			return;
+		}
+		if (c == '\'') {
+			const char *q = memchr(s->t + at + 1, '\'', s->len - at - 1);
+			if (!q) {
+				scan_bad(s, "unterminated single quote", at);
+				return;
+			}
+			s->p = (size_t)(q - s->t) + 1;
+		} else if (c == '"') {
+			scan_dquote(s);
+		} else if (c == '\\') {
+			scan_escape(s);
+		} else if (c == '$' || c == '`') {
+			scan_dollar(s);
+		} else if (c == '#' && comments && word_start) {
+			while (s->p < s->len && s->t[s->p] != '\n')
+				s->p++;
+		} else if (c == '(') {
+			s->p++;
+			scan_list(s, ')', true,
+				  array_open(s->t, at) ? "unterminated array: no ')' closes it"
+						       : "unterminated (",
+				  at);
+		} else {
+			s->p++;
+		}
+		word_start = strchr(" \t\n;&|()<>", c) != NULL;
+	}
+	if (close)
+		scan_bad(s, what, open);
+}
+
+int igp_shdoc_check(const struct igp_shdoc *d, char **ret_error)
+{
+	for (size_t f = 0; f < d->n_files; f++) {
+		const struct igp_shfile *sf = &d->files[f];
+		struct scan s = { .t = sf->text, .len = sf->len };
+		const char *nul = memchr(sf->text, '\0', sf->len);
+
+		if (nul)
+			scan_bad(&s, "a NUL byte", (size_t)(nul - sf->text));
+		else
+			scan_list(&s, 0, true, NULL, 0);
+		if (!s.what)
+			continue;
+		if (ret_error) {
+			*ret_error = igp_text_refusal(sf->path, igp_text_line(sf->text, s.at), s.what);
+			if (!*ret_error)
+				return -ENOMEM;
+		}
+		return -EBADMSG;
+	}
+	return 0;
 }
 
 /* Per file: the splices, and the tokens to remove (turned into splices last). */

@@ -25,7 +25,8 @@
 # other file is back byte for byte; revert's output and the FILES as revert
 # left them are the golden output.
 # For each `refuse` case: exit status 1, the message matches, and nothing
-# under the root changed.
+# under the root changed (PREP=BASH refuse ...: BASH first breaks the root,
+# e.g. with a NUL byte that a fixture file should not carry).
 set -uo pipefail
 
 IGPUCTL=$(realpath "$1")
@@ -175,7 +176,7 @@ changed() {
 	[[ -z $(find "$r/var/lib/igpuctl" -type f 2>/dev/null) ]] || fail "$name: journal left after revert"
 }
 
-# refuse NAME HOST SETUP-ARGS...
+# [PREP=BASH] refuse NAME HOST SETUP-ARGS... (PREP runs in the root first)
 refuse() {
 	local name=$1 host=$2
 	skip "$name" && return
@@ -183,6 +184,9 @@ refuse() {
 	local r=$WORK/$name rc snap0
 	count=$((count + 1))
 	mkroot "$host" "$r"
+	if [[ -n ${PREP:-} ]]; then
+		(cd "$r" && bash -c "$PREP") || { fail "$name: PREP failed"; return; }
+	fi
 	snap0=$(snapshot "$r")
 	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/out" 2>&1
 	rc=$?
@@ -252,6 +256,27 @@ refuse refuse-sriov-coffeelake pve8-coffeelake --mode sriov
 refuse refuse-unknown-boot unknown-boot --mode full --allow-boot-vga
 refuse refuse-blacklist-host-gpu igpu-nvidia --mode full --allow-boot-vga --blacklist nouveau
 refuse refuse-bad-param pve8-coffeelake --mode gvt-g --param 'evil="x y"'
+# Broken files are refused, naming file and line, never edited.
+refuse refuse-grub-unterminated-quote debian-grub-broken-quote --mode full --allow-boot-vga
+refuse refuse-grub-trailing-backslash debian-grub-broken-backslash --mode full --allow-boot-vga
+refuse refuse-mkinitcpio-hooks arch-grub-broken-hooks --mode full --allow-boot-vga
+refuse refuse-mkinitcpio-modules arch-grub-broken-modules --mode full --allow-boot-vga
+refuse refuse-kernelstub-json pop-kernelstub-broken --mode full --allow-boot-vga
+PREP='printf "root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet=\"a b\n" >etc/kernel/cmdline' \
+	refuse refuse-kernel-cmdline-quote pve8-n100-zfs --mode full --allow-boot-vga
+# A NUL byte anywhere in a file to edit: before, the text (and its backup)
+# ended there, or the edit after it was silently lost.
+PREP='{ head -n2 etc/default/grub; printf "GRUB_GFXMODE=auto\0\n"; tail -n +3 etc/default/grub; } >g &&
+	mv g etc/default/grub' refuse refuse-nul-grub pve8-coffeelake --mode full --allow-boot-vga
+PREP='printf "vfio\0\n" >>etc/modules' refuse refuse-nul-modules pve8-coffeelake --mode full --allow-boot-vga
+PREP='printf "options kvm ignore_msrs=1\0\n" >etc/modprobe.d/igpuctl.conf' \
+	refuse refuse-nul-modprobe pve8-coffeelake --mode full --allow-boot-vga
+PREP='printf "root=ZFS=rpool/ROOT/pve-1\0 boot=zfs\n" >etc/kernel/cmdline' \
+	refuse refuse-nul-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
+PREP='printf "# x\0\n" >>etc/mkinitcpio.conf' \
+	refuse refuse-nul-mkinitcpio arch-grub-mkinitcpio --mode full --allow-boot-vga
+PREP='printf "\0" >>boot/loader/entries/arch.conf' \
+	refuse refuse-nul-loader-entry arch-sdboot-mkinitcpio --mode full --allow-boot-vga
 
 echo "setup golden: $count cases, $fails failures"
 [[ $fails -eq 0 ]]

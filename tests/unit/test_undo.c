@@ -228,6 +228,32 @@ static void test_kernelstub_user_first(void **state)
 	      "{\"user\": {\"kernel_options\": [\n  \"splash\"\n]}}");
 }
 
+/* A file the user broke after setup is not edited by revert either. */
+static void test_broken_since(void **state)
+{
+	struct igp_undo u;
+	char *a, *broken, *back = NULL;
+	bool del = false;
+
+	shell_undo(&u, grub_vars, "GRUB_CMDLINE_LINUX_DEFAULT", false);
+	a = setup(&u, "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n", full, ELEMENTSOF(full));
+	broken = edit(a, "sysfb_init\"", "sysfb_init");
+	assert_int_equal(igp_undo_unapply(&u, "/etc/default/grub", broken, &back, &del), -EBADMSG);
+	assert_null(back);
+	free(broken);
+	free(a);
+	igp_undo_done(&u);
+
+	u = (struct igp_undo){ .kind = IGP_UNDO_KLINE };
+	a = setup(&u, "root=/dev/sda1\n", full, ELEMENTSOF(full));
+	broken = edit(a, "root=", "x=\"a root=");
+	assert_int_equal(igp_undo_unapply(&u, "/etc/kernel/cmdline", broken, &back, &del), -EBADMSG);
+	assert_null(back);
+	free(broken);
+	free(a);
+	igp_undo_done(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_bls_user_token),
 		cmocka_unit_test(test_kernelstub_empty),
 		cmocka_unit_test(test_kernelstub_user_first),
+		cmocka_unit_test(test_broken_since),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
