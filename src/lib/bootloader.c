@@ -257,6 +257,18 @@ out:
 	return 0;
 }
 
+enum igp_ksyntax igp_bootloader_syntax(const struct igp_bootloader *b)
+{
+	switch (b->kind) {
+	case IGP_BOOT_GRUB:
+		return IGP_KSYNTAX_GRUB;
+	case IGP_BOOT_KERNELSTUB:
+		return IGP_KSYNTAX_KERNELSTUB;
+	default:
+		return IGP_KSYNTAX_PLAIN;
+	}
+}
+
 void igp_bootloader_done(struct igp_bootloader *b)
 {
 	free(b->name);

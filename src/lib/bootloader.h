@@ -47,6 +47,10 @@ struct igp_bootloader {
 	bool kernel_cmdline; /* /etc/kernel/cmdline exists (PVE, kernel-install) */
 };
 
+/* The syntax a kernel parameter passes through on its way from this
+ * loader's configuration to the kernel. */
+enum igp_ksyntax igp_bootloader_syntax(const struct igp_bootloader *b);
+
 /* A NULL-terminated argv from the arguments (NULL on ENOMEM). */
 char **igp_argv_new(const char *a, ...) __attribute__((sentinel));
 

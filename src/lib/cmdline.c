@@ -30,14 +30,102 @@ bool igp_kparam_key_eq(const char *a, const char *b)
 	}
 }
 
-bool igp_kparam_valid(const char *token)
+/*
+ * Bytes GRUB passes through untouched.  grub-mkconfig copies the variables
+ * sh evaluated onto the "linux" line of grub.cfg, which GRUB's script
+ * lexer reads again (grub-core/script/yylex.l): { } | & $ ; < > blanks,
+ * quotes and backslash are syntax there ("foo;reboot" runs reboot at every
+ * boot), '#' starts a comment, "[[" and "]]" are reserved words, and every
+ * argument goes through wildcard expansion of * ? [ ]
+ * (grub_script_arglist_to_argv() in grub-core/script/execute.c).  The rest
+ * of printable ASCII gains nothing but risk: only these.
+ */
+static bool grub_safe(char c)
 {
-	if (!token || !*token || *token == '=')
+	return isalnum((unsigned char)c) || strchr("._,:=+/@%-", c);
+}
+
+int igp_kparam_check(const char *token, enum igp_ksyntax syntax, size_t *ret_at)
+{
+	size_t n = strlen(token);
+
+	*ret_at = 0;
+	if (!n || *token == '=')
+		return -EINVAL;
+	if (n > IGP_KPARAM_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)token[i];
+		bool ok = c > ' ' && c < 0x7f && c != '"';
+		if (syntax == IGP_KSYNTAX_GRUB)
+			ok = ok && grub_safe((char)c);
+		/* igpuctl writes the token into a JSON string as it is. */
+		if (syntax == IGP_KSYNTAX_KERNELSTUB)
+			ok = ok && c != '\\';
+		if (!ok) {
+			*ret_at = i;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int igp_module_name_check(const char *name, size_t *ret_at)
+{
+	size_t n = strlen(name);
+
+	*ret_at = 0;
+	if (!n)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-') {
+			*ret_at = i;
+			return -EINVAL;
+		}
+	return n > IGP_MODULE_NAME_MAX ? -E2BIG : 0;
+}
+
+/* id:VVVV:DDDD, four hex digits each. */
+static bool acs_id(const char *w, size_t n)
+{
+	if (n != 12 || strncmp(w, "id:", 3) != 0 || w[7] != ':')
 		return false;
-	for (const char *p = token; *p; p++)
-		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p) || strchr("\"'\\$`#", *p))
+	for (size_t i = 3; i < n; i++)
+		if (i != 7 && !isxdigit((unsigned char)w[i]))
 			return false;
 	return true;
+}
+
+/*
+ * The words of the ACS override patch's pcie_acs_override_setup() (in
+ * drivers/pci/quirks.c of the kernels that carry it, Proxmox VE's among
+ * them); it skips what it does not know, so a typo would go unnoticed.
+ */
+int igp_acs_override_check(const char *value, size_t *ret_at, size_t *ret_len)
+{
+	const char *p = value;
+
+	for (;;) {
+		size_t k = strcspn(p, ",");
+		bool ok = (k == 10 && strncmp(p, "downstream", k) == 0) ||
+			  (k == 13 && strncmp(p, "multifunction", k) == 0) || acs_id(p, k);
+		if (!ok) {
+			*ret_at = (size_t)(p - value);
+			*ret_len = k;
+			return -EINVAL;
+		}
+		if (!p[k])
+			return 0;
+		p += k + 1;
+	}
+}
+
+size_t igp_kparams_length(char *const *tokens, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(tokens[i]) + (i > 0);
+	return len;
 }
 
 static const char *token_value(const char *t)

@@ -211,6 +211,9 @@ ok debian-grub-vars-set debian-grub-vars-set "intel_iommu=on iommu=pt" --mode fu
 # Proxmox VE systemd-boot (ZFS) + initramfs-tools, Alder Lake-N
 ok pve-sdboot-full pve8-n100-zfs "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
+# systemd-boot passes '$' on to the kernel as it is (GRUB would not).
+ok pve-sdboot-param pve8-n100-zfs "intel_iommu=on iommu=pt memmap=12G\$4G" --mode full --allow-boot-vga \
+	--param 'memmap=12G$4G'
 ok pve-sdboot-sriov-xe pve8-n100-zfs "intel_iommu=on xe.max_vfs=3 xe.force_probe=46d1 module_blacklist=i915" --mode sriov --sriov-driver xe --vfs 3
 # Fedora GRUB + dracut
 ok fedora-grub-full fedora-grub-dracut "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
@@ -256,6 +259,28 @@ refuse refuse-sriov-coffeelake pve8-coffeelake --mode sriov
 refuse refuse-unknown-boot unknown-boot --mode full --allow-boot-vga
 refuse refuse-blacklist-host-gpu igpu-nvidia --mode full --allow-boot-vga --blacklist nouveau
 refuse refuse-bad-param pve8-coffeelake --mode gvt-g --param 'evil="x y"'
+# Options are checked against what the boot loader reading them takes.
+# GRUB: grub.cfg is a script, "foo;reboot" would run reboot at every boot.
+refuse refuse-param-grub-script pve8-coffeelake --mode gvt-g --param 'foo;reboot'
+refuse refuse-param-not-ascii pve8-coffeelake --mode gvt-g --param $'x=\xff'
+refuse refuse-param-long pve8-coffeelake --mode gvt-g --param "x=$(printf "%0100000d" 0)"
+refuse refuse-param-newline pve8-n100-zfs --mode full --allow-boot-vga --param $'a\nb'
+refuse refuse-param-kernelstub pop-kernelstub --mode gvt-g --param 'a=b\c'
+long=$(printf "%0240d" 0)
+refuse refuse-cmdline-too-long pve8-n100-zfs --mode full --allow-boot-vga --param "a=$long" --param "b=$long" \
+	--param "c=$long" --param "d=$long" --param "e=$long" --param "f=$long" --param "g=$long" \
+	--param "h=$long"
+refuse refuse-cmdline-too-long-grub pve8-coffeelake --mode gvt-g --param "a=$long" --param "b=$long" \
+	--param "c=$long" --param "d=$long" --param "e=$long" --param "f=$long" --param "g=$long" \
+	--param "h=$long"
+refuse refuse-blacklist-name pve8-coffeelake --mode full --allow-boot-vga --blacklist 'snd;x'
+refuse refuse-acs-char pve8-coffeelake --mode full --allow-boot-vga --acs-override='downstream;reboot'
+refuse refuse-acs-word pve8-coffeelake --mode full --allow-boot-vga --acs-override=downstream,foo
+# An empty /etc/kernel/cmdline: written with igpuctl's parameters alone, the
+# host would boot without root=.
+PREP=': >etc/kernel/cmdline' refuse refuse-empty-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
+PREP='printf " \t\n" >etc/kernel/cmdline' \
+	refuse refuse-blank-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
 # Broken files are refused, naming file and line, never edited.
 refuse refuse-grub-unterminated-quote debian-grub-broken-quote --mode full --allow-boot-vga
 refuse refuse-grub-trailing-backslash debian-grub-broken-backslash --mode full --allow-boot-vga
