@@ -182,8 +182,8 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 		if (r >= 0)
 			r = igp_kparams_unplan(texts, n, u->ops, u->n_ops, &ops, &n_ops);
 		if (r >= 0)
-			r = igp_shdoc_apply(&d, u->vars, u->add_var, u->array, ops, n_ops, NULL, &out,
-					    NULL);
+			r = igp_shdoc_apply(&d, u->vars, igp_shdoc_add_var(&d, u->vars, u->add_var),
+					    u->array, ops, n_ops, NULL, &out, NULL);
 		if (r >= 0) {
 			*ret = TAKE_PTR(out[0]);
 			*ret_delete = false;

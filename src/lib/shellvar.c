@@ -604,6 +604,18 @@ bool igp_shdoc_assigns(const struct igp_shdoc *d, const char *var)
 	return igp_shdoc_last_assignment(d, var) >= 0;
 }
 
+const char *igp_shdoc_add_var(const struct igp_shdoc *d, char *const *vars, const char *add_var)
+{
+	const char *v = add_var;
+
+	if (igp_shdoc_assigns(d, add_var))
+		return add_var;
+	for (size_t i = 0; vars && vars[i]; i++)
+		if (igp_shdoc_assigns(d, vars[i]))
+			v = vars[i];
+	return v;
+}
+
 /*
  * The syntax check: what sh itself would stumble on.  A scan over one file
  * with sh's quoting rules (POSIX XCU 2.2 Quoting, 2.3 Token Recognition):

@@ -228,6 +228,20 @@ static void test_kernelstub_user_first(void **state)
 	      "{\"user\": {\"kernel_options\": [\n  \"splash\"\n]}}");
 }
 
+/* A token setup removed from a grub.d file comes back into the variable
+ * that file assigns: a new GRUB_CMDLINE_LINUX_DEFAULT line there would
+ * override /etc/default/grub's. */
+static void test_grubd_token_back(void **state)
+{
+	static const struct igp_kwant amd[] = { { IGP_KWANT_ABSENT, "amd_iommu", "off" } };
+	struct igp_undo u;
+
+	shell_undo(&u, grub_vars, "GRUB_CMDLINE_LINUX_DEFAULT", false);
+	check(&u, "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX amd_iommu=off\"\n", amd, 1,
+	      "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX\"\n", "\n", "\n# mine\n",
+	      "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX amd_iommu=off\"\n# mine\n");
+}
+
 /* A file the user broke after setup is not edited by revert either. */
 static void test_broken_since(void **state)
 {
@@ -266,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_bls_user_token),
 		cmocka_unit_test(test_kernelstub_empty),
 		cmocka_unit_test(test_kernelstub_user_first),
+		cmocka_unit_test(test_grubd_token_back),
 		cmocka_unit_test(test_broken_since),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
