@@ -506,21 +506,21 @@ static int check_params(const struct igp_setup_opts *o, enum igp_ksyntax syntax,
 		size_t at;
 		int r = igp_kparam_check(*s, syntax, &at);
 
-		if (r == -EINVAL && !**s)
-			return fail(ret_error, r, "--param \"\": an empty parameter");
-		if (r == -EINVAL && at == 0 && **s == '=')
-			return fail(ret_error, r, "--param \"%s\": a parameter starts with its name",
-				    *s);
-		if (r == -EINVAL)
+		if (r == 0)
+			continue;
+		if (r == -EINVAL && **s && **s != '=')
 			return refuse_byte(ret_error, "--param", *s, at,
 					   param_byte_why((unsigned char)(*s)[at], syntax));
-		if (r == -E2BIG) {
-			v = shown(*s);
+		v = shown(*s);
+		if (!v)
+			return -ENOMEM;
+		if (r == -E2BIG)
 			return fail(ret_error, -EINVAL,
 				    "--param \"%s\": %zu bytes, more than the %d igpuctl writes as one "
 				    "kernel parameter",
-				    v ? v : "", strlen(*s), IGP_KPARAM_MAX);
-		}
+				    v, strlen(*s), IGP_KPARAM_MAX);
+		return fail(ret_error, -EINVAL, "--param \"%s\": %s", v,
+			    **s ? "a parameter starts with its name" : "an empty parameter");
 	}
 	return 0;
 }
