@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
+#include <json-c/json.h>
 #include <stdarg.h>
 
 #include "bootloader.h"
@@ -79,6 +80,7 @@ static int loader_entries(char ***ret)
 	static const char *const dirs[] = { IGP_BOOT_LOADER_ENTRIES, IGP_EFI_LOADER_ENTRIES,
 					    IGP_BOOT_EFI_LOADER_ENTRIES };
 	_cleanup_strv_free_ char **out = NULL;
+	int r;
 
 	out = calloc(1, sizeof(char *));
 	if (!out)
@@ -94,7 +96,10 @@ static int loader_entries(char ***ret)
 			p = igp_path_join(dirs[d], *n);
 			if (!p)
 				return -ENOMEM;
-			if (igp_read_file(p, &text, NULL) < 0 || !igp_bls_is_linux(text))
+			/* An entry with a NUL byte is kept: setup refuses it
+			 * rather than skip what may be a Linux entry. */
+			r = igp_read_text(p, &text, NULL, NULL);
+			if ((r < 0 && r != -EBADMSG) || (r >= 0 && !igp_bls_is_linux(text)))
 				continue;
 			if (strv_consume(&out, TAKE_PTR(p)) < 0)
 				return -ENOMEM;
@@ -252,6 +257,18 @@ out:
 	return 0;
 }
 
+enum igp_ksyntax igp_bootloader_syntax(const struct igp_bootloader *b)
+{
+	switch (b->kind) {
+	case IGP_BOOT_GRUB:
+		return IGP_KSYNTAX_GRUB;
+	case IGP_BOOT_KERNELSTUB:
+		return IGP_KSYNTAX_KERNELSTUB;
+	default:
+		return IGP_KSYNTAX_PLAIN;
+	}
+}
+
 void igp_bootloader_done(struct igp_bootloader *b)
 {
 	free(b->name);
@@ -261,9 +278,9 @@ void igp_bootloader_done(struct igp_bootloader *b)
 	*b = (struct igp_bootloader){ 0 };
 }
 
-/* Each "options" line: [start of its value, end of line). */
+/* Each "options" line: where it starts, [start of its value, end of line). */
 struct optline {
-	size_t vstart, vend;
+	size_t start, vstart, vend;
 };
 
 static size_t option_lines(const char *text, struct optline *v, size_t max)
@@ -276,6 +293,7 @@ static size_t option_lines(const char *text, struct optline *v, size_t max)
 			i++;
 		if (len - i > 7 && strncmp(p + i, "options", 7) == 0 &&
 		    isblank((unsigned char)p[i + 7]) && n < max) {
+			v[n].start = (size_t)(p - text);
 			v[n].vstart = (size_t)(p - text) + i + 7;
 			v[n].vend = (size_t)(p - text) + len;
 			n++;
@@ -330,65 +348,124 @@ int igp_bls_tokens(const char *text, struct igp_kline *ret)
 	return 0;
 }
 
+/* Where the ops of an entry go: which options line each token is on. */
+struct bls_edit {
+	const char *text;
+	struct optline ol[64];
+	size_t n_ol;
+	size_t toks[64], cut[64]; /* per options line: tokens, tokens removed */
+	struct igp_cut *cuts;
+	size_t n_cuts;
+	struct igp_splice *sp;
+	size_t n_sp;
+};
+
+static size_t bls_line_of(const struct bls_edit *e, const struct igp_ktoken *t)
+{
+	for (size_t i = 0; i < e->n_ol; i++)
+		if (t->start >= e->ol[i].vstart && t->end <= e->ol[i].vend)
+			return i;
+	return 0;
+}
+
+static int bls_set_remove(struct bls_edit *e, const struct igp_kline *l, const struct igp_kop *ops,
+			  size_t n_ops)
+{
+	for (size_t k = 0; k < l->n; k++)
+		e->toks[bls_line_of(e, &l->toks[k])]++;
+	for (size_t k = 0; k < n_ops; k++) {
+		const struct igp_ktoken *t;
+		const struct optline *o;
+		size_t i;
+		int r;
+		if (ops[k].kind == IGP_KOP_ADD)
+			continue;
+		t = igp_kline_op_token(l, &ops[k]);
+		if (!t)
+			return -ESTALE;
+		i = bls_line_of(e, t);
+		o = &e->ol[i];
+		if (ops[k].kind == IGP_KOP_SET) {
+			r = igp_splice_push(&e->sp, &e->n_sp, t->start, t->end - t->start, ops[k].token);
+		} else {
+			e->cut[i]++;
+			/* The blank after "options" stays. */
+			r = igp_cut_push(&e->cuts, &e->n_cuts, t->start, t->end, o->vstart + 1, o->vend);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* An options line whose every token goes (the one igpuctl added to an
+ * entry that had none) goes as a whole, unless new tokens go there. */
+static int bls_drop_lines(struct bls_edit *e, bool adding)
+{
+	size_t len = strlen(e->text);
+
+	for (size_t i = 0; i < e->n_ol; i++) {
+		const struct optline *o = &e->ol[i];
+		size_t k = 0, end = o->vend < len ? o->vend + 1 : o->vend;
+		int r;
+		if (!e->cut[i] || e->cut[i] != e->toks[i] || (adding && i == e->n_ol - 1))
+			continue;
+		for (size_t c = 0; c < e->n_cuts; c++)
+			if (!(e->cuts[c].lo == o->vstart + 1 && e->cuts[c].hi == o->vend))
+				e->cuts[k++] = e->cuts[c];
+		e->n_cuts = k;
+		r = igp_splice_push(&e->sp, &e->n_sp, o->start, end - o->start, NULL);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int bls_add(struct bls_edit *e, const char *add)
+{
+	size_t len = strlen(e->text);
+	_cleanup_free_ char *line = NULL;
+
+	if (e->n_ol > 0) {
+		/* After the last token of the last options line. */
+		const struct optline *o = &e->ol[e->n_ol - 1];
+		size_t at = o->vend;
+		while (at > o->vstart && isblank((unsigned char)e->text[at - 1]))
+			at--;
+		return igp_splice_push(&e->sp, &e->n_sp, at, 0, add);
+	}
+	line = strdupf("%soptions%s\n", len && e->text[len - 1] != '\n' ? "\n" : "", add);
+	return line ? igp_splice_push(&e->sp, &e->n_sp, len, 0, line) : -ENOMEM;
+}
+
 int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret)
 {
-	struct optline ol[64];
-	size_t n = option_lines(text, ol, ELEMENTSOF(ol)), n_sp = 0, len = strlen(text);
+	struct bls_edit e = { .text = text };
 	struct igp_kline l = { 0 };
-	struct igp_splice *sp = NULL;
 	_cleanup_free_ char *add = strdup("");
 	int r;
 
 	if (!add)
 		return -ENOMEM;
+	e.n_ol = option_lines(text, e.ol, ELEMENTSOF(e.ol));
 	r = igp_bls_tokens(text, &l);
 	if (r < 0)
 		return r;
-	for (size_t k = 0; k < n_ops; k++) {
-		const struct igp_kop *o = &ops[k];
-		const struct igp_ktoken *t;
-		size_t lo = 0, hi = len;
-		if (o->kind == IGP_KOP_ADD) {
-			r = strextendf(&add, " %s", o->token);
-			if (r < 0)
-				goto out;
-			continue;
-		}
-		t = igp_kline_op_token(&l, o);
-		if (!t) {
-			r = -ESTALE;
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (t->start >= ol[i].vstart && t->end <= ol[i].vend) {
-				lo = ol[i].vstart + 1;
-				hi = ol[i].vend;
-			}
-		if (o->kind == IGP_KOP_SET)
-			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, o->token);
-		else
-			r = igp_splice_remove_token(text, lo, hi, t->start, t->end, &sp, &n_sp);
-		if (r < 0)
-			goto out;
-	}
-	if (*add) {
-		if (n > 0) {
-			/* After the last token of the last options line. */
-			size_t at = ol[n - 1].vend;
-			while (at > ol[n - 1].vstart && isblank((unsigned char)text[at - 1]))
-				at--;
-			r = igp_splice_push(&sp, &n_sp, at, 0, add);
-		} else {
-			_cleanup_free_ char *line = strdupf("%soptions%s\n",
-							    len && text[len - 1] != '\n' ? "\n" : "", add);
-			r = line ? igp_splice_push(&sp, &n_sp, len, 0, line) : -ENOMEM;
-		}
-		if (r < 0)
-			goto out;
-	}
-	r = igp_splices_apply(text, len, sp, n_sp, ret);
-out:
-	igp_splices_free(sp, n_sp);
+	for (size_t k = 0; r >= 0 && k < n_ops; k++)
+		if (ops[k].kind == IGP_KOP_ADD)
+			r = strextendf(&add, " %s", ops[k].token);
+	if (r >= 0)
+		r = bls_set_remove(&e, &l, ops, n_ops);
+	if (r >= 0)
+		r = bls_drop_lines(&e, *add);
+	if (r >= 0)
+		r = igp_splices_remove(text, e.cuts, e.n_cuts, &e.sp, &e.n_sp);
+	if (r >= 0 && *add)
+		r = bls_add(&e, add);
+	if (r >= 0)
+		r = igp_splices_apply(text, strlen(text), e.sp, e.n_sp, ret);
+	free(e.cuts);
+	igp_splices_free(e.sp, e.n_sp);
 	igp_kline_done(&l);
 	return r;
 }
@@ -509,13 +586,53 @@ oom:
 	return -ENOMEM;
 }
 
+/*
+ * Remove the elements marked in GONE: a run of them goes with the
+ * separators before it (after the element it follows), or, at the start of
+ * the array, with those up to the next element that stays.
+ */
+static int kernelstub_cuts(const struct igp_kline *l, const bool *gone, struct igp_splice **sp,
+			   size_t *n_sp)
+{
+	for (size_t i = 0; i < l->n;) {
+		size_t j = i, from, to;
+		int r;
+		if (!gone[i]) {
+			i++;
+			continue;
+		}
+		while (j + 1 < l->n && gone[j + 1])
+			j++;
+		from = i > 0 ? l->toks[i - 1].end : l->toks[i].start;
+		to = i == 0 && j + 1 < l->n ? l->toks[j + 1].start : l->toks[j].end;
+		r = igp_splice_push(sp, n_sp, from, to - from, NULL);
+		if (r < 0)
+			return r;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* The separator new elements get: the layout between the last two
+ * (",\n      "), else after "[" of a one-element array, else ", ". */
+static char *kernelstub_sep(const char *text, long a, const struct igp_kline *l)
+{
+	if (l->n >= 2)
+		return strndup(text + l->toks[l->n - 2].end,
+			       l->toks[l->n - 1].start - l->toks[l->n - 2].end);
+	if (l->n == 1)
+		return strdupf(",%.*s", (int)(l->toks[0].start - (size_t)a - 1), text + a + 1);
+	return strdup(", ");
+}
+
 int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret)
 {
 	struct igp_kline l = { 0 };
 	struct igp_splice *sp = NULL;
-	size_t n_sp = 0;
+	size_t n_sp = 0, kept;
 	long a = kernelstub_array(text);
 	_cleanup_free_ char *sep = NULL, *add = NULL;
+	_cleanup_free_ bool *gone = NULL;
 	int r;
 
 	if (a < 0)
@@ -523,15 +640,11 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 	r = igp_kernelstub_tokens(text, &l);
 	if (r < 0)
 		return r;
-	/* New elements copy the layout between the last two (",\n      "). */
-	if (l.n >= 2)
-		sep = strndup(text + l.toks[l.n - 2].end, l.toks[l.n - 1].start - l.toks[l.n - 2].end);
-	else if (l.n == 1)
-		sep = strdupf(",%.*s", (int)(l.toks[0].start - (size_t)a - 1), text + a + 1);
-	else
-		sep = strdup(", ");
+	kept = l.n;
+	sep = kernelstub_sep(text, a, &l);
 	add = strdup("");
-	if (!sep || !add) {
+	gone = calloc(l.n + 1, sizeof(bool));
+	if (!sep || !add || !gone) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -539,41 +652,123 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 		const struct igp_kop *o = &ops[k];
 		const struct igp_ktoken *t;
 		_cleanup_free_ char *q = NULL;
-		if (o->kind == IGP_KOP_ADD) {
-			r = strextendf(&add, "%s\"%s\"", (*add || l.n) ? sep : "", o->token);
-			if (r < 0)
-				goto out;
+		if (o->kind == IGP_KOP_ADD)
 			continue;
-		}
 		t = igp_kline_op_token(&l, o);
 		if (!t) {
 			r = -ESTALE;
 			goto out;
 		}
-		if (o->kind == IGP_KOP_SET) {
-			q = strdupf("\"%s\"", o->token);
-			r = q ? igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, q) : -ENOMEM;
-		} else if (o->index > 0) {
-			size_t from = l.toks[o->index - 1].end;
-			r = igp_splice_push(&sp, &n_sp, from, t->end - from, NULL);
-		} else if (l.n > 1) {
-			r = igp_splice_push(&sp, &n_sp, t->start, l.toks[1].start - t->start, NULL);
-		} else {
-			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, NULL);
+		if (o->kind == IGP_KOP_REMOVE) {
+			kept -= !gone[o->index];
+			gone[o->index] = true;
+			continue;
 		}
+		q = strdupf("\"%s\"", o->token);
+		r = q ? igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, q) : -ENOMEM;
 		if (r < 0)
 			goto out;
 	}
-	if (*add) {
-		size_t at = l.n ? l.toks[l.n - 1].end : (size_t)a + 1;
-		/* An empty array: the first element needs no separator. */
-		r = igp_splice_push(&sp, &n_sp, at, 0, add);
-		if (r < 0)
-			goto out;
-	}
-	r = igp_splices_apply(text, strlen(text), sp, n_sp, ret);
+	r = kernelstub_cuts(&l, gone, &sp, &n_sp);
+	/* New elements after the last one; the first needs no separator
+	 * when none stays. */
+	for (size_t k = 0; r >= 0 && k < n_ops; k++)
+		if (ops[k].kind == IGP_KOP_ADD)
+			r = strextendf(&add, "%s\"%s\"", *add || kept ? sep : "", ops[k].token);
+	if (r >= 0 && *add)
+		r = igp_splice_push(&sp, &n_sp, l.n ? l.toks[l.n - 1].end : (size_t)a + 1, 0, add);
+	if (r >= 0)
+		r = igp_splices_apply(text, strlen(text), sp, n_sp, ret);
 out:
 	igp_splices_free(sp, n_sp);
+	igp_kline_done(&l);
+	return r;
+}
+
+int igp_cmdline_file_tokens(enum igp_cmdline_file kind, const char *text, struct igp_kline *ret)
+{
+	switch (kind) {
+	case IGP_CMDLINE_KLINE:
+		return igp_kline_parse(text, strlen(text), ret);
+	case IGP_CMDLINE_BLS:
+		return igp_bls_tokens(text, ret);
+	case IGP_CMDLINE_KERNELSTUB:
+		return igp_kernelstub_tokens(text, ret);
+	}
+	return -EINVAL;
+}
+
+int igp_cmdline_file_apply(enum igp_cmdline_file kind, const char *text, const struct igp_kop *ops,
+			   size_t n_ops, char **ret)
+{
+	switch (kind) {
+	case IGP_CMDLINE_KLINE:
+		return igp_kline_apply(text, strlen(text), ops, n_ops, ret);
+	case IGP_CMDLINE_BLS:
+		return igp_bls_apply(text, ops, n_ops, ret);
+	case IGP_CMDLINE_KERNELSTUB:
+		return igp_kernelstub_apply(text, ops, n_ops, ret);
+	}
+	return -EINVAL;
+}
+
+/* Where the double quote that stays open in a token starts, or -1. */
+static long open_quote(const char *text, const struct igp_ktoken *t)
+{
+	long open = -1;
+	for (size_t i = t->start; i < t->end; i++)
+		if (text[i] == '"')
+			open = open < 0 ? (long)i : -1;
+	return open;
+}
+
+/* kernelstub reads its configuration with Python's json module: strict JSON. */
+static int json_check(const char *text, size_t len, size_t *ret_off)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+	size_t end;
+	bool ok;
+
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	ok = o && json_tokener_get_error(tok) == json_tokener_success;
+	/* Nothing but whitespace may follow. */
+	end += strspn(text + end, " \t\r\n");
+	json_object_put(o);
+	json_tokener_free(tok);
+	*ret_off = end < len ? end : len;
+	return ok && end >= len ? 0 : -EBADMSG;
+}
+
+int igp_cmdline_file_check(enum igp_cmdline_file kind, const char *text, size_t len,
+			   size_t *ret_off, const char **ret_what)
+{
+	struct igp_kline l = { 0 };
+	const char *nul = memchr(text, '\0', len);
+	int r;
+
+	if (nul) {
+		*ret_off = (size_t)(nul - text);
+		*ret_what = "a NUL byte";
+		return -EBADMSG;
+	}
+	if (kind == IGP_CMDLINE_KERNELSTUB) {
+		*ret_what = "not valid JSON";
+		return json_check(text, len, ret_off);
+	}
+	r = igp_cmdline_file_tokens(kind, text, &l);
+	for (size_t i = 0; r >= 0 && i < l.n; i++) {
+		long q = open_quote(text, &l.toks[i]);
+		if (q >= 0) {
+			*ret_off = (size_t)q;
+			*ret_what = "unterminated double quote";
+			r = -EBADMSG;
+		}
+	}
 	igp_kline_done(&l);
 	return r;
 }

@@ -105,6 +105,14 @@ static int target_text(const struct igp_jtarget *t, const char *cur, char **ret,
 	return r;
 }
 
+static char *since_note(const struct igp_jtarget *t)
+{
+	bool lines = t->undo.kind == IGP_UNDO_LINES || t->undo.kind == IGP_UNDO_OWNED;
+	return strdupf("%s was changed after igpuctl wrote it: only igpuctl's own %s were removed, "
+		       "the rest was kept",
+		       t->path, lines ? "lines" : "parameters");
+}
+
 static int plan_target(struct igp_revert *rv, const struct igp_jchange *ch, size_t ti)
 {
 	const struct igp_jtarget *t = &ch->t[ti];
@@ -134,9 +142,7 @@ static int plan_target(struct igp_revert *rv, const struct igp_jchange *ch, size
 		free(f->after);
 		f->after = target;
 		if (since && !f->note)
-			f->note = strdupf("%s was changed after igpuctl wrote it: only igpuctl's own %s "
-					  "were taken out, the rest was kept",
-					  t->path, t->undo.lines ? "lines" : "parameters");
+			f->note = since_note(t);
 		return add_item(rv, ch->id, ti, fi, NULL);
 	}
 	if (streq_ptr(cur, target)) {
@@ -158,10 +164,7 @@ static int plan_target(struct igp_revert *rv, const struct igp_jchange *ch, size
 		if (t->kind && !(rv->plan.files[n].kind = strdup(t->kind)))
 			return -ENOMEM;
 		if (since)
-			rv->plan.files[n].note =
-			    strdupf("%s was changed after igpuctl wrote it: only igpuctl's own %s were "
-				    "taken out, the rest was kept",
-				    t->path, t->undo.lines ? "lines" : "parameters");
+			rv->plan.files[n].note = since_note(t);
 		return add_item(rv, ch->id, ti, (long)n, NULL);
 	}
 }

@@ -30,14 +30,102 @@ bool igp_kparam_key_eq(const char *a, const char *b)
 	}
 }
 
-bool igp_kparam_valid(const char *token)
+/*
+ * Bytes GRUB passes through untouched.  grub-mkconfig copies the variables
+ * sh evaluated onto the "linux" line of grub.cfg, which GRUB's script
+ * lexer reads again (grub-core/script/yylex.l): { } | & $ ; < > blanks,
+ * quotes and backslash are syntax there ("foo;reboot" runs reboot at every
+ * boot), '#' starts a comment, "[[" and "]]" are reserved words, and every
+ * argument goes through wildcard expansion of * ? [ ]
+ * (grub_script_arglist_to_argv() in grub-core/script/execute.c).  The rest
+ * of printable ASCII gains nothing but risk: only these.
+ */
+static bool grub_safe(char c)
 {
-	if (!token || !*token || *token == '=')
+	return isalnum((unsigned char)c) || strchr("._,:=+/@%-", c);
+}
+
+int igp_kparam_check(const char *token, enum igp_ksyntax syntax, size_t *ret_at)
+{
+	size_t n = strlen(token);
+
+	*ret_at = 0;
+	if (!n || *token == '=')
+		return -EINVAL;
+	if (n > IGP_KPARAM_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)token[i];
+		bool ok = c > ' ' && c < 0x7f && c != '"';
+		if (syntax == IGP_KSYNTAX_GRUB)
+			ok = ok && grub_safe((char)c);
+		/* igpuctl writes the token into a JSON string as it is. */
+		if (syntax == IGP_KSYNTAX_KERNELSTUB)
+			ok = ok && c != '\\';
+		if (!ok) {
+			*ret_at = i;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int igp_module_name_check(const char *name, size_t *ret_at)
+{
+	size_t n = strlen(name);
+
+	*ret_at = 0;
+	if (!n)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-') {
+			*ret_at = i;
+			return -EINVAL;
+		}
+	return n > IGP_MODULE_NAME_MAX ? -E2BIG : 0;
+}
+
+/* id:VVVV:DDDD, four hex digits each. */
+static bool acs_id(const char *w, size_t n)
+{
+	if (n != 12 || strncmp(w, "id:", 3) != 0 || w[7] != ':')
 		return false;
-	for (const char *p = token; *p; p++)
-		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p) || strchr("\"'\\$`#", *p))
+	for (size_t i = 3; i < n; i++)
+		if (i != 7 && !isxdigit((unsigned char)w[i]))
 			return false;
 	return true;
+}
+
+/*
+ * The words of the ACS override patch's pcie_acs_override_setup() (in
+ * drivers/pci/quirks.c of the kernels that carry it, Proxmox VE's among
+ * them); it skips what it does not know, so a typo would go unnoticed.
+ */
+int igp_acs_override_check(const char *value, size_t *ret_at, size_t *ret_len)
+{
+	const char *p = value;
+
+	for (;;) {
+		size_t k = strcspn(p, ",");
+		bool ok = (k == 10 && strncmp(p, "downstream", k) == 0) ||
+			  (k == 13 && strncmp(p, "multifunction", k) == 0) || acs_id(p, k);
+		if (!ok) {
+			*ret_at = (size_t)(p - value);
+			*ret_len = k;
+			return -EINVAL;
+		}
+		if (!p[k])
+			return 0;
+		p += k + 1;
+	}
+}
+
+size_t igp_kparams_length(char *const *tokens, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(tokens[i]) + (i > 0);
+	return len;
 }
 
 static const char *token_value(const char *t)
@@ -378,14 +466,61 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-int igp_splice_remove_token(const char *text, size_t lo, size_t hi, size_t start, size_t end,
-			    struct igp_splice **v, size_t *n)
+int igp_cut_push(struct igp_cut **v, size_t *n, size_t start, size_t end, size_t lo, size_t hi)
 {
-	if (start > lo && is_blank(text[start - 1]))
-		return igp_splice_push(v, n, start - 1, end - start + 1, NULL);
-	if (end < hi && is_blank(text[end]))
-		return igp_splice_push(v, n, start, end - start + 1, NULL);
-	return igp_splice_push(v, n, start, end - start, NULL);
+	struct igp_cut *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = (struct igp_cut){ start, end, lo, hi };
+	return 0;
+}
+
+static int cmp_cut(const void *a, const void *b)
+{
+	const struct igp_cut *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Do cuts A and B (A first) belong to one stretch: same region, blanks only between? */
+static bool cuts_adjacent(const char *text, const struct igp_cut *a, const struct igp_cut *b)
+{
+	if (a->lo != b->lo || a->hi != b->hi)
+		return false;
+	/* One span twice (a value copied by $VAR twice): one cut. */
+	if (b->start == a->start && b->end == a->end)
+		return true;
+	if (b->start < a->end)
+		return false;
+	for (size_t i = a->end; i < b->start; i++)
+		if (!is_blank(text[i]))
+			return false;
+	return true;
+}
+
+int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct igp_splice **v,
+		       size_t *n_v)
+{
+	if (n)
+		qsort(cuts, n, sizeof(*cuts), cmp_cut);
+	for (size_t i = 0; i < n;) {
+		size_t j = i, s, e, lo = cuts[i].lo, hi = cuts[i].hi;
+		int r;
+
+		while (j + 1 < n && cuts_adjacent(text, &cuts[j], &cuts[j + 1]))
+			j++;
+		s = cuts[i].start;
+		e = cuts[j].end;
+		if (s > lo && is_blank(text[s - 1]))
+			s--;
+		else if (e < hi && is_blank(text[e]))
+			e++;
+		r = igp_splice_push(v, n_v, s, e - s, NULL);
+		if (r < 0)
+			return r;
+		i = j + 1;
+	}
+	return 0;
 }
 
 void igp_kline_done(struct igp_kline *l)
@@ -448,59 +583,74 @@ const struct igp_ktoken *igp_kline_op_token(const struct igp_kline *l, const str
 	return &l->toks[o->index];
 }
 
+/* The ADD tokens of OPS, blank separated, after a blank when LEAD. */
+static int added_text(const struct igp_kop *ops, size_t n_ops, bool lead, char **ret)
+{
+	_cleanup_free_ char *add = strdup("");
+
+	if (!add)
+		return -ENOMEM;
+	for (size_t k = 0; k < n_ops; k++) {
+		int r;
+		if (ops[k].kind != IGP_KOP_ADD)
+			continue;
+		r = strextendf(&add, "%s%s", *add || lead ? " " : "", ops[k].token);
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(add);
+	return 0;
+}
+
+/* The splices of the SET and REMOVE ops on the line L of TEXT. */
+static int kline_splices(const char *text, const struct igp_kline *l, const struct igp_kop *ops,
+			 size_t n_ops, struct igp_splice **sp, size_t *n_sp, size_t *ret_n_cuts)
+{
+	_cleanup_free_ struct igp_cut *cuts = NULL;
+	size_t n_cuts = 0, tail = l->n ? l->toks[l->n - 1].end : 0;
+	int r = 0;
+
+	for (size_t k = 0; r >= 0 && k < n_ops; k++) {
+		const struct igp_kop *o = &ops[k];
+		const struct igp_ktoken *t;
+		if (o->kind == IGP_KOP_ADD)
+			continue;
+		t = igp_kline_op_token(l, o);
+		if (!t)
+			return -ESTALE;
+		if (o->kind == IGP_KOP_SET)
+			r = igp_splice_push(sp, n_sp, t->start, t->end - t->start, o->token);
+		else
+			r = igp_cut_push(&cuts, &n_cuts, t->start, t->end, 0, tail);
+	}
+	if (r >= 0)
+		r = igp_splices_remove(text, cuts, n_cuts, sp, n_sp);
+	*ret_n_cuts = n_cuts;
+	return r;
+}
+
 int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, size_t n_ops,
 		    char **ret)
 {
 	struct igp_kline l = { 0 };
 	struct igp_splice *sp = NULL;
-	size_t n_sp = 0, tail;
+	size_t n_sp = 0, n_cuts = 0;
 	_cleanup_free_ char *add = NULL;
 	int r;
 
 	r = igp_kline_parse(text, len, &l);
 	if (r < 0)
 		return r;
-	tail = l.n ? l.toks[l.n - 1].end : 0;
-	add = strdup("");
-	if (!add) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (size_t k = 0; k < n_ops; k++) {
-		const struct igp_kop *o = &ops[k];
-		const struct igp_ktoken *t;
-		if (o->kind == IGP_KOP_ADD) {
-			bool sep = *add || l.n > 0;
-			r = strextendf(&add, "%s%s", sep ? " " : "", o->token);
-			if (r < 0)
-				goto out;
-			continue;
-		}
-		t = igp_kline_op_token(&l, o);
-		if (!t) {
-			r = -ESTALE;
-			goto out;
-		}
-		if (o->kind == IGP_KOP_SET)
-			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, o->token);
-		else
-			r = igp_splice_remove_token(text, 0, tail, t->start, t->end, &sp, &n_sp);
-		if (r < 0)
-			goto out;
-	}
-	if (*add) {
-		/* An empty file gets a complete line. */
-		if (len == 0 && l.n == 0) {
-			r = strextendf(&add, "\n");
-			if (r < 0)
-				goto out;
-		}
-		r = igp_splice_push(&sp, &n_sp, tail, 0, add);
-		if (r < 0)
-			goto out;
-	}
-	r = igp_splices_apply(text, len, sp, n_sp, ret);
-out:
+	r = kline_splices(text, &l, ops, n_ops, &sp, &n_sp, &n_cuts);
+	/* New tokens after the last one, a blank between when any stays. */
+	if (r >= 0)
+		r = added_text(ops, n_ops, l.n > n_cuts, &add);
+	if (r >= 0 && *add && len == 0)
+		r = strextendf(&add, "\n"); /* an empty file gets a complete line */
+	if (r >= 0 && *add)
+		r = igp_splice_push(&sp, &n_sp, l.n ? l.toks[l.n - 1].end : 0, 0, add);
+	if (r >= 0)
+		r = igp_splices_apply(text, len, sp, n_sp, ret);
 	igp_splices_free(sp, n_sp);
 	igp_kline_done(&l);
 	return r;

@@ -56,11 +56,44 @@ char *igp_kparam_key(const char *token);
 /* Names equal with '-' == '_' (only in the name part). */
 bool igp_kparam_key_eq(const char *a, const char *b);
 /*
- * A parameter igpuctl may write into any container: no whitespace, no
- * quotes, backslashes, '$', '`', '#' or control characters.  User-supplied
- * --param values are checked with this before anything else happens.
+ * The longest parameter igpuctl writes: no kernel limit, a sane bound well
+ * inside the command line.
  */
-bool igp_kparam_valid(const char *token);
+#define IGP_KPARAM_MAX 256
+/*
+ * x86's COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h): the kernel keeps
+ * that many bytes of the command line, terminating NUL included, and
+ * silently drops the rest.
+ */
+#define IGP_COMMAND_LINE_SIZE 2048
+/* include/linux/module.h: MODULE_NAME_LEN (64 - sizeof(unsigned long)), NUL included. */
+#define IGP_MODULE_NAME_MAX (64 - 8 - 1)
+
+/* Whose syntax a parameter passes on its way to the kernel. */
+enum igp_ksyntax {
+	IGP_KSYNTAX_PLAIN,      /* /etc/kernel/cmdline, loader entries: the kernel's own */
+	IGP_KSYNTAX_GRUB,       /* sh sources it, GRUB's script lexer reads grub.cfg */
+	IGP_KSYNTAX_KERNELSTUB, /* a JSON string, and kernelstub's argv */
+};
+
+/*
+ * Can TOKEN (a user's --param) be written for SYNTAX?  0; -EINVAL with
+ * *ret_at the offending byte (at 0 for an empty token or one starting with
+ * '='); -E2BIG when longer than IGP_KPARAM_MAX.  Every syntax takes
+ * printable ASCII only, no blank and no '"' (the kernel's next_arg() would
+ * take what follows as a quoted value); see the .c file for the rest.
+ */
+int igp_kparam_check(const char *token, enum igp_ksyntax syntax, size_t *ret_at);
+/* A kernel module name (--blacklist): [A-Za-z0-9_-], at most IGP_MODULE_NAME_MAX. */
+int igp_module_name_check(const char *name, size_t *ret_at);
+/*
+ * A pcie_acs_override value: downstream, multifunction and id:VVVV:DDDD,
+ * comma separated.  -EINVAL with the offending word at *ret_at (*ret_len
+ * bytes, 0 for an empty word).
+ */
+int igp_acs_override_check(const char *value, size_t *ret_at, size_t *ret_len);
+/* The length of the command line of TOKENS (N of them), blank separated. */
+size_t igp_kparams_length(char *const *tokens, size_t n);
 
 /*
  * Decide the operations that make TOKENS (n of them) satisfy WANTS, in
@@ -92,13 +125,24 @@ int igp_splice_push(struct igp_splice **v, size_t *n, size_t off, size_t del, co
 int igp_splices_apply(const char *text, size_t len, const struct igp_splice *s, size_t n,
 		      char **ret);
 /*
- * The splice that removes the token at [start, end) of TEXT together with
- * one separating blank: the one before it when there is one at or after
- * LO, else the one after it when before HI.  (LO, HI bound the region whose
- * blanks belong to this list, e.g. the inside of a quoted string.)
+ * A token to remove: its span [start, end) in the text, and the region
+ * [lo, hi) whose blanks separate its list (e.g. the inside of a quoted
+ * string).
  */
-int igp_splice_remove_token(const char *text, size_t lo, size_t hi, size_t start, size_t end,
-			    struct igp_splice **v, size_t *n);
+struct igp_cut {
+	size_t start, end, lo, hi;
+};
+/*
+ * The splices that remove CUTS (N of them, any order; sorted in place) from
+ * TEXT.  Cuts in one region with nothing but blanks between them go as one
+ * stretch, together with one separating blank: the one before the stretch
+ * when the region has one there, else the one after it.  So "a b c" without
+ * a and b is "c", and no two splices ever claim the same blank.
+ */
+int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct igp_splice **v,
+		       size_t *n_v);
+/* Add the cut [start, end) in [lo, hi) to *V (*N of them). */
+int igp_cut_push(struct igp_cut **v, size_t *n, size_t start, size_t end, size_t lo, size_t hi);
 
 /*
  * A plain command line ("root=/dev/sda1 ro quiet", as in /etc/kernel/cmdline

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 
@@ -73,11 +74,57 @@ static int undo_for(struct igp_undo *u, enum igp_undo_kind kind, const struct ig
 	return 0;
 }
 
+/*
+ * What the boot loader puts on the command line itself: GRUB's
+ * BOOT_IMAGE= and root=, the EFI stub's initrd= per initrd.  The kernel
+ * keeps IGP_COMMAND_LINE_SIZE bytes of it all and drops the rest, which
+ * is where igpuctl's parameters are.
+ */
+#define LOADER_RESERVE 256
+
+/* Refuse a command line (in WHERE) of AFTER bytes, BEFORE before the edit,
+ * when igpuctl's edit makes it longer than the kernel would keep. */
+static int check_length(const char *where, size_t before, size_t after, char **ret_error)
+{
+	if (after + 1 + LOADER_RESERVE <= IGP_COMMAND_LINE_SIZE || after <= before)
+		return 0;
+	return fail(ret_error, -EINVAL,
+		    "the kernel command line in %s would be %zu bytes: with what the boot loader "
+		    "adds (up to %d) more than the %d the kernel keeps (COMMAND_LINE_SIZE), and the "
+		    "parameters at its end would be lost",
+		    where, after, LOADER_RESERVE, IGP_COMMAND_LINE_SIZE);
+}
+
+/* The length of GRUB's command line in G, and in G with TEXTS instead. */
+static int grub_lengths(const struct igp_grub *g, char *const *texts, size_t *ret_before,
+			size_t *ret_after)
+{
+	_cleanup_strv_free_ char **before = NULL, **after = NULL;
+	struct igp_shdoc d = { 0 };
+	struct igp_grub ng;
+	int r = igp_grub_tokens(g, &before);
+
+	for (size_t f = 0; r >= 0 && f < g->doc.n_files; f++)
+		r = igp_shdoc_add(&d, g->doc.files[f].path, texts[f], strlen(texts[f]));
+	if (r < 0) {
+		igp_shdoc_done(&d);
+		return r;
+	}
+	igp_grub_init(&ng, d);
+	r = igp_grub_tokens(&ng, &after);
+	igp_grub_done(&ng);
+	if (r < 0)
+		return r;
+	*ret_before = igp_kparams_length(before, strv_length(before));
+	*ret_after = igp_kparams_length(after, strv_length(after));
+	return 0;
+}
+
 static int plan_grub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, char **ret_error)
 {
 	struct igp_grub g;
 	struct igp_kop *ops = NULL;
-	size_t n_ops = 0;
+	size_t n_ops = 0, len_before, len_after;
 	_cleanup_free_ int *files = NULL;
 	_cleanup_strv_free_ char **texts = NULL;
 	_cleanup_free_ char *bad = NULL;
@@ -86,6 +133,9 @@ static int plan_grub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, c
 	r = igp_grub_load(&g);
 	if (r < 0)
 		return fail(ret_error, r, "cannot read %s", IGP_ETC_DEFAULT_GRUB);
+	r = igp_shdoc_check(&g.doc, ret_error);
+	if (r < 0)
+		goto out;
 	r = igp_grub_edit(&g, w, nw, &ops, &n_ops, &files, &texts, &bad);
 	if (r == -EBADMSG) {
 		r = fail(ret_error, r,
@@ -95,6 +145,10 @@ static int plan_grub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, c
 			 bad ? bad : "?");
 		goto out;
 	}
+	if (r >= 0)
+		r = grub_lengths(&g, texts, &len_before, &len_after);
+	if (r >= 0)
+		r = check_length("the GRUB configuration", len_before, len_after, ret_error);
 	if (r < 0)
 		goto out;
 	for (size_t f = 0; f < g.doc.n_files; f++) {
@@ -134,10 +188,62 @@ out:
 	return r;
 }
 
-/* A one-line command line file or a loader entry. */
-enum line_kind { LINE_KLINE, LINE_BLS, LINE_KSTUB };
+/* The text of a command line file of KIND, refused when igpuctl cannot
+ * edit it safely. */
+static int read_cmdline_file(const char *path, enum igp_cmdline_file kind, char **ret,
+			     char **ret_error)
+{
+	_cleanup_free_ char *text = NULL;
+	const char *what = "a NUL byte";
+	unsigned line = 0;
+	size_t len, off;
+	int r;
 
-static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind kind,
+	r = igp_read_text(path, &text, &len, &line);
+	if (r == -EBADMSG)
+		goto bad;
+	if (r < 0)
+		return fail(ret_error, r, "cannot read %s", path);
+	r = igp_cmdline_file_check(kind, text, len, &off, &what);
+	if (r == -EBADMSG) {
+		line = igp_text_line(text, off);
+		goto bad;
+	}
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(text);
+	return 0;
+bad:
+	if (ret_error && !(*ret_error = igp_text_refusal(path, line, what)))
+		return -ENOMEM;
+	return -EBADMSG;
+}
+
+/* check_length() of the file of KIND at PATH, from TOKENS (N) to AFTER. */
+static int check_line_length(const char *path, enum igp_cmdline_file kind, char *const *tokens,
+			     size_t n, const char *after, char **ret_error)
+{
+	struct igp_kline l = { 0 };
+	_cleanup_free_ char **t = NULL;
+	int r = igp_cmdline_file_tokens(kind, after, &l);
+
+	if (r >= 0 && !(t = igp_kline_texts(&l)))
+		r = -ENOMEM;
+	if (r >= 0)
+		r = check_length(path, igp_kparams_length(tokens, n), igp_kparams_length(t, l.n),
+				 ret_error);
+	igp_kline_done(&l);
+	return r;
+}
+
+static enum igp_undo_kind undo_kind(enum igp_cmdline_file kind)
+{
+	return kind == IGP_CMDLINE_BLS		? IGP_UNDO_BLS
+	       : kind == IGP_CMDLINE_KERNELSTUB ? IGP_UNDO_KERNELSTUB
+						: IGP_UNDO_KLINE;
+}
+
+static int plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline_file kind,
 			  const struct igp_kwant *w, size_t nw, struct igp_kop **ret_ops,
 			  size_t *ret_n_ops, char **ret_error)
 {
@@ -149,16 +255,24 @@ static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind k
 	struct igp_undo u;
 	int r;
 
-	r = igp_read_file(path, &text, NULL);
+	r = read_cmdline_file(path, kind, &text, ret_error);
 	if (r < 0)
-		return fail(ret_error, r, "cannot read %s", path);
-	r = kind == LINE_BLS	? igp_bls_tokens(text, &l)
-	    : kind == LINE_KSTUB ? igp_kernelstub_tokens(text, &l)
-				 : igp_kline_parse(text, strlen(text), &l);
+		return r;
+	r = igp_cmdline_file_tokens(kind, text, &l);
 	if (r == -ENOENT)
 		return fail(ret_error, -EBADMSG, "%s has no \"user\" \"kernel_options\" list", path);
 	if (r < 0)
 		return r;
+	/* kernel-install and proxmox-boot-tool take this file as the whole
+	 * command line: written with igpuctl's parameters only, the host
+	 * would boot without root=. */
+	if (kind == IGP_CMDLINE_KLINE && l.n == 0) {
+		igp_kline_done(&l);
+		return fail(ret_error, -EBADMSG,
+			    "%s:1: no kernel parameters, not even root=; fix the file, then run "
+			    "igpuctl again",
+			    path);
+	}
 	texts = igp_kline_texts(&l);
 	if (!texts) {
 		r = -ENOMEM;
@@ -167,13 +281,14 @@ static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind k
 	r = igp_kparams_plan(texts, l.n, w, nw, &ops, &n_ops);
 	if (r < 0 || n_ops == 0)
 		goto out;
-	r = kind == LINE_BLS	? igp_bls_apply(text, ops, n_ops, &after)
-	    : kind == LINE_KSTUB ? igp_kernelstub_apply(text, ops, n_ops, &after)
-				 : igp_kline_apply(text, strlen(text), ops, n_ops, &after);
-	if (r < 0)
+	r = igp_cmdline_file_apply(kind, text, ops, n_ops, &after);
+	if (r >= 0)
+		r = check_line_length(path, kind, texts, l.n, after, ret_error);
+	if (r < 0) {
+		free(after);
 		goto out;
-	r = undo_for(&u, kind == LINE_BLS ? IGP_UNDO_BLS : kind == LINE_KSTUB ? IGP_UNDO_KERNELSTUB : IGP_UNDO_KLINE,
-		     ops, n_ops, NULL, 0);
+	}
+	r = undo_for(&u, undo_kind(kind), ops, n_ops, NULL, 0);
 	if (r < 0) {
 		free(after);
 		goto out;
@@ -202,7 +317,8 @@ static int plan_kernelstub(struct igp_plan *p, const struct igp_kwant *w, size_t
 	_cleanup_free_ char *adds = NULL;
 	int r;
 
-	r = plan_line_file(p, IGP_ETC_KERNELSTUB_CONFIG, LINE_KSTUB, w, nw, &ops, &n_ops, ret_error);
+	r = plan_line_file(p, IGP_ETC_KERNELSTUB_CONFIG, IGP_CMDLINE_KERNELSTUB, w, nw, &ops, &n_ops,
+			   ret_error);
 	if (r < 0)
 		return r;
 	adds = strdup("");
@@ -239,12 +355,14 @@ int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b,
 	case IGP_BOOT_GRUB:
 		return plan_grub(p, w, nw, ret_error);
 	case IGP_BOOT_PVE_SDBOOT:
-		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, LINE_KLINE, w, nw, NULL, NULL, ret_error);
+		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
+				      ret_error);
 	case IGP_BOOT_SDBOOT:
 		if (b->kernel_cmdline)
-			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, LINE_KLINE, w, nw, NULL, NULL, ret_error);
+			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
+					   ret_error);
 		for (char **e = b->entries; r >= 0 && e && *e; e++)
-			r = plan_line_file(p, *e, LINE_BLS, w, nw, NULL, NULL, ret_error);
+			r = plan_line_file(p, *e, IGP_CMDLINE_BLS, w, nw, NULL, NULL, ret_error);
 		if (r >= 0 && !b->kernel_cmdline && strv_length(b->entries) == 0)
 			r = fail(ret_error, -ENOMEDIUM,
 				 "systemd-boot has neither %s nor a Linux loader entry to edit",
@@ -256,6 +374,22 @@ int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b,
 		break;
 	}
 	return fail(ret_error, -ENOMEDIUM, "unknown boot loader");
+}
+
+/* igp_modconf_plan_owned() and _lines(), refusing by name a file that
+ * holds a NUL byte. */
+static int plan_owned(struct igp_plan *p, const char *path, const char *content, unsigned refresh,
+		      const char *why, char **ret_error)
+{
+	int r = igp_text_check(path, ret_error);
+	return r < 0 ? r : igp_modconf_plan_owned(p, path, content, refresh, why);
+}
+
+static int plan_lines(struct igp_plan *p, const char *path, char *const *lines, unsigned refresh,
+		      const char *why, char **ret_error)
+{
+	int r = igp_text_check(path, ret_error);
+	return r < 0 ? r : igp_modconf_plan_lines(p, path, lines, refresh, why);
 }
 
 static bool cpu_is_amd(void)
@@ -316,6 +450,131 @@ static const char *driver_module(const struct igp_pci_dev *d)
 	if (d->vendor == 0x8086 && igp_pci_dev_is_gpu(d))
 		return "i915";
 	return NULL;
+}
+
+/* VALUE as a refusal quotes it: bytes other than printable ASCII as \xHH,
+ * cut after 40. */
+static char *shown(const char *value)
+{
+	_cleanup_free_ char *s = strdup("");
+	size_t i;
+
+	for (i = 0; s && value[i] && i < 40; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (strextendf(&s, c >= ' ' && c < 0x7f ? "%c" : "\\x%02x", c) < 0)
+			return NULL;
+	}
+	if (s && value[i] && strextendf(&s, "...") < 0)
+		return NULL;
+	return TAKE_PTR(s);
+}
+
+/* "OPT "VALUE": BYTE WHY", BYTE being VALUE[AT] as 'c' or as byte 0xHH. */
+static int refuse_byte(char **ret_error, const char *opt, const char *value, size_t at,
+		       const char *why)
+{
+	_cleanup_free_ char *v = shown(value);
+	unsigned char c = (unsigned char)value[at];
+
+	if (!v)
+		return -ENOMEM;
+	if (c > ' ' && c < 0x7f)
+		return fail(ret_error, -EINVAL, "%s \"%s\": '%c' %s", opt, v, c, why);
+	return fail(ret_error, -EINVAL, "%s \"%s\": byte 0x%02x %s", opt, v, c, why);
+}
+
+/* Why byte C of a parameter cannot reach the kernel through SYNTAX. */
+static const char *param_byte_why(unsigned char c, enum igp_ksyntax syntax)
+{
+	if (c == ' ' || c == '\t')
+		return "would split the parameter in two";
+	if (c < ' ' || c >= 0x7f)
+		return "is not printable ASCII, and kernel parameters are";
+	if (c == '"')
+		return "would start a quoted value for the kernel, taking in what follows";
+	if (syntax == IGP_KSYNTAX_KERNELSTUB)
+		return "cannot go into kernelstub's JSON configuration";
+	return "cannot go into the GRUB configuration: grub.cfg is a script, and only letters, "
+	       "digits and . _ , : = + / @ % - pass through it as they are";
+}
+
+/* Each --param must reach the kernel through the loader's syntax as it is. */
+static int check_params(const struct igp_setup_opts *o, enum igp_ksyntax syntax, char **ret_error)
+{
+	for (char **s = o->params; s && *s; s++) {
+		_cleanup_free_ char *v = NULL;
+		size_t at;
+		int r = igp_kparam_check(*s, syntax, &at);
+
+		if (r == 0)
+			continue;
+		if (r == -EINVAL && **s && **s != '=')
+			return refuse_byte(ret_error, "--param", *s, at,
+					   param_byte_why((unsigned char)(*s)[at], syntax));
+		v = shown(*s);
+		if (!v)
+			return -ENOMEM;
+		if (r == -E2BIG)
+			return fail(ret_error, -EINVAL,
+				    "--param \"%s\": %zu bytes, more than the %d igpuctl writes as one "
+				    "kernel parameter",
+				    v, strlen(*s), IGP_KPARAM_MAX);
+		return fail(ret_error, -EINVAL, "--param \"%s\": %s", v,
+			    **s ? "a parameter starts with its name" : "an empty parameter");
+	}
+	return 0;
+}
+
+/* --blacklist: module names, of no module a GPU that stays on the host uses. */
+static int check_blacklist(const struct igp_host *h, const struct igp_setup_opts *o,
+			   struct igp_pci_dev *const *passed, size_t n_passed, char **ret_error)
+{
+	for (char **s = o->blacklist; s && *s; s++) {
+		const struct igp_pci_dev *other;
+		size_t at;
+		int r = igp_module_name_check(*s, &at);
+
+		if (r == -EINVAL && !**s)
+			return fail(ret_error, r, "--blacklist \"\": an empty module name");
+		if (r == -EINVAL)
+			return refuse_byte(ret_error, "--blacklist", *s, at,
+					   "is not in a module name (letters, digits, _ and -)");
+		if (r == -E2BIG)
+			return fail(ret_error, -EINVAL,
+				    "--blacklist \"%.40s...\": longer than a module name can be (%d)",
+				    *s, IGP_MODULE_NAME_MAX);
+		other = gpu_using(h, *s, passed, n_passed);
+		if (other)
+			return fail(ret_error, -EINVAL,
+				    "--blacklist %s: the GPU %s, which stays on the host, uses it", *s,
+				    other->address);
+	}
+	return 0;
+}
+
+/* --acs-override: the words the kernel's ACS override takes. */
+static int check_acs_override(const struct igp_setup_opts *o, char **ret_error)
+{
+	static const char words[] = "the words the kernel takes: downstream, multifunction and "
+				    "id:VVVV:DDDD (hexadecimal vendor and device), comma separated";
+	const char *a = o->acs_override;
+	_cleanup_free_ char *v = NULL, *why = NULL;
+	size_t at, len;
+
+	if (!a || igp_acs_override_check(a, &at, &len) == 0)
+		return 0;
+	for (size_t i = at; i < at + len; i++)
+		if (!isalnum((unsigned char)a[i]) && a[i] != ':') {
+			why = strdupf("is in none of %s", words);
+			return why ? refuse_byte(ret_error, "--acs-override", a, i, why) : -ENOMEM;
+		}
+	v = shown(a);
+	if (!v)
+		return -ENOMEM;
+	if (!len)
+		return fail(ret_error, -EINVAL, "--acs-override \"%s\": an empty word; %s", v, words);
+	return fail(ret_error, -EINVAL, "--acs-override \"%s\": \"%.*s\" is not one of %s", v,
+		    (int)len, a + at, words);
 }
 
 int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, struct igp_plan *ret,
@@ -434,29 +693,11 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 	}
 
 	/* Bad option values. */
-	for (char **s = o->params; s && *s; s++)
-		if (!igp_kparam_valid(*s)) {
-			r = fail(ret_error, -EINVAL, "--param \"%s\" is not a plain kernel parameter", *s);
-			goto out;
-		}
-	for (char **s = o->blacklist; s && *s; s++) {
-		const struct igp_pci_dev *other;
-		if (!igp_kparam_valid(*s) || strchr(*s, '=') || strchr(*s, ',')) {
-			r = fail(ret_error, -EINVAL, "--blacklist \"%s\" is not a driver name", *s);
-			goto out;
-		}
-		other = gpu_using(h, *s, passed, n_passed);
-		if (other) {
-			r = fail(ret_error, -EINVAL,
-				 "--blacklist %s: the GPU %s, which stays on the host, uses it",
-				 *s, other->address);
-			goto out;
-		}
-	}
-	if (o->acs_override && !igp_kparam_valid(o->acs_override)) {
-		r = fail(ret_error, -EINVAL, "--acs-override \"%s\" is not a valid value", o->acs_override);
+	r = check_blacklist(h, o, passed, n_passed, ret_error);
+	if (r >= 0)
+		r = check_acs_override(o, ret_error);
+	if (r < 0)
 		goto out;
-	}
 
 	/* The boot loader. */
 	r = igp_bootloader_detect(o->bootloader, &info.boot);
@@ -474,6 +715,9 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			 info.boot.reason);
 		goto out;
 	}
+	r = check_params(o, igp_bootloader_syntax(&info.boot), ret_error);
+	if (r < 0)
+		goto out;
 	r = igp_initramfs_detect(&info.initramfs);
 	if (r < 0)
 		goto out;
@@ -588,22 +832,22 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			if (rel && igp_is_dir(IGP_ETC_SYSFS_D)) {
 				line = strdupf("# Written by igpuctl setup --mode sriov.\n"
 					       "%s/sriov_numvfs = %d\n", rel, n);
-				r = line ? igp_modconf_plan_owned(&p, IGP_ETC_SYSFS_D_IGPUCTL, line, 0,
-								  "VF count at boot (sysfsutils)")
+				r = line ? plan_owned(&p, IGP_ETC_SYSFS_D_IGPUCTL, line, 0,
+						      "VF count at boot (sysfsutils)", ret_error)
 					 : -ENOMEM;
 			} else if (rel && igp_exists(IGP_ETC_SYSFS_CONF)) {
 				char *lines[2] = { NULL, NULL };
 				line = strdupf("%s/sriov_numvfs = %d", rel, n);
 				lines[0] = line;
-				r = line ? igp_modconf_plan_lines(&p, IGP_ETC_SYSFS_CONF, lines, 0,
-								  "VF count at boot (sysfsutils)")
+				r = line ? plan_lines(&p, IGP_ETC_SYSFS_CONF, lines, 0,
+						      "VF count at boot (sysfsutils)", ret_error)
 					 : -ENOMEM;
 			} else {
 				/* The same rule `igpuctl vfs --persist` writes. */
 				_cleanup_free_ char *rule_path = igp_sriov_udev_rule_path(dev->address);
 				line = igp_sriov_udev_rule(dev->address, n);
-				r = line && rule_path ? igp_modconf_plan_owned(&p, rule_path, line, 0,
-									"VF count at boot (udev rule)")
+				r = line && rule_path ? plan_owned(&p, rule_path, line, 0,
+								   "VF count at boot (udev rule)", ret_error)
 						      : -ENOMEM;
 			}
 			if (r < 0)
@@ -664,7 +908,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			goto out;
 		}
 		r = igp_modconf_plan_modules(&p, &info.initramfs, mods, true,
-					     "vfio modules for PCI passthrough");
+					     "vfio modules for PCI passthrough", ret_error);
 		if (r < 0)
 			goto out;
 		for (size_t k = 0; k < n_passed; k++) {
@@ -720,9 +964,10 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			for (char **a = shared; r >= 0 && a && *a; a++) {
 				if (driverctl) {
 					_cleanup_free_ char *path = strdupf("%s/pci-%s", IGP_ETC_DRIVERCTL_D, *a);
-					r = path ? igp_modconf_plan_owned(&p, path, "vfio-pci\n", 0,
-									  "driverctl override (another "
-									  "device shares the ID)")
+					r = path ? plan_owned(&p, path, "vfio-pci\n", 0,
+							      "driverctl override (another device "
+							      "shares the ID)",
+							      ret_error)
 						 : -ENOMEM;
 				} else {
 					r = strcat_line(&rules,
@@ -732,10 +977,10 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 				}
 			}
 			if (r >= 0 && !driverctl)
-				r = igp_modconf_plan_owned(&p, IGP_ETC_UDEV_RULES_VFIO, rules,
-							   IGP_REFRESH_INITRAMFS,
-							   "per-device driver_override (another device "
-							   "shares the ID)");
+				r = plan_owned(&p, IGP_ETC_UDEV_RULES_VFIO, rules, IGP_REFRESH_INITRAMFS,
+					       "per-device driver_override (another device shares "
+					       "the ID)",
+					       ret_error);
 			if (r < 0)
 				goto out;
 			igp_plan_add_note(&p, "Other devices have the same PCI ID as %s, so vfio-pci "
@@ -752,7 +997,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			goto out;
 		}
 		r = igp_modconf_plan_modules(&p, &info.initramfs, mods, false,
-					     "kvmgt for GVT-g vGPUs");
+					     "kvmgt for GVT-g vGPUs", ret_error);
 		if (r >= 0)
 			r = strcat_line(&modprobe, "# Written by igpuctl setup --mode gvt-g for %s.",
 					dev->address);
@@ -764,8 +1009,8 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 	if (modprobe) {
 		_cleanup_free_ char *content = strdupf("%s# `igpuctl revert` removes this file.\n",
 						       modprobe);
-		r = content ? igp_modconf_plan_owned(&p, IGP_ETC_MODPROBE_D_IGPUCTL, content,
-						     IGP_REFRESH_INITRAMFS, "driver configuration")
+		r = content ? plan_owned(&p, IGP_ETC_MODPROBE_D_IGPUCTL, content,
+					 IGP_REFRESH_INITRAMFS, "driver configuration", ret_error)
 			    : -ENOMEM;
 		if (r < 0)
 			goto out;

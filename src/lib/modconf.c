@@ -170,112 +170,167 @@ int igp_modconf_plan_lines(struct igp_plan *p, const char *path, char *const *li
 	return igp_plan_add_file(p, path, TAKE_PTR(cur), after, 0644, &u, refresh, why);
 }
 
-static int plan_mkinitcpio(struct igp_plan *p, char *const *modules, const char *why)
+/* mkinitcpio.conf, then its drop-ins (mkinitcpio >= 36 sources them after
+ * the main file), as one shell document. */
+static int mkinitcpio_doc(struct igp_shdoc *d)
 {
-	static char *const vars[] = { "MODULES", NULL };
-	struct igp_shdoc d = { 0 };
-	_cleanup_strv_free_ char **names = NULL, **texts = NULL;
-	struct igp_shtok *t = NULL;
-	size_t n = 0, nw = strv_length(modules), n_ops = 0;
-	struct igp_kop *ops = NULL;
-	_cleanup_free_ struct igp_kwant *w = NULL;
-	_cleanup_free_ char **tt = NULL;
-	_cleanup_free_ int *files = NULL;
+	_cleanup_strv_free_ char **names = NULL;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
 	int r;
 
-	{
-		_cleanup_free_ char *text = NULL;
-		size_t len;
-		r = igp_read_file(IGP_ETC_MKINITCPIO_CONF, &text, &len);
+	r = igp_read_file(IGP_ETC_MKINITCPIO_CONF, &text, &len);
+	if (r >= 0)
+		r = igp_shdoc_add(d, IGP_ETC_MKINITCPIO_CONF, text, len);
+	if (r < 0 || igp_list_dir(IGP_ETC_MKINITCPIO_CONF_D, &names) < 0)
+		return r;
+	strv_sort(names);
+	for (char **s = names; *s; s++) {
+		_cleanup_free_ char *path = NULL, *t = NULL;
+		if (!endswith(*s, ".conf"))
+			continue;
+		path = igp_path_join(IGP_ETC_MKINITCPIO_CONF_D, *s);
+		if (!path)
+			return -ENOMEM;
+		if (igp_read_file(path, &t, &len) < 0)
+			continue;
+		r = igp_shdoc_add(d, path, t, len);
 		if (r < 0)
 			return r;
-		r = igp_shdoc_add(&d, IGP_ETC_MKINITCPIO_CONF, text, len);
-		if (r < 0)
-			goto out;
 	}
-	/* mkinitcpio >= 36 sources drop-ins after the main file. */
-	if (igp_list_dir(IGP_ETC_MKINITCPIO_CONF_D, &names) >= 0) {
-		strv_sort(names);
-		for (char **s = names; *s; s++) {
-			_cleanup_free_ char *path = NULL, *text = NULL;
-			size_t len;
-			if (!endswith(*s, ".conf"))
-				continue;
-			path = igp_path_join(IGP_ETC_MKINITCPIO_CONF_D, *s);
-			if (!path || igp_read_file(path, &text, &len) < 0)
-				continue;
-			r = igp_shdoc_add(&d, path, text, len);
-			if (r < 0)
-				goto out;
-		}
+	return 0;
+}
+
+/* The edit of file F of D (new text TEXT) with the undo of its OPS. */
+static int add_mkinitcpio_file(struct igp_plan *p, const struct igp_shdoc *d, size_t f, char *text,
+			       const struct igp_kop *ops, size_t n_ops, const int *files,
+			       const char *why)
+{
+	struct igp_undo u = { .kind = IGP_UNDO_SHELL, .array = true };
+	char *before;
+
+	if (strv_push(&u.vars, "MODULES") < 0 || !(u.add_var = strdup("MODULES")))
+		goto oom;
+	for (size_t k = 0; k < n_ops; k++) {
+		struct igp_undo one = { .ops = (struct igp_kop *)&ops[k], .n_ops = 1 };
+		if (files[k] == (int)f && igp_undo_merge(&u, &one) < 0)
+			goto oom;
 	}
-	r = igp_shdoc_tokens(&d, vars, &t, &n);
+	before = strdup(d->files[f].text);
+	if (!before)
+		goto oom;
+	return igp_plan_add_file(p, d->files[f].path, before, text, 0644, &u,
+				 IGP_REFRESH_INITRAMFS, why);
+oom:
+	free(text);
+	igp_undo_done(&u);
+	return -ENOMEM;
+}
+
+/* The MODULES=(...) ops on the document D. */
+static int mkinitcpio_ops(const struct igp_shdoc *d, char *const *vars, char *const *modules,
+			  struct igp_kop **ret, size_t *ret_n)
+{
+	struct igp_shtok *t = NULL;
+	size_t n = 0, nw = strv_length(modules);
+	_cleanup_free_ struct igp_kwant *w = calloc(nw + 1, sizeof(*w));
+	_cleanup_free_ char **tt = NULL;
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	r = igp_shdoc_tokens(d, vars, &t, &n);
 	if (r < 0)
-		goto out;
-	r = -ENOMEM;
+		return r;
 	tt = calloc(n + 1, sizeof(char *));
-	w = calloc(nw + 1, sizeof(*w));
-	files = calloc(nw + 1, sizeof(int));
-	if (!tt || !w || !files)
-		goto out;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; tt && i < n; i++)
 		tt[i] = t[i].text;
 	for (size_t i = 0; i < nw; i++)
 		w[i] = (struct igp_kwant){ IGP_KWANT_SET, modules[i], NULL };
-	r = igp_kparams_plan(tt, n, w, nw, &ops, &n_ops);
+	r = tt ? igp_kparams_plan(tt, n, w, nw, ret, ret_n) : -ENOMEM;
+	igp_shtoks_free(t, n);
+	return r;
+}
+
+static int plan_mkinitcpio(struct igp_plan *p, char *const *modules, const char *why,
+			   char **ret_error)
+{
+	static char *const vars[] = { "MODULES", NULL };
+	struct igp_shdoc d = { 0 };
+	_cleanup_strv_free_ char **texts = NULL;
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	_cleanup_free_ int *files = NULL;
+	int r;
+
+	r = mkinitcpio_doc(&d);
+	if (r >= 0)
+		r = igp_shdoc_check(&d, ret_error);
+	if (r >= 0)
+		r = mkinitcpio_ops(&d, vars, modules, &ops, &n_ops);
 	if (r < 0 || n_ops == 0)
 		goto out;
-	r = igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, files, &texts, NULL);
-	if (r < 0)
-		goto out;
-	for (size_t f = 0; f < d.n_files; f++) {
-		struct igp_undo u = { .kind = IGP_UNDO_SHELL, .array = true };
-		char *before, *after;
+	files = calloc(n_ops, sizeof(int));
+	r = files ? igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, files, &texts, NULL)
+		  : -ENOMEM;
+	for (size_t f = 0; r >= 0 && f < d.n_files; f++) {
 		if (streq(texts[f], d.files[f].text))
 			continue;
-		r = -ENOMEM;
-		if (strv_push(&u.vars, "MODULES") < 0 || !(u.add_var = strdup("MODULES"))) {
-			igp_undo_done(&u);
-			goto out;
-		}
-		for (size_t k = 0; k < n_ops; k++)
-			if (files[k] == (int)f) {
-				struct igp_undo one = { .ops = &ops[k], .n_ops = 1 };
-				if (igp_undo_merge(&u, &one) < 0) {
-					igp_undo_done(&u);
-					goto out;
-				}
-			}
-		before = strdup(d.files[f].text);
-		after = TAKE_PTR(texts[f]);
-		/* keep texts a valid vector for strv_free */
+		/* The plan takes the text; texts stays a vector for strv_free. */
+		r = add_mkinitcpio_file(p, &d, f, texts[f], ops, n_ops, files, why);
 		texts[f] = strdup("");
-		if (!before) {
-			free(after);
-			igp_undo_done(&u);
-			goto out;
-		}
-		r = igp_plan_add_file(p, d.files[f].path, before, after, 0644, &u,
-				      IGP_REFRESH_INITRAMFS, why);
-		if (r < 0)
-			goto out;
+		if (r >= 0 && !texts[f])
+			r = -ENOMEM;
 	}
-	r = 0;
 out:
 	igp_kops_free(ops, n_ops);
-	igp_shtoks_free(t, n);
 	igp_shdoc_done(&d);
 	return r;
 }
 
-int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
-			     char *const *modules, bool early, const char *why)
+/* The dracut drop-in loading MODULES early. */
+static char *dracut_conf(char *const *modules)
 {
-	bool debian_modules = ir->kind == IGP_INITRAMFS_TOOLS && igp_exists(IGP_ETC_MODULES);
-	unsigned refresh = early ? IGP_REFRESH_INITRAMFS : 0;
+	_cleanup_free_ char *list = strdup("");
 
-	if (debian_modules) {
-		_cleanup_strv_free_ char **lines = NULL;
+	for (char *const *m = modules; list && *m; m++)
+		if (strextendf(&list, "%s ", *m) < 0)
+			return NULL;
+	if (!list)
+		return NULL;
+	/* dracut's own syntax: values with leading and trailing blanks so
+	 * several += lines concatenate cleanly. */
+	return strdupf("# Written by igpuctl setup; `igpuctl revert` removes it.\n"
+		       "# Load vfio-pci in the initramfs, before the GPU driver.\n"
+		       "force_drivers+=\" %s\"\n"
+		       "install_items+=\" %s \"\n",
+		       list, IGP_ETC_MODPROBE_D_IGPUCTL);
+}
+
+/* A modules-load.d file listing MODULES. */
+static char *modules_load_conf(char *const *modules)
+{
+	_cleanup_free_ char *content = strdup("# Written by igpuctl setup; `igpuctl revert` removes it.\n");
+
+	for (char *const *m = modules; content && *m; m++)
+		if (strextendf(&content, "%s\n", *m) < 0)
+			return NULL;
+	return TAKE_PTR(content);
+}
+
+int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
+			     char *const *modules, bool early, const char *why, char **ret_error)
+{
+	unsigned refresh = early ? IGP_REFRESH_INITRAMFS : 0;
+	_cleanup_strv_free_ char **lines = NULL;
+	_cleanup_free_ char *content = NULL;
+	const char *path;
+	int r;
+
+	if (ir->kind == IGP_INITRAMFS_TOOLS && igp_exists(IGP_ETC_MODULES)) {
+		r = igp_text_check(IGP_ETC_MODULES, ret_error);
+		if (r < 0)
+			return r;
 		if (strv_push(&lines, "# igpuctl setup: modules for GPU passthrough") < 0)
 			return -ENOMEM;
 		for (char *const *m = modules; *m; m++)
@@ -284,37 +339,17 @@ int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
 		return igp_modconf_plan_lines(p, IGP_ETC_MODULES, lines, refresh, why);
 	}
 	if (early && ir->kind == IGP_INITRAMFS_MKINITCPIO)
-		return plan_mkinitcpio(p, modules, why);
+		return plan_mkinitcpio(p, modules, why, ret_error);
 	if (early && ir->kind == IGP_INITRAMFS_DRACUT) {
-		_cleanup_free_ char *list = strdup(""), *content = NULL;
-		for (char *const *m = modules; list && *m; m++) {
-			char *n = strdupf("%s%s ", list, *m);
-			free(list);
-			list = n;
-		}
-		if (!list)
-			return -ENOMEM;
-		/* dracut's own syntax: values with leading and trailing blanks
-		 * so several += lines concatenate cleanly. */
-		content = strdupf("# Written by igpuctl setup; `igpuctl revert` removes it.\n"
-				  "# Load vfio-pci in the initramfs, before the GPU driver.\n"
-				  "force_drivers+=\" %s\"\n"
-				  "install_items+=\" %s \"\n",
-				  list, IGP_ETC_MODPROBE_D_IGPUCTL);
-		if (!content)
-			return -ENOMEM;
-		return igp_modconf_plan_owned(p, IGP_ETC_DRACUT_CONF_D_IGPUCTL, content,
-					      IGP_REFRESH_INITRAMFS, why);
+		path = IGP_ETC_DRACUT_CONF_D_IGPUCTL;
+		content = dracut_conf(modules);
+		refresh = IGP_REFRESH_INITRAMFS;
+	} else {
+		path = IGP_ETC_MODULES_LOAD_D_IGPUCTL;
+		content = modules_load_conf(modules);
 	}
-	{
-		_cleanup_free_ char *content = strdup("# Written by igpuctl setup; `igpuctl revert` removes it.\n");
-		for (char *const *m = modules; content && *m; m++) {
-			char *n = strdupf("%s%s\n", content, *m);
-			free(content);
-			content = n;
-		}
-		if (!content)
-			return -ENOMEM;
-		return igp_modconf_plan_owned(p, IGP_ETC_MODULES_LOAD_D_IGPUCTL, content, refresh, why);
-	}
+	if (!content)
+		return -ENOMEM;
+	r = igp_text_check(path, ret_error);
+	return r < 0 ? r : igp_modconf_plan_owned(p, path, content, refresh, why);
 }

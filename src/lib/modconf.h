@@ -41,10 +41,12 @@ void igp_initramfs_done(struct igp_initramfs *ir);
 /*
  * Plan loading MODULES (NULL-terminated) at boot; EARLY when they must be
  * in the initramfs (vfio-pci before the GPU driver).  Modules already
- * listed ('-' and '_' equal) are not added again.
+ * listed ('-' and '_' equal) are not added again.  -EBADMSG, with the
+ * refusal naming file and line in *ret_error (may be NULL), when the file
+ * to edit is broken (igp_shdoc_check(), igp_text_check()).
  */
 int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
-			     char *const *modules, bool early, const char *why);
+			     char *const *modules, bool early, const char *why, char **ret_error);
 
 /*
  * Plan a file igpuctl owns with CONTENT (replacing an earlier version of

@@ -154,6 +154,51 @@ int igp_read_file(const char *path, char **ret, size_t *ret_size)
 	return read_file_fd(fd, ret, ret_size);
 }
 
+unsigned igp_text_line(const char *text, size_t off)
+{
+	unsigned line = 1;
+	for (size_t i = 0; i < off; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+int igp_read_text(const char *path, char **ret, size_t *ret_size, unsigned *ret_line)
+{
+	_cleanup_free_ char *s = NULL;
+	size_t n;
+	int r = igp_read_file(path, &s, &n);
+
+	if (r < 0)
+		return r;
+	if (strlen(s) != n) {
+		if (ret_line)
+			*ret_line = igp_text_line(s, strlen(s));
+		return -EBADMSG;
+	}
+	if (ret_size)
+		*ret_size = n;
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+char *igp_text_refusal(const char *path, unsigned line, const char *what)
+{
+	return strdupf("%s:%u: %s; fix the file, then run igpuctl again", path, line, what);
+}
+
+int igp_text_check(const char *path, char **ret_error)
+{
+	_cleanup_free_ char *s = NULL;
+	unsigned line = 0;
+	int r = igp_read_text(path, &s, NULL, &line);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r == -EBADMSG && ret_error)
+		*ret_error = igp_text_refusal(path, line, "a NUL byte");
+	return r < 0 ? r : 0;
+}
+
 static int read_attr_fd(int fd, char **ret)
 {
 	char buf[4097];

@@ -161,6 +161,25 @@ bool igp_is_dir(const char *path);
  * caller frees it.  ret_size may be NULL.
  */
 int igp_read_file(const char *path, char **ret, size_t *ret_size);
+/*
+ * Read a configuration file igpuctl is to edit: igp_read_file(), but
+ * -EBADMSG when the file holds a NUL byte.  The text is handled as a C
+ * string, which would end there: the edit, its backup and the rest of the
+ * file with it.  *ret_line (may be NULL) is then the line of that byte.
+ */
+int igp_read_text(const char *path, char **ret, size_t *ret_size, unsigned *ret_line);
+/* The line (from 1) that byte OFF of TEXT is on. */
+unsigned igp_text_line(const char *text, size_t off);
+/*
+ * The refusal of a file igpuctl will not edit: "PATH:LINE: WHAT; fix the
+ * file, then run igpuctl again" (NULL on ENOMEM).
+ */
+char *igp_text_refusal(const char *path, unsigned line, const char *what);
+/*
+ * Check that PATH, if it exists, is text igpuctl can edit: 0, or -EBADMSG
+ * and the refusal in *ret_error (may be NULL).
+ */
+int igp_text_check(const char *path, char **ret_error);
 /* One bounded read of a kernfs attribute; trailing whitespace stripped. */
 int igp_read_attr(const char *path, char **ret);
 /* Attribute holding "0x8086"-style hex (or plain hex). */

@@ -170,6 +170,9 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 		char **out = NULL;
 
 		r = igp_shdoc_add(&d, path, current, strlen(current));
+		/* A file the user broke since is not edited (-EBADMSG). */
+		if (r >= 0)
+			r = igp_shdoc_check(&d, NULL);
 		if (r >= 0)
 			r = igp_shdoc_tokens(&d, u->vars, &t, &n);
 		if (r >= 0 && !(texts = calloc(n + 1, sizeof(char *))))
@@ -179,8 +182,8 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 		if (r >= 0)
 			r = igp_kparams_unplan(texts, n, u->ops, u->n_ops, &ops, &n_ops);
 		if (r >= 0)
-			r = igp_shdoc_apply(&d, u->vars, u->add_var, u->array, ops, n_ops, NULL, &out,
-					    NULL);
+			r = igp_shdoc_apply(&d, u->vars, igp_shdoc_add_var(&d, u->vars, u->add_var),
+					    u->array, ops, n_ops, NULL, &out, NULL);
 		if (r >= 0) {
 			*ret = TAKE_PTR(out[0]);
 			*ret_delete = false;
@@ -197,18 +200,21 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 		struct igp_kline l = { 0 };
 		_cleanup_free_ char **texts = NULL;
 		char *out = NULL;
+		enum igp_cmdline_file kind = u->kind == IGP_UNDO_KLINE ? IGP_CMDLINE_KLINE
+					     : u->kind == IGP_UNDO_BLS ? IGP_CMDLINE_BLS
+								       : IGP_CMDLINE_KERNELSTUB;
+		size_t off;
+		const char *what;
 
-		r = u->kind == IGP_UNDO_KLINE	? igp_kline_parse(current, strlen(current), &l)
-		    : u->kind == IGP_UNDO_BLS	? igp_bls_tokens(current, &l)
-						: igp_kernelstub_tokens(current, &l);
+		r = igp_cmdline_file_check(kind, current, strlen(current), &off, &what);
+		if (r >= 0)
+			r = igp_cmdline_file_tokens(kind, current, &l);
 		if (r >= 0)
 			r = texts_of(&l, &texts);
 		if (r >= 0)
 			r = igp_kparams_unplan(texts, l.n, u->ops, u->n_ops, &ops, &n_ops);
 		if (r >= 0)
-			r = u->kind == IGP_UNDO_KLINE ? igp_kline_apply(current, strlen(current), ops, n_ops, &out)
-			    : u->kind == IGP_UNDO_BLS ? igp_bls_apply(current, ops, n_ops, &out)
-						      : igp_kernelstub_apply(current, ops, n_ops, &out);
+			r = igp_cmdline_file_apply(kind, current, ops, n_ops, &out);
 		if (r >= 0) {
 			*ret = out;
 			*ret_delete = false;
@@ -397,7 +403,8 @@ int igp_plan_diff(const struct igp_plan *p, char **ret)
 int igp_read_optional(const char *path, char **ret)
 {
 	char *s = NULL;
-	int r = igp_read_file(path, &s, NULL);
+	/* -EBADMSG for a NUL byte: never a truncated text. */
+	int r = igp_read_text(path, &s, NULL, NULL);
 	if (r == -ENOENT) {
 		*ret = NULL;
 		return 0;

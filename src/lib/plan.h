@@ -108,7 +108,8 @@ bool igp_plan_cmd_needed(const struct igp_plan *p, const struct igp_plan_cmd *c,
 /* The unified diff of every file edit, in plan order. */
 int igp_plan_diff(const struct igp_plan *p, char **ret);
 
-/* Read a file through the path context; *ret NULL when it does not exist. */
+/* Read a file through the path context; *ret NULL when it does not exist,
+ * -EBADMSG when it holds a NUL byte (igp_read_text()). */
 int igp_read_optional(const char *path, char **ret);
 
 /*

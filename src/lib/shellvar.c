@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
 
+#include "paths.h"
 #include "shellvar.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@ struct assign {
 	int file;
 	enum ins_how how;
 	size_t at;                    /* INS_QUOTED: offset of the closing quote/paren */
+	size_t open;                  /* INS_QUOTED: offset after the opening one */
 	size_t word_start, word_end;  /* the value word (WRAP, CONCAT, EMPTY) */
 };
 
@@ -162,6 +164,7 @@ static void dollar(struct state *s, const char *t, size_t len, size_t *p, struct
 
 struct wordinfo {
 	enum { SEG_NONE, SEG_DQ, SEG_SQ, SEG_UNQ } last;
+	size_t last_open;   /* offset after the opening quote of the last segment */
 	size_t last_close;  /* offset of the closing quote of the last segment */
 	bool quoted_any;    /* some segment was quoted */
 	bool complex_unq;   /* backslashes or expansions outside quotes */
@@ -178,7 +181,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 {
 	const char *t = s->doc->files[file].text;
 	size_t len = s->doc->files[file].len, i = *p, wstart = *p, wend;
-	struct wordinfo info = { SEG_NONE, 0, false, false };
+	struct wordinfo info = { SEG_NONE, 0, 0, false, false };
 
 	/* Find the word's end first: unquoted chars need it as their region. */
 	{
@@ -223,6 +226,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 			for (size_t k = b; out && k < i; k++)
 				val_push(s, out, (struct ech){ t[k], file, k, b, i });
 			info.last = SEG_SQ;
+			info.last_open = b;
 			info.last_close = i;
 			info.quoted_any = true;
 			i++;
@@ -249,6 +253,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				}
 			}
 			info.last = SEG_DQ;
+			info.last_open = b;
 			info.last_close = e;
 			info.quoted_any = true;
 			i = e + 1;
@@ -349,6 +354,7 @@ static void assignment(struct state *s, int file, size_t name_start, size_t name
 			first = false;
 		}
 		a.how = INS_QUOTED;
+		a.open = body;
 		a.at = *p;
 		for (size_t k = 0; k < nv.n; k++)
 			if (nv.v[k].file == file && nv.v[k].off >= body && nv.v[k].off < *p)
@@ -364,6 +370,7 @@ static void assignment(struct state *s, int file, size_t name_start, size_t name
 			a.how = INS_EMPTY;
 		else if (wi.last == SEG_DQ || wi.last == SEG_SQ) {
 			a.how = INS_QUOTED;
+			a.open = wi.last_open;
 			a.at = wi.last_close;
 		} else if (!wi.quoted_any && !wi.complex_unq)
 			a.how = INS_WRAP;
@@ -597,10 +604,308 @@ bool igp_shdoc_assigns(const struct igp_shdoc *d, const char *var)
 	return igp_shdoc_last_assignment(d, var) >= 0;
 }
 
+const char *igp_shdoc_add_var(const struct igp_shdoc *d, char *const *vars, const char *add_var)
+{
+	const char *v = add_var;
+
+	if (igp_shdoc_assigns(d, add_var))
+		return add_var;
+	for (size_t i = 0; vars && vars[i]; i++)
+		if (igp_shdoc_assigns(d, vars[i]))
+			v = vars[i];
+	return v;
+}
+
+/*
+ * The syntax check: what sh itself would stumble on.  A scan over one file
+ * with sh's quoting rules (POSIX XCU 2.2 Quoting, 2.3 Token Recognition):
+ * where a quote, $( ${ ` or ( opens and never closes, the file is broken,
+ * and so is one that ends in a backslash (with or without the newline
+ * after it: the line continues into nothing, or into whatever igpuctl
+ * would append).  A NUL byte is not text at all.
+ */
+struct scan {
+	const char *t;
+	size_t len, p;
+	const char *what; /* the first problem, NULL: none */
+	size_t at;        /* where it starts */
+};
+
+static void scan_bad(struct scan *s, const char *what, size_t at)
+{
+	if (!s->what) {
+		s->what = what;
+		s->at = at;
+	}
+	s->p = s->len;
+}
+
+static void scan_list(struct scan *s, char close, bool comments, const char *what, size_t open);
+
+/* A backslash at s->p escapes the next character, which must exist. */
+static void scan_escape(struct scan *s)
+{
+	if (s->p + 1 >= s->len || (s->t[s->p + 1] == '\n' && s->p + 2 >= s->len))
+		scan_bad(s, "the last line ends in a backslash, continuing into nothing", s->p);
+	else
+		s->p += 2;
+}
+
+static void scan_backquote(struct scan *s)
+{
+	size_t open = s->p++;
+	while (s->p < s->len && s->t[s->p] != '`')
+		if (s->t[s->p] == '\\')
+			scan_escape(s);
+		else
+			s->p++;
+	if (s->p >= s->len)
+		scan_bad(s, "unterminated backquote", open);
+	else
+		s->p++;
+}
+
+/* $( ${ or ` at s->p (any other $ is plain). */
+static void scan_dollar(struct scan *s)
+{
+	size_t open = s->p;
+	char next = s->p + 1 < s->len ? s->t[s->p + 1] : 0;
+
+	if (s->t[s->p] == '`') {
+		scan_backquote(s);
+	} else if (next == '(' || next == '{') {
+		s->p += 2;
+		if (next == '(')
+			scan_list(s, ')', true, "unterminated $(", open);
+		else
+			scan_list(s, '}', false, "unterminated ${", open);
+	} else {
+		s->p++;
+	}
+}
+
+static void scan_dquote(struct scan *s)
+{
+	size_t open = s->p++;
+	while (s->p < s->len && s->t[s->p] != '"') {
+		char c = s->t[s->p];
+		if (c == '\\')
+			scan_escape(s);
+		else if (c == '$' || c == '`')
+			scan_dollar(s);
+		else
+			s->p++;
+	}
+	if (s->p >= s->len)
+		scan_bad(s, "unterminated double quote", open);
+	else
+		s->p++;
+}
+
+/* Is the '(' at OPEN the start of an array, NAME=( or NAME+=( ? */
+static bool array_open(const char *t, size_t open)
+{
+	size_t i = open;
+	if (i == 0 || t[--i] != '=')
+		return false;
+	if (i > 0 && t[i - 1] == '+')
+		i--;
+	return i > 0 && is_name_char(t[i - 1]);
+}
+
+/* Words up to CLOSE (0: the end of the file); comments where a word starts. */
+static void scan_list(struct scan *s, char close, bool comments, const char *what, size_t open)
+{
+	bool word_start = true;
+
+	while (s->p < s->len) {
+		char c = s->t[s->p];
+		size_t at = s->p;
+		if (c == close && close) {
+			s->p++;
+			return;
+		}
+		if (c == '\'') {
+			const char *q = memchr(s->t + at + 1, '\'', s->len - at - 1);
+			if (!q) {
+				scan_bad(s, "unterminated single quote", at);
+				return;
+			}
+			s->p = (size_t)(q - s->t) + 1;
+		} else if (c == '"') {
+			scan_dquote(s);
+		} else if (c == '\\') {
+			scan_escape(s);
+		} else if (c == '$' || c == '`') {
+			scan_dollar(s);
+		} else if (c == '#' && comments && word_start) {
+			while (s->p < s->len && s->t[s->p] != '\n')
+				s->p++;
+		} else if (c == '(') {
+			s->p++;
+			scan_list(s, ')', true,
+				  array_open(s->t, at) ? "unterminated array: no ')' closes it"
+						       : "unterminated (",
+				  at);
+		} else {
+			s->p++;
+		}
+		word_start = strchr(" \t\n;&|()<>", c) != NULL;
+	}
+	if (close)
+		scan_bad(s, what, open);
+}
+
+int igp_shdoc_check(const struct igp_shdoc *d, char **ret_error)
+{
+	for (size_t f = 0; f < d->n_files; f++) {
+		const struct igp_shfile *sf = &d->files[f];
+		struct scan s = { .t = sf->text, .len = sf->len };
+		const char *nul = memchr(sf->text, '\0', sf->len);
+
+		if (nul)
+			scan_bad(&s, "a NUL byte", (size_t)(nul - sf->text));
+		else
+			scan_list(&s, 0, true, NULL, 0);
+		if (!s.what)
+			continue;
+		if (ret_error) {
+			*ret_error = igp_text_refusal(sf->path, igp_text_line(sf->text, s.at), s.what);
+			if (!*ret_error)
+				return -ENOMEM;
+		}
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Per file: the splices, and the tokens to remove (turned into splices last). */
 struct fsplices {
 	struct igp_splice *v;
 	size_t n;
+	struct igp_cut *cuts;
+	size_t n_cuts;
 };
+
+static int last_assign_file(const struct state *s, const char *var)
+{
+	int f = 0;
+	for (size_t i = 0; i < s->n_as; i++)
+		if (streq(s->as[i].name, var))
+			f = s->as[i].file;
+	return f;
+}
+
+/* The splice or cut of a SET or REMOVE op (planned on TOKS). */
+static int edit_token(const struct igp_shdoc *d, const struct igp_shtok *toks, size_t n_toks,
+		      const struct igp_kop *o, struct fsplices *fs, int *op_file, char **ret_bad)
+{
+	const struct igp_shtok *t;
+
+	if (o->index < 0 || (size_t)o->index >= n_toks || !streq(toks[o->index].text, o->old))
+		return -ESTALE;
+	t = &toks[o->index];
+	if (op_file)
+		*op_file = t->file;
+	if (t->file < 0) {
+		if (ret_bad)
+			*ret_bad = strdup(t->text);
+		return -EBADMSG;
+	}
+	if (o->kind == IGP_KOP_SET)
+		return igp_splice_push(&fs[t->file].v, &fs[t->file].n, t->start, t->end - t->start,
+				       o->token);
+	return igp_cut_push(&fs[t->file].cuts, &fs[t->file].n_cuts, t->start, t->end, t->lo, t->hi);
+}
+
+/*
+ * Does text inserted at A->at, the end of A's quoted string or array body,
+ * need a blank before it to be words of its own?  Not right after a blank
+ * (one no backslash escapes); not at the start of an empty value.  Anywhere
+ * else it would glue onto what is there, a "$VAR" included: the shell would
+ * expand another variable and the kernel never see the parameter.
+ */
+static bool need_blank(const char *t, const struct assign *a, const struct val *v)
+{
+	size_t i = a->at, k = 0;
+
+	if (i == a->open)
+		return v && v->n > 0 && !isspace((unsigned char)v->v[v->n - 1].c);
+	if (t[i - 1] != ' ' && t[i - 1] != '\t')
+		return true;
+	while (i - 1 - k > a->open && t[i - 2 - k] == '\\')
+		k++;
+	return k % 2 == 1;
+}
+
+/* Where the ADD tokens (ADD, blank separated) go: into the last assignment
+ * of ADD_VAR, or a new line `ADD_VAR="..."` at the end of file 0. */
+static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *add_var, bool array,
+		      const char *add, struct fsplices *fs)
+{
+	const struct assign *a = NULL;
+	struct val *v = var_get(s, add_var, strlen(add_var), false);
+	_cleanup_free_ char *ins = NULL, *ins2 = NULL;
+	struct fsplices *f;
+
+	for (size_t i = 0; i < s->n_as; i++)
+		if (streq(s->as[i].name, add_var))
+			a = &s->as[i];
+	if (!a) {
+		const struct igp_shfile *f0 = &d->files[0];
+		bool nl = f0->len == 0 || f0->text[f0->len - 1] == '\n';
+		ins = array ? strdupf("%s%s=(%s)\n", nl ? "" : "\n", add_var, add)
+			    : strdupf("%s%s=\"%s\"\n", nl ? "" : "\n", add_var, add);
+		return ins ? igp_splice_push(&fs[0].v, &fs[0].n, f0->len, 0, ins) : -ENOMEM;
+	}
+	f = &fs[a->file];
+	switch (a->how) {
+	case INS_QUOTED:
+		ins = strdupf("%s%s", need_blank(d->files[a->file].text, a, v) ? " " : "", add);
+		return ins ? igp_splice_push(&f->v, &f->n, a->at, 0, ins) : -ENOMEM;
+	case INS_EMPTY:
+		ins = strdupf("\"%s\"", add);
+		return ins ? igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) : -ENOMEM;
+	case INS_WRAP:
+		/* VAR=quiet becomes VAR="quiet new": same value. */
+		ins2 = strdupf(" %s\"", add);
+		if (!ins2 || igp_splice_push(&f->v, &f->n, a->word_start, 0, "\"") < 0)
+			return -ENOMEM;
+		return igp_splice_push(&f->v, &f->n, a->word_end, 0, ins2);
+	case INS_CONCAT:
+		/* VAR=$X becomes VAR=$X" new". */
+		ins = strdupf("\" %s\"", add);
+		return ins ? igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) : -ENOMEM;
+	}
+	return -EINVAL;
+}
+
+static void fsplices_free(struct fsplices *fs, size_t n)
+{
+	for (size_t f = 0; fs && f < n; f++) {
+		igp_splices_free(fs[f].v, fs[f].n);
+		free(fs[f].cuts);
+	}
+	free(fs);
+}
+
+static int apply_files(const struct igp_shdoc *d, struct fsplices *fs, char ***ret_texts)
+{
+	_cleanup_strv_free_ char **texts = calloc(d->n_files + 1, sizeof(char *));
+
+	if (!texts)
+		return -ENOMEM;
+	for (size_t f = 0; f < d->n_files; f++) {
+		const struct igp_shfile *sf = &d->files[f];
+		int r = igp_splices_remove(sf->text, fs[f].cuts, fs[f].n_cuts, &fs[f].v, &fs[f].n);
+		if (r >= 0)
+			r = igp_splices_apply(sf->text, sf->len, fs[f].v, fs[f].n, &texts[f]);
+		if (r < 0)
+			return r;
+	}
+	*ret_texts = TAKE_PTR(texts);
+	return 0;
+}
 
 int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *add_var, bool array,
 		    const struct igp_kop *ops, size_t n_ops, int *op_files, char ***ret_texts,
@@ -611,7 +916,6 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 	size_t n_toks = 0;
 	struct fsplices *fs = NULL;
 	_cleanup_free_ char *add = NULL;
-	_cleanup_strv_free_ char **texts = NULL;
 	int r;
 
 	r = evaluate(d, &s);
@@ -625,110 +929,23 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 	add = strdup("");
 	if (!fs || !add)
 		goto out;
-
-	for (size_t k = 0; k < n_ops; k++) {
-		const struct igp_kop *o = &ops[k];
-		const struct igp_shtok *t;
-		if (o->kind == IGP_KOP_ADD) {
-			char *na = strdupf("%s%s%s", add, *add ? " " : "", o->token);
-			if (op_files) {
-				int lf = 0;
-				for (size_t i = 0; i < s.n_as; i++)
-					if (streq(s.as[i].name, add_var))
-						lf = s.as[i].file;
-				op_files[k] = lf;
-			}
-			if (!na) {
-				r = -ENOMEM;
-				goto out;
-			}
-			free(add);
-			add = na;
+	r = 0;
+	for (size_t k = 0; r >= 0 && k < n_ops; k++) {
+		if (ops[k].kind != IGP_KOP_ADD) {
+			r = edit_token(d, toks, n_toks, &ops[k], fs, op_files ? &op_files[k] : NULL,
+				       ret_bad);
 			continue;
 		}
-		if (o->index < 0 || (size_t)o->index >= n_toks || !streq(toks[o->index].text, o->old)) {
-			r = -ESTALE;
-			goto out;
-		}
-		t = &toks[o->index];
 		if (op_files)
-			op_files[k] = t->file;
-		if (t->file < 0) {
-			if (ret_bad)
-				*ret_bad = strdup(t->text);
-			r = -EBADMSG;
-			goto out;
-		}
-		if (o->kind == IGP_KOP_SET)
-			r = igp_splice_push(&fs[t->file].v, &fs[t->file].n, t->start, t->end - t->start,
-					    o->token);
-		else
-			r = igp_splice_remove_token(d->files[t->file].text, t->lo, t->hi, t->start,
-						    t->end, &fs[t->file].v, &fs[t->file].n);
-		if (r < 0)
-			goto out;
+			op_files[k] = last_assign_file(&s, add_var);
+		r = strextendf(&add, "%s%s", *add ? " " : "", ops[k].token);
 	}
-
-	if (*add) {
-		const struct assign *a = NULL;
-		struct val *v = var_get(&s, add_var, strlen(add_var), false);
-		bool space = v && v->n > 0 && !isspace((unsigned char)v->v[v->n - 1].c);
-		_cleanup_free_ char *ins = NULL, *ins2 = NULL;
-
-		for (size_t i = 0; i < s.n_as; i++)
-			if (streq(s.as[i].name, add_var))
-				a = &s.as[i];
-		r = -ENOMEM;
-		if (!a) {
-			const struct igp_shfile *f0 = &d->files[0];
-			bool nl = f0->len == 0 || f0->text[f0->len - 1] == '\n';
-			ins = array ? strdupf("%s%s=(%s)\n", nl ? "" : "\n", add_var, add)
-				    : strdupf("%s%s=\"%s\"\n", nl ? "" : "\n", add_var, add);
-			if (!ins || igp_splice_push(&fs[0].v, &fs[0].n, f0->len, 0, ins) < 0)
-				goto out;
-		} else {
-			struct fsplices *f = &fs[a->file];
-			switch (a->how) {
-			case INS_QUOTED:
-				ins = strdupf("%s%s", space ? " " : "", add);
-				if (!ins || igp_splice_push(&f->v, &f->n, a->at, 0, ins) < 0)
-					goto out;
-				break;
-			case INS_EMPTY:
-				ins = strdupf("\"%s\"", add);
-				if (!ins || igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) < 0)
-					goto out;
-				break;
-			case INS_WRAP:
-				/* VAR=quiet becomes VAR="quiet new": same value. */
-				ins2 = strdupf("%s%s\"", space ? " " : "", add);
-				if (!ins2 || igp_splice_push(&f->v, &f->n, a->word_start, 0, "\"") < 0 ||
-				    igp_splice_push(&f->v, &f->n, a->word_end, 0, ins2) < 0)
-					goto out;
-				break;
-			case INS_CONCAT:
-				ins = strdupf("\"%s%s\"", space ? " " : "", add);
-				if (!ins || igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) < 0)
-					goto out;
-				break;
-			}
-		}
-	}
-
-	texts = calloc(d->n_files + 1, sizeof(char *));
-	if (!texts)
-		goto out;
-	for (size_t f = 0; f < d->n_files; f++) {
-		r = igp_splices_apply(d->files[f].text, d->files[f].len, fs[f].v, fs[f].n, &texts[f]);
-		if (r < 0)
-			goto out;
-	}
-	*ret_texts = TAKE_PTR(texts);
-	r = 0;
+	if (r >= 0 && *add)
+		r = add_tokens(d, &s, add_var, array, add, fs);
+	if (r >= 0)
+		r = apply_files(d, fs, ret_texts);
 out:
-	for (size_t f = 0; fs && f < d->n_files; f++)
-		igp_splices_free(fs[f].v, fs[f].n);
-	free(fs);
+	fsplices_free(fs, d->n_files);
 	igp_shtoks_free(toks, n_toks);
 	state_done(&s);
 	return r;

@@ -58,8 +58,25 @@ int igp_shdoc_tokens(const struct igp_shdoc *d, char *const *vars, struct igp_sh
 		     size_t *ret_n);
 void igp_shtoks_free(struct igp_shtok *t, size_t n);
 
+/*
+ * Would sh read every file as it is?  -EBADMSG for the first that it would
+ * not (an unterminated quote, array, $( or ${, a last line ending in a
+ * backslash) or that holds a NUL byte, with the refusal naming its file and
+ * line in *ret_error (may be NULL; "PATH:LINE: unterminated double quote;
+ * fix the file, then run igpuctl again").  igpuctl edits no such file: what
+ * it would evaluate is not what the shell runs.
+ */
+int igp_shdoc_check(const struct igp_shdoc *d, char **ret_error);
+
 /* Is VAR assigned anywhere in the document? */
 bool igp_shdoc_assigns(const struct igp_shdoc *d, const char *var);
+/*
+ * Where a token goes back into D: ADD_VAR when D assigns it, else the last
+ * of VARS that D assigns, else ADD_VAR (a new line).  revert works on one
+ * file of GRUB's several: a new assignment at the end of a grub.d file
+ * would override what /etc/default/grub sets.
+ */
+const char *igp_shdoc_add_var(const struct igp_shdoc *d, char *const *vars, const char *add_var);
 /* The file index of the last assignment of VAR, or -1. */
 int igp_shdoc_last_assignment(const struct igp_shdoc *d, const char *var);
 

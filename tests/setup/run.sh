@@ -6,6 +6,7 @@
 #
 #   tests/setup/run.sh IGPUCTL            run every case
 #   tests/setup/run.sh IGPUCTL --update   rewrite tests/setup/expected/
+#   ONLY=REGEX tests/setup/run.sh IGPUCTL  only the cases whose name matches
 #
 # A host is examples/hosts/NAME, or tests/setup/hosts/NAME: an overlay whose
 # `base` file names the example host its sys/ and proc/ come from; its etc/
@@ -18,8 +19,14 @@
 #     token exactly once and every original token (but the replaced ones);
 #   - a second setup changes nothing;
 #   - revert --yes brings etc/, boot/, efi/ back byte for byte.
+# For each `changed` case: setup --yes, then the user edits some FILES (the
+# edit leaves the word "mine" in each), then revert --yes must succeed: the
+# edit stays, no WANTED token is left that the original did not have, every
+# other file is back byte for byte; revert's output and the FILES as revert
+# left them are the golden output.
 # For each `refuse` case: exit status 1, the message matches, and nothing
-# under the root changed.
+# under the root changed (PREP=BASH refuse ...: BASH first breaks the root,
+# e.g. with a NUL byte that a fixture file should not carry).
 set -uo pipefail
 
 IGPUCTL=$(realpath "$1")
@@ -31,6 +38,11 @@ WORK=$(mktemp -d /tmp/igpuctl-setup-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 fails=0
 count=0
+
+# skip NAME: is the case left out by ONLY?
+skip() {
+	[[ -n ${ONLY:-} && ! $1 =~ $ONLY ]]
+}
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -105,6 +117,7 @@ golden() {
 # ok NAME HOST "WANTED TOKENS" SETUP-ARGS...
 ok() {
 	local name=$1 host=$2 wanted=$3
+	skip "$name" && return
 	shift 3
 	local r=$WORK/$name rc snap0 before after
 	count=$((count + 1))
@@ -135,13 +148,47 @@ ok() {
 	[[ -z $(find "$r/var/lib/igpuctl" -type f ! -name lock 2>/dev/null) ]] || fail "$name: journal left after revert"
 }
 
-# refuse NAME HOST SETUP-ARGS...
+# changed NAME HOST "FILES" EDIT "WANTED" SETUP-ARGS... (EDIT: bash run in the root)
+changed() {
+	local name=$1 host=$2 files=$3 edit=$4 wanted=$5
+	skip "$name" && return
+	shift 5
+	local r=$WORK/$name o=$WORK/$name.orig f t
+	count=$((count + 1))
+	mkroot "$host" "$r"
+	mkroot "$host" "$o"
+	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/apply" 2>&1 || { fail "$name: setup --yes failed"; cat "$WORK/apply" >&2; return; }
+	(cd "$r" && bash -c "$edit") || { fail "$name: the edit failed"; return; }
+	"$IGPUCTL" --root "$r" revert --yes >"$WORK/out" 2>&1
+	echo "exit $?" >>"$WORK/out"
+	for f in $files; do
+		printf '== %s\n' "$f" >>"$WORK/out"
+		cat "$r/$f" >>"$WORK/out"
+		grep -q mine "$r/$f" || fail "$name: the user's edit of $f is gone"
+		for t in $wanted; do
+			[[ $(grep -oF -- "$t" "$r/$f" | wc -l) -eq $(grep -oF -- "$t" "$o/$f" 2>/dev/null | wc -l) ]] ||
+				fail "$name: '$t' left in $f"
+		done
+	done
+	golden "$name" "$WORK/out"
+	grep -q '^exit 0$' "$WORK/out" || fail "$name: revert failed"
+	diff <(snapshot "$o" | grep -v '^var' | grep -vF -f <(printf '%s \n' $files)) \
+		<(snapshot "$r" | grep -v '^var' | grep -vF -f <(printf '%s \n' $files)) >"$WORK/d" ||
+		{ fail "$name: revert did not restore the other files"; cat "$WORK/d" >&2; }
+	[[ -z $(find "$r/var/lib/igpuctl" -type f ! -name lock 2>/dev/null) ]] || fail "$name: journal left after revert"
+}
+
+# [PREP=BASH] refuse NAME HOST SETUP-ARGS... (PREP runs in the root first)
 refuse() {
 	local name=$1 host=$2
+	skip "$name" && return
 	shift 2
 	local r=$WORK/$name rc snap0
 	count=$((count + 1))
 	mkroot "$host" "$r"
+	if [[ -n ${PREP:-} ]]; then
+		(cd "$r" && bash -c "$PREP") || { fail "$name: PREP failed"; return; }
+	fi
 	snap0=$(snapshot "$r")
 	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/out" 2>&1
 	rc=$?
@@ -160,9 +207,15 @@ ok debian-grub-full-extras pve8-coffeelake "intel_iommu=on iommu=pt kvm.ignore_m
 	--mode full --allow-boot-vga --kvm-ignore-msrs --acs-override --blacklist snd_hda_intel
 ok debian-grub-odd debian-grub-odd "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok debian-grub-symlink debian-grub-symlink "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# New tokens after a $VAR get a blank of their own, whatever it expands to.
+ok debian-grub-vars-unset debian-grub-vars-unset "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+ok debian-grub-vars-set debian-grub-vars-set "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # Proxmox VE systemd-boot (ZFS) + initramfs-tools, Alder Lake-N
 ok pve-sdboot-full pve8-n100-zfs "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
+# systemd-boot passes '$' on to the kernel as it is (GRUB would not).
+ok pve-sdboot-param pve8-n100-zfs "intel_iommu=on iommu=pt memmap=12G\$4G" --mode full --allow-boot-vga \
+	--param 'memmap=12G$4G'
 ok pve-sdboot-sriov-xe pve8-n100-zfs "intel_iommu=on xe.max_vfs=3 xe.force_probe=46d1 module_blacklist=i915" --mode sriov --sriov-driver xe --vfs 3
 # Fedora GRUB + dracut
 ok fedora-grub-full fedora-grub-dracut "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
@@ -177,6 +230,29 @@ ok pop-kernelstub-full pop-kernelstub "" --mode full --allow-boot-vga
 ok sdboot-ki-full sdboot-kernel-install "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok sdboot-ki-gvtg sdboot-kernel-install "i915.enable_gvt=1" --mode gvt-g
 
+# Revert after the user edited the files, igpuctl's tokens having gone into
+# an empty list: only igpuctl's tokens and lines go, the user's edit stays.
+changed changed-grub-empty debian-grub-empty "etc/default/grub etc/modules" '
+	sed -i "s/^GRUB_CMDLINE_LINUX_DEFAULT=\"/&mine /; \$a # mine" etc/default/grub
+	printf "mine_module\n" >>etc/modules' \
+	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init vfio" --mode full --allow-boot-vga
+changed changed-mkinitcpio-empty arch-grub-mkinitcpio "etc/mkinitcpio.conf" '
+	sed -i "s/^MODULES=(/&mine /; 1i # mine" etc/mkinitcpio.conf' \
+	"vfio" --mode full --allow-boot-vga
+changed changed-kernelstub-empty pop-kernelstub-empty "etc/kernelstub/configuration" '
+	sed -i "s/\"config_rev\": 3/\"config_rev\": 3, \"mine\": 1/" etc/kernelstub/configuration' \
+	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
+changed changed-kernel-cmdline pve8-n100-zfs "etc/kernel/cmdline" '
+	sed -i -E "s/^(root=\S+ boot=zfs) (.*)\$/\2 \1 mine/" etc/kernel/cmdline' \
+	"intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+changed changed-bls-no-options arch-sdboot-nooptions "boot/loader/entries/arch.conf" '
+	sed -i "1i # mine" boot/loader/entries/arch.conf' \
+	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
+changed changed-dracut fedora-grub-dracut "etc/dracut.conf.d/igpuctl.conf etc/default/grub" '
+	echo "add_drivers+=\" mine \"" >>etc/dracut.conf.d/igpuctl.conf
+	sed -i "s/^GRUB_CMDLINE_LINUX=\"/&mine /" etc/default/grub' \
+	"force_drivers intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+
 # Refusals: nothing changes.
 refuse refuse-unsafe-group shared-nvme-group --mode full
 refuse refuse-boot-vga pve8-coffeelake --mode full
@@ -185,6 +261,49 @@ refuse refuse-sriov-coffeelake pve8-coffeelake --mode sriov
 refuse refuse-unknown-boot unknown-boot --mode full --allow-boot-vga
 refuse refuse-blacklist-host-gpu igpu-nvidia --mode full --allow-boot-vga --blacklist nouveau
 refuse refuse-bad-param pve8-coffeelake --mode gvt-g --param 'evil="x y"'
+# Options are checked against what the boot loader reading them takes.
+# GRUB: grub.cfg is a script, "foo;reboot" would run reboot at every boot.
+refuse refuse-param-grub-script pve8-coffeelake --mode gvt-g --param 'foo;reboot'
+refuse refuse-param-not-ascii pve8-coffeelake --mode gvt-g --param $'x=\xff'
+refuse refuse-param-long pve8-coffeelake --mode gvt-g --param "x=$(printf "%0100000d" 0)"
+refuse refuse-param-newline pve8-n100-zfs --mode full --allow-boot-vga --param $'a\nb'
+refuse refuse-param-kernelstub pop-kernelstub --mode gvt-g --param 'a=b\c'
+long=$(printf "%0240d" 0)
+refuse refuse-cmdline-too-long pve8-n100-zfs --mode full --allow-boot-vga --param "a=$long" --param "b=$long" \
+	--param "c=$long" --param "d=$long" --param "e=$long" --param "f=$long" --param "g=$long" \
+	--param "h=$long"
+refuse refuse-cmdline-too-long-grub pve8-coffeelake --mode gvt-g --param "a=$long" --param "b=$long" \
+	--param "c=$long" --param "d=$long" --param "e=$long" --param "f=$long" --param "g=$long" \
+	--param "h=$long"
+refuse refuse-blacklist-name pve8-coffeelake --mode full --allow-boot-vga --blacklist 'snd;x'
+refuse refuse-acs-char pve8-coffeelake --mode full --allow-boot-vga --acs-override='downstream;reboot'
+refuse refuse-acs-word pve8-coffeelake --mode full --allow-boot-vga --acs-override=downstream,foo
+# An empty /etc/kernel/cmdline: written with igpuctl's parameters alone, the
+# host would boot without root=.
+PREP=': >etc/kernel/cmdline' refuse refuse-empty-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
+PREP='printf " \t\n" >etc/kernel/cmdline' \
+	refuse refuse-blank-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
+# Broken files are refused, naming file and line, never edited.
+refuse refuse-grub-unterminated-quote debian-grub-broken-quote --mode full --allow-boot-vga
+refuse refuse-grub-trailing-backslash debian-grub-broken-backslash --mode full --allow-boot-vga
+refuse refuse-mkinitcpio-hooks arch-grub-broken-hooks --mode full --allow-boot-vga
+refuse refuse-mkinitcpio-modules arch-grub-broken-modules --mode full --allow-boot-vga
+refuse refuse-kernelstub-json pop-kernelstub-broken --mode full --allow-boot-vga
+PREP='printf "root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet=\"a b\n" >etc/kernel/cmdline' \
+	refuse refuse-kernel-cmdline-quote pve8-n100-zfs --mode full --allow-boot-vga
+# A NUL byte anywhere in a file to edit: before, the text (and its backup)
+# ended there, or the edit after it was silently lost.
+PREP='{ head -n2 etc/default/grub; printf "GRUB_GFXMODE=auto\0\n"; tail -n +3 etc/default/grub; } >g &&
+	mv g etc/default/grub' refuse refuse-nul-grub pve8-coffeelake --mode full --allow-boot-vga
+PREP='printf "vfio\0\n" >>etc/modules' refuse refuse-nul-modules pve8-coffeelake --mode full --allow-boot-vga
+PREP='printf "options kvm ignore_msrs=1\0\n" >etc/modprobe.d/igpuctl.conf' \
+	refuse refuse-nul-modprobe pve8-coffeelake --mode full --allow-boot-vga
+PREP='printf "root=ZFS=rpool/ROOT/pve-1\0 boot=zfs\n" >etc/kernel/cmdline' \
+	refuse refuse-nul-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
+PREP='printf "# x\0\n" >>etc/mkinitcpio.conf' \
+	refuse refuse-nul-mkinitcpio arch-grub-mkinitcpio --mode full --allow-boot-vga
+PREP='printf "\0" >>boot/loader/entries/arch.conf' \
+	refuse refuse-nul-loader-entry arch-sdboot-mkinitcpio --mode full --allow-boot-vga
 
 # An edit made while setup waits at its prompt: after "y" nothing is
 # written, setup says which file changed, and the edit stays.

@@ -132,15 +132,133 @@ static void test_unplan_after_user_edit(void **state)
 	igp_kops_free(ops, n_ops);
 }
 
-static void test_valid(void **state)
+/* Remove the tokens at IDX (-1 ends) of the plain line TEXT. */
+static void removed(const char *text, const int *idx, const char *expected)
 {
-	assert_true(igp_kparam_valid("pcie_acs_override=downstream,multifunction"));
-	assert_false(igp_kparam_valid("a b"));
-	assert_false(igp_kparam_valid("x=\"y\""));
-	assert_false(igp_kparam_valid("$(reboot)"));
-	assert_false(igp_kparam_valid("=x"));
+	struct igp_kline l;
+	struct igp_cut *cuts = NULL;
+	struct igp_splice *sp = NULL;
+	size_t n_cuts = 0, n_sp = 0;
+	char *out;
+
+	assert_int_equal(igp_kline_parse(text, strlen(text), &l), 0);
+	for (; *idx >= 0; idx++)
+		assert_int_equal(igp_cut_push(&cuts, &n_cuts, l.toks[*idx].start, l.toks[*idx].end, 0,
+					      strlen(text)),
+				 0);
+	assert_int_equal(igp_splices_remove(text, cuts, n_cuts, &sp, &n_sp), 0);
+	assert_int_equal(igp_splices_apply(text, strlen(text), sp, n_sp, &out), 0);
+	assert_string_equal(out, expected);
+	free(out);
+	igp_splices_free(sp, n_sp);
+	free(cuts);
+	igp_kline_done(&l);
+}
+
+/* Neighbouring tokens go as one stretch with one blank: before, two
+ * removals each took the same blank and the splices overlapped. */
+static void test_remove_adjacent(void **state)
+{
+	removed("a b c", (const int[]){ 0, 1, -1 }, "c");
+	removed("a b c", (const int[]){ 1, 0, -1 }, "c");
+	removed("a b c", (const int[]){ 1, 2, -1 }, "a");
+	removed("a b c", (const int[]){ 0, 2, -1 }, "b");
+	removed("a b c", (const int[]){ 0, 1, 2, -1 }, "");
+	removed("a  b\tc d", (const int[]){ 1, 2, -1 }, "a  d");
+	removed("a b", (const int[]){ 1, 1, -1 }, "a");
+}
+
+/* The offset igp_kparam_check() refuses TOKEN at for SYNTAX, -1 when fine. */
+static long bad_at(const char *token, enum igp_ksyntax syntax)
+{
+	size_t at = 99;
+	int r = igp_kparam_check(token, syntax, &at);
+	if (r == 0)
+		return -1;
+	assert_int_equal(r, -EINVAL);
+	return (long)at;
+}
+
+static void test_kparam_check(void **state)
+{
+	static const enum igp_ksyntax all[] = { IGP_KSYNTAX_PLAIN, IGP_KSYNTAX_GRUB,
+						IGP_KSYNTAX_KERNELSTUB };
+	char *longest = malloc(IGP_KPARAM_MAX + 2);
+	size_t at;
+
+	for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+		assert_int_equal(bad_at("pcie_acs_override=downstream,multifunction", all[i]), -1);
+		assert_int_equal(bad_at("vfio-pci.ids=8086:3e92", all[i]), -1);
+		assert_int_equal(bad_at("root=UUID=4b1c-22/x@y%z+1", all[i]), -1);
+		assert_int_equal(bad_at("a b", all[i]), 1);
+		assert_int_equal(bad_at("x=\"y\"", all[i]), 2);
+		assert_int_equal(bad_at("x=\n", all[i]), 2);
+		assert_int_equal(bad_at("x=\xff", all[i]), 2);
+		assert_int_equal(bad_at("x=\x7f", all[i]), 2);
+		assert_int_equal(bad_at("=x", all[i]), 0);
+		assert_int_equal(bad_at("", all[i]), 0);
+	}
+	/* GRUB: script syntax and wildcards are refused. */
+	assert_int_equal(bad_at("foo;reboot", IGP_KSYNTAX_GRUB), 3);
+	assert_int_equal(bad_at("$(reboot)", IGP_KSYNTAX_GRUB), 0);
+	assert_int_equal(bad_at("a=b|c", IGP_KSYNTAX_GRUB), 3);
+	assert_int_equal(bad_at("a=}", IGP_KSYNTAX_GRUB), 2);
+	assert_int_equal(bad_at("a=*", IGP_KSYNTAX_GRUB), 2);
+	assert_int_equal(bad_at("a=x#y", IGP_KSYNTAX_GRUB), 3);
+	assert_int_equal(bad_at("memmap=12G$4G", IGP_KSYNTAX_GRUB), 10);
+	/* The kernel's own syntax only knows the quote. */
+	assert_int_equal(bad_at("memmap=12G$4G", IGP_KSYNTAX_PLAIN), -1);
+	assert_int_equal(bad_at("a=b;c'd\\e", IGP_KSYNTAX_PLAIN), -1);
+	/* kernelstub: the token goes into a JSON string as it is. */
+	assert_int_equal(bad_at("a=b\\c", IGP_KSYNTAX_KERNELSTUB), 3);
+	memset(longest, 'a', IGP_KPARAM_MAX + 1);
+	longest[IGP_KPARAM_MAX] = '\0';
+	assert_int_equal(igp_kparam_check(longest, IGP_KSYNTAX_PLAIN, &at), 0);
+	longest[IGP_KPARAM_MAX] = 'a';
+	longest[IGP_KPARAM_MAX + 1] = '\0';
+	assert_int_equal(igp_kparam_check(longest, IGP_KSYNTAX_PLAIN, &at), -E2BIG);
+	free(longest);
 	assert_true(igp_kparam_key_eq("vfio-pci.ids=1", "vfio_pci.ids"));
 	assert_false(igp_kparam_key_eq("iommu=pt", "intel_iommu"));
+}
+
+static void test_module_name_check(void **state)
+{
+	size_t at;
+
+	assert_int_equal(igp_module_name_check("snd_hda_intel", &at), 0);
+	assert_int_equal(igp_module_name_check("snd-hda-intel", &at), 0);
+	assert_int_equal(igp_module_name_check("snd;x", &at), -EINVAL);
+	assert_int_equal(at, 3);
+	assert_int_equal(igp_module_name_check("a,b", &at), -EINVAL);
+	assert_int_equal(at, 1);
+	assert_int_equal(igp_module_name_check("", &at), -EINVAL);
+	assert_int_equal(igp_module_name_check("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+					       &at),
+			 -E2BIG);
+}
+
+static void acs(const char *v, int r, size_t at, size_t len)
+{
+	size_t a = 99, l = 99;
+	assert_int_equal(igp_acs_override_check(v, &a, &l), r);
+	if (r < 0) {
+		assert_int_equal(a, at);
+		assert_int_equal(l, len);
+	}
+}
+
+static void test_acs_override_check(void **state)
+{
+	acs("downstream,multifunction", 0, 0, 0);
+	acs("id:8086:3e92", 0, 0, 0);
+	acs("downstream,id:8086:3E92,multifunction", 0, 0, 0);
+	acs("downstream;reboot", -EINVAL, 0, 17);
+	acs("downstream,foo", -EINVAL, 11, 3);
+	acs("downstream,", -EINVAL, 11, 0);
+	acs("", -EINVAL, 0, 0);
+	acs("id:808:3e92", -EINVAL, 0, 11);
+	acs("id:8086:3e9g", -EINVAL, 0, 12);
 }
 
 int main(void)
@@ -152,7 +270,10 @@ int main(void)
 		cmocka_unit_test(test_dash_underscore_and_quotes),
 		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_unplan_after_user_edit),
-		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_remove_adjacent),
+		cmocka_unit_test(test_kparam_check),
+		cmocka_unit_test(test_module_name_check),
+		cmocka_unit_test(test_acs_override_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

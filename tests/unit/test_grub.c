@@ -92,12 +92,119 @@ static void test_unquoted_and_missing(void **state)
 			      "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL), 0);
 }
 
+/* New tokens never glue onto what ends the value: after a $VAR (set, set
+ * with a trailing blank, or not set), an escaped blank or a quote there is
+ * always a blank of their own. */
+static void test_blank_after_variable(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $EXTRA_OPTS\"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $EXTRA_OPTS intel_iommu=on iommu=pt\"\n",
+			      NULL), 0);
+	assert_int_equal(edit("X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X}\"\n", NULL,
+			      "X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X} intel_iommu=on iommu=pt\"\n",
+			      NULL), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on iommu=pt\"\n"), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT='quiet'\"$X\"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet'\"$X intel_iommu=on iommu=pt\"\n", NULL), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=$X\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=$X\" intel_iommu=on iommu=pt\"\n", NULL), 0);
+	/* After a blank nothing is added; an empty value gets none either. */
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet \"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", NULL), 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL), 0);
+}
+
+/* In an array an escaped blank belongs to the word before. */
+static void test_array_escaped_blank(void **state)
+{
+	static char *const vars[] = { "MODULES", NULL };
+	static const struct igp_kop add = { IGP_KOP_ADD, "vfio", NULL, -1 };
+	const char *text = "MODULES=(a\\ )\n";
+	struct igp_shdoc d = { 0 };
+	char **out;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
+	assert_int_equal(igp_shdoc_apply(&d, vars, "MODULES", true, &add, 1, NULL, &out, NULL), 0);
+	assert_string_equal(out[0], "MODULES=(a\\  vfio)\n");
+	strv_free(out);
+	igp_shdoc_done(&d);
+}
+
 /* A token to replace that is not one plain stretch of text (here split
  * over two quoted strings) cannot be edited safely: refused. */
 static void test_not_editable(void **state)
 {
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=\"'off'\n", NULL, NULL, NULL),
 			 -EBADMSG);
+}
+
+/* The refusal igp_shdoc_check() gives for TEXT (a single file), or NULL. */
+static char *checked(const char *text, size_t len)
+{
+	struct igp_shdoc d = { 0 };
+	char *err = NULL;
+	int r;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/default/grub", text, len), 0);
+	r = igp_shdoc_check(&d, &err);
+	assert_int_equal(r, err ? -EBADMSG : 0);
+	igp_shdoc_done(&d);
+	return err;
+}
+
+static void refused(const char *text, const char *expected)
+{
+	char *err = checked(text, strlen(text));
+	assert_non_null(err);
+	assert_string_equal(err, expected);
+	free(err);
+}
+
+#define FIX "; fix the file, then run igpuctl again"
+
+/* Files sh would not read as they are are refused, naming the line. */
+static void test_check_broken(void **state)
+{
+	char *err;
+
+	refused("A=1\n\nB=\"quiet\nC=2\n", "/etc/default/grub:3: unterminated double quote" FIX);
+	refused("B='quiet\n", "/etc/default/grub:1: unterminated single quote" FIX);
+	refused("A=1\nB=\"x\" \\", "/etc/default/grub:2: the last line ends in a backslash, "
+					 "continuing into nothing" FIX);
+	refused("A=1 \\\n", "/etc/default/grub:1: the last line ends in a backslash, "
+			     "continuing into nothing" FIX);
+	refused("HOOKS=(base\n udev\n", "/etc/default/grub:1: unterminated array: no ')' closes it" FIX);
+	refused("X=1\nMODULES=(i915 # early KMS)\nY=2\n",
+		"/etc/default/grub:2: unterminated array: no ')' closes it" FIX);
+	refused("A=$(date\n", "/etc/default/grub:1: unterminated $(" FIX);
+	refused("A=\"${B\"\n", "/etc/default/grub:1: unterminated double quote" FIX);
+	refused("A=${B\n", "/etc/default/grub:1: unterminated ${" FIX);
+	refused("A=`date\n", "/etc/default/grub:1: unterminated backquote" FIX);
+	err = checked("A=1\nB=2\0\n", sizeof("A=1\nB=2\0\n") - 1);
+	assert_non_null(err);
+	assert_string_equal(err, "/etc/default/grub:2: a NUL byte" FIX);
+	free(err);
+}
+
+/* What sh reads fine passes, quotes in comments and escapes included. */
+static void test_check_fine(void **state)
+{
+	static const char *const ok[] = {
+		"# don't \"quote\" me\nA=1\n",
+		"A=\"it's\" B='say \"x\"' C=\\\"\n",
+		"A=\"$(echo \")\")\" B=${C:-\"}\"}\n",
+		"MODULES=(i915 # early KMS\n  vfio)\nHOOKS=(base)\n",
+		"A=\"a \\\nb\"\nB=x#y\n",
+		"case $x in a) A=1 ;; esac\n",
+		"A=1",
+		"",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(ok); i++)
+		assert_null(checked(ok[i], strlen(ok[i])));
 }
 
 static void test_array(void **state)
@@ -136,7 +243,11 @@ int main(void)
 		cmocka_unit_test(test_grubd_append),
 		cmocka_unit_test(test_grubd_override),
 		cmocka_unit_test(test_unquoted_and_missing),
+		cmocka_unit_test(test_blank_after_variable),
+		cmocka_unit_test(test_array_escaped_blank),
 		cmocka_unit_test(test_not_editable),
+		cmocka_unit_test(test_check_broken),
+		cmocka_unit_test(test_check_fine),
 		cmocka_unit_test(test_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

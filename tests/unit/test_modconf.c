@@ -46,7 +46,7 @@ static void test_debian_modules(void **state)
 	assert_int_equal(igp_initramfs_detect(&ir), 0);
 	assert_int_equal(ir.kind, IGP_INITRAMFS_TOOLS);
 	assert_string_equal(ir.argv[0], "update-initramfs");
-	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t"), 0);
+	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
 	assert_int_equal(p.n_files, 1);
 	assert_string_equal(p.files[0].path, IGP_ETC_MODULES);
 	/* vfio-pci is already there as vfio-pci: not added again. */
@@ -64,7 +64,7 @@ static void test_dracut(void **state)
 	sh("mkdir -p $R/etc/dracut.conf.d");
 	assert_int_equal(igp_initramfs_detect(&ir), 0);
 	assert_int_equal(ir.kind, IGP_INITRAMFS_DRACUT);
-	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t"), 0);
+	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
 	assert_int_equal(p.n_files, 1);
 	assert_string_equal(p.files[0].path, IGP_ETC_DRACUT_CONF_D_IGPUCTL);
 	assert_true(endswith(p.files[0].path, ".conf")); /* dracut reads only .conf */
@@ -72,7 +72,7 @@ static void test_dracut(void **state)
 	assert_null(p.files[0].before);
 	igp_plan_done(&p);
 	/* run-time modules go to modules-load.d */
-	assert_int_equal(igp_modconf_plan_modules(&p, &ir, (char *[]){ "kvmgt", NULL }, false, "t"), 0);
+	assert_int_equal(igp_modconf_plan_modules(&p, &ir, (char *[]){ "kvmgt", NULL }, false, "t", NULL), 0);
 	assert_string_equal(p.files[0].path, IGP_ETC_MODULES_LOAD_D_IGPUCTL);
 	igp_plan_done(&p);
 	igp_initramfs_done(&ir);
@@ -86,7 +86,7 @@ static void test_mkinitcpio(void **state)
 	sh("printf 'MODULES=(i915)\\nHOOKS=(base modconf)\\n' > $R/etc/mkinitcpio.conf");
 	assert_int_equal(igp_initramfs_detect(&ir), 0);
 	assert_int_equal(ir.kind, IGP_INITRAMFS_MKINITCPIO);
-	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t"), 0);
+	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
 	assert_int_equal(p.n_files, 1);
 	assert_string_equal(p.files[0].after, "MODULES=(i915 vfio vfio_iommu_type1 vfio_pci)\nHOOKS=(base modconf)\n");
 	assert_int_equal(p.files[0].undo.kind, IGP_UNDO_SHELL);

@@ -109,6 +109,34 @@ static void test_readlink_and_list(void **state)
 	assert_int_equal(igp_list_dir("/nope", &names), -ENOENT);
 }
 
+/* A file to edit with a NUL byte is refused with its line, never cut. */
+static void test_read_text(void **state)
+{
+	_cleanup_free_ char *s = NULL, *err = NULL;
+	char p[512];
+	unsigned line = 0;
+	size_t n = 0;
+	int fd;
+
+	mkd("text");
+	put("text/ok", "a\nb\n");
+	snprintf(p, sizeof(p), "%s/text/nul", root);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "a\nb\nc\0d\n", 8), 8);
+	close(fd);
+	assert_int_equal(igp_read_text("/text/ok", &s, &n, &line), 0);
+	assert_string_equal(s, "a\nb\n");
+	assert_int_equal(n, 4);
+	assert_int_equal(igp_read_text("/text/nul", &s, &n, &line), -EBADMSG);
+	assert_int_equal(line, 3);
+	assert_int_equal(igp_text_check("/text/ok", &err), 0);
+	assert_int_equal(igp_text_check("/text/absent", &err), 0);
+	assert_null(err);
+	assert_int_equal(igp_text_check("/text/nul", &err), -EBADMSG);
+	assert_string_equal(err, "/text/nul:3: a NUL byte; fix the file, then run igpuctl again");
+}
+
 static void test_root_errors(void **state)
 {
 	assert_int_equal(igp_root_set("/nonexistent-igpuctl-root"), -ENOENT);
@@ -124,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_read_through_links),
 		cmocka_unit_test(test_links_stay_inside),
 		cmocka_unit_test(test_readlink_and_list),
+		cmocka_unit_test(test_read_text),
 		cmocka_unit_test(test_root_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
