@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cmd.h"
+#include "diff.h"
 #include "paths.h"
 #include "planview.h"
 
@@ -24,12 +25,21 @@ oom:
 	return NULL;
 }
 
+/* The diff of every edit; a target that is no file is labelled by what it
+ * is ("libvirt domain demo"), not by its key. */
+static void print_diff(const struct igp_plan *p)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		const struct igp_file_change *f = &p->files[i];
+		_cleanup_free_ char *label = igp_change_describe(f->kind, f->path), *d = NULL;
+		if (label && igp_diff_unified(label, f->before, f->after, &d) >= 0)
+			fputs(d, stdout);
+	}
+}
+
 void planview_print(const struct igp_plan *p, char ***cmds)
 {
-	_cleanup_free_ char *diff = NULL;
-
-	if (p->n_files > 0 && igp_plan_diff(p, &diff) >= 0)
-		fputs(diff, stdout);
+	print_diff(p);
 	if (cmds && cmds[0]) {
 		printf("%sCommands:\n", p->n_files ? "\n" : "");
 		for (size_t i = 0; cmds[i]; i++) {

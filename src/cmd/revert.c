@@ -129,12 +129,16 @@ static void print_result(const struct igp_revert *rv, const int *manual_left)
 	printf("\n");
 	for (size_t i = 0; i < rv->plan.n_files; i++) {
 		const struct igp_file_change *f = &rv->plan.files[i];
+		_cleanup_free_ char *what = NULL;
 		bool left = false;
 		for (size_t m = 0; m < rv->n; m++)
 			if (rv->t[m].file == (long)i && manual_left[m])
 				left = true;
-		if (!left)
-			printf("%s %s\n", !f->after ? "Removed" : f->note ? "Cleaned" : "Restored", f->path);
+		if (left)
+			continue;
+		what = igp_change_describe(f->kind, f->path);
+		printf("%s %s\n", !f->after ? "Removed" : f->note ? "Cleaned" : "Restored",
+		       what ? what : f->path);
 	}
 }
 
