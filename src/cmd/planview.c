@@ -40,6 +40,11 @@ static void print_diff(const struct igp_plan *p)
 void planview_print(const struct igp_plan *p, char ***cmds)
 {
 	print_diff(p);
+	if (p->n_attrs)
+		printf("%sKernel settings written now (they last until the next boot):\n",
+		       p->n_files ? "\n" : "");
+	for (size_t i = 0; i < p->n_attrs; i++)
+		printf("  %s  >  %s\n", p->attrs[i].value, p->attrs[i].path);
 	if (cmds && cmds[0]) {
 		printf("%sCommands:\n", p->n_files ? "\n" : "");
 		for (size_t i = 0; cmds[i]; i++) {
@@ -177,6 +182,21 @@ char *planview_command_name(char *const *argv)
 	return TAKE_PTR(s);
 }
 
+void planview_report(int r, const struct igp_change_report *rep)
+{
+	if (r == -ESTALE)
+		log_error("%s changed since igpuctl read it; nothing was written. Run the command "
+			  "again to see the plan for the file as it is now",
+			  rep->failed ? rep->failed : "a file");
+	else if (r < 0 && !rep->manual)
+		log_error_errno(r, "Failed to write %s; everything this run had changed was put back",
+				rep->failed ? rep->failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	else if (r < 0)
+		log_error_errno(r, "Failed to write %s, and not everything could be put back",
+				rep->failed ? rep->failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	planview_print_manual(rep->manual);
+}
+
 int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv, char ***cmds,
 		   char ***revert_argvs)
 {
@@ -185,17 +205,8 @@ int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *cons
 	int r;
 
 	r = igp_change_apply(c, plan, name, cmds, revert_argvs, &rep);
-	if (r == -ESTALE)
-		log_error("%s changed since igpuctl read it; nothing was written. Run the command "
-			  "again to see the plan for the file as it is now",
-			  rep.failed ? rep.failed : "a file");
-	else if (r < 0 && !rep.manual)
-		log_error_errno(r, "Failed to write %s; everything this run had changed was put back",
-				rep.failed ? rep.failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
-	else if (r < 0)
-		log_error_errno(r, "Failed to write %s, and not everything could be put back",
-				rep.failed ? rep.failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
-	planview_print_manual(rep.manual);
+	if (r < 0)
+		planview_report(r, &rep);
 	igp_change_report_done(&rep);
 	return r < 0 ? EXIT_FAIL : 0;
 }

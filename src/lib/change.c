@@ -363,8 +363,9 @@ int igp_change_apply(struct igp_change *c, const struct igp_plan *plan, const ch
 		for (size_t i = 0; i < plan->n_files && r >= 0; i++)
 			r = record_target(&c->j, ch, &plan->files[i]);
 	}
-	/* The journal names every backup before the first target changes. */
-	if (r >= 0)
+	/* The journal names every backup before the first target changes; a
+	 * plan of kernel attributes alone (runtime state) leaves it alone. */
+	if (r >= 0 && (ch || igp_argvv_length(cmds) > 0))
 		r = igp_journal_save(&c->j);
 	for (; r >= 0 && done < plan->n_files; done++) {
 		const struct igp_file_change *f = &plan->files[done];
