@@ -26,12 +26,13 @@ oom:
 }
 
 /* The diff of every edit; a target that is no file is labelled by what it
- * is ("libvirt domain demo"), not by its key. */
+ * is ("a/libvirt domain demo (URI)"), not by its key. */
 static void print_diff(const struct igp_plan *p)
 {
 	for (size_t i = 0; i < p->n_files; i++) {
 		const struct igp_file_change *f = &p->files[i];
-		_cleanup_free_ char *label = igp_change_describe(f->kind, f->path), *d = NULL;
+		_cleanup_free_ char *what = igp_change_describe(f->kind, f->path), *label = NULL, *d = NULL;
+		label = what && f->kind ? strdupf("/%s", what) : TAKE_PTR(what);
 		if (label && igp_diff_unified(label, f->before, f->after, &d) >= 0)
 			fputs(d, stdout);
 	}

@@ -8,6 +8,7 @@
 #include "bootloader.h"
 #include "change.h"
 #include "cmd.h"
+#include "libvirt_target.h"
 #include "modconf.h"
 #include "output.h"
 #include "paths.h"
@@ -235,6 +236,10 @@ int cmd_revert(int argc, char *argv[])
 
 	if (planview_begin(&ch, dry_run || do_list) != 0)
 		return EXIT_FAIL;
+	/* A domain definition is undone through libvirt: the module is
+	 * loaded when such a target is read, never otherwise. */
+	if (libvirt_target_in_journal(&ch.j))
+		libvirt_target_register();
 	if (do_list) {
 		ret = list(&ch.j);
 		goto out;
@@ -284,5 +289,6 @@ out:
 	igp_argvv_free(cmds);
 	igp_revert_done(&rv);
 	igp_change_end(&ch);
+	libvirt_target_close();
 	return ret;
 }

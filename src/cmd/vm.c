@@ -14,6 +14,7 @@
 #include "diff.h"
 #include "fileio.h"
 #include "libvirt_module.h"
+#include "libvirt_target.h"
 #include "output.h"
 #include "paths.h"
 #include "planview.h"
@@ -363,7 +364,36 @@ static int print_domain_xml(const struct igp_vm_device *d, const char *xml, char
 	return EXIT_OK;
 }
 
-static int vm_libvirt(int argc, char *argv[])
+/* The domain's definition through the change path (libvirt_target.h). */
+static int apply_domain(struct igp_change *ch, char *const *cmdline, const char *key, const char *domain,
+			const char *old, const char *new, char *const *aliases)
+{
+	_cleanup_(igp_plan_done) struct igp_plan p = { 0 };
+	char *b = strdup(old), *a = strdup(new);
+	int r;
+
+	if (!b || !a) {
+		free(b);
+		free(a);
+		return log_error_errno(-ENOMEM, "Failed to plan the definition of %s", domain);
+	}
+	r = igp_plan_add_target(&p, LIBVIRT_TARGET_KIND, key, b, a, "libvirt domain definition");
+	if (r >= 0)
+		r = libvirt_target_expect(aliases);
+	if (r < 0)
+		return log_error_errno(r, "Failed to plan the definition of %s", domain);
+	if (planview_apply(ch, &p, cmdline, NULL, NULL) != 0) {
+		if (libvirt_target_error())
+			log_error("Cannot define domain %s: %s", domain, libvirt_target_error());
+		return EXIT_FAIL;
+	}
+	r = igp_change_finish(ch);
+	if (r < 0)
+		return log_error_errno(r, "Cannot update the journal %s", IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	return EXIT_OK;
+}
+
+static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 {
 	static const struct option opts[] = {
 		COMMON_LONGOPTS,
@@ -381,7 +411,9 @@ static int vm_libvirt(int argc, char *argv[])
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL;
 	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL, *label = NULL;
-	_cleanup_(igp_libvirt_closep) struct igp_libvirt_conn *conn = NULL;
+	_cleanup_(igp_change_end) struct igp_change ch = { .lock_fd = -1 };
+	_cleanup_free_ char *key = NULL;
+	struct igp_libvirt_conn *conn = NULL;
 	const char *domain = NULL, *uri = NULL, *xml_file = NULL;
 	bool apply = false, active = false;
 	int c, r;
@@ -449,7 +481,11 @@ static int vm_libvirt(int argc, char *argv[])
 		if (r < 0)
 			return log_error_errno(r, "Failed to read %s", xml_file);
 	} else {
-		r = igp_libvirt_open(uri, &conn, &why);
+		/* The lock comes before the definition the plan rests on is read. */
+		if (planview_begin(&ch, !apply) != 0)
+			return EXIT_FAIL;
+		libvirt_target_register();
+		r = libvirt_target_open(uri, domain, &conn, &key, &why);
 		if (r == -ELIBACC)
 			return module_missing();
 		if (r < 0)
@@ -470,9 +506,9 @@ static int vm_libvirt(int argc, char *argv[])
 	if (!label || igp_diff_unified(label, before, after, &diff) < 0)
 		return log_error_errno(-ENOMEM, "Failed to diff the domain");
 	if (apply) {
-		r = igp_libvirt_domain_define(conn, after, aliases, &why);
-		if (r < 0)
-			return log_error("Cannot define domain %s: %s", domain, why ? why : "libvirt error");
+		r = apply_domain(&ch, cmdline, key, domain, xml, after, aliases);
+		if (r != EXIT_OK)
+			return r;
 		if (active)
 			r = strv_push(&notes, "The domain is running: the new definition applies when it is shut "
 					      "down and started again.");
@@ -495,6 +531,13 @@ static int vm_libvirt(int argc, char *argv[])
 	else
 		fprintf(stderr, "Dry run: domain %s is unchanged; run again with --apply to define it.\n", domain);
 	return EXIT_OK;
+}
+
+static int vm_libvirt(int argc, char *argv[], char *const *cmdline)
+{
+	int r = vm_libvirt_run(argc, argv, cmdline);
+	libvirt_target_close();
+	return r;
 }
 
 /* ---- proxmox ---- */
@@ -794,7 +837,7 @@ int cmd_vm(int argc, char *argv[])
 	if (streq(argv[1], "qemu"))
 		return vm_qemu(argc - 1, argv + 1);
 	if (streq(argv[1], "libvirt"))
-		return vm_libvirt(argc - 1, argv + 1);
+		return vm_libvirt(argc - 1, argv + 1, argv);
 	if (streq(argv[1], "proxmox"))
 		return vm_proxmox(argc - 1, argv + 1, argv);
 	return log_usage("vm", "unknown target '%s' (qemu, libvirt or proxmox)", argv[1]);
