@@ -77,6 +77,12 @@ static void clean_dir_of(const char *path)
 	(void)igp_remove_stale_temps(dir);
 }
 
+void igp_change_clean_temps(const char *kind, const char *path)
+{
+	if (!kind)
+		clean_dir_of(path);
+}
+
 int igp_change_write_target(const char *kind, const char *path, const char *text, mode_t mode)
 {
 	const struct igp_target_ops *o;
