@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cmd.h"
+#include "diff.h"
 #include "paths.h"
 #include "planview.h"
 
@@ -24,12 +25,27 @@ oom:
 	return NULL;
 }
 
+/* The diff of every edit; a target that is no file is labelled by what it
+ * is ("a/libvirt domain demo (URI)"), not by its key. */
+static void print_diff(const struct igp_plan *p)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		const struct igp_file_change *f = &p->files[i];
+		_cleanup_free_ char *what = igp_change_describe(f->kind, f->path), *label = NULL, *d = NULL;
+		label = what && f->kind ? strdupf("/%s", what) : TAKE_PTR(what);
+		if (label && igp_diff_unified(label, f->before, f->after, &d) >= 0)
+			fputs(d, stdout);
+	}
+}
+
 void planview_print(const struct igp_plan *p, char ***cmds)
 {
-	_cleanup_free_ char *diff = NULL;
-
-	if (p->n_files > 0 && igp_plan_diff(p, &diff) >= 0)
-		fputs(diff, stdout);
+	print_diff(p);
+	if (p->n_attrs)
+		printf("%sKernel settings written now (they last until the next boot):\n",
+		       p->n_files ? "\n" : "");
+	for (size_t i = 0; i < p->n_attrs; i++)
+		printf("  %s  >  %s\n", p->attrs[i].value, p->attrs[i].path);
 	if (cmds && cmds[0]) {
 		printf("%sCommands:\n", p->n_files ? "\n" : "");
 		for (size_t i = 0; cmds[i]; i++) {
@@ -167,6 +183,21 @@ char *planview_command_name(char *const *argv)
 	return TAKE_PTR(s);
 }
 
+void planview_report(int r, const struct igp_change_report *rep)
+{
+	if (r == -ESTALE)
+		log_error("%s changed since igpuctl read it; nothing was written. Run the command "
+			  "again to see the plan for the file as it is now",
+			  rep->failed ? rep->failed : "a file");
+	else if (r < 0 && !rep->manual)
+		log_error_errno(r, "Failed to write %s; everything this run had changed was put back",
+				rep->failed ? rep->failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	else if (r < 0)
+		log_error_errno(r, "Failed to write %s, and not everything could be put back",
+				rep->failed ? rep->failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	planview_print_manual(rep->manual);
+}
+
 int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv, char ***cmds,
 		   char ***revert_argvs)
 {
@@ -176,17 +207,8 @@ int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *cons
 	int r;
 
 	r = igp_change_apply(c, plan, name, cmds, revert_argvs, &rep);
-	if (r == -ESTALE)
-		log_error("%s changed since igpuctl read it; nothing was written. Run the command "
-			  "again to see the plan for the file as it is now",
-			  rep.failed ? rep.failed : "a file");
-	else if (r < 0 && !rep.manual)
-		log_error_errno(r, "Failed to write %s; everything this run had changed was put back",
-				rep.failed ? rep.failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
-	else if (r < 0)
-		log_error_errno(r, "Failed to write %s, and not everything could be put back",
-				rep.failed ? rep.failed : IGP_VAR_LIB_IGPUCTL_JOURNAL);
-	planview_print_manual(rep.manual);
+	if (r < 0)
+		planview_report(r, &rep);
 	igp_change_report_done(&rep);
 	return r < 0 ? EXIT_FAIL : 0;
 }

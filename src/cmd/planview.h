@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Showing a plan, asking before applying it, and running its commands
- * (setup, revert, bind --persist). */
+ * (setup, revert and every other command that writes). */
 #ifndef IGP_PLANVIEW_H
 #define IGP_PLANVIEW_H
 
@@ -13,7 +13,7 @@
 /* The commands the plan needs, plus PENDING ones from an interrupted run
  * (a NULL-terminated list of argv vectors; free with igp_argvv_free). */
 char ***planview_commands(const struct igp_plan *p, char ***pending, char ***extra);
-/* Print the diff, the commands and the notes. */
+/* Print the diff, the kernel settings, the commands and the notes. */
 void planview_print(const struct igp_plan *p, char ***cmds);
 /*
  * Ask "Apply? [y/N]" unless YES.  0: go ahead; -ECANCELED: the user said
@@ -47,6 +47,8 @@ int planview_begin(struct igp_change *c, bool peek);
  */
 int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv,
 		   char ***cmds, char ***revert_argvs);
+/* Print why igp_change_apply() failed with R, and the steps left by hand. */
+void planview_report(int r, const struct igp_change_report *rep);
 /* Print manual steps ("Left to do by hand:"). */
 void planview_print_manual(char *const *manual);
 /* "setup --mode full" from a command's argv (--yes/-y left out); caller frees. */

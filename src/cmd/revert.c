@@ -8,6 +8,7 @@
 #include "bootloader.h"
 #include "change.h"
 #include "cmd.h"
+#include "libvirt_target.h"
 #include "modconf.h"
 #include "output.h"
 #include "paths.h"
@@ -130,12 +131,16 @@ static void print_result(const struct igp_revert *rv, const int *manual_left)
 	printf("\n");
 	for (size_t i = 0; i < rv->plan.n_files; i++) {
 		const struct igp_file_change *f = &rv->plan.files[i];
+		_cleanup_free_ char *what = NULL;
 		bool left = false;
 		for (size_t m = 0; m < rv->n; m++)
 			if (rv->t[m].file == (long)i && manual_left[m])
 				left = true;
-		if (!left)
-			printf("%s %s\n", !f->after ? "Removed" : f->note ? "Cleaned" : "Restored", f->path);
+		if (left)
+			continue;
+		what = igp_change_describe(f->kind, f->path);
+		printf("%s %s\n", !f->after ? "Removed" : f->note ? "Cleaned" : "Restored",
+		       what ? what : f->path);
 	}
 }
 
@@ -232,6 +237,10 @@ int cmd_revert(int argc, char *argv[])
 
 	if (planview_begin(&ch, dry_run || do_list) != 0)
 		return EXIT_FAIL;
+	/* A domain definition is undone through libvirt: the module is
+	 * loaded when such a target is read, never otherwise. */
+	if (libvirt_target_in_journal(&ch.j))
+		libvirt_target_register();
 	if (do_list) {
 		ret = list(&ch.j);
 		goto out;
@@ -281,5 +290,6 @@ out:
 	igp_argvv_free(cmds);
 	igp_revert_done(&rv);
 	igp_change_end(&ch);
+	libvirt_target_close();
 	return ret;
 }

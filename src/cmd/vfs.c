@@ -13,6 +13,7 @@
 #include "host.h"
 #include "output.h"
 #include "paths.h"
+#include "planview.h"
 #include "sriov.h"
 
 static const struct colspec columns[] = {
@@ -25,7 +26,8 @@ static const struct colspec columns[] = {
 
 static int help(void)
 {
-	printf("Usage: igpuctl vfs ADDR [--count N] [--persist] [--bind] [-o COLUMNS] [-n] [-r] [-J]\n\n"
+	printf("Usage: igpuctl vfs ADDR [--count N] [--persist] [--bind] [--dry-run] [-o COLUMNS] [-n] [-r] "
+	       "[-J]\n\n"
 	       "SR-IOV virtual functions (VFs) of the physical function ADDR: how many the\n"
 	       "driver offers (sriov_totalvfs), how many are enabled, and the VFs.  Pass VFs\n"
 	       "to VMs, never the PF itself.\n\n"
@@ -33,6 +35,7 @@ static int help(void)
 	       "  -p, --persist      make the count survive a reboot (a udev rule, or the\n"
 	       "                     existing sysfsutils line for this device)\n"
 	       "  -b, --bind         bind every VF to vfio-pci\n"
+	       "      --dry-run      show what --count and --persist would write\n"
 	       "  -o, --output LIST  columns of the VF table (default " DEFAULT_COLUMNS ")\n"
 	       "  -n, --noheadings   no header line\n"
 	       "  -r, --raw          raw output\n");
@@ -135,6 +138,124 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 	return EXIT_OK;
 }
 
+/* Why the kernel refused the count (the plan was put back already). */
+static int numvfs_failed(int r, const struct igp_sriov *s, long count, const struct igp_host *h)
+{
+	if (r == -EBUSY) {
+		log_error_errno(r, "%s refused a new count while %ld VFs are enabled", s->pf, s->numvfs);
+		fprintf(stderr, "  Set --count 0 first, then the count you want.\n");
+		return EXIT_FAIL;
+	}
+	if (r == -ENOENT) {
+		log_error_errno(r, "Failed to enable VFs on %s (writing sriov_numvfs)", s->pf);
+		explain_enoent(s, h);
+		return EXIT_FAIL;
+	}
+	if (r == -ERANGE)
+		return log_error_errno(r, "%s refused %ld VFs (sriov_totalvfs is %ld)", s->pf, count,
+				       s->totalvfs);
+	if (r == -EACCES || r == -EPERM)
+		return log_error_errno(r, "Failed to set the VF count of %s (run as root)", s->pf);
+	return log_error_errno(r, "Failed to set the VF count of %s to %ld", s->pf, count);
+}
+
+/* The count (kernel attributes) and where it persists (file edits). */
+static int plan_vfs(const struct igp_sriov *s, const struct igp_pci_dev *d, long count, bool persist,
+		    struct igp_plan *p, char **ret_persisted)
+{
+	_cleanup_free_ char *busy = NULL;
+	long n = count >= 0 ? count : s->numvfs;
+	int r;
+
+	if (count > s->totalvfs) {
+		log_error_errno(-ERANGE, "%s offers at most %ld VFs (sriov_totalvfs), not %ld", s->pf,
+				s->totalvfs, count);
+		if (s->totalvfs == 0)
+			fprintf(stderr,
+				"  The driver allows none: i915-sriov-dkms needs i915.max_vfs=7 "
+				"(xe: xe.max_vfs=7); igpuctl setup --mode sriov %s\n",
+				s->pf);
+		return EXIT_FAIL;
+	}
+	r = count >= 0 ? igp_sriov_plan_numvfs(s, count, p, &busy) : 0;
+	if (r == -EBUSY && busy) {
+		log_error("VF %s is bound to vfio-pci and may be in use by a VM; changing the count "
+			  "removes every VF",
+			  busy);
+		fprintf(stderr,
+			"  Stop the VMs that use %s's VFs and unbind them (igpuctl unbind ADDR) first.\n",
+			s->pf);
+		return EXIT_FAIL;
+	}
+	if (r < 0)
+		return log_error_errno(r, "Failed to plan the VF count of %s", s->pf);
+	r = persist ? igp_sriov_plan_persist(p, d, n, ret_persisted) : 0;
+	if (r < 0)
+		return log_error_errno(r, "Failed to persist %ld VFs for %s", n, s->pf);
+	return EXIT_OK;
+}
+
+/* Apply the plan through the change path; the kernel's refusal of the
+ * count is explained as such. */
+static int apply_vfs(struct igp_change *c, const struct igp_plan *p, char *const *argv,
+		     const struct igp_sriov *s, long count, const struct igp_host *h)
+{
+	_cleanup_free_ char *name = planview_command_name(argv);
+	struct igp_change_report rep = {0};
+	bool attr = false;
+	int r;
+
+	r = igp_change_apply(c, p, name, NULL, NULL, &rep);
+	for (size_t i = 0; r < 0 && rep.failed && i < p->n_attrs; i++)
+		attr |= streq(rep.failed, p->attrs[i].path);
+	if (r < 0 && attr) {
+		numvfs_failed(r, s, count, h);
+		planview_print_manual(rep.manual);
+	} else if (r < 0) {
+		planview_report(r, &rep);
+	}
+	igp_change_report_done(&rep);
+	if (r >= 0 && p->n_files > 0 && (r = igp_change_finish(c)) < 0)
+		return log_error_errno(r, "Cannot update the journal");
+	return r < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+static int bind_vfs(struct igp_sriov *s)
+{
+	size_t failed = 0;
+	int r;
+
+	if (s->n_vfs == 0)
+		return log_error("%s has no VFs to bind: enable some with --count N", s->pf);
+	for (size_t i = 0; i < s->n_vfs; i++) {
+		_cleanup_free_ char *before = NULL;
+
+		r = igp_bind(s->vfs[i].address, "vfio-pci", &before);
+		if (r == -ENODEV)
+			return log_error(
+			    "vfio-pci is not loaded: modprobe vfio-pci (and list it in " IGP_ETC_MODULES ")");
+		if (r == -ENXIO) {
+			log_error("VF %s did not bind to vfio-pci; it went back to %s", s->vfs[i].address,
+				  s->vfs[i].driver ? s->vfs[i].driver : "no driver");
+			failed++;
+		} else if (r < 0) {
+			log_error_errno(r, "Failed to bind VF %s to vfio-pci", s->vfs[i].address);
+			failed++;
+		}
+	}
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+static void say_persisted(const struct igp_plan *p, const char *path, long n, const char *pf)
+{
+	if (arg_g.json || !path)
+		return;
+	if (p->n_files == 0)
+		fprintf(stderr, "Nothing to change in %s: %ld VFs on %s at boot\n", path, n, pf);
+	else
+		fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in", path, n, pf);
+}
+
 int cmd_vfs(int argc, char *argv[])
 {
 	static const struct option opts[] = {
@@ -142,15 +263,18 @@ int cmd_vfs(int argc, char *argv[])
 	    {"count", required_argument, NULL, 'c'},
 	    {"persist", no_argument, NULL, 'p'},
 	    {"bind", no_argument, NULL, 'b'},
+	    {"dry-run", no_argument, NULL, 0x100},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
 	struct table_opts topts = {};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_sriov_ struct igp_sriov *s = NULL;
-	_cleanup_free_ char *busy = NULL, *persisted = NULL;
+	_cleanup_free_ char *persisted = NULL;
+	_cleanup_(igp_change_end) struct igp_change c = {.lock_fd = -1};
+	_cleanup_(igp_plan_done) struct igp_plan p = {};
 	struct igp_pci_dev *d = NULL;
-	bool persist = false, bind = false;
+	bool persist = false, bind = false, dry_run = false;
 	long count = -1;
 	int ch, r;
 
@@ -168,6 +292,9 @@ int cmd_vfs(int argc, char *argv[])
 		case 'b':
 			bind = true;
 			break;
+		case 0x100:
+			dry_run = true;
+			break;
 		default:
 			if (!table_opts_parse(&topts, ch, optarg))
 				return log_usage("vfs", "invalid option");
@@ -177,7 +304,12 @@ int cmd_vfs(int argc, char *argv[])
 		return log_usage("vfs", "which device? (the PF's PCI address, e.g. 00:02.0)");
 	if (argc - optind > 1)
 		return log_usage("vfs", "unexpected argument '%s'", argv[optind + 1]);
+	if (dry_run && bind)
+		return log_usage("vfs", "--dry-run shows --count and --persist; --bind has no dry run");
 
+	/* The lock comes before anything the plan rests on is read. */
+	if ((count >= 0 || persist) && planview_begin(&c, dry_run) != 0)
+		return EXIT_FAIL;
 	h = load_host_or_complain();
 	if (!h)
 		return EXIT_FAIL;
@@ -201,78 +333,30 @@ int cmd_vfs(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
 
-	if (count >= 0) {
-		if (count > s->totalvfs) {
-			log_error_errno(-ERANGE, "%s offers at most %ld VFs (sriov_totalvfs), not %ld", s->pf,
-					s->totalvfs, count);
-			if (s->totalvfs == 0)
-				fprintf(stderr,
-					"  The driver allows none: i915-sriov-dkms needs i915.max_vfs=7 "
-					"(xe: xe.max_vfs=7); igpuctl setup --mode sriov %s\n",
-					s->pf);
-			return EXIT_FAIL;
+	if (count >= 0 || persist) {
+		r = plan_vfs(s, d, count, persist, &p, &persisted);
+		if (r != EXIT_OK)
+			return r;
+		if (dry_run) {
+			planview_print(&p, NULL);
+			if (p.n_files == 0 && p.n_attrs == 0)
+				printf("Nothing to change.\n");
+			printf("\nDry run: nothing was changed.\n");
+			return EXIT_OK;
 		}
-		r = igp_sriov_set_numvfs(s, count, &busy);
-		if (r == -EBUSY && busy) {
-			log_error("VF %s is bound to vfio-pci and may be in use by a VM; changing the count "
-				  "removes every VF",
-				  busy);
-			fprintf(
-			    stderr,
-			    "  Stop the VMs that use %s's VFs and unbind them (igpuctl unbind ADDR) first.\n",
-			    s->pf);
-			return EXIT_FAIL;
-		}
-		if (r == -EBUSY) {
-			log_error_errno(r, "%s refused a new count while %ld VFs are enabled", s->pf,
-					s->numvfs);
-			fprintf(stderr, "  Set --count 0 first, then the count you want.\n");
-			return EXIT_FAIL;
-		}
-		if (r == -ENOENT) {
-			log_error_errno(r, "Failed to enable VFs on %s (writing sriov_numvfs)", s->pf);
-			explain_enoent(s, h);
-			return EXIT_FAIL;
-		}
-		if (r == -ERANGE) {
-			log_error_errno(r, "%s refused %ld VFs (sriov_totalvfs is %ld)", s->pf, count,
-					s->totalvfs);
-			return EXIT_FAIL;
-		}
-		if (r == -EACCES || r == -EPERM)
-			return log_error_errno(r, "Failed to set the VF count of %s (run as root)", s->pf);
-		if (r < 0)
-			return log_error_errno(r, "Failed to set the VF count of %s to %ld", s->pf, count);
+		r = apply_vfs(&c, &p, argv, s, count, h);
+		if (r != EXIT_OK)
+			return r;
 		igp_sriov_free(TAKE_PTR(s));
 		r = igp_sriov_load(d->address, &s);
 		if (r < 0)
 			return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
-		if (s->numvfs != count && igp_root_is_host())
+		if (count >= 0 && s->numvfs != count && igp_root_is_host())
 			return log_error("%s reports %ld VFs after asking for %ld", s->pf, s->numvfs, count);
 	}
 
 	if (bind) {
-		size_t failed = 0;
-
-		if (s->n_vfs == 0)
-			return log_error("%s has no VFs to bind: enable some with --count N", s->pf);
-		for (size_t i = 0; i < s->n_vfs; i++) {
-			_cleanup_free_ char *before = NULL;
-
-			r = igp_bind(s->vfs[i].address, "vfio-pci", &before);
-			if (r == -ENODEV)
-				return log_error("vfio-pci is not loaded: modprobe vfio-pci (and list it in "
-						 IGP_ETC_MODULES ")");
-			if (r == -ENXIO) {
-				log_error("VF %s did not bind to vfio-pci; it went back to %s",
-					  s->vfs[i].address,
-					  s->vfs[i].driver ? s->vfs[i].driver : "no driver");
-				failed++;
-			} else if (r < 0) {
-				log_error_errno(r, "Failed to bind VF %s to vfio-pci", s->vfs[i].address);
-				failed++;
-			}
-		}
+		int failed = bind_vfs(s);
 		igp_sriov_free(TAKE_PTR(s));
 		r = igp_sriov_load(d->address, &s);
 		if (r < 0)
@@ -280,15 +364,6 @@ int cmd_vfs(int argc, char *argv[])
 		if (failed)
 			return EXIT_FAIL;
 	}
-
-	if (persist) {
-		long n = count >= 0 ? count : s->numvfs;
-		r = igp_sriov_persist(d, n, &persisted, NULL, NULL);
-		if (r < 0)
-			return log_error_errno(r, "Failed to persist %ld VFs for %s", n, s->pf);
-		if (!arg_g.json)
-			fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in",
-				persisted, n, s->pf);
-	}
+	say_persisted(&p, persisted, count >= 0 ? count : s->numvfs, s->pf);
 	return print_state(s, &topts, persisted);
 }

@@ -20,6 +20,7 @@
 #include "mdev.h"
 #include "output.h"
 #include "paths.h"
+#include "planview.h"
 
 /* How long create waits for the device and its /dev/vfio node. */
 #define CREATE_TIMEOUT_MS 5000
@@ -558,23 +559,67 @@ static int vgpu_list(int argc, char *argv[])
 	return EXIT_OK;
 }
 
+/* ---- writing: definitions through the change path ---- */
+
+/* The whole command line ("vgpu define ..."): what the journal calls the change. */
+static char *const *cmdline;
+
+/* A --dry-run: the plan, and nothing else. */
+static int print_dry_run(const struct igp_plan *p)
+{
+	planview_print(p, NULL);
+	if (p->n_files == 0 && p->n_attrs == 0)
+		printf("Nothing to change.\n");
+	printf("\nDry run: nothing was changed.\n");
+	return EXIT_OK;
+}
+
+/*
+ * Apply P, the definition edits and then the write to `create` or `remove`
+ * (runtime state: under the lock, not journaled), as one change.  When the
+ * kernel refuses that write, the definitions are put back and its errno is
+ * *ret_attr_errno for the caller to explain; other failures are printed.
+ */
+static int apply(struct igp_change *c, const struct igp_plan *p, int *ret_attr_errno)
+{
+	_cleanup_free_ char *name = planview_command_name(cmdline);
+	struct igp_change_report rep = {};
+	int r = igp_change_apply(c, p, name, NULL, NULL, &rep);
+
+	*ret_attr_errno = 0;
+	if (r < 0 && rep.failed && p->n_attrs && streq(rep.failed, p->attrs[0].path))
+		*ret_attr_errno = r;
+	else if (r < 0)
+		planview_report(r, &rep);
+	if (*ret_attr_errno)
+		planview_print_manual(rep.manual);
+	igp_change_report_done(&rep);
+	if (r >= 0 && p->n_files > 0 && (r = igp_change_finish(c)) < 0)
+		return log_error_errno(r, "Cannot update the journal");
+	return r < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 /* ---- create and define ---- */
 
 struct create_args {
 	const char *parent, *type, *uuid;
-	bool autostart, manual;
+	bool autostart, manual, dry_run;
 };
 
 static int parse_create_args(const char *what, int argc, char *argv[], struct create_args *a, bool define)
 {
 	static const struct option opts[] = {
-	    {"type", required_argument, NULL, 't'}, {"uuid", required_argument, NULL, 'u'},
-	    {"auto", no_argument, NULL, 'a'},	    {"manual", no_argument, NULL, 'm'},
-	    {"help", no_argument, NULL, 'h'},	    {},
+	    {"type", required_argument, NULL, 't'},
+	    {"uuid", required_argument, NULL, 'u'},
+	    {"auto", no_argument, NULL, 'a'},
+	    {"manual", no_argument, NULL, 'm'},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "t:u:h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, "t:u:nh", opts, NULL)) >= 0) {
 		switch (ch) {
 		case 't':
 			a->type = optarg;
@@ -593,6 +638,9 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 				return log_usage(what, "--manual only applies to define");
 			a->manual = true;
 			break;
+		case 'n':
+			a->dry_run = true;
+			break;
 		case 'h':
 			return -1;
 		default:
@@ -608,14 +656,16 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 
 static int create_help(void)
 {
-	printf("Usage: igpuctl vgpu create [PARENT] --type TYPE [--uuid UUID] [--auto]\n\n"
+	printf("Usage: igpuctl vgpu create [PARENT] --type TYPE [--uuid UUID] [--auto] [--dry-run]\n\n"
 	       "Create a vGPU and print its UUID (its IOMMU group and /dev/vfio node go to\n"
 	       "stderr; -J prints all of it as JSON).  PARENT defaults to the Intel iGPU (or\n"
 	       "the only mdev parent).  TYPE is a type of 'igpuctl vgpu types': i915-GVTg_V5_4,\n"
 	       "GVTg_V5_4 or V5_4.\n\n"
 	       "  -t, --type TYPE    the vGPU type\n"
 	       "  -u, --uuid UUID    use this UUID (default: a new random one)\n"
-	       "      --auto         also define it persistently (mdevctl format, started at boot)\n");
+	       "      --auto         also define it persistently (mdevctl format, started at boot;\n"
+	       "                     `igpuctl revert` removes the definition)\n"
+	       "  -n, --dry-run      show what would be written\n");
 	return EXIT_OK;
 }
 
@@ -654,18 +704,121 @@ static const char *vfio_node(int group, char buf[static 32])
 	return buf;
 }
 
+/* The kernel refused the UUID written to `create` (R). */
+static int create_failed(int r, const struct igp_mdev_parent *p, const struct igp_mdev_type *t,
+			 const char *uuid)
+{
+	if (r == -ENOSPC) {
+		log_error_errno(r, "The kernel refused a vGPU of type %s on %s", t->id, p->name);
+		explain_no_space(p, t);
+		return EXIT_FAIL;
+	}
+	if (r == -EEXIST) {
+		log_error_errno(r, "The kernel refused the UUID %s", uuid);
+		fprintf(stderr,
+			"  Another mediated device already has it; leave out --uuid for a new one.\n");
+		return EXIT_FAIL;
+	}
+	if (r == -EACCES || r == -EPERM)
+		return log_error_errno(r, "Failed to create a vGPU on %s (run as root)", p->name);
+	return log_error_errno(r, "Failed to create a vGPU of type %s on %s", t->id, p->name);
+}
+
+/* What create checks before it plans; EXIT_OK or the exit code (printed). */
+static int create_check(const char *uuid, const struct igp_mdev_parent *p, const struct igp_mdev_type *t,
+			bool autostart, const char *defpath)
+{
+	struct igp_mdev m = {};
+
+	if (igp_mdev_get_active(uuid, &m) == 0) {
+		log_error("The UUID %s is in use by an active vGPU (%s on %s)", uuid,
+			  m.type ? m.type : "unknown type", m.parent);
+		fprintf(stderr,
+			"  Leave out --uuid for a new one, or remove it first: igpuctl vgpu remove %s\n",
+			uuid);
+		igp_mdev_done(&m);
+		return EXIT_FAIL;
+	}
+	if (autostart && igp_exists(defpath)) {
+		log_error("A definition of %s exists already: %s", uuid, defpath);
+		fprintf(stderr,
+			"  Start it with igpuctl vgpu start-defined, or remove it with igpuctl vgpu remove "
+			"%s --undefine\n",
+			uuid);
+		return EXIT_FAIL;
+	}
+	if (t->available == 0) {
+		log_error("No instance of %s is left on %s (available_instances is 0)", t->id, p->name);
+		explain_no_space(p, t);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* The definition (with --auto), then the UUID into the type's `create`. */
+static int plan_create(struct igp_plan *plan, const struct igp_mdev_parent *p, const struct igp_mdev_type *t,
+		       const char *uuid, bool autostart)
+{
+	struct igp_mdev_config conf = {.type = (char *)t->id, .autostart = true};
+	_cleanup_free_ char *create = igp_mdev_create_path(p->name, t->id);
+	int r = 0;
+
+	if (!create)
+		return -ENOMEM;
+	if (autostart)
+		r = igp_mdev_plan_define(plan, p->name, uuid, &conf);
+	if (r >= 0)
+		r = igp_plan_add_attr(plan, create, uuid, "create the vGPU");
+	return r;
+}
+
+static void print_created(const char *uuid, const struct igp_mdev_parent *p, const struct igp_mdev_type *t,
+			  const struct igp_mdev *m, bool autostart, bool waited, const char *defpath)
+{
+	char nodebuf[32];
+
+	if (arg_g.json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "uuid", json_object_new_string(uuid));
+		json_object_object_add(o, "parent", json_object_new_string(p->name));
+		json_object_object_add(o, "type", json_object_new_string(t->id));
+		json_object_object_add(o, "active", json_object_new_boolean(m->active));
+		json_object_object_add(o, "defined", json_object_new_boolean(autostart));
+		json_object_object_add(o, "auto", json_object_new_boolean(autostart));
+		json_object_object_add(o, "iommu_group",
+				       json_int_or_null(m->iommu_group, m->iommu_group >= 0));
+		json_object_object_add(o, "vfio_node", json_str_or_null(vfio_node(m->iommu_group, nodebuf)));
+		json_print(o);
+		return;
+	}
+	printf("%s\n", uuid);
+	if (m->active && m->iommu_group >= 0)
+		fprintf(stderr, "Created vGPU %s (%s on %s): IOMMU group %d, %s\n", uuid, t->id, p->name,
+			m->iommu_group, vfio_node(m->iommu_group, nodebuf));
+	else if (m->active)
+		fprintf(stderr, "Created vGPU %s (%s on %s); it has no IOMMU group\n", uuid, t->id, p->name);
+	else if (!waited)
+		fprintf(stderr,
+			"Asked for vGPU %s (%s on %s): wrote its UUID to the type's create file in %s\n",
+			uuid, t->id, p->name, igp_root());
+	if (autostart)
+		fprintf(stderr, "Defined in %s: it comes back at boot (igpuctl-vgpus.service or mdevctl)\n",
+			defpath);
+}
+
 static int vgpu_create(int argc, char *argv[])
 {
 	struct create_args a = {};
 	_cleanup_(ctx_done) struct ctx c = {};
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	_cleanup_(igp_plan_done) struct igp_plan plan = {};
 	struct igp_mdev_parent *p;
 	const struct igp_mdev_type *t;
-	struct igp_mdev_config conf = {};
 	_cleanup_free_ char *defpath = NULL;
 	struct igp_mdev m = {};
-	char uuid[IGP_MDEV_UUID_MAX], nodebuf[32];
+	char uuid[IGP_MDEV_UUID_MAX];
 	bool waited = false;
-	int r;
+	int r, refused;
 
 	r = parse_create_args("vgpu create", argc, argv, &a, false);
 	if (r < 0)
@@ -681,126 +834,106 @@ static int vgpu_create(int argc, char *argv[])
 		igp_mdev_uuid_generate(uuid);
 	}
 
+	/* The lock comes before anything the plan rests on is read. */
+	if (planview_begin(&ch, a.dry_run) != 0)
+		return EXIT_FAIL;
 	r = pick_parent_type(&c, a.parent, a.type, &p, &t);
 	if (r)
 		return r;
-
-	if (igp_mdev_get_active(uuid, &m) == 0) {
-		log_error("The UUID %s is in use by an active vGPU (%s on %s)", uuid,
-			  m.type ? m.type : "unknown type", m.parent);
-		fprintf(stderr,
-			"  Leave out --uuid for a new one, or remove it first: igpuctl vgpu remove %s\n",
-			uuid);
-		igp_mdev_done(&m);
-		return EXIT_FAIL;
-	}
 	defpath = igp_mdev_config_path(p->name, uuid);
 	if (!defpath)
 		return log_error_errno(-ENOMEM, "Failed to create a vGPU");
-	if (a.autostart && igp_exists(defpath)) {
-		log_error("A definition of %s exists already: %s", uuid, defpath);
-		fprintf(stderr,
-			"  Start it with igpuctl vgpu start-defined, or remove it with igpuctl vgpu remove "
-			"%s --undefine\n",
-			uuid);
-		return EXIT_FAIL;
-	}
-	if (t->available == 0) {
-		log_error("No instance of %s is left on %s (available_instances is 0)", t->id, p->name);
-		explain_no_space(p, t);
-		return EXIT_FAIL;
-	}
-
-	r = igp_mdev_create(p->name, t->id, uuid);
-	if (r == -ENOSPC) {
-		log_error_errno(r, "The kernel refused a vGPU of type %s on %s", t->id, p->name);
-		explain_no_space(p, t);
-		return EXIT_FAIL;
-	}
-	if (r == -EEXIST) {
-		log_error_errno(r, "The kernel refused the UUID %s", uuid);
-		fprintf(stderr,
-			"  Another mediated device already has it; leave out --uuid for a new one.\n");
-		return EXIT_FAIL;
-	}
-	if (r == -EACCES || r == -EPERM)
-		return log_error_errno(r, "Failed to create a vGPU on %s (run as root)", p->name);
+	r = create_check(uuid, p, t, a.autostart, defpath);
+	if (r)
+		return r;
+	r = plan_create(&plan, p, t, uuid, a.autostart);
 	if (r < 0)
-		return log_error_errno(r, "Failed to create a vGPU of type %s on %s", t->id, p->name);
+		return log_error_errno(r, "Failed to plan the vGPU");
+	if (a.dry_run)
+		return print_dry_run(&plan);
+
+	r = apply(&ch, &plan, &refused);
+	if (refused)
+		return create_failed(refused, p, t, uuid);
+	if (r)
+		return r;
 
 	if (igp_root_is_host()) {
 		r = igp_mdev_wait(uuid, CREATE_TIMEOUT_MS);
-		if (r < 0 && igp_mdev_get_active(uuid, &m) < 0)
-			return log_error_errno(r, "The kernel accepted vGPU %s but it did not appear in %s",
-					       uuid, IGP_SYS_MDEV_DEVICES);
+		if (r < 0 && igp_mdev_get_active(uuid, &m) < 0) {
+			log_error_errno(r, "The kernel accepted vGPU %s but it did not appear in %s", uuid,
+					IGP_SYS_MDEV_DEVICES);
+			if (a.autostart)
+				fprintf(stderr,
+					"  Its definition %s stays: igpuctl vgpu remove %s --undefine\n",
+					defpath, uuid);
+			return EXIT_FAIL;
+		}
 		igp_mdev_done(&m);
 		waited = true;
 	}
 	/* Under --root nothing creates the device; report it if a tree has it. */
 	if (igp_mdev_get_active(uuid, &m) < 0)
 		m = (struct igp_mdev){.iommu_group = -1};
-
-	if (a.autostart) {
-		conf.type = (char *)t->id;
-		conf.autostart = true;
-		r = igp_mdev_define(p->name, uuid, &conf, false);
-		if (r < 0) {
-			igp_mdev_done(&m);
-			log_error_errno(r, "vGPU %s was created, but writing its definition %s failed", uuid,
-					defpath);
-			fprintf(
-			    stderr,
-			    "  It works until the next reboot; retry with igpuctl vgpu define --uuid %s\n",
-			    uuid);
-			return EXIT_FAIL;
-		}
-	}
-
-	if (arg_g.json) {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "uuid", json_object_new_string(uuid));
-		json_object_object_add(o, "parent", json_object_new_string(p->name));
-		json_object_object_add(o, "type", json_object_new_string(t->id));
-		json_object_object_add(o, "active", json_object_new_boolean(m.active));
-		json_object_object_add(o, "defined", json_object_new_boolean(a.autostart));
-		json_object_object_add(o, "auto", json_object_new_boolean(a.autostart));
-		json_object_object_add(o, "iommu_group", json_int_or_null(m.iommu_group, m.iommu_group >= 0));
-		json_object_object_add(o, "vfio_node", json_str_or_null(vfio_node(m.iommu_group, nodebuf)));
-		json_print(o);
-	} else {
-		printf("%s\n", uuid);
-		if (m.active && m.iommu_group >= 0)
-			fprintf(stderr, "Created vGPU %s (%s on %s): IOMMU group %d, %s\n", uuid, t->id,
-				p->name, m.iommu_group, vfio_node(m.iommu_group, nodebuf));
-		else if (m.active)
-			fprintf(stderr, "Created vGPU %s (%s on %s); it has no IOMMU group\n", uuid, t->id,
-				p->name);
-		else if (!waited)
-			fprintf(
-			    stderr,
-			    "Asked for vGPU %s (%s on %s): wrote its UUID to the type's create file in %s\n",
-			    uuid, t->id, p->name, igp_root());
-		if (a.autostart)
-			fprintf(stderr,
-				"Defined in %s: it comes back at boot (igpuctl-vgpus.service or mdevctl)\n",
-				defpath);
-	}
+	print_created(uuid, p, t, &m, a.autostart, waited, defpath);
 	igp_mdev_done(&m);
 	return EXIT_OK;
 }
 
 static int define_help(void)
 {
-	printf("Usage: igpuctl vgpu define [PARENT] --type TYPE [--uuid UUID] [--manual]\n"
-	       "       igpuctl vgpu define --uuid UUID [--manual]\n\n"
+	printf("Usage: igpuctl vgpu define [PARENT] --type TYPE [--uuid UUID] [--manual] [--dry-run]\n"
+	       "       igpuctl vgpu define --uuid UUID [--manual] [--dry-run]\n\n"
 	       "Write a persistent vGPU definition in mdevctl's format\n"
 	       "(/etc/mdevctl.d/PARENT/UUID) without creating the vGPU; print its UUID.\n"
 	       "Given only --uuid of an active vGPU, define that one as it is.\n"
 	       "Definitions start at boot (igpuctl-vgpus.service, or mdevctl's udev rule)\n"
-	       "unless --manual.\n\n"
+	       "unless --manual.  `igpuctl revert` removes the definition again.\n\n"
 	       "  -t, --type TYPE    the vGPU type\n"
 	       "  -u, --uuid UUID    the UUID (default: a new random one)\n"
-	       "      --manual       do not start it at boot\n");
+	       "      --manual       do not start it at boot\n"
+	       "  -n, --dry-run      show what would be written\n");
+	return EXIT_OK;
+}
+
+/* Parent and type of the vGPU to define: an active one's, or picked. */
+static int define_what(struct ctx *c, const struct create_args *a, char uuid[static IGP_MDEV_UUID_MAX],
+		       char **ret_parent, char **ret_type)
+{
+	struct igp_mdev_parent *p;
+	const struct igp_mdev_type *t;
+	struct igp_mdev m = {};
+	int r;
+
+	if (!a->type) {
+		/* Persist an active vGPU as it is. */
+		r = igp_mdev_get_active(uuid, &m);
+		if (r == -ENODEV) {
+			log_error("No active vGPU has the UUID %s", uuid);
+			fprintf(stderr,
+				"  To define a new one give its type: igpuctl vgpu define --type TYPE --uuid "
+				"%s\n",
+				uuid);
+			return EXIT_FAIL;
+		}
+		if (r < 0)
+			return log_error_errno(r, "Failed to read vGPU %s", uuid);
+		*ret_parent = TAKE_PTR(m.parent);
+		*ret_type = TAKE_PTR(m.type);
+		igp_mdev_done(&m);
+		if (!*ret_type)
+			return log_error("Cannot tell the type of vGPU %s (no mdev_type link)", uuid);
+		return EXIT_OK;
+	}
+	r = pick_parent_type(c, a->parent, a->type, &p, &t);
+	if (r)
+		return r;
+	*ret_parent = strdup(p->name);
+	*ret_type = strdup(t->id);
+	if (!*ret_parent || !*ret_type)
+		return log_error_errno(-ENOMEM, "Failed to define a vGPU");
+	if (!a->uuid)
+		igp_mdev_uuid_generate(uuid);
 	return EXIT_OK;
 }
 
@@ -808,11 +941,12 @@ static int vgpu_define(int argc, char *argv[])
 {
 	struct create_args a = {};
 	_cleanup_(ctx_done) struct ctx c = {};
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	_cleanup_(igp_plan_done) struct igp_plan plan = {};
 	struct igp_mdev_config conf = {};
-	struct igp_mdev m = {};
 	_cleanup_free_ char *path = NULL, *parent = NULL, *type = NULL;
 	char uuid[IGP_MDEV_UUID_MAX];
-	int r;
+	int r, refused;
 
 	r = parse_create_args("vgpu define", argc, argv, &a, true);
 	if (r < 0)
@@ -826,43 +960,15 @@ static int vgpu_define(int argc, char *argv[])
 	if (!a.type && a.parent)
 		return log_usage("vgpu define", "PARENT needs --type");
 
-	if (!a.type) {
-		/* Persist an active vGPU as it is. */
-		r = igp_mdev_get_active(uuid, &m);
-		if (r == -ENODEV) {
-			log_error("No active vGPU has the UUID %s", uuid);
-			fprintf(stderr,
-				"  To define a new one give its type: igpuctl vgpu define --type TYPE --uuid "
-				"%s\n",
-				uuid);
-			return EXIT_FAIL;
-		}
-		if (r < 0)
-			return log_error_errno(r, "Failed to read vGPU %s", uuid);
-		parent = TAKE_PTR(m.parent);
-		type = TAKE_PTR(m.type);
-		igp_mdev_done(&m);
-		if (!type)
-			return log_error("Cannot tell the type of vGPU %s (no mdev_type link)", uuid);
-	} else {
-		struct igp_mdev_parent *p;
-		const struct igp_mdev_type *t;
-
-		r = pick_parent_type(&c, a.parent, a.type, &p, &t);
-		if (r)
-			return r;
-		parent = strdup(p->name);
-		type = strdup(t->id);
-		if (!parent || !type)
-			return log_error_errno(-ENOMEM, "Failed to define a vGPU");
-		if (!a.uuid)
-			igp_mdev_uuid_generate(uuid);
-	}
-
+	if (planview_begin(&ch, a.dry_run) != 0)
+		return EXIT_FAIL;
+	r = define_what(&c, &a, uuid, &parent, &type);
+	if (r)
+		return r;
 	conf.type = type;
 	conf.autostart = !a.manual;
 	path = igp_mdev_config_path(parent, uuid);
-	r = igp_mdev_define(parent, uuid, &conf, false);
+	r = igp_mdev_plan_define(&plan, parent, uuid, &conf);
 	if (r == -EEXIST) {
 		log_error("%s is defined already: %s", uuid, path ? path : "");
 		fprintf(stderr, "  Remove the old definition first: igpuctl vgpu remove %s --undefine\n",
@@ -870,7 +976,12 @@ static int vgpu_define(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	if (r < 0)
-		return log_error_errno(r, "Failed to write %s", path ? path : "the definition");
+		return log_error_errno(r, "Failed to plan %s", path ? path : "the definition");
+	if (a.dry_run)
+		return print_dry_run(&plan);
+	/* The same definition again (a run that was interrupted) is done. */
+	if (plan.n_files > 0 && apply(&ch, &plan, &refused) != EXIT_OK)
+		return EXIT_FAIL;
 
 	if (arg_g.json) {
 		struct json_object *o = json_object_new_object();
@@ -883,7 +994,8 @@ static int vgpu_define(int argc, char *argv[])
 		json_print(o);
 	} else {
 		printf("%s\n", uuid);
-		fprintf(stderr, "Defined vGPU %s (%s on %s) in %s%s\n", uuid, type, parent, path,
+		fprintf(stderr, "%s vGPU %s (%s on %s) in %s%s\n",
+			plan.n_files ? "Defined" : "Already defined", uuid, type, parent, path,
 			conf.autostart ? "; it starts at boot" : "; start it with mdevctl start -u UUID");
 	}
 	return EXIT_OK;
@@ -893,9 +1005,84 @@ static int vgpu_define(int argc, char *argv[])
 
 static int remove_help(void)
 {
-	printf("Usage: igpuctl vgpu remove UUID [--undefine]\n\n"
+	printf("Usage: igpuctl vgpu remove UUID [--undefine] [--dry-run]\n\n"
 	       "Remove an active vGPU.  With --undefine also delete its persistent definition\n"
-	       "(which is all it does for a vGPU that is only defined).\n");
+	       "(which is all it does for a vGPU that is only defined); `igpuctl revert` puts\n"
+	       "the definition back.\n\n"
+	       "  -n, --dry-run      show what would be written\n");
+	return EXIT_OK;
+}
+
+/* Say that UUID is not active (and whether it is defined). */
+static int not_active(const char *uuid)
+{
+	struct igp_mdev *v = NULL;
+	size_t n = 0;
+	bool defined = false;
+
+	if (igp_mdev_list(IGP_MDEV_LIST_DEFINED, &v, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			defined |= streq(v[i].uuid, uuid);
+	igp_mdevs_free(v, n);
+	log_error("No active vGPU has the UUID %s", uuid);
+	if (defined)
+		fprintf(stderr, "  It is defined but not active; --undefine deletes its definition.\n");
+	return EXIT_FAIL;
+}
+
+/*
+ * The definition's removal, preferring the parent the vGPU ran on (PARENT,
+ * or NULL).  EXIT_OK (*ret_parent NULL: there is none), or the exit code.
+ */
+static int plan_undefine(struct igp_plan *plan, const char *uuid, const char *parent, char **ret_parent)
+{
+	int r = igp_mdev_plan_undefine(plan, parent, uuid, ret_parent);
+
+	if (r == -ENOENT && parent)
+		r = igp_mdev_plan_undefine(plan, NULL, uuid, ret_parent);
+	if (r == -ENOENT && !parent)
+		return log_error("No vGPU (active or defined) has the UUID %s", uuid);
+	if (r == -ENOTUNIQ)
+		return log_error("%s is defined under several parents in %s; remove the one you mean by hand",
+				 uuid, IGP_ETC_MDEVCTL_D);
+	if (r < 0 && r != -ENOENT)
+		return log_error_errno(r, "Failed to remove the definition of %s", uuid);
+	return EXIT_OK;
+}
+
+static void print_removed(const char *uuid, const struct igp_mdev *m, bool active, bool undefine,
+			  const char *undef_parent)
+{
+	if (arg_g.json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "uuid", json_object_new_string(uuid));
+		json_object_object_add(o, "removed", json_object_new_boolean(active));
+		json_object_object_add(o, "undefined", json_object_new_boolean(undef_parent != NULL));
+		json_print(o);
+		return;
+	}
+	if (active)
+		fprintf(stderr, "Removed vGPU %s (%s on %s)\n", uuid, m->type ? m->type : "?", m->parent);
+	if (undefine && !undef_parent)
+		fprintf(stderr, "It had no definition.\n");
+	else if (undefine)
+		fprintf(stderr, "Removed the definition %s/%s/%s\n", IGP_ETC_MDEVCTL_D, undef_parent, uuid);
+}
+
+/* The plan of remove: the definition (with --undefine), then `remove`. */
+static int plan_remove(struct igp_plan *plan, const char *uuid, const struct igp_mdev *m, bool active,
+		       bool undefine, char **ret_undef_parent)
+{
+	_cleanup_free_ char *rm = active ? igp_mdev_remove_path(uuid) : NULL;
+	int r;
+
+	if (undefine) {
+		r = plan_undefine(plan, uuid, active ? m->parent : NULL, ret_undef_parent);
+		if (r)
+			return r;
+	}
+	if (active && (!rm || igp_plan_add_attr(plan, rm, "1", "remove the vGPU") < 0))
+		return log_error_errno(-ENOMEM, "Failed to plan the removal of %s", uuid);
 	return EXIT_OK;
 }
 
@@ -903,20 +1090,25 @@ static int vgpu_remove(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 	    {"undefine", no_argument, NULL, 'U'},
+	    {"dry-run", no_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	_cleanup_(igp_plan_done) struct igp_plan plan = {};
 	_cleanup_free_ char *undef_parent = NULL;
-	struct igp_mdev m = {};
+	_cleanup_(igp_mdev_done) struct igp_mdev m = {};
 	char uuid[IGP_MDEV_UUID_MAX];
-	bool undefine = false, active;
-	int ch, r;
+	bool undefine = false, dry_run = false, active;
+	int ch_, r, refused;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
-		if (ch == 'h')
+	while ((ch_ = getopt_long(argc, argv, "nh", opts, NULL)) >= 0) {
+		if (ch_ == 'h')
 			return remove_help();
-		if (ch == 'U')
+		if (ch_ == 'U')
 			undefine = true;
+		else if (ch_ == 'n')
+			dry_run = true;
 		else
 			return log_usage("vgpu remove", "invalid option");
 	}
@@ -927,70 +1119,27 @@ static int vgpu_remove(int argc, char *argv[])
 	if (igp_mdev_uuid_normalize(argv[optind], uuid) < 0)
 		return log_usage("vgpu remove", "'%s' is not a UUID (8-4-4-4-12 hex digits)", argv[optind]);
 
+	if (planview_begin(&ch, dry_run) != 0)
+		return EXIT_FAIL;
 	active = igp_mdev_get_active(uuid, &m) == 0;
-	if (!active && !undefine) {
-		struct igp_mdev *v = NULL;
-		size_t n = 0;
-		bool defined = false;
-
-		if (igp_mdev_list(IGP_MDEV_LIST_DEFINED, &v, &n) == 0)
-			for (size_t i = 0; i < n; i++)
-				defined |= streq(v[i].uuid, uuid);
-		igp_mdevs_free(v, n);
-		log_error("No active vGPU has the UUID %s", uuid);
-		if (defined)
-			fprintf(stderr,
-				"  It is defined but not active; --undefine deletes its definition.\n");
+	if (!active && !undefine)
+		return not_active(uuid);
+	r = plan_remove(&plan, uuid, &m, active, undefine, &undef_parent);
+	if (r)
+		return r;
+	if (dry_run)
+		return print_dry_run(&plan);
+	r = apply(&ch, &plan, &refused);
+	if (refused) {
+		log_error_errno(refused, "Failed to remove vGPU %s (%s on %s)", uuid, m.type ? m.type : "?",
+				m.parent);
+		if (refused == -EACCES || refused == -EPERM)
+			fprintf(stderr, "  Run as root.\n");
 		return EXIT_FAIL;
 	}
-	if (active) {
-		r = igp_mdev_remove(uuid);
-		if (r < 0) {
-			log_error_errno(r, "Failed to remove vGPU %s (%s on %s)", uuid, m.type ? m.type : "?",
-					m.parent);
-			if (r == -EACCES || r == -EPERM)
-				fprintf(stderr, "  Run as root.\n");
-			igp_mdev_done(&m);
-			return EXIT_FAIL;
-		}
-		if (!arg_g.json)
-			fprintf(stderr, "Removed vGPU %s (%s on %s)\n", uuid, m.type ? m.type : "?",
-				m.parent);
-	}
-	if (undefine) {
-		/* Prefer the definition under the parent the vGPU ran on. */
-		r = igp_mdev_undefine(active ? m.parent : NULL, uuid, &undef_parent);
-		if (r == -ENOENT && active)
-			r = igp_mdev_undefine(NULL, uuid, &undef_parent);
-		if (r == -ENOENT) {
-			if (!active) {
-				igp_mdev_done(&m);
-				return log_error("No vGPU (active or defined) has the UUID %s", uuid);
-			}
-			if (!arg_g.json)
-				fprintf(stderr, "It had no definition.\n");
-		} else if (r == -ENOTUNIQ) {
-			igp_mdev_done(&m);
-			log_error(
-			    "%s is defined under several parents in %s; remove the one you mean by hand",
-			    uuid, IGP_ETC_MDEVCTL_D);
-			return EXIT_FAIL;
-		} else if (r < 0) {
-			igp_mdev_done(&m);
-			return log_error_errno(r, "Failed to remove the definition of %s", uuid);
-		} else if (!arg_g.json) {
-			fprintf(stderr, "Removed the definition %s/%s/%s\n", IGP_ETC_MDEVCTL_D, undef_parent,
-				uuid);
-		}
-	}
-	if (arg_g.json) {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "uuid", json_object_new_string(uuid));
-		json_object_object_add(o, "removed", json_object_new_boolean(active));
-		json_object_object_add(o, "undefined", json_object_new_boolean(undef_parent != NULL));
-		json_print(o);
-	}
-	igp_mdev_done(&m);
+	if (r)
+		return r;
+	print_removed(uuid, &m, active, undefine, undef_parent);
 	return EXIT_OK;
 }
 
@@ -1142,6 +1291,7 @@ int cmd_vgpu(int argc, char *argv[])
 	for (size_t i = 0; i < ELEMENTSOF(subs); i++)
 		if (streq(argv[1], subs[i].name)) {
 			optind = 0; /* reset getopt for the subcommand's argv */
+			cmdline = argv;
 			return subs[i].fn(argc - 1, argv + 1);
 		}
 	return log_usage("vgpu", "unknown subcommand '%s'", argv[1]);

@@ -14,8 +14,10 @@
 #include "diff.h"
 #include "fileio.h"
 #include "libvirt_module.h"
+#include "libvirt_target.h"
 #include "output.h"
 #include "paths.h"
+#include "planview.h"
 #include "proxmox.h"
 #include "qemu_args.h"
 #include "vmconf.h"
@@ -362,7 +364,36 @@ static int print_domain_xml(const struct igp_vm_device *d, const char *xml, char
 	return EXIT_OK;
 }
 
-static int vm_libvirt(int argc, char *argv[])
+/* The domain's definition through the change path (libvirt_target.h). */
+static int apply_domain(struct igp_change *ch, char *const *cmdline, const char *key, const char *domain,
+			const char *old, const char *new, char *const *aliases)
+{
+	_cleanup_(igp_plan_done) struct igp_plan p = { 0 };
+	char *b = strdup(old), *a = strdup(new);
+	int r;
+
+	if (!b || !a) {
+		free(b);
+		free(a);
+		return log_error_errno(-ENOMEM, "Failed to plan the definition of %s", domain);
+	}
+	r = igp_plan_add_target(&p, LIBVIRT_TARGET_KIND, key, b, a, "libvirt domain definition");
+	if (r >= 0)
+		r = libvirt_target_expect(aliases);
+	if (r < 0)
+		return log_error_errno(r, "Failed to plan the definition of %s", domain);
+	if (planview_apply(ch, &p, cmdline, NULL, NULL) != 0) {
+		if (libvirt_target_error())
+			log_error("Cannot define domain %s: %s", domain, libvirt_target_error());
+		return EXIT_FAIL;
+	}
+	r = igp_change_finish(ch);
+	if (r < 0)
+		return log_error_errno(r, "Cannot update the journal %s", IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	return EXIT_OK;
+}
+
+static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 {
 	static const struct option opts[] = {
 		COMMON_LONGOPTS,
@@ -380,7 +411,9 @@ static int vm_libvirt(int argc, char *argv[])
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL;
 	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL, *label = NULL;
-	_cleanup_(igp_libvirt_closep) struct igp_libvirt_conn *conn = NULL;
+	_cleanup_(igp_change_end) struct igp_change ch = { .lock_fd = -1 };
+	_cleanup_free_ char *key = NULL;
+	struct igp_libvirt_conn *conn = NULL;
 	const char *domain = NULL, *uri = NULL, *xml_file = NULL;
 	bool apply = false, active = false;
 	int c, r;
@@ -448,7 +481,11 @@ static int vm_libvirt(int argc, char *argv[])
 		if (r < 0)
 			return log_error_errno(r, "Failed to read %s", xml_file);
 	} else {
-		r = igp_libvirt_open(uri, &conn, &why);
+		/* The lock comes before the definition the plan rests on is read. */
+		if (planview_begin(&ch, !apply) != 0)
+			return EXIT_FAIL;
+		libvirt_target_register();
+		r = libvirt_target_open(uri, domain, &conn, &key, &why);
 		if (r == -ELIBACC)
 			return module_missing();
 		if (r < 0)
@@ -469,9 +506,9 @@ static int vm_libvirt(int argc, char *argv[])
 	if (!label || igp_diff_unified(label, before, after, &diff) < 0)
 		return log_error_errno(-ENOMEM, "Failed to diff the domain");
 	if (apply) {
-		r = igp_libvirt_domain_define(conn, after, aliases, &why);
-		if (r < 0)
-			return log_error("Cannot define domain %s: %s", domain, why ? why : "libvirt error");
+		r = apply_domain(&ch, cmdline, key, domain, xml, after, aliases);
+		if (r != EXIT_OK)
+			return r;
 		if (active)
 			r = strv_push(&notes, "The domain is running: the new definition applies when it is shut "
 					      "down and started again.");
@@ -496,17 +533,14 @@ static int vm_libvirt(int argc, char *argv[])
 	return EXIT_OK;
 }
 
-/* ---- proxmox ---- */
-
-static int read_optional(const char *path, char **ret)
+static int vm_libvirt(int argc, char *argv[], char *const *cmdline)
 {
-	int r = igp_read_file(path, ret, NULL);
-	if (r == -ENOENT) {
-		*ret = NULL;
-		return 0;
-	}
+	int r = vm_libvirt_run(argc, argv, cmdline);
+	libvirt_target_close();
 	return r;
 }
+
+/* ---- proxmox ---- */
 
 static const char *proxmox_romfile(const char *arg, char **ret_why)
 {
@@ -522,16 +556,84 @@ static const char *proxmox_romfile(const char *arg, char **ret_why)
 	return name;
 }
 
-static int write_config(const char *path, const char *text)
+/* The lines of NEW that OLD does not have (each line of OLD pairs with one). */
+static int added_lines(const char *old, const char *new, char ***ret)
 {
-	int r = igp_mkdir_parents(path, 0755);
+	_cleanup_strv_free_ char **o = NULL, **n = NULL, **added = NULL;
+	_cleanup_free_ bool *used = NULL;
+	int r;
+
+	r = strv_split(old ? old : "", "\n", &o);
+	if (r >= 0)
+		r = strv_split(new ? new : "", "\n", &n);
+	if (r >= 0 && !(used = calloc(strv_length(o) + 1, sizeof(bool))))
+		r = -ENOMEM;
+	for (size_t i = 0; r >= 0 && n[i]; i++) {
+		size_t k = 0;
+		while (o[k] && (used[k] || !streq(o[k], n[i])))
+			k++;
+		if (o[k])
+			used[k] = true;
+		else
+			r = strv_push(&added, n[i]);
+	}
 	if (r < 0)
 		return r;
-	/* pmxcfs shows its files as root:www-data 0640. */
-	return igp_write_file_atomic(path, text, strlen(text), 0640);
+	*ret = TAKE_PTR(added);
+	return 0;
 }
 
-static int vm_proxmox(int argc, char *argv[])
+/*
+ * A Proxmox file edit, undone by a byte-exact restore only (IGP_UNDO_NONE);
+ * the lines igpuctl added are kept for revert's message.  Taking them out
+ * of a file changed since (IGP_UNDO_LINES) is not safe here: qm snapshot
+ * copies the configuration, hostpciN line and all, into a [snapshot]
+ * section after it, and the line undo takes the *last* equal line, the
+ * snapshot's, leaving the VM's own; a replaced machine: or vga: line would
+ * not come back either; and pci.cfg's "mdev 1" lines are not unique.  So
+ * revert leaves a changed file to the user and names the lines to remove
+ * (qm set VMID --delete hostpciN).  New files get pmxcfs's mode, 0640.
+ */
+static int plan_pve_file(struct igp_plan *p, const char *path, const char *old, const char *new,
+			 const char *why)
+{
+	struct igp_undo u = {.kind = IGP_UNDO_NONE};
+	char *b = old ? strdup(old) : NULL, *a = new ? strdup(new) : NULL;
+	int r = added_lines(old, new, &u.lines);
+
+	if (r >= 0 && ((old && !b) || (new && !a)))
+		r = -ENOMEM;
+	if (r < 0) {
+		free(b);
+		free(a);
+		igp_undo_done(&u);
+		return r;
+	}
+	return igp_plan_add_file(p, path, b, a, 0640, &u, 0, why);
+}
+
+/* Both files as one change, the mapping first: the VM configuration refers to it. */
+static int apply_pve(struct igp_change *ch, char *const *cmdline, const char *conf_path, const char *conf_old,
+		     const char *conf_new, const char *map_old, const char *map_new)
+{
+	_cleanup_(igp_plan_done) struct igp_plan p = { 0 };
+	int r = 0;
+
+	if (map_new)
+		r = plan_pve_file(&p, IGP_ETC_PVE_MAPPING_PCI, map_old, map_new, "cluster PCI mapping");
+	if (r >= 0)
+		r = plan_pve_file(&p, conf_path, conf_old, conf_new, "VM configuration");
+	if (r < 0)
+		return log_error_errno(r, "Failed to plan %s", conf_path);
+	if (planview_apply(ch, &p, cmdline, NULL, NULL) != 0)
+		return EXIT_FAIL;
+	r = igp_change_finish(ch);
+	if (r < 0)
+		return log_error_errno(r, "Cannot update the journal %s", IGP_VAR_LIB_IGPUCTL_JOURNAL);
+	return EXIT_OK;
+}
+
+static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 {
 	static const struct option opts[] = {
 		COMMON_LONGOPTS,
@@ -547,6 +649,7 @@ static int vm_proxmox(int argc, char *argv[])
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_free_ char *conf_path = NULL, *conf_old = NULL, *map_old = NULL, *map_new = NULL, *why = NULL,
 			    *node_buf = NULL, *diff_conf = NULL, *diff_map = NULL;
+	_cleanup_(igp_change_end) struct igp_change ch = { .lock_fd = -1 };
 	struct igp_pve_plan plan = { 0 };
 	struct igp_pve_request rq = { .pcie = -1 };
 	const char *mapping = NULL, *node = NULL, *mdev_type = NULL;
@@ -620,6 +723,9 @@ static int vm_proxmox(int argc, char *argv[])
 	if (mdev_type && o.x_vga == 1)
 		return log_usage("vm", "x-vga is for a passed-through GPU, not a vGPU");
 
+	/* The lock comes before the files the plan rests on are read. */
+	if (planview_begin(&ch, !apply) != 0)
+		return EXIT_FAIL;
 	conf_path = igp_pve_conf_path(vmid);
 	if (!conf_path)
 		return log_error_errno(-ENOMEM, "Failed to plan");
@@ -645,7 +751,7 @@ static int vm_proxmox(int argc, char *argv[])
 						 IGP_ETC_PVE_LOCAL, IGP_ETC_HOSTNAME);
 			node = node_buf;
 		}
-		r = read_optional(IGP_ETC_PVE_MAPPING_PCI, &map_old);
+		r = igp_read_optional(IGP_ETC_PVE_MAPPING_PCI, &map_old);
 		if (r < 0)
 			return log_error_errno(r, "Failed to read %s", IGP_ETC_PVE_MAPPING_PCI);
 		r = igp_pve_mapping_plan(map_old, mapping, node, d, mdev_type != NULL, &map_new, &why);
@@ -681,19 +787,9 @@ static int vm_proxmox(int argc, char *argv[])
 		goto out;
 	}
 
-	if (apply) {
-		/* The mapping first: the VM configuration refers to it. */
-		if (map_new && (r = write_config(IGP_ETC_PVE_MAPPING_PCI, map_new)) < 0) {
-			log_error_errno(r, "Failed to write %s", IGP_ETC_PVE_MAPPING_PCI);
-			r = EXIT_FAIL;
-			goto out;
-		}
-		if ((r = write_config(conf_path, plan.new_text)) < 0) {
-			log_error_errno(r, "Failed to write %s", conf_path);
-			r = EXIT_FAIL;
-			goto out;
-		}
-	}
+	if (apply &&
+	    (r = apply_pve(&ch, cmdline, conf_path, conf_old, plan.new_text, map_old, map_new)) != EXIT_OK)
+		goto out;
 
 	if (arg_g.json) {
 		struct json_object *j = json_object_new_object(), *files = json_object_new_array(), *f;
@@ -741,8 +837,8 @@ int cmd_vm(int argc, char *argv[])
 	if (streq(argv[1], "qemu"))
 		return vm_qemu(argc - 1, argv + 1);
 	if (streq(argv[1], "libvirt"))
-		return vm_libvirt(argc - 1, argv + 1);
+		return vm_libvirt(argc - 1, argv + 1, argv);
 	if (streq(argv[1], "proxmox"))
-		return vm_proxmox(argc - 1, argv + 1);
+		return vm_proxmox(argc - 1, argv + 1, argv);
 	return log_usage("vm", "unknown target '%s' (qemu, libvirt or proxmox)", argv[1]);
 }

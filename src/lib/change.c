@@ -77,6 +77,12 @@ static void clean_dir_of(const char *path)
 	(void)igp_remove_stale_temps(dir);
 }
 
+void igp_change_clean_temps(const char *kind, const char *path)
+{
+	if (!kind)
+		clean_dir_of(path);
+}
+
 int igp_change_write_target(const char *kind, const char *path, const char *text, mode_t mode)
 {
 	const struct igp_target_ops *o;
@@ -271,7 +277,10 @@ static void rollback(const struct igp_plan *plan, const struct igp_jchange *ch, 
 
 		if (r >= 0 && streq_ptr(cur, f->before))
 			continue;
-		if (r >= 0 && streq_ptr(cur, f->after))
+		/* A target behind an API holds what it was given in its own
+		 * form (see record_held()): this run wrote it a moment ago,
+		 * under the lock, so what it holds now is ours. */
+		if (r >= 0 && (streq_ptr(cur, f->after) || f->kind))
 			r = igp_change_write_target(f->kind, f->path, f->before, f->mode);
 		else if (r >= 0)
 			r = -ESTALE;
@@ -288,6 +297,46 @@ static void rollback(const struct igp_plan *plan, const struct igp_jchange *ch, 
 			(void)strv_pushf(&rep->manual, "  cp %s %s%s", hint,
 					 igp_root_is_host() ? "" : igp_root(), f->path);
 	}
+}
+
+/*
+ * A target behind an API stores what it is given in its own form (libvirt
+ * adds defaults and quotes its own way), so its bytes after the write are
+ * not the plan's "after".  The journal records what it holds now, or revert
+ * would take igpuctl's own write for a change made since.  1: the journal
+ * needs saving again.
+ */
+static int record_held(struct igp_journal *j, struct igp_jchange *ch, size_t i,
+		       const struct igp_file_change *f)
+{
+	_cleanup_free_ char *now = NULL;
+	char *name = NULL;
+	int r;
+
+	if (!f->kind || !ch || i >= ch->n)
+		return 0;
+	r = igp_change_read_target(f->kind, f->path, &now);
+	if (r < 0 || streq_ptr(now, f->after))
+		return r;
+	r = igp_journal_write_backup(j, ch->id, "after", now, &name);
+	if (r < 0)
+		return r;
+	free(ch->t[i].after_file);
+	ch->t[i].after_file = name;
+	return 1;
+}
+
+static int record_all_held(struct igp_journal *j, struct igp_jchange *ch, const struct igp_plan *plan)
+{
+	bool save = false;
+
+	for (size_t i = 0; i < plan->n_files; i++) {
+		int r = record_held(j, ch, i, &plan->files[i]);
+		if (r < 0)
+			return r;
+		save |= r > 0;
+	}
+	return save ? igp_journal_save(j) : 0;
 }
 
 static int write_attrs(const struct igp_plan *plan, struct igp_change_report *rep)
@@ -325,8 +374,9 @@ int igp_change_apply(struct igp_change *c, const struct igp_plan *plan, const ch
 		for (size_t i = 0; i < plan->n_files && r >= 0; i++)
 			r = record_target(&c->j, ch, &plan->files[i]);
 	}
-	/* The journal names every backup before the first target changes. */
-	if (r >= 0)
+	/* The journal names every backup before the first target changes; a
+	 * plan of kernel attributes alone (runtime state) leaves it alone. */
+	if (r >= 0 && (ch || igp_argvv_length(cmds) > 0))
 		r = igp_journal_save(&c->j);
 	for (; r >= 0 && done < plan->n_files; done++) {
 		const struct igp_file_change *f = &plan->files[done];
@@ -334,6 +384,8 @@ int igp_change_apply(struct igp_change *c, const struct igp_plan *plan, const ch
 		if (r < 0)
 			rep->failed = igp_change_describe(f->kind, f->path);
 	}
+	if (r >= 0)
+		r = record_all_held(&c->j, ch, plan);
 	if (r >= 0)
 		r = write_attrs(plan, rep);
 	if (r >= 0)

@@ -126,6 +126,9 @@ int igp_change_read_target(const char *kind, const char *path, char **ret);
 /* Write a target atomically (NULL: remove it); stale temp files of a killed
  * igpuctl next to it go first (only ever called under the lock). */
 int igp_change_write_target(const char *kind, const char *path, const char *text, mode_t mode);
+/* Remove the temp files a killed igpuctl left next to a file target that
+ * needs no write (under the lock, as above). */
+void igp_change_clean_temps(const char *kind, const char *path);
 /* "libvirt domain win11" or the path itself (caller frees). */
 char *igp_change_describe(const char *kind, const char *path);
 

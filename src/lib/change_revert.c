@@ -252,6 +252,17 @@ static int write_one(const struct igp_file_change *f)
 	return igp_change_write_target(f->kind, f->path, f->after, f->mode);
 }
 
+/* A target already as it was needs no write, but a run killed while writing
+ * it may have left its temp file there: the record goes, so must that. */
+static void clean_unwritten(struct igp_journal *j, const struct igp_revert *rv)
+{
+	for (size_t m = 0; m < rv->n; m++) {
+		const struct igp_jchange *ch = igp_journal_find(j, rv->t[m].change_id);
+		if (ch && !rv->t[m].manual && rv->t[m].file < 0)
+			igp_change_clean_temps(ch->t[rv->t[m].target].kind, ch->t[rv->t[m].target].path);
+	}
+}
+
 /* Drop the journal records of the targets undone; changes left empty go. */
 static void drop_undone(struct igp_journal *j, const struct igp_revert *rv, const int *failed)
 {
@@ -308,6 +319,7 @@ int igp_change_revert_apply(struct igp_change *c, struct igp_revert *rv, struct 
 		if (strv_consume(&rep->manual, manual_step(&ch->t[t->target], why ? why : "?")) < 0)
 			return -ENOMEM;
 	}
+	clean_unwritten(&c->j, rv);
 	drop_undone(&c->j, rv, failed);
 	r = igp_change_finish(c);
 	return r < 0 ? r : left;

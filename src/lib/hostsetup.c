@@ -845,10 +845,10 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 			} else {
 				/* The same rule `igpuctl vfs --persist` writes. */
 				_cleanup_free_ char *rule_path = igp_sriov_udev_rule_path(dev->address);
-				line = igp_sriov_udev_rule(dev->address, n);
-				r = line && rule_path ? plan_owned(&p, rule_path, line, 0,
-								   "VF count at boot (udev rule)", ret_error)
-						      : -ENOMEM;
+				r = rule_path ? igp_text_check(rule_path, ret_error) : -ENOMEM;
+				if (r >= 0)
+					r = igp_sriov_plan_udev_rule(&p, dev->address, n,
+								     "VF count at boot (udev rule)");
 			}
 			if (r < 0)
 				goto out;

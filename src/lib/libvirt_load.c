@@ -129,3 +129,15 @@ int igp_libvirt_domain_define(struct igp_libvirt_conn *c, const char *xml, char 
 	int r = load();
 	return r < 0 ? r : ops->domain_define(c, xml, want_aliases, ret_why);
 }
+
+int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c, const char *name, char **ret_why)
+{
+	int r = load();
+	return r < 0 ? r : ops->domain_undefine(c, name, ret_why);
+}
+
+int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret)
+{
+	int r = load();
+	return r < 0 ? r : ops->uri(c, ret);
+}

@@ -14,7 +14,7 @@
 #define IGP_LIBVIRT_MODULE_NAME "igpuctl-libvirt.so"
 #define IGP_LIBVIRT_MODULE_SYMBOL "igp_libvirt_module"
 /* Bumped whenever the table changes, so a stale installed module is refused. */
-#define IGP_LIBVIRT_MODULE_ABI 1
+#define IGP_LIBVIRT_MODULE_ABI 2
 
 struct igp_libvirt_ops {
 	int abi;
@@ -31,6 +31,8 @@ struct igp_libvirt_ops {
 			  char **ret_why);
 	int (*domain_define)(struct igp_libvirt_conn *c, const char *xml, char *const *want_aliases,
 			     char **ret_why);
+	int (*domain_undefine)(struct igp_libvirt_conn *c, const char *name, char **ret_why);
+	int (*uri)(struct igp_libvirt_conn *c, char **ret);
 };
 
 /*

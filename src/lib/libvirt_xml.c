@@ -601,8 +601,9 @@ int igp_libvirt_domain_get(struct igp_libvirt_conn *c, const char *name, char **
 
 	dom = virDomainLookupByName(c->conn, name);
 	if (!dom) {
+		r = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN ? -ENOENT : -EIO;
 		*ret_why = last_error(name);
-		return -ENOENT;
+		return r;
 	}
 	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 	active = virDomainIsActive(dom);
@@ -654,7 +655,52 @@ int igp_libvirt_domain_define(struct igp_libvirt_conn *c, const char *xml, char 
 	virDomainFree(dom);
 	return r;
 }
+#if LIBVIR_VERSION_NUMBER >= 8009000
+#define UNDEFINE_KEEP (VIR_DOMAIN_UNDEFINE_KEEP_NVRAM | VIR_DOMAIN_UNDEFINE_KEEP_TPM)
 #else
+#define UNDEFINE_KEEP VIR_DOMAIN_UNDEFINE_KEEP_NVRAM
+#endif
+
+int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c, const char *name, char **ret_why)
+{
+	virDomainPtr dom = virDomainLookupByName(c->conn, name);
+	int r = 0;
+
+	if (!dom) {
+		r = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN ? -ENOENT : -EIO;
+		*ret_why = last_error(name);
+		return r;
+	}
+	/* Keep what a definition put back later would need. */
+	if (virDomainUndefineFlags(dom, UNDEFINE_KEEP) < 0) {
+		*ret_why = last_error("libvirt refused to undefine it");
+		r = -EIO;
+	}
+	virDomainFree(dom);
+	return r;
+}
+
+int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret)
+{
+	char *u = virConnectGetURI(c->conn);
+	if (!u)
+		return -EIO;
+	*ret = u;
+	return 0;
+}
+#else
+int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c _unused_, const char *name _unused_,
+				char **ret_why)
+{
+	*ret_why = strdup("igpuctl was built without libvirt support");
+	return -ENOTSUP;
+}
+
+int igp_libvirt_uri(struct igp_libvirt_conn *c _unused_, char **ret _unused_)
+{
+	return -ENOTSUP;
+}
+
 int igp_libvirt_open(const char *uri _unused_, struct igp_libvirt_conn **ret _unused_, char **ret_why)
 {
 	*ret_why = strdup("igpuctl was built without libvirt support");
@@ -690,4 +736,6 @@ __attribute__((visibility("default"))) const struct igp_libvirt_ops igp_libvirt_
 	.close = igp_libvirt_close,
 	.domain_get = igp_libvirt_domain_get,
 	.domain_define = igp_libvirt_domain_define,
+	.domain_undefine = igp_libvirt_domain_undefine,
+	.uri = igp_libvirt_uri,
 };

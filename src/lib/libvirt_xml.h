@@ -58,9 +58,13 @@ struct igp_libvirt_conn;
 int igp_libvirt_open(const char *uri, struct igp_libvirt_conn **ret, char **ret_why);
 void igp_libvirt_close(struct igp_libvirt_conn *c);
 static inline void igp_libvirt_closep(struct igp_libvirt_conn **c) { igp_libvirt_close(*c); }
+/* The connection's URI as libvirt names it ("qemu:///system" for the
+ * default), for a journal that must reach the same libvirt again. */
+int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret);
 /*
  * Read a domain's persistent definition (with secrets, as virsh edit does,
  * so that redefining keeps graphics passwords), and whether it runs.
+ * -ENOENT only when there is no such domain.
  */
 int igp_libvirt_domain_get(struct igp_libvirt_conn *c, const char *name, char **ret_xml, bool *ret_active,
 			   char **ret_why);
@@ -70,5 +74,7 @@ int igp_libvirt_domain_get(struct igp_libvirt_conn *c, const char *name, char **
  */
 int igp_libvirt_domain_define(struct igp_libvirt_conn *c, const char *xml, char *const *want_aliases,
 			      char **ret_why);
+/* Undefine a domain (its NVRAM and TPM state are kept); -ENOENT when there is none. */
+int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c, const char *name, char **ret_why);
 
 #endif

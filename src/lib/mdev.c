@@ -693,7 +693,7 @@ int igp_mdev_create(const char *parent, const char *type_id, const char *uuid)
 	if (r < 0)
 		return r;
 	active = igp_path_join(IGP_SYS_MDEV_DEVICES, u);
-	create = strdupf("%s/%s/mdev_supported_types/%s/create", IGP_SYS_CLASS_MDEV_BUS, parent, type_id);
+	create = igp_mdev_create_path(parent, type_id);
 	if (!active || !create)
 		return -ENOMEM;
 	if (igp_exists(active))
@@ -773,7 +773,7 @@ int igp_mdev_remove(const char *uuid)
 	if (r < 0)
 		return r;
 	dir = igp_path_join(IGP_SYS_MDEV_DEVICES, u);
-	rm = strdupf("%s/%s/remove", IGP_SYS_MDEV_DEVICES, u);
+	rm = igp_mdev_remove_path(u);
 	if (!dir || !rm)
 		return -ENOMEM;
 	if (!igp_exists(dir))
@@ -788,10 +788,26 @@ char *igp_mdev_config_path(const char *parent, const char *uuid)
 	return strdupf("%s/%s/%s", IGP_ETC_MDEVCTL_D, parent, uuid);
 }
 
-int igp_mdev_define(const char *parent, const char *uuid, const struct igp_mdev_config *c, bool replace)
+char *igp_mdev_create_path(const char *parent, const char *type_id)
 {
-	_cleanup_free_ char *path = NULL, *json = NULL;
-	char u[IGP_MDEV_UUID_MAX];
+	if (!name_ok(parent) || !name_ok(type_id))
+		return NULL;
+	return strdupf("%s/%s/mdev_supported_types/%s/create", IGP_SYS_CLASS_MDEV_BUS, parent, type_id);
+}
+
+char *igp_mdev_remove_path(const char *uuid)
+{
+	if (!name_ok(uuid))
+		return NULL;
+	return strdupf("%s/%s/remove", IGP_SYS_MDEV_DEVICES, uuid);
+}
+
+int igp_mdev_plan_define(struct igp_plan *p, const char *parent, const char *uuid,
+			 const struct igp_mdev_config *c)
+{
+	_cleanup_free_ char *path = NULL, *old = NULL;
+	struct igp_undo undo = {.kind = IGP_UNDO_NONE};
+	char u[IGP_MDEV_UUID_MAX], *json;
 	int r;
 
 	r = igp_mdev_uuid_normalize(uuid, u);
@@ -800,66 +816,79 @@ int igp_mdev_define(const char *parent, const char *uuid, const struct igp_mdev_
 	if (!name_ok(parent) || !c || !c->type || !name_ok(c->type))
 		return -EINVAL;
 	path = igp_mdev_config_path(parent, u);
-	json = igp_mdev_config_format(c);
-	if (!path || !json)
+	if (!path)
 		return -ENOMEM;
-	if (!replace && igp_exists(path))
-		return -EEXIST;
-	r = igp_mkdir_parents(path, 0755);
+	r = igp_read_optional(path, &old);
 	if (r < 0)
 		return r;
-	return igp_write_file_atomic(path, json, strlen(json), 0644);
+	json = igp_mdev_config_format(c);
+	if (!json)
+		return -ENOMEM;
+	if (old && !streq(old, json)) {
+		free(json);
+		return -EEXIST;
+	}
+	return igp_plan_add_file(p, path, TAKE_PTR(old), json, 0644, &undo, 0, "vGPU definition (mdevctl)");
 }
 
-int igp_mdev_undefine(const char *parent, const char *uuid, char **ret_parent)
+/* The parent under which UUID is defined (U normalized), or -ENOENT / -ENOTUNIQ. */
+static int defining_parent(const char *u, char **ret)
 {
 	_cleanup_strv_free_ char **parents = NULL;
+	_cleanup_free_ char *found = NULL;
+	int r;
+
+	r = igp_list_dir(IGP_ETC_MDEVCTL_D, &parents);
+	if (r < 0)
+		return r;
+	for (char **p = parents; *p; p++) {
+		_cleanup_free_ char *cand = NULL;
+		if (streq(*p, "scripts.d"))
+			continue;
+		cand = igp_mdev_config_path(*p, u);
+		if (!cand)
+			return -ENOMEM;
+		if (!igp_exists(cand))
+			continue;
+		if (found)
+			return -ENOTUNIQ;
+		found = strdup(*p);
+		if (!found)
+			return -ENOMEM;
+	}
+	if (!found)
+		return -ENOENT;
+	*ret = TAKE_PTR(found);
+	return 0;
+}
+
+int igp_mdev_plan_undefine(struct igp_plan *p, const char *parent, const char *uuid, char **ret_parent)
+{
 	_cleanup_free_ char *found = NULL, *path = NULL;
-	char u[IGP_MDEV_UUID_MAX];
+	struct igp_undo un = {.kind = IGP_UNDO_NONE};
+	char u[IGP_MDEV_UUID_MAX], *old = NULL;
 	int r;
 
 	r = igp_mdev_uuid_normalize(uuid, u);
 	if (r < 0)
 		return r;
-	if (parent) {
-		if (!name_ok(parent))
-			return -EINVAL;
-		found = strdup(parent);
-		if (!found)
-			return -ENOMEM;
-	} else {
-		r = igp_list_dir(IGP_ETC_MDEVCTL_D, &parents);
-		if (r == -ENOENT)
-			return -ENOENT;
-		if (r < 0)
-			return r;
-		for (char **p = parents; *p; p++) {
-			_cleanup_free_ char *cand = NULL;
-			if (streq(*p, "scripts.d"))
-				continue;
-			cand = igp_mdev_config_path(*p, u);
-			if (!cand)
-				return -ENOMEM;
-			if (!igp_exists(cand))
-				continue;
-			if (found)
-				return -ENOTUNIQ;
-			found = strdup(*p);
-			if (!found)
-				return -ENOMEM;
-		}
-		if (!found)
-			return -ENOENT;
-	}
+	if (parent && !name_ok(parent))
+		return -EINVAL;
+	r = parent ? ((found = strdup(parent)) ? 0 : -ENOMEM) : defining_parent(u, &found);
+	if (r < 0)
+		return r;
 	path = igp_mdev_config_path(found, u);
 	if (!path)
 		return -ENOMEM;
-	r = igp_unlink_durable(path);
+	r = igp_read_optional(path, &old);
 	if (r < 0)
 		return r;
-	if (ret_parent)
+	if (!old)
+		return -ENOENT;
+	r = igp_plan_add_file(p, path, old, NULL, 0644, &un, 0, "vGPU definition (mdevctl)");
+	if (r >= 0 && ret_parent)
 		*ret_parent = TAKE_PTR(found);
-	return 0;
+	return r;
 }
 
 void igp_mdev_start_results_free(struct igp_mdev_start_result *v, size_t n)

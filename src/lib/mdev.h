@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "plan.h"
+
 #define IGP_MDEV_UUID_MAX 37 /* 36 characters + NUL */
 
 /*
@@ -153,19 +155,30 @@ int igp_mdev_remove(const char *uuid);
 
 /* /etc/mdevctl.d/<parent>/<uuid> (caller frees). */
 char *igp_mdev_config_path(const char *parent, const char *uuid);
+/* The type's `create` and the vGPU's `remove` attributes (caller frees). */
+char *igp_mdev_create_path(const char *parent, const char *type_id);
+char *igp_mdev_remove_path(const char *uuid);
+
 /*
- * Write a definition atomically (creating /etc/mdevctl.d/<parent>).
- * -EEXIST when one exists already and !replace (mdevctl also refuses to
- * overwrite a definition).
+ * Plan writing a definition into P (/etc/mdevctl.d/<parent> is created with
+ * it).  -EEXIST when another definition of UUID is there already (mdevctl
+ * also refuses to overwrite one); the same bytes are no edit.
+ *
+ * Its undo is a byte-exact restore only (IGP_UNDO_NONE), though igpuctl
+ * creates the file: JSON is no line format.  A definition changed since
+ * (mdevctl modify rewrites it pretty-printed) is someone else's now, and
+ * taking igpuctl's lines out of it would leave the changed document
+ * either whole, silently, or broken; revert names it instead.
  */
-int igp_mdev_define(const char *parent, const char *uuid, const struct igp_mdev_config *c, bool replace);
+int igp_mdev_plan_define(struct igp_plan *p, const char *parent, const char *uuid,
+			 const struct igp_mdev_config *c);
 /*
- * Remove the definition of UUID under PARENT, or under whichever parent
- * has it when PARENT is NULL.  -ENOENT when none, -ENOTUNIQ when PARENT is
- * NULL and several parents define that UUID.  *ret_parent (optional, caller
- * frees) names the parent.
+ * Plan removing the definition of UUID under PARENT, or under whichever
+ * parent has it when PARENT is NULL.  -ENOENT when none, -ENOTUNIQ when
+ * PARENT is NULL and several parents define that UUID.  *ret_parent
+ * (optional, caller frees) names the parent.  Undo as above.
  */
-int igp_mdev_undefine(const char *parent, const char *uuid, char **ret_parent);
+int igp_mdev_plan_undefine(struct igp_plan *p, const char *parent, const char *uuid, char **ret_parent);
 
 /* What igp_mdev_start_defined() did with one definition. */
 struct igp_mdev_start_result {

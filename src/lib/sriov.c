@@ -2,6 +2,7 @@
 #include <limits.h>
 
 #include "fileio.h"
+#include "modconf.h"
 #include "paths.h"
 #include "sriov.h"
 #include "util.h"
@@ -110,7 +111,7 @@ int igp_sriov_load(const char *pf, struct igp_sriov **ret)
 	return 0;
 }
 
-int igp_sriov_set_numvfs(const struct igp_sriov *s, long n, char **ret_busy_vf)
+int igp_sriov_plan_numvfs(const struct igp_sriov *s, long n, struct igp_plan *p, char **ret_busy_vf)
 {
 	_cleanup_free_ char *attr = NULL;
 	char buf[32];
@@ -137,13 +138,14 @@ int igp_sriov_set_numvfs(const struct igp_sriov *s, long n, char **ret_busy_vf)
 				return -EBUSY;
 			}
 		if (n > 0) {
-			r = igp_write_attr(attr, "0");
+			r = igp_plan_add_attr(p, attr, "0",
+					      "remove the VFs first (the kernel wants 0 between counts)");
 			if (r < 0)
 				return r;
 		}
 	}
 	snprintf(buf, sizeof(buf), "%ld", n);
-	return igp_write_attr(attr, buf);
+	return igp_plan_add_attr(p, attr, buf, "the VF count");
 }
 
 char *igp_sriov_udev_rule(const char *pf, long n)
@@ -229,11 +231,25 @@ static int sysfs_conf_edit(const char *content, const struct igp_pci_dev *pf, lo
 	return 0;
 }
 
-static int persist_sysfsutils(const struct igp_pci_dev *pf, long n, char **ret_path, char **ret_before,
-			      char **ret_after)
+/*
+ * In igpuctl's own sysfs.d file (setup --mode sriov) every line is
+ * igpuctl's.  In the admin's file igpuctl only changed the value of the
+ * admin's line: taking igpuctl's lines out (IGP_UNDO_LINES) would take the
+ * admin's line with them, so only a byte-exact restore is safe there (a
+ * file changed since is left to the admin, with the backup named).
+ */
+static int sysfs_undo(const char *path, const char *new, struct igp_undo *ret)
+{
+	*ret = (struct igp_undo){.kind = IGP_UNDO_NONE};
+	if (!streq(path, IGP_ETC_SYSFS_D_IGPUCTL))
+		return 0;
+	ret->kind = IGP_UNDO_OWNED;
+	return strv_split(new, "\n", &ret->lines);
+}
+
+static int sysfsutils_files(char ***ret)
 {
 	_cleanup_strv_free_ char **files = NULL, **confd = NULL;
-	int r;
 
 	if (strv_push(&files, IGP_ETC_SYSFS_CONF) < 0)
 		return -ENOMEM;
@@ -244,28 +260,38 @@ static int persist_sysfsutils(const struct igp_pci_dev *pf, long n, char **ret_p
 				if (!p || strv_consume(&files, p) < 0)
 					return -ENOMEM;
 			}
-	for (char **p = files; *p; p++) {
-		_cleanup_free_ char *old = NULL, *new = NULL;
+	*ret = TAKE_PTR(files);
+	return 0;
+}
 
-		if (igp_read_file(*p, &old, NULL) < 0)
+static int plan_sysfsutils(struct igp_plan *p, const struct igp_pci_dev *pf, long n, char **ret_path)
+{
+	_cleanup_strv_free_ char **files = NULL;
+	int r;
+
+	r = sysfsutils_files(&files);
+	if (r < 0)
+		return r;
+	for (char **f = files; *f; f++) {
+		_cleanup_free_ char *old = NULL, *new = NULL;
+		struct igp_undo u;
+
+		if (igp_read_optional(*f, &old) < 0 || !old)
 			continue;
 		r = sysfs_conf_edit(old, pf, n, &new);
 		if (r == -ENOENT)
 			continue;
+		if (r >= 0)
+			r = sysfs_undo(*f, new, &u);
 		if (r < 0)
 			return r;
-		if (!streq(old, new)) {
-			r = igp_write_file_atomic(*p, new, strlen(new), 0644);
-			if (r < 0)
-				return r;
-		}
-		if (ret_path && !(*ret_path = strdup(*p)))
+		*ret_path = strdup(*f);
+		if (!*ret_path) {
+			igp_undo_done(&u);
 			return -ENOMEM;
-		if (ret_before)
-			*ret_before = TAKE_PTR(old);
-		if (ret_after)
-			*ret_after = TAKE_PTR(new);
-		return 0;
+		}
+		return igp_plan_add_file(p, *f, TAKE_PTR(old), TAKE_PTR(new), 0644, &u, 0,
+					 "VF count at boot (sysfsutils)");
 	}
 	return -ENOENT;
 }
@@ -275,44 +301,43 @@ char *igp_sriov_udev_rule_path(const char *pf)
 	return strdupf("%s/70-igpuctl-sriov-%s.rules", IGP_ETC_UDEV_RULES_D, pf);
 }
 
-int igp_sriov_persist(const struct igp_pci_dev *pf, long n, char **ret_path, char **ret_before,
-		      char **ret_after)
+int igp_sriov_plan_udev_rule(struct igp_plan *p, const char *pf, long n, const char *why)
 {
-	_cleanup_free_ char *path = NULL, *old = NULL, *rule = NULL;
+	_cleanup_free_ char *path = igp_sriov_udev_rule_path(pf), *rule = igp_sriov_udev_rule(pf, n);
+
+	if (!path || !rule)
+		return -ENOMEM;
+	return igp_modconf_plan_owned(p, path, rule, 0, why);
+}
+
+/* Remove igpuctl's rule, if there is one. */
+static int plan_rule_removal(struct igp_plan *p, const char *path)
+{
+	struct igp_undo u = {.kind = IGP_UNDO_OWNED};
+	char *old = NULL;
+	int r = igp_read_optional(path, &old);
+
+	if (r < 0 || !old)
+		return r;
+	return igp_plan_add_file(p, path, old, NULL, 0644, &u, 0, "VF count at boot (udev rule)");
+}
+
+int igp_sriov_plan_persist(struct igp_plan *p, const struct igp_pci_dev *pf, long n, char **ret_path)
+{
+	_cleanup_free_ char *path = NULL;
 	int r;
 
 	if (n < 0)
 		return -EINVAL;
-	r = persist_sysfsutils(pf, n, ret_path, ret_before, ret_after);
+	r = plan_sysfsutils(p, pf, n, ret_path);
 	if (r != -ENOENT)
 		return r;
-
 	path = igp_sriov_udev_rule_path(pf->address);
 	if (!path)
 		return -ENOMEM;
-	if (igp_read_file(path, &old, NULL) < 0)
-		old = NULL;
-	if (n == 0) {
-		if (old) {
-			r = igp_unlink_durable(path);
-			if (r < 0)
-				return r;
-		}
-	} else {
-		rule = igp_sriov_udev_rule(pf->address, n);
-		if (!rule)
-			return -ENOMEM;
-		r = igp_mkdir_parents(path, 0755);
-		if (r >= 0)
-			r = igp_write_file_atomic(path, rule, strlen(rule), 0644);
-		if (r < 0)
-			return r;
-	}
-	if (ret_path)
+	r = n > 0 ? igp_sriov_plan_udev_rule(p, pf->address, n, "VF count at boot (udev rule)")
+		  : plan_rule_removal(p, path);
+	if (r >= 0)
 		*ret_path = TAKE_PTR(path);
-	if (ret_before)
-		*ret_before = TAKE_PTR(old);
-	if (ret_after)
-		*ret_after = TAKE_PTR(rule);
-	return 0;
+	return r;
 }

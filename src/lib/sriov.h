@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "pci.h"
+#include "plan.h"
 
 struct igp_sriov_vf {
 	int index;			/* N of the PF's virtfnN link */
@@ -51,16 +52,18 @@ static inline void igp_sriov_freep(struct igp_sriov **s)
 #define _cleanup_sriov_ __attribute__((cleanup(igp_sriov_freep)))
 
 /*
- * Enable N VFs (0 disables them).  Refuses N > totalvfs (-ERANGE) before
- * writing.  Going from one non-zero count to another writes 0 first (the
- * kernel answers EBUSY otherwise) unless a VF is bound to vfio-pci: it may
- * be in a running VM, so that is -EBUSY, and *ret_busy_vf (optional,
- * caller frees) names it.  The kernel's errors pass through.
+ * Plan N enabled VFs (0 disables them) as kernel attribute writes in P
+ * (plan.h; written under the lock, not journaled: the count is runtime
+ * state).  Refuses N > totalvfs (-ERANGE).  Going from one non-zero count
+ * to another writes 0 first (the kernel answers EBUSY otherwise) unless a
+ * VF is bound to vfio-pci: it may be in a running VM, so that is -EBUSY,
+ * and *ret_busy_vf (optional, caller frees) names it.  The kernel's errors
+ * come when the plan is applied.
  */
-int igp_sriov_set_numvfs(const struct igp_sriov *s, long n, char **ret_busy_vf);
+int igp_sriov_plan_numvfs(const struct igp_sriov *s, long n, struct igp_plan *p, char **ret_busy_vf);
 
 /*
- * Where the count is made persistent:
+ * Plan where the count is made persistent (file edits in P):
  *  - an existing sysfsutils line for this PF's sriov_numvfs in
  *    /etc/sysfs.conf or /etc/sysfs.d/NAME.conf is updated in place (the
  *    admin chose sysfsutils: keep it);
@@ -71,17 +74,17 @@ int igp_sriov_set_numvfs(const struct igp_sriov *s, long n, char **ret_busy_vf);
  *    late-loading DKMS module) binds, which a one-shot sysfs.conf at boot
  *    cannot guarantee.
  * n == 0 removes igpuctl's rule (and sets a sysfsutils line to 0).
- * ret_path (optional, caller frees) names the file written or removed;
- * ret_before and ret_after (optional) its content before and after (NULL
- * when absent).
+ * *ret_path (caller frees) names the file planned (the plan has no edit
+ * when it already holds the count).
  */
-int igp_sriov_persist(const struct igp_pci_dev *pf, long n, char **ret_path, char **ret_before,
-		      char **ret_after);
+int igp_sriov_plan_persist(struct igp_plan *p, const struct igp_pci_dev *pf, long n, char **ret_path);
 
 /* The udev rule igpuctl writes for PF with N VFs (caller frees). */
 char *igp_sriov_udev_rule(const char *pf, long n);
 /* Where that rule lives (one file per PF, shared by `vfs --persist` and
  * `setup --mode sriov`); caller frees. */
 char *igp_sriov_udev_rule_path(const char *pf);
+/* The edit that writes that rule (a file of igpuctl's own), for both. */
+int igp_sriov_plan_udev_rule(struct igp_plan *p, const char *pf, long n, const char *why);
 
 #endif

@@ -71,26 +71,41 @@ if bad:
 PY
 }
 
-# scenario NAME HOST SETUP-ARGS...
+# scenario NAME HOST SETUP-ARGS...: scenario_cmd for `setup SETUP-ARGS... --yes`
 scenario() {
 	local name=$1 host=$2
 	shift 2
-	local base=$WORK/$name-base r=$WORK/$name old new point action n rc st
-	mkroot "$host" "$base"
+	scenario_cmd "$name" "$host" setup "$@" --yes
+}
+
+# scenario_cmd NAME HOST COMMAND...: the same for any igpuctl COMMAND that
+# writes without asking.  HOST is a host name for mkroot, or a directory.
+# A re-run may refuse (vm proxmox: the VM has the device already) only when
+# the tree already is the clean result.
+scenario_cmd() {
+	local name=$1 host=$2
+	shift 2
+	local base=$WORK/$name-base r=$WORK/$name old new point action n rc st cmd=$1
+	if [[ -d $host ]]; then
+		rm -rf "$base"
+		cp -a "$host" "$base"
+	else
+		mkroot "$host" "$base"
+	fi
 	old=$(state "$base")
 	clone "$base" "$r"
-	"$IGPUCTL" --root "$r" setup "$@" --yes >/dev/null 2>&1 || { fail "$name: clean setup failed"; return; }
+	"$IGPUCTL" --root "$r" "$@" >/dev/null 2>&1 || { fail "$name: clean $cmd failed"; return; }
 	new=$(state "$r")
-	[[ $old != "$new" ]] || { fail "$name: setup changed nothing"; return; }
+	[[ $old != "$new" ]] || { fail "$name: $cmd changed nothing"; return; }
 
 	for point in $POINTS; do
 		for action in kill error; do
 			for ((n = 1; n < 64; n++)); do
-				# --- setup interrupted
+				# --- the command interrupted
 				clone "$base" "$r"
 				# In the background and waited for: bash reports no
 				# "Killed" line for it.
-				IGPUCTL_FAULT=$point:$n:$action "$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/out" 2>&1 &
+				IGPUCTL_FAULT=$point:$n:$action "$IGPUCTL" --root "$r" "$@" >"$WORK/out" 2>&1 &
 				wait $!
 				rc=$?
 				runs=$((runs + 1))
@@ -101,28 +116,29 @@ scenario() {
 					break
 				fi
 				st=$(state "$r")
-				old_or_new "$name setup $point:$n:$action" "$st" "$old" "$new"
+				old_or_new "$name $cmd $point:$n:$action" "$st" "$old" "$new"
 				# An error while files are written puts them all
 				# back; one after (the last journal update) leaves
 				# the new files, which is just as consistent.
 				if [[ $action == error ]] && grep -q "was put back" "$WORK/out" && [[ $st != "$old" ]]; then
-					fail "$name setup $point:$n:error: files not put back"
+					fail "$name $cmd $point:$n:error: files not put back"
 				fi
 				clone "$r" "$r-b"
-				# recovery 1: setup again, then revert
-				"$IGPUCTL" --root "$r" setup "$@" --yes >/dev/null 2>&1 || fail "$name setup $point:$n:$action: re-run failed"
-				[[ $(state "$r") == "$new" ]] || fail "$name setup $point:$n:$action: re-run did not reach the clean result"
-				"$IGPUCTL" --root "$r" revert --yes >/dev/null 2>&1 || fail "$name setup $point:$n:$action: revert after re-run failed"
-				[[ $(state "$r") == "$old" ]] || fail "$name setup $point:$n:$action: revert after re-run is not the original"
+				# recovery 1: the command again, then revert
+				"$IGPUCTL" --root "$r" "$@" >/dev/null 2>&1 || [[ $st == "$new" ]] ||
+					fail "$name $cmd $point:$n:$action: re-run failed"
+				[[ $(state "$r") == "$new" ]] || fail "$name $cmd $point:$n:$action: re-run did not reach the clean result"
+				"$IGPUCTL" --root "$r" revert --yes >/dev/null 2>&1 || fail "$name $cmd $point:$n:$action: revert after re-run failed"
+				[[ $(state "$r") == "$old" ]] || fail "$name $cmd $point:$n:$action: revert after re-run is not the original"
 				# recovery 2: revert directly
-				"$IGPUCTL" --root "$r-b" revert --yes >/dev/null 2>&1 || fail "$name setup $point:$n:$action: revert failed"
-				[[ $(state "$r-b") == "$old" ]] || fail "$name setup $point:$n:$action: revert is not the original"
-				[[ -z $(find "$r" "$r-b" -name '*.igpuctl-tmp-*' -path '*/etc/*') ]] || fail "$name setup $point:$n:$action: temp files left after recovery"
+				"$IGPUCTL" --root "$r-b" revert --yes >/dev/null 2>&1 || fail "$name $cmd $point:$n:$action: revert failed"
+				[[ $(state "$r-b") == "$old" ]] || fail "$name $cmd $point:$n:$action: revert is not the original"
+				[[ -z $(find "$r" "$r-b" -name '*.igpuctl-tmp-*' -path '*/etc/*') ]] || fail "$name $cmd $point:$n:$action: temp files left after recovery"
 				rm -rf "$r-b"
 
 				# --- revert interrupted
 				clone "$base" "$r"
-				"$IGPUCTL" --root "$r" setup "$@" --yes >/dev/null 2>&1
+				"$IGPUCTL" --root "$r" "$@" >/dev/null 2>&1
 				IGPUCTL_FAULT=$point:$n:$action "$IGPUCTL" --root "$r" revert --yes >"$WORK/out" 2>&1 &
 				wait $!
 				rc=$?
@@ -264,6 +280,23 @@ scenario grub-d debian-grub-odd --mode full --allow-boot-vga
 scenario fedora-dracut fedora-grub-dracut --mode gvt-g
 scenario pop-kernelstub pop-kernelstub --mode full --allow-boot-vga
 since debian-grub pve8-coffeelake --mode full --allow-boot-vga
+
+# The other writers.  vfs --count writes sriov_numvfs in sys/, which clone()
+# shares with the base: the runs after the first find the VFs enabled and
+# plan the udev rule alone (state() looks at etc/ only).  The vGPU host is
+# built as tests/vgpu/fixtures.sh builds it.
+(
+	set -e
+	. "$SRCDIR/tests/fixtures/mkhost.sh"
+	. "$SRCDIR/tests/vgpu/mkmdev.sh"
+	host_begin "$WORK/gvtg-host"
+	. "$SRCDIR/tests/vgpu/hosts/gvtg-two-parents.sh"
+	host_end
+) >/dev/null 2>&1 || fail "cannot build the vGPU host"
+scenario_cmd bind-persist igpu-nvidia bind 01:00.0 --persist --allow-boot-vga
+scenario_cmd pve-apply pve8-coffeelake vm proxmox 100 00:02.0 --mapping igpu --node pve1 --apply
+scenario_cmd vfs-persist pve8-n100-zfs vfs 00:02.0 --count 7 --persist
+scenario_cmd vgpu-define "$WORK/gvtg-host" vgpu define --type V5_4 --uuid 77777777-0000-4000-8000-000000000007
 
 echo "crash injection: $runs runs, $fails failures"
 [[ $fails -eq 0 ]]

@@ -400,6 +400,182 @@ rc_is 0
 grep -qx 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 2' "$work/$S/etc/sysfs.conf" || bad "sysfs.conf line not updated"
 grep -qx 'mode class/backlight/intel_backlight/brightness = 0664' "$work/$S/etc/sysfs.conf" || bad "other line lost"
 
+# ---------------------------------------------------------------- the change path
+# Every writer goes through the lock and the journal: `revert --list` names
+# the change, `revert --yes` restores etc/ and var/ byte for byte (but the
+# lock file, which stays as dpkg's does), after which nothing is listed.
+
+# snap HOST: every file and link under etc/ and var/ with its checksum and mode.
+snap() {
+	(cd "$work/$1" && find etc var \( -xtype f -o -type l \) ! -path var/lib/igpuctl/lock 2>/dev/null | sort |
+		while read -r f; do
+			if [[ -L $f ]]; then echo "$f -> $(readlink "$f")"; else echo "$f $(sha256sum <"$f" | cut -c1-16) $(stat -c %a "$f")"; fi
+		done)
+}
+# list_is HOST TEXT: `revert --list`, its times masked, is TEXT.
+list_is() {
+	ig "$1" revert --list
+	rc_is 0
+	sed -i -E 's/^([0-9]+ +)[0-9-]+ [0-9:]+Z/\1@TIME@/' "$work/out"
+	out_is "$2"
+}
+# undone HOST SNAPSHOT: revert --yes brings back SNAPSHOT; nothing is listed.
+undone() {
+	ig "$1" revert --yes
+	rc_is 0
+	out_has "Reverted."
+	[ "$(snap "$1")" = "$2" ] || bad "revert did not restore etc/ and var/: $(diff <(echo "$2") <(snap "$1"))"
+	list_is "$1" "No changes to revert: igpuctl has not changed this host."
+}
+NONE="No changes to revert: igpuctl has not changed this host."
+U7=77777777-0000-4000-8000-000000000007
+U8=88888888-0000-4000-8000-000000000008
+
+t "vfs --count 7 --persist: journaled; revert takes the rule out, the count stays"
+example pve8-n100-zfs
+before=$(snap $N)
+ig $N vfs 00:02.0 --count 7 --persist
+rc_is 0
+list_is $N "ID   WHEN                  COMMAND / CHANGED
+1    @TIME@  igpuctl vfs --count 7 --persist 00:02.0
+                           /etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules"
+undone $N "$before"
+file_is $N "$IGPU/sriov_numvfs" "7
+"
+
+t "vfs --persist on the admin's sysfsutils line: revert puts the old value back"
+mkhost $S
+sed -i 's/= 2$/= 5/' "$work/$S/etc/sysfs.conf"
+before=$(snap $S)
+ig $S vfs 00:02.0 --persist
+rc_is 0
+grep -qx 'devices/pci0000:00/0000:00:02.0/sriov_numvfs = 2' "$work/$S/etc/sysfs.conf" || bad "line not updated"
+list_is $S "ID   WHEN                  COMMAND / CHANGED
+1    @TIME@  igpuctl vfs --persist 00:02.0
+                           /etc/sysfs.conf"
+undone $S "$before"
+
+t "vfs --count --dry-run: the plan, no lock, nothing written"
+example pve8-n100-zfs
+before=$(snap $N)
+ig $N vfs 00:02.0 --count 3 --persist --dry-run
+rc_is 0
+out_has "+# enable 3 SR-IOV virtual functions of 0000:00:02.0 when its driver binds."
+out_has "  3  >  /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs"
+out_has "Dry run: nothing was changed."
+[ "$(snap $N)" = "$before" ] || bad "--dry-run changed etc/ or var/"
+absent $N var/lib/igpuctl/lock
+file_is $N "$IGPU/sriov_numvfs" "0
+"
+
+mkhost $H
+t "vgpu define: journaled; revert removes the definition"
+before=$(snap $H)
+ig $H vgpu define --type V5_4 --uuid $U7
+rc_is 0
+list_is $H "ID   WHEN                  COMMAND / CHANGED
+1    @TIME@  igpuctl vgpu define --type V5_4 --uuid $U7
+                           /$DEFS/$U7"
+ig $H vgpu define --type V5_4 --uuid $U7
+rc_is 0
+err_has "Already defined vGPU $U7"
+undone $H "$before"
+
+t "vgpu create --auto: the definition is journaled, the vGPU is not"
+mkhost $H
+before=$(snap $H)
+ig $H vgpu create --type V5_8 --uuid $U8 --auto
+rc_is 0
+file_is $H "$TY/i915-GVTg_V5_8/create" $U8
+list_is $H "ID   WHEN                  COMMAND / CHANGED
+1    @TIME@  igpuctl vgpu create --type V5_8 --uuid $U8 --auto
+                           /$DEFS/$U8"
+undone $H "$before"
+file_is $H "$TY/i915-GVTg_V5_8/create" $U8
+
+t "vgpu remove --undefine: revert puts mdevctl's definition back byte for byte"
+mkhost $H
+before=$(snap $H)
+ig $H vgpu remove "$UD" --undefine
+rc_is 0
+absent $H "$DEFS/$UD"
+list_is $H "ID   WHEN                  COMMAND / CHANGED
+1    @TIME@  igpuctl vgpu remove --undefine $UD
+                           /$DEFS/$UD"
+undone $H "$before"
+
+t "revert ID: one of two changes"
+mkhost $H
+before=$(snap $H)
+ig $H vgpu define --type V5_4 --uuid $U7
+ig $H vgpu remove "$UM" --undefine
+rc_is 0
+ig $H revert 1 --yes
+rc_is 0
+absent $H "$DEFS/$U7"
+absent $H "$DEFS/$UM"
+list_is $H "ID   WHEN                  COMMAND / CHANGED
+2    @TIME@  igpuctl vgpu remove --undefine $UM
+                           /$DEFS/$UM"
+undone $H "$before"
+
+t "a definition changed since: revert leaves it with a step by hand, undoes the rest"
+mkhost $H
+ig $H vgpu define --type V5_4 --uuid $U7
+ig $H vgpu remove "$UM" --undefine
+printf '{\n  "mdev_type": "i915-GVTg_V5_4",\n  "start": "manual",\n  "attrs": []\n}\n' >"$work/$H/$DEFS/$U7"
+ig $H revert --yes
+rc_is 1
+err_has "Left to do by hand:"
+err_has "/$DEFS/$U7: it was changed since igpuctl wrote it; igpuctl created it: remove it by hand"
+[ -e "$work/$H/$DEFS/$UM" ] || bad "the other change was not undone"
+grep -q '"start": "manual"' "$work/$H/$DEFS/$U7" || bad "the changed definition was touched"
+list_is $H "ID   WHEN                  COMMAND / CHANGED
+1    @TIME@  igpuctl vgpu define --type V5_4 --uuid $U7
+                           /$DEFS/$U7"
+
+t "vgpu create --auto: the kernel refuses, the definition goes too"
+mkhost $H
+before=$(snap $H)
+rm "$work/$H/$TY/i915-GVTg_V5_8/create"
+mkdir "$work/$H/$TY/i915-GVTg_V5_8/create"
+ig $H vgpu create --type V5_8 --uuid $U8 --auto
+rc_is 1
+err_has "Failed to create a vGPU of type i915-GVTg_V5_8 on 0000:00:02.0"
+absent $H "$DEFS/$U8"
+[ "$(snap $H)" = "$before" ] || bad "a refused create left files"
+list_is $H "$NONE"
+
+t "a second igpuctl is refused while one holds the lock; dry runs go on"
+mkhost $H
+mkdir -p "$work/$H/var/lib/igpuctl"
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a"); fcntl.lockf(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(60)' \
+	"$work/$H/var/lib/igpuctl/lock" >"$work/lock.out" &
+holder=$!
+for _ in $(seq 100); do grep -q locked "$work/lock.out" 2>/dev/null && break; sleep 0.05; done
+before=$(snap $H)
+export IGPUCTL_LOCK_TIMEOUT=0
+for cmd in "vgpu define --type V5_4 --uuid $U7" "vgpu create --type V5_8 --uuid $U8" \
+	"vgpu remove $UA --undefine" "vfs 00:02.0 --count 1"; do
+	# shellcheck disable=SC2086
+	ig $H $cmd
+	rc_is 1
+	err_has "another igpuctl (pid $holder) is changing this host"
+done
+ig $H vgpu define --type V5_4 --uuid $U7 --dry-run
+rc_is 0
+out_has "+{\"mdev_type\":\"i915-GVTg_V5_4\",\"start\":\"auto\",\"attrs\":[]}"
+ig $H vgpu remove $UA --undefine -n
+rc_is 0
+out_has "  1  >  /sys/bus/mdev/devices/$UA/remove"
+unset IGPUCTL_LOCK_TIMEOUT
+kill "$holder"
+wait "$holder" 2>/dev/null
+[ "$(snap $H)" = "$before" ] || bad "a refused or dry run changed files"
+file_is $H "$TY/i915-GVTg_V5_8/create" ""
+file_is $H "$IGPU/$UA/remove" ""
+
 echo
 if ((failures)); then
 	echo "vgpu fixtures: $failures failure(s)"

@@ -16,6 +16,12 @@
 #   - every Proxmox --apply writes exactly the shown change: the new files
 #     are part of the golden output, and everything from the first section
 #     ([PENDING], snapshots) on stays byte for byte.
+#   - every --apply is a change of the journal (expected/journal-*.out, one
+#     output per step): revert --list names it, revert (or revert ID) brings
+#     etc/ and var/ back byte for byte, a libvirt domain through libvirt (a
+#     private libvirtd serving the test driver), a target changed since is
+#     left with a step by hand; an error puts everything back; a second
+#     igpuctl is refused while the lock is held.
 set -euo pipefail
 
 IGPUCTL=$(realpath "$1")
@@ -129,9 +135,24 @@ check_libvirt_fragment() { # $1 = stdout, $2 = the case's arguments
 # The part of a Proxmox config from its first section on.
 sections() { sed -n '/^\[/,$p' "$1"; }
 
+# golden NAME: $T/out, with the temporary and source paths masked, against
+# expected/NAME.out.
+golden() {
+	local exp=$HERE/expected/$1.out
+	sed -i "s|$T|@T@|g; s|$SRC|@SRC@|g" "$T/out"
+	if ((UPDATE)); then
+		cp "$T/out" "$exp"
+	elif [[ ! -f $exp ]]; then
+		bad "no expected output (run with --update)"
+	elif ! diff -u "$exp" "$T/out" >"$T/diff"; then
+		bad "output differs:"
+		cat "$T/diff" >&2
+	fi
+}
+
 run_case() { # NAME HOST ARGS
 	CASE=$1
-	local host=$2 argstr=$3 out=$T/out exp=$HERE/expected/$1.out
+	local host=$2 argstr=$3 out=$T/out
 	CASE_OK=1
 	argstr=${argstr//@SRC@/$SRC}
 	argstr=${argstr//@T@/$T}
@@ -183,16 +204,7 @@ run_case() { # NAME HOST ARGS
 	if find "$T/root/etc" -name '*igpuctl-tmp*' | grep -q .; then
 		bad "a temporary file was left behind"
 	fi
-	sed -i "s|$T|@T@|g; s|$SRC|@SRC@|g" "$out"
-
-	if ((UPDATE)); then
-		cp "$out" "$exp"
-	elif [[ ! -f $exp ]]; then
-		bad "no expected output (run with --update)"
-	elif ! diff -u "$exp" "$out" >"$T/diff"; then
-		bad "output differs:"
-		cat "$T/diff" >&2
-	fi
+	golden "$1"
 	((CASE_OK)) && pass=$((pass + 1))
 	return 0
 }
@@ -201,6 +213,203 @@ while IFS='|' read -r name host args; do
 	[[ -z $name || $name == \#* ]] && continue
 	run_case "$name" "$host" "$args"
 done <"$HERE/cases"
+
+# ---- the change path: --apply is a change that revert undoes ----
+# Each journal case runs several steps in one root; expected/journal-*.out
+# holds every step's output (times and pids masked).  After a full revert,
+# etc/ and var/ are back byte for byte (but the lock file, which stays).
+
+snap() { # every file and link under etc/ and var/ of the root, with checksum and mode
+	(cd "$T/root" && find etc var \( -xtype f -o -type l \) ! -path var/lib/igpuctl/lock 2>/dev/null | sort |
+		while read -r f; do
+			if [[ -L $f ]]; then echo "$f -> $(readlink "$f")"; else echo "$f $(sha256sum <"$f" | cut -c1-16) $(stat -c %a "$f")"; fi
+		done)
+}
+
+IGENV=(env)
+jbegin() { # NAME HOST
+	CASE=$1
+	CASE_OK=1
+	rm -rf "$T/root"
+	cp -a "$T/base/$2" "$T/root"
+	: >"$T/out"
+	SNAP0=$(snap)
+}
+jstep() { # igpuctl ARGS..., its output appended to the case's
+	local rc=0
+	"${IGENV[@]}" "$IGPUCTL" --root "$T/root" "$@" >"$T/stdout" 2>"$T/stderr" </dev/null || rc=$?
+	{
+		printf '$ igpuctl %s\n' "$*"
+		echo "--- stdout"
+		sed -E 's/^([0-9]+ +)[0-9-]+ [0-9:]+Z/\1@TIME@/' "$T/stdout"
+		echo "--- stderr"
+		sed -E 's/\(pid [0-9]+\)/(pid @PID@)/' "$T/stderr"
+		echo "--- exit $rc"
+	} >>"$T/out"
+	JRC=$rc
+}
+jrc() { [[ $JRC == "$1" ]] || bad "step exit $JRC, expected $1"; }
+jrestored() { [[ $(snap) == "$SNAP0" ]] || bad "etc/ or var/ not restored: $(diff <(echo "$SNAP0") <(snap))"; }
+jend() {
+	golden "$CASE"
+	((CASE_OK)) && pass=$((pass + 1))
+	return 0
+}
+
+jbegin journal-pve pve8-coffeelake
+jstep vm proxmox 100 00:02.0 --mapping igpu --apply
+jrc 0
+jstep revert --list
+jstep revert --dry-run
+jrc 0
+jstep revert --yes
+jrc 0
+jrestored
+jstep revert --list
+jend
+
+jbegin journal-pve-revert-id pve8-coffeelake
+jstep vm proxmox 100 00:02.0 --apply
+jstep vm proxmox 101 00:02.0 --apply
+jstep revert 1 --yes
+jrc 0
+cmp -s "$T/root/etc/pve/qemu-server/100.conf" "$HERE/pve/100.conf" || bad "revert 1 did not restore 100.conf"
+cmp -s "$T/root/etc/pve/qemu-server/101.conf" "$HERE/pve/101.conf" && bad "revert 1 undid change 2"
+jstep revert --list
+jstep revert --yes
+jrc 0
+jrestored
+jend
+
+jbegin journal-pve-changed-since pve8-coffeelake
+jstep vm proxmox 100 00:02.0 --mapping igpu --apply
+sed -i 's/^memory: 8192$/memory: 4096/' "$T/root/etc/pve/qemu-server/100.conf"
+jstep revert --yes
+jrc 1
+[[ -e $T/root/etc/pve/mapping/pci.cfg ]] && bad "the mapping was not undone"
+grep -qx 'memory: 4096' "$T/root/etc/pve/qemu-server/100.conf" || bad "the user's edit was lost"
+jstep revert --list
+jend
+
+jbegin journal-pve-error pve8-coffeelake
+# The 6th rename is the VM configuration's (after 3 backups, the journal and
+# the mapping): the mapping written just before goes again.
+IGENV=(env IGPUCTL_FAULT=rename:6:error)
+jstep vm proxmox 100 00:02.0 --mapping igpu --apply
+IGENV=(env)
+jrc 1
+jrestored
+jstep revert --list
+jend
+
+# A second igpuctl: refused while the lock is held; dry runs need no lock.
+jbegin journal-lock pve8-coffeelake
+mkdir -p "$T/root/var/lib/igpuctl"
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a"); fcntl.lockf(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(60)' \
+	"$T/root/var/lib/igpuctl/lock" >"$T/lock.out" &
+holder=$!
+for _ in $(seq 100); do grep -q locked "$T/lock.out" 2>/dev/null && break; sleep 0.05; done
+SNAP0=$(snap)
+IGENV=(env IGPUCTL_LOCK_TIMEOUT=0)
+jstep vm proxmox 100 00:02.0 --apply
+jrc 1
+jstep vm libvirt 00:02.0 --domain demo --connect "test://$T/node.xml" --apply
+jrc 1
+jstep vm proxmox 100 00:02.0
+jrc 0
+IGENV=(env)
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+jrestored
+jend
+
+# libvirt: a daemon serving the test driver's shared "default" node, so that
+# a definition outlives the connection (test:///FILE keeps a state per
+# connection, and revert is another run).  No driver module is loaded; a
+# virsh that stays connected keeps the node alive.
+lvd_start() {
+	mkdir -p "$T/lvd/drivers"
+	printf '%s\n' "unix_sock_dir = \"$T/lvd\"" 'unix_sock_rw_perms = "0700"' 'auth_unix_rw = "none"' \
+		'auth_unix_ro = "none"' >"$T/lvd/libvirtd.conf"
+	LIBVIRT_DRIVER_DIR=$T/lvd/drivers libvirtd --config "$T/lvd/libvirtd.conf" --pid-file "$T/lvd/pid" \
+		>"$T/lvd/log" 2>&1 &
+	LVD=$!
+	LVURI="test+unix:///default?socket=$T/lvd/libvirt-sock"
+	for _ in $(seq 100); do [[ -S $T/lvd/libvirt-sock ]] && break; sleep 0.1; done
+	mkfifo "$T/lvd/hold"
+	virsh -c "$LVURI" <"$T/lvd/hold" >/dev/null 2>&1 &
+	exec 9>"$T/lvd/hold"
+	xmllint --xpath '/node/domain[name="demo"]' "$HERE/node.xml" >"$T/demo.xml"
+	# ASan intercepts xdrmem_create, but libtirpc, which libvirt's remote
+	# driver uses, comes only with the libvirt module, after the
+	# interceptors were set up: an ASan build gets it preloaded.
+	LVENV=(env)
+	if [[ $(ldd "$IGPUCTL") == *libasan* ]]; then
+		local libvirt tirpc
+		libvirt=$(ldconfig -p | awk '/libvirt\.so\.0 /{print $NF; exit}')
+		tirpc=$(ldd "$libvirt" | awk '/libtirpc/{print $3}')
+		LVENV=(env "LD_PRELOAD=$tirpc" "ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-}")
+	fi
+}
+lvd_stop() {
+	exec 9>&-
+	kill "$LVD" 2>/dev/null || true
+	wait "$LVD" 2>/dev/null || true
+}
+demo_define() { virsh -q -c "$LVURI" define "$1" >/dev/null; }
+demo_xml() { virsh -c "$LVURI" dumpxml --inactive --security-info demo; }
+
+lvd_start
+trap 'lvd_stop; rm -rf "$T"' EXIT
+UUID=4b20d080-1b54-4048-85b3-a6a62d165c01
+
+jbegin journal-libvirt gvtg
+demo_define "$T/demo.xml"
+demo_xml >"$T/demo-before.xml"
+IGENV=("${LVENV[@]}")
+jstep vm libvirt $UUID --display vnc --domain demo --connect "$LVURI" --apply
+jrc 0
+[[ $(demo_xml) == *ua-igpuctl0* ]] || bad "the domain was not defined"
+jstep revert --list
+jstep revert --yes
+jrc 0
+demo_xml | diff -u "$T/demo-before.xml" - >&2 || bad "revert did not restore the domain"
+jrestored
+jstep revert --list
+IGENV=(env)
+jend
+
+jbegin journal-libvirt-changed-since gvtg
+demo_define "$T/demo.xml"
+IGENV=("${LVENV[@]}")
+jstep vm proxmox 100 $UUID --apply
+jstep vm libvirt $UUID --display vnc --domain demo --connect "$LVURI" --apply
+demo_xml | sed "s|<memory unit='KiB'>1048576<|<memory unit='KiB'>2097152<|" >"$T/demo-changed.xml"
+demo_define "$T/demo-changed.xml"
+demo_xml >"$T/demo-changed-now.xml"
+grep -q 2097152 "$T/demo-changed-now.xml" || bad "the test did not change the domain"
+jstep revert --yes
+jrc 1
+demo_xml | diff -u "$T/demo-changed-now.xml" - >&2 || bad "revert touched the changed domain"
+cmp -s "$T/root/etc/pve/qemu-server/100.conf" "$HERE/pve/100.conf" || bad "the rest was not undone"
+jstep revert --list
+IGENV=(env)
+jend
+
+jbegin journal-libvirt-error gvtg
+demo_define "$T/demo.xml"
+demo_xml >"$T/demo-before.xml"
+# The second journal save records what libvirt holds after the define:
+# when it fails, the old definition is put back.
+IGENV=("${LVENV[@]}" IGPUCTL_FAULT=journal:2:error)
+jstep vm libvirt $UUID --display vnc --domain demo --connect "$LVURI" --apply
+IGENV=(env)
+jrc 1
+demo_xml | diff -u "$T/demo-before.xml" - >&2 || bad "the domain was not put back"
+jrestored
+jstep revert --list
+jend
 
 echo "$pass passed, $fail failed"
 ((fail == 0))
