@@ -35,6 +35,11 @@ struct igp_command {
 /* NULL-terminated by an entry with name == NULL. */
 extern const struct igp_command igp_commands[];
 
+/*
+ * The messages are one line each: control characters and bytes that are not
+ * UTF-8 in them (from what the user typed) are escaped, and an overlong one
+ * is shortened in the middle.
+ */
 /* Print "igpuctl: <message>" to stderr; returns EXIT_FAIL. */
 int log_error(const char *fmt, ...) _printf_(1, 2);
 /* Print "igpuctl: <message>: <strerror(-r)>" to stderr; returns EXIT_FAIL. */

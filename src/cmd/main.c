@@ -10,12 +10,105 @@
 
 struct igp_globals arg_g;
 
+/*
+ * Messages quote what the user typed, and that may be anything: a newline
+ * would start a second "igpuctl:" line, an escape sequence would reach the
+ * terminal, stray bytes would make the line invalid UTF-8 and a 100 KB
+ * argument would bury the message.  So every message is written as one line
+ * of printable text: control characters and bytes that are not UTF-8 as
+ * \n, \t, \r or \xNN, and a message longer than MESSAGE_MAX with its middle
+ * replaced by "..." (the start says what, the end usually why).
+ */
+#define MESSAGE_MAX 300
+#define MESSAGE_HEAD 120
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none.
+ * C1 controls (U+0080..U+009F) count as invalid: terminals act on them. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	size_t len;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	cp = s[0] & (0x3f >> (len - 1));
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
+		return 0;
+	return len;
+}
+
+static void put_message(const char *msg)
+{
+	_cleanup_free_ char *buf = NULL;
+	const unsigned char *s = (const unsigned char *)msg;
+	size_t n = strlen(msg), len = 0, head, tail;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		fputs("(out of memory)", stderr);
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t u = s[i] >= 0x80 ? utf8_len(s + i, n - i) : 0;
+		if (u) {
+			fwrite(s + i, 1, u, f);
+			i += u;
+			continue;
+		}
+		if (s[i] == '\n')
+			fputs("\\n", f);
+		else if (s[i] == '\t')
+			fputs("\\t", f);
+		else if (s[i] == '\r')
+			fputs("\\r", f);
+		else if (s[i] < 0x20 || s[i] >= 0x7f)
+			fprintf(f, "\\x%02x", s[i]);
+		else
+			fputc(s[i], f);
+		i++;
+	}
+	if (fclose(f) != 0 || !buf) {
+		fputs("(out of memory)", stderr);
+		return;
+	}
+	if (len <= MESSAGE_MAX) {
+		fputs(buf, stderr);
+		return;
+	}
+	/* Cut on character boundaries: never inside a UTF-8 sequence. */
+	head = MESSAGE_HEAD;
+	while (head > 0 && (buf[head] & 0xc0) == 0x80)
+		head--;
+	tail = len - (MESSAGE_MAX - MESSAGE_HEAD - 3);
+	while (tail < len && (buf[tail] & 0xc0) == 0x80)
+		tail++;
+	fwrite(buf, 1, head, stderr);
+	fputs("...", stderr);
+	fputs(buf + tail, stderr);
+}
+
+static void put_messagev(const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *msg = strdupvf(fmt, ap);
+
+	fputs("igpuctl: ", stderr);
+	put_message(msg ? msg : fmt);
+}
+
 int log_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("igpuctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_messagev(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
@@ -24,9 +117,8 @@ int log_error(const char *fmt, ...)
 int log_error_errno(int r, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("igpuctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_messagev(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(r < 0 ? -r : r));
 	return EXIT_FAIL;
@@ -35,9 +127,8 @@ int log_error_errno(int r, const char *fmt, ...)
 int log_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("igpuctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_messagev(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'igpuctl %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
