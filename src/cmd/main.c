@@ -198,12 +198,14 @@ static int take_globals(int *argc, char **argv, bool *ret_help, bool *ret_versio
 			arg_g.json = true;
 		} else if (streq(a, "-v") || streq(a, "--verbose")) {
 			arg_g.verbose++;
-		} else if (streq(a, "--root")) {
-			if (i + 1 >= *argc)
-				return log_usage(NULL, "--root needs a directory");
-			arg_g.root = argv[++i];
-		} else if (startswith(a, "--root=")) {
-			arg_g.root = a + strlen("--root=");
+		} else if (streq(a, "--root") || startswith(a, "--root=")) {
+			const char *v = a[6] == '=' ? a + 7 : i + 1 < *argc ? argv[++i] : NULL;
+			/* An empty root would mean this host: a script's unset
+			 * variable must not turn a dry run into the real thing. */
+			if (!v || !*v)
+				return log_usage(NULL, "--root needs a directory%s",
+						 v ? ", not an empty string" : "");
+			arg_g.root = v;
 		} else if (!seen_cmd && (streq(a, "-h") || streq(a, "--help"))) {
 			*ret_help = true;
 		} else if (!seen_cmd && (streq(a, "-V") || streq(a, "--version"))) {
@@ -239,6 +241,10 @@ int main(int argc, char *argv[])
 		printf("igpuctl %s\n", IGPUCTL_VERSION);
 		return EXIT_OK;
 	}
+	/* --root refuses an empty value, so this one is IGPUCTL_ROOT's. */
+	if (arg_g.root && !*arg_g.root)
+		return log_usage(
+		    NULL, "IGPUCTL_ROOT is set but empty: name a directory, or unset it for this host");
 	r = igp_root_set(arg_g.root);
 	if (r < 0)
 		return log_error_errno(r, "Cannot use %s as the root", arg_g.root);
