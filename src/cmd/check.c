@@ -236,7 +236,7 @@ int cmd_check(int argc, char *argv[])
 	size_t n_targets = 0;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "m:l" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":m:l" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
@@ -249,7 +249,7 @@ int cmd_check(int argc, char *argv[])
 			break;
 		default:
 			if (!table_opts_parse(&topts, c, optarg))
-				return log_usage("check", "invalid option");
+				return log_usage_option("check", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

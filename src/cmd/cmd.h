@@ -10,6 +10,7 @@
 #ifndef IGP_CMD_H
 #define IGP_CMD_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "util.h"
@@ -24,6 +25,7 @@ struct igp_globals {
 	bool json;
 	int verbose;
 	const char *root; /* as given, NULL for the host */
+	const char *command; /* "list", "vgpu create": for the --help hint of log_usage(NULL, ...) */
 };
 extern struct igp_globals arg_g;
 
@@ -44,8 +46,16 @@ extern const struct igp_command igp_commands[];
 int log_error(const char *fmt, ...) _printf_(1, 2);
 /* Print "igpuctl: <message>: <strerror(-r)>" to stderr; returns EXIT_FAIL. */
 int log_error_errno(int r, const char *fmt, ...) _printf_(2, 3);
-/* A usage error: message plus a hint to --help; returns EXIT_USAGE. */
+/* A usage error: message plus a hint to --help; returns EXIT_USAGE.
+ * cmd NULL: the command that runs (arg_g.command), or none. */
 int log_usage(const char *cmd, const char *fmt, ...) _printf_(2, 3);
+/*
+ * The usage error for an option getopt_long() refused (it returned c, '?'
+ * or ':'): unknown, ambiguous, missing its value or given one it does not
+ * take.  The option string must start with ':' so that getopt_long() prints
+ * nothing itself.
+ */
+int log_usage_option(const char *cmd, int c, int argc, char *argv[], const struct option *opts);
 /* Informational line on stderr, only with -v. */
 void log_debug(const char *fmt, ...) _printf_(1, 2);
 

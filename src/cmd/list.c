@@ -83,11 +83,11 @@ int cmd_list(int argc, char *argv[])
 	size_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
 		if (!table_opts_parse(&topts, c, optarg))
-			return log_usage("list", "invalid option");
+			return log_usage_option("list", c, argc, argv, opts);
 	}
 	if (optind < argc)
 		return log_usage("list", "unexpected argument '%s'", argv[optind]);

@@ -130,8 +130,57 @@ int log_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	put_messagev(fmt, ap);
 	va_end(ap);
+	if (!cmd)
+		cmd = arg_g.command;
 	fprintf(stderr, "\nTry 'igpuctl %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
+}
+
+int log_usage_option(const char *cmd, int c, int argc, char *argv[], const struct option *opts)
+{
+	/* getopt_long() has just moved past the argument it refused. */
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : NULL;
+	const struct option *found = NULL;
+	_cleanup_free_ char *name = NULL, *alts = NULL;
+	size_t n_found = 0;
+
+	if (arg && startswith(arg, "--") && arg[2] && arg[2] != '=') {
+		name = strndup(arg, strcspn(arg, "="));
+		if (!name)
+			return log_error_errno(-ENOMEM, "Failed to parse the options");
+		/* What getopt_long() matched: the exact name, else the one
+		 * option the abbreviation stands for. */
+		for (const struct option *o = opts; o && o->name; o++) {
+			if (streq(o->name, name + 2)) {
+				found = o;
+				n_found = 1;
+				break;
+			}
+			if (startswith(o->name, name + 2)) {
+				found = o;
+				n_found++;
+				if (strextendf(&alts, "%s--%s", alts ? ", " : "", o->name) < 0)
+					return log_error_errno(-ENOMEM, "Failed to parse the options");
+			}
+		}
+	}
+	/* optopt is 0 for an unknown or ambiguous long option, the option's
+	 * value for a long option refused otherwise, the character for a
+	 * short option (whose argv element need not be argv[optind - 1]). */
+	if (name && (optopt == 0 || (n_found == 1 && found->val == optopt))) {
+		if (optopt == 0 && n_found > 1)
+			return log_usage(cmd, "option '%s' is ambiguous: %s", name, alts);
+		if (optopt == 0)
+			return log_usage(cmd, "unknown option '%s'", name);
+		if (c == ':')
+			return log_usage(cmd, "option '--%s' needs a value", found->name);
+		return log_usage(cmd, "option '--%s' takes no value", found->name);
+	}
+	if (c == ':')
+		return log_usage(cmd, "option '-%c' needs a value", optopt);
+	if (optopt == 0 && arg)
+		return log_usage(cmd, "unknown option '%s'", arg); /* "--=x" */
+	return log_usage(cmd, "unknown option '-%c'", optopt);
 }
 
 void log_debug(const char *fmt, ...)
@@ -253,6 +302,7 @@ int main(int argc, char *argv[])
 	for (const struct igp_command *c = igp_commands; c->name; c++) {
 		if (!streq(c->name, name))
 			continue;
+		arg_g.command = c->name;
 		if (argc > 1)
 			r = c->run(argc - 1, argv + 1);
 		else {

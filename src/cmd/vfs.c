@@ -154,7 +154,7 @@ int cmd_vfs(int argc, char *argv[])
 	long count = -1;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "c:pbh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "c:pbh", opts, NULL)) >= 0) {
 		switch (ch) {
 		case 'h':
 			return help();
@@ -170,7 +170,7 @@ int cmd_vfs(int argc, char *argv[])
 			break;
 		default:
 			if (!table_opts_parse(&topts, ch, optarg))
-				return log_usage("vfs", "invalid option");
+				return log_usage_option("vfs", ch, argc, argv, opts);
 		}
 	}
 	if (optind >= argc)

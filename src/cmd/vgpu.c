@@ -414,11 +414,11 @@ static int vgpu_types(int argc, char *argv[])
 	size_t n_types = 0;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
 		if (ch == 'h')
 			return types_help();
 		if (!table_opts_parse(&topts, ch, optarg))
-			return log_usage("vgpu types", "invalid option");
+			return log_usage_option("vgpu types", ch, argc, argv, opts);
 	}
 	if (argc - optind > 1)
 		return log_usage("vgpu types", "unexpected argument '%s'", argv[optind + 1]);
@@ -510,13 +510,13 @@ static int vgpu_list(int argc, char *argv[])
 	unsigned flags = IGP_MDEV_LIST_ACTIVE;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "dh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "dh", opts, NULL)) >= 0) {
 		if (ch == 'h')
 			return list_help();
 		if (ch == 'd')
 			flags |= IGP_MDEV_LIST_DEFINED;
 		else if (!table_opts_parse(&topts, ch, optarg))
-			return log_usage("vgpu list", "invalid option");
+			return log_usage_option("vgpu list", ch, argc, argv, opts);
 	}
 	if (optind < argc)
 		return log_usage("vgpu list", "unexpected argument '%s'", argv[optind]);
@@ -574,7 +574,7 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "t:u:h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":t:u:h", opts, NULL)) >= 0) {
 		switch (ch) {
 		case 't':
 			a->type = optarg;
@@ -596,7 +596,7 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 		case 'h':
 			return -1;
 		default:
-			return log_usage(what, "invalid option");
+			return log_usage_option(what, ch, argc, argv, opts);
 		}
 	}
 	if (argc - optind > 1)
@@ -912,13 +912,13 @@ static int vgpu_remove(int argc, char *argv[])
 	bool undefine = false, active;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
 		if (ch == 'h')
 			return remove_help();
 		if (ch == 'U')
 			undefine = true;
 		else
-			return log_usage("vgpu remove", "invalid option");
+			return log_usage_option("vgpu remove", ch, argc, argv, opts);
 	}
 	if (optind >= argc)
 		return log_usage("vgpu remove", "which vGPU? (give its UUID; igpuctl vgpu list)");
@@ -1031,10 +1031,10 @@ static int vgpu_start_defined(int argc, char *argv[])
 	size_t n = 0;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
 		if (ch == 'h')
 			return start_help();
-		return log_usage("vgpu start-defined", "invalid option");
+		return log_usage_option("vgpu start-defined", ch, argc, argv, opts);
 	}
 	if (argc - optind > 1)
 		return log_usage("vgpu start-defined", "unexpected argument '%s'", argv[optind + 1]);
@@ -1127,11 +1127,15 @@ static int vgpu_help(void)
 int cmd_vgpu(int argc, char *argv[])
 {
 	static const struct {
-		const char *name;
+		const char *name, *full; /* full: for the --help hint */
 		int (*fn)(int, char **);
 	} subs[] = {
-	    {"types", vgpu_types},   {"create", vgpu_create}, {"list", vgpu_list},
-	    {"remove", vgpu_remove}, {"define", vgpu_define}, {"start-defined", vgpu_start_defined},
+	    {"types", "vgpu types", vgpu_types},
+	    {"create", "vgpu create", vgpu_create},
+	    {"list", "vgpu list", vgpu_list},
+	    {"remove", "vgpu remove", vgpu_remove},
+	    {"define", "vgpu define", vgpu_define},
+	    {"start-defined", "vgpu start-defined", vgpu_start_defined},
 	};
 
 	if (argc < 2)
@@ -1142,6 +1146,7 @@ int cmd_vgpu(int argc, char *argv[])
 	for (size_t i = 0; i < ELEMENTSOF(subs); i++)
 		if (streq(argv[1], subs[i].name)) {
 			optind = 0; /* reset getopt for the subcommand's argv */
+			arg_g.command = subs[i].full;
 			return subs[i].fn(argc - 1, argv + 1);
 		}
 	return log_usage("vgpu", "unknown subcommand '%s'", argv[1]);

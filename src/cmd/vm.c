@@ -225,7 +225,7 @@ static int vm_qemu(int argc, char *argv[])
 	_cleanup_strv_free_ char **args = NULL, **notes = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		r = common_opt(c, optarg, &o, "qemu");
 		if (r < 0)
 			return EXIT_USAGE;
@@ -235,7 +235,7 @@ static int vm_qemu(int argc, char *argv[])
 		case OPT_HELP:
 			return help();
 		default:
-			return log_usage("vm", "unknown option");
+			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
 	if (optind + 1 != argc)
@@ -385,7 +385,7 @@ static int vm_libvirt(int argc, char *argv[])
 	bool apply = false, active = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		r = common_opt(c, optarg, &o, "libvirt");
 		if (r < 0)
 			return EXIT_USAGE;
@@ -410,7 +410,7 @@ static int vm_libvirt(int argc, char *argv[])
 			o.qemu_commandline = true;
 			break;
 		default:
-			return log_usage("vm", "unknown option");
+			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
 	if (optind + 1 != argc)
@@ -555,7 +555,7 @@ static int vm_proxmox(int argc, char *argv[])
 	long pid = 0;
 	int c, r, running;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		r = common_opt(c, optarg, &o, "proxmox");
 		if (r < 0)
 			return EXIT_USAGE;
@@ -588,7 +588,7 @@ static int vm_proxmox(int argc, char *argv[])
 			rq.pcie = 0;
 			break;
 		default:
-			return log_usage("vm", "unknown option");
+			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
 	if (optind + 2 != argc)
