@@ -91,6 +91,9 @@ int cmd_list(int argc, char *argv[])
 	}
 	if (optind < argc)
 		return log_usage("list", "unexpected argument '%s'", argv[optind]);
+	c = table_opts_check(columns, ELEMENTSOF(columns), &topts);
+	if (c)
+		return c;
 	if (!arg_g.json) {
 		tb = table_new("gpus", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, &topts);
 		if (!tb)

@@ -177,6 +177,10 @@ int cmd_vfs(int argc, char *argv[])
 		return log_usage("vfs", "which device? (the PF's PCI address, e.g. 00:02.0)");
 	if (argc - optind > 1)
 		return log_usage("vfs", "unexpected argument '%s'", argv[optind + 1]);
+	/* The VF table is printed last, and only when there are VFs. */
+	r = table_opts_check(columns, ELEMENTSOF(columns), &topts);
+	if (r)
+		return r;
 
 	h = load_host_or_complain();
 	if (!h)

@@ -422,6 +422,9 @@ static int vgpu_types(int argc, char *argv[])
 	}
 	if (argc - optind > 1)
 		return log_usage("vgpu types", "unexpected argument '%s'", argv[optind + 1]);
+	r = table_opts_check(type_columns, ELEMENTSOF(type_columns), &topts);
+	if (r)
+		return r;
 	r = ctx_load(&c);
 	if (r)
 		return r;
