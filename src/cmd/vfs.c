@@ -159,7 +159,7 @@ int cmd_vfs(int argc, char *argv[])
 		case 'h':
 			return help();
 		case 'c':
-			if (parse_long(optarg, 0, 65535, &count) < 0)
+			if (parse_count(optarg, 0, 65535, &count) < 0)
 				return log_usage("vfs", "--count wants a number of VFs, not '%s'", optarg);
 			break;
 		case 'p':

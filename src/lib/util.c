@@ -174,6 +174,16 @@ int parse_long(const char *s, long min, long max, long *ret)
 	return 0;
 }
 
+int parse_count(const char *s, long min, long max, long *ret)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	for (const char *c = s; *c; c++)
+		if (*c < '0' || *c > '9')
+			return -EINVAL;
+	return parse_long(s, min, max, ret);
+}
+
 int version_compare(const char *a, const char *b)
 {
 	while (*a || *b) {

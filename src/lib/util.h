@@ -85,6 +85,9 @@ int cmp_version_strings(const void *a, const void *b);
 
 /* Parse a decimal integer in [min, max]; -EINVAL/-ERANGE otherwise. */
 int parse_long(const char *s, long min, long max, long *ret);
+/* A count as typed on a command line: ASCII digits only (strtol() would also
+ * take blanks, a sign and, with base 0, hex), in [min, max]. */
+int parse_count(const char *s, long min, long max, long *ret);
 
 /* Compare "X.Y.Z" style versions numerically; <0, 0, >0. */
 int version_compare(const char *a, const char *b);

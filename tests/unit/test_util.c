@@ -59,6 +59,25 @@ static void test_parse_long(void **state)
 	assert_int_equal(parse_long("-1", 0, 100, &v), -ERANGE);
 }
 
+static void test_parse_count(void **state)
+{
+	long v;
+	assert_int_equal(parse_count("7", 0, 255, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_count("007", 0, 255, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_count("256", 0, 255, &v), -ERANGE);
+	assert_int_equal(parse_count("99999999999999999999", 0, 255, &v), -ERANGE);
+	v = 1;
+	assert_int_equal(parse_count(" 7", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("+7", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("-1", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("7\n", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("0x7", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("", 0, 255, &v), -EINVAL);
+	assert_int_equal(v, 1);
+}
+
 static void test_version_compare(void **state)
 {
 	assert_true(version_compare("6.1.0-56-amd64", "6.2") < 0);
@@ -89,6 +108,7 @@ int main(void)
 		cmocka_unit_test(test_strextendf),
 		cmocka_unit_test(test_strdup_line),
 		cmocka_unit_test(test_parse_long),
+		cmocka_unit_test(test_parse_count),
 		cmocka_unit_test(test_version_compare),
 		cmocka_unit_test(test_cmdline_get),
 	};
