@@ -22,30 +22,6 @@ struct igp_globals arg_g;
 #define MESSAGE_MAX 300
 #define MESSAGE_HEAD 120
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none.
- * C1 controls (U+0080..U+009F) count as invalid: terminals act on them. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned cp;
-	size_t len;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (n < len)
-		return 0;
-	cp = s[0] & (0x3f >> (len - 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
-		return 0;
-	return len;
-}
-
 static void put_message(const char *msg)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -58,7 +34,7 @@ static void put_message(const char *msg)
 		return;
 	}
 	for (size_t i = 0; i < n;) {
-		size_t u = s[i] >= 0x80 ? utf8_len(s + i, n - i) : 0;
+		size_t u = s[i] >= 0x80 ? utf8_char_len((const char *)s + i, n - i) : 0;
 		if (u) {
 			fwrite(s + i, 1, u, f);
 			i += u;
