@@ -168,6 +168,11 @@ int cmd_guest(int argc, char *argv[])
 	}
 	if (optind != argc)
 		return log_usage("guest", "guest takes no arguments");
+	if (only) {
+		struct igp_pci_addr a;
+		if (igp_pci_addr_parse_loose(only, &a, NULL) < 0)
+			return log_usage("guest", "'%s' is no PCI address", only);
+	}
 	h = load_host_or_complain();
 	if (!h)
 		return EXIT_FAIL;

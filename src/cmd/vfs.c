@@ -177,6 +177,13 @@ int cmd_vfs(int argc, char *argv[])
 		return log_usage("vfs", "which device? (the PF's PCI address, e.g. 00:02.0)");
 	if (argc - optind > 1)
 		return log_usage("vfs", "unexpected argument '%s'", argv[optind + 1]);
+	{
+		struct igp_pci_addr a;
+		if (igp_pci_addr_parse_loose(argv[optind], &a, NULL) < 0)
+			return log_usage("vfs",
+					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+					 argv[optind]);
+	}
 	/* The VF table is printed last, and only when there are VFs. */
 	r = table_opts_check(columns, ELEMENTSOF(columns), &topts);
 	if (r)
