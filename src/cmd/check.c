@@ -236,7 +236,7 @@ int cmd_check(int argc, char *argv[])
 	size_t n_targets = 0;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "m:l" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":m:l" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
@@ -249,7 +249,7 @@ int cmd_check(int argc, char *argv[])
 			break;
 		default:
 			if (!table_opts_parse(&topts, c, optarg))
-				return log_usage("check", "invalid option");
+				return log_usage_option("check", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)
@@ -264,14 +264,10 @@ int cmd_check(int argc, char *argv[])
 					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
 					 addr);
 	}
-	if (topts.output && !arg_g.json) {
-		/* Refuse unknown columns before reading anything. */
-		struct libscols_table *tb =
-		    table_new("checks", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, &topts);
-		if (!tb)
-			return EXIT_USAGE;
-		scols_unref_table(tb);
-	}
+	/* Refuse unknown columns before reading anything. */
+	r = table_opts_check(columns, ELEMENTSOF(columns), &topts);
+	if (r)
+		return r == EXIT_USAGE ? EXIT_USAGE : CHECK_EXIT_FAIL;
 	h = load_host_or_complain();
 	if (!h)
 		return CHECK_EXIT_FAIL;

@@ -10,6 +10,7 @@
 #ifndef IGP_CMD_H
 #define IGP_CMD_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "util.h"
@@ -25,6 +26,7 @@ struct igp_globals {
 	int verbose;
 	const char *root; /* as given, NULL for the host */
 	char *command_line; /* "setup --mode full" as typed (--yes left out), for the journal */
+	const char *command; /* "list", "vgpu create": for the --help hint of log_usage(NULL, ...) */
 };
 extern struct igp_globals arg_g;
 
@@ -36,12 +38,25 @@ struct igp_command {
 /* NULL-terminated by an entry with name == NULL. */
 extern const struct igp_command igp_commands[];
 
+/*
+ * The messages are one line each: control characters and bytes that are not
+ * UTF-8 in them (from what the user typed) are escaped, and an overlong one
+ * is shortened in the middle.
+ */
 /* Print "igpuctl: <message>" to stderr; returns EXIT_FAIL. */
 int log_error(const char *fmt, ...) _printf_(1, 2);
 /* Print "igpuctl: <message>: <strerror(-r)>" to stderr; returns EXIT_FAIL. */
 int log_error_errno(int r, const char *fmt, ...) _printf_(2, 3);
-/* A usage error: message plus a hint to --help; returns EXIT_USAGE. */
+/* A usage error: message plus a hint to --help; returns EXIT_USAGE.
+ * cmd NULL: the command that runs (arg_g.command), or none. */
 int log_usage(const char *cmd, const char *fmt, ...) _printf_(2, 3);
+/*
+ * The usage error for an option getopt_long() refused (it returned c, '?'
+ * or ':'): unknown, ambiguous, missing its value or given one it does not
+ * take.  The option string must start with ':' so that getopt_long() prints
+ * nothing itself.
+ */
+int log_usage_option(const char *cmd, int c, int argc, char *argv[], const struct option *opts);
 /* Informational line on stderr, only with -v. */
 void log_debug(const char *fmt, ...) _printf_(1, 2);
 

@@ -152,7 +152,7 @@ int cmd_guest(int argc, char *argv[])
 	bool probe_va = true;
 	int c, e, ret;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'd':
 			only = optarg;
@@ -163,11 +163,16 @@ int cmd_guest(int argc, char *argv[])
 		case 'h':
 			return help();
 		default:
-			return log_usage("guest", "unknown option");
+			return log_usage_option("guest", c, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
 		return log_usage("guest", "guest takes no arguments");
+	if (only) {
+		struct igp_pci_addr a;
+		if (igp_pci_addr_parse_loose(only, &a, NULL) < 0)
+			return log_usage("guest", "'%s' is no PCI address", only);
+	}
 	h = load_host_or_complain();
 	if (!h)
 		return EXIT_FAIL;

@@ -71,7 +71,7 @@ int cmd_iommu(int argc, char *argv[])
 	size_t shown = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "ah", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":ah", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'a':
 			all = true;
@@ -79,7 +79,7 @@ int cmd_iommu(int argc, char *argv[])
 		case 'h':
 			return help();
 		default:
-			return log_usage("iommu", "invalid option");
+			return log_usage_option("iommu", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

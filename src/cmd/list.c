@@ -83,14 +83,17 @@ int cmd_list(int argc, char *argv[])
 	size_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
 		if (!table_opts_parse(&topts, c, optarg))
-			return log_usage("list", "invalid option");
+			return log_usage_option("list", c, argc, argv, opts);
 	}
 	if (optind < argc)
 		return log_usage("list", "unexpected argument '%s'", argv[optind]);
+	c = table_opts_check(columns, ELEMENTSOF(columns), &topts);
+	if (c)
+		return c;
 	if (!arg_g.json) {
 		tb = table_new("gpus", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, &topts);
 		if (!tb)

@@ -11,12 +11,81 @@
 
 struct igp_globals arg_g;
 
+/*
+ * Messages quote what the user typed, and that may be anything: a newline
+ * would start a second "igpuctl:" line, an escape sequence would reach the
+ * terminal, stray bytes would make the line invalid UTF-8 and a 100 KB
+ * argument would bury the message.  So every message is written as one line
+ * of printable text: control characters and bytes that are not UTF-8 as
+ * \n, \t, \r or \xNN, and a message longer than MESSAGE_MAX with its middle
+ * replaced by "..." (the start says what, the end usually why).
+ */
+#define MESSAGE_MAX 300
+#define MESSAGE_HEAD 120
+
+static void put_message(const char *msg)
+{
+	_cleanup_free_ char *buf = NULL;
+	const unsigned char *s = (const unsigned char *)msg;
+	size_t n = strlen(msg), len = 0, head, tail;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		fputs("(out of memory)", stderr);
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t u = s[i] >= 0x80 ? utf8_char_len((const char *)s + i, n - i) : 0;
+		if (u) {
+			fwrite(s + i, 1, u, f);
+			i += u;
+			continue;
+		}
+		if (s[i] == '\n')
+			fputs("\\n", f);
+		else if (s[i] == '\t')
+			fputs("\\t", f);
+		else if (s[i] == '\r')
+			fputs("\\r", f);
+		else if (s[i] < 0x20 || s[i] >= 0x7f)
+			fprintf(f, "\\x%02x", s[i]);
+		else
+			fputc(s[i], f);
+		i++;
+	}
+	if (fclose(f) != 0 || !buf) {
+		fputs("(out of memory)", stderr);
+		return;
+	}
+	if (len <= MESSAGE_MAX) {
+		fputs(buf, stderr);
+		return;
+	}
+	/* Cut on character boundaries: never inside a UTF-8 sequence. */
+	head = MESSAGE_HEAD;
+	while (head > 0 && (buf[head] & 0xc0) == 0x80)
+		head--;
+	tail = len - (MESSAGE_MAX - MESSAGE_HEAD - 3);
+	while (tail < len && (buf[tail] & 0xc0) == 0x80)
+		tail++;
+	fwrite(buf, 1, head, stderr);
+	fputs("...", stderr);
+	fputs(buf + tail, stderr);
+}
+
+static void put_messagev(const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *msg = strdupvf(fmt, ap);
+
+	fputs("igpuctl: ", stderr);
+	put_message(msg ? msg : fmt);
+}
+
 int log_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("igpuctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_messagev(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
@@ -25,9 +94,8 @@ int log_error(const char *fmt, ...)
 int log_error_errno(int r, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("igpuctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_messagev(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(r < 0 ? -r : r));
 	return EXIT_FAIL;
@@ -36,12 +104,60 @@ int log_error_errno(int r, const char *fmt, ...)
 int log_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("igpuctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_messagev(fmt, ap);
 	va_end(ap);
+	if (!cmd)
+		cmd = arg_g.command;
 	fprintf(stderr, "\nTry 'igpuctl %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
+}
+
+int log_usage_option(const char *cmd, int c, int argc, char *argv[], const struct option *opts)
+{
+	/* getopt_long() has just moved past the argument it refused. */
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : NULL;
+	const struct option *found = NULL;
+	_cleanup_free_ char *name = NULL, *alts = NULL;
+	size_t n_found = 0;
+
+	if (arg && startswith(arg, "--") && arg[2] && arg[2] != '=') {
+		name = strndup(arg, strcspn(arg, "="));
+		if (!name)
+			return log_error_errno(-ENOMEM, "Failed to parse the options");
+		/* What getopt_long() matched: the exact name, else the one
+		 * option the abbreviation stands for. */
+		for (const struct option *o = opts; o && o->name; o++) {
+			if (streq(o->name, name + 2)) {
+				found = o;
+				n_found = 1;
+				break;
+			}
+			if (startswith(o->name, name + 2)) {
+				found = o;
+				n_found++;
+				if (strextendf(&alts, "%s--%s", alts ? ", " : "", o->name) < 0)
+					return log_error_errno(-ENOMEM, "Failed to parse the options");
+			}
+		}
+	}
+	/* optopt is 0 for an unknown or ambiguous long option, the option's
+	 * value for a long option refused otherwise, the character for a
+	 * short option (whose argv element need not be argv[optind - 1]). */
+	if (name && (optopt == 0 || (n_found == 1 && found->val == optopt))) {
+		if (optopt == 0 && n_found > 1)
+			return log_usage(cmd, "option '%s' is ambiguous: %s", name, alts);
+		if (optopt == 0)
+			return log_usage(cmd, "unknown option '%s'", name);
+		if (c == ':')
+			return log_usage(cmd, "option '--%s' needs a value", found->name);
+		return log_usage(cmd, "option '--%s' takes no value", found->name);
+	}
+	if (c == ':')
+		return log_usage(cmd, "option '-%c' needs a value", optopt);
+	if (optopt == 0 && arg)
+		return log_usage(cmd, "unknown option '%s'", arg); /* "--=x" */
+	return log_usage(cmd, "unknown option '-%c'", optopt);
 }
 
 void log_debug(const char *fmt, ...)
@@ -108,12 +224,14 @@ static int take_globals(int *argc, char **argv, bool *ret_help, bool *ret_versio
 			arg_g.json = true;
 		} else if (streq(a, "-v") || streq(a, "--verbose")) {
 			arg_g.verbose++;
-		} else if (streq(a, "--root")) {
-			if (i + 1 >= *argc)
-				return log_usage(NULL, "--root needs a directory");
-			arg_g.root = argv[++i];
-		} else if (startswith(a, "--root=")) {
-			arg_g.root = a + strlen("--root=");
+		} else if (streq(a, "--root") || startswith(a, "--root=")) {
+			const char *v = a[6] == '=' ? a + 7 : i + 1 < *argc ? argv[++i] : NULL;
+			/* An empty root would mean this host: a script's unset
+			 * variable must not turn a dry run into the real thing. */
+			if (!v || !*v)
+				return log_usage(NULL, "--root needs a directory%s",
+						 v ? ", not an empty string" : "");
+			arg_g.root = v;
 		} else if (!seen_cmd && (streq(a, "-h") || streq(a, "--help"))) {
 			*ret_help = true;
 		} else if (!seen_cmd && (streq(a, "-V") || streq(a, "--version"))) {
@@ -149,6 +267,10 @@ int main(int argc, char *argv[])
 		printf("igpuctl %s\n", IGPUCTL_VERSION);
 		return EXIT_OK;
 	}
+	/* --root refuses an empty value, so this one is IGPUCTL_ROOT's. */
+	if (arg_g.root && !*arg_g.root)
+		return log_usage(
+		    NULL, "IGPUCTL_ROOT is set but empty: name a directory, or unset it for this host");
 	r = igp_root_set(arg_g.root);
 	if (r < 0)
 		return log_error_errno(r, "Cannot use %s as the root", arg_g.root);
@@ -159,6 +281,7 @@ int main(int argc, char *argv[])
 			continue;
 		/* As typed (getopt_long permutes argv), for the journal. */
 		arg_g.command_line = argc > 1 ? planview_command_name(argv + 1) : NULL;
+		arg_g.command = c->name;
 		if (argc > 1)
 			r = c->run(argc - 1, argv + 1);
 		else {

@@ -15,6 +15,27 @@ static bool col_wanted(const char *list, const char *name)
 	return false;
 }
 
+int table_opts_check(const struct colspec *spec, size_t n_spec, const struct table_opts *opts)
+{
+	_cleanup_strv_free_ char **v = NULL;
+
+	if (!opts || !opts->output)
+		return 0;
+	if (strv_split(opts->output, ",", &v) < 0)
+		return log_error_errno(-ENOMEM, "Failed to parse the column list");
+	/* "" and "," would print a table without columns. */
+	if (!v[0])
+		return log_usage(NULL, "-o needs column names, not '%s'", opts->output);
+	for (char **p = v; *p; p++) {
+		bool ok = false;
+		for (size_t i = 0; i < n_spec; i++)
+			ok |= strcasecmp(spec[i].name, *p) == 0;
+		if (!ok)
+			return log_usage(NULL, "unknown column '%s'", *p);
+	}
+	return 0;
+}
+
 struct libscols_table *table_new(const char *json_name, const struct colspec *spec, size_t n_spec,
 				 const char *default_cols, const struct table_opts *opts)
 {
@@ -22,20 +43,8 @@ struct libscols_table *table_new(const char *json_name, const struct colspec *sp
 	const char *list = opts && opts->output ? opts->output : default_cols;
 
 	/* Every requested column must exist. */
-	if (opts && opts->output) {
-		_cleanup_strv_free_ char **v = NULL;
-		if (strv_split(opts->output, ",", &v) < 0)
-			return NULL;
-		for (char **p = v; *p; p++) {
-			bool ok = false;
-			for (size_t i = 0; i < n_spec; i++)
-				ok |= strcasecmp(spec[i].name, *p) == 0;
-			if (!ok) {
-				log_usage(NULL, "unknown column '%s'", *p);
-				return NULL;
-			}
-		}
-	}
+	if (table_opts_check(spec, n_spec, opts) != 0)
+		return NULL;
 	tb = scols_new_table();
 	if (!tb)
 		return NULL;

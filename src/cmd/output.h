@@ -53,5 +53,9 @@ struct json_object *json_hex4(unsigned v);
 #define TABLE_SHORTOPTS "o:nr"
 /* Returns true when c was a table option and consumed it. */
 bool table_opts_parse(struct table_opts *o, int c, const char *optarg_);
+/* 0 when every column opts->output names is one of spec[]; else prints a
+ * usage error and returns its exit status.  Commands call it before they
+ * read anything (and also with -J, where -o may go unused). */
+int table_opts_check(const struct colspec *spec, size_t n_spec, const struct table_opts *opts);
 
 #endif

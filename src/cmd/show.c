@@ -126,10 +126,10 @@ int cmd_show(int argc, char *argv[])
 	struct igp_gpu_methods m;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
-		return log_usage("show", "invalid option");
+		return log_usage_option("show", c, argc, argv, opts);
 	}
 	if (optind + 1 != argc)
 		return log_usage("show", "expected one PCI address");

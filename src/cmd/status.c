@@ -72,10 +72,10 @@ int cmd_status(int argc, char *argv[])
 	size_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
-		return log_usage("status", "invalid option");
+		return log_usage_option("status", c, argc, argv, opts);
 	}
 	if (optind < argc)
 		return log_usage("status", "unexpected argument '%s'", argv[optind]);

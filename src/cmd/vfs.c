@@ -278,12 +278,12 @@ int cmd_vfs(int argc, char *argv[])
 	long count = -1;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "c:pbh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "c:pbh", opts, NULL)) >= 0) {
 		switch (ch) {
 		case 'h':
 			return help();
 		case 'c':
-			if (parse_long(optarg, 0, 65535, &count) < 0)
+			if (parse_count(optarg, 0, 65535, &count) < 0)
 				return log_usage("vfs", "--count wants a number of VFs, not '%s'", optarg);
 			break;
 		case 'p':
@@ -297,7 +297,7 @@ int cmd_vfs(int argc, char *argv[])
 			break;
 		default:
 			if (!table_opts_parse(&topts, ch, optarg))
-				return log_usage("vfs", "invalid option");
+				return log_usage_option("vfs", ch, argc, argv, opts);
 		}
 	}
 	if (optind >= argc)
@@ -306,6 +306,17 @@ int cmd_vfs(int argc, char *argv[])
 		return log_usage("vfs", "unexpected argument '%s'", argv[optind + 1]);
 	if (dry_run && bind)
 		return log_usage("vfs", "--dry-run shows --count and --persist; --bind has no dry run");
+	{
+		struct igp_pci_addr a;
+		if (igp_pci_addr_parse_loose(argv[optind], &a, NULL) < 0)
+			return log_usage("vfs",
+					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+					 argv[optind]);
+	}
+	/* The VF table is printed last, and only when there are VFs. */
+	r = table_opts_check(columns, ELEMENTSOF(columns), &topts);
+	if (r)
+		return r;
 
 	/* The lock comes before anything the plan rests on is read. */
 	if ((count >= 0 || persist) && planview_begin(&c, dry_run) != 0)

@@ -415,14 +415,17 @@ static int vgpu_types(int argc, char *argv[])
 	size_t n_types = 0;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
 		if (ch == 'h')
 			return types_help();
 		if (!table_opts_parse(&topts, ch, optarg))
-			return log_usage("vgpu types", "invalid option");
+			return log_usage_option("vgpu types", ch, argc, argv, opts);
 	}
 	if (argc - optind > 1)
 		return log_usage("vgpu types", "unexpected argument '%s'", argv[optind + 1]);
+	r = table_opts_check(type_columns, ELEMENTSOF(type_columns), &topts);
+	if (r)
+		return r;
 	r = ctx_load(&c);
 	if (r)
 		return r;
@@ -511,13 +514,13 @@ static int vgpu_list(int argc, char *argv[])
 	unsigned flags = IGP_MDEV_LIST_ACTIVE;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, TABLE_SHORTOPTS "dh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "dh", opts, NULL)) >= 0) {
 		if (ch == 'h')
 			return list_help();
 		if (ch == 'd')
 			flags |= IGP_MDEV_LIST_DEFINED;
 		else if (!table_opts_parse(&topts, ch, optarg))
-			return log_usage("vgpu list", "invalid option");
+			return log_usage_option("vgpu list", ch, argc, argv, opts);
 	}
 	if (optind < argc)
 		return log_usage("vgpu list", "unexpected argument '%s'", argv[optind]);
@@ -619,7 +622,7 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "t:u:nh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":t:u:nh", opts, NULL)) >= 0) {
 		switch (ch) {
 		case 't':
 			a->type = optarg;
@@ -644,7 +647,7 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 		case 'h':
 			return -1;
 		default:
-			return log_usage(what, "invalid option");
+			return log_usage_option(what, ch, argc, argv, opts);
 		}
 	}
 	if (argc - optind > 1)
@@ -827,6 +830,8 @@ static int vgpu_create(int argc, char *argv[])
 		return r;
 	if (!a.type)
 		return log_usage("vgpu create", "--type is required (see igpuctl vgpu types)");
+	if (!*a.type)
+		return log_usage("vgpu create", "--type needs a type name (see igpuctl vgpu types)");
 	if (a.uuid) {
 		if (igp_mdev_uuid_normalize(a.uuid, uuid) < 0)
 			return log_usage("vgpu create", "'%s' is not a UUID (8-4-4-4-12 hex digits)", a.uuid);
@@ -957,6 +962,8 @@ static int vgpu_define(int argc, char *argv[])
 		return log_usage("vgpu define", "'%s' is not a UUID (8-4-4-4-12 hex digits)", a.uuid);
 	if (!a.type && !a.uuid)
 		return log_usage("vgpu define", "give --type TYPE, or --uuid of an active vGPU");
+	if (a.type && !*a.type)
+		return log_usage("vgpu define", "--type needs a type name (see igpuctl vgpu types)");
 	if (!a.type && a.parent)
 		return log_usage("vgpu define", "PARENT needs --type");
 
@@ -1102,7 +1109,7 @@ static int vgpu_remove(int argc, char *argv[])
 	bool undefine = false, dry_run = false, active;
 	int ch_, r, refused;
 
-	while ((ch_ = getopt_long(argc, argv, "nh", opts, NULL)) >= 0) {
+	while ((ch_ = getopt_long(argc, argv, ":nh", opts, NULL)) >= 0) {
 		if (ch_ == 'h')
 			return remove_help();
 		if (ch_ == 'U')
@@ -1110,7 +1117,7 @@ static int vgpu_remove(int argc, char *argv[])
 		else if (ch_ == 'n')
 			dry_run = true;
 		else
-			return log_usage("vgpu remove", "invalid option");
+			return log_usage_option("vgpu remove", ch_, argc, argv, opts);
 	}
 	if (optind >= argc)
 		return log_usage("vgpu remove", "which vGPU? (give its UUID; igpuctl vgpu list)");
@@ -1155,6 +1162,68 @@ static int start_help(void)
 	return EXIT_OK;
 }
 
+/*
+ * The parent start-defined is limited to, as its definitions name it: an
+ * mdev parent or a directory of /etc/mdevctl.d (the parent may be absent:
+ * its vGPUs are reported as such), given by that name or by a PCI address in
+ * any accepted form.  0 and the name in *ret, or the exit status after
+ * saying why.
+ */
+static int start_parent(const char *spec, char **ret)
+{
+	struct igp_mdev_parent *parents = NULL;
+	_cleanup_strv_free_ char **names = NULL;
+	struct igp_pci_addr want;
+	const char *found = NULL;
+	size_t n_parents = 0, n = 0;
+	bool full;
+	int r;
+
+	r = igp_mdev_parents_load(&parents, &n_parents);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read the mdev parents in %s", IGP_SYS_CLASS_MDEV_BUS);
+	for (size_t i = 0; r >= 0 && i < n_parents; i++)
+		r = strv_push(&names, parents[i].name);
+	igp_mdev_parents_free(parents, n_parents);
+	if (r >= 0) {
+		_cleanup_strv_free_ char **dirs = NULL;
+		r = igp_list_dir(IGP_ETC_MDEVCTL_D, &dirs);
+		for (char **d = dirs; r >= 0 && *d; d++)
+			if (!streq(*d, "scripts.d"))
+				r = strv_push(&names, *d);
+		if (r == -ENOENT)
+			r = 0;
+	}
+	if (r < 0)
+		return log_error_errno(r, "Failed to read the mdev parents and %s", IGP_ETC_MDEVCTL_D);
+
+	if (strv_contains(names, spec)) {
+		found = spec;
+	} else {
+		if (igp_pci_addr_parse_loose(spec, &want, &full) < 0)
+			return log_usage("vgpu start-defined",
+					 "'%s' is neither an mdev parent nor a PCI address", spec);
+		for (char **p = names; p && *p; p++) {
+			struct igp_pci_addr a;
+
+			if (igp_pci_addr_parse(*p, &a) < 0 || a.bus != want.bus || a.slot != want.slot ||
+			    a.func != want.func || (full && a.domain != want.domain) || streq_ptr(found, *p))
+				continue;
+			found = *p;
+			n++;
+		}
+		if (n > 1)
+			return log_error(
+			    "%s matches mdev parents in several PCI domains: give the full address", spec);
+		if (n == 0)
+			return log_error("No mdev parent and no vGPU definition for %s on this host", spec);
+	}
+	*ret = strdup(found);
+	if (!*ret)
+		return log_error_errno(-ENOMEM, "Failed to start the defined vGPUs");
+	return 0;
+}
+
 static const char *start_status_name(int s)
 {
 	switch (s) {
@@ -1174,21 +1243,24 @@ static const char *start_status_name(int s)
 static int vgpu_start_defined(int argc, char *argv[])
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
+	_cleanup_free_ char *parent = NULL;
 	struct igp_mdev_start_result *res = NULL;
 	struct json_object *arr = NULL;
-	const char *parent = NULL;
 	size_t n = 0;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
 		if (ch == 'h')
 			return start_help();
-		return log_usage("vgpu start-defined", "invalid option");
+		return log_usage_option("vgpu start-defined", ch, argc, argv, opts);
 	}
 	if (argc - optind > 1)
 		return log_usage("vgpu start-defined", "unexpected argument '%s'", argv[optind + 1]);
-	if (optind < argc)
-		parent = argv[optind];
+	if (optind < argc) {
+		r = start_parent(argv[optind], &parent);
+		if (r)
+			return r;
+	}
 
 	/* Under --root no kernel creates anything: only write `create`. */
 	r = igp_mdev_start_defined(parent, igp_root_is_host() ? CREATE_TIMEOUT_MS : 0, &res, &n);
@@ -1276,11 +1348,15 @@ static int vgpu_help(void)
 int cmd_vgpu(int argc, char *argv[])
 {
 	static const struct {
-		const char *name;
+		const char *name, *full; /* full: for the --help hint */
 		int (*fn)(int, char **);
 	} subs[] = {
-	    {"types", vgpu_types},   {"create", vgpu_create}, {"list", vgpu_list},
-	    {"remove", vgpu_remove}, {"define", vgpu_define}, {"start-defined", vgpu_start_defined},
+	    {"types", "vgpu types", vgpu_types},
+	    {"create", "vgpu create", vgpu_create},
+	    {"list", "vgpu list", vgpu_list},
+	    {"remove", "vgpu remove", vgpu_remove},
+	    {"define", "vgpu define", vgpu_define},
+	    {"start-defined", "vgpu start-defined", vgpu_start_defined},
 	};
 
 	if (argc < 2)
@@ -1292,6 +1368,7 @@ int cmd_vgpu(int argc, char *argv[])
 		if (streq(argv[1], subs[i].name)) {
 			optind = 0; /* reset getopt for the subcommand's argv */
 			cmdline = argv;
+			arg_g.command = subs[i].full;
 			return subs[i].fn(argc - 1, argv + 1);
 		}
 	return log_usage("vgpu", "unknown subcommand '%s'", argv[1]);

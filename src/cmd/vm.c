@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
@@ -84,6 +85,33 @@ static int help(void)
 	return EXIT_OK;
 }
 
+/* A file given for a QEMU argument or libvirt XML: a path, as printable
+ * text (XML holds no control characters, QEMU's command line should not). */
+static bool path_arg_ok(const char *s)
+{
+	return *s && strlen(s) < PATH_MAX && string_is_printable(s);
+}
+
+/* igp_vm_machine_parse() also reads Proxmox's "q35,viommu=..." and takes any
+ * version after "pc-q35-"; on the command line only the machine name. */
+static bool machine_arg_ok(const char *s)
+{
+	return strlen(s) <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.+-_") == strlen(s);
+}
+
+/* A URI is printable ASCII without blanks (RFC 3986). */
+static bool uri_arg_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 1024)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
 /* Options every target shares; returns 1 when c was one of them. */
 static int common_opt(int c, const char *arg, struct igp_vm_options *o, const char *target)
 {
@@ -95,7 +123,7 @@ static int common_opt(int c, const char *arg, struct igp_vm_options *o, const ch
 			return log_usage("vm", "unknown --display '%s'", arg), -1;
 		return 1;
 	case OPT_MACHINE:
-		if (igp_vm_machine_parse(arg, &o->machine) < 0)
+		if (!machine_arg_ok(arg) || igp_vm_machine_parse(arg, &o->machine) < 0)
 			return log_usage("vm", "--machine takes q35 or pc, not '%s'", arg), -1;
 		return 1;
 	case OPT_LEGACY_IGD:
@@ -111,12 +139,15 @@ static int common_opt(int c, const char *arg, struct igp_vm_options *o, const ch
 		o->rombar = r;
 		return 1;
 	case OPT_ROMFILE:
-		if (!*arg || strchr(arg, '\n'))
-			return log_usage("vm", "--romfile needs a file name"), -1;
-		o->romfile = arg;
-		return 1;
-	/* Only qemu and libvirt list --ovmf and --uefi, so only they get here. */
 	case OPT_OVMF:
+		if (!path_arg_ok(arg))
+			return log_usage("vm", "--%s needs a file name, not '%s'",
+					 c == OPT_ROMFILE ? "romfile" : "ovmf", arg), -1;
+		if (c == OPT_ROMFILE) {
+			o->romfile = arg;
+			return 1;
+		}
+		/* Only qemu and libvirt list --ovmf and --uefi, so only they get here. */
 		o->uefi = true;
 		o->romfile = arg;
 		return 1;
@@ -227,7 +258,7 @@ static int vm_qemu(int argc, char *argv[])
 	_cleanup_strv_free_ char **args = NULL, **notes = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		r = common_opt(c, optarg, &o, "qemu");
 		if (r < 0)
 			return EXIT_USAGE;
@@ -237,7 +268,7 @@ static int vm_qemu(int argc, char *argv[])
 		case OPT_HELP:
 			return help();
 		default:
-			return log_usage("vm", "unknown option");
+			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
 	if (optind + 1 != argc)
@@ -418,7 +449,7 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	bool apply = false, active = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		r = common_opt(c, optarg, &o, "libvirt");
 		if (r < 0)
 			return EXIT_USAGE;
@@ -428,22 +459,30 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 		case OPT_HELP:
 			return help();
 		case OPT_DOMAIN:
+			/* libvirt refuses '/' and keeps NAME.xml in a directory. */
+			if (!*optarg || strchr(optarg, '/') || strlen(optarg) > NAME_MAX - 4 ||
+			    !string_is_printable(optarg))
+				return log_usage("vm", "'%s' is no libvirt domain name", optarg);
 			domain = optarg;
 			break;
 		case OPT_APPLY:
 			apply = true;
 			break;
 		case OPT_CONNECT:
+			if (!uri_arg_ok(optarg))
+				return log_usage("vm", "'%s' is no libvirt URI", optarg);
 			uri = optarg;
 			break;
 		case OPT_XML:
+			if (!*optarg)
+				return log_usage("vm", "--xml needs a file name ('-' for stdin)");
 			xml_file = optarg;
 			break;
 		case OPT_QEMU_COMMANDLINE:
 			o.qemu_commandline = true;
 			break;
 		default:
-			return log_usage("vm", "unknown option");
+			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
 	if (optind + 1 != argc)
@@ -548,9 +587,17 @@ static const char *proxmox_romfile(const char *arg, char **ret_why)
 	const char *dir = IGP_USR_SHARE_KVM "/";
 	const char *name = startswith(arg, dir) ? arg + strlen(dir) : arg;
 
-	if (!*name || strchr(name, '/') || strpbrk(name, ",;")) {
+	if (!*name || strchr(name, '/')) {
 		*ret_why = strdupf("Proxmox VE loads ROM files from %s: copy '%s' there and give its file name",
 				   IGP_USR_SHARE_KVM, arg);
+		return NULL;
+	}
+	/* It becomes one value of a property string (comma-separated
+	 * key=value) in a line-based file. */
+	if (strpbrk(name, ",;= \t") || strlen(name) > NAME_MAX || !string_is_printable(name)) {
+		*ret_why = strdupf("'%s' cannot be a romfile= of Proxmox VE: a file name without blanks, ',', "
+				   "';' or '='",
+				   arg);
 		return NULL;
 	}
 	return name;
@@ -658,7 +705,7 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 	long pid = 0;
 	int c, r, running;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		r = common_opt(c, optarg, &o, "proxmox");
 		if (r < 0)
 			return EXIT_USAGE;
@@ -691,7 +738,7 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 			rq.pcie = 0;
 			break;
 		default:
-			return log_usage("vm", "unknown option");
+			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
 	if (optind + 2 != argc)
@@ -832,8 +879,10 @@ out:
 
 int cmd_vm(int argc, char *argv[])
 {
-	if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h"))
-		return argc < 2 ? (help(), EXIT_USAGE) : help();
+	if (argc < 2)
+		return log_usage("vm", "which target? (qemu, libvirt or proxmox)");
+	if (streq(argv[1], "--help") || streq(argv[1], "-h"))
+		return help();
 	if (streq(argv[1], "qemu"))
 		return vm_qemu(argc - 1, argv + 1);
 	if (streq(argv[1], "libvirt"))

@@ -152,6 +152,50 @@ int strv_split(const char *s, const char *sep, char ***ret)
 	return 0;
 }
 
+size_t utf8_char_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned cp;
+	size_t len;
+
+	if (n == 0 || s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	cp = s[0] & (0x3f >> (len - 1));
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF, C1 controls. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
+		return 0;
+	return len;
+}
+
+bool string_is_printable(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t u;
+
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		u = utf8_char_len(s + i, n - i);
+		if (!u)
+			return false;
+		i += u;
+	}
+	return true;
+}
+
 int cmp_version_strings(const void *a, const void *b)
 {
 	return strverscmp(*(char *const *)a, *(char *const *)b);
@@ -172,6 +216,16 @@ int parse_long(const char *s, long min, long max, long *ret)
 		return -ERANGE;
 	*ret = v;
 	return 0;
+}
+
+int parse_count(const char *s, long min, long max, long *ret)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	for (const char *c = s; *c; c++)
+		if (*c < '0' || *c > '9')
+			return -EINVAL;
+	return parse_long(s, min, max, ret);
 }
 
 int version_compare(const char *a, const char *b)

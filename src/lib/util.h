@@ -80,11 +80,21 @@ void strv_sort(char **v);
 /* Split s on any of the separator characters, skipping empty fields. */
 int strv_split(const char *s, const char *sep, char ***ret);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 for ASCII,
+ * invalid bytes and C1 controls (U+0080..U+009F: terminals act on them). */
+size_t utf8_char_len(const char *s, size_t n);
+/* s is valid UTF-8 without control characters (what a name or a path given
+ * on the command line may hold). */
+bool string_is_printable(const char *s);
+
 /* Version-sort comparison ("2" < "10"), for qsort of names. */
 int cmp_version_strings(const void *a, const void *b);
 
 /* Parse a decimal integer in [min, max]; -EINVAL/-ERANGE otherwise. */
 int parse_long(const char *s, long min, long max, long *ret);
+/* A count as typed on a command line: ASCII digits only (strtol() would also
+ * take blanks, a sign and, with base 0, hex), in [min, max]. */
+int parse_count(const char *s, long min, long max, long *ret);
 
 /* Compare "X.Y.Z" style versions numerically; <0, 0, >0. */
 int version_compare(const char *a, const char *b);

@@ -59,6 +59,44 @@ static void test_parse_long(void **state)
 	assert_int_equal(parse_long("-1", 0, 100, &v), -ERANGE);
 }
 
+static void test_parse_count(void **state)
+{
+	long v;
+	assert_int_equal(parse_count("7", 0, 255, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_count("007", 0, 255, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_count("256", 0, 255, &v), -ERANGE);
+	assert_int_equal(parse_count("99999999999999999999", 0, 255, &v), -ERANGE);
+	v = 1;
+	assert_int_equal(parse_count(" 7", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("+7", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("-1", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("7\n", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("0x7", 0, 255, &v), -EINVAL);
+	assert_int_equal(parse_count("", 0, 255, &v), -EINVAL);
+	assert_int_equal(v, 1);
+}
+
+static void test_utf8(void **state)
+{
+	assert_int_equal(utf8_char_len("\xc3\xa9", 2), 2);           /* U+00E9 */
+	assert_int_equal(utf8_char_len("\xe2\x82\xac", 3), 3);       /* U+20AC */
+	assert_int_equal(utf8_char_len("\xf0\x9f\x98\x80", 4), 4);   /* U+1F600 */
+	assert_int_equal(utf8_char_len("\xe2\x82\xac", 2), 0);       /* cut short */
+	assert_int_equal(utf8_char_len("\xc0\xaf", 2), 0);           /* overlong '/' */
+	assert_int_equal(utf8_char_len("\xed\xa0\x80", 3), 0);       /* surrogate */
+	assert_int_equal(utf8_char_len("\xc2\x9b", 2), 0);           /* C1 CSI */
+	assert_int_equal(utf8_char_len("\xff", 1), 0);
+	assert_int_equal(utf8_char_len("a", 1), 0);
+	assert_true(string_is_printable("vm-1 \xc3\xa9t\xc3\xa9"));
+	assert_true(string_is_printable(""));
+	assert_false(string_is_printable("a\nb"));
+	assert_false(string_is_printable("a\x1b[31m"));
+	assert_false(string_is_printable("a\x7f"));
+	assert_false(string_is_printable("a\xff"));
+}
+
 static void test_version_compare(void **state)
 {
 	assert_true(version_compare("6.1.0-56-amd64", "6.2") < 0);
@@ -89,6 +127,8 @@ int main(void)
 		cmocka_unit_test(test_strextendf),
 		cmocka_unit_test(test_strdup_line),
 		cmocka_unit_test(test_parse_long),
+		cmocka_unit_test(test_parse_count),
+		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_version_compare),
 		cmocka_unit_test(test_cmdline_get),
 	};
