@@ -4,6 +4,7 @@
 
 #include "bind.h"
 #include "cmd.h"
+#include "cmdline.h"
 #include "host.h"
 #include "modconf.h"
 #include "paths.h"
@@ -74,7 +75,7 @@ out:
 
 static int run(int argc, char *argv[], bool unbind)
 {
-	static const struct option longopts[] = {
+	static const struct option bind_opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "driver", required_argument, NULL, 'd' },
 		{ "persist", no_argument, NULL, 'p' },
@@ -83,6 +84,13 @@ static int run(int argc, char *argv[], bool unbind)
 		{ "allow-boot-vga", no_argument, NULL, 0x101 },
 		{}
 	};
+	/* unbind takes none of bind's choices. */
+	static const struct option unbind_opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{}
+	};
+	const struct option *longopts = unbind ? unbind_opts : bind_opts;
 	const char *driver = "vfio-pci", *name = unbind ? "unbind" : "bind";
 	bool persist_it = false, dry_run = false, force = false, boot_vga = false;
 	_cleanup_host_ struct igp_host *h = NULL;
@@ -91,13 +99,19 @@ static int run(int argc, char *argv[], bool unbind)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, unbind ? "hn" : "hd:pn", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, unbind ? ":hn" : ":hd:pn", longopts, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help(unbind);
-		case 'd':
+		case 'd': {
+			size_t at;
+			/* It goes to driver_override, modprobe and driverctl's file. */
+			if (igp_module_name_check(optarg, &at) < 0)
+				return log_usage(name, "--driver '%s' is not a driver name (letters, digits, _ and -)",
+						 optarg);
 			driver = optarg;
 			break;
+		}
 		case 'p':
 			persist_it = true;
 			break;
@@ -111,7 +125,7 @@ static int run(int argc, char *argv[], bool unbind)
 			boot_vga = true;
 			break;
 		default:
-			return log_usage(name, "invalid option");
+			return log_usage_option(name, c, argc, argv, longopts);
 		}
 	}
 	if (optind + 1 != argc)

@@ -139,7 +139,10 @@ static void print_result(const struct igp_revert *rv, const int *manual_left)
 		if (left)
 			continue;
 		what = igp_change_describe(f->kind, f->path);
-		printf("%s %s\n", !f->after ? "Removed" : f->note ? "Cleaned" : "Restored",
+		printf("%s %s\n",
+		       !f->after ? "Removed"
+		       : f->note ? "Cleaned"
+				 : "Restored",
 		       what ? what : f->path);
 	}
 }
@@ -207,7 +210,7 @@ int cmd_revert(int argc, char *argv[])
 	int c, r, ret = EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hlny", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":hlny", longopts, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
@@ -224,7 +227,7 @@ int cmd_revert(int argc, char *argv[])
 			no_run = true;
 			break;
 		default:
-			return log_usage("revert", "invalid option");
+			return log_usage_option("revert", c, argc, argv, longopts);
 		}
 	}
 	if (optind < argc && parse_id(argv[optind++], &id) < 0)

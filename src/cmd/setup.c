@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "hostsetup.h"
 #include "paths.h"
+#include "pci.h"
 #include "checks.h"
 #include "planview.h"
 
@@ -104,7 +105,7 @@ int cmd_setup(int argc, char *argv[])
 	int c, r, ret = EXIT_FAIL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hm:ny", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":hm:ny", longopts, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
@@ -147,7 +148,7 @@ int cmd_setup(int argc, char *argv[])
 			break;
 		case ARG_VFS: {
 			long v;
-			if (parse_long(optarg, 1, 255, &v) < 0)
+			if (parse_count(optarg, 1, 255, &v) < 0)
 				return log_usage("setup", "--vfs wants a number from 1 to 255");
 			o.vfs = (int)v;
 			break;
@@ -165,13 +166,19 @@ int cmd_setup(int argc, char *argv[])
 			o.bootloader = optarg;
 			break;
 		default:
-			return log_usage("setup", "invalid option");
+			return log_usage_option("setup", c, argc, argv, longopts);
 		}
 	}
 	if (!have_mode)
 		return log_usage("setup", "--mode full|gvt-g|sriov is required");
-	if (optind < argc)
+	if (optind < argc) {
+		struct igp_pci_addr a;
 		o.address = argv[optind++];
+		if (igp_pci_addr_parse_loose(o.address, &a, NULL) < 0)
+			return log_usage("setup",
+					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+					 o.address);
+	}
 	if (optind < argc)
 		return log_usage("setup", "unexpected argument \"%s\"", argv[optind]);
 	o.params = params;
