@@ -513,9 +513,10 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 {
 	struct igp_kline l = { 0 };
 	struct igp_splice *sp = NULL;
-	size_t n_sp = 0;
+	size_t n_sp = 0, kept = 0;
 	long a = kernelstub_array(text);
 	_cleanup_free_ char *sep = NULL, *add = NULL;
+	_cleanup_free_ bool *gone = NULL;
 	int r;
 
 	if (a < 0)
@@ -523,6 +524,19 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 	r = igp_kernelstub_tokens(text, &l);
 	if (r < 0)
 		return r;
+	/* The removed tokens at the start of the array go as one stretch, up to
+	 * the first one that stays: each taking the separator after it would
+	 * take the same bytes as the next one taking the separator before. */
+	gone = calloc(l.n + 1, sizeof(bool));
+	if (!gone) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t k = 0; k < n_ops; k++)
+		if (ops[k].kind == IGP_KOP_REMOVE && igp_kline_op_token(&l, &ops[k]))
+			gone[ops[k].index] = true;
+	while (kept < l.n && gone[kept])
+		kept++;
 	/* New elements copy the layout between the last two (",\n      "). */
 	if (l.n >= 2)
 		sep = strndup(text + l.toks[l.n - 2].end, l.toks[l.n - 1].start - l.toks[l.n - 2].end);
@@ -540,7 +554,7 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 		const struct igp_ktoken *t;
 		_cleanup_free_ char *q = NULL;
 		if (o->kind == IGP_KOP_ADD) {
-			r = strextendf(&add, "%s\"%s\"", (*add || l.n) ? sep : "", o->token);
+			r = strextendf(&add, "%s\"%s\"", (*add || kept < l.n) ? sep : "", o->token);
 			if (r < 0)
 				goto out;
 			continue;
@@ -553,20 +567,19 @@ int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_o
 		if (o->kind == IGP_KOP_SET) {
 			q = strdupf("\"%s\"", o->token);
 			r = q ? igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, q) : -ENOMEM;
-		} else if (o->index > 0) {
+		} else if ((size_t)o->index >= kept) {
 			size_t from = l.toks[o->index - 1].end;
 			r = igp_splice_push(&sp, &n_sp, from, t->end - from, NULL);
-		} else if (l.n > 1) {
-			r = igp_splice_push(&sp, &n_sp, t->start, l.toks[1].start - t->start, NULL);
-		} else {
-			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, NULL);
+		} else if (o->index == 0) {
+			size_t to = kept < l.n ? l.toks[kept].start : l.toks[l.n - 1].end;
+			r = igp_splice_push(&sp, &n_sp, t->start, to - t->start, NULL);
 		}
 		if (r < 0)
 			goto out;
 	}
 	if (*add) {
 		size_t at = l.n ? l.toks[l.n - 1].end : (size_t)a + 1;
-		/* An empty array: the first element needs no separator. */
+		/* An array left empty: the first element needs no separator. */
 		r = igp_splice_push(&sp, &n_sp, at, 0, add);
 		if (r < 0)
 			goto out;
