@@ -155,8 +155,8 @@ static int plan_line_file(struct igp_plan *p, const char *path, enum line_kind k
 	r = kind == LINE_BLS	? igp_bls_tokens(text, &l)
 	    : kind == LINE_KSTUB ? igp_kernelstub_tokens(text, &l)
 				 : igp_kline_parse(text, strlen(text), &l);
-	if (r == -ENOENT)
-		return fail(ret_error, -EBADMSG, "%s has no \"user\" \"kernel_options\" list", path);
+	if (r == -ENOENT || (r == -EBADMSG && kind == LINE_KSTUB))
+		return fail(ret_error, -EBADMSG, "%s has no \"user\" \"kernel_options\" list of strings", path);
 	if (r < 0)
 		return r;
 	texts = igp_kline_texts(&l);
