@@ -272,7 +272,16 @@ int igp_kparams_unplan(char *const *tokens, size_t n, const struct igp_kop *done
 
 		if (d->kind == IGP_KOP_REMOVE)
 			continue; /* below, once igpuctl's own tokens are known */
-		for (long i = (long)n - 1; i >= 0; i--)
+		if (d->kind == IGP_KOP_SET) {
+			/* Where igpuctl set it, if it is still there: another
+			 * token may have the same text. */
+			long at = d->index;
+			for (size_t j = 0; j < n_done; j++)
+				at -= done[j].kind == IGP_KOP_REMOVE && done[j].index < d->index;
+			if (at >= 0 && (size_t)at < n && !used[at] && streq(tokens[at], d->token))
+				hit = at;
+		}
+		for (long i = (long)n - 1; i >= 0 && hit < 0; i--)
 			if (!used[i] && streq(tokens[i], d->token)) {
 				hit = i;
 				break;

@@ -117,6 +117,14 @@ static void test_absent_repeated(void **state)
 		       "intel_iommu=igfx_off quiet intel_iommu=off");
 }
 
+/* igpuctl's replacement equals a later token: the undo sets back the one
+ * igpuctl changed, not the later one. */
+static void test_unplan_same_text(void **state)
+{
+	roundtrip("intel_iommu=on,igfx_off quiet intel_iommu=on", full, ELEMENTSOF(full),
+		  "intel_iommu=on quiet intel_iommu=on iommu=pt modprobe.blacklist=i915");
+}
+
 /* The user edited the line after igpuctl: only igpuctl's tokens go. */
 static void test_unplan_after_user_edit(void **state)
 {
@@ -167,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_dash_underscore_and_quotes),
 		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_absent_repeated),
+		cmocka_unit_test(test_unplan_same_text),
 		cmocka_unit_test(test_unplan_after_user_edit),
 		cmocka_unit_test(test_valid),
 	};
