@@ -194,8 +194,13 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				while (j < len && t[j] != '"')
 					j += (t[j] == '\\' && j + 1 < len) ? 2 : 1;
 				j = j < len ? j + 1 : len;
+			} else if (t[j] == '`') {
+				/* Command substitution: its blanks and quotes are
+				 * its own (GRUB_DISTRIBUTOR=`lsb_release -i -s`). */
+				const char *q = memchr(t + j + 1, '`', len - j - 1);
+				j = q ? (size_t)(q - t) + 1 : len;
 			} else if (t[j] == '$' && j + 1 < len && (t[j + 1] == '(' || t[j + 1] == '{')) {
-				size_t k = j + 1;
+				size_t k = j;
 				dollar(s, t, len, &k, NULL, file, 0, 0);
 				j = k;
 			} else

@@ -100,6 +100,18 @@ static void test_not_editable(void **state)
 			 -EBADMSG);
 }
 
+/* Command substitutions are one word, blanks and all: new tokens go after
+ * it, not into it. */
+static void test_substitution_word(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=$(hostname -s)/x\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=$(hostname -s)/x\" intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=`hostname -s`/x\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=`hostname -s`/x\" intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
+}
+
 static void test_array(void **state)
 {
 	static char *const vars[] = { "MODULES", NULL };
@@ -137,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_grubd_override),
 		cmocka_unit_test(test_unquoted_and_missing),
 		cmocka_unit_test(test_not_editable),
+		cmocka_unit_test(test_substitution_word),
 		cmocka_unit_test(test_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
