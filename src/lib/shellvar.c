@@ -217,8 +217,10 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				continue;
 			}
 			info.complex_unq = true;
+			/* An escaped character cannot be edited where it is
+			 * written: its backslash is outside the token's span. */
 			if (out && i + 1 < wend)
-				val_push(s, out, (struct ech){ t[i + 1], file, i + 1, wstart, wend });
+				val_push(s, out, (struct ech){ t[i + 1], -1, 0, 0, 0 });
 			i += 2;
 			info.last = SEG_UNQ;
 		} else if (c == '\'') {
@@ -238,7 +240,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 			while (i < e) {
 				if (t[i] == '\\' && i + 1 < e && strchr("$`\"\\\n", t[i + 1])) {
 					if (t[i + 1] != '\n' && out)
-						val_push(s, out, (struct ech){ t[i + 1], file, i + 1, b, e });
+						val_push(s, out, (struct ech){ t[i + 1], -1, 0, 0, 0 });
 					i += 2;
 				} else if (t[i] == '$') {
 					dollar(s, t, e, &i, out, file, b, e);
@@ -602,6 +604,29 @@ bool igp_shdoc_assigns(const struct igp_shdoc *d, const char *var)
 	return igp_shdoc_last_assignment(d, var) >= 0;
 }
 
+/*
+ * Remove the token at [START, END) of T (region [LO, HI)) with one blank,
+ * as igp_splice_remove_token() does, unless the blank before it follows an
+ * odd run of backslashes.  Unquoted (VAR=a\ b) that backslash escapes the
+ * blank and goes with it; in double quotes it ends the previous token and
+ * must not come to stand before the closing quote ("a\ b"): the blank
+ * stays.
+ */
+static int remove_token(const char *t, size_t lo, size_t hi, size_t start, size_t end, struct igp_splice **v,
+			size_t *n)
+{
+	bool dq = lo > 0 && t[lo - 1] == '"', sq = lo > 0 && t[lo - 1] == '\'';
+	size_t b = 0;
+
+	if (!sq && start >= lo + 2 && (t[start - 1] == ' ' || t[start - 1] == '\t'))
+		while (start - 1 - b > lo && t[start - 2 - b] == '\\')
+			b++;
+	if (b % 2 == 0)
+		return igp_splice_remove_token(t, lo, hi, start, end, v, n);
+	return dq ? igp_splice_push(v, n, start, end - start, NULL)
+		  : igp_splice_push(v, n, start - 2, end - start + 2, NULL);
+}
+
 struct fsplices {
 	struct igp_splice *v;
 	size_t n;
@@ -668,8 +693,8 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 			r = igp_splice_push(&fs[t->file].v, &fs[t->file].n, t->start, t->end - t->start,
 					    o->token);
 		else
-			r = igp_splice_remove_token(d->files[t->file].text, t->lo, t->hi, t->start,
-						    t->end, &fs[t->file].v, &fs[t->file].n);
+			r = remove_token(d->files[t->file].text, t->lo, t->hi, t->start, t->end,
+					 &fs[t->file].v, &fs[t->file].n);
 		if (r < 0)
 			goto out;
 	}

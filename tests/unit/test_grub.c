@@ -100,6 +100,50 @@ static void test_not_editable(void **state)
 			 -EBADMSG);
 }
 
+static const struct igp_kwant gvtg[] = {
+	{ IGP_KWANT_SET, "i915.enable_gvt", "1" },
+	{ IGP_KWANT_ABSENT, "i915.enable_guc", "3" },
+};
+
+/* One file, any wants: the edit, or the error. */
+static int edit_one(const char *a, const struct igp_kwant *w, size_t nw, const char *ea)
+{
+	struct igp_shdoc d = { 0 };
+	struct igp_grub g;
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	int *files = NULL, r;
+	char **texts = NULL, *bad = NULL;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/default/grub", a, strlen(a)), 0);
+	igp_grub_init(&g, d);
+	r = igp_grub_edit(&g, w, nw, &ops, &n_ops, &files, &texts, &bad);
+	if (r == 0) {
+		assert_string_equal(texts[0], ea);
+		strv_free(texts);
+		igp_kops_free(ops, n_ops);
+		free(files);
+	}
+	free(bad);
+	igp_grub_done(&g);
+	return r;
+}
+
+/* Backslashes: an escaped blank between two tokens goes with the token
+ * removed after it; in double quotes the backslash before a blank ends the
+ * token before and must not escape the closing quote; a token that starts
+ * with an escaped character cannot be edited in place. */
+static void test_backslashes(void **state)
+{
+	assert_int_equal(edit_one("GRUB_CMDLINE_LINUX_DEFAULT=quiet\\ i915.enable_guc=3\\ splash\n", gvtg, 2,
+				  "GRUB_CMDLINE_LINUX_DEFAULT=quiet\\ splash\" i915.enable_gvt=1\"\n"),
+			 0);
+	assert_int_equal(edit_one("GRUB_CMDLINE_LINUX_DEFAULT=\"a\\ i915.enable_guc=3\"\n", gvtg, 2,
+				  "GRUB_CMDLINE_LINUX_DEFAULT=\"a\\  i915.enable_gvt=1\"\n"),
+			 0);
+	assert_int_equal(edit_one("GRUB_CMDLINE_LINUX_DEFAULT=\\i915.enable_guc=3\n", gvtg, 2, NULL), -EBADMSG);
+}
+
 /* Command substitutions are one word, blanks and all: new tokens go after
  * it, not into it. */
 static void test_substitution_word(void **state)
@@ -149,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_grubd_override),
 		cmocka_unit_test(test_unquoted_and_missing),
 		cmocka_unit_test(test_not_editable),
+		cmocka_unit_test(test_backslashes),
 		cmocka_unit_test(test_substitution_word),
 		cmocka_unit_test(test_array),
 	};
