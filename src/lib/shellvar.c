@@ -627,6 +627,65 @@ static int remove_token(const char *t, size_t lo, size_t hi, size_t start, size_
 		  : igp_splice_push(v, n, start - 2, end - start + 2, NULL);
 }
 
+/* The quoting new tokens of ADD_VAR land in: '"', '\'' or 0 (array words). */
+static char add_quote(const struct igp_shdoc *d, const struct state *s, const char *add_var, bool array)
+{
+	const struct assign *a = NULL;
+
+	for (size_t i = 0; i < s->n_as; i++)
+		if (streq(s->as[i].name, add_var))
+			a = &s->as[i];
+	if (!a)
+		return array ? 0 : '"';
+	if (a->how != INS_QUOTED || a->at >= d->files[a->file].len)
+		return '"';
+	switch (d->files[a->file].text[a->at]) {
+	case '\'':
+		return '\'';
+	case ')':
+		return 0;
+	default:
+		return '"';
+	}
+}
+
+/*
+ * TOKEN written so that the shell reads it back as it is, in quoting Q.
+ * igpuctl's own tokens need nothing (igp_kparam_valid()); a user's token
+ * that a revert puts back may hold quotes, '$', '\' or '(' of its own.
+ */
+static char *quote_token(const char *token, char q)
+{
+	const char *special = q == '"' ? "\"\\$`" : q == '\'' ? "'" : NULL;
+	bool plain = true;
+	char *out, *o;
+
+	for (const char *c = token; *c && plain; c++)
+		plain = special ? !strchr(special, *c) : isalnum((unsigned char)*c) || strchr("_-.,:/=+@%", *c);
+	if (plain)
+		return strdup(token);
+	out = o = malloc(4 * strlen(token) + 3);
+	if (!out)
+		return NULL;
+	if (!q)
+		*o++ = '\'';
+	for (const char *c = token; *c; c++) {
+		if (q == '"' && strchr(special, *c))
+			*o++ = '\\';
+		if (q != '"' && *c == '\'') {
+			/* 'it'\''s': close, an escaped quote, reopen. */
+			memcpy(o, "'\\''", 4);
+			o += 4;
+			continue;
+		}
+		*o++ = *c;
+	}
+	if (!q)
+		*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
 struct fsplices {
 	struct igp_splice *v;
 	size_t n;
@@ -660,7 +719,8 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 		const struct igp_kop *o = &ops[k];
 		const struct igp_shtok *t;
 		if (o->kind == IGP_KOP_ADD) {
-			char *na = strdupf("%s%s%s", add, *add ? " " : "", o->token);
+			_cleanup_free_ char *qt = quote_token(o->token, add_quote(d, &s, add_var, array));
+			char *na = qt ? strdupf("%s%s%s", add, *add ? " " : "", qt) : NULL;
 			if (op_files) {
 				int lf = 0;
 				for (size_t i = 0; i < s.n_as; i++)
@@ -712,8 +772,13 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 		if (!a) {
 			const struct igp_shfile *f0 = &d->files[0];
 			bool nl = f0->len == 0 || f0->text[f0->len - 1] == '\n';
-			ins = array ? strdupf("%s%s=(%s)\n", nl ? "" : "\n", add_var, add)
-				    : strdupf("%s%s=\"%s\"\n", nl ? "" : "\n", add_var, add);
+			size_t bs = 0;
+			/* After a last line that ends in a backslash, a newline
+			 * alone would continue that line: an empty one ends it. */
+			while (bs < f0->len && f0->text[f0->len - 1 - bs] == '\\')
+				bs++;
+			ins = strdupf(array ? "%s%s=(%s)\n" : "%s%s=\"%s\"\n", nl ? "" : bs % 2 ? "\n\n" : "\n", add_var,
+				      add);
 			if (!ins || igp_splice_push(&fs[0].v, &fs[0].n, f0->len, 0, ins) < 0)
 				goto out;
 		} else {

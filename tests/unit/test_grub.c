@@ -156,6 +156,41 @@ static void test_substitution_word(void **state)
 			 0);
 }
 
+/* A file whose last line ends in a backslash gets its new line after an
+ * empty one, not as a continuation. */
+static void test_trailing_backslash(void **state)
+{
+	assert_int_equal(edit("GRUB_TIMEOUT=5 \\", NULL,
+			      "GRUB_TIMEOUT=5 \\\n\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
+}
+
+/* A revert puts back a user's token with quotes or parentheses of its own:
+ * it is written so that the shell reads it as it was. */
+static void test_add_quoted(void **state)
+{
+	static char *const vars[] = { "V", NULL };
+	static const struct {
+		const char *text, *token, *expected;
+		bool array;
+	} cases[] = {
+		{ "V=\"quiet\"\n", "a=\"b c\"$x", "V=\"quiet a=\\\"b c\\\"\\$x\"\n", false },
+		{ "V='quiet'\n", "it's", "V='quiet it'\\''s'\n", false },
+		{ "V=(a)\n", "x(y", "V=(a 'x(y')\n", true },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct igp_shdoc d = { 0 };
+		struct igp_kop add = { IGP_KOP_ADD, (char *)cases[i].token, NULL, -1 };
+		char **out;
+		assert_int_equal(igp_shdoc_add(&d, "/f", cases[i].text, strlen(cases[i].text)), 0);
+		assert_int_equal(igp_shdoc_apply(&d, vars, "V", cases[i].array, &add, 1, NULL, &out, NULL), 0);
+		assert_string_equal(out[0], cases[i].expected);
+		strv_free(out);
+		igp_shdoc_done(&d);
+	}
+}
+
 static void test_array(void **state)
 {
 	static char *const vars[] = { "MODULES", NULL };
@@ -195,6 +230,8 @@ int main(void)
 		cmocka_unit_test(test_not_editable),
 		cmocka_unit_test(test_backslashes),
 		cmocka_unit_test(test_substitution_word),
+		cmocka_unit_test(test_trailing_backslash),
+		cmocka_unit_test(test_add_quoted),
 		cmocka_unit_test(test_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
