@@ -363,6 +363,10 @@ int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, cha
 			if (t->start >= ol[i].vstart && t->end <= ol[i].vend) {
 				lo = ol[i].vstart + 1;
 				hi = ol[i].vend;
+				/* Not the blanks that end the line: new tokens go
+				 * before them, and must not land in a removal. */
+				while (hi > t->end && isblank((unsigned char)text[hi - 1]))
+					hi--;
 			}
 		if (o->kind == IGP_KOP_SET)
 			r = igp_splice_push(&sp, &n_sp, t->start, t->end - t->start, o->token);
