@@ -445,6 +445,7 @@ static size_t json_skip_value(const char *t, size_t i)
 static long json_member(const char *t, size_t i, const char *key)
 {
 	size_t kl = strlen(key);
+	long found = -1;
 	if (t[i] != '{')
 		return -1;
 	i++;
@@ -452,18 +453,20 @@ static long json_member(const char *t, size_t i, const char *key)
 		size_t ks, ke;
 		i = json_ws(t, i);
 		if (t[i] != '"')
-			return -1;
+			return found;
 		ks = i + 1;
 		ke = json_skip_string(t, i, NULL);
 		i = json_ws(t, ke);
 		if (t[i] != ':')
-			return -1;
+			return found;
 		i = json_ws(t, i + 1);
+		/* A repeated key: the last one counts, as for kernelstub's
+		 * json.load(). */
 		if (ke - 1 - ks == kl && strncmp(t + ks, key, kl) == 0)
-			return (long)i;
+			found = (long)i;
 		i = json_ws(t, json_skip_value(t, i));
 		if (t[i] != ',')
-			return -1;
+			return found;
 		i++;
 	}
 }
