@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Module configuration: /etc/modules as modconf.c edits it and checks read
- * it, and /etc/modprobe.d as the checks read it.  The input is /etc/modules,
- * then optionally "#@file modprobe.d/NAME.conf" sections.  The files go into
- * a scratch root (igp_root_set()), since modconf reads through the path
- * context.  Asserts:
+ * Boot-time configuration files: /etc/modules as modconf.c edits it and
+ * checks read it, /etc/modprobe.d as the checks read it, and sysfsutils'
+ * /etc/sysfs.conf as `igpuctl vfs --persist` edits it (sriov.c).  The input
+ * is /etc/modules, then optionally "#@file modprobe.d/NAME.conf" and
+ * "#@file sysfs.conf" sections.  The files go into a scratch root
+ * (igp_root_set()), since these read through the path context.  Asserts:
  *   - planning setup's module lines changes /etc/modules only by appending
  *     the missing ones (and a newline the last line lacked);
  *   - the revert (igp_undo_unapply()) gives the old text back;
  *   - planning again on the result changes nothing;
  *   - the checks then find every planned module configured
  *     (ctx_module_configured()), reading the same file;
- *   - modprobe.d options and softdeps read back as words of the text.
+ *   - modprobe.d options and softdeps read back as words of the text;
+ *   - sysfs.conf: only the PF's sriov_numvfs lines change, to "KEY = N";
+ *     the same N again changes nothing.
  */
 #include <fcntl.h>
 #include <ftw.h>
@@ -21,6 +24,7 @@
 #include "fuzz.h"
 #include "modconf.h"
 #include "paths.h"
+#include "sriov.h"
 #include "util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -134,6 +138,66 @@ static void modprobe(const char *text)
 	ctx_free(&c);
 }
 
+/* Is LINE this PF's sriov_numvfs setting ("KEY = VALUE", either spelling)? */
+static bool numvfs_line(const char *line)
+{
+	static const char *const keys[] = {"bus/pci/devices/0000:00:02.0/sriov_numvfs",
+					   "devices/pci0000:00/0000:00:02.0/sriov_numvfs"};
+	const char *k = line + strspn(line, " \t"), *eq = strchr(k, '=');
+	size_t kl;
+
+	if (*k == '#' || !eq)
+		return false;
+	kl = (size_t)(eq - k);
+	while (kl && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
+		kl--;
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+		if (strlen(keys[i]) == kl && !strncmp(k, keys[i], kl))
+			return true;
+	return false;
+}
+
+static char **lines_of(const char *text)
+{
+	char **v = calloc(1, sizeof(char *));
+
+	FZ_OOM(v);
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		FZ_OOM(strv_consume(&v, strndup(p, n)) == 0);
+		p += n + (p[n] == '\n');
+	}
+	return v;
+}
+
+static void sysfs_conf(const char *text)
+{
+	struct igp_pci_dev pf = {.address = "0000:00:02.0",
+				 .sysfs_path = (char *)"/sys/devices/pci0000:00/0000:00:02.0"};
+	_cleanup_free_ char *path = NULL, *before = NULL, *after = NULL, *path2 = NULL, *before2 = NULL,
+			    *after2 = NULL;
+	_cleanup_strv_free_ char **a = NULL, **b = NULL;
+	int r;
+
+	put(IGP_ETC_SYSFS_CONF, text, strlen(text));
+	r = igp_sriov_persist(&pf, 4, &path, &before, &after);
+	if (r < 0 || !streq(path, IGP_ETC_SYSFS_CONF))
+		return; /* no line of this PF: the udev rule instead */
+	FZ_ASSERT(streq(before, text), "before");
+	a = lines_of(before);
+	b = lines_of(after);
+	FZ_ASSERT(strv_length(a) == strv_length(b), "lines added or lost: \"%s\" -> \"%s\"", before, after);
+	for (size_t i = 0; a[i]; i++) {
+		if (!numvfs_line(a[i])) {
+			FZ_ASSERT(streq(a[i], b[i]), "line [%s] became [%s]", a[i], b[i]);
+			continue;
+		}
+		FZ_ASSERT(numvfs_line(b[i]) && endswith(b[i], " = 4"), "[%s] set to [%s]", a[i], b[i]);
+	}
+	r = igp_sriov_persist(&pf, 4, &path2, &before2, &after2);
+	FZ_ASSERT(r == 0 && streq(before2, after) && streq(after2, after), "persisting again: %d", r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_file files[8];
@@ -148,7 +212,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		_cleanup_free_ char *t = fz_cstring((const uint8_t *)files[i].text, files[i].len);
 		if (startswith(files[i].name, "modprobe.d/"))
 			FZ_OOM(strextendf(&mp, "# /etc/%s\n%s\n", files[i].name, t) == 0);
+		if (streq(files[i].name, "sysfs.conf"))
+			sysfs_conf(t);
 	}
 	modprobe(mp);
+	put(IGP_ETC_SYSFS_CONF, "", 0);
 	return 0;
 }
