@@ -478,11 +478,15 @@ static size_t json_ws(const char *t, size_t i)
 	return i;
 }
 
-static size_t json_skip_string(const char *t, size_t i)
+/* Past the string at t[i] == '"'; *ret_closed (may be NULL) tells whether
+ * it has its closing quote, or the text ends inside it. */
+static size_t json_skip_string(const char *t, size_t i, bool *ret_closed)
 {
 	for (i++; t[i] && t[i] != '"'; i++)
 		if (t[i] == '\\' && t[i + 1])
 			i++;
+	if (ret_closed)
+		*ret_closed = t[i] == '"';
 	return t[i] ? i + 1 : i;
 }
 
@@ -491,7 +495,7 @@ static size_t json_skip_value(const char *t, size_t i)
 	int depth = 0;
 	i = json_ws(t, i);
 	if (t[i] == '"')
-		return json_skip_string(t, i);
+		return json_skip_string(t, i, NULL);
 	if (t[i] != '{' && t[i] != '[') {
 		while (t[i] && !strchr(",}] \t\r\n", t[i]))
 			i++;
@@ -499,7 +503,7 @@ static size_t json_skip_value(const char *t, size_t i)
 	}
 	for (; t[i]; i++) {
 		if (t[i] == '"') {
-			i = json_skip_string(t, i) - 1;
+			i = json_skip_string(t, i, NULL) - 1;
 			continue;
 		}
 		if (t[i] == '{' || t[i] == '[')
@@ -514,6 +518,7 @@ static size_t json_skip_value(const char *t, size_t i)
 static long json_member(const char *t, size_t i, const char *key)
 {
 	size_t kl = strlen(key);
+	long found = -1;
 	if (t[i] != '{')
 		return -1;
 	i++;
@@ -521,18 +526,20 @@ static long json_member(const char *t, size_t i, const char *key)
 		size_t ks, ke;
 		i = json_ws(t, i);
 		if (t[i] != '"')
-			return -1;
+			return found;
 		ks = i + 1;
-		ke = json_skip_string(t, i);
+		ke = json_skip_string(t, i, NULL);
 		i = json_ws(t, ke);
 		if (t[i] != ':')
-			return -1;
+			return found;
 		i = json_ws(t, i + 1);
+		/* A repeated key: the last one counts, as for kernelstub's
+		 * json.load(). */
 		if (ke - 1 - ks == kl && strncmp(t + ks, key, kl) == 0)
-			return (long)i;
+			found = (long)i;
 		i = json_ws(t, json_skip_value(t, i));
 		if (t[i] != ',')
-			return -1;
+			return found;
 		i++;
 	}
 }
@@ -555,6 +562,7 @@ int igp_kernelstub_tokens(const char *text, struct igp_kline *ret)
 	struct igp_kline l = { 0 };
 	long a = kernelstub_array(text);
 	size_t i;
+	int r = -ENOMEM;
 
 	if (a < 0)
 		return -ENOENT;
@@ -562,28 +570,46 @@ int igp_kernelstub_tokens(const char *text, struct igp_kline *ret)
 	for (;;) {
 		struct igp_ktoken *nv;
 		size_t e;
+		bool closed;
 		i = json_ws(text, i);
-		if (text[i] != '"')
-			break;
-		e = json_skip_string(text, i);
+		if (text[i] != '"' && l.n == 0)
+			break; /* [] */
+		if (text[i] != '"') {
+			r = -EBADMSG; /* a comma and no string: not JSON */
+			goto fail;
+		}
+		e = json_skip_string(text, i, &closed);
+		/* The file ends inside the string: no JSON kernelstub can read,
+		 * and an element added after it would become part of it. */
+		if (!closed) {
+			r = -EBADMSG;
+			goto fail;
+		}
 		nv = realloc(l.toks, (l.n + 1) * sizeof(*nv));
 		if (!nv)
-			goto oom;
+			goto fail;
 		l.toks = nv;
 		nv[l.n] = (struct igp_ktoken){ strndup(text + i + 1, e - i - 2), i, e };
 		if (!nv[l.n].text)
-			goto oom;
+			goto fail;
 		l.n++;
 		i = json_ws(text, e);
 		if (text[i] != ',')
 			break;
 		i++;
 	}
+	/* Only strings up to the closing bracket: else what follows the last
+	 * string would become an element once it goes (kernelstub, reading the
+	 * file with Python's json, would refuse it anyway). */
+	if (text[i] != ']') {
+		r = -EBADMSG;
+		goto fail;
+	}
 	*ret = l;
 	return 0;
-oom:
+fail:
 	igp_kline_done(&l);
-	return -ENOMEM;
+	return r;
 }
 
 /*

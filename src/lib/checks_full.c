@@ -71,7 +71,7 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
  * running and configured command lines, each with where it was found. */
 static int collect_vfio_ids(struct check_ctx *c, char ***ret_ids, char ***ret_where)
 {
-	_cleanup_strv_free_ char **ids = NULL, **where = NULL, **run = NULL;
+	_cleanup_strv_free_ char **ids = NULL, **where = NULL;
 	_cleanup_free_ char *opt = ctx_modprobe_option(c, "vfio_pci", "ids");
 	const struct boot_info *b = ctx_boot(c);
 	const char *v;

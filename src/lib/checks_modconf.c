@@ -55,10 +55,11 @@ static int scan_list(struct check_ctx *c, const char *path, const char *comments
 	for (const char *l = text; l && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		size_t b = strspn(l, " \t"), k = b;
+		size_t b = strspn(l, " \t\r"), k = b;
 
 		lineno++;
-		while (k < len && l[k] != ' ' && l[k] != '\t' && !strchr(comments, l[k]))
+		/* A CR (a file from Windows) ends the name, as systemd strips it. */
+		while (k < len && l[k] != ' ' && l[k] != '\t' && l[k] != '\r' && !strchr(comments, l[k]))
 			k++;
 		if (k > b && !strchr(comments, l[b])) {
 			r = push(c, l + b, k - b, false, strdupf("%s:%u", path, lineno));

@@ -358,18 +358,18 @@ int igp_kparams_unplan(char *const *tokens, size_t n, const struct igp_kop *done
 		long hit = -1;
 		int r = 0;
 
-		if (d->kind == IGP_KOP_REMOVE) {
-			bool present = false;
-			for (size_t i = 0; i < n; i++)
-				if (igp_kparam_key_eq(tokens[i], d->old))
-					present = true;
-			if (!present)
-				r = push_op(&ops, &n_ops, IGP_KOP_ADD, d->old, NULL, -1);
-			if (r < 0)
-				goto fail;
-			continue;
+		if (d->kind == IGP_KOP_REMOVE)
+			continue; /* below, once igpuctl's own tokens are known */
+		if (d->kind == IGP_KOP_SET) {
+			/* Where igpuctl set it, if it is still there: another
+			 * token may have the same text. */
+			long at = d->index;
+			for (size_t j = 0; j < n_done; j++)
+				at -= done[j].kind == IGP_KOP_REMOVE && done[j].index < d->index;
+			if (at >= 0 && (size_t)at < n && !used[at] && streq(tokens[at], d->token))
+				hit = at;
 		}
-		for (long i = (long)n - 1; i >= 0; i--)
+		for (long i = (long)n - 1; i >= 0 && hit < 0; i--)
 			if (!used[i] && streq(tokens[i], d->token)) {
 				hit = i;
 				break;
@@ -382,6 +382,24 @@ int igp_kparams_unplan(char *const *tokens, size_t n, const struct igp_kop *done
 		else
 			r = push_op(&ops, &n_ops, IGP_KOP_SET, d->old, tokens[hit], hit);
 		if (r < 0)
+			goto fail;
+	}
+	/*
+	 * Removed tokens come back in the order they stood (the kernel uses
+	 * the last of a repeated parameter), each unless the user gave its
+	 * key again: a token igpuctl added or set, undone above, does not
+	 * count as the user's.
+	 */
+	for (size_t k = 0; k < n_done; k++) {
+		const struct igp_kop *d = &done[k];
+		bool present = false;
+
+		if (d->kind != IGP_KOP_REMOVE)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (!used[i] && igp_kparam_key_eq(tokens[i], d->old))
+				present = true;
+		if (!present && push_op(&ops, &n_ops, IGP_KOP_ADD, d->old, NULL, -1) < 0)
 			goto fail;
 	}
 	*ret = ops;

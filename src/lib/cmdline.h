@@ -108,8 +108,8 @@ int igp_kparams_plan(char *const *tokens, size_t n, const struct igp_kwant *want
  * The operations that undo DONE (recorded when igpuctl edited the line) on
  * the tokens as they are *now*: an added token is removed (its last
  * occurrence), a replaced one is set back if it still has igpuctl's value,
- * a removed one comes back if its key is absent.  Tokens the user changed
- * meanwhile are left alone.
+ * removed ones come back, in their old order, if no token but igpuctl's
+ * own has their key.  Tokens the user changed meanwhile are left alone.
  */
 int igp_kparams_unplan(char *const *tokens, size_t n, const struct igp_kop *done, size_t n_done,
 		       struct igp_kop **ret, size_t *ret_n);

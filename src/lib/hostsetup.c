@@ -589,8 +589,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 	size_t n_passed = 0;
 	_cleanup_free_ struct igp_kwant *w = NULL;
 	size_t nw = 0;
-	_cleanup_free_ char *modprobe = NULL, *reason = NULL, *vfs_s = NULL, *force_probe = NULL,
-			   *acs = NULL;
+	_cleanup_free_ char *modprobe = NULL, *reason = NULL, *vfs_s = NULL, *force_probe = NULL;
 	_cleanup_strv_free_ char **param_keys = NULL, **param_vals = NULL;
 	enum igp_support sup;
 	bool amd = cpu_is_amd();

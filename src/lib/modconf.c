@@ -75,12 +75,14 @@ static bool text_lists_module(const char *text, const char *mod)
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		_cleanup_free_ char *w = NULL;
-		size_t b = strspn(p, " \t"), k;
+		size_t b = strspn(p, " \t\r"), k;
 		k = b;
-		while (k < len && !isspace((unsigned char)p[k]) && p[k] != '#')
+		/* Words as systemd-modules-load reads them: blanks and a CR
+		 * end them; "vfio=1" is no name of vfio. */
+		while (k < len && !strchr(" \t\r#", p[k]))
 			k++;
 		w = strndup(p + b, k - b);
-		if (w && *w && igp_kparam_key_eq(w, mod))
+		if (w && *w && !strchr(w, '=') && igp_kparam_key_eq(w, mod))
 			return true;
 		p = e ? e + 1 : NULL;
 	}

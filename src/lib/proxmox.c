@@ -655,7 +655,9 @@ int igp_pve_mapping_plan(const char *old_text, const char *name, const char *nod
 	} else {
 		size_t last_map = SIZE_MAX;
 		end = (size_t)sec + 1;
-		while (end < l.n && *l.v[end] && isspace((unsigned char)*l.v[end]))
+		/* SectionConfig skips comment lines inside a section: only a
+		 * blank line (or the next ID) ends it. */
+		while (end < l.n && *l.v[end] && (isspace((unsigned char)*l.v[end]) || *l.v[end] == '#'))
 			end++;
 		last_prop = end - 1;
 		for (size_t i = (size_t)sec + 1; i < end; i++) {

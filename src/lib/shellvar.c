@@ -197,8 +197,13 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				while (j < len && t[j] != '"')
 					j += (t[j] == '\\' && j + 1 < len) ? 2 : 1;
 				j = j < len ? j + 1 : len;
+			} else if (t[j] == '`') {
+				/* Command substitution: its blanks and quotes are
+				 * its own (GRUB_DISTRIBUTOR=`lsb_release -i -s`). */
+				const char *q = memchr(t + j + 1, '`', len - j - 1);
+				j = q ? (size_t)(q - t) + 1 : len;
 			} else if (t[j] == '$' && j + 1 < len && (t[j + 1] == '(' || t[j + 1] == '{')) {
-				size_t k = j + 1;
+				size_t k = j;
 				dollar(s, t, len, &k, NULL, file, 0, 0);
 				j = k;
 			} else
@@ -215,8 +220,10 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				continue;
 			}
 			info.complex_unq = true;
+			/* An escaped character cannot be edited where it is
+			 * written: its backslash is outside the token's span. */
 			if (out && i + 1 < wend)
-				val_push(s, out, (struct ech){ t[i + 1], file, i + 1, wstart, wend });
+				val_push(s, out, (struct ech){ t[i + 1], -1, 0, 0, 0 });
 			i += 2;
 			info.last = SEG_UNQ;
 		} else if (c == '\'') {
@@ -237,7 +244,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 			while (i < e) {
 				if (t[i] == '\\' && i + 1 < e && strchr("$`\"\\\n", t[i + 1])) {
 					if (t[i + 1] != '\n' && out)
-						val_push(s, out, (struct ech){ t[i + 1], file, i + 1, b, e });
+						val_push(s, out, (struct ech){ t[i + 1], -1, 0, 0, 0 });
 					i += 2;
 				} else if (t[i] == '$') {
 					dollar(s, t, e, &i, out, file, b, e);

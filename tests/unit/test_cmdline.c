@@ -102,6 +102,29 @@ static void test_absent(void **state)
 	roundtrip_back("a i915.enable_guc=3 b", w, 2, "a b i915.enable_gvt=1", "a b i915.enable_guc=3");
 }
 
+/* Removed tokens of one key come back in their order (the kernel uses the
+ * last), and a token igpuctl set itself does not keep them away. */
+static void test_absent_repeated(void **state)
+{
+	static const struct igp_kwant gvtg[] = { { IGP_KWANT_SET, "i915.enable_gvt", "1" },
+						 { IGP_KWANT_ABSENT, "i915.enable_guc", "2" },
+						 { IGP_KWANT_ABSENT, "i915.enable_guc", "3" } };
+
+	roundtrip_back("i915.enable_guc=3 quiet i915.enable_guc=2", gvtg, ELEMENTSOF(gvtg), "quiet i915.enable_gvt=1",
+		       "quiet i915.enable_guc=3 i915.enable_guc=2");
+	roundtrip_back("intel_iommu=off intel_iommu=igfx_off quiet", full, ELEMENTSOF(full),
+		       "intel_iommu=on quiet iommu=pt modprobe.blacklist=i915",
+		       "intel_iommu=igfx_off quiet intel_iommu=off");
+}
+
+/* igpuctl's replacement equals a later token: the undo sets back the one
+ * igpuctl changed, not the later one. */
+static void test_unplan_same_text(void **state)
+{
+	roundtrip("intel_iommu=on,igfx_off quiet intel_iommu=on", full, ELEMENTSOF(full),
+		  "intel_iommu=on quiet intel_iommu=on iommu=pt modprobe.blacklist=i915");
+}
+
 /* The user edited the line after igpuctl: only igpuctl's tokens go. */
 static void test_unplan_after_user_edit(void **state)
 {
@@ -269,6 +292,8 @@ int main(void)
 		cmocka_unit_test(test_list_merge),
 		cmocka_unit_test(test_dash_underscore_and_quotes),
 		cmocka_unit_test(test_absent),
+		cmocka_unit_test(test_absent_repeated),
+		cmocka_unit_test(test_unplan_same_text),
 		cmocka_unit_test(test_unplan_after_user_edit),
 		cmocka_unit_test(test_remove_adjacent),
 		cmocka_unit_test(test_kparam_check),

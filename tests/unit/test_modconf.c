@@ -56,6 +56,23 @@ static void test_debian_modules(void **state)
 	igp_initramfs_done(&ir);
 }
 
+/* "vfio=1" names no module (systemd-modules-load would look for that
+ * name), and a CR ends a name as systemd strips it. */
+static void test_module_words(void **state)
+{
+	struct igp_initramfs ir;
+	struct igp_plan p = { 0 };
+
+	sh("mkdir -p $R/etc/initramfs-tools && printf 'vfio=1\\nvfio_pci\\r\\nvfio_iommu_type1\\n' > $R/etc/modules");
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
+	assert_int_equal(p.n_files, 1);
+	assert_string_equal(p.files[0].after, "vfio=1\nvfio_pci\r\nvfio_iommu_type1\n# igpuctl setup: modules for GPU "
+					      "passthrough\nvfio\n");
+	igp_plan_done(&p);
+	igp_initramfs_done(&ir);
+}
+
 static void test_dracut(void **state)
 {
 	struct igp_initramfs ir;
@@ -107,6 +124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_debian_modules, each_setup, each_teardown),
+		cmocka_unit_test_setup_teardown(test_module_words, each_setup, each_teardown),
 		cmocka_unit_test_setup_teardown(test_dracut, each_setup, each_teardown),
 		cmocka_unit_test_setup_teardown(test_mkinitcpio, each_setup, each_teardown),
 		cmocka_unit_test_setup_teardown(test_owned_unchanged_is_noop, each_setup, each_teardown),

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The devices the Proxmox targets attach (the shapes of tests/unit/test_proxmox.c). */
+#ifndef IGP_FUZZ_PVE_H
+#define IGP_FUZZ_PVE_H
+
+#include "vmconf.h"
+
+/* The iGPU at 00:02.0, a discrete GPU with its audio function, an SR-IOV VF. */
+static struct igp_vm_func fz_igd_funcs[1] = {
+    {.address = "0000:00:02.0",
+     .addr = {0, 0, 2, 0},
+     .vendor = 0x8086,
+     .device = 0x3e92,
+     .subsys_vendor = 0x1028,
+     .subsys_device = 0x0869,
+     .class = 0x030000,
+     .iommu_group = 2},
+};
+static struct igp_vm_func fz_dgpu_funcs[2] = {
+    {.address = "0000:01:00.0",
+     .addr = {0, 1, 0, 0},
+     .vendor = 0x10de,
+     .device = 0x2484,
+     .subsys_vendor = 0x10de,
+     .subsys_device = 0x146b,
+     .class = 0x030000,
+     .iommu_group = 1},
+    {.address = "0000:01:00.1",
+     .addr = {0, 1, 0, 1},
+     .vendor = 0x10de,
+     .device = 0x228b,
+     .subsys_vendor = 0x10de,
+     .subsys_device = 0x146b,
+     .class = 0x040300,
+     .iommu_group = 1},
+};
+static struct igp_vm_func fz_vf_funcs[1] = {
+    {.address = "0000:00:02.1",
+     .addr = {0, 0, 2, 1},
+     .vendor = 0x8086,
+     .device = 0xa7a0,
+     .subsys_vendor = 0x8086,
+     .subsys_device = 0x0000,
+     .class = 0x030000,
+     .iommu_group = -1},
+};
+static const struct igp_vm_device fz_igd = {
+    .kind = IGP_VM_PCI, .funcs = fz_igd_funcs, .n_funcs = 1, .igd = true};
+static const struct igp_vm_device fz_dgpu = {
+    .kind = IGP_VM_PCI, .funcs = fz_dgpu_funcs, .n_funcs = 2, .all_functions = true};
+static const struct igp_vm_device fz_vf = {
+    .kind = IGP_VM_PCI, .funcs = fz_vf_funcs, .n_funcs = 1, .vf = true};
+
+#endif
