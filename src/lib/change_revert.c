@@ -182,13 +182,7 @@ static void drop_noops(struct igp_revert *rv)
 			if (rv->t[m].file == (long)i)
 				rv->t[m].file = noop ? -1 : (long)k;
 		if (noop) {
-			free(f->kind);
-			free(f->path);
-			free(f->before);
-			free(f->after);
-			free(f->why);
-			free(f->note);
-			igp_undo_done(&f->undo);
+			igp_file_change_done(f);
 			continue;
 		}
 		p->files[k++] = *f;

@@ -229,18 +229,22 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 	return -EINVAL;
 }
 
+void igp_file_change_done(struct igp_file_change *f)
+{
+	free(f->kind);
+	free(f->path);
+	free(f->before);
+	free(f->after);
+	free(f->why);
+	free(f->note);
+	igp_undo_done(&f->undo);
+	*f = (struct igp_file_change){ 0 };
+}
+
 void igp_plan_done(struct igp_plan *p)
 {
-	for (size_t i = 0; i < p->n_files; i++) {
-		struct igp_file_change *f = &p->files[i];
-		free(f->kind);
-		free(f->path);
-		free(f->before);
-		free(f->after);
-		free(f->why);
-		free(f->note);
-		igp_undo_done(&f->undo);
-	}
+	for (size_t i = 0; i < p->n_files; i++)
+		igp_file_change_done(&p->files[i]);
 	free(p->files);
 	for (size_t i = 0; i < p->n_attrs; i++) {
 		free(p->attrs[i].path);

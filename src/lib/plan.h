@@ -86,6 +86,7 @@ struct igp_plan {
 	char **notes; /* consequences and warnings, one sentence each */
 };
 
+void igp_file_change_done(struct igp_file_change *f);
 void igp_plan_done(struct igp_plan *p);
 /* Takes ownership of BEFORE, AFTER and UNDO's contents (also on failure).
  * An edit that changes nothing is dropped. */
