@@ -803,6 +803,26 @@ static int last_assign_file(const struct state *s, const char *var)
 	return f;
 }
 
+/*
+ * Unquoted (VAR=a\ b), a token after an escaped blank goes with that blank
+ * and its backslash: 2, the characters to cut before it.  Left alone, the
+ * backslash would escape whatever comes to follow it.  In quotes, 0: in
+ * double quotes the backslash belongs to the previous token and the blank
+ * stays (igp_splices_remove()); in single quotes it escapes nothing.
+ */
+static size_t escaped_blank_before(const char *t, const struct igp_shtok *k)
+{
+	size_t b = 0;
+
+	if (k->lo > 0 && (t[k->lo - 1] == '"' || t[k->lo - 1] == '\''))
+		return 0;
+	if (k->start < k->lo + 2 || (t[k->start - 1] != ' ' && t[k->start - 1] != '\t'))
+		return 0;
+	while (k->start - 1 - b > k->lo && t[k->start - 2 - b] == '\\')
+		b++;
+	return b % 2 ? 2 : 0;
+}
+
 /* The splice or cut of a SET or REMOVE op (planned on TOKS). */
 static int edit_token(const struct igp_shdoc *d, const struct igp_shtok *toks, size_t n_toks,
 		      const struct igp_kop *o, struct fsplices *fs, int *op_file, char **ret_bad)
@@ -822,7 +842,8 @@ static int edit_token(const struct igp_shdoc *d, const struct igp_shtok *toks, s
 	if (o->kind == IGP_KOP_SET)
 		return igp_splice_push(&fs[t->file].v, &fs[t->file].n, t->start, t->end - t->start,
 				       o->token);
-	return igp_cut_push(&fs[t->file].cuts, &fs[t->file].n_cuts, t->start, t->end, t->lo, t->hi);
+	return igp_cut_push(&fs[t->file].cuts, &fs[t->file].n_cuts,
+			    t->start - escaped_blank_before(d->files[t->file].text, t), t->end, t->lo, t->hi);
 }
 
 /*
