@@ -368,6 +368,21 @@ static size_t bls_line_of(const struct bls_edit *e, const struct igp_ktoken *t)
 	return 0;
 }
 
+/*
+ * The end of the region an options line's tokens are removed in: not the
+ * blanks that end the line.  New tokens go before them (bls_add()) and must
+ * not land inside a removal ("options i915.enable_guc=3 " without its only
+ * token, and one added).
+ */
+static size_t bls_cut_hi(const struct bls_edit *e, const struct optline *o)
+{
+	size_t hi = o->vend;
+
+	while (hi > o->vstart + 1 && isblank((unsigned char)e->text[hi - 1]))
+		hi--;
+	return hi;
+}
+
 static int bls_set_remove(struct bls_edit *e, const struct igp_kline *l, const struct igp_kop *ops,
 			  size_t n_ops)
 {
@@ -390,7 +405,8 @@ static int bls_set_remove(struct bls_edit *e, const struct igp_kline *l, const s
 		} else {
 			e->cut[i]++;
 			/* The blank after "options" stays. */
-			r = igp_cut_push(&e->cuts, &e->n_cuts, t->start, t->end, o->vstart + 1, o->vend);
+			r = igp_cut_push(&e->cuts, &e->n_cuts, t->start, t->end, o->vstart + 1,
+					 bls_cut_hi(e, o));
 		}
 		if (r < 0)
 			return r;
@@ -411,7 +427,7 @@ static int bls_drop_lines(struct bls_edit *e, bool adding)
 		if (!e->cut[i] || e->cut[i] != e->toks[i] || (adding && i == e->n_ol - 1))
 			continue;
 		for (size_t c = 0; c < e->n_cuts; c++)
-			if (!(e->cuts[c].lo == o->vstart + 1 && e->cuts[c].hi == o->vend))
+			if (!(e->cuts[c].lo == o->vstart + 1 && e->cuts[c].hi == bls_cut_hi(e, o)))
 				e->cuts[k++] = e->cuts[c];
 		e->n_cuts = k;
 		r = igp_splice_push(&e->sp, &e->n_sp, o->start, end - o->start, NULL);

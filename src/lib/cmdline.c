@@ -494,6 +494,15 @@ int igp_cut_push(struct igp_cut **v, size_t *n, size_t start, size_t end, size_t
 	return 0;
 }
 
+/* Does an odd run of backslashes in [lo, i) end right before text[i]? */
+static bool escaped(const char *text, size_t lo, size_t i)
+{
+	size_t b = 0;
+	while (i - b > lo && text[i - 1 - b] == '\\')
+		b++;
+	return b % 2 == 1;
+}
+
 static int cmp_cut(const void *a, const void *b)
 {
 	const struct igp_cut *x = a, *y = b;
@@ -529,7 +538,7 @@ int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct 
 			j++;
 		s = cuts[i].start;
 		e = cuts[j].end;
-		if (s > lo && is_blank(text[s - 1]))
+		if (s > lo && is_blank(text[s - 1]) && !escaped(text, lo, s - 1))
 			s--;
 		else if (e < hi && is_blank(text[e]))
 			e++;

@@ -136,8 +136,10 @@ struct igp_cut {
  * The splices that remove CUTS (N of them, any order; sorted in place) from
  * TEXT.  Cuts in one region with nothing but blanks between them go as one
  * stretch, together with one separating blank: the one before the stretch
- * when the region has one there, else the one after it.  So "a b c" without
- * a and b is "c", and no two splices ever claim the same blank.
+ * when the region has one there (and no backslash escapes it), else the one
+ * after it.  So "a b c" without a and b is "c", and no two splices ever
+ * claim the same blank; "a\ b" without b is "a\ ", not "a\" (in a shell's
+ * double quotes, a backslash that would escape the closing quote).
  */
 int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct igp_splice **v,
 		       size_t *n_v);

@@ -803,6 +803,26 @@ static int last_assign_file(const struct state *s, const char *var)
 	return f;
 }
 
+/*
+ * Unquoted (VAR=a\ b), a token after an escaped blank goes with that blank
+ * and its backslash: 2, the characters to cut before it.  Left alone, the
+ * backslash would escape whatever comes to follow it.  In quotes, 0: in
+ * double quotes the backslash belongs to the previous token and the blank
+ * stays (igp_splices_remove()); in single quotes it escapes nothing.
+ */
+static size_t escaped_blank_before(const char *t, const struct igp_shtok *k)
+{
+	size_t b = 0;
+
+	if (k->lo > 0 && (t[k->lo - 1] == '"' || t[k->lo - 1] == '\''))
+		return 0;
+	if (k->start < k->lo + 2 || (t[k->start - 1] != ' ' && t[k->start - 1] != '\t'))
+		return 0;
+	while (k->start - 1 - b > k->lo && t[k->start - 2 - b] == '\\')
+		b++;
+	return b % 2 ? 2 : 0;
+}
+
 /* The splice or cut of a SET or REMOVE op (planned on TOKS). */
 static int edit_token(const struct igp_shdoc *d, const struct igp_shtok *toks, size_t n_toks,
 		      const struct igp_kop *o, struct fsplices *fs, int *op_file, char **ret_bad)
@@ -822,7 +842,8 @@ static int edit_token(const struct igp_shdoc *d, const struct igp_shtok *toks, s
 	if (o->kind == IGP_KOP_SET)
 		return igp_splice_push(&fs[t->file].v, &fs[t->file].n, t->start, t->end - t->start,
 				       o->token);
-	return igp_cut_push(&fs[t->file].cuts, &fs[t->file].n_cuts, t->start, t->end, t->lo, t->hi);
+	return igp_cut_push(&fs[t->file].cuts, &fs[t->file].n_cuts,
+			    t->start - escaped_blank_before(d->files[t->file].text, t), t->end, t->lo, t->hi);
 }
 
 /*
@@ -845,6 +866,65 @@ static bool need_blank(const char *t, const struct assign *a, const struct val *
 	return k % 2 == 1;
 }
 
+/* The quoting new tokens of ADD_VAR land in: '"', '\'' or 0 (array words). */
+static char add_quote(const struct igp_shdoc *d, const struct state *s, const char *add_var, bool array)
+{
+	const struct assign *a = NULL;
+
+	for (size_t i = 0; i < s->n_as; i++)
+		if (streq(s->as[i].name, add_var))
+			a = &s->as[i];
+	if (!a)
+		return array ? 0 : '"';
+	if (a->how != INS_QUOTED || a->at >= d->files[a->file].len)
+		return '"';
+	switch (d->files[a->file].text[a->at]) {
+	case '\'':
+		return '\'';
+	case ')':
+		return 0;
+	default:
+		return '"';
+	}
+}
+
+/*
+ * TOKEN written so that the shell reads it back as it is, in quoting Q.
+ * igpuctl's own tokens need nothing (igp_kparam_valid()); a user's token
+ * that a revert puts back may hold quotes, '$', '\' or '(' of its own.
+ */
+static char *quote_token(const char *token, char q)
+{
+	const char *special = q == '"' ? "\"\\$`" : q == '\'' ? "'" : NULL;
+	bool plain = true;
+	char *out, *o;
+
+	for (const char *c = token; *c && plain; c++)
+		plain = special ? !strchr(special, *c) : isalnum((unsigned char)*c) || strchr("_-.,:/=+@%", *c);
+	if (plain)
+		return strdup(token);
+	out = o = malloc(4 * strlen(token) + 3);
+	if (!out)
+		return NULL;
+	if (!q)
+		*o++ = '\'';
+	for (const char *c = token; *c; c++) {
+		if (q == '"' && strchr(special, *c))
+			*o++ = '\\';
+		if (q != '"' && *c == '\'') {
+			/* 'it'\''s': close, an escaped quote, reopen. */
+			memcpy(o, "'\\''", 4);
+			o += 4;
+			continue;
+		}
+		*o++ = *c;
+	}
+	if (!q)
+		*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
 /* Where the ADD tokens (ADD, blank separated) go: into the last assignment
  * of ADD_VAR, or a new line `ADD_VAR="..."` at the end of file 0. */
 static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *add_var, bool array,
@@ -861,8 +941,13 @@ static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *ad
 	if (!a) {
 		const struct igp_shfile *f0 = &d->files[0];
 		bool nl = f0->len == 0 || f0->text[f0->len - 1] == '\n';
-		ins = array ? strdupf("%s%s=(%s)\n", nl ? "" : "\n", add_var, add)
-			    : strdupf("%s%s=\"%s\"\n", nl ? "" : "\n", add_var, add);
+		size_t bs = 0;
+		/* After a last line that ends in a backslash, a newline alone
+		 * would continue that line: an empty one ends it. */
+		while (bs < f0->len && f0->text[f0->len - 1 - bs] == '\\')
+			bs++;
+		ins = strdupf(array ? "%s%s=(%s)\n" : "%s%s=\"%s\"\n", nl ? "" : bs % 2 ? "\n\n" : "\n",
+			      add_var, add);
 		return ins ? igp_splice_push(&fs[0].v, &fs[0].n, f0->len, 0, ins) : -ENOMEM;
 	}
 	f = &fs[a->file];
@@ -938,6 +1023,8 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 		goto out;
 	r = 0;
 	for (size_t k = 0; r >= 0 && k < n_ops; k++) {
+		char *qt;
+
 		if (ops[k].kind != IGP_KOP_ADD) {
 			r = edit_token(d, toks, n_toks, &ops[k], fs, op_files ? &op_files[k] : NULL,
 				       ret_bad);
@@ -945,7 +1032,10 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 		}
 		if (op_files)
 			op_files[k] = last_assign_file(&s, add_var);
-		r = strextendf(&add, "%s%s", *add ? " " : "", ops[k].token);
+		/* A token a revert puts back is the user's: quoted as needed. */
+		qt = quote_token(ops[k].token, add_quote(d, &s, add_var, array));
+		r = qt ? strextendf(&add, "%s%s", *add ? " " : "", qt) : -ENOMEM;
+		free(qt);
 	}
 	if (r >= 0 && *add)
 		r = add_tokens(d, &s, add_var, array, add, fs);

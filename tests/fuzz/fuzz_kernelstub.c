@@ -96,7 +96,15 @@ static const struct fz_container kernelstub = {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	_cleanup_free_ char *text = fz_cstring(data, size);
+	size_t off;
+	const char *what;
 
+	/* A file that is not strict JSON (kernelstub's json.load() would not
+	 * read it either) is refused by setup and revert alike, by design
+	 * (igp_cmdline_file_check()): that refusal is the outcome, there is
+	 * no round trip to check. */
+	if (igp_cmdline_file_check(IGP_CMDLINE_KERNELSTUB, text, strlen(text), &off, &what) == -EBADMSG)
+		return 0;
 	fz_kparams_roundtrip(&kernelstub, text);
 	return 0;
 }
