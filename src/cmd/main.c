@@ -20,7 +20,7 @@ struct igp_globals arg_g;
  * \n, \t, \r or \xNN, and a message longer than MESSAGE_MAX with its middle
  * replaced by "..." (the start says what, the end usually why).
  */
-#define MESSAGE_MAX 300
+#define MESSAGE_MAX 1000
 #define MESSAGE_HEAD 120
 
 static void put_message(const char *msg)

@@ -55,7 +55,7 @@ REFUSE_EXIT=1
 # (docs/cli.md), which is what a refused ADDR gives.
 CHECK_REFUSE_EXIT=2
 # Longest acceptable error line, and all of stderr, in bytes.
-MAX_LINE=400
+MAX_LINE=1100
 MAX_STDERR=4096
 # Seconds one run may take.
 TIMEOUT=20
