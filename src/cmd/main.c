@@ -73,7 +73,7 @@ static void put_message(const char *msg)
 	fputs(buf + tail, stderr);
 }
 
-static void put_messagev(const char *fmt, va_list ap)
+static _printf_(1, 0) void put_messagev(const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *msg = strdupvf(fmt, ap);
 
