@@ -475,7 +475,7 @@ int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, cha
 	if (r >= 0)
 		r = bls_drop_lines(&e, *add);
 	if (r >= 0)
-		r = igp_splices_remove(text, e.cuts, e.n_cuts, &e.sp, &e.n_sp);
+		r = igp_splices_remove(text, e.cuts, e.n_cuts, false, &e.sp, &e.n_sp);
 	if (r >= 0 && *add)
 		r = bls_add(&e, add);
 	if (r >= 0)

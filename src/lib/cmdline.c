@@ -525,8 +525,8 @@ static bool cuts_adjacent(const char *text, const struct igp_cut *a, const struc
 	return true;
 }
 
-int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct igp_splice **v,
-		       size_t *n_v)
+int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, bool backslash,
+		       struct igp_splice **v, size_t *n_v)
 {
 	if (n)
 		qsort(cuts, n, sizeof(*cuts), cmp_cut);
@@ -538,7 +538,7 @@ int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct 
 			j++;
 		s = cuts[i].start;
 		e = cuts[j].end;
-		if (s > lo && is_blank(text[s - 1]) && !escaped(text, lo, s - 1))
+		if (s > lo && is_blank(text[s - 1]) && !(backslash && escaped(text, lo, s - 1)))
 			s--;
 		else if (e < hi && is_blank(text[e]))
 			e++;
@@ -651,7 +651,7 @@ static int kline_splices(const char *text, const struct igp_kline *l, const stru
 			r = igp_cut_push(&cuts, &n_cuts, t->start, t->end, 0, tail);
 	}
 	if (r >= 0)
-		r = igp_splices_remove(text, cuts, n_cuts, sp, n_sp);
+		r = igp_splices_remove(text, cuts, n_cuts, false, sp, n_sp);
 	*ret_n_cuts = n_cuts;
 	return r;
 }

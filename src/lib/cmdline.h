@@ -138,11 +138,13 @@ struct igp_cut {
  * stretch, together with one separating blank: the one before the stretch
  * when the region has one there (and no backslash escapes it), else the one
  * after it.  So "a b c" without a and b is "c", and no two splices ever
- * claim the same blank; "a\ b" without b is "a\ ", not "a\" (in a shell's
- * double quotes, a backslash that would escape the closing quote).
+ * claim the same blank.  With BACKSLASH (shell, JSON), "a\ b" without b is
+ * "a\ ", not "a\" (in a shell's double quotes, a backslash that would
+ * escape the closing quote); without it (the kernel's own syntax, where a
+ * backslash is an ordinary character) it is "a\".
  */
-int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, struct igp_splice **v,
-		       size_t *n_v);
+int igp_splices_remove(const char *text, struct igp_cut *cuts, size_t n, bool backslash,
+		       struct igp_splice **v, size_t *n_v);
 /* Add the cut [start, end) in [lo, hi) to *V (*N of them). */
 int igp_cut_push(struct igp_cut **v, size_t *n, size_t start, size_t end, size_t lo, size_t hi);
 

@@ -989,7 +989,8 @@ static int apply_files(const struct igp_shdoc *d, struct fsplices *fs, char ***r
 		return -ENOMEM;
 	for (size_t f = 0; f < d->n_files; f++) {
 		const struct igp_shfile *sf = &d->files[f];
-		int r = igp_splices_remove(sf->text, fs[f].cuts, fs[f].n_cuts, &fs[f].v, &fs[f].n);
+		int r = igp_splices_remove(sf->text, fs[f].cuts, fs[f].n_cuts, true, &fs[f].v,
+					   &fs[f].n);
 		if (r >= 0)
 			r = igp_splices_apply(sf->text, sf->len, fs[f].v, fs[f].n, &texts[f]);
 		if (r < 0)

@@ -155,8 +155,9 @@ static void test_unplan_after_user_edit(void **state)
 	igp_kops_free(ops, n_ops);
 }
 
-/* Remove the tokens at IDX (-1 ends) of the plain line TEXT. */
-static void removed(const char *text, const int *idx, const char *expected)
+/* Remove the tokens at IDX (-1 ends) of the plain line TEXT, backslashes
+ * escaping blanks when BACKSLASH. */
+static void removed_in(const char *text, bool backslash, const int *idx, const char *expected)
 {
 	struct igp_kline l;
 	struct igp_cut *cuts = NULL;
@@ -169,13 +170,18 @@ static void removed(const char *text, const int *idx, const char *expected)
 		assert_int_equal(igp_cut_push(&cuts, &n_cuts, l.toks[*idx].start, l.toks[*idx].end, 0,
 					      strlen(text)),
 				 0);
-	assert_int_equal(igp_splices_remove(text, cuts, n_cuts, &sp, &n_sp), 0);
+	assert_int_equal(igp_splices_remove(text, cuts, n_cuts, backslash, &sp, &n_sp), 0);
 	assert_int_equal(igp_splices_apply(text, strlen(text), sp, n_sp, &out), 0);
 	assert_string_equal(out, expected);
 	free(out);
 	igp_splices_free(sp, n_sp);
 	free(cuts);
 	igp_kline_done(&l);
+}
+
+static void removed(const char *text, const int *idx, const char *expected)
+{
+	removed_in(text, false, idx, expected);
 }
 
 /* Neighbouring tokens go as one stretch with one blank: before, two
@@ -189,6 +195,11 @@ static void test_remove_adjacent(void **state)
 	removed("a b c", (const int[]){ 0, 1, 2, -1 }, "");
 	removed("a  b\tc d", (const int[]){ 1, 2, -1 }, "a  d");
 	removed("a b", (const int[]){ 1, 1, -1 }, "a");
+	/* On the kernel's line a backslash is an ordinary character: the
+	 * blank after it goes with the token after it.  In shell it escapes
+	 * that blank, which then stays. */
+	removed("root=\\ quiet", (const int[]){ 1, -1 }, "root=\\");
+	removed_in("a\\ b", true, (const int[]){ 1, -1 }, "a\\ ");
 }
 
 /* The offset igp_kparam_check() refuses TOKEN at for SYNTAX, -1 when fine. */
