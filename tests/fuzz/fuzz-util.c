@@ -39,6 +39,19 @@ bool fz_has_nul(const uint8_t *data, size_t size)
 	return memchr(data, '\0', size) != NULL;
 }
 
+char **fz_lines(const char *text)
+{
+	char **v = calloc(1, sizeof(char *));
+
+	FZ_OOM(v);
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		FZ_OOM(strv_consume(&v, strndup(p, n)) == 0);
+		p += n + (p[n] == '\n');
+	}
+	return v;
+}
+
 size_t fz_split_files(const char *data, size_t size, struct fz_file *files, size_t max)
 {
 	static const char mark[] = "#@file ";

@@ -38,6 +38,8 @@ void fz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
  * igp_read_file()'s text as a C string sees. */
 char *fz_cstring(const uint8_t *data, size_t size);
 bool fz_has_nul(const uint8_t *data, size_t size);
+/* The lines of TEXT without their newlines. */
+char **fz_lines(const char *text);
 
 /* Split the input into files at lines "#@file NAME" (a shell comment, so a
  * corpus file stays valid shell).  The text before the first such line is

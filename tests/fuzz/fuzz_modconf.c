@@ -166,19 +166,6 @@ static bool numvfs_line(const char *line)
 	return false;
 }
 
-static char **lines_of(const char *text)
-{
-	char **v = calloc(1, sizeof(char *));
-
-	FZ_OOM(v);
-	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		FZ_OOM(strv_consume(&v, strndup(p, n)) == 0);
-		p += n + (p[n] == '\n');
-	}
-	return v;
-}
-
 /* The plan of vfs --persist for sysfs.conf TEXT: *ret_after the text after it
  * (TEXT itself when nothing changes); false when it is not sysfs.conf. */
 static bool persist(const char *text, char **ret_after)
@@ -212,8 +199,8 @@ static void sysfs_conf(const char *text)
 
 	if (!persist(text, &after))
 		return; /* no line of this PF: the udev rule instead */
-	a = lines_of(text);
-	b = lines_of(after);
+	a = fz_lines(text);
+	b = fz_lines(after);
 	FZ_ASSERT(strv_length(a) == strv_length(b), "lines added or lost: \"%s\" -> \"%s\"", text, after);
 	for (size_t i = 0; a[i]; i++) {
 		if (!numvfs_line(a[i])) {

@@ -18,19 +18,6 @@
 #include "proxmox.h"
 #include "util.h"
 
-static char **lines_of(const char *text)
-{
-	char **v = calloc(1, sizeof(char *));
-
-	FZ_OOM(v);
-	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		FZ_OOM(strv_consume(&v, strndup(p, n)) == 0);
-		p += n + (p[n] == '\n');
-	}
-	return v;
-}
-
 static bool is_mdev_prop(const char *line)
 {
 	line += strspn(line, " \t");
@@ -86,12 +73,12 @@ static void one(const char *text, const char *name, const char *node, const stru
 	FZ_ASSERT(r == 0, "mapping %s: %d", name, r);
 	if (!next) {
 		/* Nothing to do: it is mapped already. */
-		b = lines_of(text);
+		b = fz_lines(text);
 		check_mapped(b, name, node, mdev, text);
 		return;
 	}
-	a = lines_of(text);
-	b = lines_of(next);
+	a = fz_lines(text);
+	b = fz_lines(next);
 	for (size_t i = 0; a[i]; i++) {
 		if (mdev && is_mdev_prop(a[i]))
 			continue;
