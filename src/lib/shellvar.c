@@ -672,6 +672,41 @@ static void scan_backquote(struct scan *s)
 		s->p++;
 }
 
+/*
+ * The parameter of a ${ at OPEN, s->p after the brace (XCU 2.6.2): a name,
+ * digits or one special parameter, with '#' before it for the length; then
+ * '}' or an operator and its word.  Anything else is sh's "Bad
+ * substitution" when the line runs (grub-mkconfig would fail), and a text
+ * igpuctl cannot tell the extent of.
+ */
+static void scan_param(struct scan *s, size_t open)
+{
+	const char *t = s->t;
+	size_t p = s->p;
+
+	if (p + 1 < s->len && t[p] == '#' && (is_name_char(t[p + 1]) || strchr("@*#?$!-", t[p + 1])) &&
+	    t[p + 1] != '}')
+		p++;
+	if (p < s->len && is_name_start(t[p]))
+		while (p < s->len && is_name_char(t[p]))
+			p++;
+	else if (p < s->len && isdigit((unsigned char)t[p]))
+		while (p < s->len && isdigit((unsigned char)t[p]))
+			p++;
+	else if (p < s->len && strchr("@*#?$!-", t[p]))
+		p++;
+	if (p >= s->len || !memchr(t + p, '}', s->len - p)) {
+		scan_bad(s, "unterminated ${", open);
+		return;
+	}
+	if (p == s->p || !strchr("}:-=?+#%", t[p])) {
+		scan_bad(s, "a ${...} that is no parameter expansion (sh: bad substitution)", open);
+		return;
+	}
+	s->p = p;
+	scan_list(s, '}', false, "unterminated ${", open);
+}
+
 /* $( ${ or ` at s->p (any other $ is plain). */
 static void scan_dollar(struct scan *s)
 {
@@ -680,12 +715,12 @@ static void scan_dollar(struct scan *s)
 
 	if (s->t[s->p] == '`') {
 		scan_backquote(s);
-	} else if (next == '(' || next == '{') {
+	} else if (next == '(') {
 		s->p += 2;
-		if (next == '(')
-			scan_list(s, ')', true, "unterminated $(", open);
-		else
-			scan_list(s, '}', false, "unterminated ${", open);
+		scan_list(s, ')', true, "unterminated $(", open);
+	} else if (next == '{') {
+		s->p += 2;
+		scan_param(s, open);
 	} else {
 		s->p++;
 	}

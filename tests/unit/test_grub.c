@@ -181,7 +181,12 @@ static void test_check_broken(void **state)
 	refused("X=1\nMODULES=(i915 # early KMS)\nY=2\n",
 		"/etc/default/grub:2: unterminated array: no ')' closes it" FIX);
 	refused("A=$(date\n", "/etc/default/grub:1: unterminated $(" FIX);
-	refused("A=\"${B\"\n", "/etc/default/grub:1: unterminated double quote" FIX);
+	refused("A=\"${B\"\n", "/etc/default/grub:1: unterminated ${" FIX);
+	/* A name broken by a newline: where would the value end? */
+	refused("A=\"${GRUB_CMD\nB=\" x\"\n}\"\n",
+		"/etc/default/grub:1: a ${...} that is no parameter expansion (sh: bad substitution)" FIX);
+	refused("A=${}\n",
+		"/etc/default/grub:1: a ${...} that is no parameter expansion (sh: bad substitution)" FIX);
 	refused("A=${B\n", "/etc/default/grub:1: unterminated ${" FIX);
 	refused("A=`date\n", "/etc/default/grub:1: unterminated backquote" FIX);
 	err = checked("A=1\nB=2\0\n", sizeof("A=1\nB=2\0\n") - 1);
@@ -200,6 +205,7 @@ static void test_check_fine(void **state)
 		"MODULES=(i915 # early KMS\n  vfio)\nHOOKS=(base)\n",
 		"A=\"a \\\nb\"\nB=x#y\n",
 		"case $x in a) A=1 ;; esac\n",
+		"A=\"${#B} ${1} ${10} ${#} ${@} ${B%x} ${B:+y}\"\n",
 		"A=1",
 		"",
 	};
