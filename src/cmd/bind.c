@@ -2,12 +2,12 @@
 /* igpuctl bind ADDR [--driver vfio-pci] [--persist] / unbind ADDR */
 #include <getopt.h>
 
-#include "bind.h"
+#include "setup/bind.h"
 #include "cmd.h"
-#include "cmdline.h"
-#include "host.h"
-#include "modconf.h"
-#include "paths.h"
+#include "boot/cmdline.h"
+#include "model/host.h"
+#include "modules/modconf.h"
+#include "base/paths.h"
 #include "planview.h"
 
 static int help(bool unbind)
@@ -17,14 +17,15 @@ static int help(bool unbind)
 		       "Clear the driver override of ADDR and let the kernel bind its default\n"
 		       "driver again; also removes a driverctl override igpuctl saved.\n");
 	else
-		printf("Usage: igpuctl bind ADDR [--driver DRIVER] [--persist] [--dry-run]\n\n"
-		       "Move ADDR to DRIVER (default vfio-pci) now: driver_override, unbind,\n"
-		       "drivers_probe, then check the driver link.\n\n"
-		       "  -d, --driver DRIVER  the driver to bind (default vfio-pci)\n"
-		       "  -p, --persist        keep it after reboots (driverctl's /etc/driverctl.d/pci-ADDR)\n"
-		       "  -n, --dry-run        print what would be written\n"
-		       "      --force          also a device the host needs (mounted disk, default-route NIC)\n"
-		       "      --allow-boot-vga also the boot VGA device (the host console goes away)\n");
+		printf(
+		    "Usage: igpuctl bind ADDR [--driver DRIVER] [--persist] [--dry-run]\n\n"
+		    "Move ADDR to DRIVER (default vfio-pci) now: driver_override, unbind,\n"
+		    "drivers_probe, then check the driver link.\n\n"
+		    "  -d, --driver DRIVER  the driver to bind (default vfio-pci)\n"
+		    "  -p, --persist        keep it after reboots (driverctl's /etc/driverctl.d/pci-ADDR)\n"
+		    "  -n, --dry-run        print what would be written\n"
+		    "      --force          also a device the host needs (mounted disk, default-route NIC)\n"
+		    "      --allow-boot-vga also the boot VGA device (the host console goes away)\n");
 	return EXIT_OK;
 }
 
@@ -32,8 +33,8 @@ static int help(bool unbind)
 static int persist(const char *address, const char *driver, bool dry_run, char *const *argv)
 {
 	_cleanup_free_ char *path = igp_driverctl_path(address), *content = NULL;
-	struct igp_change ch = { .lock_fd = -1 };
-	struct igp_plan p = { 0 };
+	struct igp_change ch = {.lock_fd = -1};
+	struct igp_plan p = {0};
 	int r, ret = EXIT_FAIL;
 
 	if (!path)
@@ -46,7 +47,7 @@ static int persist(const char *address, const char *driver, bool dry_run, char *
 		r = content ? igp_modconf_plan_owned(&p, path, content, 0, "driverctl override") : -ENOMEM;
 	} else {
 		_cleanup_free_ char *cur = NULL;
-		struct igp_undo u = { .kind = IGP_UNDO_OWNED };
+		struct igp_undo u = {.kind = IGP_UNDO_OWNED};
 		r = igp_change_read_target(NULL, path, &cur);
 		if (r >= 0 && cur)
 			r = igp_plan_add_file(&p, path, TAKE_PTR(cur), NULL, 0644, &u, 0,
@@ -75,21 +76,16 @@ out:
 
 static int run(int argc, char *argv[], bool unbind)
 {
-	static const struct option bind_opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "driver", required_argument, NULL, 'd' },
-		{ "persist", no_argument, NULL, 'p' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "force", no_argument, NULL, 0x100 },
-		{ "allow-boot-vga", no_argument, NULL, 0x101 },
-		{}
-	};
+	static const struct option bind_opts[] = {{"help", no_argument, NULL, 'h'},
+						  {"driver", required_argument, NULL, 'd'},
+						  {"persist", no_argument, NULL, 'p'},
+						  {"dry-run", no_argument, NULL, 'n'},
+						  {"force", no_argument, NULL, 0x100},
+						  {"allow-boot-vga", no_argument, NULL, 0x101},
+						  {}};
 	/* unbind takes none of bind's choices. */
 	static const struct option unbind_opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{}
-	};
+	    {"help", no_argument, NULL, 'h'}, {"dry-run", no_argument, NULL, 'n'}, {}};
 	const struct option *longopts = unbind ? unbind_opts : bind_opts;
 	const char *driver = "vfio-pci", *name = unbind ? "unbind" : "bind";
 	bool persist_it = false, dry_run = false, force = false, boot_vga = false;
@@ -107,8 +103,9 @@ static int run(int argc, char *argv[], bool unbind)
 			size_t at;
 			/* It goes to driver_override, modprobe and driverctl's file. */
 			if (igp_module_name_check(optarg, &at) < 0)
-				return log_usage(name, "--driver '%s' is not a driver name (letters, digits, _ and -)",
-						 optarg);
+				return log_usage(
+				    name, "--driver '%s' is not a driver name (letters, digits, _ and -)",
+				    optarg);
 			driver = optarg;
 			break;
 		}
@@ -146,18 +143,22 @@ static int run(int argc, char *argv[], bool unbind)
 		if ((dev->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC)) && !force)
 			return log_error("refusing to take %s from the host: %s (pass --force if you "
 					 "really mean it)",
-					 dev->address, dev->role_detail ? dev->role_detail : "the host needs it");
+					 dev->address,
+					 dev->role_detail ? dev->role_detail : "the host needs it");
 		if (dev->boot_vga == 1 && !boot_vga && streq(driver, "vfio-pci"))
 			return log_error("%s is the boot VGA device: the host console goes away. Pass "
-					 "--allow-boot-vga to accept that", dev->address);
+					 "--allow-boot-vga to accept that",
+					 dev->address);
 	}
 
 	ovr = strdupf("%s/%s/driver_override", IGP_SYS_PCI_DEVICES, dev->address);
 	if (!ovr)
 		return log_error_errno(-ENOMEM, "Out of memory");
 	if (dry_run || !igp_root_is_host()) {
-		printf("%s%s:\n", dry_run ? "Would write" : "Under --root the running kernel is not "
-			"touched; on the host igpuctl would write",
+		printf("%s%s:\n",
+		       dry_run ? "Would write"
+			       : "Under --root the running kernel is not "
+				 "touched; on the host igpuctl would write",
 		       "");
 		printf("  %s  >  %s\n", unbind ? "(empty)" : driver, ovr);
 		if (dev->driver)
@@ -180,7 +181,7 @@ static int run(int argc, char *argv[], bool unbind)
 	r = igp_bind(dev->address, driver, &before);
 	if (r == -ENODEV) {
 		/* The driver is a module not loaded yet. */
-		char *const mp[] = { "modprobe", (char *)driver, NULL };
+		char *const mp[] = {"modprobe", (char *)driver, NULL};
 		printf("Running: modprobe %s\n", driver);
 		if (igp_run_argv(mp) == 0)
 			r = igp_bind(dev->address, driver, &before);
@@ -189,7 +190,8 @@ static int run(int argc, char *argv[], bool unbind)
 		return log_error("driver %s is not loaded and `modprobe %s` failed", driver, driver);
 	if (r == -ENXIO)
 		return log_error("%s did not bind %s (see dmesg); the device was given back to the "
-				 "kernel's choice", driver, dev->address);
+				 "kernel's choice",
+				 driver, dev->address);
 	if (r < 0)
 		return log_error_errno(r, "Cannot bind %s to %s", dev->address, driver);
 	printf("%s: %s -> %s\n", dev->address, before ? before : "(none)", driver);

@@ -8,9 +8,9 @@
 #include <getopt.h>
 #include <sys/ioctl.h>
 
-#include "checks.h"
+#include "checks/checks.h"
 #include "cmd.h"
-#include "methods.h"
+#include "model/methods.h"
 #include "output.h"
 
 enum {

@@ -13,7 +13,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
-#include "util.h"
+#include "base/util.h"
 
 enum {
 	EXIT_OK = 0,
@@ -24,8 +24,8 @@ enum {
 struct igp_globals {
 	bool json;
 	int verbose;
-	const char *root; /* as given, NULL for the host */
-	char *command_line; /* "setup --mode full" as typed (--yes left out), for the journal */
+	const char *root;    /* as given, NULL for the host */
+	char *command_line;  /* "setup --mode full" as typed (--yes left out), for the journal */
 	const char *command; /* "list", "vgpu create": for the --help hint of log_usage(NULL, ...) */
 };
 extern struct igp_globals arg_g;

@@ -128,7 +128,8 @@ struct json_object *peers_json(const struct igp_isolation_report *r)
 		const struct igp_pci_dev *d = r->peers[i].dev;
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "address", json_object_new_string(d->address));
-		json_object_object_add(o, "kind", json_object_new_string(igp_peer_kind_name(r->peers[i].kind)));
+		json_object_object_add(o, "kind",
+				       json_object_new_string(igp_peer_kind_name(r->peers[i].kind)));
 		json_object_object_add(o, "class", json_object_new_string(igp_pci_class_name(d->class)));
 		json_object_object_add(o, "driver", json_str_or_null(d->driver));
 		json_object_object_add(o, "host_use", json_str_or_null(d->role_detail));
@@ -168,12 +169,15 @@ struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev 
 	json_object_object_add(o, "generation", json_str_or_null(d->platform ? d->platform->gen : NULL));
 	for (int i = 0; i < _IGP_METHOD_MAX; i++)
 		if (m->m[i].support != IGP_SUPPORT_NO)
-			json_object_array_add(methods, json_object_new_string(igp_method_name((enum igp_method)i)));
+			json_object_array_add(methods,
+					      json_object_new_string(igp_method_name((enum igp_method)i)));
 	json_object_object_add(o, "methods", methods);
-	json_object_object_add(o, "boot_vga", d->boot_vga < 0 ? NULL : json_object_new_boolean(d->boot_vga == 1));
+	json_object_object_add(o, "boot_vga",
+			       d->boot_vga < 0 ? NULL : json_object_new_boolean(d->boot_vga == 1));
 	json_object_object_add(o, "render_node", json_str_or_null(d->render_node));
 	json_object_object_add(o, "recommended",
-			       m->has_recommendation ? json_object_new_string(igp_method_name(m->recommended)) : NULL);
+			       m->has_recommendation ? json_object_new_string(igp_method_name(m->recommended))
+						     : NULL);
 	json_object_object_add(o, "recommendation", json_str_or_null(rec));
 	(void)h;
 	return o;

@@ -5,9 +5,9 @@
 
 #include <json-c/json.h>
 
-#include "host.h"
-#include "isolation.h"
-#include "methods.h"
+#include "model/host.h"
+#include "model/isolation.h"
+#include "model/methods.h"
 
 /* "yes", "no", "with i915-sriov-dkms or xe" */
 const char *support_word(enum igp_support s);

@@ -8,7 +8,7 @@
 
 #include "cmd.h"
 #include "devview.h"
-#include "guest.h"
+#include "vm/guest.h"
 #include "output.h"
 
 static int help(void)
@@ -43,9 +43,10 @@ static void va_text(const struct igp_va_info *va)
 		       "intel-media-va-driver, to check)\n");
 		return;
 	case IGP_VA_FAILED:
-		printf("    VA-API:      no VA driver works on this GPU (%s); Intel needs intel-media-va-driver "
-		       "(iHD) or i965-va-driver\n",
-		       va->error ? va->error : "vaInitialize failed");
+		printf(
+		    "    VA-API:      no VA driver works on this GPU (%s); Intel needs intel-media-va-driver "
+		    "(iHD) or i965-va-driver\n",
+		    va->error ? va->error : "vaInitialize failed");
 		return;
 	case IGP_VA_OK:
 		printf("    VA-API:      %s\n", va->driver ? va->driver : "initialized");
@@ -102,8 +103,8 @@ static void print_json(const struct igp_guest_report *r)
 				       d->render_node ? json_object_new_boolean(g->render_open == 0) : NULL);
 		json_object_object_add(j, "render_node_error",
 				       d->render_node && g->render_open < 0
-					       ? json_object_new_string(strerror(-g->render_open))
-					       : NULL);
+					   ? json_object_new_string(strerror(-g->render_open))
+					   : NULL);
 		json_object_object_add(j, "va", va_json(&g->va));
 		json_object_object_add(j, "judged", json_object_new_boolean((ssize_t)i == r->judged));
 		json_object_array_add(gpus, j);
@@ -120,14 +121,15 @@ static void print_text(const struct igp_guest_report *r)
 	char buf[512];
 
 	printf("In a VM:         %s\n", r->in_vm ? "yes (the CPU reports a hypervisor)"
-					       : "no hypervisor flag: this looks like bare metal");
+						 : "no hypervisor flag: this looks like bare metal");
 	if (r->n_gpus == 0)
 		printf("GPUs:            none\n");
 	for (size_t i = 0; i < r->n_gpus; i++) {
 		const struct igp_guest_gpu *g = &r->gpus[i];
 		const struct igp_pci_dev *d = g->dev;
-		printf("GPU:             %s %04x:%04x %s%s%s [%s]\n", d->address, d->vendor, d->device, d->vendor_name ? d->vendor_name : "",
-		       d->vendor_name ? " " : "", d->device_name ? d->device_name : igp_pci_class_name(d->class),
+		printf("GPU:             %s %04x:%04x %s%s%s [%s]\n", d->address, d->vendor, d->device,
+		       d->vendor_name ? d->vendor_name : "", d->vendor_name ? " " : "",
+		       d->device_name ? d->device_name : igp_pci_class_name(d->class),
 		       g->emulated ? "emulated" : "passed through");
 		printf("    Driver:      %s\n", d->driver ? d->driver : "none");
 		printf("    Render node: %s\n", render_text(g, buf, sizeof(buf)));
@@ -140,12 +142,10 @@ static void print_text(const struct igp_guest_report *r)
 
 int cmd_guest(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "no-va", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	static const struct option opts[] = {{"device", required_argument, NULL, 'd'},
+					     {"no-va", no_argument, NULL, 'n'},
+					     {"help", no_argument, NULL, 'h'},
+					     {}};
 	_cleanup_host_ struct igp_host *h = NULL;
 	struct igp_guest_report r;
 	const char *only = NULL;

@@ -61,9 +61,9 @@ static void print_dev(const struct igp_pci_dev *d)
 int cmd_iommu(int argc, char *argv[])
 {
 	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"all", no_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	_cleanup_host_ struct igp_host *h = NULL;
 	struct json_object *groups = NULL;
@@ -91,9 +91,13 @@ int cmd_iommu(int argc, char *argv[])
 	if (arg_g.json)
 		groups = json_object_new_array();
 	else if (h->n_groups == 0)
-		printf("No IOMMU groups: %s\n",
-		       h->iommu_active ? "an IOMMU is registered but no device is in a group (kernel booted with iommu=off or the driver failed?)."
-				       : "no IOMMU is active. Enable VT-d (AMD-Vi) in the firmware and add intel_iommu=on to the kernel command line ('igpuctl setup --mode full' does this).");
+		printf(
+		    "No IOMMU groups: %s\n",
+		    h->iommu_active
+			? "an IOMMU is registered but no device is in a group (kernel booted with iommu=off "
+			  "or the driver failed?)."
+			: "no IOMMU is active. Enable VT-d (AMD-Vi) in the firmware and add intel_iommu=on "
+			  "to the kernel command line ('igpuctl setup --mode full' does this).");
 
 	for (size_t i = 0; i < h->n_groups; i++) {
 		const struct igp_iommu_group *g = &h->groups[i];
@@ -117,8 +121,9 @@ int cmd_iommu(int argc, char *argv[])
 			for (size_t j = 0; j < g->n_devs; j++)
 				json_object_array_add(devs, dev_json(g->devs[j]));
 			json_object_object_add(o, "devices", devs);
-			json_object_object_add(o, "isolation",
-					       has_gpu ? json_object_new_string(igp_isolation_name(iso.verdict)) : NULL);
+			json_object_object_add(
+			    o, "isolation",
+			    has_gpu ? json_object_new_string(igp_isolation_name(iso.verdict)) : NULL);
 			json_object_array_add(groups, o);
 		} else {
 			if (has_gpu)
@@ -136,7 +141,8 @@ int cmd_iommu(int argc, char *argv[])
 		json_object_object_add(o, "groups", groups);
 		json_print(o);
 	} else if (h->n_groups > 0 && shown == 0) {
-		printf("No GPU is in an IOMMU group; 'igpuctl iommu --all' lists all %zu groups.\n", h->n_groups);
+		printf("No GPU is in an IOMMU group; 'igpuctl iommu --all' lists all %zu groups.\n",
+		       h->n_groups);
 	}
 	return EXIT_OK;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "change.h"
+#include "change/change.h"
 #include "cmd.h"
-#include "libvirt_module.h"
+#include "vm/libvirt_module.h"
 #include "libvirt_target.h"
 
 struct conn_entry {

@@ -17,8 +17,8 @@
 
 #include <stdbool.h>
 
-#include "journal.h"
-#include "libvirt_xml.h"
+#include "change/journal.h"
+#include "vm/libvirt_xml.h"
 
 #define LIBVIRT_TARGET_KIND "libvirt"
 

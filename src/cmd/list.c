@@ -11,22 +11,22 @@
 #include "output.h"
 
 static const struct colspec columns[] = {
-	{ "ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address" },
-	{ "IDS", 9, 0, SCOLS_JSON_STRING, "vendor:device" },
-	{ "VENDOR", 4, 0, SCOLS_JSON_STRING, "vendor ID" },
-	{ "DEVICE", 4, 0, SCOLS_JSON_STRING, "device ID" },
-	{ "CLASS", 6, 0, SCOLS_JSON_STRING, "class code" },
-	{ "VENDOR_NAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "vendor name (pci.ids)" },
-	{ "NAME", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "device name (pci.ids)" },
-	{ "SUBSYSTEM", 9, 0, SCOLS_JSON_STRING, "subsystem vendor:device" },
-	{ "PLATFORM", 0.1, 0, SCOLS_JSON_STRING, "Intel platform" },
-	{ "GEN", 3, 0, SCOLS_JSON_STRING, "Intel graphics generation" },
-	{ "DRIVER", 6, 0, SCOLS_JSON_STRING, "bound driver" },
-	{ "GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group" },
-	{ "ISOLATION", 8, 0, SCOLS_JSON_STRING, "IOMMU group verdict" },
-	{ "BOOT_VGA", 1, 0, SCOLS_JSON_BOOLEAN, "firmware console GPU" },
-	{ "RENDER", 10, 0, SCOLS_JSON_STRING, "DRM render node" },
-	{ "METHODS", 10, 0, SCOLS_JSON_STRING, "supported methods" },
+    {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address"},
+    {"IDS", 9, 0, SCOLS_JSON_STRING, "vendor:device"},
+    {"VENDOR", 4, 0, SCOLS_JSON_STRING, "vendor ID"},
+    {"DEVICE", 4, 0, SCOLS_JSON_STRING, "device ID"},
+    {"CLASS", 6, 0, SCOLS_JSON_STRING, "class code"},
+    {"VENDOR_NAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "vendor name (pci.ids)"},
+    {"NAME", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "device name (pci.ids)"},
+    {"SUBSYSTEM", 9, 0, SCOLS_JSON_STRING, "subsystem vendor:device"},
+    {"PLATFORM", 0.1, 0, SCOLS_JSON_STRING, "Intel platform"},
+    {"GEN", 3, 0, SCOLS_JSON_STRING, "Intel graphics generation"},
+    {"DRIVER", 6, 0, SCOLS_JSON_STRING, "bound driver"},
+    {"GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
+    {"ISOLATION", 8, 0, SCOLS_JSON_STRING, "IOMMU group verdict"},
+    {"BOOT_VGA", 1, 0, SCOLS_JSON_BOOLEAN, "firmware console GPU"},
+    {"RENDER", 10, 0, SCOLS_JSON_STRING, "DRM render node"},
+    {"METHODS", 10, 0, SCOLS_JSON_STRING, "supported methods"},
 };
 #define DEFAULT_COLUMNS "ADDRESS,IDS,NAME,PLATFORM,GEN,DRIVER,GROUP,ISOLATION,METHODS"
 
@@ -74,7 +74,7 @@ static void row(struct libscols_table *tb, const struct igp_pci_dev *d, const st
 
 int cmd_list(int argc, char *argv[])
 {
-	static const struct option opts[] = { TABLE_LONGOPTS, { "help", no_argument, NULL, 'h' }, {} };
+	static const struct option opts[] = {TABLE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {}};
 	struct table_opts topts = {};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ struct igp_pci_dev **gpus = NULL;

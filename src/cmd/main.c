@@ -6,8 +6,8 @@
 #include "cmd.h"
 #include "planview.h"
 #include "config.h"
-#include "host.h"
-#include "paths.h"
+#include "model/host.h"
+#include "base/paths.h"
 
 struct igp_globals arg_g;
 
@@ -285,7 +285,7 @@ int main(int argc, char *argv[])
 		if (argc > 1)
 			r = c->run(argc - 1, argv + 1);
 		else {
-			char *av[] = { (char *)"status", NULL };
+			char *av[] = {(char *)"status", NULL};
 			r = c->run(1, av);
 		}
 		free(arg_g.command_line);

@@ -64,7 +64,7 @@ struct libscols_table *table_new(const char *json_name, const struct colspec *sp
 			for (size_t i = 0; i < n_spec; i++)
 				if (strcasecmp(spec[i].name, *p) == 0) {
 					struct libscols_column *cl = scols_table_new_column(
-						tb, spec[i].name, spec[i].whint, spec[i].flags);
+					    tb, spec[i].name, spec[i].whint, spec[i].flags);
 					if (cl)
 						scols_column_set_json_type(cl, spec[i].json_type);
 				}
@@ -137,7 +137,7 @@ int table_print(struct libscols_table *tb)
 void json_print(struct json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 

@@ -13,10 +13,10 @@
 #include "cmd.h"
 
 struct colspec {
-	const char *name;  /* header and JSON key (the key is lowercased) */
+	const char *name; /* header and JSON key (the key is lowercased) */
 	double whint;
-	int flags;         /* SCOLS_FL_* */
-	int json_type;     /* SCOLS_JSON_STRING, _NUMBER, _BOOLEAN, _ARRAY_STRING */
+	int flags;     /* SCOLS_FL_* */
+	int json_type; /* SCOLS_JSON_STRING, _NUMBER, _BOOLEAN, _ARRAY_STRING */
 	const char *help;
 };
 
@@ -46,10 +46,11 @@ struct json_object *json_int_or_null(long v, bool valid);
 struct json_object *json_hex4(unsigned v);
 
 /* Accept the shared table options in a getopt loop. */
-#define TABLE_LONGOPTS \
-	{ "output", required_argument, NULL, 'o' }, \
-	{ "noheadings", no_argument, NULL, 'n' }, \
-	{ "raw", no_argument, NULL, 'r' }
+#define TABLE_LONGOPTS                                                                                       \
+	{"output", required_argument, NULL, 'o'}, {"noheadings", no_argument, NULL, 'n'},                    \
+	{                                                                                                    \
+		"raw", no_argument, NULL, 'r'                                                                \
+	}
 #define TABLE_SHORTOPTS "o:nr"
 /* Returns true when c was a table option and consumed it. */
 bool table_opts_parse(struct table_opts *o, int c, const char *optarg_);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cmd.h"
-#include "diff.h"
-#include "paths.h"
+#include "base/diff.h"
+#include "base/paths.h"
 #include "planview.h"
 
 char ***planview_commands(const struct igp_plan *p, char ***pending, char ***extra)
@@ -15,8 +15,7 @@ char ***planview_commands(const struct igp_plan *p, char ***pending, char ***ext
 		if (igp_argvv_add(&out, extra[i]) < 0)
 			goto oom;
 	for (size_t i = 0; out && i < p->n_cmds; i++)
-		if (igp_plan_cmd_needed(p, &p->cmds[i], 0) &&
-		    (p->n_files > 0 || p->cmds[i].trigger == 0) &&
+		if (igp_plan_cmd_needed(p, &p->cmds[i], 0) && (p->n_files > 0 || p->cmds[i].trigger == 0) &&
 		    igp_argvv_add(&out, p->cmds[i].argv) < 0)
 			goto oom;
 	return out;
@@ -125,7 +124,8 @@ int planview_run_pending(struct igp_journal *j, bool no_run)
 			log_error_errno(r, "Cannot run %s", s ? s : "?");
 		else
 			log_error("%s failed (exit status %d); fix the cause and run it by hand, or run "
-				  "the igpuctl command again", s ? s : "?", r);
+				  "the igpuctl command again",
+				  s ? s : "?", r);
 		failed++;
 		if (igp_argvv_add(&left, j->pending[i]) < 0)
 			break;
@@ -141,12 +141,13 @@ int planview_begin(struct igp_change *c, bool peek)
 	pid_t holder = 0;
 	int r;
 
-	*c = (struct igp_change){ .lock_fd = -1 };
+	*c = (struct igp_change){.lock_fd = -1};
 	r = peek ? igp_journal_load(&c->j, &why) : igp_change_begin(c, &holder, &why);
 	if (r == -EBUSY) {
 		if (holder)
 			return log_error("another igpuctl (pid %d) is changing this host; try again "
-					 "when it is done", (int)holder);
+					 "when it is done",
+					 (int)holder);
 		return log_error("another igpuctl is changing this host; try again when it is done");
 	}
 	if (r == -EBADMSG || r == -EPROTONOSUPPORT)
@@ -201,9 +202,9 @@ void planview_report(int r, const struct igp_change_report *rep)
 int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv, char ***cmds,
 		   char ***revert_argvs)
 {
-	_cleanup_free_ char *name = arg_g.command_line ? strdup(arg_g.command_line)
-							: planview_command_name(argv);
-	struct igp_change_report rep = { 0 };
+	_cleanup_free_ char *name =
+	    arg_g.command_line ? strdup(arg_g.command_line) : planview_command_name(argv);
+	struct igp_change_report rep = {0};
 	int r;
 
 	r = igp_change_apply(c, plan, name, cmds, revert_argvs, &rep);

@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "change.h"
-#include "journal.h"
-#include "plan.h"
+#include "change/change.h"
+#include "change/journal.h"
+#include "change/plan.h"
 
 /* The commands the plan needs, plus PENDING ones from an interrupted run
  * (a NULL-terminated list of argv vectors; free with igp_argvv_free). */
@@ -45,8 +45,8 @@ int planview_begin(struct igp_change *c, bool peek);
  * command's own argv, --yes dropped), print what could not be undone.
  * 0, or EXIT_FAIL already reported.
  */
-int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv,
-		   char ***cmds, char ***revert_argvs);
+int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv, char ***cmds,
+		   char ***revert_argvs);
 /* Print why igp_change_apply() failed with R, and the steps left by hand. */
 void planview_report(int r, const struct igp_change_report *rep);
 /* Print manual steps ("Left to do by hand:"). */

@@ -5,13 +5,13 @@
 #include <limits.h>
 #include <time.h>
 
-#include "bootloader.h"
-#include "change.h"
+#include "boot/bootloader.h"
+#include "change/change.h"
 #include "cmd.h"
 #include "libvirt_target.h"
-#include "modconf.h"
+#include "modules/modconf.h"
 #include "output.h"
-#include "paths.h"
+#include "base/paths.h"
 #include "planview.h"
 
 static int help(void)

@@ -3,36 +3,37 @@
 #include <getopt.h>
 
 #include "cmd.h"
-#include "hostsetup.h"
-#include "paths.h"
-#include "pci.h"
-#include "checks.h"
+#include "setup/hostsetup.h"
+#include "base/paths.h"
+#include "model/pci.h"
+#include "checks/checks.h"
 #include "planview.h"
 
 static int help(void)
 {
-	printf("Usage: igpuctl setup --mode full|gvt-g|sriov [ADDR] [options]\n\n"
-	       "Change the boot loader's kernel parameters, the modules loaded at boot and the\n"
-	       "driver configuration for MODE on this host's boot stack, with a backup and a\n"
-	       "journal (`igpuctl revert` undoes it). ADDR defaults to the single Intel iGPU.\n\n"
-	       "  -m, --mode MODE          full (vfio-pci), gvt-g (mediated vGPUs), sriov (VFs)\n"
-	       "  -n, --dry-run            print the plan as a unified diff and the commands; change nothing\n"
-	       "  -y, --yes                do not ask before applying\n"
-	       "      --no-initramfs       do not run the initramfs / boot loader commands, only print them\n"
-	       "      --allow-boot-vga     accept losing the host console when the GPU is the boot VGA\n"
-	       "      --allow-unsafe-group proceed although the IOMMU group holds a device the host needs\n"
-	       "      --force-mode         proceed although the platform does not support MODE\n"
-	       "      --acs-override[=V]   add pcie_acs_override=V (default downstream,multifunction;\n"
-	       "                           patched kernels only, weakens isolation)\n"
-	       "      --kvm-ignore-msrs    add kvm.ignore_msrs=1 (some Windows guests need it)\n"
-	       "      --blacklist DRIVER   add DRIVER to modprobe.blacklist= (refused when a GPU that\n"
-	       "                           stays on the host uses it); repeatable\n"
-	       "      --param KEY[=VALUE]  add any kernel parameter; repeatable\n"
-	       "      --vfs N              sriov: number of VFs (default sriov_totalvfs, else 7)\n"
-	       "      --sriov-driver i915|xe  sriov: i915-sriov-dkms (default) or xe\n"
-	       "      --bootloader NAME    grub, proxmox-systemd-boot, systemd-boot or kernelstub\n"
-	       "                           instead of detecting it\n\n"
-	       "Exit status: 0 done (or nothing to do), 1 refused or failed, 2 usage error.\n");
+	printf(
+	    "Usage: igpuctl setup --mode full|gvt-g|sriov [ADDR] [options]\n\n"
+	    "Change the boot loader's kernel parameters, the modules loaded at boot and the\n"
+	    "driver configuration for MODE on this host's boot stack, with a backup and a\n"
+	    "journal (`igpuctl revert` undoes it). ADDR defaults to the single Intel iGPU.\n\n"
+	    "  -m, --mode MODE          full (vfio-pci), gvt-g (mediated vGPUs), sriov (VFs)\n"
+	    "  -n, --dry-run            print the plan as a unified diff and the commands; change nothing\n"
+	    "  -y, --yes                do not ask before applying\n"
+	    "      --no-initramfs       do not run the initramfs / boot loader commands, only print them\n"
+	    "      --allow-boot-vga     accept losing the host console when the GPU is the boot VGA\n"
+	    "      --allow-unsafe-group proceed although the IOMMU group holds a device the host needs\n"
+	    "      --force-mode         proceed although the platform does not support MODE\n"
+	    "      --acs-override[=V]   add pcie_acs_override=V (default downstream,multifunction;\n"
+	    "                           patched kernels only, weakens isolation)\n"
+	    "      --kvm-ignore-msrs    add kvm.ignore_msrs=1 (some Windows guests need it)\n"
+	    "      --blacklist DRIVER   add DRIVER to modprobe.blacklist= (refused when a GPU that\n"
+	    "                           stays on the host uses it); repeatable\n"
+	    "      --param KEY[=VALUE]  add any kernel parameter; repeatable\n"
+	    "      --vfs N              sriov: number of VFs (default sriov_totalvfs, else 7)\n"
+	    "      --sriov-driver i915|xe  sriov: i915-sriov-dkms (default) or xe\n"
+	    "      --bootloader NAME    grub, proxmox-systemd-boot, systemd-boot or kernelstub\n"
+	    "                           instead of detecting it\n\n"
+	    "Exit status: 0 done (or nothing to do), 1 refused or failed, 2 usage error.\n");
 	return EXIT_OK;
 }
 
@@ -42,8 +43,8 @@ static int help(void)
  * cannot run the VM after the reboot.
  */
 static const char *const outside_setup[] = {
-	"cpu.virtualization", "kvm.device",  "kernel.version", "qemu.version",
-	"memlock",            "sriov.driver", "gvt.dmesg_unsupported", NULL,
+    "cpu.virtualization",    "kvm.device", "kernel.version", "qemu.version", "memlock", "sriov.driver",
+    "gvt.dmesg_unsupported", NULL,
 };
 
 static void print_outside_findings(const struct igp_host *h, const char *address, enum igp_method mode)
@@ -54,7 +55,7 @@ static void print_outside_findings(const struct igp_host *h, const char *address
 
 	if (igp_host_find(h, address, &gpu) < 0)
 		return;
-	if (igp_checks_run(h, &(struct igp_check_target){ .gpu = gpu, .mode = mode }, 1, 0, &rep) < 0)
+	if (igp_checks_run(h, &(struct igp_check_target){.gpu = gpu, .mode = mode}, 1, 0, &rep) < 0)
 		return;
 	for (size_t i = 0; i < rep.n_checks; i++) {
 		const struct igp_check *c = &rep.checks[i];
@@ -73,31 +74,40 @@ static void print_outside_findings(const struct igp_host *h, const char *address
 
 int cmd_setup(int argc, char *argv[])
 {
-	enum { ARG_NO_INITRAMFS = 0x100, ARG_BOOT_VGA, ARG_UNSAFE, ARG_FORCE_MODE, ARG_ACS,
-	       ARG_MSRS, ARG_BLACKLIST, ARG_PARAM, ARG_VFS, ARG_SRIOV_DRIVER, ARG_BOOTLOADER };
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "no-initramfs", no_argument, NULL, ARG_NO_INITRAMFS },
-		{ "allow-boot-vga", no_argument, NULL, ARG_BOOT_VGA },
-		{ "allow-unsafe-group", no_argument, NULL, ARG_UNSAFE },
-		{ "force-mode", no_argument, NULL, ARG_FORCE_MODE },
-		{ "acs-override", optional_argument, NULL, ARG_ACS },
-		{ "kvm-ignore-msrs", no_argument, NULL, ARG_MSRS },
-		{ "blacklist", required_argument, NULL, ARG_BLACKLIST },
-		{ "param", required_argument, NULL, ARG_PARAM },
-		{ "vfs", required_argument, NULL, ARG_VFS },
-		{ "sriov-driver", required_argument, NULL, ARG_SRIOV_DRIVER },
-		{ "bootloader", required_argument, NULL, ARG_BOOTLOADER },
-		{}
+	enum {
+		ARG_NO_INITRAMFS = 0x100,
+		ARG_BOOT_VGA,
+		ARG_UNSAFE,
+		ARG_FORCE_MODE,
+		ARG_ACS,
+		ARG_MSRS,
+		ARG_BLACKLIST,
+		ARG_PARAM,
+		ARG_VFS,
+		ARG_SRIOV_DRIVER,
+		ARG_BOOTLOADER
 	};
-	struct igp_setup_opts o = { .vfs = -1 };
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+						 {"mode", required_argument, NULL, 'm'},
+						 {"dry-run", no_argument, NULL, 'n'},
+						 {"yes", no_argument, NULL, 'y'},
+						 {"no-initramfs", no_argument, NULL, ARG_NO_INITRAMFS},
+						 {"allow-boot-vga", no_argument, NULL, ARG_BOOT_VGA},
+						 {"allow-unsafe-group", no_argument, NULL, ARG_UNSAFE},
+						 {"force-mode", no_argument, NULL, ARG_FORCE_MODE},
+						 {"acs-override", optional_argument, NULL, ARG_ACS},
+						 {"kvm-ignore-msrs", no_argument, NULL, ARG_MSRS},
+						 {"blacklist", required_argument, NULL, ARG_BLACKLIST},
+						 {"param", required_argument, NULL, ARG_PARAM},
+						 {"vfs", required_argument, NULL, ARG_VFS},
+						 {"sriov-driver", required_argument, NULL, ARG_SRIOV_DRIVER},
+						 {"bootloader", required_argument, NULL, ARG_BOOTLOADER},
+						 {}};
+	struct igp_setup_opts o = {.vfs = -1};
 	_cleanup_strv_free_ char **params = NULL, **blacklist = NULL;
-	struct igp_setup_info info = { 0 };
-	struct igp_plan plan = { 0 };
-	struct igp_change ch = { .lock_fd = -1 };
+	struct igp_setup_info info = {0};
+	struct igp_plan plan = {0};
+	struct igp_change ch = {.lock_fd = -1};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ char *err = NULL;
 	char ***cmds = NULL;
@@ -162,7 +172,7 @@ int cmd_setup(int argc, char *argv[])
 			if (!streq(optarg, "grub") && !streq(optarg, "proxmox-systemd-boot") &&
 			    !streq(optarg, "systemd-boot") && !streq(optarg, "kernelstub"))
 				return log_usage("setup", "--bootloader is grub, proxmox-systemd-boot, "
-						 "systemd-boot or kernelstub");
+							  "systemd-boot or kernelstub");
 			o.bootloader = optarg;
 			break;
 		default:
@@ -211,8 +221,7 @@ int cmd_setup(int argc, char *argv[])
 		goto out;
 	}
 	if (plan.n_files == 0 && !cmds[0]) {
-		printf("Nothing to change: this host is already set up for %s.\n",
-		       igp_method_name(o.mode));
+		printf("Nothing to change: this host is already set up for %s.\n", igp_method_name(o.mode));
 		for (char **n = plan.notes; n && *n; n++)
 			printf("\nNote: %s\n", *n);
 		print_outside_findings(h, info.device, o.mode);

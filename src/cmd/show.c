@@ -29,11 +29,13 @@ static struct json_object *show_json(const struct igp_host *h, const struct igp_
 	json_object_object_add(o, "driver", json_str_or_null(d->driver));
 	json_object_object_add(o, "driver_override", json_str_or_null(d->driver_override));
 	json_object_object_add(o, "sysfs_path", json_str_or_null(d->sysfs_path));
-	json_object_object_add(o, "boot_vga", d->boot_vga < 0 ? NULL : json_object_new_boolean(d->boot_vga == 1));
+	json_object_object_add(o, "boot_vga",
+			       d->boot_vga < 0 ? NULL : json_object_new_boolean(d->boot_vga == 1));
 	json_object_object_add(o, "card_node", json_str_or_null(d->card_node));
 	json_object_object_add(o, "render_node", json_str_or_null(d->render_node));
 	json_object_object_add(o, "physfn", json_str_or_null(d->physfn));
-	json_object_object_add(o, "sriov_totalvfs", json_int_or_null(d->sriov_totalvfs, d->sriov_totalvfs >= 0));
+	json_object_object_add(o, "sriov_totalvfs",
+			       json_int_or_null(d->sriov_totalvfs, d->sriov_totalvfs >= 0));
 	json_object_object_add(o, "sriov_numvfs", json_int_or_null(d->sriov_numvfs, d->sriov_numvfs >= 0));
 	json_object_object_add(o, "mdev_parent", json_object_new_boolean(d->mdev_parent));
 	json_object_object_add(o, "host_use", json_str_or_null(d->role_detail));
@@ -119,7 +121,7 @@ static void show_text(const struct igp_pci_dev *d, const struct igp_isolation_re
 
 int cmd_show(int argc, char *argv[])
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
 	_cleanup_host_ struct igp_host *h = NULL;
 	struct igp_isolation_report iso;
 	struct igp_pci_dev *d;
@@ -136,7 +138,8 @@ int cmd_show(int argc, char *argv[])
 	{
 		struct igp_pci_addr a;
 		if (igp_pci_addr_parse_loose(argv[optind], &a, NULL) < 0)
-			return log_usage("show", "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+			return log_usage("show",
+					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
 					 argv[optind]);
 	}
 	h = load_host_or_complain();
@@ -144,9 +147,11 @@ int cmd_show(int argc, char *argv[])
 		return EXIT_FAIL;
 	r = igp_host_find(h, argv[optind], &d);
 	if (r == -ENODEV)
-		return log_error("No PCI device %s on this host ('igpuctl list' shows the GPUs).", argv[optind]);
+		return log_error("No PCI device %s on this host ('igpuctl list' shows the GPUs).",
+				 argv[optind]);
 	if (r == -EADDRNOTAVAIL)
-		return log_error("%s is ambiguous: several PCI domains have it; give the full address.", argv[optind]);
+		return log_error("%s is ambiguous: several PCI domains have it; give the full address.",
+				 argv[optind]);
 	if (r < 0)
 		return log_error_errno(r, "Failed to look up %s", argv[optind]);
 	r = igp_pci_dev_read_details(d);
@@ -168,10 +173,14 @@ int cmd_show(int argc, char *argv[])
 		if (igp_pci_dev_is_gpu(d)) {
 			struct json_object *g = gpu_json(h, d, &m, &iso);
 			struct json_object *v;
-			json_object_object_add(o, "platform", json_object_get(json_object_object_get(g, "platform")));
-			json_object_object_add(o, "generation", json_object_get(json_object_object_get(g, "generation")));
-			json_object_object_add(o, "methods", json_object_get(json_object_object_get(g, "methods")));
-			json_object_object_add(o, "recommended", json_object_get(json_object_object_get(g, "recommended")));
+			json_object_object_add(o, "platform",
+					       json_object_get(json_object_object_get(g, "platform")));
+			json_object_object_add(o, "generation",
+					       json_object_get(json_object_object_get(g, "generation")));
+			json_object_object_add(o, "methods",
+					       json_object_get(json_object_object_get(g, "methods")));
+			json_object_object_add(o, "recommended",
+					       json_object_get(json_object_object_get(g, "recommended")));
 			v = json_object_object_get(g, "recommendation");
 			json_object_object_add(o, "recommendation", json_object_get(v));
 			json_object_put(g);

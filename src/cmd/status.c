@@ -5,7 +5,7 @@
 #include "cmd.h"
 #include "devview.h"
 #include "output.h"
-#include "paths.h"
+#include "base/paths.h"
 
 static int help(void)
 {
@@ -34,8 +34,8 @@ static void print_gpu(const struct igp_pci_dev *d, const struct igp_gpu_methods 
 	else
 		printf("  IOMMU group:  none (no IOMMU active)\n");
 	for (int i = 0; i < _IGP_METHOD_MAX; i++)
-		printf("  %-6s %-17s %s\n", igp_method_name((enum igp_method)i), support_word(m->m[i].support),
-		       m->m[i].reason);
+		printf("  %-6s %-17s %s\n", igp_method_name((enum igp_method)i),
+		       support_word(m->m[i].support), m->m[i].reason);
 	printf("  Recommended:  %s\n", rec ? rec : "");
 	if (m->missing && m->missing[0]) {
 		printf("  Missing for %s:\n", igp_method_name(m->recommended));
@@ -52,8 +52,10 @@ static struct json_object *methods_detail(const struct igp_gpu_methods *m)
 
 	for (int i = 0; i < _IGP_METHOD_MAX; i++) {
 		struct json_object *x = json_object_new_object();
-		json_object_object_add(x, "supported", json_object_new_boolean(m->m[i].support != IGP_SUPPORT_NO));
-		json_object_object_add(x, "out_of_tree", json_object_new_boolean(m->m[i].support == IGP_SUPPORT_DKMS));
+		json_object_object_add(x, "supported",
+				       json_object_new_boolean(m->m[i].support != IGP_SUPPORT_NO));
+		json_object_object_add(x, "out_of_tree",
+				       json_object_new_boolean(m->m[i].support == IGP_SUPPORT_DKMS));
 		json_object_object_add(x, "reason", json_object_new_string(m->m[i].reason));
 		json_object_object_add(o, igp_method_name((enum igp_method)i), x);
 	}
@@ -65,7 +67,7 @@ static struct json_object *methods_detail(const struct igp_gpu_methods *m)
 
 int cmd_status(int argc, char *argv[])
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
 	struct json_object *arr = NULL;
@@ -134,7 +136,8 @@ int cmd_status(int argc, char *argv[])
 		json_object_object_add(host, "iommu_units", units);
 		json_object_object_add(host, "iommu_groups", json_object_new_int((int)h->n_groups));
 		json_object_object_add(host, "cmdline", json_str_or_null(h->cmdline));
-		json_object_object_add(host, "default_route_interface", json_str_or_null(h->default_route_iface));
+		json_object_object_add(host, "default_route_interface",
+				       json_str_or_null(h->default_route_iface));
 		json_object_object_add(o, "host", host);
 		json_object_object_add(o, "gpus", arr);
 		json_print(o);

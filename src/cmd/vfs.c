@@ -8,13 +8,13 @@
 #include <getopt.h>
 #include <limits.h>
 
-#include "bind.h"
+#include "setup/bind.h"
 #include "cmd.h"
-#include "host.h"
+#include "model/host.h"
 #include "output.h"
-#include "paths.h"
+#include "base/paths.h"
 #include "planview.h"
-#include "sriov.h"
+#include "vgpu/sriov.h"
 
 static const struct colspec columns[] = {
     {"VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "index (virtfnN)"},

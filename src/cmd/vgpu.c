@@ -16,10 +16,10 @@
 
 #include "cmd.h"
 #include "devview.h"
-#include "host.h"
-#include "mdev.h"
+#include "model/host.h"
+#include "vgpu/mdev.h"
 #include "output.h"
-#include "paths.h"
+#include "base/paths.h"
 #include "planview.h"
 
 /* How long create waits for the device and its /dev/vfio node. */
@@ -128,8 +128,8 @@ static void explain_no_types(const struct igp_pci_dev *d)
 			said = true;
 		}
 		if (!module_loaded("kvmgt")) {
-			fprintf(stderr, "    - the kvmgt module is not loaded (modprobe kvmgt; list it in "
-					IGP_ETC_MODULES ")\n");
+			fprintf(stderr, "    - the kvmgt module is not loaded (modprobe kvmgt; list it "
+					"in " IGP_ETC_MODULES ")\n");
 			said = true;
 		}
 		if (guc && parse_long(guc, -1, 1000, &guc_v) == 0 && guc_v > 0 && (guc_v & 2)) {
@@ -677,8 +677,8 @@ static int create_help(void)
  * type TYPE, for create and define.  EXIT_OK, or the exit code (already
  * printed why).
  */
-static int pick_parent_type(struct ctx *c, const char *parent, const char *type, struct igp_mdev_parent **ret_p,
-			    const struct igp_mdev_type **ret_t)
+static int pick_parent_type(struct ctx *c, const char *parent, const char *type,
+			    struct igp_mdev_parent **ret_p, const struct igp_mdev_type **ret_t)
 {
 	struct igp_mdev_parent *p;
 	const struct igp_mdev_type *t;

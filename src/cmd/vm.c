@@ -12,16 +12,16 @@
 
 #include "cmd.h"
 #include "config.h"
-#include "diff.h"
-#include "fileio.h"
-#include "libvirt_module.h"
+#include "base/diff.h"
+#include "base/fileio.h"
+#include "vm/libvirt_module.h"
 #include "libvirt_target.h"
 #include "output.h"
-#include "paths.h"
+#include "base/paths.h"
 #include "planview.h"
-#include "proxmox.h"
-#include "qemu_args.h"
-#include "vmconf.h"
+#include "vm/proxmox.h"
+#include "vm/qemu_args.h"
+#include "vm/vmconf.h"
 
 enum {
 	OPT_DISPLAY = 0x100,
@@ -44,19 +44,21 @@ enum {
 	OPT_HELP,
 };
 
-#define COMMON_LONGOPTS \
-	{ "display", required_argument, NULL, OPT_DISPLAY }, \
-	{ "machine", required_argument, NULL, OPT_MACHINE }, \
-	{ "legacy-igd", no_argument, NULL, OPT_LEGACY_IGD }, \
-	{ "x-vga", no_argument, NULL, OPT_X_VGA }, \
-	{ "rombar", required_argument, NULL, OPT_ROMBAR }, \
-	{ "romfile", required_argument, NULL, OPT_ROMFILE }, \
-	{ "help", no_argument, NULL, OPT_HELP }
+#define COMMON_LONGOPTS                                                                                      \
+	{"display", required_argument, NULL, OPT_DISPLAY},                                                   \
+	    {"machine", required_argument, NULL, OPT_MACHINE},                                               \
+	    {"legacy-igd", no_argument, NULL, OPT_LEGACY_IGD}, {"x-vga", no_argument, NULL, OPT_X_VGA},      \
+	    {"rombar", required_argument, NULL, OPT_ROMBAR},                                                 \
+	    {"romfile", required_argument, NULL, OPT_ROMFILE},                                               \
+	{                                                                                                    \
+		"help", no_argument, NULL, OPT_HELP                                                          \
+	}
 
 static int help(void)
 {
 	printf("Usage: igpuctl vm qemu DEVICE [OPTIONS]\n"
-	       "       igpuctl vm libvirt DEVICE [OPTIONS] [--domain NAME [--apply] [--connect URI] | --xml FILE]\n"
+	       "       igpuctl vm libvirt DEVICE [OPTIONS] [--domain NAME [--apply] [--connect URI] | --xml "
+	       "FILE]\n"
 	       "       igpuctl vm proxmox VMID DEVICE [OPTIONS] [--mapping NAME [--node NODE]] [--apply]\n\n"
 	       "VM configuration that attaches DEVICE: a PCI address (0000:00:02.0, 00:02.0, 2.0;\n"
 	       "every function of a multi-function GPU goes along) or the UUID of an active vGPU.\n\n"
@@ -142,7 +144,8 @@ static int common_opt(int c, const char *arg, struct igp_vm_options *o, const ch
 	case OPT_OVMF:
 		if (!path_arg_ok(arg))
 			return log_usage("vm", "--%s needs a file name, not '%s'",
-					 c == OPT_ROMFILE ? "romfile" : "ovmf", arg), -1;
+					 c == OPT_ROMFILE ? "romfile" : "ovmf", arg),
+			       -1;
 		if (c == OPT_ROMFILE) {
 			o->romfile = arg;
 			return 1;
@@ -214,8 +217,8 @@ static struct json_object *device_json(const struct igp_vm_device *d)
 }
 
 /* Load the host, resolve DEVICE and check the options against it. */
-static int prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
-		   struct igp_vm_device **ret_d)
+static int prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,
+		   struct igp_host **ret_h, struct igp_vm_device **ret_d)
 {
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ char *why = NULL;
@@ -246,12 +249,10 @@ static int prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm
 
 static int vm_qemu(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		COMMON_LONGOPTS,
-		{ "ovmf", required_argument, NULL, OPT_OVMF },
-		{ "uefi", no_argument, NULL, OPT_UEFI },
-		{}
-	};
+	static const struct option opts[] = {COMMON_LONGOPTS,
+					     {"ovmf", required_argument, NULL, OPT_OVMF},
+					     {"uefi", no_argument, NULL, OPT_UEFI},
+					     {}};
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
@@ -350,7 +351,8 @@ static int module_missing(void)
 }
 
 static int edit_xml_text(const char *what, const char *xml, const struct igp_vm_device *d,
-			 const struct igp_vm_options *o, char **ret_before, char **ret_after, char ***notes, char ***ret_aliases)
+			 const struct igp_vm_options *o, char **ret_before, char **ret_after, char ***notes,
+			 char ***ret_aliases)
 {
 	_cleanup_free_ char *why = NULL, *before = NULL, *after = NULL;
 	struct _xmlDoc *doc = NULL;
@@ -399,7 +401,7 @@ static int print_domain_xml(const struct igp_vm_device *d, const char *xml, char
 static int apply_domain(struct igp_change *ch, char *const *cmdline, const char *key, const char *domain,
 			const char *old, const char *new, char *const *aliases)
 {
-	_cleanup_(igp_plan_done) struct igp_plan p = { 0 };
+	_cleanup_(igp_plan_done) struct igp_plan p = {0};
 	char *b = strdup(old), *a = strdup(new);
 	int r;
 
@@ -426,23 +428,22 @@ static int apply_domain(struct igp_change *ch, char *const *cmdline, const char 
 
 static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 {
-	static const struct option opts[] = {
-		COMMON_LONGOPTS,
-		{ "ovmf", required_argument, NULL, OPT_OVMF },
-		{ "uefi", no_argument, NULL, OPT_UEFI },
-		{ "domain", required_argument, NULL, OPT_DOMAIN },
-		{ "apply", no_argument, NULL, OPT_APPLY },
-		{ "connect", required_argument, NULL, OPT_CONNECT },
-		{ "xml", required_argument, NULL, OPT_XML },
-		{ "qemu-commandline", no_argument, NULL, OPT_QEMU_COMMANDLINE },
-		{}
-	};
+	static const struct option opts[] = {COMMON_LONGOPTS,
+					     {"ovmf", required_argument, NULL, OPT_OVMF},
+					     {"uefi", no_argument, NULL, OPT_UEFI},
+					     {"domain", required_argument, NULL, OPT_DOMAIN},
+					     {"apply", no_argument, NULL, OPT_APPLY},
+					     {"connect", required_argument, NULL, OPT_CONNECT},
+					     {"xml", required_argument, NULL, OPT_XML},
+					     {"qemu-commandline", no_argument, NULL, OPT_QEMU_COMMANDLINE},
+					     {}};
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL;
-	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL, *label = NULL;
-	_cleanup_(igp_change_end) struct igp_change ch = { .lock_fd = -1 };
+	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL,
+			    *label = NULL;
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
 	_cleanup_free_ char *key = NULL;
 	struct igp_libvirt_conn *conn = NULL;
 	const char *domain = NULL, *uri = NULL, *xml_file = NULL;
@@ -549,8 +550,9 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 		if (r != EXIT_OK)
 			return r;
 		if (active)
-			r = strv_push(&notes, "The domain is running: the new definition applies when it is shut "
-					      "down and started again.");
+			r = strv_push(&notes,
+				      "The domain is running: the new definition applies when it is shut "
+				      "down and started again.");
 	}
 	if (arg_g.json) {
 		struct json_object *j = json_object_new_object();
@@ -568,7 +570,8 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	if (apply)
 		fprintf(stderr, "Defined domain %s.\n", domain);
 	else
-		fprintf(stderr, "Dry run: domain %s is unchanged; run again with --apply to define it.\n", domain);
+		fprintf(stderr, "Dry run: domain %s is unchanged; run again with --apply to define it.\n",
+			domain);
 	return EXIT_OK;
 }
 
@@ -588,16 +591,18 @@ static const char *proxmox_romfile(const char *arg, char **ret_why)
 	const char *name = startswith(arg, dir) ? arg + strlen(dir) : arg;
 
 	if (!*name || strchr(name, '/')) {
-		*ret_why = strdupf("Proxmox VE loads ROM files from %s: copy '%s' there and give its file name",
-				   IGP_USR_SHARE_KVM, arg);
+		*ret_why =
+		    strdupf("Proxmox VE loads ROM files from %s: copy '%s' there and give its file name",
+			    IGP_USR_SHARE_KVM, arg);
 		return NULL;
 	}
 	/* It becomes one value of a property string (comma-separated
 	 * key=value) in a line-based file. */
 	if (strpbrk(name, ",;= \t") || strlen(name) > NAME_MAX || !string_is_printable(name)) {
-		*ret_why = strdupf("'%s' cannot be a romfile= of Proxmox VE: a file name without blanks, ',', "
-				   "';' or '='",
-				   arg);
+		*ret_why =
+		    strdupf("'%s' cannot be a romfile= of Proxmox VE: a file name without blanks, ',', "
+			    "';' or '='",
+			    arg);
 		return NULL;
 	}
 	return name;
@@ -663,7 +668,7 @@ static int plan_pve_file(struct igp_plan *p, const char *path, const char *old, 
 static int apply_pve(struct igp_change *ch, char *const *cmdline, const char *conf_path, const char *conf_old,
 		     const char *conf_new, const char *map_old, const char *map_new)
 {
-	_cleanup_(igp_plan_done) struct igp_plan p = { 0 };
+	_cleanup_(igp_plan_done) struct igp_plan p = {0};
 	int r = 0;
 
 	if (map_new)
@@ -682,23 +687,21 @@ static int apply_pve(struct igp_change *ch, char *const *cmdline, const char *co
 
 static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 {
-	static const struct option opts[] = {
-		COMMON_LONGOPTS,
-		{ "apply", no_argument, NULL, OPT_APPLY },
-		{ "mapping", required_argument, NULL, OPT_MAPPING },
-		{ "node", required_argument, NULL, OPT_NODE },
-		{ "mdev", required_argument, NULL, OPT_MDEV },
-		{ "no-pcie", no_argument, NULL, OPT_NO_PCIE },
-		{}
-	};
+	static const struct option opts[] = {COMMON_LONGOPTS,
+					     {"apply", no_argument, NULL, OPT_APPLY},
+					     {"mapping", required_argument, NULL, OPT_MAPPING},
+					     {"node", required_argument, NULL, OPT_NODE},
+					     {"mdev", required_argument, NULL, OPT_MDEV},
+					     {"no-pcie", no_argument, NULL, OPT_NO_PCIE},
+					     {}};
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
-	_cleanup_free_ char *conf_path = NULL, *conf_old = NULL, *map_old = NULL, *map_new = NULL, *why = NULL,
-			    *node_buf = NULL, *diff_conf = NULL, *diff_map = NULL;
-	_cleanup_(igp_change_end) struct igp_change ch = { .lock_fd = -1 };
-	struct igp_pve_plan plan = { 0 };
-	struct igp_pve_request rq = { .pcie = -1 };
+	_cleanup_free_ char *conf_path = NULL, *conf_old = NULL, *map_old = NULL, *map_new = NULL,
+			    *why = NULL, *node_buf = NULL, *diff_conf = NULL, *diff_map = NULL;
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	struct igp_pve_plan plan = {0};
+	struct igp_pve_request rq = {.pcie = -1};
 	const char *mapping = NULL, *node = NULL, *mdev_type = NULL;
 	unsigned long vmid;
 	bool apply = false;
@@ -719,9 +722,11 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 			break;
 		case OPT_MAPPING:
 			if (!igp_pve_id_valid(optarg))
-				return log_usage("vm", "'%s' is no valid mapping name (a letter, then letters, digits, "
-						       "'-' and '_')",
-						 optarg);
+				return log_usage(
+				    "vm",
+				    "'%s' is no valid mapping name (a letter, then letters, digits, "
+				    "'-' and '_')",
+				    optarg);
 			mapping = optarg;
 			break;
 		case OPT_NODE:
@@ -754,7 +759,8 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 		return r;
 	if (d->kind == IGP_VM_MDEV) {
 		if (mdev_type && !streq(mdev_type, d->mdev_type))
-			return log_usage("vm", "vGPU %s is of type %s, not %s", d->uuid, d->mdev_type, mdev_type);
+			return log_usage("vm", "vGPU %s is of type %s, not %s", d->uuid, d->mdev_type,
+					 mdev_type);
 		mdev_type = d->mdev_type;
 	} else if (mdev_type) {
 		_cleanup_free_ char *tdir = strdupf("%s/%s/mdev_supported_types/%s", IGP_SYS_PCI_DEVICES,
@@ -762,8 +768,8 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 		if (!tdir)
 			return log_error_errno(-ENOMEM, "Failed to check the mdev type");
 		if (!igp_is_dir(tdir))
-			return log_error("%s offers no mdev type %s (see igpuctl vgpu types)", d->funcs[0].address,
-					 mdev_type);
+			return log_error("%s offers no mdev type %s (see igpuctl vgpu types)",
+					 d->funcs[0].address, mdev_type);
 		if (d->vf || d->n_funcs > 1)
 			return log_usage("vm", "--mdev needs the vGPU parent itself");
 	}
@@ -786,16 +792,18 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 	if (running < 0)
 		return log_error_errno(running, "Failed to tell whether VM %lu runs", vmid);
 	if (running && apply)
-		return log_error("VM %lu is running (pid %ld): shut it down first (qm shutdown %lu); nothing was "
-				 "changed",
-				 vmid, pid, vmid);
+		return log_error(
+		    "VM %lu is running (pid %ld): shut it down first (qm shutdown %lu); nothing was "
+		    "changed",
+		    vmid, pid, vmid);
 
 	if (mapping) {
 		if (!node) {
 			r = igp_pve_node_name(&node_buf);
 			if (r < 0)
-				return log_error("Cannot tell this node's name (no %s or %s): give --node NODE",
-						 IGP_ETC_PVE_LOCAL, IGP_ETC_HOSTNAME);
+				return log_error(
+				    "Cannot tell this node's name (no %s or %s): give --node NODE",
+				    IGP_ETC_PVE_LOCAL, IGP_ETC_HOSTNAME);
 			node = node_buf;
 		}
 		r = igp_read_optional(IGP_ETC_PVE_MAPPING_PCI, &map_old);

@@ -3,7 +3,7 @@
 #ifndef IGP_FUZZ_PVE_H
 #define IGP_FUZZ_PVE_H
 
-#include "vmconf.h"
+#include "vm/vmconf.h"
 
 /* The iGPU at 00:02.0, a discrete GPU with its audio function, an SR-IOV VF. */
 static struct igp_vm_func fz_igd_funcs[1] = {

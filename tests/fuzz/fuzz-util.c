@@ -5,9 +5,9 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "grub.h"
-#include "shellvar.h"
-#include "util.h"
+#include "boot/grub.h"
+#include "boot/shellvar.h"
+#include "base/util.h"
 
 void fz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 {

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmdline.h"
-#include "plan.h"
+#include "boot/cmdline.h"
+#include "change/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

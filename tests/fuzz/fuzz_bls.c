@@ -7,9 +7,9 @@
  */
 #include <ctype.h>
 
-#include "bootloader.h"
+#include "boot/bootloader.h"
 #include "fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 /* The options lines as bootloader.c finds them: [after "options", end of
  * line).  Spans of tokens need their line for the known overlap. */

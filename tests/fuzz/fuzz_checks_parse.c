@@ -18,9 +18,9 @@
 #include <limits.h>
 #include <inttypes.h>
 
-#include "checks.h"
+#include "checks/checks.h"
 #include "fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 static void kernel_version(const char *s)
 {

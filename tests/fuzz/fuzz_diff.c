@@ -10,9 +10,9 @@
  *     strict patcher below, gives exactly the new one;
  *   - the same for a created (NULL -> new) and a removed (old -> NULL) file.
  */
-#include "diff.h"
+#include "base/diff.h"
 #include "fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 /* The lines of TEXT, each with its newline (the last may lack it). */
 static char **lines_of(const char *text)

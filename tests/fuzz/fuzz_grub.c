@@ -14,7 +14,7 @@
  * own evaluator checks the values.
  */
 #include "fuzz.h"
-#include "grub.h"
+#include "boot/grub.h"
 
 static const struct fz_shell grub = {
     .name = "grub",

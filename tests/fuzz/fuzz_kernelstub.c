@@ -8,9 +8,9 @@
  */
 #include <json-c/json.h>
 
-#include "bootloader.h"
+#include "boot/bootloader.h"
 #include "fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 static int stub_parse(const char *text, char ***ret_texts, struct fz_span **ret_spans, size_t *ret_n)
 {

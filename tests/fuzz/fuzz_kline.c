@@ -8,10 +8,10 @@
  * the tokenizer: igp_host_cmdline_get() (the running command line) and the
  * checks' tokens_get().
  */
-#include "checks_int.h"
+#include "checks/checks_int.h"
 #include "fuzz.h"
-#include "host.h"
-#include "util.h"
+#include "model/host.h"
+#include "base/util.h"
 
 static int kline_parse(const char *text, char ***ret_texts, struct fz_span **ret_spans, size_t *ret_n)
 {

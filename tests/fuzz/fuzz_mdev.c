@@ -14,9 +14,9 @@
 #include <strings.h>
 
 #include "fuzz.h"
-#include "mdev.h"
-#include "util.h"
-#include "vmconf.h"
+#include "vgpu/mdev.h"
+#include "base/util.h"
+#include "vm/vmconf.h"
 
 static void config_roundtrip(const char *text)
 {

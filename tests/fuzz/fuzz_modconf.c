@@ -20,12 +20,12 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "checks_int.h"
+#include "checks/checks_int.h"
 #include "fuzz.h"
-#include "modconf.h"
-#include "paths.h"
-#include "sriov.h"
-#include "util.h"
+#include "modules/modconf.h"
+#include "base/paths.h"
+#include "vgpu/sriov.h"
+#include "base/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

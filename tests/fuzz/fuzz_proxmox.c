@@ -13,8 +13,8 @@
  */
 #include "fuzz-pve.h"
 #include "fuzz.h"
-#include "proxmox.h"
-#include "util.h"
+#include "vm/proxmox.h"
+#include "base/util.h"
 
 struct req {
 	const char *name;

@@ -15,8 +15,8 @@
 
 #include "fuzz-pve.h"
 #include "fuzz.h"
-#include "proxmox.h"
-#include "util.h"
+#include "vm/proxmox.h"
+#include "base/util.h"
 
 static bool is_mdev_prop(const char *line)
 {

@@ -10,8 +10,8 @@
  */
 #include "fuzz-pve.h"
 #include "fuzz.h"
-#include "qemu_args.h"
-#include "util.h"
+#include "vm/qemu_args.h"
+#include "base/util.h"
 
 /* QemuOpts: split on single commas; ",," is a literal comma. */
 static char **qemu_split(const char *s)

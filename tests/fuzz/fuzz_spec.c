@@ -18,17 +18,17 @@
  *     "//", and is idempotent;
  *   - igp_qemu_escape() unescapes (",," -> ",") to the original.
  */
-#include "cmdline.h"
+#include "boot/cmdline.h"
 #include "fuzz.h"
-#include "grub.h"
-#include "paths.h"
-#include "pci.h"
-#include "platform.h"
-#include "proxmox.h"
-#include "qemu_args.h"
-#include "shellvar.h"
-#include "util.h"
-#include "vmconf.h"
+#include "boot/grub.h"
+#include "base/paths.h"
+#include "model/pci.h"
+#include "model/platform.h"
+#include "vm/proxmox.h"
+#include "vm/qemu_args.h"
+#include "boot/shellvar.h"
+#include "base/util.h"
+#include "vm/vmconf.h"
 
 static void pci_addr(const char *s)
 {

@@ -72,10 +72,10 @@ struct tvgpu_config {
 /* intel_vgpu_configs[] of gvt/vgpu.c, smallest first: the order in which
  * GVT-g stops at the first type that does not fit. */
 static const struct tvgpu_config tvgpu_configs[] = {
-	{ 64, 384, 4, 2, "1024x768", "8" },
-	{ 128, 512, 4, 4, "1920x1200", "4" },
-	{ 256, 1024, 4, 8, "1920x1200", "2" },
-	{ 512, 2048, 4, 16, "1920x1200", "1" },
+    {64, 384, 4, 2, "1024x768", "8"},
+    {128, 512, 4, 4, "1920x1200", "4"},
+    {256, 1024, 4, 8, "1920x1200", "2"},
+    {512, 2048, 4, 16, "1920x1200", "1"},
 };
 
 struct tvgpu_type {
@@ -149,8 +149,7 @@ static ssize_t tvgpu_show_description(struct mdev_type *mtype, char *buf)
 			  "low_gm_size: %dMB\nhigh_gm_size: %dMB\n"
 			  "fence: %d\nresolution: %s\n"
 			  "weight: %d\n",
-			  conf->low_gm_mb, conf->high_gm_mb, conf->fence, conf->resolution,
-			  conf->weight);
+			  conf->low_gm_mb, conf->high_gm_mb, conf->fence, conf->resolution, conf->weight);
 }
 
 /* Take the resources of one vGPU, or fail like GVT-g's alloc_resource(). */
@@ -197,8 +196,8 @@ static void tvgpu_release_dev(struct vfio_device *vdev)
 }
 
 static const struct vfio_device_ops tvgpu_dev_ops = {
-	.name = "igpuctl-mdev-test",
-	.release = tvgpu_release_dev,
+    .name = "igpuctl-mdev-test",
+    .release = tvgpu_release_dev,
 };
 
 static int tvgpu_probe(struct mdev_device *mdev)
@@ -229,8 +228,7 @@ static int tvgpu_probe(struct mdev_device *mdev)
 		return ret;
 	}
 	dev_set_drvdata(&mdev->dev, vgpu);
-	dev_info(&gvt->pdev->dev, "created vGPU %pUl of type %s\n", &mdev->uuid,
-		 mdev->type->sysfs_name);
+	dev_info(&gvt->pdev->dev, "created vGPU %pUl of type %s\n", &mdev->uuid, mdev->type->sysfs_name);
 	return 0;
 }
 
@@ -246,16 +244,17 @@ static void tvgpu_remove(struct mdev_device *mdev)
 }
 
 static struct mdev_driver tvgpu_mdev_driver = {
-	.device_api = VFIO_DEVICE_API_PCI_STRING,
-	.driver = {
-		.name = "igpuctl_mdev_test",
-		.owner = THIS_MODULE,
-		.mod_name = KBUILD_MODNAME,
+    .device_api = VFIO_DEVICE_API_PCI_STRING,
+    .driver =
+	{
+	    .name = "igpuctl_mdev_test",
+	    .owner = THIS_MODULE,
+	    .mod_name = KBUILD_MODNAME,
 	},
-	.probe = tvgpu_probe,
-	.remove = tvgpu_remove,
-	.get_available = tvgpu_get_available,
-	.show_description = tvgpu_show_description,
+    .probe = tvgpu_probe,
+    .remove = tvgpu_remove,
+    .get_available = tvgpu_get_available,
+    .show_description = tvgpu_show_description,
 };
 
 static int tgvt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -267,7 +266,8 @@ static int tgvt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (aperture_mb <= HOST_LOW_GM_MB || ggtt_mb < aperture_mb + HOST_HIGH_GM_MB ||
 	    fences <= HOST_FENCE) {
 		dev_err(&pdev->dev,
-			"aperture_mb must exceed %d, ggtt_mb must be at least aperture_mb + %d, fences must exceed %d\n",
+			"aperture_mb must exceed %d, ggtt_mb must be at least aperture_mb + %d, fences must "
+			"exceed %d\n",
 			HOST_LOW_GM_MB, HOST_HIGH_GM_MB, HOST_FENCE);
 		return -EINVAL;
 	}
@@ -297,13 +297,12 @@ static int tgvt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -EINVAL;
 	}
 
-	ret = mdev_register_parent(&gvt->parent, &pdev->dev, &tvgpu_mdev_driver,
-				   gvt->mdev_types, gvt->nr_types);
+	ret = mdev_register_parent(&gvt->parent, &pdev->dev, &tvgpu_mdev_driver, gvt->mdev_types,
+				   gvt->nr_types);
 	if (ret)
 		return ret;
 	pci_set_drvdata(pdev, gvt);
-	dev_info(&pdev->dev,
-		 "simulated GVT-g parent: aperture %uMB, GGTT %uMB, %u fences, %u types\n",
+	dev_info(&pdev->dev, "simulated GVT-g parent: aperture %uMB, GGTT %uMB, %u fences, %u types\n",
 		 aperture_mb, ggtt_mb, fences, gvt->nr_types);
 	return 0;
 }
@@ -315,17 +314,15 @@ static void tgvt_pci_remove(struct pci_dev *pdev)
 	mdev_unregister_parent(&gvt->parent);
 }
 
-static const struct pci_device_id tgvt_pci_ids[] = {
-	{ PCI_DEVICE(0x1234, 0x1111) }, /* QEMU standard VGA */
-	{}
-};
+static const struct pci_device_id tgvt_pci_ids[] = {{PCI_DEVICE(0x1234, 0x1111)}, /* QEMU standard VGA */
+						    {}};
 
 static struct pci_driver tgvt_pci_driver = {
-	/* Must be "i915": it is the prefix of every type directory name. */
-	.name = "i915",
-	.id_table = tgvt_pci_ids,
-	.probe = tgvt_pci_probe,
-	.remove = tgvt_pci_remove,
+    /* Must be "i915": it is the prefix of every type directory name. */
+    .name = "i915",
+    .id_table = tgvt_pci_ids,
+    .probe = tgvt_pci_probe,
+    .remove = tgvt_pci_remove,
 };
 
 static int __init tgvt_init(void)

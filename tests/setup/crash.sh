@@ -3,7 +3,7 @@
 #
 # Crash safety of setup and revert: the real binary is killed (SIGKILL) or
 # made to fail (-EIO) at the Nth pass through every fault-injection point
-# (src/lib/fault.h: before/after each temp write, fsync, rename, removal
+# (src/lib/base/fault.h: before/after each temp write, fsync, rename, removal
 # and journal save), for every N that is reached.  After each such run:
 #   - every file under etc/, boot/, efi/ is either its old or its new
 #     version (never partial), ignoring igpuctl's own temp files;

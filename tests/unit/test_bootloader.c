@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bootloader.h"
-#include "util.h"
+#include "boot/bootloader.h"
+#include "base/util.h"
 
 /* The problem igp_cmdline_file_check() finds in TEXT: "OFF: WHAT", or "ok". */
 static char *problem(enum igp_cmdline_file kind, const char *text, size_t len)
@@ -62,9 +62,9 @@ static void test_kernelstub(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kline),
-		cmocka_unit_test(test_bls),
-		cmocka_unit_test(test_kernelstub),
+	    cmocka_unit_test(test_kline),
+	    cmocka_unit_test(test_bls),
+	    cmocka_unit_test(test_kernelstub),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

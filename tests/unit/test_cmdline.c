@@ -7,20 +7,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "cmdline.h"
-#include "util.h"
+#include "boot/cmdline.h"
+#include "base/util.h"
 
 static const struct igp_kwant full[] = {
-	{ IGP_KWANT_LIST_ABSENT, "intel_iommu", "off" },
-	{ IGP_KWANT_LIST_ABSENT, "intel_iommu", "igfx_off" },
-	{ IGP_KWANT_LIST, "intel_iommu", "on" },
-	{ IGP_KWANT_SET, "iommu", "pt" },
-	{ IGP_KWANT_LIST, "modprobe.blacklist", "i915" },
+    {IGP_KWANT_LIST_ABSENT, "intel_iommu", "off"},  {IGP_KWANT_LIST_ABSENT, "intel_iommu", "igfx_off"},
+    {IGP_KWANT_LIST, "intel_iommu", "on"},	    {IGP_KWANT_SET, "iommu", "pt"},
+    {IGP_KWANT_LIST, "modprobe.blacklist", "i915"},
 };
 
 /* Plan FULL on LINE, apply, compare; then undo and get LINE back. */
-static void roundtrip_back(const char *line, const struct igp_kwant *w, size_t nw,
-			   const char *expected, const char *expected_back)
+static void roundtrip_back(const char *line, const struct igp_kwant *w, size_t nw, const char *expected,
+			   const char *expected_back)
 {
 	struct igp_kline l, l2;
 	struct igp_kop *ops, *undo;
@@ -89,15 +87,15 @@ static void test_list_merge(void **state)
 
 static void test_dash_underscore_and_quotes(void **state)
 {
-	static const struct igp_kwant w[] = { { IGP_KWANT_SET, "vfio_pci.ids", "8086:3e92" } };
+	static const struct igp_kwant w[] = {{IGP_KWANT_SET, "vfio_pci.ids", "8086:3e92"}};
 	/* vfio-pci.ids is the same parameter: replaced, not duplicated. */
 	roundtrip("vfio-pci.ids=10de:1234 foo=\"a b\"", w, 1, "vfio_pci.ids=8086:3e92 foo=\"a b\"");
 }
 
 static void test_absent(void **state)
 {
-	static const struct igp_kwant w[] = { { IGP_KWANT_ABSENT, "i915.enable_guc", "3" },
-					      { IGP_KWANT_SET, "i915.enable_gvt", "1" } };
+	static const struct igp_kwant w[] = {{IGP_KWANT_ABSENT, "i915.enable_guc", "3"},
+					     {IGP_KWANT_SET, "i915.enable_gvt", "1"}};
 	/* A removed token comes back (at the end: its place is gone). */
 	roundtrip_back("a i915.enable_guc=3 b", w, 2, "a b i915.enable_gvt=1", "a b i915.enable_guc=3");
 }
@@ -106,12 +104,12 @@ static void test_absent(void **state)
  * last), and a token igpuctl set itself does not keep them away. */
 static void test_absent_repeated(void **state)
 {
-	static const struct igp_kwant gvtg[] = { { IGP_KWANT_SET, "i915.enable_gvt", "1" },
-						 { IGP_KWANT_ABSENT, "i915.enable_guc", "2" },
-						 { IGP_KWANT_ABSENT, "i915.enable_guc", "3" } };
+	static const struct igp_kwant gvtg[] = {{IGP_KWANT_SET, "i915.enable_gvt", "1"},
+						{IGP_KWANT_ABSENT, "i915.enable_guc", "2"},
+						{IGP_KWANT_ABSENT, "i915.enable_guc", "3"}};
 
-	roundtrip_back("i915.enable_guc=3 quiet i915.enable_guc=2", gvtg, ELEMENTSOF(gvtg), "quiet i915.enable_gvt=1",
-		       "quiet i915.enable_guc=3 i915.enable_guc=2");
+	roundtrip_back("i915.enable_guc=3 quiet i915.enable_guc=2", gvtg, ELEMENTSOF(gvtg),
+		       "quiet i915.enable_gvt=1", "quiet i915.enable_guc=3 i915.enable_guc=2");
 	roundtrip_back("intel_iommu=off intel_iommu=igfx_off quiet", full, ELEMENTSOF(full),
 		       "intel_iommu=on quiet iommu=pt modprobe.blacklist=i915",
 		       "intel_iommu=igfx_off quiet intel_iommu=off");
@@ -167,9 +165,8 @@ static void removed_in(const char *text, bool backslash, const int *idx, const c
 
 	assert_int_equal(igp_kline_parse(text, strlen(text), &l), 0);
 	for (; *idx >= 0; idx++)
-		assert_int_equal(igp_cut_push(&cuts, &n_cuts, l.toks[*idx].start, l.toks[*idx].end, 0,
-					      strlen(text)),
-				 0);
+		assert_int_equal(
+		    igp_cut_push(&cuts, &n_cuts, l.toks[*idx].start, l.toks[*idx].end, 0, strlen(text)), 0);
 	assert_int_equal(igp_splices_remove(text, cuts, n_cuts, backslash, &sp, &n_sp), 0);
 	assert_int_equal(igp_splices_apply(text, strlen(text), sp, n_sp, &out), 0);
 	assert_string_equal(out, expected);
@@ -188,18 +185,18 @@ static void removed(const char *text, const int *idx, const char *expected)
  * removals each took the same blank and the splices overlapped. */
 static void test_remove_adjacent(void **state)
 {
-	removed("a b c", (const int[]){ 0, 1, -1 }, "c");
-	removed("a b c", (const int[]){ 1, 0, -1 }, "c");
-	removed("a b c", (const int[]){ 1, 2, -1 }, "a");
-	removed("a b c", (const int[]){ 0, 2, -1 }, "b");
-	removed("a b c", (const int[]){ 0, 1, 2, -1 }, "");
-	removed("a  b\tc d", (const int[]){ 1, 2, -1 }, "a  d");
-	removed("a b", (const int[]){ 1, 1, -1 }, "a");
+	removed("a b c", (const int[]){0, 1, -1}, "c");
+	removed("a b c", (const int[]){1, 0, -1}, "c");
+	removed("a b c", (const int[]){1, 2, -1}, "a");
+	removed("a b c", (const int[]){0, 2, -1}, "b");
+	removed("a b c", (const int[]){0, 1, 2, -1}, "");
+	removed("a  b\tc d", (const int[]){1, 2, -1}, "a  d");
+	removed("a b", (const int[]){1, 1, -1}, "a");
 	/* On the kernel's line a backslash is an ordinary character: the
 	 * blank after it goes with the token after it.  In shell it escapes
 	 * that blank, which then stays. */
-	removed("root=\\ quiet", (const int[]){ 1, -1 }, "root=\\");
-	removed_in("a\\ b", true, (const int[]){ 1, -1 }, "a\\ ");
+	removed("root=\\ quiet", (const int[]){1, -1}, "root=\\");
+	removed_in("a\\ b", true, (const int[]){1, -1}, "a\\ ");
 }
 
 /* The offset igp_kparam_check() refuses TOKEN at for SYNTAX, -1 when fine. */
@@ -215,8 +212,7 @@ static long bad_at(const char *token, enum igp_ksyntax syntax)
 
 static void test_kparam_check(void **state)
 {
-	static const enum igp_ksyntax all[] = { IGP_KSYNTAX_PLAIN, IGP_KSYNTAX_GRUB,
-						IGP_KSYNTAX_KERNELSTUB };
+	static const enum igp_ksyntax all[] = {IGP_KSYNTAX_PLAIN, IGP_KSYNTAX_GRUB, IGP_KSYNTAX_KERNELSTUB};
 	char *longest = malloc(IGP_KPARAM_MAX + 2);
 	size_t at;
 
@@ -267,9 +263,8 @@ static void test_module_name_check(void **state)
 	assert_int_equal(igp_module_name_check("a,b", &at), -EINVAL);
 	assert_int_equal(at, 1);
 	assert_int_equal(igp_module_name_check("", &at), -EINVAL);
-	assert_int_equal(igp_module_name_check("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-					       &at),
-			 -E2BIG);
+	assert_int_equal(
+	    igp_module_name_check("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &at), -E2BIG);
 }
 
 static void acs(const char *v, int r, size_t at, size_t len)
@@ -298,18 +293,18 @@ static void test_acs_override_check(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_keeps_everything),
-		cmocka_unit_test(test_replace_conflicting),
-		cmocka_unit_test(test_list_merge),
-		cmocka_unit_test(test_dash_underscore_and_quotes),
-		cmocka_unit_test(test_absent),
-		cmocka_unit_test(test_absent_repeated),
-		cmocka_unit_test(test_unplan_same_text),
-		cmocka_unit_test(test_unplan_after_user_edit),
-		cmocka_unit_test(test_remove_adjacent),
-		cmocka_unit_test(test_kparam_check),
-		cmocka_unit_test(test_module_name_check),
-		cmocka_unit_test(test_acs_override_check),
+	    cmocka_unit_test(test_add_keeps_everything),
+	    cmocka_unit_test(test_replace_conflicting),
+	    cmocka_unit_test(test_list_merge),
+	    cmocka_unit_test(test_dash_underscore_and_quotes),
+	    cmocka_unit_test(test_absent),
+	    cmocka_unit_test(test_absent_repeated),
+	    cmocka_unit_test(test_unplan_same_text),
+	    cmocka_unit_test(test_unplan_after_user_edit),
+	    cmocka_unit_test(test_remove_adjacent),
+	    cmocka_unit_test(test_kparam_check),
+	    cmocka_unit_test(test_module_name_check),
+	    cmocka_unit_test(test_acs_override_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

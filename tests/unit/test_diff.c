@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "diff.h"
-#include "util.h"
+#include "base/diff.h"
+#include "base/util.h"
 
 static void check(const char *old, const char *new_, const char *expected)
 {
@@ -105,12 +105,12 @@ static void test_patch_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_equal),
-		cmocka_unit_test(test_change_with_context),
-		cmocka_unit_test(test_create_and_remove),
-		cmocka_unit_test(test_no_newline),
-		cmocka_unit_test(test_two_hunks),
-		cmocka_unit_test(test_patch_roundtrip),
+	    cmocka_unit_test(test_equal),
+	    cmocka_unit_test(test_change_with_context),
+	    cmocka_unit_test(test_create_and_remove),
+	    cmocka_unit_test(test_no_newline),
+	    cmocka_unit_test(test_two_hunks),
+	    cmocka_unit_test(test_patch_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,9 +8,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "paths.h"
-#include "util.h"
+#include "base/fileio.h"
+#include "base/paths.h"
+#include "base/util.h"
 
 #include "tmproot.h"
 
@@ -139,11 +139,9 @@ static void test_mkdir_parents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_replace_keeps_mode),
-		cmocka_unit_test(test_create_with_mode),
-		cmocka_unit_test(test_symlink_stays_in_root),
-		cmocka_unit_test(test_unlink_and_temps),
-		cmocka_unit_test(test_mkdir_parents),
+	    cmocka_unit_test(test_replace_keeps_mode),	  cmocka_unit_test(test_create_with_mode),
+	    cmocka_unit_test(test_symlink_stays_in_root), cmocka_unit_test(test_unlink_and_temps),
+	    cmocka_unit_test(test_mkdir_parents),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

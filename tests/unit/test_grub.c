@@ -6,20 +6,20 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "grub.h"
-#include "shellvar.h"
-#include "util.h"
+#include "boot/grub.h"
+#include "boot/shellvar.h"
+#include "base/util.h"
 
 static const struct igp_kwant full[] = {
-	{ IGP_KWANT_LIST_ABSENT, "intel_iommu", "off" },
-	{ IGP_KWANT_LIST, "intel_iommu", "on" },
-	{ IGP_KWANT_SET, "iommu", "pt" },
+    {IGP_KWANT_LIST_ABSENT, "intel_iommu", "off"},
+    {IGP_KWANT_LIST, "intel_iommu", "on"},
+    {IGP_KWANT_SET, "iommu", "pt"},
 };
 
 /* Edit files a (and b, the grub.d file) and compare the results. */
 static int edit(const char *a, const char *b, const char *ea, const char *eb)
 {
-	struct igp_shdoc d = { 0 };
+	struct igp_shdoc d = {0};
 	struct igp_grub g;
 	struct igp_kop *ops = NULL;
 	size_t n_ops = 0;
@@ -46,23 +46,30 @@ static int edit(const char *a, const char *b, const char *ea, const char *eb)
 
 static void test_debian_default(void **state)
 {
-	assert_int_equal(edit("GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"\"\n", NULL,
-			      "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\nGRUB_CMDLINE_LINUX=\"\"\n",
-			      NULL), 0);
+	assert_int_equal(
+	    edit("GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"\"\n", NULL,
+		 "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on "
+		 "iommu=pt\"\nGRUB_CMDLINE_LINUX=\"\"\n",
+		 NULL),
+	    0);
 }
 
 static void test_fedora_only_linux(void **state)
 {
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX=\"rhgb quiet\"", NULL,
-			      "GRUB_CMDLINE_LINUX=\"rhgb quiet intel_iommu=on iommu=pt\"", NULL), 0);
+			      "GRUB_CMDLINE_LINUX=\"rhgb quiet intel_iommu=on iommu=pt\"", NULL),
+			 0);
 }
 
 static void test_single_quotes_comment_replace(void **state)
 {
 	assert_int_equal(edit("#GRUB_CMDLINE_LINUX_DEFAULT=\"x iommu=pt\"\n"
-			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet intel_iommu=off' # keep me\n", NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet intel_iommu=off' # keep me\n",
+			      NULL,
 			      "#GRUB_CMDLINE_LINUX_DEFAULT=\"x iommu=pt\"\n"
-			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet intel_iommu=on iommu=pt' # keep me\n", NULL), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet intel_iommu=on iommu=pt' # keep me\n",
+			      NULL),
+			 0);
 }
 
 /* The append in grub.d wins: new tokens go there, the replaced one is
@@ -72,7 +79,8 @@ static void test_grubd_append(void **state)
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=off\"\n",
 			      "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} splash\"",
 			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\n",
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} splash iommu=pt\""), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} splash iommu=pt\""),
+			 0);
 }
 
 /* grub.d overrides /etc/default/grub: its tokens are dead and untouched. */
@@ -81,15 +89,19 @@ static void test_grubd_override(void **state)
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=off\"\n",
 			      "GRUB_CMDLINE_LINUX_DEFAULT=\"console=ttyS0\"\n",
 			      "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=off\"\n",
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"console=ttyS0 intel_iommu=on iommu=pt\"\n"), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"console=ttyS0 intel_iommu=on iommu=pt\"\n"),
+			 0);
 }
 
 static void test_unquoted_and_missing(void **state)
 {
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=quiet\n", NULL,
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", NULL), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
 	assert_int_equal(edit("GRUB_TIMEOUT=5", NULL,
-			      "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL), 0);
+			      "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n",
+			      NULL),
+			 0);
 }
 
 /* New tokens never glue onto what ends the value: after a $VAR (set, set
@@ -99,32 +111,40 @@ static void test_blank_after_variable(void **state)
 {
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $EXTRA_OPTS\"\n", NULL,
 			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $EXTRA_OPTS intel_iommu=on iommu=pt\"\n",
-			      NULL), 0);
-	assert_int_equal(edit("X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X}\"\n", NULL,
-			      "X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X} intel_iommu=on iommu=pt\"\n",
-			      NULL), 0);
-	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n",
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on iommu=pt\"\n"), 0);
+			      NULL),
+			 0);
+	assert_int_equal(
+	    edit("X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X}\"\n", NULL,
+		 "X=\"splash \"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet ${X} intel_iommu=on iommu=pt\"\n", NULL),
+	    0);
+	assert_int_equal(
+	    edit("GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
+		 "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n",
+		 "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n",
+		 "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on iommu=pt\"\n"),
+	    0);
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT='quiet'\"$X\"\n", NULL,
-			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet'\"$X intel_iommu=on iommu=pt\"\n", NULL), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT='quiet'\"$X intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=$X\n", NULL,
-			      "GRUB_CMDLINE_LINUX_DEFAULT=$X\" intel_iommu=on iommu=pt\"\n", NULL), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT=$X\" intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
 	/* After a blank nothing is added; an empty value gets none either. */
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet \"\n", NULL,
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", NULL), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n", NULL,
-			      "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL), 0);
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n", NULL),
+			 0);
 }
 
 /* In an array an escaped blank belongs to the word before. */
 static void test_array_escaped_blank(void **state)
 {
-	static char *const vars[] = { "MODULES", NULL };
-	static const struct igp_kop add = { IGP_KOP_ADD, "vfio", NULL, -1 };
+	static char *const vars[] = {"MODULES", NULL};
+	static const struct igp_kop add = {IGP_KOP_ADD, "vfio", NULL, -1};
 	const char *text = "MODULES=(a\\ )\n";
-	struct igp_shdoc d = { 0 };
+	struct igp_shdoc d = {0};
 	char **out;
 
 	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
@@ -145,7 +165,7 @@ static void test_not_editable(void **state)
 /* The refusal igp_shdoc_check() gives for TEXT (a single file), or NULL. */
 static char *checked(const char *text, size_t len)
 {
-	struct igp_shdoc d = { 0 };
+	struct igp_shdoc d = {0};
 	char *err = NULL;
 	int r;
 
@@ -174,9 +194,9 @@ static void test_check_broken(void **state)
 	refused("A=1\n\nB=\"quiet\nC=2\n", "/etc/default/grub:3: unterminated double quote" FIX);
 	refused("B='quiet\n", "/etc/default/grub:1: unterminated single quote" FIX);
 	refused("A=1\nB=\"x\" \\", "/etc/default/grub:2: the last line ends in a backslash, "
-					 "continuing into nothing" FIX);
+				   "continuing into nothing" FIX);
 	refused("A=1 \\\n", "/etc/default/grub:1: the last line ends in a backslash, "
-			     "continuing into nothing" FIX);
+			    "continuing into nothing" FIX);
 	refused("HOOKS=(base\n udev\n", "/etc/default/grub:1: unterminated array: no ')' closes it" FIX);
 	refused("X=1\nMODULES=(i915 # early KMS)\nY=2\n",
 		"/etc/default/grub:2: unterminated array: no ')' closes it" FIX);
@@ -199,15 +219,15 @@ static void test_check_broken(void **state)
 static void test_check_fine(void **state)
 {
 	static const char *const ok[] = {
-		"# don't \"quote\" me\nA=1\n",
-		"A=\"it's\" B='say \"x\"' C=\\\"\n",
-		"A=\"$(echo \")\")\" B=${C:-\"}\"}\n",
-		"MODULES=(i915 # early KMS\n  vfio)\nHOOKS=(base)\n",
-		"A=\"a \\\nb\"\nB=x#y\n",
-		"case $x in a) A=1 ;; esac\n",
-		"A=\"${#B} ${1} ${10} ${#} ${@} ${B%x} ${B:+y}\"\n",
-		"A=1",
-		"",
+	    "# don't \"quote\" me\nA=1\n",
+	    "A=\"it's\" B='say \"x\"' C=\\\"\n",
+	    "A=\"$(echo \")\")\" B=${C:-\"}\"}\n",
+	    "MODULES=(i915 # early KMS\n  vfio)\nHOOKS=(base)\n",
+	    "A=\"a \\\nb\"\nB=x#y\n",
+	    "case $x in a) A=1 ;; esac\n",
+	    "A=\"${#B} ${1} ${10} ${#} ${@} ${B%x} ${B:+y}\"\n",
+	    "A=1",
+	    "",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(ok); i++)
 		assert_null(checked(ok[i], strlen(ok[i])));
@@ -215,14 +235,14 @@ static void test_check_fine(void **state)
 
 static void test_array(void **state)
 {
-	static char *const vars[] = { "MODULES", NULL };
-	static const struct igp_kwant w[] = { { IGP_KWANT_SET, "vfio_pci", NULL },
-					      { IGP_KWANT_SET, "vfio", NULL } };
+	static char *const vars[] = {"MODULES", NULL};
+	static const struct igp_kwant w[] = {{IGP_KWANT_SET, "vfio_pci", NULL},
+					     {IGP_KWANT_SET, "vfio", NULL}};
 	const char *text = "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci)\nHOOKS=(base)\n";
-	struct igp_shdoc d = { 0 };
+	struct igp_shdoc d = {0};
 	struct igp_shtok *t;
 	size_t n, n_ops;
-	char *tt[8] = { 0 }, **out;
+	char *tt[8] = {0}, **out;
 	struct igp_kop *ops;
 
 	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
@@ -233,7 +253,8 @@ static void test_array(void **state)
 	assert_int_equal(igp_kparams_plan(tt, n, w, 2, &ops, &n_ops), 0);
 	assert_int_equal(n_ops, 1); /* vfio-pci is vfio_pci */
 	assert_int_equal(igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, NULL, &out, NULL), 0);
-	assert_string_equal(out[0], "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci vfio)\nHOOKS=(base)\n");
+	assert_string_equal(
+	    out[0], "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci vfio)\nHOOKS=(base)\n");
 	strv_free(out);
 	igp_kops_free(ops, n_ops);
 	igp_shtoks_free(t, n);
@@ -243,18 +264,18 @@ static void test_array(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_debian_default),
-		cmocka_unit_test(test_fedora_only_linux),
-		cmocka_unit_test(test_single_quotes_comment_replace),
-		cmocka_unit_test(test_grubd_append),
-		cmocka_unit_test(test_grubd_override),
-		cmocka_unit_test(test_unquoted_and_missing),
-		cmocka_unit_test(test_blank_after_variable),
-		cmocka_unit_test(test_array_escaped_blank),
-		cmocka_unit_test(test_not_editable),
-		cmocka_unit_test(test_check_broken),
-		cmocka_unit_test(test_check_fine),
-		cmocka_unit_test(test_array),
+	    cmocka_unit_test(test_debian_default),
+	    cmocka_unit_test(test_fedora_only_linux),
+	    cmocka_unit_test(test_single_quotes_comment_replace),
+	    cmocka_unit_test(test_grubd_append),
+	    cmocka_unit_test(test_grubd_override),
+	    cmocka_unit_test(test_unquoted_and_missing),
+	    cmocka_unit_test(test_blank_after_variable),
+	    cmocka_unit_test(test_array_escaped_blank),
+	    cmocka_unit_test(test_not_editable),
+	    cmocka_unit_test(test_check_broken),
+	    cmocka_unit_test(test_check_fine),
+	    cmocka_unit_test(test_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "change.h"
-#include "journal.h"
-#include "modconf.h"
-#include "paths.h"
-#include "util.h"
+#include "change/change.h"
+#include "change/journal.h"
+#include "modules/modconf.h"
+#include "base/paths.h"
+#include "base/util.h"
 
 #include "tmproot.h"
 
@@ -60,9 +60,9 @@ static int teardown(void **state)
 /* A plan: one token added to /etc/kernel/cmdline, one owned file. */
 static void make_plan(struct igp_plan *p)
 {
-	struct igp_undo u = { .kind = IGP_UNDO_KLINE };
-	struct igp_kop op = { IGP_KOP_ADD, "iommu=pt", NULL, -1 };
-	struct igp_undo one = { .ops = &op, .n_ops = 1 };
+	struct igp_undo u = {.kind = IGP_UNDO_KLINE};
+	struct igp_kop op = {IGP_KOP_ADD, "iommu=pt", NULL, -1};
+	struct igp_undo one = {.ops = &op, .n_ops = 1};
 	char *before = get(IGP_ETC_KERNEL_CMDLINE);
 
 	assert_int_equal(igp_undo_merge(&u, &one), 0);
@@ -78,8 +78,8 @@ static void make_plan(struct igp_plan *p)
 
 static void apply_plan(struct igp_plan *p, const char *command)
 {
-	struct igp_change c = { .lock_fd = -1 };
-	struct igp_change_report rep = { 0 };
+	struct igp_change c = {.lock_fd = -1};
+	struct igp_change_report rep = {0};
 	assert_int_equal(igp_change_begin(&c, NULL, NULL), 0);
 	assert_int_equal(igp_change_apply(&c, p, command, NULL, NULL, &rep), 0);
 	assert_int_equal(igp_change_finish(&c), 0);
@@ -90,9 +90,9 @@ static void apply_plan(struct igp_plan *p, const char *command)
 /* Revert change ID (0: all); returns what was left to do by hand. */
 static int revert_id(long id)
 {
-	struct igp_change c = { .lock_fd = -1 };
-	struct igp_change_report rep = { 0 };
-	struct igp_revert rv = { 0 };
+	struct igp_change c = {.lock_fd = -1};
+	struct igp_change_report rep = {0};
+	struct igp_revert rv = {0};
 	int left;
 
 	assert_int_equal(igp_change_begin(&c, NULL, NULL), 0);
@@ -114,7 +114,7 @@ static void revert_all(void)
 
 static void test_apply_and_restore_bytes(void **state)
 {
-	struct igp_plan p = { 0 };
+	struct igp_plan p = {0};
 	char *s;
 
 	put("/etc/kernel/cmdline", "root=ZFS=rpool boot=zfs\n");
@@ -136,9 +136,9 @@ static void test_apply_and_restore_bytes(void **state)
 
 static void test_revert_after_user_edit(void **state)
 {
-	struct igp_change c = { .lock_fd = -1 };
-	struct igp_plan p = { 0 };
-	struct igp_revert rv = { 0 };
+	struct igp_change c = {.lock_fd = -1};
+	struct igp_plan p = {0};
+	struct igp_revert rv = {0};
 	char *s;
 
 	put("/etc/kernel/cmdline", "root=ZFS=rpool boot=zfs\n");
@@ -169,9 +169,9 @@ static void test_revert_after_user_edit(void **state)
 /* One token added to /etc/kernel/cmdline as a change of its own. */
 static void add_token(const char *token)
 {
-	struct igp_plan p = { 0 };
-	struct igp_kop op = { IGP_KOP_ADD, (char *)token, NULL, -1 };
-	struct igp_undo u = { .kind = IGP_UNDO_KLINE }, one = { .ops = &op, .n_ops = 1 };
+	struct igp_plan p = {0};
+	struct igp_kop op = {IGP_KOP_ADD, (char *)token, NULL, -1};
+	struct igp_undo u = {.kind = IGP_UNDO_KLINE}, one = {.ops = &op, .n_ops = 1};
 	char *before = get(IGP_ETC_KERNEL_CMDLINE), *after;
 
 	size_t n;
@@ -189,7 +189,7 @@ static void add_token(const char *token)
 /* Two changes of one file: the older one undone alone keeps the newer one's token. */
 static void test_revert_one_change(void **state)
 {
-	struct igp_change c = { .lock_fd = -1 };
+	struct igp_change c = {.lock_fd = -1};
 	long first;
 	char *s;
 
@@ -216,9 +216,9 @@ static void test_revert_one_change(void **state)
 /* An edit between plan and write stops the write: nothing changes. */
 static void test_stale_plan(void **state)
 {
-	struct igp_change c = { .lock_fd = -1 };
-	struct igp_change_report rep = { 0 };
-	struct igp_plan p = { 0 };
+	struct igp_change c = {.lock_fd = -1};
+	struct igp_change_report rep = {0};
+	struct igp_plan p = {0};
 	char *s;
 
 	put("/etc/kernel/cmdline", "root=ZFS=rpool boot=zfs\n");
@@ -240,7 +240,7 @@ static void test_stale_plan(void **state)
 /* A second igpuctl is refused with the holder's pid. */
 static void test_lock_busy(void **state)
 {
-	struct igp_change c = { .lock_fd = -1 };
+	struct igp_change c = {.lock_fd = -1};
 	int fds[2];
 	pid_t pid, holder = 0;
 	char b;
@@ -249,7 +249,7 @@ static void test_lock_busy(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct igp_change mine = { .lock_fd = -1 };
+		struct igp_change mine = {.lock_fd = -1};
 		if (igp_change_begin(&mine, NULL, NULL) < 0)
 			_exit(1);
 		(void)!write(fds[1], "x", 1);
@@ -292,13 +292,15 @@ static void test_journal_validation(void **state)
 	expect_bad("{\"version\":3,\"changes\":[]}", -EPROTONOSUPPORT, "newer");
 	expect_bad("{\"version\":2}", -EBADMSG, "changes");
 	expect_bad("{\"version\":2,\"changes\":[{\"id\":1,\"targets\":[]},{\"id\":1,\"targets\":[]}],"
-		   "\"next_id\":3}", -EBADMSG, "two changes");
+		   "\"next_id\":3}",
+		   -EBADMSG, "two changes");
 	/* A shell undo record without its variables (revert crashed on it). */
 	t = strdupf(tgt, "{\"path\":\"/etc/default/grub\",\"before\":\"1-1.before\",\"after\":\"1-2.after\","
 			 "\"undo\":{\"kind\":\"shell\",\"ops\":[]}}");
 	expect_bad(t, -EBADMSG, "shell");
 	free(t);
-	t = strdupf(tgt, "{\"path\":\"/etc/x\",\"before\":\"../../etc/shadow\",\"undo\":{\"kind\":\"lines\"}}");
+	t = strdupf(tgt,
+		    "{\"path\":\"/etc/x\",\"before\":\"../../etc/shadow\",\"undo\":{\"kind\":\"lines\"}}");
 	expect_bad(t, -EBADMSG, "backup name");
 	free(t);
 	t = strdupf(tgt, "{\"path\":\"etc/../x\",\"undo\":{\"kind\":\"lines\"}}");
@@ -322,10 +324,11 @@ static void test_journal_validation(void **state)
 static void test_journal_v1_and_round_trip(void **state)
 {
 	static const char v1[] =
-		"{\"version\":1,\"next_id\":3,\"gen\":4,\"entries\":[{\"id\":1,\"path\":\"/etc/kernel/cmdline\","
-		"\"before\":\"1-1.before\",\"after\":\"1-2.after\",\"mode\":420,\"refresh\":1,"
-		"\"undo\":{\"kind\":\"kline\",\"ops\":[{\"op\":\"add\",\"token\":\"iommu=pt\"}]}}],"
-		"\"pending\":[[\"update-initramfs\",\"-u\"]],\"revert_commands\":[[\"kernelstub\",\"-d\",\"x\"]]}";
+	    "{\"version\":1,\"next_id\":3,\"gen\":4,\"entries\":[{\"id\":1,\"path\":\"/etc/kernel/cmdline\","
+	    "\"before\":\"1-1.before\",\"after\":\"1-2.after\",\"mode\":420,\"refresh\":1,"
+	    "\"undo\":{\"kind\":\"kline\",\"ops\":[{\"op\":\"add\",\"token\":\"iommu=pt\"}]}}],"
+	    "\"pending\":[[\"update-initramfs\",\"-u\"]],\"revert_commands\":[[\"kernelstub\",\"-d\",\"x\"]]"
+	    "}";
 	struct igp_journal j, k;
 	char *a, *b;
 
@@ -349,8 +352,8 @@ static void test_journal_v1_and_round_trip(void **state)
 /* A target whose backup is gone is left to the user; the others are undone. */
 static void test_revert_partial(void **state)
 {
-	struct igp_change c = { .lock_fd = -1 };
-	struct igp_plan p = { 0 };
+	struct igp_change c = {.lock_fd = -1};
+	struct igp_plan p = {0};
 	char *s, *bk;
 
 	put("/etc/kernel/cmdline", "root=ZFS=rpool boot=zfs\n");
@@ -378,14 +381,14 @@ static void test_revert_partial(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_apply_and_restore_bytes),
-		cmocka_unit_test(test_revert_after_user_edit),
-		cmocka_unit_test(test_revert_one_change),
-		cmocka_unit_test(test_stale_plan),
-		cmocka_unit_test(test_lock_busy),
-		cmocka_unit_test(test_journal_validation),
-		cmocka_unit_test(test_journal_v1_and_round_trip),
-		cmocka_unit_test(test_revert_partial),
+	    cmocka_unit_test(test_apply_and_restore_bytes),
+	    cmocka_unit_test(test_revert_after_user_edit),
+	    cmocka_unit_test(test_revert_one_change),
+	    cmocka_unit_test(test_stale_plan),
+	    cmocka_unit_test(test_lock_busy),
+	    cmocka_unit_test(test_journal_validation),
+	    cmocka_unit_test(test_journal_v1_and_round_trip),
+	    cmocka_unit_test(test_revert_partial),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "mdev.h"
-#include "util.h"
+#include "vgpu/mdev.h"
+#include "base/util.h"
 
 /* ---- GVT-g descriptions ---- */
 

@@ -7,8 +7,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "paths.h"
-#include "util.h"
+#include "base/paths.h"
+#include "base/util.h"
 
 static char root[] = "/tmp/igp-paths-XXXXXX";
 
@@ -149,11 +149,9 @@ static void test_root_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_through_links),
-		cmocka_unit_test(test_links_stay_inside),
-		cmocka_unit_test(test_readlink_and_list),
-		cmocka_unit_test(test_read_text),
-		cmocka_unit_test(test_root_errors),
+	    cmocka_unit_test(test_read_through_links), cmocka_unit_test(test_links_stay_inside),
+	    cmocka_unit_test(test_readlink_and_list),  cmocka_unit_test(test_read_text),
+	    cmocka_unit_test(test_root_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "pci.h"
-#include "util.h"
+#include "model/pci.h"
+#include "base/util.h"
 
 static void test_parse_full(void **state)
 {
@@ -31,9 +31,20 @@ static void test_parse_full(void **state)
 static void test_parse_bad(void **state)
 {
 	struct igp_pci_addr a;
-	const char *bad[] = { "", "0000:00:02", "0000:00:02.8", "0000:00:20.0", "0000:000:02.0",
-			      "000:00:02.0", "0000:00:02.0x", "zz:02.0", "0000:00:02.0.1", "0:0:0:2.0",
-			      "00:02.0", "2.0", ":02.0", "0000:0g:02.0" };
+	const char *bad[] = {"",
+			     "0000:00:02",
+			     "0000:00:02.8",
+			     "0000:00:20.0",
+			     "0000:000:02.0",
+			     "000:00:02.0",
+			     "0000:00:02.0x",
+			     "zz:02.0",
+			     "0000:00:02.0.1",
+			     "0:0:0:2.0",
+			     "00:02.0",
+			     "2.0",
+			     ":02.0",
+			     "0000:0g:02.0"};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
 		assert_int_equal(igp_pci_addr_parse(bad[i], &a), -EINVAL);
 }
@@ -74,10 +85,10 @@ static void test_cmp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_full),
-		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_parse_loose),
-		cmocka_unit_test(test_cmp),
+	    cmocka_unit_test(test_parse_full),
+	    cmocka_unit_test(test_parse_bad),
+	    cmocka_unit_test(test_parse_loose),
+	    cmocka_unit_test(test_cmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,26 +8,26 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bootloader.h"
-#include "plan.h"
-#include "shellvar.h"
-#include "util.h"
+#include "boot/bootloader.h"
+#include "change/plan.h"
+#include "boot/shellvar.h"
+#include "base/util.h"
 
 static const struct igp_kwant full[] = {
-	{ IGP_KWANT_LIST_ABSENT, "intel_iommu", "off" },
-	{ IGP_KWANT_LIST, "intel_iommu", "on" },
-	{ IGP_KWANT_SET, "iommu", "pt" },
-	{ IGP_KWANT_SET, "initcall_blacklist", "sysfb_init" },
+    {IGP_KWANT_LIST_ABSENT, "intel_iommu", "off"},
+    {IGP_KWANT_LIST, "intel_iommu", "on"},
+    {IGP_KWANT_SET, "iommu", "pt"},
+    {IGP_KWANT_SET, "initcall_blacklist", "sysfb_init"},
 };
 
 static const struct igp_kwant vfio[] = {
-	{ IGP_KWANT_SET, "vfio", NULL },
-	{ IGP_KWANT_SET, "vfio_iommu_type1", NULL },
-	{ IGP_KWANT_SET, "vfio_pci", NULL },
+    {IGP_KWANT_SET, "vfio", NULL},
+    {IGP_KWANT_SET, "vfio_iommu_type1", NULL},
+    {IGP_KWANT_SET, "vfio_pci", NULL},
 };
 
-static char *const grub_vars[] = { "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", NULL };
-static char *const modules_var[] = { "MODULES", NULL };
+static char *const grub_vars[] = {"GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", NULL};
+static char *const modules_var[] = {"MODULES", NULL};
 
 static int tokens_of(enum igp_undo_kind kind, const char *text, struct igp_kline *l)
 {
@@ -60,7 +60,7 @@ static char *setup(struct igp_undo *u, const char *text, const struct igp_kwant 
 	char **t, *out;
 
 	if (u->kind == IGP_UNDO_SHELL) {
-		struct igp_shdoc d = { 0 };
+		struct igp_shdoc d = {0};
 		struct igp_shtok *st;
 		size_t n;
 		char **texts;
@@ -70,9 +70,9 @@ static char *setup(struct igp_undo *u, const char *text, const struct igp_kwant 
 		for (size_t i = 0; i < n; i++)
 			t[i] = st[i].text;
 		assert_int_equal(igp_kparams_plan(t, n, w, nw, &u->ops, &u->n_ops), 0);
-		assert_int_equal(igp_shdoc_apply(&d, u->vars, u->add_var, u->array, u->ops, u->n_ops,
-						 NULL, &texts, NULL),
-				 0);
+		assert_int_equal(
+		    igp_shdoc_apply(&d, u->vars, u->add_var, u->array, u->ops, u->n_ops, NULL, &texts, NULL),
+		    0);
 		out = strdup(texts[0]);
 		strv_free(texts);
 		free(t);
@@ -124,7 +124,7 @@ static void check(struct igp_undo *u, const char *before, const struct igp_kwant
 
 static void shell_undo(struct igp_undo *u, char *const *vars, const char *add_var, bool array)
 {
-	*u = (struct igp_undo){ .kind = IGP_UNDO_SHELL, .array = array };
+	*u = (struct igp_undo){.kind = IGP_UNDO_SHELL, .array = array};
 	for (size_t i = 0; vars[i]; i++)
 		assert_int_equal(strv_push(&u->vars, vars[i]), 0);
 	u->add_var = strdup(add_var);
@@ -176,7 +176,7 @@ static void test_mkinitcpio_user_module(void **state)
 /* /etc/kernel/cmdline: the user moved the root= tokens behind igpuctl's. */
 static void test_kline_moved(void **state)
 {
-	struct igp_undo u = { .kind = IGP_UNDO_KLINE };
+	struct igp_undo u = {.kind = IGP_UNDO_KLINE};
 
 	check(&u, "root=/dev/sda1 ro\n", full, ELEMENTSOF(full),
 	      "root=/dev/sda1 ro intel_iommu=on iommu=pt initcall_blacklist=sysfb_init\n",
@@ -188,7 +188,7 @@ static void test_kline_moved(void **state)
 /* A loader entry without an options line: the line igpuctl added goes. */
 static void test_bls_no_options(void **state)
 {
-	struct igp_undo u = { .kind = IGP_UNDO_BLS };
+	struct igp_undo u = {.kind = IGP_UNDO_BLS};
 
 	check(&u, "title Arch\nlinux /vmlinuz\n", full, ELEMENTSOF(full),
 	      "title Arch\nlinux /vmlinuz\noptions intel_iommu=on iommu=pt initcall_blacklist=sysfb_init\n",
@@ -198,27 +198,26 @@ static void test_bls_no_options(void **state)
 /* The user added a token to that line: it stays, and so does the line. */
 static void test_bls_user_token(void **state)
 {
-	struct igp_undo u = { .kind = IGP_UNDO_BLS };
+	struct igp_undo u = {.kind = IGP_UNDO_BLS};
 
 	check(&u, "linux /vmlinuz\n", full, ELEMENTSOF(full),
-	      "linux /vmlinuz\noptions intel_iommu=on iommu=pt initcall_blacklist=sysfb_init\n",
-	      "sysfb_init", "sysfb_init quiet", "linux /vmlinuz\noptions quiet\n");
+	      "linux /vmlinuz\noptions intel_iommu=on iommu=pt initcall_blacklist=sysfb_init\n", "sysfb_init",
+	      "sysfb_init quiet", "linux /vmlinuz\noptions quiet\n");
 }
 
 static void test_kernelstub_empty(void **state)
 {
-	struct igp_undo u = { .kind = IGP_UNDO_KERNELSTUB };
+	struct igp_undo u = {.kind = IGP_UNDO_KERNELSTUB};
 
 	check(&u, "{\"user\": {\"kernel_options\": [], \"x\": 1}}\n", full, ELEMENTSOF(full),
 	      "{\"user\": {\"kernel_options\": [\"intel_iommu=on\", \"iommu=pt\", "
 	      "\"initcall_blacklist=sysfb_init\"], \"x\": 1}}\n",
-	      "\"x\": 1", "\"x\": 2",
-	      "{\"user\": {\"kernel_options\": [], \"x\": 2}}\n");
+	      "\"x\": 1", "\"x\": 2", "{\"user\": {\"kernel_options\": [], \"x\": 2}}\n");
 }
 
 static void test_kernelstub_user_first(void **state)
 {
-	struct igp_undo u = { .kind = IGP_UNDO_KERNELSTUB };
+	struct igp_undo u = {.kind = IGP_UNDO_KERNELSTUB};
 
 	check(&u, "{\"user\": {\"kernel_options\": [\n  \"quiet\"\n]}}", full, ELEMENTSOF(full),
 	      "{\"user\": {\"kernel_options\": [\n  \"quiet\",\n  \"intel_iommu=on\",\n  "
@@ -233,7 +232,7 @@ static void test_kernelstub_user_first(void **state)
  * override /etc/default/grub's. */
 static void test_grubd_token_back(void **state)
 {
-	static const struct igp_kwant amd[] = { { IGP_KWANT_ABSENT, "amd_iommu", "off" } };
+	static const struct igp_kwant amd[] = {{IGP_KWANT_ABSENT, "amd_iommu", "off"}};
 	struct igp_undo u;
 
 	shell_undo(&u, grub_vars, "GRUB_CMDLINE_LINUX_DEFAULT", false);
@@ -258,7 +257,7 @@ static void test_broken_since(void **state)
 	free(a);
 	igp_undo_done(&u);
 
-	u = (struct igp_undo){ .kind = IGP_UNDO_KLINE };
+	u = (struct igp_undo){.kind = IGP_UNDO_KLINE};
 	a = setup(&u, "root=/dev/sda1\n", full, ELEMENTSOF(full));
 	broken = edit(a, "root=", "x=\"a root=");
 	assert_int_equal(igp_undo_unapply(&u, "/etc/kernel/cmdline", broken, &back, &del), -EBADMSG);
@@ -271,17 +270,17 @@ static void test_broken_since(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_grub_empty),
-		cmocka_unit_test(test_grub_user_token_first),
-		cmocka_unit_test(test_mkinitcpio_empty),
-		cmocka_unit_test(test_mkinitcpio_user_module),
-		cmocka_unit_test(test_kline_moved),
-		cmocka_unit_test(test_bls_no_options),
-		cmocka_unit_test(test_bls_user_token),
-		cmocka_unit_test(test_kernelstub_empty),
-		cmocka_unit_test(test_kernelstub_user_first),
-		cmocka_unit_test(test_grubd_token_back),
-		cmocka_unit_test(test_broken_since),
+	    cmocka_unit_test(test_grub_empty),
+	    cmocka_unit_test(test_grub_user_token_first),
+	    cmocka_unit_test(test_mkinitcpio_empty),
+	    cmocka_unit_test(test_mkinitcpio_user_module),
+	    cmocka_unit_test(test_kline_moved),
+	    cmocka_unit_test(test_bls_no_options),
+	    cmocka_unit_test(test_bls_user_token),
+	    cmocka_unit_test(test_kernelstub_empty),
+	    cmocka_unit_test(test_kernelstub_user_first),
+	    cmocka_unit_test(test_grubd_token_back),
+	    cmocka_unit_test(test_broken_since),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "host.h"
-#include "util.h"
+#include "model/host.h"
+#include "base/util.h"
 
 static void test_strv_split(void **state)
 {
@@ -80,13 +80,13 @@ static void test_parse_count(void **state)
 
 static void test_utf8(void **state)
 {
-	assert_int_equal(utf8_char_len("\xc3\xa9", 2), 2);           /* U+00E9 */
-	assert_int_equal(utf8_char_len("\xe2\x82\xac", 3), 3);       /* U+20AC */
-	assert_int_equal(utf8_char_len("\xf0\x9f\x98\x80", 4), 4);   /* U+1F600 */
-	assert_int_equal(utf8_char_len("\xe2\x82\xac", 2), 0);       /* cut short */
-	assert_int_equal(utf8_char_len("\xc0\xaf", 2), 0);           /* overlong '/' */
-	assert_int_equal(utf8_char_len("\xed\xa0\x80", 3), 0);       /* surrogate */
-	assert_int_equal(utf8_char_len("\xc2\x9b", 2), 0);           /* C1 CSI */
+	assert_int_equal(utf8_char_len("\xc3\xa9", 2), 2);	   /* U+00E9 */
+	assert_int_equal(utf8_char_len("\xe2\x82\xac", 3), 3);	   /* U+20AC */
+	assert_int_equal(utf8_char_len("\xf0\x9f\x98\x80", 4), 4); /* U+1F600 */
+	assert_int_equal(utf8_char_len("\xe2\x82\xac", 2), 0);	   /* cut short */
+	assert_int_equal(utf8_char_len("\xc0\xaf", 2), 0);	   /* overlong '/' */
+	assert_int_equal(utf8_char_len("\xed\xa0\x80", 3), 0);	   /* surrogate */
+	assert_int_equal(utf8_char_len("\xc2\x9b", 2), 0);	   /* C1 CSI */
 	assert_int_equal(utf8_char_len("\xff", 1), 0);
 	assert_int_equal(utf8_char_len("a", 1), 0);
 	assert_true(string_is_printable("vm-1 \xc3\xa9t\xc3\xa9"));
@@ -108,8 +108,8 @@ static void test_version_compare(void **state)
 
 static void test_cmdline_get(void **state)
 {
-	struct igp_host h = { .cmdline = (char *)"BOOT_IMAGE=/vmlinuz quiet intel_iommu=off foo "
-						  "intel_iommu=on splash=\"a b\" nomodeset" };
+	struct igp_host h = {.cmdline = (char *)"BOOT_IMAGE=/vmlinuz quiet intel_iommu=off foo "
+						"intel_iommu=on splash=\"a b\" nomodeset"};
 	char buf[64];
 	assert_string_equal(igp_host_cmdline_get(&h, "intel_iommu", buf, sizeof(buf)), "on");
 	assert_string_equal(igp_host_cmdline_get(&h, "quiet", buf, sizeof(buf)), "");
@@ -122,15 +122,11 @@ static void test_cmdline_get(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strv_split),
-		cmocka_unit_test(test_strv_split_empty),
-		cmocka_unit_test(test_strextendf),
-		cmocka_unit_test(test_strdup_line),
-		cmocka_unit_test(test_parse_long),
-		cmocka_unit_test(test_parse_count),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_version_compare),
-		cmocka_unit_test(test_cmdline_get),
+	    cmocka_unit_test(test_strv_split),	cmocka_unit_test(test_strv_split_empty),
+	    cmocka_unit_test(test_strextendf),	cmocka_unit_test(test_strdup_line),
+	    cmocka_unit_test(test_parse_long),	cmocka_unit_test(test_parse_count),
+	    cmocka_unit_test(test_utf8),	cmocka_unit_test(test_version_compare),
+	    cmocka_unit_test(test_cmdline_get),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,8 +7,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "paths.h"
-#include "util.h"
+#include "base/paths.h"
+#include "base/util.h"
 
 /* mkdtemp(ROOT) (a "...XXXXXX" template), make the NULL-terminated list of
  * directories (relative to it) and make it the root. */

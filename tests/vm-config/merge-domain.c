@@ -24,7 +24,8 @@ static xmlNodePtr child(xmlNodePtr p, const char *name)
 static int is_display(xmlNodePtr c)
 {
 	return c->type == XML_ELEMENT_NODE && !c->ns &&
-	       (xmlStrEqual(c->name, (const xmlChar *)"graphics") || xmlStrEqual(c->name, (const xmlChar *)"video"));
+	       (xmlStrEqual(c->name, (const xmlChar *)"graphics") ||
+		xmlStrEqual(c->name, (const xmlChar *)"video"));
 }
 
 int main(int argc, char *argv[])

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Which boot loader reads the kernel command line on this host, where that
+ * command line lives, how it is applied, and why igpuctl thinks so.
+ *
+ * Order of evidence (facts.md section 5):
+ *  1. /etc/kernel/proxmox-boot-uuids: proxmox-boot-tool manages the ESPs.
+ *     With /etc/kernel/cmdline it is systemd-boot (ZFS on EFI), otherwise
+ *     GRUB on the ESPs; both are applied with `proxmox-boot-tool refresh`,
+ *     and editing the other loader's file would do nothing.
+ *  2. /etc/kernelstub/configuration: Pop!_OS, `kernelstub -a/-d`.
+ *  3. /etc/default/grub, unless systemd-boot's loader.conf exists without
+ *     any grub.cfg: GRUB, applied with update-grub (Debian family),
+ *     grub2-mkconfig (Fedora family, /boot/grub2) or grub-mkconfig.
+ *  4. systemd-boot loader entries or /etc/kernel/cmdline (kernel-install).
+ */
+#ifndef IGP_BOOTLOADER_H
+#define IGP_BOOTLOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "boot/cmdline.h"
+
+enum igp_boot_kind {
+	IGP_BOOT_UNKNOWN,
+	IGP_BOOT_GRUB,
+	IGP_BOOT_PVE_SDBOOT, /* Proxmox VE: systemd-boot via proxmox-boot-tool */
+	IGP_BOOT_SDBOOT,     /* systemd-boot with loader entries / kernel-install */
+	IGP_BOOT_KERNELSTUB, /* Pop!_OS */
+};
+
+enum igp_grub_flavor {
+	IGP_GRUB_DEBIAN,  /* update-grub */
+	IGP_GRUB_FEDORA,  /* grub2-mkconfig -o /boot/grub2/grub.cfg */
+	IGP_GRUB_GENERIC, /* grub-mkconfig -o /boot/grub/grub.cfg */
+	IGP_GRUB_PVE,	  /* GRUB on proxmox-boot-tool managed ESPs */
+};
+
+struct igp_bootloader {
+	enum igp_boot_kind kind;
+	enum igp_grub_flavor grub;
+	char *name;	     /* "GRUB (Debian)", "Proxmox VE systemd-boot", ... */
+	char *reason;	     /* the evidence, one sentence */
+	char **refresh;	     /* argv applying the change, NULL if nothing to run */
+	char **entries;	     /* SDBOOT: loader entry files (host paths) to edit */
+	bool kernel_cmdline; /* /etc/kernel/cmdline exists (PVE, kernel-install) */
+};
+
+/* The syntax a kernel parameter passes through on its way from this
+ * loader's configuration to the kernel. */
+enum igp_ksyntax igp_bootloader_syntax(const struct igp_bootloader *b);
+
+/* A NULL-terminated argv from the arguments (NULL on ENOMEM). */
+char **igp_argv_new(const char *a, ...) __attribute__((sentinel));
+
+/* os-release ID and ID_LIKE, space separated ("ubuntu debian"); "" if unknown. */
+int igp_os_ids(char **ret);
+bool igp_os_is(const char *ids, const char *id);
+
+/*
+ * Detect the boot loader.  FORCE (NULL: detect) names one: "grub",
+ * "proxmox-systemd-boot", "systemd-boot", "kernelstub" (-EINVAL otherwise).
+ * Always returns a filled struct (kind UNKNOWN when nothing matched).
+ */
+int igp_bootloader_detect(const char *force, struct igp_bootloader *ret);
+void igp_bootloader_done(struct igp_bootloader *b);
+
+/* The files holding a command line of their own. */
+enum igp_cmdline_file {
+	IGP_CMDLINE_KLINE,	/* /etc/kernel/cmdline */
+	IGP_CMDLINE_BLS,	/* a loader entry's "options" */
+	IGP_CMDLINE_KERNELSTUB, /* kernelstub's JSON configuration */
+};
+
+/*
+ * Can igpuctl edit TEXT (LEN bytes), a file of KIND?  0, or -EBADMSG with
+ * the offset of the problem and what it is: a NUL byte, a double quote
+ * that never closes (the kernel's next_arg() would take everything after
+ * it, igpuctl's parameters too, into one value), JSON that does not parse.
+ */
+int igp_cmdline_file_check(enum igp_cmdline_file kind, const char *text, size_t len, size_t *ret_off,
+			   const char **ret_what);
+/* The tokens of a file of KIND. */
+int igp_cmdline_file_tokens(enum igp_cmdline_file kind, const char *text, struct igp_kline *ret);
+/* Apply OPS to a file of KIND. */
+int igp_cmdline_file_apply(enum igp_cmdline_file kind, const char *text, const struct igp_kop *ops,
+			   size_t n_ops, char **ret);
+
+/*
+ * A loader entry (Boot Loader Specification type #1): the tokens of its
+ * "options" lines, with spans in the file.  Apply ADD to the last options
+ * line (or a new "options" line), SET/REMOVE in place.
+ */
+int igp_bls_tokens(const char *text, struct igp_kline *ret);
+int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret);
+/* Does the entry boot Linux (has a "linux" line)? */
+bool igp_bls_is_linux(const char *text);
+
+/*
+ * kernelstub's JSON configuration: the strings of "user" -> "kernel_options"
+ * as tokens (spans include the quotes), edited in place so the rest of the
+ * file keeps its bytes.  -ENOENT when the array is missing.
+ */
+int igp_kernelstub_tokens(const char *text, struct igp_kline *ret);
+int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret);
+
+#endif

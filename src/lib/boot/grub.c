@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "boot/grub.h"
+#include "base/paths.h"
+#include "base/util.h"
+
+char *const igp_grub_vars[] = {"GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT", NULL};
+
+void igp_grub_init(struct igp_grub *g, struct igp_shdoc doc)
+{
+	g->doc = doc;
+	if (igp_shdoc_assigns(&g->doc, "GRUB_CMDLINE_LINUX_DEFAULT"))
+		g->add_var = "GRUB_CMDLINE_LINUX_DEFAULT";
+	else if (igp_shdoc_assigns(&g->doc, "GRUB_CMDLINE_LINUX"))
+		g->add_var = "GRUB_CMDLINE_LINUX";
+	else
+		g->add_var = "GRUB_CMDLINE_LINUX_DEFAULT";
+}
+
+int igp_grub_load(struct igp_grub *ret)
+{
+	struct igp_shdoc doc = {0};
+	_cleanup_strv_free_ char **names = NULL;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
+
+	r = igp_read_file(IGP_ETC_DEFAULT_GRUB, &text, &len);
+	if (r < 0)
+		return r;
+	r = igp_shdoc_add(&doc, IGP_ETC_DEFAULT_GRUB, text, len);
+	if (r < 0)
+		goto fail;
+	r = igp_list_dir(IGP_ETC_DEFAULT_GRUB_D, &names);
+	if (r < 0 && r != -ENOENT)
+		goto fail;
+	/* The shell's glob order (C locale), not version order. */
+	if (names)
+		strv_sort(names);
+	for (char **n = names; n && *n; n++) {
+		_cleanup_free_ char *p = NULL, *t = NULL;
+		if (!endswith(*n, ".cfg"))
+			continue;
+		p = igp_path_join(IGP_ETC_DEFAULT_GRUB_D, *n);
+		if (!p) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		r = igp_read_file(p, &t, &len);
+		if (r == -EISDIR || r == -ENOENT)
+			continue;
+		if (r < 0)
+			goto fail;
+		r = igp_shdoc_add(&doc, p, t, len);
+		if (r < 0)
+			goto fail;
+	}
+	igp_grub_init(ret, doc);
+	return 0;
+fail:
+	igp_shdoc_done(&doc);
+	return r;
+}
+
+void igp_grub_done(struct igp_grub *g)
+{
+	igp_shdoc_done(&g->doc);
+}
+
+int igp_grub_tokens(const struct igp_grub *g, char ***ret)
+{
+	struct igp_shtok *t = NULL;
+	size_t n = 0;
+	char **v;
+	int r = igp_shdoc_tokens(&g->doc, igp_grub_vars, &t, &n);
+
+	if (r < 0)
+		return r;
+	v = calloc(n + 1, sizeof(char *));
+	if (!v) {
+		igp_shtoks_free(t, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = TAKE_PTR(t[i].text);
+	igp_shtoks_free(t, n);
+	*ret = v;
+	return 0;
+}
+
+int igp_grub_edit(const struct igp_grub *g, const struct igp_kwant *wants, size_t n_wants,
+		  struct igp_kop **ret_ops, size_t *ret_n_ops, int **ret_op_files, char ***ret_texts,
+		  char **ret_bad)
+{
+	_cleanup_strv_free_ char **toks = NULL;
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	_cleanup_free_ int *files = NULL;
+	char **texts = NULL;
+	int r;
+
+	r = igp_grub_tokens(g, &toks);
+	if (r < 0)
+		return r;
+	r = igp_kparams_plan(toks, strv_length(toks), wants, n_wants, &ops, &n_ops);
+	if (r < 0)
+		return r;
+	files = calloc(n_ops + 1, sizeof(int));
+	if (!files) {
+		igp_kops_free(ops, n_ops);
+		return -ENOMEM;
+	}
+	r = igp_shdoc_apply(&g->doc, igp_grub_vars, g->add_var, false, ops, n_ops, files, &texts, ret_bad);
+	if (r < 0) {
+		igp_kops_free(ops, n_ops);
+		return r;
+	}
+	*ret_ops = ops;
+	*ret_n_ops = n_ops;
+	*ret_op_files = TAKE_PTR(files);
+	*ret_texts = texts;
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * GRUB's defaults: /etc/default/grub, then every /etc/default/grub.d/NAME.cfg
+ * in glob (byte) order, all sourced by grub-mkconfig as one shell script
+ * (Debian's grub-mkconfig sources grub.d; other distributions simply have
+ * no such files).  The kernel line gets GRUB_CMDLINE_LINUX followed by
+ * GRUB_CMDLINE_LINUX_DEFAULT, so the tokens of both count.
+ *
+ * New tokens go into GRUB_CMDLINE_LINUX_DEFAULT when it is assigned
+ * anywhere (Debian, Ubuntu, Proxmox), else into GRUB_CMDLINE_LINUX when that
+ * is (Fedora only has it), else a GRUB_CMDLINE_LINUX_DEFAULT line is added
+ * to /etc/default/grub.  Within the variable they go into its *last*
+ * assignment, the one that wins, even when that is an append in grub.d.
+ */
+#ifndef IGP_GRUB_H
+#define IGP_GRUB_H
+
+#include "boot/cmdline.h"
+#include "boot/shellvar.h"
+
+extern char *const igp_grub_vars[]; /* { "GRUB_CMDLINE_LINUX", "..._DEFAULT", NULL } */
+
+struct igp_grub {
+	struct igp_shdoc doc; /* file 0 is /etc/default/grub */
+	const char *add_var;
+};
+
+/* Read the files through the path context; -ENOENT without /etc/default/grub. */
+int igp_grub_load(struct igp_grub *ret);
+/* Same from texts already in a document (tests, revert). */
+void igp_grub_init(struct igp_grub *g, struct igp_shdoc doc);
+void igp_grub_done(struct igp_grub *g);
+
+/* The effective tokens (texts, NULL-terminated; caller frees with strv_free). */
+int igp_grub_tokens(const struct igp_grub *g, char ***ret);
+
+/*
+ * Plan WANTS and compute the new texts.  *ret_ops/ret_n_ops: the ops,
+ * *ret_op_files: the file each edits (caller frees), *ret_texts: new text
+ * per file.  -EBADMSG when a token to change is not plain text in the file
+ * (*ret_bad names it).
+ */
+int igp_grub_edit(const struct igp_grub *g, const struct igp_kwant *wants, size_t n_wants,
+		  struct igp_kop **ret_ops, size_t *ret_n_ops, int **ret_op_files, char ***ret_texts,
+		  char **ret_bad);
+
+#endif

@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The boot configuration as the checks see it (bootloader.h, grub.h): the
+ * command line the next boot gets, what GRUB holds even where it is unused,
+ * remedies worded for this host's loader, and the two command line checks.
+ */
+#include <json-c/json.h>
+
+#include "checks/checks_int.h"
+#include "boot/cmdline.h"
+#include "boot/grub.h"
+#include "base/paths.h"
+
+int tokens_get(char *const *toks, const char *key, const char **ret_value)
+{
+	const char *found = NULL;
+
+	for (char *const *t = toks; t && *t; t++) {
+		size_t kl = strcspn(*t, "=");
+		_cleanup_free_ char *k = strndup(*t, kl);
+		if (!k)
+			return -ENOMEM;
+		if (igp_kparam_key_eq(k, key))
+			found = (*t)[kl] ? *t + kl + 1 : "";
+	}
+	if (!found)
+		return 0;
+	if (ret_value)
+		*ret_value = found;
+	return 1;
+}
+
+bool tokens_have(char *const *toks, const char *key, const char *value)
+{
+	_cleanup_strv_free_ char **items = NULL;
+	const char *v;
+
+	if (tokens_get(toks, key, &v) <= 0)
+		return false;
+	if (!value || streq(v, value))
+		return true;
+	return strv_split(v, ",", &items) >= 0 && strv_contains(items, value);
+}
+
+static char **kline_tokens(const char *text)
+{
+	struct igp_kline l;
+	char **v = NULL;
+
+	if (igp_kline_parse(text, strlen(text), &l) < 0)
+		return NULL;
+	for (size_t i = 0; i < l.n; i++)
+		if (strv_push(&v, l.toks[i].text) < 0) {
+			strv_free(v);
+			v = NULL;
+			break;
+		}
+	if (!v && l.n == 0)
+		v = calloc(1, sizeof(char *));
+	igp_kline_done(&l);
+	return v;
+}
+
+/* Tokens after the kernel image of grub.cfg's entry for RELEASE (else the first). */
+static char **grub_cfg_tokens(const char *text, const char *release)
+{
+	const char *pick = NULL;
+
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n'), *p = l;
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (startswith(p, "linux") && (p[5] == ' ' || p[5] == '\t' || startswith(p, "linuxefi"))) {
+			_cleanup_free_ char *line = strndup(l, len);
+			if (!pick || (release && line && strstr(line, release) && !strstr(pick, release)))
+				pick = l;
+			if (release && line && strstr(line, release))
+				break;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	if (!pick) {
+		return NULL;
+	} else {
+		const char *nl = strchr(pick, '\n');
+		_cleanup_free_ char *line = strndup(pick, nl ? (size_t)(nl - pick) : strlen(pick));
+		_cleanup_strv_free_ char **w = NULL;
+		char **out = calloc(1, sizeof(char *));
+
+		if (!line || !out || strv_split(line, " \t", &w) < 0) {
+			free(out);
+			return NULL;
+		}
+		/* w[0] = "linux", w[1] = the image */
+		for (char **t = w + (strv_length(w) >= 2 ? 2 : strv_length(w)); *t; t++)
+			if (strv_push(&out, *t) < 0) {
+				strv_free(out);
+				return NULL;
+			}
+		return out;
+	}
+}
+
+static char **kernelstub_tokens(void)
+{
+	_cleanup_free_ char *text = NULL;
+	struct json_object *o, *user, *opts;
+	char **v = NULL;
+
+	if (igp_read_file(IGP_ETC_KERNELSTUB_CONFIG, &text, NULL) < 0)
+		return NULL;
+	o = json_tokener_parse(text);
+	if (!o)
+		return NULL;
+	if (json_object_object_get_ex(o, "user", &user) &&
+	    json_object_object_get_ex(user, "kernel_options", &opts) &&
+	    json_object_is_type(opts, json_type_array)) {
+		v = calloc(1, sizeof(char *));
+		for (size_t i = 0; v && i < json_object_array_length(opts); i++) {
+			const char *s = json_object_get_string(json_object_array_get_idx(opts, i));
+			if (s && strv_push(&v, s) < 0) {
+				strv_free(v);
+				v = NULL;
+			}
+		}
+	}
+	json_object_put(o);
+	return v;
+}
+
+const struct boot_info *ctx_boot(struct check_ctx *c)
+{
+	struct boot_info *b = &c->boot;
+	struct igp_bootloader bl;
+	struct igp_grub g;
+
+	if (c->boot_done)
+		return b;
+	c->boot_done = true;
+	if (igp_grub_load(&g) >= 0) {
+		if (igp_grub_tokens(&g, &b->grub_tokens) < 0)
+			b->grub_tokens = NULL;
+		b->grub_var = g.add_var;
+		igp_grub_done(&g);
+	}
+	if (igp_bootloader_detect(NULL, &bl) < 0)
+		return b;
+	b->kind = bl.kind;
+	b->grub = bl.grub;
+	b->name = TAKE_PTR(bl.name);
+	if (bl.refresh) {
+		size_t len = 0;
+		FILE *f = open_memstream(&b->refresh, &len);
+		if (f) {
+			for (char **a = bl.refresh; *a; a++)
+				fprintf(f, "%s%s", a == bl.refresh ? "" : " ", *a);
+			if (fclose(f) != 0) {
+				free(b->refresh);
+				b->refresh = NULL;
+			}
+		}
+	}
+	switch (bl.kind) {
+	case IGP_BOOT_GRUB:
+		if (b->grub_tokens) {
+			_cleanup_free_ char *cfg = NULL;
+			char **copy = NULL;
+			for (char **t = b->grub_tokens; *t; t++)
+				strv_push(&copy, *t);
+			b->configured = copy ? copy : calloc(1, sizeof(char *));
+			b->where = strdupf("%s in %s", b->grub_var, IGP_ETC_DEFAULT_GRUB);
+			/* proxmox-boot-tool writes grub.cfg onto the ESPs, not /boot. */
+			if (bl.grub != IGP_GRUB_PVE) {
+				b->generated_path =
+				    bl.grub == IGP_GRUB_FEDORA ? IGP_BOOT_GRUB2_CFG : IGP_BOOT_GRUB_CFG;
+				if (igp_read_file(b->generated_path, &cfg, NULL) >= 0)
+					b->generated = grub_cfg_tokens(cfg, c->h->kernel_release);
+			}
+		}
+		break;
+	case IGP_BOOT_PVE_SDBOOT:
+	case IGP_BOOT_SDBOOT: {
+		_cleanup_free_ char *text = NULL;
+		if (bl.kernel_cmdline && igp_read_file(IGP_ETC_KERNEL_CMDLINE, &text, NULL) >= 0) {
+			b->configured = kline_tokens(text);
+			b->where = strdup(IGP_ETC_KERNEL_CMDLINE);
+		} else if (bl.entries && bl.entries[0]) {
+			/* The entry of the running kernel, else the first one. */
+			const char *pick = bl.entries[0];
+			struct igp_kline l;
+			for (char **e = bl.entries; *e && c->h->kernel_release; e++)
+				if (strstr(*e, c->h->kernel_release)) {
+					pick = *e;
+					break;
+				}
+			if (igp_read_file(pick, &text, NULL) >= 0 && igp_bls_tokens(text, &l) >= 0) {
+				char **v = calloc(1, sizeof(char *));
+				for (size_t i = 0; v && i < l.n; i++)
+					if (strv_push(&v, l.toks[i].text) < 0) {
+						strv_free(v);
+						v = NULL;
+					}
+				igp_kline_done(&l);
+				b->configured = v;
+				b->where = strdupf("the options of %s", pick);
+				b->entry = strdup(pick);
+			}
+		}
+		break;
+	}
+	case IGP_BOOT_KERNELSTUB:
+		b->configured = kernelstub_tokens();
+		b->where = strdupf("kernelstub's kernel options (%s)", IGP_ETC_KERNELSTUB_CONFIG);
+		break;
+	default:
+		break;
+	}
+	igp_bootloader_done(&bl);
+	return b;
+}
+
+/* After a configuration edit that the running kernel does not have yet. */
+static const char *pending_remedy(const struct boot_info *b)
+{
+	if (b->kind == IGP_BOOT_PVE_SDBOOT || (b->kind == IGP_BOOT_GRUB && b->grub == IGP_GRUB_PVE))
+		return "Run `proxmox-boot-tool refresh` if it has not run since the edit, then reboot.";
+	if (b->kind == IGP_BOOT_GRUB && !b->generated)
+		return b->grub == IGP_GRUB_FEDORA
+			   ? "Run `grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG
+			     "` if it has not run since the edit, "
+			     "then reboot."
+			   : "Run `update-grub` if it has not run since the edit, then reboot.";
+	return "Reboot.";
+}
+
+/*
+ * What to change in words, against the configured tokens when they are
+ * known: "add A B", "set K=V (now K=OLD)", "remove K"; parameters that are
+ * configured already and keys that are absent drop out.  *ret_add gets the
+ * tokens that really are to be added or set (for grubby/kernelstub).
+ */
+static int describe_edit(const struct boot_info *b, const char *add, const char *remove, char **ret_what,
+			 char **ret_add)
+{
+	_cleanup_strv_free_ char **a = NULL, **r = NULL;
+	_cleanup_free_ char *what = NULL, *adds = NULL;
+	size_t lw = 0, la = 0;
+	FILE *fw = open_memstream(&what, &lw), *fa = open_memstream(&adds, &la);
+	bool first_add = true;
+	unsigned n_rm = 0, i_rm = 0;
+
+	if (!fw || !fa || (add && strv_split(add, " ", &a) < 0) ||
+	    (remove && strv_split(remove, " ", &r) < 0)) {
+		if (fw)
+			fclose(fw);
+		if (fa)
+			fclose(fa);
+		return -ENOMEM;
+	}
+	for (char **t = a; t && *t; t++) {
+		_cleanup_free_ char *k = igp_kparam_key(*t);
+		const char *old;
+		if (!k)
+			continue;
+		if (b->configured && strv_contains(b->configured, *t))
+			continue;
+		fprintf(fa, "%s%s", ftell(fa) ? " " : "", *t);
+		if (b->configured && tokens_get(b->configured, k, &old) > 0) {
+			fprintf(fw, "%sset %s (now %s%s%s)", ftell(fw) ? ", " : "", *t, k, *old ? "=" : "",
+				old);
+			continue;
+		}
+		fprintf(fw, "%s%s%s", ftell(fw) ? (first_add ? ", add " : " ") : "add ", "", *t);
+		first_add = false;
+	}
+	for (char **k = r; k && *k; k++)
+		if (!b->configured || tokens_get(b->configured, *k, NULL) > 0)
+			n_rm++;
+	for (char **k = r; k && *k; k++) {
+		if (b->configured && tokens_get(b->configured, *k, NULL) <= 0)
+			continue;
+		fprintf(fw, "%s%s",
+			i_rm == 0 ? (ftell(fw) ? " and remove " : "remove ")
+				  : (i_rm + 1 == n_rm ? " and " : ", "),
+			*k);
+		i_rm++;
+	}
+	if (fclose(fw) != 0 || fclose(fa) != 0)
+		return -ENOMEM;
+	*ret_what = TAKE_PTR(what);
+	*ret_add = TAKE_PTR(adds);
+	return 0;
+}
+
+char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, int mode)
+{
+	const struct boot_info *b = ctx_boot(c);
+	_cleanup_free_ char *what = NULL, *adds = NULL, *body = NULL;
+
+	if (describe_edit(b, add, remove, &what, &adds) < 0)
+		return NULL;
+	if (!*what)
+		/* Everything is configured already: the next boot brings it. */
+		return strdupf("%s is configured in %s already. %s", add ? add : "The change",
+			       b->where ? b->where : "the boot configuration", pending_remedy(b));
+	switch (b->kind) {
+	case IGP_BOOT_GRUB:
+		if (b->grub == IGP_GRUB_FEDORA)
+			body =
+			    strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s` (or edit %s in %s: %s; then "
+				    "run `%s`), "
+				    "then reboot.",
+				    *adds ? " --args=\"" : "", adds, *adds ? "\"" : "",
+				    remove ? " --remove-args=\"" : "", remove ? remove : "",
+				    b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX", IGP_ETC_DEFAULT_GRUB,
+				    what, b->refresh ? b->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
+		else
+			body = strdupf("Edit %s in %s: %s; then run `%s` and reboot.",
+				       b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX_DEFAULT",
+				       IGP_ETC_DEFAULT_GRUB, what, b->refresh ? b->refresh : "update-grub");
+		if (body && b->grub == IGP_GRUB_FEDORA && remove) {
+			/* grubby's --remove-args takes the keys; close the quote. */
+			char *q = strstr(body, "--remove-args=\"");
+			if (q) {
+				char *x = strdupf("%.*s--remove-args=\"%s\"%s", (int)(q - body), body, remove,
+						  q + strlen("--remove-args=\"") + strlen(remove));
+				free(body);
+				body = x;
+			}
+		}
+		break;
+	case IGP_BOOT_PVE_SDBOOT:
+		body = strdupf("Edit %s (one line; not %s: this host boots systemd-boot through "
+			       "proxmox-boot-tool): %s; then run `proxmox-boot-tool refresh` and reboot.",
+			       IGP_ETC_KERNEL_CMDLINE, IGP_ETC_DEFAULT_GRUB, what);
+		break;
+	case IGP_BOOT_SDBOOT:
+		if (b->entry)
+			body = strdupf("Edit the options line of %s: %s; then reboot.", b->entry, what);
+		else
+			body = strdupf("Edit %s: %s; then reinstall the boot entries (`kernel-install add "
+				       "$(uname -r) " IGP_BOOT "/vmlinuz-$(uname -r)`) and reboot.",
+				       IGP_ETC_KERNEL_CMDLINE, what);
+		break;
+	case IGP_BOOT_KERNELSTUB:
+		body =
+		    strdupf("With kernelstub: %s (`kernelstub -a \"TOKEN\"` adds, `kernelstub -d \"TOKEN\"` "
+			    "removes); then reboot.",
+			    what);
+		break;
+	default:
+		body = strdupf("On the kernel command line of the boot loader: %s; then reboot.", what);
+		break;
+	}
+	if (!body)
+		return NULL;
+	if (mode < 0)
+		return TAKE_PTR(body);
+	return strdupf("%s (`igpuctl setup --mode %s --dry-run` shows the change.)", body,
+		       igp_method_name((enum igp_method)mode));
+}
+
+/* ---- cmdline.configured ---- */
+
+struct want {
+	const char *key;
+	char value[32];		    /* "" = any positive number */
+	const char *module, *param; /* the modprobe.d form, or NULL */
+};
+
+static bool want_satisfied(char *const *toks, const struct want *w)
+{
+	const char *v;
+	long n;
+
+	if (*w->value)
+		return tokens_have(toks, w->key, w->value);
+	return tokens_get(toks, w->key, &v) > 0 && parse_long(v, 1, 1024, &n) >= 0;
+}
+
+static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
+{
+	size_t n = 0;
+	bool amd;
+	char buf[64];
+
+	amd = ctx_iommu_amd(c);
+	if ((c->modes & (MODE_BIT(IGP_METHOD_FULL) | MODE_BIT(IGP_METHOD_SRIOV))) && !amd && n < cap &&
+	    (!c->h->iommu_active || ctx_running_param(c, "intel_iommu", buf, sizeof(buf)) ||
+	     ctx_igpu_untranslated(c)))
+		w[n++] = (struct want){"intel_iommu", "on", NULL, NULL};
+	if ((c->modes & MODE_BIT(IGP_METHOD_GVTG)) && n < cap)
+		w[n++] = (struct want){"i915.enable_gvt", "1", "i915", "enable_gvt"};
+	for (size_t t = 0; t < c->n_targets; t++) {
+		const struct igp_pci_dev *g = c->targets[t].gpu;
+		const struct igp_platform *p = g->platform;
+		bool xe;
+		if (c->targets[t].mode != IGP_METHOD_SRIOV || !p || p->sriov == IGP_SUPPORT_NO || n + 2 > cap)
+			continue;
+		xe = streq_ptr(g->driver, "xe") || ctx_running_param(c, "xe.max_vfs", buf, sizeof(buf));
+		if (xe) {
+			w[n++] = (struct want){"xe.max_vfs", "", "xe", "max_vfs"};
+			if (!p->xe_sriov) {
+				w[n] = (struct want){"xe.force_probe", "", NULL, NULL};
+				snprintf(w[n].value, sizeof(w[n].value), "%04x", g->device);
+				n++;
+			}
+		} else {
+			w[n++] = (struct want){"i915.enable_guc", "3", "i915", "enable_guc"};
+			w[n++] = (struct want){"i915.max_vfs", "", "i915", "max_vfs"};
+		}
+		break;
+	}
+	return n;
+}
+
+struct strbuf {
+	char *s;
+	size_t len;
+	FILE *f;
+};
+
+static int sb_open(struct strbuf *b)
+{
+	*b = (struct strbuf){};
+	b->f = open_memstream(&b->s, &b->len);
+	return b->f ? 0 : -ENOMEM;
+}
+
+static char *sb_take(struct strbuf *b)
+{
+	if (fclose(b->f) != 0) {
+		free(b->s);
+		return NULL;
+	}
+	return b->s;
+}
+
+static void sb_word(struct strbuf *b, const char *sep, const char *w)
+{
+	fprintf(b->f, "%s%s", ftell(b->f) > 0 ? sep : "", w);
+}
+
+static void sb_close(struct strbuf *b)
+{
+	if (b->f)
+		fclose(b->f);
+	free(b->s);
+	*b = (struct strbuf){};
+}
+
+enum { CF_OK, CF_PENDING, CF_STALE, CF_LOST, CF_MISSING, CF_GRUBONLY, CF_IGNORED, CF_ADD, _CF_MAX };
+
+int check_cmdline_configured(struct check_ctx *c)
+{
+	const char *id = "cmdline.configured";
+	const struct boot_info *b = ctx_boot(c);
+	struct want w[8];
+	size_t n = wants_for(c, w, ELEMENTSOF(w));
+	struct strbuf sb[_CF_MAX], m = {}, r = {};
+	char *s[_CF_MAX] = {};
+	_cleanup_free_ char *msg = NULL, *rem = NULL;
+	_cleanup_strv_free_ char **running = NULL;
+	enum igp_check_status st = IGP_CHECK_PASS;
+	int mode = c->n_targets ? (int)c->targets[0].mode : -1, ret = -ENOMEM;
+
+	if (!c->h->cmdline)
+		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "Cannot read %s.", IGP_PROC_CMDLINE);
+	running = kline_tokens(c->h->cmdline);
+	if (!running)
+		return -ENOMEM;
+	for (size_t i = 0; i < _CF_MAX; i++)
+		if (sb_open(&sb[i]) < 0)
+			goto out;
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *tok = NULL, *opt = NULL, *add = NULL;
+		bool run = want_satisfied(running, &w[i]);
+		bool cfg = b->configured && want_satisfied(b->configured, &w[i]);
+		bool gen = !b->generated || want_satisfied(b->generated, &w[i]);
+		const char *rv = NULL;
+		char buf[64];
+
+		/* "options i915 enable_gvt=1" in modprobe.d configures it too
+		 * (it reaches the module through the initramfs or at load). */
+		if (!cfg && w[i].module && (opt = ctx_modprobe_option(c, w[i].module, w[i].param))) {
+			_cleanup_free_ char *t = strdupf("%s=%s", w[i].key, opt);
+			char *one[2] = {t, NULL};
+			if (!t)
+				goto out;
+			cfg = want_satisfied(one, &w[i]);
+			gen = true;
+		}
+		/* For "any positive count" wants, name the value in use. */
+		if (!*w[i].value)
+			rv = ctx_running_param(c, w[i].key, buf, sizeof(buf));
+		tok = *w[i].value ? strdupf("%s=%s", w[i].key, w[i].value)
+				  : strdupf("%s=%s", w[i].key, run && rv ? rv : "N");
+		add = *w[i].value ? strdup(tok) : strdupf("%s=%s", w[i].key, run && rv ? rv : "7");
+		if (!tok || !add)
+			goto out;
+		if (run && cfg)
+			sb_word(&sb[CF_OK], " ", tok);
+		else if (cfg && !gen)
+			sb_word(&sb[CF_STALE], " ", tok);
+		else if (cfg)
+			sb_word(&sb[CF_PENDING], " ", tok);
+		else if (run)
+			sb_word(&sb[CF_LOST], " ", tok);
+		else if (b->kind == IGP_BOOT_PVE_SDBOOT && b->grub_tokens &&
+			 want_satisfied(b->grub_tokens, &w[i]))
+			sb_word(&sb[CF_GRUBONLY], " ", tok);
+		else
+			sb_word(&sb[CF_MISSING], " ", tok);
+		if (!cfg)
+			sb_word(&sb[CF_ADD], " ", add);
+	}
+	/* GRUB edits on a host that does not boot through GRUB do nothing:
+	 * name what /etc/default/grub has beyond the stock line. */
+	if (b->kind == IGP_BOOT_PVE_SDBOOT && b->grub_tokens && b->configured)
+		for (char **t = b->grub_tokens; *t; t++) {
+			_cleanup_free_ char *k = igp_kparam_key(*t);
+			if (!k)
+				goto out;
+			if (streq(k, "quiet") || streq(k, "splash") || streq(k, "ro") || streq(k, "rw") ||
+			    streq(k, "root") || streq(k, "boot") || strv_contains(b->configured, *t))
+				continue;
+			for (size_t i = 0; i < n && k; i++)
+				if (igp_kparam_key_eq(k, w[i].key)) {
+					free(k);
+					k = NULL;
+				}
+			if (k)
+				sb_word(&sb[CF_IGNORED], " ", *t);
+		}
+	for (size_t i = 0; i < _CF_MAX; i++) {
+		s[i] = sb_take(&sb[i]);
+		sb[i] = (struct strbuf){};
+		if (!s[i])
+			goto out;
+	}
+	if (sb_open(&m) < 0 || sb_open(&r) < 0)
+		goto out;
+
+	if (!b->configured) {
+		if (!*s[CF_LOST] && !*s[CF_MISSING]) {
+			ret = check_add(
+			    c, id, NULL, IGP_CHECK_SKIP, NULL,
+			    "%s%s; the boot loader's configuration (%s) was not found, so whether the "
+			    "next boot keeps them cannot be told.",
+			    n ? "The running kernel has what the mode needs: "
+			      : "The mode needs no extra kernel parameters",
+			    n ? s[CF_LOST] : "", b->name ? b->name : "unknown");
+			goto out;
+		}
+		rem = remedy_cmdline(c, s[CF_ADD], NULL, mode);
+		ret =
+		    check_add(c, id, NULL, *s[CF_MISSING] ? IGP_CHECK_FAIL : IGP_CHECK_WARN, TAKE_PTR(rem),
+			      "%s%s%s%s; the boot loader's configuration was not found.",
+			      *s[CF_MISSING] ? "The running kernel lacks " : "", s[CF_MISSING],
+			      *s[CF_MISSING] && *s[CF_LOST] ? "; it has "
+							    : (*s[CF_LOST] ? "The running kernel has " : ""),
+			      s[CF_LOST]);
+		goto out;
+	}
+
+	if (*s[CF_OK])
+		fprintf(m.f, "Configured in %s and active: %s.", b->where, s[CF_OK]);
+	else if (n == 0)
+		fprintf(m.f, "No extra kernel parameters are needed on this host%s.",
+			c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
+	if (*s[CF_GRUBONLY]) {
+		st = IGP_CHECK_FAIL;
+		sb_word(&m, " ", "");
+		fprintf(
+		    m.f,
+		    "%s is in %s, but this host boots systemd-boot through proxmox-boot-tool, which reads "
+		    "%s: the GRUB edit does nothing.",
+		    s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, IGP_ETC_KERNEL_CMDLINE);
+	}
+	if (*s[CF_MISSING]) {
+		st = IGP_CHECK_FAIL;
+		sb_word(&m, " ", "");
+		fprintf(m.f, "Neither configured in %s nor active: %s.", b->where, s[CF_MISSING]);
+	}
+	if (*s[CF_LOST]) {
+		if (st < IGP_CHECK_WARN)
+			st = IGP_CHECK_WARN;
+		sb_word(&m, " ", "");
+		fprintf(m.f, "Active now but missing from %s, so the next boot loses it: %s.", b->where,
+			s[CF_LOST]);
+	}
+	if (*s[CF_ADD]) {
+		_cleanup_free_ char *x = remedy_cmdline(c, s[CF_ADD], NULL, mode);
+		if (!x)
+			goto out;
+		sb_word(&r, " ", x);
+	}
+	if (*s[CF_STALE]) {
+		if (st < IGP_CHECK_WARN)
+			st = IGP_CHECK_WARN;
+		sb_word(&m, " ", "");
+		fprintf(m.f,
+			"Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
+			b->where, b->generated_path, b->refresh ? b->refresh : "update-grub", s[CF_STALE]);
+		sb_word(&r, " ", "");
+		fprintf(r.f, "Run `%s`, then reboot.", b->refresh ? b->refresh : "update-grub");
+	}
+	if (*s[CF_PENDING]) {
+		if (st < IGP_CHECK_WARN)
+			st = IGP_CHECK_WARN;
+		sb_word(&m, " ", "");
+		fprintf(m.f, "Configured in %s but not rebooted yet: %s.", b->where, s[CF_PENDING]);
+		if (!*s[CF_STALE]) {
+			sb_word(&r, " ", "");
+			fprintf(r.f, "%s", pending_remedy(b));
+		}
+	}
+	if (*s[CF_IGNORED]) {
+		if (st < IGP_CHECK_WARN)
+			st = IGP_CHECK_WARN;
+		sb_word(&m, " ", "");
+		fprintf(m.f,
+			"%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
+			"nothing.",
+			IGP_ETC_DEFAULT_GRUB, s[CF_IGNORED], IGP_ETC_KERNEL_CMDLINE);
+		sb_word(&r, " ", "");
+		fprintf(r.f,
+			"Carry over what is wanted into %s (one line) and run `proxmox-boot-tool refresh`.",
+			IGP_ETC_KERNEL_CMDLINE);
+	}
+	msg = sb_take(&m);
+	rem = sb_take(&r);
+	m = r = (struct strbuf){};
+	if (!msg || !rem)
+		goto out;
+	if (st == IGP_CHECK_PASS) {
+		free(rem);
+		rem = NULL;
+	}
+	ret = check_add(c, id, NULL, st, TAKE_PTR(rem), "%s", msg);
+out:
+	for (size_t i = 0; i < _CF_MAX; i++) {
+		sb_close(&sb[i]);
+		free(s[i]);
+	}
+	sb_close(&m);
+	sb_close(&r);
+	return ret;
+}
+
+/* ---- cmdline.blacklist ---- */
+
+/* Is MODULE in a "KEY=a,b" list of the tokens? */
+static bool listed_in(char *const *toks, const char *module)
+{
+	static const char *const keys[] = {"modprobe.blacklist", "module_blacklist"};
+
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+		const char *v;
+		_cleanup_strv_free_ char **items = NULL;
+		if (tokens_get(toks, keys[i], &v) <= 0 || strv_split(v, ",", &items) < 0)
+			continue;
+		for (char **it = items; *it; it++)
+			if (igp_kparam_key_eq(*it, module))
+				return true;
+	}
+	return false;
+}
+
+/* "blacklist MODULE" in modprobe.d. */
+static bool modprobe_blacklisted(struct check_ctx *c, const char *module)
+{
+	const char *text = ctx_modprobe_text(c);
+
+	for (const char *l = text; l && *l;) {
+		_cleanup_free_ char *line = strdup_line(&l);
+		char kw[32], mod[128];
+		if (line && sscanf(line, "%31s %127s", kw, mod) == 2 && streq(kw, "blacklist") &&
+		    igp_kparam_key_eq(mod, module))
+			return true;
+	}
+	return false;
+}
+
+/* Where MODULE is blacklisted, or NULL (static text). */
+static const char *blacklisted_where(struct check_ctx *c, char *const *running, const char *module)
+{
+	const struct boot_info *b = ctx_boot(c);
+
+	if (listed_in(running, module))
+		return "on the running kernel's command line";
+	if (b->configured && listed_in(b->configured, module))
+		return "on the configured kernel command line";
+	if (modprobe_blacklisted(c, module))
+		return "in " IGP_ETC_MODPROBE_D;
+	return NULL;
+}
+
+static bool is_target(struct check_ctx *c, const struct igp_pci_dev *d)
+{
+	for (size_t t = 0; t < c->n_targets; t++) {
+		const struct igp_pci_dev *g = c->targets[t].gpu;
+		/* The GPU's own functions (HDMI audio) go with it. */
+		if (g == d ||
+		    (c->targets[t].mode == IGP_METHOD_FULL && igp_pci_addr_same_slot(&g->addr, &d->addr)))
+			return true;
+		if (d->physfn && streq(d->physfn, g->address))
+			return true;
+	}
+	return false;
+}
+
+int check_cmdline_blacklist(struct check_ctx *c)
+{
+	const char *id = "cmdline.blacklist";
+	const struct boot_info *b = ctx_boot(c);
+	_cleanup_strv_free_ char **running =
+	    c->h->cmdline ? kline_tokens(c->h->cmdline) : calloc(1, sizeof(char *));
+	struct strbuf hurt;
+	_cleanup_free_ char *s_hurt = NULL;
+
+	if (!running)
+		return -ENOMEM;
+	/* GVT-g and SR-IOV need the host driver of the GPU itself. */
+	for (size_t t = 0; t < c->n_targets; t++) {
+		const struct igp_check_target *tg = &c->targets[t];
+		const char *drv, *where;
+		if (tg->mode == IGP_METHOD_FULL)
+			continue;
+		drv = streq_ptr(tg->gpu->driver, "xe") ? "xe" : "i915";
+		where = blacklisted_where(c, running, drv);
+		if (where)
+			return check_add(
+			    c, id, NULL, IGP_CHECK_FAIL,
+			    listed_in(running, drv) || (b->configured && listed_in(b->configured, drv))
+				? remedy_cmdline(c, NULL, "modprobe.blacklist module_blacklist", -1)
+				: strdupf("Remove `blacklist %s` from %s, run `%s` and reboot.", drv,
+					  IGP_ETC_MODPROBE_D, initramfs_command(c)),
+			    "%s is blacklisted %s, but %s needs it on the host for %s.", drv, where,
+			    igp_method_name(tg->mode), tg->gpu->address);
+	}
+	/* Drivers of devices the host keeps: blacklisting them (the guide's
+	 * line blacklists every GPU and sound driver) takes them from the host. */
+	if (sb_open(&hurt) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->h->n_devs; i++) {
+		const struct igp_pci_dev *d = c->h->devs[i];
+		const char *where;
+		if (!d->driver || streq(d->driver, "vfio-pci") || is_target(c, d))
+			continue;
+		where = b->configured && listed_in(b->configured, d->driver) ? "the configured command line"
+			: modprobe_blacklisted(c, d->driver)		     ? IGP_ETC_MODPROBE_D
+									     : NULL;
+		if (where)
+			fprintf(hurt.f, "%s%s (driver of %s, blacklisted in %s)", ftell(hurt.f) ? "; " : "",
+				d->driver, d->address, where);
+	}
+	s_hurt = sb_take(&hurt);
+	if (!s_hurt)
+		return -ENOMEM;
+	if (*s_hurt)
+		return check_add(
+		    c, id, NULL, IGP_CHECK_WARN,
+		    strdup("Blacklist only the drivers of the devices that go to VMs (for the iGPU: "
+			   "i915, or bind it to vfio-pci with `igpuctl bind ADDR --driver vfio-pci "
+			   "--persist`); take the others out of modprobe.blacklist/blacklist."),
+		    "Devices the host keeps lose their driver at the next boot: %s.", s_hurt);
+	return check_add(c, id, NULL, IGP_CHECK_PASS, NULL, "No driver that the host%s needs is blacklisted.",
+			 c->modes & (MODE_BIT(IGP_METHOD_GVTG) | MODE_BIT(IGP_METHOD_SRIOV)) ? " or the mode"
+											     : "");
+}

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* GVT-g: platform, i915.enable_gvt, GuC, kvmgt, the kernel log, vGPU types, instances, persistence. */
+#include "checks/checks_int.h"
+#include "vgpu/mdev.h"
+#include "base/paths.h"
+
+int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m,
+			   const char *id)
+{
+	_cleanup_free_ char *reason = NULL;
+	enum igp_support s;
+	const char *other = m == IGP_METHOD_GVTG ? "sriov" : "gvt-g";
+	enum igp_method om = m == IGP_METHOD_GVTG ? IGP_METHOD_SRIOV : IGP_METHOD_GVTG;
+
+	if (!igp_pci_dev_is_intel_igpu(gpu) || gpu->physfn)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
+		    "%s [%04x:%04x] is not an Intel integrated GPU; only those have %s.", gpu->address,
+		    gpu->vendor, gpu->device, m == IGP_METHOD_GVTG ? "GVT-g" : "SR-IOV here");
+	if (!gpu->platform)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("Look the ID up in the kernel's include/drm/intel/pciids.h; full passthrough "
+			    "works on any Intel GPU (`igpuctl check --mode full %s`).",
+			    gpu->address),
+		    "Intel GPU %04x:%04x is not in igpuctl's platform table, so whether it has %s is "
+		    "unknown.",
+		    gpu->vendor, gpu->device, m == IGP_METHOD_GVTG ? "GVT-g" : "SR-IOV");
+	s = igp_platform_supports(gpu->platform, m, &reason);
+	if (!reason)
+		return -ENOMEM;
+	/* The notes are about GVT-g caveats (Apollo Lake) or repeat the
+	 * out-of-tree SR-IOV driver that the reason already names. */
+	if (s != IGP_SUPPORT_NO)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s%s%s", reason,
+				 m == IGP_METHOD_GVTG && gpu->platform->note ? " Note: " : "",
+				 m == IGP_METHOD_GVTG && gpu->platform->note ? gpu->platform->note : "");
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    igp_platform_supports(gpu->platform, om, NULL) != IGP_SUPPORT_NO
+		? strdupf("Use %s (`igpuctl check --mode %s %s`) or full passthrough (`--mode full`).",
+			  om == IGP_METHOD_SRIOV ? "SR-IOV" : "GVT-g", other, gpu->address)
+		: strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
+	    "%s", reason);
+}
+
+int check_gvt_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	return check_platform_support(c, gpu, IGP_METHOD_GVTG, "gvt.platform");
+}
+
+static bool truthy(const char *v)
+{
+	return v && (streq(v, "1") || streq(v, "Y") || streq(v, "y") || streq(v, "on"));
+}
+
+int check_gvt_enable_gvt(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "gvt.enable_gvt", *run;
+	_cleanup_free_ char *sys = ctx_module_param("i915", "enable_gvt");
+	char buf[32];
+
+	run = ctx_running_param(c, "i915.enable_gvt", buf, sizeof(buf));
+	if (truthy(sys))
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "i915.enable_gvt is on (%s/i915/parameters/enable_gvt is Y).",
+				 IGP_SYS_MODULE);
+	if (!sys && truthy(run))
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "The kernel booted with i915.enable_gvt=%s (i915 is not loaded yet).", run);
+	return check_add(c, id, gpu, IGP_CHECK_FAIL,
+			 remedy_cmdline(c, "i915.enable_gvt=1", NULL, IGP_METHOD_GVTG),
+			 "i915.enable_gvt is off%s: i915 does not set up GVT-g.",
+			 sys ? "" : " (i915 is not loaded, and the command line does not set it)");
+}
+
+int check_gvt_guc_conflict(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "gvt.guc_conflict", *run, *where;
+	_cleanup_free_ char *sys = ctx_module_param("i915", "enable_guc"),
+			    *opt = ctx_modprobe_option(c, "i915", "enable_guc");
+	char buf[32];
+	const char *v;
+	long n;
+
+	run = ctx_running_param(c, "i915.enable_guc", buf, sizeof(buf));
+	/* What the loaded i915 uses wins; else what it will get. */
+	v = sys ? sys : run ? run : opt;
+	where = sys ? "the loaded i915" : run ? "the kernel command line" : opt ? IGP_ETC_MODPROBE_D : NULL;
+	if (!v)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "i915.enable_guc is not set: the default never uses GuC submission on the "
+				 "platforms that have GVT-g.");
+	if (parse_long(v, -1, 255, &n) < 0)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "i915.enable_guc=%s (%s) is not a number.",
+				 v, where);
+	/* Bit 1 is GuC submission (i915_params.h); -1 is per platform, and
+	 * GVT-g's platforms (Gen 8/9) get no submission by default. */
+	if (n >= 0 && (n & 2))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    opt && !run && streq(where, IGP_ETC_MODPROBE_D)
+			? strdupf("Remove enable_guc=%s from the i915 options in %s (or set it to 0), "
+				  "run `%s` and reboot.",
+				  opt, IGP_ETC_MODPROBE_D, initramfs_command(c))
+			: remedy_cmdline(c, "i915.enable_guc=0", NULL, IGP_METHOD_GVTG),
+		    "i915.enable_guc=%ld (%s) turns on GuC submission, which excludes GVT-g.", n, where);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=%ld (%s): no GuC submission.", n,
+			 where);
+}
+
+int check_gvt_kvmgt(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "gvt.kvmgt";
+	int r;
+
+	if (ctx_module_loaded(c, "kvmgt") || igp_exists(IGP_SYS_MODULE_KVMGT) ||
+	    ctx_module_builtin(c, "kvmgt"))
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "kvmgt is loaded.");
+	r = ctx_module_available(c, "kvmgt");
+	if (r == 0)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdup("Boot a kernel built with KVMGT (CONFIG_DRM_I915_GVT_KVMGT): Debian's, "
+			   "Ubuntu's, Proxmox VE's and Arch's kernels have it."),
+		    "kvmgt is not loaded, and %s has no such module.", ctx_kernel(c));
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    strdupf("`modprobe kvmgt` now, and add kvmgt to %s so that it loads at boot.",
+		    igp_exists(IGP_ETC_MODULES) ? IGP_ETC_MODULES : IGP_ETC_MODULES_LOAD_D "/kvmgt.conf"),
+	    "kvmgt is not loaded: without it i915 offers no vGPU types.");
+}
+
+int check_gvt_dmesg_unsupported(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "gvt.dmesg_unsupported", *why;
+	const char *log = ctx_dmesg(c, &why);
+
+	if (!log)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot look: %s.", why);
+	if (strstr(log, "Unsupported device. GVT-g is disabled"))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("GVT-g covers Broadwell to Comet Lake only: use full passthrough "
+			    "(`igpuctl check --mode full %s`)%s.",
+			    gpu->address,
+			    gpu->platform && gpu->platform->sriov != IGP_SUPPORT_NO
+				? " or SR-IOV (`--mode sriov`)"
+				: ""),
+		    "%s has \"Unsupported device. GVT-g is disabled\": i915 refuses GVT-g on this GPU%s%s%s.",
+		    why, gpu->platform ? " (" : "", gpu->platform ? gpu->platform->name : "",
+		    gpu->platform ? ")" : "");
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			 "%s has no \"Unsupported device. GVT-g is disabled\".", why);
+}
+
+/* Earlier failed checks of this device whose id starts with PREFIX. */
+static char *failed_before(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *prefix)
+{
+	_cleanup_free_ char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < c->rep->n_checks; i++) {
+		const struct igp_check *k = &c->rep->checks[i];
+		if (k->status == IGP_CHECK_FAIL && k->device && streq(k->device, gpu->address) &&
+		    startswith(k->id, prefix))
+			fprintf(f, "%s%s", ftell(f) ? ", " : "", k->id);
+	}
+	if (fclose(f) != 0)
+		return NULL;
+	return TAKE_PTR(s);
+}
+
+static struct igp_mdev_parent *load_parent(const struct igp_pci_dev *gpu, struct igp_mdev_parent **all,
+					   size_t *n)
+{
+	if (igp_mdev_parents_load(all, n) < 0) {
+		*all = NULL;
+		*n = 0;
+		return NULL;
+	}
+	return igp_mdev_parent_find(*all, *n, gpu->address);
+}
+
+int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "gvt.types_present";
+	_cleanup_free_ char *failed = NULL, *types = NULL;
+	struct igp_mdev_parent *all = NULL, *p;
+	size_t n = 0, len = 0;
+	FILE *f;
+	int r;
+
+	if (!gpu->mdev_parent) {
+		failed = failed_before(c, gpu, "gvt.");
+		if (!failed)
+			return -ENOMEM;
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    *failed ? strdupf("Fix %s first; the types appear once i915 sets up GVT-g.", failed)
+			    : strdup("Reboot after enabling GVT-g, then look at `dmesg | grep -i gvt` for "
+				     "why i915 did not set it up."),
+		    "%s has no mdev_supported_types: GVT-g is not active on it.", gpu->address);
+	}
+	p = load_parent(gpu, &all, &n);
+	f = open_memstream(&types, &len);
+	if (!f) {
+		igp_mdev_parents_free(all, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; p && i < p->n_types; i++)
+		fprintf(f, "%s%s", i ? ", " : "", p->types[i].id);
+	r = fclose(f);
+	igp_mdev_parents_free(all, n);
+	if (r != 0)
+		return -ENOMEM;
+	if (!*types)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdup("The BIOS aperture is too small for any vGPU type: raise \"Aperture Size\" "
+			   "(or \"DVMT Pre-Allocated\") in the firmware setup."),
+		    "%s has mdev_supported_types, but no type in it.", gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "vGPU types of %s: %s.", gpu->address, types);
+}
+
+int check_gvt_instances(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "gvt.instances";
+	_cleanup_free_ char *avail = NULL;
+	struct igp_mdev_parent *all = NULL, *p;
+	size_t n = 0, len = 0;
+	long total = 0;
+	FILE *f;
+	int r;
+
+	if (!gpu->mdev_parent)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No vGPU types (see gvt.types_present).");
+	p = load_parent(gpu, &all, &n);
+	if (!p || p->n_types == 0) {
+		igp_mdev_parents_free(all, n);
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No vGPU types (see gvt.types_present).");
+	}
+	f = open_memstream(&avail, &len);
+	if (!f) {
+		igp_mdev_parents_free(all, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->n_types; i++) {
+		fprintf(f, "%s%s %ld", i ? ", " : "", p->types[i].name ? p->types[i].name : p->types[i].id,
+			p->types[i].available);
+		if (p->types[i].available > 0)
+			total += p->types[i].available;
+	}
+	r = fclose(f);
+	igp_mdev_parents_free(all, n);
+	if (r != 0)
+		return -ENOMEM;
+	if (total > 0)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "vGPUs that can still be created, by type: %s.", avail);
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    gpu->bar_size[2] ? strdupf("Remove vGPUs no VM uses (`igpuctl vgpu list`, `igpuctl vgpu remove "
+				       "UUID`), or raise the aperture (\"Aperture Size\", now %llu MiB) in "
+				       "the firmware setup.",
+				       (unsigned long long)(gpu->bar_size[2] >> 20))
+			     : strdup("Remove vGPUs no VM uses (`igpuctl vgpu list`, `igpuctl vgpu remove "
+				      "UUID`), or raise the aperture in the firmware setup."),
+	    "No vGPU can be created now (available instances: %s): creating one fails with ENOSPC "
+	    "(\"No space left on device\").",
+	    avail);
+}
+
+int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "gvt.persist";
+	struct igp_mdev *v = NULL;
+	struct igp_mdev_parent *all = NULL, *p;
+	size_t n = 0, np = 0;
+	_cleanup_free_ char *loose = NULL, *stale = NULL, *good = NULL;
+	size_t l1 = 0, l2 = 0, l3 = 0;
+	FILE *f1, *f2, *f3;
+	int r;
+
+	r = igp_mdev_list(IGP_MDEV_LIST_ACTIVE | IGP_MDEV_LIST_DEFINED, &v, &n);
+	if (r < 0)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot read the vGPUs: %s.",
+				 strerror(-r));
+	p = gpu->mdev_parent ? load_parent(gpu, &all, &np) : NULL;
+	f1 = open_memstream(&loose, &l1);
+	f2 = open_memstream(&stale, &l2);
+	f3 = open_memstream(&good, &l3);
+	if (!f1 || !f2 || !f3) {
+		if (f1)
+			fclose(f1);
+		if (f2)
+			fclose(f2);
+		if (f3)
+			fclose(f3);
+		igp_mdevs_free(v, n);
+		igp_mdev_parents_free(all, np);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct igp_mdev *m = &v[i];
+		bool type_ok = true;
+		if (!streq_ptr(m->parent, gpu->address))
+			continue;
+		if (p && m->defined && m->config.type) {
+			type_ok = false;
+			for (size_t t = 0; t < p->n_types; t++)
+				type_ok |= streq(p->types[t].id, m->config.type);
+		}
+		if (m->defined && !type_ok)
+			fprintf(f2, "%s%s (%s)", ftell(f2) ? ", " : "", m->uuid, m->config.type);
+		else if (m->active && !m->defined)
+			fprintf(f1, "%s%s", ftell(f1) ? ", " : "", m->uuid);
+		else if (m->defined)
+			fprintf(f3, "%s%s (%s%s)", ftell(f3) ? ", " : "", m->uuid,
+				m->config.type ? m->config.type : "?", m->autostart ? ", auto" : ", manual");
+	}
+	igp_mdevs_free(v, n);
+	igp_mdev_parents_free(all, np);
+	if (fclose(f1) != 0 || fclose(f2) != 0 || fclose(f3) != 0)
+		return -ENOMEM;
+	if (*stale)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdup("Redefine them with a type `igpuctl vgpu types` lists (`igpuctl vgpu remove "
+			   "UUID --undefine`, then `igpuctl vgpu create --type TYPE --auto`)."),
+		    "Defined vGPUs use types %s does not offer, so they cannot start: %s.", gpu->address,
+		    stale);
+	if (*loose && !ctx_is_proxmox(c))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdup("Define them so they come back: `igpuctl vgpu define --uuid UUID` for each "
+			   "(mdevctl's format; `mdevctl define --auto --uuid UUID` does the same)."),
+		    "Active vGPUs of %s that nothing re-creates after a reboot: %s.", gpu->address, loose);
+	if (ctx_is_proxmox(c))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_PASS, NULL,
+		    "Proxmox VE creates each vGPU when its VM starts (hostpciN: %s,mdev=TYPE)%s%s.",
+		    gpu->address, *good ? "; defined: " : "", good);
+	if (*good)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "Defined vGPUs (mdevctl): %s.", good);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			 "No vGPUs of %s yet; nothing to bring back after a reboot.", gpu->address);
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internal to the checks (checks*.c): the run context with the host facts
+ * the checks share, loaded on first use, and the helpers that add results.
+ */
+#ifndef IGP_CHECKS_INT_H
+#define IGP_CHECKS_INT_H
+
+#include "boot/bootloader.h"
+#include "checks/checks.h"
+#include "base/util.h"
+
+#define MODE_BIT(m) (1u << (m))
+#define MODES_ALL (MODE_BIT(IGP_METHOD_FULL) | MODE_BIT(IGP_METHOD_GVTG) | MODE_BIT(IGP_METHOD_SRIOV))
+
+/* How the host boots, for "configured vs running" and for remedies. */
+struct boot_info {
+	enum igp_boot_kind kind;
+	enum igp_grub_flavor grub;
+	char *name;	      /* "GRUB (Debian family)" */
+	char *refresh;	      /* "update-grub", NULL when nothing is to be run */
+	char **configured;    /* tokens the next boot gets; NULL when unknown */
+	char *where;	      /* "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub" */
+	char **grub_tokens;   /* what /etc/default/grub (+ grub.d) holds, even when unused */
+	const char *grub_var; /* the GRUB variable new tokens go into */
+	char **generated;     /* tokens of grub.cfg's linux line, NULL when unreadable */
+	const char *generated_path;
+	char *entry; /* systemd-boot: the loader entry read */
+};
+
+/* Where a module is configured to load at boot. */
+struct modconf_entry {
+	char *name;	 /* normalized: '-' -> '_' */
+	char *where;	 /* "/etc/modules:12" */
+	bool dependency; /* not listed itself: a listed module needs it */
+};
+
+struct check_ctx {
+	const struct igp_host *h;
+	const struct igp_check_target *targets;
+	size_t n_targets;
+	unsigned modes; /* every mode some target needs */
+	struct igp_check_report *rep;
+	size_t cap;
+
+	/* lazily loaded facts; *_done says whether they were tried */
+	bool cpuinfo_done;
+	char *cpuinfo;
+	bool dmesg_done;
+	char *dmesg;		  /* kernel log text, NULL when unreadable */
+	const char *dmesg_source; /* where it came from */
+	bool kmod_done;
+	struct kmod_ctx *kmod; /* for the running kernel's module directory */
+	int moddir_fd;
+	char **builtin; /* modules.builtin, normalized names */
+	bool modconf_done;
+	struct modconf_entry *modconf;
+	size_t n_modconf;
+	bool modprobe_done;
+	char *modprobe_text; /* every /etc/modprobe.d/ *.conf, with "# FILE" headers */
+	bool boot_done;
+	struct boot_info boot;
+	bool dpkg_done;
+	char *dpkg_status;
+	int proxmox; /* -1 unknown */
+	char *initramfs_cmd;
+};
+
+/*
+ * Add a result.  REMEDY is taken over (freed on failure); a warn or fail
+ * needs one, so a NULL remedy there means the allocation failed: -ENOMEM.
+ */
+int check_add(struct check_ctx *c, const char *id, const struct igp_pci_dev *dev, enum igp_check_status st,
+	      char *remedy, const char *fmt, ...) _printf_(6, 7);
+
+/* ---- facts ---- */
+const char *ctx_cpuinfo(struct check_ctx *c);
+/* "vmx", "svm" or NULL; *ret_amd tells the vendor (for IOMMU remedies). */
+const char *ctx_cpu_virt_flag(struct check_ctx *c, bool *ret_amd);
+/*
+ * Whose IOMMU this is: the active units' names (dmar* / ivhd*), else the
+ * ACPI table the firmware publishes (DMAR / IVRS), else the CPU vendor.
+ */
+bool ctx_iommu_amd(struct check_ctx *c);
+/* An Intel iGPU checked for full or sriov that the active IOMMU leaves out
+ * (no IOMMU group), or NULL. */
+const struct igp_pci_dev *ctx_igpu_untranslated(struct check_ctx *c);
+/* The firmware's IOMMU table (DMAR on Intel, IVRS on AMD): 1 present,
+ * 0 absent (the IOMMU is off in the firmware), -1 unknown (no ACPI tables
+ * in sysfs, as in most captured trees). */
+int ctx_iommu_table(struct check_ctx *c);
+/* The kernel log, or NULL (then *ret_why says why). */
+const char *ctx_dmesg(struct check_ctx *c, const char **ret_why);
+/* Running-kernel modules: loaded (in /proc/modules) or built in. */
+bool ctx_module_loaded(struct check_ctx *c, const char *name);
+bool ctx_module_builtin(struct check_ctx *c, const char *name);
+/* Is there a module (or built-in) of that name for the running kernel:
+ * 1 yes, 0 no, -ENOENT when the kernel's module directory is missing. */
+int ctx_module_available(struct check_ctx *c, const char *name);
+/* Where the module is configured to load at boot (borrowed), or NULL. */
+const char *ctx_module_configured(struct check_ctx *c, const char *name);
+/* Every configured entry, for the vfio_virqfd/vfio_mdev pitfalls. */
+int ctx_modconf(struct check_ctx *c, const struct modconf_entry **ret, size_t *ret_n);
+/* /sys/module/MOD/parameters/PARAM, or NULL (caller frees). */
+char *ctx_module_param(const char *module, const char *param);
+/* The value of "options MODULE PARAM=V" in /etc/modprobe.d, or NULL (caller frees). */
+char *ctx_modprobe_option(struct check_ctx *c, const char *module, const char *param);
+/* Text of all modprobe.d files ("# FILE" before each). */
+const char *ctx_modprobe_text(struct check_ctx *c);
+/* Running command line parameter ('-' == '_' in the name); NULL if absent. */
+const char *ctx_running_param(struct check_ctx *c, const char *key, char *buf, size_t size);
+const struct boot_info *ctx_boot(struct check_ctx *c);
+/*
+ * The value of KEY in a token list (the last occurrence wins, as in Linux;
+ * '-' and '_' are equal in the name): 1 and *ret_value (borrowed; "" for a
+ * flag), 0 when absent.
+ */
+int tokens_get(char *const *toks, const char *key, const char **ret_value);
+/* Is "KEY=VALUE" (or one comma-separated item of its value) in the list? */
+bool tokens_have(char *const *toks, const char *key, const char *value);
+/* dpkg's status file, or NULL. */
+const char *ctx_dpkg_status(struct check_ctx *c);
+bool ctx_is_proxmox(struct check_ctx *c);
+/* The kernel release, never NULL ("the running kernel" when unknown). */
+const char *ctx_kernel(struct check_ctx *c);
+/* Release >= major.minor; false when unknown. */
+bool ctx_kernel_at_least(struct check_ctx *c, int major, int minor);
+
+/* ---- remedies ---- */
+/*
+ * How to add ADD (space-separated parameters) to, and drop the parameters
+ * named in REMOVE from, the configured command line on this host, ending in
+ * the reboot: a sentence naming the file, the command that applies it, and
+ * `igpuctl setup` when MODE is given (-1: none).  Caller frees.
+ */
+char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, int mode);
+/* The command that rebuilds the initramfs on this host. */
+const char *initramfs_command(struct check_ctx *c);
+
+/* ---- the checks, by area (checks_host.c, checks_full.c, checks_gvtg.c, checks_sriov.c) ---- */
+typedef int (*host_check_fn)(struct check_ctx *c);
+typedef int (*dev_check_fn)(struct check_ctx *c, const struct igp_pci_dev *gpu);
+
+int check_cpu_virtualization(struct check_ctx *c);
+int check_kvm_device(struct check_ctx *c);
+int check_kvm_ignore_msrs(struct check_ctx *c);
+int check_iommu_enabled(struct check_ctx *c);
+int check_iommu_interrupt_remapping(struct check_ctx *c);
+int check_cmdline_intel_iommu(struct check_ctx *c);
+int check_cmdline_configured(struct check_ctx *c);
+int check_cmdline_blacklist(struct check_ctx *c);
+int check_kernel_version(struct check_ctx *c);
+int check_qemu_version(struct check_ctx *c);
+int check_modules_loaded(struct check_ctx *c);
+int check_modules_available(struct check_ctx *c);
+int check_modules_configured(struct check_ctx *c);
+int check_modules_vfio_virqfd(struct check_ctx *c);
+int check_modules_vfio_mdev(struct check_ctx *c);
+int check_initramfs_current(struct check_ctx *c);
+int check_memlock(struct check_ctx *c);
+
+int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_full_framebuffer(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_full_boot_vga(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_full_acs_override(struct check_ctx *c, const struct igp_pci_dev *gpu);
+
+/* "gvt.platform" and "sriov.platform": support by device ID, platform named. */
+int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m,
+			   const char *id);
+int check_gvt_platform(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_gvt_enable_gvt(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_gvt_kvmgt(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_gvt_guc_conflict(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_gvt_dmesg_unsupported(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_gvt_instances(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
+
+int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu);
+
+int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu);
+
+#endif

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* SR-IOV: platform, a driver with SR-IOV, its parameters, VFs enabled and persistent, the PF kept. */
+#include "checks/checks_int.h"
+#include "base/paths.h"
+
+int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	return check_platform_support(c, gpu, IGP_METHOD_SRIOV, "sriov.platform");
+}
+
+/* The driver the PF uses or will use for SR-IOV: "xe" or "i915". */
+static const char *sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	char buf[32];
+
+	if (streq_ptr(gpu->driver, "xe") || ctx_running_param(c, "xe.max_vfs", buf, sizeof(buf)))
+		return "xe";
+	return "i915";
+}
+
+/* The loaded i915 is the stock one: it has no max_vfs parameter, or the
+ * kernel log says it ignored one (facts.md section 3). */
+static bool stock_i915(struct check_ctx *c)
+{
+	_cleanup_free_ char *mv = ctx_module_param("i915", "max_vfs");
+	const char *log = ctx_dmesg(c, NULL);
+
+	if (log && strstr(log, "unknown parameter 'max_vfs' ignored"))
+		return true;
+	return !mv && ctx_module_loaded(c, "i915");
+}
+
+static char *dkms_remedy(struct check_ctx *c)
+{
+	const char *st = ctx_dpkg_status(c);
+	_cleanup_free_ char *v = NULL;
+
+	if (st && igp_dpkg_installed_version(st, "i915-sriov-dkms", &v) >= 0)
+		return strdupf(
+		    "i915-sriov-dkms %s is installed but its module is not in use: build it for %s "
+		    "(`dkms autoinstall -k %s`, with %s headers installed) and reboot.",
+		    v, ctx_kernel(c), ctx_kernel(c),
+		    ctx_is_proxmox(c) ? "the proxmox-headers" : "the kernel's");
+	return strdupf("Install i915-sriov-dkms (github.com/strongtz/i915-sriov-dkms) for %s and reboot; on "
+		       "kernels whose xe driver has SR-IOV for this GPU, use xe with xe.max_vfs instead.",
+		       ctx_kernel(c));
+}
+
+int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "sriov.driver";
+	_cleanup_free_ char *xe = NULL;
+
+	if (gpu->sriov_totalvfs < 0)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    gpu->platform && gpu->platform->sriov != IGP_SUPPORT_NO
+			? strdup("Look for an SR-IOV option in the firmware setup and update the "
+				 "firmware; then check again.")
+			: strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
+		    "%s has no SR-IOV capability (no sriov_totalvfs).", gpu->address);
+	if (!gpu->driver)
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+				 "No driver is bound to %s: writing sriov_numvfs fails with ENOENT.",
+				 gpu->address);
+	if (streq(gpu->driver, "i915") && stock_i915(c))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+		    "The loaded i915 is the stock driver, which has no SR-IOV for %s (no max_vfs "
+		    "parameter): writing sriov_numvfs fails with ENOENT.",
+		    gpu->address);
+	if (streq(gpu->driver, "xe") && !(xe = ctx_module_param("xe", "max_vfs")))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Boot a kernel whose xe driver has SR-IOV (the max_vfs parameter), or use "
+			    "i915-sriov-dkms for %s.",
+			    ctx_kernel(c)),
+		    "The loaded xe has no max_vfs parameter: no SR-IOV for %s.", gpu->address);
+	if (gpu->sriov_totalvfs == 0)
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+				 "%s offers no virtual functions on %s (sriov_totalvfs is 0).", gpu->driver,
+				 gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s offers up to %d virtual functions on %s.",
+			 gpu->driver, gpu->sriov_totalvfs, gpu->address);
+}
+
+int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "sriov.params", *drv = sriov_driver(c, gpu), *log = ctx_dmesg(c, NULL);
+	_cleanup_free_ char *mv = ctx_module_param(drv, "max_vfs"), *guc = NULL, *add = NULL;
+	char b1[32], b2[32];
+	const char *run_mv =
+	    ctx_running_param(c, streq(drv, "xe") ? "xe.max_vfs" : "i915.max_vfs", b1, sizeof(b1));
+	const char *run_guc = ctx_running_param(c, "i915.enable_guc", b2, sizeof(b2));
+	const char *max = mv ? mv : run_mv;
+	long n_max = -1, n_guc = -2;
+	int total = gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7;
+
+	if (max)
+		parse_long(max, 0, 1024, &n_max);
+	if (streq(drv, "i915")) {
+		guc = ctx_module_param("i915", "enable_guc");
+		if (guc || run_guc)
+			parse_long(guc ? guc : run_guc, -1, 255, &n_guc);
+		if (log && strstr(log, "unknown parameter 'max_vfs' ignored"))
+			return check_add(
+			    c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+			    "The kernel log has \"unknown parameter 'max_vfs' ignored\": the stock i915 "
+			    "was loaded, not i915-sriov-dkms.");
+		if (n_guc != 3 || n_max <= 0) {
+			add = strdupf("%s%si915.max_vfs=%d", n_guc != 3 ? "i915.enable_guc=3" : "",
+				      n_guc != 3 ? " " : "", n_max > 0 ? (int)n_max : total);
+			if (!add)
+				return -ENOMEM;
+			return check_add(
+			    c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
+			    "i915 needs enable_guc=3 and max_vfs > 0 for SR-IOV; it has enable_guc=%s and "
+			    "max_vfs=%s.",
+			    guc	      ? guc
+			    : run_guc ? run_guc
+				      : "default",
+			    max ? max : "unset");
+		}
+	} else if (n_max <= 0) {
+		add = strdupf("xe.max_vfs=%d", total);
+		if (!add)
+			return -ENOMEM;
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
+				 "xe needs max_vfs > 0 for SR-IOV; it has max_vfs=%s.", max ? max : "unset");
+	}
+	if (gpu->sriov_totalvfs > 0 && n_max > gpu->sriov_totalvfs)
+		return check_add(c, id, gpu, IGP_CHECK_WARN,
+				 strdupf("Set %s.max_vfs=%d (sriov_totalvfs).", drv, gpu->sriov_totalvfs),
+				 "%s.max_vfs=%ld is more than the %d virtual functions %s offers.", drv,
+				 n_max, gpu->sriov_totalvfs, gpu->address);
+	if (streq(drv, "i915"))
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=3 and i915.max_vfs=%ld.",
+				 n_max);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "xe.max_vfs=%ld.", n_max);
+}
+
+int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "sriov.vfs_enabled";
+
+	if (gpu->sriov_totalvfs < 0)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "%s has no SR-IOV capability.",
+				 gpu->address);
+	if (gpu->sriov_numvfs > 0)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "%d of %d virtual functions are enabled on %s.", gpu->sriov_numvfs,
+				 gpu->sriov_totalvfs, gpu->address);
+	return check_add(
+	    c, id, gpu, IGP_CHECK_FAIL,
+	    strdupf("`igpuctl vfs %s --count %d --persist` (once sriov.driver and sriov.params pass).",
+		    gpu->address, gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7),
+	    "No virtual functions are enabled on %s (sriov_numvfs is 0), so there is nothing to "
+	    "pass to a VM.",
+	    gpu->address);
+}
+
+/* The count of "...ATTR{sriov_numvfs}="N"" (an assignment, not the "==" match). */
+static long udev_numvfs(const char *line)
+{
+	static const char key[] = "ATTR{sriov_numvfs}=\"";
+	const char *p = strstr(line, key);
+	long n;
+	char num[16];
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	snprintf(num, sizeof(num), "%.*s", (int)strcspn(p, "\""), p);
+	return parse_long(num, 0, 4096, &n) < 0 ? -1 : n;
+}
+
+/* Where the VF count is set at boot: 0 and "FILE:LINE" with the count, or -ENOENT. */
+static int find_persist(const struct igp_pci_dev *gpu, char **ret_where, long *ret_n)
+{
+	_cleanup_strv_free_ char **files = NULL, **names = NULL, **rules = NULL;
+	_cleanup_free_ char *needle = strdupf("%s/sriov_numvfs", gpu->address);
+
+	if (!needle || strv_push(&files, IGP_ETC_SYSFS_CONF) < 0)
+		return -ENOMEM;
+	if (igp_list_dir(IGP_ETC_SYSFS_D, &names) >= 0)
+		for (char **n = names; *n; n++)
+			if (endswith(*n, ".conf") &&
+			    strv_consume(&files, igp_path_join(IGP_ETC_SYSFS_D, *n)) < 0)
+				return -ENOMEM;
+	if (igp_list_dir(IGP_ETC_UDEV_RULES_D, &rules) >= 0)
+		for (char **n = rules; *n; n++)
+			if (endswith(*n, ".rules") &&
+			    strv_consume(&files, igp_path_join(IGP_ETC_UDEV_RULES_D, *n)) < 0)
+				return -ENOMEM;
+	for (char **f = files; *f; f++) {
+		_cleanup_free_ char *text = NULL;
+		bool udev = endswith(*f, ".rules");
+		unsigned lineno = 0;
+
+		if (igp_read_file(*f, &text, NULL) < 0)
+			continue;
+		for (const char *l = text; l && *l;) {
+			_cleanup_free_ char *line = strdup_line(&l);
+			long n = -1;
+
+			lineno++;
+			if (!line)
+				return -ENOMEM;
+			if (line[strspn(line, " \t")] == '#')
+				continue;
+			if (udev) {
+				_cleanup_free_ char *k = strdupf("KERNEL==\"%s\"", gpu->address);
+				if (!k)
+					return -ENOMEM;
+				if (strstr(line, k))
+					n = udev_numvfs(line);
+			} else if (strstr(line, needle) && strchr(line, '=')) {
+				const char *v = strchr(line, '=') + 1;
+				char num[16];
+				v += strspn(v, " \t");
+				snprintf(num, sizeof(num), "%.*s", (int)strcspn(v, " \t"), v);
+				if (parse_long(num, 0, 4096, &n) < 0)
+					n = -1;
+			}
+			if (n >= 0) {
+				*ret_where = strdupf("%s:%u", *f, lineno);
+				*ret_n = n;
+				return *ret_where ? 0 : -ENOMEM;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "sriov.persist";
+	_cleanup_free_ char *where = NULL;
+	long n;
+	int r;
+
+	if (gpu->sriov_totalvfs < 0)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "%s has no SR-IOV capability.",
+				 gpu->address);
+	r = find_persist(gpu, &where, &n);
+	if (r == -ENOENT)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("`igpuctl vfs %s --count %d --persist` writes a udev rule that enables them "
+			    "whenever the driver binds.",
+			    gpu->address,
+			    gpu->sriov_numvfs > 0     ? gpu->sriov_numvfs
+			    : gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs
+						      : 7),
+		    "Nothing enables the virtual functions of %s at boot (no sysfsutils line, no udev "
+		    "rule)%s.",
+		    gpu->address,
+		    gpu->sriov_numvfs > 0 ? ": the ones enabled now are gone after a reboot" : "");
+	if (r < 0)
+		return r;
+	if (gpu->sriov_totalvfs > 0 && n > gpu->sriov_totalvfs)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Set it to at most %d in %s (or `igpuctl vfs %s --count %d --persist`).",
+			    gpu->sriov_totalvfs, where, gpu->address, gpu->sriov_totalvfs),
+		    "%s sets %ld virtual functions, more than the %d %s offers: the write fails with "
+		    "ERANGE at boot.",
+		    where, n, gpu->sriov_totalvfs, gpu->address);
+	if (n == 0)
+		return check_add(c, id, gpu, IGP_CHECK_WARN,
+				 strdupf("`igpuctl vfs %s --count %d --persist`.", gpu->address,
+					 gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7),
+				 "%s sets 0 virtual functions at boot.", where);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s enables %ld virtual functions at boot.", where,
+			 n);
+}
+
+/* Proxmox VE VMs whose hostpciN names the PF itself (or all functions of its slot). */
+static int pve_vms_passing_pf(const struct igp_pci_dev *gpu, char **ret)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	_cleanup_free_ char *out = NULL;
+	char slot[IGP_PCI_ADDR_MAX];
+	const char *dot = strrchr(gpu->address, '.'), *shortaddr = strchr(gpu->address, ':');
+	size_t len = 0, dom_len;
+	FILE *f;
+
+	*ret = NULL;
+	if (!dot || !shortaddr)
+		return 0;
+	shortaddr++;
+	dom_len = (size_t)(shortaddr - gpu->address);
+	/* "0000:00:02" and "00:02": every function of the slot, PF included. */
+	snprintf(slot, sizeof(slot), "%.*s", (int)(dot - gpu->address), gpu->address);
+	if (igp_list_dir(IGP_ETC_PVE_QEMU_SERVER, &names) < 0)
+		return 0;
+	f = open_memstream(&out, &len);
+	if (!f)
+		return -ENOMEM;
+	for (char **n = names; *n; n++) {
+		_cleanup_free_ char *p = NULL, *text = NULL;
+		if (!endswith(*n, ".conf"))
+			continue;
+		p = igp_path_join(IGP_ETC_PVE_QEMU_SERVER, *n);
+		if (!p || igp_read_file(p, &text, NULL) < 0)
+			continue;
+		for (const char *l = text; l && *l && *l != '[';) {
+			/* Only the current config: snapshots follow in [sections]. */
+			_cleanup_free_ char *line = strdup_line(&l);
+			if (line && startswith(line, "hostpci") && strchr(line, ':') &&
+			    !strstr(line, "mdev=")) {
+				char *v = strchr(line, ':') + 1;
+				v += strspn(v, " ");
+				if (startswith(v, "host="))
+					v += 5;
+				v[strcspn(v, ",")] = '\0';
+				if (streq(v, gpu->address) || streq(v, slot) ||
+				    (gpu->addr.domain == 0 &&
+				     (streq(v, shortaddr) || streq(v, slot + dom_len))))
+					fprintf(f, "%sVM %.*s (%s)", ftell(f) ? ", " : "",
+						(int)(strlen(*n) - 5), *n, v);
+			}
+		}
+	}
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	*ret = *out ? TAKE_PTR(out) : NULL;
+	return 0;
+}
+
+int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "sriov.pf_not_vfio";
+	_cleanup_free_ char *vms = NULL;
+	int r;
+
+	if (streq_ptr(gpu->driver, "vfio-pci"))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Give the PF back to its driver (`igpuctl bind %s --driver %s`) and pass "
+			    "the VFs (%.*s.1 ... .7) to VMs instead.",
+			    gpu->address, sriov_driver(c, gpu), (int)(strlen(gpu->address) - 2),
+			    gpu->address),
+		    "The PF %s is bound to vfio-pci: its virtual functions cannot exist, and the host "
+		    "loses the GPU.",
+		    gpu->address);
+	r = pve_vms_passing_pf(gpu, &vms);
+	if (r < 0)
+		return r;
+	if (vms)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Pass a VF instead of the PF: e.g. `qm set VMID -hostpci0 %.*s.1` "
+			    "(never the PF or \"All Functions\").",
+			    (int)(strlen(gpu->address) - 2), gpu->address),
+		    "Proxmox VE passes the PF %s itself (or all functions of its slot) to %s: starting "
+		    "such a VM takes the GPU and its VFs from the host.",
+		    gpu->address, vms);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "The PF %s stays with %s on the host.",
+			 gpu->address, gpu->driver ? gpu->driver : "the host");
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What `igpuctl setup` changes for a mode on this host: the checks that
+ * refuse unsafe requests, and the plan (kernel parameters in the boot
+ * loader's own file, modules, driver configuration, persistence, commands).
+ * Nothing here writes; journal.h applies the plan.
+ */
+#ifndef IGP_HOSTSETUP_H
+#define IGP_HOSTSETUP_H
+
+#include <stdbool.h>
+
+#include "boot/bootloader.h"
+#include "model/host.h"
+#include "modules/modconf.h"
+#include "change/plan.h"
+#include "model/platform.h"
+
+struct igp_setup_opts {
+	enum igp_method mode;
+	const char *address;	  /* NULL: the single Intel iGPU */
+	const char *bootloader;	  /* NULL: detect */
+	bool allow_boot_vga;	  /* the host console on this GPU may go */
+	bool allow_unsafe_group;  /* a device the host needs shares the group */
+	bool force_mode;	  /* mode not supported by the platform table */
+	const char *acs_override; /* pcie_acs_override value, or NULL */
+	bool kvm_ignore_msrs;
+	char **params;		  /* extra key[=value] parameters */
+	char **blacklist;	  /* drivers for modprobe.blacklist= */
+	int vfs;		  /* sriov: number of VFs, <= 0: sriov_totalvfs or 7 */
+	const char *sriov_driver; /* "i915" (i915-sriov-dkms) or "xe"; NULL: by platform */
+};
+
+struct igp_setup_info {
+	struct igp_bootloader boot;
+	struct igp_initramfs initramfs;
+	char device[IGP_PCI_ADDR_MAX];
+	char *device_desc;  /* "Intel Coffee Lake (8086:3e92)" */
+	char **revert_cmds; /* kernelstub: run by revert (one argv per entry, joined) */
+	char ***revert_argvs;
+};
+
+/*
+ * Build the plan.  Refusals return a negative errno with *ret_error set to
+ * the reason and the flag that overrides it (caller frees):
+ *   -ENODEV  no such device / no Intel iGPU
+ *   -EOPNOTSUPP  mode unsupported on this platform (--force-mode)
+ *   -EBUSY   the IOMMU group holds a device the host needs (--allow-unsafe-group)
+ *   -EPERM   boot VGA without --allow-boot-vga
+ *   -ENOMEDIUM  boot loader unknown (--bootloader)
+ *   -EBADMSG a configuration file igpuctl cannot edit safely
+ *   -EINVAL  bad option values
+ */
+int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, struct igp_plan *ret,
+		   struct igp_setup_info *ret_info, char **ret_error);
+void igp_setup_info_done(struct igp_setup_info *i);
+
+/*
+ * Plan the cmdline tokens WANTS in the boot loader's files (shared by
+ * setup's modes).  For kernelstub the changes are commands (added to the
+ * plan) and their inverses (*revert_argvs).
+ */
+int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b, const struct igp_kwant *wants,
+			   size_t n_wants, char ****revert_argvs, char **ret_error);
+
+#endif

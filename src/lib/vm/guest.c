@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+
+#include "vm/guest.h"
+#include "base/paths.h"
+#include "base/util.h"
+
+const char *igp_guest_verdict_name(enum igp_guest_verdict v)
+{
+	static const char *const n[] = {
+	    [IGP_GUEST_OK] = "ok",
+	    [IGP_GUEST_NO_GPU] = "no-gpu",
+	    [IGP_GUEST_NO_DRIVER] = "no-driver",
+	    [IGP_GUEST_NO_RENDER_NODE] = "no-render-node",
+	    [IGP_GUEST_RENDER_UNUSABLE] = "render-node-unusable",
+	};
+	return v < ELEMENTSOF(n) ? n[v] : NULL;
+}
+
+const char *igp_va_status_name(enum igp_va_status s)
+{
+	static const char *const n[] = {
+	    [IGP_VA_OK] = "ok",
+	    [IGP_VA_NOT_PROBED] = "not-probed",
+	    [IGP_VA_NOT_INSTALLED] = "not-installed",
+	    [IGP_VA_FAILED] = "failed",
+	};
+	return s < ELEMENTSOF(n) ? n[s] : NULL;
+}
+
+/* Display devices hypervisors emulate (pci.ids); anything else in a guest
+ * was passed through (a full device, a VF, or a vGPU, which shows the IDs
+ * of its parent). */
+static const struct {
+	uint16_t vendor, device;
+	const char *name;
+} emulated[] = {
+    {0x1234, 0x1111, "QEMU standard VGA"},
+    {0x1af4, 0x1050, "virtio-gpu"},
+    {0x1b36, 0x0100, "QXL"},
+    {0x1013, 0x00b8, "Cirrus VGA"},
+    {0x15ad, 0x0405, "VMware SVGA II"},
+    {0x80ee, 0xbeef, "VirtualBox VGA"},
+    {0x1414, 0x5353, "Hyper-V video"},
+};
+
+const char *igp_guest_emulated_name(uint16_t vendor, uint16_t device)
+{
+	for (size_t i = 0; i < ELEMENTSOF(emulated); i++)
+		if (emulated[i].vendor == vendor && emulated[i].device == device)
+			return emulated[i].name;
+	return NULL;
+}
+
+static void va_done(struct igp_va_info *va)
+{
+	for (size_t i = 0; i < va->n_profiles; i++)
+		free(va->profiles[i].name);
+	free(va->profiles);
+	free(va->driver);
+	free(va->error);
+	*va = (struct igp_va_info){0};
+}
+
+void igp_guest_report_done(struct igp_guest_report *r)
+{
+	for (size_t i = 0; i < r->n_gpus; i++)
+		va_done(&r->gpus[i].va);
+	free(r->gpus);
+	free(r->message);
+	free(r->next_step);
+	*r = (struct igp_guest_report){0};
+}
+
+/* ---- VA-API through dlopen ----
+ * The libva 2.x ABI (soname libva.so.2): VADisplay is a pointer, VAStatus,
+ * VAProfile and VAEntrypoint are ints; VA_STATUS_SUCCESS is 0 and
+ * VAProfileNone is -1 (va/va.h). */
+typedef void *va_display;
+typedef int (*va_initialize_fn)(va_display, int *, int *);
+typedef int (*va_terminate_fn)(va_display);
+typedef int (*va_max_fn)(va_display);
+typedef int (*va_query_profiles_fn)(va_display, int *, int *);
+typedef int (*va_query_entrypoints_fn)(va_display, int, int *, int *);
+typedef const char *(*va_str_fn)(int);
+typedef const char *(*va_vendor_fn)(va_display);
+typedef void (*va_msg_cb)(void *, const char *);
+typedef va_msg_cb (*va_set_cb_fn)(va_display, va_msg_cb, void *);
+typedef va_display (*va_get_display_drm_fn)(int);
+
+struct va_api {
+	void *lib, *libdrm;
+	va_get_display_drm_fn get_display_drm;
+	va_initialize_fn initialize;
+	va_terminate_fn terminate;
+	va_max_fn max_profiles, max_entrypoints;
+	va_query_profiles_fn query_profiles;
+	va_query_entrypoints_fn query_entrypoints;
+	va_str_fn profile_str, entrypoint_str, error_str;
+	va_vendor_fn vendor;
+	va_set_cb_fn set_error_cb, set_info_cb;
+};
+
+static void va_unload(struct va_api *a)
+{
+	if (a->libdrm)
+		dlclose(a->libdrm);
+	if (a->lib)
+		dlclose(a->lib);
+}
+
+static int va_load(struct va_api *a)
+{
+	*a = (struct va_api){0};
+	a->lib = dlopen("libva.so.2", RTLD_NOW | RTLD_LOCAL);
+	a->libdrm = a->lib ? dlopen("libva-drm.so.2", RTLD_NOW | RTLD_LOCAL) : NULL;
+	if (!a->lib || !a->libdrm) {
+		va_unload(a);
+		return -ENOENT;
+	}
+#define SYM(lib, field, name) (*(void **)&a->field = dlsym(a->lib, name))
+	SYM(libdrm, get_display_drm, "vaGetDisplayDRM");
+	SYM(lib, initialize, "vaInitialize");
+	SYM(lib, terminate, "vaTerminate");
+	SYM(lib, max_profiles, "vaMaxNumProfiles");
+	SYM(lib, max_entrypoints, "vaMaxNumEntrypoints");
+	SYM(lib, query_profiles, "vaQueryConfigProfiles");
+	SYM(lib, query_entrypoints, "vaQueryConfigEntrypoints");
+	SYM(lib, profile_str, "vaProfileStr");
+	SYM(lib, entrypoint_str, "vaEntrypointStr");
+	SYM(lib, error_str, "vaErrorStr");
+	SYM(lib, vendor, "vaQueryVendorString");
+	SYM(lib, set_error_cb, "vaSetErrorCallback");
+	SYM(lib, set_info_cb, "vaSetInfoCallback");
+#undef SYM
+	if (!a->get_display_drm || !a->initialize || !a->terminate || !a->max_profiles ||
+	    !a->max_entrypoints || !a->query_profiles || !a->query_entrypoints || !a->profile_str ||
+	    !a->entrypoint_str || !a->error_str || !a->vendor) {
+		va_unload(a);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void classify_entrypoint(struct igp_va_profile *p, const char *ep)
+{
+	if (!ep)
+		return;
+	if (streq(ep, "VAEntrypointVLD"))
+		p->decode = true;
+	else if (startswith(ep, "VAEntrypointEnc"))
+		p->encode = true;
+	else if (streq(ep, "VAEntrypointVideoProc"))
+		p->vpp = true;
+}
+
+static int va_probe(int fd, struct igp_va_info *va)
+{
+	struct va_api a;
+	va_display dpy;
+	_cleanup_free_ int *profiles = NULL, *eps = NULL;
+	int major, minor, st, n = 0, max_ep;
+
+	if (va_load(&a) < 0) {
+		va->status = IGP_VA_NOT_INSTALLED;
+		return 0;
+	}
+	dpy = a.get_display_drm(fd);
+	if (!dpy) {
+		va->status = IGP_VA_FAILED;
+		va->error = strdup("vaGetDisplayDRM found no display on the render node");
+		va_unload(&a);
+		return va->error ? 0 : -ENOMEM;
+	}
+	/* libva prints its own info and error lines on stderr otherwise; we
+	 * report once.  A NULL callback makes it skip the message. */
+	if (a.set_error_cb)
+		a.set_error_cb(dpy, NULL, NULL);
+	if (a.set_info_cb)
+		a.set_info_cb(dpy, NULL, NULL);
+	st = a.initialize(dpy, &major, &minor);
+	if (st != 0) {
+		va->status = IGP_VA_FAILED;
+		va->error = strdup(a.error_str(st) ? a.error_str(st) : "unknown libva error");
+		a.terminate(dpy);
+		va_unload(&a);
+		return va->error ? 0 : -ENOMEM;
+	}
+	va->status = IGP_VA_OK;
+	if (a.vendor(dpy))
+		va->driver = strdup(a.vendor(dpy));
+	profiles = calloc((size_t)a.max_profiles(dpy) + 1, sizeof(int));
+	max_ep = a.max_entrypoints(dpy);
+	eps = calloc((size_t)max_ep + 1, sizeof(int));
+	if (!profiles || !eps)
+		goto oom;
+	if (a.query_profiles(dpy, profiles, &n) != 0)
+		n = 0;
+	va->profiles = calloc((size_t)n + 1, sizeof(*va->profiles));
+	if (!va->profiles)
+		goto oom;
+	for (int i = 0; i < n; i++) {
+		struct igp_va_profile *p = &va->profiles[va->n_profiles];
+		const char *name = a.profile_str(profiles[i]);
+		int ne = 0;
+
+		if (profiles[i] == -1 || !name) /* VAProfileNone: video processing only */
+			continue;
+		if (startswith(name, "VAProfile"))
+			name += strlen("VAProfile");
+		p->name = strdup(name);
+		if (!p->name)
+			goto oom;
+		va->n_profiles++;
+		if (a.query_entrypoints(dpy, profiles[i], eps, &ne) != 0)
+			continue;
+		for (int j = 0; j < ne && j < max_ep; j++)
+			classify_entrypoint(p, a.entrypoint_str(eps[j]));
+	}
+	a.terminate(dpy);
+	va_unload(&a);
+	return 0;
+oom:
+	a.terminate(dpy);
+	va_unload(&a);
+	return -ENOMEM;
+}
+
+/* ---- the report ---- */
+
+static bool cpu_has_hypervisor_flag(void)
+{
+	_cleanup_free_ char *s = NULL;
+	const char *p;
+
+	if (igp_read_file(IGP_PROC_CPUINFO, &s, NULL) < 0)
+		return false;
+	/* x86 "flags" lines; the kernel sets X86_FEATURE_HYPERVISOR in guests. */
+	for (p = s; (p = strstr(p, "flags")); p++) {
+		const char *eol = strchr(p, '\n'), *h = strstr(p, " hypervisor");
+		if (h && (!eol || h < eol) && (h[11] == ' ' || h[11] == '\n' || h[11] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+static int setf(char **dst, const char *fmt, ...) _printf_(2, 3);
+static int setf(char **dst, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(*dst);
+	*dst = strdupvf(fmt, ap);
+	va_end(ap);
+	return *dst ? 0 : -ENOMEM;
+}
+
+static const char *driver_advice(const struct igp_pci_dev *d)
+{
+	switch (d->vendor) {
+	case 0x8086:
+		if (d->physfn || (d->platform && d->platform->sriov != IGP_SUPPORT_NO))
+			return "load i915 (modprobe i915); an SR-IOV VF needs the i915-sriov-dkms module in "
+			       "the "
+			       "guest too, and newer GPUs may need xe";
+		return "load i915 (modprobe i915), or install a kernel that knows this GPU";
+	case 0x10de:
+		return "install the NVIDIA driver, or load nouveau";
+	case 0x1002:
+		return "load amdgpu (modprobe amdgpu) and install its firmware (firmware-amd-graphics)";
+	default:
+		return "install and load the driver for this GPU";
+	}
+}
+
+static int judge(struct igp_guest_report *r, struct igp_guest_gpu *g)
+{
+	const struct igp_pci_dev *d = g->dev;
+
+	if (!d->driver) {
+		r->verdict = IGP_GUEST_NO_DRIVER;
+		if (setf(&r->message, "%s (%04x:%04x) is there, but no driver binds it.", d->address,
+			 d->vendor, d->device) < 0 ||
+		    setf(&r->next_step, "%s; then check dmesg for the driver's messages.", driver_advice(d)) <
+			0)
+			return -ENOMEM;
+		return 0;
+	}
+	if (!d->render_node) {
+		r->verdict = IGP_GUEST_NO_RENDER_NODE;
+		if (setf(&r->message, "%s is bound to %s but has no render node (/dev/dri/renderD*).",
+			 d->address, d->driver) < 0 ||
+		    setf(&r->next_step,
+			 "dmesg | grep -i %s shows why the driver stopped (missing GuC/HuC "
+			 "firmware, or no IGD OpRegion under OVMF: see igpuctl vm ... --ovmf).",
+			 d->driver) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	if (g->render_open != 0) {
+		r->verdict = IGP_GUEST_RENDER_UNUSABLE;
+		if (setf(&r->message, "%s exists but does not open: %s.", d->render_node,
+			 strerror(-g->render_open)) < 0)
+			return -ENOMEM;
+		if (g->render_open == -EACCES || g->render_open == -EPERM)
+			return setf(&r->next_step,
+				    "add the user to the render group (usermod -aG render USER) or, "
+				    "in a container, pass %s through.",
+				    d->render_node);
+		return setf(&r->next_step, "check that udev created %s (ls -l %s).", d->render_node,
+			    IGP_DEV_DRI);
+	}
+	r->verdict = IGP_GUEST_OK;
+	return setf(&r->message, "%s (%04x:%04x, %s) works: %s opens.", d->address, d->vendor, d->device,
+		    d->driver, d->render_node);
+}
+
+int igp_guest_inspect(const struct igp_host *h, const char *only, bool probe_va, struct igp_guest_report *ret)
+{
+	struct igp_guest_report r = {.judged = -1};
+	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
+	struct igp_pci_dev *want = NULL;
+	size_t n;
+	int e;
+
+	if (only && (e = igp_host_find(h, only, &want)) < 0)
+		return e;
+	r.in_vm = cpu_has_hypervisor_flag();
+	n = igp_host_gpus(h, &gpus);
+	r.gpus = calloc(n + 1, sizeof(*r.gpus));
+	if (!r.gpus)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct igp_guest_gpu *g = &r.gpus[r.n_gpus++];
+		g->dev = gpus[i];
+		g->emulated = igp_guest_emulated_name(gpus[i]->vendor, gpus[i]->device);
+		g->render_open = 1;
+		g->va.status = IGP_VA_NOT_PROBED;
+		if (gpus[i]->render_node) {
+			int fd = igp_open(gpus[i]->render_node, O_RDWR, 0);
+			g->render_open = fd < 0 ? fd : 0;
+			/* libva gets a real device fd only on the real root. */
+			if (fd >= 0 && probe_va && igp_root_is_host() && (e = va_probe(fd, &g->va)) < 0) {
+				close(fd);
+				igp_guest_report_done(&r);
+				return e;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		if (want ? gpus[i] == want : (r.judged < 0 && !g->emulated))
+			r.judged = (ssize_t)i;
+	}
+	if (want && r.judged < 0) {
+		igp_guest_report_done(&r);
+		return -ENOTSUP; /* not a display-class device */
+	}
+	if (r.judged < 0) {
+		const char *emu = NULL;
+		for (size_t i = 0; i < r.n_gpus && !emu; i++)
+			emu = r.gpus[i].emulated;
+		r.verdict = IGP_GUEST_NO_GPU;
+		e = emu ? setf(&r.message,
+			       "No passed-through GPU is visible; the only graphics is emulated (%s).", emu)
+			: setf(&r.message, "No GPU is visible at all.");
+		if (e >= 0)
+			e = setf(&r.next_step,
+				 "on the host, check the VM's configuration (igpuctl vm qemu|libvirt|proxmox "
+				 "...) and restart the VM itself, not just the guest OS.");
+	} else {
+		e = judge(&r, &r.gpus[r.judged]);
+	}
+	if (e < 0) {
+		igp_guest_report_done(&r);
+		return e;
+	}
+	*ret = r;
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Checks run inside a VM (facts.md section 7): is the passed GPU there
+ * (vendor, class), which driver binds it, does its render node exist and
+ * open, and which VA-API profiles does it offer.  libva is loaded at run
+ * time (dlopen) so that igpuctl does not depend on it.
+ */
+#ifndef IGP_GUEST_H
+#define IGP_GUEST_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "model/host.h"
+
+enum igp_va_status {
+	IGP_VA_OK,
+	IGP_VA_NOT_PROBED,    /* under --root, or no render node to probe */
+	IGP_VA_NOT_INSTALLED, /* libva.so.2 / libva-drm.so.2 not found */
+	IGP_VA_FAILED,	      /* vaInitialize failed: no VA driver for this GPU */
+};
+
+struct igp_va_profile {
+	char *name; /* "H264Main" (vaProfileStr without "VAProfile") */
+	bool decode, encode, vpp;
+};
+
+struct igp_va_info {
+	enum igp_va_status status;
+	char *driver; /* vaQueryVendorString(): "Intel iHD driver ..." */
+	char *error;  /* libva's error text when FAILED */
+	struct igp_va_profile *profiles;
+	size_t n_profiles;
+};
+
+struct igp_guest_gpu {
+	const struct igp_pci_dev *dev; /* borrowed from the host model */
+	const char *emulated;	       /* "QEMU standard VGA", ...; NULL if passed through */
+	int render_open;	       /* 0 opens, -errno, 1 when there is no render node */
+	struct igp_va_info va;
+};
+
+enum igp_guest_verdict {
+	IGP_GUEST_OK,
+	IGP_GUEST_NO_GPU,	   /* no passed-through GPU (only emulated ones) */
+	IGP_GUEST_NO_DRIVER,	   /* it is there, no driver binds it */
+	IGP_GUEST_NO_RENDER_NODE,  /* the driver binds it, no /dev/dri/renderD* */
+	IGP_GUEST_RENDER_UNUSABLE, /* the render node does not open */
+};
+
+struct igp_guest_report {
+	bool in_vm; /* the CPU has the "hypervisor" flag */
+	struct igp_guest_gpu *gpus;
+	size_t n_gpus;
+	ssize_t judged; /* index of the GPU the verdict is about, -1 none */
+	enum igp_guest_verdict verdict;
+	char *message;	 /* one sentence */
+	char *next_step; /* what to do, NULL when all is well */
+};
+
+/* "ok", "no-gpu", "no-driver", "no-render-node", "render-node-unusable" */
+const char *igp_guest_verdict_name(enum igp_guest_verdict v);
+const char *igp_va_status_name(enum igp_va_status s);
+/* The name of an emulated display device by IDs, or NULL (a real GPU). */
+const char *igp_guest_emulated_name(uint16_t vendor, uint16_t device);
+
+/*
+ * Inspect the GPUs of the guest.  only: judge this device (an address in any
+ * form) instead of the first passed-through GPU; -ENODEV if absent.  probe_va:
+ * ask libva (only on the real root).  Free with igp_guest_report_done().
+ */
+int igp_guest_inspect(const struct igp_host *h, const char *only, bool probe_va,
+		      struct igp_guest_report *ret);
+void igp_guest_report_done(struct igp_guest_report *r);
+
+#endif

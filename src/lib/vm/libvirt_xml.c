@@ -1,0 +1,750 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdarg.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include "config.h"
+#include "vm/libvirt_module.h"
+#include "base/util.h"
+
+#if HAVE_LIBVIRT
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#endif
+
+#define X(s) ((const xmlChar *)(s))
+
+int igp_libvirt_parse(const char *xml, xmlDocPtr *ret)
+{
+	xmlDocPtr doc;
+
+	doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL,
+			    XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return -EINVAL;
+	*ret = doc;
+	return 0;
+}
+
+void igp_libvirt_doc_free(xmlDocPtr doc)
+{
+	if (doc)
+		xmlFreeDoc(doc);
+}
+
+int igp_libvirt_format(xmlDocPtr doc, char **ret)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlSaveCtxtPtr ctx;
+	char *s;
+
+	if (!buf)
+		return -ENOMEM;
+	ctx = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+	if (!ctx) {
+		xmlBufferFree(buf);
+		return -ENOMEM;
+	}
+	if (xmlSaveDoc(ctx, doc) < 0) {
+		xmlSaveClose(ctx);
+		xmlBufferFree(buf);
+		return -EIO;
+	}
+	xmlSaveClose(ctx);
+	s = strdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	if (!s)
+		return -ENOMEM;
+	*ret = s;
+	return 0;
+}
+
+static bool is_elem(xmlNodePtr n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && !n->ns && xmlStrEqual(n->name, X(name));
+}
+
+static bool is_qemu_elem(xmlNodePtr n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->ns &&
+	       xmlStrEqual(n->ns->href, X(IGP_LIBVIRT_QEMU_NS)) && xmlStrEqual(n->name, X(name));
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+	for (xmlNodePtr c = parent->children; c; c = c->next)
+		if (is_elem(c, name))
+			return c;
+	return NULL;
+}
+
+static bool attr_eq(xmlNodePtr n, const char *name, const char *value)
+{
+	xmlChar *v = xmlGetProp(n, X(name));
+	bool eq = v && xmlStrEqual(v, X(value));
+	xmlFree(v);
+	return eq;
+}
+
+static long attr_num(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, X(name));
+	long r = -1;
+	char *end;
+
+	if (v) {
+		/* libvirt writes "0x02" but accepts decimal too. */
+		errno = 0;
+		r = strtol((const char *)v, &end, 0);
+		if (errno || *end)
+			r = -1;
+	}
+	xmlFree(v);
+	return r;
+}
+
+static int setpropf(xmlNodePtr n, const char *name, const char *fmt, ...) _printf_(3, 4);
+static int setpropf(xmlNodePtr n, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char *v = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	v = strdupvf(fmt, ap);
+	va_end(ap);
+	if (!v)
+		return -ENOMEM;
+	r = xmlSetProp(n, X(name), X(v)) ? 0 : -ENOMEM;
+	free(v);
+	return r;
+}
+
+static xmlNodePtr new_elem(xmlNodePtr parent, const char *name)
+{
+	return xmlNewChild(parent, NULL, X(name), NULL);
+}
+
+/* Is this <hostdev> one of the device's functions (or its mdev)? */
+static bool hostdev_matches(xmlNodePtr h, const struct igp_vm_device *d, const char **ret_what)
+{
+	xmlNodePtr src = child(h, "source"), a = src ? child(src, "address") : NULL;
+
+	if (!a)
+		return false;
+	if (d->kind == IGP_VM_MDEV) {
+		if (attr_eq(h, "type", "mdev") && attr_eq(a, "uuid", d->uuid)) {
+			*ret_what = d->uuid;
+			return true;
+		}
+		return false;
+	}
+	if (!attr_eq(h, "type", "pci"))
+		return false;
+	for (size_t i = 0; i < d->n_funcs; i++) {
+		const struct igp_pci_addr *p = &d->funcs[i].addr;
+		if (attr_num(a, "domain") == (long)p->domain && attr_num(a, "bus") == p->bus &&
+		    attr_num(a, "slot") == p->slot && attr_num(a, "function") == p->func) {
+			*ret_what = d->funcs[i].address;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool alias_used(xmlNodePtr n, const char *alias)
+{
+	for (; n; n = n->next) {
+		if (is_elem(n, "alias") && attr_eq(n, "name", alias))
+			return true;
+		if (n->children && alias_used(n->children, alias))
+			return true;
+	}
+	return false;
+}
+
+static char *next_alias(xmlDocPtr doc, unsigned *counter)
+{
+	for (;; (*counter)++) {
+		char *a = strdupf("ua-igpuctl%u", *counter);
+		if (!a || !alias_used(doc->children, a)) {
+			(*counter)++;
+			return a;
+		}
+		free(a);
+	}
+}
+
+/* Where new devices go: after the last <hostdev>, else after the last
+ * <video> (libvirt's own order puts hostdevs there), else at the end. */
+static xmlNodePtr insert_point(xmlNodePtr devices)
+{
+	xmlNodePtr last_hostdev = NULL, last_video = NULL;
+
+	for (xmlNodePtr c = devices->children; c; c = c->next) {
+		if (is_elem(c, "hostdev"))
+			last_hostdev = c;
+		else if (is_elem(c, "video"))
+			last_video = c;
+	}
+	return last_hostdev ? last_hostdev : last_video;
+}
+
+static xmlNodePtr place(xmlNodePtr devices, xmlNodePtr *after, xmlNodePtr n)
+{
+	if (*after)
+		xmlAddNextSibling(*after, n);
+	else
+		xmlAddChild(devices, n);
+	*after = n;
+	return n;
+}
+
+static int build_pci_hostdev(xmlNodePtr h, const struct igp_vm_device *d, size_t i,
+			     const struct igp_vm_options *o, const char *alias)
+{
+	const struct igp_vm_func *f = &d->funcs[i];
+	xmlNodePtr src, a, al;
+	int r;
+
+	if (!xmlSetProp(h, X("mode"), X("subsystem")) || !xmlSetProp(h, X("type"), X("pci")) ||
+	    !xmlSetProp(h, X("managed"), X("yes")))
+		return -ENOMEM;
+	src = new_elem(h, "source");
+	a = src ? new_elem(src, "address") : NULL;
+	if (!a)
+		return -ENOMEM;
+	if ((r = setpropf(a, "domain", "0x%04x", f->addr.domain)) < 0 ||
+	    (r = setpropf(a, "bus", "0x%02x", f->addr.bus)) < 0 ||
+	    (r = setpropf(a, "slot", "0x%02x", f->addr.slot)) < 0 ||
+	    (r = setpropf(a, "function", "0x%x", f->addr.func)) < 0)
+		return r;
+	if (i == 0) {
+		/* The Proxmox guide's "ROM-Bar": on unless asked otherwise. */
+		xmlNodePtr rom = new_elem(h, "rom");
+		if (!rom || !xmlSetProp(rom, X("bar"), X(o->rombar == 0 ? "off" : "on")))
+			return -ENOMEM;
+		if (o->romfile && !xmlSetProp(rom, X("file"), X(o->romfile)))
+			return -ENOMEM;
+	}
+	al = new_elem(h, "alias");
+	if (!al || !xmlSetProp(al, X("name"), X(alias)))
+		return -ENOMEM;
+	if (o->igd_mode == IGP_IGD_LEGACY) {
+		/* docs/igd-assign.txt: legacy mode needs guest address 00:02.0. */
+		xmlNodePtr ga = new_elem(h, "address");
+		if (!ga || !xmlSetProp(ga, X("type"), X("pci")) ||
+		    !xmlSetProp(ga, X("domain"), X("0x0000")) || !xmlSetProp(ga, X("bus"), X("0x00")) ||
+		    !xmlSetProp(ga, X("slot"), X("0x02")) || !xmlSetProp(ga, X("function"), X("0x0")))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int build_mdev_hostdev(xmlNodePtr h, const struct igp_vm_device *d, const struct igp_vm_options *o,
+			      const char *alias)
+{
+	bool on = igp_vm_display_on(o->display);
+	xmlNodePtr src, a, al;
+
+	/* The GVT-g guide's element; ramfb='on' is libvirt's own switch to the
+	 * vfio-pci-nohotplug device with ramfb=on (libvirt >= 5.10). */
+	if (!xmlSetProp(h, X("mode"), X("subsystem")) || !xmlSetProp(h, X("type"), X("mdev")) ||
+	    !xmlSetProp(h, X("managed"), X("no")) || !xmlSetProp(h, X("model"), X("vfio-pci")) ||
+	    !xmlSetProp(h, X("display"), X(on ? "on" : "off")))
+		return -ENOMEM;
+	if (o->display == IGP_DISPLAY_RAMFB && !xmlSetProp(h, X("ramfb"), X("on")))
+		return -ENOMEM;
+	src = new_elem(h, "source");
+	a = src ? new_elem(src, "address") : NULL;
+	if (!a || !xmlSetProp(a, X("uuid"), X(d->uuid)))
+		return -ENOMEM;
+	al = new_elem(h, "alias");
+	if (!al || !xmlSetProp(al, X("name"), X(alias)))
+		return -ENOMEM;
+	return 0;
+}
+
+struct prop {
+	const char *name, *type, *value, *cmdline; /* cmdline: "x-igd-opregion=on" */
+};
+
+static int add_qemu_props(xmlDocPtr doc, xmlNodePtr root, const char *alias, const struct prop *props,
+			  size_t n, bool cmdline)
+{
+	xmlNsPtr ns = xmlSearchNsByHref(doc, root, X(IGP_LIBVIRT_QEMU_NS));
+	xmlNodePtr holder = NULL;
+
+	if (!ns) {
+		ns = xmlNewNs(root, X(IGP_LIBVIRT_QEMU_NS), X("qemu"));
+		if (!ns)
+			return -ENOMEM;
+	}
+	for (xmlNodePtr c = root->children; c; c = c->next)
+		if (is_qemu_elem(c, cmdline ? "commandline" : "override")) {
+			holder = c;
+			break;
+		}
+	if (!holder) {
+		holder = xmlNewChild(root, ns, X(cmdline ? "commandline" : "override"), NULL);
+		if (!holder)
+			return -ENOMEM;
+	}
+	if (cmdline) {
+		/* -set reaches a device by its id, which libvirt sets to the alias. */
+		for (size_t i = 0; i < n; i++) {
+			xmlNodePtr a1 = xmlNewChild(holder, ns, X("arg"), NULL);
+			xmlNodePtr a2 = xmlNewChild(holder, ns, X("arg"), NULL);
+			if (!a1 || !a2 || !xmlSetProp(a1, X("value"), X("-set")) ||
+			    setpropf(a2, "value", "device.%s.%s", alias, props[i].cmdline) < 0)
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	{
+		xmlNodePtr dev = xmlNewChild(holder, ns, X("device"), NULL);
+		xmlNodePtr fe = dev ? xmlNewChild(dev, ns, X("frontend"), NULL) : NULL;
+		if (!fe || !xmlSetProp(dev, X("alias"), X(alias)))
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			xmlNodePtr p = xmlNewChild(fe, ns, X("property"), NULL);
+			if (!p || !xmlSetProp(p, X("name"), X(props[i].name)) ||
+			    !xmlSetProp(p, X("type"), X(props[i].type)) ||
+			    !xmlSetProp(p, X("value"), X(props[i].value)))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static bool replaces_display(const struct igp_vm_options *o)
+{
+	return o->display == IGP_DISPLAY_SPICE_EGL || o->display == IGP_DISPLAY_EGL_HEADLESS ||
+	       o->display == IGP_DISPLAY_VNC || o->display == IGP_DISPLAY_NONE ||
+	       o->igd_mode == IGP_IGD_LEGACY;
+}
+
+static int gl_rendernode(xmlNodePtr g, const struct igp_vm_device *d, bool enable)
+{
+	_cleanup_free_ char *rn = igp_vm_rendernode(d);
+	xmlNodePtr gl = new_elem(g, "gl");
+
+	if (!rn || !gl)
+		return -ENOMEM;
+	if (enable && !xmlSetProp(gl, X("enable"), X("yes")))
+		return -ENOMEM;
+	return xmlSetProp(gl, X("rendernode"), X(rn)) ? 0 : -ENOMEM;
+}
+
+/* The GVT-g guide's "Display vGPU output" elements; they go where the
+ * removed <graphics> and <video> were (libvirt sorts devices anyway). */
+static int add_display(xmlNodePtr devices, xmlNodePtr *after, const struct igp_vm_device *d,
+		       const struct igp_vm_options *o, bool have_server)
+{
+	xmlNodePtr g, l, v, m;
+	int r;
+
+	switch (o->display) {
+	case IGP_DISPLAY_SPICE_EGL:
+		g = place(devices, after, xmlNewNode(NULL, X("graphics")));
+		if (!g || !xmlSetProp(g, X("type"), X("spice")))
+			return -ENOMEM;
+		l = new_elem(g, "listen");
+		if (!l || !xmlSetProp(l, X("type"), X("none")))
+			return -ENOMEM;
+		if ((r = gl_rendernode(g, d, true)) < 0)
+			return r;
+		break;
+	case IGP_DISPLAY_EGL_HEADLESS:
+	case IGP_DISPLAY_VNC:
+		/* SPICE's own GL path fails with NVIDIA's EGL (spice-gtk #100):
+		 * egl-headless renders, SPICE or VNC only carries the picture. */
+		if (!have_server) {
+			g = place(devices, after, xmlNewNode(NULL, X("graphics")));
+			if (!g ||
+			    !xmlSetProp(g, X("type"), X(o->display == IGP_DISPLAY_VNC ? "vnc" : "spice")) ||
+			    !xmlSetProp(g, X("autoport"), X("yes")))
+				return -ENOMEM;
+			l = new_elem(g, "listen");
+			if (!l || !xmlSetProp(l, X("type"), X("address")))
+				return -ENOMEM;
+		}
+		g = place(devices, after, xmlNewNode(NULL, X("graphics")));
+		if (!g || !xmlSetProp(g, X("type"), X("egl-headless")))
+			return -ENOMEM;
+		if ((r = gl_rendernode(g, d, false)) < 0)
+			return r;
+		break;
+	default:
+		break;
+	}
+	v = place(devices, after, xmlNewNode(NULL, X("video")));
+	m = v ? new_elem(v, "model") : NULL;
+	if (!m || !xmlSetProp(m, X("type"), X("none")))
+		return -ENOMEM;
+	return 0;
+}
+
+int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct igp_vm_options *o,
+		     char ***notes, char ***ret_aliases, char **ret_why)
+{
+	_cleanup_strv_free_ char **aliases = NULL;
+	xmlNodePtr root = xmlDocGetRootElement(doc), devices, after;
+	struct prop props[3];
+	size_t n_props = 0;
+	bool had_graphics = false;
+	unsigned counter = 0;
+	int r;
+
+	if (!is_elem(root, "domain")) {
+		*ret_why = strdup("the XML is not a libvirt <domain>");
+		return -EINVAL;
+	}
+	devices = child(root, "devices");
+	if (!devices && !(devices = new_elem(root, "devices")))
+		return -ENOMEM;
+	for (xmlNodePtr c = devices->children; c; c = c->next) {
+		const char *what;
+		if (is_elem(c, "hostdev") && hostdev_matches(c, d, &what)) {
+			*ret_why = strdupf("the domain already has %s", what);
+			return -EEXIST;
+		}
+		if (is_elem(c, "graphics"))
+			had_graphics = true;
+	}
+
+	aliases = calloc(1, sizeof(char *));
+	if (!aliases)
+		return -ENOMEM;
+
+	if (replaces_display(o)) {
+		/* The new display elements take the place of the first old one: a
+		 * placeholder marks it while every <graphics>/<video> goes.  The
+		 * SPICE/VNC server that egl-headless feeds is kept when the domain
+		 * has one, with its port and password. */
+		const char *keep_type = o->display == IGP_DISPLAY_EGL_HEADLESS ? "spice"
+					: o->display == IGP_DISPLAY_VNC	       ? "vnc"
+									       : NULL;
+		xmlNodePtr mark = NULL, kept = NULL, c, next;
+		for (c = devices->children; c; c = next) {
+			next = c->next;
+			if (!is_elem(c, "graphics") && !is_elem(c, "video"))
+				continue;
+			if (!mark) {
+				mark = xmlNewComment(X(""));
+				if (!mark || !xmlAddPrevSibling(c, mark))
+					return -ENOMEM;
+			}
+			if (keep_type && !kept && is_elem(c, "graphics") && attr_eq(c, "type", keep_type)) {
+				kept = c;
+				xmlUnlinkNode(c);
+				continue;
+			}
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		}
+		after = mark ? mark : insert_point(devices);
+		if (kept)
+			place(devices, &after, kept);
+		r = add_display(devices, &after, d, o, kept != NULL);
+		if (mark) {
+			xmlUnlinkNode(mark);
+			xmlFreeNode(mark);
+		}
+		if (r < 0)
+			return r;
+	}
+	after = insert_point(devices);
+
+	for (size_t i = 0; i < (d->kind == IGP_VM_PCI ? d->n_funcs : 1); i++) {
+		_cleanup_free_ char *alias = next_alias(doc, &counter);
+		xmlNodePtr h;
+
+		if (!alias)
+			return -ENOMEM;
+		h = xmlNewNode(NULL, X("hostdev"));
+		if (!h)
+			return -ENOMEM;
+		place(devices, &after, h);
+		r = d->kind == IGP_VM_PCI ? build_pci_hostdev(h, d, i, o, alias)
+					  : build_mdev_hostdev(h, d, o, alias);
+		if (r < 0)
+			return r;
+		r = strv_consume(&aliases, TAKE_PTR(alias));
+		if (r < 0)
+			return r;
+	}
+
+	/* QEMU properties libvirt has no element for. */
+	if (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display))
+		props[n_props++] = (struct prop){"x-igd-opregion", "bool", "true", "x-igd-opregion=on"};
+	if (d->kind == IGP_VM_PCI && d->igd && o->igd_mode == IGP_IGD_UPT)
+		props[n_props++] = (struct prop){"x-igd-opregion", "bool", "true", "x-igd-opregion=on"};
+	if (d->kind == IGP_VM_PCI && o->x_vga == 1)
+		props[n_props++] = (struct prop){"x-vga", "bool", "true", "x-vga=on"};
+	_cleanup_free_ char *romset = NULL;
+	if (d->kind == IGP_VM_MDEV && o->romfile) {
+		/* The GVT-g guide's OVMF workaround: the ROM via a device property. */
+		romset = strdupf("romfile=%s", o->romfile);
+		if (!romset)
+			return -ENOMEM;
+		props[n_props++] = (struct prop){"romfile", "string", o->romfile, romset};
+	}
+	if (n_props > 0) {
+		r = add_qemu_props(doc, root, aliases[0], props, n_props, o->qemu_commandline);
+		if (r < 0)
+			return r;
+		r = strv_push(notes,
+			      o->qemu_commandline
+				  ? "<qemu:commandline> -set only reaches devices on libvirt older than 8.2; "
+				    "newer libvirt needs <qemu:override> (leave out --qemu-commandline)."
+				  : "<qemu:override> needs libvirt 8.2 or newer; for older libvirt use "
+				    "--qemu-commandline.");
+		if (r < 0)
+			return r;
+	}
+
+	if ((o->display == IGP_DISPLAY_DMABUF || o->display == IGP_DISPLAY_RAMFB) && !had_graphics) {
+		r = strv_push(
+		    notes, "display='on' needs a <graphics> element to show the picture (SPICE with "
+			   "<gl enable='yes'/>, or egl-headless): --display spice-egl, egl-headless or vnc "
+			   "add one.");
+		if (r < 0)
+			return r;
+	}
+	if (ret_aliases)
+		*ret_aliases = TAKE_PTR(aliases);
+	return 0;
+}
+
+static int add_comment_before(xmlNodePtr n, const char *text)
+{
+	xmlNodePtr c = xmlNewComment(X(text));
+	if (!c)
+		return -ENOMEM;
+	return xmlAddPrevSibling(n, c) ? 0 : -ENOMEM;
+}
+
+int igp_libvirt_fragment(const struct igp_vm_device *d, const struct igp_vm_options *o, char **ret_xml,
+			 char ***notes)
+{
+	_cleanup_free_ char *why = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, devices;
+	int r;
+
+	r = igp_libvirt_parse("<domain type='kvm'><devices/></domain>", &doc);
+	if (r < 0)
+		return r;
+	r = igp_libvirt_edit(doc, d, o, notes, NULL, &why);
+	if (r < 0)
+		goto out;
+	root = xmlDocGetRootElement(doc);
+	devices = child(root, "devices");
+	r = -ENOMEM;
+	if (add_comment_before(root, " Merge into the domain definition (virsh edit NAME) ") < 0)
+		goto out;
+	if (replaces_display(o)) {
+		for (xmlNodePtr c = devices->children; c; c = c->next)
+			if (is_elem(c, "graphics") || is_elem(c, "video")) {
+				if (add_comment_before(
+					c, " These replace every <graphics> and <video> element ") < 0)
+					goto out;
+				break;
+			}
+	}
+	r = igp_libvirt_format(doc, ret_xml);
+out:
+	xmlFreeDoc(doc);
+	return r;
+}
+
+#if HAVE_LIBVIRT
+struct igp_libvirt_conn {
+	virConnectPtr conn;
+};
+
+/* libvirt prints every error to stderr by default; we report it once. */
+static void quiet_error(void *data _unused_, virErrorPtr err _unused_) {}
+
+static char *last_error(const char *what)
+{
+	const char *m = virGetLastErrorMessage();
+	return strdupf("%s: %s", what, m ? m : "unknown libvirt error");
+}
+
+int igp_libvirt_open(const char *uri, struct igp_libvirt_conn **ret, char **ret_why)
+{
+	struct igp_libvirt_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	virSetErrorFunc(NULL, quiet_error);
+	c->conn = virConnectOpen(uri);
+	if (!c->conn) {
+		*ret_why = last_error(uri ? uri : "the default libvirt connection");
+		free(c);
+		return -ECONNREFUSED;
+	}
+	*ret = c;
+	return 0;
+}
+
+void igp_libvirt_close(struct igp_libvirt_conn *c)
+{
+	if (!c)
+		return;
+	virConnectClose(c->conn);
+	free(c);
+}
+
+int igp_libvirt_domain_get(struct igp_libvirt_conn *c, const char *name, char **ret_xml, bool *ret_active,
+			   char **ret_why)
+{
+	virDomainPtr dom;
+	char *xml;
+	int active, r = 0;
+
+	dom = virDomainLookupByName(c->conn, name);
+	if (!dom) {
+		r = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN ? -ENOENT : -EIO;
+		*ret_why = last_error(name);
+		return r;
+	}
+	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+	active = virDomainIsActive(dom);
+	if (!xml) {
+		*ret_why = last_error(name);
+		r = -EIO;
+	} else {
+		*ret_xml = xml;
+		if (ret_active)
+			*ret_active = active == 1;
+	}
+	virDomainFree(dom);
+	return r;
+}
+
+int igp_libvirt_domain_define(struct igp_libvirt_conn *c, const char *xml, char *const *want_aliases,
+			      char **ret_why)
+{
+	virDomainPtr dom;
+	xmlDocPtr doc = NULL;
+	char *back;
+	int r = 0;
+
+	dom = virDomainDefineXMLFlags(c->conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+	if (!dom) {
+		*ret_why = last_error("libvirt refused the definition");
+		return -EINVAL;
+	}
+	/* Read it back: libvirt drops what it does not understand silently. */
+	back = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+	if (!back) {
+		*ret_why = last_error("reading the definition back");
+		r = -EIO;
+	} else if (igp_libvirt_parse(back, &doc) < 0) {
+		*ret_why = strdup("libvirt returned XML that does not parse");
+		r = -EIO;
+	} else {
+		for (size_t i = 0; want_aliases && want_aliases[i]; i++)
+			if (!alias_used(doc->children, want_aliases[i])) {
+				*ret_why =
+				    strdupf("libvirt accepted the definition but dropped the <hostdev> %s",
+					    want_aliases[i]);
+				r = -EIO;
+				break;
+			}
+	}
+	if (doc)
+		xmlFreeDoc(doc);
+	free(back);
+	virDomainFree(dom);
+	return r;
+}
+#if LIBVIR_VERSION_NUMBER >= 8009000
+#define UNDEFINE_KEEP (VIR_DOMAIN_UNDEFINE_KEEP_NVRAM | VIR_DOMAIN_UNDEFINE_KEEP_TPM)
+#else
+#define UNDEFINE_KEEP VIR_DOMAIN_UNDEFINE_KEEP_NVRAM
+#endif
+
+int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c, const char *name, char **ret_why)
+{
+	virDomainPtr dom = virDomainLookupByName(c->conn, name);
+	int r = 0;
+
+	if (!dom) {
+		r = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN ? -ENOENT : -EIO;
+		*ret_why = last_error(name);
+		return r;
+	}
+	/* Keep what a definition put back later would need. */
+	if (virDomainUndefineFlags(dom, UNDEFINE_KEEP) < 0) {
+		*ret_why = last_error("libvirt refused to undefine it");
+		r = -EIO;
+	}
+	virDomainFree(dom);
+	return r;
+}
+
+int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret)
+{
+	char *u = virConnectGetURI(c->conn);
+	if (!u)
+		return -EIO;
+	*ret = u;
+	return 0;
+}
+#else
+int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c _unused_, const char *name _unused_,
+				char **ret_why)
+{
+	*ret_why = strdup("igpuctl was built without libvirt support");
+	return -ENOTSUP;
+}
+
+int igp_libvirt_uri(struct igp_libvirt_conn *c _unused_, char **ret _unused_)
+{
+	return -ENOTSUP;
+}
+
+int igp_libvirt_open(const char *uri _unused_, struct igp_libvirt_conn **ret _unused_, char **ret_why)
+{
+	*ret_why = strdup("igpuctl was built without libvirt support");
+	return -ENOTSUP;
+}
+
+void igp_libvirt_close(struct igp_libvirt_conn *c _unused_) {}
+
+int igp_libvirt_domain_get(struct igp_libvirt_conn *c _unused_, const char *name _unused_,
+			   char **ret_xml _unused_, bool *ret_active _unused_, char **ret_why)
+{
+	*ret_why = strdup("igpuctl was built without libvirt support");
+	return -ENOTSUP;
+}
+
+int igp_libvirt_domain_define(struct igp_libvirt_conn *c _unused_, const char *xml _unused_,
+			      char *const *want_aliases _unused_, char **ret_why)
+{
+	*ret_why = strdup("igpuctl was built without libvirt support");
+	return -ENOTSUP;
+}
+#endif
+
+/* The module's one export (see libvirt_module.h); everything else is hidden. */
+__attribute__((visibility("default"))) const struct igp_libvirt_ops igp_libvirt_module = {
+    .abi = IGP_LIBVIRT_MODULE_ABI,
+    .parse = igp_libvirt_parse,
+    .format = igp_libvirt_format,
+    .doc_free = igp_libvirt_doc_free,
+    .edit = igp_libvirt_edit,
+    .fragment = igp_libvirt_fragment,
+    .open = igp_libvirt_open,
+    .close = igp_libvirt_close,
+    .domain_get = igp_libvirt_domain_get,
+    .domain_define = igp_libvirt_domain_define,
+    .domain_undefine = igp_libvirt_domain_undefine,
+    .uri = igp_libvirt_uri,
+};

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdarg.h>
+
+#include "base/paths.h"
+#include "vm/qemu_args.h"
+#include "base/util.h"
+
+/* Our own names, so that nothing in the user's command line collides. */
+#define DEV_ID "igpuctl0"
+#define PORT_ID "igpuctl-port0"
+/* (chassis, slot) must be unique among root ports; hand-written command
+ * lines and libvirt count chassis up from 1, so take one far above. */
+#define PORT_CHASSIS 160
+
+char *igp_qemu_escape(const char *s)
+{
+	size_t n = 0;
+	char *out, *p;
+
+	for (const char *c = s; *c; c++)
+		n += *c == ',' ? 2 : 1;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	p = out;
+	for (const char *c = s; *c; c++) {
+		*p++ = *c;
+		if (*c == ',')
+			*p++ = ',';
+	}
+	*p = '\0';
+	return out;
+}
+
+static int push_pair(char ***args, const char *opt, char *value)
+{
+	int r;
+
+	if (!value)
+		return -ENOMEM;
+	r = strv_push(args, opt);
+	if (r < 0) {
+		free(value);
+		return r;
+	}
+	return strv_consume(args, value);
+}
+
+static int append_rom(char **s, const struct igp_vm_options *o, bool mdev)
+{
+	int r = 0;
+
+	if (o->romfile) {
+		_cleanup_free_ char *e = igp_qemu_escape(o->romfile);
+		if (!e)
+			return -ENOMEM;
+		if (o->rombar == 1)
+			r = strextendf(s, ",rombar=1");
+		return r < 0 ? r : strextendf(s, ",romfile=%s", e);
+	}
+	if (o->rombar >= 0)
+		return strextendf(s, ",rombar=%d", o->rombar);
+	/* The GVT-g guide passes vGPUs with rombar=0: an mdev has no ROM, and
+	 * without it QEMU would look for one. */
+	if (mdev)
+		return strextendf(s, ",rombar=0");
+	return 0;
+}
+
+static int pci_args(const struct igp_vm_device *d, const struct igp_vm_options *o, bool q35, char ***args,
+		    char ***notes)
+{
+	bool legacy = o->igd_mode == IGP_IGD_LEGACY;
+	/* A discrete device on q35 sits behind its own PCIe root port (what
+	 * Proxmox VE's pcie=1 does); an iGPU or a VF is an integrated endpoint on
+	 * the host too, so it stays on the root bus. */
+	bool port = q35 && !d->igd && !d->vf;
+	int r;
+
+	if (port) {
+		r = push_pair(
+		    args, "-device",
+		    strdupf("pcie-root-port,id=%s,bus=pcie.0,chassis=%d,slot=0", PORT_ID, PORT_CHASSIS));
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < d->n_funcs; i++) {
+		const struct igp_vm_func *f = &d->funcs[i];
+		_cleanup_free_ char *s = NULL;
+
+		if (i == 0)
+			r = strextendf(&s, "vfio-pci,host=%s,id=%s", f->address, DEV_ID);
+		else
+			r = strextendf(&s, "vfio-pci,host=%s,id=%s.%u", f->address, DEV_ID, f->addr.func);
+		if (r < 0)
+			return r;
+		if (port) {
+			r = strextendf(&s, ",bus=%s,addr=00.%u", PORT_ID, f->addr.func);
+			if (r >= 0 && i == 0 && d->n_funcs > 1)
+				r = strextendf(&s, ",multifunction=on");
+		} else if (legacy) {
+			/* docs/igd-assign.txt: legacy mode needs guest address 00:02.0. */
+			r = strextendf(&s, ",bus=pci.0,addr=02.0");
+		}
+		if (r < 0)
+			return r;
+		if (i == 0) {
+			if (o->x_vga == 1 && (r = strextendf(&s, ",x-vga=on")) < 0)
+				return r;
+			if ((r = append_rom(&s, o, false)) < 0)
+				return r;
+			if (d->igd && !legacy && (r = strextendf(&s, ",x-igd-opregion=on")) < 0)
+				return r;
+		}
+		r = push_pair(args, "-device", TAKE_PTR(s));
+		if (r < 0)
+			return r;
+	}
+	if (legacy || o->x_vga == 1 || o->display == IGP_DISPLAY_NONE) {
+		r = push_pair(args, "-vga", strdup("none"));
+		if (r < 0)
+			return r;
+	}
+	if (legacy || o->display == IGP_DISPLAY_NONE) {
+		r = push_pair(args, "-display", strdup("none"));
+		if (r < 0)
+			return r;
+	}
+
+	for (size_t i = 0; i < d->n_funcs; i++) {
+		const struct igp_vm_func *f = &d->funcs[i];
+		if (f->driver && streq(f->driver, "vfio-pci"))
+			continue;
+		r = strv_consume(notes,
+				 strdupf("%s is bound to %s: QEMU needs it on vfio-pci before it starts "
+					 "(igpuctl bind %s).",
+					 f->address, f->driver ? f->driver : "no driver", f->address));
+		if (r < 0)
+			return r;
+	}
+	if (!q35 && d->n_funcs > 1) {
+		r = strv_push(notes, "On the pc machine each function gets a guest slot of its own; on q35 "
+				     "they stay together behind one PCIe root port.");
+		if (r < 0)
+			return r;
+	}
+	if (o->x_vga == 1 && o->uefi) {
+		r = strv_push(notes, "x-vga only matters to a BIOS (SeaBIOS) guest; an OVMF guest does not "
+				     "need it.");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int mdev_args(const struct igp_vm_device *d, const struct igp_vm_options *o, char ***args,
+		     char ***notes)
+{
+	bool ramfb = o->display == IGP_DISPLAY_RAMFB;
+	_cleanup_free_ char *s = NULL, *rn = NULL;
+	int r;
+
+	/* ramfb=on exists only on the non-hotpluggable variant of the device. */
+	r = strextendf(&s, "%s,sysfsdev=%s/%s,id=%s", ramfb ? "vfio-pci-nohotplug" : "vfio-pci",
+		       IGP_SYS_MDEV_DEVICES, d->uuid, DEV_ID);
+	if (r < 0)
+		return r;
+	if (igp_vm_display_on(o->display)) {
+		/* The DMA-BUF display needs the OpRegion for the guest driver to
+		 * light up its virtual output. */
+		r = strextendf(&s, ",display=on,x-igd-opregion=on");
+		if (r >= 0 && ramfb)
+			r = strextendf(&s, ",ramfb=on");
+		if (r < 0)
+			return r;
+	}
+	if ((r = append_rom(&s, o, true)) < 0)
+		return r;
+	r = push_pair(args, "-device", TAKE_PTR(s));
+	if (r < 0)
+		return r;
+
+	if (igp_vm_display_on(o->display)) {
+		/* display=on shows the guest's frames through an OpenGL console. */
+		r = push_pair(args, "-display", strdup("gtk,gl=on"));
+		if (r < 0)
+			return r;
+		rn = igp_vm_rendernode(d);
+		if (!rn)
+			return -ENOMEM;
+		r = strv_consume(notes,
+				 strdupf("-display gtk,gl=on needs a desktop session; on a headless host use "
+					 "-display egl-headless,rendernode=%s with -vnc :0 instead.",
+					 rn));
+		if (r < 0)
+			return r;
+	} else if (o->display == IGP_DISPLAY_NONE) {
+		r = push_pair(args, "-vga", strdup("none"));
+		if (r >= 0)
+			r = push_pair(args, "-display", strdup("none"));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o, char ***ret_args,
+		  char ***notes)
+{
+	_cleanup_strv_free_ char **args = NULL;
+	bool q35 = igp_vm_machine_effective(o) == IGP_MACHINE_Q35;
+	int r;
+
+	args = calloc(1, sizeof(char *));
+	if (!args)
+		return -ENOMEM;
+	r = push_pair(&args, "-machine", strdup(q35 ? "q35" : "pc"));
+	if (r < 0)
+		return r;
+	if (d->kind == IGP_VM_PCI)
+		r = pci_args(d, o, q35, &args, notes);
+	else
+		r = mdev_args(d, o, &args, notes);
+	if (r < 0)
+		return r;
+	*ret_args = TAKE_PTR(args);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The QEMU command-line arguments that attach a device (vmconf.h) to a VM:
+ * -device vfio-pci,host=... for every function of a passed-through device,
+ * -device vfio-pci[-nohotplug],sysfsdev=... for a vGPU, plus the -machine,
+ * -vga and -display arguments the chosen variant needs (facts.md section 6,
+ * QEMU docs/igd-assign.txt).
+ */
+#ifndef IGP_QEMU_ARGS_H
+#define IGP_QEMU_ARGS_H
+
+#include "vm/vmconf.h"
+
+/*
+ * Build the arguments as option/value pairs ("-device", "vfio-pci,...") in
+ * *ret_args (NULL-terminated; an even count), and append QEMU-specific advice
+ * to *notes.  Call igp_vm_check() first: this refuses nothing.
+ */
+int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o, char ***ret_args,
+		  char ***notes);
+
+/* A value inside a QEMU option list: commas are doubled (QemuOpts escaping). */
+char *igp_qemu_escape(const char *s);
+
+#endif

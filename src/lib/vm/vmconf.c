@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
+#include <stdarg.h>
+#include <uuid/uuid.h>
+
+#include "model/isolation.h"
+#include "vgpu/mdev.h"
+#include "base/paths.h"
+#include "base/util.h"
+#include "vm/vmconf.h"
+
+static const char *const display_names[_IGP_DISPLAY_MAX] = {
+    [IGP_DISPLAY_DEFAULT] = "default",
+    [IGP_DISPLAY_DMABUF] = "dmabuf",
+    [IGP_DISPLAY_RAMFB] = "ramfb",
+    [IGP_DISPLAY_SPICE_EGL] = "spice-egl",
+    [IGP_DISPLAY_EGL_HEADLESS] = "egl-headless",
+    [IGP_DISPLAY_VNC] = "vnc",
+    [IGP_DISPLAY_NONE] = "none",
+};
+
+const char *igp_vm_display_name(enum igp_vm_display d)
+{
+	return d < _IGP_DISPLAY_MAX ? display_names[d] : NULL;
+}
+
+int igp_vm_display_parse(const char *s, enum igp_vm_display *ret)
+{
+	for (int i = 0; i < _IGP_DISPLAY_MAX; i++)
+		if (streq(s, display_names[i])) {
+			*ret = (enum igp_vm_display)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool igp_vm_display_on(enum igp_vm_display d)
+{
+	return d == IGP_DISPLAY_DMABUF || d == IGP_DISPLAY_RAMFB || d == IGP_DISPLAY_SPICE_EGL ||
+	       d == IGP_DISPLAY_EGL_HEADLESS || d == IGP_DISPLAY_VNC;
+}
+
+int igp_vm_machine_parse(const char *s, enum igp_vm_machine *ret)
+{
+	/* Versioned names as QEMU and Proxmox write them: "pc-q35-8.1",
+	 * "pc-i440fx-8.1"; Proxmox also appends "+pve0" and ",viommu=...". */
+	if (streq(s, "q35") || startswith(s, "q35,") || startswith(s, "pc-q35-")) {
+		*ret = IGP_MACHINE_Q35;
+		return 0;
+	}
+	if (streq(s, "pc") || streq(s, "i440fx") || startswith(s, "pc,") || startswith(s, "pc-i440fx-")) {
+		*ret = IGP_MACHINE_I440FX;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int igp_parse_onoff(const char *s)
+{
+	if (streq(s, "on") || streq(s, "1") || streq(s, "yes") || streq(s, "true"))
+		return 1;
+	if (streq(s, "off") || streq(s, "0") || streq(s, "no") || streq(s, "false"))
+		return 0;
+	return -EINVAL;
+}
+
+bool igp_uuid_valid(const char *s)
+{
+	uuid_t u;
+	/* uuid_parse() takes exactly the 36-character 8-4-4-4-12 form. */
+	return strlen(s) == 36 && uuid_parse(s, u) == 0;
+}
+
+static void func_done(struct igp_vm_func *f)
+{
+	free(f->driver);
+	free(f->name);
+}
+
+void igp_vm_device_free(struct igp_vm_device *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_funcs; i++)
+		func_done(&d->funcs[i]);
+	free(d->funcs);
+	free(d->mdev_type);
+	free(d);
+}
+
+static int func_fill(struct igp_vm_func *f, const struct igp_pci_dev *p)
+{
+	memcpy(f->address, p->address, sizeof(f->address));
+	f->addr = p->addr;
+	f->vendor = p->vendor;
+	f->device = p->device;
+	f->subsys_vendor = p->subsys_vendor;
+	f->subsys_device = p->subsys_device;
+	f->class = p->class;
+	f->iommu_group = p->iommu_group;
+	if (p->driver && !(f->driver = strdup(p->driver)))
+		return -ENOMEM;
+	if (p->vendor_name || p->device_name) {
+		f->name = strdupf("%s %s", p->vendor_name ? p->vendor_name : "",
+				  p->device_name ? p->device_name : "");
+		if (!f->name)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool is_intel_igd(const struct igp_pci_dev *p)
+{
+	return igp_pci_dev_is_intel_igpu(p) && p->addr.domain == 0 && p->addr.func == 0;
+}
+
+/* An active mdev's parent and type, from the vGPU model (mdev.h). */
+static int mdev_lookup(const char *uuid, char **ret_parent, char **ret_type)
+{
+	struct igp_mdev m;
+	int r;
+
+	r = igp_mdev_get_active(uuid, &m);
+	if (r < 0)
+		return r;
+	if (!m.parent || !m.type) {
+		igp_mdev_done(&m);
+		return -ENODEV;
+	}
+	*ret_parent = TAKE_PTR(m.parent);
+	*ret_type = TAKE_PTR(m.type);
+	igp_mdev_done(&m);
+	return 0;
+}
+
+static int resolve_mdev(const struct igp_host *h, const char *spec, struct igp_vm_device *d, char **why)
+{
+	_cleanup_free_ char *parent = NULL, *type = NULL;
+	struct igp_pci_dev *p;
+	int r;
+
+	for (size_t i = 0; i < 36; i++)
+		d->uuid[i] = (char)tolower((unsigned char)spec[i]);
+	d->uuid[36] = '\0';
+	r = mdev_lookup(d->uuid, &parent, &type);
+	if (r == -ENOENT || r == -ENODEV) {
+		*why = strdupf("no active vGPU has the UUID %s (see igpuctl vgpu list)", d->uuid);
+		return -ENODEV;
+	}
+	if (r < 0) {
+		*why = strdupf("cannot read vGPU %s", d->uuid);
+		return r;
+	}
+	r = igp_host_find(h, parent, &p);
+	if (r < 0) {
+		*why = strdupf("the parent device %s of vGPU %s is not on this host", parent, d->uuid);
+		return -ENODEV;
+	}
+	d->kind = IGP_VM_MDEV;
+	d->mdev_type = TAKE_PTR(type);
+	d->funcs = calloc(1, sizeof(*d->funcs));
+	if (!d->funcs)
+		return -ENOMEM;
+	d->n_funcs = 1;
+	d->igd = is_intel_igd(p);
+	return func_fill(&d->funcs[0], p);
+}
+
+static int isolation_refuse(const struct igp_host *h, const struct igp_pci_dev *p, char **why)
+{
+	struct igp_isolation_report rep;
+	int r;
+
+	r = igp_isolation_judge(h, p, &rep);
+	if (r < 0)
+		return 0; /* no verdict: nothing to refuse on */
+	r = 0;
+	if (rep.verdict == IGP_ISO_UNSAFE) {
+		for (size_t i = 0; i < rep.n_peers; i++)
+			/* The device's own functions go along (a boot GPU's audio);
+			 * a function the host needs for its disk or network does not. */
+			if (rep.peers[i].kind == IGP_PEER_CRITICAL &&
+			    (!(rep.peers[i].dev->addr.domain == p->addr.domain &&
+			       igp_pci_addr_same_slot(&rep.peers[i].dev->addr, &p->addr)) ||
+			     (rep.peers[i].dev->roles & ~(unsigned)IGP_ROLE_BOOT_VGA))) {
+				const struct igp_pci_dev *c = rep.peers[i].dev;
+				*why = strdupf(
+				    "IOMMU group %d of %s also holds %s%s%s%s, which this host needs: "
+				    "everything in a group goes to the VM together",
+				    rep.group, p->address, c->address, c->role_detail ? " (" : "",
+				    c->role_detail ? c->role_detail : "", c->role_detail ? ")" : "");
+				r = -EPERM;
+				break;
+			}
+	}
+	igp_isolation_report_done(&rep);
+	return r;
+}
+
+/* A GPU card's functions (GPU, HDMI audio, USB-C) go to a VM together. */
+static bool slot_has_gpu(const struct igp_host *h, const struct igp_pci_dev *p)
+{
+	for (size_t i = 0; i < h->n_devs; i++) {
+		const struct igp_pci_dev *q = h->devs[i];
+		if (q->addr.domain == p->addr.domain && igp_pci_addr_same_slot(&q->addr, &p->addr) &&
+		    igp_pci_dev_is_gpu(q))
+			return true;
+	}
+	return false;
+}
+
+static int resolve_pci(const struct igp_host *h, const char *spec, struct igp_vm_device *d, char **why)
+{
+	struct igp_pci_dev *p;
+	size_t n = 0;
+	int r;
+
+	r = igp_host_find(h, spec, &p);
+	if (r == -EINVAL) {
+		*why = strdupf("'%s' is neither a PCI address nor a vGPU UUID", spec);
+		return r;
+	}
+	if (r == -EADDRNOTAVAIL) {
+		*why = strdupf("'%s' matches devices in several PCI domains: give the full address", spec);
+		return r;
+	}
+	if (r < 0) {
+		*why = strdupf("no PCI device %s on this host", spec);
+		return r;
+	}
+	if (igp_pci_dev_is_bridge(p)) {
+		*why = strdupf("%s is a PCI bridge: bridges stay on the host", p->address);
+		return -ENOTSUP;
+	}
+	if (!p->physfn && p->sriov_numvfs > 0) {
+		char vf[IGP_PCI_ADDR_MAX];
+		struct igp_pci_addr a = p->addr;
+		a.func = (uint8_t)(a.func + 1);
+		igp_pci_addr_format(&a, vf);
+		/* facts.md section 3: the PF keeps the VFs alive; only VFs go to VMs. */
+		*why =
+		    strdupf("%s has %d SR-IOV virtual functions enabled: pass a VF (e.g. %s) instead of the "
+			    "PF, or set the VF count to 0 (igpuctl vfs %s --count 0) for full passthrough",
+			    p->address, p->sriov_numvfs, vf, p->address);
+		return -EBUSY;
+	}
+	if (p->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC)) {
+		*why = strdupf("%s is the host's own %s (%s): a VM would take it from the host", p->address,
+			       p->roles & IGP_ROLE_MOUNTED_STORAGE ? "disk controller" : "network card",
+			       p->role_detail ? p->role_detail : "in use");
+		return -EPERM;
+	}
+	r = isolation_refuse(h, p, why);
+	if (r < 0)
+		return r;
+
+	d->kind = IGP_VM_PCI;
+	if (p->physfn || !slot_has_gpu(h, p)) {
+		/* A VF goes alone: "All Functions" would take the PF with it.
+		 * So does a function of a slot without a GPU: the functions of a
+		 * chipset slot (00:1f: LPC bridge, SMBus, audio, NIC) are
+		 * separate devices. */
+		d->vf = p->physfn != NULL;
+		d->funcs = calloc(1, sizeof(*d->funcs));
+		if (!d->funcs)
+			return -ENOMEM;
+		d->n_funcs = 1;
+		return func_fill(&d->funcs[0], p);
+	}
+	/* Every non-VF function in the slot but bridges: a GPU and its HDMI
+	 * audio (and USB-C controllers) are one device to the guest driver. */
+	d->funcs = calloc(8, sizeof(*d->funcs));
+	if (!d->funcs)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->n_devs && n < 8; i++) {
+		const struct igp_pci_dev *q = h->devs[i];
+		if (q->addr.domain != p->addr.domain || !igp_pci_addr_same_slot(&q->addr, &p->addr) ||
+		    q->physfn || igp_pci_dev_is_bridge(q))
+			continue;
+		r = func_fill(&d->funcs[n++], q);
+		d->n_funcs = n;
+		if (r < 0)
+			return r;
+	}
+	if (n == 0)
+		return -ENODEV;
+	d->all_functions = true;
+	d->igd = is_intel_igd(p) && n == 1;
+	return 0;
+}
+
+int igp_vm_device_resolve(const struct igp_host *h, const char *spec, struct igp_vm_device **ret,
+			  char **ret_why)
+{
+	struct igp_vm_device *d;
+	char *why = NULL;
+	int r;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	if (igp_uuid_valid(spec))
+		r = resolve_mdev(h, spec, d, &why);
+	else
+		r = resolve_pci(h, spec, d, &why);
+	if (r < 0) {
+		igp_vm_device_free(d);
+		if (ret_why)
+			*ret_why = why;
+		else
+			free(why);
+		return r;
+	}
+	free(why);
+	*ret = d;
+	return 0;
+}
+
+enum igp_vm_machine igp_vm_machine_effective(const struct igp_vm_options *o)
+{
+	if (o->machine != IGP_MACHINE_UNSET)
+		return o->machine;
+	return o->igd_mode == IGP_IGD_LEGACY ? IGP_MACHINE_I440FX : IGP_MACHINE_Q35;
+}
+
+static int refuse(char **ret_why, const char *fmt, ...) _printf_(2, 3);
+static int refuse(char **ret_why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*ret_why = strdupvf(fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, enum igp_vm_target t,
+		 char **ret_why)
+{
+	const char *disp = igp_vm_display_name(o->display);
+
+	if (d->kind == IGP_VM_PCI && o->display != IGP_DISPLAY_DEFAULT && o->display != IGP_DISPLAY_NONE)
+		return refuse(ret_why,
+			      "--display %s needs a vGPU (give its UUID): a passed-through PCI device drives "
+			      "its own outputs; use --display none to drop the emulated display",
+			      disp);
+	if (t == IGP_VM_QEMU && (o->display == IGP_DISPLAY_SPICE_EGL ||
+				 o->display == IGP_DISPLAY_EGL_HEADLESS || o->display == IGP_DISPLAY_VNC))
+		return refuse(ret_why,
+			      "--display %s is a libvirt variant: use igpuctl vm libvirt, or "
+			      "--display dmabuf|ramfb|none here",
+			      disp);
+	if (t == IGP_VM_PROXMOX && o->display != IGP_DISPLAY_DEFAULT && o->display != IGP_DISPLAY_NONE)
+		return refuse(ret_why,
+			      "Proxmox VE has no vGPU display setting: use --display none (vga: none) "
+			      "or leave the display alone");
+	if (o->x_vga == 1 && d->kind == IGP_VM_MDEV)
+		return refuse(ret_why, "x-vga is for a passed-through GPU, not a vGPU");
+	if (o->x_vga == 1 && d->vf)
+		return refuse(ret_why, "x-vga is not for an SR-IOV virtual function: a VF has no VGA ranges");
+	if (o->igd_mode == IGP_IGD_LEGACY) {
+		/* QEMU docs/igd-assign.txt: legacy mode requirements. */
+		if (d->kind != IGP_VM_PCI || !d->igd)
+			return refuse(ret_why,
+				      "IGD legacy mode is only for the Intel iGPU at 0000:00:02.0 itself");
+		if (igp_vm_machine_effective(o) != IGP_MACHINE_I440FX)
+			return refuse(ret_why,
+				      "IGD legacy mode needs the i440fx machine (--machine pc): q35 has "
+				      "its own ISA bridge at 00:1f.0");
+		if (o->rombar == 0)
+			return refuse(ret_why, "IGD legacy mode needs the ROM: rombar=0 disables it");
+		if (o->x_vga == 1)
+			return refuse(ret_why, "IGD legacy mode does not combine with x-vga");
+	}
+	if (o->rombar == 0 && o->romfile)
+		return refuse(ret_why, "--romfile has no effect with the ROM BAR off (--rombar off)");
+	return 0;
+}
+
+int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
+			const struct igp_vm_options *o, enum igp_vm_target t, char ***notes)
+{
+	int r;
+
+	if (h && !h->iommu_active && d->kind == IGP_VM_PCI) {
+		r = strv_pushf(notes,
+			       "No IOMMU is active on this host: VFIO cannot pass devices through until it "
+			       "is (see igpuctl check).");
+		if (r < 0)
+			return r;
+	}
+	if (h && d->kind == IGP_VM_PCI) {
+		struct igp_pci_dev *p;
+		struct igp_isolation_report rep;
+		if (igp_host_find(h, d->funcs[0].address, &p) >= 0 && igp_isolation_judge(h, p, &rep) >= 0) {
+			for (size_t i = 0; i < rep.n_peers && rep.verdict == IGP_ISO_SHARED; i++) {
+				if (rep.peers[i].kind != IGP_PEER_ENDPOINT)
+					continue;
+				r = strv_pushf(notes,
+					       "IOMMU group %d also holds %s: it must be bound to vfio-pci "
+					       "too and can only go to this same VM.",
+					       rep.group, rep.peers[i].dev->address);
+				if (r < 0) {
+					igp_isolation_report_done(&rep);
+					return r;
+				}
+			}
+			igp_isolation_report_done(&rep);
+		}
+	}
+	for (size_t i = 0; h && d->kind == IGP_VM_PCI && i < d->n_funcs; i++) {
+		struct igp_pci_dev *p;
+		if (igp_host_find(h, d->funcs[i].address, &p) < 0 || !(p->roles & IGP_ROLE_BOOT_VGA))
+			continue;
+		r = strv_pushf(notes,
+			       "%s is the host's boot GPU: the host's own console goes dark while the VM "
+			       "has it.",
+			       p->address);
+		if (r < 0)
+			return r;
+	}
+	if (o->uefi && !o->romfile &&
+	    ((d->kind == IGP_VM_PCI && d->igd) ||
+	     (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display)))) {
+		/* facts.md section 6, and the GVT-g guide's "DMA-BUF with UEFI/OVMF". */
+		r = strv_pushf(
+		    notes,
+		    "OVMF does not set up the IGD OpRegion by itself: give the device an option ROM "
+		    "(--romfile, e.g. one built with IgdAssignmentDxe%s) or the guest shows no "
+		    "picture.",
+		    d->kind == IGP_VM_MDEV ? ", or vbios_gvt_uefi.rom for a vGPU" : "");
+		if (r < 0)
+			return r;
+	}
+	if (o->igd_mode == IGP_IGD_LEGACY) {
+		r = strv_pushf(notes,
+			       "IGD legacy mode: the iGPU becomes the VM's only graphics, shown on a monitor "
+			       "attached to the host's outputs; there is no emulated console.");
+		if (r < 0)
+			return r;
+	} else if (d->igd && d->kind == IGP_VM_PCI && t != IGP_VM_PROXMOX) {
+		r = strv_pushf(notes,
+			       "UPT mode: the iGPU is a secondary GPU next to the emulated one "
+			       "(x-igd-opregion=on lets it drive the host's outputs); for IGD legacy mode "
+			       "use --legacy-igd.");
+		if (r < 0)
+			return r;
+	}
+	if (o->display == IGP_DISPLAY_NONE) {
+		/* The Proxmox guide's tip on disabling the virtual graphics card. */
+		r = strv_pushf(notes,
+			       "Without emulated graphics there is no console: enable Remote Desktop (RDP) "
+			       "or another remote desktop in the guest before you switch it off; to get back "
+			       "in, remove the GPU and re-enable the virtual graphics card.");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+char *igp_vm_rendernode(const struct igp_vm_device *d)
+{
+	/* udev's stable name for the host GPU's render node (the GVT-g guide's
+	 * rendernode example): renderD128 numbering depends on probe order. */
+	return strdupf("%s/pci-%s-render", IGP_DEV_DRI_BY_PATH, d->funcs[0].address);
+}
