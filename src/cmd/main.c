@@ -248,7 +248,34 @@ static int take_globals(int *argc, char **argv, bool *ret_help, bool *ret_versio
 	return 0;
 }
 
-int main(int argc, char *argv[])
+/*
+ * What a command printed is only written when stdout is flushed, and a full
+ * disk or a closed file makes that fail: the output is then lost, and saying
+ * nothing would let a script take the exit status for success.  As
+ * util-linux's close_stdout() (include/closestream.h), a failed write or
+ * close of stdout is one error line and exit status 1 (a command that
+ * failed already keeps its own).  EPIPE is no error: the reader has all it
+ * wanted (`igpuctl list | head -1`, with SIGPIPE ignored).
+ */
+static int close_stdout(int r)
+{
+	bool failed_before = ferror(stdout);
+	int close_r;
+
+	errno = 0;
+	close_r = fclose(stdout);
+	if (!failed_before && close_r == 0)
+		return r;
+	if (close_r != 0 && errno == EPIPE)
+		return r;
+	if (close_r != 0 && errno)
+		log_error_errno(-errno, "Failed to write the output");
+	else
+		log_error("Failed to write the output");
+	return r ? r : EXIT_FAIL;
+}
+
+static int run(int argc, char *argv[])
 {
 	bool help = false, version = false;
 	const char *name;
@@ -294,4 +321,9 @@ int main(int argc, char *argv[])
 		return r;
 	}
 	return log_usage(NULL, "unknown command '%s'", name);
+}
+
+int main(int argc, char *argv[])
+{
+	return close_stdout(run(argc, argv));
 }
