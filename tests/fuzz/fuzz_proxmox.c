@@ -13,8 +13,9 @@
  */
 #include "fuzz-pve.h"
 #include "fuzz.h"
-#include "vm/proxmox.h"
 #include "base/util.h"
+#include "vm/proxmox.h"
+#include "vm/pveconf.h"
 
 struct req {
 	const char *name;
@@ -69,15 +70,17 @@ static void split(const char *text, struct lines *ret)
 		p += n + (p[n] == '\n');
 	}
 	ret->n = strv_length(ret->v);
-	for (ret->top = 0; ret->top < ret->n && ret->v[ret->top][0] != '['; ret->top++)
+	/* The current configuration ends at the first section header, as
+	 * qemu-server reads one (pveconf.h). */
+	for (ret->top = 0; ret->top < ret->n && !igp_pve_line_section(ret->v[ret->top], NULL, 0); ret->top++)
 		;
 }
 
-/* "machine: q35" has the key "machine" (qemu-server's key characters). */
+/* "machine: q35" has the key "machine" (qemu-server's line grammar, pveconf.h). */
 static bool has_key(const char *line, const char *key)
 {
-	size_t n = strlen(key);
-	return strncmp(line, key, n) == 0 && line[n] == ':';
+	char k[64];
+	return igp_pve_line_kv(line, false, k, sizeof(k)) && streq(k, key);
 }
 
 static void check_edit(const struct req *q, const char *old, const struct igp_pve_plan *p)

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Proxmox VE config edits (src/lib/vm/proxmox.c) on text, without a host. */
+/* Proxmox VE config edits (src/lib/vm/proxmox.c) and the reader (pveconf.c) on text, without a host. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "vm/proxmox.h"
 #include "base/util.h"
+#include "vm/proxmox.h"
+#include "vm/pveconf.h"
 
 static struct igp_vm_func dgpu_funcs[2] = {
     {.address = "0000:01:00.0",
@@ -133,6 +134,168 @@ static void test_mapping_plan(void **state)
 	assert_int_equal(igp_pve_mapping_plan(c, "other", "pve1", &dgpu, false, &b, &why), -EEXIST);
 }
 
+static void test_line_grammar(void **state)
+{
+	char k[32];
+
+	assert_string_equal(igp_pve_line_kv("hostpci0: 0000:00:02.0", false, k, sizeof(k)), "0000:00:02.0");
+	assert_string_equal(k, "hostpci0");
+	assert_string_equal(igp_pve_line_kv("vga:\tnone", false, k, sizeof(k)), "none");
+	/* qemu-server's key is [a-z][a-z_]*\d*, and the value is not empty. */
+	assert_null(igp_pve_line_kv("host-pci0: x", false, k, sizeof(k)));
+	assert_null(igp_pve_line_kv("hostpci0a: x", false, k, sizeof(k)));
+	assert_null(igp_pve_line_kv("vga:   ", false, k, sizeof(k)));
+	assert_null(igp_pve_line_kv("#hostpci0: x", false, k, sizeof(k)));
+	assert_null(igp_pve_line_kv(" hostpci0: x", false, k, sizeof(k)));
+	/* Raw LXC keys only in CT configs, with ':' or '='. */
+	assert_null(igp_pve_line_kv("lxc.mount.entry: /dev/dri dev/dri", false, k, sizeof(k)));
+	assert_string_equal(igp_pve_line_kv("lxc.mount.entry: /dev/dri dev/dri", true, k, sizeof(k)),
+			    "/dev/dri dev/dri");
+	assert_string_equal(k, "lxc.mount.entry");
+	assert_string_equal(igp_pve_line_kv("lxc.cgroup2.devices.allow = c 226:128 rwm", true, k, sizeof(k)),
+			    "c 226:128 rwm");
+	assert_null(igp_pve_line_kv("lxc.mount.entry x", true, k, sizeof(k)));
+
+	assert_true(igp_pve_line_section("[PENDING]", k, sizeof(k)));
+	assert_string_equal(k, "PENDING");
+	assert_true(igp_pve_line_section("[special:cloudinit]", NULL, 0));
+	assert_true(igp_pve_line_section("[pve:pending]  ", NULL, 0));
+	assert_true(igp_pve_line_section("[before-gpu]", k, sizeof(k)));
+	assert_string_equal(k, "before-gpu");
+	assert_false(igp_pve_line_section("[a]", NULL, 0));
+	assert_false(igp_pve_line_section("[1snap]", NULL, 0));
+	assert_false(igp_pve_line_section("[snap] x", NULL, 0));
+	assert_false(igp_pve_line_section("[sn.ap]", NULL, 0));
+}
+
+static void test_conf_sections(void **state)
+{
+	struct igp_pve_conf c;
+
+	assert_int_equal(igp_pve_conf_parse("#desc\nhostpci0: 0000:00:02.0 \nvga: std\nvga: none\n"
+					    "[PENDING]\nhostpci1: 01:00\n[snap1]\nhostpci0: 02:00.0\n",
+					    false, &c),
+			 0);
+	assert_int_equal(c.n_sections, 3);
+	assert_null(c.sections[0].name);
+	assert_int_equal(c.sections[0].n_kv, 3);
+	/* Trailing blanks go, the last line of a key wins. */
+	assert_string_equal(igp_pve_conf_get(&c, "hostpci0"), "0000:00:02.0");
+	assert_string_equal(igp_pve_conf_get(&c, "vga"), "none");
+	/* Lines of [PENDING] and snapshots are not the current configuration. */
+	assert_null(igp_pve_conf_get(&c, "hostpci1"));
+	assert_string_equal(c.sections[1].name, "PENDING");
+	assert_string_equal(c.sections[2].name, "snap1");
+	assert_string_equal(c.sections[2].kv[0].value, "02:00.0");
+	igp_pve_conf_done(&c);
+
+	/* A config that starts with a snapshot has an empty current part. */
+	assert_int_equal(igp_pve_conf_parse("[snap]\nhostpci0: 00:02.0\n", false, &c), 0);
+	assert_int_equal(c.sections[0].n_kv, 0);
+	igp_pve_conf_done(&c);
+}
+
+static void test_hostpci(void **state)
+{
+	struct igp_pve_hostpci h;
+	struct igp_pci_addr a;
+	bool slot;
+
+	assert_int_equal(igp_pve_hostpci_parse("0000:00:02.0;01:00,pcie=on,x-vga=1,mdev=i915-GVTg_V5_4", &h),
+			 0);
+	assert_string_equal(h.hosts[0], "0000:00:02.0");
+	assert_string_equal(h.hosts[1], "01:00");
+	assert_null(h.hosts[2]);
+	assert_null(h.mapping);
+	assert_string_equal(h.mdev, "i915-GVTg_V5_4");
+	assert_int_equal(h.pcie, 1);
+	assert_int_equal(h.x_vga, 1);
+	assert_int_equal(h.legacy_igd, -1);
+	igp_pve_hostpci_done(&h);
+	assert_int_equal(igp_pve_hostpci_parse("mapping=igpu,legacy-igd=0", &h), 0);
+	assert_null(h.hosts);
+	assert_string_equal(h.mapping, "igpu");
+	assert_int_equal(h.legacy_igd, 0);
+	igp_pve_hostpci_done(&h);
+	/* A key given twice, or host= with mapping=, is a value qemu-server refuses. */
+	assert_int_equal(igp_pve_hostpci_parse("00:02.0,host=00:02.0", &h), -EINVAL);
+	assert_int_equal(igp_pve_hostpci_parse("00:02.0,mapping=igpu", &h), -EINVAL);
+	assert_int_equal(igp_pve_hostpci_parse("pcie=1", &h), -EINVAL);
+
+	assert_int_equal(igp_pve_pci_id_parse("00:02.0", &a, &slot), 0);
+	assert_true(a.domain == 0 && a.bus == 0 && a.slot == 2 && a.func == 0 && !slot);
+	assert_int_equal(igp_pve_pci_id_parse("0001:41:00", &a, &slot), 0);
+	assert_true(a.domain == 1 && a.bus == 0x41 && a.func == 0 && slot);
+	assert_int_equal(igp_pve_pci_id_parse("02.0", &a, &slot), -EINVAL);
+	assert_int_equal(igp_pve_pci_id_parse("00:02.0,x", &a, &slot), -EINVAL);
+}
+
+static void test_mappings(void **state)
+{
+	struct igp_pve_mappings m;
+	const struct igp_pve_mapping *g;
+
+	assert_int_equal(igp_pve_mappings_parse("igpu\n"
+						"\tmap node=pve2,path=0000:00:02.0,id=8086:3e92\n"
+						"# a comment does not end the section\n"
+						"\tmap node=pve1,path=0000:00:02,id=8086:3e92\n"
+						"\tmdev 1\n"
+						"\n"
+						"\tmap node=pve3,path=0000:00:02.0\n"
+						"broken\n"
+						"\tmap path=0000:01:00.0\n"
+						"igpu\n"
+						"\tmap node=pve4,path=0000:09:00.0\n",
+						&m),
+			 0);
+	assert_int_equal(m.n, 2);
+	g = igp_pve_mapping_find(&m, "igpu");
+	assert_non_null(g);
+	assert_true(g->mdev);
+	/* The line after the blank one belongs to no section; the second
+	 * definition of igpu does not count. */
+	assert_int_equal(g->n_maps, 2);
+	assert_string_equal(g->maps[0].node, "pve2");
+	assert_string_equal(g->maps[1].node, "pve1");
+	assert_string_equal(g->maps[1].path, "0000:00:02");
+	assert_string_equal(g->maps[1].id, "8086:3e92");
+	/* An entry without node= maps nothing. */
+	assert_int_equal(igp_pve_mapping_find(&m, "broken")->n_maps, 0);
+	assert_null(igp_pve_mapping_find(&m, "nvidia"));
+	igp_pve_mappings_done(&m);
+}
+
+static void test_ct_devices(void **state)
+{
+	static const struct {
+		const char *key, *value, *node;
+	} cases[] = {
+	    {"dev0", "/dev/dri/renderD128,gid=104,mode=0666", "/dev/dri/renderD128"},
+	    {"dev1", "path=/dev/dri/card0,uid=0", "/dev/dri/card0"},
+	    {"lxc.mount.entry", "/dev/dri dev/dri none bind,optional,create=dir", "/dev/dri"},
+	    {"lxc.mount.entry", "/dev/dri/renderD129 dev/dri/renderD129 none bind,create=file",
+	     "/dev/dri/renderD129"},
+	    {"lxc.mount.entry", "/srv/data srv/data none bind", NULL},
+	    {"lxc.cgroup2.devices.allow", "c 226:128 rwm", "/dev/dri/renderD128"},
+	    {"lxc.cgroup2.devices.allow", "c 226:0 rwm", "/dev/dri/card0"},
+	    {"lxc.cgroup2.devices.allow", "c 226:* rwm", "/dev/dri"},
+	    {"lxc.cgroup.devices.allow", "c 226:129 rw", "/dev/dri/renderD129"},
+	    {"lxc.cgroup2.devices.allow", "c 29:0 rwm", NULL},
+	    {"lxc.cgroup2.devices.allow", "b 226:0 rwm", NULL},
+	    {"memory", "512", NULL},
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *node = NULL;
+		int r = igp_pve_ct_device(cases[i].key, cases[i].value, &node);
+		if (cases[i].node) {
+			assert_int_equal(r, 1);
+			assert_string_equal(node, cases[i].node);
+		} else
+			assert_int_equal(r, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +305,11 @@ int main(void)
 	    cmocka_unit_test(test_empty_config),
 	    cmocka_unit_test(test_duplicates_in_every_form),
 	    cmocka_unit_test(test_mapping_plan),
+	    cmocka_unit_test(test_line_grammar),
+	    cmocka_unit_test(test_conf_sections),
+	    cmocka_unit_test(test_hostpci),
+	    cmocka_unit_test(test_mappings),
+	    cmocka_unit_test(test_ct_devices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

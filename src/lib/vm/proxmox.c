@@ -4,8 +4,9 @@
 #include <stdarg.h>
 
 #include "base/paths.h"
-#include "vm/proxmox.h"
 #include "base/util.h"
+#include "vm/proxmox.h"
+#include "vm/pveconf.h"
 
 int igp_pve_vmid_parse(const char *s, unsigned long *ret)
 {
@@ -201,46 +202,27 @@ static char *lines_join(const struct lines *l)
 	return out;
 }
 
-/*
- * "key: value" lines (PVE::QemuServer::parse_vm_config): the key is
- * lowercase letters, digits, '-' and '_'.  Returns the value, and the key in
- * buf, or NULL for comments, blank lines and section headers.
- */
+/* The next section header after line start (SIZE_MAX: from the first line). */
+static size_t section_end(const struct lines *l, size_t start)
+{
+	for (size_t i = start == SIZE_MAX ? 0 : start + 1; i < l->n; i++)
+		if (igp_pve_line_section(l->v[i], NULL, 0))
+			return i;
+	return l->n;
+}
+
+/* "key: value" lines as the reader takes them (pveconf.h): the value, and
+ * the key in buf, or NULL for comments, blank lines and section headers. */
 static const char *line_kv(const char *line, char *buf, size_t size)
 {
-	size_t n = 0;
-
-	if (!islower((unsigned char)line[0]))
-		return NULL;
-	while (line[n] && (islower((unsigned char)line[n]) || isdigit((unsigned char)line[n]) ||
-			   line[n] == '-' || line[n] == '_'))
-		n++;
-	if (line[n] != ':' || n >= size)
-		return NULL;
-	memcpy(buf, line, n);
-	buf[n] = '\0';
-	line += n + 1;
-	while (*line == ' ' || *line == '\t')
-		line++;
-	return line;
+	return igp_pve_line_kv(line, false, buf, size);
 }
 
 /* The current configuration ends where the first section ("[snap]",
  * "[PENDING]", "[special:cloudinit]") starts. */
 static size_t top_end(const struct lines *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i][0] == '[')
-			return i;
-	return l->n;
-}
-
-static size_t section_end(const struct lines *l, size_t start)
-{
-	for (size_t i = start + 1; i < l->n; i++)
-		if (l->v[i][0] == '[')
-			return i;
-	return l->n;
+	return section_end(l, SIZE_MAX);
 }
 
 static ssize_t find_key(const struct lines *l, size_t from, size_t to, const char *key)
@@ -257,8 +239,10 @@ static ssize_t find_key(const struct lines *l, size_t from, size_t to, const cha
 
 static ssize_t pending_start(const struct lines *l)
 {
+	char name[16];
+
 	for (size_t i = 0; i < l->n; i++)
-		if (streq(l->v[i], "[PENDING]"))
+		if (igp_pve_line_section(l->v[i], name, sizeof(name)) && strcasecmp(name, "PENDING") == 0)
 			return (ssize_t)i;
 	return -1;
 }
@@ -294,29 +278,14 @@ static int set_key(struct lines *l, const char *key, const char *value)
 
 static bool pci_id_matches(const char *id, const struct igp_vm_device *d)
 {
-	_cleanup_free_ char *full = NULL;
 	struct igp_pci_addr a;
-	bool has_func;
+	bool slot;
 
-	/* qemu-server accepts "01:00.0", "0000:01:00.0" and without ".F" the
-	 * whole device. */
-	full = strchr(id, ':') == strrchr(id, ':') ? strdupf("0000:%s", id) : strdup(id);
-	if (!full)
-		return false;
-	has_func = strchr(full, '.') != NULL;
-	if (!has_func) {
-		char *t = strdupf("%s.0", full);
-		if (!t)
-			return false;
-		free(full);
-		full = t;
-	}
-	if (igp_pci_addr_parse(full, &a) < 0)
+	if (igp_pve_pci_id_parse(id, &a, &slot) < 0)
 		return false;
 	for (size_t i = 0; i < d->n_funcs; i++) {
 		const struct igp_pci_addr *f = &d->funcs[i].addr;
-		if (a.domain == f->domain && igp_pci_addr_same_slot(&a, f) &&
-		    (!has_func || a.func == f->func))
+		if (a.domain == f->domain && igp_pci_addr_same_slot(&a, f) && (slot || a.func == f->func))
 			return true;
 	}
 	return false;
@@ -327,30 +296,17 @@ static bool pci_id_matches(const char *id, const struct igp_vm_device *d)
 static bool hostpci_refers(const char *value, const struct igp_vm_device *d, const char *mapping,
 			   bool *ret_mdev)
 {
-	_cleanup_strv_free_ char **parts = NULL;
+	struct igp_pve_hostpci h;
 	bool hit = false;
 
 	*ret_mdev = false;
-	if (strv_split(value, ",", &parts) < 0)
+	if (igp_pve_hostpci_parse(value, &h) < 0)
 		return false;
-	for (size_t i = 0; parts[i]; i++) {
-		const char *p = parts[i], *host = NULL;
-		if (startswith(p, "mdev="))
-			*ret_mdev = true;
-		else if (startswith(p, "mapping="))
-			hit = hit || (mapping && streq(p + 8, mapping));
-		else if (startswith(p, "host="))
-			host = p + 5;
-		else if (i == 0 && !strchr(p, '='))
-			host = p;
-		if (host) {
-			_cleanup_strv_free_ char **ids = NULL;
-			if (strv_split(host, ";", &ids) < 0)
-				continue;
-			for (size_t j = 0; ids[j]; j++)
-				hit = hit || pci_id_matches(ids[j], d);
-		}
-	}
+	*ret_mdev = h.mdev != NULL;
+	hit = mapping && streq_ptr(h.mapping, mapping);
+	for (size_t j = 0; h.hosts && h.hosts[j]; j++)
+		hit = hit || pci_id_matches(h.hosts[j], d);
+	igp_pve_hostpci_done(&h);
 	return hit;
 }
 
@@ -583,53 +539,15 @@ out:
 
 /* ---- /etc/pve/mapping/pci.cfg ---- */
 
-/*
- * PVE::SectionConfig as PVE::Mapping::PCI uses it: a section starts with its
- * ID alone on a line; its properties follow as "<TAB>key value" lines; a
- * blank line ends it.
- */
+/* The line that starts section NAME of pci.cfg (pveconf.h's grammar). */
 static ssize_t mapping_section(const struct lines *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		const char *s = l->v[i];
-		size_t n = strcspn(s, " \t");
-		if (!*s || isspace((unsigned char)*s) || *s == '#')
-			continue;
-		if (strlen(name) == n && strncmp(s, name, n) == 0 && !s[n + strspn(s + n, " \t")])
+		const char *s = igp_pve_cfg_header(l->v[i]);
+		if (s && strlen(name) == strcspn(s, " \t") && strncmp(s, name, strlen(name)) == 0)
 			return (ssize_t)i;
 	}
 	return -1;
-}
-
-static const char *prop_of(const char *line, const char *key)
-{
-	size_t n = strlen(key);
-	line += strspn(line, " \t");
-	if (strncmp(line, key, n) != 0 || (line[n] != ' ' && line[n] != '\t'))
-		return NULL;
-	line += n;
-	return line + strspn(line, " \t");
-}
-
-/* One property of a "k=v,k=v" property string, copied into buf. */
-static bool propstr_get(const char *s, const char *key, char *buf, size_t size)
-{
-	size_t n = strlen(key);
-	while (*s) {
-		size_t len = strcspn(s, ",");
-		if (len > n && strncmp(s, key, n) == 0 && s[n] == '=') {
-			size_t vl = len - n - 1;
-			if (vl >= size)
-				return false;
-			memcpy(buf, s + n + 1, vl);
-			buf[vl] = '\0';
-			return true;
-		}
-		s += len;
-		if (*s)
-			s++;
-	}
-	return false;
 }
 
 int igp_pve_mapping_plan(const char *old_text, const char *name, const char *node,
@@ -678,16 +596,16 @@ int igp_pve_mapping_plan(const char *old_text, const char *name, const char *nod
 			end++;
 		last_prop = end - 1;
 		for (size_t i = (size_t)sec + 1; i < end; i++) {
+			_cleanup_free_ char *map_node = NULL, *map_path = NULL;
 			const char *v;
-			char buf[256];
-			if ((v = prop_of(l.v[i], "mdev")))
+			if ((v = igp_pve_cfg_prop(l.v[i], "mdev")))
 				have_mdev = streq(v, "1");
-			if (!(v = prop_of(l.v[i], "map")))
+			if (!(v = igp_pve_cfg_prop(l.v[i], "map")))
 				continue;
 			last_map = i;
-			if (!propstr_get(v, "node", buf, sizeof(buf)) || !streq(buf, node))
+			if (igp_pve_prop_get(v, "node", NULL, &map_node) < 0 || !streq(map_node, node))
 				continue;
-			if (propstr_get(v, "path", buf, sizeof(buf)) && strstr(buf, path)) {
+			if (igp_pve_prop_get(v, "path", NULL, &map_path) >= 0 && strstr(map_path, path)) {
 				/* This node is mapped to this device already. */
 				free(map);
 				map = NULL;
@@ -695,7 +613,7 @@ int igp_pve_mapping_plan(const char *old_text, const char *name, const char *nod
 			}
 			r = refusef(ret_why, -EEXIST,
 				    "mapping %s already maps node %s to %s: pick another name", name, node,
-				    propstr_get(v, "path", buf, sizeof(buf)) ? buf : "another device");
+				    map_path ? map_path : "another device");
 			goto out;
 		}
 		if (map) {
@@ -708,7 +626,7 @@ int igp_pve_mapping_plan(const char *old_text, const char *name, const char *nod
 		if (mdev && !have_mdev) {
 			ssize_t at = -1;
 			for (size_t i = (size_t)sec + 1; i <= last_prop; i++)
-				if (prop_of(l.v[i], "mdev"))
+				if (igp_pve_cfg_prop(l.v[i], "mdev"))
 					at = (ssize_t)i;
 			if (at >= 0)
 				r = lines_replace(&l, (size_t)at, strdup("\tmdev 1"));

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
+
+#include "base/paths.h"
+#include "base/util.h"
+#include "vm/pveconf.h"
+
+/* ---- lines ---- */
+
+static const char *skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* An LXC key as pve-container takes it raw: lxc\.[a-z0-9_\-\.]+ */
+static size_t lxc_key_len(const char *line)
+{
+	size_t n = 4;
+
+	if (strncmp(line, "lxc.", 4) != 0)
+		return 0;
+	while (islower((unsigned char)line[n]) || isdigit((unsigned char)line[n]) || line[n] == '_' ||
+	       line[n] == '-' || line[n] == '.')
+		n++;
+	return n > 4 ? n : 0;
+}
+
+const char *igp_pve_line_kv(const char *line, bool ct, char *buf, size_t size)
+{
+	size_t n = 0;
+	const char *v;
+
+	if (ct && (n = lxc_key_len(line)) > 0) {
+		/* lxc.KEY: VALUE or lxc.KEY = VALUE; the value may be empty. */
+		v = line[n] == ':' ? line + n : skip_blanks(line + n);
+		if (*v != ':' && *v != '=')
+			return NULL;
+	} else {
+		/* [a-z][a-z_]*\d*: followed by a value that is not blank. */
+		if (!islower((unsigned char)line[0]))
+			return NULL;
+		while (islower((unsigned char)line[n]) || line[n] == '_')
+			n++;
+		while (isdigit((unsigned char)line[n]))
+			n++;
+		v = line + n;
+		if (*v != ':')
+			return NULL;
+	}
+	if (n >= size)
+		return NULL;
+	memcpy(buf, line, n);
+	buf[n] = '\0';
+	v = skip_blanks(v + 1);
+	if (!*v && strncmp(buf, "lxc.", 4) != 0)
+		return NULL;
+	return v;
+}
+
+bool igp_pve_line_section(const char *line, char *buf, size_t size)
+{
+	const char *close;
+	size_t n;
+
+	if (line[0] != '[' || !(close = strchr(line, ']')) || *skip_blanks(close + 1))
+		return false;
+	n = (size_t)(close - line - 1);
+	/* qemu-server: [PENDING], [special:cloudinit], a snapshot
+	 * [a-z][a-z0-9_\-]+ (any case); pve-container: [pve:pending]. */
+	if (!((n == 7 && strncasecmp(line + 1, "PENDING", 7) == 0) ||
+	      (n == 17 && strncasecmp(line + 1, "special:cloudinit", 17) == 0) ||
+	      (n == 11 && strncasecmp(line + 1, "pve:pending", 11) == 0))) {
+		if (n < 2 || !isalpha((unsigned char)line[1]))
+			return false;
+		for (size_t i = 2; i <= n; i++)
+			if (!isalnum((unsigned char)line[i]) && line[i] != '_' && line[i] != '-')
+				return false;
+	}
+	if (buf) {
+		if (n >= size)
+			return false;
+		memcpy(buf, line + 1, n);
+		buf[n] = '\0';
+	}
+	return true;
+}
+
+/* ---- guest configurations ---- */
+
+static void section_done(struct igp_pve_section *s)
+{
+	for (size_t i = 0; i < s->n_kv; i++) {
+		free(s->kv[i].key);
+		free(s->kv[i].value);
+	}
+	free(s->kv);
+	free(s->name);
+}
+
+void igp_pve_conf_done(struct igp_pve_conf *c)
+{
+	for (size_t i = 0; i < c->n_sections; i++)
+		section_done(&c->sections[i]);
+	free(c->sections);
+	*c = (struct igp_pve_conf){0};
+}
+
+static int section_add(struct igp_pve_conf *c, const char *name)
+{
+	struct igp_pve_section *v = realloc(c->sections, (c->n_sections + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	c->sections = v;
+	v[c->n_sections] = (struct igp_pve_section){0};
+	if (name && !(v[c->n_sections].name = strdup(name)))
+		return -ENOMEM;
+	c->n_sections++;
+	return 0;
+}
+
+static int kv_add(struct igp_pve_section *s, const char *key, const char *value)
+{
+	struct igp_pve_kv *v = realloc(s->kv, (s->n_kv + 1) * sizeof(*v));
+	size_t n = strlen(value);
+
+	if (!v)
+		return -ENOMEM;
+	s->kv = v;
+	while (n > 0 && isspace((unsigned char)value[n - 1]))
+		n--;
+	v[s->n_kv].key = strdup(key);
+	v[s->n_kv].value = strndup(value, n);
+	if (!v[s->n_kv].key || !v[s->n_kv].value) {
+		free(v[s->n_kv].key);
+		free(v[s->n_kv].value);
+		return -ENOMEM;
+	}
+	s->n_kv++;
+	return 0;
+}
+
+int igp_pve_conf_parse(const char *text, bool ct, struct igp_pve_conf *ret)
+{
+	struct igp_pve_conf c = {.ct = ct};
+	int r;
+
+	r = section_add(&c, NULL);
+	for (const char *l = text; r >= 0 && l && *l;) {
+		_cleanup_free_ char *line = strdup_line(&l);
+		char key[128];
+		const char *v;
+
+		if (!line) {
+			r = -ENOMEM;
+			break;
+		}
+		if (igp_pve_line_section(line, key, sizeof(key)))
+			r = section_add(&c, key);
+		else if ((v = igp_pve_line_kv(line, ct, key, sizeof(key))))
+			r = kv_add(&c.sections[c.n_sections - 1], key, v);
+	}
+	if (r < 0) {
+		igp_pve_conf_done(&c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+const char *igp_pve_conf_get(const struct igp_pve_conf *c, const char *key)
+{
+	const struct igp_pve_section *s = &c->sections[0];
+
+	for (size_t i = s->n_kv; i > 0; i--)
+		if (streq(s->kv[i - 1].key, key))
+			return s->kv[i - 1].value;
+	return NULL;
+}
+
+/* ---- property strings ---- */
+
+int igp_pve_prop_get(const char *value, const char *key, const char *default_key, char **ret)
+{
+	_cleanup_free_ char *found = NULL;
+	size_t kl = strlen(key);
+
+	for (const char *p = value; *p;) {
+		size_t len = strcspn(p, ",");
+		const char *eq = memchr(p, '=', len);
+		const char *v = NULL;
+
+		if (eq && (size_t)(eq - p) == kl && strncmp(p, key, kl) == 0)
+			v = eq + 1;
+		else if (!eq && default_key && streq(default_key, key) && len > 0)
+			v = p;
+		if (v) {
+			/* PVE::JSONSchema refuses a key given twice: the whole
+			 * value is then invalid. */
+			if (found)
+				return -EINVAL;
+			found = strndup(v, len - (size_t)(v - p));
+			if (!found)
+				return -ENOMEM;
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	if (!found || !*found)
+		return -ENOENT;
+	*ret = TAKE_PTR(found);
+	return 0;
+}
+
+int igp_pve_prop_bool(const char *value, const char *key)
+{
+	_cleanup_free_ char *v = NULL;
+
+	if (igp_pve_prop_get(value, key, NULL, &v) < 0)
+		return -1;
+	/* PVE::JSONSchema::parse_boolean */
+	if (strcasecmp(v, "1") == 0 || strcasecmp(v, "on") == 0 || strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "true") == 0)
+		return 1;
+	if (strcasecmp(v, "0") == 0 || strcasecmp(v, "off") == 0 || strcasecmp(v, "no") == 0 ||
+	    strcasecmp(v, "false") == 0)
+		return 0;
+	return -1;
+}
+
+void igp_pve_hostpci_done(struct igp_pve_hostpci *h)
+{
+	strv_free(h->hosts);
+	free(h->mapping);
+	free(h->mdev);
+	*h = (struct igp_pve_hostpci){0};
+}
+
+int igp_pve_hostpci_parse(const char *value, struct igp_pve_hostpci *ret)
+{
+	struct igp_pve_hostpci h = {0};
+	_cleanup_free_ char *host = NULL;
+	int r;
+
+	r = igp_pve_prop_get(value, "host", "host", &host);
+	if (r == -ENOENT)
+		r = 0;
+	if (r >= 0 && (r = igp_pve_prop_get(value, "mapping", NULL, &h.mapping)) == -ENOENT)
+		r = 0;
+	if (r >= 0 && (r = igp_pve_prop_get(value, "mdev", NULL, &h.mdev)) == -ENOENT)
+		r = 0;
+	/* qemu-server wants exactly one of host= and mapping=. */
+	if (r >= 0 && !host == !h.mapping)
+		r = -EINVAL;
+	if (r >= 0 && host)
+		r = strv_split(host, ";", &h.hosts);
+	if (r < 0) {
+		igp_pve_hostpci_done(&h);
+		return r;
+	}
+	h.pcie = igp_pve_prop_bool(value, "pcie");
+	h.legacy_igd = igp_pve_prop_bool(value, "legacy-igd");
+	h.x_vga = igp_pve_prop_bool(value, "x-vga");
+	h.rombar = igp_pve_prop_bool(value, "rombar");
+	*ret = h;
+	return 0;
+}
+
+int igp_pve_pci_id_parse(const char *id, struct igp_pci_addr *ret, bool *ret_slot)
+{
+	char buf[IGP_PCI_ADDR_MAX + 8];
+	const char *colon = strchr(id, ':');
+	bool slot = !strchr(id, '.');
+	struct igp_pci_addr a;
+
+	/* PVE::JSONSchema's pve-pci-id: [domain:]bus:slot[.func]. */
+	if (!colon || strlen(id) > IGP_PCI_ADDR_MAX)
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s%s%s", strchr(colon + 1, ':') ? "" : "0000:", id, slot ? ".0" : "");
+	if (igp_pci_addr_parse(buf, &a) < 0)
+		return -EINVAL;
+	*ret = a;
+	*ret_slot = slot;
+	return 0;
+}
+
+/* ---- /etc/pve/mapping/pci.cfg ---- */
+
+static void mapping_done(struct igp_pve_mapping *m)
+{
+	for (size_t i = 0; i < m->n_maps; i++) {
+		free(m->maps[i].node);
+		free(m->maps[i].path);
+		free(m->maps[i].id);
+	}
+	free(m->maps);
+	free(m->name);
+}
+
+void igp_pve_mappings_done(struct igp_pve_mappings *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		mapping_done(&m->v[i]);
+	free(m->v);
+	*m = (struct igp_pve_mappings){0};
+}
+
+const struct igp_pve_mapping *igp_pve_mapping_find(const struct igp_pve_mappings *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (streq(m->v[i].name, name))
+			return &m->v[i];
+	return NULL;
+}
+
+static int map_add(struct igp_pve_mapping *m, const char *value)
+{
+	struct igp_pve_map *v = realloc(m->maps, (m->n_maps + 1) * sizeof(*v)), *e;
+	int r;
+
+	if (!v)
+		return -ENOMEM;
+	m->maps = v;
+	e = &v[m->n_maps];
+	*e = (struct igp_pve_map){0};
+	/* node= and path= are required; an entry without them maps nothing. */
+	if ((r = igp_pve_prop_get(value, "node", NULL, &e->node)) < 0 ||
+	    (r = igp_pve_prop_get(value, "path", NULL, &e->path)) < 0) {
+		free(e->node);
+		free(e->path);
+		return r == -ENOMEM ? r : 0;
+	}
+	if ((r = igp_pve_prop_get(value, "id", NULL, &e->id)) == -ENOMEM) {
+		free(e->node);
+		free(e->path);
+		return r;
+	}
+	m->n_maps++;
+	return 0;
+}
+
+const char *igp_pve_cfg_header(const char *line)
+{
+	size_t n = strcspn(line, " \t");
+
+	if (n == 0 || *line == '#' || line[n + strspn(line + n, " \t")])
+		return NULL;
+	return line;
+}
+
+const char *igp_pve_cfg_prop(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	const char *s = skip_blanks(line);
+
+	if (s == line || strncmp(s, key, n) != 0 || (s[n] != ' ' && s[n] != '\t'))
+		return NULL;
+	return skip_blanks(s + n);
+}
+
+int igp_pve_mappings_parse(const char *text, struct igp_pve_mappings *ret)
+{
+	struct igp_pve_mappings m = {0};
+	struct igp_pve_mapping *cur = NULL;
+	int r = 0;
+
+	/* PVE::SectionConfig::parse_config with PVE::Mapping::PCI's header:
+	 * an ID alone on a line starts a section, indented "key value" lines
+	 * follow, comment lines are skipped and a blank line ends it. */
+	for (const char *l = text; r >= 0 && l && *l;) {
+		_cleanup_free_ char *line = strdup_line(&l);
+		const char *v;
+
+		if (!line) {
+			r = -ENOMEM;
+			break;
+		}
+		if (*skip_blanks(line) == '#')
+			continue;
+		if (!*line) {
+			cur = NULL;
+			continue;
+		}
+		if (!isspace((unsigned char)line[0])) {
+			struct igp_pve_mapping *nv;
+			cur = NULL;
+			if (!igp_pve_cfg_header(line) || igp_pve_mapping_find(&m, strstrip_trailing(line)))
+				continue;
+			nv = realloc(m.v, (m.n + 1) * sizeof(*nv));
+			if (!nv) {
+				r = -ENOMEM;
+				break;
+			}
+			m.v = nv;
+			cur = &m.v[m.n];
+			*cur = (struct igp_pve_mapping){.name = strdup(line)};
+			if (!cur->name) {
+				r = -ENOMEM;
+				break;
+			}
+			m.n++;
+			continue;
+		}
+		if (!cur)
+			continue;
+		if ((v = igp_pve_cfg_prop(line, "map")))
+			r = map_add(cur, v);
+		else if ((v = igp_pve_cfg_prop(line, "mdev")))
+			cur->mdev = streq(v, "1");
+	}
+	if (r < 0) {
+		igp_pve_mappings_done(&m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}
+
+/* ---- container devices ---- */
+
+/* The DRM device node of "c 226:MINOR rwm" (drivers/gpu/drm/drm_drv.c:
+ * render nodes take minors from 128, primary nodes below 64). */
+static int cgroup_dri(const char *value, char **ret)
+{
+	const char *p = skip_blanks(value);
+	unsigned long minor;
+	char *end;
+
+	if (*p != 'c' || !isspace((unsigned char)p[1]))
+		return 0;
+	p = skip_blanks(p + 1);
+	if (!startswith(p, "226:"))
+		return 0;
+	p += 4;
+	if (*p == '*')
+		*ret = strdup(IGP_DEV_DRI);
+	else {
+		errno = 0;
+		minor = strtoul(p, &end, 10);
+		if (end == p || errno || minor > 1023 || (*end && !isspace((unsigned char)*end)))
+			return 0;
+		*ret = minor >= 128 ? strdupf("%s/renderD%lu", IGP_DEV_DRI, minor)
+				    : strdupf("%s/card%lu", IGP_DEV_DRI, minor);
+	}
+	return *ret ? 1 : -ENOMEM;
+}
+
+/* pve-container's pve-lxc-dev-string: under /dev, no "." or ".."
+ * component. */
+static bool dev_path_ok(const char *path)
+{
+	return startswith(path, "/dev/") && path[5] && !strstr(path, "/./") && !strstr(path, "/../") &&
+	       !endswith(path, "/.") && !endswith(path, "/..");
+}
+
+int igp_pve_ct_device(const char *key, const char *value, char **ret)
+{
+	/* devN: the key grammar ([a-z][a-z_]*\d*) leaves only digits after "dev". */
+	if (startswith(key, "dev") && isdigit((unsigned char)key[3])) {
+		_cleanup_free_ char *path = NULL;
+		int r = igp_pve_prop_get(value, "path", "path", &path);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0 || !dev_path_ok(path))
+			return 0;
+		*ret = TAKE_PTR(path);
+		return 1;
+	}
+	if (streq(key, "lxc.mount.entry")) {
+		/* fstab(5) fields: the first is the host path. */
+		const char *src = skip_blanks(value);
+		_cleanup_free_ char *path = strndup(src, strcspn(src, " \t"));
+		if (!path)
+			return -ENOMEM;
+		if (!dev_path_ok(path))
+			return 0;
+		*ret = TAKE_PTR(path);
+		return 1;
+	}
+	if (streq(key, "lxc.cgroup2.devices.allow") || streq(key, "lxc.cgroup.devices.allow"))
+		return cgroup_dri(value, ret);
+	return 0;
+}
