@@ -747,9 +747,27 @@ has vm.proxmox message "pcie=1, which needs machine q35"
 has vm.proxmox remedy "qm set 100 -machine q35"
 put etc/pve/qemu-server/100.conf $'hostpci0: mapping=igpu,pcie=1\nmachine: pc-q35-8.1\n[snap]\nhostpci0: 0000:00:02.0,pcie=1\n'
 put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve1,path=0000:00:02.0,id=8086:3e92,iommugroup=1,subsystem-id=1028:0869\n'
+put etc/hostname $'pve1.example.org\n'
 chk "$V" --mode full
 is vm.proxmox pass
 has vm.proxmox message "VM 100 hostpci0: mapping=igpu,pcie=1 on pc-q35-8.1"
+# Only this node's entry of a mapping applies: on node pve2, mapping igpu
+# passes another node's iGPU, and the snapshot's hostpci0 is no use either.
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve2,path=0000:00:02.0,id=8086:3e92\n\tmap node=pve1,path=0000:01:00.0,id=8086:1533\n'
+chk "$V" --mode full
+is vm.proxmox pass
+has vm.proxmox message "No Proxmox VE VM uses 0000:00:02.0 yet"
+# ... and the local entry is found after another node's.
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve0,path=0000:01:00.0,id=8086:1533\n\tmap node=pve1,path=0000:00:02,id=8086:3e92\n'
+put etc/pve/qemu-server/100.conf $'hostpci0: mapping=igpu,pcie=1\n[snap]\nmachine: q35\n'
+chk "$V" --mode full
+is vm.proxmox fail
+has vm.proxmox message "VM 100: hostpci0 has pcie=1, which needs machine q35 (it has the default i440fx)"
+# A hostpci line of a snapshot or of [PENDING] is not what the VM uses.
+put etc/pve/qemu-server/100.conf $'machine: q35\n[PENDING]\nhostpci1: 0000:00:02.0,legacy-igd=1\n[snap]\nhostpci0: 0000:00:02.0,pcie=1\n'
+chk "$V" --mode full
+is vm.proxmox pass
+has vm.proxmox message "No Proxmox VE VM uses 0000:00:02.0 yet"
 put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1\nmachine: q35\n'
 chk "$V" --mode full
 is vm.proxmox fail

@@ -7,9 +7,11 @@
  * its display variants).  Only configurations that use the checked GPU are
  * judged.
  */
+#include "base/paths.h"
 #include "checks/checks_int.h"
 #include "vgpu/mdev.h"
-#include "base/paths.h"
+#include "vm/proxmox.h"
+#include "vm/pveconf.h"
 
 struct sbuf {
 	char *s;
@@ -54,103 +56,126 @@ static void sb_drop(struct sbuf *b)
 
 /* ---- Proxmox VE ---- */
 
-/* "KEY: value" of the current config (snapshots follow in [sections]). */
-static char *pve_get(const char *text, const char *key)
+/* The addresses a hostpci entry passes on this node: its host= ids, or the
+ * path of this node's entries of its mapping (pci.cfg maps each node
+ * separately; another node's entry does not apply here). */
+static bool pve_names(const struct igp_pve_hostpci *h, const struct igp_pve_mappings *maps, const char *node,
+		      const struct igp_pci_dev *gpu)
 {
-	size_t kl = strlen(key);
+	const struct igp_pve_mapping *m;
 
-	for (const char *l = text; l && *l && *l != '[';) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		if (len > kl && strncmp(l, key, kl) == 0 && l[kl] == ':') {
-			const char *v = l + kl + 1;
-			while (*v == ' ')
-				v++;
-			return strndup(v, (size_t)(l + len - v));
-		}
-		l = nl ? nl + 1 : NULL;
+	for (size_t i = 0; h->hosts && h->hosts[i]; i++) {
+		struct igp_pci_addr a;
+		bool slot;
+		if (igp_pve_pci_id_parse(h->hosts[i], &a, &slot) == 0 && a.domain == gpu->addr.domain &&
+		    igp_pci_addr_same_slot(&a, &gpu->addr) && (slot || a.func == gpu->addr.func))
+			return true;
 	}
-	return NULL;
-}
-
-/* The value of OPTION in a comma list "0000:00:02.0,pcie=1,mdev=X"; "" for a flag. */
-static const char *opt_get(char *const *opts, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (char *const *o = opts; o && *o; o++)
-		if (strncmp(*o, name, n) == 0 && ((*o)[n] == '=' || (*o)[n] == '\0'))
-			return (*o)[n] ? *o + n + 1 : "";
-	return NULL;
-}
-
-/* The device path of "mapping=NAME" for this node in /etc/pve/mapping/pci.cfg. */
-static char *pve_mapping_path(const char *name)
-{
-	_cleanup_free_ char *text = NULL;
-	bool in = false;
-
-	if (igp_read_file(IGP_ETC_PVE_MAPPING_PCI, &text, NULL) < 0)
-		return NULL;
-	for (const char *l = text; l && *l;) {
-		_cleanup_free_ char *line = strdup_line(&l);
-		if (!line)
-			return NULL;
-		if (line[0] != '\t' && line[0] != ' ') {
-			in = streq(line, name);
-			continue;
-		}
-		if (in) {
-			char *p = strstr(line, "path=");
-			if (p) {
-				p += 5;
-				p[strcspn(p, ",; \t")] = '\0';
-				return strdup(p);
-			}
-		}
-	}
-	return NULL;
-}
-
-/* Does a hostpci device field name the GPU (any accepted spelling, or its whole slot)? */
-static bool pve_names(const char *field, const struct igp_pci_dev *gpu)
-{
-	char slot[IGP_PCI_ADDR_MAX];
-	const char *dot = strrchr(gpu->address, '.'), *shortaddr = strchr(gpu->address, ':');
-	size_t dom_len;
-
-	if (!dot || !shortaddr)
+	if (!h->mapping || !node || !(m = igp_pve_mapping_find(maps, h->mapping)))
 		return false;
-	shortaddr++;
-	dom_len = (size_t)(shortaddr - gpu->address);
-	snprintf(slot, sizeof(slot), "%.*s", (int)(dot - gpu->address), gpu->address);
-	/* "0000:00:02.0", "00:02.0" (domain 0 only), and "0000:00:02" /
-	 * "00:02" (All Functions). */
-	if (streq(field, gpu->address) || streq(field, slot))
-		return true;
-	if (gpu->addr.domain == 0 && (streq(field, shortaddr) || streq(field, slot + dom_len)))
-		return true;
-	/* Several devices: "0000:00:02.0;0000:00:1f.3" */
-	if (strchr(field, ';')) {
-		_cleanup_strv_free_ char **v = NULL;
-		if (strv_split(field, ";", &v) < 0)
-			return false;
-		for (char **p = v; *p; p++)
-			if (pve_names(*p, gpu))
+	for (size_t i = 0; i < m->n_maps; i++) {
+		_cleanup_strv_free_ char **paths = NULL;
+		if (!streq(m->maps[i].node, node) || strv_split(m->maps[i].path, ";", &paths) < 0)
+			continue;
+		for (char **p = paths; *p; p++) {
+			struct igp_pci_addr a;
+			bool slot;
+			if (igp_pve_pci_id_parse(*p, &a, &slot) == 0 && a.domain == gpu->addr.domain &&
+			    igp_pci_addr_same_slot(&a, &gpu->addr) && (slot || a.func == gpu->addr.func))
 				return true;
+		}
 	}
 	return false;
+}
+
+struct pve_judge {
+	const struct igp_pci_dev *gpu;
+	const struct igp_mdev_parent *par; /* the GPU's vGPU types, NULL without GVT-g */
+	const struct igp_pve_mappings *maps;
+	const char *node; /* this node's name, NULL when unknown */
+	enum igp_check_status st;
+	struct sbuf bad, good, rem;
+};
+
+/* Judge hostpciN of VM vmid when it passes the GPU. */
+static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct igp_pve_conf *conf,
+			  const char *key, const char *value)
+{
+	const char *machine = igp_pve_conf_get(conf, "machine"), *vga = igp_pve_conf_get(conf, "vga");
+	bool q35 = machine && strstr(machine, "q35");
+	struct igp_pve_hostpci h;
+
+	if (igp_pve_hostpci_parse(value, &h) < 0)
+		return;
+	if (!pve_names(&h, j->maps, j->node, j->gpu))
+		goto out;
+	sb_sep(&j->good, "; ");
+	fprintf(j->good.f, "VM %s %s: %s on %s", vmid, key, value, machine ? machine : "i440fx");
+	if (h.pcie == 1 && !q35) {
+		j->st = IGP_CHECK_FAIL;
+		sb_sep(&j->bad, " ");
+		fprintf(j->bad.f, "VM %s: %s has pcie=1, which needs machine q35 (it has %s).", vmid, key,
+			machine ? machine : "the default i440fx");
+		sb_sep(&j->rem, " ");
+		fprintf(j->rem.f, "`qm set %s -machine q35` (or drop pcie=1).", vmid);
+	}
+	if (h.legacy_igd == 1 && (q35 || !streq_ptr(vga, "none"))) {
+		j->st = IGP_CHECK_FAIL;
+		sb_sep(&j->bad, " ");
+		fprintf(j->bad.f,
+			"VM %s: legacy-igd=1 needs the i440fx machine and vga: none (it has %s, vga %s).",
+			vmid, machine ? machine : "i440fx", vga ? vga : "default");
+		sb_sep(&j->rem, " ");
+		fprintf(j->rem.f, "`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.", vmid);
+	}
+	if (h.mdev) {
+		bool offered = false;
+		for (size_t t = 0; j->par && t < j->par->n_types; t++)
+			offered |=
+			    streq(j->par->types[t].id, h.mdev) || streq_ptr(j->par->types[t].name, h.mdev);
+		if (!offered) {
+			j->st = IGP_CHECK_FAIL;
+			sb_sep(&j->bad, " ");
+			fprintf(j->bad.f, "VM %s: %s asks for vGPU type %s, which %s does not offer%s.", vmid,
+				key, h.mdev, j->gpu->address,
+				j->gpu->mdev_parent ? "" : " (GVT-g is not active)");
+			sb_sep(&j->rem, " ");
+			fprintf(j->rem.f,
+				"Use a type `igpuctl vgpu types` lists (`qm set %s -%s %s,mdev=TYPE`).", vmid,
+				key, j->gpu->address);
+		}
+	}
+out:
+	igp_pve_hostpci_done(&h);
+}
+
+/* Judge the current configuration of one VM (snapshots are not what it uses). */
+static void judge_pve_vm(struct pve_judge *j, const char *vmid, const char *text)
+{
+	struct igp_pve_conf conf;
+	const struct igp_pve_section *cur;
+
+	if (igp_pve_conf_parse(text, false, &conf) < 0)
+		return;
+	cur = &conf.sections[0];
+	for (size_t i = 0; i < cur->n_kv; i++) {
+		unsigned n;
+		char tail;
+		if (sscanf(cur->kv[i].key, "hostpci%u%c", &n, &tail) == 1 && n < IGP_PVE_MAX_HOSTPCI)
+			judge_hostpci(j, vmid, &conf, cur->kv[i].key, cur->kv[i].value);
+	}
+	igp_pve_conf_done(&conf);
 }
 
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "vm.proxmox";
 	_cleanup_strv_free_ char **names = NULL;
-	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL;
-	struct sbuf bad = {}, good = {}, rem = {};
-	struct igp_mdev_parent *parents = NULL, *par = NULL;
+	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL, *maptext = NULL, *node = NULL;
+	struct pve_judge j = {.gpu = gpu, .st = IGP_CHECK_PASS};
+	struct igp_pve_mappings maps = {0};
+	struct igp_mdev_parent *parents = NULL;
 	size_t n_parents = 0;
-	enum igp_check_status st = IGP_CHECK_PASS;
 	int r = -ENOMEM;
 
 	if (!igp_is_dir(IGP_ETC_PVE_QEMU_SERVER))
@@ -159,13 +184,17 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (igp_list_dir(IGP_ETC_PVE_QEMU_SERVER, &names) < 0)
 		names = NULL;
 	if (gpu->mdev_parent && igp_mdev_parents_load(&parents, &n_parents) >= 0)
-		par = igp_mdev_parent_find(parents, n_parents, gpu->address);
-	if (sb_init(&bad) < 0 || sb_init(&good) < 0 || sb_init(&rem) < 0)
+		j.par = igp_mdev_parent_find(parents, n_parents, gpu->address);
+	if (igp_read_file(IGP_ETC_PVE_MAPPING_PCI, &maptext, NULL) >= 0 &&
+	    igp_pve_mappings_parse(maptext, &maps) < 0)
+		goto out;
+	j.maps = &maps;
+	if (igp_pve_node_name(&node) >= 0)
+		j.node = node;
+	if (sb_init(&j.bad) < 0 || sb_init(&j.good) < 0 || sb_init(&j.rem) < 0)
 		goto out;
 	for (char **n = names; n && *n; n++) {
-		_cleanup_free_ char *p = NULL, *text = NULL, *machine = NULL, *vga = NULL;
-		_cleanup_free_ char *vmid = NULL;
-		bool q35;
+		_cleanup_free_ char *p = NULL, *text = NULL, *vmid = NULL;
 
 		if (!endswith(*n, ".conf"))
 			continue;
@@ -173,78 +202,16 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		p = igp_path_join(IGP_ETC_PVE_QEMU_SERVER, *n);
 		if (!vmid || !p)
 			goto out;
-		if (igp_read_file(p, &text, NULL) < 0)
-			continue;
-		machine = pve_get(text, "machine");
-		vga = pve_get(text, "vga");
-		q35 = machine && strstr(machine, "q35");
-		for (int i = 0; i < 16; i++) {
-			char key[16];
-			_cleanup_free_ char *v = NULL, *mapped = NULL;
-			_cleanup_strv_free_ char **opts = NULL;
-			const char *dev, *mdev, *val;
-
-			snprintf(key, sizeof(key), "hostpci%d", i);
-			v = pve_get(text, key);
-			if (!v || strv_split(v, ",", &opts) < 0 || !opts[0])
-				continue;
-			dev = startswith(opts[0], "host=") ? opts[0] + 5 : opts[0];
-			if ((val = opt_get(opts, "mapping")))
-				dev = mapped = pve_mapping_path(val);
-			if (!dev || !pve_names(dev, gpu))
-				continue;
-			mdev = opt_get(opts, "mdev");
-			sb_sep(&good, "; ");
-			fprintf(good.f, "VM %s %s: %s on %s", vmid, key, v, machine ? machine : "i440fx");
-			if ((val = opt_get(opts, "pcie")) && streq(val, "1") && !q35) {
-				st = IGP_CHECK_FAIL;
-				sb_sep(&bad, " ");
-				fprintf(bad.f, "VM %s: %s has pcie=1, which needs machine q35 (it has %s).",
-					vmid, key, machine ? machine : "the default i440fx");
-				sb_sep(&rem, " ");
-				fprintf(rem.f, "`qm set %s -machine q35` (or drop pcie=1).", vmid);
-			}
-			if ((val = opt_get(opts, "legacy-igd")) && streq(val, "1") &&
-			    (q35 || !vga || !streq(vga, "none"))) {
-				st = IGP_CHECK_FAIL;
-				sb_sep(&bad, " ");
-				fprintf(bad.f,
-					"VM %s: legacy-igd=1 needs the i440fx machine and vga: none (it has "
-					"%s, vga %s).",
-					vmid, machine ? machine : "i440fx", vga ? vga : "default");
-				sb_sep(&rem, " ");
-				fprintf(rem.f,
-					"`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.",
-					vmid);
-			}
-			if (mdev) {
-				bool offered = false;
-				for (size_t t = 0; par && t < par->n_types; t++)
-					offered |= streq(par->types[t].id, mdev) ||
-						   streq_ptr(par->types[t].name, mdev);
-				if (!offered) {
-					st = IGP_CHECK_FAIL;
-					sb_sep(&bad, " ");
-					fprintf(bad.f,
-						"VM %s: %s asks for vGPU type %s, which %s does not offer%s.",
-						vmid, key, mdev, gpu->address,
-						gpu->mdev_parent ? "" : " (GVT-g is not active)");
-					sb_sep(&rem, " ");
-					fprintf(rem.f,
-						"Use a type `igpuctl vgpu types` lists (`qm set %s -%s "
-						"%s,mdev=TYPE`).",
-						vmid, key, gpu->address);
-				}
-			}
-		}
+		if (igp_read_file(p, &text, NULL) >= 0)
+			judge_pve_vm(&j, vmid, text);
 	}
-	s_bad = sb_done(&bad);
-	s_good = sb_done(&good);
-	s_rem = sb_done(&rem);
+	s_bad = sb_done(&j.bad);
+	s_good = sb_done(&j.good);
+	s_rem = sb_done(&j.rem);
 	if (!s_bad || !s_good || !s_rem)
 		goto out;
-	if (st != IGP_CHECK_PASS)
-		r = check_add(c, id, gpu, st, TAKE_PTR(s_rem), "%s", s_bad);
+	if (j.st != IGP_CHECK_PASS)
+		r = check_add(c, id, gpu, j.st, TAKE_PTR(s_rem), "%s", s_bad);
 	else if (*s_good)
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s.", s_good);
 	else
@@ -252,9 +219,10 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			      "No Proxmox VE VM uses %s yet (`igpuctl vm proxmox VMID %s` adds it).",
 			      gpu->address, gpu->address);
 out:
-	sb_drop(&bad);
-	sb_drop(&good);
-	sb_drop(&rem);
+	sb_drop(&j.bad);
+	sb_drop(&j.good);
+	sb_drop(&j.rem);
+	igp_pve_mappings_done(&maps);
 	igp_mdev_parents_free(parents, n_parents);
 	return r;
 }
