@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pure parsers of checks_parse.c, each given the whole input as the C
- * string the checks read: a kernel release, `qemu --version` output, dpkg's
- * status file, limits.conf, /proc/iomem, a VT-d ecap register.  Asserts
+ * string the checks read: a kernel release, `qemu --version` output, the
+ * package databases (model/pkgdb.h), limits.conf, /proc/iomem, a VT-d ecap register.  Asserts
  * what each answer promises:
  *   - a parsed kernel release compares equal to its own numbers, and older
  *     than the next minor and major;
- *   - QEMU and Debian versions are taken from the text, start with a digit
- *     and hold only what a version holds;
+ *   - QEMU and package versions are taken from the text, start with a digit
+ *     and hold only what a version holds; every package read is found by name;
  *   - limits: a value is -1 (unlimited) or KiB, with the "file:line" it
  *     came from, and a lower-ranked domain never beats a higher one;
  *   - iomem: a framebuffer found is one of the framebuffer names and
@@ -19,6 +19,8 @@
 #include <inttypes.h>
 
 #include "checks/checks.h"
+#include "model/pkgdb.h"
+#include "model/versions.h"
 #include "fuzz.h"
 #include "base/util.h"
 
@@ -38,9 +40,40 @@ static void kernel_version(const char *s)
 			  maj + 1);
 }
 
+/* Every package read from S as dpkg's status file, a pacman desc file and an
+ * rpm list: name and version are text of S, on one line, without the blanks
+ * around them, and each is found again by name. */
+static void packages(const char *s)
+{
+	struct igp_pkgdb db = {0};
+
+	FZ_ASSERT(igp_pkgdb_parse_dpkg(&db, s) == 0, "dpkg");
+	(void)igp_pkgdb_parse_pacman_desc(&db, s);
+	FZ_ASSERT(igp_pkgdb_parse_rpm_list(&db, s) == 0, "rpm");
+	igp_pkgdb_sort(&db);
+	for (size_t i = 0; i < db.n; i++) {
+		const struct igp_pkg *p = &db.pkgs[i];
+		_cleanup_free_ char *up = NULL;
+		FZ_ASSERT(*p->name && *p->version && strstr(s, p->name) && strstr(s, p->version), "[%s] [%s]",
+			  p->name, p->version);
+		FZ_ASSERT(!strchr(p->name, '\n') && !strchr(p->version, '\n'), "across lines [%s] [%s]",
+			  p->name, p->version);
+		FZ_ASSERT(p->db == IGP_PKGDB_RPM ||
+			      (!isspace((unsigned char)p->version[0]) &&
+			       !isspace((unsigned char)p->version[strlen(p->version) - 1])),
+			  "blanks around [%s]", p->version);
+		FZ_ASSERT(igp_pkgdb_find(&db, p->name) && streq(igp_pkgdb_find(&db, p->name)->name, p->name),
+			  "%s not found", p->name);
+		if (igp_pkg_upstream_version(p->version, &up) == 0)
+			FZ_ASSERT(isdigit((unsigned char)up[0]) && strstr(p->version, up) &&
+				      !strpbrk(up, "+~"),
+				  "upstream [%s] of [%s]", up, p->version);
+	}
+	igp_pkgdb_done(&db);
+}
+
 static void versions(const char *s)
 {
-	static const char *const pkgs[] = {"pve-qemu-kvm", "qemu-system-x86", "i915-sriov-dkms", "mdevctl"};
 	_cleanup_free_ char *q = NULL;
 
 	if (igp_qemu_version_from_output(s, &q) == 0) {
@@ -48,19 +81,7 @@ static void versions(const char *s)
 			      q[strlen(q) - 1] != '.' && strstr(s, q),
 			  "QEMU version [%s]", q);
 	}
-	for (size_t i = 0; i < ELEMENTSOF(pkgs); i++) {
-		_cleanup_free_ char *v = NULL, *up = NULL;
-		if (igp_dpkg_installed_version(s, pkgs[i], &v) < 0)
-			continue;
-		/* deb822: blanks around a value are not part of it. */
-		FZ_ASSERT(strstr(s, v) &&
-			      (!*v || (!strchr(" \t", v[0]) && !isspace((unsigned char)v[strlen(v) - 1]))),
-			  "%s version [%s]", pkgs[i], v);
-		FZ_ASSERT(!strchr(v, '\n'), "version across lines [%s]", v);
-		if (igp_debian_upstream_version(v, &up) == 0)
-			FZ_ASSERT(isdigit((unsigned char)up[0]) && strstr(v, up) && !strpbrk(up, "+~"),
-				  "upstream [%s] of [%s]", up, v);
-	}
+	packages(s);
 }
 
 static void limits(const char *s)

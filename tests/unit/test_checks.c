@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pure pieces of the checks: kernel release and QEMU version parsing,
- * dpkg's status file, Debian version strings, limits.conf memlock lines,
- * firmware framebuffers in /proc/iomem and the VT-d IR capability bit.
+ * limits.conf memlock lines, firmware framebuffers in /proc/iomem and the VT-d IR capability bit.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +10,7 @@
 #include <cmocka.h>
 
 #include "checks/checks.h"
+#include "model/versions.h"
 #include "base/util.h"
 
 static void test_status_names(void **state)
@@ -87,72 +87,6 @@ static void test_qemu_version(void **state)
 	assert_true(version_compare("2.11.1", "2.12") < 0);
 	assert_true(version_compare("2.12.0", "2.12") >= 0);
 	assert_true(version_compare("10.0.0", "2.12") > 0);
-}
-
-static const char dpkg_status[] = "Package: libc6\n"
-				  "Status: install ok installed\n"
-				  "Version: 2.36-9+deb12u7\n"
-				  "\n"
-				  "Package: qemu-system-x86\n"
-				  "Status: deinstall ok config-files\n"
-				  "Priority: optional\n"
-				  "Version: 1:7.2+dfsg-7+deb12u6\n"
-				  "\n"
-				  "Package: pve-qemu-kvm\n"
-				  "Status: install ok installed\n"
-				  "Priority: optional\n"
-				  "Section: admin\n"
-				  "Installed-Size: 39521\n"
-				  "Maintainer: Proxmox Support Team <support@proxmox.com>\n"
-				  "Architecture: amd64\n"
-				  "Version: 8.1.5-6\n"
-				  "Description: Full virtualization on x86 hardware\n"
-				  " Using KVM, QEMU can run virtual machines.\n"
-				  "\n"
-				  "Package: pve-qemu-kvm-dbgsym\n"
-				  "Status: install ok installed\n"
-				  "Version: 9.9.9-1\n";
-
-static void test_dpkg_status(void **state)
-{
-	char *v = NULL;
-	(void)state;
-
-	assert_int_equal(igp_dpkg_installed_version(dpkg_status, "pve-qemu-kvm", &v), 0);
-	assert_string_equal(v, "8.1.5-6");
-	free(v);
-	assert_int_equal(igp_dpkg_installed_version(dpkg_status, "libc6", &v), 0);
-	assert_string_equal(v, "2.36-9+deb12u7");
-	free(v);
-	/* Removed but not purged does not count. */
-	assert_int_equal(igp_dpkg_installed_version(dpkg_status, "qemu-system-x86", &v), -ENOENT);
-	/* No prefix matches: "pve-qemu" is no package here. */
-	assert_int_equal(igp_dpkg_installed_version(dpkg_status, "pve-qemu", &v), -ENOENT);
-	assert_int_equal(igp_dpkg_installed_version(dpkg_status, "pve-qemu-kvm-dbgsym", &v), 0);
-	assert_string_equal(v, "9.9.9-1");
-	free(v);
-	assert_int_equal(igp_dpkg_installed_version("", "pve-qemu-kvm", &v), -ENOENT);
-}
-
-static void test_debian_upstream(void **state)
-{
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
-	    {"1:7.2+dfsg-7+deb12u6", "7.2"},	     {"8.1.5-6", "8.1.5"},
-	    {"1:2.11+dfsg-1ubuntu7.41", "2.11"},     {"9.0.2", "9.0.2"},
-	    {"1:8.2.2+ds-0ubuntu1~cloud0", "8.2.2"}, {"2:6.2~rc1-1", "6.2"},
-	};
-	char *v = NULL;
-	(void)state;
-
-	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		assert_int_equal(igp_debian_upstream_version(cases[i].in, &v), 0);
-		assert_string_equal(v, cases[i].out);
-		free(v);
-	}
-	assert_int_equal(igp_debian_upstream_version("1:", &v), -EINVAL);
-	assert_int_equal(igp_debian_upstream_version("abc-1", &v), -EINVAL);
 }
 
 static void test_limits_memlock(void **state)
@@ -326,8 +260,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_status_names),      cmocka_unit_test(test_kernel_version),
-	    cmocka_unit_test(test_qemu_version),      cmocka_unit_test(test_dpkg_status),
-	    cmocka_unit_test(test_debian_upstream),   cmocka_unit_test(test_limits_memlock),
+	    cmocka_unit_test(test_qemu_version),      cmocka_unit_test(test_limits_memlock),
 	    cmocka_unit_test(test_iomem_framebuffer), cmocka_unit_test(test_vtd_ecap),
 	    cmocka_unit_test(test_check_infos),
 	};

@@ -55,6 +55,12 @@
 #define IGP_ETC_DEFAULT_GRUB_D "/etc/default/grub.d"
 #define IGP_ETC_KERNEL_CMDLINE "/etc/kernel/cmdline"
 #define IGP_ETC_PROXMOX_BOOT_UUIDS "/etc/kernel/proxmox-boot-uuids"
+/* proxmox-boot-tool kernel pin [--next-boot]: the release, on the first line */
+#define IGP_ETC_PROXMOX_BOOT_PIN "/etc/kernel/proxmox-boot-pin"
+#define IGP_ETC_NEXT_BOOT_PIN "/etc/kernel/next-boot-pin"
+/* GRUB's environment block (grub-set-default, grub-reboot) */
+#define IGP_BOOT_GRUB_GRUBENV "/boot/grub/grubenv"
+#define IGP_BOOT_GRUB2_GRUBENV "/boot/grub2/grubenv"
 #define IGP_ETC_MODULES "/etc/modules"
 #define IGP_ETC_MODULES_LOAD_D "/etc/modules-load.d"
 #define IGP_ETC_MODPROBE_D "/etc/modprobe.d"
@@ -92,6 +98,11 @@
 #define IGP_ETC_MKINITCPIO_CONF_D "/etc/mkinitcpio.conf.d"
 #define IGP_VAR_LIB_DPKG_STATUS "/var/lib/dpkg/status"
 #define IGP_VAR_LIB_PACMAN_LOCAL "/var/lib/pacman/local"
+#define IGP_VAR_LIB_DKMS "/var/lib/dkms"
+/* rpm of the real host (its database is sqlite: rpm is asked, see pkgdb.h). */
+#define IGP_USR_BIN_RPM "/usr/bin/rpm"
+/* What `rpm -qa` said when tools/capture-host captured the tree. */
+#define IGP_CAPTURED_RPM_PACKAGES "/var/log/igpuctl-capture/rpm-packages"
 #define IGP_USR_BIN_QEMU "/usr/bin/qemu-system-x86_64"
 #define IGP_ETC_SECURITY_LIMITS_CONF "/etc/security/limits.conf"
 #define IGP_ETC_SECURITY_LIMITS_D "/etc/security/limits.d"

@@ -172,7 +172,6 @@ static void ctx_done(struct check_ctx *c)
 	strv_free(c->boot.grub_tokens);
 	strv_free(c->boot.generated);
 	free(c->boot.entry);
-	free(c->dpkg_status);
 	free(c->initramfs_cmd);
 }
 
@@ -220,7 +219,7 @@ int igp_checks_run(const struct igp_host *h, const struct igp_check_target *targ
 {
 	struct igp_check_report rep = {};
 	struct check_ctx c = {
-	    .h = h, .targets = targets, .n_targets = n_targets, .rep = &rep, .moddir_fd = -1, .proxmox = -1};
+	    .h = h, .targets = targets, .n_targets = n_targets, .rep = &rep, .moddir_fd = -1};
 	int r;
 
 	c.modes = extra_modes & MODES_ALL;

@@ -79,19 +79,6 @@ int igp_kernel_version_parse(const char *release, int *ret_major, int *ret_minor
  * release is newer / the same / older; -EINVAL if it cannot be parsed. */
 int igp_kernel_version_cmp(const char *release, int major, int minor, int *ret_cmp);
 
-/* The version in `qemu-system-x86_64 --version` output ("QEMU emulator
- * version 8.1.5 (pve-qemu-kvm_8.1.5-6)" -> "8.1.5"); -EINVAL if none. */
-int igp_qemu_version_from_output(const char *out, char **ret);
-/*
- * The version of an installed package in a dpkg status file: the stanza
- * with "Package: NAME" and "Status: install ok installed".  -ENOENT when
- * absent or not installed.
- */
-int igp_dpkg_installed_version(const char *status, const char *package, char **ret);
-/* Upstream part of a Debian version: "1:7.2+dfsg-7+deb12u6" -> "7.2",
- * "8.1.5-6" -> "8.1.5". */
-int igp_debian_upstream_version(const char *version, char **ret);
-
 /*
  * RLIMIT_MEMLOCK entries of limits.conf(5) text that apply to members of
  * GROUP: lines for "@GROUP" and the "*" wildcard ("@GROUP" wins over "*",

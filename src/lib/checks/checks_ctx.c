@@ -8,6 +8,7 @@
 #include "checks/checks_int.h"
 #include "modules/modconf.h"
 #include "base/paths.h"
+#include "model/versions.h"
 
 const char *ctx_cpuinfo(struct check_ctx *c)
 {
@@ -372,26 +373,9 @@ const char *ctx_running_param(struct check_ctx *c, const char *key, char *buf, s
 	return streq(alt, key) ? NULL : igp_host_cmdline_get(c->h, alt, buf, size);
 }
 
-const char *ctx_dpkg_status(struct check_ctx *c)
-{
-	if (!c->dpkg_done) {
-		c->dpkg_done = true;
-		if (igp_read_file(IGP_VAR_LIB_DPKG_STATUS, &c->dpkg_status, NULL) < 0)
-			c->dpkg_status = NULL;
-	}
-	return c->dpkg_status;
-}
-
 bool ctx_is_proxmox(struct check_ctx *c)
 {
-	if (c->proxmox < 0) {
-		_cleanup_free_ char *v = NULL;
-		const char *st = ctx_dpkg_status(c);
-		c->proxmox = igp_is_dir(IGP_ETC_PVE) ||
-			     (st && igp_dpkg_installed_version(st, "pve-manager", &v) >= 0) ||
-			     (c->h->kernel_release && endswith(c->h->kernel_release, "-pve"));
-	}
-	return c->proxmox > 0;
+	return igp_host_is_proxmox(c->h);
 }
 
 const char *ctx_kernel(struct check_ctx *c)

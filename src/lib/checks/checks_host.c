@@ -2,14 +2,11 @@
 /* Host-wide checks: CPU, KVM, kernel, QEMU, IOMMU, modules, initramfs, memlock. */
 #include <ctype.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "checks/checks_int.h"
 #include "base/paths.h"
-
-extern char **environ;
+#include "model/versions.h"
 
 /* The guide's value: "@kvm hard memlock 8388608" (KiB, 8 GiB). */
 #define MEMLOCK_GUIDE_KIB 8388608LL
@@ -110,105 +107,14 @@ int check_kernel_version(struct check_ctx *c)
 			 c->h->kernel_release);
 }
 
-/* Run `qemu-system-x86_64 --version` on the real host; caller frees the output. */
-static int qemu_exec_version(char **ret)
-{
-	char *argv[] = {(char *)IGP_USR_BIN_QEMU, (char *)"--version", NULL};
-	posix_spawn_file_actions_t fa;
-	char buf[1024];
-	size_t len = 0;
-	int pipefd[2], status, r;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, IGP_DEV_NULL, O_WRONLY, 0);
-	r = posix_spawn(&pid, IGP_USR_BIN_QEMU, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
-	if (r != 0) {
-		close(pipefd[0]);
-		return -r;
-	}
-	for (;;) {
-		ssize_t n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(buf) - 1)
-			break;
-	}
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	buf[len] = '\0';
-	return igp_qemu_version_from_output(buf, ret);
-}
-
-/* Arch: /var/lib/pacman/local/qemu-system-x86-9.0.2-1 -> "9.0.2". */
-static char *pacman_qemu_version(void)
-{
-	static const char prefix[] = "qemu-system-x86-";
-	_cleanup_strv_free_ char **names = NULL;
-
-	if (igp_list_dir(IGP_VAR_LIB_PACMAN_LOCAL, &names) < 0)
-		return NULL;
-	for (char **n = names; *n; n++) {
-		const char *v = *n + strlen(prefix), *dash;
-		if (!startswith(*n, prefix) || *v < '0' || *v > '9')
-			continue;
-		dash = strrchr(v, '-');
-		return strndup(v, dash ? (size_t)(dash - v) : strlen(v));
-	}
-	return NULL;
-}
-
-/* 0 and the version (NULL when it cannot be told) with where it was found;
- * -ENOENT when QEMU is not installed. */
-static int qemu_find(struct check_ctx *c, char **ret_version, char **ret_what)
-{
-	static const char *const pkgs[] = {"pve-qemu-kvm", "qemu-system-x86"};
-	const char *st = ctx_dpkg_status(c);
-	char *v = NULL;
-
-	for (size_t i = 0; st && i < ELEMENTSOF(pkgs); i++) {
-		_cleanup_free_ char *full = NULL;
-		if (igp_dpkg_installed_version(st, pkgs[i], &full) < 0)
-			continue;
-		if (igp_debian_upstream_version(full, &v) < 0)
-			v = NULL;
-		*ret_what = strdupf("package %s %s", pkgs[i], full);
-		*ret_version = v;
-		return *ret_what ? 0 : -ENOMEM;
-	}
-	v = pacman_qemu_version();
-	if (v) {
-		*ret_what = strdupf("package qemu-system-x86 %s", v);
-		*ret_version = v;
-		return *ret_what ? 0 : -ENOMEM;
-	}
-	if (!igp_exists(IGP_USR_BIN_QEMU))
-		return -ENOENT;
-	/* Never run a binary of a --root tree: it may be another system's. */
-	if (!igp_root_is_host() || qemu_exec_version(&v) < 0)
-		v = NULL;
-	*ret_what = strdup(IGP_USR_BIN_QEMU);
-	*ret_version = v;
-	return *ret_what ? 0 : -ENOMEM;
-}
-
 int check_qemu_version(struct check_ctx *c)
 {
 	const char *id = "qemu.version";
-	_cleanup_free_ char *v = NULL, *what = NULL;
+	const struct igp_version *q;
 	bool gvtg = c->modes & MODE_BIT(IGP_METHOD_GVTG);
 	int r;
 
-	r = qemu_find(c, &v, &what);
+	r = igp_host_qemu(c->h, &q);
 	if (r == -ENOENT)
 		return check_add(c, id, NULL, IGP_CHECK_WARN,
 				 strdup(ctx_is_proxmox(c) ? "Install it: `apt install pve-qemu-kvm`."
@@ -217,18 +123,18 @@ int check_qemu_version(struct check_ctx *c)
 				 "QEMU (%s) is not installed.", IGP_USR_BIN_QEMU);
 	if (r < 0)
 		return r;
-	if (!v)
+	if (!q->version)
 		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL,
-				 "QEMU is installed (%s); its version cannot be told%s.", what,
+				 "QEMU is installed (%s); its version cannot be told%s.", q->source,
 				 igp_root_is_host()
 				     ? ""
 				     : " without running it (igpuctl never runs programs of a --root tree)");
-	if (gvtg && version_compare(v, "2.12") < 0)
+	if (gvtg && version_compare(q->version, "2.12") < 0)
 		return check_add(
 		    c, id, NULL, IGP_CHECK_FAIL,
 		    strdup("Upgrade QEMU to 2.12 or newer (the distribution's current QEMU package)."),
-		    "QEMU %s (%s) is older than 2.12, which GVT-g needs.", v, what);
-	return check_add(c, id, NULL, IGP_CHECK_PASS, NULL, "QEMU %s (%s)%s.", v, what,
+		    "QEMU %s (%s) is older than 2.12, which GVT-g needs.", q->version, q->source);
+	return check_add(c, id, NULL, IGP_CHECK_PASS, NULL, "QEMU %s (%s)%s.", q->version, q->source,
 			 gvtg ? "; GVT-g needs 2.12 or newer" : "");
 }
 

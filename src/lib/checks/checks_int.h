@@ -60,9 +60,6 @@ struct check_ctx {
 	char *modprobe_text; /* every /etc/modprobe.d/ *.conf, with "# FILE" headers */
 	bool boot_done;
 	struct boot_info boot;
-	bool dpkg_done;
-	char *dpkg_status;
-	int proxmox; /* -1 unknown */
 	char *initramfs_cmd;
 };
 
@@ -118,8 +115,6 @@ const struct boot_info *ctx_boot(struct check_ctx *c);
 int tokens_get(char *const *toks, const char *key, const char **ret_value);
 /* Is "KEY=VALUE" (or one comma-separated item of its value) in the list? */
 bool tokens_have(char *const *toks, const char *key, const char *value);
-/* dpkg's status file, or NULL. */
-const char *ctx_dpkg_status(struct check_ctx *c);
 bool ctx_is_proxmox(struct check_ctx *c);
 /* The kernel release, never NULL ("the running kernel" when unknown). */
 const char *ctx_kernel(struct check_ctx *c);

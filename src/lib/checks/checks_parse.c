@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The pure parsers behind the checks: versions, dpkg status, limits.conf, /proc/iomem. */
+/* The pure parsers behind the checks: kernel versions, limits.conf, /proc/iomem. */
 #include <ctype.h>
 #include <inttypes.h>
 
@@ -40,101 +40,6 @@ int igp_kernel_version_cmp(const char *release, int major, int minor, int *ret_c
 		return r;
 	*ret_cmp = maj != major ? (maj > major ? 1 : -1) : (min > minor) - (min < minor);
 	return 0;
-}
-
-int igp_qemu_version_from_output(const char *out, char **ret)
-{
-	static const char marker[] = "version ";
-	const char *p;
-	size_t n;
-
-	/* "QEMU emulator version 8.1.5 (pve-qemu-kvm_8.1.5-6)" */
-	p = out ? strstr(out, marker) : NULL;
-	if (!p)
-		return -EINVAL;
-	p += strlen(marker);
-	n = strspn(p, "0123456789.");
-	if (n == 0 || !isdigit((unsigned char)p[0]))
-		return -EINVAL;
-	while (n > 0 && p[n - 1] == '.')
-		n--;
-	*ret = strndup(p, n);
-	return *ret ? 0 : -ENOMEM;
-}
-
-/* The value of "Field: value" in one stanza [s, end), or NULL. */
-static const char *stanza_field(const char *s, const char *end, const char *field, size_t *ret_len)
-{
-	size_t fl = strlen(field);
-
-	for (const char *l = s; l && l < end;) {
-		const char *nl = memchr(l, '\n', (size_t)(end - l));
-		const char *le = nl ? nl : end;
-		if ((size_t)(le - l) > fl && strncmp(l, field, fl) == 0 && l[fl] == ':') {
-			const char *v = l + fl + 1;
-			while (v < le && (*v == ' ' || *v == '\t'))
-				v++;
-			*ret_len = (size_t)(le - v);
-			while (*ret_len > 0 && isspace((unsigned char)v[*ret_len - 1]))
-				(*ret_len)--;
-			return v;
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	return NULL;
-}
-
-int igp_dpkg_installed_version(const char *status, const char *package, char **ret)
-{
-	const char *s = status;
-
-	/* Stanzas are separated by blank lines (deb822). */
-	while (s && *s) {
-		const char *end = strstr(s, "\n\n");
-		const char *stop = end ? end + 1 : s + strlen(s);
-		const char *v;
-		size_t len;
-
-		v = stanza_field(s, stop, "Package", &len);
-		if (v && len == strlen(package) && strncmp(v, package, len) == 0) {
-			const char *st = stanza_field(s, stop, "Status", &len);
-			/* "install ok installed"; "deinstall ok config-files"
-			 * means removed but not purged. */
-			if (st && len >= 10 && strncmp(st + len - 10, " installed", 10) == 0 &&
-			    strncmp(st, "install ", 8) == 0) {
-				v = stanza_field(s, stop, "Version", &len);
-				if (!v)
-					return -ENOENT;
-				*ret = strndup(v, len);
-				return *ret ? 0 : -ENOMEM;
-			}
-		}
-		s = end ? end + 2 : NULL;
-	}
-	return -ENOENT;
-}
-
-int igp_debian_upstream_version(const char *version, char **ret)
-{
-	const char *p = version, *colon, *dash;
-	size_t n;
-
-	/* [epoch:]upstream[-revision]; upstream may carry +dfsg / ~rc. */
-	colon = strchr(p, ':');
-	if (colon)
-		p = colon + 1;
-	dash = strrchr(p, '-');
-	n = dash ? (size_t)(dash - p) : strlen(p);
-	n = strnlen(p, n);
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '+' || p[i] == '~') {
-			n = i;
-			break;
-		}
-	if (n == 0 || !isdigit((unsigned char)p[0]))
-		return -EINVAL;
-	*ret = strndup(p, n);
-	return *ret ? 0 : -ENOMEM;
 }
 
 /* "unlimited"/"infinity"/"-1" or a number of KiB. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SR-IOV: platform, a driver with SR-IOV, its parameters, VFs enabled and persistent, the PF kept. */
 #include "checks/checks_int.h"
+#include "model/versions.h"
 #include "base/paths.h"
 
 int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -32,15 +33,24 @@ static bool stock_i915(struct check_ctx *c)
 
 static char *dkms_remedy(struct check_ctx *c)
 {
-	const char *st = ctx_dpkg_status(c);
-	_cleanup_free_ char *v = NULL;
+	const struct igp_pkg *p = igp_host_package(c->h, "i915-sriov-dkms");
+	/* Its dkms.conf names it PACKAGE_NAME="i915-sriov-dkms"; installed
+	 * from a git checkout it has a DKMS tree but no package. */
+	const struct igp_dkms_module *m = igp_host_dkms_find(c->h, "i915-sriov-dkms");
+	_cleanup_free_ char *headers = NULL;
 
-	if (st && igp_dpkg_installed_version(st, "i915-sriov-dkms", &v) >= 0)
+	if (p || m) {
+		if (!c->h->kernel_release)
+			headers = strdup("the running kernel's headers");
+		else if (igp_host_kernel_headers_package(c->h, c->h->kernel_release, &headers) < 0)
+			return NULL;
+		if (!headers)
+			return NULL;
 		return strdupf(
 		    "i915-sriov-dkms %s is installed but its module is not in use: build it for %s "
-		    "(`dkms autoinstall -k %s`, with %s headers installed) and reboot.",
-		    v, ctx_kernel(c), ctx_kernel(c),
-		    ctx_is_proxmox(c) ? "the proxmox-headers" : "the kernel's");
+		    "(`dkms autoinstall -k %s`, with %s installed) and reboot.",
+		    p ? p->version : m->version, ctx_kernel(c), ctx_kernel(c), headers);
+	}
 	return strdupf("Install i915-sriov-dkms (github.com/strongtz/i915-sriov-dkms) for %s and reboot; on "
 		       "kernels whose xe driver has SR-IOV for this GPU, use xe with xe.max_vfs instead.",
 		       ctx_kernel(c));

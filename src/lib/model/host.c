@@ -5,6 +5,7 @@
 #include <fcntl.h>
 
 #include "model/host.h"
+#include "model/host_cache.h"
 #include "base/paths.h"
 #include "base/util.h"
 
@@ -342,6 +343,11 @@ void igp_host_free(struct igp_host *h)
 	free(h->cmdline);
 	free(h->kernel_release);
 	free(h->default_route_iface);
+	if (h->cache) {
+		igp_versions_cache_done(h->cache);
+		igp_kernels_cache_done(h->cache);
+		free(h->cache);
+	}
 	free(h);
 }
 
@@ -355,6 +361,10 @@ int igp_host_load(struct igp_host **ret)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
+	h->cache = calloc(1, sizeof(*h->cache));
+	if (!h->cache)
+		return -ENOMEM;
+	h->cache->proxmox = -1;
 	r = igp_list_dir(IGP_SYS_PCI_DEVICES, &addrs);
 	if (r < 0)
 		return r;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The host model: every PCI device, the IOMMU groups, and the facts about
- * the running system that the commands need.  Built once from the root-aware
- * path context (paths.h); renderers only read it.
+ * the running system that the commands need.  Built once per run from the
+ * root-aware path context (paths.h); renderers only read it.  Facts that
+ * cost a read of their own (packages, kernels, modules, the boot loader)
+ * are loaded on first use by their accessors: versions.h, kernels.h.
  */
 #ifndef IGP_HOST_H
 #define IGP_HOST_H
@@ -18,6 +20,8 @@ struct igp_iommu_group {
 	struct igp_pci_dev **devs; /* borrowed from the host, sorted by address */
 };
 
+struct igp_host_cache;
+
 struct igp_host {
 	struct igp_pci_dev **devs; /* sorted by address */
 	size_t n_devs;
@@ -29,6 +33,11 @@ struct igp_host {
 	char *cmdline;		   /* running kernel command line, NULL if unreadable */
 	char *kernel_release;	   /* "6.8.12-4-pve", NULL if unreadable */
 	char *default_route_iface; /* "vmbr0" / "eth0", NULL if none */
+
+	/* The facts read on first use (versions.h, kernels.h), through
+	 * accessors that take a const host; NULL in a host not made by
+	 * igp_host_load(), where they read as unknown. */
+	struct igp_host_cache *cache;
 };
 
 /* Learn the host behind the current root.  Caller frees with igp_host_free(). */
