@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* modconf: the initramfs tool, and modules in the file the distribution
- * reads, never listed twice. */
+ * reads, never listed twice; modprobe.d read as modprobe reads it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "modules/modconf.h"
+#include "modules/modprobe.h"
 #include "base/paths.h"
 #include "base/util.h"
 
@@ -123,6 +124,136 @@ static void test_owned_unchanged_is_noop(void **state)
 	igp_plan_done(&p);
 }
 
+/* The value modprobe gives MOD.PARAM (FLAGS), asserted with where it is set. */
+static void assert_option(const struct igp_modprobe *m, const char *mod, const char *param, unsigned flags,
+			  const char *value, const char *where)
+{
+	_cleanup_free_ char *v = NULL;
+	const struct igp_modprobe_entry *e = NULL;
+
+	if (!value) {
+		assert_int_equal(igp_modprobe_option(m, mod, param, flags, &v, &e), 0);
+		assert_null(v);
+		return;
+	}
+	assert_int_equal(igp_modprobe_option(m, mod, param, flags, &v, &e), 1);
+	assert_string_equal(v, value);
+	assert_string_equal(e->where, where);
+	assert_int_equal(e->cmdline, streq(where, "the kernel command line"));
+}
+
+/* modprobe reads the files in strcmp() order of their names: 10-b.conf,
+ * then 9-a.conf, whose value is the last and so the one i915 gets. */
+static void test_modprobe_strcmp_order(void **state)
+{
+	struct igp_modprobe m;
+
+	sh("mkdir -p $R/etc/modprobe.d && printf 'options i915 enable_guc=3\\n' > $R/etc/modprobe.d/9-a.conf "
+	   "&& "
+	   "printf 'options i915 enable_guc=0\\n' > $R/etc/modprobe.d/10-b.conf");
+	assert_int_equal(igp_modprobe_read(NULL, &m), 0);
+	assert_string_equal(m.files[0], "/etc/modprobe.d/10-b.conf");
+	assert_string_equal(m.files[1], "/etc/modprobe.d/9-a.conf");
+	assert_null(m.files[2]);
+	assert_option(&m, "i915", "enable_guc", 0, "3", "/etc/modprobe.d/9-a.conf:1");
+	igp_modprobe_done(&m);
+}
+
+/* A name in /etc hides the same name in /run and /usr/lib; a /dev/null link
+ * hides it too; the other names of every directory are read, sorted
+ * together whatever their directory. */
+static void test_modprobe_same_name_override(void **state)
+{
+	struct igp_modprobe m;
+
+	sh("mkdir -p $R/etc/modprobe.d $R/run/modprobe.d $R/usr/lib/modprobe.d $R/lib/modprobe.d && "
+	   "printf 'options i915 enable_guc=0\\n' > $R/etc/modprobe.d/i915.conf && "
+	   "printf 'options i915 enable_guc=2\\nblacklist nouveau\\n' > $R/usr/lib/modprobe.d/i915.conf && "
+	   "printf 'options i915 enable_guc=1\\n' > $R/run/modprobe.d/i915.conf && "
+	   "printf 'options kvm ignore_msrs=1\\n' > $R/usr/lib/modprobe.d/50-kvm.conf && "
+	   "printf 'options kvm ignore_msrs=0\\n' > $R/etc/modprobe.d/40-kvm.conf && "
+	   "printf 'blacklist snd_hda_intel\\n' > $R/lib/modprobe.d/zz.conf && "
+	   "ln -s /dev/null $R/etc/modprobe.d/zz.conf && "
+	   "printf 'blacklist i915\\n' > $R/etc/modprobe.d/notes.txt && "
+	   "mkdir $R/etc/modprobe.d/dir.conf");
+	assert_int_equal(igp_modprobe_read(NULL, &m), 0);
+	assert_option(&m, "i915", "enable_guc", 0, "0", "/etc/modprobe.d/i915.conf:1");
+	assert_null(igp_modprobe_blacklisted(&m, "nouveau", 0));
+	assert_null(igp_modprobe_blacklisted(&m, "snd_hda_intel", 0));
+	assert_null(igp_modprobe_blacklisted(&m, "i915", 0));
+	/* 50-kvm.conf of /usr/lib comes after 40-kvm.conf of /etc. */
+	assert_option(&m, "kvm", "ignore_msrs", 0, "1", "/usr/lib/modprobe.d/50-kvm.conf:1");
+	assert_string_equal(m.files[0], "/etc/modprobe.d/40-kvm.conf");
+	assert_string_equal(m.files[1], "/usr/lib/modprobe.d/50-kvm.conf");
+	assert_string_equal(m.files[2], "/etc/modprobe.d/i915.conf");
+	assert_int_equal(strv_length(m.files), 3);
+	igp_modprobe_done(&m);
+}
+
+/* '-' and '_' are one in module and parameter names; lines continue after
+ * a backslash and are named by the line they start on; a trailing comment
+ * is no comment to modprobe (the kernel ignores the unknown words). */
+static void test_modprobe_lines_and_spellings(void **state)
+{
+	struct igp_modprobe m = {0};
+	_cleanup_strv_free_ char **deps = NULL;
+	static const char text[] = "# c\n"
+				   "options i915 \\\n"
+				   " enable-guc=1 \"enable_gvt=1\"\n"
+				   "options\ti915\tenable_guc=2 # was 1\n"
+				   "options vfio-pci ids=8086:3e92 disable_vga\n"
+				   "options snd foo=\"a b\" bar=\"c\"\n"
+				   "  options i915 max_vfs=7\n"
+				   "# options i915 enable_guc=9\n"
+				   "options i915\n"
+				   "options\n"
+				   "blacklist vfio[pci\n"
+				   "softdep i915 x pre: vfio-pci post: y\n"
+				   "blacklist nouveau extra\n"
+				   "bogus i915 enable_guc=5\n";
+
+	assert_int_equal(igp_modprobe_parse(&m, "/f.conf", text, sizeof(text) - 1), 0);
+	assert_option(&m, "i915", "enable_guc", 0, "2", "/f.conf:4");
+	assert_option(&m, "i915", "enable-gvt", 0, "1", "/f.conf:2");
+	assert_option(&m, "vfio_pci", "ids", 0, "8086:3e92", "/f.conf:5");
+	assert_option(&m, "vfio-pci", "disable_vga", 0, "", "/f.conf:5");
+	assert_option(&m, "snd", "foo", 0, "a b", "/f.conf:6");
+	assert_option(&m, "snd", "bar", 0, "c", "/f.conf:6");
+	assert_option(&m, "i915", "max_vfs", 0, "7", "/f.conf:7");
+	assert_string_equal(igp_modprobe_blacklisted(&m, "nouveau", 0), "/f.conf:13");
+	assert_null(igp_modprobe_blacklisted(&m, "extra", 0));
+	assert_int_equal(m.entries[m.n - 2].cmd, IGP_MODPROBE_SOFTDEP);
+	assert_int_equal(igp_modprobe_softdep_modules(&m.entries[m.n - 2], &deps), 0);
+	assert_string_equal(deps[0], "vfio_pci");
+	assert_string_equal(deps[1], "y");
+	assert_null(deps[2]);
+	/* Only these entries: the malformed lines are ignored. */
+	assert_int_equal(m.n, 7);
+	igp_modprobe_done(&m);
+}
+
+/* MODULE.PARAM= of the kernel command line comes after every file;
+ * modprobe.blacklist= names modules as written. */
+static void test_modprobe_cmdline(void **state)
+{
+	struct igp_modprobe m;
+
+	sh("mkdir -p $R/etc/modprobe.d && printf 'options i915 enable_guc=3\\n' > "
+	   "$R/etc/modprobe.d/i915.conf");
+	assert_int_equal(igp_modprobe_read("BOOT_IMAGE=/vmlinuz quiet i915.enable-guc=0 "
+					   "\"i915.x=a b\" modprobe.blacklist=nouveau,vfio-pci a.b.c=1 =x",
+					   &m),
+			 0);
+	assert_option(&m, "i915", "enable_guc", 0, "0", "the kernel command line");
+	assert_option(&m, "i915", "enable_guc", IGP_MODPROBE_FILES_ONLY, "3", "/etc/modprobe.d/i915.conf:1");
+	assert_option(&m, "i915", "x", 0, "a b", "the kernel command line");
+	assert_option(&m, "a", "b", 0, NULL, NULL);
+	assert_string_equal(igp_modprobe_blacklisted(&m, "nouveau", 0), "the kernel command line");
+	assert_null(igp_modprobe_blacklisted(&m, "nouveau", IGP_MODPROBE_FILES_ONLY));
+	assert_null(igp_modprobe_blacklisted(&m, "vfio_pci", 0));
+	igp_modprobe_done(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +262,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dracut, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_mkinitcpio, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_owned_unchanged_is_noop, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_modprobe_strcmp_order, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_modprobe_same_name_override, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_modprobe_lines_and_spellings, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_modprobe_cmdline, each_setup, each_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,6 +90,12 @@
 #define IGP_LIB_MODULES "/lib/modules"
 #define IGP_USR_LIB_MODULES_LOAD_D "/usr/lib/modules-load.d"
 #define IGP_RUN_MODULES_LOAD_D "/run/modules-load.d"
+#define IGP_USR_LOCAL_LIB_MODULES_LOAD_D "/usr/local/lib/modules-load.d"
+/* modprobe.d(5): kmod's default_config_paths (libkmod/libkmod.c) after /etc. */
+#define IGP_RUN_MODPROBE_D "/run/modprobe.d"
+#define IGP_USR_LOCAL_LIB_MODPROBE_D "/usr/local/lib/modprobe.d"
+#define IGP_USR_LIB_MODPROBE_D "/usr/lib/modprobe.d"
+#define IGP_LIB_MODPROBE_D "/lib/modprobe.d"
 #define IGP_ETC_INITRAMFS_TOOLS "/etc/initramfs-tools"
 #define IGP_ETC_INITRAMFS_TOOLS_MODULES "/etc/initramfs-tools/modules"
 #define IGP_ETC_DRACUT_CONF "/etc/dracut.conf"
