@@ -183,6 +183,8 @@ is cmdline.blacklist pass
 is full.driver warn
 has full.driver remedy "ids=8086:3e92"
 has full.driver remedy "softdep i915 pre: vfio-pci"
+# The file setup writes, not one setup never reads back.
+has full.driver remedy "into /etc/modprobe.d/igpuctl.conf"
 is full.vfio_ids pass
 is full.boot_vga warn
 is full.isolation pass
@@ -336,6 +338,12 @@ for u in dmar0 dmar1; do put sys/devices/virtual/iommu/$u/intel-iommu/ecap $'f05
 chk "$V" --mode full
 is iommu.interrupt_remapping fail
 has iommu.interrupt_remapping remedy "allow_unsafe_interrupts=1"
+has iommu.interrupt_remapping remedy "to /etc/modprobe.d/igpuctl.conf"
+put etc/modprobe.d/vfio.conf $'options vfio-iommu-type1 allow-unsafe-interrupts=1\n'
+chk "$V" --mode full
+is iommu.interrupt_remapping warn
+has iommu.interrupt_remapping message "/etc/modprobe.d/vfio.conf:1"
+rm "$V/etc/modprobe.d/vfio.conf"
 sed -i 's/ quiet$/ quiet vfio_iommu_type1.allow_unsafe_interrupts=1/' "$V/proc/cmdline"
 chk "$V" --mode full
 is iommu.interrupt_remapping warn
@@ -449,6 +457,45 @@ put etc/modprobe.d/i915.conf $'options i915 enable_gvt=1\n'
 chk "$V"
 is cmdline.configured warn
 has cmdline.configured message "not rebooted yet: i915.enable_gvt=1"
+put etc/modprobe.d/i915.conf $'options i915 enable-gvt=1\n'
+chk "$V"
+is cmdline.configured warn
+has cmdline.configured message "not rebooted yet: i915.enable_gvt=1"
+
+# modprobe.d as modprobe reads it (kmod's libkmod-config.c): the files in
+# strcmp() order of their names, 10-b.conf before 9-a.conf, so that 9-a.conf
+# has the last word; a name in /etc hides the same name in /usr/lib; '-' and
+# '_' are one in module and parameter names; MODULE.PARAM= of the kernel
+# command line comes after every file.
+variant gucorder pve8-coffeelake
+rm "$V/sys/module/i915/parameters/enable_guc"
+put etc/modprobe.d/9-a.conf $'options i915 enable_guc=3\n'
+put etc/modprobe.d/10-b.conf $'options i915 enable-guc=0\n'
+chk "$V" --mode gvt-g
+is gvt.guc_conflict fail
+has gvt.guc_conflict message "i915.enable_guc=3 (/etc/modprobe.d/9-a.conf:1)"
+has gvt.guc_conflict remedy "Remove enable_guc=3 from the i915 options in /etc/modprobe.d/9-a.conf:1"
+put etc/modprobe.d/9-a.conf $'# no GuC submission for GVT-g\noptions i915 enable-guc=0\n'
+put etc/modprobe.d/10-b.conf $'options i915 enable_guc=3\n'
+chk "$V" --mode gvt-g
+is gvt.guc_conflict pass
+has gvt.guc_conflict message "i915.enable_guc=0 (/etc/modprobe.d/9-a.conf:2)"
+rm "$V/etc/modprobe.d/9-a.conf" "$V/etc/modprobe.d/10-b.conf"
+put usr/lib/modprobe.d/i915.conf $'options i915 enable_guc=3\n'
+put etc/modprobe.d/i915.conf $'options i915 enable_guc=0\n'
+chk "$V" --mode gvt-g
+is gvt.guc_conflict pass
+has gvt.guc_conflict message "i915.enable_guc=0 (/etc/modprobe.d/i915.conf:1)"
+rm "$V/etc/modprobe.d/i915.conf"
+chk "$V" --mode gvt-g
+is gvt.guc_conflict fail
+has gvt.guc_conflict message "(/usr/lib/modprobe.d/i915.conf:1)"
+put etc/modprobe.d/i915.conf $'options i915 enable_guc=0\n'
+sed -i 's/ quiet$/ quiet i915.enable-guc=3/' "$V/proc/cmdline"
+chk "$V" --mode gvt-g
+is gvt.guc_conflict fail
+has gvt.guc_conflict message "i915.enable_guc=3 (the kernel command line)"
+has gvt.guc_conflict remedy "i915.enable_guc=0"
 
 ########################################################################
 # cmdline.blacklist
@@ -464,6 +511,16 @@ chk "$V" --mode full
 is cmdline.blacklist warn
 has cmdline.blacklist message "snd_hda_intel (driver of 0000:00:1f.3"
 lacks cmdline.blacklist message "i915 (driver"
+variant blmodprobe pve8-coffeelake
+put etc/modprobe.d/blacklist.conf $'# the sound card goes to the VM\nblacklist snd-hda-intel\n'
+chk "$V" --mode full
+is cmdline.blacklist warn
+has cmdline.blacklist message "snd_hda_intel (driver of 0000:00:1f.3, blacklisted in /etc/modprobe.d/blacklist.conf:2)"
+put etc/modprobe.d/blacklist.conf $'blacklist i915\n'
+chk "$V" --mode gvt-g
+is cmdline.blacklist fail
+has cmdline.blacklist message "i915 is blacklisted in /etc/modprobe.d/blacklist.conf:1"
+has cmdline.blacklist remedy "Remove \`blacklist i915\` from /etc/modprobe.d/blacklist.conf:1"
 
 ########################################################################
 # modules.*
@@ -587,6 +644,7 @@ put etc/modprobe.d/vfio.conf $'options vfio-pci ids=8086:3e92,8086:a348\n'
 chk "$V" --mode full
 is full.vfio_ids warn
 has full.vfio_ids message "0000:00:1f.3"
+has full.vfio_ids message "(ids=8086:a348 in /etc/modprobe.d/vfio.conf:1"
 put etc/modprobe.d/vfio.conf $'options vfio_pci ids=8086:3e92,8086:15bc disable_vga=1\n'
 chk "$V" --mode full
 is full.vfio_ids fail

@@ -12,7 +12,12 @@
  *   - planning again on the result changes nothing;
  *   - the checks then find every planned module configured
  *     (ctx_module_configured()), reading the same file;
- *   - modprobe.d options and softdeps read back as words of the text;
+ *   - modprobe.d (sections "modprobe.d/NAME", "run/modprobe.d/NAME",
+ *     "usr/lib/modprobe.d/NAME", and "cmdline" for the kernel command line):
+ *     every entry names a line of a file read, no file hidden by an earlier
+ *     directory's of the same name is read, the files come in strcmp()
+ *     order, the options written back line by line give the same values,
+ *     and the checks' softdeps come out as configured modules;
  *   - sysfs.conf: only the PF's sriov_numvfs lines change, to "KEY = N";
  *     the same N again changes nothing.
  */
@@ -42,6 +47,15 @@ static void rm_root(void)
 		nftw(root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The directories a "#@file DIR/NAME" section may name, highest precedence first. */
+static const struct {
+	const char *prefix, *dir;
+} mp_dirs[] = {
+    {"modprobe.d/", IGP_ETC_MODPROBE_D},
+    {"run/modprobe.d/", IGP_RUN_MODPROBE_D},
+    {"usr/lib/modprobe.d/", IGP_USR_LIB_MODPROBE_D},
+};
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -52,6 +66,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	atexit(rm_root);
 	FZ_OOM(etc = strdupf("%s/etc", root));
 	FZ_ASSERT(mkdir(etc, 0755) == 0, "mkdir %s", etc);
+	for (size_t d = 0; d < ELEMENTSOF(mp_dirs); d++) {
+		_cleanup_free_ char *cmd = strdupf("mkdir -p '%s%s'", root, mp_dirs[d].dir);
+		FZ_OOM(cmd);
+		FZ_ASSERT(system(cmd) == 0, "%s", cmd);
+	}
 	FZ_ASSERT(igp_root_set(root) == 0, "root %s", root);
 	return 0;
 }
@@ -73,7 +92,7 @@ static void ctx_free(struct check_ctx *c)
 		free(c->modconf[i].where);
 	}
 	free(c->modconf);
-	free(c->modprobe_text);
+	igp_modprobe_done(&c->modprobe);
 }
 
 static char *const lines[] = {
@@ -127,24 +146,142 @@ static void modules(const char *text, size_t len)
 	ctx_free(&c);
 }
 
-static void modprobe(const char *text)
+struct mp_file {
+	char path[128];
+	const char *text;
+	size_t len;
+	size_t dir;
+};
+
+/* The lines of TEXT as kmod counts them (the last may lack its newline). */
+static unsigned n_lines(const char *text, size_t len)
+{
+	unsigned n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n' && i + 1 < len;
+	return n;
+}
+
+/* Every entry names a file read (or the command line) and a line of it;
+ * a name hidden by an earlier directory's file is not read. */
+static void modprobe_where(const struct igp_modprobe *m, const struct mp_file *f, size_t nf)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct igp_modprobe_entry *e = &m->entries[i];
+		bool found = false;
+
+		if (e->cmdline) {
+			FZ_ASSERT(streq(e->where, "the kernel command line"), "where [%s]", e->where);
+			continue;
+		}
+		/* underscores(): no '-' is left outside a [...] pattern */
+		FZ_ASSERT(!strchr(e->module, '-') || strchr(e->module, '['), "module [%s]", e->module);
+		/* the last section of a name is what the file holds */
+		for (size_t k = nf; k-- > 0 && !found;) {
+			size_t pl = strlen(f[k].path);
+			unsigned line;
+			if (strncmp(e->where, f[k].path, pl) || e->where[pl] != ':')
+				continue;
+			found = true;
+			line = (unsigned)strtoul(e->where + pl + 1, NULL, 10);
+			FZ_ASSERT(line >= 1 && line <= n_lines(f[k].text, f[k].len), "line of [%s]",
+				  e->where);
+			for (size_t j = 0; j < nf; j++)
+				FZ_ASSERT(j == k || f[j].dir >= f[k].dir ||
+					      !streq(strrchr(f[j].path, '/'), strrchr(f[k].path, '/')),
+					  "%s read although %s hides it", f[k].path, f[j].path);
+		}
+		FZ_ASSERT(found, "entry of no file: [%s]", e->where);
+	}
+	for (size_t i = 0; m->files && m->files[i] && m->files[i + 1]; i++)
+		FZ_ASSERT(strcmp(strrchr(m->files[i], '/'), strrchr(m->files[i + 1], '/')) < 0,
+			  "files not in strcmp order: %s, %s", m->files[i], m->files[i + 1]);
+}
+
+/*
+ * The options written back one line each ("options MODULE ARGS") give every
+ * parameter the same value: the order of the files and of their lines is
+ * the one modprobe applies.
+ */
+static void modprobe_rewrite(const struct igp_modprobe *m)
 {
 	static const char *const opts[][2] = {
 	    {"vfio_pci", "ids"}, {"i915", "enable_guc"}, {"kvm", "ignore_msrs"}, {"vfio-pci", "disable_vga"}};
-	struct igp_host h = {0};
-	struct check_ctx c = {.h = &h, .moddir_fd = -1, .modprobe_done = true};
+	_cleanup_free_ char *text = strdup("");
+	struct igp_modprobe m2 = {0};
+
+	FZ_OOM(text);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct igp_modprobe_entry *e = &m->entries[i];
+		if (e->cmd != IGP_MODPROBE_OPTIONS || e->cmdline)
+			continue;
+		/* a backslash would escape again; a '[' is a pattern kmod
+		 * keeps whole */
+		if (strchr(e->args, '\\') || strchr(e->module, '['))
+			return;
+		FZ_OOM(strextendf(&text, "options %s %s\n", e->module, e->args) == 0);
+	}
+	FZ_ASSERT(igp_modprobe_parse(&m2, "/w.conf", text, strlen(text)) == 0, "parse");
+	for (size_t i = 0; i < ELEMENTSOF(opts); i++) {
+		_cleanup_free_ char *a = NULL, *b = NULL;
+		int ra = igp_modprobe_option(m, opts[i][0], opts[i][1], IGP_MODPROBE_FILES_ONLY, &a, NULL);
+		int rb = igp_modprobe_option(&m2, opts[i][0], opts[i][1], 0, &b, NULL);
+		FZ_ASSERT(ra == rb && streq_ptr(a, b), "%s.%s: [%s] then [%s] in \"%s\"", opts[i][0],
+			  opts[i][1], a, b, text);
+	}
+	igp_modprobe_done(&m2);
+}
+
+static void modprobe(const struct mp_file *f, size_t nf, const char *cmdline)
+{
+	struct igp_modprobe m;
+	struct igp_host h = {.cmdline = (char *)cmdline};
+	struct check_ctx c = {.h = &h, .moddir_fd = -1};
 	const struct modconf_entry *e;
 	size_t n;
 
-	FZ_OOM(c.modprobe_text = strdup(text));
-	for (size_t i = 0; i < ELEMENTSOF(opts); i++) {
-		_cleanup_free_ char *v = ctx_modprobe_option(&c, opts[i][0], opts[i][1]);
-		FZ_ASSERT(!v || strstr(text, v), "option %s %s = [%s]", opts[i][0], opts[i][1], v);
-	}
+	FZ_ASSERT(igp_modprobe_read(cmdline, &m) == 0, "read");
+	modprobe_where(&m, f, nf);
+	modprobe_rewrite(&m);
+	/* The checks read the same: softdeps become configured modules. */
 	FZ_ASSERT(ctx_modconf(&c, &e, &n) == 0, "modconf");
 	for (size_t i = 0; i < n; i++)
 		FZ_ASSERT(*e[i].name && !strchr(e[i].name, '-') && e[i].where, "entry [%s]", e[i].name);
+	for (size_t i = 0; i < m.n; i++) {
+		_cleanup_strv_free_ char **deps = NULL;
+		if (m.entries[i].cmd != IGP_MODPROBE_SOFTDEP)
+			continue;
+		FZ_ASSERT(igp_modprobe_softdep_modules(&m.entries[i], &deps) == 0, "softdep");
+		for (char **d = deps; *d; d++)
+			FZ_ASSERT(ctx_module_configured(&c, *d), "softdep %s of [%s] not configured", *d,
+				  m.entries[i].where);
+	}
+	igp_modprobe_done(&m);
 	ctx_free(&c);
+}
+
+/* A file of modprobe.d named by a "#@file" section; false for other names. */
+static bool modprobe_file(const struct fz_file *in, struct mp_file *out)
+{
+	for (size_t d = 0; d < ELEMENTSOF(mp_dirs); d++) {
+		const char *name = in->name + strlen(mp_dirs[d].prefix);
+		if (!startswith(in->name, mp_dirs[d].prefix) || !*name || strchr(name, '/') ||
+		    streq(name, ".") || streq(name, ".."))
+			continue;
+		*out = (struct mp_file){.text = in->text, .len = in->len, .dir = d};
+		snprintf(out->path, sizeof(out->path), "%s/%s", mp_dirs[d].dir, name);
+		return true;
+	}
+	return false;
+}
+
+static void remove_files(const struct mp_file *f, size_t nf)
+{
+	for (size_t i = 0; i < nf; i++) {
+		_cleanup_free_ char *p = strdupf("%s%s", root, f[i].path);
+		FZ_OOM(p);
+		FZ_ASSERT(remove(p) == 0 || errno == ENOENT, "remove %s", p);
+	}
 }
 
 /* Is LINE this PF's sriov_numvfs setting ("KEY = VALUE", either spelling)? */
@@ -215,21 +352,27 @@ static void sysfs_conf(const char *text)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_file files[8];
-	size_t n = fz_split_files((const char *)data, size, files, ELEMENTSOF(files));
-	_cleanup_free_ char *mp = strdup("");
+	size_t n = fz_split_files((const char *)data, size, files, ELEMENTSOF(files)), nf = 0;
+	struct mp_file mp[8];
+	_cleanup_free_ char *cmdline = NULL;
 
-	FZ_OOM(mp);
 	modules(files[0].text, files[0].len);
 	put(IGP_ETC_MODULES, "", 0);
-	/* ctx_modprobe_text()'s form: "# PATH" before each file's text. */
 	for (size_t i = 1; i < n; i++) {
 		_cleanup_free_ char *t = fz_cstring((const uint8_t *)files[i].text, files[i].len);
-		if (startswith(files[i].name, "modprobe.d/"))
-			FZ_OOM(strextendf(&mp, "# /etc/%s\n%s\n", files[i].name, t) == 0);
-		if (streq(files[i].name, "sysfs.conf"))
+		if (modprobe_file(&files[i], &mp[nf])) {
+			put(mp[nf].path, mp[nf].text, mp[nf].len);
+			nf++;
+		}
+		if (streq(files[i].name, "cmdline")) {
+			free(cmdline);
+			cmdline = TAKE_PTR(t);
+		} else if (streq(files[i].name, "sysfs.conf")) {
 			sysfs_conf(t);
+		}
 	}
-	modprobe(mp);
+	modprobe(mp, nf, cmdline);
+	remove_files(mp, nf);
 	put(IGP_ETC_SYSFS_CONF, "", 0);
 	return 0;
 }

@@ -164,7 +164,7 @@ static void ctx_done(struct check_ctx *c)
 		free(c->modconf[i].where);
 	}
 	free(c->modconf);
-	free(c->modprobe_text);
+	igp_modprobe_done(&c->modprobe);
 	free(c->boot.name);
 	free(c->boot.refresh);
 	strv_free(c->boot.configured);

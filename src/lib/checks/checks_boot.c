@@ -484,7 +484,8 @@ int check_cmdline_configured(struct check_ctx *c)
 
 		/* "options i915 enable_gvt=1" in modprobe.d configures it too
 		 * (it reaches the module through the initramfs or at load). */
-		if (!cfg && w[i].module && (opt = ctx_modprobe_option(c, w[i].module, w[i].param))) {
+		if (!cfg && w[i].module &&
+		    (opt = ctx_modprobe_option(c, w[i].module, w[i].param, IGP_MODPROBE_FILES_ONLY, NULL))) {
 			_cleanup_free_ char *t = strdupf("%s=%s", w[i].key, opt);
 			char *one[2] = {t, NULL};
 			if (!t)
@@ -669,33 +670,26 @@ static bool listed_in(char *const *toks, const char *module)
 	return false;
 }
 
-/* "blacklist MODULE" in modprobe.d. */
-static bool modprobe_blacklisted(struct check_ctx *c, const char *module)
+/* Where "blacklist MODULE" of modprobe.d is (FILE:LINE, borrowed), or NULL. */
+static const char *modprobe_blacklisted(struct check_ctx *c, const char *module)
 {
-	const char *text = ctx_modprobe_text(c);
-
-	for (const char *l = text; l && *l;) {
-		_cleanup_free_ char *line = strdup_line(&l);
-		char kw[32], mod[128];
-		if (line && sscanf(line, "%31s %127s", kw, mod) == 2 && streq(kw, "blacklist") &&
-		    igp_kparam_key_eq(mod, module))
-			return true;
-	}
-	return false;
+	return igp_modprobe_blacklisted(ctx_modprobe(c), module, IGP_MODPROBE_FILES_ONLY);
 }
 
-/* Where MODULE is blacklisted, or NULL (static text). */
-static const char *blacklisted_where(struct check_ctx *c, char *const *running, const char *module)
+/* Where MODULE is blacklisted, or NULL; *ret_file: the modprobe.d file
+ * and line when it is there. */
+static const char *blacklisted_where(struct check_ctx *c, char *const *running, const char *module,
+				     const char **ret_file)
 {
 	const struct boot_info *b = ctx_boot(c);
 
+	*ret_file = NULL;
 	if (listed_in(running, module))
 		return "on the running kernel's command line";
 	if (b->configured && listed_in(b->configured, module))
 		return "on the configured kernel command line";
-	if (modprobe_blacklisted(c, module))
-		return "in " IGP_ETC_MODPROBE_D;
-	return NULL;
+	*ret_file = modprobe_blacklisted(c, module);
+	return *ret_file ? "in" : NULL;
 }
 
 static bool is_target(struct check_ctx *c, const struct igp_pci_dev *d)
@@ -726,20 +720,19 @@ int check_cmdline_blacklist(struct check_ctx *c)
 	/* GVT-g and SR-IOV need the host driver of the GPU itself. */
 	for (size_t t = 0; t < c->n_targets; t++) {
 		const struct igp_check_target *tg = &c->targets[t];
-		const char *drv, *where;
+		const char *drv, *where, *file;
 		if (tg->mode == IGP_METHOD_FULL)
 			continue;
 		drv = streq_ptr(tg->gpu->driver, "xe") ? "xe" : "i915";
-		where = blacklisted_where(c, running, drv);
+		where = blacklisted_where(c, running, drv, &file);
 		if (where)
 			return check_add(
 			    c, id, NULL, IGP_CHECK_FAIL,
-			    listed_in(running, drv) || (b->configured && listed_in(b->configured, drv))
-				? remedy_cmdline(c, NULL, "modprobe.blacklist module_blacklist", -1)
-				: strdupf("Remove `blacklist %s` from %s, run `%s` and reboot.", drv,
-					  IGP_ETC_MODPROBE_D, initramfs_command(c)),
-			    "%s is blacklisted %s, but %s needs it on the host for %s.", drv, where,
-			    igp_method_name(tg->mode), tg->gpu->address);
+			    !file ? remedy_cmdline(c, NULL, "modprobe.blacklist module_blacklist", -1)
+				  : strdupf("Remove `blacklist %s` from %s, run `%s` and reboot.", drv, file,
+					    initramfs_command(c)),
+			    "%s is blacklisted %s%s%s, but %s needs it on the host for %s.", drv, where,
+			    file ? " " : "", file ? file : "", igp_method_name(tg->mode), tg->gpu->address);
 	}
 	/* Drivers of devices the host keeps: blacklisting them (the guide's
 	 * line blacklists every GPU and sound driver) takes them from the host. */
@@ -750,9 +743,9 @@ int check_cmdline_blacklist(struct check_ctx *c)
 		const char *where;
 		if (!d->driver || streq(d->driver, "vfio-pci") || is_target(c, d))
 			continue;
-		where = b->configured && listed_in(b->configured, d->driver) ? "the configured command line"
-			: modprobe_blacklisted(c, d->driver)		     ? IGP_ETC_MODPROBE_D
-									     : NULL;
+		where = b->configured && listed_in(b->configured, d->driver)
+			    ? "the configured command line"
+			    : modprobe_blacklisted(c, d->driver);
 		if (where)
 			fprintf(hurt.f, "%s%s (driver of %s, blacklisted in %s)", ftell(hurt.f) ? "; " : "",
 				d->driver, d->address, where);

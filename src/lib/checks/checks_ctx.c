@@ -178,16 +178,6 @@ static void normalize_module(char *s)
 			*s = '_';
 }
 
-static bool module_eq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
-		if (x != y)
-			return false;
-	}
-	return *a == *b;
-}
-
 static void kmod_load(struct check_ctx *c)
 {
 	_cleanup_free_ char *dir = NULL, *fdpath = NULL, *softdep = NULL, *builtin_path = NULL, *text = NULL;
@@ -258,7 +248,7 @@ bool ctx_module_loaded(struct check_ctx *c, const char *name)
 		for (const char *l = text; l && *l;) {
 			size_t n = strcspn(l, " \n");
 			_cleanup_free_ char *m = strndup(l, n);
-			if (m && module_eq(m, name))
+			if (m && igp_module_name_eq(m, name))
 				return true;
 			l = strchr(l, '\n');
 			l = l ? l + 1 : NULL;
@@ -294,67 +284,25 @@ char *ctx_module_param(const char *module, const char *param)
 	return v;
 }
 
-/* Append the *.conf files of DIR (sorted) to F, each after "# PATH". */
-static void append_conf_dir(FILE *f, const char *dir, const char *suffix)
-{
-	_cleanup_strv_free_ char **names = NULL;
-
-	if (igp_list_dir(dir, &names) < 0)
-		return;
-	for (char **n = names; *n; n++) {
-		_cleanup_free_ char *p = NULL, *text = NULL;
-		if (!endswith(*n, suffix))
-			continue;
-		p = igp_path_join(dir, *n);
-		if (p && igp_read_file(p, &text, NULL) >= 0)
-			fprintf(f, "# %s\n%s\n", p, text);
-	}
-}
-
-const char *ctx_modprobe_text(struct check_ctx *c)
+const struct igp_modprobe *ctx_modprobe(struct check_ctx *c)
 {
 	if (!c->modprobe_done) {
-		size_t len = 0;
-		FILE *f = open_memstream(&c->modprobe_text, &len);
-
 		c->modprobe_done = true;
-		if (!f)
-			return NULL;
-		/* modprobe.d(5): only files ending in .conf are read. */
-		append_conf_dir(f, IGP_ETC_MODPROBE_D, ".conf");
-		if (fclose(f) != 0) {
-			free(c->modprobe_text);
-			c->modprobe_text = NULL;
-		}
+		/* On ENOMEM the checks see no configuration rather than half of it. */
+		if (igp_modprobe_read(c->h->cmdline, &c->modprobe) < 0)
+			igp_modprobe_done(&c->modprobe);
 	}
-	return c->modprobe_text;
+	return &c->modprobe;
 }
 
-char *ctx_modprobe_option(struct check_ctx *c, const char *module, const char *param)
+char *ctx_modprobe_option(struct check_ctx *c, const char *module, const char *param, unsigned flags,
+			  const struct igp_modprobe_entry **ret_entry)
 {
-	const char *text = ctx_modprobe_text(c);
-	char *found = NULL;
+	char *v = NULL;
 
-	for (const char *l = text; l && *l;) {
-		_cleanup_free_ char *line = strdup_line(&l);
-		_cleanup_strv_free_ char **w = NULL;
-
-		if (!line)
-			break;
-		line[strcspn(line, "#")] = '\0';
-		if (strv_split(line, " \t", &w) < 0 || strv_length(w) < 3 || !streq(w[0], "options") ||
-		    !module_eq(w[1], module))
-			continue;
-		for (char **o = w + 2; *o; o++) {
-			size_t kl = strcspn(*o, "=");
-			_cleanup_free_ char *k = strndup(*o, kl);
-			if (k && module_eq(k, param)) {
-				free(found); /* the last one wins */
-				found = strdup((*o)[kl] ? *o + kl + 1 : "");
-			}
-		}
-	}
-	return found;
+	if (igp_modprobe_option(ctx_modprobe(c), module, param, flags, &v, ret_entry) <= 0)
+		return NULL;
+	return v;
 }
 
 const char *ctx_running_param(struct check_ctx *c, const char *key, char *buf, size_t size)

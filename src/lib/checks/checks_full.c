@@ -59,8 +59,8 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    c, id, gpu, IGP_CHECK_WARN,
 		    strdupf("Bind it to vfio-pci at boot: `igpuctl bind %s --driver vfio-pci --persist`, or "
 			    "put `options vfio-pci ids=%s` and `softdep %s pre: vfio-pci` into "
-			    "%s/vfio.conf and run `%s`.",
-			    gpu->address, ids, gpu->driver, IGP_ETC_MODPROBE_D, initramfs_command(c)),
+			    "%s and run `%s`.",
+			    gpu->address, ids, gpu->driver, IGP_ETC_MODPROBE_D_IGPUCTL, initramfs_command(c)),
 		    "%s holds %s; the host uses it until the VM starts, and %s may not let go of it "
 		    "cleanly then.",
 		    gpu->driver, gpu->address, gpu->driver);
@@ -72,12 +72,13 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 static int collect_vfio_ids(struct check_ctx *c, char ***ret_ids, char ***ret_where)
 {
 	_cleanup_strv_free_ char **ids = NULL, **where = NULL;
-	_cleanup_free_ char *opt = ctx_modprobe_option(c, "vfio_pci", "ids");
+	const struct igp_modprobe_entry *opt_e = NULL;
+	_cleanup_free_ char *opt = ctx_modprobe_option(c, "vfio_pci", "ids", IGP_MODPROBE_FILES_ONLY, &opt_e);
 	const struct boot_info *b = ctx_boot(c);
 	const char *v;
 	struct {
 		const char *value, *where;
-	} src[3] = {{opt, IGP_ETC_MODPROBE_D}};
+	} src[3] = {{opt, opt ? opt_e->where : NULL}};
 	size_t n = 1;
 	char buf[512];
 

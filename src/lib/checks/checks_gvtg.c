@@ -77,17 +77,17 @@ int check_gvt_enable_gvt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 
 int check_gvt_guc_conflict(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
-	const char *id = "gvt.guc_conflict", *run, *where;
+	const char *id = "gvt.guc_conflict", *where = NULL;
+	const struct igp_modprobe_entry *e = NULL;
 	_cleanup_free_ char *sys = ctx_module_param("i915", "enable_guc"),
-			    *opt = ctx_modprobe_option(c, "i915", "enable_guc");
-	char buf[32];
+			    *opt = ctx_modprobe_option(c, "i915", "enable_guc", 0, &e);
 	const char *v;
 	long n;
 
-	run = ctx_running_param(c, "i915.enable_guc", buf, sizeof(buf));
-	/* What the loaded i915 uses wins; else what it will get. */
-	v = sys ? sys : run ? run : opt;
-	where = sys ? "the loaded i915" : run ? "the kernel command line" : opt ? IGP_ETC_MODPROBE_D : NULL;
+	/* What the loaded i915 uses wins; else what modprobe will give it
+	 * (modprobe.d, then the kernel command line). */
+	v = sys ? sys : opt;
+	where = sys ? "the loaded i915" : e ? e->where : NULL;
 	if (!v)
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 				 "i915.enable_guc is not set: the default never uses GuC submission on the "
@@ -100,10 +100,10 @@ int check_gvt_guc_conflict(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (n >= 0 && (n & 2))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL,
-		    opt && !run && streq(where, IGP_ETC_MODPROBE_D)
+		    !sys && !e->cmdline
 			? strdupf("Remove enable_guc=%s from the i915 options in %s (or set it to 0), "
 				  "run `%s` and reboot.",
-				  opt, IGP_ETC_MODPROBE_D, initramfs_command(c))
+				  opt, where, initramfs_command(c))
 			: remedy_cmdline(c, "i915.enable_guc=0", NULL, IGP_METHOD_GVTG),
 		    "i915.enable_guc=%ld (%s) turns on GuC submission, which excludes GVT-g.", n, where);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=%ld (%s): no GuC submission.", n,

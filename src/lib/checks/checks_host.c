@@ -237,7 +237,9 @@ static int interrupts_remapped(void)
 static bool unsafe_interrupts_allowed(struct check_ctx *c, char **ret_where)
 {
 	_cleanup_free_ char *sys = ctx_module_param("vfio_iommu_type1", "allow_unsafe_interrupts");
-	_cleanup_free_ char *opt = ctx_modprobe_option(c, "vfio_iommu_type1", "allow_unsafe_interrupts");
+	const struct igp_modprobe_entry *opt_e = NULL;
+	_cleanup_free_ char *opt = ctx_modprobe_option(c, "vfio_iommu_type1", "allow_unsafe_interrupts",
+						       IGP_MODPROBE_FILES_ONLY, &opt_e);
 	char buf[32];
 	const char *run = ctx_running_param(c, "vfio_iommu_type1.allow_unsafe_interrupts", buf, sizeof(buf));
 
@@ -247,7 +249,7 @@ static bool unsafe_interrupts_allowed(struct check_ctx *c, char **ret_where)
 	}
 	if (opt && (streq(opt, "1") || streq(opt, "Y") || streq(opt, "y"))) {
 		*ret_where =
-		    strdupf("%s (options vfio_iommu_type1 allow_unsafe_interrupts=1)", IGP_ETC_MODPROBE_D);
+		    strdupf("%s (options vfio_iommu_type1 allow_unsafe_interrupts=%s)", opt_e->where, opt);
 		return true;
 	}
 	if (sys && streq(sys, "Y")) {
@@ -335,10 +337,10 @@ int check_iommu_interrupt_remapping(struct check_ctx *c)
 		    off_param ? " (intremap=off on the command line)" : "");
 	return check_add(
 	    c, id, NULL, IGP_CHECK_FAIL,
-	    strdup(
-		"This platform has no interrupt remapping. To use VFIO anyway, accept the risk "
-		"knowingly: add `options vfio_iommu_type1 allow_unsafe_interrupts=1` to " IGP_ETC_MODPROBE_D
-		"/vfio.conf (the guide's vfio_iommu_type1.allow_unsafe_interrupts=1)."),
+	    strdup("This platform has no interrupt remapping. To use VFIO anyway, accept the risk "
+		   "knowingly: add `options vfio_iommu_type1 allow_unsafe_interrupts=1` "
+		   "to " IGP_ETC_MODPROBE_D_IGPUCTL
+		   " (the guide's vfio_iommu_type1.allow_unsafe_interrupts=1)."),
 	    "Interrupt remapping is off and the IOMMU cannot do it: VFIO refuses to assign devices "
 	    "(\"No interrupt remapping support\").");
 }
@@ -527,8 +529,8 @@ static char *modules_remedy(struct check_ctx *c, const char *const *mods, size_t
 		    "Add one line each to %s: %s; then run `%s` and reboot (or `modprobe -a %s` now).",
 		    IGP_ETC_MODULES, sp, initramfs_command(c), sp);
 	return strdupf(
-	    "Create %s/vfio.conf with one line each: %s; then run `%s` and reboot (or `modprobe -a %s` now).",
-	    IGP_ETC_MODULES_LOAD_D, sp, initramfs_command(c), sp);
+	    "Create %s with one line each: %s; then run `%s` and reboot (or `modprobe -a %s` now).",
+	    IGP_ETC_MODULES_LOAD_D_IGPUCTL, sp, initramfs_command(c), sp);
 }
 
 int check_modules_configured(struct check_ctx *c)
@@ -667,13 +669,9 @@ int check_initramfs_current(struct check_ctx *c)
 	if (strv_push(&cfg, IGP_ETC_MODULES) < 0 || strv_push(&cfg, IGP_ETC_INITRAMFS_TOOLS_MODULES) < 0 ||
 	    strv_push(&cfg, IGP_ETC_MKINITCPIO_CONF) < 0)
 		return -ENOMEM;
-	if (igp_list_dir(IGP_ETC_MODPROBE_D, &names) >= 0)
-		for (char **n = names; *n; n++)
-			if (endswith(*n, ".conf") &&
-			    strv_consume(&cfg, igp_path_join(IGP_ETC_MODPROBE_D, *n)) < 0)
-				return -ENOMEM;
-	strv_free(names);
-	names = NULL;
+	for (char **f = ctx_modprobe(c)->files; f && *f; f++)
+		if (strv_push(&cfg, *f) < 0)
+			return -ENOMEM;
 	if (igp_list_dir(IGP_ETC_DRACUT_CONF_D, &names) >= 0)
 		for (char **n = names; *n; n++)
 			if (endswith(*n, ".conf") &&

@@ -8,6 +8,7 @@
 
 #include "boot/bootloader.h"
 #include "checks/checks.h"
+#include "modules/modprobe.h"
 #include "base/util.h"
 
 #define MODE_BIT(m) (1u << (m))
@@ -57,7 +58,7 @@ struct check_ctx {
 	struct modconf_entry *modconf;
 	size_t n_modconf;
 	bool modprobe_done;
-	char *modprobe_text; /* every /etc/modprobe.d/ *.conf, with "# FILE" headers */
+	struct igp_modprobe modprobe; /* modprobe.d and the running command line */
 	bool boot_done;
 	struct boot_info boot;
 	char *initramfs_cmd;
@@ -100,10 +101,17 @@ const char *ctx_module_configured(struct check_ctx *c, const char *name);
 int ctx_modconf(struct check_ctx *c, const struct modconf_entry **ret, size_t *ret_n);
 /* /sys/module/MOD/parameters/PARAM, or NULL (caller frees). */
 char *ctx_module_param(const char *module, const char *param);
-/* The value of "options MODULE PARAM=V" in /etc/modprobe.d, or NULL (caller frees). */
-char *ctx_modprobe_option(struct check_ctx *c, const char *module, const char *param);
-/* Text of all modprobe.d files ("# FILE" before each). */
-const char *ctx_modprobe_text(struct check_ctx *c);
+/* modprobe.d as modprobe reads it, then the running kernel command line
+ * (modules/modprobe.h); empty when it cannot be read. */
+const struct igp_modprobe *ctx_modprobe(struct check_ctx *c);
+/*
+ * The value modprobe gives PARAM of MODULE (caller frees), or NULL, and
+ * the entry setting it (may be NULL; its where is "FILE:LINE" or "the
+ * kernel command line").  FLAGS: IGP_MODPROBE_FILES_ONLY for what the next
+ * boot gets from files.
+ */
+char *ctx_modprobe_option(struct check_ctx *c, const char *module, const char *param, unsigned flags,
+			  const struct igp_modprobe_entry **ret_entry);
 /* Running command line parameter ('-' == '_' in the name); NULL if absent. */
 const char *ctx_running_param(struct check_ctx *c, const char *key, char *buf, size_t size);
 const struct boot_info *ctx_boot(struct check_ctx *c);

@@ -162,41 +162,22 @@ out:
 	return r;
 }
 
-/* "softdep X pre: a b post: c" loads a, b and c along with X. */
+/* "softdep X pre: a b post: c" of modprobe.d loads a, b and c along with X. */
 static int scan_softdeps(struct check_ctx *c)
 {
-	const char *text = ctx_modprobe_text(c);
-	_cleanup_free_ char *file = NULL;
-	unsigned lineno = 0;
-	int r;
+	const struct igp_modprobe *m = ctx_modprobe(c);
 
-	for (const char *l = text; l && *l;) {
-		_cleanup_free_ char *line = strdup_line(&l);
-		_cleanup_strv_free_ char **w = NULL;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct igp_modprobe_entry *e = &m->entries[i];
+		_cleanup_strv_free_ char **mods = NULL;
 
-		if (!line)
-			return -ENOMEM;
-		lineno++;
-		/* ctx_modprobe_text() puts "# PATH" before each file. */
-		if (startswith(line, "# /")) {
-			free(file);
-			file = strdup(line + 2);
-			if (!file)
-				return -ENOMEM;
-			lineno = 0;
+		if (e->cmd != IGP_MODPROBE_SOFTDEP)
 			continue;
-		}
-		line[strcspn(line, "#")] = '\0';
-		if (strv_split(line, " \t", &w) < 0)
+		if (igp_modprobe_softdep_modules(e, &mods) < 0)
 			return -ENOMEM;
-		if (strv_length(w) < 3 || !streq(w[0], "softdep"))
-			continue;
-		for (char **m = w + 2; *m; m++) {
-			if (streq(*m, "pre:") || streq(*m, "post:"))
-				continue;
-			r = push(
-			    c, *m, strlen(*m), false,
-			    strdupf("%s:%u, softdep of %s", file ? file : IGP_ETC_MODPROBE_D, lineno, w[1]));
+		for (char **d = mods; *d; d++) {
+			int r =
+			    push(c, *d, strlen(*d), false, strdupf("%s, softdep of %s", e->where, e->module));
 			if (r < 0)
 				return r;
 		}
