@@ -7,6 +7,40 @@
 #include "model/host.h"
 #include "base/util.h"
 
+/* The trivial cleanup: called for a value, skipped for NULL. */
+struct counted {
+	int *freed;
+};
+static void counted_free(struct counted *c)
+{
+	(*c->freed)++;
+	free(c);
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct counted *, counted_free);
+
+static void test_trivial_cleanup(void **state)
+{
+	int freed = 0;
+
+	{
+		_cleanup_(counted_freep) struct counted *c = malloc(sizeof(*c));
+		_cleanup_(counted_freep) struct counted *none = NULL;
+		assert_non_null(c);
+		c->freed = &freed;
+		(void)none;
+	}
+	assert_int_equal(freed, 1);
+	{
+		_cleanup_(counted_freep) struct counted *c = malloc(sizeof(*c)), *kept = NULL;
+		assert_non_null(c);
+		c->freed = &freed;
+		kept = TAKE_PTR(c);
+		free(kept);
+		kept = NULL;
+	}
+	assert_int_equal(freed, 1);
+}
+
 static void test_strv_split(void **state)
 {
 	_cleanup_strv_free_ char **v = NULL;
@@ -122,11 +156,17 @@ static void test_cmdline_get(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_strv_split),	cmocka_unit_test(test_strv_split_empty),
-	    cmocka_unit_test(test_strextendf),	cmocka_unit_test(test_strdup_line),
-	    cmocka_unit_test(test_parse_long),	cmocka_unit_test(test_parse_count),
-	    cmocka_unit_test(test_utf8),	cmocka_unit_test(test_version_compare),
+	    cmocka_unit_test(test_strv_split),
+	    cmocka_unit_test(test_strv_split_empty),
+	    cmocka_unit_test(test_strextendf),
+	    cmocka_unit_test(test_strdup_line),
+	    cmocka_unit_test(test_parse_long),
+	    cmocka_unit_test(test_parse_count),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_version_compare),
 	    cmocka_unit_test(test_cmdline_get),
+
+	    cmocka_unit_test(test_trivial_cleanup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

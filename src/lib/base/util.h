@@ -25,6 +25,21 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
+/*
+ * The cleanup function for a pointer to TYPE that FUNC releases: FUNCp(),
+ * which does nothing for NULL, as systemd's DEFINE_TRIVIAL_CLEANUP_FUNC
+ * (src/basic/memory-util.h).  `DEFINE_TRIVIAL_CLEANUP_FUNC(struct x *,
+ * x_free)` next to x_free()'s declaration, then `_cleanup_(x_freep) struct
+ * x *p = NULL;` or a `#define _cleanup_x_` of it.
+ */
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                              \
+	static inline void func##p(type *p)                                                                  \
+	{                                                                                                    \
+		if (*p)                                                                                      \
+			func(*p);                                                                            \
+	}                                                                                                    \
+	struct igp_trailing_semicolon_
+
 static inline void freep(void *p)
 {
 	free(*(void **)p);
@@ -34,16 +49,8 @@ static inline void closep(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 }
-static inline void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-static inline void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_fclose_ _cleanup_(fclosep)

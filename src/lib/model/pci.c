@@ -335,9 +335,9 @@ static void read_details(int dfd, struct igp_pci_dev *d)
 
 int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev **ret)
 {
+	_cleanup_(igp_pci_dev_freep) struct igp_pci_dev *d = NULL;
 	_cleanup_free_ char *target = NULL, *joined = NULL, *g = NULL;
 	_cleanup_close_ int dfd = -1;
-	struct igp_pci_dev *d;
 	long l;
 	int r;
 
@@ -347,7 +347,7 @@ int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev
 	d->boot_vga = d->sriov_totalvfs = d->sriov_numvfs = -1;
 	r = igp_pci_addr_parse(address, &d->addr);
 	if (r < 0)
-		goto fail;
+		return r;
 	igp_pci_addr_format(&d->addr, d->address);
 	/* /sys/bus/pci/devices/X links straight to the device directory: its
 	 * target, taken lexically, is the canonical path, which is then
@@ -356,20 +356,16 @@ int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev
 	if (r == -EINVAL)
 		joined = strdupf("%s/%s", IGP_SYS_PCI_DEVICES, address); /* a plain directory */
 	else if (r < 0)
-		goto fail;
+		return r;
 	else
 		joined = target[0] == '/' ? strdup(target) : strdupf("%s/%s", IGP_SYS_PCI_DEVICES, target);
-	if (!joined || !(d->sysfs_path = igp_path_normalize(joined))) {
-		r = -ENOMEM;
-		goto fail;
-	}
+	if (!joined || !(d->sysfs_path = igp_path_normalize(joined)))
+		return -ENOMEM;
 	dfd = igp_dir_fd(d->sysfs_path);
-	if (dfd < 0) {
-		r = dfd;
-		goto fail;
-	}
+	if (dfd < 0)
+		return dfd;
 	if (!read_config(dfd, d) && (r = read_id_attrs(dfd, d)) < 0)
-		goto fail;
+		return r;
 	d->driver = link_basename_at(dfd, "driver");
 	g = link_basename_at(dfd, "iommu_group");
 	d->iommu_group = g && parse_long(g, 0, INT32_MAX, &l) >= 0 ? (int)l : -1;
@@ -377,11 +373,8 @@ int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev
 		read_details(dfd, d);
 	if (d->vendor == 0x8086 && igp_pci_dev_is_gpu(d))
 		d->platform = igp_platform_lookup(d->device);
-	*ret = d;
+	*ret = TAKE_PTR(d);
 	return 0;
-fail:
-	igp_pci_dev_free(d);
-	return r;
 }
 
 int igp_pci_dev_read_details(struct igp_pci_dev *d)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/util.h"
 #include "model/platform.h"
 
 #define IGP_PCI_ADDR_MAX 16 /* "ffff:ff:1f.7" + NUL; domains may be 5 digits */
@@ -97,6 +98,7 @@ int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev
  */
 int igp_pci_dev_read_details(struct igp_pci_dev *d);
 void igp_pci_dev_free(struct igp_pci_dev *d);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct igp_pci_dev *, igp_pci_dev_free);
 
 /* Fill vendor/device/subsystem names from pci.ids (libpci). */
 void igp_pci_names_fill(struct igp_pci_dev *d);

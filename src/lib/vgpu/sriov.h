@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "model/pci.h"
+#include "base/util.h"
 #include "change/plan.h"
 
 struct igp_sriov_vf {
@@ -45,11 +46,8 @@ struct igp_sriov {
  */
 int igp_sriov_load(const char *pf, struct igp_sriov **ret);
 void igp_sriov_free(struct igp_sriov *s);
-static inline void igp_sriov_freep(struct igp_sriov **s)
-{
-	igp_sriov_free(*s);
-}
-#define _cleanup_sriov_ __attribute__((cleanup(igp_sriov_freep)))
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct igp_sriov *, igp_sriov_free);
+#define _cleanup_sriov_ _cleanup_(igp_sriov_freep)
 
 /*
  * Plan N enabled VFs (0 disables them) as kernel attribute writes in P
