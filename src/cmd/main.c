@@ -8,6 +8,7 @@
 #include "config.h"
 #include "model/host.h"
 #include "base/paths.h"
+#include "base/strbuf.h"
 
 struct igp_globals arg_g;
 
@@ -26,34 +27,32 @@ struct igp_globals arg_g;
 static void put_message(const char *msg)
 {
 	_cleanup_free_ char *buf = NULL;
+	_cleanup_strbuf_ struct strbuf b = {};
 	const unsigned char *s = (const unsigned char *)msg;
-	size_t n = strlen(msg), len = 0, head, tail;
-	FILE *f = open_memstream(&buf, &len);
+	size_t n = strlen(msg), len, head, tail;
 
-	if (!f) {
-		fputs("(out of memory)", stderr);
-		return;
-	}
 	for (size_t i = 0; i < n;) {
 		size_t u = s[i] >= 0x80 ? utf8_char_len((const char *)s + i, n - i) : 0;
 		if (u) {
-			fwrite(s + i, 1, u, f);
+			strbuf_add(&b, msg + i, u);
 			i += u;
 			continue;
 		}
 		if (s[i] == '\n')
-			fputs("\\n", f);
+			strbuf_puts(&b, "\\n");
 		else if (s[i] == '\t')
-			fputs("\\t", f);
+			strbuf_puts(&b, "\\t");
 		else if (s[i] == '\r')
-			fputs("\\r", f);
+			strbuf_puts(&b, "\\r");
 		else if (s[i] < 0x20 || s[i] >= 0x7f)
-			fprintf(f, "\\x%02x", s[i]);
+			strbuf_printf(&b, "\\x%02x", s[i]);
 		else
-			fputc(s[i], f);
+			strbuf_putc(&b, (char)s[i]);
 		i++;
 	}
-	if (fclose(f) != 0 || !buf) {
+	len = b.len;
+	buf = strbuf_steal(&b);
+	if (!buf) {
 		fputs("(out of memory)", stderr);
 		return;
 	}

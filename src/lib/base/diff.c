@@ -3,6 +3,7 @@
 
 #include "base/diff.h"
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "base/util.h"
 
 /* Past this many differences the texts have little in common: print the
@@ -19,6 +20,11 @@ struct lines {
 	struct line *v;
 	size_t n;
 };
+
+static void lines_done(struct lines *l)
+{
+	free(l->v);
+}
 
 static int split_lines(const char *s, struct lines *ret)
 {
@@ -177,62 +183,30 @@ out:
 	return r;
 }
 
-struct buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void buf_add(struct buf *b, const char *p, size_t n)
+static void buf_line(struct strbuf *b, char tag, const struct line *l)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t nc = (b->len + n + 1) * 2;
-		char *ns = realloc(b->s, nc);
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void buf_puts(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_line(struct buf *b, char tag, const struct line *l)
-{
-	buf_add(b, &tag, 1);
-	buf_add(b, l->p, l->len);
-	buf_puts(b, "\n");
+	strbuf_putc(b, tag);
+	strbuf_add(b, l->p, l->len);
+	strbuf_putc(b, '\n');
 	if (!l->nl)
-		buf_puts(b, "\\ No newline at end of file\n");
+		strbuf_puts(b, "\\ No newline at end of file\n");
 }
 
 /* GNU format: "start,count", "start" when count is 1; an empty range names
  * the line before it. */
-static void buf_range(struct buf *b, size_t start0, size_t count)
+static void buf_range(struct strbuf *b, size_t start0, size_t count)
 {
-	char tmp[64];
 	if (count == 1)
-		snprintf(tmp, sizeof(tmp), "%zu", start0 + 1);
+		strbuf_printf(b, "%zu", start0 + 1);
 	else
-		snprintf(tmp, sizeof(tmp), "%zu,%zu", count ? start0 + 1 : start0, count);
-	buf_puts(b, tmp);
+		strbuf_printf(b, "%zu,%zu", count ? start0 + 1 : start0, count);
 }
 
 int igp_diff_unified(const char *path, const char *old, const char *new_, char **ret)
 {
-	struct lines A = {0}, B = {0};
+	_cleanup_(lines_done) struct lines A = {}, B = {};
 	_cleanup_free_ struct edit *ed = NULL;
-	struct buf out = {0};
+	_cleanup_strbuf_ struct strbuf out = {};
 	size_t ned = 0;
 	int r;
 
@@ -241,24 +215,15 @@ int igp_diff_unified(const char *path, const char *old, const char *new_, char *
 		return *ret ? 0 : -ENOMEM;
 	}
 	r = split_lines(old, &A);
+	if (r >= 0)
+		r = split_lines(new_, &B);
+	if (r >= 0)
+		r = myers(&A, &B, &ed, &ned);
 	if (r < 0)
 		return r;
-	r = split_lines(new_, &B);
-	if (r < 0)
-		goto out;
-	r = myers(&A, &B, &ed, &ned);
-	if (r < 0)
-		goto out;
 
-	buf_puts(&out, "--- ");
-	buf_puts(&out, old ? "a" : IGP_DEV_NULL);
-	if (old)
-		buf_puts(&out, path);
-	buf_puts(&out, "\n+++ ");
-	buf_puts(&out, new_ ? "b" : IGP_DEV_NULL);
-	if (new_)
-		buf_puts(&out, path);
-	buf_puts(&out, "\n");
+	strbuf_printf(&out, "--- %s%s\n+++ %s%s\n", old ? "a" : IGP_DEV_NULL, old ? path : "",
+		      new_ ? "b" : IGP_DEV_NULL, new_ ? path : "");
 
 	for (size_t i = 0; i < ned;) {
 		size_t first, last, hs, he, a0 = 0, b0 = 0, ac = 0, bc = 0;
@@ -293,11 +258,11 @@ int igp_diff_unified(const char *path, const char *old, const char *new_, char *
 			if (ed[j].op != DEL)
 				bc++;
 		}
-		buf_puts(&out, "@@ -");
+		strbuf_puts(&out, "@@ -");
 		buf_range(&out, a0, ac);
-		buf_puts(&out, " +");
+		strbuf_puts(&out, " +");
 		buf_range(&out, b0, bc);
-		buf_puts(&out, " @@\n");
+		strbuf_puts(&out, " @@\n");
 		for (size_t j = hs; j < he; j++) {
 			if (ed[j].op == EQ)
 				buf_line(&out, ' ', &A.v[ed[j].a]);
@@ -308,15 +273,6 @@ int igp_diff_unified(const char *path, const char *old, const char *new_, char *
 		}
 		i = he;
 	}
-	if (out.oom) {
-		r = -ENOMEM;
-		free(out.s);
-		goto out;
-	}
-	*ret = out.s;
-	r = 0;
-out:
-	free(A.v);
-	free(B.v);
-	return r;
+	*ret = strbuf_steal(&out);
+	return *ret ? 0 : -ENOMEM;
 }

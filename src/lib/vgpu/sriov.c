@@ -4,6 +4,7 @@
 #include "base/fileio.h"
 #include "modules/modconf.h"
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "vgpu/sriov.h"
 #include "base/util.h"
 
@@ -184,20 +185,15 @@ static bool sysfs_key_matches(const char *key, size_t len, const struct igp_pci_
  */
 static int sysfs_conf_edit(const char *content, const struct igp_pci_dev *pf, long n, char **ret_new)
 {
+	_cleanup_strbuf_ struct strbuf out = {};
 	const char *line = content;
-	char *out = NULL;
-	size_t outlen = 0;
-	FILE *f;
 	bool found = false;
 
-	f = open_memstream(&out, &outlen);
-	if (!f)
-		return -ENOMEM;
 	while (*line) {
 		const char *eol = strchr(line, '\n');
 		size_t ll = eol ? (size_t)(eol - line) : strlen(line);
 		const char *k = line, *eq;
-		size_t kl;
+		size_t kl = 0;
 
 		while (k < line + ll && (*k == ' ' || *k == '\t'))
 			k++;
@@ -206,29 +202,21 @@ static int sysfs_conf_edit(const char *content, const struct igp_pci_dev *pf, lo
 			kl = (size_t)(eq - k);
 			while (kl && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
 				kl--;
-			if (sysfs_key_matches(k, kl, pf)) {
-				fprintf(f, "%.*s = %ld", (int)kl, k, n);
-				found = true;
-				goto next;
-			}
 		}
-		fwrite(line, 1, ll, f);
-	next:
+		if (kl && sysfs_key_matches(k, kl, pf)) {
+			strbuf_printf(&out, "%.*s = %ld", (int)kl, k, n);
+			found = true;
+		} else
+			strbuf_add(&out, line, ll);
 		if (!eol)
 			break;
-		fputc('\n', f);
+		strbuf_putc(&out, '\n');
 		line = eol + 1;
 	}
-	if (fclose(f) != 0) {
-		free(out);
-		return -ENOMEM;
-	}
-	if (!found) {
-		free(out);
+	if (!found)
 		return -ENOENT;
-	}
-	*ret_new = out;
-	return 0;
+	*ret_new = strbuf_steal(&out);
+	return *ret_new ? 0 : -ENOMEM;
 }
 
 /*
