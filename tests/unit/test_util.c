@@ -5,7 +5,34 @@
 #include <cmocka.h>
 
 #include "model/host.h"
+#include "base/enumstr.h"
 #include "base/util.h"
+
+/* An enum with a table, as a header and a .c file would declare it. */
+enum fruit {
+	FRUIT_APPLE,
+	FRUIT_PEAR,
+	FRUIT_PLUM,
+	_FRUIT_MAX,
+};
+IGP_ENUM_DECL(fruit, enum fruit);
+IGP_ENUM_IMPL(fruit, enum fruit,
+	      _FRUIT_MAX, [FRUIT_APPLE] = "apple", [FRUIT_PEAR] = "pear", [FRUIT_PLUM] = "plum");
+
+static void test_enum_table(void **state)
+{
+	for (int v = 0; v < _FRUIT_MAX; v++) {
+		assert_non_null(fruit_name((enum fruit)v));
+		assert_int_equal(fruit_from_name(fruit_name((enum fruit)v)), v);
+	}
+	assert_string_equal(fruit_name(FRUIT_PEAR), "pear");
+	assert_null(fruit_name(_FRUIT_MAX));
+	assert_null(fruit_name((enum fruit) - 1));
+	assert_int_equal(fruit_from_name("plum"), FRUIT_PLUM);
+	assert_int_equal(fruit_from_name("Plum"), -EINVAL);
+	assert_int_equal(fruit_from_name(""), -EINVAL);
+	assert_int_equal(fruit_from_name(NULL), -EINVAL);
+}
 
 /* The trivial cleanup: called for a value, skipped for NULL. */
 struct counted {
@@ -165,7 +192,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_version_compare),
 	    cmocka_unit_test(test_cmdline_get),
-
+	    cmocka_unit_test(test_enum_table),
 	    cmocka_unit_test(test_trivial_cleanup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,8 +9,11 @@
 #include "base/paths.h"
 #include "base/util.h"
 
-static const char *const undo_kinds[] = {"owned", "lines", "shell", "kline", "bls", "kernelstub", "none"};
-static const char *const op_kinds[] = {"add", "set", "remove"};
+IGP_ENUM_IMPL(igp_undo_kind, enum igp_undo_kind, IGP_UNDO_NONE + 1, [IGP_UNDO_OWNED] = "owned",
+	      [IGP_UNDO_LINES] = "lines", [IGP_UNDO_SHELL] = "shell", [IGP_UNDO_KLINE] = "kline",
+	      [IGP_UNDO_BLS] = "bls", [IGP_UNDO_KERNELSTUB] = "kernelstub", [IGP_UNDO_NONE] = "none");
+IGP_ENUM_IMPL(igp_kop_kind, enum igp_kop_kind,
+	      IGP_KOP_REMOVE + 1, [IGP_KOP_ADD] = "add", [IGP_KOP_SET] = "set", [IGP_KOP_REMOVE] = "remove");
 
 void igp_argvv_free(char ***v)
 {
@@ -115,7 +118,7 @@ static struct json_object *undo_json(const struct igp_undo *u)
 {
 	struct json_object *o = json_object_new_object(), *ops = json_object_new_array();
 
-	add_str(o, "kind", undo_kinds[u->kind]);
+	add_str(o, "kind", igp_undo_kind_name(u->kind));
 	if (u->vars)
 		json_object_object_add(o, "vars", strv_json(u->vars));
 	if (u->add_var)
@@ -124,7 +127,7 @@ static struct json_object *undo_json(const struct igp_undo *u)
 		json_object_object_add(o, "array", json_object_new_boolean(true));
 	for (size_t i = 0; i < u->n_ops; i++) {
 		struct json_object *op = json_object_new_object();
-		add_str(op, "op", op_kinds[u->ops[i].kind]);
+		add_str(op, "op", igp_kop_kind_name(u->ops[i].kind));
 		if (u->ops[i].token)
 			add_str(op, "token", u->ops[i].token);
 		if (u->ops[i].old)
@@ -311,18 +314,15 @@ static int parse_op(struct jparse *p, struct json_object *op, struct igp_undo *u
 {
 	_cleanup_free_ char *name = NULL, *tok = NULL, *old = NULL;
 	struct igp_kop kop = {.index = -1};
-	size_t m;
-	int r;
+	int m, r;
 
 	if (!json_object_is_type(op, json_type_object))
 		return bad(p, "an undo operation is not an object");
 	if ((r = get_str(p, op, "op", false, &name)) < 0 || (r = get_str(p, op, "token", true, &tok)) < 0 ||
 	    (r = get_str(p, op, "old", true, &old)) < 0)
 		return r;
-	for (m = 0; m < ELEMENTSOF(op_kinds); m++)
-		if (streq(name, op_kinds[m]))
-			break;
-	if (m == ELEMENTSOF(op_kinds))
+	m = igp_kop_kind_from_name(name);
+	if (m < 0)
 		return bad(p, "unknown undo operation \"%s\"", name);
 	if ((m != IGP_KOP_REMOVE && (!tok || !*tok)) || (m != IGP_KOP_ADD && (!old || !*old)))
 		return bad(p, "undo operation \"%s\" without its token", name);
@@ -338,17 +338,14 @@ static int parse_undo(struct jparse *p, struct json_object *o, struct igp_undo *
 	struct igp_undo u = {0};
 	_cleanup_free_ char *kind = NULL;
 	struct json_object *ops, *arr;
-	size_t k;
-	int r;
+	int k, r;
 
 	if (!json_object_is_type(o, json_type_object))
 		return bad(p, "\"undo\" is not an object");
 	if ((r = get_str(p, o, "kind", false, &kind)) < 0)
 		return r;
-	for (k = 0; k < ELEMENTSOF(undo_kinds); k++)
-		if (streq(kind, undo_kinds[k]))
-			break;
-	if (k == ELEMENTSOF(undo_kinds))
+	k = igp_undo_kind_from_name(kind);
+	if (k < 0)
 		return bad(p, "unknown undo kind \"%s\"", kind);
 	u.kind = (enum igp_undo_kind)k;
 	if ((r = get_strv(p, o, "vars", true, &u.vars)) < 0 ||

@@ -29,7 +29,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "base/enumstr.h"
 #include "change/plan.h"
+
+/* The names of undo records and their operations in the journal: "owned",
+ * "lines", ..., and "add", "set", "remove". */
+IGP_ENUM_DECL(igp_undo_kind, enum igp_undo_kind);
+IGP_ENUM_DECL(igp_kop_kind, enum igp_kop_kind);
 
 #define IGP_JOURNAL_VERSION 2
 

@@ -2,27 +2,12 @@
 #include "model/isolation.h"
 #include "base/util.h"
 
-const char *igp_isolation_name(enum igp_isolation v)
-{
-	static const char *const names[] = {
-	    [IGP_ISO_NO_IOMMU] = "no-iommu",
-	    [IGP_ISO_ISOLATED] = "isolated",
-	    [IGP_ISO_SHARED] = "shared",
-	    [IGP_ISO_UNSAFE] = "unsafe",
-	};
-	return names[v];
-}
+IGP_ENUM_IMPL(igp_isolation, enum igp_isolation, IGP_ISO_UNSAFE + 1, [IGP_ISO_NO_IOMMU] = "no-iommu",
+	      [IGP_ISO_ISOLATED] = "isolated", [IGP_ISO_SHARED] = "shared", [IGP_ISO_UNSAFE] = "unsafe");
 
-const char *igp_peer_kind_name(enum igp_peer_kind k)
-{
-	static const char *const names[] = {
-	    [IGP_PEER_BRIDGE] = "bridge",
-	    [IGP_PEER_FUNCTION] = "function",
-	    [IGP_PEER_ENDPOINT] = "endpoint",
-	    [IGP_PEER_CRITICAL] = "critical",
-	};
-	return names[k];
-}
+IGP_ENUM_IMPL(igp_peer_kind, enum igp_peer_kind,
+	      IGP_PEER_CRITICAL + 1, [IGP_PEER_BRIDGE] = "bridge", [IGP_PEER_FUNCTION] = "function",
+	      [IGP_PEER_ENDPOINT] = "endpoint", [IGP_PEER_CRITICAL] = "critical");
 
 static enum igp_peer_kind classify(const struct igp_pci_dev *dev, const struct igp_pci_dev *peer)
 {

@@ -6,6 +6,7 @@
 #ifndef IGP_ISOLATION_H
 #define IGP_ISOLATION_H
 
+#include "base/enumstr.h"
 #include "model/host.h"
 
 enum igp_isolation {
@@ -35,8 +36,9 @@ struct igp_isolation_report {
 };
 
 /* "no-iommu", "isolated", "shared", "unsafe" */
-const char *igp_isolation_name(enum igp_isolation v);
-const char *igp_peer_kind_name(enum igp_peer_kind k);
+IGP_ENUM_DECL(igp_isolation, enum igp_isolation);
+/* "bridge", "function", "endpoint", "critical" */
+IGP_ENUM_DECL(igp_peer_kind, enum igp_peer_kind);
 
 /* Judge the group of dev.  Free the report with igp_isolation_report_done(). */
 int igp_isolation_judge(const struct igp_host *h, const struct igp_pci_dev *dev,

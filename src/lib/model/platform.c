@@ -611,36 +611,30 @@ static const struct platform_entry entries[] = {PLATFORM_LIST(ENTRY)};
 static const struct igp_platform *const platforms[] = {PLATFORM_LIST(POINTER) NULL};
 #undef POINTER
 
-static const char *const method_names[_IGP_METHOD_MAX] = {
-    [IGP_METHOD_FULL] = "full",
-    [IGP_METHOD_GVTG] = "gvt-g",
-    [IGP_METHOD_SRIOV] = "sriov",
-};
-
-const char *igp_method_name(enum igp_method m)
-{
-	if ((unsigned)m >= _IGP_METHOD_MAX)
-		return NULL;
-	return method_names[m];
-}
+IGP_ENUM_IMPL(
+    igp_method, enum igp_method,
+    _IGP_METHOD_MAX, [IGP_METHOD_FULL] = "full", [IGP_METHOD_GVTG] = "gvt-g", [IGP_METHOD_SRIOV] = "sriov");
 
 int igp_method_parse(const char *s, enum igp_method *ret)
 {
-	enum igp_method m;
+	/* Other names users know them by: Intel's "GVT-d" for full
+	 * passthrough, and GVT-g without its dash. */
+	static const struct {
+		const char *alias;
+		enum igp_method m;
+	} aliases[] = {
+	    {"gvt-d", IGP_METHOD_FULL},
+	    {"gvtg", IGP_METHOD_GVTG},
+	};
+	int m = igp_method_from_name(s);
 
-	if (!s)
-		return -EINVAL;
-	if (streq(s, "full") || streq(s, "gvt-d"))
-		m = IGP_METHOD_FULL;
-	else if (streq(s, "gvt-g") || streq(s, "gvtg"))
-		m = IGP_METHOD_GVTG;
-	else if (streq(s, "sriov"))
-		m = IGP_METHOD_SRIOV;
-	else
-		return -EINVAL;
-
+	for (size_t i = 0; m < 0 && s && i < ELEMENTSOF(aliases); i++)
+		if (streq(s, aliases[i].alias))
+			m = (int)aliases[i].m;
+	if (m < 0)
+		return m;
 	if (ret)
-		*ret = m;
+		*ret = (enum igp_method)m;
 	return 0;
 }
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/enumstr.h"
+
 enum igp_method {
 	IGP_METHOD_FULL,  /* vfio-pci, "GVT-d" */
 	IGP_METHOD_GVTG,  /* mediated vGPUs */
@@ -20,7 +22,7 @@ enum igp_method {
 };
 
 /* "full", "gvt-g", "sriov" */
-const char *igp_method_name(enum igp_method m);
+IGP_ENUM_DECL(igp_method, enum igp_method);
 /* Parses "full", "gvt-g" (also "gvtg", "gvt-d" means full), "sriov"; -EINVAL. */
 int igp_method_parse(const char *s, enum igp_method *ret);
 

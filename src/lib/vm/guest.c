@@ -7,28 +7,14 @@
 #include "base/paths.h"
 #include "base/util.h"
 
-const char *igp_guest_verdict_name(enum igp_guest_verdict v)
-{
-	static const char *const n[] = {
-	    [IGP_GUEST_OK] = "ok",
-	    [IGP_GUEST_NO_GPU] = "no-gpu",
-	    [IGP_GUEST_NO_DRIVER] = "no-driver",
-	    [IGP_GUEST_NO_RENDER_NODE] = "no-render-node",
-	    [IGP_GUEST_RENDER_UNUSABLE] = "render-node-unusable",
-	};
-	return v < ELEMENTSOF(n) ? n[v] : NULL;
-}
+IGP_ENUM_IMPL(igp_guest_verdict, enum igp_guest_verdict,
+	      IGP_GUEST_RENDER_UNUSABLE + 1, [IGP_GUEST_OK] = "ok", [IGP_GUEST_NO_GPU] = "no-gpu",
+	      [IGP_GUEST_NO_DRIVER] = "no-driver", [IGP_GUEST_NO_RENDER_NODE] = "no-render-node",
+	      [IGP_GUEST_RENDER_UNUSABLE] = "render-node-unusable");
 
-const char *igp_va_status_name(enum igp_va_status s)
-{
-	static const char *const n[] = {
-	    [IGP_VA_OK] = "ok",
-	    [IGP_VA_NOT_PROBED] = "not-probed",
-	    [IGP_VA_NOT_INSTALLED] = "not-installed",
-	    [IGP_VA_FAILED] = "failed",
-	};
-	return s < ELEMENTSOF(n) ? n[s] : NULL;
-}
+IGP_ENUM_IMPL(igp_va_status, enum igp_va_status,
+	      IGP_VA_FAILED + 1, [IGP_VA_OK] = "ok", [IGP_VA_NOT_PROBED] = "not-probed",
+	      [IGP_VA_NOT_INSTALLED] = "not-installed", [IGP_VA_FAILED] = "failed");
 
 /* Display devices hypervisors emulate (pci.ids); anything else in a guest
  * was passed through (a full device, a VF, or a vGPU, which shows the IDs

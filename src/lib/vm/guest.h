@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "base/enumstr.h"
 #include "model/host.h"
 
 enum igp_va_status {
@@ -59,8 +60,9 @@ struct igp_guest_report {
 };
 
 /* "ok", "no-gpu", "no-driver", "no-render-node", "render-node-unusable" */
-const char *igp_guest_verdict_name(enum igp_guest_verdict v);
-const char *igp_va_status_name(enum igp_va_status s);
+IGP_ENUM_DECL(igp_guest_verdict, enum igp_guest_verdict);
+/* "ok", "not-probed", "not-installed", "failed" */
+IGP_ENUM_DECL(igp_va_status, enum igp_va_status);
 /* The name of an emulated display device by IDs, or NULL (a real GPU). */
 const char *igp_guest_emulated_name(uint16_t vendor, uint16_t device);
 
