@@ -137,6 +137,53 @@ static void test_read_text(void **state)
 	assert_string_equal(err, "/text/nul:3: a NUL byte; fix the file, then run igpuctl again");
 }
 
+/* The printf-style forms read what the plain ones read, inside the root. */
+static void test_printf_readers(void **state)
+{
+	const char *addr = "0000:00:02.0";
+	_cleanup_free_ char *s = NULL, *t = NULL, *b = NULL, *real = NULL, *f = NULL, *esc = NULL;
+	_cleanup_strv_free_ char **names = NULL;
+	uint32_t v = 0;
+	long l = 0;
+	size_t n = 0;
+	int fd;
+
+	put("sys/devices/pci0000:00/0000:00:02.0/sriov_totalvfs", "7\n");
+	assert_int_equal(igp_read_attrf(&s, IGP_SYS_PCI_DEVICES "/%s/%s", addr, "class"), 0);
+	assert_string_equal(s, "0x030000");
+	assert_int_equal(igp_read_u32_hexf(&v, "%s/%s/vendor", IGP_SYS_PCI_DEVICES, addr), 0);
+	assert_int_equal(v, 0x8086);
+	assert_int_equal(igp_read_longf(&l, IGP_SYS_PCI_DEVICES "/%s/sriov_totalvfs", addr), 0);
+	assert_int_equal(l, 7);
+	assert_int_equal(igp_read_filef(&f, &n, IGP_SYS_PCI_DEVICES "/%s/vendor", addr), 0);
+	assert_string_equal(f, "0x8086\n");
+	assert_int_equal(n, 7);
+	assert_int_equal(igp_readlinkf(&t, IGP_SYS_PCI_DEVICES "/%s", addr), 0);
+	assert_string_equal(t, "../../../devices/pci0000:00/0000:00:02.0");
+	assert_int_equal(igp_readlink_basenamef(&b, IGP_SYS_PCI_DEVICES "/%s", addr), 0);
+	assert_string_equal(b, addr);
+	assert_int_equal(igp_realpathf(&real, IGP_SYS_PCI_DEVICES "/%s", addr), 0);
+	assert_string_equal(real, "/sys/devices/pci0000:00/0000:00:02.0");
+	assert_int_equal(igp_list_dirf(&names, "/sys/devices/pci%04x:%02x", 0, 0), 0);
+	assert_int_equal(strv_length(names), 1);
+	assert_string_equal(names[0], addr);
+	assert_int_equal(igp_accessf("/sys/bus/pci/devices/%s/vendor", addr), 0);
+	assert_true(igp_existsf("/sys/bus/pci/devices/%s", addr));
+	assert_false(igp_existsf("/sys/bus/pci/devices/%s", "0000:00:03.0"));
+	assert_true(igp_is_dirf("/sys/bus/pci/devices/%s", addr));
+	assert_false(igp_is_dirf("/sys/bus/pci/devices/%s/vendor", addr));
+	fd = igp_openf(O_RDONLY, 0, "/sys/bus/pci/devices/%s/vendor", addr);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(igp_write_attrf("0x10de", "/sys/bus/pci/devices/%s/vendor", addr), 0);
+	assert_int_equal(igp_read_u32_hexf(&v, "/sys/bus/pci/devices/%s/vendor", addr), 0);
+	assert_int_equal(v, 0x10de);
+	put("sys/devices/pci0000:00/0000:00:02.0/vendor", "0x8086\n");
+	/* A name from the host is an argument: "../" in it stays inside the root. */
+	assert_int_equal(igp_read_attrf(&esc, "/etc/%s", "../../../etc/passwd"), -ENOENT);
+	assert_int_equal(igp_readlinkf(&t, "/sys/bus/pci/devices/%s", "absent"), -ENOENT);
+}
+
 static void test_root_errors(void **state)
 {
 	assert_int_equal(igp_root_set("/nonexistent-igpuctl-root"), -ENOENT);
@@ -151,7 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_read_through_links), cmocka_unit_test(test_links_stay_inside),
 	    cmocka_unit_test(test_readlink_and_list),  cmocka_unit_test(test_read_text),
-	    cmocka_unit_test(test_root_errors),
+	    cmocka_unit_test(test_printf_readers),     cmocka_unit_test(test_root_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

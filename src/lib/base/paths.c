@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -590,4 +591,109 @@ const char *igp_sysfs_relative(const char *path)
 char *igp_path_join(const char *a, const char *b)
 {
 	return strdupf("%s/%s", a, b);
+}
+
+/*
+ * The printf-style forms: format the path into P (a cleanup variable of the
+ * caller), -ENOMEM (or FAIL) when that fails.
+ */
+#define FORMAT_PATH(p, fmt, fail)                                                                            \
+	do {                                                                                                 \
+		va_list ap;                                                                                  \
+		va_start(ap, fmt);                                                                           \
+		p = strdupvf(fmt, ap);                                                                       \
+		va_end(ap);                                                                                  \
+		if (!p)                                                                                      \
+			return fail;                                                                         \
+	} while (0)
+
+int igp_openf(int flags, mode_t mode, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_open(p, flags, mode);
+}
+
+int igp_read_filef(char **ret, size_t *ret_size, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_read_file(p, ret, ret_size);
+}
+
+int igp_read_attrf(char **ret, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_read_attr(p, ret);
+}
+
+int igp_read_u32_hexf(uint32_t *ret, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_read_u32_hex(p, ret);
+}
+
+int igp_read_longf(long *ret, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_read_long(p, ret);
+}
+
+int igp_readlinkf(char **ret, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_readlink(p, ret);
+}
+
+int igp_readlink_basenamef(char **ret, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_readlink_basename(p, ret);
+}
+
+int igp_realpathf(char **ret, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_realpath(p, ret);
+}
+
+int igp_list_dirf(char ***ret, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_list_dir(p, ret);
+}
+
+int igp_accessf(const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_access(p);
+}
+
+bool igp_existsf(const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, false);
+	return igp_exists(p);
+}
+
+bool igp_is_dirf(const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, false);
+	return igp_is_dir(p);
+}
+
+int igp_write_attrf(const char *value, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = NULL;
+	FORMAT_PATH(p, fmt, -ENOMEM);
+	return igp_write_attr(p, value);
 }

@@ -17,6 +17,8 @@
 #include <sys/types.h>
 #include <dirent.h>
 
+#define _igp_printf_(a, b) __attribute__((format(printf, a, b)))
+
 /* sysfs */
 #define IGP_SYS_PCI_DEVICES "/sys/bus/pci/devices"
 #define IGP_SYS_PCI_DRIVERS "/sys/bus/pci/drivers"
@@ -239,6 +241,32 @@ char *igp_path_normalize(const char *path);
 
 /* Write a short string to a sysfs attribute (one write, no truncation). */
 int igp_write_attr(const char *path, const char *value);
+
+/*
+ * The same with the path given printf-style, as util-linux's
+ * ul_path_readf_*() (include/path.h): one call instead of building the path,
+ * reading and freeing it.
+ *
+ *	r = igp_read_attrf(&drv, IGP_SYS_PCI_DEVICES "/%s/driver_override", addr);
+ *
+ * The result comes first, the format last; -ENOMEM when the path cannot be
+ * built, otherwise what the plain function returns.  Values from the host
+ * (a name read from a directory) go in as %s arguments, never as the format.
+ */
+int igp_openf(int flags, mode_t mode, const char *fmt, ...) _igp_printf_(3, 4);
+int igp_read_filef(char **ret, size_t *ret_size, const char *fmt, ...) _igp_printf_(3, 4);
+int igp_read_attrf(char **ret, const char *fmt, ...) _igp_printf_(2, 3);
+int igp_read_u32_hexf(uint32_t *ret, const char *fmt, ...) _igp_printf_(2, 3);
+int igp_read_longf(long *ret, const char *fmt, ...) _igp_printf_(2, 3);
+int igp_readlinkf(char **ret, const char *fmt, ...) _igp_printf_(2, 3);
+int igp_readlink_basenamef(char **ret, const char *fmt, ...) _igp_printf_(2, 3);
+int igp_realpathf(char **ret, const char *fmt, ...) _igp_printf_(2, 3);
+int igp_list_dirf(char ***ret, const char *fmt, ...) _igp_printf_(2, 3);
+int igp_accessf(const char *fmt, ...) _igp_printf_(1, 2);
+/* false also when the path cannot be built */
+bool igp_existsf(const char *fmt, ...) _igp_printf_(1, 2);
+bool igp_is_dirf(const char *fmt, ...) _igp_printf_(1, 2);
+int igp_write_attrf(const char *value, const char *fmt, ...) _igp_printf_(2, 3);
 
 /*
  * A canonical sysfs path relative to /sys ("devices/pci0000:00/..."), as

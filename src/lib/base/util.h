@@ -63,6 +63,14 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 		(p) = NULL;                                                                                  \
 		_p;                                                                                          \
 	})
+/* Hand a struct out of a scope whose cleanup would release what it holds;
+ * the variable is zeroed (the cleanup then has nothing to do). */
+#define TAKE_STRUCT(s)                                                                                       \
+	({                                                                                                   \
+		__typeof__(s) _s = (s);                                                                      \
+		(s) = (__typeof__(s)){};                                                                     \
+		_s;                                                                                          \
+	})
 #define TAKE_FD(fd)                                                                                          \
 	({                                                                                                   \
 		int _fd = (fd);                                                                              \

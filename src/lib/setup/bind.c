@@ -3,20 +3,19 @@
 #include "base/paths.h"
 #include "base/util.h"
 
-static char *dev_attr(const char *address, const char *attr)
+/* 0 when the device is there, -ENOENT when not (or -ENOMEM). */
+static int dev_present(const char *address)
 {
-	return strdupf("%s/%s/%s", IGP_SYS_PCI_DEVICES, address, attr);
+	int r = igp_accessf(IGP_SYS_PCI_DEVICES "/%s", address);
+	return r < 0 && r != -ENOMEM ? -ENOENT : r;
 }
 
 int igp_bind_current(const char *address, char **ret)
 {
-	_cleanup_free_ char *link = dev_attr(address, "driver");
 	char *d = NULL;
 	int r;
 
-	if (!link)
-		return -ENOMEM;
-	r = igp_readlink_basename(link, &d);
+	r = igp_readlink_basenamef(&d, IGP_SYS_PCI_DEVICES "/%s/driver", address);
 	if (r == -ENOENT) {
 		*ret = NULL;
 		return 0;
@@ -34,28 +33,24 @@ static int probe(const char *address)
 
 static int unbind_current(const char *address)
 {
-	_cleanup_free_ char *p = dev_attr(address, "driver/unbind");
-	int r;
-	if (!p)
-		return -ENOMEM;
-	r = igp_write_attr(p, address);
+	int r = igp_write_attrf(address, IGP_SYS_PCI_DEVICES "/%s/driver/unbind", address);
+
 	/* Already unbound (raced with something else): fine. */
 	return r == -ENOENT || r == -ENODEV ? 0 : r;
 }
 
 int igp_bind(const char *address, const char *driver, char **ret_before)
 {
-	_cleanup_free_ char *dev = NULL, *ovr = NULL, *drvdir = NULL, *before = NULL, *after = NULL;
+	_cleanup_free_ char *ovr = NULL, *before = NULL, *after = NULL;
 	int r;
 
-	dev = strdupf("%s/%s", IGP_SYS_PCI_DEVICES, address);
-	ovr = dev_attr(address, "driver_override");
-	drvdir = strdupf("%s/%s", IGP_SYS_PCI_DRIVERS, driver);
-	if (!dev || !ovr || !drvdir)
+	ovr = strdupf("%s/%s/driver_override", IGP_SYS_PCI_DEVICES, address);
+	if (!ovr)
 		return -ENOMEM;
-	if (!igp_exists(dev))
-		return -ENOENT;
-	if (!igp_is_dir(drvdir))
+	r = dev_present(address);
+	if (r < 0)
+		return r;
+	if (!igp_is_dirf(IGP_SYS_PCI_DRIVERS "/%s", driver))
 		return -ENODEV;
 	r = igp_bind_current(address, &before);
 	if (r < 0)
@@ -91,20 +86,17 @@ restore:
 
 int igp_unbind(const char *address, char **ret_before, char **ret_after)
 {
-	_cleanup_free_ char *dev = NULL, *ovr = NULL, *before = NULL, *after = NULL;
+	_cleanup_free_ char *before = NULL, *after = NULL;
 	int r;
 
-	dev = strdupf("%s/%s", IGP_SYS_PCI_DEVICES, address);
-	ovr = dev_attr(address, "driver_override");
-	if (!dev || !ovr)
-		return -ENOMEM;
-	if (!igp_exists(dev))
-		return -ENOENT;
+	r = dev_present(address);
+	if (r < 0)
+		return r;
 	r = igp_bind_current(address, &before);
 	if (r < 0)
 		return r;
 	/* An empty override ("\n") clears it (drivers/pci/pci-sysfs.c). */
-	r = igp_write_attr(ovr, "\n");
+	r = igp_write_attrf("\n", IGP_SYS_PCI_DEVICES "/%s/driver_override", address);
 	if (r < 0)
 		return r;
 	if (before) {

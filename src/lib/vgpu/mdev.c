@@ -81,30 +81,27 @@ static void type_done(struct igp_mdev_type *t)
 	free(t->description);
 }
 
-static char *read_attr_or_null(const char *dir, const char *attr)
+/* An attribute of a type directory, or NULL when it cannot be read. */
+static char *type_attr(const char *parent, const char *id, const char *attr)
 {
-	_cleanup_free_ char *p = igp_path_join(dir, attr);
 	char *v = NULL;
 
-	if (!p || igp_read_attr(p, &v) < 0)
-		return NULL;
+	(void)igp_read_attrf(&v, IGP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s/%s", parent, id, attr);
 	return v;
 }
 
-static int type_load(const char *types_dir, const char *id, struct igp_mdev_type *ret)
+static int type_load(const char *parent, const char *id, struct igp_mdev_type *ret)
 {
-	_cleanup_free_ char *dir = igp_path_join(types_dir, id), *avail = NULL;
+	_cleanup_free_ char *avail = NULL;
 	struct igp_mdev_type t = {.available = -1};
 
-	if (!dir)
-		return -ENOMEM;
 	t.id = strdup(id);
 	if (!t.id)
 		return -ENOMEM;
-	t.name = read_attr_or_null(dir, "name");
-	t.device_api = read_attr_or_null(dir, "device_api");
-	t.description = read_attr_or_null(dir, "description");
-	avail = read_attr_or_null(dir, "available_instances");
+	t.name = type_attr(parent, id, "name");
+	t.device_api = type_attr(parent, id, "device_api");
+	t.description = type_attr(parent, id, "description");
+	avail = type_attr(parent, id, "available_instances");
 	if (avail && parse_long(avail, 0, LONG_MAX, &t.available) < 0)
 		t.available = -1;
 	t.is_gvtg = t.description && igp_gvtg_desc_parse(t.description, &t.gvtg) == 0;
@@ -123,55 +120,37 @@ static void parent_done(struct igp_mdev_parent *p)
 
 static int parent_load(const char *name, struct igp_mdev_parent *ret)
 {
-	_cleanup_free_ char *dir = igp_path_join(IGP_SYS_CLASS_MDEV_BUS, name);
-	_cleanup_free_ char *types_dir = NULL, *drv = NULL;
+	_cleanup_(parent_done) struct igp_mdev_parent p = {};
 	_cleanup_strv_free_ char **ids = NULL;
-	struct igp_mdev_parent p = {};
 	int r;
 
-	if (!dir)
-		return -ENOMEM;
-	types_dir = igp_path_join(dir, "mdev_supported_types");
-	drv = igp_path_join(dir, "driver");
-	if (!types_dir || !drv)
-		return -ENOMEM;
 	p.name = strdup(name);
 	if (!p.name)
 		return -ENOMEM;
-	if (igp_readlink_basename(drv, &p.driver) < 0)
+	if (igp_readlink_basenamef(&p.driver, IGP_SYS_CLASS_MDEV_BUS "/%s/driver", name) < 0)
 		p.driver = NULL;
 
-	r = igp_list_dir(types_dir, &ids);
+	r = igp_list_dirf(&ids, IGP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types", name);
 	if (r == -ENOENT)
 		r = 0; /* a parent being torn down: no types */
 	if (r < 0)
-		goto fail;
+		return r;
 	for (char **id = ids; id && *id; id++) {
-		_cleanup_free_ char *tdir = igp_path_join(types_dir, *id);
 		struct igp_mdev_type *nt;
 
-		if (!tdir) {
-			r = -ENOMEM;
-			goto fail;
-		}
-		if (!igp_is_dir(tdir))
+		if (!igp_is_dirf(IGP_SYS_CLASS_MDEV_BUS "/%s/mdev_supported_types/%s", name, *id))
 			continue;
 		nt = realloc(p.types, (p.n_types + 1) * sizeof(*nt));
-		if (!nt) {
-			r = -ENOMEM;
-			goto fail;
-		}
+		if (!nt)
+			return -ENOMEM;
 		p.types = nt;
-		r = type_load(types_dir, *id, &p.types[p.n_types]);
+		r = type_load(name, *id, &p.types[p.n_types]);
 		if (r < 0)
-			goto fail;
+			return r;
 		p.n_types++;
 	}
-	*ret = p;
+	*ret = TAKE_STRUCT(p);
 	return 0;
-fail:
-	parent_done(&p);
-	return r;
 }
 
 void igp_mdev_parents_free(struct igp_mdev_parent *v, size_t n)
@@ -462,15 +441,12 @@ static bool name_ok(const char *s)
  */
 static int active_read(const char *uuid, struct igp_mdev *m)
 {
-	_cleanup_free_ char *dir = igp_path_join(IGP_SYS_MDEV_DEVICES, uuid);
-	_cleanup_free_ char *target = NULL, *type_link = NULL, *grp_link = NULL, *grp = NULL;
+	_cleanup_free_ char *target = NULL, *grp = NULL;
 	char *slash, *pslash;
 	long g;
 	int r;
 
-	if (!dir)
-		return -ENOMEM;
-	r = igp_readlink(dir, &target);
+	r = igp_readlinkf(&target, IGP_SYS_MDEV_DEVICES "/%s", uuid);
 	if (r == -ENOENT)
 		return -ENODEV;
 	if (r < 0)
@@ -485,14 +461,11 @@ static int active_read(const char *uuid, struct igp_mdev *m)
 		return -ENOMEM;
 	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
 
-	type_link = igp_path_join(dir, "mdev_type");
-	grp_link = igp_path_join(dir, "iommu_group");
-	if (!type_link || !grp_link)
-		return -ENOMEM;
-	if (igp_readlink_basename(type_link, &m->type) < 0)
+	if (igp_readlink_basenamef(&m->type, IGP_SYS_MDEV_DEVICES "/%s/mdev_type", uuid) < 0)
 		m->type = NULL;
 	m->iommu_group = -1;
-	if (igp_readlink_basename(grp_link, &grp) == 0 && parse_long(grp, 0, INT_MAX, &g) == 0)
+	if (igp_readlink_basenamef(&grp, IGP_SYS_MDEV_DEVICES "/%s/iommu_group", uuid) == 0 &&
+	    parse_long(grp, 0, INT_MAX, &g) == 0)
 		m->iommu_group = (int)g;
 	m->active = true;
 	return 0;
@@ -585,15 +558,12 @@ static int load_defined(struct igp_mdev **v, size_t *n)
 	if (r < 0)
 		return r;
 	for (char **p = parents; *p; p++) {
-		_cleanup_free_ char *pdir = igp_path_join(IGP_ETC_MDEVCTL_D, *p);
 		_cleanup_strv_free_ char **uuids = NULL;
 
-		if (!pdir)
-			return -ENOMEM;
 		/* scripts.d holds mdevctl's callouts, not a parent. */
-		if (streq(*p, "scripts.d") || !igp_is_dir(pdir))
+		if (streq(*p, "scripts.d") || !igp_is_dirf(IGP_ETC_MDEVCTL_D "/%s", *p))
 			continue;
-		if (igp_list_dir(pdir, &uuids) < 0)
+		if (igp_list_dirf(&uuids, IGP_ETC_MDEVCTL_D "/%s", *p) < 0)
 			continue;
 		for (char **u = uuids; *u; u++) {
 			struct igp_mdev m = {};
@@ -683,7 +653,7 @@ int igp_mdev_list(unsigned flags, struct igp_mdev **ret, size_t *ret_n)
 
 int igp_mdev_create(const char *parent, const char *type_id, const char *uuid)
 {
-	_cleanup_free_ char *active = NULL, *create = NULL;
+	_cleanup_free_ char *create = NULL;
 	char u[IGP_MDEV_UUID_MAX];
 	int r;
 
@@ -692,11 +662,10 @@ int igp_mdev_create(const char *parent, const char *type_id, const char *uuid)
 	r = igp_mdev_uuid_normalize(uuid, u);
 	if (r < 0)
 		return r;
-	active = igp_path_join(IGP_SYS_MDEV_DEVICES, u);
 	create = igp_mdev_create_path(parent, type_id);
-	if (!active || !create)
+	if (!create)
 		return -ENOMEM;
-	if (igp_exists(active))
+	if (igp_existsf(IGP_SYS_MDEV_DEVICES "/%s", u))
 		return -EEXIST;
 	/* One write of the 36 characters; the kernel also takes a trailing
 	 * newline, but not any other framing. */
@@ -712,30 +681,20 @@ static void sleep_ms(unsigned ms)
 
 int igp_mdev_wait(const char *uuid, unsigned timeout_ms)
 {
-	_cleanup_free_ char *dir = igp_path_join(IGP_SYS_MDEV_DEVICES, uuid);
-	_cleanup_free_ char *grp_link = NULL;
 	unsigned waited = 0;
 	const unsigned step = 10;
 
-	if (!dir)
-		return -ENOMEM;
-	grp_link = igp_path_join(dir, "iommu_group");
-	if (!grp_link)
-		return -ENOMEM;
 	/*
 	 * The write to `create` returns after the kernel added the device,
 	 * so this normally succeeds at once; the /dev/vfio node is made by
 	 * devtmpfs (and udev, for its permissions) right after.
 	 */
 	for (;;) {
-		if (igp_exists(dir)) {
-			_cleanup_free_ char *grp = NULL, *node = NULL;
-			if (igp_readlink_basename(grp_link, &grp) < 0)
+		if (igp_existsf(IGP_SYS_MDEV_DEVICES "/%s", uuid)) {
+			_cleanup_free_ char *grp = NULL;
+			if (igp_readlink_basenamef(&grp, IGP_SYS_MDEV_DEVICES "/%s/iommu_group", uuid) < 0)
 				return 0; /* no IOMMU group: nothing more to wait for */
-			node = igp_path_join(IGP_DEV_VFIO, grp);
-			if (!node)
-				return -ENOMEM;
-			if (igp_exists(node))
+			if (igp_existsf(IGP_DEV_VFIO "/%s", grp))
 				return 0;
 		}
 		if (waited >= timeout_ms)
@@ -748,15 +707,11 @@ int igp_mdev_wait(const char *uuid, unsigned timeout_ms)
 int igp_mdev_apply_attrs(const char *uuid, const struct igp_mdev_config *c)
 {
 	for (size_t i = 0; i < c->n_attrs; i++) {
-		_cleanup_free_ char *p = NULL;
 		int r;
 
 		if (!name_ok(c->attrs[i].name))
 			return -EINVAL;
-		p = strdupf("%s/%s/%s", IGP_SYS_MDEV_DEVICES, uuid, c->attrs[i].name);
-		if (!p)
-			return -ENOMEM;
-		r = igp_write_attr(p, c->attrs[i].value);
+		r = igp_write_attrf(c->attrs[i].value, IGP_SYS_MDEV_DEVICES "/%s/%s", uuid, c->attrs[i].name);
 		if (r < 0)
 			return r;
 	}
@@ -765,18 +720,17 @@ int igp_mdev_apply_attrs(const char *uuid, const struct igp_mdev_config *c)
 
 int igp_mdev_remove(const char *uuid)
 {
-	_cleanup_free_ char *dir = NULL, *rm = NULL;
+	_cleanup_free_ char *rm = NULL;
 	char u[IGP_MDEV_UUID_MAX];
 	int r;
 
 	r = igp_mdev_uuid_normalize(uuid, u);
 	if (r < 0)
 		return r;
-	dir = igp_path_join(IGP_SYS_MDEV_DEVICES, u);
 	rm = igp_mdev_remove_path(u);
-	if (!dir || !rm)
+	if (!rm)
 		return -ENOMEM;
-	if (!igp_exists(dir))
+	if (!igp_existsf(IGP_SYS_MDEV_DEVICES "/%s", u))
 		return -ENODEV;
 	return igp_write_attr(rm, "1");
 }
@@ -970,8 +924,7 @@ int igp_mdev_start_defined(const char *parent, unsigned timeout_ms, struct igp_m
 			/* A device that exists but whose node is late still
 			 * counts as started; only a missing device fails. */
 			if (x->r == -ETIMEDOUT) {
-				_cleanup_free_ char *dir = igp_path_join(IGP_SYS_MDEV_DEVICES, m->uuid);
-				if (dir && igp_exists(dir))
+				if (igp_existsf(IGP_SYS_MDEV_DEVICES "/%s", m->uuid))
 					x->r = 0;
 			}
 		}

@@ -19,19 +19,11 @@ void igp_sriov_free(struct igp_sriov *s)
 	free(s);
 }
 
-static char *dev_path(const char *address, const char *attr)
-{
-	return attr ? strdupf("%s/%s/%s", IGP_SYS_PCI_DEVICES, address, attr)
-		    : strdupf("%s/%s", IGP_SYS_PCI_DEVICES, address);
-}
-
 static char *driver_of(const char *address)
 {
-	_cleanup_free_ char *p = dev_path(address, "driver");
 	char *d = NULL;
 
-	if (!p || igp_readlink_basename(p, &d) < 0)
-		return NULL;
+	(void)igp_readlink_basenamef(&d, IGP_SYS_PCI_DEVICES "/%s/driver", address);
 	return d;
 }
 
@@ -41,74 +33,63 @@ static int vf_cmp(const void *a, const void *b)
 	return x->index - y->index;
 }
 
+/* The VF behind PF's link NAME ("virtfn3"), appended to S; 0 when NAME is
+ * no VF link. */
+static int vf_add(struct igp_sriov *s, const char *name)
+{
+	_cleanup_free_ char *addr = NULL, *grp = NULL;
+	struct igp_sriov_vf *nv, *vf;
+	long idx, g;
+
+	if (!startswith(name, "virtfn") || parse_long(name + strlen("virtfn"), 0, INT_MAX, &idx) < 0)
+		return 0;
+	if (igp_readlink_basenamef(&addr, IGP_SYS_PCI_DEVICES "/%s/%s", s->pf, name) < 0 ||
+	    strlen(addr) >= IGP_PCI_ADDR_MAX)
+		return 0;
+	nv = realloc(s->vfs, (s->n_vfs + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	s->vfs = nv;
+	vf = &s->vfs[s->n_vfs++];
+	*vf = (struct igp_sriov_vf){.index = (int)idx, .iommu_group = -1};
+	snprintf(vf->address, sizeof(vf->address), "%s", addr);
+	vf->driver = driver_of(addr);
+	if (igp_readlink_basenamef(&grp, IGP_SYS_PCI_DEVICES "/%s/iommu_group", addr) == 0 &&
+	    parse_long(grp, 0, INT_MAX, &g) == 0)
+		vf->iommu_group = (int)g;
+	return 0;
+}
+
 int igp_sriov_load(const char *pf, struct igp_sriov **ret)
 {
-	_cleanup_free_ char *dir = dev_path(pf, NULL), *total = NULL, *num = NULL;
+	_cleanup_sriov_ struct igp_sriov *s = NULL;
 	_cleanup_strv_free_ char **names = NULL;
-	struct igp_sriov *s;
 	int r;
 
-	if (!dir)
-		return -ENOMEM;
-	if (!igp_exists(dir))
+	if (!igp_existsf(IGP_SYS_PCI_DEVICES "/%s", pf))
 		return -ENODEV;
-	total = dev_path(pf, "sriov_totalvfs");
-	num = dev_path(pf, "sriov_numvfs");
-	if (!total || !num)
-		return -ENOMEM;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	snprintf(s->pf, sizeof(s->pf), "%s", pf);
-	r = igp_read_long(total, &s->totalvfs);
+	r = igp_read_longf(&s->totalvfs, IGP_SYS_PCI_DEVICES "/%s/sriov_totalvfs", pf);
 	if (r == -ENOENT)
 		r = -EOPNOTSUPP;
 	if (r >= 0)
-		r = igp_read_long(num, &s->numvfs);
+		r = igp_read_longf(&s->numvfs, IGP_SYS_PCI_DEVICES "/%s/sriov_numvfs", pf);
 	if (r >= 0)
-		r = igp_list_dir(dir, &names);
-	if (r < 0) {
-		igp_sriov_free(s);
+		r = igp_list_dirf(&names, IGP_SYS_PCI_DEVICES "/%s", pf);
+	if (r < 0)
 		return r;
-	}
 	s->pf_driver = driver_of(pf);
-
 	for (char **n = names; *n; n++) {
-		_cleanup_free_ char *link = NULL, *addr = NULL, *grp = NULL, *grp_link = NULL;
-		struct igp_sriov_vf *nv, *vf;
-		long idx, g;
-
-		if (!startswith(*n, "virtfn") || parse_long(*n + strlen("virtfn"), 0, INT_MAX, &idx) < 0)
-			continue;
-		link = igp_path_join(dir, *n);
-		if (!link) {
-			r = -ENOMEM;
-			break;
-		}
-		if (igp_readlink_basename(link, &addr) < 0 || strlen(addr) >= IGP_PCI_ADDR_MAX)
-			continue;
-		nv = realloc(s->vfs, (s->n_vfs + 1) * sizeof(*nv));
-		if (!nv) {
-			r = -ENOMEM;
-			break;
-		}
-		s->vfs = nv;
-		vf = &s->vfs[s->n_vfs++];
-		*vf = (struct igp_sriov_vf){.index = (int)idx, .iommu_group = -1};
-		snprintf(vf->address, sizeof(vf->address), "%s", addr);
-		vf->driver = driver_of(addr);
-		grp_link = dev_path(addr, "iommu_group");
-		if (grp_link && igp_readlink_basename(grp_link, &grp) == 0 &&
-		    parse_long(grp, 0, INT_MAX, &g) == 0)
-			vf->iommu_group = (int)g;
-	}
-	if (r < 0) {
-		igp_sriov_free(s);
-		return r;
+		r = vf_add(s, *n);
+		if (r < 0)
+			return r;
 	}
 	if (s->n_vfs)
 		qsort(s->vfs, s->n_vfs, sizeof(*s->vfs), vf_cmp);
-	*ret = s;
+	*ret = TAKE_PTR(s);
 	return 0;
 }
 
@@ -124,7 +105,7 @@ int igp_sriov_plan_numvfs(const struct igp_sriov *s, long n, struct igp_plan *p,
 		return -ERANGE;
 	if (n == s->numvfs)
 		return 0;
-	attr = dev_path(s->pf, "sriov_numvfs");
+	attr = strdupf("%s/%s/sriov_numvfs", IGP_SYS_PCI_DEVICES, s->pf);
 	if (!attr)
 		return -ENOMEM;
 	if (s->numvfs > 0) {
