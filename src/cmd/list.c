@@ -10,34 +10,60 @@
 #include "devview.h"
 #include "output.h"
 
-static const struct colspec columns[] = {
-    {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address"},
-    {"IDS", 9, 0, SCOLS_JSON_STRING, "vendor:device"},
-    {"VENDOR", 4, 0, SCOLS_JSON_STRING, "vendor ID"},
-    {"DEVICE", 4, 0, SCOLS_JSON_STRING, "device ID"},
-    {"CLASS", 6, 0, SCOLS_JSON_STRING, "class code"},
-    {"VENDOR_NAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "vendor name (pci.ids)"},
-    {"NAME", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "device name (pci.ids)"},
-    {"SUBSYSTEM", 9, 0, SCOLS_JSON_STRING, "subsystem vendor:device"},
-    {"PLATFORM", 0.1, 0, SCOLS_JSON_STRING, "Intel platform"},
-    {"GEN", 3, 0, SCOLS_JSON_STRING, "Intel graphics generation"},
-    {"DRIVER", 6, 0, SCOLS_JSON_STRING, "bound driver"},
-    {"GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
-    {"ISOLATION", 8, 0, SCOLS_JSON_STRING, "IOMMU group verdict"},
-    {"BOOT_VGA", 1, 0, SCOLS_JSON_BOOLEAN, "firmware console GPU"},
-    {"RENDER", 10, 0, SCOLS_JSON_STRING, "DRM render node"},
-    {"METHODS", 10, 0, SCOLS_JSON_STRING, "supported methods"},
+enum {
+	COL_ADDRESS,
+	COL_IDS,
+	COL_VENDOR,
+	COL_DEVICE,
+	COL_CLASS,
+	COL_VENDOR_NAME,
+	COL_NAME,
+	COL_SUBSYSTEM,
+	COL_PLATFORM,
+	COL_GEN,
+	COL_DRIVER,
+	COL_GROUP,
+	COL_ISOLATION,
+	COL_BOOT_VGA,
+	COL_RENDER,
+	COL_METHODS,
 };
-#define DEFAULT_COLUMNS "ADDRESS,IDS,NAME,PLATFORM,GEN,DRIVER,GROUP,ISOLATION,METHODS"
+
+static const struct colspec columns[] = {
+    [COL_ADDRESS] = {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address"},
+    [COL_IDS] = {"IDS", 9, 0, SCOLS_JSON_STRING, "vendor:device"},
+    [COL_VENDOR] = {"VENDOR", 4, 0, SCOLS_JSON_STRING, "vendor ID"},
+    [COL_DEVICE] = {"DEVICE", 4, 0, SCOLS_JSON_STRING, "device ID"},
+    [COL_CLASS] = {"CLASS", 6, 0, SCOLS_JSON_STRING, "class code"},
+    [COL_VENDOR_NAME] = {"VENDOR_NAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "vendor name (pci.ids)"},
+    [COL_NAME] = {"NAME", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "device name (pci.ids)"},
+    [COL_SUBSYSTEM] = {"SUBSYSTEM", 9, 0, SCOLS_JSON_STRING, "subsystem vendor:device"},
+    [COL_PLATFORM] = {"PLATFORM", 0.1, 0, SCOLS_JSON_STRING, "Intel platform"},
+    [COL_GEN] = {"GEN", 3, 0, SCOLS_JSON_STRING, "Intel graphics generation"},
+    [COL_DRIVER] = {"DRIVER", 6, 0, SCOLS_JSON_STRING, "bound driver"},
+    [COL_GROUP] = {"GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
+    [COL_ISOLATION] = {"ISOLATION", 8, 0, SCOLS_JSON_STRING, "IOMMU group verdict"},
+    [COL_BOOT_VGA] = {"BOOT_VGA", 1, 0, SCOLS_JSON_BOOLEAN, "firmware console GPU"},
+    [COL_RENDER] = {"RENDER", 10, 0, SCOLS_JSON_STRING, "DRM render node"},
+    [COL_METHODS] = {"METHODS", 10, 0, SCOLS_JSON_STRING, "supported methods"},
+};
+static const colmask_t default_columns = COLUMN(COL_ADDRESS) | COLUMN(COL_IDS) | COLUMN(COL_NAME) |
+					 COLUMN(COL_PLATFORM) | COLUMN(COL_GEN) | COLUMN(COL_DRIVER) |
+					 COLUMN(COL_GROUP) | COLUMN(COL_ISOLATION) | COLUMN(COL_METHODS);
 
 static int help(void)
 {
+	_cleanup_free_ char *defaults = table_column_names(columns, ELEMENTSOF(columns), default_columns);
+
+	if (!defaults)
+		return log_error_errno(-ENOMEM, "Failed to print the help");
 	printf("Usage: igpuctl list [-o COLUMNS] [-n] [-r] [-J]\n\n"
 	       "The GPUs (PCI class 03xx): IDs, names, Intel platform, driver, IOMMU group,\n"
 	       "isolation verdict and the passthrough methods each supports.\n\n"
-	       "  -o, --output LIST  columns to show (default " DEFAULT_COLUMNS ")\n"
+	       "  -o, --output LIST  columns to show (default %s)\n"
 	       "  -n, --noheadings   no header line\n"
-	       "  -r, --raw          raw output\n\nColumns:\n");
+	       "  -r, --raw          raw output\n\nColumns:\n",
+	       defaults);
 	for (size_t i = 0; i < ELEMENTSOF(columns); i++)
 		printf("  %-12s %s\n", columns[i].name, columns[i].help);
 	return EXIT_OK;
@@ -51,25 +77,25 @@ static void row(struct libscols_table *tb, const struct igp_pci_dev *d, const st
 
 	if (!ln)
 		return;
-	table_set(ln, "ADDRESS", d->address);
-	table_setf(ln, "IDS", "%04x:%04x", d->vendor, d->device);
-	table_setf(ln, "VENDOR", "%04x", d->vendor);
-	table_setf(ln, "DEVICE", "%04x", d->device);
-	table_setf(ln, "CLASS", "%06x", d->class);
-	table_set(ln, "VENDOR_NAME", d->vendor_name);
-	table_set(ln, "NAME", d->device_name);
-	table_setf(ln, "SUBSYSTEM", "%04x:%04x", d->subsys_vendor, d->subsys_device);
-	table_set(ln, "PLATFORM", platform_name(d));
-	table_set(ln, "GEN", d->platform ? d->platform->gen : NULL);
-	table_set(ln, "DRIVER", d->driver);
+	table_set(ln, COL_ADDRESS, d->address);
+	table_setf(ln, COL_IDS, "%04x:%04x", d->vendor, d->device);
+	table_setf(ln, COL_VENDOR, "%04x", d->vendor);
+	table_setf(ln, COL_DEVICE, "%04x", d->device);
+	table_setf(ln, COL_CLASS, "%06x", d->class);
+	table_set(ln, COL_VENDOR_NAME, d->vendor_name);
+	table_set(ln, COL_NAME, d->device_name);
+	table_setf(ln, COL_SUBSYSTEM, "%04x:%04x", d->subsys_vendor, d->subsys_device);
+	table_set(ln, COL_PLATFORM, platform_name(d));
+	table_set(ln, COL_GEN, d->platform ? d->platform->gen : NULL);
+	table_set(ln, COL_DRIVER, d->driver);
 	if (d->iommu_group >= 0)
-		table_setf(ln, "GROUP", "%d", d->iommu_group);
+		table_setf(ln, COL_GROUP, "%d", d->iommu_group);
 	else
-		table_set(ln, "GROUP", NULL);
-	table_set(ln, "ISOLATION", igp_isolation_name(iso->verdict));
-	table_set(ln, "BOOT_VGA", d->boot_vga < 0 ? NULL : d->boot_vga ? "yes" : "no");
-	table_set(ln, "RENDER", d->render_node);
-	table_set(ln, "METHODS", methods);
+		table_set(ln, COL_GROUP, NULL);
+	table_set(ln, COL_ISOLATION, igp_isolation_name(iso->verdict));
+	table_set(ln, COL_BOOT_VGA, d->boot_vga < 0 ? NULL : d->boot_vga ? "yes" : "no");
+	table_set(ln, COL_RENDER, d->render_node);
+	table_set(ln, COL_METHODS, methods);
 }
 
 int cmd_list(int argc, char *argv[])
@@ -95,7 +121,7 @@ int cmd_list(int argc, char *argv[])
 	if (c)
 		return c;
 	if (!arg_g.json) {
-		tb = table_new("gpus", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, &topts);
+		tb = table_new("gpus", columns, ELEMENTSOF(columns), default_columns, &topts);
 		if (!tb)
 			return EXIT_USAGE;
 	}

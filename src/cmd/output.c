@@ -3,6 +3,7 @@
 #include <stdarg.h>
 
 #include "output.h"
+#include "base/strbuf.h"
 
 static bool col_wanted(const char *list, const char *name)
 {
@@ -36,11 +37,11 @@ int table_opts_check(const struct colspec *spec, size_t n_spec, const struct tab
 	return 0;
 }
 
-struct libscols_table *table_new(const char *json_name, const struct colspec *spec, size_t n_spec,
-				 const char *default_cols, const struct table_opts *opts)
+/* A table with its options set, no columns yet. */
+static struct libscols_table *table_begin(const char *json_name, const struct colspec *spec, size_t n_spec,
+					  const struct table_opts *opts)
 {
 	struct libscols_table *tb;
-	const char *list = opts && opts->output ? opts->output : default_cols;
 
 	/* Every requested column must exist. */
 	if (table_opts_check(spec, n_spec, opts) != 0)
@@ -55,76 +56,150 @@ struct libscols_table *table_new(const char *json_name, const struct colspec *sp
 		scols_table_enable_noheadings(tb, 1);
 	if (opts && opts->raw)
 		scols_table_enable_raw(tb, 1);
-
-	if (opts && opts->output) {
-		/* In the order the user gave. */
-		_cleanup_strv_free_ char **v = NULL;
-		strv_split(opts->output, ",", &v);
-		for (char **p = v; p && *p; p++)
-			for (size_t i = 0; i < n_spec; i++)
-				if (strcasecmp(spec[i].name, *p) == 0) {
-					struct libscols_column *cl = scols_table_new_column(
-					    tb, spec[i].name, spec[i].whint, spec[i].flags);
-					if (cl)
-						scols_column_set_json_type(cl, spec[i].json_type);
-				}
-	} else {
-		for (size_t i = 0; i < n_spec; i++) {
-			struct libscols_column *cl;
-			if (!col_wanted(list, spec[i].name))
-				continue;
-			cl = scols_table_new_column(tb, spec[i].name, spec[i].whint, spec[i].flags);
-			if (cl)
-				scols_column_set_json_type(cl, spec[i].json_type);
-		}
-	}
 	return tb;
+}
+
+/* Column ID of SPEC; its header cell remembers the id for table_set_id()
+ * (libsmartcols 2.38 has no column user data). */
+static void add_column(struct libscols_table *tb, const struct colspec *spec, size_t id)
+{
+	struct libscols_column *cl =
+	    scols_table_new_column(tb, spec[id].name, spec[id].whint, spec[id].flags);
+
+	if (!cl)
+		return;
+	scols_column_set_json_type(cl, spec[id].json_type);
+	scols_cell_set_userdata(scols_column_get_header(cl), (void *)(uintptr_t)id);
+}
+
+/* The columns -o names, in the order given. */
+static void add_output_columns(struct libscols_table *tb, const struct colspec *spec, size_t n_spec,
+			       const char *output)
+{
+	_cleanup_strv_free_ char **v = NULL;
+
+	strv_split(output, ",", &v);
+	for (char **p = v; p && *p; p++)
+		for (size_t i = 0; i < n_spec; i++)
+			if (strcasecmp(spec[i].name, *p) == 0)
+				add_column(tb, spec, i);
+}
+
+struct libscols_table *table_new_ids(const char *json_name, const struct colspec *spec, size_t n_spec,
+				     colmask_t defaults, const struct table_opts *opts)
+{
+	struct libscols_table *tb = table_begin(json_name, spec, n_spec, opts);
+
+	if (!tb)
+		return NULL;
+	if (opts && opts->output)
+		add_output_columns(tb, spec, n_spec, opts->output);
+	else
+		for (size_t i = 0; i < n_spec && i < 64; i++)
+			if (defaults & COLUMN(i))
+				add_column(tb, spec, i);
+	return tb;
+}
+
+struct libscols_table *table_new_names(const char *json_name, const struct colspec *spec, size_t n_spec,
+				       const char *default_cols, const struct table_opts *opts)
+{
+	struct libscols_table *tb = table_begin(json_name, spec, n_spec, opts);
+
+	if (!tb)
+		return NULL;
+	if (opts && opts->output)
+		add_output_columns(tb, spec, n_spec, opts->output);
+	else
+		for (size_t i = 0; i < n_spec; i++)
+			if (col_wanted(default_cols, spec[i].name))
+				add_column(tb, spec, i);
+	return tb;
+}
+
+char *table_column_names(const struct colspec *spec, size_t n_spec, colmask_t mask)
+{
+	_cleanup_strbuf_ struct strbuf b = {};
+
+	for (size_t i = 0; i < n_spec && i < 64; i++)
+		if (mask & COLUMN(i))
+			strbuf_word(&b, ",", spec[i].name);
+	return strbuf_steal(&b);
 }
 
 struct libscols_line *table_new_line(struct libscols_table *tb, struct libscols_line *parent)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, parent);
-	/* libsmartcols 2.38 cannot go from a line to its table or a column
-	 * name to its index; the line remembers its table for table_set(). */
+	/* libsmartcols 2.38 cannot go from a line to its table; the line
+	 * remembers its table for table_set(). */
 	if (ln)
 		scols_line_set_userdata(ln, tb);
 	return ln;
 }
 
-int table_set(struct libscols_line *ln, const char *col, const char *data)
+/* JSON: libsmartcols prints an empty cell as null.  Text: "-". */
+static const char *cell_text(const char *data)
+{
+	return data ? data : arg_g.json ? "" : "-";
+}
+
+int table_set_id(struct libscols_line *ln, int col, const char *data)
 {
 	struct libscols_table *tb = scols_line_get_userdata(ln);
 	size_t n;
 
-	if (!tb)
+	if (!tb || col < 0)
 		return -EINVAL;
-	/* JSON: libsmartcols prints an empty cell as null.  Text: "-". */
-	if (!data)
-		data = arg_g.json ? "" : "-";
 	n = scols_table_get_ncols(tb);
 	for (size_t i = 0; i < n; i++) {
 		struct libscols_column *cl = scols_table_get_column(tb, i);
-		const char *name = scols_cell_get_data(scols_column_get_header(cl));
-		if (name && streq(name, col))
-			return scols_line_set_data(ln, i, data);
+		if ((uintptr_t)scols_cell_get_userdata(scols_column_get_header(cl)) == (uintptr_t)col)
+			return scols_line_set_data(ln, i, cell_text(data));
 	}
 	return 0; /* column not shown */
 }
 
-int table_setf(struct libscols_line *ln, const char *col, const char *fmt, ...)
+int table_setf_id(struct libscols_line *ln, int col, const char *fmt, ...)
 {
+	_cleanup_free_ char *s = NULL;
 	va_list ap;
-	char *s;
-	int r;
 
 	va_start(ap, fmt);
 	s = strdupvf(fmt, ap);
 	va_end(ap);
 	if (!s)
 		return -ENOMEM;
-	r = table_set(ln, col, s);
-	free(s);
-	return r;
+	return table_set_id(ln, col, s);
+}
+
+int table_set_name(struct libscols_line *ln, const char *col, const char *data)
+{
+	struct libscols_table *tb = scols_line_get_userdata(ln);
+	size_t n;
+
+	if (!tb)
+		return -EINVAL;
+	n = scols_table_get_ncols(tb);
+	for (size_t i = 0; i < n; i++) {
+		struct libscols_column *cl = scols_table_get_column(tb, i);
+		const char *name = scols_cell_get_data(scols_column_get_header(cl));
+		if (name && streq(name, col))
+			return scols_line_set_data(ln, i, cell_text(data));
+	}
+	return 0; /* column not shown */
+}
+
+int table_setf_name(struct libscols_line *ln, const char *col, const char *fmt, ...)
+{
+	_cleanup_free_ char *s = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	s = strdupvf(fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -ENOMEM;
+	return table_set_name(ln, col, s);
 }
 
 int table_print(struct libscols_table *tb)

@@ -9,9 +9,22 @@
 
 #include <json-c/json.h>
 #include <libsmartcols/libsmartcols.h>
+#include <stdint.h>
 
 #include "cmd.h"
 
+/*
+ * Columns are named by ids, as in util-linux's lsblk: a command has an enum
+ * of its columns and a table of their specs indexed by it,
+ *
+ *	enum { COL_ADDRESS, COL_DRIVER, ... };
+ *	static const struct colspec columns[] = {
+ *		[COL_ADDRESS] = {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address"}, ...
+ *	};
+ *
+ * and sets cells by id (table_set(ln, COL_DRIVER, d->driver)), so a
+ * misspelt column does not compile instead of being dropped.
+ */
 struct colspec {
 	const char *name; /* header and JSON key (the key is lowercased) */
 	double whint;
@@ -20,20 +33,45 @@ struct colspec {
 	const char *help;
 };
 
+/* A set of column ids: the columns shown by default, COLUMN(COL_A) | ... */
+typedef uint64_t colmask_t;
+#define COLUMN(id) ((colmask_t)1 << (id))
+
 /*
- * A table whose columns are spec[] filtered by opts->output (all columns
- * marked default when NULL).  json_name is the top-level JSON key.
- * Returns NULL and prints an error on a bad column name.
+ * A table whose columns are spec[] filtered by opts->output (in the order
+ * given), or without -o the DEFAULTS in spec order.  json_name is the
+ * top-level JSON key.  Returns NULL and prints an error on a bad column
+ * name.
  */
-struct libscols_table *table_new(const char *json_name, const struct colspec *spec, size_t n_spec,
-				 const char *default_cols, const struct table_opts *opts);
-/* A new line that table_set() can address by column name (use this, not
+struct libscols_table *table_new_ids(const char *json_name, const struct colspec *spec, size_t n_spec,
+				     colmask_t defaults, const struct table_opts *opts);
+/* "A,B,C": the names of the columns in MASK, in spec order (for --help);
+ * NULL on ENOMEM. */
+char *table_column_names(const struct colspec *spec, size_t n_spec, colmask_t mask);
+/* A new line that table_set() can address (use this, not
  * scols_table_new_line()). */
 struct libscols_line *table_new_line(struct libscols_table *tb, struct libscols_line *parent);
-/* Set a cell by column name (ignored if the column is not shown).  NULL
+/* Set a cell by column id (ignored if the column is not shown).  NULL
  * data prints as empty text and JSON null. */
-int table_set(struct libscols_line *ln, const char *col, const char *data);
-int table_setf(struct libscols_line *ln, const char *col, const char *fmt, ...) _printf_(3, 4);
+int table_set_id(struct libscols_line *ln, int col, const char *data);
+int table_setf_id(struct libscols_line *ln, int col, const char *fmt, ...) _printf_(3, 4);
+
+/*
+ * While commands move to column ids, table_new() and table_set() also take
+ * the old spellings: a comma-separated default list and a column name.
+ */
+struct libscols_table *table_new_names(const char *json_name, const struct colspec *spec, size_t n_spec,
+				       const char *default_cols, const struct table_opts *opts);
+int table_set_name(struct libscols_line *ln, const char *col, const char *data);
+int table_setf_name(struct libscols_line *ln, const char *col, const char *fmt, ...) _printf_(3, 4);
+#define table_new(json_name, spec, n_spec, defaults, opts)                                                   \
+	_Generic((defaults), char *: table_new_names, const char *: table_new_names, default: table_new_ids)( \
+	    json_name, spec, n_spec, defaults, opts)
+#define table_set(ln, col, data)                                                                             \
+	_Generic((col), char *: table_set_name, const char *: table_set_name, default: table_set_id)(ln, col, data)
+#define table_setf(ln, col, ...)                                                                             \
+	_Generic((col), char *: table_setf_name, const char *: table_setf_name, default: table_setf_id)(     \
+	    ln, col, __VA_ARGS__)
 /* Print and free. */
 int table_print(struct libscols_table *tb);
 

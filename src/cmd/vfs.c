@@ -16,16 +16,28 @@
 #include "planview.h"
 #include "vgpu/sriov.h"
 
-static const struct colspec columns[] = {
-    {"VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "index (virtfnN)"},
-    {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address of the VF"},
-    {"DRIVER", 8, 0, SCOLS_JSON_STRING, "bound driver"},
-    {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
+enum {
+	COL_VF,
+	COL_ADDRESS,
+	COL_DRIVER,
+	COL_IOMMU_GROUP,
 };
-#define DEFAULT_COLUMNS "VF,ADDRESS,DRIVER,IOMMU_GROUP"
+
+static const struct colspec columns[] = {
+    [COL_VF] = {"VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "index (virtfnN)"},
+    [COL_ADDRESS] = {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address of the VF"},
+    [COL_DRIVER] = {"DRIVER", 8, 0, SCOLS_JSON_STRING, "bound driver"},
+    [COL_IOMMU_GROUP] = {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
+};
+static const colmask_t default_columns =
+    COLUMN(COL_VF) | COLUMN(COL_ADDRESS) | COLUMN(COL_DRIVER) | COLUMN(COL_IOMMU_GROUP);
 
 static int help(void)
 {
+	_cleanup_free_ char *defaults = table_column_names(columns, ELEMENTSOF(columns), default_columns);
+
+	if (!defaults)
+		return log_error_errno(-ENOMEM, "Failed to print the help");
 	printf("Usage: igpuctl vfs ADDR [--count N] [--persist] [--bind] [--dry-run] [-o COLUMNS] [-n] [-r] "
 	       "[-J]\n\n"
 	       "SR-IOV virtual functions (VFs) of the physical function ADDR: how many the\n"
@@ -36,9 +48,10 @@ static int help(void)
 	       "                     existing sysfsutils line for this device)\n"
 	       "  -b, --bind         bind every VF to vfio-pci\n"
 	       "      --dry-run      show what --count and --persist would write\n"
-	       "  -o, --output LIST  columns of the VF table (default " DEFAULT_COLUMNS ")\n"
+	       "  -o, --output LIST  columns of the VF table (default %s)\n"
 	       "  -n, --noheadings   no header line\n"
-	       "  -r, --raw          raw output\n");
+	       "  -r, --raw          raw output\n",
+	       defaults);
 	return EXIT_OK;
 }
 
@@ -119,20 +132,20 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 	       s->pf_driver ? s->pf_driver : "none");
 	if (s->n_vfs == 0)
 		return EXIT_OK;
-	tb = table_new("vfs", columns, ELEMENTSOF(columns), DEFAULT_COLUMNS, topts);
+	tb = table_new("vfs", columns, ELEMENTSOF(columns), default_columns, topts);
 	if (!tb)
 		return EXIT_USAGE;
 	for (size_t i = 0; i < s->n_vfs; i++) {
 		struct libscols_line *ln = table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		table_setf(ln, "VF", "%d", s->vfs[i].index);
-		table_set(ln, "ADDRESS", s->vfs[i].address);
-		table_set(ln, "DRIVER", s->vfs[i].driver);
+		table_setf(ln, COL_VF, "%d", s->vfs[i].index);
+		table_set(ln, COL_ADDRESS, s->vfs[i].address);
+		table_set(ln, COL_DRIVER, s->vfs[i].driver);
 		if (s->vfs[i].iommu_group >= 0)
-			table_setf(ln, "IOMMU_GROUP", "%d", s->vfs[i].iommu_group);
+			table_setf(ln, COL_IOMMU_GROUP, "%d", s->vfs[i].iommu_group);
 		else
-			table_set(ln, "IOMMU_GROUP", NULL);
+			table_set(ln, COL_IOMMU_GROUP, NULL);
 	}
 	table_print(tb);
 	return EXIT_OK;
