@@ -33,9 +33,9 @@ static int help(bool unbind)
 static int persist(const char *address, const char *driver, bool dry_run, char *const *argv)
 {
 	_cleanup_free_ char *path = igp_driverctl_path(address), *content = NULL;
-	struct igp_change ch = {.lock_fd = -1};
-	struct igp_plan p = {0};
-	int r, ret = EXIT_FAIL;
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	_cleanup_(igp_plan_done) struct igp_plan p = {};
+	int r, ret;
 
 	if (!path)
 		return log_error_errno(-ENOMEM, "Out of memory");
@@ -53,24 +53,18 @@ static int persist(const char *address, const char *driver, bool dry_run, char *
 			r = igp_plan_add_file(&p, path, TAKE_PTR(cur), NULL, 0644, &u, 0,
 					      "driverctl override");
 	}
-	if (r < 0) {
-		log_error_errno(r, "Cannot plan %s", path);
-		goto out;
-	}
-	ret = EXIT_OK;
+	if (r < 0)
+		return log_error_errno(r, "Cannot plan %s", path);
 	if (p.n_files == 0)
-		goto out;
+		return EXIT_OK;
 	planview_print(&p, NULL);
 	if (dry_run)
-		goto out;
+		return EXIT_OK;
 	ret = planview_apply(&ch, &p, argv, NULL, NULL);
 	if (ret == EXIT_OK && (r = igp_change_finish(&ch)) < 0)
 		ret = log_error_errno(r, "Cannot update the journal");
 	if (ret == EXIT_OK)
 		printf("%s %s\n", driver ? "Saved" : "Removed", path);
-out:
-	igp_plan_done(&p);
-	igp_change_end(&ch);
 	return ret;
 }
 

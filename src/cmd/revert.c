@@ -196,18 +196,68 @@ static int apply(struct igp_change *c, struct igp_revert *rv, char ***cmds, bool
 	return EXIT_OK;
 }
 
+struct revert_opts {
+	long id;
+	bool dry_run, yes, no_run, do_list;
+};
+
+static int revert(const struct revert_opts *o)
+{
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	_cleanup_(igp_revert_done) struct igp_revert rv = {};
+	_cleanup_(igp_argvv_freep) char ***cmds = NULL;
+	int r;
+
+	if (planview_begin(&ch, o->dry_run || o->do_list) != 0)
+		return EXIT_FAIL;
+	/* A domain definition is undone through libvirt: the module is
+	 * loaded when such a target is read, never otherwise. */
+	if (libvirt_target_in_journal(&ch.j))
+		libvirt_target_register();
+	if (o->do_list)
+		return list(&ch.j);
+	if (ch.j.n == 0 && igp_argvv_length(ch.j.pending) == 0) {
+		printf("Nothing to revert: igpuctl has not changed this host.\n");
+		if (!o->dry_run && ch.j.existed && igp_change_finish(&ch) < 0)
+			return EXIT_FAIL;
+		return EXIT_OK;
+	}
+	r = igp_change_revert_plan(&ch, o->id, &rv);
+	if (r == -ENOENT)
+		return log_error("no change %ld to revert (see `igpuctl revert --list`)", o->id);
+	if (r < 0)
+		return log_error_errno(r, "Cannot plan the revert");
+	add_refresh(&rv.plan);
+	cmds = planview_commands(&rv.plan, ch.j.pending, rv.cmds);
+	if (!cmds)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	if (rv.plan.n_files == 0 && !cmds[0] && !any_manual(&rv)) {
+		_cleanup_(igp_change_report_done) struct igp_change_report rep = {};
+		printf("Nothing to revert: every file is as it was before igpuctl changed it.\n");
+		if (!o->dry_run && (r = igp_change_revert_apply(&ch, &rv, &rep)) < 0)
+			return log_error_errno(r, "Cannot update the journal");
+		return EXIT_OK;
+	}
+	planview_print(&rv.plan, cmds);
+	for (size_t m = 0; m < rv.n; m++)
+		if (rv.t[m].manual)
+			printf("\nCannot undo: %s\n", rv.t[m].manual);
+	r = planview_dry_run_or_confirm(o->dry_run, o->yes, "Revert these changes");
+	if (r < 0)
+		return EXIT_FAIL;
+	if (r == 0)
+		return EXIT_OK;
+	return apply(&ch, &rv, cmds, o->no_run);
+}
+
 int cmd_revert(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},		{"list", no_argument, NULL, 'l'},
 	    {"dry-run", no_argument, NULL, 'n'},	{"yes", no_argument, NULL, 'y'},
 	    {"no-initramfs", no_argument, NULL, 0x100}, {}};
-	struct igp_change ch = {.lock_fd = -1};
-	struct igp_revert rv = {0};
-	char ***cmds = NULL;
-	bool dry_run = false, yes = false, no_run = false, do_list = false;
-	long id = 0;
-	int c, r, ret = EXIT_FAIL;
+	struct revert_opts o = {};
+	int c, ret;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":hlny", longopts, NULL)) >= 0) {
@@ -215,84 +265,31 @@ int cmd_revert(int argc, char *argv[])
 		case 'h':
 			return help();
 		case 'l':
-			do_list = true;
+			o.do_list = true;
 			break;
 		case 'n':
-			dry_run = true;
+			o.dry_run = true;
 			break;
 		case 'y':
-			yes = true;
+			o.yes = true;
 			break;
 		case 0x100:
-			no_run = true;
+			o.no_run = true;
 			break;
 		default:
 			return log_usage_option("revert", c, argc, argv, longopts);
 		}
 	}
-	if (optind < argc && parse_id(argv[optind++], &id) < 0)
+	if (optind < argc && parse_id(argv[optind++], &o.id) < 0)
 		return log_usage("revert", "\"%s\" is no change id (see `igpuctl revert --list`)",
 				 argv[optind - 1]);
 	if (optind < argc)
 		return log_usage("revert", "unexpected argument \"%s\"", argv[optind]);
-	if (do_list && id)
+	if (o.do_list && o.id)
 		return log_usage("revert", "--list takes no change id");
-
-	if (planview_begin(&ch, dry_run || do_list) != 0)
-		return EXIT_FAIL;
-	/* A domain definition is undone through libvirt: the module is
-	 * loaded when such a target is read, never otherwise. */
-	if (libvirt_target_in_journal(&ch.j))
-		libvirt_target_register();
-	if (do_list) {
-		ret = list(&ch.j);
-		goto out;
-	}
-	if (ch.j.n == 0 && igp_argvv_length(ch.j.pending) == 0) {
-		printf("Nothing to revert: igpuctl has not changed this host.\n");
-		if (!dry_run && ch.j.existed && igp_change_finish(&ch) < 0)
-			goto out;
-		ret = EXIT_OK;
-		goto out;
-	}
-	r = igp_change_revert_plan(&ch, id, &rv);
-	if (r == -ENOENT) {
-		log_error("no change %ld to revert (see `igpuctl revert --list`)", id);
-		goto out;
-	}
-	if (r < 0) {
-		log_error_errno(r, "Cannot plan the revert");
-		goto out;
-	}
-	add_refresh(&rv.plan);
-	cmds = planview_commands(&rv.plan, ch.j.pending, rv.cmds);
-	if (!cmds) {
-		log_error_errno(-ENOMEM, "Out of memory");
-		goto out;
-	}
-	if (rv.plan.n_files == 0 && !cmds[0] && !any_manual(&rv)) {
-		struct igp_change_report rep = {0};
-		printf("Nothing to revert: every file is as it was before igpuctl changed it.\n");
-		ret = EXIT_OK;
-		if (!dry_run && (r = igp_change_revert_apply(&ch, &rv, &rep)) < 0)
-			ret = log_error_errno(r, "Cannot update the journal");
-		igp_change_report_done(&rep);
-		goto out;
-	}
-	planview_print(&rv.plan, cmds);
-	for (size_t m = 0; m < rv.n; m++)
-		if (rv.t[m].manual)
-			printf("\nCannot undo: %s\n", rv.t[m].manual);
-	r = planview_dry_run_or_confirm(dry_run, yes, "Revert these changes");
-	if (r == 0)
-		ret = EXIT_OK;
-	if (r <= 0)
-		goto out;
-	ret = apply(&ch, &rv, cmds, no_run);
-out:
-	igp_argvv_free(cmds);
-	igp_revert_done(&rv);
-	igp_change_end(&ch);
+	ret = revert(&o);
+	/* The libvirt module stays loaded until the change and the revert
+	 * plan, which may hold its targets, are released. */
 	libvirt_target_close();
 	return ret;
 }

@@ -335,7 +335,7 @@ static int parse_op(struct jparse *p, struct json_object *op, struct igp_undo *u
 /* The undo record, checked for what igp_undo_unapply() relies on. */
 static int parse_undo(struct jparse *p, struct json_object *o, struct igp_undo *ret)
 {
-	struct igp_undo u = {0};
+	_cleanup_(igp_undo_done) struct igp_undo u = {};
 	_cleanup_free_ char *kind = NULL;
 	struct json_object *ops, *arr;
 	int k, r;
@@ -351,22 +351,17 @@ static int parse_undo(struct jparse *p, struct json_object *o, struct igp_undo *
 	if ((r = get_strv(p, o, "vars", true, &u.vars)) < 0 ||
 	    (r = get_strv(p, o, "lines", false, &u.lines)) < 0 ||
 	    (r = get_str(p, o, "add_var", true, &u.add_var)) < 0)
-		goto fail;
+		return r;
 	if ((arr = get(o, "array", json_type_boolean)))
 		u.array = json_object_get_boolean(arr);
 	ops = get(o, "ops", json_type_array);
 	for (size_t i = 0; ops && i < json_object_array_length(ops); i++)
 		if ((r = parse_op(p, json_object_array_get_idx(ops, i), &u)) < 0)
-			goto fail;
-	if (u.kind == IGP_UNDO_SHELL && (!u.vars || !u.vars[0] || !u.add_var)) {
-		r = bad(p, "a shell undo record without its variables");
-		goto fail;
-	}
-	*ret = u;
+			return r;
+	if (u.kind == IGP_UNDO_SHELL && (!u.vars || !u.vars[0] || !u.add_var))
+		return bad(p, "a shell undo record without its variables");
+	*ret = TAKE_STRUCT(u);
 	return 0;
-fail:
-	igp_undo_done(&u);
-	return r;
 }
 
 /* "12-34.before": a backup name (no '/', nothing else). */

@@ -30,6 +30,7 @@
 #include <sys/types.h>
 
 #include "base/enumstr.h"
+#include "base/util.h"
 #include "change/plan.h"
 
 /* The names of undo records and their operations in the journal: "owned",
@@ -105,6 +106,7 @@ void igp_journal_drop(struct igp_journal *j, size_t i);
 /* Append ARGV (copied) to a list of argv vectors unless present. */
 int igp_argvv_add(char ****v, char *const *argv);
 void igp_argvv_free(char ***v);
+DEFINE_TRIVIAL_CLEANUP_FUNC(char ***, igp_argvv_free);
 size_t igp_argvv_length(char ***v);
 
 #endif
