@@ -258,13 +258,35 @@ static void test_config_refusals(void **state)
 	assert_null(igp_mdev_config_format(&(struct igp_mdev_config){}));
 }
 
+/* The words of `vgpu start-defined -J` (docs/cli.md), both ways. */
+static void test_start_status_names(void **state)
+{
+	static const char *const words[] = {
+	    [IGP_MDEV_STARTED] = "started",	[IGP_MDEV_ALREADY_ACTIVE] = "active",
+	    [IGP_MDEV_NO_PARENT] = "no-parent", [IGP_MDEV_FAILED] = "failed",
+	    [IGP_MDEV_REQUESTED] = "requested",
+	};
+
+	for (int s = IGP_MDEV_STARTED; s <= IGP_MDEV_REQUESTED; s++) {
+		assert_string_equal(igp_mdev_start_status_name((enum igp_mdev_start_status)s), words[s]);
+		assert_int_equal(igp_mdev_start_status_from_name(words[s]), s);
+	}
+	assert_null(igp_mdev_start_status_name((enum igp_mdev_start_status)(IGP_MDEV_REQUESTED + 1)));
+	assert_int_equal(igp_mdev_start_status_from_name("Started"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_desc_gvtg_types),	  cmocka_unit_test(test_desc_not_gvtg),
-	    cmocka_unit_test(test_type_match_forms),	  cmocka_unit_test(test_type_match_refusals),
-	    cmocka_unit_test(test_type_match_exact_wins), cmocka_unit_test(test_uuid),
-	    cmocka_unit_test(test_config_mdevctl_pretty), cmocka_unit_test(test_config_round_trip),
+	    cmocka_unit_test(test_start_status_names),
+	    cmocka_unit_test(test_desc_gvtg_types),
+	    cmocka_unit_test(test_desc_not_gvtg),
+	    cmocka_unit_test(test_type_match_forms),
+	    cmocka_unit_test(test_type_match_refusals),
+	    cmocka_unit_test(test_type_match_exact_wins),
+	    cmocka_unit_test(test_uuid),
+	    cmocka_unit_test(test_config_mdevctl_pretty),
+	    cmocka_unit_test(test_config_round_trip),
 	    cmocka_unit_test(test_config_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -845,6 +845,11 @@ int igp_mdev_plan_undefine(struct igp_plan *p, const char *parent, const char *u
 	return r;
 }
 
+IGP_ENUM_IMPL(
+    igp_mdev_start_status, enum igp_mdev_start_status,
+    IGP_MDEV_REQUESTED + 1, [IGP_MDEV_STARTED] = "started", [IGP_MDEV_ALREADY_ACTIVE] = "active",
+    [IGP_MDEV_NO_PARENT] = "no-parent", [IGP_MDEV_FAILED] = "failed", [IGP_MDEV_REQUESTED] = "requested");
+
 void igp_mdev_start_results_free(struct igp_mdev_start_result *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/enumstr.h"
 #include "change/plan.h"
 
 #define IGP_MDEV_UUID_MAX 37 /* 36 characters + NUL */
@@ -181,18 +182,22 @@ int igp_mdev_plan_define(struct igp_plan *p, const char *parent, const char *uui
 int igp_mdev_plan_undefine(struct igp_plan *p, const char *parent, const char *uuid, char **ret_parent);
 
 /* What igp_mdev_start_defined() did with one definition. */
+enum igp_mdev_start_status {
+	IGP_MDEV_STARTED,
+	IGP_MDEV_ALREADY_ACTIVE, /* nothing to do */
+	IGP_MDEV_NO_PARENT,	 /* the parent is not (yet) present: skipped */
+	IGP_MDEV_FAILED,
+	IGP_MDEV_REQUESTED, /* timeout_ms 0: written to create, not
+			     * waited for (no kernel behind --root) */
+};
+/* "started", "active", "no-parent", "failed", "requested" (vgpu start -J) */
+IGP_ENUM_DECL(igp_mdev_start_status, enum igp_mdev_start_status);
+
 struct igp_mdev_start_result {
 	char uuid[IGP_MDEV_UUID_MAX];
 	char *parent, *type;
 	int r; /* 0 started, else the negative errno of the failure */
-	enum {
-		IGP_MDEV_STARTED,
-		IGP_MDEV_ALREADY_ACTIVE, /* nothing to do */
-		IGP_MDEV_NO_PARENT,	 /* the parent is not (yet) present: skipped */
-		IGP_MDEV_FAILED,
-		IGP_MDEV_REQUESTED, /* timeout_ms 0: written to create, not
-				     * waited for (no kernel behind --root) */
-	} status;
+	enum igp_mdev_start_status status;
 };
 /*
  * Create every definition marked "auto" that is not active, whose parent
