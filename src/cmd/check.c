@@ -19,18 +19,31 @@ enum {
 	CHECK_EXIT_FAIL = 2,
 };
 
-static const struct colspec columns[] = {
-    {"STATUS", 4, 0, SCOLS_JSON_STRING, "pass, warn, fail or skip"},
-    {"ID", 25, 0, SCOLS_JSON_STRING, "the check's stable id"},
-    {"DEVICE", 12, 0, SCOLS_JSON_STRING, "the GPU a device check is about"},
-    {"MESSAGE", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what was found"},
-    {"REMEDY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what to do about it"},
+enum {
+	COL_STATUS,
+	COL_ID,
+	COL_DEVICE,
+	COL_MESSAGE,
+	COL_REMEDY,
 };
-#define DEFAULT_COLUMNS "STATUS,ID,MESSAGE,REMEDY"
-#define DEFAULT_COLUMNS_MULTI "STATUS,ID,DEVICE,MESSAGE,REMEDY"
+
+static const struct colspec columns[] = {
+    [COL_STATUS] = {"STATUS", 4, 0, SCOLS_JSON_STRING, "pass, warn, fail or skip"},
+    [COL_ID] = {"ID", 25, 0, SCOLS_JSON_STRING, "the check's stable id"},
+    [COL_DEVICE] = {"DEVICE", 12, 0, SCOLS_JSON_STRING, "the GPU a device check is about"},
+    [COL_MESSAGE] = {"MESSAGE", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what was found"},
+    [COL_REMEDY] = {"REMEDY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "what to do about it"},
+};
+/* DEVICE too when more than one GPU is checked. */
+static const colmask_t default_columns =
+    COLUMN(COL_STATUS) | COLUMN(COL_ID) | COLUMN(COL_MESSAGE) | COLUMN(COL_REMEDY);
 
 static int help(void)
 {
+	_cleanup_free_ char *defaults = table_column_names(columns, ELEMENTSOF(columns), default_columns);
+
+	if (!defaults)
+		return log_error_errno(-ENOMEM, "Failed to print the help");
 	printf("Usage: igpuctl check [--mode full|gvt-g|sriov] [ADDR] [-o COLUMNS] [-n] [-r] [-J]\n"
 	       "       igpuctl check --list\n\n"
 	       "Preflight checks for GPU passthrough: every requirement of the full-passthrough\n"
@@ -38,12 +51,13 @@ static int help(void)
 	       "checked for its recommended method; without ADDR, the Intel iGPU (or every GPU).\n\n"
 	       "  -m, --mode MODE    full, gvt-g or sriov\n"
 	       "  -l, --list         list the check ids and what each checks\n"
-	       "  -o, --output LIST  columns to show (default " DEFAULT_COLUMNS ",\n"
+	       "  -o, --output LIST  columns to show (default %s,\n"
 	       "                     with DEVICE when several GPUs are checked)\n"
 	       "  -n, --noheadings   no header line\n"
 	       "  -r, --raw          raw output\n\n"
 	       "Exit status: 0 every check passed (or was skipped), 1 warnings only,\n"
-	       "2 a check failed (or the checks could not run).\n\nColumns:\n");
+	       "2 a check failed (or the checks could not run).\n\nColumns:\n",
+	       defaults);
 	for (size_t i = 0; i < ELEMENTSOF(columns); i++)
 		printf("  %-10s %s\n", columns[i].name, columns[i].help);
 	return EXIT_OK;
@@ -172,7 +186,7 @@ static char *wrap_nextchunk(const struct libscols_column *cl, char *data, void *
 static int print_table(const struct igp_check_report *rep, const struct table_opts *topts, bool multi)
 {
 	struct libscols_table *tb = table_new("checks", columns, ELEMENTSOF(columns),
-					      multi ? DEFAULT_COLUMNS_MULTI : DEFAULT_COLUMNS, topts);
+					      default_columns | (multi ? COLUMN(COL_DEVICE) : 0), topts);
 	static struct wrap_info wi;
 	unsigned count[4] = {}, n_wrap = 0;
 	struct winsize ws;
@@ -203,11 +217,11 @@ static int print_table(const struct igp_check_report *rep, const struct table_op
 			scols_unref_table(tb);
 			return -ENOMEM;
 		}
-		table_set(ln, "STATUS", igp_check_status_name(k->status));
-		table_set(ln, "ID", k->id);
-		table_set(ln, "DEVICE", k->device);
-		table_set(ln, "MESSAGE", k->message);
-		table_set(ln, "REMEDY", k->remedy);
+		table_set(ln, COL_STATUS, igp_check_status_name(k->status));
+		table_set(ln, COL_ID, k->id);
+		table_set(ln, COL_DEVICE, k->device);
+		table_set(ln, COL_MESSAGE, k->message);
+		table_set(ln, COL_REMEDY, k->remedy);
 		count[k->status]++;
 	}
 	table_print(tb);
