@@ -20,6 +20,8 @@ static void test_status_names(void **state)
 	assert_string_equal(igp_check_status_name(IGP_CHECK_WARN), "warn");
 	assert_string_equal(igp_check_status_name(IGP_CHECK_FAIL), "fail");
 	assert_string_equal(igp_check_status_name(IGP_CHECK_SKIP), "skip");
+	assert_int_equal(igp_check_status_from_name("warn"), IGP_CHECK_WARN);
+	assert_int_equal(igp_check_status_from_name("skipped"), -EINVAL);
 }
 
 static void test_kernel_version(void **state)

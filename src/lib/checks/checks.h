@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/enumstr.h"
 #include "model/host.h"
 #include "model/platform.h"
 
@@ -28,7 +29,7 @@ enum igp_check_status {
 };
 
 /* "pass", "skip", "warn", "fail" */
-const char *igp_check_status_name(enum igp_check_status s);
+IGP_ENUM_DECL(igp_check_status, enum igp_check_status);
 
 struct igp_check {
 	const char *id; /* static, stable: "iommu.enabled" */

@@ -6,19 +6,8 @@
 #include "checks/checks.h"
 #include "base/util.h"
 
-const char *igp_check_status_name(enum igp_check_status s)
-{
-	switch (s) {
-	case IGP_CHECK_PASS:
-		return "pass";
-	case IGP_CHECK_WARN:
-		return "warn";
-	case IGP_CHECK_FAIL:
-		return "fail";
-	default:
-		return "skip";
-	}
-}
+IGP_ENUM_IMPL(igp_check_status, enum igp_check_status, IGP_CHECK_FAIL + 1, [IGP_CHECK_PASS] = "pass",
+	      [IGP_CHECK_SKIP] = "skip", [IGP_CHECK_WARN] = "warn", [IGP_CHECK_FAIL] = "fail");
 
 int igp_kernel_version_parse(const char *release, int *ret_major, int *ret_minor)
 {
