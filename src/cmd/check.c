@@ -108,7 +108,7 @@ static int pick_targets(const struct igp_host *h, const char *addr, int mode, st
 			t[n].mode = (enum igp_method)mode;
 		} else {
 			struct igp_gpu_methods m;
-			r = igp_gpu_methods_eval(h, d, &m);
+			r = igp_gpu_methods_eval(d, &m);
 			if (r < 0) {
 				free(t);
 				return r;

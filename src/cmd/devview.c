@@ -182,3 +182,30 @@ struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev 
 	(void)h;
 	return o;
 }
+
+struct json_object *findings_json(const struct igp_check_report *r)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < r->n_checks; i++) {
+		const struct igp_check *k = &r->checks[i];
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(k->id));
+		json_object_object_add(o, "status", json_object_new_string(igp_check_status_name(k->status)));
+		json_object_object_add(o, "message", json_str_or_null(k->message));
+		json_object_object_add(o, "remedy", json_str_or_null(k->remedy));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+void findings_print(FILE *f, const struct igp_check_report *r, int indent)
+{
+	for (size_t i = 0; i < r->n_checks; i++) {
+		const struct igp_check *k = &r->checks[i];
+		fprintf(f, "%*s- %s [%s, %s]\n", indent, "", k->message, k->id,
+			igp_check_status_name(k->status));
+		if (k->remedy)
+			fprintf(f, "%*s  %s\n", indent, "", k->remedy);
+	}
+}

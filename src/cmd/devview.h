@@ -4,7 +4,9 @@
 #define IGP_DEVVIEW_H
 
 #include <json-c/json.h>
+#include <stdio.h>
 
+#include "checks/checks.h"
 #include "model/host.h"
 #include "model/isolation.h"
 #include "model/methods.h"
@@ -29,5 +31,13 @@ struct json_object *pci_dev_json_new(const struct igp_pci_dev *d);
 /* The `list` object of one GPU (cli.md keys plus extras). */
 struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev *d,
 			     const struct igp_gpu_methods *m, const struct igp_isolation_report *iso);
+
+/* Findings (checks.h) as `missing_checks`: [{"id", "status", "message", "remedy"}]. */
+struct json_object *findings_json(const struct igp_check_report *r);
+/*
+ * Findings as indented text lines, each "- MESSAGE [ID, STATUS]" with its
+ * remedy on the next line, INDENT blanks in; to `f`.
+ */
+void findings_print(FILE *f, const struct igp_check_report *r, int indent);
 
 #endif

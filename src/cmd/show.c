@@ -162,7 +162,7 @@ int cmd_show(int argc, char *argv[])
 		return log_error_errno(r, "Failed to judge the IOMMU group of %s", d->address);
 
 	if (igp_pci_dev_is_gpu(d)) {
-		r = igp_gpu_methods_eval(h, d, &m);
+		r = igp_gpu_methods_eval(d, &m);
 		if (r < 0) {
 			igp_isolation_report_done(&iso);
 			return log_error_errno(r, "Failed to evaluate %s", d->address);

@@ -16,11 +16,12 @@ static int help(void)
 }
 
 static void print_gpu(const struct igp_pci_dev *d, const struct igp_gpu_methods *m,
-		      const struct igp_isolation_report *iso)
+		      const struct igp_isolation_report *iso, const struct igp_gpu_findings *f)
 {
 	_cleanup_free_ char *label = device_label(d), *isotext = isolation_text(iso),
 			    *rec = recommendation_text(d, m);
-	const char *plat = platform_name(d);
+	const char *plat = platform_name(d), *mode = igp_method_name(m->recommended);
+	const struct igp_check_report *missing = &f->mode[m->recommended];
 
 	printf("\n%s  %s [%04x:%04x]\n", d->address, label, d->vendor, d->device);
 	if (plat)
@@ -37,18 +38,24 @@ static void print_gpu(const struct igp_pci_dev *d, const struct igp_gpu_methods 
 		printf("  %-6s %-17s %s\n", igp_method_name((enum igp_method)i),
 		       support_word(m->m[i].support), m->m[i].reason);
 	printf("  Recommended:  %s\n", rec ? rec : "");
-	if (m->missing && m->missing[0]) {
-		printf("  Missing for %s:\n", igp_method_name(m->recommended));
-		for (char **s = m->missing; *s; s++)
-			printf("    - %s\n", *s);
+	/* The findings of `check --mode M ADDR`: the same words, the same ids. */
+	if (missing->n_checks > 0) {
+		printf("  Missing for %s (`igpuctl check --mode %s %s`):\n", mode, mode, d->address);
+		findings_print(stdout, missing, 4);
 	} else {
-		printf("  Nothing missing for %s.\n", igp_method_name(m->recommended));
+		printf("  Nothing missing for %s.\n", mode);
 	}
 }
 
-static struct json_object *methods_detail(const struct igp_gpu_methods *m)
+/*
+ * method_support: per method its support and, as `missing_checks`, the
+ * findings of `check --mode M ADDR`; "missing" keeps the earlier key: the
+ * messages of the recommended method's findings.
+ */
+static struct json_object *methods_detail(const struct igp_gpu_methods *m, const struct igp_gpu_findings *f)
 {
 	struct json_object *o = json_object_new_object(), *miss = json_object_new_array();
+	const struct igp_check_report *rec = &f->mode[m->recommended];
 
 	for (int i = 0; i < _IGP_METHOD_MAX; i++) {
 		struct json_object *x = json_object_new_object();
@@ -57,10 +64,11 @@ static struct json_object *methods_detail(const struct igp_gpu_methods *m)
 		json_object_object_add(x, "out_of_tree",
 				       json_object_new_boolean(m->m[i].support == IGP_SUPPORT_DKMS));
 		json_object_object_add(x, "reason", json_object_new_string(m->m[i].reason));
+		json_object_object_add(x, "missing_checks", findings_json(&f->mode[i]));
 		json_object_object_add(o, igp_method_name((enum igp_method)i), x);
 	}
-	for (char **s = m->missing; s && *s; s++)
-		json_object_array_add(miss, json_object_new_string(*s));
+	for (size_t i = 0; i < rec->n_checks; i++)
+		json_object_array_add(miss, json_object_new_string(rec->checks[i].message));
 	json_object_object_add(o, "missing", miss);
 	return o;
 }
@@ -108,6 +116,7 @@ int cmd_status(int argc, char *argv[])
 	for (size_t i = 0; i < n; i++) {
 		struct igp_gpu_methods m;
 		struct igp_isolation_report iso;
+		struct igp_gpu_findings f;
 		int r;
 
 		r = igp_gpu_assess(h, gpus[i], &m, &iso);
@@ -115,14 +124,23 @@ int cmd_status(int argc, char *argv[])
 			json_object_put(arr);
 			return log_error_errno(r, "Failed to evaluate %s", gpus[i]->address);
 		}
+		/* JSON gives every method's findings; the text the recommended one's. */
+		r = igp_gpu_findings_get(h, gpus[i], arr ? IGP_MODES_ALL : 1u << m.recommended, &f);
+		if (r < 0) {
+			igp_isolation_report_done(&iso);
+			igp_gpu_methods_done(&m);
+			json_object_put(arr);
+			return log_error_errno(r, "Failed to run the checks of %s", gpus[i]->address);
+		}
 		if (arr) {
 			struct json_object *o = gpu_json(h, gpus[i], &m, &iso);
-			json_object_object_add(o, "method_support", methods_detail(&m));
+			json_object_object_add(o, "method_support", methods_detail(&m, &f));
 			json_object_object_add(o, "isolation_peers", peers_json(&iso));
 			json_object_array_add(arr, o);
 		} else {
-			print_gpu(gpus[i], &m, &iso);
+			print_gpu(gpus[i], &m, &iso, &f);
 		}
+		igp_gpu_findings_done(&f);
 		igp_isolation_report_done(&iso);
 		igp_gpu_methods_done(&m);
 	}

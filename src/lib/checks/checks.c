@@ -214,26 +214,40 @@ static int run_gpu_present(struct check_ctx *c, const struct igp_check_target *t
 	return check_add(c, "gpu.present", NULL, IGP_CHECK_PASS, NULL, "%s.", list);
 }
 
+/* One run of the table on the context's facts: gpu.present, the host-wide
+ * checks of every mode among the targets, then each target's device checks. */
+static int run_table(struct check_ctx *c, const struct igp_check_target *targets, size_t n_targets,
+		     unsigned extra_modes, struct igp_check_report *rep)
+{
+	int r;
+
+	c->targets = targets;
+	c->n_targets = n_targets;
+	c->rep = rep;
+	c->cap = 0;
+	c->modes = extra_modes & MODES_ALL;
+	for (size_t i = 0; i < n_targets; i++)
+		c->modes |= MODE_BIT(targets[i].mode);
+
+	r = run_gpu_present(c, targets, n_targets);
+	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(defs); i++)
+		if (defs[i].host && (defs[i].modes & c->modes))
+			r = defs[i].host(c);
+	for (size_t t = 0; r >= 0 && t < n_targets; t++)
+		for (size_t i = 0; r >= 0 && i < ELEMENTSOF(defs); i++)
+			if (defs[i].dev && (defs[i].modes & MODE_BIT(targets[t].mode)))
+				r = defs[i].dev(c, targets[t].gpu);
+	return r;
+}
+
 int igp_checks_run(const struct igp_host *h, const struct igp_check_target *targets, size_t n_targets,
 		   unsigned extra_modes, struct igp_check_report *ret)
 {
 	struct igp_check_report rep = {};
-	struct check_ctx c = {
-	    .h = h, .targets = targets, .n_targets = n_targets, .rep = &rep, .moddir_fd = -1};
+	struct check_ctx c = {.h = h, .moddir_fd = -1};
 	int r;
 
-	c.modes = extra_modes & MODES_ALL;
-	for (size_t i = 0; i < n_targets; i++)
-		c.modes |= MODE_BIT(targets[i].mode);
-
-	r = run_gpu_present(&c, targets, n_targets);
-	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(defs); i++)
-		if (defs[i].host && (defs[i].modes & c.modes))
-			r = defs[i].host(&c);
-	for (size_t t = 0; r >= 0 && t < n_targets; t++)
-		for (size_t i = 0; r >= 0 && i < ELEMENTSOF(defs); i++)
-			if (defs[i].dev && (defs[i].modes & MODE_BIT(targets[t].mode)))
-				r = defs[i].dev(&c, targets[t].gpu);
+	r = run_table(&c, targets, n_targets, extra_modes, &rep);
 	ctx_done(&c);
 	if (r < 0) {
 		igp_check_report_done(&rep);
@@ -241,6 +255,64 @@ int igp_checks_run(const struct igp_host *h, const struct igp_check_target *targ
 	}
 	*ret = rep;
 	return 0;
+}
+
+/* Keep only the warn and fail results, in their order. */
+static void report_keep_findings(struct igp_check_report *rep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n_checks; i++) {
+		struct igp_check *k = &rep->checks[i];
+		if (k->status == IGP_CHECK_WARN || k->status == IGP_CHECK_FAIL) {
+			rep->checks[n++] = *k;
+			continue;
+		}
+		free(k->device);
+		free(k->message);
+		free(k->remedy);
+	}
+	rep->n_checks = n;
+}
+
+int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
+			 struct igp_gpu_findings *ret)
+{
+	struct igp_gpu_findings f = {};
+	struct check_ctx c = {.h = h, .moddir_fd = -1};
+	int r = 0;
+
+	/* Each mode is its own run, as `check --mode M ADDR` is: host checks
+	 * word their results for the modes of the run. */
+	for (int m = 0; r >= 0 && m < _IGP_METHOD_MAX; m++) {
+		struct igp_check_target t = {.gpu = gpu, .mode = (enum igp_method)m};
+		if (!(modes & MODE_BIT(m)))
+			continue;
+		r = run_table(&c, &t, 1, 0, &f.mode[m]);
+		if (r >= 0)
+			report_keep_findings(&f.mode[m]);
+	}
+	ctx_done(&c);
+	if (r < 0) {
+		igp_gpu_findings_done(&f);
+		return r;
+	}
+	*ret = f;
+	return 0;
+}
+
+void igp_gpu_findings_done(struct igp_gpu_findings *f)
+{
+	for (int m = 0; m < _IGP_METHOD_MAX; m++)
+		igp_check_report_done(&f->mode[m]);
+}
+
+const struct igp_check *igp_check_report_find(const struct igp_check_report *r, const char *id)
+{
+	for (size_t i = 0; i < r->n_checks; i++)
+		if (streq(r->checks[i].id, id))
+			return &r->checks[i];
+	return NULL;
 }
 
 void igp_check_report_done(struct igp_check_report *r)

@@ -60,6 +60,26 @@ struct igp_check_target {
 int igp_checks_run(const struct igp_host *h, const struct igp_check_target *targets, size_t n_targets,
 		   unsigned extra_modes, struct igp_check_report *ret);
 void igp_check_report_done(struct igp_check_report *r);
+
+/*
+ * The findings about one GPU: for each mode asked for (`modes`, a bit mask
+ * of 1 << enum igp_method), exactly the warn and fail results of
+ * `igpuctl check --mode MODE ADDR` (the host-wide checks of that mode and
+ * the GPU's device checks), in check's order.  This is the one answer to
+ * "what is wrong or missing for MODE": status, setup, vgpu and vm read it
+ * from here.  The host facts the checks load are read once for all modes.
+ * Returns 0 and *ret (free it with igp_gpu_findings_done()), or a negative
+ * errno; a mode not asked for has an empty report.
+ */
+#define IGP_MODES_ALL ((1u << _IGP_METHOD_MAX) - 1)
+struct igp_gpu_findings {
+	struct igp_check_report mode[_IGP_METHOD_MAX];
+};
+int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
+			 struct igp_gpu_findings *ret);
+void igp_gpu_findings_done(struct igp_gpu_findings *f);
+/* The finding with that id in a report, or NULL. */
+const struct igp_check *igp_check_report_find(const struct igp_check_report *r, const char *id);
 /* The worst status of the report (skip counts as pass). */
 enum igp_check_status igp_check_report_worst(const struct igp_check_report *r);
 

@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <stdarg.h>
-
 #include "model/isolation.h"
 #include "model/methods.h"
-#include "base/paths.h"
 #include "base/util.h"
 
 /*
@@ -34,108 +31,61 @@ int igp_gvtg_capacity(long aperture_mb, int divisor)
 	return n < 0 ? 0 : (int)n;
 }
 
-static bool cmdline_is(const struct igp_host *h, const char *key, const char *val)
+/*
+ * A virtual function is one slice of its PF's GPU: it goes to a VM whole,
+ * with vfio-pci, and GVT-g or SR-IOV are set up on the PF (the kernel's
+ * Documentation/PCI/pci-iov-howto.rst: a VF is a PCI function of its own).
+ * Its platform is its PF's, so the reasons name it.
+ */
+static char *vf_reason(const struct igp_pci_dev *vf, enum igp_method m)
 {
-	char buf[256];
-	const char *v = igp_host_cmdline_get(h, key, buf, sizeof(buf));
-	return v && streq(v, val);
-}
+	const char *plat = vf->platform ? vf->platform->name : "its GPU";
 
-static int missing_full(const struct igp_host *h, const struct igp_pci_dev *gpu, struct igp_gpu_methods *m)
-{
-	struct igp_isolation_report iso;
-	int r;
-
-	if (!h->iommu_active)
-		r = strv_pushf(&m->missing,
-			       "No IOMMU is active: enable VT-d (AMD-Vi) in the firmware and add "
-			       "intel_iommu=on to the kernel command line.");
-	else
-		r = 0;
-	if (r < 0)
-		return r;
-	r = igp_isolation_judge(h, gpu, &iso);
-	if (r < 0)
-		return r;
-	if (iso.verdict == IGP_ISO_UNSAFE)
-		r = strv_pushf(&m->missing,
-			       "Its IOMMU group %d also holds a device the host needs; it cannot be "
-			       "passed through safely.",
-			       iso.group);
-	else if (iso.verdict == IGP_ISO_SHARED)
-		r = strv_pushf(&m->missing, "Its IOMMU group %d holds other devices; they go to the VM too.",
-			       iso.group);
-	igp_isolation_report_done(&iso);
-	if (r < 0)
-		return r;
-	if (!streq_ptr(gpu->driver, "vfio-pci")) {
-		r = strv_pushf(&m->missing, "Bind it to vfio-pci (now %s).",
-			       gpu->driver ? gpu->driver : "unbound");
-		if (r < 0)
-			return r;
+	switch (m) {
+	case IGP_METHOD_FULL:
+		return strdupf("An SR-IOV virtual function of %s (%s): it goes to one VM with full "
+			       "passthrough (vfio-pci), like any PCI device.",
+			       vf->physfn, plat);
+	case IGP_METHOD_GVTG:
+		return strdupf("A virtual function has no GVT-g: GVT-g and SR-IOV are set up on the "
+			       "physical GPU, its PF %s (%s).",
+			       vf->physfn, plat);
+	default:
+		return strdupf("A virtual function offers no virtual functions itself: its PF %s (%s) "
+			       "creates them.",
+			       vf->physfn, plat);
 	}
-	if (gpu->boot_vga == 1) {
-		r = strv_pushf(&m->missing,
-			       "It is the boot GPU: the host console goes dark once it is passed through.");
-		if (r < 0)
-			return r;
+}
+
+/* What one method needs of this GPU's hardware and driver, with the reason. */
+static enum igp_support method_support(const struct igp_pci_dev *gpu, enum igp_method m, char **ret_reason)
+{
+	const struct igp_platform *p = gpu->platform;
+
+	if (gpu->physfn) {
+		*ret_reason = vf_reason(gpu, m);
+		return m == IGP_METHOD_FULL ? IGP_SUPPORT_YES : IGP_SUPPORT_NO;
 	}
-	return 0;
+	if (!igp_pci_dev_is_intel_igpu(gpu))
+		return igp_platform_supports(NULL, m, ret_reason);
+	if (p)
+		return igp_platform_supports(p, m, ret_reason);
+	/* An Intel iGPU with an unknown ID: say so, never guess. */
+	*ret_reason = strdupf(m == IGP_METHOD_FULL ? "Unknown Intel GPU %04x:%04x: full passthrough works "
+						     "with any working IOMMU."
+						   : "Unknown Intel GPU %04x:%04x: not in igpuctl's platform "
+						     "table, so support is unknown.",
+			      gpu->vendor, gpu->device);
+	return m == IGP_METHOD_FULL ? IGP_SUPPORT_YES : IGP_SUPPORT_NO;
 }
 
-static int missing_gvtg(const struct igp_host *h, const struct igp_pci_dev *gpu, struct igp_gpu_methods *m)
-{
-	int r = 0;
-
-	if (!cmdline_is(h, "i915.enable_gvt", "1") && !cmdline_is(h, "i915.enable_gvt", "Y"))
-		r = strv_pushf(&m->missing, "Add i915.enable_gvt=1 to the kernel command line.");
-	if (r >= 0 && !igp_exists(IGP_SYS_MODULE_KVMGT))
-		r = strv_pushf(&m->missing, "Load the kvmgt module (and list it for boot).");
-	if (r >= 0 && !gpu->mdev_parent)
-		r = strv_pushf(&m->missing, "No mdev_supported_types yet: GVT-g is not active on this GPU.");
-	return r;
-}
-
-static int missing_sriov(const struct igp_host *h, const struct igp_pci_dev *gpu, struct igp_gpu_methods *m)
-{
-	int r = 0;
-
-	if (!h->iommu_active)
-		r = strv_pushf(&m->missing,
-			       "No IOMMU is active: add intel_iommu=on to the kernel command line.");
-	if (r >= 0 && gpu->sriov_totalvfs <= 0)
-		r = strv_pushf(&m->missing,
-			       "The bound driver (%s) offers no SR-IOV: install i915-sriov-dkms "
-			       "(or use xe with xe.max_vfs) and set i915.enable_guc=3 i915.max_vfs=7.",
-			       gpu->driver ? gpu->driver : "none");
-	else if (r >= 0 && gpu->sriov_numvfs == 0)
-		r = strv_pushf(&m->missing,
-			       "No virtual functions yet: create them with `igpuctl vfs %s --count %d`.",
-			       gpu->address, gpu->sriov_totalvfs);
-	return r;
-}
-
-int igp_gpu_methods_eval(const struct igp_host *h, const struct igp_pci_dev *gpu, struct igp_gpu_methods *ret)
+int igp_gpu_methods_eval(const struct igp_pci_dev *gpu, struct igp_gpu_methods *ret)
 {
 	struct igp_gpu_methods m = {.gvtg_max_vgpus = -1, .aperture_mb = -1};
-	const struct igp_platform *p = gpu->platform;
 	bool intel_igpu = igp_pci_dev_is_intel_igpu(gpu) && !gpu->physfn;
-	int r;
 
 	for (int i = 0; i < _IGP_METHOD_MAX; i++) {
-		/* An Intel iGPU with an unknown ID: say so, never guess. */
-		if (intel_igpu && !p) {
-			m.m[i].support = i == IGP_METHOD_FULL ? IGP_SUPPORT_YES : IGP_SUPPORT_NO;
-			m.m[i].reason =
-			    strdupf(i == IGP_METHOD_FULL ? "Unknown Intel GPU %04x:%04x: full passthrough "
-							   "works with any working IOMMU."
-							 : "Unknown Intel GPU %04x:%04x: not in igpuctl's "
-							   "platform table, so support is unknown.",
-				    gpu->vendor, gpu->device);
-		} else {
-			m.m[i].support =
-			    igp_platform_supports(intel_igpu ? p : NULL, (enum igp_method)i, &m.m[i].reason);
-		}
+		m.m[i].support = method_support(gpu, (enum igp_method)i, &m.m[i].reason);
 		if (!m.m[i].reason) {
 			igp_gpu_methods_done(&m);
 			return -ENOMEM;
@@ -159,26 +109,6 @@ int igp_gpu_methods_eval(const struct igp_host *h, const struct igp_pci_dev *gpu
 	else
 		m.recommended = IGP_METHOD_FULL;
 
-	m.missing = calloc(1, sizeof(char *));
-	if (!m.missing) {
-		igp_gpu_methods_done(&m);
-		return -ENOMEM;
-	}
-	switch (m.recommended) {
-	case IGP_METHOD_GVTG:
-		r = missing_gvtg(h, gpu, &m);
-		break;
-	case IGP_METHOD_SRIOV:
-		r = missing_sriov(h, gpu, &m);
-		break;
-	default:
-		r = missing_full(h, gpu, &m);
-		break;
-	}
-	if (r < 0) {
-		igp_gpu_methods_done(&m);
-		return r;
-	}
 	*ret = m;
 	return 0;
 }
@@ -189,8 +119,6 @@ void igp_gpu_methods_done(struct igp_gpu_methods *m)
 		free(m->m[i].reason);
 		m->m[i].reason = NULL;
 	}
-	strv_free(m->missing);
-	m->missing = NULL;
 }
 
 int igp_gpu_assess(const struct igp_host *h, const struct igp_pci_dev *gpu, struct igp_gpu_methods *ret_m,
@@ -199,7 +127,7 @@ int igp_gpu_assess(const struct igp_host *h, const struct igp_pci_dev *gpu, stru
 	struct igp_gpu_methods m;
 	int r;
 
-	r = igp_gpu_methods_eval(h, gpu, &m);
+	r = igp_gpu_methods_eval(gpu, &m);
 	if (r < 0)
 		return r;
 	r = igp_isolation_judge(h, gpu, ret_iso);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What each GPU supports (hardware and driver capability, by device ID) and
- * what the current host still lacks to use it.
+ * which method to recommend.  What the host still lacks for a method is a
+ * finding of the check engine (checks/checks.h, igp_gpu_findings_get()).
  */
 #ifndef IGP_METHODS_H
 #define IGP_METHODS_H
@@ -21,12 +22,10 @@ struct igp_gpu_methods {
 	bool has_recommendation;
 	int gvtg_max_vgpus; /* smallest type, from the aperture; -1 unknown */
 	long aperture_mb;   /* BAR2 size of an Intel iGPU; -1 unknown */
-	char **missing;	    /* what this host still lacks for the recommended
-			     * method, one sentence each (NULL-terminated) */
 };
 
-int igp_gpu_methods_eval(const struct igp_host *h, const struct igp_pci_dev *gpu,
-			 struct igp_gpu_methods *ret);
+/* What GPU supports, by device ID and driver, and the method to recommend. */
+int igp_gpu_methods_eval(const struct igp_pci_dev *gpu, struct igp_gpu_methods *ret);
 void igp_gpu_methods_done(struct igp_gpu_methods *m);
 /*
  * The methods and the IOMMU-group verdict of one GPU, as list and status

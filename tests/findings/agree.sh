@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tests/findings/agree.sh BIN: one set of findings.  On every fixture host
+# with GPUs (examples/hosts, tests/vgpu/hosts, tests/vm-config/hosts), for
+# every GPU and every mode, `status -J`'s method_support[M].missing_checks
+# are exactly the warn/fail results of `check -J --mode M ADDR`, and the
+# text "Missing for M" lists the recommended mode's findings.
+set -u
+bin=$(realpath "$1")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-agree.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+
+mapfile -t roots < <(every_host "$tmp/hosts")
+[[ ${#roots[@]} -ge 10 ]] || bad "only ${#roots[@]} fixture hosts found"
+for root in "${roots[@]}"; do
+	agree "$root"
+done
+
+# The comparison itself must see a difference: drop one finding of status,
+# or change one message, and it has to say they differ.
+root=$tmp/hosts/example-pve8-coffeelake
+st=$("$bin" --root "$root" -J status)
+chk=$("$bin" --root "$root" -J check --mode gvt-g 0000:00:02.0)
+same_findings "$st" 0000:00:02.0 gvt-g "$chk" && good || bad "self-test: equal findings seen as different"
+st2=$(jq '.gpus[0].method_support["gvt-g"].missing_checks |= .[1:]' <<<"$st")
+same_findings "$st2" 0000:00:02.0 gvt-g "$chk" && bad "self-test: a dropped finding went unnoticed" || good
+st2=$(jq '.gpus[0].method_support["gvt-g"].missing_checks[0].remedy = "x"' <<<"$st")
+same_findings "$st2" 0000:00:02.0 gvt-g "$chk" && bad "self-test: a changed remedy went unnoticed" || good
+
+echo "findings agree: $npass passed, $nfail failed"
+[[ $nfail -eq 0 ]]
