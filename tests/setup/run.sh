@@ -12,6 +12,9 @@
 # `base` file names the example host its sys/ and proc/ come from; its etc/
 # (and boot/, efi/) replace the base's.
 #
+# Output is recorded and compared by tests/lib/golden.sh (stdout, stderr
+# and the exit status apart).
+#
 # For each `ok` case: the --dry-run output must match expected/CASE.out;
 # then setup --yes is applied and
 #   - every kernel command line the boot loader reads (GRUB files sourced by
@@ -30,12 +33,13 @@
 set -uo pipefail
 
 IGPUCTL=$(realpath "$1")
-UPDATE=${2:-}
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 HERE=$SRCDIR/tests/setup
-EXP=$HERE/expected
 WORK=$(mktemp -d /tmp/igpuctl-setup-test.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=../lib/golden.sh
+. "$SRCDIR/tests/lib/golden.sh"
+trap 'rm -rf "$WORK"; golden_cleanup' EXIT
+golden_init "$HERE/expected" "${@:2}"
 fails=0
 count=0
 
@@ -104,14 +108,9 @@ check_tokens() {
 	done
 }
 
+# golden NAME: end the case's record (tests/lib/golden.sh)
 golden() {
-	local name=$1 out=$2
-	if [[ $UPDATE == --update ]]; then
-		cp "$out" "$EXP/$name.out"
-	elif ! diff -u "$EXP/$name.out" "$out" >"$WORK/d" 2>&1; then
-		fail "$name: output differs from expected/$name.out"
-		cat "$WORK/d" >&2
-	fi
+	golden_end || fail "$1: output differs from expected/$1.out"
 }
 
 # ok NAME HOST "WANTED TOKENS" SETUP-ARGS...
@@ -124,10 +123,10 @@ ok() {
 	mkroot "$host" "$r"
 	snap0=$(snapshot "$r")
 	before=$(cmdlines "$r")
-	"$IGPUCTL" --root "$r" setup "$@" --dry-run >"$WORK/out" 2>&1
-	rc=$?
-	echo "exit $rc" >>"$WORK/out"
-	golden "$name" "$WORK/out"
+	golden_begin "$name"
+	golden_run "$IGPUCTL" --root "$r" setup "$@" --dry-run
+	rc=$GOLDEN_RC
+	golden "$name"
 	[[ $rc -eq 0 ]] || { fail "$name: dry run failed"; return; }
 	[[ $(snapshot "$r") == "$snap0" ]] || fail "$name: --dry-run changed files"
 
@@ -153,25 +152,25 @@ changed() {
 	local name=$1 host=$2 files=$3 edit=$4 wanted=$5
 	skip "$name" && return
 	shift 5
-	local r=$WORK/$name o=$WORK/$name.orig f t
+	local r=$WORK/$name o=$WORK/$name.orig f t rc
 	count=$((count + 1))
 	mkroot "$host" "$r"
 	mkroot "$host" "$o"
 	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/apply" 2>&1 || { fail "$name: setup --yes failed"; cat "$WORK/apply" >&2; return; }
 	(cd "$r" && bash -c "$edit") || { fail "$name: the edit failed"; return; }
-	"$IGPUCTL" --root "$r" revert --yes >"$WORK/out" 2>&1
-	echo "exit $?" >>"$WORK/out"
+	golden_begin "$name"
+	golden_run "$IGPUCTL" --root "$r" revert --yes
+	rc=$GOLDEN_RC
 	for f in $files; do
-		printf '== %s\n' "$f" >>"$WORK/out"
-		cat "$r/$f" >>"$WORK/out"
+		golden_file "$f" "$r/$f"
 		grep -q mine "$r/$f" || fail "$name: the user's edit of $f is gone"
 		for t in $wanted; do
 			[[ $(grep -oF -- "$t" "$r/$f" | wc -l) -eq $(grep -oF -- "$t" "$o/$f" 2>/dev/null | wc -l) ]] ||
 				fail "$name: '$t' left in $f"
 		done
 	done
-	golden "$name" "$WORK/out"
-	grep -q '^exit 0$' "$WORK/out" || fail "$name: revert failed"
+	golden "$name"
+	[[ $rc -eq 0 ]] || fail "$name: revert failed"
 	diff <(snapshot "$o" | grep -v '^var' | grep -vF -f <(printf '%s \n' $files)) \
 		<(snapshot "$r" | grep -v '^var' | grep -vF -f <(printf '%s \n' $files)) >"$WORK/d" ||
 		{ fail "$name: revert did not restore the other files"; cat "$WORK/d" >&2; }
@@ -190,15 +189,13 @@ refuse() {
 		(cd "$r" && bash -c "$PREP") || { fail "$name: PREP failed"; return; }
 	fi
 	snap0=$(snapshot "$r")
-	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/out" 2>&1
-	rc=$?
-	echo "exit $rc" >>"$WORK/out"
-	golden "$name" "$WORK/out"
+	golden_begin "$name"
+	golden_run "$IGPUCTL" --root "$r" setup "$@" --yes
+	rc=$GOLDEN_RC
+	golden "$name"
 	[[ $rc -eq 1 ]] || fail "$name: expected exit 1, got $rc"
 	[[ $(snapshot "$r") == "$snap0" ]] || fail "$name: a refused setup changed files"
 }
-
-mkdir -p "$EXP"
 
 # Debian/Proxmox VE GRUB + initramfs-tools
 ok debian-grub-full pve8-coffeelake "intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
@@ -372,5 +369,6 @@ bad_journal journal-not-json '{"version":2,"changes":['
 bad_journal journal-newer '{"version":7,"changes":[]}'
 bad_journal journal-escape '{"version":2,"next_id":2,"changes":[{"id":1,"targets":[{"path":"/etc/x","before":"../../../etc/shadow","undo":{"kind":"lines"}}]}]}'
 
+[[ -z ${ONLY:-} ]] && { golden_finish || fails=$((fails + 1)); }
 echo "setup golden: $count cases, $fails failures"
 [[ $fails -eq 0 ]]

@@ -5,8 +5,8 @@
 #
 # Golden tests of `igpuctl vm qemu|libvirt|proxmox` and `igpuctl guest` on
 # fixture hosts: every case in tests/vm-config/cases runs the real binary and
-# its stdout, stderr and exit status are compared with expected/NAME.out
-# (--update rewrites them after an intended change).  On top of the bytes:
+# its stdout, stderr and exit status are compared with expected/NAME.out by
+# tests/lib/golden.sh (--update rewrites them after an intended change).  On top of the bytes:
 #   - every libvirt fragment is merged into a full domain (merge-domain), and
 #     that domain, like every --xml result, must pass virt-xml-validate and
 #     `virsh -c test:///default define`;
@@ -26,12 +26,16 @@ set -euo pipefail
 
 IGPUCTL=$(realpath "$1")
 MERGE=$(realpath "$2")
-UPDATE=0
-[[ ${3:-} == --update ]] && UPDATE=1
 SRC=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 HERE=$SRC/tests/vm-config
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# shellcheck source=../lib/golden.sh
+. "$SRC/tests/lib/golden.sh"
+trap 'rm -rf "$T"; golden_cleanup' EXIT
+golden_init "$HERE/expected" "${@:3}"
+# The temporary and source paths differ from run to run.
+golden_mask "s|$T|@T@|g"
+golden_mask "s|$SRC|@SRC@|g"
 
 fail=0
 pass=0
@@ -135,24 +139,14 @@ check_libvirt_fragment() { # $1 = stdout, $2 = the case's arguments
 # The part of a Proxmox config from its first section on.
 sections() { sed -n '/^\[/,$p' "$1"; }
 
-# golden NAME: $T/out, with the temporary and source paths masked, against
-# expected/NAME.out.
+# golden: end the case's record (tests/lib/golden.sh).
 golden() {
-	local exp=$HERE/expected/$1.out
-	sed -i "s|$T|@T@|g; s|$SRC|@SRC@|g" "$T/out"
-	if ((UPDATE)); then
-		cp "$T/out" "$exp"
-	elif [[ ! -f $exp ]]; then
-		bad "no expected output (run with --update)"
-	elif ! diff -u "$exp" "$T/out" >"$T/diff"; then
-		bad "output differs:"
-		cat "$T/diff" >&2
-	fi
+	golden_end || bad "output differs from expected/$CASE.out"
 }
 
 run_case() { # NAME HOST ARGS
 	CASE=$1
-	local host=$2 argstr=$3 out=$T/out
+	local host=$2 argstr=$3
 	CASE_OK=1
 	argstr=${argstr//@SRC@/$SRC}
 	argstr=${argstr//@T@/$T}
@@ -161,25 +155,19 @@ run_case() { # NAME HOST ARGS
 	cp "$T/root/etc/pve/qemu-server/"*.conf "$T/" 2>/dev/null || true
 	local -a args
 	eval "args=($argstr)"
-	local rc=0
-	"$IGPUCTL" --root "$T/root" "${args[@]}" >"$T/stdout" 2>"$T/stderr" </dev/null || rc=$?
-	{
-		printf '$ igpuctl %s\n' "$3"
-		echo "--- stdout"
-		cat "$T/stdout"
-		echo "--- stderr"
-		cat "$T/stderr"
-		echo "--- exit $rc"
-	} >"$out"
+	local rc
+	golden_begin "$CASE"
+	GOLDEN_LABEL="igpuctl $3" golden_run "$IGPUCTL" --root "$T/root" "${args[@]}"
+	rc=$GOLDEN_RC
 
 	if ((rc == 0)) && [[ " ${args[*]} " != *" -J "* ]]; then
 		case "${args[0]} ${args[1]:-}" in
-		"vm qemu") check_qemu "$T/stdout" ;;
+		"vm qemu") check_qemu "$GOLDEN_STDOUT" ;;
 		"vm libvirt")
 			if [[ " ${args[*]} " == *" --xml "* ]]; then
-				validate_domain "$T/stdout"
+				validate_domain "$GOLDEN_STDOUT"
 			elif [[ " ${args[*]} " != *" --domain "* ]]; then
-				check_libvirt_fragment "$T/stdout" "$argstr"
+				check_libvirt_fragment "$GOLDEN_STDOUT" "$argstr"
 			fi
 			;;
 		"vm proxmox")
@@ -188,14 +176,10 @@ run_case() { # NAME HOST ARGS
 				f=$T/root/etc/pve/qemu-server/$vmid.conf
 				[[ "$(sections "$f")" == "$(sections "$HERE/pve/$vmid.conf")" ]] ||
 					bad "the sections after the current config changed"
-				{
-					echo "--- file /etc/pve/qemu-server/$vmid.conf"
-					cat "$f"
-					if [[ -f $T/root/etc/pve/mapping/pci.cfg ]]; then
-						echo "--- file /etc/pve/mapping/pci.cfg"
-						cat "$T/root/etc/pve/mapping/pci.cfg"
-					fi
-				} >>"$out"
+				golden_file "/etc/pve/qemu-server/$vmid.conf" "$f"
+				if [[ -f $T/root/etc/pve/mapping/pci.cfg ]]; then
+					golden_file /etc/pve/mapping/pci.cfg "$T/root/etc/pve/mapping/pci.cfg"
+				fi
 			fi
 			;;
 		esac
@@ -204,7 +188,7 @@ run_case() { # NAME HOST ARGS
 	if find "$T/root/etc" -name '*igpuctl-tmp*' | grep -q .; then
 		bad "a temporary file was left behind"
 	fi
-	golden "$1"
+	golden
 	((CASE_OK)) && pass=$((pass + 1))
 	return 0
 }
@@ -216,7 +200,8 @@ done <"$HERE/cases"
 
 # ---- the change path: --apply is a change that revert undoes ----
 # Each journal case runs several steps in one root; expected/journal-*.out
-# holds every step's output (times and pids masked).  After a full revert,
+# holds every step's output (the times of `revert --list` and the pids of
+# lock holders masked).  After a full revert,
 # etc/ and var/ are back byte for byte (but the lock file, which stays).
 
 snap() { # every file and link under etc/ and var/ of the root, with checksum and mode
@@ -232,26 +217,19 @@ jbegin() { # NAME HOST
 	CASE_OK=1
 	rm -rf "$T/root"
 	cp -a "$T/base/$2" "$T/root"
-	: >"$T/out"
+	golden_begin "$CASE"
+	golden_mask_case 's/^([0-9]+ +)[0-9-]+ [0-9:]+Z/\1@TIME@/'
+	golden_mask_case 's/\(pid [0-9]+\)/(pid @PID@)/'
 	SNAP0=$(snap)
 }
 jstep() { # igpuctl ARGS..., its output appended to the case's
-	local rc=0
-	"${IGENV[@]}" "$IGPUCTL" --root "$T/root" "$@" >"$T/stdout" 2>"$T/stderr" </dev/null || rc=$?
-	{
-		printf '$ igpuctl %s\n' "$*"
-		echo "--- stdout"
-		sed -E 's/^([0-9]+ +)[0-9-]+ [0-9:]+Z/\1@TIME@/' "$T/stdout"
-		echo "--- stderr"
-		sed -E 's/\(pid [0-9]+\)/(pid @PID@)/' "$T/stderr"
-		echo "--- exit $rc"
-	} >>"$T/out"
-	JRC=$rc
+	GOLDEN_LABEL="igpuctl $*" golden_run "${IGENV[@]}" "$IGPUCTL" --root "$T/root" "$@"
+	JRC=$GOLDEN_RC
 }
 jrc() { [[ $JRC == "$1" ]] || bad "step exit $JRC, expected $1"; }
 jrestored() { [[ $(snap) == "$SNAP0" ]] || bad "etc/ or var/ not restored: $(diff <(echo "$SNAP0") <(snap))"; }
 jend() {
-	golden "$CASE"
+	golden
 	((CASE_OK)) && pass=$((pass + 1))
 	return 0
 }
@@ -361,7 +339,7 @@ demo_define() { virsh -q -c "$LVURI" define "$1" >/dev/null; }
 demo_xml() { virsh -c "$LVURI" dumpxml --inactive --security-info demo; }
 
 lvd_start
-trap 'lvd_stop; rm -rf "$T"' EXIT
+trap 'lvd_stop; rm -rf "$T"; golden_cleanup' EXIT
 UUID=4b20d080-1b54-4048-85b3-a6a62d165c01
 
 jbegin journal-libvirt gvtg
@@ -411,5 +389,6 @@ jrestored
 jstep revert --list
 jend
 
+golden_finish || fail=$((fail + 1))
 echo "$pass passed, $fail failed"
 ((fail == 0))
