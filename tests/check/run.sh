@@ -294,6 +294,12 @@ has modules.loaded message "vfio_mdev"
 chk "$V" --mode full
 is qemu.version pass
 lacks modules.loaded message "vfio_virqfd"
+# A newer kernel is installed and boots next: the remedy is the reboot.
+put boot/vmlinuz-4.15.0-20-generic ''
+put boot/vmlinuz-5.4.0-150-generic ''
+chk "$V" --mode gvt-g
+is kernel.version fail
+has kernel.version remedy "Reboot: the next boot starts Linux 5.4.0-150-generic (the newest installed kernel)."
 
 variant pveqemu pve8-coffeelake
 put var/lib/dpkg/status $'Package: pve-qemu-kvm\nStatus: install ok installed\nVersion: 8.1.5-6\n'
@@ -562,6 +568,18 @@ printf 'vfio\nvfio_iommu_type1\nvfio_pci\nvfio_virqfd\n' >>"$V/etc/modules"
 chk "$V" --mode full
 is modules.vfio_virqfd pass
 has modules.vfio_virqfd message "right for 6.1.0-26-amd64"
+# ... but not for the kernel that boots next.
+put boot/vmlinuz-6.1.0-26-amd64 ''
+put boot/vmlinuz-6.12.9-amd64 ''
+chk "$V" --mode full
+is modules.vfio_virqfd warn
+has modules.vfio_virqfd message "the next boot starts Linux 6.12.9-amd64 (the newest installed kernel)"
+has modules.vfio_virqfd remedy "before rebooting"
+# GRUB's saved entry keeps 6.1 (grub-set-default).
+put etc/default/grub.d/saved.cfg $'GRUB_DEFAULT=saved\n'
+put boot/grub/grubenv $'# GRUB Environment Block\nsaved_entry=Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-26-amd64\n'
+chk "$V" --mode full
+is modules.vfio_virqfd pass
 
 variant vfiomdev pve8-coffeelake
 put etc/modules-load.d/gvt.conf $'kvmgt\nvfio-iommu-type1\nvfio-mdev\n'
@@ -754,6 +772,19 @@ has gvt.guc_conflict remedy "i915.enable_guc=0"
 
 ########################################################################
 # sriov.*
+
+# i915-sriov-dkms installed, not built for the running kernel: the headers
+# package is named after the kernel's own package.
+variant dkmsheaders pve8-n100-zfs
+put var/lib/dpkg/status $'Package: i915-sriov-dkms\nStatus: install ok installed\nVersion: 2024.12.30\n\nPackage: proxmox-kernel-6.8.12-4-pve-signed\nStatus: install ok installed\nVersion: 6.8.12-4\n'
+chk "$V"
+is sriov.driver fail
+has sriov.driver remedy "i915-sriov-dkms 2024.12.30 is installed"
+has sriov.driver remedy "with proxmox-headers-6.8.12-4-pve installed"
+rm "$V/var/lib/dpkg/status"
+mkdir -p "$V/var/lib/dkms/i915-sriov-dkms/2025.01.22/source"
+chk "$V"
+has sriov.driver remedy "i915-sriov-dkms 2025.01.22 is installed"
 
 variant dkms pve8-n100-zfs
 put sys/module/i915/parameters/max_vfs $'7\n'

@@ -102,7 +102,7 @@ static void modules(const char *text, size_t len)
 {
 	struct igp_plan p = {0}, p2 = {0};
 	struct igp_host h = {0};
-	struct check_ctx c = {.h = &h, .moddir_fd = -1, .modprobe_done = true};
+	struct check_ctx c = {.h = &h, .modprobe_done = true};
 	_cleanup_free_ char *cur = NULL, *back = NULL, *want_back = NULL;
 	bool del = false;
 	int r;
@@ -236,7 +236,7 @@ static void modprobe(const struct mp_file *f, size_t nf, const char *cmdline)
 {
 	struct igp_modprobe m;
 	struct igp_host h = {.cmdline = (char *)cmdline};
-	struct check_ctx c = {.h = &h, .moddir_fd = -1};
+	struct check_ctx c = {.h = &h};
 	const struct modconf_entry *e;
 	size_t n;
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The check table and the runner: host-wide checks once, then each target's device checks. */
-#include <libkmod.h>
 #include <stdarg.h>
 
 #include "checks/checks_int.h"
@@ -152,13 +151,6 @@ oom:
 
 static void ctx_done(struct check_ctx *c)
 {
-	free(c->cpuinfo);
-	free(c->dmesg);
-	if (c->kmod)
-		kmod_unref(c->kmod);
-	if (c->moddir_fd >= 0)
-		close(c->moddir_fd);
-	strv_free(c->builtin);
 	for (size_t i = 0; i < c->n_modconf; i++) {
 		free(c->modconf[i].name);
 		free(c->modconf[i].where);
@@ -172,7 +164,6 @@ static void ctx_done(struct check_ctx *c)
 	strv_free(c->boot.grub_tokens);
 	strv_free(c->boot.generated);
 	free(c->boot.entry);
-	free(c->initramfs_cmd);
 }
 
 static int run_gpu_present(struct check_ctx *c, const struct igp_check_target *t, size_t n)
@@ -244,7 +235,7 @@ int igp_checks_run(const struct igp_host *h, const struct igp_check_target *targ
 		   unsigned extra_modes, struct igp_check_report *ret)
 {
 	struct igp_check_report rep = {};
-	struct check_ctx c = {.h = h, .moddir_fd = -1};
+	struct check_ctx c = {.h = h};
 	int r;
 
 	r = run_table(&c, targets, n_targets, extra_modes, &rep);
@@ -279,7 +270,7 @@ int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu
 			 struct igp_gpu_findings *ret)
 {
 	struct igp_gpu_findings f = {};
-	struct check_ctx c = {.h = h, .moddir_fd = -1};
+	struct check_ctx c = {.h = h};
 	int r = 0;
 
 	/* Each mode is its own run, as `check --mode M ADDR` is: host checks

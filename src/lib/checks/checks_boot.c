@@ -10,6 +10,7 @@
 #include "boot/cmdline.h"
 #include "boot/grub.h"
 #include "base/paths.h"
+#include "model/bootinfo.h"
 
 int tokens_get(char *const *toks, const char *key, const char **ret_value)
 {
@@ -132,7 +133,7 @@ static char **kernelstub_tokens(void)
 const struct boot_info *ctx_boot(struct check_ctx *c)
 {
 	struct boot_info *b = &c->boot;
-	struct igp_bootloader bl;
+	const struct igp_bootloader *bl = igp_host_bootloader(c->h);
 	struct igp_grub g;
 
 	if (c->boot_done)
@@ -144,24 +145,24 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 		b->grub_var = g.add_var;
 		igp_grub_done(&g);
 	}
-	if (igp_bootloader_detect(NULL, &bl) < 0)
+	if (!bl)
 		return b;
-	b->kind = bl.kind;
-	b->grub = bl.grub;
-	b->name = TAKE_PTR(bl.name);
-	if (bl.refresh) {
+	b->kind = bl->kind;
+	b->grub = bl->grub;
+	b->name = strdup(bl->name);
+	if (bl->refresh) {
 		size_t len = 0;
 		FILE *f = open_memstream(&b->refresh, &len);
 		if (f) {
-			for (char **a = bl.refresh; *a; a++)
-				fprintf(f, "%s%s", a == bl.refresh ? "" : " ", *a);
+			for (char **a = bl->refresh; *a; a++)
+				fprintf(f, "%s%s", a == bl->refresh ? "" : " ", *a);
 			if (fclose(f) != 0) {
 				free(b->refresh);
 				b->refresh = NULL;
 			}
 		}
 	}
-	switch (bl.kind) {
+	switch (bl->kind) {
 	case IGP_BOOT_GRUB:
 		if (b->grub_tokens) {
 			_cleanup_free_ char *cfg = NULL;
@@ -171,9 +172,9 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 			b->configured = copy ? copy : calloc(1, sizeof(char *));
 			b->where = strdupf("%s in %s", b->grub_var, IGP_ETC_DEFAULT_GRUB);
 			/* proxmox-boot-tool writes grub.cfg onto the ESPs, not /boot. */
-			if (bl.grub != IGP_GRUB_PVE) {
+			if (bl->grub != IGP_GRUB_PVE) {
 				b->generated_path =
-				    bl.grub == IGP_GRUB_FEDORA ? IGP_BOOT_GRUB2_CFG : IGP_BOOT_GRUB_CFG;
+				    bl->grub == IGP_GRUB_FEDORA ? IGP_BOOT_GRUB2_CFG : IGP_BOOT_GRUB_CFG;
 				if (igp_read_file(b->generated_path, &cfg, NULL) >= 0)
 					b->generated = grub_cfg_tokens(cfg, c->h->kernel_release);
 			}
@@ -182,14 +183,14 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 	case IGP_BOOT_PVE_SDBOOT:
 	case IGP_BOOT_SDBOOT: {
 		_cleanup_free_ char *text = NULL;
-		if (bl.kernel_cmdline && igp_read_file(IGP_ETC_KERNEL_CMDLINE, &text, NULL) >= 0) {
+		if (bl->kernel_cmdline && igp_read_file(IGP_ETC_KERNEL_CMDLINE, &text, NULL) >= 0) {
 			b->configured = kline_tokens(text);
 			b->where = strdup(IGP_ETC_KERNEL_CMDLINE);
-		} else if (bl.entries && bl.entries[0]) {
+		} else if (bl->entries && bl->entries[0]) {
 			/* The entry of the running kernel, else the first one. */
-			const char *pick = bl.entries[0];
+			const char *pick = bl->entries[0];
 			struct igp_kline l;
-			for (char **e = bl.entries; *e && c->h->kernel_release; e++)
+			for (char **e = bl->entries; *e && c->h->kernel_release; e++)
 				if (strstr(*e, c->h->kernel_release)) {
 					pick = *e;
 					break;
@@ -216,7 +217,6 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 	default:
 		break;
 	}
-	igp_bootloader_done(&bl);
 	return b;
 }
 

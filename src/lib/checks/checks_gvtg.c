@@ -58,7 +58,7 @@ static bool truthy(const char *v)
 int check_gvt_enable_gvt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "gvt.enable_gvt", *run;
-	_cleanup_free_ char *sys = ctx_module_param("i915", "enable_gvt");
+	_cleanup_free_ char *sys = ctx_module_param(c, "i915", "enable_gvt");
 	char buf[32];
 
 	run = ctx_running_param(c, "i915.enable_gvt", buf, sizeof(buf));
@@ -79,7 +79,7 @@ int check_gvt_guc_conflict(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "gvt.guc_conflict", *where = NULL;
 	const struct igp_modprobe_entry *e = NULL;
-	_cleanup_free_ char *sys = ctx_module_param("i915", "enable_guc"),
+	_cleanup_free_ char *sys = ctx_module_param(c, "i915", "enable_guc"),
 			    *opt = ctx_modprobe_option(c, "i915", "enable_guc", 0, &e);
 	const char *v;
 	long n;

@@ -59,7 +59,7 @@ int check_kvm_device(struct check_ctx *c)
 int check_kvm_ignore_msrs(struct check_ctx *c)
 {
 	const char *id = "kvm.ignore_msrs", *log;
-	_cleanup_free_ char *v = ctx_module_param("kvm", "ignore_msrs");
+	_cleanup_free_ char *v = ctx_module_param(c, "kvm", "ignore_msrs");
 
 	if (!v)
 		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL,
@@ -88,6 +88,16 @@ int check_kvm_ignore_msrs(struct check_ctx *c)
 
 /* ---- kernel and QEMU ---- */
 
+/* Does the next boot start another kernel, of major.minor or newer? */
+static bool next_kernel_at_least(struct check_ctx *c, int major, int minor)
+{
+	const struct igp_next_boot *nb = ctx_next_kernel(c);
+	int cmp;
+
+	return nb && !streq_ptr(nb->kernel->release, c->h->kernel_release) &&
+	       igp_kernel_version_cmp(nb->kernel->release, major, minor, &cmp) >= 0 && cmp >= 0;
+}
+
 int check_kernel_version(struct check_ctx *c)
 {
 	const char *id = "kernel.version";
@@ -99,12 +109,16 @@ int check_kernel_version(struct check_ctx *c)
 	if (ctx_kernel_at_least(c, 4, 16))
 		return check_add(c, id, NULL, IGP_CHECK_PASS, NULL,
 				 "Linux %s (GVT-g with KVMGT needs 4.16 or newer).", c->h->kernel_release);
-	return check_add(c, id, NULL, IGP_CHECK_FAIL,
-			 strdup("Install and boot a kernel of 4.16 or newer (the distribution's current "
-				"kernel package)."),
-			 "Linux %s is older than 4.16, the first release with GVT-g for KVM that the guide "
-			 "supports.",
-			 c->h->kernel_release);
+	return check_add(
+	    c, id, NULL, IGP_CHECK_FAIL,
+	    next_kernel_at_least(c, 4, 16)
+		? strdupf("Reboot: the next boot starts Linux %s (%s).", ctx_next_kernel(c)->kernel->release,
+			  ctx_next_kernel(c)->why)
+		: strdup("Install and boot a kernel of 4.16 or newer (the distribution's current "
+			 "kernel package)."),
+	    "Linux %s is older than 4.16, the first release with GVT-g for KVM that the guide "
+	    "supports.",
+	    c->h->kernel_release);
 }
 
 int check_qemu_version(struct check_ctx *c)
@@ -236,7 +250,7 @@ static int interrupts_remapped(void)
 
 static bool unsafe_interrupts_allowed(struct check_ctx *c, char **ret_where)
 {
-	_cleanup_free_ char *sys = ctx_module_param("vfio_iommu_type1", "allow_unsafe_interrupts");
+	_cleanup_free_ char *sys = ctx_module_param(c, "vfio_iommu_type1", "allow_unsafe_interrupts");
 	const struct igp_modprobe_entry *opt_e = NULL;
 	_cleanup_free_ char *opt = ctx_modprobe_option(c, "vfio_iommu_type1", "allow_unsafe_interrupts",
 						       IGP_MODPROBE_FILES_ONLY, &opt_e);
@@ -592,6 +606,16 @@ static int check_merged_module(struct check_ctx *c, const char *id, const char *
 					 "%s is listed in %s, but Linux %d.%d merged it into %s: on %s "
 					 "systemd-modules-load fails at boot and initramfs tools complain.",
 					 module, e[i].where, major, minor, into, ctx_kernel(c));
+		/* Right for the running kernel, wrong for the one that boots next. */
+		if (next_kernel_at_least(c, major, minor))
+			return check_add(
+			    c, id, NULL, IGP_CHECK_WARN,
+			    strdupf("Remove the %s line from %s and run `%s` before rebooting.", module,
+				    e[i].where, initramfs_command(c)),
+			    "%s is listed in %s, which is right for %s (older than %d.%d), but the "
+			    "next boot starts Linux %s (%s), where %s is merged into %s.",
+			    module, e[i].where, ctx_kernel(c), major, minor,
+			    ctx_next_kernel(c)->kernel->release, ctx_next_kernel(c)->why, module, into);
 		return check_add(c, id, NULL, IGP_CHECK_PASS, NULL,
 				 "%s is listed in %s, which is right for %s (older than %d.%d); remove it "
 				 "when moving to %d.%d or newer.",

@@ -9,6 +9,7 @@
 #include "boot/bootloader.h"
 #include "checks/checks.h"
 #include "modules/modprobe.h"
+#include "model/kernels.h"
 #include "base/util.h"
 
 #define MODE_BIT(m) (1u << (m))
@@ -44,16 +45,8 @@ struct check_ctx {
 	struct igp_check_report *rep;
 	size_t cap;
 
-	/* lazily loaded facts; *_done says whether they were tried */
-	bool cpuinfo_done;
-	char *cpuinfo;
-	bool dmesg_done;
-	char *dmesg;		  /* kernel log text, NULL when unreadable */
-	const char *dmesg_source; /* where it came from */
-	bool kmod_done;
-	struct kmod_ctx *kmod; /* for the running kernel's module directory */
-	int moddir_fd;
-	char **builtin; /* modules.builtin, normalized names */
+	/* lazily loaded facts; *_done says whether they were tried (the host's
+	 * own are in the host model) */
 	bool modconf_done;
 	struct modconf_entry *modconf;
 	size_t n_modconf;
@@ -61,7 +54,6 @@ struct check_ctx {
 	struct igp_modprobe modprobe; /* modprobe.d and the running command line */
 	bool boot_done;
 	struct boot_info boot;
-	char *initramfs_cmd;
 };
 
 /*
@@ -100,7 +92,9 @@ const char *ctx_module_configured(struct check_ctx *c, const char *name);
 /* Every configured entry, for the vfio_virqfd/vfio_mdev pitfalls. */
 int ctx_modconf(struct check_ctx *c, const struct modconf_entry **ret, size_t *ret_n);
 /* /sys/module/MOD/parameters/PARAM, or NULL (caller frees). */
-char *ctx_module_param(const char *module, const char *param);
+char *ctx_module_param(struct check_ctx *c, const char *module, const char *param);
+/* libkmod for the running kernel's modules, or NULL. */
+struct kmod_ctx *ctx_kmod(struct check_ctx *c);
 /* modprobe.d as modprobe reads it, then the running kernel command line
  * (modules/modprobe.h); empty when it cannot be read. */
 const struct igp_modprobe *ctx_modprobe(struct check_ctx *c);
@@ -126,6 +120,8 @@ bool tokens_have(char *const *toks, const char *key, const char *value);
 bool ctx_is_proxmox(struct check_ctx *c);
 /* The kernel release, never NULL ("the running kernel" when unknown). */
 const char *ctx_kernel(struct check_ctx *c);
+/* The kernel the next boot starts, or NULL when unknown (model/kernels.h). */
+const struct igp_next_boot *ctx_next_kernel(struct check_ctx *c);
 /* Release >= major.minor; false when unknown. */
 bool ctx_kernel_at_least(struct check_ctx *c, int major, int minor);
 

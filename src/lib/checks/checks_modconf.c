@@ -188,10 +188,10 @@ static int scan_softdeps(struct check_ctx *c)
 /* Hard dependencies of the listed modules (modules.dep of the running kernel). */
 static int add_dependencies(struct check_ctx *c)
 {
+	struct kmod_ctx *kmod = ctx_kmod(c);
 	int r;
 
-	ctx_module_available(c, "vfio"); /* loads libkmod's context */
-	if (!c->kmod)
+	if (!kmod)
 		return 0;
 	/* Entries pushed here are walked too (dependencies of dependencies);
 	 * a module already present is not expanded twice. */
@@ -206,7 +206,7 @@ static int add_dependencies(struct check_ctx *c)
 			seen |= streq(c->modconf[j].name, name);
 		if (seen)
 			continue;
-		if (kmod_module_new_from_lookup(c->kmod, name, &l) < 0)
+		if (kmod_module_new_from_lookup(kmod, name, &l) < 0)
 			continue;
 		kmod_list_foreach(it, l)
 		{

@@ -23,7 +23,7 @@ static const char *sriov_driver(struct check_ctx *c, const struct igp_pci_dev *g
  * kernel log says it ignored one (facts.md section 3). */
 static bool stock_i915(struct check_ctx *c)
 {
-	_cleanup_free_ char *mv = ctx_module_param("i915", "max_vfs");
+	_cleanup_free_ char *mv = ctx_module_param(c, "i915", "max_vfs");
 	const char *log = ctx_dmesg(c, NULL);
 
 	if (log && strstr(log, "unknown parameter 'max_vfs' ignored"))
@@ -79,7 +79,7 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    "The loaded i915 is the stock driver, which has no SR-IOV for %s (no max_vfs "
 		    "parameter): writing sriov_numvfs fails with ENOENT.",
 		    gpu->address);
-	if (streq(gpu->driver, "xe") && !(xe = ctx_module_param("xe", "max_vfs")))
+	if (streq(gpu->driver, "xe") && !(xe = ctx_module_param(c, "xe", "max_vfs")))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL,
 		    strdupf("Boot a kernel whose xe driver has SR-IOV (the max_vfs parameter), or use "
@@ -97,7 +97,7 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "sriov.params", *drv = sriov_driver(c, gpu), *log = ctx_dmesg(c, NULL);
-	_cleanup_free_ char *mv = ctx_module_param(drv, "max_vfs"), *guc = NULL, *add = NULL;
+	_cleanup_free_ char *mv = ctx_module_param(c, drv, "max_vfs"), *guc = NULL, *add = NULL;
 	char b1[32], b2[32];
 	const char *run_mv =
 	    ctx_running_param(c, streq(drv, "xe") ? "xe.max_vfs" : "i915.max_vfs", b1, sizeof(b1));
@@ -109,7 +109,7 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (max)
 		parse_long(max, 0, 1024, &n_max);
 	if (streq(drv, "i915")) {
-		guc = ctx_module_param("i915", "enable_guc");
+		guc = ctx_module_param(c, "i915", "enable_guc");
 		if (guc || run_guc)
 			parse_long(guc ? guc : run_guc, -1, 255, &n_guc);
 		if (log && strstr(log, "unknown parameter 'max_vfs' ignored"))

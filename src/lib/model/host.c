@@ -346,6 +346,9 @@ void igp_host_free(struct igp_host *h)
 	if (h->cache) {
 		igp_versions_cache_done(h->cache);
 		igp_kernels_cache_done(h->cache);
+		igp_sysinfo_cache_done(h->cache);
+		igp_modules_cache_done(h->cache);
+		igp_bootinfo_cache_done(h->cache);
 		free(h->cache);
 	}
 	free(h);
@@ -365,6 +368,7 @@ int igp_host_load(struct igp_host **ret)
 	if (!h->cache)
 		return -ENOMEM;
 	h->cache->proxmox = -1;
+	h->cache->moddir_fd = -1;
 	r = igp_list_dir(IGP_SYS_PCI_DEVICES, &addrs);
 	if (r < 0)
 		return r;

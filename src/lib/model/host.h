@@ -4,7 +4,9 @@
  * the running system that the commands need.  Built once per run from the
  * root-aware path context (paths.h); renderers only read it.  Facts that
  * cost a read of their own (packages, kernels, modules, the boot loader)
- * are loaded on first use by their accessors: versions.h, kernels.h.
+ * are loaded on first use by their accessors: versions.h (packages),
+ * kernels.h, modules.h, sysinfo.h (CPU, kernel log), bootinfo.h (boot
+ * loader, initramfs tool).
  */
 #ifndef IGP_HOST_H
 #define IGP_HOST_H
@@ -34,8 +36,8 @@ struct igp_host {
 	char *kernel_release;	   /* "6.8.12-4-pve", NULL if unreadable */
 	char *default_route_iface; /* "vmbr0" / "eth0", NULL if none */
 
-	/* The facts read on first use (versions.h, kernels.h), through
-	 * accessors that take a const host; NULL in a host not made by
+	/* The facts read on first use, through accessors that take a const
+	 * host (see above); NULL in a host not made by
 	 * igp_host_load(), where they read as unknown. */
 	struct igp_host_cache *cache;
 };

@@ -8,8 +8,12 @@
 #ifndef IGP_HOST_CACHE_H
 #define IGP_HOST_CACHE_H
 
+#include "boot/bootloader.h"
 #include "model/kernels.h"
+#include "model/modules.h"
 #include "model/pkgdb.h"
+#include "model/sysinfo.h"
+#include "modules/modconf.h"
 #include "model/versions.h"
 
 struct igp_host_cache {
@@ -31,10 +35,35 @@ struct igp_host_cache {
 	bool next_done;
 	int next_r;
 	struct igp_next_boot next;
+
+	/* sysinfo.c */
+	bool cpuinfo_done, cpu_done, dmesg_done;
+	char *cpuinfo;
+	struct igp_cpu cpu;
+	char *dmesg;
+	const char *dmesg_source;
+
+	/* modules.c */
+	bool modules_done;
+	char **proc_modules; /* normalized names in /proc/modules */
+	char **builtin;	     /* normalized names in modules.builtin */
+	struct kmod_ctx *kmod;
+	int moddir_fd;		     /* -1 */
+	struct igp_module **modules; /* asked for so far */
+	size_t n_modules;
+
+	/* bootinfo.c */
+	bool boot_done, boot_ok, initramfs_done, initramfs_ok;
+	struct igp_bootloader boot;
+	struct igp_initramfs initramfs;
+	char *initramfs_cmd;
 };
 
 /* Free what each file filled in. */
 void igp_versions_cache_done(struct igp_host_cache *c);
 void igp_kernels_cache_done(struct igp_host_cache *c);
+void igp_sysinfo_cache_done(struct igp_host_cache *c);
+void igp_modules_cache_done(struct igp_host_cache *c);
+void igp_bootinfo_cache_done(struct igp_host_cache *c);
 
 #endif

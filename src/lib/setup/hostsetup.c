@@ -6,6 +6,7 @@
 #include "boot/cmdline.h"
 #include "boot/grub.h"
 #include "setup/hostsetup.h"
+#include "model/sysinfo.h"
 #include "model/isolation.h"
 #include "base/paths.h"
 #include "vgpu/sriov.h"
@@ -389,14 +390,6 @@ static int plan_lines(struct igp_plan *p, const char *path, char *const *lines, 
 	return r < 0 ? r : igp_modconf_plan_lines(p, path, lines, refresh, why);
 }
 
-static bool cpu_is_amd(void)
-{
-	_cleanup_free_ char *s = NULL;
-	if (igp_read_file(IGP_PROC_CPUINFO, &s, NULL) < 0)
-		return false;
-	return strstr(s, "AuthenticAMD") != NULL;
-}
-
 /* Does another GPU (not in SKIP) use DRIVER? */
 static const struct igp_pci_dev *gpu_using(const struct igp_host *h, const char *driver,
 					   struct igp_pci_dev *const *skip, size_t n_skip)
@@ -588,7 +581,8 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 	_cleanup_free_ char *modprobe = NULL, *reason = NULL, *vfs_s = NULL, *force_probe = NULL;
 	_cleanup_strv_free_ char **param_keys = NULL, **param_vals = NULL;
 	enum igp_support sup;
-	bool amd = cpu_is_amd();
+	const struct igp_cpu *cpu;
+	bool amd = igp_host_cpu(h, &cpu) >= 0 && cpu->amd;
 	const char *kver = h->kernel_release;
 	int r;
 

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+
+#include "base/paths.h"
+#include "base/util.h"
+#include "model/host_cache.h"
+#include "model/sysinfo.h"
+
+void igp_sysinfo_cache_done(struct igp_host_cache *c)
+{
+	free(c->cpuinfo);
+	free(c->cpu.vendor);
+	free(c->dmesg);
+}
+
+const char *igp_host_cpuinfo(const struct igp_host *h)
+{
+	struct igp_host_cache *c = h->cache;
+
+	if (!c)
+		return NULL;
+	if (!c->cpuinfo_done) {
+		c->cpuinfo_done = true;
+		if (igp_read_file(IGP_PROC_CPUINFO, &c->cpuinfo, NULL) < 0)
+			c->cpuinfo = NULL;
+	}
+	return c->cpuinfo;
+}
+
+/* The value of the first "KEY\t: value" line of /proc/cpuinfo, or NULL. */
+static char *cpuinfo_field(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		if (len > kl && strncmp(l, key, kl) == 0 && (l[kl] == '\t' || l[kl] == ' ' || l[kl] == ':')) {
+			const char *colon = memchr(l, ':', len);
+			if (colon) {
+				const char *v = colon + 1;
+				while (*v == ' ')
+					v++;
+				return strndup(v, (size_t)(l + len - v));
+			}
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+int igp_host_cpu(const struct igp_host *h, const struct igp_cpu **ret)
+{
+	struct igp_host_cache *c = h->cache;
+	const char *text = igp_host_cpuinfo(h);
+
+	if (!text)
+		return -ENOENT;
+	if (!c->cpu_done) {
+		_cleanup_free_ char *flags = NULL;
+		_cleanup_strv_free_ char **v = NULL;
+
+		c->cpu.vendor = cpuinfo_field(text, "vendor_id");
+		c->cpu.amd = c->cpu.vendor && streq(c->cpu.vendor, "AuthenticAMD");
+		flags = cpuinfo_field(text, "flags");
+		if (flags && strv_split(flags, " \t", &v) < 0)
+			return -ENOMEM;
+		c->cpu.virt_flag = strv_contains(v, "vmx") ? "vmx" : strv_contains(v, "svm") ? "svm" : NULL;
+		/* X86_FEATURE_HYPERVISOR: the CPUID bit hypervisors set for their guests. */
+		c->cpu.hypervisor = strv_contains(v, "hypervisor");
+		c->cpu_done = true;
+	}
+	*ret = &c->cpu;
+	return 0;
+}
+
+/* Messages of /dev/kmsg records ("6,339,5140900,-;text\n key=value..."). */
+static char *read_kmsg(int fd)
+{
+	_cleanup_free_ char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	char buf[8192];
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		char *semi, *end;
+
+		if (n < 0) {
+			if (errno == EINTR || errno == EPIPE) /* EPIPE: a record was overwritten */
+				continue;
+			break; /* EAGAIN: no more records */
+		}
+		if (n == 0)
+			break;
+		buf[n] = '\0';
+		semi = strchr(buf, ';');
+		if (!semi)
+			continue;
+		end = strchr(semi + 1, '\n');
+		if (end)
+			*end = '\0';
+		fprintf(f, "%s\n", semi + 1);
+	}
+	if (fclose(f) != 0)
+		return NULL;
+	return TAKE_PTR(out);
+}
+
+static void dmesg_load(struct igp_host_cache *c)
+{
+	int fd;
+
+	if (igp_read_file(IGP_CAPTURED_DMESG, &c->dmesg, NULL) >= 0) {
+		c->dmesg_source = "the captured kernel log";
+		return;
+	}
+	c->dmesg = NULL;
+	if (!igp_root_is_host()) {
+		c->dmesg_source = "no kernel log was captured with this tree";
+		return;
+	}
+	fd = igp_open(IGP_DEV_KMSG, O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0) {
+		c->dmesg_source = fd == -EPERM || fd == -EACCES
+				      ? "the kernel log is not readable (run as root)"
+				      : "the kernel log is not readable";
+		return;
+	}
+	c->dmesg = read_kmsg(fd);
+	close(fd);
+	c->dmesg_source = "the kernel log";
+}
+
+const char *igp_host_dmesg(const struct igp_host *h, const char **ret_source)
+{
+	struct igp_host_cache *c = h->cache;
+
+	if (!c) {
+		if (ret_source)
+			*ret_source = "the kernel log is not readable";
+		return NULL;
+	}
+	if (!c->dmesg_done) {
+		c->dmesg_done = true;
+		dmesg_load(c);
+	}
+	if (ret_source)
+		*ret_source = c->dmesg_source;
+	return c->dmesg;
+}
