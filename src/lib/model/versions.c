@@ -10,6 +10,18 @@
 /* `qemu-system-x86_64 --version` prints one short line. */
 #define QEMU_VERSION_MAX 4096
 
+static void dkms_free(struct igp_host_cache *c)
+{
+	for (size_t i = 0; i < c->n_dkms; i++) {
+		free(c->dkms[i].name);
+		free(c->dkms[i].version);
+		strv_free(c->dkms[i].kernels);
+	}
+	free(c->dkms);
+	c->dkms = NULL;
+	c->n_dkms = 0;
+}
+
 void igp_versions_cache_done(struct igp_host_cache *c)
 {
 	igp_pkgdb_done(&c->pkgdb);
@@ -17,12 +29,7 @@ void igp_versions_cache_done(struct igp_host_cache *c)
 	free(c->qemu.source);
 	free(c->libvirt.version);
 	free(c->libvirt.source);
-	for (size_t i = 0; i < c->n_dkms; i++) {
-		free(c->dkms[i].name);
-		free(c->dkms[i].version);
-		strv_free(c->dkms[i].kernels);
-	}
-	free(c->dkms);
+	dkms_free(c);
 }
 
 const struct igp_pkgdb *igp_host_packages(const struct igp_host *h)
@@ -310,10 +317,14 @@ int igp_host_dkms(const struct igp_host *h, const struct igp_dkms_module **ret, 
 		return 0;
 	}
 	if (!c->dkms_done) {
-		c->dkms_done = true;
 		r = dkms_load(c);
-		if (r < 0)
+		if (r < 0) {
+			/* Half a list would tell a module is missing: none, and
+			 * the next call tries again. */
+			dkms_free(c);
 			return r;
+		}
+		c->dkms_done = true;
 	}
 	*ret = c->dkms;
 	*ret_n = c->n_dkms;
