@@ -98,7 +98,8 @@ static void test_no_group(void **state)
 
 static void test_gvtg_capacity(void **state)
 {
-	/* facts.md: a 256 MiB aperture offers only the _8 and _4 types. */
+	/* A 256 MiB aperture offers only the _8 and _4 types (i915
+	 * gvt/vgpu.c: low GM 64 and 128 MiB fit beside the host's 128). */
 	assert_int_equal(igp_gvtg_capacity(256, 8), 2);
 	assert_int_equal(igp_gvtg_capacity(256, 4), 1);
 	assert_int_equal(igp_gvtg_capacity(256, 2), 0);

@@ -203,7 +203,8 @@ static void test_config_round_trip(void **state)
 	char *s, *s2;
 
 	s = igp_mdev_config_format(&in);
-	/* The format of facts.md section 2, byte for byte. */
+	/* The file mdevctl writes (/etc/mdevctl.d/PARENT/UUID, mdevctl(8)),
+	 * byte for byte. */
 	assert_string_equal(s, "{\"mdev_type\":\"i915-GVTg_V5_4\",\"start\":\"auto\",\"attrs\":[]}\n");
 	free(s);
 

@@ -3,7 +3,8 @@
  * Which boot loader reads the kernel command line on this host, where that
  * command line lives, how it is applied, and why igpuctl thinks so.
  *
- * Order of evidence (facts.md section 5):
+ * Order of evidence (the Proxmox VE admin guide's "Host Bootloader",
+ * kernelstub(1), kernel-install(8), the Boot Loader Specification):
  *  1. /etc/kernel/proxmox-boot-uuids: proxmox-boot-tool manages the ESPs.
  *     With /etc/kernel/cmdline it is systemd-boot (ZFS on EFI), otherwise
  *     GRUB on the ESPs; both are applied with `proxmox-boot-tool refresh`,

@@ -30,7 +30,8 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    "bind it then).",
 		    gpu->address);
 	/* ids= binds every device with that ID: only offer it when the ID is
-	 * unique on this host (facts.md section 4). */
+	 * unique on this host (drivers/vfio/pci/vfio_pci.c, vfio_pci_fill_ids():
+	 * each entry is a pci_add_dynid() for vendor:device). */
 	if (same_ids_elsewhere(c, gpu))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_WARN,

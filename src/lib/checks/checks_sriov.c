@@ -20,7 +20,8 @@ static const char *sriov_driver(struct check_ctx *c, const struct igp_pci_dev *g
 }
 
 /* The loaded i915 is the stock one: it has no max_vfs parameter, or the
- * kernel log says it ignored one (facts.md section 3). */
+ * kernel log says it ignored one ("unknown parameter 'max_vfs' ignored",
+ * unknown_module_param_cb() in kernel/module/main.c). */
 static bool stock_i915(struct check_ctx *c)
 {
 	_cleanup_free_ char *mv = ctx_module_param(c, "i915", "max_vfs");

@@ -4,7 +4,8 @@
 #include "base/util.h"
 
 /*
- * GVT-g resources (facts.md section 2, i915 gvt/vgpu.c): low graphics
+ * GVT-g resources (drivers/gpu/drm/i915/gvt/vgpu.c, and gvt.h's
+ * HOST_LOW_GM_SIZE, HOST_HIGH_GM_SIZE, HOST_FENCE): low graphics
  * memory is the BIOS aperture, the whole GGTT is 4 GiB, the host keeps
  * 128 MiB low, 384 MiB high and 4 of 32 fences; each vGPU takes 4 fences.
  */

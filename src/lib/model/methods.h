@@ -37,7 +37,8 @@ int igp_gpu_assess(const struct igp_host *h, const struct igp_pci_dev *gpu, stru
 /*
  * GVT-g vGPU capacity for an aperture (low graphics memory) in MiB, for
  * the type with the given divisor (1, 2, 4, 8): how many instances fit
- * after the host's reservation.  See facts.md section 2.
+ * after the host's reservation (drivers/gpu/drm/i915/gvt/vgpu.c,
+ * intel_gvt_init_vgpu_types()).
  */
 int igp_gvtg_capacity(long aperture_mb, int divisor);
 

@@ -2,7 +2,8 @@
 /*
  * Modules to load and where, the driver configuration file igpuctl owns
  * (/etc/modprobe.d/igpuctl.conf), SR-IOV persistence, and the initramfs
- * tool of the host (facts.md sections 3-5).
+ * tool of the host (modprobe.d(5), modules-load.d(5), initramfs-tools(7),
+ * dracut.conf(5), mkinitcpio.conf(5)).
  *
  * Where modules go:
  *   initramfs-tools (Debian, Ubuntu, Proxmox): /etc/modules, the file the

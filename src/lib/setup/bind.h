@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Run-time driver binding, the sequence libvirt and driverctl use
- * (facts.md section 4): write the driver name to <dev>/driver_override,
- * write the address to <dev>/driver/unbind, then to
- * /sys/bus/pci/drivers_probe, and check where the `driver` link points.
+ * Run-time driver binding, the sequence libvirt (src/util/virpci.c,
+ * virPCIDeviceBindToStub()) and driverctl use, with driver_override as
+ * Documentation/ABI/testing/sysfs-bus-pci describes it: write the driver
+ * name to <dev>/driver_override, write the address to <dev>/driver/unbind,
+ * then to /sys/bus/pci/drivers_probe, and check where the `driver` link
+ * points.
  * driver_override makes the probe pick only that driver, so the old driver
  * cannot take the device back in between.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Checks run inside a VM (facts.md section 7): is the passed GPU there
+ * Checks run inside a VM: is the passed GPU there
  * (vendor, class), which driver binds it, does its render node exist and
  * open, and which VA-API profiles does it offer.  libva is loaded at run
  * time (dlopen) so that igpuctl does not depend on it.

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Proxmox VE VM configuration: /etc/pve/qemu-server/VMID.conf edited the way
- * the web GUI's "Add: PCI Device" would (facts.md section 6, the Proxmox
- * guide), and the cluster-wide PCI mapping in /etc/pve/mapping/pci.cfg.
+ * the web GUI's "Add: PCI Device" would (qm.conf(5); qemu-server's
+ * PVE/QemuServer/PCI.pm), and the cluster-wide PCI mapping in
+ * /etc/pve/mapping/pci.cfg (pve-guest-common's PVE/Mapping/PCI.pm).
  *
  * Edits are text edits: only the lines that change are touched, so snapshot
  * sections ("[name]"), the "[PENDING]" section, comments (the description)

@@ -3,8 +3,8 @@
  * The QEMU command-line arguments that attach a device (vmconf.h) to a VM:
  * -device vfio-pci,host=... for every function of a passed-through device,
  * -device vfio-pci[-nohotplug],sysfsdev=... for a vGPU, plus the -machine,
- * -vga and -display arguments the chosen variant needs (facts.md section 6,
- * QEMU docs/igd-assign.txt).
+ * -vga and -display arguments the chosen variant needs (QEMU
+ * docs/igd-assign.txt, hw/vfio/pci.c's property list).
  */
 #ifndef IGP_QEMU_ARGS_H
 #define IGP_QEMU_ARGS_H

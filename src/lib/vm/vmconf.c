@@ -237,7 +237,8 @@ static int resolve_pci(const struct igp_host *h, const char *spec, struct igp_vm
 		struct igp_pci_addr a = p->addr;
 		a.func = (uint8_t)(a.func + 1);
 		igp_pci_addr_format(&a, vf);
-		/* facts.md section 3: the PF keeps the VFs alive; only VFs go to VMs. */
+		/* The VFs live only while the PF's driver keeps SR-IOV enabled
+		 * (drivers/pci/iov.c): only VFs go to VMs. */
 		*why =
 		    strdupf("%s has %d SR-IOV virtual functions enabled: pass a VF (e.g. %s) instead of the "
 			    "PF, or set the VF count to 0 (igpuctl vfs %s --count 0) for full passthrough",
@@ -422,7 +423,9 @@ int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
 	if (o->uefi && !o->romfile &&
 	    ((d->kind == IGP_VM_PCI && d->igd) ||
 	     (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display)))) {
-		/* facts.md section 6, and the GVT-g guide's "DMA-BUF with UEFI/OVMF". */
+		/* QEMU docs/igd-assign.txt: OVMF has no IGD support of its own; an
+		 * option ROM (IgdAssignmentDxe) sets up the OpRegion.  The GVT-g
+		 * guide's "DMA-BUF with UEFI/OVMF" says the same for vGPUs. */
 		r = strv_pushf(
 		    notes,
 		    "OVMF does not set up the IGD OpRegion by itself: give the device an option ROM "

@@ -1,10 +1,11 @@
 # A Coffee Lake desktop with GVT-g enabled (i915.enable_gvt=1, kvmgt loaded)
-# and a 256MB aperture, so only GVTg_V5_8 and GVTg_V5_4 exist (facts.md
-# section 2); one V5_8 vGPU is running.  The mtty sample driver is loaded
-# too: a second mdev parent of another driver, whose types have free-text
-# descriptions.  /etc/mdevctl.d holds what mdevctl and igpuctl leave there:
-# the running vGPU's definition, an auto one not yet started, a manual one,
-# a file that is not mdevctl JSON and one that is not named by a UUID.
+# and a 256MB aperture, so only GVTg_V5_8 and GVTg_V5_4 exist
+# (drivers/gpu/drm/i915/gvt/vgpu.c); one V5_8 vGPU is running.  The mtty
+# sample driver is loaded too: a second mdev parent of another driver,
+# whose types have free-text descriptions.  /etc/mdevctl.d holds what
+# mdevctl and igpuctl leave there: the running vGPU's definition, an auto
+# one not yet started, a manual one, a file that is not mdevctl JSON and one
+# that is not named by a UUID.
 
 kernel 6.1.0-56-amd64
 cmdline "BOOT_IMAGE=/boot/vmlinuz-6.1.0-56-amd64 root=/dev/nvme0n1p2 ro quiet intel_iommu=on i915.enable_gvt=1"
