@@ -19,6 +19,7 @@
 #include "model/host.h"
 #include "vgpu/mdev.h"
 #include "output.h"
+#include "base/strbuf.h"
 #include "base/paths.h"
 #include "planview.h"
 
@@ -313,28 +314,46 @@ static void explain_no_space(const struct igp_mdev_parent *p, const struct igp_m
 
 /* ---- types ---- */
 
-static const struct colspec type_columns[] = {
-    {"PARENT", 12, 0, SCOLS_JSON_STRING, "parent device"},
-    {"TYPE", 14, 0, SCOLS_JSON_STRING, "type (directory name; what mdevctl and libvirt use)"},
-    {"NAME", 9, 0, SCOLS_JSON_STRING, "the type's own name"},
-    {"AVAILABLE_INSTANCES", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how many more can be created"},
-    {"DEVICE_API", 8, 0, SCOLS_JSON_STRING, "device API (vfio-pci)"},
-    {"LOW_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: aperture (low graphics memory) in MB"},
-    {"HIGH_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: high graphics memory in MB"},
-    {"FENCE", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: fence registers"},
-    {"RESOLUTION", 9, 0, SCOLS_JSON_STRING, "GVT-g: maximum resolution"},
-    {"WEIGHT", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: scheduling weight (of 16)"},
-    {"DESCRIPTION", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "the driver's description"},
+enum {
+	TCOL_PARENT,
+	TCOL_TYPE,
+	TCOL_NAME,
+	TCOL_AVAILABLE_INSTANCES,
+	TCOL_DEVICE_API,
+	TCOL_LOW_GM_MB,
+	TCOL_HIGH_GM_MB,
+	TCOL_FENCE,
+	TCOL_RESOLUTION,
+	TCOL_WEIGHT,
+	TCOL_DESCRIPTION,
 };
+
+static const struct colspec type_columns[] = {
+    [TCOL_PARENT] = {"PARENT", 12, 0, SCOLS_JSON_STRING, "parent device"},
+    [TCOL_TYPE] = {"TYPE", 14, 0, SCOLS_JSON_STRING, "type (directory name; what mdevctl and libvirt use)"},
+    [TCOL_NAME] = {"NAME", 9, 0, SCOLS_JSON_STRING, "the type's own name"},
+    [TCOL_AVAILABLE_INSTANCES] = {"AVAILABLE_INSTANCES", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+				  "how many more can be created"},
+    [TCOL_DEVICE_API] = {"DEVICE_API", 8, 0, SCOLS_JSON_STRING, "device API (vfio-pci)"},
+    [TCOL_LOW_GM_MB] = {"LOW_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			"GVT-g: aperture (low graphics memory) in MB"},
+    [TCOL_HIGH_GM_MB] = {"HIGH_GM_MB", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			 "GVT-g: high graphics memory in MB"},
+    [TCOL_FENCE] = {"FENCE", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: fence registers"},
+    [TCOL_RESOLUTION] = {"RESOLUTION", 9, 0, SCOLS_JSON_STRING, "GVT-g: maximum resolution"},
+    [TCOL_WEIGHT] = {"WEIGHT", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "GVT-g: scheduling weight (of 16)"},
+    [TCOL_DESCRIPTION] = {"DESCRIPTION", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "the driver's description"},
+};
+/* The default columns: the ones every type has, GVT-g's parsed description
+ * for GVT-g types, the description itself for others; JSON has them all. */
+#define TYPE_COLS_COMMON                                                                                     \
+	(COLUMN(TCOL_PARENT) | COLUMN(TCOL_TYPE) | COLUMN(TCOL_AVAILABLE_INSTANCES) | COLUMN(TCOL_DEVICE_API))
 #define TYPE_COLS_GVTG                                                                                       \
-	"PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API"
-#define TYPE_COLS_OTHER "PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION"
-#define TYPE_COLS_MIXED                                                                                      \
-	"PARENT,TYPE,AVAILABLE_INSTANCES,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION,WEIGHT,DEVICE_API,"           \
-	"DESCRIPTION"
-#define TYPE_COLS_JSON                                                                                       \
-	"PARENT,TYPE,NAME,AVAILABLE_INSTANCES,DEVICE_API,DESCRIPTION,LOW_GM_MB,HIGH_GM_MB,FENCE,RESOLUTION," \
-	"WEIGHT"
+	(TYPE_COLS_COMMON | COLUMN(TCOL_LOW_GM_MB) | COLUMN(TCOL_HIGH_GM_MB) | COLUMN(TCOL_FENCE) |          \
+	 COLUMN(TCOL_RESOLUTION) | COLUMN(TCOL_WEIGHT))
+#define TYPE_COLS_OTHER (TYPE_COLS_COMMON | COLUMN(TCOL_NAME) | COLUMN(TCOL_DESCRIPTION))
+#define TYPE_COLS_MIXED (TYPE_COLS_GVTG | COLUMN(TCOL_DESCRIPTION))
+#define TYPE_COLS_JSON (TYPE_COLS_GVTG | TYPE_COLS_OTHER)
 
 /* brief: the default text columns, where a GVT-g description would only
  * repeat the columns it was parsed into. */
@@ -345,48 +364,40 @@ static void type_row(struct libscols_table *tb, const struct igp_mdev_parent *p,
 
 	if (!ln)
 		return;
-	table_set(ln, "PARENT", p->name);
-	table_set(ln, "TYPE", t->id);
-	table_set(ln, "NAME", t->name);
+	table_set(ln, TCOL_PARENT, p->name);
+	table_set(ln, TCOL_TYPE, t->id);
+	table_set(ln, TCOL_NAME, t->name);
 	if (t->available >= 0)
-		table_setf(ln, "AVAILABLE_INSTANCES", "%ld", t->available);
+		table_setf(ln, TCOL_AVAILABLE_INSTANCES, "%ld", t->available);
 	else
-		table_set(ln, "AVAILABLE_INSTANCES", NULL);
-	table_set(ln, "DEVICE_API", t->device_api);
+		table_set(ln, TCOL_AVAILABLE_INSTANCES, NULL);
+	table_set(ln, TCOL_DEVICE_API, t->device_api);
 	if (arg_g.json || !t->description) {
-		table_set(ln, "DESCRIPTION", t->description);
+		table_set(ln, TCOL_DESCRIPTION, t->description);
 	} else if (brief && t->is_gvtg) {
-		table_set(ln, "DESCRIPTION", NULL);
+		table_set(ln, TCOL_DESCRIPTION, NULL);
 	} else {
 		/* One line per type in text, the way `mdevctl types` shows it. */
 		_cleanup_strv_free_ char **lines = NULL;
-		_cleanup_free_ char *joined = NULL;
-		size_t len = 0;
+		_cleanup_strbuf_ struct strbuf joined = {};
 
-		if (strv_split(t->description, "\n", &lines) >= 0) {
+		if (strv_split(t->description, "\n", &lines) >= 0)
 			for (char **l = lines; *l; l++)
-				len += strlen(*l) + 2;
-			joined = calloc(1, len + 1);
-			for (char **l = lines; joined && *l; l++) {
-				if (l != lines)
-					strcat(joined, ", ");
-				strcat(joined, *l);
-			}
-		}
-		table_set(ln, "DESCRIPTION", joined ? joined : t->description);
+				strbuf_word(&joined, ", ", *l);
+		table_set(ln, TCOL_DESCRIPTION, lines && !joined.oom ? strbuf_str(&joined) : t->description);
 	}
 	if (t->is_gvtg) {
-		table_setf(ln, "LOW_GM_MB", "%ld", t->gvtg.low_gm_mb);
-		table_setf(ln, "HIGH_GM_MB", "%ld", t->gvtg.high_gm_mb);
-		table_setf(ln, "FENCE", "%ld", t->gvtg.fence);
-		table_set(ln, "RESOLUTION", t->gvtg.resolution);
-		table_setf(ln, "WEIGHT", "%ld", t->gvtg.weight);
+		table_setf(ln, TCOL_LOW_GM_MB, "%ld", t->gvtg.low_gm_mb);
+		table_setf(ln, TCOL_HIGH_GM_MB, "%ld", t->gvtg.high_gm_mb);
+		table_setf(ln, TCOL_FENCE, "%ld", t->gvtg.fence);
+		table_set(ln, TCOL_RESOLUTION, t->gvtg.resolution);
+		table_setf(ln, TCOL_WEIGHT, "%ld", t->gvtg.weight);
 	} else {
-		table_set(ln, "LOW_GM_MB", NULL);
-		table_set(ln, "HIGH_GM_MB", NULL);
-		table_set(ln, "FENCE", NULL);
-		table_set(ln, "RESOLUTION", NULL);
-		table_set(ln, "WEIGHT", NULL);
+		table_set(ln, TCOL_LOW_GM_MB, NULL);
+		table_set(ln, TCOL_HIGH_GM_MB, NULL);
+		table_set(ln, TCOL_FENCE, NULL);
+		table_set(ln, TCOL_RESOLUTION, NULL);
+		table_set(ln, TCOL_WEIGHT, NULL);
 	}
 }
 
@@ -410,7 +421,7 @@ static int vgpu_types(int argc, char *argv[])
 	_cleanup_(ctx_done) struct ctx c = {};
 	struct libscols_table *tb;
 	struct igp_mdev_parent *only = NULL;
-	const char *defcols;
+	colmask_t defcols;
 	bool gvtg = false, other = false, usage;
 	size_t n_types = 0;
 	int ch, r;
@@ -472,28 +483,46 @@ static int vgpu_types(int argc, char *argv[])
 
 /* ---- list ---- */
 
-static const struct colspec list_columns[] = {
-    {"UUID", 36, 0, SCOLS_JSON_STRING, "the vGPU's UUID"},
-    {"PARENT", 12, 0, SCOLS_JSON_STRING, "parent device"},
-    {"TYPE", 14, 0, SCOLS_JSON_STRING, "type"},
-    {"ACTIVE", 3, 0, SCOLS_JSON_BOOLEAN, "created (in /sys/bus/mdev/devices)"},
-    {"DEFINED", 3, 0, SCOLS_JSON_BOOLEAN, "has a persistent definition (/etc/mdevctl.d)"},
-    {"AUTO", 3, 0, SCOLS_JSON_BOOLEAN, "defined to start at boot (\"start\": \"auto\")"},
-    {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group of an active vGPU"},
-    {"VFIO_NODE", 12, 0, SCOLS_JSON_STRING, "its VFIO group device"},
+enum {
+	LCOL_UUID,
+	LCOL_PARENT,
+	LCOL_TYPE,
+	LCOL_ACTIVE,
+	LCOL_DEFINED,
+	LCOL_AUTO,
+	LCOL_IOMMU_GROUP,
+	LCOL_VFIO_NODE,
 };
-#define LIST_COLS "UUID,PARENT,TYPE,ACTIVE,DEFINED,AUTO,IOMMU_GROUP"
-#define LIST_COLS_JSON "UUID,PARENT,TYPE,ACTIVE,DEFINED,AUTO,IOMMU_GROUP,VFIO_NODE"
+
+static const struct colspec list_columns[] = {
+    [LCOL_UUID] = {"UUID", 36, 0, SCOLS_JSON_STRING, "the vGPU's UUID"},
+    [LCOL_PARENT] = {"PARENT", 12, 0, SCOLS_JSON_STRING, "parent device"},
+    [LCOL_TYPE] = {"TYPE", 14, 0, SCOLS_JSON_STRING, "type"},
+    [LCOL_ACTIVE] = {"ACTIVE", 3, 0, SCOLS_JSON_BOOLEAN, "created (in /sys/bus/mdev/devices)"},
+    [LCOL_DEFINED] = {"DEFINED", 3, 0, SCOLS_JSON_BOOLEAN, "has a persistent definition (/etc/mdevctl.d)"},
+    [LCOL_AUTO] = {"AUTO", 3, 0, SCOLS_JSON_BOOLEAN, "defined to start at boot (\"start\": \"auto\")"},
+    [LCOL_IOMMU_GROUP] = {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "IOMMU group of an active vGPU"},
+    [LCOL_VFIO_NODE] = {"VFIO_NODE", 12, 0, SCOLS_JSON_STRING, "its VFIO group device"},
+};
+static const colmask_t list_cols = COLUMN(LCOL_UUID) | COLUMN(LCOL_PARENT) | COLUMN(LCOL_TYPE) |
+				   COLUMN(LCOL_ACTIVE) | COLUMN(LCOL_DEFINED) | COLUMN(LCOL_AUTO) |
+				   COLUMN(LCOL_IOMMU_GROUP);
 
 static int list_help(void)
 {
+	_cleanup_free_ char *defaults = table_column_names(list_columns, ELEMENTSOF(list_columns), list_cols);
+
+	if (!defaults)
+		return log_error_errno(-ENOMEM, "Failed to print the help");
 	printf("Usage: igpuctl vgpu list [--defined] [-o COLUMNS] [-n] [-r] [-J]\n\n"
 	       "The active vGPUs; with --defined also those defined to persist (by igpuctl,\n"
 	       "mdevctl or libvirt: /etc/mdevctl.d) that are not active.\n\n"
 	       "  -d, --defined      include defined vGPUs that are not active\n"
-	       "  -o, --output LIST  columns to show (default " LIST_COLS ")\n"
+	       "  -o, --output LIST  columns to show (default %s)\n"
 	       "  -n, --noheadings   no header line\n"
-	       "  -r, --raw          raw output\n\nColumns:\n");
+	       "  -r, --raw          raw output\n\nColumns:\n",
+	       defaults);
 	for (size_t i = 0; i < ELEMENTSOF(list_columns); i++)
 		printf("  %-12s %s\n", list_columns[i].name, list_columns[i].help);
 	return EXIT_OK;
@@ -525,7 +554,7 @@ static int vgpu_list(int argc, char *argv[])
 	if (optind < argc)
 		return log_usage("vgpu list", "unexpected argument '%s'", argv[optind]);
 	tb = table_new("vgpus", list_columns, ELEMENTSOF(list_columns),
-		       arg_g.json ? LIST_COLS_JSON : LIST_COLS, &topts);
+		       arg_g.json ? list_cols | COLUMN(LCOL_VFIO_NODE) : list_cols, &topts);
 	if (!tb)
 		return EXIT_USAGE;
 	r = igp_mdev_list(flags, &v, &n);
@@ -537,18 +566,18 @@ static int vgpu_list(int argc, char *argv[])
 		struct libscols_line *ln = table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		table_set(ln, "UUID", v[i].uuid);
-		table_set(ln, "PARENT", v[i].parent);
-		table_set(ln, "TYPE", v[i].type);
-		table_set(ln, "ACTIVE", v[i].active ? "yes" : "no");
-		table_set(ln, "DEFINED", v[i].defined ? "yes" : "no");
-		table_set(ln, "AUTO", v[i].autostart ? "yes" : "no");
+		table_set(ln, LCOL_UUID, v[i].uuid);
+		table_set(ln, LCOL_PARENT, v[i].parent);
+		table_set(ln, LCOL_TYPE, v[i].type);
+		table_set(ln, LCOL_ACTIVE, v[i].active ? "yes" : "no");
+		table_set(ln, LCOL_DEFINED, v[i].defined ? "yes" : "no");
+		table_set(ln, LCOL_AUTO, v[i].autostart ? "yes" : "no");
 		if (v[i].iommu_group >= 0) {
-			table_setf(ln, "IOMMU_GROUP", "%d", v[i].iommu_group);
-			table_setf(ln, "VFIO_NODE", "%s/%d", IGP_DEV_VFIO, v[i].iommu_group);
+			table_setf(ln, LCOL_IOMMU_GROUP, "%d", v[i].iommu_group);
+			table_setf(ln, LCOL_VFIO_NODE, "%s/%d", IGP_DEV_VFIO, v[i].iommu_group);
 		} else {
-			table_set(ln, "IOMMU_GROUP", NULL);
-			table_set(ln, "VFIO_NODE", NULL);
+			table_set(ln, LCOL_IOMMU_GROUP, NULL);
+			table_set(ln, LCOL_VFIO_NODE, NULL);
 		}
 	}
 	if (n == 0 && !arg_g.json) {
@@ -1224,22 +1253,6 @@ static int start_parent(const char *spec, char **ret)
 	return 0;
 }
 
-static const char *start_status_name(int s)
-{
-	switch (s) {
-	case IGP_MDEV_STARTED:
-		return "started";
-	case IGP_MDEV_ALREADY_ACTIVE:
-		return "active";
-	case IGP_MDEV_NO_PARENT:
-		return "no-parent";
-	case IGP_MDEV_REQUESTED:
-		return "requested";
-	default:
-		return "failed";
-	}
-}
-
 static int vgpu_start_defined(int argc, char *argv[])
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
@@ -1277,7 +1290,7 @@ static int vgpu_start_defined(int argc, char *argv[])
 			json_object_object_add(o, "parent", json_object_new_string(x->parent));
 			json_object_object_add(o, "type", json_object_new_string(x->type));
 			json_object_object_add(o, "status",
-					       json_object_new_string(start_status_name((int)x->status)));
+					       json_object_new_string(igp_mdev_start_status_name(x->status)));
 			json_object_object_add(
 			    o, "error",
 			    x->status == IGP_MDEV_FAILED ? json_object_new_string(strerror(-x->r)) : NULL);
