@@ -5,17 +5,6 @@
 #include "output.h"
 #include "base/strbuf.h"
 
-static bool col_wanted(const char *list, const char *name)
-{
-	_cleanup_strv_free_ char **v = NULL;
-	if (strv_split(list, ",", &v) < 0)
-		return false;
-	for (char **p = v; *p; p++)
-		if (strcasecmp(*p, name) == 0)
-			return true;
-	return false;
-}
-
 int table_opts_check(const struct colspec *spec, size_t n_spec, const struct table_opts *opts)
 {
 	_cleanup_strv_free_ char **v = NULL;
@@ -59,7 +48,7 @@ static struct libscols_table *table_begin(const char *json_name, const struct co
 	return tb;
 }
 
-/* Column ID of SPEC; its header cell remembers the id for table_set_id()
+/* Column ID of SPEC; its header cell remembers the id for table_set()
  * (libsmartcols 2.38 has no column user data). */
 static void add_column(struct libscols_table *tb, const struct colspec *spec, size_t id)
 {
@@ -85,8 +74,8 @@ static void add_output_columns(struct libscols_table *tb, const struct colspec *
 				add_column(tb, spec, i);
 }
 
-struct libscols_table *table_new_ids(const char *json_name, const struct colspec *spec, size_t n_spec,
-				     colmask_t defaults, const struct table_opts *opts)
+struct libscols_table *table_new(const char *json_name, const struct colspec *spec, size_t n_spec,
+				 colmask_t defaults, const struct table_opts *opts)
 {
 	struct libscols_table *tb = table_begin(json_name, spec, n_spec, opts);
 
@@ -97,22 +86,6 @@ struct libscols_table *table_new_ids(const char *json_name, const struct colspec
 	else
 		for (size_t i = 0; i < n_spec && i < 64; i++)
 			if (defaults & COLUMN(i))
-				add_column(tb, spec, i);
-	return tb;
-}
-
-struct libscols_table *table_new_names(const char *json_name, const struct colspec *spec, size_t n_spec,
-				       const char *default_cols, const struct table_opts *opts)
-{
-	struct libscols_table *tb = table_begin(json_name, spec, n_spec, opts);
-
-	if (!tb)
-		return NULL;
-	if (opts && opts->output)
-		add_output_columns(tb, spec, n_spec, opts->output);
-	else
-		for (size_t i = 0; i < n_spec; i++)
-			if (col_wanted(default_cols, spec[i].name))
 				add_column(tb, spec, i);
 	return tb;
 }
@@ -143,7 +116,7 @@ static const char *cell_text(const char *data)
 	return data ? data : arg_g.json ? "" : "-";
 }
 
-int table_set_id(struct libscols_line *ln, int col, const char *data)
+int table_set(struct libscols_line *ln, int col, const char *data)
 {
 	struct libscols_table *tb = scols_line_get_userdata(ln);
 	size_t n;
@@ -159,7 +132,7 @@ int table_set_id(struct libscols_line *ln, int col, const char *data)
 	return 0; /* column not shown */
 }
 
-int table_setf_id(struct libscols_line *ln, int col, const char *fmt, ...)
+int table_setf(struct libscols_line *ln, int col, const char *fmt, ...)
 {
 	_cleanup_free_ char *s = NULL;
 	va_list ap;
@@ -169,37 +142,7 @@ int table_setf_id(struct libscols_line *ln, int col, const char *fmt, ...)
 	va_end(ap);
 	if (!s)
 		return -ENOMEM;
-	return table_set_id(ln, col, s);
-}
-
-int table_set_name(struct libscols_line *ln, const char *col, const char *data)
-{
-	struct libscols_table *tb = scols_line_get_userdata(ln);
-	size_t n;
-
-	if (!tb)
-		return -EINVAL;
-	n = scols_table_get_ncols(tb);
-	for (size_t i = 0; i < n; i++) {
-		struct libscols_column *cl = scols_table_get_column(tb, i);
-		const char *name = scols_cell_get_data(scols_column_get_header(cl));
-		if (name && streq(name, col))
-			return scols_line_set_data(ln, i, cell_text(data));
-	}
-	return 0; /* column not shown */
-}
-
-int table_setf_name(struct libscols_line *ln, const char *col, const char *fmt, ...)
-{
-	_cleanup_free_ char *s = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	s = strdupvf(fmt, ap);
-	va_end(ap);
-	if (!s)
-		return -ENOMEM;
-	return table_set_name(ln, col, s);
+	return table_set(ln, col, s);
 }
 
 int table_print(struct libscols_table *tb)

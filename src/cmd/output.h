@@ -43,8 +43,8 @@ typedef uint64_t colmask_t;
  * top-level JSON key.  Returns NULL and prints an error on a bad column
  * name.
  */
-struct libscols_table *table_new_ids(const char *json_name, const struct colspec *spec, size_t n_spec,
-				     colmask_t defaults, const struct table_opts *opts);
+struct libscols_table *table_new(const char *json_name, const struct colspec *spec, size_t n_spec,
+				 colmask_t defaults, const struct table_opts *opts);
 /* "A,B,C": the names of the columns in MASK, in spec order (for --help);
  * NULL on ENOMEM. */
 char *table_column_names(const struct colspec *spec, size_t n_spec, colmask_t mask);
@@ -53,25 +53,9 @@ char *table_column_names(const struct colspec *spec, size_t n_spec, colmask_t ma
 struct libscols_line *table_new_line(struct libscols_table *tb, struct libscols_line *parent);
 /* Set a cell by column id (ignored if the column is not shown).  NULL
  * data prints as empty text and JSON null. */
-int table_set_id(struct libscols_line *ln, int col, const char *data);
-int table_setf_id(struct libscols_line *ln, int col, const char *fmt, ...) _printf_(3, 4);
+int table_set(struct libscols_line *ln, int col, const char *data);
+int table_setf(struct libscols_line *ln, int col, const char *fmt, ...) _printf_(3, 4);
 
-/*
- * While commands move to column ids, table_new() and table_set() also take
- * the old spellings: a comma-separated default list and a column name.
- */
-struct libscols_table *table_new_names(const char *json_name, const struct colspec *spec, size_t n_spec,
-				       const char *default_cols, const struct table_opts *opts);
-int table_set_name(struct libscols_line *ln, const char *col, const char *data);
-int table_setf_name(struct libscols_line *ln, const char *col, const char *fmt, ...) _printf_(3, 4);
-#define table_new(json_name, spec, n_spec, defaults, opts)                                                   \
-	_Generic((defaults), char *: table_new_names, const char *: table_new_names, default: table_new_ids)( \
-	    json_name, spec, n_spec, defaults, opts)
-#define table_set(ln, col, data)                                                                             \
-	_Generic((col), char *: table_set_name, const char *: table_set_name, default: table_set_id)(ln, col, data)
-#define table_setf(ln, col, ...)                                                                             \
-	_Generic((col), char *: table_setf_name, const char *: table_setf_name, default: table_setf_id)(     \
-	    ln, col, __VA_ARGS__)
 /* Print and free. */
 int table_print(struct libscols_table *tb);
 
