@@ -3,6 +3,7 @@
 #include "checks/checks_int.h"
 #include "vgpu/mdev.h"
 #include "base/paths.h"
+#include "base/strbuf.h"
 
 int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m,
 			   const char *id)
@@ -158,21 +159,15 @@ int check_gvt_dmesg_unsupported(struct check_ctx *c, const struct igp_pci_dev *g
 /* Earlier failed checks of this device whose id starts with PREFIX. */
 static char *failed_before(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *prefix)
 {
-	_cleanup_free_ char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
+	_cleanup_strbuf_ struct strbuf b = {};
 
-	if (!f)
-		return NULL;
 	for (size_t i = 0; i < c->rep->n_checks; i++) {
 		const struct igp_check *k = &c->rep->checks[i];
 		if (k->status == IGP_CHECK_FAIL && k->device && streq(k->device, gpu->address) &&
 		    startswith(k->id, prefix))
-			fprintf(f, "%s%s", ftell(f) ? ", " : "", k->id);
+			strbuf_word(&b, ", ", k->id);
 	}
-	if (fclose(f) != 0)
-		return NULL;
-	return TAKE_PTR(s);
+	return strbuf_steal(&b);
 }
 
 static struct igp_mdev_parent *load_parent(const struct igp_pci_dev *gpu, struct igp_mdev_parent **all,
@@ -190,10 +185,9 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "gvt.types_present";
 	_cleanup_free_ char *failed = NULL, *types = NULL;
+	_cleanup_strbuf_ struct strbuf b = {};
 	struct igp_mdev_parent *all = NULL, *p;
-	size_t n = 0, len = 0;
-	FILE *f;
-	int r;
+	size_t n = 0;
 
 	if (!gpu->mdev_parent) {
 		failed = failed_before(c, gpu, "gvt.");
@@ -207,16 +201,11 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    "%s has no mdev_supported_types: GVT-g is not active on it.", gpu->address);
 	}
 	p = load_parent(gpu, &all, &n);
-	f = open_memstream(&types, &len);
-	if (!f) {
-		igp_mdev_parents_free(all, n);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; p && i < p->n_types; i++)
-		fprintf(f, "%s%s", i ? ", " : "", p->types[i].id);
-	r = fclose(f);
+		strbuf_word(&b, ", ", p->types[i].id);
 	igp_mdev_parents_free(all, n);
-	if (r != 0)
+	types = strbuf_steal(&b);
+	if (!types)
 		return -ENOMEM;
 	if (!*types)
 		return check_add(
@@ -231,11 +220,10 @@ int check_gvt_instances(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "gvt.instances";
 	_cleanup_free_ char *avail = NULL;
+	_cleanup_strbuf_ struct strbuf b = {};
 	struct igp_mdev_parent *all = NULL, *p;
-	size_t n = 0, len = 0;
+	size_t n = 0;
 	long total = 0;
-	FILE *f;
-	int r;
 
 	if (!gpu->mdev_parent)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No vGPU types (see gvt.types_present).");
@@ -244,20 +232,15 @@ int check_gvt_instances(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		igp_mdev_parents_free(all, n);
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No vGPU types (see gvt.types_present).");
 	}
-	f = open_memstream(&avail, &len);
-	if (!f) {
-		igp_mdev_parents_free(all, n);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < p->n_types; i++) {
-		fprintf(f, "%s%s %ld", i ? ", " : "", p->types[i].name ? p->types[i].name : p->types[i].id,
-			p->types[i].available);
+		strbuf_wordf(&b, ", ", "%s %ld", p->types[i].name ? p->types[i].name : p->types[i].id,
+			     p->types[i].available);
 		if (p->types[i].available > 0)
 			total += p->types[i].available;
 	}
-	r = fclose(f);
 	igp_mdev_parents_free(all, n);
-	if (r != 0)
+	avail = strbuf_steal(&b);
+	if (!avail)
 		return -ENOMEM;
 	if (total > 0)
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
@@ -281,9 +264,7 @@ int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	struct igp_mdev *v = NULL;
 	struct igp_mdev_parent *all = NULL, *p;
 	size_t n = 0, np = 0;
-	_cleanup_free_ char *loose = NULL, *stale = NULL, *good = NULL;
-	size_t l1 = 0, l2 = 0, l3 = 0;
-	FILE *f1, *f2, *f3;
+	_cleanup_strbuf_ struct strbuf loose = {}, stale = {}, good = {};
 	int r;
 
 	r = igp_mdev_list(IGP_MDEV_LIST_ACTIVE | IGP_MDEV_LIST_DEFINED, &v, &n);
@@ -291,20 +272,6 @@ int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Cannot read the vGPUs: %s.",
 				 strerror(-r));
 	p = gpu->mdev_parent ? load_parent(gpu, &all, &np) : NULL;
-	f1 = open_memstream(&loose, &l1);
-	f2 = open_memstream(&stale, &l2);
-	f3 = open_memstream(&good, &l3);
-	if (!f1 || !f2 || !f3) {
-		if (f1)
-			fclose(f1);
-		if (f2)
-			fclose(f2);
-		if (f3)
-			fclose(f3);
-		igp_mdevs_free(v, n);
-		igp_mdev_parents_free(all, np);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++) {
 		const struct igp_mdev *m = &v[i];
 		bool type_ok = true;
@@ -316,37 +283,39 @@ int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				type_ok |= streq(p->types[t].id, m->config.type);
 		}
 		if (m->defined && !type_ok)
-			fprintf(f2, "%s%s (%s)", ftell(f2) ? ", " : "", m->uuid, m->config.type);
+			strbuf_wordf(&stale, ", ", "%s (%s)", m->uuid, m->config.type);
 		else if (m->active && !m->defined)
-			fprintf(f1, "%s%s", ftell(f1) ? ", " : "", m->uuid);
+			strbuf_word(&loose, ", ", m->uuid);
 		else if (m->defined)
-			fprintf(f3, "%s%s (%s%s)", ftell(f3) ? ", " : "", m->uuid,
-				m->config.type ? m->config.type : "?", m->autostart ? ", auto" : ", manual");
+			strbuf_wordf(&good, ", ", "%s (%s%s)", m->uuid, m->config.type ? m->config.type : "?",
+				     m->autostart ? ", auto" : ", manual");
 	}
 	igp_mdevs_free(v, n);
 	igp_mdev_parents_free(all, np);
-	if (fclose(f1) != 0 || fclose(f2) != 0 || fclose(f3) != 0)
+	if (loose.oom || stale.oom || good.oom)
 		return -ENOMEM;
-	if (*stale)
+	if (!strbuf_empty(&stale))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL,
 		    strdup("Redefine them with a type `igpuctl vgpu types` lists (`igpuctl vgpu remove "
 			   "UUID --undefine`, then `igpuctl vgpu create --type TYPE --auto`)."),
 		    "Defined vGPUs use types %s does not offer, so they cannot start: %s.", gpu->address,
-		    stale);
-	if (*loose && !ctx_is_proxmox(c))
+		    strbuf_str(&stale));
+	if (!strbuf_empty(&loose) && !ctx_is_proxmox(c))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_WARN,
 		    strdup("Define them so they come back: `igpuctl vgpu define --uuid UUID` for each "
 			   "(mdevctl's format; `mdevctl define --auto --uuid UUID` does the same)."),
-		    "Active vGPUs of %s that nothing re-creates after a reboot: %s.", gpu->address, loose);
+		    "Active vGPUs of %s that nothing re-creates after a reboot: %s.", gpu->address,
+		    strbuf_str(&loose));
 	if (ctx_is_proxmox(c))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_PASS, NULL,
 		    "Proxmox VE creates each vGPU when its VM starts (hostpciN: %s,mdev=TYPE)%s%s.",
-		    gpu->address, *good ? "; defined: " : "", good);
-	if (*good)
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "Defined vGPUs (mdevctl): %s.", good);
+		    gpu->address, strbuf_empty(&good) ? "" : "; defined: ", strbuf_str(&good));
+	if (!strbuf_empty(&good))
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "Defined vGPUs (mdevctl): %s.",
+				 strbuf_str(&good));
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 			 "No vGPUs of %s yet; nothing to bring back after a reboot.", gpu->address);
 }
