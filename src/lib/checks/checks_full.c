@@ -5,6 +5,7 @@
 
 #include "checks/checks_int.h"
 #include "model/isolation.h"
+#include "base/strbuf.h"
 #include "base/paths.h"
 
 static bool same_ids_elsewhere(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -123,9 +124,7 @@ int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "full.vfio_ids";
 	_cleanup_strv_free_ char **ids = NULL, **where = NULL;
-	_cleanup_free_ char *extra = NULL, *mine = NULL;
-	size_t le = 0, lm = 0;
-	FILE *fe, *fm;
+	_cleanup_strbuf_ struct strbuf extra = {}, mine = {};
 	bool critical = false;
 	int r;
 
@@ -136,15 +135,6 @@ int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return check_add(
 		    c, id, gpu, IGP_CHECK_PASS, NULL,
 		    "No vfio-pci ids= is configured (a binding by address cannot catch other devices).");
-	fe = open_memstream(&extra, &le);
-	fm = open_memstream(&mine, &lm);
-	if (!fe || !fm) {
-		if (fe)
-			fclose(fe);
-		if (fm)
-			fclose(fm);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; ids[i]; i++) {
 		bool hit_target = false;
 		for (size_t k = 0; k < c->h->n_devs; k++) {
@@ -158,25 +148,25 @@ int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				continue;
 			}
 			critical |= d->roles != 0;
-			fprintf(fe, "%s%s (ids=%s in %s%s%s)", ftell(fe) ? "; " : "", d->address, ids[i],
-				where[i], d->role_detail ? ", holds " : "",
-				d->role_detail ? d->role_detail : "");
+			strbuf_wordf(&extra, "; ", "%s (ids=%s in %s%s%s)", d->address, ids[i], where[i],
+				     d->role_detail ? ", holds " : "", d->role_detail ? d->role_detail : "");
 		}
 		if (hit_target)
-			fprintf(fm, "%s%s", ftell(fm) ? "," : "", ids[i]);
+			strbuf_word(&mine, ",", ids[i]);
 	}
-	if (fclose(fe) != 0 || fclose(fm) != 0)
+	if (extra.oom || mine.oom)
 		return -ENOMEM;
-	if (*extra)
+	if (!strbuf_empty(&extra))
 		return check_add(
 		    c, id, gpu, critical ? IGP_CHECK_FAIL : IGP_CHECK_WARN,
 		    strdupf("Bind by address instead (`igpuctl bind %s --driver vfio-pci --persist`, "
 			    "driver_override) and take those IDs out of ids=.",
 			    gpu->address),
-		    "vfio-pci ids= also grabs devices other than %s: %s.", gpu->address, extra);
-	if (*mine)
+		    "vfio-pci ids= also grabs devices other than %s: %s.", gpu->address, strbuf_str(&extra));
+	if (!strbuf_empty(&mine))
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
-				 "vfio-pci ids=%s matches only %s and its functions.", mine, gpu->address);
+				 "vfio-pci ids=%s matches only %s and its functions.", strbuf_str(&mine),
+				 gpu->address);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 			 "vfio-pci ids= (%s, %s) matches no device on this host.", ids[0], where[0]);
 }
@@ -184,13 +174,11 @@ int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu)
 /* BAR i of a device: [start, end] from its sysfs `resource` file. */
 static int read_bars(const struct igp_pci_dev *d, uint64_t start[6], uint64_t end[6])
 {
-	_cleanup_free_ char *p = strdupf("%s/resource", d->sysfs_path), *text = NULL;
+	_cleanup_free_ char *text = NULL;
 	const char *l;
 	int i = 0, r;
 
-	if (!p)
-		return -ENOMEM;
-	r = igp_read_file(p, &text, NULL);
+	r = igp_read_filef(&text, NULL, "%s/resource", d->sysfs_path);
 	if (r < 0)
 		return r;
 	for (l = text; l && *l && i < 6; i++) {
@@ -270,10 +258,9 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "full.isolation";
 	struct igp_isolation_report iso;
+	_cleanup_strbuf_ struct strbuf b = {};
 	_cleanup_free_ char *peers = NULL;
 	char buf[64];
-	size_t len = 0;
-	FILE *f;
 	int r;
 
 	/* The device itself may be one the host needs (check ADDR of any device). */
@@ -285,20 +272,15 @@ int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	r = igp_isolation_judge(c->h, gpu, &iso);
 	if (r < 0)
 		return r;
-	f = open_memstream(&peers, &len);
-	if (!f) {
-		igp_isolation_report_done(&iso);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < iso.n_peers; i++) {
 		const struct igp_pci_dev *d = iso.peers[i].dev;
 		if (iso.verdict != IGP_ISO_ISOLATED && iso.peers[i].kind == IGP_PEER_BRIDGE)
 			continue;
-		fprintf(f, "%s%s (%s%s%s)", ftell(f) ? ", " : "", d->address,
-			igp_peer_kind_name(iso.peers[i].kind), d->role_detail ? ": " : "",
-			d->role_detail ? d->role_detail : "");
+		strbuf_wordf(&b, ", ", "%s (%s%s%s)", d->address, igp_peer_kind_name(iso.peers[i].kind),
+			     d->role_detail ? ": " : "", d->role_detail ? d->role_detail : "");
 	}
-	if (fclose(f) != 0) {
+	peers = strbuf_steal(&b);
+	if (!peers) {
 		igp_isolation_report_done(&iso);
 		return -ENOMEM;
 	}
