@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "base/strbuf.h"
 #include "devview.h"
 #include "output.h"
 
@@ -84,24 +85,20 @@ char *recommendation_text(const struct igp_pci_dev *d, const struct igp_gpu_meth
 
 char *isolation_text(const struct igp_isolation_report *r)
 {
-	char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
+	_cleanup_strbuf_ struct strbuf b = {};
 
-	if (!f)
-		return NULL;
 	switch (r->verdict) {
 	case IGP_ISO_NO_IOMMU:
-		fputs("no IOMMU group", f);
+		strbuf_puts(&b, "no IOMMU group");
 		break;
 	case IGP_ISO_ISOLATED:
-		fputs("isolated", f);
+		strbuf_puts(&b, "isolated");
 		break;
 	case IGP_ISO_SHARED:
-		fputs("shared with", f);
+		strbuf_puts(&b, "shared with");
 		break;
 	case IGP_ISO_UNSAFE:
-		fputs("UNSAFE: shared with", f);
+		strbuf_puts(&b, "UNSAFE: shared with");
 		break;
 	}
 	if (r->verdict == IGP_ISO_SHARED || r->verdict == IGP_ISO_UNSAFE) {
@@ -110,14 +107,13 @@ char *isolation_text(const struct igp_isolation_report *r)
 			const struct igp_peer *p = &r->peers[i];
 			if (p->kind == IGP_PEER_BRIDGE || p->kind == IGP_PEER_FUNCTION)
 				continue;
-			fprintf(f, "%s %s", first ? "" : ",", p->dev->address);
+			strbuf_printf(&b, "%s %s", first ? "" : ",", p->dev->address);
 			if (p->dev->role_detail)
-				fprintf(f, " (%s)", p->dev->role_detail);
+				strbuf_printf(&b, " (%s)", p->dev->role_detail);
 			first = false;
 		}
 	}
-	fclose(f);
-	return s;
+	return strbuf_steal(&b);
 }
 
 struct json_object *peers_json(const struct igp_isolation_report *r)

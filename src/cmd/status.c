@@ -2,6 +2,7 @@
 /* igpuctl status: one screen with the host, each GPU, its methods and what is missing. */
 #include <getopt.h>
 
+#include "base/strbuf.h"
 #include "cmd.h"
 #include "devview.h"
 #include "output.h"
@@ -101,12 +102,10 @@ int cmd_status(int argc, char *argv[])
 		printf("Host:   kernel %s%s%s\n", h->kernel_release ? h->kernel_release : "unknown",
 		       igp_root_is_host() ? "" : ", root ", igp_root_is_host() ? "" : igp_root());
 		if (h->iommu_active) {
-			size_t len = 0;
-			FILE *f = open_memstream(&units, &len);
-			for (char **u = h->iommu_units; f && *u; u++)
-				fprintf(f, "%s%s", u == h->iommu_units ? "" : ", ", *u);
-			if (f)
-				fclose(f);
+			_cleanup_strbuf_ struct strbuf b = {};
+			for (char **u = h->iommu_units; u && *u; u++)
+				strbuf_word(&b, ", ", *u);
+			units = strbuf_steal(&b);
 		}
 		printf("IOMMU:  %s%s%s%s, %zu groups\n", h->iommu_active ? "active" : "not active",
 		       units ? " (" : "", units ? units : "", units ? ")" : "", h->n_groups);

@@ -2,6 +2,7 @@
 /* The check table and the runner: host-wide checks once, then each target's device checks. */
 #include <stdarg.h>
 
+#include "base/strbuf.h"
 #include "checks/checks_int.h"
 #include "base/paths.h"
 
@@ -168,9 +169,8 @@ static void ctx_done(struct check_ctx *c)
 
 static int run_gpu_present(struct check_ctx *c, const struct igp_check_target *t, size_t n)
 {
+	_cleanup_strbuf_ struct strbuf b = {};
 	_cleanup_free_ char *list = NULL;
-	size_t len = 0;
-	FILE *f;
 
 	if (n == 0) {
 		unsigned gpus = 0;
@@ -185,22 +185,20 @@ static int run_gpu_present(struct check_ctx *c, const struct igp_check_target *t
 		    "%s",
 		    gpus ? "No GPU matches what was asked for." : "No GPU (PCI display controller) found.");
 	}
-	f = open_memstream(&list, &len);
-	if (!f)
-		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct igp_pci_dev *d = t[i].gpu;
-		fprintf(f, "%s%s [%04x:%04x]", i ? "; " : "", d->address, d->vendor, d->device);
+		strbuf_wordf(&b, "; ", "%s [%04x:%04x]", d->address, d->vendor, d->device);
 		if (d->platform)
-			fprintf(f, " %s", d->platform->name);
+			strbuf_printf(&b, " %s", d->platform->name);
 		else if (d->device_name)
-			fprintf(f, " %s", d->device_name);
-		fprintf(f, ", checked for %s",
-			t[i].mode == IGP_METHOD_GVTG	? "GVT-g"
-			: t[i].mode == IGP_METHOD_SRIOV ? "SR-IOV"
-							: "full passthrough");
+			strbuf_printf(&b, " %s", d->device_name);
+		strbuf_printf(&b, ", checked for %s",
+			      t[i].mode == IGP_METHOD_GVTG    ? "GVT-g"
+			      : t[i].mode == IGP_METHOD_SRIOV ? "SR-IOV"
+							      : "full passthrough");
 	}
-	if (fclose(f) != 0 || !list)
+	list = strbuf_steal(&b);
+	if (!list)
 		return -ENOMEM;
 	return check_add(c, "gpu.present", NULL, IGP_CHECK_PASS, NULL, "%s.", list);
 }
