@@ -885,6 +885,30 @@ sed -i "s/managed='no'/managed='yes'/" "$V/etc/libvirt/qemu/win.xml"
 chk "$V" --mode full
 is vm.libvirt pass
 has vm.libvirt message "win (PCI 0000:00:02.0)"
+# A <hostdev> in a comment is no device (libxml2 reads the domain).
+put etc/libvirt/qemu/win.xml "<domain type='kvm'>
+  <name>win</name>
+  <devices>
+    <!-- <hostdev mode='subsystem' type='pci' managed='no'>
+      <source>
+        <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev> -->
+  </devices>
+</domain>
+"
+chk "$V" --mode full
+is vm.libvirt pass
+has vm.libvirt message "No libvirt domain uses 0000:00:02.0 yet"
+# Without the libvirt module (igpuctl copied away from the build tree) the
+# domains are not judged, and check says why in one line.
+mkdir -p "$tmp/nomodule"
+cp "$bin" "$tmp/nomodule/igpuctl"
+out=$(IGPUCTL_MODULE_DIR=$tmp/nomodule "$tmp/nomodule/igpuctl" --root "$V" -J check --mode full 2>"$tmp/stderr")
+desc="lvpci without the module: check --mode full"
+is vm.libvirt skip
+has vm.libvirt message "libvirt domains not judged: igpuctl-libvirt.so is neither in"
+if jq -e '[.checks[] | select(.id == "vm.libvirt") | .message | contains("\n")] | any | not' <<<"$out" >/dev/null; then good; else bad "$desc: more than one line"; fi
 
 variant lvmdev shared-nvme-group
 cp -a "$tmp/gvt/." "$V/"
@@ -916,6 +940,11 @@ dom "    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode
 chk "$V" --mode gvt-g
 is vm.libvirt warn
 has vm.libvirt message "without x-igd-opregion=on"
+# The remedy is the <qemu:override> igpuctl writes, with the user alias it
+# gives the <hostdev>, not -set (which libvirt 8.2 and newer do not pass on).
+has vm.libvirt remedy "<alias name='ua-igpuctl0'/> and add <qemu:override><qemu:device alias='ua-igpuctl0'><qemu:frontend><qemu:property name='x-igd-opregion' type='bool' value='true'/>"
+lacks vm.libvirt remedy "-set"
+lacks vm.libvirt remedy "hostdev0"
 OPREGION="  <qemu:commandline>
     <qemu:arg value='-set'/>
     <qemu:arg value='device.hostdev0.x-igd-opregion=on'/>
@@ -932,7 +961,7 @@ has vm.libvirt message "/dev/dri/renderD129, which does not exist"
 dom "    <graphics type='egl-headless'/>" "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>" "$OPREGION"
 chk "$V" --mode gvt-g
 is vm.libvirt warn
-has vm.libvirt remedy "romfile=/vbios_gvt_uefi.rom"
+has vm.libvirt remedy "<qemu:property name='romfile' type='string' value='/vbios_gvt_uefi.rom'/>"
 dom "    <graphics type='egl-headless'/>" "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>" \
 	"  <qemu:commandline>
     <qemu:arg value='-set'/>
@@ -946,6 +975,34 @@ chk "$V" --mode gvt-g
 is vm.libvirt fail
 has vm.libvirt message "without driver=vfio-pci-nohotplug"
 lacks vm.libvirt message "no option ROM"
+# igpuctl's own form (`vm libvirt UUID --display dmabuf --domain`): the
+# hostdev's alias ua-igpuctl0 and a <qemu:override> for it.
+GFX="    <graphics type='spice'><listen type='none'/><gl enable='yes' rendernode='/dev/dri/by-path/pci-0000:00:02.0-render'/></graphics>
+    <video><model type='none'/></video>"
+OVERRIDE="  <qemu:override>
+    <qemu:device alias='ua-igpuctl0'>
+      <qemu:frontend>
+        <qemu:property name='x-igd-opregion' type='bool' value='true'/>
+      </qemu:frontend>
+    </qemu:device>
+  </qemu:override>"
+alias_hostdev() { sed -i "s|      </source>|      </source>\n      <alias name='ua-igpuctl0'/>|" "$V/etc/libvirt/qemu/gvt.xml"; }
+dom "$GFX" "" "$OVERRIDE"
+alias_hostdev
+chk "$V" --mode gvt-g
+is vm.libvirt pass
+has vm.libvirt message "gvt (vGPU $U, display on)"
+# -set device.hostdev0 does not reach a device whose id is its alias.
+dom "$GFX" "" "$OPREGION"
+alias_hostdev
+chk "$V" --mode gvt-g
+is vm.libvirt warn
+has vm.libvirt remedy "Add <qemu:override><qemu:device alias='ua-igpuctl0'>"
+# An override for another alias is not this device's.
+dom "$GFX" "" "${OVERRIDE//ua-igpuctl0/ua-other}"
+alias_hostdev
+chk "$V" --mode gvt-g
+is vm.libvirt warn
 sed -i "s|$U|00000000-0000-0000-0000-000000000001|" "$V/etc/libvirt/qemu/gvt.xml"
 chk "$V" --mode gvt-g
 is vm.libvirt fail

@@ -10,6 +10,7 @@
 #include "base/paths.h"
 #include "checks/checks_int.h"
 #include "vgpu/mdev.h"
+#include "vm/libvirt_module.h"
 #include "vm/proxmox.h"
 #include "vm/pveconf.h"
 
@@ -229,84 +230,6 @@ out:
 
 /* ---- libvirt ---- */
 
-/*
- * libvirt writes its domain XML itself (virsh edit reformats it), so a
- * small tag scanner is enough here; the libxml2 half of igpuctl is a module
- * that only `vm libvirt` loads.  tag_find() returns the next "<NAME" start
- * tag in [p, end) (not "<NAMEx"), and tag_attr() an attribute of the tag at
- * p, quoted with ' or " (caller frees; entities are not decoded, libvirt
- * writes none in the attributes read here).
- */
-static const char *tag_find(const char *p, const char *end, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; p && p < end; p++) {
-		p = memchr(p, '<', (size_t)(end - p));
-		if (!p)
-			return NULL;
-		if ((size_t)(end - p) > n + 1 && strncmp(p + 1, name, n) == 0 &&
-		    (p[n + 1] == ' ' || p[n + 1] == '>' || p[n + 1] == '/' || p[n + 1] == '\t' ||
-		     p[n + 1] == '\n'))
-			return p;
-	}
-	return NULL;
-}
-
-static char *tag_attr(const char *tag, const char *end, const char *name)
-{
-	const char *close = memchr(tag, '>', (size_t)(end - tag));
-	size_t n = strlen(name);
-
-	if (!close)
-		return NULL;
-	for (const char *p = tag + 1; p + n + 2 < close; p++) {
-		if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && strncmp(p, name, n) == 0 &&
-		    p[n] == '=' && (p[n + 1] == '\'' || p[n + 1] == '"')) {
-			const char *v = p + n + 2, *q = memchr(v, p[n + 1], (size_t)(close - v));
-			return q ? strndup(v, (size_t)(q - v)) : NULL;
-		}
-	}
-	return NULL;
-}
-
-/* The end of the element that starts at TAG ("</NAME>", or the tag itself when it is empty). */
-static const char *elem_end(const char *tag, const char *end, const char *name)
-{
-	const char *close = memchr(tag, '>', (size_t)(end - tag));
-	_cleanup_free_ char *etag = strdupf("</%s>", name);
-	const char *e;
-
-	if (!close || !etag)
-		return end;
-	if (close[-1] == '/')
-		return close + 1;
-	e = strstr(close, etag);
-	return e && e < end ? e + strlen(etag) : end;
-}
-
-/* The text of the first <NAME>text</NAME> in [p, end), or NULL. */
-static char *elem_text(const char *p, const char *end, const char *name)
-{
-	const char *t = tag_find(p, end, name), *close, *e;
-
-	if (!t || !(close = memchr(t, '>', (size_t)(end - t))) || close[-1] == '/')
-		return NULL;
-	e = memchr(close, '<', (size_t)(end - close));
-	return e ? strndup(close + 1, (size_t)(e - close - 1)) : NULL;
-}
-
-/* Any <qemu:arg value='...'> that contains TEXT. */
-static bool qemu_arg_has(const char *doc, const char *end, const char *text)
-{
-	for (const char *t = tag_find(doc, end, "qemu:arg"); t; t = tag_find(t + 1, end, "qemu:arg")) {
-		_cleanup_free_ char *v = tag_attr(t, end, "value");
-		if (v && strstr(v, text))
-			return true;
-	}
-	return false;
-}
-
 /* The parent of a vGPU UUID (active or defined), or NULL. */
 static const char *mdev_parent_of(const struct igp_mdev *v, size_t n, const char *uuid)
 {
@@ -316,159 +239,176 @@ static const char *mdev_parent_of(const struct igp_mdev *v, size_t n, const char
 	return NULL;
 }
 
-static unsigned long hexattr(const char *tag, const char *end, const char *name)
+/* QEMU's bool property values (qapi/qobject-input-visitor.c: on/yes/true). */
+static bool qemu_true(const char *v)
 {
-	_cleanup_free_ char *v = tag_attr(tag, end, name);
-	return v ? strtoul(v, NULL, 0) : 0;
+	return v && (streq(v, "on") || streq(v, "yes") || streq(v, "true"));
 }
 
-/* Judge one domain; appends to bad/rem/good.  Returns the worst status. */
-static enum igp_check_status judge_domain(const char *file, const char *doc, const struct igp_pci_dev *gpu,
-					  const struct igp_mdev *mdevs, size_t n_mdevs, bool gvt_target,
-					  struct sbuf *bad, struct sbuf *rem, struct sbuf *good)
+struct lv_judge {
+	const struct igp_pci_dev *gpu;
+	const struct igp_mdev *mdevs;
+	size_t n_mdevs;
+	bool gvt_target; /* the GPU is checked for GVT-g */
+	enum igp_check_status st;
+	struct sbuf bad, good, rem;
+};
+
+static void lv_bad(struct lv_judge *j, enum igp_check_status st)
 {
-	enum igp_check_status st = IGP_CHECK_PASS;
-	const char *end = doc + strlen(doc), *os;
-	_cleanup_free_ char *name = elem_text(doc, end, "name"), *fw = NULL, *loader = NULL;
-	bool efi, graphics = tag_find(doc, end, "graphics") != NULL;
-	const char *dname = name ? name : file;
+	if (j->st < st)
+		j->st = st;
+	sb_sep(&j->bad, " ");
+	sb_sep(&j->rem, " ");
+}
 
-	os = tag_find(doc, end, "os");
-	fw = os ? tag_attr(os, end, "firmware") : NULL;
-	loader = os ? elem_text(os, elem_end(os, end, "os"), "loader") : NULL;
-	efi = streq_ptr(fw, "efi") || (loader && strstr(loader, "OVMF"));
+/*
+ * The <qemu:override> that sets PROP on the hostdev, as `igpuctl vm libvirt`
+ * writes it (its <hostdev>s carry the user alias ua-igpuctlN, and QEMU's
+ * device id is the alias).  A hostdev without a user alias gets one: the
+ * "hostdevN" libvirt makes up is not stable across edits.
+ */
+static void remedy_override(struct lv_judge *j, const char *dname, const struct igp_libvirt_hostdev *h,
+			    const char *prop, const char *type, const char *value)
+{
+	const char *alias = h->alias ? h->alias : "ua-igpuctl0";
 
-	for (const char *h = tag_find(doc, end, "hostdev"); h; h = tag_find(h + 1, end, "hostdev")) {
-		const char *hend = elem_end(h, end, "hostdev"), *src, *a;
-		_cleanup_free_ char *type = tag_attr(h, end, "type"), *managed = tag_attr(h, end, "managed"),
-				    *display = tag_attr(h, end, "display"), *uuid = NULL;
-		const char *parent;
+	if (!h->alias)
+		fprintf(j->rem.f, "Give the <hostdev> of %s <alias name='%s'/> and add",
+			h->uuid ? h->uuid : "the GPU", alias);
+	else
+		fputs("Add", j->rem.f);
+	fprintf(j->rem.f,
+		" <qemu:override><qemu:device alias='%s'><qemu:frontend><qemu:property name='%s' type='%s' "
+		"value='%s'/></qemu:frontend></qemu:device></qemu:override> to domain %s, with "
+		"xmlns:qemu='" IGP_LIBVIRT_QEMU_NS "' on <domain> (libvirt 8.2 or newer; `virsh edit %s`).",
+		alias, prop, type, value, dname, dname);
+}
 
-		src = tag_find(h, hend, "source");
-		a = src ? tag_find(src, hend, "address") : NULL;
-		if (!a)
-			continue;
-		if (streq_ptr(type, "pci")) {
-			if (hexattr(a, hend, "domain") != gpu->addr.domain ||
-			    hexattr(a, hend, "bus") != gpu->addr.bus ||
-			    hexattr(a, hend, "slot") != gpu->addr.slot ||
-			    hexattr(a, hend, "function") != gpu->addr.func)
-				continue;
-			sb_sep(good, "; ");
-			fprintf(good->f, "%s (PCI %s)", dname, gpu->address);
-			if (streq_ptr(managed, "no") && !streq_ptr(gpu->driver, "vfio-pci")) {
-				st = IGP_CHECK_FAIL;
-				sb_sep(bad, " ");
-				fprintf(bad->f,
-					"Domain %s passes %s with managed='no', but %s holds it: libvirt "
-					"will not "
-					"bind vfio-pci.",
-					dname, gpu->address, gpu->driver ? gpu->driver : "no driver");
-				sb_sep(rem, " ");
-				fprintf(rem->f,
-					"Use managed='yes' in %s, or `igpuctl bind %s --driver vfio-pci "
-					"--persist`.",
-					file, gpu->address);
-			}
-			continue;
-		}
-		if (!streq_ptr(type, "mdev") || !(uuid = tag_attr(a, hend, "uuid")))
-			continue;
-		parent = mdev_parent_of(mdevs, n_mdevs, uuid);
-		/* A vGPU that exists nowhere is the problem of the GPU checked
-		 * for GVT-g. */
-		if (!parent && gvt_target) {
-			st = IGP_CHECK_FAIL;
-			sb_sep(bad, " ");
-			fprintf(
-			    bad->f,
-			    "Domain %s uses vGPU %s, which is neither active nor defined: it cannot start.",
-			    dname, uuid);
-			sb_sep(rem, " ");
-			fprintf(rem->f, "`igpuctl vgpu create %s --type TYPE --uuid %s --auto`.",
-				gpu->address, uuid);
-			continue;
-		}
-		if (!streq_ptr(parent, gpu->address))
-			continue;
-		sb_sep(good, "; ");
-		fprintf(good->f, "%s (vGPU %s, display %s)", dname, uuid, display ? display : "off");
-		if (streq_ptr(display, "on") && !graphics) {
-			st = IGP_CHECK_FAIL;
-			sb_sep(bad, " ");
-			fprintf(bad->f,
-				"Domain %s has display='on' on vGPU %s but no <graphics>: the display needs "
-				"SPICE, VNC or egl-headless.",
-				dname, uuid);
-			sb_sep(rem, " ");
-			fprintf(
-			    rem->f,
-			    "Add <graphics type='spice'><listen type='none'/><gl enable='yes'/></graphics> "
-			    "and <video><model type='none'/></video> (`virsh edit %s`), or set "
-			    "display='off'.",
-			    dname);
-		}
-		if (streq_ptr(display, "on") && graphics && !qemu_arg_has(doc, end, "x-igd-opregion=on")) {
-			if (st < IGP_CHECK_WARN)
-				st = IGP_CHECK_WARN;
-			sb_sep(bad, " ");
-			fprintf(
-			    bad->f,
-			    "Domain %s shows vGPU %s's display without x-igd-opregion=on: the guest driver "
-			    "finds no OpRegion and the DMA-BUF display stays dark.",
-			    dname, uuid);
-			sb_sep(rem, " ");
-			fprintf(rem->f,
-				"Add xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0' to <domain> and "
-				"<qemu:commandline><qemu:arg value='-set'/><qemu:arg "
-				"value='device.hostdev0.x-igd-opregion=on'/></qemu:commandline> (the GVT-g "
-				"guide's "
-				"DMA-BUF display).");
-		}
-		if (streq_ptr(display, "on") && efi && !tag_find(h, hend, "rom") &&
-		    !qemu_arg_has(doc, end, "romfile=")) {
-			if (st < IGP_CHECK_WARN)
-				st = IGP_CHECK_WARN;
-			sb_sep(bad, " ");
-			fprintf(
-			    bad->f,
-			    "Domain %s boots OVMF (UEFI) with a vGPU display but no option ROM: unmodified "
-			    "OVMF sets up no IGD OpRegion, so the DMA-BUF display stays dark.",
-			    dname);
-			sb_sep(rem, " ");
-			fprintf(rem->f,
-				"Give the vGPU an OpRegion ROM: <qemu:arg value='-set'/><qemu:arg "
-				"value='device.hostdev0.romfile=/vbios_gvt_uefi.rom'/> (the GVT-g guide).");
-		}
-		if (qemu_arg_has(doc, end, "ramfb=on") &&
-		    !qemu_arg_has(doc, end, "driver=vfio-pci-nohotplug")) {
-			st = IGP_CHECK_FAIL;
-			sb_sep(bad, " ");
-			fprintf(bad->f,
-				"Domain %s sets ramfb=on on the vGPU without driver=vfio-pci-nohotplug: QEMU "
-				"has ramfb only on the non-hotpluggable vfio-pci.",
-				dname);
-			sb_sep(rem, " ");
-			fprintf(
-			    rem->f,
-			    "Add <qemu:arg value='-set'/><qemu:arg "
-			    "value='device.hostdev0.driver=vfio-pci-nohotplug'/>, or use ramfb='on' on the "
-			    "<hostdev>.");
-		}
-		for (const char *g = tag_find(doc, end, "gl"); g; g = tag_find(g + 1, end, "gl")) {
-			_cleanup_free_ char *node = tag_attr(g, end, "rendernode");
-			if (node && !igp_exists(node)) {
-				st = IGP_CHECK_FAIL;
-				sb_sep(bad, " ");
-				fprintf(bad->f, "Domain %s renders on %s, which does not exist.", dname,
-					node);
-				sb_sep(rem, " ");
-				fprintf(rem->f, "Point rendernode at an existing node (%s).",
-					gpu->render_node ? gpu->render_node : IGP_DEV_DRI "/renderD128");
-			}
-		}
+static void judge_pci_hostdev(struct lv_judge *j, const char *file, const char *dname,
+			      const struct igp_libvirt_hostdev *h)
+{
+	const struct igp_pci_dev *gpu = j->gpu;
+
+	if (!h->has_addr || igp_pci_addr_cmp(&h->addr, &gpu->addr) != 0)
+		return;
+	sb_sep(&j->good, "; ");
+	fprintf(j->good.f, "%s (PCI %s)", dname, gpu->address);
+	if (streq_ptr(h->managed, "no") && !streq_ptr(gpu->driver, "vfio-pci")) {
+		lv_bad(j, IGP_CHECK_FAIL);
+		fprintf(
+		    j->bad.f,
+		    "Domain %s passes %s with managed='no', but %s holds it: libvirt will not bind vfio-pci.",
+		    dname, gpu->address, gpu->driver ? gpu->driver : "no driver");
+		fprintf(j->rem.f,
+			"Use managed='yes' in %s, or `igpuctl bind %s --driver vfio-pci --persist`.", file,
+			gpu->address);
 	}
-	return st;
+}
+
+/* The GVT-g guide's display needs, for a vGPU of the GPU shown by the domain. */
+static void judge_vgpu_display(struct lv_judge *j, const char *dname, const struct igp_libvirt_domain *d,
+			       const struct igp_libvirt_hostdev *h)
+{
+	bool cmdline;
+
+	if (!d->graphics) {
+		lv_bad(j, IGP_CHECK_FAIL);
+		fprintf(j->bad.f,
+			"Domain %s has display='on' on vGPU %s but no <graphics>: the display needs SPICE, "
+			"VNC or "
+			"egl-headless.",
+			dname, h->uuid);
+		fprintf(j->rem.f,
+			"Add <graphics type='spice'><listen type='none'/><gl enable='yes'/></graphics> and "
+			"<video><model type='none'/></video> (`virsh edit %s`), or set display='off'.",
+			dname);
+		return;
+	}
+	if (!qemu_true(igp_libvirt_domain_prop(d, h->eff_alias, "x-igd-opregion", &cmdline))) {
+		lv_bad(j, IGP_CHECK_WARN);
+		fprintf(
+		    j->bad.f,
+		    "Domain %s shows vGPU %s's display without x-igd-opregion=on: the guest driver finds no "
+		    "OpRegion and the DMA-BUF display stays dark.",
+		    dname, h->uuid);
+		remedy_override(j, dname, h, "x-igd-opregion", "bool", "true");
+	}
+	if (d->efi && !h->rom && !igp_libvirt_domain_prop(d, h->eff_alias, "romfile", &cmdline)) {
+		lv_bad(j, IGP_CHECK_WARN);
+		fprintf(
+		    j->bad.f,
+		    "Domain %s boots OVMF (UEFI) with a vGPU display but no option ROM: unmodified OVMF sets "
+		    "up no IGD OpRegion, so the DMA-BUF display stays dark.",
+		    dname);
+		remedy_override(j, dname, h, "romfile", "string", "/vbios_gvt_uefi.rom");
+	}
+}
+
+static void judge_mdev_hostdev(struct lv_judge *j, const char *dname, const struct igp_libvirt_domain *d,
+			       const struct igp_libvirt_hostdev *h)
+{
+	const char *parent = mdev_parent_of(j->mdevs, j->n_mdevs, h->uuid), *drv;
+	bool cmdline;
+
+	/* A vGPU that exists nowhere is the problem of the GPU checked for GVT-g. */
+	if (!parent && j->gvt_target) {
+		lv_bad(j, IGP_CHECK_FAIL);
+		fprintf(j->bad.f,
+			"Domain %s uses vGPU %s, which is neither active nor defined: it cannot start.",
+			dname, h->uuid);
+		fprintf(j->rem.f, "`igpuctl vgpu create %s --type TYPE --uuid %s --auto`.", j->gpu->address,
+			h->uuid);
+		return;
+	}
+	if (!streq_ptr(parent, j->gpu->address))
+		return;
+	sb_sep(&j->good, "; ");
+	fprintf(j->good.f, "%s (vGPU %s, display %s)", dname, h->uuid, h->display ? h->display : "off");
+	if (streq_ptr(h->display, "on"))
+		judge_vgpu_display(j, dname, d, h);
+	/* QEMU has ramfb only on vfio-pci-nohotplug; libvirt's ramfb='on'
+	 * switches to it, a QEMU property alone does not. */
+	drv = igp_libvirt_domain_prop(d, h->eff_alias, "driver", &cmdline);
+	if (!streq_ptr(h->ramfb, "on") &&
+	    qemu_true(igp_libvirt_domain_prop(d, h->eff_alias, "ramfb", &cmdline)) &&
+	    !streq_ptr(drv, "vfio-pci-nohotplug")) {
+		lv_bad(j, IGP_CHECK_FAIL);
+		fprintf(j->bad.f,
+			"Domain %s sets ramfb=on on vGPU %s without driver=vfio-pci-nohotplug: QEMU has "
+			"ramfb only "
+			"on the non-hotpluggable vfio-pci.",
+			dname, h->uuid);
+		fprintf(
+		    j->rem.f,
+		    "Use ramfb='on' on the <hostdev> (libvirt 5.10 or newer) instead of the QEMU property.");
+	}
+}
+
+/* Judge one domain: its hostdevs that are the GPU or a vGPU of it, and,
+ * when it uses the GPU, the render nodes it draws on. */
+static void judge_domain(struct lv_judge *j, const char *file, const struct igp_libvirt_domain *d)
+{
+	const char *dname = d->name ? d->name : file;
+	long before = ftell(j->good.f);
+
+	for (size_t i = 0; i < d->n_hostdevs; i++) {
+		const struct igp_libvirt_hostdev *h = &d->hostdevs[i];
+		if (streq_ptr(h->type, "pci"))
+			judge_pci_hostdev(j, file, dname, h);
+		else if (streq_ptr(h->type, "mdev") && h->uuid)
+			judge_mdev_hostdev(j, dname, d, h);
+	}
+	if (ftell(j->good.f) == before)
+		return;
+	for (size_t i = 0; d->rendernodes && d->rendernodes[i]; i++) {
+		if (igp_exists(d->rendernodes[i]))
+			continue;
+		lv_bad(j, IGP_CHECK_FAIL);
+		fprintf(j->bad.f, "Domain %s renders on %s, which does not exist.", dname, d->rendernodes[i]);
+		fprintf(j->rem.f, "Point rendernode at an existing node (%s).",
+			j->gpu->render_node ? j->gpu->render_node : IGP_DEV_DRI "/renderD128");
+	}
 }
 
 int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -478,27 +418,27 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL;
 	struct igp_mdev *mdevs = NULL;
 	size_t n_mdevs = 0;
-	struct sbuf bad = {}, good = {}, rem = {};
-	enum igp_check_status st = IGP_CHECK_PASS;
-	bool gvt = false;
+	struct lv_judge j = {.gpu = gpu, .st = IGP_CHECK_PASS};
 	int r = -ENOMEM;
 
 	if (!igp_is_dir(IGP_ETC_LIBVIRT_QEMU))
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No libvirt domains (no %s).",
 				 IGP_ETC_LIBVIRT_QEMU);
 	for (size_t t = 0; t < c->n_targets; t++)
-		gvt |= c->targets[t].gpu == gpu && c->targets[t].mode == IGP_METHOD_GVTG;
+		j.gvt_target |= c->targets[t].gpu == gpu && c->targets[t].mode == IGP_METHOD_GVTG;
 	if (igp_list_dir(IGP_ETC_LIBVIRT_QEMU, &names) < 0)
 		names = NULL;
 	if (igp_mdev_list(IGP_MDEV_LIST_ACTIVE | IGP_MDEV_LIST_DEFINED, &mdevs, &n_mdevs) < 0) {
 		mdevs = NULL;
 		n_mdevs = 0;
 	}
-	if (sb_init(&bad) < 0 || sb_init(&good) < 0 || sb_init(&rem) < 0)
+	j.mdevs = mdevs;
+	j.n_mdevs = n_mdevs;
+	if (sb_init(&j.bad) < 0 || sb_init(&j.good) < 0 || sb_init(&j.rem) < 0)
 		goto out;
 	for (char **n = names; n && *n; n++) {
 		_cleanup_free_ char *p = NULL, *text = NULL;
-		enum igp_check_status s;
+		struct igp_libvirt_domain *d = NULL;
 
 		if (!endswith(*n, ".xml"))
 			continue;
@@ -507,17 +447,28 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			goto out;
 		if (igp_read_file(p, &text, NULL) < 0)
 			continue;
-		s = judge_domain(p, text, gpu, mdevs, n_mdevs, gvt, &bad, &rem, &good);
-		if (s > st)
-			st = s;
+		r = igp_libvirt_domain_read(text, &d);
+		if (r == -ELIBACC) {
+			/* The domains are judged through libxml2, in the module. */
+			r = check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "libvirt domains not judged: %s.",
+				      igp_libvirt_module_error());
+			goto out;
+		}
+		if (r == -ENOMEM)
+			goto out;
+		if (r < 0)
+			continue;
+		judge_domain(&j, p, d);
+		igp_libvirt_domain_free(d);
 	}
-	s_bad = sb_done(&bad);
-	s_good = sb_done(&good);
-	s_rem = sb_done(&rem);
+	r = -ENOMEM;
+	s_bad = sb_done(&j.bad);
+	s_good = sb_done(&j.good);
+	s_rem = sb_done(&j.rem);
 	if (!s_bad || !s_good || !s_rem)
 		goto out;
-	if (st != IGP_CHECK_PASS)
-		r = check_add(c, id, gpu, st, TAKE_PTR(s_rem), "%s", s_bad);
+	if (j.st != IGP_CHECK_PASS)
+		r = check_add(c, id, gpu, j.st, TAKE_PTR(s_rem), "%s", s_bad);
 	else if (*s_good)
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "libvirt domains using %s: %s.", gpu->address,
 			      s_good);
@@ -527,9 +478,9 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    "No libvirt domain uses %s yet (`igpuctl vm libvirt %s --domain NAME` adds it).",
 		    gpu->address, gpu->address);
 out:
-	sb_drop(&bad);
-	sb_drop(&good);
-	sb_drop(&rem);
+	sb_drop(&j.bad);
+	sb_drop(&j.good);
+	sb_drop(&j.rem);
 	igp_mdevs_free(mdevs, n_mdevs);
 	return r;
 }

@@ -141,3 +141,9 @@ int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret)
 	int r = load();
 	return r < 0 ? r : ops->uri(c, ret);
 }
+
+int igp_libvirt_domain_read(const char *xml, struct igp_libvirt_domain **ret)
+{
+	int r = load();
+	return r < 0 ? r : ops->domain_read(xml, ret);
+}

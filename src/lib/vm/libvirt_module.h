@@ -4,7 +4,7 @@
  * that only `vm libvirt` loads: linking libvirt pulls in some 45 shared
  * libraries (gnutls, curl, krb5, ICU...), which would triple the start-up
  * time and the memory of every other command.  The module exports one
- * table; src/lib/libvirt_load.c implements libvirt_xml.h by forwarding to it.
+ * table; src/lib/vm/libvirt_load.c implements libvirt_xml.h by forwarding to it.
  */
 #ifndef IGP_LIBVIRT_MODULE_H
 #define IGP_LIBVIRT_MODULE_H
@@ -14,7 +14,7 @@
 #define IGP_LIBVIRT_MODULE_NAME "igpuctl-libvirt.so"
 #define IGP_LIBVIRT_MODULE_SYMBOL "igp_libvirt_module"
 /* Bumped whenever the table changes, so a stale installed module is refused. */
-#define IGP_LIBVIRT_MODULE_ABI 2
+#define IGP_LIBVIRT_MODULE_ABI 3
 
 struct igp_libvirt_ops {
 	int abi;
@@ -33,6 +33,8 @@ struct igp_libvirt_ops {
 			     char **ret_why);
 	int (*domain_undefine)(struct igp_libvirt_conn *c, const char *name, char **ret_why);
 	int (*uri)(struct igp_libvirt_conn *c, char **ret);
+	/* ABI 3: the facts of a domain XML (libvirt_xml.h). */
+	int (*domain_read)(const char *xml, struct igp_libvirt_domain **ret);
 };
 
 /*

@@ -561,6 +561,189 @@ out:
 	return r;
 }
 
+/* ---- reading a domain's facts ---- */
+
+/* A copy of attribute NAME (malloc'ed, for the plain facts), or NULL. */
+static char *attr_dup(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, X(name));
+	char *s = v ? strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+static char *text_dup(xmlNodePtr n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	char *s = v ? strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+/* A PCI address element of libvirt's: domain, bus, slot and function. */
+static bool read_pci_addr(xmlNodePtr a, struct igp_pci_addr *ret)
+{
+	long d = attr_num(a, "domain"), b = attr_num(a, "bus"), s = attr_num(a, "slot"),
+	     f = attr_num(a, "function");
+
+	/* libvirt's defaults: domain 0 and function 0 may be left out. */
+	if (!xmlHasProp(a, X("domain")))
+		d = 0;
+	if (!xmlHasProp(a, X("function")))
+		f = 0;
+	if (d < 0 || d > 0xffff || b < 0 || b > 0xff || s < 0 || s > 0x1f || f < 0 || f > 7)
+		return false;
+	*ret = (struct igp_pci_addr){(uint32_t)d, (uint8_t)b, (uint8_t)s, (uint8_t)f};
+	return true;
+}
+
+static int read_hostdev(xmlNodePtr h, unsigned *unaliased, struct igp_libvirt_hostdev *ret)
+{
+	struct igp_libvirt_hostdev x = {0};
+	xmlNodePtr src = child(h, "source"), a = src ? child(src, "address") : NULL, al = child(h, "alias"),
+		   rom = child(h, "rom");
+
+	x.type = attr_dup(h, "type");
+	x.managed = attr_dup(h, "managed");
+	x.display = attr_dup(h, "display");
+	x.ramfb = attr_dup(h, "ramfb");
+	x.alias = al ? attr_dup(al, "name") : NULL;
+	/* libvirt names a device without a user alias "hostdevN", counting
+	 * up over the hostdevs (qemuAssignDeviceHostdevAlias()); QEMU's
+	 * device id is the alias. */
+	x.eff_alias = x.alias ? strdup(x.alias) : strdupf("hostdev%u", (*unaliased)++);
+	if (a && streq_ptr(x.type, "pci"))
+		x.has_addr = read_pci_addr(a, &x.addr);
+	if (a && streq_ptr(x.type, "mdev"))
+		x.uuid = attr_dup(a, "uuid");
+	x.rom = rom != NULL;
+	x.rom_file = rom ? attr_dup(rom, "file") : NULL;
+	*ret = x;
+	return x.eff_alias ? 0 : -ENOMEM;
+}
+
+static int read_devices(xmlNodePtr devices, struct igp_libvirt_domain *d)
+{
+	unsigned unaliased = 0;
+	int r;
+
+	for (xmlNodePtr c = devices->children; c; c = c->next) {
+		if (is_elem(c, "hostdev")) {
+			struct igp_libvirt_hostdev *v =
+			    realloc(d->hostdevs, (d->n_hostdevs + 1) * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			d->hostdevs = v;
+			r = read_hostdev(c, &unaliased, &v[d->n_hostdevs]);
+			d->n_hostdevs++;
+			if (r < 0)
+				return r;
+		} else if (is_elem(c, "graphics")) {
+			_cleanup_free_ char *type = attr_dup(c, "type");
+			if ((r = strv_push(&d->graphics, type ? type : "")) < 0)
+				return r;
+			for (xmlNodePtr g = c->children; g; g = g->next) {
+				_cleanup_free_ char *rn = is_elem(g, "gl") ? attr_dup(g, "rendernode") : NULL;
+				if (rn && (r = strv_consume(&d->rendernodes, TAKE_PTR(rn))) < 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+/* <qemu:override><qemu:device alias><qemu:frontend><qemu:property .../> */
+static int read_override(xmlNodePtr ov, struct igp_libvirt_domain *d)
+{
+	for (xmlNodePtr dev = ov->children; dev; dev = dev->next) {
+		if (!is_qemu_elem(dev, "device"))
+			continue;
+		for (xmlNodePtr fe = dev->children; fe; fe = fe->next) {
+			if (!is_qemu_elem(fe, "frontend"))
+				continue;
+			for (xmlNodePtr p = fe->children; p; p = p->next) {
+				struct igp_libvirt_qemu_prop *v, *e;
+				if (!is_qemu_elem(p, "property"))
+					continue;
+				v = realloc(d->overrides, (d->n_overrides + 1) * sizeof(*v));
+				if (!v)
+					return -ENOMEM;
+				d->overrides = v;
+				e = &v[d->n_overrides++];
+				*e = (struct igp_libvirt_qemu_prop){attr_dup(dev, "alias"),
+								    attr_dup(p, "name"), attr_dup(p, "type"),
+								    attr_dup(p, "value")};
+			}
+		}
+	}
+	return 0;
+}
+
+static int read_qemu(xmlNodePtr root, struct igp_libvirt_domain *d)
+{
+	int r;
+
+	for (xmlNodePtr c = root->children; c; c = c->next) {
+		if (is_qemu_elem(c, "override") && (r = read_override(c, d)) < 0)
+			return r;
+		if (!is_qemu_elem(c, "commandline"))
+			continue;
+		for (xmlNodePtr a = c->children; a; a = a->next) {
+			_cleanup_free_ char *v = is_qemu_elem(a, "arg") ? attr_dup(a, "value") : NULL;
+			if (v && (r = strv_consume(&d->qemu_args, TAKE_PTR(v))) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* UEFI: <os firmware='efi'> (libvirt's firmware autoselection), or a
+ * <loader> naming OVMF (the edk2 build for QEMU). */
+static bool read_efi(xmlNodePtr os)
+{
+	xmlNodePtr loader = os ? child(os, "loader") : NULL;
+	_cleanup_free_ char *text = loader ? text_dup(loader) : NULL;
+
+	return (os && attr_eq(os, "firmware", "efi")) || (text && strstr(text, "OVMF"));
+}
+
+int igp_libvirt_domain_read(const char *xml, struct igp_libvirt_domain **ret)
+{
+	struct igp_libvirt_domain *d = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, n, devices;
+	int r;
+
+	r = igp_libvirt_parse(xml, &doc);
+	if (r < 0)
+		return r;
+	root = xmlDocGetRootElement(doc);
+	r = -EINVAL;
+	if (!is_elem(root, "domain"))
+		goto out;
+	r = -ENOMEM;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		goto out;
+	n = child(root, "name");
+	if (n && !(d->name = text_dup(n)))
+		goto out;
+	d->efi = read_efi(child(root, "os"));
+	devices = child(root, "devices");
+	if (devices && (r = read_devices(devices, d)) < 0)
+		goto out;
+	if ((r = read_qemu(root, d)) < 0)
+		goto out;
+	*ret = TAKE_PTR(d);
+	r = 0;
+out:
+	igp_libvirt_domain_free(d);
+	xmlFreeDoc(doc);
+	return r;
+}
+
 #if HAVE_LIBVIRT
 struct igp_libvirt_conn {
 	virConnectPtr conn;
@@ -747,4 +930,5 @@ __attribute__((visibility("default"))) const struct igp_libvirt_ops igp_libvirt_
     .domain_define = igp_libvirt_domain_define,
     .domain_undefine = igp_libvirt_domain_undefine,
     .uri = igp_libvirt_uri,
+    .domain_read = igp_libvirt_domain_read,
 };

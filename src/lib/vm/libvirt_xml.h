@@ -49,6 +49,56 @@ int igp_libvirt_fragment(const struct igp_vm_device *d, const struct igp_vm_opti
 			 char ***notes);
 
 /*
+ * What a domain definition says, as plain facts for the checks and the host
+ * model (read by libxml2 in the module: comments are no elements, and
+ * elements are told apart by namespace).
+ */
+struct igp_libvirt_hostdev {
+	char *type;	 /* "pci", "mdev", ... (NULL when absent) */
+	char *managed;	 /* "yes", "no" or NULL */
+	char *display;	 /* mdev: "on", "off" or NULL */
+	char *ramfb;	 /* mdev: "on", "off" or NULL */
+	char *alias;	 /* <alias name='...'/>, or NULL */
+	char *eff_alias; /* the id QEMU's device gets: the alias, else libvirt's "hostdevN" */
+	bool has_addr;	 /* type pci: the source address */
+	struct igp_pci_addr addr;
+	char *uuid; /* type mdev: the source UUID */
+	bool rom;   /* has a <rom> element */
+	char *rom_file;
+};
+
+/* One <qemu:property> of a <qemu:override><qemu:device alias='...'>'s frontend. */
+struct igp_libvirt_qemu_prop {
+	char *alias, *name, *type, *value;
+};
+
+struct igp_libvirt_domain {
+	char *name;
+	/* <os firmware='efi'>, or a <loader> that names OVMF. */
+	bool efi;
+	struct igp_libvirt_hostdev *hostdevs;
+	size_t n_hostdevs;
+	char **graphics;    /* the type of every <graphics> */
+	char **rendernodes; /* every <graphics><gl rendernode='...'/> */
+	struct igp_libvirt_qemu_prop *overrides;
+	size_t n_overrides;
+	char **qemu_args; /* <qemu:commandline><qemu:arg value='...'/>, in order */
+};
+
+/* Read the facts of a domain XML; -EINVAL when it does not parse or is no <domain>. */
+int igp_libvirt_domain_read(const char *xml, struct igp_libvirt_domain **ret);
+void igp_libvirt_domain_free(struct igp_libvirt_domain *d);
+/*
+ * The value the domain gives QEMU property NAME of the device with id
+ * ALIAS (borrowed), or NULL: from a <qemu:override> (a bool reads "true"),
+ * else from "-set device.ALIAS.NAME=VALUE" in <qemu:commandline>, and then
+ * *ret_cmdline is true (libvirt 8.2 and newer pass -device as JSON, which
+ * -set does not reach).  The last one given wins, as in QEMU.
+ */
+const char *igp_libvirt_domain_prop(const struct igp_libvirt_domain *d, const char *alias, const char *name,
+				    bool *ret_cmdline);
+
+/*
  * A libvirt connection (uri NULL: libvirt's default).  One connection serves
  * the read and the define: libvirt's test driver keeps a separate state per
  * connection.  -ENOTSUP without libvirt support; on failure *ret_why holds
