@@ -150,6 +150,19 @@ oom:
 	return -ENOMEM;
 }
 
+char *check_failed_before(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *prefix)
+{
+	_cleanup_strbuf_ struct strbuf b = {};
+
+	for (size_t i = 0; i < c->rep->n_checks; i++) {
+		const struct igp_check *k = &c->rep->checks[i];
+		if (k->status == IGP_CHECK_FAIL && k->device && streq(k->device, gpu->address) &&
+		    startswith(k->id, prefix))
+			strbuf_word(&b, ", ", k->id);
+	}
+	return strbuf_steal(&b);
+}
+
 static void ctx_done(struct check_ctx *c)
 {
 	for (size_t i = 0; i < c->n_modconf; i++) {

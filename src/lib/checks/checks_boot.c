@@ -450,6 +450,21 @@ static void sb_close(struct strbuf *b)
 	*b = (struct strbuf){};
 }
 
+/* The loaded module has the wanted value (/sys/module/MOD/parameters/PARAM,
+ * where a bool reads "Y"): it is active, wherever it was set. */
+static bool loaded_param_satisfies(struct check_ctx *c, const struct want *w)
+{
+	_cleanup_free_ char *v = w->module ? ctx_module_param(c, w->module, w->param) : NULL;
+	_cleanup_free_ char *tok = NULL;
+	char *one[2] = {NULL, NULL};
+
+	if (!v)
+		return false;
+	tok = strdupf("%s=%s", w->key, streq(v, "Y") ? "1" : streq(v, "N") ? "0" : v);
+	one[0] = tok;
+	return tok && want_satisfied(one, w);
+}
+
 enum { CF_OK, CF_PENDING, CF_STALE, CF_LOST, CF_MISSING, CF_GRUBONLY, CF_IGNORED, CF_ADD, _CF_MAX };
 
 int check_cmdline_configured(struct check_ctx *c)
@@ -476,7 +491,7 @@ int check_cmdline_configured(struct check_ctx *c)
 
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *tok = NULL, *opt = NULL, *add = NULL;
-		bool run = want_satisfied(running, &w[i]);
+		bool run = want_satisfied(running, &w[i]) || loaded_param_satisfies(c, &w[i]);
 		bool cfg = b->configured && want_satisfied(b->configured, &w[i]);
 		bool gen = !b->generated || want_satisfied(b->generated, &w[i]);
 		const char *rv = NULL;

@@ -13,7 +13,17 @@ int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, e
 	const char *other = m == IGP_METHOD_GVTG ? "sriov" : "gvt-g";
 	enum igp_method om = m == IGP_METHOD_GVTG ? IGP_METHOD_SRIOV : IGP_METHOD_GVTG;
 
-	if (!igp_pci_dev_is_intel_igpu(gpu) || gpu->physfn)
+	if (gpu->physfn)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Pass the VF with full passthrough: `igpuctl check --mode full %s`.",
+			    gpu->address),
+		    "%s is an SR-IOV virtual function of %s%s%s%s: a VF goes to a VM whole; %s is set up "
+		    "on the PF.",
+		    gpu->address, gpu->physfn, gpu->platform ? " (" : "",
+		    gpu->platform ? gpu->platform->name : "", gpu->platform ? ")" : "",
+		    m == IGP_METHOD_GVTG ? "GVT-g" : "SR-IOV");
+	if (!igp_pci_dev_is_intel_igpu(gpu))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL,
 		    strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
@@ -156,20 +166,6 @@ int check_gvt_dmesg_unsupported(struct check_ctx *c, const struct igp_pci_dev *g
 			 "%s has no \"Unsupported device. GVT-g is disabled\".", why);
 }
 
-/* Earlier failed checks of this device whose id starts with PREFIX. */
-static char *failed_before(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *prefix)
-{
-	_cleanup_strbuf_ struct strbuf b = {};
-
-	for (size_t i = 0; i < c->rep->n_checks; i++) {
-		const struct igp_check *k = &c->rep->checks[i];
-		if (k->status == IGP_CHECK_FAIL && k->device && streq(k->device, gpu->address) &&
-		    startswith(k->id, prefix))
-			strbuf_word(&b, ", ", k->id);
-	}
-	return strbuf_steal(&b);
-}
-
 static struct igp_mdev_parent *load_parent(const struct igp_pci_dev *gpu, struct igp_mdev_parent **all,
 					   size_t *n)
 {
@@ -190,7 +186,7 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	size_t n = 0;
 
 	if (!gpu->mdev_parent) {
-		failed = failed_before(c, gpu, "gvt.");
+		failed = check_failed_before(c, gpu, "gvt.");
 		if (!failed)
 			return -ENOMEM;
 		return check_add(

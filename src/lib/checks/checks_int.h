@@ -62,6 +62,9 @@ struct check_ctx {
  */
 int check_add(struct check_ctx *c, const char *id, const struct igp_pci_dev *dev, enum igp_check_status st,
 	      char *remedy, const char *fmt, ...) _printf_(6, 7);
+/* The ids of this run's failed checks of GPU that start with PREFIX, ", "
+ * between them ("" when none; NULL on -ENOMEM).  Caller frees. */
+char *check_failed_before(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *prefix);
 
 /* ---- facts ---- */
 const char *ctx_cpuinfo(struct check_ctx *c);

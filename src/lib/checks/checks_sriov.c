@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SR-IOV: platform, a driver with SR-IOV, its parameters, VFs enabled and persistent, the PF kept. */
+#include "base/strbuf.h"
 #include "checks/checks_int.h"
 #include "model/versions.h"
 #include "base/paths.h"
@@ -150,6 +151,34 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "xe.max_vfs=%ld.", n_max);
 }
 
+/*
+ * `igpuctl vfs ADDR --count N --persist`, the remedy of sriov.vfs_enabled
+ * and sriov.persist; while sriov.platform, sriov.driver or sriov.params
+ * fail, writing sriov_numvfs fails too (ENOENT from a driver without
+ * SR-IOV), so those come first.
+ */
+static char *vfs_remedy(struct check_ctx *c, const struct igp_pci_dev *gpu, int count, const char *tail)
+{
+	static const char *const first[] = {"sriov.platform", "sriov.driver", "sriov.params"};
+	_cleanup_strbuf_ struct strbuf b = {};
+	_cleanup_free_ char *failed = NULL;
+
+	for (size_t i = 0; i < ELEMENTSOF(first); i++) {
+		_cleanup_free_ char *f = check_failed_before(c, gpu, first[i]);
+		if (!f)
+			return NULL;
+		if (*f)
+			strbuf_word(&b, ", ", f);
+	}
+	failed = strbuf_steal(&b);
+	if (!failed)
+		return NULL;
+	if (*failed)
+		return strdupf("Fix %s first; then `igpuctl vfs %s --count %d --persist`%s.", failed,
+			       gpu->address, count, tail);
+	return strdupf("`igpuctl vfs %s --count %d --persist`%s.", gpu->address, count, tail);
+}
+
 int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "sriov.vfs_enabled";
@@ -161,13 +190,11 @@ int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 				 "%d of %d virtual functions are enabled on %s.", gpu->sriov_numvfs,
 				 gpu->sriov_totalvfs, gpu->address);
-	return check_add(
-	    c, id, gpu, IGP_CHECK_FAIL,
-	    strdupf("`igpuctl vfs %s --count %d --persist` (once sriov.driver and sriov.params pass).",
-		    gpu->address, gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7),
-	    "No virtual functions are enabled on %s (sriov_numvfs is 0), so there is nothing to "
-	    "pass to a VM.",
-	    gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_FAIL,
+			 vfs_remedy(c, gpu, gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7, ""),
+			 "No virtual functions are enabled on %s (sriov_numvfs is 0), so there is nothing to "
+			 "pass to a VM.",
+			 gpu->address);
 }
 
 /* The count of "...ATTR{sriov_numvfs}="N"" (an assignment, not the "==" match). */
@@ -257,12 +284,11 @@ int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (r == -ENOENT)
 		return check_add(
 		    c, id, gpu, IGP_CHECK_WARN,
-		    strdupf("`igpuctl vfs %s --count %d --persist` writes a udev rule that enables them "
-			    "whenever the driver binds.",
-			    gpu->address,
-			    gpu->sriov_numvfs > 0     ? gpu->sriov_numvfs
-			    : gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs
-						      : 7),
+		    vfs_remedy(c, gpu,
+			       gpu->sriov_numvfs > 0	 ? gpu->sriov_numvfs
+			       : gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs
+							 : 7,
+			       " (a udev rule that enables them whenever the driver binds)"),
 		    "Nothing enables the virtual functions of %s at boot (no sysfsutils line, no udev "
 		    "rule)%s.",
 		    gpu->address,
