@@ -146,11 +146,12 @@ static int load_pacman(struct igp_pkgdb *db)
 	if (igp_list_dir(IGP_VAR_LIB_PACMAN_LOCAL, &dirs) < 0)
 		return 0;
 	for (char **d = dirs; *d; d++) {
-		_cleanup_free_ char *p = strdupf("%s/%s/desc", IGP_VAR_LIB_PACMAN_LOCAL, *d), *text = NULL;
-		if (!p)
-			return -ENOMEM;
+		_cleanup_free_ char *text = NULL;
 		/* ALPM_DB_VERSION and entries without a desc are no packages. */
-		if (igp_read_file(p, &text, NULL) < 0)
+		r = igp_read_filef(&text, NULL, IGP_VAR_LIB_PACMAN_LOCAL "/%s/desc", *d);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
 			continue;
 		r = igp_pkgdb_parse_pacman_desc(db, text);
 		if (r == -ENOMEM)

@@ -238,20 +238,16 @@ static int cmp_dkms(const void *a, const void *b)
 /* The kernel releases VERSION_DIR has builds for: subdirectories named
  * RELEASE holding an ARCH directory (dkms(8): "$dkms_tree/$module/
  * $module_version/$kernelver/$arch"); "source" and "build" are no kernels. */
-static int dkms_kernels(const char *version_dir, char ***ret)
+static int dkms_kernels(const char *module, const char *version, char ***ret)
 {
 	_cleanup_strv_free_ char **names = NULL, **out = NULL;
 
-	if (igp_list_dir(version_dir, &names) < 0)
+	if (igp_list_dirf(&names, IGP_VAR_LIB_DKMS "/%s/%s", module, version) < 0)
 		names = NULL;
 	for (char **n = names; n && *n; n++) {
-		_cleanup_free_ char *p = NULL;
 		if (streq(*n, "source") || streq(*n, "build") || !isdigit((unsigned char)**n))
 			continue;
-		p = igp_path_join(version_dir, *n);
-		if (!p)
-			return -ENOMEM;
-		if (igp_is_dir(p) && strv_push(&out, *n) < 0)
+		if (igp_is_dirf(IGP_VAR_LIB_DKMS "/%s/%s/%s", module, version, *n) && strv_push(&out, *n) < 0)
 			return -ENOMEM;
 	}
 	if (!out && !(out = calloc(1, sizeof(char *))))
@@ -268,24 +264,17 @@ static int dkms_load(struct igp_host_cache *c)
 	if (igp_list_dir(IGP_VAR_LIB_DKMS, &mods) < 0)
 		return 0;
 	for (char **m = mods; *m; m++) {
-		_cleanup_free_ char *mdir = igp_path_join(IGP_VAR_LIB_DKMS, *m);
 		_cleanup_strv_free_ char **vers = NULL;
 
-		if (!mdir)
-			return -ENOMEM;
-		if (igp_list_dir(mdir, &vers) < 0)
+		if (igp_list_dirf(&vers, IGP_VAR_LIB_DKMS "/%s", *m) < 0)
 			continue;
 		/* Next to the versions: "kernel-RELEASE-ARCH" links to the
 		 * installed build, and "original_module". */
 		for (char **v = vers; *v; v++) {
-			_cleanup_free_ char *vdir = NULL;
 			struct igp_dkms_module *nv, *e;
 			if (!isdigit((unsigned char)**v))
 				continue;
-			vdir = igp_path_join(mdir, *v);
-			if (!vdir)
-				return -ENOMEM;
-			if (!igp_is_dir(vdir))
+			if (!igp_is_dirf(IGP_VAR_LIB_DKMS "/%s/%s", *m, *v))
 				continue;
 			nv = realloc(c->dkms, (c->n_dkms + 1) * sizeof(*nv));
 			if (!nv)
@@ -296,7 +285,7 @@ static int dkms_load(struct igp_host_cache *c)
 			c->n_dkms++;
 			if (!e->name || !e->version)
 				return -ENOMEM;
-			r = dkms_kernels(vdir, &e->kernels);
+			r = dkms_kernels(*m, *v, &e->kernels);
 			if (r < 0)
 				return r;
 		}
