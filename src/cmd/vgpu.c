@@ -63,18 +63,15 @@ static int ctx_load(struct ctx *c)
 
 static char *module_param(const char *module, const char *param)
 {
-	_cleanup_free_ char *p = strdupf("%s/%s/parameters/%s", IGP_SYS_MODULE, module, param);
 	char *v = NULL;
 
-	if (!p || igp_read_attr(p, &v) < 0)
-		return NULL;
+	(void)igp_read_attrf(&v, IGP_SYS_MODULE "/%s/parameters/%s", module, param);
 	return v;
 }
 
 static bool module_loaded(const char *module)
 {
-	_cleanup_free_ char *p = igp_path_join(IGP_SYS_MODULE, module);
-	return p && igp_is_dir(p);
+	return igp_is_dirf(IGP_SYS_MODULE "/%s", module);
 }
 
 /*

@@ -763,11 +763,8 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 					 mdev_type);
 		mdev_type = d->mdev_type;
 	} else if (mdev_type) {
-		_cleanup_free_ char *tdir = strdupf("%s/%s/mdev_supported_types/%s", IGP_SYS_PCI_DEVICES,
-						    d->funcs[0].address, mdev_type);
-		if (!tdir)
-			return log_error_errno(-ENOMEM, "Failed to check the mdev type");
-		if (!igp_is_dir(tdir))
+		if (!igp_is_dirf(IGP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s", d->funcs[0].address,
+				 mdev_type))
 			return log_error("%s offers no mdev type %s (see igpuctl vgpu types)",
 					 d->funcs[0].address, mdev_type);
 		if (d->vf || d->n_funcs > 1)

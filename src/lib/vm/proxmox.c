@@ -29,14 +29,10 @@ char *igp_pve_conf_path(unsigned long vmid)
 
 int igp_pve_vm_running(unsigned long vmid, long *ret_pid)
 {
-	_cleanup_free_ char *pidfile = NULL, *procdir = NULL;
 	long pid;
 	int r;
 
-	pidfile = strdupf("%s/%lu.pid", IGP_RUN_QEMU_SERVER, vmid);
-	if (!pidfile)
-		return -ENOMEM;
-	r = igp_read_long(pidfile, &pid);
+	r = igp_read_longf(&pid, IGP_RUN_QEMU_SERVER "/%lu.pid", vmid);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
@@ -44,10 +40,7 @@ int igp_pve_vm_running(unsigned long vmid, long *ret_pid)
 	if (pid <= 0)
 		return 0;
 	/* A stale pid file (crash, reboot) does not make a VM run. */
-	procdir = strdupf("%s/%ld", IGP_PROC, pid);
-	if (!procdir)
-		return -ENOMEM;
-	if (!igp_is_dir(procdir))
+	if (!igp_is_dirf(IGP_PROC "/%ld", pid))
 		return 0;
 	if (ret_pid)
 		*ret_pid = pid;
