@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "modules/modconf.h"
+#include "modules/modload.h"
 #include "modules/modprobe.h"
 #include "base/paths.h"
 #include "base/util.h"
@@ -45,7 +46,7 @@ static void test_debian_modules(void **state)
 
 	sh("mkdir -p $R/etc/initramfs-tools && printf '# mods\\nvfio-pci\\n' > $R/etc/modules");
 	assert_int_equal(igp_initramfs_detect(&ir), 0);
-	assert_int_equal(ir.kind, IGP_INITRAMFS_TOOLS);
+	assert_ptr_equal(ir.ops, &igp_initramfs_tools_ops);
 	assert_string_equal(ir.argv[0], "update-initramfs");
 	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
 	assert_int_equal(p.n_files, 1);
@@ -83,7 +84,7 @@ static void test_dracut(void **state)
 
 	sh("mkdir -p $R/etc/dracut.conf.d");
 	assert_int_equal(igp_initramfs_detect(&ir), 0);
-	assert_int_equal(ir.kind, IGP_INITRAMFS_DRACUT);
+	assert_ptr_equal(ir.ops, &igp_dracut_ops);
 	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
 	assert_int_equal(p.n_files, 1);
 	assert_string_equal(p.files[0].path, IGP_ETC_DRACUT_CONF_D_IGPUCTL);
@@ -105,7 +106,7 @@ static void test_mkinitcpio(void **state)
 
 	sh("printf 'MODULES=(i915)\\nHOOKS=(base modconf)\\n' > $R/etc/mkinitcpio.conf");
 	assert_int_equal(igp_initramfs_detect(&ir), 0);
-	assert_int_equal(ir.kind, IGP_INITRAMFS_MKINITCPIO);
+	assert_ptr_equal(ir.ops, &igp_mkinitcpio_ops);
 	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
 	assert_int_equal(p.n_files, 1);
 	assert_string_equal(p.files[0].after,
@@ -254,6 +255,105 @@ static void test_modprobe_cmdline(void **state)
 	igp_modprobe_done(&m);
 }
 
+/* Without its files, the tool the distribution always has; else none,
+ * whose rebuild command is no command at all. */
+static void test_initramfs_by_distribution(void **state)
+{
+	struct igp_initramfs ir;
+	_cleanup_free_ char *cmd = NULL;
+
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	assert_null(ir.ops);
+	assert_null(ir.argv);
+	assert_string_equal(ir.name, "none");
+	igp_initramfs_done(&ir);
+	sh("printf 'ID=fedora\\n' > $R/etc/os-release");
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	assert_ptr_equal(ir.ops, &igp_dracut_ops);
+	assert_string_equal(ir.reason, "/etc/os-release names a Fedora-family system");
+	cmd = igp_initramfs_command(&ir);
+	assert_string_equal(cmd, "dracut --regenerate-all --force");
+	igp_initramfs_done(&ir);
+	sh("printf 'ID=pop\\nID_LIKE=\"ubuntu debian\"\\n' > $R/etc/os-release");
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	assert_ptr_equal(ir.ops, &igp_initramfs_tools_ops);
+	igp_initramfs_done(&ir);
+}
+
+/* The image of a release and the files built into it, per tool. */
+static void test_initramfs_inputs(void **state)
+{
+	char *const mp[] = {"/etc/modprobe.d/vfio.conf", NULL};
+	struct igp_initramfs ir;
+	_cleanup_free_ char *img = NULL, *why = NULL;
+	_cleanup_strv_free_ char **cfg = NULL;
+
+	sh("mkdir -p $R/etc/mkinitcpio.conf.d $R/lib/modules/6.12.1-arch1-1 && "
+	   "printf 'MODULES=()\\nHOOKS=(base udev)\\n' > $R/etc/mkinitcpio.conf && "
+	   "printf 'MODULES+=(vfio)\\n' > $R/etc/mkinitcpio.conf.d/b.conf && "
+	   "printf 'x\\n' > $R/etc/mkinitcpio.conf.d/a.conf && "
+	   "printf 'linux-lts\\n' > $R/lib/modules/6.12.1-arch1-1/pkgbase");
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	assert_int_equal(igp_initramfs_inputs(&ir, "6.12.1-arch1-1", mp, &img, &cfg), 0);
+	assert_string_equal(img, "/boot/initramfs-linux-lts.img");
+	assert_string_equal(cfg[0], IGP_ETC_MODULES);
+	assert_string_equal(cfg[1], "/etc/modprobe.d/vfio.conf");
+	assert_string_equal(cfg[2], IGP_ETC_MKINITCPIO_CONF);
+	assert_string_equal(cfg[3], "/etc/mkinitcpio.conf.d/a.conf");
+	assert_string_equal(cfg[4], "/etc/mkinitcpio.conf.d/b.conf");
+	assert_null(cfg[5]);
+	/* no "modconf" hook: modprobe.d stays out of the image */
+	why = ir.ops->modprobe_d_missing();
+	assert_string_equal(why, "HOOKS in /etc/mkinitcpio.conf has no \"modconf\"");
+	igp_initramfs_done(&ir);
+	free(img);
+	img = NULL;
+	assert_int_equal(igp_initramfs_tools_ops.image("6.8.12-4-pve", &img), 0);
+	assert_string_equal(img, "/boot/initrd.img-6.8.12-4-pve");
+	free(img);
+	img = NULL;
+	assert_int_equal(igp_dracut_ops.image("6.11.4-301.fc41.x86_64", &img), 0);
+	assert_string_equal(img, "/boot/initramfs-6.11.4-301.fc41.x86_64.img");
+}
+
+/* Configured to load: /etc/modules, modules-load.d in systemd's order
+ * (a name in /etc masks it in /usr/lib), the host tool's own list only,
+ * the softdeps of modprobe.d; '-' as '_'. */
+static void test_modload(void **state)
+{
+	struct igp_initramfs ir;
+	struct igp_modprobe mp = {0};
+	struct igp_modload l;
+	static const char softdep[] = "softdep i915 pre: vfio-pci\n";
+
+	sh("mkdir -p $R/etc/initramfs-tools $R/etc/modules-load.d $R/usr/lib/modules-load.d "
+	   "$R/etc/dracut.conf.d && "
+	   "printf '# x\\nvfio-iommu-type1\\n' > $R/etc/modules && "
+	   "printf 'kvmgt\\n' > $R/usr/lib/modules-load.d/gvt.conf && "
+	   "printf 'vfio_mdev\\n' > $R/usr/lib/modules-load.d/z.conf && "
+	   "ln -s /dev/null $R/etc/modules-load.d/gvt.conf && "
+	   "printf ';c\\nvfio\\n' > $R/etc/modules-load.d/a.conf && "
+	   "printf 'vfio_virqfd\\n' > $R/etc/initramfs-tools/modules && "
+	   "printf 'force_drivers+=\" nouveau \"\\n' > $R/etc/dracut.conf.d/x.conf");
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	assert_int_equal(
+	    igp_modprobe_parse(&mp, "/etc/modprobe.d/igpuctl.conf", softdep, sizeof(softdep) - 1), 0);
+	assert_int_equal(igp_modload_read(&ir, &mp, &l), 0);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.entries[0].name, "vfio_iommu_type1");
+	assert_string_equal(l.entries[0].where, "/etc/modules:2");
+	assert_string_equal(l.entries[1].where, "/etc/modules-load.d/a.conf:2");
+	assert_string_equal(l.entries[2].where, "/usr/lib/modules-load.d/z.conf:1");
+	assert_string_equal(l.entries[3].where, "/etc/initramfs-tools/modules:1");
+	assert_string_equal(igp_modload_find(&l, "vfio-pci")->where,
+			    "/etc/modprobe.d/igpuctl.conf:1, softdep of i915");
+	assert_null(igp_modload_find(&l, "kvmgt"));
+	assert_null(igp_modload_find(&l, "nouveau"));
+	igp_modload_done(&l);
+	igp_modprobe_done(&mp);
+	igp_initramfs_done(&ir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +362,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dracut, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_mkinitcpio, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_owned_unchanged_is_noop, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_initramfs_by_distribution, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_initramfs_inputs, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_modload, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_modprobe_strcmp_order, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_modprobe_same_name_override, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_modprobe_lines_and_spellings, each_setup, each_teardown),

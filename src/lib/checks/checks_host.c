@@ -6,6 +6,7 @@
 
 #include "checks/checks_int.h"
 #include "base/paths.h"
+#include "model/bootinfo.h"
 #include "model/versions.h"
 
 /* The guide's value: "@kvm hard memlock 8388608" (KiB, 8 GiB). */
@@ -667,40 +668,29 @@ static bool newer(const struct timespec *a, const struct timespec *b)
 int check_initramfs_current(struct check_ctx *c)
 {
 	const char *id = "initramfs.current";
+	const struct igp_initramfs *ir = igp_host_initramfs(c->h);
 	_cleanup_free_ char *img = NULL, *newest = NULL;
-	_cleanup_strv_free_ char **cfg = NULL, **names = NULL;
+	_cleanup_strv_free_ char **cfg = NULL;
 	struct timespec t_img, t_newest = {};
 	const char *rel = c->h->kernel_release;
+	int r;
 
 	if (!rel)
 		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "The kernel release is unknown.");
-	/* Debian/Ubuntu/Proxmox name it initrd.img-REL; Fedora initramfs-REL.img. */
-	img = strdupf("%s/initrd.img-%s", IGP_BOOT, rel);
-	if (!img)
-		return -ENOMEM;
-	if (path_mtime(img, &t_img) < 0) {
-		free(img);
-		img = strdupf("%s/initramfs-%s.img", IGP_BOOT, rel);
-		if (!img)
-			return -ENOMEM;
-		if (path_mtime(img, &t_img) < 0)
-			return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL,
-					 "No initramfs for %s in %s (initrd.img-%s or initramfs-%s.img).",
-					 rel, IGP_BOOT, rel, rel);
-	}
-	/* What goes into the initramfs: module lists and modprobe.d options
-	 * (vfio-pci ids=, softdep, blacklist). */
-	if (strv_push(&cfg, IGP_ETC_MODULES) < 0 || strv_push(&cfg, IGP_ETC_INITRAMFS_TOOLS_MODULES) < 0 ||
-	    strv_push(&cfg, IGP_ETC_MKINITCPIO_CONF) < 0)
-		return -ENOMEM;
-	for (char **f = ctx_modprobe(c)->files; f && *f; f++)
-		if (strv_push(&cfg, *f) < 0)
-			return -ENOMEM;
-	if (igp_list_dir(IGP_ETC_DRACUT_CONF_D, &names) >= 0)
-		for (char **n = names; *n; n++)
-			if (endswith(*n, ".conf") &&
-			    strv_consume(&cfg, igp_path_join(IGP_ETC_DRACUT_CONF_D, *n)) < 0)
-				return -ENOMEM;
+	if (!ir)
+		return -ENOMEM; /* igp_host_load() made the host: detection failed only so */
+	/* The tool's image and what goes into it: module lists and
+	 * modprobe.d (vfio-pci ids=, softdep, blacklist). */
+	r = igp_initramfs_inputs(ir, rel, ctx_modprobe(c)->files, &img, &cfg);
+	if (r == -ENOENT)
+		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "No initramfs tool was found (%s).",
+				 ir->reason ? ir->reason : "unknown");
+	if (r < 0)
+		return r;
+	if (path_mtime(img, &t_img) < 0)
+		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL,
+				 "No initramfs for %s: %s, which %s builds, does not exist.", rel, img,
+				 ir->name);
 	for (char **p = cfg; *p; p++) {
 		struct timespec t;
 		if (path_mtime(*p, &t) < 0 || !newer(&t, &t_img) || (newest && !newer(&t, &t_newest)))

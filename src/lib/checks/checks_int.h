@@ -8,6 +8,7 @@
 
 #include "boot/bootloader.h"
 #include "checks/checks.h"
+#include "modules/initramfs.h"
 #include "modules/modprobe.h"
 #include "model/kernels.h"
 #include "base/util.h"

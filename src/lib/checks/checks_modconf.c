@@ -1,21 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Which modules are configured to load at boot, and where: the reading
- * side of modconf.h (which only plans edits).  Sources:
- *   /etc/modules and /etc/initramfs-tools/modules (Debian: one name a line),
- *   modules-load.d(5) in /etc, /run and /usr/lib (*.conf; a file name in an
- *     earlier directory masks the same name in a later one),
- *   dracut's force_drivers/add_drivers (/etc/dracut.conf, dracut.conf.d/NAME.conf),
- *   mkinitcpio's MODULES=(...) (/etc/mkinitcpio.conf, mkinitcpio.conf.d/NAME.conf),
- *   "softdep X pre:/post:" lines of modprobe.d (loaded along with X),
- * and the hard dependencies of all of these (libkmod, modules.dep), since
- * modprobe loads them too.
+ * Which modules are configured to load at boot, and where: what
+ * modules/modload.h reads (the module lists, the initramfs tool's, the
+ * softdeps of modprobe.d), and the hard and soft dependencies of all of
+ * these (libkmod: modules.dep, modules.softdep), since modprobe loads them
+ * too.
  */
 #include <libkmod.h>
 
 #include "checks/checks_int.h"
-#include "base/paths.h"
-#include "boot/shellvar.h"
+#include "model/bootinfo.h"
+#include "modules/modload.h"
 
 static int push(struct check_ctx *c, const char *name, size_t len, bool dep, char *where)
 {
@@ -43,146 +38,17 @@ static int push(struct check_ctx *c, const char *name, size_t len, bool dep, cha
 	return 0;
 }
 
-/* One module name per line; COMMENTS are the comment characters. */
-static int scan_list(struct check_ctx *c, const char *path, const char *comments)
+/* What modules/modload.h reads: the lists, the initramfs tool's, softdeps. */
+static int add_listed(struct check_ctx *c)
 {
-	_cleanup_free_ char *text = NULL;
-	unsigned lineno = 0;
-	int r;
+	struct igp_modload l = {0};
+	int r = igp_modload_read(igp_host_initramfs(c->h), ctx_modprobe(c), &l);
 
-	if (igp_read_file(path, &text, NULL) < 0)
-		return 0;
-	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		size_t b = strspn(l, " \t\r"), k = b;
-
-		lineno++;
-		/* A CR (a file from Windows) ends the name, as systemd strips it. */
-		while (k < len && l[k] != ' ' && l[k] != '\t' && l[k] != '\r' && !strchr(comments, l[k]))
-			k++;
-		if (k > b && !strchr(comments, l[b])) {
-			r = push(c, l + b, k - b, false, strdupf("%s:%u", path, lineno));
-			if (r < 0)
-				return r;
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	return 0;
-}
-
-static int scan_modules_load_d(struct check_ctx *c)
-{
-	static const char *const dirs[] = {IGP_ETC_MODULES_LOAD_D, IGP_RUN_MODULES_LOAD_D,
-					   IGP_USR_LIB_MODULES_LOAD_D};
-	_cleanup_strv_free_ char **seen = NULL;
-	int r;
-
-	for (size_t d = 0; d < ELEMENTSOF(dirs); d++) {
-		_cleanup_strv_free_ char **names = NULL;
-		if (igp_list_dir(dirs[d], &names) < 0)
-			continue;
-		strv_sort(names);
-		for (char **n = names; *n; n++) {
-			_cleanup_free_ char *p = NULL;
-			if (!endswith(*n, ".conf") || strv_contains(seen, *n))
-				continue;
-			if (strv_push(&seen, *n) < 0)
-				return -ENOMEM;
-			p = igp_path_join(dirs[d], *n);
-			if (!p)
-				return -ENOMEM;
-			/* A link to /dev/null masks the name and reads empty. */
-			r = scan_list(c, p, "#;");
-			if (r < 0)
-				return r;
-		}
-	}
-	return 0;
-}
-
-static unsigned line_of(const char *text, size_t off)
-{
-	unsigned n = 1;
-	for (size_t i = 0; i < off && text[i]; i++)
-		n += text[i] == '\n';
-	return n;
-}
-
-/* Shell-sourced configuration: FIRST, then DIR/NAME.conf in glob order. */
-static int scan_shell(struct check_ctx *c, const char *first, const char *dir, char *const *vars)
-{
-	struct igp_shdoc doc = {};
-	_cleanup_strv_free_ char **names = NULL;
-	struct igp_shtok *t = NULL;
-	size_t n = 0;
-	int r = 0;
-
-	{
-		_cleanup_free_ char *text = NULL;
-		size_t len;
-		if (igp_read_file(first, &text, &len) >= 0 && (r = igp_shdoc_add(&doc, first, text, len)) < 0)
-			goto out;
-	}
-	if (igp_list_dir(dir, &names) >= 0) {
-		strv_sort(names);
-		for (char **nm = names; *nm; nm++) {
-			_cleanup_free_ char *p = NULL, *text = NULL;
-			size_t len;
-			if (!endswith(*nm, ".conf"))
-				continue;
-			p = igp_path_join(dir, *nm);
-			if (!p) {
-				r = -ENOMEM;
-				goto out;
-			}
-			if (igp_read_file(p, &text, &len) < 0)
-				continue;
-			r = igp_shdoc_add(&doc, p, text, len);
-			if (r < 0)
-				goto out;
-		}
-	}
-	if (doc.n_files == 0)
-		goto out;
-	r = igp_shdoc_tokens(&doc, vars, &t, &n);
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const struct igp_shfile *f = t[i].file >= 0 ? &doc.files[t[i].file] : NULL;
-		r = push(c, t[i].text, strlen(t[i].text), false,
-			 f ? strdupf("%s:%u", f->path, line_of(f->text, t[i].start))
-			   : strdupf("%s (%s)", first, vars[0]));
-		if (r < 0)
-			goto out;
-	}
-out:
-	igp_shtoks_free(t, n);
-	igp_shdoc_done(&doc);
+	for (size_t i = 0; r >= 0 && i < l.n; i++)
+		r = push(c, l.entries[i].name, strlen(l.entries[i].name), false,
+			 TAKE_PTR(l.entries[i].where));
+	igp_modload_done(&l);
 	return r;
-}
-
-/* "softdep X pre: a b post: c" of modprobe.d loads a, b and c along with X. */
-static int scan_softdeps(struct check_ctx *c)
-{
-	const struct igp_modprobe *m = ctx_modprobe(c);
-
-	for (size_t i = 0; i < m->n; i++) {
-		const struct igp_modprobe_entry *e = &m->entries[i];
-		_cleanup_strv_free_ char **mods = NULL;
-
-		if (e->cmd != IGP_MODPROBE_SOFTDEP)
-			continue;
-		if (igp_modprobe_softdep_modules(e, &mods) < 0)
-			return -ENOMEM;
-		for (char **d = mods; *d; d++) {
-			int r =
-			    push(c, *d, strlen(*d), false, strdupf("%s, softdep of %s", e->where, e->module));
-			if (r < 0)
-				return r;
-		}
-	}
-	return 0;
 }
 
 /* Hard dependencies of the listed modules (modules.dep of the running kernel). */
@@ -244,19 +110,11 @@ static int add_dependencies(struct check_ctx *c)
 
 int ctx_modconf(struct check_ctx *c, const struct modconf_entry **ret, size_t *ret_n)
 {
-	static char *const dracut_vars[] = {(char *)"force_drivers", (char *)"add_drivers", NULL};
-	static char *const mkinitcpio_vars[] = {(char *)"MODULES", NULL};
 	int r;
 
 	if (!c->modconf_done) {
 		c->modconf_done = true;
-		if ((r = scan_list(c, IGP_ETC_MODULES, "#")) < 0 ||
-		    (r = scan_list(c, IGP_ETC_INITRAMFS_TOOLS_MODULES, "#")) < 0 ||
-		    (r = scan_modules_load_d(c)) < 0 ||
-		    (r = scan_shell(c, IGP_ETC_DRACUT_CONF, IGP_ETC_DRACUT_CONF_D, dracut_vars)) < 0 ||
-		    (r = scan_shell(c, IGP_ETC_MKINITCPIO_CONF, IGP_ETC_MKINITCPIO_CONF_D, mkinitcpio_vars)) <
-			0 ||
-		    (r = scan_softdeps(c)) < 0 || (r = add_dependencies(c)) < 0)
+		if ((r = add_listed(c)) < 0 || (r = add_dependencies(c)) < 0)
 			return r;
 	}
 	*ret = c->modconf;

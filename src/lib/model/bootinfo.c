@@ -41,26 +41,13 @@ const struct igp_initramfs *igp_host_initramfs(const struct igp_host *h)
 const char *igp_host_initramfs_command(const struct igp_host *h)
 {
 	const struct igp_initramfs *ir = igp_host_initramfs(h);
-	_cleanup_free_ char *ids = NULL;
 	struct igp_host_cache *c = h->cache;
 
+	if (c && ir && !c->initramfs_cmd)
+		c->initramfs_cmd = igp_initramfs_command(ir);
 	if (c && c->initramfs_cmd)
 		return c->initramfs_cmd;
-	if (c && ir && ir->argv) {
-		for (char **a = ir->argv; *a; a++)
-			if (strextendf(&c->initramfs_cmd, "%s%s", a == ir->argv ? "" : " ", *a) < 0) {
-				free(c->initramfs_cmd);
-				c->initramfs_cmd = NULL;
-				break;
-			}
-		if (c->initramfs_cmd)
-			return c->initramfs_cmd;
-	}
-	/* No initramfs tool's configuration in the tree: name the
-	 * distribution's own. */
-	if (igp_os_ids(&ids) >= 0 && (igp_os_is(ids, "fedora") || igp_os_is(ids, "rhel")))
-		return "dracut --regenerate-all --force";
-	if (ids && igp_os_is(ids, "arch"))
-		return "mkinitcpio -P";
-	return "update-initramfs -u -k all";
+	/* Unknown (ENOMEM, a host not made by igp_host_load()): the most
+	 * common tool's, by name. */
+	return igp_initramfs_tools_ops.rebuild[0];
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The boot loader and the initramfs tool of the host, as detected
- * (boot/bootloader.h, modules/modconf.h): part of the host model (host.h),
+ * (boot/bootloader.h, modules/initramfs.h): part of the host model (host.h),
  * detected on first use.
  */
 #ifndef IGP_BOOTINFO_H
@@ -9,17 +9,17 @@
 
 #include "boot/bootloader.h"
 #include "model/host.h"
-#include "modules/modconf.h"
+#include "modules/initramfs.h"
 
 /* The boot loader (kind IGP_BOOT_UNKNOWN when nothing matched), or NULL
  * when it cannot be detected (ENOMEM, a host not made by igp_host_load()). */
 const struct igp_bootloader *igp_host_bootloader(const struct igp_host *h);
-/* The initramfs tool (kind IGP_INITRAMFS_NONE when there is none), or NULL
- * as above. */
+/* The initramfs tool (ops NULL when there is none), or NULL as above. */
 const struct igp_initramfs *igp_host_initramfs(const struct igp_host *h);
 /*
  * The command that rebuilds the initramfs, as one line for a message:
- * the detected tool's, else the distribution's own (os-release), never NULL.
+ * the detected tool's (its files, else the distribution's own, os-release;
+ * modules/initramfs.h), never NULL.
  */
 const char *igp_host_initramfs_command(const struct igp_host *h);
 

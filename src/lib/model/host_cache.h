@@ -13,7 +13,7 @@
 #include "model/modules.h"
 #include "model/pkgdb.h"
 #include "model/sysinfo.h"
-#include "modules/modconf.h"
+#include "modules/initramfs.h"
 #include "model/versions.h"
 
 struct igp_host_cache {

@@ -1,19 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Modules to load and where, the driver configuration file igpuctl owns
- * (/etc/modprobe.d/igpuctl.conf), SR-IOV persistence, and the initramfs
- * tool of the host (modprobe.d(5), modules-load.d(5), initramfs-tools(7),
- * dracut.conf(5), mkinitcpio.conf(5)).
- *
- * Where modules go:
- *   initramfs-tools (Debian, Ubuntu, Proxmox): /etc/modules, the file the
- *     guides use (read at boot by systemd-modules-load), else
- *     /etc/modules-load.d/igpuctl.conf;
- *   dracut (Fedora): force_drivers+=" ... " in /etc/dracut.conf.d/igpuctl.conf
- *     (dracut reads only files ending in .conf) for modules needed early;
- *   mkinitcpio (Arch): the MODULES=(...) array of /etc/mkinitcpio.conf;
- *   modules needed only at run time (kvmgt) go to /etc/modules on Debian
- *   and to /etc/modules-load.d/igpuctl.conf elsewhere.
+ * Planning the files that make modules load at boot, and the driver
+ * configuration file igpuctl owns (/etc/modprobe.d/igpuctl.conf).  Where
+ * modules go is the initramfs tool's to say (initramfs.h); modules needed
+ * only at run time (kvmgt) go to a modules-load.d file unless the tool has
+ * a file of its own for them (/etc/modules on Debian).
  */
 #ifndef IGP_MODCONF_H
 #define IGP_MODCONF_H
@@ -21,23 +12,7 @@
 #include <stdbool.h>
 
 #include "change/plan.h"
-
-enum igp_initramfs_kind {
-	IGP_INITRAMFS_NONE,
-	IGP_INITRAMFS_TOOLS,
-	IGP_INITRAMFS_DRACUT,
-	IGP_INITRAMFS_MKINITCPIO,
-};
-
-struct igp_initramfs {
-	enum igp_initramfs_kind kind;
-	char *name;   /* "initramfs-tools" */
-	char *reason; /* the evidence */
-	char **argv;  /* rebuild command, NULL for NONE */
-};
-
-int igp_initramfs_detect(struct igp_initramfs *ret);
-void igp_initramfs_done(struct igp_initramfs *ir);
+#include "modules/initramfs.h"
 
 /*
  * Plan loading MODULES (NULL-terminated) at boot; EARLY when they must be
@@ -63,5 +38,10 @@ int igp_modconf_plan_owned(struct igp_plan *p, const char *path, const char *con
  */
 int igp_modconf_plan_lines(struct igp_plan *p, const char *path, char *const *lines, unsigned refresh,
 			   const char *why);
+
+/* Plan /etc/modules-load.d/igpuctl.conf listing MODULES (the image is
+ * rebuilt when EARLY, as before the tools read it). */
+int igp_modconf_plan_modules_load_d(struct igp_plan *p, char *const *modules, bool early, const char *why,
+				    char **ret_error);
 
 #endif

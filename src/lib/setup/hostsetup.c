@@ -1055,13 +1055,11 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 		if (r < 0)
 			goto out;
 	}
-	if (o->mode == IGP_METHOD_FULL && info.initramfs.kind == IGP_INITRAMFS_MKINITCPIO) {
-		_cleanup_free_ char *conf = NULL;
-		if (igp_read_file(IGP_ETC_MKINITCPIO_CONF, &conf, NULL) >= 0 && !strstr(conf, "modconf"))
-			igp_plan_add_note(&p,
-					  "HOOKS in %s has no \"modconf\": the initramfs will not "
-					  "carry %s; add it.",
-					  IGP_ETC_MKINITCPIO_CONF, IGP_ETC_MODPROBE_D_IGPUCTL);
+	if (o->mode == IGP_METHOD_FULL && info.initramfs.ops && info.initramfs.ops->modprobe_d_missing) {
+		_cleanup_free_ char *why = info.initramfs.ops->modprobe_d_missing();
+		if (why)
+			igp_plan_add_note(&p, "%s: the initramfs will not carry %s; add it.", why,
+					  IGP_ETC_MODPROBE_D_IGPUCTL);
 	}
 	*ret = p;
 	p = (struct igp_plan){0};

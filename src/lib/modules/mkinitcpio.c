@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mkinitcpio (Arch): `mkinitcpio -P` builds the image of every preset,
+ * /boot/initramfs-PKGBASE.img, with the MODULES=(...) of
+ * /etc/mkinitcpio.conf and its drop-ins (mkinitcpio.conf(5)), and with
+ * modprobe.d only when HOOKS has "modconf".
+ */
+#include "base/paths.h"
+#include "base/util.h"
+#include "boot/cmdline.h"
+#include "boot/shellvar.h"
+#include "modules/initramfs.h"
+#include "modules/modconf.h"
+#include "modules/modload.h"
+
+static int detect(char **ret_reason)
+{
+	if (!igp_exists(IGP_ETC_MKINITCPIO_CONF))
+		return 0;
+	*ret_reason = strdupf("%s exists", IGP_ETC_MKINITCPIO_CONF);
+	return *ret_reason ? 1 : -ENOMEM;
+}
+
+/* The edit of file F of D (new text TEXT) with the undo of its OPS. */
+static int add_mkinitcpio_file(struct igp_plan *p, const struct igp_shdoc *d, size_t f, char *text,
+			       const struct igp_kop *ops, size_t n_ops, const int *files, const char *why)
+{
+	struct igp_undo u = {.kind = IGP_UNDO_SHELL, .array = true};
+	char *before;
+
+	if (strv_push(&u.vars, "MODULES") < 0 || !(u.add_var = strdup("MODULES")))
+		goto oom;
+	for (size_t k = 0; k < n_ops; k++) {
+		struct igp_undo one = {.ops = (struct igp_kop *)&ops[k], .n_ops = 1};
+		if (files[k] == (int)f && igp_undo_merge(&u, &one) < 0)
+			goto oom;
+	}
+	before = strdup(d->files[f].text);
+	if (!before)
+		goto oom;
+	return igp_plan_add_file(p, d->files[f].path, before, text, 0644, &u, IGP_REFRESH_INITRAMFS, why);
+oom:
+	free(text);
+	igp_undo_done(&u);
+	return -ENOMEM;
+}
+
+/* The MODULES=(...) ops on the document D. */
+static int mkinitcpio_ops(const struct igp_shdoc *d, char *const *vars, char *const *modules,
+			  struct igp_kop **ret, size_t *ret_n)
+{
+	struct igp_shtok *t = NULL;
+	size_t n = 0, nw = strv_length(modules);
+	_cleanup_free_ struct igp_kwant *w = calloc(nw + 1, sizeof(*w));
+	_cleanup_free_ char **tt = NULL;
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	r = igp_shdoc_tokens(d, vars, &t, &n);
+	if (r < 0)
+		return r;
+	tt = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; tt && i < n; i++)
+		tt[i] = t[i].text;
+	for (size_t i = 0; i < nw; i++)
+		w[i] = (struct igp_kwant){IGP_KWANT_SET, modules[i], NULL};
+	r = tt ? igp_kparams_plan(tt, n, w, nw, ret, ret_n) : -ENOMEM;
+	igp_shtoks_free(t, n);
+	return r;
+}
+
+static int plan_early(struct igp_plan *p, char *const *modules, const char *why, char **ret_error)
+{
+	static char *const vars[] = {"MODULES", NULL};
+	struct igp_shdoc d = {0};
+	_cleanup_strv_free_ char **texts = NULL;
+	struct igp_kop *ops = NULL;
+	size_t n_ops = 0;
+	_cleanup_free_ int *files = NULL;
+	int r;
+
+	r = igp_modload_shell_doc(&d, IGP_ETC_MKINITCPIO_CONF, IGP_ETC_MKINITCPIO_CONF_D, true);
+	if (r >= 0)
+		r = igp_shdoc_check(&d, ret_error);
+	if (r >= 0)
+		r = mkinitcpio_ops(&d, vars, modules, &ops, &n_ops);
+	if (r < 0 || n_ops == 0)
+		goto out;
+	files = calloc(n_ops, sizeof(int));
+	r = files ? igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, files, &texts, NULL) : -ENOMEM;
+	for (size_t f = 0; r >= 0 && f < d.n_files; f++) {
+		if (streq(texts[f], d.files[f].text))
+			continue;
+		/* The plan takes the text; texts stays a vector for strv_free. */
+		r = add_mkinitcpio_file(p, &d, f, texts[f], ops, n_ops, files, why);
+		texts[f] = strdup("");
+		if (r >= 0 && !texts[f])
+			r = -ENOMEM;
+	}
+out:
+	igp_kops_free(ops, n_ops);
+	igp_shdoc_done(&d);
+	return r;
+}
+
+static int plan_modules(struct igp_plan *p, char *const *modules, bool early, const char *why,
+			char **ret_error)
+{
+	if (!early)
+		return igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
+	return plan_early(p, modules, why, ret_error);
+}
+
+static int list_modules(struct igp_modload *l)
+{
+	static char *const vars[] = {(char *)"MODULES", NULL};
+	return igp_modload_scan_shell(l, IGP_ETC_MKINITCPIO_CONF, IGP_ETC_MKINITCPIO_CONF_D, vars);
+}
+
+static int config_files(char ***files)
+{
+	if (strv_push(files, IGP_ETC_MKINITCPIO_CONF) < 0)
+		return -ENOMEM;
+	return igp_initramfs_conf_dir(IGP_ETC_MKINITCPIO_CONF_D, files);
+}
+
+/* The image is named after the kernel package (its preset), which the
+ * kernel's module directory records in "pkgbase" (Arch's kernel PKGBUILDs;
+ * mkinitcpio's pacman hook reads it); "linux" is the default kernel. */
+static int image(const char *release, char **ret)
+{
+	_cleanup_free_ char *path = strdupf("%s/%s/pkgbase", IGP_LIB_MODULES, release), *base = NULL;
+
+	if (!path)
+		return -ENOMEM;
+	if (igp_read_attr(path, &base) < 0 || !*base || strchr(base, '/')) {
+		free(base);
+		base = strdup("linux");
+		if (!base)
+			return -ENOMEM;
+	}
+	*ret = strdupf("%s/initramfs-%s.img", IGP_BOOT, base);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static char *modprobe_d_missing(void)
+{
+	_cleanup_free_ char *conf = NULL;
+
+	if (igp_read_file(IGP_ETC_MKINITCPIO_CONF, &conf, NULL) < 0 || strstr(conf, "modconf"))
+		return NULL;
+	return strdupf("HOOKS in %s has no \"modconf\"", IGP_ETC_MKINITCPIO_CONF);
+}
+
+const struct igp_initramfs_ops igp_mkinitcpio_ops = {
+    .name = "mkinitcpio",
+    .os_ids = (const char *const[]){"arch", NULL},
+    .os_family = "an Arch-family system",
+    .rebuild = (const char *const[]){"mkinitcpio", "-P", NULL},
+    .detect = detect,
+    .plan_modules = plan_modules,
+    .list_modules = list_modules,
+    .config_files = config_files,
+    .image = image,
+    .modprobe_d_missing = modprobe_d_missing,
+};
