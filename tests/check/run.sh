@@ -598,6 +598,33 @@ chk "$V"
 is initramfs.current warn
 has initramfs.current message "/etc/modules changed after /boot/initrd.img-6.8.12-4-pve"
 has initramfs.current remedy "update-initramfs -u -k all"
+# The host's initramfs tool names its image, the files it builds in and
+# the command: mkinitcpio's image is named after the kernel package
+# (/lib/modules/REL/pkgbase), and only its own MODULES count for boot.
+variant initrd-arch pve8-coffeelake
+put etc/mkinitcpio.conf $'MODULES=(vfio-pci)\nHOOKS=(base udev modconf)\n'
+put lib/modules/6.8.12-4-pve/pkgbase $'linux-lts\n'
+put etc/initramfs-tools/modules $'vfio_iommu_type1\n'
+chk "$V" --mode full
+is initramfs.current skip
+has initramfs.current message "/boot/initramfs-linux-lts.img, which mkinitcpio builds, does not exist"
+has modules.configured message "vfio_pci (/etc/mkinitcpio.conf:1)"
+has modules.configured message "Not configured to load at boot: vfio, vfio_iommu_type1"
+put boot/initramfs-linux-lts.img 'initramfs'
+touch -d '2024-02-01 00:00' "$V/boot/initramfs-linux-lts.img"
+touch -d '2024-01-01 00:00' "$V/etc/modules" "$V/etc/modprobe.d/pve-blacklist.conf"
+touch -d '2024-03-01 00:00' "$V/etc/mkinitcpio.conf"
+chk "$V" --mode full
+is initramfs.current warn
+has initramfs.current message "/etc/mkinitcpio.conf changed after /boot/initramfs-linux-lts.img"
+has initramfs.current remedy "mkinitcpio -P"
+has full.driver remedy "run \`mkinitcpio -P\`"
+variant initrd-fedora pve8-coffeelake
+printf 'ID=fedora\n' >"$V/etc/os-release"
+put boot/initramfs-6.8.12-4-pve.img 'initramfs'
+chk "$V"
+is initramfs.current pass
+has initramfs.current message "/boot/initramfs-6.8.12-4-pve.img is newer"
 
 ########################################################################
 # kvm.ignore_msrs, memlock

@@ -207,6 +207,9 @@ ok debian-grub-symlink debian-grub-symlink "intel_iommu=on iommu=pt" --mode full
 # New tokens after a $VAR get a blank of their own, whatever it expands to.
 ok debian-grub-vars-unset debian-grub-vars-unset "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok debian-grub-vars-set debian-grub-vars-set "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# Modules already listed as vfio-pci and vfio-iommu-type1: '-' and '_' are
+# one to systemd-modules-load and modprobe, so only vfio is added.
+ok debian-grub-dashes debian-grub-dashes "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # Proxmox VE systemd-boot (ZFS) + initramfs-tools, Alder Lake-N
 ok pve-sdboot-full pve8-n100-zfs "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
@@ -221,6 +224,8 @@ ok fedora-grub-gvtg fedora-grub-dracut "i915.enable_gvt=1" --mode gvt-g
 ok arch-sdboot-full arch-sdboot-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok arch-sdboot-gvtg arch-sdboot-mkinitcpio "i915.enable_gvt=1" --mode gvt-g
 ok arch-grub-full arch-grub-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# MODULES=(vfio-pci): vfio_pci is not added again.
+ok arch-grub-dashes arch-grub-dashes "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # Pop!_OS kernelstub (commands only) + initramfs-tools
 ok pop-kernelstub-full pop-kernelstub "" --mode full --allow-boot-vga
 # systemd-boot with kernel-install (/etc/kernel/cmdline) + dracut
