@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/util.h"
 #include "model/pci.h"
 
 struct igp_iommu_group {
@@ -45,11 +46,8 @@ struct igp_host {
 /* Learn the host behind the current root.  Caller frees with igp_host_free(). */
 int igp_host_load(struct igp_host **ret);
 void igp_host_free(struct igp_host *h);
-static inline void igp_host_freep(struct igp_host **h)
-{
-	igp_host_free(*h);
-}
-#define _cleanup_host_ __attribute__((cleanup(igp_host_freep)))
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct igp_host *, igp_host_free);
+#define _cleanup_host_ _cleanup_(igp_host_freep)
 
 /*
  * Find a device by any accepted address form.  Returns 0 and the device,

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "base/util.h"
 #include "vm/vmconf.h"
 
 #define IGP_LIBVIRT_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -107,10 +108,7 @@ const char *igp_libvirt_domain_prop(const struct igp_libvirt_domain *d, const ch
 struct igp_libvirt_conn;
 int igp_libvirt_open(const char *uri, struct igp_libvirt_conn **ret, char **ret_why);
 void igp_libvirt_close(struct igp_libvirt_conn *c);
-static inline void igp_libvirt_closep(struct igp_libvirt_conn **c)
-{
-	igp_libvirt_close(*c);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct igp_libvirt_conn *, igp_libvirt_close);
 /* The connection's URI as libvirt names it ("qemu:///system" for the
  * default), for a journal that must reach the same libvirt again. */
 int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret);

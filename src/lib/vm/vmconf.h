@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/util.h"
 #include "model/host.h"
 #include "model/pci.h"
 
@@ -124,11 +125,8 @@ bool igp_uuid_valid(const char *s);
 int igp_vm_device_resolve(const struct igp_host *h, const char *spec, struct igp_vm_device **ret,
 			  char **ret_why);
 void igp_vm_device_free(struct igp_vm_device *d);
-static inline void igp_vm_device_freep(struct igp_vm_device **d)
-{
-	igp_vm_device_free(*d);
-}
-#define _cleanup_vm_device_ __attribute__((cleanup(igp_vm_device_freep)))
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct igp_vm_device *, igp_vm_device_free);
+#define _cleanup_vm_device_ _cleanup_(igp_vm_device_freep)
 
 /*
  * The machine a target uses when none was asked for: q35 (the guide's
