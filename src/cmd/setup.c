@@ -38,7 +38,8 @@ static int help(void)
 }
 
 /*
- * Findings of `igpuctl check` that no boot or module configuration can fix:
+ * Findings (igp_gpu_findings_get(), those of `igpuctl check --mode MODE
+ * ADDR`) that no boot or module configuration can fix:
  * setup says so up front instead of leaving the user with a host that still
  * cannot run the VM after the reboot.
  */
@@ -49,18 +50,16 @@ static const char *const outside_setup[] = {
 
 static void print_outside_findings(const struct igp_host *h, const char *address, enum igp_method mode)
 {
-	struct igp_check_report rep = {};
+	struct igp_gpu_findings f;
 	struct igp_pci_dev *gpu = NULL;
 	bool header = false;
 
 	if (igp_host_find(h, address, &gpu) < 0)
 		return;
-	if (igp_checks_run(h, &(struct igp_check_target){.gpu = gpu, .mode = mode}, 1, 0, &rep) < 0)
+	if (igp_gpu_findings_get(h, gpu, 1u << mode, &f) < 0)
 		return;
-	for (size_t i = 0; i < rep.n_checks; i++) {
-		const struct igp_check *c = &rep.checks[i];
-		if (c->status != IGP_CHECK_FAIL && c->status != IGP_CHECK_WARN)
-			continue;
+	for (size_t i = 0; i < f.mode[mode].n_checks; i++) {
+		const struct igp_check *c = &f.mode[mode].checks[i];
 		if (!strv_contains((char **)outside_setup, c->id))
 			continue;
 		if (!header)
@@ -69,7 +68,7 @@ static void print_outside_findings(const struct igp_host *h, const char *address
 		printf("  %s %s: %s%s%s\n", igp_check_status_name(c->status), c->id, c->message,
 		       c->remedy ? " " : "", c->remedy ? c->remedy : "");
 	}
-	igp_check_report_done(&rep);
+	igp_gpu_findings_done(&f);
 }
 
 int cmd_setup(int argc, char *argv[])

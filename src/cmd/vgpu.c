@@ -14,6 +14,7 @@
  */
 #include <getopt.h>
 
+#include "checks/checks.h"
 #include "cmd.h"
 #include "devview.h"
 #include "model/host.h"
@@ -61,25 +62,12 @@ static int ctx_load(struct ctx *c)
 
 /* ---- explanations ---- */
 
-static char *module_param(const char *module, const char *param)
-{
-	char *v = NULL;
-
-	(void)igp_read_attrf(&v, IGP_SYS_MODULE "/%s/parameters/%s", module, param);
-	return v;
-}
-
-static bool module_loaded(const char *module)
-{
-	return igp_is_dirf(IGP_SYS_MODULE "/%s", module);
-}
-
 /*
  * Why the device DEV offers no mdev types, and what to do instead: the
  * guide's "Missing mdev_supported_types directory", decided by device ID
  * and by what the running kernel shows.
  */
-static void explain_no_types(const struct igp_pci_dev *d)
+static void explain_no_types(const struct igp_host *h, const struct igp_pci_dev *d)
 {
 	const struct igp_platform *p = d->platform;
 	_cleanup_free_ char *reason = NULL;
@@ -106,43 +94,27 @@ static void explain_no_types(const struct igp_pci_dev *d)
 		return;
 	}
 
-	/* A GVT-g platform: find what is missing on this host. */
+	/* A GVT-g platform: what is missing are the findings of
+	 * `check --mode gvt-g ADDR`, word for word. */
 	{
-		_cleanup_free_ char *gvt = module_param("i915", "enable_gvt");
-		_cleanup_free_ char *guc = module_param("i915", "enable_guc");
-		long guc_v;
-		bool said = false;
+		struct igp_gpu_findings f;
 
 		fprintf(stderr, "  %s (%s, Gen %s) supports GVT-g, but it is not enabled:\n", d->address,
 			p->name, p->gen);
-		if (!streq_ptr(d->driver, "i915")) {
-			fprintf(stderr, "    - it is bound to %s, GVT-g needs i915 (igpuctl unbind %s)\n",
-				d->driver ? d->driver : "no driver", d->address);
-			said = true;
+		if (igp_gpu_findings_get(h, d, 1u << IGP_METHOD_GVTG, &f) < 0) {
+			fprintf(stderr, "  igpuctl check --mode gvt-g %s shows each step.\n", d->address);
+			return;
 		}
-		if (!gvt || (!streq(gvt, "Y") && !streq(gvt, "1"))) {
-			fprintf(stderr,
-				"    - i915.enable_gvt is not set (kernel parameter i915.enable_gvt=1)\n");
-			said = true;
-		}
-		if (!module_loaded("kvmgt")) {
-			fprintf(stderr, "    - the kvmgt module is not loaded (modprobe kvmgt; list it "
-					"in " IGP_ETC_MODULES ")\n");
-			said = true;
-		}
-		if (guc && parse_long(guc, -1, 1000, &guc_v) == 0 && guc_v > 0 && (guc_v & 2)) {
-			fprintf(stderr,
-				"    - GuC submission is on (i915.enable_guc=%ld); it excludes GVT-g: use "
-				"enable_guc=0\n",
-				guc_v);
-			said = true;
-		}
-		if (!said)
+		if (f.mode[IGP_METHOD_GVTG].n_checks)
+			findings_print(stderr, &f.mode[IGP_METHOD_GVTG], 4);
+		else
 			fprintf(stderr, "    - the kernel log may say why: dmesg | grep -i gvt\n");
-		fprintf(stderr,
-			"  igpuctl setup --mode gvt-g %s does all of this; igpuctl check --mode gvt-g shows "
-			"each step.\n",
-			d->address);
+		igp_gpu_findings_done(&f);
+		fprintf(
+		    stderr,
+		    "  igpuctl setup --mode gvt-g %s does the configuration; igpuctl check --mode gvt-g %s "
+		    "shows each step.\n",
+		    d->address, d->address);
 	}
 }
 
@@ -197,7 +169,7 @@ static struct igp_mdev_parent *pick_parent(struct ctx *c, const char *spec, bool
 			return NULL;
 		}
 		log_error("%s offers no vGPU types (it has no mdev_supported_types)", dev->address);
-		explain_no_types(dev);
+		explain_no_types(h, dev);
 		return NULL;
 	}
 
@@ -220,7 +192,7 @@ static struct igp_mdev_parent *pick_parent(struct ctx *c, const char *spec, bool
 	if (dev) {
 		log_error("The Intel GPU %s offers no vGPU types (it has no mdev_supported_types)",
 			  dev->address);
-		explain_no_types(dev);
+		explain_no_types(h, dev);
 	} else {
 		log_error("No mdev parent on this host: no driver offers mediated devices (%s is %s)",
 			  IGP_SYS_CLASS_MDEV_BUS,

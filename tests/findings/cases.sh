@@ -60,6 +60,11 @@ expect_no_match "enable_gvt=Y: status findings" "$f" "gvt.enable_gvt"
 expect_match "enable_gvt=Y: status findings" "$f" "cmdline.configured warn"
 text=$("$bin" --root "$V" status)
 expect_no_match "enable_gvt=Y: status text" "$text" "i915.enable_gvt is off|Add i915.enable_gvt"
+# vgpu's explanation of the missing types is the same findings.
+err=$("$bin" --root "$V" vgpu types 2>&1 >/dev/null)
+expect_match "enable_gvt=Y: vgpu types" "$err" "\[gvt.kvmgt, fail\]"
+expect_match "enable_gvt=Y: vgpu types" "$err" "\[cmdline.configured, warn\]"
+expect_no_match "enable_gvt=Y: vgpu types" "$err" "gvt.enable_gvt|i915.enable_gvt is (off|not set)"
 agree "$V"
 
 # 2. Kernel 4.15 and QEMU 2.11: status used to find nothing missing for
