@@ -30,7 +30,7 @@ fail() {
 	fails=$((fails + 1))
 }
 
-# mkroot HOST DIR (examples/hosts or a tests/setup/hosts overlay)
+# mkroot HOST DIR (examples/hosts or a tests/setup/hosts description)
 . "$SRCDIR/tests/lib/setup-hosts.sh"
 
 # A fresh copy of root $1 at $2: sysfs and procfs hard-linked (igpuctl

@@ -8,9 +8,9 @@
 #   tests/setup/run.sh IGPUCTL --update   rewrite tests/setup/expected/
 #   ONLY=REGEX tests/setup/run.sh IGPUCTL  only the cases whose name matches
 #
-# A host is examples/hosts/NAME, or tests/setup/hosts/NAME: an overlay whose
-# `base` file names the example host its sys/ and proc/ come from; its etc/
-# (and boot/, efi/) replace the base's.
+# A host is examples/hosts/NAME, or the variant of an example host that
+# tests/setup/hosts/NAME.sh describes (tests/fixtures/mkhost.sh: from_host,
+# then its own etc/, boot/ and efi/).
 #
 # Output is recorded and compared by tests/lib/golden.sh (stdout, stderr
 # and the exit status apart).
@@ -53,7 +53,7 @@ fail() {
 	fails=$((fails + 1))
 }
 
-# mkroot HOST DIR (examples/hosts or a tests/setup/hosts overlay)
+# mkroot HOST DIR (examples/hosts or a tests/setup/hosts description)
 . "$SRCDIR/tests/lib/setup-hosts.sh"
 
 # snapshot DIR: a listing of every file under etc boot efi var with its checksum
