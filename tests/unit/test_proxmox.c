@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include "base/util.h"
+#include "model/workloads.h"
+#include "tmproot.h"
 #include "vm/proxmox.h"
 #include "vm/pveconf.h"
 
@@ -296,6 +298,78 @@ static void test_ct_devices(void **state)
 	}
 }
 
+static void put(const char *root, const char *path, const char *text)
+{
+	_cleanup_free_ char *p = strdupf("%s/%s", root, path);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static const struct igp_workload *find_wl(const struct igp_workloads *w, enum igp_workload_kind k,
+					  const char *id)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].kind == k && streq(w->v[i].id, id))
+			return &w->v[i];
+	return NULL;
+}
+
+static void test_workloads(void **state)
+{
+	char root[] = "/tmp/igpuctl-workloads-XXXXXX";
+	struct igp_workloads *w;
+	const struct igp_workload *vm, *ct, *other;
+	struct igp_pci_dev igpu = {.address = "0000:00:02.0",
+				   .addr = {0, 0, 2, 0},
+				   .render_node = "/dev/dri/renderD128",
+				   .card_node = "/dev/dri/card0"};
+	struct igp_pci_dev nvidia_audio = {.address = "0000:01:00.1", .addr = {0, 1, 0, 1}};
+
+	tmproot_setup(root, "etc/pve/qemu-server", "etc/pve/lxc", "etc/pve/mapping",
+		      "etc/pve/nodes/pve2/qemu-server", NULL);
+	put(root, "etc/hostname", "pve1\n");
+	put(root, "etc/pve/mapping/pci.cfg",
+	    "igpu\n\tmap node=pve2,path=0000:00:02.0,id=8086:3e92\n\tmap "
+	    "node=pve1,path=0000:01:00,id=10de:2484\n");
+	/* hostpci0 by mapping (this node's entry: 01:00, all functions); the
+	 * snapshot's and [PENDING]'s iGPU are not used. */
+	put(root, "etc/pve/qemu-server/100.conf",
+	    "hostpci0: mapping=igpu,pcie=1\nmachine: q35\n[PENDING]\nhostpci1: 00:02.0\n[snap]\nhostpci0: "
+	    "00:02.0\n");
+	put(root, "etc/pve/lxc/200.conf",
+	    "dev0: /dev/dri/renderD128,gid=104\nlxc.mount.entry: /dev/net/tun dev/net/tun none bind\n"
+	    "[before]\ndev1: /dev/dri/card0\n");
+	put(root, "etc/pve/nodes/pve2/qemu-server/300.conf", "hostpci0: 0000:00:02.0\n");
+	put(root, "etc/pve/qemu-server/notes.txt", "hostpci0: 00:02.0\n");
+
+	assert_int_equal(igp_workloads_load(&w), 0);
+	assert_true(w->pve);
+	assert_false(w->libvirt);
+	assert_string_equal(w->node, "pve1");
+	assert_int_equal(w->n, 3);
+	vm = find_wl(w, IGP_WORKLOAD_PVE_VM, "100");
+	assert_non_null(vm);
+	assert_int_equal(vm->n_uses, 1);
+	assert_string_equal(vm->uses[0].key, "hostpci0");
+	assert_true(vm->uses[0].slot);
+	assert_true(igp_device_use_names(&vm->uses[0], &nvidia_audio));
+	assert_false(igp_device_use_names(&vm->uses[0], &igpu));
+	ct = find_wl(w, IGP_WORKLOAD_PVE_CT, "200");
+	assert_non_null(ct);
+	assert_int_equal(ct->n_uses, 1);
+	assert_string_equal(ct->uses[0].node, "/dev/dri/renderD128");
+	assert_true(igp_device_use_names(&ct->uses[0], &igpu));
+	/* Another node's VM is known, but uses nothing of this host. */
+	other = find_wl(w, IGP_WORKLOAD_PVE_VM, "300");
+	assert_non_null(other);
+	assert_false(other->local);
+	assert_int_equal(other->n_uses, 0);
+	igp_workloads_free(w);
+	tmproot_teardown(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +384,7 @@ int main(void)
 	    cmocka_unit_test(test_hostpci),
 	    cmocka_unit_test(test_mappings),
 	    cmocka_unit_test(test_ct_devices),
+	    cmocka_unit_test(test_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

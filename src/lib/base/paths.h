@@ -80,6 +80,8 @@
 /* VM wiring (vm, guest): Proxmox VE's pmxcfs files, its run-time pid files,
  * where it looks for ROM files, and the guest-side udev by-path links. */
 #define IGP_ETC_PVE_QEMU_SERVER "/etc/pve/qemu-server"
+#define IGP_ETC_PVE_LXC "/etc/pve/lxc"
+#define IGP_ETC_PVE_NODES "/etc/pve/nodes"
 #define IGP_ETC_PVE_MAPPING_PCI "/etc/pve/mapping/pci.cfg"
 #define IGP_ETC_PVE_LOCAL "/etc/pve/local"
 #define IGP_ETC_HOSTNAME "/etc/hostname"

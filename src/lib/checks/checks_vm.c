@@ -9,6 +9,7 @@
  */
 #include "base/paths.h"
 #include "checks/checks_int.h"
+#include "model/workloads.h"
 #include "vgpu/mdev.h"
 #include "vm/libvirt_module.h"
 #include "vm/proxmox.h"
@@ -57,43 +58,9 @@ static void sb_drop(struct sbuf *b)
 
 /* ---- Proxmox VE ---- */
 
-/* The addresses a hostpci entry passes on this node: its host= ids, or the
- * path of this node's entries of its mapping (pci.cfg maps each node
- * separately; another node's entry does not apply here). */
-static bool pve_names(const struct igp_pve_hostpci *h, const struct igp_pve_mappings *maps, const char *node,
-		      const struct igp_pci_dev *gpu)
-{
-	const struct igp_pve_mapping *m;
-
-	for (size_t i = 0; h->hosts && h->hosts[i]; i++) {
-		struct igp_pci_addr a;
-		bool slot;
-		if (igp_pve_pci_id_parse(h->hosts[i], &a, &slot) == 0 && a.domain == gpu->addr.domain &&
-		    igp_pci_addr_same_slot(&a, &gpu->addr) && (slot || a.func == gpu->addr.func))
-			return true;
-	}
-	if (!h->mapping || !node || !(m = igp_pve_mapping_find(maps, h->mapping)))
-		return false;
-	for (size_t i = 0; i < m->n_maps; i++) {
-		_cleanup_strv_free_ char **paths = NULL;
-		if (!streq(m->maps[i].node, node) || strv_split(m->maps[i].path, ";", &paths) < 0)
-			continue;
-		for (char **p = paths; *p; p++) {
-			struct igp_pci_addr a;
-			bool slot;
-			if (igp_pve_pci_id_parse(*p, &a, &slot) == 0 && a.domain == gpu->addr.domain &&
-			    igp_pci_addr_same_slot(&a, &gpu->addr) && (slot || a.func == gpu->addr.func))
-				return true;
-		}
-	}
-	return false;
-}
-
 struct pve_judge {
 	const struct igp_pci_dev *gpu;
 	const struct igp_mdev_parent *par; /* the GPU's vGPU types, NULL without GVT-g */
-	const struct igp_pve_mappings *maps;
-	const char *node; /* this node's name, NULL when unknown */
 	enum igp_check_status st;
 	struct sbuf bad, good, rem;
 };
@@ -108,8 +75,6 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 
 	if (igp_pve_hostpci_parse(value, &h) < 0)
 		return;
-	if (!pve_names(&h, j->maps, j->node, j->gpu))
-		goto out;
 	sb_sep(&j->good, "; ");
 	fprintf(j->good.f, "VM %s %s: %s on %s", vmid, key, value, machine ? machine : "i440fx");
 	if (h.pcie == 1 && !q35) {
@@ -146,66 +111,51 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 				key, j->gpu->address);
 		}
 	}
-out:
 	igp_pve_hostpci_done(&h);
 }
 
-/* Judge the current configuration of one VM (snapshots are not what it uses). */
-static void judge_pve_vm(struct pve_judge *j, const char *vmid, const char *text)
+/* Judge the hostpciN entries of a VM of this node that pass the GPU (the
+ * host model resolved them: only the current configuration, and of a
+ * mapping only this node's entry). */
+static void judge_pve_vm(struct pve_judge *j, const struct igp_workload *w)
 {
-	struct igp_pve_conf conf;
-	const struct igp_pve_section *cur;
+	const char *last = NULL;
 
-	if (igp_pve_conf_parse(text, false, &conf) < 0)
-		return;
-	cur = &conf.sections[0];
-	for (size_t i = 0; i < cur->n_kv; i++) {
-		unsigned n;
-		char tail;
-		if (sscanf(cur->kv[i].key, "hostpci%u%c", &n, &tail) == 1 && n < IGP_PVE_MAX_HOSTPCI)
-			judge_hostpci(j, vmid, &conf, cur->kv[i].key, cur->kv[i].value);
+	for (size_t i = 0; i < w->n_uses; i++) {
+		const struct igp_device_use *u = &w->uses[i];
+		const char *v;
+		if (!igp_device_use_names(u, j->gpu) || streq_ptr(last, u->key))
+			continue;
+		last = u->key;
+		if ((v = igp_pve_conf_get(&w->conf, u->key)))
+			judge_hostpci(j, w->id, &w->conf, u->key, v);
 	}
-	igp_pve_conf_done(&conf);
 }
 
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "vm.proxmox";
-	_cleanup_strv_free_ char **names = NULL;
-	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL, *maptext = NULL, *node = NULL;
+	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL;
 	struct pve_judge j = {.gpu = gpu, .st = IGP_CHECK_PASS};
-	struct igp_pve_mappings maps = {0};
+	const struct igp_workloads *ws;
 	struct igp_mdev_parent *parents = NULL;
 	size_t n_parents = 0;
-	int r = -ENOMEM;
+	int r;
 
-	if (!igp_is_dir(IGP_ETC_PVE_QEMU_SERVER))
+	r = igp_host_workloads(c->h, &ws);
+	if (r < 0)
+		return r;
+	if (!ws->pve)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Not a Proxmox VE host (no %s).",
 				 IGP_ETC_PVE_QEMU_SERVER);
-	if (igp_list_dir(IGP_ETC_PVE_QEMU_SERVER, &names) < 0)
-		names = NULL;
 	if (gpu->mdev_parent && igp_mdev_parents_load(&parents, &n_parents) >= 0)
 		j.par = igp_mdev_parent_find(parents, n_parents, gpu->address);
-	if (igp_read_file(IGP_ETC_PVE_MAPPING_PCI, &maptext, NULL) >= 0 &&
-	    igp_pve_mappings_parse(maptext, &maps) < 0)
-		goto out;
-	j.maps = &maps;
-	if (igp_pve_node_name(&node) >= 0)
-		j.node = node;
+	r = -ENOMEM;
 	if (sb_init(&j.bad) < 0 || sb_init(&j.good) < 0 || sb_init(&j.rem) < 0)
 		goto out;
-	for (char **n = names; n && *n; n++) {
-		_cleanup_free_ char *p = NULL, *text = NULL, *vmid = NULL;
-
-		if (!endswith(*n, ".conf"))
-			continue;
-		vmid = strndup(*n, strlen(*n) - 5);
-		p = igp_path_join(IGP_ETC_PVE_QEMU_SERVER, *n);
-		if (!vmid || !p)
-			goto out;
-		if (igp_read_file(p, &text, NULL) >= 0)
-			judge_pve_vm(&j, vmid, text);
-	}
+	for (size_t i = 0; i < ws->n; i++)
+		if (ws->v[i].kind == IGP_WORKLOAD_PVE_VM && ws->v[i].local)
+			judge_pve_vm(&j, &ws->v[i]);
 	s_bad = sb_done(&j.bad);
 	s_good = sb_done(&j.good);
 	s_rem = sb_done(&j.rem);
@@ -223,7 +173,6 @@ out:
 	sb_drop(&j.bad);
 	sb_drop(&j.good);
 	sb_drop(&j.rem);
-	igp_pve_mappings_done(&maps);
 	igp_mdev_parents_free(parents, n_parents);
 	return r;
 }
@@ -414,54 +363,36 @@ static void judge_domain(struct lv_judge *j, const char *file, const struct igp_
 int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "vm.libvirt";
-	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL;
+	const struct igp_workloads *ws;
 	struct igp_mdev *mdevs = NULL;
 	size_t n_mdevs = 0;
 	struct lv_judge j = {.gpu = gpu, .st = IGP_CHECK_PASS};
-	int r = -ENOMEM;
+	int r;
 
-	if (!igp_is_dir(IGP_ETC_LIBVIRT_QEMU))
+	r = igp_host_workloads(c->h, &ws);
+	if (r < 0)
+		return r;
+	if (!ws->libvirt)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "No libvirt domains (no %s).",
 				 IGP_ETC_LIBVIRT_QEMU);
+	if (ws->libvirt_skipped)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "libvirt domains not judged: %s.",
+				 ws->libvirt_skipped);
 	for (size_t t = 0; t < c->n_targets; t++)
 		j.gvt_target |= c->targets[t].gpu == gpu && c->targets[t].mode == IGP_METHOD_GVTG;
-	if (igp_list_dir(IGP_ETC_LIBVIRT_QEMU, &names) < 0)
-		names = NULL;
 	if (igp_mdev_list(IGP_MDEV_LIST_ACTIVE | IGP_MDEV_LIST_DEFINED, &mdevs, &n_mdevs) < 0) {
 		mdevs = NULL;
 		n_mdevs = 0;
 	}
 	j.mdevs = mdevs;
 	j.n_mdevs = n_mdevs;
+	r = -ENOMEM;
 	if (sb_init(&j.bad) < 0 || sb_init(&j.good) < 0 || sb_init(&j.rem) < 0)
 		goto out;
-	for (char **n = names; n && *n; n++) {
-		_cleanup_free_ char *p = NULL, *text = NULL;
-		struct igp_libvirt_domain *d = NULL;
-
-		if (!endswith(*n, ".xml"))
-			continue;
-		p = igp_path_join(IGP_ETC_LIBVIRT_QEMU, *n);
-		if (!p)
-			goto out;
-		if (igp_read_file(p, &text, NULL) < 0)
-			continue;
-		r = igp_libvirt_domain_read(text, &d);
-		if (r == -ELIBACC) {
-			/* The domains are judged through libxml2, in the module. */
-			r = check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "libvirt domains not judged: %s.",
-				      igp_libvirt_module_error());
-			goto out;
-		}
-		if (r == -ENOMEM)
-			goto out;
-		if (r < 0)
-			continue;
-		judge_domain(&j, p, d);
-		igp_libvirt_domain_free(d);
-	}
-	r = -ENOMEM;
+	for (size_t i = 0; i < ws->n; i++)
+		if (ws->v[i].kind == IGP_WORKLOAD_LIBVIRT)
+			judge_domain(&j, ws->v[i].path, ws->v[i].domain);
 	s_bad = sb_done(&j.bad);
 	s_good = sb_done(&j.good);
 	s_rem = sb_done(&j.rem);

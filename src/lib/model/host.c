@@ -349,6 +349,8 @@ void igp_host_free(struct igp_host *h)
 		igp_sysinfo_cache_done(h->cache);
 		igp_modules_cache_done(h->cache);
 		igp_bootinfo_cache_done(h->cache);
+		if (h->cache->workloads_free)
+			h->cache->workloads_free(h->cache->workloads);
 		free(h->cache);
 	}
 	free(h);

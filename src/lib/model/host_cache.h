@@ -16,6 +16,8 @@
 #include "modules/initramfs.h"
 #include "model/versions.h"
 
+struct igp_workloads;
+
 struct igp_host_cache {
 	/* versions.c */
 	bool pkgdb_done;
@@ -57,6 +59,15 @@ struct igp_host_cache {
 	struct igp_bootloader boot;
 	struct igp_initramfs initramfs;
 	char *initramfs_cmd;
+
+	/* workloads.c.  Freed through the pointer that igp_host_workloads()
+	 * sets: a static call from host.c would pull workloads.c, and with it
+	 * the module loader, into the libvirt module, which links this
+	 * library and defines the loader's functions itself. */
+	bool workloads_done;
+	int workloads_r;
+	struct igp_workloads *workloads;
+	void (*workloads_free)(struct igp_workloads *w);
 };
 
 /* Free what each file filled in. */
