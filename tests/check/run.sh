@@ -503,6 +503,26 @@ is gvt.guc_conflict fail
 has gvt.guc_conflict message "i915.enable_guc=3 (the kernel command line)"
 has gvt.guc_conflict remedy "i915.enable_guc=0"
 
+# '-' and '_' are one in a parameter's name (the kernel's parameq()), and
+# of a repeated parameter the last one counts.
+variant spelling pve8-coffeelake
+sed -i 's/ quiet$/ quiet i915.enable_gvt=0 i915.enable-gvt=1/' "$V/proc/cmdline"
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet i915.enable-gvt=1"/' "$V/etc/default/grub"
+chk "$V" --mode gvt-g
+is cmdline.configured pass
+has cmdline.configured message "active: i915.enable_gvt=1"
+# Configured with the other spelling: not "set" to what it already is.
+sed -i 's/ i915.enable_gvt=0 i915.enable-gvt=1$//' "$V/proc/cmdline"
+chk "$V" --mode gvt-g
+is cmdline.configured warn
+has cmdline.configured message "not rebooted yet: i915.enable_gvt=1"
+has gvt.enable_gvt remedy "is configured in"
+lacks gvt.enable_gvt remedy "set i915.enable_gvt=1"
+# Configured off: the remedy names the token as it is written.
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet i915.enable-gvt=0"/' "$V/etc/default/grub"
+chk "$V" --mode gvt-g
+has gvt.enable_gvt remedy "set i915.enable_gvt=1 (now i915.enable-gvt=0)"
+
 ########################################################################
 # cmdline.blacklist
 

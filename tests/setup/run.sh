@@ -30,6 +30,7 @@
 # For each `refuse` case: exit status 1, the message matches, and nothing
 # under the root changed (PREP=BASH refuse ...: BASH first breaks the root,
 # e.g. with a NUL byte that a fixture file should not carry).
+# PREP=BASH before `ok` or `changed` likewise edits the root first.
 set -uo pipefail
 
 IGPUCTL=$(realpath "$1")
@@ -88,21 +89,35 @@ cmdlines() {
 
 # check_tokens BEFORE AFTER WANTED: each wanted token exactly once in every
 # line of AFTER, every token of BEFORE still there unless its key is wanted.
+# A wanted "!KEY" is a parameter that must be gone.  Keys compare with '-'
+# and '_' as one, as the kernel's parameq() does.
 check_tokens() {
-	local name=$1 before=$2 after=$3 wanted=$4 i=0
+	local name=$1 before=$2 after=$3 wanted=$4 i=0 keys=' ' w
 	local -a bl al
 	mapfile -t bl <<<"$before"
 	mapfile -t al <<<"$after"
+	for w in $wanted; do
+		w=${w#!}
+		w=${w%%=*}
+		keys+="${w//-/_} "
+	done
 	for ((i = 0; i < ${#al[@]}; i++)); do
 		local line=${al[i]} t n key
 		[[ -z $line ]] && continue
 		for t in $wanted; do
+			if [[ $t == !* ]]; then
+				for n in $line; do
+					key=${n%%=*}
+					[[ ${key//-/_} == "${t#!}" ]] && fail "$name: '$n' left in: $line"
+				done
+				continue
+			fi
 			n=$(tr -s ' \t' '\n' <<<"$line" | grep -cxF -- "$t")
 			[[ $n -eq 1 ]] || fail "$name: '$t' appears $n times in: $line"
 		done
 		for t in ${bl[i]:-}; do
 			key=${t%%=*}
-			[[ " $wanted " == *" $key="* || " $wanted " == *" $key "* ]] && continue
+			[[ $keys == *" ${key//-/_} "* ]] && continue
 			tr -s ' \t' '\n' <<<"$line" | grep -qxF -- "$t" || fail "$name: original token '$t' lost in: $line"
 		done
 	done
@@ -121,6 +136,9 @@ ok() {
 	local r=$WORK/$name rc snap0 before after
 	count=$((count + 1))
 	mkroot "$host" "$r"
+	if [[ -n ${PREP:-} ]]; then
+		(cd "$r" && bash -c "$PREP") || { fail "$name: PREP failed"; return; }
+	fi
 	snap0=$(snapshot "$r")
 	before=$(cmdlines "$r")
 	golden_begin "$name"
@@ -156,6 +174,9 @@ changed() {
 	count=$((count + 1))
 	mkroot "$host" "$r"
 	mkroot "$host" "$o"
+	if [[ -n ${PREP:-} ]]; then
+		(cd "$r" && bash -c "$PREP") && (cd "$o" && bash -c "$PREP") || { fail "$name: PREP failed"; return; }
+	fi
 	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/apply" 2>&1 || { fail "$name: setup --yes failed"; cat "$WORK/apply" >&2; return; }
 	(cd "$r" && bash -c "$edit") || { fail "$name: the edit failed"; return; }
 	golden_begin "$name"
@@ -232,6 +253,13 @@ ok pop-kernelstub-full pop-kernelstub "" --mode full --allow-boot-vga
 ok sdboot-ki-full sdboot-kernel-install "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok sdboot-ki-gvtg sdboot-kernel-install "i915.enable_gvt=1" --mode gvt-g
 
+# Parameters spelled with '-' where igpuctl writes '_' (the kernel's
+# parameq() takes them as one): nothing is added twice, the one to go goes,
+# and revert puts it back as it was written.
+mixed='sed -i "s/\$/ intel-iommu=on i915.enable-guc=3 i915.enable-gvt=1 module-blacklist=nouveau/" etc/kernel/cmdline'
+PREP=$mixed ok pve-sdboot-sriov-spelling pve8-n100-zfs \
+	"intel-iommu=on i915.enable-guc=3 i915.max_vfs=7 module-blacklist=nouveau,xe !i915.enable_gvt" --mode sriov
+
 # Revert after the user edited the files, igpuctl's tokens having gone into
 # an empty list: only igpuctl's tokens and lines go, the user's edit stays.
 changed changed-grub-empty debian-grub-empty "etc/default/grub etc/modules" '
@@ -254,6 +282,12 @@ changed changed-dracut fedora-grub-dracut "etc/dracut.conf.d/igpuctl.conf etc/de
 	echo "add_drivers+=\" mine \"" >>etc/dracut.conf.d/igpuctl.conf
 	sed -i "s/^GRUB_CMDLINE_LINUX=\"/&mine /" etc/default/grub' \
 	"force_drivers intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+
+# The user gives i915.max-vfs=7 after igpuctl's i915.max_vfs=7: revert
+# takes out igpuctl's token only.
+PREP=$mixed changed changed-kernel-cmdline-spelling pve8-n100-zfs "etc/kernel/cmdline" '
+	sed -i "s/\$/ i915.max-vfs=7 mine/" etc/kernel/cmdline' \
+	"i915.max_vfs=7 i915.enable_gvt" --mode sriov
 
 # Refusals: nothing changes.
 refuse refuse-unsafe-group shared-nvme-group --mode full

@@ -290,6 +290,45 @@ static void test_acs_override_check(void **state)
 	acs("id:8086:3e9g", -EINVAL, 0, 12);
 }
 
+/* The running command line as the kernel's parse_args() reads it. */
+static void test_kcmdline(void **state)
+{
+	struct igp_kcmdline c;
+
+	assert_int_equal(igp_kcmdline_parse("BOOT_IMAGE=/vmlinuz ro i915.enable_gvt=0 "
+					    "i915.enable-gvt=1 intel-iommu=on quiet "
+					    "dyndbg=\"file x +p\" \"acpi_osi=!Windows 2015\" a= "
+					    "-- intel_iommu=off init_arg",
+					    &c),
+			 0);
+	assert_int_equal(c.n, 9);
+	/* The last one counts, whichever spelling it has. */
+	assert_string_equal(igp_kcmdline_get(&c, "i915.enable_gvt"), "1");
+	assert_string_equal(igp_kcmdline_get(&c, "i915.enable-gvt"), "1");
+	/* After "--" is init's: not a kernel parameter. */
+	assert_string_equal(igp_kcmdline_get(&c, "intel_iommu"), "on");
+	assert_null(igp_kcmdline_get(&c, "init_arg"));
+	/* A flag is "", a missing key NULL; '-' == '_' in the name only. */
+	assert_string_equal(igp_kcmdline_get(&c, "quiet"), "");
+	assert_string_equal(igp_kcmdline_get(&c, "a"), "");
+	assert_null(igp_kcmdline_get(&c, "i915"));
+	assert_string_equal(igp_kcmdline_get(&c, "BOOT-IMAGE"), "/vmlinuz");
+	assert_null(igp_kcmdline_get(&c, "BOOT_IMAGE/"));
+	/* Quotes around a value, or around the whole parameter, go. */
+	assert_string_equal(igp_kcmdline_get(&c, "dyndbg"), "file x +p");
+	assert_string_equal(igp_kcmdline_get(&c, "acpi_osi"), "!Windows 2015");
+	assert_string_equal(c.tokens[2], "i915.enable_gvt=0");
+	assert_string_equal(c.tokens[6], "dyndbg=file x +p");
+	assert_null(c.tokens[9]);
+	igp_kcmdline_done(&c);
+
+	assert_int_equal(igp_kcmdline_parse("", &c), 0);
+	assert_int_equal(c.n, 0);
+	assert_null(c.tokens[0]);
+	assert_null(igp_kcmdline_get(&c, "quiet"));
+	igp_kcmdline_done(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +336,7 @@ int main(void)
 	    cmocka_unit_test(test_replace_conflicting),
 	    cmocka_unit_test(test_list_merge),
 	    cmocka_unit_test(test_dash_underscore_and_quotes),
+	    cmocka_unit_test(test_kcmdline),
 	    cmocka_unit_test(test_absent),
 	    cmocka_unit_test(test_absent_repeated),
 	    cmocka_unit_test(test_unplan_same_text),

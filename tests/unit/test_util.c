@@ -172,12 +172,16 @@ static void test_cmdline_get(void **state)
 	struct igp_host h = {.cmdline = (char *)"BOOT_IMAGE=/vmlinuz quiet intel_iommu=off foo "
 						"intel_iommu=on splash=\"a b\" nomodeset"};
 	char buf[64];
+	assert_int_equal(igp_kcmdline_parse(h.cmdline, &h.kparams), 0);
 	assert_string_equal(igp_host_cmdline_get(&h, "intel_iommu", buf, sizeof(buf)), "on");
 	assert_string_equal(igp_host_cmdline_get(&h, "quiet", buf, sizeof(buf)), "");
 	assert_string_equal(igp_host_cmdline_get(&h, "splash", buf, sizeof(buf)), "a b");
 	assert_null(igp_host_cmdline_get(&h, "iommu", buf, sizeof(buf)));
 	assert_null(igp_host_cmdline_get(&h, "intel", buf, sizeof(buf)));
 	assert_string_equal(igp_host_cmdline_get(&h, "nomodeset", buf, sizeof(buf)), "");
+	/* '-' and '_' are one in a name, as for the kernel's parameq(). */
+	assert_string_equal(igp_host_cmdline_get(&h, "intel-iommu", buf, sizeof(buf)), "on");
+	igp_kcmdline_done(&h.kparams);
 }
 
 int main(void)

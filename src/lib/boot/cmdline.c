@@ -680,3 +680,114 @@ int igp_kline_apply(const char *text, size_t len, const struct igp_kop *ops, siz
 	igp_kline_done(&l);
 	return r;
 }
+
+/*
+ * One parameter at TEXT, as next_arg() in kernel/params.c takes it: a
+ * leading quote opens a quoted stretch, a quote toggles it, a blank outside
+ * one ends the parameter; the name ends at the first '='.  *ret_next: where
+ * the next parameter starts.
+ */
+static int next_param(const char *text, const char **ret_next, char **ret_key, char **ret_value)
+{
+	const char *s = text, *eq = NULL;
+	bool q = *s == '"', quoted = q;
+	_cleanup_free_ char *key = NULL, *value = NULL;
+	size_t i, end;
+
+	if (q)
+		s++;
+	for (i = 0; s[i] && (q || !isspace((unsigned char)s[i])); i++) {
+		if (!eq && s[i] == '=')
+			eq = s + i;
+		if (s[i] == '"')
+			q = !q;
+	}
+	end = i;
+	/* A quoted parameter loses its closing quote; so does a value that
+	 * starts with one. */
+	if ((quoted || (eq && eq[1] == '"')) && end > 0 && s[end - 1] == '"')
+		end--;
+	key = strndup(s, eq ? (size_t)(eq - s) : end);
+	if (!key)
+		return -ENOMEM;
+	if (eq) {
+		const char *v = eq + 1 + (eq[1] == '"');
+		value = strndup(v, s + end > v ? (size_t)(s + end - v) : 0);
+		if (!value)
+			return -ENOMEM;
+	}
+	*ret_next = s + i;
+	*ret_key = TAKE_PTR(key);
+	*ret_value = TAKE_PTR(value);
+	return 0;
+}
+
+void igp_kcmdline_done(struct igp_kcmdline *c)
+{
+	for (size_t i = 0; c && i < c->n; i++) {
+		free(c->p[i].key);
+		free(c->p[i].value);
+	}
+	if (c) {
+		free(c->p);
+		strv_free(c->tokens);
+		*c = (struct igp_kcmdline){0};
+	}
+}
+
+static int kcmdline_push(struct igp_kcmdline *c, char *key, char *value)
+{
+	struct igp_kparam *nv = realloc(c->p, (c->n + 1) * sizeof(*nv));
+
+	if (nv)
+		c->p = nv;
+	if (!nv || strv_consume(&c->tokens, value ? strdupf("%s=%s", key, value) : strdup(key)) < 0) {
+		free(key);
+		free(value);
+		return -ENOMEM;
+	}
+	c->p[c->n++] = (struct igp_kparam){key, value};
+	return 0;
+}
+
+int igp_kcmdline_parse(const char *text, struct igp_kcmdline *ret)
+{
+	struct igp_kcmdline c = {0};
+	const char *p = text;
+
+	c.tokens = calloc(1, sizeof(char *));
+	if (!c.tokens)
+		return -ENOMEM;
+	for (;;) {
+		char *key, *value;
+		const char *next;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		if (next_param(p, &next, &key, &value) < 0)
+			goto oom;
+		/* parse_args(): "--" alone ends the kernel's parameters. */
+		if (!value && streq(key, "--")) {
+			free(key);
+			break;
+		}
+		if (kcmdline_push(&c, key, value) < 0)
+			goto oom;
+		p = next;
+	}
+	*ret = c;
+	return 0;
+oom:
+	igp_kcmdline_done(&c);
+	return -ENOMEM;
+}
+
+const char *igp_kcmdline_get(const struct igp_kcmdline *c, const char *key)
+{
+	for (size_t i = c ? c->n : 0; i-- > 0;)
+		if (igp_kparam_key_eq(c->p[i].key, key))
+			return c->p[i].value ? c->p[i].value : "";
+	return NULL;
+}

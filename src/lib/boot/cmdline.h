@@ -169,6 +169,31 @@ char **igp_kline_texts(const struct igp_kline *l);
 const struct igp_ktoken *igp_kline_op_token(const struct igp_kline *l, const struct igp_kop *o);
 
 /*
+ * The running kernel's command line (/proc/cmdline) as the kernel reads it:
+ * parse_args() and next_arg() in kernel/params.c.  Blanks separate
+ * parameters, double quotes keep blanks inside one, the quotes around a
+ * value are not part of it, and a bare "--" ends the kernel's parameters
+ * (what follows goes to init).  Names compare with '-' and '_' as equal
+ * (parameq()), and of a repeated parameter the last one counts: the kernel
+ * sets them in order, so the last one is what it keeps.  Parsed once per
+ * run, into the host model; every reader of the running command line asks
+ * this one.
+ */
+struct igp_kparam {
+	char *key;   /* as written: "i915.enable-gvt" */
+	char *value; /* "1" (quotes taken off), NULL for a bare flag */
+};
+struct igp_kcmdline {
+	struct igp_kparam *p;
+	size_t n;
+	char **tokens; /* "key=value" ("key" for a flag) per parameter, NULL-terminated */
+};
+int igp_kcmdline_parse(const char *text, struct igp_kcmdline *ret);
+void igp_kcmdline_done(struct igp_kcmdline *c);
+/* The value of KEY's last occurrence ("" for a flag), or NULL when absent. */
+const char *igp_kcmdline_get(const struct igp_kcmdline *c, const char *key);
+
+/*
  * Apply OPS to the plain line TEXT[0..LEN): SET/REMOVE at their index, ADD
  * after the last token.  Whatever follows the last token (a newline) stays.
  */

@@ -12,23 +12,35 @@
 #include "base/paths.h"
 #include "model/bootinfo.h"
 
-int tokens_get(char *const *toks, const char *key, const char **ret_value)
+/* The last token of KEY in TOKS ('-' == '_' in the name), or NULL. */
+static const char *tokens_find(char *const *toks, const char *key)
 {
 	const char *found = NULL;
 
-	for (char *const *t = toks; t && *t; t++) {
-		size_t kl = strcspn(*t, "=");
-		_cleanup_free_ char *k = strndup(*t, kl);
-		if (!k)
-			return -ENOMEM;
-		if (igp_kparam_key_eq(k, key))
-			found = (*t)[kl] ? *t + kl + 1 : "";
-	}
+	for (char *const *t = toks; t && *t; t++)
+		if (igp_kparam_key_eq(*t, key))
+			found = *t;
+	return found;
+}
+
+int tokens_get(char *const *toks, const char *key, const char **ret_value)
+{
+	const char *found = tokens_find(toks, key);
+
 	if (!found)
 		return 0;
 	if (ret_value)
-		*ret_value = found;
+		*ret_value = found[strcspn(found, "=")] ? strchr(found, '=') + 1 : "";
 	return 1;
+}
+
+/* Does TOKEN, spelled either way, count in TOKS: its key's last token
+ * has its value? */
+static bool tokens_set(char *const *toks, const char *token)
+{
+	const char *t = tokens_find(toks, token), *eq = strchr(token, '=');
+
+	return t && streq(t + strcspn(t, "="), eq ? eq : "");
 }
 
 bool tokens_have(char *const *toks, const char *key, const char *value)
@@ -263,12 +275,11 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 		const char *old;
 		if (!k)
 			continue;
-		if (b->configured && strv_contains(b->configured, *t))
+		if (b->configured && tokens_set(b->configured, *t))
 			continue;
 		fprintf(fa, "%s%s", ftell(fa) ? " " : "", *t);
-		if (b->configured && tokens_get(b->configured, k, &old) > 0) {
-			fprintf(fw, "%sset %s (now %s%s%s)", ftell(fw) ? ", " : "", *t, k, *old ? "=" : "",
-				old);
+		if (b->configured && (old = tokens_find(b->configured, k))) {
+			fprintf(fw, "%sset %s (now %s)", ftell(fw) ? ", " : "", *t, old);
 			continue;
 		}
 		fprintf(fw, "%s%s%s", ftell(fw) ? (first_add ? ", add " : " ") : "add ", "", *t);
@@ -476,15 +487,12 @@ int check_cmdline_configured(struct check_ctx *c)
 	struct strbuf sb[_CF_MAX], m = {}, r = {};
 	char *s[_CF_MAX] = {};
 	_cleanup_free_ char *msg = NULL, *rem = NULL;
-	_cleanup_strv_free_ char **running = NULL;
+	char *const *running = c->h->kparams.tokens;
 	enum igp_check_status st = IGP_CHECK_PASS;
 	int mode = c->n_targets ? (int)c->targets[0].mode : -1, ret = -ENOMEM;
 
 	if (!c->h->cmdline)
 		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "Cannot read %s.", IGP_PROC_CMDLINE);
-	running = kline_tokens(c->h->cmdline);
-	if (!running)
-		return -ENOMEM;
 	for (size_t i = 0; i < _CF_MAX; i++)
 		if (sb_open(&sb[i]) < 0)
 			goto out;
@@ -540,7 +548,7 @@ int check_cmdline_configured(struct check_ctx *c)
 			if (!k)
 				goto out;
 			if (streq(k, "quiet") || streq(k, "splash") || streq(k, "ro") || streq(k, "rw") ||
-			    streq(k, "root") || streq(k, "boot") || strv_contains(b->configured, *t))
+			    streq(k, "root") || streq(k, "boot") || tokens_set(b->configured, *t))
 				continue;
 			for (size_t i = 0; i < n && k; i++)
 				if (igp_kparam_key_eq(k, w[i].key)) {
@@ -725,13 +733,10 @@ int check_cmdline_blacklist(struct check_ctx *c)
 {
 	const char *id = "cmdline.blacklist";
 	const struct boot_info *b = ctx_boot(c);
-	_cleanup_strv_free_ char **running =
-	    c->h->cmdline ? kline_tokens(c->h->cmdline) : calloc(1, sizeof(char *));
+	char *const *running = c->h->kparams.tokens;
 	struct strbuf hurt;
 	_cleanup_free_ char *s_hurt = NULL;
 
-	if (!running)
-		return -ENOMEM;
 	/* GVT-g and SR-IOV need the host driver of the GPU itself. */
 	for (size_t t = 0; t < c->n_targets; t++) {
 		const struct igp_check_target *tg = &c->targets[t];

@@ -126,18 +126,7 @@ char *ctx_modprobe_option(struct check_ctx *c, const char *module, const char *p
 
 const char *ctx_running_param(struct check_ctx *c, const char *key, char *buf, size_t size)
 {
-	_cleanup_free_ char *alt = strdup(key);
-	const char *v = igp_host_cmdline_get(c->h, key, buf, size);
-
-	/* The kernel compares names with '-' and '_' as equal (parameq). */
-	if (v || !alt)
-		return v;
-	for (char *p = alt; *p && *p != '='; p++)
-		if (*p == '_')
-			*p = '-';
-		else if (*p == '-')
-			*p = '_';
-	return streq(alt, key) ? NULL : igp_host_cmdline_get(c->h, alt, buf, size);
+	return igp_host_cmdline_get(c->h, key, buf, size);
 }
 
 bool ctx_is_proxmox(struct check_ctx *c)

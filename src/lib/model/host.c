@@ -341,6 +341,7 @@ void igp_host_free(struct igp_host *h)
 	free(h->devs);
 	strv_free(h->iommu_units);
 	free(h->cmdline);
+	igp_kcmdline_done(&h->kparams);
 	free(h->kernel_release);
 	free(h->default_route_iface);
 	if (h->cache) {
@@ -407,6 +408,9 @@ int igp_host_load(struct igp_host **ret)
 
 	if (igp_read_attr(IGP_PROC_CMDLINE, &h->cmdline) < 0)
 		h->cmdline = NULL;
+	r = igp_kcmdline_parse(h->cmdline ? h->cmdline : "", &h->kparams);
+	if (r < 0)
+		return r;
 	if (igp_read_attr(IGP_PROC_OSRELEASE, &h->kernel_release) < 0)
 		h->kernel_release = NULL;
 
@@ -496,42 +500,10 @@ struct igp_pci_dev *igp_host_default_igpu(const struct igp_host *h)
 
 const char *igp_host_cmdline_get(const struct igp_host *h, const char *key, char *buf, size_t size)
 {
-	const char *p = h->cmdline;
-	const char *result = NULL;
-	size_t klen = strlen(key);
+	const char *v = igp_kcmdline_get(&h->kparams, key);
 
-	if (!p)
+	if (!v || size == 0)
 		return NULL;
-	while (*p) {
-		const char *start, *end;
-		bool quoted = false;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		/* Linux allows double quotes around values with spaces. */
-		while (*p && (quoted || !isspace((unsigned char)*p))) {
-			if (*p == '"')
-				quoted = !quoted;
-			p++;
-		}
-		end = p;
-		if ((size_t)(end - start) >= klen && strncmp(start, key, klen) == 0 &&
-		    (start + klen == end || start[klen] == '=')) {
-			const char *v = start + klen == end ? end : start + klen + 1;
-			size_t n = (size_t)(end - v);
-			if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-				v++;
-				n -= 2;
-			}
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, v, n);
-			buf[n] = '\0';
-			result = buf;
-		}
-	}
-	return result;
+	snprintf(buf, size, "%s", v);
+	return buf;
 }

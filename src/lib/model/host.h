@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "base/util.h"
+#include "boot/cmdline.h"
 #include "model/pci.h"
 
 struct igp_iommu_group {
@@ -31,11 +32,12 @@ struct igp_host {
 	struct igp_iommu_group *groups; /* sorted by id; ids may have gaps */
 	size_t n_groups;
 
-	bool iommu_active;	   /* /sys/class/iommu has an entry */
-	char **iommu_units;	   /* "dmar0", "dmar1" or "ivhd0" */
-	char *cmdline;		   /* running kernel command line, NULL if unreadable */
-	char *kernel_release;	   /* "6.8.12-4-pve", NULL if unreadable */
-	char *default_route_iface; /* "vmbr0" / "eth0", NULL if none */
+	bool iommu_active;	     /* /sys/class/iommu has an entry */
+	char **iommu_units;	     /* "dmar0", "dmar1" or "ivhd0" */
+	char *cmdline;		     /* running kernel command line, NULL if unreadable */
+	struct igp_kcmdline kparams; /* cmdline as the kernel parses it (boot/cmdline.h) */
+	char *kernel_release;	     /* "6.8.12-4-pve", NULL if unreadable */
+	char *default_route_iface;   /* "vmbr0" / "eth0", NULL if none */
 
 	/* The facts read on first use, through accessors that take a const
 	 * host (see above); NULL in a host not made by
@@ -63,7 +65,8 @@ size_t igp_host_gpus(const struct igp_host *h, struct igp_pci_dev ***ret);
 /* The Intel iGPU when the host has exactly one, else NULL. */
 struct igp_pci_dev *igp_host_default_igpu(const struct igp_host *h);
 /* Kernel command line parameter value ("on" for intel_iommu=on), "" for a
- * flag without '=', NULL if absent.  The last occurrence wins, as in Linux. */
+ * flag without '=', NULL if absent: igp_kcmdline_get() of the running
+ * command line ('-' and '_' equal in the name, the last occurrence wins). */
 const char *igp_host_cmdline_get(const struct igp_host *h, const char *key, char *buf, size_t size);
 
 #endif
