@@ -63,49 +63,120 @@ static bool open_quote(char *const *texts)
 	return false;
 }
 
-/* The last token whose name is KEY (exactly, or with '-' == '_'). */
-static const char *last_value(char *const *texts, const char *key, bool loose)
+/* The value in the last token whose name is KEY ('-' == '_'). */
+static const char *last_value(char *const *texts, const char *key)
 {
 	const char *found = NULL;
 
 	for (size_t i = 0; texts[i]; i++) {
 		size_t kl = strcspn(texts[i], "=");
-		bool eq = loose ? igp_kparam_key_eq(texts[i], key)
-				: kl == strlen(key) && !strncmp(texts[i], key, kl);
-		if (eq)
+		if (igp_kparam_key_eq(texts[i], key))
 			found = texts[i][kl] ? texts[i] + kl + 1 : "";
 	}
 	return found;
 }
 
-static void readers_agree(const char *text)
+/*
+ * The oracle: Linux's next_arg() (kernel/params.c) on one token, written
+ * out again here: a leading '"' is taken off, the name ends at the first
+ * '=', a value loses an opening '"', and a closing '"' goes when the
+ * parameter was quoted or its value started with one.  PARAM and VAL point
+ * into *BUF, a copy of TOK to free; VAL is NULL for a flag.
+ */
+static void kernel_next_arg(const char *tok, char **buf, char **param, char **val)
+{
+	char *args;
+	size_t i, equals = 0;
+	bool quoted = false;
+
+	FZ_OOM(args = *buf = strdup(tok));
+	if (*args == '"') {
+		args++;
+		quoted = true;
+	}
+	for (i = 0; args[i]; i++)
+		if (!equals && args[i] == '=')
+			equals = i + 1;
+	*param = args;
+	*val = NULL;
+	if (equals) {
+		args[equals - 1] = '\0';
+		*val = args + equals;
+		if (**val == '"') {
+			(*val)++;
+			if (i > 0 && args[i - 1] == '"')
+				args[i - 1] = '\0';
+		}
+	}
+	if (quoted && i > 0 && args[i - 1] == '"')
+		args[i - 1] = '\0';
+}
+
+/* The running command line, parsed once (igp_host_load()), agrees with the
+ * oracle: for every parameter, the value of its last occurrence ('-' and
+ * '_' alike, as the kernel's parameq()), up to a lone "--". */
+static void running_agrees(const char *text, char *const *texts, size_t n)
 {
 	struct igp_host h = {.cmdline = (char *)text};
+	size_t stop = n;
+
+	FZ_OOM(igp_kcmdline_parse(text, &h.kparams) >= 0);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *b = NULL;
+		char *param, *val;
+		kernel_next_arg(texts[i], &b, &param, &val);
+		if (!val && streq(param, "--")) {
+			stop = i;
+			break;
+		}
+	}
+	for (size_t i = 0; i < stop; i++) {
+		_cleanup_free_ char *kb = NULL;
+		char got_buf[4096], expect[4096], *key, *val;
+		const char *want = NULL, *got;
+
+		kernel_next_arg(texts[i], &kb, &key, &val);
+		for (size_t j = 0; j < stop; j++) {
+			_cleanup_free_ char *vb = NULL;
+			char *p2, *v2;
+			kernel_next_arg(texts[j], &vb, &p2, &v2);
+			if (igp_kparam_key_eq(p2, key)) {
+				/* Long values are cut to the caller's buffer. */
+				snprintf(expect, sizeof(expect), "%s", v2 ? v2 : "");
+				want = expect;
+			}
+		}
+		FZ_ASSERT(want, "the oracle lost %s", key);
+		got = igp_host_cmdline_get(&h, key, got_buf, sizeof(got_buf));
+		FZ_ASSERT(got && streq(got, want), "cmdline_get(%s) = %s, the kernel says %s", key,
+			  got ? got : "(null)", want);
+	}
+	igp_kcmdline_done(&h.kparams);
+}
+
+/* The checks' tokens_get() over the configured tokens (quotes and all)
+ * finds the last one of each name, '-' and '_' alike. */
+static void tokens_agree(char *const *texts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *key = igp_kparam_key(texts[i]);
+		const char *loose = NULL;
+
+		FZ_ASSERT(tokens_get(texts, key, &loose) == 1 && streq(loose, last_value(texts, key)),
+			  "tokens_get(%s)", key);
+	}
+}
+
+static void readers_agree(const char *text)
+{
 	_cleanup_strv_free_ char **texts = NULL;
 	_cleanup_free_ struct fz_span *spans = NULL;
 	size_t n;
 
 	if (kline_parse(text, &texts, &spans, &n) < 0)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *key = igp_kparam_key(texts[i]);
-		const char *want = last_value(texts, key, false), *got, *loose = NULL;
-		char buf[4096], expect[4096];
-		size_t wl = strlen(want);
-
-		/* A value in double quotes comes without them; long ones are cut
-		 * to the buffer. */
-		if (wl >= 2 && want[0] == '"' && want[wl - 1] == '"') {
-			want++;
-			wl -= 2;
-		}
-		snprintf(expect, sizeof(expect), "%.*s", (int)wl, want);
-		got = igp_host_cmdline_get(&h, key, buf, sizeof(buf));
-		FZ_ASSERT(got && streq(got, expect), "cmdline_get(%s) = %s, the tokenizer says %s", key,
-			  got ? got : "(null)", expect);
-		FZ_ASSERT(tokens_get(texts, key, &loose) == 1 && streq(loose, last_value(texts, key, true)),
-			  "tokens_get(%s)", key);
-	}
+	running_agrees(text, texts, n);
+	tokens_agree(texts, n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

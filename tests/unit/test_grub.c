@@ -261,6 +261,17 @@ static void test_array(void **state)
 	igp_shdoc_done(&d);
 }
 
+/* Quotes inside ${...} and $(...) belong to the expansion, as sh reads
+ * them (XCU 2.6.2): the words after it are still seen and edited. */
+static void test_quotes_inside_expansions(void **state)
+{
+	assert_int_equal(edit("X=${G=\"}\"}\nGRUB_CMDLINE_LINUX_DEFAULT=\"$(echo \")\") quiet\"\n", NULL,
+			      "X=${G=\"}\"}\nGRUB_CMDLINE_LINUX_DEFAULT=\"$(echo \")\") quiet intel_iommu=on "
+			      "iommu=pt\"\n",
+			      NULL),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +287,7 @@ int main(void)
 	    cmocka_unit_test(test_check_broken),
 	    cmocka_unit_test(test_check_fine),
 	    cmocka_unit_test(test_array),
+	    cmocka_unit_test(test_quotes_inside_expansions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

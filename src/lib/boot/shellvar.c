@@ -103,6 +103,13 @@ static void expand(struct state *s, struct val *out, const char *name, size_t le
 		val_push(s, out, v->v[i]);
 }
 
+/* Where a construct opened at OPEN ends, by the syntax scanner below (one
+ * reading of sh's quoting for the check and the evaluator): the offset
+ * after a $( ${ or `...`, and the offset of the '"' closing a double quote
+ * opened at OPEN.  An unterminated one runs to LEN. */
+static size_t sh_dollar_end(const char *t, size_t len, size_t open);
+static size_t sh_dquote_end(const char *t, size_t len, size_t open);
+
 /*
  * A '$' at t[*p]: expand into OUT (may be NULL when only skipping).  Leaves
  * *p after the expansion.
@@ -123,7 +130,6 @@ static void dollar(struct state *s, const char *t, size_t len, size_t *p, struct
 	}
 	if (i < len && t[i] == '{') {
 		size_t b = i + 1, e = b;
-		int depth = 1;
 		while (e < len && is_name_char(t[e]))
 			e++;
 		if (e < len && t[e] == '}' && e > b && is_name_start(t[b])) {
@@ -132,22 +138,17 @@ static void dollar(struct state *s, const char *t, size_t len, size_t *p, struct
 			*p = e + 1;
 			return;
 		}
-		/* ${VAR:-x} and friends: not evaluated. */
-		for (e = i + 1; e < len && depth; e++)
-			depth += t[e] == '{' ? 1 : t[e] == '}' ? -1 : 0;
+		/* ${VAR:-x} and friends: not evaluated.  Where they end is
+		 * the syntax scanner's answer (quotes inside count). */
 		if (out)
 			val_push(s, out, OPAQUE);
-		*p = e;
+		*p = sh_dollar_end(t, len, *p);
 		return;
 	}
 	if (i < len && t[i] == '(') {
-		int depth = 1;
-		size_t e;
-		for (e = i + 1; e < len && depth; e++)
-			depth += t[e] == '(' ? 1 : t[e] == ')' ? -1 : 0;
 		if (out)
 			val_push(s, out, OPAQUE);
-		*p = e;
+		*p = sh_dollar_end(t, len, *p);
 		return;
 	}
 	if (i < len && (isdigit((unsigned char)t[i]) || strchr("@*#?$!-", t[i]))) {
@@ -193,19 +194,13 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				const char *q = memchr(t + j + 1, '\'', len - j - 1);
 				j = q ? (size_t)(q - t) + 1 : len;
 			} else if (t[j] == '"') {
-				j++;
-				while (j < len && t[j] != '"')
-					j += (t[j] == '\\' && j + 1 < len) ? 2 : 1;
+				j = sh_dquote_end(t, len, j);
 				j = j < len ? j + 1 : len;
-			} else if (t[j] == '`') {
-				/* Command substitution: its blanks and quotes are
-				 * its own (GRUB_DISTRIBUTOR=`lsb_release -i -s`). */
-				const char *q = memchr(t + j + 1, '`', len - j - 1);
-				j = q ? (size_t)(q - t) + 1 : len;
-			} else if (t[j] == '$' && j + 1 < len && (t[j + 1] == '(' || t[j + 1] == '{')) {
-				size_t k = j;
-				dollar(s, t, len, &k, NULL, file, 0, 0);
-				j = k;
+			} else if (t[j] == '`' ||
+				   (t[j] == '$' && j + 1 < len && (t[j + 1] == '(' || t[j + 1] == '{'))) {
+				/* Substitutions: their blanks and quotes are their own
+				 * (GRUB_DISTRIBUTOR=`lsb_release -i -s`). */
+				j = sh_dollar_end(t, len, j);
 			} else
 				j++;
 		}
@@ -238,9 +233,7 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 			info.quoted_any = true;
 			i++;
 		} else if (c == '"') {
-			size_t b = ++i, e = b;
-			while (e < wend && t[e] != '"')
-				e += (t[e] == '\\' && e + 1 < wend) ? 2 : 1;
+			size_t b = ++i, e = sh_dquote_end(t, wend, b - 1);
 			while (i < e) {
 				if (t[i] == '\\' && i + 1 < e && strchr("$`\"\\\n", t[i + 1])) {
 					if (t[i + 1] != '\n' && out)
@@ -249,10 +242,9 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 				} else if (t[i] == '$') {
 					dollar(s, t, e, &i, out, file, b, e);
 				} else if (t[i] == '`') {
-					const char *q = memchr(t + i + 1, '`', e - i - 1);
 					if (out)
 						val_push(s, out, OPAQUE);
-					i = q ? (size_t)(q - t) + 1 : e;
+					i = sh_dollar_end(t, e, i);
 				} else {
 					if (out)
 						val_push(s, out, (struct ech){t[i], file, i, b, e});
@@ -269,11 +261,10 @@ static void word(struct state *s, int file, size_t *p, struct val *out, struct w
 			dollar(s, t, wend, &i, out, file, wstart, wend);
 			info.last = SEG_UNQ;
 		} else if (c == '`') {
-			const char *q = memchr(t + i + 1, '`', wend - i - 1);
 			info.complex_unq = true;
 			if (out)
 				val_push(s, out, OPAQUE);
-			i = q ? (size_t)(q - t) + 1 : wend;
+			i = sh_dollar_end(t, wend, i);
 			info.last = SEG_UNQ;
 		} else {
 			if (out)
@@ -793,6 +784,22 @@ static void scan_list(struct scan *s, char close, bool comments, const char *wha
 	}
 	if (close)
 		scan_bad(s, what, open);
+}
+
+static size_t sh_dollar_end(const char *t, size_t len, size_t open)
+{
+	struct scan sc = {.t = t, .len = len, .p = open};
+
+	scan_dollar(&sc);
+	return sc.p;
+}
+
+static size_t sh_dquote_end(const char *t, size_t len, size_t open)
+{
+	struct scan sc = {.t = t, .len = len, .p = open};
+
+	scan_dquote(&sc);
+	return sc.what ? len : sc.p - 1;
 }
 
 int igp_shdoc_check(const struct igp_shdoc *d, char **ret_error)
