@@ -7,7 +7,7 @@
  */
 #include <ctype.h>
 
-#include "boot/bootloader.h"
+#include "boot/bls.h"
 #include "fuzz.h"
 #include "base/util.h"
 

@@ -8,7 +8,8 @@
  */
 #include <json-c/json.h>
 
-#include "boot/bootloader.h"
+#include "boot/cmdline_file.h"
+#include "boot/kernelstub_conf.h"
 #include "fuzz.h"
 #include "base/util.h"
 

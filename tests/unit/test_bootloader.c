@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "boot/bootloader.h"
+#include "boot/cmdline_file.h"
 #include "base/util.h"
 
 /* The problem igp_cmdline_file_check() finds in TEXT: "OFF: WHAT", or "ok". */

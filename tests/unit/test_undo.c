@@ -8,7 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "boot/bootloader.h"
+#include "boot/bls.h"
+#include "boot/kernelstub_conf.h"
 #include "change/plan.h"
 #include "boot/shellvar.h"
 #include "base/util.h"

@@ -67,43 +67,4 @@ bool igp_os_is(const char *ids, const char *id);
 int igp_bootloader_detect(const char *force, struct igp_bootloader *ret);
 void igp_bootloader_done(struct igp_bootloader *b);
 
-/* The files holding a command line of their own. */
-enum igp_cmdline_file {
-	IGP_CMDLINE_KLINE,	/* /etc/kernel/cmdline */
-	IGP_CMDLINE_BLS,	/* a loader entry's "options" */
-	IGP_CMDLINE_KERNELSTUB, /* kernelstub's JSON configuration */
-};
-
-/*
- * Can igpuctl edit TEXT (LEN bytes), a file of KIND?  0, or -EBADMSG with
- * the offset of the problem and what it is: a NUL byte, a double quote
- * that never closes (the kernel's next_arg() would take everything after
- * it, igpuctl's parameters too, into one value), JSON that does not parse.
- */
-int igp_cmdline_file_check(enum igp_cmdline_file kind, const char *text, size_t len, size_t *ret_off,
-			   const char **ret_what);
-/* The tokens of a file of KIND. */
-int igp_cmdline_file_tokens(enum igp_cmdline_file kind, const char *text, struct igp_kline *ret);
-/* Apply OPS to a file of KIND. */
-int igp_cmdline_file_apply(enum igp_cmdline_file kind, const char *text, const struct igp_kop *ops,
-			   size_t n_ops, char **ret);
-
-/*
- * A loader entry (Boot Loader Specification type #1): the tokens of its
- * "options" lines, with spans in the file.  Apply ADD to the last options
- * line (or a new "options" line), SET/REMOVE in place.
- */
-int igp_bls_tokens(const char *text, struct igp_kline *ret);
-int igp_bls_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret);
-/* Does the entry boot Linux (has a "linux" line)? */
-bool igp_bls_is_linux(const char *text);
-
-/*
- * kernelstub's JSON configuration: the strings of "user" -> "kernel_options"
- * as tokens (spans include the quotes), edited in place so the rest of the
- * file keeps its bytes.  -ENOENT when the array is missing.
- */
-int igp_kernelstub_tokens(const char *text, struct igp_kline *ret);
-int igp_kernelstub_apply(const char *text, const struct igp_kop *ops, size_t n_ops, char **ret);
-
 #endif

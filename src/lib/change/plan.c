@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 
-#include "boot/bootloader.h"
+#include "boot/cmdline_file.h"
 #include "base/diff.h"
 #include "base/fault.h"
 #include "base/paths.h"

@@ -4,10 +4,12 @@
  * command line the next boot gets, what GRUB holds even where it is unused,
  * remedies worded for this host's loader, and the two command line checks.
  */
-#include <json-c/json.h>
 
 #include "checks/checks_int.h"
+#include "base/strbuf.h"
 #include "boot/cmdline.h"
+#include "boot/cmdline_file.h"
+#include "change/plan.h"
 #include "boot/grub.h"
 #include "base/paths.h"
 #include "model/bootinfo.h"
@@ -55,21 +57,19 @@ bool tokens_have(char *const *toks, const char *key, const char *value)
 	return strv_split(v, ",", &items) >= 0 && strv_contains(items, value);
 }
 
-static char **kline_tokens(const char *text)
+/* The tokens of the command line file PATH of KIND (its one reader,
+ * boot/cmdline_file.h) as a vector, or NULL when it cannot be read. */
+static char **file_tokens(const char *path, enum igp_cmdline_file kind)
 {
-	struct igp_kline l;
+	_cleanup_free_ char *text = NULL;
+	struct igp_kline l = {0};
 	char **v = NULL;
 
-	if (igp_kline_parse(text, strlen(text), &l) < 0)
+	if (igp_read_file(path, &text, NULL) < 0 || igp_cmdline_file_tokens(kind, text, &l) < 0)
 		return NULL;
-	for (size_t i = 0; i < l.n; i++)
-		if (strv_push(&v, l.toks[i].text) < 0) {
-			strv_free(v);
-			v = NULL;
-			break;
-		}
-	if (!v && l.n == 0)
-		v = calloc(1, sizeof(char *));
+	v = calloc(l.n + 1, sizeof(char *));
+	for (size_t i = 0; v && i < l.n; i++)
+		v[i] = TAKE_PTR(l.toks[i].text);
 	igp_kline_done(&l);
 	return v;
 }
@@ -115,33 +115,6 @@ static char **grub_cfg_tokens(const char *text, const char *release)
 	}
 }
 
-static char **kernelstub_tokens(void)
-{
-	_cleanup_free_ char *text = NULL;
-	struct json_object *o, *user, *opts;
-	char **v = NULL;
-
-	if (igp_read_file(IGP_ETC_KERNELSTUB_CONFIG, &text, NULL) < 0)
-		return NULL;
-	o = json_tokener_parse(text);
-	if (!o)
-		return NULL;
-	if (json_object_object_get_ex(o, "user", &user) &&
-	    json_object_object_get_ex(user, "kernel_options", &opts) &&
-	    json_object_is_type(opts, json_type_array)) {
-		v = calloc(1, sizeof(char *));
-		for (size_t i = 0; v && i < json_object_array_length(opts); i++) {
-			const char *s = json_object_get_string(json_object_array_get_idx(opts, i));
-			if (s && strv_push(&v, s) < 0) {
-				strv_free(v);
-				v = NULL;
-			}
-		}
-	}
-	json_object_put(o);
-	return v;
-}
-
 const struct boot_info *ctx_boot(struct check_ctx *c)
 {
 	struct boot_info *b = &c->boot;
@@ -162,18 +135,8 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 	b->kind = bl->kind;
 	b->grub = bl->grub;
 	b->name = strdup(bl->name);
-	if (bl->refresh) {
-		size_t len = 0;
-		FILE *f = open_memstream(&b->refresh, &len);
-		if (f) {
-			for (char **a = bl->refresh; *a; a++)
-				fprintf(f, "%s%s", a == bl->refresh ? "" : " ", *a);
-			if (fclose(f) != 0) {
-				free(b->refresh);
-				b->refresh = NULL;
-			}
-		}
-	}
+	if (bl->refresh)
+		b->refresh = igp_argv_join(bl->refresh);
 	switch (bl->kind) {
 	case IGP_BOOT_GRUB:
 		if (b->grub_tokens) {
@@ -194,28 +157,19 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 		break;
 	case IGP_BOOT_PVE_SDBOOT:
 	case IGP_BOOT_SDBOOT: {
-		_cleanup_free_ char *text = NULL;
-		if (bl->kernel_cmdline && igp_read_file(IGP_ETC_KERNEL_CMDLINE, &text, NULL) >= 0) {
-			b->configured = kline_tokens(text);
+		if (bl->kernel_cmdline &&
+		    (b->configured = file_tokens(IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE))) {
 			b->where = strdup(IGP_ETC_KERNEL_CMDLINE);
 		} else if (bl->entries && bl->entries[0]) {
 			/* The entry of the running kernel, else the first one. */
 			const char *pick = bl->entries[0];
-			struct igp_kline l;
 			for (char **e = bl->entries; *e && c->h->kernel_release; e++)
 				if (strstr(*e, c->h->kernel_release)) {
 					pick = *e;
 					break;
 				}
-			if (igp_read_file(pick, &text, NULL) >= 0 && igp_bls_tokens(text, &l) >= 0) {
-				char **v = calloc(1, sizeof(char *));
-				for (size_t i = 0; v && i < l.n; i++)
-					if (strv_push(&v, l.toks[i].text) < 0) {
-						strv_free(v);
-						v = NULL;
-					}
-				igp_kline_done(&l);
-				b->configured = v;
+			b->configured = file_tokens(pick, IGP_CMDLINE_BLS);
+			if (b->configured) {
 				b->where = strdupf("the options of %s", pick);
 				b->entry = strdup(pick);
 			}
@@ -223,7 +177,7 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 		break;
 	}
 	case IGP_BOOT_KERNELSTUB:
-		b->configured = kernelstub_tokens();
+		b->configured = file_tokens(IGP_ETC_KERNELSTUB_CONFIG, IGP_CMDLINE_KERNELSTUB);
 		b->where = strdupf("kernelstub's kernel options (%s)", IGP_ETC_KERNELSTUB_CONFIG);
 		break;
 	default:
@@ -256,20 +210,13 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 			 char **ret_add)
 {
 	_cleanup_strv_free_ char **a = NULL, **r = NULL;
-	_cleanup_free_ char *what = NULL, *adds = NULL;
-	size_t lw = 0, la = 0;
-	FILE *fw = open_memstream(&what, &lw), *fa = open_memstream(&adds, &la);
+	_cleanup_strbuf_ struct strbuf fw = {}, fa = {};
+	char *what, *adds;
 	bool first_add = true;
 	unsigned n_rm = 0, i_rm = 0;
 
-	if (!fw || !fa || (add && strv_split(add, " ", &a) < 0) ||
-	    (remove && strv_split(remove, " ", &r) < 0)) {
-		if (fw)
-			fclose(fw);
-		if (fa)
-			fclose(fa);
+	if ((add && strv_split(add, " ", &a) < 0) || (remove && strv_split(remove, " ", &r) < 0))
 		return -ENOMEM;
-	}
 	for (char **t = a; t && *t; t++) {
 		_cleanup_free_ char *k = igp_kparam_key(*t);
 		const char *old;
@@ -277,12 +224,12 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 			continue;
 		if (b->configured && tokens_set(b->configured, *t))
 			continue;
-		fprintf(fa, "%s%s", ftell(fa) ? " " : "", *t);
+		strbuf_word(&fa, " ", *t);
 		if (b->configured && (old = tokens_find(b->configured, k))) {
-			fprintf(fw, "%sset %s (now %s)", ftell(fw) ? ", " : "", *t, old);
+			strbuf_wordf(&fw, ", ", "set %s (now %s)", *t, old);
 			continue;
 		}
-		fprintf(fw, "%s%s%s", ftell(fw) ? (first_add ? ", add " : " ") : "add ", "", *t);
+		strbuf_printf(&fw, "%s%s", !strbuf_empty(&fw) ? (first_add ? ", add " : " ") : "add ", *t);
 		first_add = false;
 	}
 	for (char **k = r; k && *k; k++)
@@ -291,16 +238,21 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 	for (char **k = r; k && *k; k++) {
 		if (b->configured && tokens_get(b->configured, *k, NULL) <= 0)
 			continue;
-		fprintf(fw, "%s%s",
-			i_rm == 0 ? (ftell(fw) ? " and remove " : "remove ")
-				  : (i_rm + 1 == n_rm ? " and " : ", "),
-			*k);
+		strbuf_printf(&fw, "%s%s",
+			      i_rm == 0 ? (!strbuf_empty(&fw) ? " and remove " : "remove ")
+					: (i_rm + 1 == n_rm ? " and " : ", "),
+			      *k);
 		i_rm++;
 	}
-	if (fclose(fw) != 0 || fclose(fa) != 0)
+	what = strbuf_steal(&fw);
+	adds = strbuf_steal(&fa);
+	if (!what || !adds) {
+		free(what);
+		free(adds);
 		return -ENOMEM;
-	*ret_what = TAKE_PTR(what);
-	*ret_add = TAKE_PTR(adds);
+	}
+	*ret_what = what;
+	*ret_add = adds;
 	return 0;
 }
 
@@ -426,41 +378,6 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 	return n;
 }
 
-struct strbuf {
-	char *s;
-	size_t len;
-	FILE *f;
-};
-
-static int sb_open(struct strbuf *b)
-{
-	*b = (struct strbuf){};
-	b->f = open_memstream(&b->s, &b->len);
-	return b->f ? 0 : -ENOMEM;
-}
-
-static char *sb_take(struct strbuf *b)
-{
-	if (fclose(b->f) != 0) {
-		free(b->s);
-		return NULL;
-	}
-	return b->s;
-}
-
-static void sb_word(struct strbuf *b, const char *sep, const char *w)
-{
-	fprintf(b->f, "%s%s", ftell(b->f) > 0 ? sep : "", w);
-}
-
-static void sb_close(struct strbuf *b)
-{
-	if (b->f)
-		fclose(b->f);
-	free(b->s);
-	*b = (struct strbuf){};
-}
-
 /* The loaded module has the wanted value (/sys/module/MOD/parameters/PARAM,
  * where a bool reads "Y"): it is active, wherever it was set. */
 static bool loaded_param_satisfies(struct check_ctx *c, const struct want *w)
@@ -484,7 +401,7 @@ int check_cmdline_configured(struct check_ctx *c)
 	const struct boot_info *b = ctx_boot(c);
 	struct want w[8];
 	size_t n = wants_for(c, w, ELEMENTSOF(w));
-	struct strbuf sb[_CF_MAX], m = {}, r = {};
+	struct strbuf sb[_CF_MAX] = {}, m = {}, r = {};
 	char *s[_CF_MAX] = {};
 	_cleanup_free_ char *msg = NULL, *rem = NULL;
 	char *const *running = c->h->kparams.tokens;
@@ -493,9 +410,6 @@ int check_cmdline_configured(struct check_ctx *c)
 
 	if (!c->h->cmdline)
 		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "Cannot read %s.", IGP_PROC_CMDLINE);
-	for (size_t i = 0; i < _CF_MAX; i++)
-		if (sb_open(&sb[i]) < 0)
-			goto out;
 
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *tok = NULL, *opt = NULL, *add = NULL;
@@ -525,20 +439,20 @@ int check_cmdline_configured(struct check_ctx *c)
 		if (!tok || !add)
 			goto out;
 		if (run && cfg)
-			sb_word(&sb[CF_OK], " ", tok);
+			strbuf_word(&sb[CF_OK], " ", tok);
 		else if (cfg && !gen)
-			sb_word(&sb[CF_STALE], " ", tok);
+			strbuf_word(&sb[CF_STALE], " ", tok);
 		else if (cfg)
-			sb_word(&sb[CF_PENDING], " ", tok);
+			strbuf_word(&sb[CF_PENDING], " ", tok);
 		else if (run)
-			sb_word(&sb[CF_LOST], " ", tok);
+			strbuf_word(&sb[CF_LOST], " ", tok);
 		else if (b->kind == IGP_BOOT_PVE_SDBOOT && b->grub_tokens &&
 			 want_satisfied(b->grub_tokens, &w[i]))
-			sb_word(&sb[CF_GRUBONLY], " ", tok);
+			strbuf_word(&sb[CF_GRUBONLY], " ", tok);
 		else
-			sb_word(&sb[CF_MISSING], " ", tok);
+			strbuf_word(&sb[CF_MISSING], " ", tok);
 		if (!cfg)
-			sb_word(&sb[CF_ADD], " ", add);
+			strbuf_word(&sb[CF_ADD], " ", add);
 	}
 	/* GRUB edits on a host that does not boot through GRUB do nothing:
 	 * name what /etc/default/grub has beyond the stock line. */
@@ -556,16 +470,13 @@ int check_cmdline_configured(struct check_ctx *c)
 					k = NULL;
 				}
 			if (k)
-				sb_word(&sb[CF_IGNORED], " ", *t);
+				strbuf_word(&sb[CF_IGNORED], " ", *t);
 		}
 	for (size_t i = 0; i < _CF_MAX; i++) {
-		s[i] = sb_take(&sb[i]);
-		sb[i] = (struct strbuf){};
+		s[i] = strbuf_steal(&sb[i]);
 		if (!s[i])
 			goto out;
 	}
-	if (sb_open(&m) < 0 || sb_open(&r) < 0)
-		goto out;
 
 	if (!b->configured) {
 		if (!*s[CF_LOST] && !*s[CF_MISSING]) {
@@ -590,73 +501,73 @@ int check_cmdline_configured(struct check_ctx *c)
 	}
 
 	if (*s[CF_OK])
-		fprintf(m.f, "Configured in %s and active: %s.", b->where, s[CF_OK]);
+		strbuf_printf(&m, "Configured in %s and active: %s.", b->where, s[CF_OK]);
 	else if (n == 0)
-		fprintf(m.f, "No extra kernel parameters are needed on this host%s.",
-			c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
+		strbuf_printf(&m, "No extra kernel parameters are needed on this host%s.",
+			      c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
 	if (*s[CF_GRUBONLY]) {
 		st = IGP_CHECK_FAIL;
-		sb_word(&m, " ", "");
-		fprintf(
-		    m.f,
+		strbuf_sep(&m, " ");
+		strbuf_printf(
+		    &m,
 		    "%s is in %s, but this host boots systemd-boot through proxmox-boot-tool, which reads "
 		    "%s: the GRUB edit does nothing.",
 		    s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, IGP_ETC_KERNEL_CMDLINE);
 	}
 	if (*s[CF_MISSING]) {
 		st = IGP_CHECK_FAIL;
-		sb_word(&m, " ", "");
-		fprintf(m.f, "Neither configured in %s nor active: %s.", b->where, s[CF_MISSING]);
+		strbuf_sep(&m, " ");
+		strbuf_printf(&m, "Neither configured in %s nor active: %s.", b->where, s[CF_MISSING]);
 	}
 	if (*s[CF_LOST]) {
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
-		sb_word(&m, " ", "");
-		fprintf(m.f, "Active now but missing from %s, so the next boot loses it: %s.", b->where,
-			s[CF_LOST]);
+		strbuf_sep(&m, " ");
+		strbuf_printf(&m, "Active now but missing from %s, so the next boot loses it: %s.", b->where,
+			      s[CF_LOST]);
 	}
 	if (*s[CF_ADD]) {
 		_cleanup_free_ char *x = remedy_cmdline(c, s[CF_ADD], NULL, mode);
 		if (!x)
 			goto out;
-		sb_word(&r, " ", x);
+		strbuf_word(&r, " ", x);
 	}
 	if (*s[CF_STALE]) {
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
-		sb_word(&m, " ", "");
-		fprintf(m.f,
-			"Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
-			b->where, b->generated_path, b->refresh ? b->refresh : "update-grub", s[CF_STALE]);
-		sb_word(&r, " ", "");
-		fprintf(r.f, "Run `%s`, then reboot.", b->refresh ? b->refresh : "update-grub");
+		strbuf_sep(&m, " ");
+		strbuf_printf(
+		    &m, "Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
+		    b->where, b->generated_path, b->refresh ? b->refresh : "update-grub", s[CF_STALE]);
+		strbuf_sep(&r, " ");
+		strbuf_printf(&r, "Run `%s`, then reboot.", b->refresh ? b->refresh : "update-grub");
 	}
 	if (*s[CF_PENDING]) {
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
-		sb_word(&m, " ", "");
-		fprintf(m.f, "Configured in %s but not rebooted yet: %s.", b->where, s[CF_PENDING]);
+		strbuf_sep(&m, " ");
+		strbuf_printf(&m, "Configured in %s but not rebooted yet: %s.", b->where, s[CF_PENDING]);
 		if (!*s[CF_STALE]) {
-			sb_word(&r, " ", "");
-			fprintf(r.f, "%s", pending_remedy(b));
+			strbuf_sep(&r, " ");
+			strbuf_printf(&r, "%s", pending_remedy(b));
 		}
 	}
 	if (*s[CF_IGNORED]) {
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
-		sb_word(&m, " ", "");
-		fprintf(m.f,
-			"%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
-			"nothing.",
-			IGP_ETC_DEFAULT_GRUB, s[CF_IGNORED], IGP_ETC_KERNEL_CMDLINE);
-		sb_word(&r, " ", "");
-		fprintf(r.f,
-			"Carry over what is wanted into %s (one line) and run `proxmox-boot-tool refresh`.",
-			IGP_ETC_KERNEL_CMDLINE);
+		strbuf_sep(&m, " ");
+		strbuf_printf(
+		    &m,
+		    "%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
+		    "nothing.",
+		    IGP_ETC_DEFAULT_GRUB, s[CF_IGNORED], IGP_ETC_KERNEL_CMDLINE);
+		strbuf_sep(&r, " ");
+		strbuf_printf(
+		    &r, "Carry over what is wanted into %s (one line) and run `proxmox-boot-tool refresh`.",
+		    IGP_ETC_KERNEL_CMDLINE);
 	}
-	msg = sb_take(&m);
-	rem = sb_take(&r);
-	m = r = (struct strbuf){};
+	msg = strbuf_steal(&m);
+	rem = strbuf_steal(&r);
 	if (!msg || !rem)
 		goto out;
 	if (st == IGP_CHECK_PASS) {
@@ -666,11 +577,11 @@ int check_cmdline_configured(struct check_ctx *c)
 	ret = check_add(c, id, NULL, st, TAKE_PTR(rem), "%s", msg);
 out:
 	for (size_t i = 0; i < _CF_MAX; i++) {
-		sb_close(&sb[i]);
+		strbuf_done(&sb[i]);
 		free(s[i]);
 	}
-	sb_close(&m);
-	sb_close(&r);
+	strbuf_done(&m);
+	strbuf_done(&r);
 	return ret;
 }
 
@@ -734,7 +645,7 @@ int check_cmdline_blacklist(struct check_ctx *c)
 	const char *id = "cmdline.blacklist";
 	const struct boot_info *b = ctx_boot(c);
 	char *const *running = c->h->kparams.tokens;
-	struct strbuf hurt;
+	_cleanup_strbuf_ struct strbuf hurt = {};
 	_cleanup_free_ char *s_hurt = NULL;
 
 	/* GVT-g and SR-IOV need the host driver of the GPU itself. */
@@ -756,8 +667,6 @@ int check_cmdline_blacklist(struct check_ctx *c)
 	}
 	/* Drivers of devices the host keeps: blacklisting them (the guide's
 	 * line blacklists every GPU and sound driver) takes them from the host. */
-	if (sb_open(&hurt) < 0)
-		return -ENOMEM;
 	for (size_t i = 0; i < c->h->n_devs; i++) {
 		const struct igp_pci_dev *d = c->h->devs[i];
 		const char *where;
@@ -767,10 +676,10 @@ int check_cmdline_blacklist(struct check_ctx *c)
 			    ? "the configured command line"
 			    : modprobe_blacklisted(c, d->driver);
 		if (where)
-			fprintf(hurt.f, "%s%s (driver of %s, blacklisted in %s)", ftell(hurt.f) ? "; " : "",
-				d->driver, d->address, where);
+			strbuf_wordf(&hurt, "; ", "%s (driver of %s, blacklisted in %s)", d->driver,
+				     d->address, where);
 	}
-	s_hurt = sb_take(&hurt);
+	s_hurt = strbuf_steal(&hurt);
 	if (!s_hurt)
 		return -ENOMEM;
 	if (*s_hurt)

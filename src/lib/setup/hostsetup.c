@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "boot/cmdline.h"
+#include "boot/cmdline_file.h"
 #include "boot/grub.h"
 #include "setup/hostsetup.h"
 #include "model/sysinfo.h"
