@@ -758,7 +758,9 @@ static char **revert_files(const struct shell_run *run, char *const *texts, cons
 			FZ_ASSERT(known, "%s: revert of %s: -EINVAL", run->sh->name, run->doc->files[f].path);
 		}
 		igp_undo_done(&u);
-		if (r == -EINVAL) {
+		if (r == -EINVAL || (r == -EBADMSG && known_glue((char *[]){run->doc->files[f].text, NULL},
+								 (char *[]){texts[f], NULL}))) {
+			/* known: the overlap above, or the glue of shell_set() */
 			strv_free(back);
 			return NULL;
 		}
@@ -794,11 +796,10 @@ static void shell_set(const struct shell_run *run, const struct parsed *p0, cons
 	if (!run->check)
 		goto out;
 	if (r == -EBADMSG) {
-		/* Refused: a token to change is not plain text in a file. */
-		bool opaque = false;
-		for (size_t k = 0; k < n_ops; k++)
-			opaque |= ops[k].kind != IGP_KOP_ADD && p0->spans[ops[k].index].file < 0;
-		FZ_ASSERT(opaque && bad, "%s: -EBADMSG without an opaque token", sh->name);
+		/* Refused: a token to change is not plain text in a file, or
+		 * the edit read back would give other words (a "$VAR" that
+		 * glues onto what comes after it): the word is named. */
+		FZ_ASSERT(bad && *bad, "%s: -EBADMSG naming no word", sh->name);
 		goto out;
 	}
 	if (r == -EINVAL && fz_known_overlap(before, p0->spans, p0->n, ops, n_ops))
@@ -825,11 +826,6 @@ static void shell_set(const struct shell_run *run, const struct parsed *p0, cons
 	r = doc_parse(&d1, sh->vars, &p1);
 	FZ_ASSERT(r == 0, "tokens of the edit: %d", r);
 	want_after = fz_expected_after(p0->texts, p0->n, ops, n_ops);
-	if (!fz_strv_eq(p1.texts, want_after) && known_glue(before, texts))
-		/* known: a token that comes to stand right after a "$VAR" (a
-		 * new one, or the next one when the one between goes) becomes
-		 * part of the name ($VARtoken). */
-		goto out;
 	fz_strv_assert_eq(what_after, p1.texts, want_after, NULL);
 	fz_assert_wants(p1.texts, s, NULL);
 	r = igp_kparams_plan(p1.texts, p1.n, s->w, s->n, &again, &n_again);
@@ -841,14 +837,17 @@ static void shell_set(const struct shell_run *run, const struct parsed *p0, cons
 	r = igp_shdoc_apply(&d1, sh->vars, run->add_var, sh->array, uops, n_uops, NULL, &texts2, NULL);
 	if (r == -EINVAL && fz_known_overlap(texts, p1.spans, p1.n, uops, n_uops))
 		goto out; /* known: as above */
+	if (r == -EBADMSG && known_glue(before, texts))
+		/* known: a token that comes to stand right after a "$VAR" (a
+		 * new one, or the next one when the one between goes) would
+		 * become part of the name ($VARtoken): the revert refuses. */
+		goto out;
 	FZ_ASSERT(r == 0, "%s: undo %s: %d", sh->name, s->name, r);
 	write_texts(run, s->name, "undo", texts2);
 	doc_with(&d2, run->doc, texts2);
 	r = doc_parse(&d2, sh->vars, &p2);
 	FZ_ASSERT(r == 0, "tokens of the undo: %d", r);
 	want_back = fz_expected_undo(p0->texts, p0->n, ops, n_ops);
-	if (!fz_strv_eq(p2.texts, want_back) && known_glue(texts, texts2))
-		goto out; /* known: as above, for the revert */
 	fz_strv_assert_eq(what_undo, p2.texts, want_back, NULL);
 
 	/* The revert as the journal does it, file by file. */

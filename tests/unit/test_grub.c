@@ -272,6 +272,53 @@ static void test_quotes_inside_expansions(void **state)
 			 0);
 }
 
+/* `NAME=x cmd` sets NAME for cmd alone (XCU 2.9.1): the shell's value is
+ * the one before, and new words go there. */
+static void test_prefix_assignment(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX_DEFAULT=\"x\" true\n",
+			      NULL,
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n"
+			      "GRUB_CMDLINE_LINUX_DEFAULT=\"x\" true\n",
+			      NULL),
+			 0);
+}
+
+/* An edit that would read back otherwise is refused: here the edited
+ * variable is expanded, glued to more text, inside the other one. */
+static void test_refuse_glued_expansion(void **state)
+{
+	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
+			      "GRUB_CMDLINE_LINUX=\"${GRUB_CMDLINE_LINUX_DEFAULT}=x\"\n",
+			      NULL, NULL, NULL),
+			 -EBADMSG);
+}
+
+/* MODULES+= after a string MODULES=x: the new words come after a blank. */
+static void test_append_to_empty_append(void **state)
+{
+	static char *const vars[] = {"MODULES", NULL};
+	static const struct igp_kwant w[] = {{IGP_KWANT_SET, "vfio_pci", NULL}};
+	const char *text = "MODULES+=o\nMODULES+=";
+	struct igp_shdoc d = {0};
+	struct igp_shtok *t;
+	size_t n, n_ops;
+	char *tt[2] = {0}, **out;
+	struct igp_kop *ops;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
+	assert_int_equal(igp_shdoc_tokens(&d, vars, &t, &n), 0);
+	assert_int_equal(n, 1);
+	tt[0] = t[0].text;
+	assert_int_equal(igp_kparams_plan(tt, n, w, 1, &ops, &n_ops), 0);
+	assert_int_equal(igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, NULL, &out, NULL), 0);
+	assert_string_equal(out[0], "MODULES+=o\nMODULES+=\" vfio_pci\"");
+	strv_free(out);
+	igp_kops_free(ops, n_ops);
+	igp_shtoks_free(t, n);
+	igp_shdoc_done(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +335,9 @@ int main(void)
 	    cmocka_unit_test(test_check_fine),
 	    cmocka_unit_test(test_array),
 	    cmocka_unit_test(test_quotes_inside_expansions),
+	    cmocka_unit_test(test_prefix_assignment),
+	    cmocka_unit_test(test_refuse_glued_expansion),
+	    cmocka_unit_test(test_append_to_empty_append),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

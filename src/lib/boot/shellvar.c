@@ -396,11 +396,43 @@ static bool keyword(const char *t, size_t b, size_t e)
 	return false;
 }
 
+/*
+ * Do the assignments at P (where a command starts) prefix a command, as in
+ * `NAME=x cmd`?  Then they are that command's environment and the shell's
+ * variables stay as they were (XCU 2.9.1 Simple Commands; a special
+ * built-in after them is not worth telling apart in a defaults file).
+ */
+static bool assignments_prefix_command(struct state *s, int file, size_t p)
+{
+	const char *t = s->doc->files[file].text;
+	size_t len = s->doc->files[file].len;
+
+	for (;;) {
+		size_t e;
+		skip_blanks(t, len, &p);
+		if (p >= len || strchr("\n;&|)#", t[p]))
+			return false;
+		if (!is_name_start(t[p]))
+			return true;
+		for (e = p; e < len && is_name_char(t[e]); e++)
+			;
+		if (e < len && t[e] == '=')
+			p = e + 1;
+		else if (e + 1 < len && t[e] == '+' && t[e + 1] == '=')
+			p = e + 2;
+		else
+			return true;
+		if (p < len && t[p] == '(')
+			return false; /* an array: bash allows no command after it */
+		word(s, file, &p, NULL, NULL);
+	}
+}
+
 static void eval_file(struct state *s, int file)
 {
 	const char *t = s->doc->files[file].text;
 	size_t len = s->doc->files[file].len, p = 0;
-	bool cmd_start = true;
+	bool cmd_start = true, exported = false;
 
 	while (p < len && !s->oom) {
 		size_t b;
@@ -409,6 +441,7 @@ static void eval_file(struct state *s, int file)
 			break;
 		if (t[p] == '\n' || t[p] == ';' || t[p] == '&' || t[p] == '|' || t[p] == '(' || t[p] == ')') {
 			cmd_start = true;
+			exported = false;
 			p++;
 			continue;
 		}
@@ -424,8 +457,11 @@ static void eval_file(struct state *s, int file)
 			if (e - p == 6 && strncmp(t + p, "export", 6) == 0 && e < len &&
 			    (t[e] == ' ' || t[e] == '\t')) {
 				p = e;
+				exported = true;
 				continue; /* "export NAME=..." */
 			}
+			if (!exported && assignments_prefix_command(s, file, p))
+				e = len; /* no assignment of the shell's: read on as words */
 			if (e < len && t[e] == '=') {
 				size_t q = e + 1;
 				assignment(s, file, p, e - p, false, &q);
@@ -440,6 +476,7 @@ static void eval_file(struct state *s, int file)
 			}
 		}
 		/* Some other word: part of a command. */
+		exported = false;
 		b = p;
 		word(s, file, &p, NULL, NULL);
 		if (p == b)
@@ -998,7 +1035,10 @@ static int add_tokens(const struct igp_shdoc *d, struct state *s, const char *ad
 		ins = strdupf("%s%s", need_blank(d->files[a->file].text, a, v) ? " " : "", add);
 		return ins ? igp_splice_push(&f->v, &f->n, a->at, 0, ins) : -ENOMEM;
 	case INS_EMPTY:
-		ins = strdupf("\"%s\"", add);
+		/* VAR+= after VAR=x: what is added joins x unless a blank
+		 * comes first. */
+		ins = strdupf("\"%s%s\"",
+			      v && v->n > 0 && !isspace((unsigned char)v->v[v->n - 1].c) ? " " : "", add);
 		return ins ? igp_splice_push(&f->v, &f->n, a->word_end, 0, ins) : -ENOMEM;
 	case INS_WRAP:
 		/* VAR=quiet becomes VAR="quiet new": same value. */
@@ -1041,6 +1081,70 @@ static int apply_files(const struct igp_shdoc *d, struct fsplices *fs, char ***r
 	return 0;
 }
 
+/* The token texts OPS leave of TOKS: SET in place, REMOVE gone, ADD last
+ * (ADD_VAR's tokens come last: igp_shdoc_add_var()). */
+static int tokens_after(const struct igp_shtok *toks, size_t n, const struct igp_kop *ops, size_t n_ops,
+			char ***ret)
+{
+	_cleanup_strv_free_ char **e = calloc(1, sizeof(char *));
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = toks[i].text;
+		for (size_t k = 0; t && k < n_ops; k++)
+			if (ops[k].kind != IGP_KOP_ADD && (size_t)ops[k].index == i)
+				t = ops[k].kind == IGP_KOP_SET ? ops[k].token : NULL;
+		if (t && strv_push(&e, t) < 0)
+			return -ENOMEM;
+	}
+	for (size_t k = 0; k < n_ops; k++)
+		if (ops[k].kind == IGP_KOP_ADD && strv_push(&e, ops[k].token) < 0)
+			return -ENOMEM;
+	*ret = TAKE_PTR(e);
+	return 0;
+}
+
+/*
+ * Read the edited TEXTS back as the shell would and compare with what the
+ * ops meant.  Words can still differ where the edited variable is expanded
+ * inside another value (GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX_DEFAULT=x"):
+ * then the edit is refused, naming the first word that would come out
+ * otherwise, rather than written.
+ */
+static int verify_edit(const struct igp_shdoc *d, char *const *vars, const struct igp_shtok *toks,
+		       size_t n_toks, const struct igp_kop *ops, size_t n_ops, char *const *texts,
+		       char **ret_bad)
+{
+	_cleanup_strv_free_ char **want = NULL;
+	struct igp_shdoc nd = {0};
+	struct igp_shtok *got = NULL;
+	size_t n_got = 0, i;
+	struct state s;
+	int r;
+
+	r = tokens_after(toks, n_toks, ops, n_ops, &want);
+	for (size_t f = 0; r >= 0 && f < d->n_files; f++)
+		r = igp_shdoc_add(&nd, d->files[f].path, texts[f], strlen(texts[f]));
+	if (r >= 0)
+		r = evaluate(&nd, &s);
+	if (r >= 0) {
+		r = tokens_of(&s, vars, &got, &n_got);
+		state_done(&s);
+	}
+	for (i = 0; r >= 0 && i < n_got && want[i]; i++)
+		if (!streq(got[i].text, want[i]))
+			break;
+	if (r >= 0 && (i < n_got || want[i])) {
+		r = -EBADMSG;
+		if (ret_bad)
+			*ret_bad = strdup(want[i] ? want[i] : got[i].text);
+	}
+	igp_shtoks_free(got, n_got);
+	igp_shdoc_done(&nd);
+	return r;
+}
+
 int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *add_var, bool array,
 		    const struct igp_kop *ops, size_t n_ops, int *op_files, char ***ret_texts, char **ret_bad)
 {
@@ -1049,6 +1153,7 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 	size_t n_toks = 0;
 	struct fsplices *fs = NULL;
 	_cleanup_free_ char *add = NULL;
+	_cleanup_strv_free_ char **texts = NULL;
 	int r;
 
 	r = evaluate(d, &s);
@@ -1080,7 +1185,11 @@ int igp_shdoc_apply(const struct igp_shdoc *d, char *const *vars, const char *ad
 	if (r >= 0 && *add)
 		r = add_tokens(d, &s, add_var, array, add, fs);
 	if (r >= 0)
-		r = apply_files(d, fs, ret_texts);
+		r = apply_files(d, fs, &texts);
+	if (r >= 0)
+		r = verify_edit(d, vars, toks, n_toks, ops, n_ops, texts, ret_bad);
+	if (r >= 0)
+		*ret_texts = TAKE_PTR(texts);
 out:
 	fsplices_free(fs, d->n_files);
 	igp_shtoks_free(toks, n_toks);
