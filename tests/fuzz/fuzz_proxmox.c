@@ -11,7 +11,7 @@
  *   - planning the same device again on the result refuses it as attached
  *     already (-EEXIST); a vGPU may take another slot instead.
  */
-#include "fuzz-pve.h"
+#include "../lib/vm-devices.h"
 #include "fuzz.h"
 #include "base/util.h"
 #include "vm/proxmox.h"
@@ -26,9 +26,9 @@ struct req {
 };
 
 static const struct req reqs[] = {
-    {"igd-upt", &fz_igd, IGP_VM_OPTIONS_INIT, NULL, NULL, -1},
+    {"igd-upt", &vmdev_igd, IGP_VM_OPTIONS_INIT, NULL, NULL, -1},
     {"igd-legacy",
-     &fz_igd,
+     &vmdev_igd,
      {.machine = IGP_MACHINE_I440FX,
       .igd_mode = IGP_IGD_LEGACY,
       .x_vga = -1,
@@ -38,15 +38,15 @@ static const struct req reqs[] = {
      NULL,
      -1},
     {"dgpu-q35-xvga",
-     &fz_dgpu,
+     &vmdev_dgpu,
      {.machine = IGP_MACHINE_Q35, .x_vga = 1, .rombar = -1, .romfile = "vbios.rom", .uefi = true},
      NULL,
      NULL,
      -1},
-    {"dgpu-mapping", &fz_dgpu, IGP_VM_OPTIONS_INIT, "gpu1", NULL, -1},
-    {"igd-vgpu", &fz_igd, IGP_VM_OPTIONS_INIT, NULL, "i915-GVTg_V5_4", -1},
+    {"dgpu-mapping", &vmdev_dgpu, IGP_VM_OPTIONS_INIT, "gpu1", NULL, -1},
+    {"igd-vgpu", &vmdev_igd, IGP_VM_OPTIONS_INIT, NULL, "i915-GVTg_V5_4", -1},
     {"vf-pcie-nodisplay",
-     &fz_vf,
+     &vmdev_vf,
      {.display = IGP_DISPLAY_NONE, .machine = IGP_MACHINE_Q35, .x_vga = -1, .rombar = 0},
      NULL,
      NULL,

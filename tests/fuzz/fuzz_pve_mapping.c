@@ -13,7 +13,7 @@
  */
 #include <ctype.h>
 
-#include "fuzz-pve.h"
+#include "../lib/vm-devices.h"
 #include "fuzz.h"
 #include "vm/proxmox.h"
 #include "base/util.h"
@@ -109,11 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		p += n + (p[n] == '\n');
 	}
-	one(text, "gpu", "pve1", &fz_dgpu, false);
-	one(text, "igpu", "pve2", &fz_igd, true);
+	one(text, "gpu", "pve1", &vmdev_dgpu, false);
+	one(text, "igpu", "pve2", &vmdev_igd, true);
 	if (first) {
-		one(text, first, "pve1", &fz_dgpu, false);
-		one(text, first, "pve3", &fz_igd, true);
+		one(text, first, "pve1", &vmdev_dgpu, false);
+		one(text, first, "pve3", &vmdev_igd, true);
 	}
 	return 0;
 }

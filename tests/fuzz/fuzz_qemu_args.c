@@ -8,7 +8,7 @@
  * key=value once, romfile= is the file name exactly, host= / sysfsdev=
  * name the device, and arguments come in option/value pairs.
  */
-#include "fuzz-pve.h"
+#include "../lib/vm-devices.h"
 #include "fuzz.h"
 #include "vm/qemu_args.h"
 #include "base/util.h"
@@ -67,11 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char uuid[] = "8f2b0a52-7f3c-4b0e-9a1d-2c3e4f5a6b7c";
 	struct igp_vm_device mdev = {.kind = IGP_VM_MDEV,
-				     .funcs = fz_igd_funcs,
+				     .funcs = vmdev_igd_funcs,
 				     .n_funcs = 1,
 				     .igd = true,
 				     .mdev_type = (char *)"i915-GVTg_V5_4"};
-	const struct igp_vm_device *devs[] = {&fz_igd, &fz_dgpu, &fz_vf, &mdev};
+	const struct igp_vm_device *devs[] = {&vmdev_igd, &vmdev_dgpu, &vmdev_vf, &mdev};
 	_cleanup_free_ char *romfile = NULL;
 	uint8_t o = size ? data[0] : 0;
 	struct igp_vm_options opts = IGP_VM_OPTIONS_INIT;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The devices the Proxmox targets attach (the shapes of tests/unit/test_proxmox.c). */
-#ifndef IGP_FUZZ_PVE_H
-#define IGP_FUZZ_PVE_H
+/* Host devices as the VM config generators take them: the shapes the unit
+ * tests and the fuzz targets attach. */
+#ifndef IGP_TESTS_VM_DEVICES_H
+#define IGP_TESTS_VM_DEVICES_H
 
 #include "vm/vmconf.h"
 
 /* The iGPU at 00:02.0, a discrete GPU with its audio function, an SR-IOV VF. */
-static struct igp_vm_func fz_igd_funcs[1] = {
+static struct igp_vm_func vmdev_igd_funcs[1] = {
     {.address = "0000:00:02.0",
      .addr = {0, 0, 2, 0},
      .vendor = 0x8086,
@@ -16,7 +17,7 @@ static struct igp_vm_func fz_igd_funcs[1] = {
      .class = 0x030000,
      .iommu_group = 2},
 };
-static struct igp_vm_func fz_dgpu_funcs[2] = {
+static struct igp_vm_func vmdev_dgpu_funcs[2] = {
     {.address = "0000:01:00.0",
      .addr = {0, 1, 0, 0},
      .vendor = 0x10de,
@@ -34,7 +35,7 @@ static struct igp_vm_func fz_dgpu_funcs[2] = {
      .class = 0x040300,
      .iommu_group = 1},
 };
-static struct igp_vm_func fz_vf_funcs[1] = {
+static struct igp_vm_func vmdev_vf_funcs[1] = {
     {.address = "0000:00:02.1",
      .addr = {0, 0, 2, 1},
      .vendor = 0x8086,
@@ -44,11 +45,11 @@ static struct igp_vm_func fz_vf_funcs[1] = {
      .class = 0x030000,
      .iommu_group = -1},
 };
-static const struct igp_vm_device fz_igd = {
-    .kind = IGP_VM_PCI, .funcs = fz_igd_funcs, .n_funcs = 1, .igd = true};
-static const struct igp_vm_device fz_dgpu = {
-    .kind = IGP_VM_PCI, .funcs = fz_dgpu_funcs, .n_funcs = 2, .all_functions = true};
-static const struct igp_vm_device fz_vf = {
-    .kind = IGP_VM_PCI, .funcs = fz_vf_funcs, .n_funcs = 1, .vf = true};
+static const struct igp_vm_device vmdev_igd = {
+    .kind = IGP_VM_PCI, .funcs = vmdev_igd_funcs, .n_funcs = 1, .igd = true};
+static const struct igp_vm_device vmdev_dgpu = {
+    .kind = IGP_VM_PCI, .funcs = vmdev_dgpu_funcs, .n_funcs = 2, .all_functions = true};
+static const struct igp_vm_device vmdev_vf = {
+    .kind = IGP_VM_PCI, .funcs = vmdev_vf_funcs, .n_funcs = 1, .vf = true};
 
 #endif

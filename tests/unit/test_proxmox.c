@@ -7,34 +7,14 @@
 
 #include "base/util.h"
 #include "model/workloads.h"
+#include "../lib/vm-devices.h"
 #include "tmproot.h"
 #include "vm/proxmox.h"
 #include "vm/pveconf.h"
 
-static struct igp_vm_func dgpu_funcs[2] = {
-    {.address = "0000:01:00.0",
-     .addr = {0, 1, 0, 0},
-     .vendor = 0x10de,
-     .device = 0x2484,
-     .subsys_vendor = 0x10de,
-     .subsys_device = 0x146b,
-     .class = 0x030000,
-     .iommu_group = 1},
-    {.address = "0000:01:00.1",
-     .addr = {0, 1, 0, 1},
-     .vendor = 0x10de,
-     .device = 0x228b,
-     .subsys_vendor = 0x10de,
-     .subsys_device = 0x146b,
-     .class = 0x040300,
-     .iommu_group = 1},
-};
-static const struct igp_vm_device dgpu = {
-    .kind = IGP_VM_PCI, .funcs = dgpu_funcs, .n_funcs = 2, .all_functions = true};
-
 static int plan(const char *text, const struct igp_vm_options *o, struct igp_pve_plan *p, char **why)
 {
-	struct igp_pve_request rq = {.dev = &dgpu, .opts = o, .pcie = -1, .vmid = 100};
+	struct igp_pve_request rq = {.dev = &vmdev_dgpu, .opts = o, .pcie = -1, .vmid = 100};
 	*why = NULL;
 	return igp_pve_conf_plan(text, &rq, p, why);
 }
@@ -119,21 +99,21 @@ static void test_mapping_plan(void **state)
 {
 	_cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *why = NULL;
 
-	assert_int_equal(igp_pve_mapping_plan(NULL, "gpu", "pve1", &dgpu, false, &a, &why), 0);
+	assert_int_equal(igp_pve_mapping_plan(NULL, "gpu", "pve1", &vmdev_dgpu, false, &a, &why), 0);
 	assert_string_equal(
 	    a, "gpu\n\tmap node=pve1,path=0000:01:00,id=10de:2484,iommugroup=1,subsystem-id=10de:146b\n");
 	/* Same node and device again: nothing changes. */
-	assert_int_equal(igp_pve_mapping_plan(a, "gpu", "pve1", &dgpu, false, &b, &why), 0);
+	assert_int_equal(igp_pve_mapping_plan(a, "gpu", "pve1", &vmdev_dgpu, false, &b, &why), 0);
 	assert_null(b);
 	/* A file without a final newline gets a blank line before the new section. */
 	assert_int_equal(igp_pve_mapping_plan("other\n\tmap node=pve1,path=0000:05:00.0,id=1:2", "gpu",
-					      "pve2", &dgpu, true, &c, &why),
+					      "pve2", &vmdev_dgpu, true, &c, &why),
 			 0);
 	assert_string_equal(
 	    c, "other\n\tmap node=pve1,path=0000:05:00.0,id=1:2\n\ngpu\n"
 	       "\tmap node=pve2,path=0000:01:00.0,id=10de:2484,iommugroup=1,subsystem-id=10de:146b\n"
 	       "\tmdev 1\n");
-	assert_int_equal(igp_pve_mapping_plan(c, "other", "pve1", &dgpu, false, &b, &why), -EEXIST);
+	assert_int_equal(igp_pve_mapping_plan(c, "other", "pve1", &vmdev_dgpu, false, &b, &why), -EEXIST);
 }
 
 static void test_line_grammar(void **state)

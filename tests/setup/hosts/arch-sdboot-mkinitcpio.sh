@@ -29,19 +29,23 @@ default arch.conf
 timeout 4
 EOF
 
-put_file etc/mkinitcpio.conf <<'EOF'
+# mkinitcpio_conf MODULES: Arch's /etc/mkinitcpio.conf with MODULES=(MODULES).
+mkinitcpio_conf() {
+	put_file etc/mkinitcpio.conf <<EOF
 # vim:set ft=sh
 # MODULES
 # The following modules are loaded before any boot hooks are
 # run.  Advanced users may wish to specify all system modules
 # in this array.  For instance:
 #     MODULES=(usbhid xhci_hcd)
-MODULES=(i915)
+MODULES=($1)
 
 BINARIES=()
 FILES=()
 HOOKS=(base udev autodetect microcode modconf kms keyboard keymap consolefont block filesystems fsck)
 EOF
+}
+mkinitcpio_conf i915
 
 put_file etc/os-release <<'EOF'
 NAME="Arch Linux"

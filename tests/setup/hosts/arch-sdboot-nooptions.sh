@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# arch-sdboot-nooptions: the example host pve8-coffeelake, with its etc/, boot/ and efi/
-# replaced by the files below.
+# arch-sdboot-nooptions: arch-sdboot-mkinitcpio with one Linux entry, which
+# has no options line, and no MODULES.
 
-from_host pve8-coffeelake
-remove etc boot efi
+based_on arch-sdboot-mkinitcpio
+remove boot/loader/entries/arch-fallback.conf
 
 put_file boot/loader/entries/arch.conf <<'EOF'
 title   Arch Linux
@@ -11,32 +11,4 @@ linux   /vmlinuz-linux
 initrd  /initramfs-linux.img
 EOF
 
-put_file boot/loader/entries/memtest.conf <<'EOF'
-title Memtest86+
-efi /memtest86+/memtest.efi
-EOF
-
-put_file boot/loader/loader.conf <<'EOF'
-default arch.conf
-timeout 4
-EOF
-
-put_file etc/mkinitcpio.conf <<'EOF'
-# vim:set ft=sh
-# MODULES
-# The following modules are loaded before any boot hooks are
-# run.  Advanced users may wish to specify all system modules
-# in this array.  For instance:
-#     MODULES=(usbhid xhci_hcd)
-MODULES=()
-
-BINARIES=()
-FILES=()
-HOOKS=(base udev autodetect microcode modconf kms keyboard keymap consolefont block filesystems fsck)
-EOF
-
-put_file etc/os-release <<'EOF'
-NAME="Arch Linux"
-ID=arch
-BUILD_ID=rolling
-EOF
+mkinitcpio_conf ''

@@ -1,24 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# debian-grub-broken-backslash: the example host pve8-coffeelake, with its etc/, boot/ and efi/
-# replaced by the files below.
+# debian-grub-broken-backslash: debian-grub-empty with the files below.
 
-from_host pve8-coffeelake
-remove etc boot efi
+based_on debian-grub-empty
 
 put_file etc/default/grub $'# If you change this file, run \'update-grub\' afterwards.\nGRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\nGRUB_DISABLE_OS_PROBER=true \\'
-
-put_file etc/modules <<'EOF'
-# /etc/modules: kernel modules to load at boot time.
-EOF
-
-put_file etc/os-release <<'EOF'
-PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
-NAME="Debian GNU/Linux"
-VERSION_ID="12"
-VERSION="12 (bookworm)"
-VERSION_CODENAME=bookworm
-ID=debian
-HOME_URL="https://www.debian.org/"
-SUPPORT_URL="https://www.debian.org/support"
-BUG_REPORT_URL="https://bugs.debian.org/"
-EOF

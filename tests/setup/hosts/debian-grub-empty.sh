@@ -18,14 +18,4 @@ put_file etc/modules <<'EOF'
 # /etc/modules: kernel modules to load at boot time.
 EOF
 
-put_file etc/os-release <<'EOF'
-PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
-NAME="Debian GNU/Linux"
-VERSION_ID="12"
-VERSION="12 (bookworm)"
-VERSION_CODENAME=bookworm
-ID=debian
-HOME_URL="https://www.debian.org/"
-SUPPORT_URL="https://www.debian.org/support"
-BUG_REPORT_URL="https://bugs.debian.org/"
-EOF
+os_release debian12

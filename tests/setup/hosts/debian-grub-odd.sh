@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# debian-grub-odd: the example host pve8-coffeelake, with its etc/, boot/ and efi/
-# replaced by the files below.
+# debian-grub-odd: debian-grub-empty with the files below.
 
-from_host pve8-coffeelake
-remove etc boot efi
+based_on debian-grub-empty
 
 put_file etc/default/grub $'# If you change this file, run \'update-grub\' afterwards.\nGRUB_DEFAULT=0\nGRUB_TIMEOUT=5\n#GRUB_CMDLINE_LINUX_DEFAULT="quiet splash intel_iommu=on"\nGRUB_CMDLINE_LINUX_DEFAULT=\'quiet intel_iommu=off mitigations=auto\' # the distribution\'s\nGRUB_CMDLINE_LINUX="console=tty0 \\"x\\""\nGRUB_DISABLE_OS_PROBER=true'
 
@@ -19,16 +17,4 @@ EOF
 put_file etc/modules <<'EOF'
 # /etc/modules
 vfio-pci
-EOF
-
-put_file etc/os-release <<'EOF'
-PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
-NAME="Debian GNU/Linux"
-VERSION_ID="12"
-VERSION="12 (bookworm)"
-VERSION_CODENAME=bookworm
-ID=debian
-HOME_URL="https://www.debian.org/"
-SUPPORT_URL="https://www.debian.org/support"
-BUG_REPORT_URL="https://bugs.debian.org/"
 EOF

@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# debian-grub-symlink: the example host pve8-coffeelake, with its etc/, boot/ and efi/
-# replaced by the files below.
+# debian-grub-symlink: debian-grub-empty with the files below.
 
-from_host pve8-coffeelake
-remove etc boot efi
+based_on debian-grub-empty
+remove etc/modules
 
 put_file etc/alternatives/grub-defaults <<'EOF'
 # If you change this file, run 'update-grub' afterwards to update
@@ -27,15 +26,3 @@ GRUB_CMDLINE_LINUX=""
 EOF
 
 put_link etc/default/grub '/etc/alternatives/grub-defaults'
-
-put_file etc/os-release <<'EOF'
-PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
-NAME="Debian GNU/Linux"
-VERSION_ID="12"
-VERSION="12 (bookworm)"
-VERSION_CODENAME=bookworm
-ID=debian
-HOME_URL="https://www.debian.org/"
-SUPPORT_URL="https://www.debian.org/support"
-BUG_REPORT_URL="https://bugs.debian.org/"
-EOF

@@ -9,7 +9,10 @@ put_file etc/initramfs-tools/modules <<'EOF'
 # List of modules that you want to include in your initramfs.
 EOF
 
-put_file etc/kernelstub/configuration <<'EOF'
+# kernelstub_config OPTIONS: /etc/kernelstub/configuration as Pop!_OS
+# writes it, OPTIONS being the JSON of "user" -> "kernel_options".
+kernelstub_config() {
+	put_file etc/kernelstub/configuration <<EOF
 {
   "default": {
     "kernel_options": [
@@ -24,12 +27,7 @@ put_file etc/kernelstub/configuration <<'EOF'
     "config_rev": 3
   },
   "user": {
-    "kernel_options": [
-      "quiet",
-      "loglevel=0",
-      "systemd.show_status=false",
-      "splash"
-    ],
+    "kernel_options": $1,
     "esp_path": "/boot/efi",
     "setup_loader": true,
     "manage_mode": true,
@@ -39,6 +37,14 @@ put_file etc/kernelstub/configuration <<'EOF'
   }
 }
 EOF
+}
+
+kernelstub_config '[
+      "quiet",
+      "loglevel=0",
+      "systemd.show_status=false",
+      "splash"
+    ]'
 
 put_file etc/modules <<'EOF'
 # /etc/modules: kernel modules to load at boot time.
