@@ -584,8 +584,7 @@ char *igp_path_normalize(const char *path)
 
 const char *igp_sysfs_relative(const char *path)
 {
-	static const char prefix[] = "/sys/";
-	return path && startswith(path, prefix) ? path + strlen(prefix) : NULL;
+	return path && startswith(path, IGP_SYS_PREFIX) ? path + strlen(IGP_SYS_PREFIX) : NULL;
 }
 
 char *igp_path_join(const char *a, const char *b)

@@ -20,6 +20,7 @@
 #define _igp_printf_(a, b) __attribute__((format(printf, a, b)))
 
 /* sysfs */
+#define IGP_SYS_PREFIX "/sys/"
 #define IGP_SYS_PCI_DEVICES "/sys/bus/pci/devices"
 #define IGP_SYS_PCI_DRIVERS "/sys/bus/pci/drivers"
 #define IGP_SYS_PCI_DRIVERS_PROBE "/sys/bus/pci/drivers_probe"

@@ -452,8 +452,8 @@ static int cgroup_dri(const char *value, char **ret)
  * component. */
 static bool dev_path_ok(const char *path)
 {
-	return startswith(path, "/dev/") && path[5] && !strstr(path, "/./") && !strstr(path, "/../") &&
-	       !endswith(path, "/.") && !endswith(path, "/..");
+	return startswith(path, IGP_DEV_PREFIX) && path[strlen(IGP_DEV_PREFIX)] && !strstr(path, "/./") &&
+	       !strstr(path, "/../") && !endswith(path, "/.") && !endswith(path, "/..");
 }
 
 int igp_pve_ct_device(const char *key, const char *value, char **ret)
