@@ -233,12 +233,12 @@ static void test_check_fine(void **state)
 		assert_null(checked(ok[i], strlen(ok[i])));
 }
 
-static void test_array(void **state)
+/* Plan WANTS on MODULES of mkinitcpio.conf TEXT (N_TOKS tokens), apply
+ * them and compare the file with EXPECT. */
+static void modules_edit(const char *text, const struct igp_kwant *w, size_t nw, size_t n_toks,
+			 size_t n_expect_ops, const char *expect)
 {
 	static char *const vars[] = {"MODULES", NULL};
-	static const struct igp_kwant w[] = {{IGP_KWANT_SET, "vfio_pci", NULL},
-					     {IGP_KWANT_SET, "vfio", NULL}};
-	const char *text = "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci)\nHOOKS=(base)\n";
 	struct igp_shdoc d = {0};
 	struct igp_shtok *t;
 	size_t n, n_ops;
@@ -247,18 +247,27 @@ static void test_array(void **state)
 
 	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
 	assert_int_equal(igp_shdoc_tokens(&d, vars, &t, &n), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, n_toks);
 	for (size_t i = 0; i < n; i++)
 		tt[i] = t[i].text;
-	assert_int_equal(igp_kparams_plan(tt, n, w, 2, &ops, &n_ops), 0);
-	assert_int_equal(n_ops, 1); /* vfio-pci is vfio_pci */
+	assert_int_equal(igp_kparams_plan(tt, n, w, nw, &ops, &n_ops), 0);
+	assert_int_equal(n_ops, n_expect_ops);
 	assert_int_equal(igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, NULL, &out, NULL), 0);
-	assert_string_equal(
-	    out[0], "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci vfio)\nHOOKS=(base)\n");
+	assert_string_equal(out[0], expect);
 	strv_free(out);
 	igp_kops_free(ops, n_ops);
 	igp_shtoks_free(t, n);
 	igp_shdoc_done(&d);
+}
+
+static void test_array(void **state)
+{
+	static const struct igp_kwant w[] = {{IGP_KWANT_SET, "vfio_pci", NULL},
+					     {IGP_KWANT_SET, "vfio", NULL}};
+
+	/* vfio-pci is vfio_pci: one op */
+	modules_edit("# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci)\nHOOKS=(base)\n", w, 2, 2, 1,
+		     "# MODULES=(usbhid)\nMODULES=(i915 # early KMS\n  vfio-pci vfio)\nHOOKS=(base)\n");
 }
 
 /* Quotes inside ${...} and $(...) belong to the expansion, as sh reads
@@ -297,26 +306,9 @@ static void test_refuse_glued_expansion(void **state)
 /* MODULES+= after a string MODULES=x: the new words come after a blank. */
 static void test_append_to_empty_append(void **state)
 {
-	static char *const vars[] = {"MODULES", NULL};
 	static const struct igp_kwant w[] = {{IGP_KWANT_SET, "vfio_pci", NULL}};
-	const char *text = "MODULES+=o\nMODULES+=";
-	struct igp_shdoc d = {0};
-	struct igp_shtok *t;
-	size_t n, n_ops;
-	char *tt[2] = {0}, **out;
-	struct igp_kop *ops;
 
-	assert_int_equal(igp_shdoc_add(&d, "/etc/mkinitcpio.conf", text, strlen(text)), 0);
-	assert_int_equal(igp_shdoc_tokens(&d, vars, &t, &n), 0);
-	assert_int_equal(n, 1);
-	tt[0] = t[0].text;
-	assert_int_equal(igp_kparams_plan(tt, n, w, 1, &ops, &n_ops), 0);
-	assert_int_equal(igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, NULL, &out, NULL), 0);
-	assert_string_equal(out[0], "MODULES+=o\nMODULES+=\" vfio_pci\"");
-	strv_free(out);
-	igp_kops_free(ops, n_ops);
-	igp_shtoks_free(t, n);
-	igp_shdoc_done(&d);
+	modules_edit("MODULES+=o\nMODULES+=", w, 1, 1, 1, "MODULES+=o\nMODULES+=\" vfio_pci\"");
 }
 
 int main(void)

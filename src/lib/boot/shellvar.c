@@ -460,15 +460,16 @@ static void eval_file(struct state *s, int file)
 				exported = true;
 				continue; /* "export NAME=..." */
 			}
-			if (!exported && assignments_prefix_command(s, file, p))
-				e = len; /* no assignment of the shell's: read on as words */
-			if (e < len && t[e] == '=') {
+			/* NAME=x cmd assigns nothing of the shell's: its words
+			 * are read on as a command's. */
+			bool assigns = exported || !assignments_prefix_command(s, file, p);
+			if (assigns && e < len && t[e] == '=') {
 				size_t q = e + 1;
 				assignment(s, file, p, e - p, false, &q);
 				p = q;
 				continue; /* another assignment may follow */
 			}
-			if (e + 1 < len && t[e] == '+' && t[e + 1] == '=') {
+			if (assigns && e + 1 < len && t[e] == '+' && t[e + 1] == '=') {
 				size_t q = e + 2;
 				assignment(s, file, p, e - p, true, &q);
 				p = q;
