@@ -18,6 +18,7 @@
 #include "libvirt_target.h"
 #include "output.h"
 #include "base/paths.h"
+#include "checks/checks.h"
 #include "planview.h"
 #include "vm/proxmox.h"
 #include "vm/qemu_args.h"
@@ -216,6 +217,51 @@ static struct json_object *device_json(const struct igp_vm_device *d)
 	return o;
 }
 
+/*
+ * What is wrong on the host for passing d through: the warn and fail
+ * results of `igpuctl check --mode full` for its functions, taken from the
+ * check engine (which alone decides what is wrong) and reworded as notes.
+ * Only the findings about the passthrough itself are notes: the IOMMU, the
+ * device's IOMMU group and the host's boot display.  A vGPU has none of
+ * these.  *ret stays NULL when nothing is wrong.
+ */
+static const char *const vm_note_checks[] = {"iommu.enabled", "full.boot_vga", "full.isolation", NULL};
+
+static int host_notes(const struct igp_host *h, const struct igp_vm_device *d, char ***ret)
+{
+	_cleanup_free_ struct igp_check_target *t = NULL;
+	struct igp_check_report rep;
+	size_t n = 0;
+	int r = 0;
+
+	if (d->kind != IGP_VM_PCI)
+		return 0;
+	t = calloc(d->n_funcs, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->n_funcs; i++) {
+		struct igp_pci_dev *p;
+		if (igp_host_find(h, d->funcs[i].address, &p) >= 0)
+			t[n++] = (struct igp_check_target){.gpu = p, .mode = IGP_METHOD_FULL};
+	}
+	if (n == 0)
+		return 0;
+	r = igp_checks_run(h, t, n, 0, &rep);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; r >= 0 && i < rep.n_checks; i++) {
+		const struct igp_check *k = &rep.checks[i];
+		if ((k->status != IGP_CHECK_WARN && k->status != IGP_CHECK_FAIL) ||
+		    !strv_contains((char **)vm_note_checks, k->id) ||
+		    /* The group is the group of the whole device. */
+		    (streq(k->id, "full.isolation") && !streq(k->device, d->funcs[0].address)))
+			continue;
+		r = strv_pushf(ret, "%s %s [%s]", k->message, k->remedy, k->id);
+	}
+	igp_check_report_done(&rep);
+	return r;
+}
+
 /* Load the host, resolve DEVICE and check the options against it. */
 static int prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,
 		   struct igp_host **ret_h, struct igp_vm_device **ret_d)
@@ -256,7 +302,7 @@ static int vm_qemu(int argc, char *argv[])
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
-	_cleanup_strv_free_ char **args = NULL, **notes = NULL;
+	_cleanup_strv_free_ char **args = NULL, **notes = NULL, **found = NULL;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
@@ -281,7 +327,9 @@ static int vm_qemu(int argc, char *argv[])
 	notes = calloc(1, sizeof(char *));
 	if (!notes)
 		return log_error_errno(-ENOMEM, "Failed to build the arguments");
-	r = igp_vm_common_notes(h, d, &o, IGP_VM_QEMU, &notes);
+	r = host_notes(h, d, &found);
+	if (r >= 0)
+		r = igp_vm_common_notes(d, &o, IGP_VM_QEMU, found, &notes);
 	if (r >= 0)
 		r = igp_qemu_args(d, &o, &args, &notes);
 	if (r < 0)
@@ -440,7 +488,7 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
-	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL;
+	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL, **found = NULL;
 	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL,
 			    *label = NULL;
 	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
@@ -503,7 +551,9 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	notes = calloc(1, sizeof(char *));
 	if (!notes)
 		return log_error_errno(-ENOMEM, "Failed to build the XML");
-	r = igp_vm_common_notes(h, d, &o, IGP_VM_LIBVIRT, &notes);
+	r = host_notes(h, d, &found);
+	if (r >= 0)
+		r = igp_vm_common_notes(d, &o, IGP_VM_LIBVIRT, found, &notes);
 	if (r < 0)
 		return log_error_errno(r, "Failed to build the XML");
 
@@ -697,6 +747,7 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
+	_cleanup_strv_free_ char **found = NULL;
 	_cleanup_free_ char *conf_path = NULL, *conf_old = NULL, *map_old = NULL, *map_new = NULL,
 			    *why = NULL, *node_buf = NULL, *diff_conf = NULL, *diff_map = NULL;
 	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
@@ -817,7 +868,10 @@ static int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 	rq.opts = &o;
 	rq.mapping = mapping;
 	rq.mdev_type = mdev_type;
-	rq.host = h;
+	r = host_notes(h, d, &found);
+	if (r < 0)
+		return log_error_errno(r, "Failed to check the host");
+	rq.host_notes = found;
 	rq.vmid = vmid;
 	r = igp_pve_conf_plan(conf_old, &rq, &plan, &why);
 	if (r == -ENOMEM)

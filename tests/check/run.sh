@@ -849,6 +849,14 @@ has sriov.persist message "/etc/sysfs.conf:1"
 is cmdline.configured pass
 has cmdline.configured message "i915.enable_guc=3 i915.max_vfs=7"
 is sriov.pf_not_vfio pass
+# With VFs enabled the PF cannot go to a VM whole (vm refuses it as well).
+chk "$V" --mode full 00:02.0
+is full.vfs fail
+has full.vfs remedy "igpuctl vfs 0000:00:02.0 --count 0"
+put "$GPU/sriov_numvfs" $'0\n'
+chk "$V" --mode full 00:02.0
+is full.vfs pass
+put "$GPU/sriov_numvfs" $'7\n'
 rm "$V/etc/sysfs.conf"
 put etc/udev/rules.d/70-sriov.rules 'ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_numvfs}=="0", ATTR{sriov_numvfs}="9"
 '

@@ -110,3 +110,43 @@ agree() {
 		fi
 	done
 }
+
+# The ids whose findings `vm` gives as notes (vm_note_checks in src/cmd/vm.c).
+vm_note_ids='["iommu.enabled", "full.boot_vga", "full.isolation"]'
+
+# same_vm_notes VM_JSON CHECK_JSON: 0 when the notes of `vm qemu -J` that
+# carry a check id are exactly check's findings of those ids, in order and
+# word for word ("MESSAGE REMEDY [ID]").
+same_vm_notes() {
+	local a b
+	a=$(jq '[.notes[] | select(test(" \\[[a-z_.]+\\]$"))]' <<<"$1") || return 2
+	b=$(jq --argjson ids "$vm_note_ids" \
+		'[.checks[] | select((.status == "warn" or .status == "fail") and (.id as $i | $ids | index($i)))
+		  | "\(.message) \(.remedy) [\(.id)]"]' <<<"$2") || return 2
+	[[ -n $a && $a == "$b" ]]
+}
+
+# vm_agree ROOT ADDR: vm's notes about the host are check's findings; when
+# vm refuses the device, check fails it for the same reason: its group
+# (full.isolation) or its enabled VFs (full.vfs).
+vm_agree() {
+	local root=$1 addr=$2 name vm chk
+	name=$(basename "$root")
+	chk=$("$bin" --root "$root" -J check --mode full "$addr" 2>/dev/null)
+	if ! vm=$("$bin" --root "$root" -J vm qemu "$addr" 2>"$tmp/stderr"); then
+		if jq -e '.checks[] | select((.id == "full.isolation" or .id == "full.vfs") and .status == "fail")' \
+			<<<"$chk" >/dev/null; then
+			good
+		else
+			bad "$name $addr: vm qemu refused ($(head -c 200 "$tmp/stderr")) but check passes full.isolation and full.vfs"
+		fi
+		return
+	fi
+	if same_vm_notes "$vm" "$chk"; then
+		good
+	else
+		bad "$name $addr: vm qemu's notes differ from check --mode full's findings"
+		diff <(jq '[.notes[] | select(test(" \\[[a-z_.]+\\]$"))]' <<<"$vm") \
+			<(jq --argjson ids "$vm_note_ids" '[.checks[] | select((.status == "warn" or .status == "fail") and (.id as $i | $ids | index($i))) | "\(.message) \(.remedy) [\(.id)]"]' <<<"$chk") | head -10
+	fi
+}

@@ -236,6 +236,29 @@ int check_full_framebuffer(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			 gpu->address, off ? " (initcall_blacklist=sysfb_init is set)" : "");
 }
 
+/* The VFs live only while the PF's driver keeps SR-IOV enabled
+ * (drivers/pci/iov.c, sriov_numvfs): while they exist the PF stays with its
+ * driver on the host, and only the VFs can go to VMs. */
+int check_full_vfs(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "full.vfs";
+
+	if (gpu->physfn)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "%s is an SR-IOV virtual function of %s: it goes to a VM by itself.",
+				 gpu->address, gpu->physfn);
+	if (gpu->sriov_numvfs > 0)
+		return check_add(c, id, gpu, IGP_CHECK_FAIL,
+				 strdupf("Set the VF count to 0 (igpuctl vfs %s --count 0) to pass the whole "
+					 "device, or pass one of its virtual functions instead.",
+					 gpu->address),
+				 "%s has %d SR-IOV virtual functions enabled: the device cannot go to a VM "
+				 "while they exist.",
+				 gpu->address, gpu->sriov_numvfs);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s has no SR-IOV virtual functions enabled.",
+			 gpu->address);
+}
+
 int check_full_boot_vga(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "full.boot_vga";

@@ -455,11 +455,14 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 		goto out;
 
 	{
-		/* With mdev= the VM gets a vGPU of the device, not the device. */
+		/* With mdev= the VM gets a vGPU of the device, not the device:
+		 * what the host lacks for passing the device itself does not
+		 * apply. */
 		struct igp_vm_device as_mdev = *d;
 		if (rq->mdev_type)
 			as_mdev.kind = IGP_VM_MDEV;
-		r = igp_vm_common_notes(rq->host, &as_mdev, &o, IGP_VM_PROXMOX, &plan.notes);
+		r = igp_vm_common_notes(&as_mdev, &o, IGP_VM_PROXMOX, rq->mdev_type ? NULL : rq->host_notes,
+					&plan.notes);
 	}
 	if (r < 0)
 		goto out;

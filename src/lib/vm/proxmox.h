@@ -44,10 +44,10 @@ struct igp_pve_request {
 	 * display (NONE sets "vga: none"), machine (Q35/I440FX sets "machine:";
 	 * UNSET keeps the VM's). */
 	const struct igp_vm_options *opts;
-	const char *mapping;	     /* reference "mapping=NAME" instead of the address */
-	const char *mdev_type;	     /* create a vGPU of this type at VM start */
-	int pcie;		     /* -1: on when the machine is q35; 0; 1 */
-	const struct igp_host *host; /* for notes; may be NULL */
+	const char *mapping;	 /* reference "mapping=NAME" instead of the address */
+	const char *mdev_type;	 /* create a vGPU of this type at VM start */
+	int pcie;		 /* -1: on when the machine is q35; 0; 1 */
+	char *const *host_notes; /* what is wrong on the host for the device (NULL: nothing) */
 	unsigned long vmid;
 };
 

@@ -378,48 +378,14 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 	return 0;
 }
 
-int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
-			const struct igp_vm_options *o, enum igp_vm_target t, char ***notes)
+int igp_vm_common_notes(const struct igp_vm_device *d, const struct igp_vm_options *o, enum igp_vm_target t,
+			char *const *host_notes, char ***notes)
 {
 	int r;
 
-	if (h && !h->iommu_active && d->kind == IGP_VM_PCI) {
-		r = strv_pushf(notes,
-			       "No IOMMU is active on this host: VFIO cannot pass devices through until it "
-			       "is (see igpuctl check).");
-		if (r < 0)
+	for (size_t i = 0; host_notes && host_notes[i]; i++)
+		if ((r = strv_push(notes, host_notes[i])) < 0)
 			return r;
-	}
-	if (h && d->kind == IGP_VM_PCI) {
-		struct igp_pci_dev *p;
-		struct igp_isolation_report rep;
-		if (igp_host_find(h, d->funcs[0].address, &p) >= 0 && igp_isolation_judge(h, p, &rep) >= 0) {
-			for (size_t i = 0; i < rep.n_peers && rep.verdict == IGP_ISO_SHARED; i++) {
-				if (rep.peers[i].kind != IGP_PEER_ENDPOINT)
-					continue;
-				r = strv_pushf(notes,
-					       "IOMMU group %d also holds %s: it must be bound to vfio-pci "
-					       "too and can only go to this same VM.",
-					       rep.group, rep.peers[i].dev->address);
-				if (r < 0) {
-					igp_isolation_report_done(&rep);
-					return r;
-				}
-			}
-			igp_isolation_report_done(&rep);
-		}
-	}
-	for (size_t i = 0; h && d->kind == IGP_VM_PCI && i < d->n_funcs; i++) {
-		struct igp_pci_dev *p;
-		if (igp_host_find(h, d->funcs[i].address, &p) < 0 || !(p->roles & IGP_ROLE_BOOT_VGA))
-			continue;
-		r = strv_pushf(notes,
-			       "%s is the host's boot GPU: the host's own console goes dark while the VM "
-			       "has it.",
-			       p->address);
-		if (r < 0)
-			return r;
-	}
 	if (o->uefi && !o->romfile &&
 	    ((d->kind == IGP_VM_PCI && d->igd) ||
 	     (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display)))) {

@@ -142,12 +142,14 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 		 char **ret_why);
 
 /*
- * Advice that applies to every target: IOMMU group peers, no IOMMU, OVMF
- * without an option ROM, legacy-mode requirements.  Appends sentences to
- * *notes.  h may be NULL (no host facts then).
+ * Advice that applies to every target: first host_notes (what is wrong on
+ * the host for this device: the findings of `igpuctl check`, which decides
+ * that; NULL for none), then what follows from the options (OVMF without an
+ * option ROM, IGD legacy or UPT mode, no emulated display).  Appends
+ * sentences to *notes.
  */
-int igp_vm_common_notes(const struct igp_host *h, const struct igp_vm_device *d,
-			const struct igp_vm_options *o, enum igp_vm_target t, char ***notes);
+int igp_vm_common_notes(const struct igp_vm_device *d, const struct igp_vm_options *o, enum igp_vm_target t,
+			char *const *host_notes, char ***notes);
 
 /* The host render node path SPICE/egl-headless should use for a vGPU:
  * "/dev/dri/by-path/pci-0000:00:02.0-render" (caller frees). */
