@@ -875,6 +875,26 @@ has sriov.pf_not_vfio message "VM 101"
 put etc/pve/qemu-server/101.conf $'hostpci0: 0000:00:02.1,pcie=1\nmachine: q35\n[snap1]\nhostpci0: 0000:00:02.0\n'
 chk "$V"
 is sriov.pf_not_vfio pass
+# The VMs are read once by the host model, as vm.proxmox reads them: "All
+# Functions" of the slot and this node's entry of a mapping pass the PF,
+# a vGPU of it (mdev=) does not.
+put etc/pve/qemu-server/101.conf $'hostpci0: 00:02,pcie=1\nmachine: q35\n'
+chk "$V"
+is sriov.pf_not_vfio fail
+has sriov.pf_not_vfio message "VM 101 (hostpci0)"
+put etc/pve/qemu-server/101.conf $'hostpci1: 0000:00:02.0,mdev=i915-GVTg_V5_4\nmachine: q35\n'
+chk "$V"
+is sriov.pf_not_vfio pass
+put etc/hostname $'pve1\n'
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve2,path=0000:00:02.1,id=8086:46d1\n\tmap node=pve1,path=0000:00:02.0,id=8086:46d1\n'
+put etc/pve/qemu-server/101.conf $'hostpci2: mapping=igpu,pcie=1\nmachine: q35\n'
+chk "$V"
+is sriov.pf_not_vfio fail
+has sriov.pf_not_vfio message "VM 101 (hostpci2)"
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve2,path=0000:00:02.0,id=8086:46d1\n\tmap node=pve1,path=0000:00:02.1,id=8086:46d1\n'
+chk "$V"
+is sriov.pf_not_vfio pass
+rm "$V/etc/pve/mapping/pci.cfg"
 mkdir -p "$V/sys/bus/pci/drivers/vfio-pci"
 relink $GPU/driver ../../../bus/pci/drivers/vfio-pci
 chk "$V"

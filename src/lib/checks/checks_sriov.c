@@ -2,6 +2,7 @@
 /* SR-IOV: platform, a driver with SR-IOV, its parameters, VFs enabled and persistent, the PF kept. */
 #include "base/strbuf.h"
 #include "checks/checks_int.h"
+#include "model/workloads.h"
 #include "model/versions.h"
 #include "base/paths.h"
 
@@ -312,57 +313,37 @@ int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			 n);
 }
 
-/* Proxmox VE VMs whose hostpciN names the PF itself (or all functions of its slot). */
-static int pve_vms_passing_pf(const struct igp_pci_dev *gpu, char **ret)
+/* Proxmox VE VMs of this node whose hostpciN passes the PF itself (or all
+ * functions of its slot), as the host model resolved them: only the current
+ * configuration, a mapping by this node's entry, and not as a vGPU (mdev=). */
+static int pve_vms_passing_pf(struct check_ctx *c, const struct igp_pci_dev *gpu, char **ret)
 {
-	_cleanup_strv_free_ char **names = NULL;
-	_cleanup_free_ char *out = NULL;
-	char slot[IGP_PCI_ADDR_MAX];
-	const char *dot = strrchr(gpu->address, '.'), *shortaddr = strchr(gpu->address, ':');
-	size_t len = 0, dom_len;
-	FILE *f;
+	_cleanup_strbuf_ struct strbuf b = {};
+	const struct igp_workloads *ws;
+	int r;
 
 	*ret = NULL;
-	if (!dot || !shortaddr)
-		return 0;
-	shortaddr++;
-	dom_len = (size_t)(shortaddr - gpu->address);
-	/* "0000:00:02" and "00:02": every function of the slot, PF included. */
-	snprintf(slot, sizeof(slot), "%.*s", (int)(dot - gpu->address), gpu->address);
-	if (igp_list_dir(IGP_ETC_PVE_QEMU_SERVER, &names) < 0)
-		return 0;
-	f = open_memstream(&out, &len);
-	if (!f)
-		return -ENOMEM;
-	for (char **n = names; *n; n++) {
-		_cleanup_free_ char *p = NULL, *text = NULL;
-		if (!endswith(*n, ".conf"))
+	r = igp_host_workloads(c->h, &ws);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct igp_workload *w = &ws->v[i];
+		const char *last = NULL;
+		if (w->kind != IGP_WORKLOAD_PVE_VM || !w->local)
 			continue;
-		p = igp_path_join(IGP_ETC_PVE_QEMU_SERVER, *n);
-		if (!p || igp_read_file(p, &text, NULL) < 0)
-			continue;
-		for (const char *l = text; l && *l && *l != '[';) {
-			/* Only the current config: snapshots follow in [sections]. */
-			_cleanup_free_ char *line = strdup_line(&l);
-			if (line && startswith(line, "hostpci") && strchr(line, ':') &&
-			    !strstr(line, "mdev=")) {
-				char *v = strchr(line, ':') + 1;
-				v += strspn(v, " ");
-				if (startswith(v, "host="))
-					v += 5;
-				v[strcspn(v, ",")] = '\0';
-				if (streq(v, gpu->address) || streq(v, slot) ||
-				    (gpu->addr.domain == 0 &&
-				     (streq(v, shortaddr) || streq(v, slot + dom_len))))
-					fprintf(f, "%sVM %.*s (%s)", ftell(f) ? ", " : "",
-						(int)(strlen(*n) - 5), *n, v);
-			}
+		for (size_t k = 0; k < w->n_uses; k++) {
+			const struct igp_device_use *u = &w->uses[k];
+			if (u->kind != IGP_USE_PCI || u->mdev_type || !igp_device_use_names(u, gpu) ||
+			    streq_ptr(last, u->key))
+				continue;
+			last = u->key;
+			strbuf_wordf(&b, ", ", "VM %s (%s)", w->id, u->key);
 		}
 	}
-	if (fclose(f) != 0)
-		return -ENOMEM;
-	*ret = *out ? TAKE_PTR(out) : NULL;
-	return 0;
+	if (strbuf_empty(&b))
+		return b.oom ? -ENOMEM : 0;
+	*ret = strbuf_steal(&b);
+	return *ret ? 0 : -ENOMEM;
 }
 
 int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -381,7 +362,7 @@ int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    "The PF %s is bound to vfio-pci: its virtual functions cannot exist, and the host "
 		    "loses the GPU.",
 		    gpu->address);
-	r = pve_vms_passing_pf(gpu, &vms);
+	r = pve_vms_passing_pf(c, gpu, &vms);
 	if (r < 0)
 		return r;
 	if (vms)
