@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "base/strbuf.h"
 #include "checks/checks_int.h"
 #include "base/paths.h"
 #include "model/bootinfo.h"
@@ -171,13 +172,10 @@ int check_iommu_enabled(struct check_ctx *c)
 	const char *v;
 
 	if (c->h->iommu_active) {
-		size_t len = 0;
-		FILE *f = open_memstream(&units, &len);
-		if (!f)
-			return -ENOMEM;
+		_cleanup_strbuf_ struct strbuf b = {};
 		for (char **u = c->h->iommu_units; *u; u++)
-			fprintf(f, "%s%s", u == c->h->iommu_units ? "" : ", ", *u);
-		if (fclose(f) != 0 || !units)
+			strbuf_word(&b, ", ", *u);
+		if (!(units = strbuf_steal(&b)))
 			return -ENOMEM;
 		if (c->h->n_groups == 0)
 			return check_add(
@@ -442,17 +440,11 @@ static size_t required_modules(struct check_ctx *c, const char **out, size_t cap
 
 static char *join(const char *const *v, size_t n, const char *sep)
 {
-	_cleanup_free_ char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
+	_cleanup_strbuf_ struct strbuf b = {};
 
-	if (!f)
-		return NULL;
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? sep : "", v[i]);
-	if (fclose(f) != 0)
-		return NULL;
-	return TAKE_PTR(s);
+		strbuf_word(&b, sep, v[i]);
+	return strbuf_steal(&b);
 }
 
 int check_modules_available(struct check_ctx *c)
@@ -552,21 +544,17 @@ int check_modules_configured(struct check_ctx *c)
 {
 	const char *id = "modules.configured", *req[8], *missing[8];
 	size_t n = required_modules(c, req, ELEMENTSOF(req), true), n_missing = 0;
+	_cleanup_strbuf_ struct strbuf b = {};
 	_cleanup_free_ char *found = NULL, *miss = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&found, &len);
 
-	if (!f)
-		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const char *where = ctx_module_configured(c, req[i]);
 		if (where)
-			fprintf(f, "%s%s (%s)", len ? ", " : "", req[i], where);
+			strbuf_wordf(&b, ", ", "%s (%s)", req[i], where);
 		else
 			missing[n_missing++] = req[i];
-		fflush(f);
 	}
-	if (fclose(f) != 0)
+	if (!(found = strbuf_steal(&b)))
 		return -ENOMEM;
 	if (n_missing == 0)
 		return check_add(c, id, NULL, IGP_CHECK_PASS, NULL, "Configured to load at boot: %s.", found);

@@ -8,6 +8,7 @@
  * judged.
  */
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "checks/checks_int.h"
 #include "model/workloads.h"
 #include "vgpu/mdev.h"
@@ -15,54 +16,13 @@
 #include "vm/proxmox.h"
 #include "vm/pveconf.h"
 
-struct sbuf {
-	char *s;
-	size_t len;
-	FILE *f;
-};
-
-static int sb_init(struct sbuf *b)
-{
-	*b = (struct sbuf){};
-	b->f = open_memstream(&b->s, &b->len);
-	return b->f ? 0 : -ENOMEM;
-}
-
-static void sb_sep(struct sbuf *b, const char *sep)
-{
-	if (ftell(b->f) > 0)
-		fputs(sep, b->f);
-}
-
-static char *sb_done(struct sbuf *b)
-{
-	if (!b->f)
-		return NULL;
-	if (fclose(b->f) != 0) {
-		free(b->s);
-		b->s = NULL;
-	}
-	b->f = NULL;
-	return b->s;
-}
-
-/* Drop a buffer that was not taken (error paths). */
-static void sb_drop(struct sbuf *b)
-{
-	if (b->f) {
-		fclose(b->f);
-		free(b->s);
-	}
-	*b = (struct sbuf){};
-}
-
 /* ---- Proxmox VE ---- */
 
 struct pve_judge {
 	const struct igp_pci_dev *gpu;
 	const struct igp_mdev_parent *par; /* the GPU's vGPU types, NULL without GVT-g */
 	enum igp_check_status st;
-	struct sbuf bad, good, rem;
+	struct strbuf bad, good, rem;
 };
 
 /* Judge hostpciN of VM vmid when it passes the GPU. */
@@ -75,24 +35,26 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 
 	if (igp_pve_hostpci_parse(value, &h) < 0)
 		return;
-	sb_sep(&j->good, "; ");
-	fprintf(j->good.f, "VM %s %s: %s on %s", vmid, key, value, machine ? machine : "i440fx");
+	strbuf_sep(&j->good, "; ");
+	strbuf_printf(&j->good, "VM %s %s: %s on %s", vmid, key, value, machine ? machine : "i440fx");
 	if (h.pcie == 1 && !q35) {
 		j->st = IGP_CHECK_FAIL;
-		sb_sep(&j->bad, " ");
-		fprintf(j->bad.f, "VM %s: %s has pcie=1, which needs machine q35 (it has %s).", vmid, key,
-			machine ? machine : "the default i440fx");
-		sb_sep(&j->rem, " ");
-		fprintf(j->rem.f, "`qm set %s -machine q35` (or drop pcie=1).", vmid);
+		strbuf_sep(&j->bad, " ");
+		strbuf_printf(&j->bad, "VM %s: %s has pcie=1, which needs machine q35 (it has %s).", vmid,
+			      key, machine ? machine : "the default i440fx");
+		strbuf_sep(&j->rem, " ");
+		strbuf_printf(&j->rem, "`qm set %s -machine q35` (or drop pcie=1).", vmid);
 	}
 	if (h.legacy_igd == 1 && (q35 || !streq_ptr(vga, "none"))) {
 		j->st = IGP_CHECK_FAIL;
-		sb_sep(&j->bad, " ");
-		fprintf(j->bad.f,
-			"VM %s: legacy-igd=1 needs the i440fx machine and vga: none (it has %s, vga %s).",
-			vmid, machine ? machine : "i440fx", vga ? vga : "default");
-		sb_sep(&j->rem, " ");
-		fprintf(j->rem.f, "`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.", vmid);
+		strbuf_sep(&j->bad, " ");
+		strbuf_printf(
+		    &j->bad,
+		    "VM %s: legacy-igd=1 needs the i440fx machine and vga: none (it has %s, vga %s).", vmid,
+		    machine ? machine : "i440fx", vga ? vga : "default");
+		strbuf_sep(&j->rem, " ");
+		strbuf_printf(&j->rem, "`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.",
+			      vmid);
 	}
 	if (h.mdev) {
 		bool offered = false;
@@ -101,14 +63,14 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 			    streq(j->par->types[t].id, h.mdev) || streq_ptr(j->par->types[t].name, h.mdev);
 		if (!offered) {
 			j->st = IGP_CHECK_FAIL;
-			sb_sep(&j->bad, " ");
-			fprintf(j->bad.f, "VM %s: %s asks for vGPU type %s, which %s does not offer%s.", vmid,
-				key, h.mdev, j->gpu->address,
-				j->gpu->mdev_parent ? "" : " (GVT-g is not active)");
-			sb_sep(&j->rem, " ");
-			fprintf(j->rem.f,
-				"Use a type `igpuctl vgpu types` lists (`qm set %s -%s %s,mdev=TYPE`).", vmid,
-				key, j->gpu->address);
+			strbuf_sep(&j->bad, " ");
+			strbuf_printf(&j->bad, "VM %s: %s asks for vGPU type %s, which %s does not offer%s.",
+				      vmid, key, h.mdev, j->gpu->address,
+				      j->gpu->mdev_parent ? "" : " (GVT-g is not active)");
+			strbuf_sep(&j->rem, " ");
+			strbuf_printf(&j->rem,
+				      "Use a type `igpuctl vgpu types` lists (`qm set %s -%s %s,mdev=TYPE`).",
+				      vmid, key, j->gpu->address);
 		}
 	}
 	igp_pve_hostpci_done(&h);
@@ -151,14 +113,12 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (gpu->mdev_parent && igp_mdev_parents_load(&parents, &n_parents) >= 0)
 		j.par = igp_mdev_parent_find(parents, n_parents, gpu->address);
 	r = -ENOMEM;
-	if (sb_init(&j.bad) < 0 || sb_init(&j.good) < 0 || sb_init(&j.rem) < 0)
-		goto out;
 	for (size_t i = 0; i < ws->n; i++)
 		if (ws->v[i].kind == IGP_WORKLOAD_PVE_VM && ws->v[i].local)
 			judge_pve_vm(&j, &ws->v[i]);
-	s_bad = sb_done(&j.bad);
-	s_good = sb_done(&j.good);
-	s_rem = sb_done(&j.rem);
+	s_bad = strbuf_steal(&j.bad);
+	s_good = strbuf_steal(&j.good);
+	s_rem = strbuf_steal(&j.rem);
 	if (!s_bad || !s_good || !s_rem)
 		goto out;
 	if (j.st != IGP_CHECK_PASS)
@@ -170,9 +130,9 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			      "No Proxmox VE VM uses %s yet (`igpuctl vm proxmox VMID %s` adds it).",
 			      gpu->address, gpu->address);
 out:
-	sb_drop(&j.bad);
-	sb_drop(&j.good);
-	sb_drop(&j.rem);
+	strbuf_done(&j.bad);
+	strbuf_done(&j.good);
+	strbuf_done(&j.rem);
 	igp_mdev_parents_free(parents, n_parents);
 	return r;
 }
@@ -200,15 +160,15 @@ struct lv_judge {
 	size_t n_mdevs;
 	bool gvt_target; /* the GPU is checked for GVT-g */
 	enum igp_check_status st;
-	struct sbuf bad, good, rem;
+	struct strbuf bad, good, rem;
 };
 
 static void lv_bad(struct lv_judge *j, enum igp_check_status st)
 {
 	if (j->st < st)
 		j->st = st;
-	sb_sep(&j->bad, " ");
-	sb_sep(&j->rem, " ");
+	strbuf_sep(&j->bad, " ");
+	strbuf_sep(&j->rem, " ");
 }
 
 /*
@@ -223,15 +183,16 @@ static void remedy_override(struct lv_judge *j, const char *dname, const struct 
 	const char *alias = h->alias ? h->alias : "ua-igpuctl0";
 
 	if (!h->alias)
-		fprintf(j->rem.f, "Give the <hostdev> of %s <alias name='%s'/> and add",
-			h->uuid ? h->uuid : "the GPU", alias);
+		strbuf_printf(&j->rem, "Give the <hostdev> of %s <alias name='%s'/> and add",
+			      h->uuid ? h->uuid : "the GPU", alias);
 	else
-		fputs("Add", j->rem.f);
-	fprintf(j->rem.f,
-		" <qemu:override><qemu:device alias='%s'><qemu:frontend><qemu:property name='%s' type='%s' "
-		"value='%s'/></qemu:frontend></qemu:device></qemu:override> to domain %s, with "
-		"xmlns:qemu='" IGP_LIBVIRT_QEMU_NS "' on <domain> (libvirt 8.2 or newer; `virsh edit %s`).",
-		alias, prop, type, value, dname, dname);
+		strbuf_puts(&j->rem, "Add");
+	strbuf_printf(
+	    &j->rem,
+	    " <qemu:override><qemu:device alias='%s'><qemu:frontend><qemu:property name='%s' type='%s' "
+	    "value='%s'/></qemu:frontend></qemu:device></qemu:override> to domain %s, with "
+	    "xmlns:qemu='" IGP_LIBVIRT_QEMU_NS "' on <domain> (libvirt 8.2 or newer; `virsh edit %s`).",
+	    alias, prop, type, value, dname, dname);
 }
 
 static void judge_pci_hostdev(struct lv_judge *j, const char *file, const char *dname,
@@ -241,17 +202,17 @@ static void judge_pci_hostdev(struct lv_judge *j, const char *file, const char *
 
 	if (!h->has_addr || igp_pci_addr_cmp(&h->addr, &gpu->addr) != 0)
 		return;
-	sb_sep(&j->good, "; ");
-	fprintf(j->good.f, "%s (PCI %s)", dname, gpu->address);
+	strbuf_sep(&j->good, "; ");
+	strbuf_printf(&j->good, "%s (PCI %s)", dname, gpu->address);
 	if (streq_ptr(h->managed, "no") && !streq_ptr(gpu->driver, "vfio-pci")) {
 		lv_bad(j, IGP_CHECK_FAIL);
-		fprintf(
-		    j->bad.f,
+		strbuf_printf(
+		    &j->bad,
 		    "Domain %s passes %s with managed='no', but %s holds it: libvirt will not bind vfio-pci.",
 		    dname, gpu->address, gpu->driver ? gpu->driver : "no driver");
-		fprintf(j->rem.f,
-			"Use managed='yes' in %s, or `igpuctl bind %s --driver vfio-pci --persist`.", file,
-			gpu->address);
+		strbuf_printf(&j->rem,
+			      "Use managed='yes' in %s, or `igpuctl bind %s --driver vfio-pci --persist`.",
+			      file, gpu->address);
 	}
 }
 
@@ -263,21 +224,23 @@ static void judge_vgpu_display(struct lv_judge *j, const char *dname, const stru
 
 	if (!d->graphics) {
 		lv_bad(j, IGP_CHECK_FAIL);
-		fprintf(j->bad.f,
-			"Domain %s has display='on' on vGPU %s but no <graphics>: the display needs SPICE, "
-			"VNC or "
-			"egl-headless.",
-			dname, h->uuid);
-		fprintf(j->rem.f,
-			"Add <graphics type='spice'><listen type='none'/><gl enable='yes'/></graphics> and "
-			"<video><model type='none'/></video> (`virsh edit %s`), or set display='off'.",
-			dname);
+		strbuf_printf(
+		    &j->bad,
+		    "Domain %s has display='on' on vGPU %s but no <graphics>: the display needs SPICE, "
+		    "VNC or "
+		    "egl-headless.",
+		    dname, h->uuid);
+		strbuf_printf(
+		    &j->rem,
+		    "Add <graphics type='spice'><listen type='none'/><gl enable='yes'/></graphics> and "
+		    "<video><model type='none'/></video> (`virsh edit %s`), or set display='off'.",
+		    dname);
 		return;
 	}
 	if (!qemu_true(igp_libvirt_domain_prop(d, h->eff_alias, "x-igd-opregion", &cmdline))) {
 		lv_bad(j, IGP_CHECK_WARN);
-		fprintf(
-		    j->bad.f,
+		strbuf_printf(
+		    &j->bad,
 		    "Domain %s shows vGPU %s's display without x-igd-opregion=on: the guest driver finds no "
 		    "OpRegion and the DMA-BUF display stays dark.",
 		    dname, h->uuid);
@@ -285,8 +248,8 @@ static void judge_vgpu_display(struct lv_judge *j, const char *dname, const stru
 	}
 	if (d->efi && !h->rom && !igp_libvirt_domain_prop(d, h->eff_alias, "romfile", &cmdline)) {
 		lv_bad(j, IGP_CHECK_WARN);
-		fprintf(
-		    j->bad.f,
+		strbuf_printf(
+		    &j->bad,
 		    "Domain %s boots OVMF (UEFI) with a vGPU display but no option ROM: unmodified OVMF sets "
 		    "up no IGD OpRegion, so the DMA-BUF display stays dark.",
 		    dname);
@@ -303,17 +266,17 @@ static void judge_mdev_hostdev(struct lv_judge *j, const char *dname, const stru
 	/* A vGPU that exists nowhere is the problem of the GPU checked for GVT-g. */
 	if (!parent && j->gvt_target) {
 		lv_bad(j, IGP_CHECK_FAIL);
-		fprintf(j->bad.f,
-			"Domain %s uses vGPU %s, which is neither active nor defined: it cannot start.",
-			dname, h->uuid);
-		fprintf(j->rem.f, "`igpuctl vgpu create %s --type TYPE --uuid %s --auto`.", j->gpu->address,
-			h->uuid);
+		strbuf_printf(&j->bad,
+			      "Domain %s uses vGPU %s, which is neither active nor defined: it cannot start.",
+			      dname, h->uuid);
+		strbuf_printf(&j->rem, "`igpuctl vgpu create %s --type TYPE --uuid %s --auto`.",
+			      j->gpu->address, h->uuid);
 		return;
 	}
 	if (!streq_ptr(parent, j->gpu->address))
 		return;
-	sb_sep(&j->good, "; ");
-	fprintf(j->good.f, "%s (vGPU %s, display %s)", dname, h->uuid, h->display ? h->display : "off");
+	strbuf_sep(&j->good, "; ");
+	strbuf_printf(&j->good, "%s (vGPU %s, display %s)", dname, h->uuid, h->display ? h->display : "off");
 	if (streq_ptr(h->display, "on"))
 		judge_vgpu_display(j, dname, d, h);
 	/* QEMU has ramfb only on vfio-pci-nohotplug; libvirt's ramfb='on'
@@ -323,13 +286,14 @@ static void judge_mdev_hostdev(struct lv_judge *j, const char *dname, const stru
 	    qemu_true(igp_libvirt_domain_prop(d, h->eff_alias, "ramfb", &cmdline)) &&
 	    !streq_ptr(drv, "vfio-pci-nohotplug")) {
 		lv_bad(j, IGP_CHECK_FAIL);
-		fprintf(j->bad.f,
-			"Domain %s sets ramfb=on on vGPU %s without driver=vfio-pci-nohotplug: QEMU has "
-			"ramfb only "
-			"on the non-hotpluggable vfio-pci.",
-			dname, h->uuid);
-		fprintf(
-		    j->rem.f,
+		strbuf_printf(
+		    &j->bad,
+		    "Domain %s sets ramfb=on on vGPU %s without driver=vfio-pci-nohotplug: QEMU has "
+		    "ramfb only "
+		    "on the non-hotpluggable vfio-pci.",
+		    dname, h->uuid);
+		strbuf_printf(
+		    &j->rem,
 		    "Use ramfb='on' on the <hostdev> (libvirt 5.10 or newer) instead of the QEMU property.");
 	}
 }
@@ -339,7 +303,7 @@ static void judge_mdev_hostdev(struct lv_judge *j, const char *dname, const stru
 static void judge_domain(struct lv_judge *j, const char *file, const struct igp_libvirt_domain *d)
 {
 	const char *dname = d->name ? d->name : file;
-	long before = ftell(j->good.f);
+	size_t before = j->good.len;
 
 	for (size_t i = 0; i < d->n_hostdevs; i++) {
 		const struct igp_libvirt_hostdev *h = &d->hostdevs[i];
@@ -348,15 +312,16 @@ static void judge_domain(struct lv_judge *j, const char *file, const struct igp_
 		else if (streq_ptr(h->type, "mdev") && h->uuid)
 			judge_mdev_hostdev(j, dname, d, h);
 	}
-	if (ftell(j->good.f) == before)
+	if (j->good.len == before)
 		return;
 	for (size_t i = 0; d->rendernodes && d->rendernodes[i]; i++) {
 		if (igp_exists(d->rendernodes[i]))
 			continue;
 		lv_bad(j, IGP_CHECK_FAIL);
-		fprintf(j->bad.f, "Domain %s renders on %s, which does not exist.", dname, d->rendernodes[i]);
-		fprintf(j->rem.f, "Point rendernode at an existing node (%s).",
-			j->gpu->render_node ? j->gpu->render_node : IGP_DEV_DRI "/renderD128");
+		strbuf_printf(&j->bad, "Domain %s renders on %s, which does not exist.", dname,
+			      d->rendernodes[i]);
+		strbuf_printf(&j->rem, "Point rendernode at an existing node (%s).",
+			      j->gpu->render_node ? j->gpu->render_node : IGP_DEV_DRI "/renderD128");
 	}
 }
 
@@ -388,14 +353,12 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	j.mdevs = mdevs;
 	j.n_mdevs = n_mdevs;
 	r = -ENOMEM;
-	if (sb_init(&j.bad) < 0 || sb_init(&j.good) < 0 || sb_init(&j.rem) < 0)
-		goto out;
 	for (size_t i = 0; i < ws->n; i++)
 		if (ws->v[i].kind == IGP_WORKLOAD_LIBVIRT)
 			judge_domain(&j, ws->v[i].path, ws->v[i].domain);
-	s_bad = sb_done(&j.bad);
-	s_good = sb_done(&j.good);
-	s_rem = sb_done(&j.rem);
+	s_bad = strbuf_steal(&j.bad);
+	s_good = strbuf_steal(&j.good);
+	s_rem = strbuf_steal(&j.rem);
 	if (!s_bad || !s_good || !s_rem)
 		goto out;
 	if (j.st != IGP_CHECK_PASS)
@@ -409,9 +372,9 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    "No libvirt domain uses %s yet (`igpuctl vm libvirt %s --domain NAME` adds it).",
 		    gpu->address, gpu->address);
 out:
-	sb_drop(&j.bad);
-	sb_drop(&j.good);
-	sb_drop(&j.rem);
+	strbuf_done(&j.bad);
+	strbuf_done(&j.good);
+	strbuf_done(&j.rem);
 	igp_mdevs_free(mdevs, n_mdevs);
 	return r;
 }

@@ -76,14 +76,13 @@ static void add_role(struct igp_pci_dev *d, enum igp_role role, const char *deta
 
 static void mark_block(struct igp_host *h, const char *name, const char *what, unsigned depth)
 {
-	_cleanup_free_ char *cls = NULL, *real = NULL, *slaves = NULL;
+	_cleanup_free_ char *real = NULL;
 	_cleanup_strv_free_ char **sl = NULL;
 	struct igp_pci_dev *d;
 
 	if (depth > 8)
 		return;
-	cls = igp_path_join(IGP_SYS_CLASS_BLOCK, name);
-	if (!cls || igp_realpath(cls, &real) < 0)
+	if (igp_realpathf(&real, "%s/%s", IGP_SYS_CLASS_BLOCK, name) < 0)
 		return;
 	d = pci_dev_of_path(h, real);
 	if (d) {
@@ -91,8 +90,7 @@ static void mark_block(struct igp_host *h, const char *name, const char *what, u
 		return;
 	}
 	/* device-mapper (LVM, LUKS) and md RAID: follow the lower devices. */
-	slaves = igp_path_join(cls, "slaves");
-	if (slaves && igp_list_dir(slaves, &sl) >= 0)
+	if (igp_list_dirf(&sl, "%s/%s/slaves", IGP_SYS_CLASS_BLOCK, name) >= 0)
 		for (char **s = sl; *s; s++)
 			mark_block(h, *s, what, depth + 1);
 }
@@ -107,11 +105,11 @@ static char *block_name_of_source(const char *src)
 		if (igp_list_dir(IGP_SYS_CLASS_BLOCK, &dms) < 0)
 			return NULL;
 		for (char **b = dms; *b; b++) {
-			_cleanup_free_ char *p = NULL, *n = NULL;
+			_cleanup_free_ char *n = NULL;
 			if (!startswith(*b, "dm-"))
 				continue;
-			p = strdupf("%s/%s/dm/name", IGP_SYS_CLASS_BLOCK, *b);
-			if (p && igp_read_attr(p, &n) >= 0 && streq(n, want))
+			if (igp_read_attrf(&n, "%s/%s/dm/name", IGP_SYS_CLASS_BLOCK, *b) >= 0 &&
+			    streq(n, want))
 				return strdup(*b);
 		}
 		return NULL;
@@ -122,10 +120,9 @@ static char *block_name_of_source(const char *src)
 		 * the name is all there is. */
 		struct stat st;
 		if (igp_root_is_host() && stat(src, &st) == 0 && S_ISBLK(st.st_mode)) {
-			_cleanup_free_ char *p =
-			    strdupf("%s/%u:%u", IGP_SYS_DEV_BLOCK, major(st.st_rdev), minor(st.st_rdev));
 			char *real = NULL;
-			if (p && igp_realpath(p, &real) >= 0) {
+			if (igp_realpathf(&real, "%s/%u:%u", IGP_SYS_DEV_BLOCK, major(st.st_rdev),
+					  minor(st.st_rdev)) >= 0) {
 				char *b = strrchr(real, '/');
 				char *n = strdup(b ? b + 1 : real);
 				free(real);
@@ -147,12 +144,9 @@ static void mark_zfs_pool(struct igp_host *h, const char *dataset, const char *w
 	if (!pool || igp_list_dir(IGP_SYS_CLASS_BLOCK, &blocks) < 0)
 		return;
 	for (char **b = blocks; *b; b++) {
-		_cleanup_free_ char *devp = NULL, *mm = NULL, *datap = NULL, *data = NULL, *lbl = NULL;
-		devp = strdupf("%s/%s/dev", IGP_SYS_CLASS_BLOCK, *b);
-		if (!devp || igp_read_attr(devp, &mm) < 0)
-			continue;
-		datap = strdupf("%s/b%s", IGP_RUN_UDEV_DATA, mm);
-		if (!datap || igp_read_file(datap, &data, NULL) < 0)
+		_cleanup_free_ char *mm = NULL, *data = NULL, *lbl = NULL;
+		if (igp_read_attrf(&mm, "%s/%s/dev", IGP_SYS_CLASS_BLOCK, *b) < 0 ||
+		    igp_read_filef(&data, NULL, "%s/b%s", IGP_RUN_UDEV_DATA, mm) < 0)
 			continue;
 		lbl = strdupf("E:ID_FS_LABEL=%s\n", pool);
 		if (strstr(data, "E:ID_FS_TYPE=zfs_member\n") && lbl && strstr(data, lbl))
@@ -213,31 +207,27 @@ static void load_mounts(struct igp_host *h)
 
 static void mark_iface(struct igp_host *h, const char *iface, const char *what, unsigned depth)
 {
-	_cleanup_free_ char *base = NULL, *dev = NULL, *real = NULL, *brif = NULL, *slaves = NULL, *sl = NULL;
+	_cleanup_free_ char *real = NULL, *sl = NULL;
 	_cleanup_strv_free_ char **entries = NULL, **ports = NULL, **bond = NULL;
 	struct igp_pci_dev *d;
 
 	if (depth > 6)
 		return;
-	base = igp_path_join(IGP_SYS_CLASS_NET, iface);
-	dev = base ? igp_path_join(base, "device") : NULL;
-	if (dev && igp_realpath(dev, &real) >= 0 && (d = pci_dev_of_path(h, real))) {
+	if (igp_realpathf(&real, "%s/%s/device", IGP_SYS_CLASS_NET, iface) >= 0 &&
+	    (d = pci_dev_of_path(h, real))) {
 		add_role(d, IGP_ROLE_DEFAULT_NIC, what);
 		return;
 	}
-	if (!base)
-		return;
 	/* Bridges (Proxmox vmbr0), VLANs and macvlans: the lower devices. */
-	brif = igp_path_join(base, "brif");
-	if (brif && igp_list_dir(brif, &ports) >= 0)
+	if (igp_list_dirf(&ports, "%s/%s/brif", IGP_SYS_CLASS_NET, iface) >= 0)
 		for (char **p = ports; *p; p++)
 			mark_iface(h, *p, what, depth + 1);
-	if (igp_list_dir(base, &entries) >= 0)
+	if (igp_list_dirf(&entries, "%s/%s", IGP_SYS_CLASS_NET, iface) >= 0)
 		for (char **e = entries; *e; e++)
 			if (startswith(*e, "lower_"))
 				mark_iface(h, *e + strlen("lower_"), what, depth + 1);
-	slaves = strdupf("%s/bonding/slaves", base);
-	if (slaves && igp_read_attr(slaves, &sl) >= 0 && strv_split(sl, " ", &bond) >= 0)
+	if (igp_read_attrf(&sl, "%s/%s/bonding/slaves", IGP_SYS_CLASS_NET, iface) >= 0 &&
+	    strv_split(sl, " ", &bond) >= 0)
 		for (char **b = bond; *b; b++)
 			mark_iface(h, *b, what, depth + 1);
 }
@@ -293,16 +283,15 @@ static int load_groups(struct igp_host *h)
 		return -ENOMEM;
 	for (char **id = ids; *id; id++) {
 		_cleanup_strv_free_ char **members = NULL;
-		_cleanup_free_ char *p = NULL;
 		struct igp_iommu_group *g;
 		long gid;
 
 		if (parse_long(*id, 0, INT32_MAX, &gid) < 0)
 			continue;
-		p = strdupf("%s/%s/devices", IGP_SYS_IOMMU_GROUPS, *id);
-		if (!p)
-			return -ENOMEM;
-		if (igp_list_dir(p, &members) < 0)
+		r = igp_list_dirf(&members, "%s/%s/devices", IGP_SYS_IOMMU_GROUPS, *id);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
 			continue;
 		g = &h->groups[h->n_groups++];
 		g->id = (int)gid;

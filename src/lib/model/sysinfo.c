@@ -2,6 +2,7 @@
 #include <fcntl.h>
 
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "base/util.h"
 #include "model/host_cache.h"
 #include "model/sysinfo.h"
@@ -77,13 +78,9 @@ int igp_host_cpu(const struct igp_host *h, const struct igp_cpu **ret)
 /* Messages of /dev/kmsg records ("6,339,5140900,-;text\n key=value..."). */
 static char *read_kmsg(int fd)
 {
-	_cleanup_free_ char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
+	_cleanup_strbuf_ struct strbuf b = {};
 	char buf[8192];
 
-	if (!f)
-		return NULL;
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf) - 1);
 		char *semi, *end;
@@ -102,11 +99,9 @@ static char *read_kmsg(int fd)
 		end = strchr(semi + 1, '\n');
 		if (end)
 			*end = '\0';
-		fprintf(f, "%s\n", semi + 1);
+		strbuf_printf(&b, "%s\n", semi + 1);
 	}
-	if (fclose(f) != 0)
-		return NULL;
-	return TAKE_PTR(out);
+	return strbuf_steal(&b);
 }
 
 static void dmesg_load(struct igp_host_cache *c)
