@@ -122,8 +122,9 @@ static int common_opt(int c, const char *arg, struct igp_vm_options *o, const ch
 
 	switch (c) {
 	case OPT_DISPLAY:
-		if (igp_vm_display_parse(arg, &o->display) < 0)
+		if ((r = igp_vm_display_from_name(arg)) < 0)
 			return log_usage("vm", "unknown --display '%s'", arg), -1;
+		o->display = (enum igp_vm_display)r;
 		return 1;
 	case OPT_MACHINE:
 		if (!machine_arg_ok(arg) || igp_vm_machine_parse(arg, &o->machine) < 0)

@@ -51,17 +51,18 @@ static void pci_addr(const char *s)
 static void names(const char *s)
 {
 	enum igp_method m;
-	enum igp_vm_display d;
+	int d;
 	enum igp_vm_machine mc, mc2;
 	int onoff = igp_parse_onoff(s);
 
 	if (igp_method_parse(s, &m) == 0)
 		FZ_ASSERT(igp_method_name(m) && igp_method_parse(igp_method_name(m), &m) == 0,
 			  "method \"%s\"", s);
-	if (igp_vm_display_parse(s, &d) == 0)
+	if ((d = igp_vm_display_from_name(s)) >= 0)
 		FZ_ASSERT(streq(igp_vm_display_name(d), s), "display \"%s\"", s);
 	if (igp_vm_machine_parse(s, &mc) == 0)
-		FZ_ASSERT(igp_vm_machine_parse(mc == IGP_MACHINE_Q35 ? "q35" : "pc", &mc2) == 0 && mc == mc2,
+		FZ_ASSERT(igp_vm_machine_name(mc) &&
+			      igp_vm_machine_parse(igp_vm_machine_name(mc), &mc2) == 0 && mc == mc2,
 			  "machine \"%s\"", s);
 	FZ_ASSERT(onoff == -EINVAL || onoff == 0 || onoff == 1, "onoff");
 }

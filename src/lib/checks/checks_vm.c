@@ -15,6 +15,7 @@
 #include "vm/libvirt_module.h"
 #include "vm/proxmox.h"
 #include "vm/pveconf.h"
+#include "vm/vmconf.h"
 
 /* ---- Proxmox VE ---- */
 
@@ -30,7 +31,8 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 			  const char *key, const char *value)
 {
 	const char *machine = igp_pve_conf_get(conf, "machine"), *vga = igp_pve_conf_get(conf, "vga");
-	bool q35 = machine && strstr(machine, "q35");
+	enum igp_vm_machine m;
+	bool q35 = machine && igp_vm_machine_parse(machine, &m) == 0 && m == IGP_MACHINE_Q35;
 	struct igp_pve_hostpci h;
 
 	if (igp_pve_hostpci_parse(value, &h) < 0)

@@ -436,7 +436,7 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 
 	/* Machine first: set_key() inserts in key order either way. */
 	if (o.machine != vm_machine || (rq->opts->machine != IGP_MACHINE_UNSET && i_machine < 0)) {
-		if ((r = set_key(&l, "machine", machine == IGP_MACHINE_Q35 ? "q35" : "pc")) < 0)
+		if ((r = set_key(&l, "machine", igp_vm_machine_name(machine))) < 0)
 			goto out;
 		if (o.machine != vm_machine &&
 		    (r = strv_pushf(&plan.notes,

@@ -214,7 +214,8 @@ int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o,
 	args = calloc(1, sizeof(char *));
 	if (!args)
 		return -ENOMEM;
-	r = push_pair(&args, "-machine", strdup(q35 ? "q35" : "pc"));
+	r = push_pair(&args, "-machine",
+		      strdup(igp_vm_machine_name(q35 ? IGP_MACHINE_Q35 : IGP_MACHINE_I440FX)));
 	if (r < 0)
 		return r;
 	if (d->kind == IGP_VM_PCI)

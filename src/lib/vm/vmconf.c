@@ -9,30 +9,16 @@
 #include "base/util.h"
 #include "vm/vmconf.h"
 
-static const char *const display_names[_IGP_DISPLAY_MAX] = {
-    [IGP_DISPLAY_DEFAULT] = "default",
-    [IGP_DISPLAY_DMABUF] = "dmabuf",
-    [IGP_DISPLAY_RAMFB] = "ramfb",
-    [IGP_DISPLAY_SPICE_EGL] = "spice-egl",
-    [IGP_DISPLAY_EGL_HEADLESS] = "egl-headless",
-    [IGP_DISPLAY_VNC] = "vnc",
-    [IGP_DISPLAY_NONE] = "none",
-};
+IGP_ENUM_IMPL(
+    igp_vm_display, enum igp_vm_display, _IGP_DISPLAY_MAX, [IGP_DISPLAY_DEFAULT] = "default",
+    [IGP_DISPLAY_DMABUF] = "dmabuf", [IGP_DISPLAY_RAMFB] = "ramfb", [IGP_DISPLAY_SPICE_EGL] = "spice-egl",
+    [IGP_DISPLAY_EGL_HEADLESS] = "egl-headless", [IGP_DISPLAY_VNC] = "vnc", [IGP_DISPLAY_NONE] = "none");
 
-const char *igp_vm_display_name(enum igp_vm_display d)
-{
-	return d < _IGP_DISPLAY_MAX ? display_names[d] : NULL;
-}
-
-int igp_vm_display_parse(const char *s, enum igp_vm_display *ret)
-{
-	for (int i = 0; i < _IGP_DISPLAY_MAX; i++)
-		if (streq(s, display_names[i])) {
-			*ret = (enum igp_vm_display)i;
-			return 0;
-		}
-	return -EINVAL;
-}
+/* The names igpuctl writes: QEMU's machine types (`qemu-system-x86_64
+ * -machine help`), which Proxmox VE's "machine:" takes as they are. */
+IGP_ENUM_IMPL(
+    igp_vm_machine, enum igp_vm_machine,
+    _IGP_MACHINE_MAX, [IGP_MACHINE_UNSET] = NULL, [IGP_MACHINE_Q35] = "q35", [IGP_MACHINE_I440FX] = "pc");
 
 bool igp_vm_display_on(enum igp_vm_display d)
 {
@@ -44,11 +30,17 @@ int igp_vm_machine_parse(const char *s, enum igp_vm_machine *ret)
 {
 	/* Versioned names as QEMU and Proxmox write them: "pc-q35-8.1",
 	 * "pc-i440fx-8.1"; Proxmox also appends "+pve0" and ",viommu=...". */
-	if (streq(s, "q35") || startswith(s, "q35,") || startswith(s, "pc-q35-")) {
+	int m = igp_vm_machine_from_name(s);
+
+	if (m >= 0) {
+		*ret = (enum igp_vm_machine)m;
+		return 0;
+	}
+	if (startswith(s, "q35,") || startswith(s, "pc-q35-")) {
 		*ret = IGP_MACHINE_Q35;
 		return 0;
 	}
-	if (streq(s, "pc") || streq(s, "i440fx") || startswith(s, "pc,") || startswith(s, "pc-i440fx-")) {
+	if (streq(s, "i440fx") || startswith(s, "pc,") || startswith(s, "pc-i440fx-")) {
 		*ret = IGP_MACHINE_I440FX;
 		return 0;
 	}

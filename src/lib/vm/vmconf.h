@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "base/util.h"
+#include "base/enumstr.h"
 #include "model/host.h"
 #include "model/pci.h"
 
@@ -52,6 +53,7 @@ enum igp_vm_machine {
 	IGP_MACHINE_UNSET,
 	IGP_MACHINE_Q35,
 	IGP_MACHINE_I440FX, /* QEMU's "pc" */
+	_IGP_MACHINE_MAX,
 };
 
 enum igp_igd_mode {
@@ -103,10 +105,11 @@ struct igp_vm_options {
 	}
 
 /* "default", "dmabuf", "ramfb", "spice-egl", "egl-headless", "vnc", "none" */
-const char *igp_vm_display_name(enum igp_vm_display d);
-int igp_vm_display_parse(const char *s, enum igp_vm_display *ret);
+IGP_ENUM_DECL(igp_vm_display, enum igp_vm_display);
 /* Does the variant turn on the vGPU's display (display=on)? */
 bool igp_vm_display_on(enum igp_vm_display d);
+/* "q35", "pc"; NULL for UNSET */
+IGP_ENUM_DECL(igp_vm_machine, enum igp_vm_machine);
 /* "q35" / "pc" (also "i440fx", "pc-i440fx-*", "pc-q35-*") */
 int igp_vm_machine_parse(const char *s, enum igp_vm_machine *ret);
 /* Accepts "on"/"off"/"1"/"0"/"yes"/"no"; returns 0 or 1, or -EINVAL. */
