@@ -95,12 +95,16 @@ static void test_pacman_rpm_text(void **state)
 			     &db, "%NAME%\nqemu-system-x86\n\n%VERSION%\n9.0.2-1\n\n%BASE%\nqemu\n"),
 			 0);
 	assert_int_equal(igp_pkgdb_parse_pacman_desc(&db, "%NAME%\nlinux\n\n%BASE%\nlinux\n"), -EINVAL);
+	/* Blanks around a value are no part of it; a blank value is none. */
+	assert_int_equal(igp_pkgdb_parse_pacman_desc(&db, "%NAME%\n mesa \n%VERSION%\n1:25.2.1-1 \r\n"), 0);
+	assert_int_equal(igp_pkgdb_parse_pacman_desc(&db, "%NAME%\nlinux\n%VERSION%\n \t\n"), -EINVAL);
 	assert_int_equal(igp_pkgdb_parse_rpm_list(&db, "qemu-kvm\t2:9.0.0-1.fc40\nbroken line\n"
 						       "kernel-core\t6.9.7-200.fc40\n"),
 			 0);
 	igp_pkgdb_sort(&db);
-	assert_int_equal(db.n, 3);
+	assert_int_equal(db.n, 4);
 	assert_string_equal(igp_pkgdb_find(&db, "qemu-system-x86")->version, "9.0.2-1");
+	assert_string_equal(igp_pkgdb_find(&db, "mesa")->version, "1:25.2.1-1");
 	assert_int_equal(igp_pkgdb_find(&db, "qemu-system-x86")->db, IGP_PKGDB_PACMAN);
 	assert_string_equal(igp_pkgdb_find(&db, "qemu-kvm")->version, "2:9.0.0-1.fc40");
 	assert_int_equal(igp_pkgdb_find(&db, "kernel-core")->db, IGP_PKGDB_RPM);

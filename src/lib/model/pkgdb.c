@@ -110,7 +110,8 @@ int igp_pkgdb_parse_dpkg(struct igp_pkgdb *db, const char *text)
 
 /* ---- pacman ---- */
 
-/* The line after "%KEY%" in a desc file, or NULL. */
+/* The line after "%KEY%" in a desc file without the blanks around it, as
+ * dpkg's fields are read, or NULL when it is empty. */
 static const char *desc_value(const char *text, const char *key, size_t *ret_len)
 {
 	size_t kl = strlen(key);
@@ -120,8 +121,13 @@ static const char *desc_value(const char *text, const char *key, size_t *ret_len
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
 		if (len == kl && strncmp(l, key, kl) == 0 && nl) {
 			const char *v = nl + 1;
-			*ret_len = strcspn(v, "\n");
-			return *ret_len ? v : NULL;
+			size_t n = strcspn(v, "\n");
+			while (n > 0 && isspace((unsigned char)*v))
+				v++, n--;
+			while (n > 0 && isspace((unsigned char)v[n - 1]))
+				n--;
+			*ret_len = n;
+			return n ? v : NULL;
 		}
 		l = nl ? nl + 1 : NULL;
 	}
