@@ -44,6 +44,21 @@ int strextendf(char **s, const char *fmt, ...)
 	return 0;
 }
 
+int igp_refuse(char **ret_error, int r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = strdupvf(fmt, ap);
+	va_end(ap);
+	if (ret_error)
+		*ret_error = s;
+	else
+		free(s);
+	return r;
+}
+
 int strv_pushf(char ***v, const char *fmt, ...)
 {
 	va_list ap;

@@ -100,6 +100,9 @@ char *strdupvf(const char *fmt, va_list ap) _printf_(1, 0);
 /* Append formatted text to the malloc'ed string *s (NULL counts as "");
  * 0, or -ENOMEM with *s as it was. */
 int strextendf(char **s, const char *fmt, ...) _printf_(2, 3);
+/* A refusal: *ret_error (when RET_ERROR is not NULL; caller frees) set to
+ * the formatted reason, R returned. */
+int igp_refuse(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
 /* A copy of the line *p starts (without its newline), and *p moved to the
  * next line, or to NULL after the last: for (l = text; l && *l;) loops. */
 char *strdup_line(const char **p);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "boot/cmdline.h"
+#include "change/plan.h"
 
 enum igp_boot_kind {
 	IGP_BOOT_UNKNOWN,
@@ -65,6 +66,16 @@ bool igp_os_is(const char *ids, const char *id);
  * Always returns a filled struct (kind UNKNOWN when nothing matched).
  */
 int igp_bootloader_detect(const char *force, struct igp_bootloader *ret);
+
+/*
+ * Plan the command line tokens WANTS in B's files (shared by setup's
+ * modes).  For kernelstub the changes are also commands (added to the plan)
+ * with their inverses in *REVERT_ARGVS.  Refusals as igp_setup_plan()'s:
+ * -EBADMSG with *RET_ERROR for a file igpuctl cannot edit safely.
+ */
+int igp_bootloader_plan_cmdline(const struct igp_bootloader *b, struct igp_plan *p,
+				const struct igp_kwant *wants, size_t n_wants, char ****revert_argvs,
+				char **ret_error);
 void igp_bootloader_done(struct igp_bootloader *b);
 
 #endif

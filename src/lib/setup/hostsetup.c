@@ -13,22 +13,6 @@
 #include "vgpu/sriov.h"
 #include "base/util.h"
 
-static int fail(char **ret_error, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char **ret_error, int r, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = strdupvf(fmt, ap);
-	va_end(ap);
-	if (ret_error)
-		*ret_error = s;
-	else
-		free(s);
-	return r;
-}
-
 void igp_setup_info_done(struct igp_setup_info *i)
 {
 	igp_bootloader_done(&i->boot);
@@ -39,340 +23,6 @@ void igp_setup_info_done(struct igp_setup_info *i)
 		strv_free(i->revert_argvs[k]);
 	free(i->revert_argvs);
 	*i = (struct igp_setup_info){0};
-}
-
-static int push_argvv(char ****v, char **argv)
-{
-	size_t n = 0;
-	char ***nv;
-	if (!argv)
-		return -ENOMEM;
-	while (*v && (*v)[n])
-		n++;
-	nv = realloc(*v, (n + 2) * sizeof(char **));
-	if (!nv) {
-		strv_free(argv);
-		return -ENOMEM;
-	}
-	nv[n] = argv;
-	nv[n + 1] = NULL;
-	*v = nv;
-	return 0;
-}
-
-static int undo_for(struct igp_undo *u, enum igp_undo_kind kind, const struct igp_kop *ops, size_t n_ops,
-		    const int *files, int file)
-{
-	*u = (struct igp_undo){.kind = kind};
-	for (size_t k = 0; k < n_ops; k++) {
-		struct igp_undo one = {.ops = (struct igp_kop *)&ops[k], .n_ops = 1};
-		if (files && files[k] != file)
-			continue;
-		if (igp_undo_merge(u, &one) < 0) {
-			igp_undo_done(u);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/*
- * What the boot loader puts on the command line itself: GRUB's
- * BOOT_IMAGE= and root=, the EFI stub's initrd= per initrd.  The kernel
- * keeps IGP_COMMAND_LINE_SIZE bytes of it all and drops the rest, which
- * is where igpuctl's parameters are.
- */
-#define LOADER_RESERVE 256
-
-/* Refuse a command line (in WHERE) of AFTER bytes, BEFORE before the edit,
- * when igpuctl's edit makes it longer than the kernel would keep. */
-static int check_length(const char *where, size_t before, size_t after, char **ret_error)
-{
-	if (after + 1 + LOADER_RESERVE <= IGP_COMMAND_LINE_SIZE || after <= before)
-		return 0;
-	return fail(ret_error, -EINVAL,
-		    "the kernel command line in %s would be %zu bytes: with what the boot loader "
-		    "adds (up to %d) more than the %d the kernel keeps (COMMAND_LINE_SIZE), and the "
-		    "parameters at its end would be lost",
-		    where, after, LOADER_RESERVE, IGP_COMMAND_LINE_SIZE);
-}
-
-/* The length of GRUB's command line in G, and in G with TEXTS instead. */
-static int grub_lengths(const struct igp_grub *g, char *const *texts, size_t *ret_before, size_t *ret_after)
-{
-	_cleanup_strv_free_ char **before = NULL, **after = NULL;
-	struct igp_shdoc d = {0};
-	struct igp_grub ng;
-	int r = igp_grub_tokens(g, &before);
-
-	for (size_t f = 0; r >= 0 && f < g->doc.n_files; f++)
-		r = igp_shdoc_add(&d, g->doc.files[f].path, texts[f], strlen(texts[f]));
-	if (r < 0) {
-		igp_shdoc_done(&d);
-		return r;
-	}
-	igp_grub_init(&ng, d);
-	r = igp_grub_tokens(&ng, &after);
-	igp_grub_done(&ng);
-	if (r < 0)
-		return r;
-	*ret_before = igp_kparams_length(before, strv_length(before));
-	*ret_after = igp_kparams_length(after, strv_length(after));
-	return 0;
-}
-
-static int plan_grub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, char **ret_error)
-{
-	struct igp_grub g;
-	struct igp_kop *ops = NULL;
-	size_t n_ops = 0, len_before, len_after;
-	_cleanup_free_ int *files = NULL;
-	_cleanup_strv_free_ char **texts = NULL;
-	_cleanup_free_ char *bad = NULL;
-	int r;
-
-	r = igp_grub_load(&g);
-	if (r < 0)
-		return fail(ret_error, r, "cannot read %s", IGP_ETC_DEFAULT_GRUB);
-	r = igp_shdoc_check(&g.doc, ret_error);
-	if (r < 0)
-		goto out;
-	r = igp_grub_edit(&g, w, nw, &ops, &n_ops, &files, &texts, &bad);
-	if (r == -EBADMSG) {
-		r = fail(ret_error, r,
-			 "the kernel parameter \"%s\" in the GRUB configuration is not plain text "
-			 "(it comes from a command substitution, an escape or a variable igpuctl "
-			 "cannot follow); edit it by hand",
-			 bad ? bad : "?");
-		goto out;
-	}
-	if (r >= 0)
-		r = grub_lengths(&g, texts, &len_before, &len_after);
-	if (r >= 0)
-		r = check_length("the GRUB configuration", len_before, len_after, ret_error);
-	if (r < 0)
-		goto out;
-	for (size_t f = 0; f < g.doc.n_files; f++) {
-		struct igp_undo u;
-		char *before, *after;
-		if (streq(texts[f], g.doc.files[f].text))
-			continue;
-		r = undo_for(&u, IGP_UNDO_SHELL, ops, n_ops, files, (int)f);
-		if (r < 0)
-			goto out;
-		u.vars = calloc(3, sizeof(char *));
-		u.add_var = strdup(g.add_var);
-		if (!u.vars || !u.add_var || !(u.vars[0] = strdup(igp_grub_vars[0])) ||
-		    !(u.vars[1] = strdup(igp_grub_vars[1]))) {
-			igp_undo_done(&u);
-			r = -ENOMEM;
-			goto out;
-		}
-		before = strdup(g.doc.files[f].text);
-		after = strdup(texts[f]);
-		if (!before || !after) {
-			free(before);
-			free(after);
-			igp_undo_done(&u);
-			r = -ENOMEM;
-			goto out;
-		}
-		r = igp_plan_add_file(p, g.doc.files[f].path, before, after, 0644, &u, IGP_REFRESH_BOOT,
-				      "kernel parameters");
-		if (r < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	igp_kops_free(ops, n_ops);
-	igp_grub_done(&g);
-	return r;
-}
-
-/* The text of a command line file of KIND, refused when igpuctl cannot
- * edit it safely. */
-static int read_cmdline_file(const char *path, enum igp_cmdline_file kind, char **ret, char **ret_error)
-{
-	_cleanup_free_ char *text = NULL;
-	const char *what = "a NUL byte";
-	unsigned line = 0;
-	size_t len, off;
-	int r;
-
-	r = igp_read_text(path, &text, &len, &line);
-	if (r == -EBADMSG)
-		goto bad;
-	if (r < 0)
-		return fail(ret_error, r, "cannot read %s", path);
-	r = igp_cmdline_file_check(kind, text, len, &off, &what);
-	if (r == -EBADMSG) {
-		line = igp_text_line(text, off);
-		goto bad;
-	}
-	if (r < 0)
-		return r;
-	*ret = TAKE_PTR(text);
-	return 0;
-bad:
-	if (ret_error && !(*ret_error = igp_text_refusal(path, line, what)))
-		return -ENOMEM;
-	return -EBADMSG;
-}
-
-/* check_length() of the file of KIND at PATH, from TOKENS (N) to AFTER. */
-static int check_line_length(const char *path, enum igp_cmdline_file kind, char *const *tokens, size_t n,
-			     const char *after, char **ret_error)
-{
-	struct igp_kline l = {0};
-	_cleanup_free_ char **t = NULL;
-	int r = igp_cmdline_file_tokens(kind, after, &l);
-
-	if (r >= 0 && !(t = igp_kline_texts(&l)))
-		r = -ENOMEM;
-	if (r >= 0)
-		r = check_length(path, igp_kparams_length(tokens, n), igp_kparams_length(t, l.n), ret_error);
-	igp_kline_done(&l);
-	return r;
-}
-
-static enum igp_undo_kind undo_kind(enum igp_cmdline_file kind)
-{
-	return kind == IGP_CMDLINE_BLS		? IGP_UNDO_BLS
-	       : kind == IGP_CMDLINE_KERNELSTUB ? IGP_UNDO_KERNELSTUB
-						: IGP_UNDO_KLINE;
-}
-
-static int plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline_file kind,
-			  const struct igp_kwant *w, size_t nw, struct igp_kop **ret_ops, size_t *ret_n_ops,
-			  char **ret_error)
-{
-	_cleanup_free_ char *text = NULL, **texts = NULL;
-	struct igp_kline l = {0};
-	struct igp_kop *ops = NULL;
-	size_t n_ops = 0;
-	char *after = NULL;
-	struct igp_undo u;
-	int r;
-
-	r = read_cmdline_file(path, kind, &text, ret_error);
-	if (r < 0)
-		return r;
-	r = igp_cmdline_file_tokens(kind, text, &l);
-	if (r == -ENOENT)
-		return fail(ret_error, -EBADMSG, "%s has no \"user\" \"kernel_options\" list", path);
-	if (r < 0)
-		return r;
-	/* kernel-install and proxmox-boot-tool take this file as the whole
-	 * command line: written with igpuctl's parameters only, the host
-	 * would boot without root=. */
-	if (kind == IGP_CMDLINE_KLINE && l.n == 0) {
-		igp_kline_done(&l);
-		return fail(ret_error, -EBADMSG,
-			    "%s:1: no kernel parameters, not even root=; fix the file, then run "
-			    "igpuctl again",
-			    path);
-	}
-	texts = igp_kline_texts(&l);
-	if (!texts) {
-		r = -ENOMEM;
-		goto out;
-	}
-	r = igp_kparams_plan(texts, l.n, w, nw, &ops, &n_ops);
-	if (r < 0 || n_ops == 0)
-		goto out;
-	r = igp_cmdline_file_apply(kind, text, ops, n_ops, &after);
-	if (r >= 0)
-		r = check_line_length(path, kind, texts, l.n, after, ret_error);
-	if (r < 0) {
-		free(after);
-		goto out;
-	}
-	r = undo_for(&u, undo_kind(kind), ops, n_ops, NULL, 0);
-	if (r < 0) {
-		free(after);
-		goto out;
-	}
-	r = igp_plan_add_file(p, path, TAKE_PTR(text), after, 0644, &u, IGP_REFRESH_BOOT,
-			      "kernel parameters");
-	if (r >= 0 && ret_ops) {
-		*ret_ops = TAKE_PTR(ops);
-		*ret_n_ops = n_ops;
-	}
-out:
-	igp_kops_free(ops, n_ops);
-	igp_kline_done(&l);
-	return r;
-}
-
-/* kernelstub keeps its options in JSON ("user": {"kernel_options": [...]}).
- * igpuctl edits that list itself (journaled, byte-preserving) and runs
- * `kernelstub -a/-d` with the same change, which also rewrites the boot
- * entry; revert runs the inverse commands. */
-static int plan_kernelstub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, char ****revert_argvs,
-			   char **ret_error)
-{
-	struct igp_kop *ops = NULL;
-	size_t n_ops = 0;
-	_cleanup_free_ char *adds = NULL;
-	int r;
-
-	r = plan_line_file(p, IGP_ETC_KERNELSTUB_CONFIG, IGP_CMDLINE_KERNELSTUB, w, nw, &ops, &n_ops,
-			   ret_error);
-	if (r < 0)
-		return r;
-	adds = strdup("");
-	for (size_t k = 0; adds && r >= 0 && k < n_ops; k++) {
-		if (ops[k].kind != IGP_KOP_ADD) {
-			r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-d", ops[k].old, NULL),
-					     IGP_REFRESH_BOOT, "remove a conflicting kernel option");
-			if (r >= 0)
-				r = push_argvv(revert_argvs,
-					       igp_argv_new("kernelstub", "-a", ops[k].old, NULL));
-		}
-		if (r >= 0 && ops[k].kind != IGP_KOP_REMOVE) {
-			char *n = strdupf("%s%s%s", adds, *adds ? " " : "", ops[k].token);
-			free(adds);
-			adds = n;
-			r = push_argvv(revert_argvs, igp_argv_new("kernelstub", "-d", ops[k].token, NULL));
-		}
-	}
-	if (!adds)
-		r = -ENOMEM;
-	if (r >= 0 && *adds)
-		r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-a", adds, NULL), IGP_REFRESH_BOOT,
-				     "add the kernel options (kernelstub rewrites the boot entry)");
-	igp_kops_free(ops, n_ops);
-	return r;
-}
-
-int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b, const struct igp_kwant *w,
-			   size_t nw, char ****revert_argvs, char **ret_error)
-{
-	int r = 0;
-
-	switch (b->kind) {
-	case IGP_BOOT_GRUB:
-		return plan_grub(p, w, nw, ret_error);
-	case IGP_BOOT_PVE_SDBOOT:
-		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
-				      ret_error);
-	case IGP_BOOT_SDBOOT:
-		if (b->kernel_cmdline)
-			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
-					   ret_error);
-		for (char **e = b->entries; r >= 0 && e && *e; e++)
-			r = plan_line_file(p, *e, IGP_CMDLINE_BLS, w, nw, NULL, NULL, ret_error);
-		if (r >= 0 && !b->kernel_cmdline && strv_length(b->entries) == 0)
-			r = fail(ret_error, -ENOMEDIUM,
-				 "systemd-boot has neither %s nor a Linux loader entry to edit",
-				 IGP_ETC_KERNEL_CMDLINE);
-		return r;
-	case IGP_BOOT_KERNELSTUB:
-		return plan_kernelstub(p, w, nw, revert_argvs, ret_error);
-	case IGP_BOOT_UNKNOWN:
-		break;
-	}
-	return fail(ret_error, -ENOMEDIUM, "unknown boot loader");
 }
 
 /* igp_modconf_plan_owned() and _lines(), refusing by name a file that
@@ -469,8 +119,8 @@ static int refuse_byte(char **ret_error, const char *opt, const char *value, siz
 	if (!v)
 		return -ENOMEM;
 	if (c > ' ' && c < 0x7f)
-		return fail(ret_error, -EINVAL, "%s \"%s\": '%c' %s", opt, v, c, why);
-	return fail(ret_error, -EINVAL, "%s \"%s\": byte 0x%02x %s", opt, v, c, why);
+		return igp_refuse(ret_error, -EINVAL, "%s \"%s\": '%c' %s", opt, v, c, why);
+	return igp_refuse(ret_error, -EINVAL, "%s \"%s\": byte 0x%02x %s", opt, v, c, why);
 }
 
 /* Why byte C of a parameter cannot reach the kernel through SYNTAX. */
@@ -505,12 +155,12 @@ static int check_params(const struct igp_setup_opts *o, enum igp_ksyntax syntax,
 		if (!v)
 			return -ENOMEM;
 		if (r == -E2BIG)
-			return fail(ret_error, -EINVAL,
-				    "--param \"%s\": %zu bytes, more than the %d igpuctl writes as one "
-				    "kernel parameter",
-				    v, strlen(*s), IGP_KPARAM_MAX);
-		return fail(ret_error, -EINVAL, "--param \"%s\": %s", v,
-			    **s ? "a parameter starts with its name" : "an empty parameter");
+			return igp_refuse(ret_error, -EINVAL,
+					  "--param \"%s\": %zu bytes, more than the %d igpuctl writes as one "
+					  "kernel parameter",
+					  v, strlen(*s), IGP_KPARAM_MAX);
+		return igp_refuse(ret_error, -EINVAL, "--param \"%s\": %s", v,
+				  **s ? "a parameter starts with its name" : "an empty parameter");
 	}
 	return 0;
 }
@@ -525,19 +175,19 @@ static int check_blacklist(const struct igp_host *h, const struct igp_setup_opts
 		int r = igp_module_name_check(*s, &at);
 
 		if (r == -EINVAL && !**s)
-			return fail(ret_error, r, "--blacklist \"\": an empty module name");
+			return igp_refuse(ret_error, r, "--blacklist \"\": an empty module name");
 		if (r == -EINVAL)
 			return refuse_byte(ret_error, "--blacklist", *s, at,
 					   "is not in a module name (letters, digits, _ and -)");
 		if (r == -E2BIG)
-			return fail(ret_error, -EINVAL,
-				    "--blacklist \"%.40s...\": longer than a module name can be (%d)", *s,
-				    IGP_MODULE_NAME_MAX);
+			return igp_refuse(ret_error, -EINVAL,
+					  "--blacklist \"%.40s...\": longer than a module name can be (%d)",
+					  *s, IGP_MODULE_NAME_MAX);
 		other = gpu_using(h, *s, passed, n_passed);
 		if (other)
-			return fail(ret_error, -EINVAL,
-				    "--blacklist %s: the GPU %s, which stays on the host, uses it", *s,
-				    other->address);
+			return igp_refuse(ret_error, -EINVAL,
+					  "--blacklist %s: the GPU %s, which stays on the host, uses it", *s,
+					  other->address);
 	}
 	return 0;
 }
@@ -562,9 +212,9 @@ static int check_acs_override(const struct igp_setup_opts *o, char **ret_error)
 	if (!v)
 		return -ENOMEM;
 	if (!len)
-		return fail(ret_error, -EINVAL, "--acs-override \"%s\": an empty word; %s", v, words);
-	return fail(ret_error, -EINVAL, "--acs-override \"%s\": \"%.*s\" is not one of %s", v, (int)len,
-		    a + at, words);
+		return igp_refuse(ret_error, -EINVAL, "--acs-override \"%s\": an empty word; %s", v, words);
+	return igp_refuse(ret_error, -EINVAL, "--acs-override \"%s\": \"%.*s\" is not one of %s", v, (int)len,
+			  a + at, words);
 }
 
 int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, struct igp_plan *ret,
@@ -591,19 +241,19 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 	if (o->address) {
 		r = igp_host_find(h, o->address, &dev);
 		if (r == -EINVAL)
-			return fail(ret_error, r, "\"%s\" is not a PCI address", o->address);
+			return igp_refuse(ret_error, r, "\"%s\" is not a PCI address", o->address);
 		if (r == -EADDRNOTAVAIL)
-			return fail(ret_error, r,
-				    "\"%s\" matches devices in several PCI domains; "
-				    "give the full address",
-				    o->address);
+			return igp_refuse(ret_error, r,
+					  "\"%s\" matches devices in several PCI domains; "
+					  "give the full address",
+					  o->address);
 		if (r < 0)
-			return fail(ret_error, -ENODEV, "no PCI device %s on this host", o->address);
+			return igp_refuse(ret_error, -ENODEV, "no PCI device %s on this host", o->address);
 	} else {
 		dev = igp_host_default_igpu(h);
 		if (!dev)
-			return fail(ret_error, -ENODEV,
-				    "this host has no single Intel iGPU; name the device (ADDR)");
+			return igp_refuse(ret_error, -ENODEV,
+					  "this host has no single Intel iGPU; name the device (ADDR)");
 	}
 	memcpy(info.device, dev->address, sizeof(info.device));
 	info.device_desc = strdupf("%s%s%s (%04x:%04x)", dev->platform ? "Intel " : "",
@@ -616,18 +266,18 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 		goto out;
 	}
 	if (o->mode != IGP_METHOD_FULL && !igp_pci_dev_is_intel_igpu(dev)) {
-		r = fail(ret_error, -EOPNOTSUPP, "%s is not an Intel iGPU: only --mode full applies",
-			 dev->address);
+		r = igp_refuse(ret_error, -EOPNOTSUPP, "%s is not an Intel iGPU: only --mode full applies",
+			       dev->address);
 		goto out;
 	}
 
 	/* The mode on this platform. */
 	sup = igp_platform_supports(dev->platform, o->mode, &reason);
 	if (sup == IGP_SUPPORT_NO && !o->force_mode) {
-		r = fail(ret_error, -EOPNOTSUPP,
-			 "%s: %s (--force-mode proceeds anyway, e.g. for a device ID igpuctl "
-			 "does not know yet)",
-			 igp_method_name(o->mode), reason ? reason : "not supported");
+		r = igp_refuse(ret_error, -EOPNOTSUPP,
+			       "%s: %s (--force-mode proceeds anyway, e.g. for a device ID igpuctl "
+			       "does not know yet)",
+			       igp_method_name(o->mode), reason ? reason : "not supported");
 		goto out;
 	}
 	if (sup == IGP_SUPPORT_NO)
@@ -654,12 +304,13 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 					free(who);
 					who = n;
 				}
-			r = fail(ret_error, -EBUSY,
-				 "IOMMU group %d of %s also holds %s: a VM start would take it from "
-				 "the host. Move that device to another slot, or, on a kernel with the ACS "
-				 "override patch, pass --acs-override --allow-unsafe-group (weakens "
-				 "isolation)",
-				 iso.group, dev->address, who ? who : "a device the host needs");
+			r = igp_refuse(
+			    ret_error, -EBUSY,
+			    "IOMMU group %d of %s also holds %s: a VM start would take it from "
+			    "the host. Move that device to another slot, or, on a kernel with the ACS "
+			    "override patch, pass --acs-override --allow-unsafe-group (weakens "
+			    "isolation)",
+			    iso.group, dev->address, who ? who : "a device the host needs");
 			goto out;
 		}
 		if (iso.verdict == IGP_ISO_UNSAFE)
@@ -682,10 +333,11 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 						  iso.peers[i].dev->address, iso.group);
 		}
 		if (dev->boot_vga == 1 && !o->allow_boot_vga) {
-			r = fail(ret_error, -EPERM,
-				 "%s is the boot VGA device: once vfio-pci takes it the host has no "
-				 "local console (screen) any more. Pass --allow-boot-vga to accept that",
-				 dev->address);
+			r = igp_refuse(
+			    ret_error, -EPERM,
+			    "%s is the boot VGA device: once vfio-pci takes it the host has no "
+			    "local console (screen) any more. Pass --allow-boot-vga to accept that",
+			    dev->address);
 			goto out;
 		}
 	}
@@ -700,19 +352,19 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 	/* The boot loader. */
 	r = igp_bootloader_detect(o->bootloader, &info.boot);
 	if (r == -EINVAL) {
-		r = fail(ret_error, r,
-			 "--bootloader \"%s\": use grub, proxmox-systemd-boot, "
-			 "systemd-boot or kernelstub",
-			 o->bootloader);
+		r = igp_refuse(ret_error, r,
+			       "--bootloader \"%s\": use grub, proxmox-systemd-boot, "
+			       "systemd-boot or kernelstub",
+			       o->bootloader);
 		goto out;
 	}
 	if (r < 0)
 		goto out;
 	if (info.boot.kind == IGP_BOOT_UNKNOWN) {
-		r = fail(ret_error, -ENOMEDIUM,
-			 "no known boot loader configuration found (%s); pass --bootloader "
-			 "grub|proxmox-systemd-boot|systemd-boot|kernelstub if you know it",
-			 info.boot.reason);
+		r = igp_refuse(ret_error, -ENOMEDIUM,
+			       "no known boot loader configuration found (%s); pass --bootloader "
+			       "grub|proxmox-systemd-boot|systemd-boot|kernelstub if you know it",
+			       info.boot.reason);
 		goto out;
 	}
 	r = check_params(o, igp_bootloader_syntax(&info.boot), ret_error);
@@ -779,12 +431,12 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 		int n = o->vfs > 0 ? o->vfs : dev->sriov_totalvfs > 0 ? dev->sriov_totalvfs : 7;
 
 		if (!streq(drv, "xe") && !streq(drv, "i915")) {
-			r = fail(ret_error, -EINVAL, "--sriov-driver must be i915 or xe");
+			r = igp_refuse(ret_error, -EINVAL, "--sriov-driver must be i915 or xe");
 			goto out;
 		}
 		if (dev->sriov_totalvfs > 0 && n > dev->sriov_totalvfs) {
-			r = fail(ret_error, -ERANGE, "--vfs %d is more than sriov_totalvfs (%d)", n,
-				 dev->sriov_totalvfs);
+			r = igp_refuse(ret_error, -ERANGE, "--vfs %d is more than sriov_totalvfs (%d)", n,
+				       dev->sriov_totalvfs);
 			goto out;
 		}
 		vfs_s = strdupf("%d", n);
@@ -894,7 +546,7 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 		if (r < 0)
 			goto out;
 	}
-	r = igp_setup_plan_cmdline(&p, &info.boot, w, nw, &info.revert_argvs, ret_error);
+	r = igp_bootloader_plan_cmdline(&info.boot, &p, w, nw, &info.revert_argvs, ret_error);
 	if (r < 0)
 		goto out;
 

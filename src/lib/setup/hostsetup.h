@@ -55,12 +55,4 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 		   struct igp_setup_info *ret_info, char **ret_error);
 void igp_setup_info_done(struct igp_setup_info *i);
 
-/*
- * Plan the cmdline tokens WANTS in the boot loader's files (shared by
- * setup's modes).  For kernelstub the changes are commands (added to the
- * plan) and their inverses (*revert_argvs).
- */
-int igp_setup_plan_cmdline(struct igp_plan *p, const struct igp_bootloader *b, const struct igp_kwant *wants,
-			   size_t n_wants, char ****revert_argvs, char **ret_error);
-
 #endif
