@@ -35,9 +35,8 @@ struct igp_setup_info {
 	struct igp_bootloader boot;
 	struct igp_initramfs initramfs;
 	char device[IGP_PCI_ADDR_MAX];
-	char *device_desc;  /* "Intel Coffee Lake (8086:3e92)" */
-	char **revert_cmds; /* kernelstub: run by revert (one argv per entry, joined) */
-	char ***revert_argvs;
+	char *device_desc;    /* "Intel Coffee Lake (8086:3e92)" */
+	char ***revert_argvs; /* kernelstub: the commands revert runs */
 };
 
 /*

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* GVT-g's modules, and igpuctl's modprobe.d file with the lines the modes
+ * collected. */
+#include "base/paths.h"
+#include "base/util.h"
+#include "setup/setup_int.h"
+
+int setup_step_gvtg_modules(struct setup_ctx *c)
+{
+	_cleanup_strv_free_ char **mods = NULL;
+	int r;
+
+	if (c->o->mode != IGP_METHOD_GVTG)
+		return 0;
+	/* vfio_mdev was merged into mdev in 5.14; listing it after that
+	 * fails. */
+	if (strv_push(&mods, "kvmgt") < 0 ||
+	    (c->kver && version_compare(c->kver, "5.14") < 0 && strv_push(&mods, "vfio_mdev") < 0))
+		return -ENOMEM;
+	r = igp_modconf_plan_modules(&c->p, &c->info.initramfs, mods, false, "kvmgt for GVT-g vGPUs",
+				     c->ret_error);
+	if (r >= 0)
+		r = setup_modprobe_line(c, "# Written by igpuctl setup --mode gvt-g for %s.",
+					c->dev->address);
+	if (r >= 0)
+		r = setup_modprobe_line(c, "options i915 enable_gvt=1");
+	return r;
+}
+
+int setup_step_modprobe_file(struct setup_ctx *c)
+{
+	_cleanup_free_ char *content = NULL;
+
+	if (!c->modprobe)
+		return 0;
+	content = strdupf("%s# `igpuctl revert` removes this file.\n", c->modprobe);
+	return content ? setup_plan_owned(c, IGP_ETC_MODPROBE_D_IGPUCTL, content, IGP_REFRESH_INITRAMFS,
+					  "driver configuration")
+		       : -ENOMEM;
+}
