@@ -138,5 +138,30 @@ EOT
 	agree "$V"
 done
 
+# 6. A parameter in GRUB_CMDLINE_LINUX: check named
+# GRUB_CMDLINE_LINUX_DEFAULT, where igpuctl adds new parameters, for it.
+# Now the remedy sets it where it is, as setup does, and "configured" names
+# the variable (and grub.d file) that holds it.
+check_field() { # MODE ID FIELD
+	"$bin" --root "$V" -J check --mode "$1" | jq -r --arg id "$2" --arg f "$3" '.checks[] | select(.id == $id) | .[$f]'
+}
+variant grub-linux pve8-coffeelake
+put etc/default/grub $'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX="intel_iommu=off"\n'
+put proc/cmdline $'BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro intel_iommu=off quiet\n'
+r=$(check_field full cmdline.intel_iommu remedy)
+expect_match "GRUB_CMDLINE_LINUX: remedy" "$r" "^Edit the GRUB configuration: set intel_iommu=on in GRUB_CMDLINE_LINUX in /etc/default/grub \\(now intel_iommu=off\\)"
+expect_no_match "GRUB_CMDLINE_LINUX: remedy" "$r" "GRUB_CMDLINE_LINUX_DEFAULT|remove intel_iommu"
+d=$("$bin" --root "$V" setup --mode full --allow-boot-vga --dry-run 2>&1)
+expect_match "GRUB_CMDLINE_LINUX: setup edits it there" "$d" $'\n\\+GRUB_CMDLINE_LINUX="intel_iommu=on"'
+agree "$V"
+put etc/default/grub $'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX="i915.enable_gvt=1"\n'
+put etc/default/grub.d/gvt.cfg $'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX i915.enable_guc=0"\n'
+put proc/cmdline $'BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro quiet\n'
+m=$(check_field gvt-g cmdline.configured message)
+expect_match "GRUB_CMDLINE_LINUX: configured" "$m" "Configured in GRUB_CMDLINE_LINUX in /etc/default/grub but not rebooted yet: i915.enable_gvt=1"
+r=$(check_field gvt-g gvt.enable_gvt remedy)
+expect_match "GRUB_CMDLINE_LINUX: enable_gvt remedy" "$r" "^i915.enable_gvt=1 is configured in GRUB_CMDLINE_LINUX in /etc/default/grub already"
+agree "$V"
+
 echo "findings cases: $npass passed, $nfail failed"
 [[ $nfail -eq 0 ]]

@@ -93,6 +93,35 @@ static void test_grubd_override(void **state)
 			 0);
 }
 
+/* Each effective token with the variable and file that hold it, in the
+ * order of igp_grub_tokens(): GRUB_CMDLINE_LINUX first. */
+static void test_places(void **state)
+{
+	static const char a[] =
+	    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"intel_iommu=off\"\n";
+	static const char b[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt\"\n";
+	struct igp_shdoc d = {0};
+	struct igp_grub g;
+	char **toks = NULL, **places = NULL;
+	(void)state;
+
+	assert_int_equal(igp_shdoc_add(&d, "/etc/default/grub", a, strlen(a)), 0);
+	assert_int_equal(igp_shdoc_add(&d, "/etc/default/grub.d/x.cfg", b, strlen(b)), 0);
+	igp_grub_init(&g, d);
+	assert_int_equal(igp_grub_tokens(&g, &toks), 0);
+	assert_int_equal(igp_grub_places(&g, &places), 0);
+	assert_int_equal(strv_length(toks), 3);
+	assert_int_equal(strv_length(places), 3);
+	assert_string_equal(toks[0], "intel_iommu=off");
+	assert_string_equal(places[0], "GRUB_CMDLINE_LINUX in /etc/default/grub");
+	assert_string_equal(places[1], "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub");
+	assert_string_equal(toks[2], "iommu=pt");
+	assert_string_equal(places[2], "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub.d/x.cfg");
+	strv_free(toks);
+	strv_free(places);
+	igp_grub_done(&g);
+}
+
 static void test_unquoted_and_missing(void **state)
 {
 	assert_int_equal(edit("GRUB_CMDLINE_LINUX_DEFAULT=quiet\n", NULL,
@@ -319,6 +348,7 @@ int main(void)
 	    cmocka_unit_test(test_single_quotes_comment_replace),
 	    cmocka_unit_test(test_grubd_append),
 	    cmocka_unit_test(test_grubd_override),
+	    cmocka_unit_test(test_places),
 	    cmocka_unit_test(test_unquoted_and_missing),
 	    cmocka_unit_test(test_blank_after_variable),
 	    cmocka_unit_test(test_array_escaped_blank),

@@ -87,6 +87,36 @@ int igp_grub_tokens(const struct igp_grub *g, char ***ret)
 	return 0;
 }
 
+/* Append "VAR in FILE" for each token of VAR's final value to *V, FILE
+ * being the file of the assignment that holds it ("VAR" alone for a token
+ * that comes from an expansion). */
+static int push_places(const struct igp_grub *g, char *const var, char ***v)
+{
+	char *const vars[] = {var, NULL};
+	struct igp_shtok *t = NULL;
+	size_t n = 0;
+	int r = igp_shdoc_tokens(&g->doc, vars, &t, &n);
+
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = t[i].file >= 0 ? strv_pushf(v, "%s in %s", var, g->doc.files[t[i].file].path)
+				   : strv_push(v, var);
+	igp_shtoks_free(t, n);
+	return r;
+}
+
+int igp_grub_places(const struct igp_grub *g, char ***ret)
+{
+	_cleanup_strv_free_ char **v = calloc(1, sizeof(char *));
+	int r = v ? 0 : -ENOMEM;
+
+	for (char *const *var = igp_grub_vars; r >= 0 && *var; var++)
+		r = push_places(g, *var, &v);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
 int igp_grub_edit(const struct igp_grub *g, const struct igp_kwant *wants, size_t n_wants,
 		  struct igp_kop **ret_ops, size_t *ret_n_ops, int **ret_op_files, char ***ret_texts,
 		  char **ret_bad)

@@ -34,6 +34,11 @@ void igp_grub_done(struct igp_grub *g);
 /* The effective tokens (texts, NULL-terminated; caller frees with strv_free). */
 int igp_grub_tokens(const struct igp_grub *g, char ***ret);
 
+/* Where each token of igp_grub_tokens() is, in the same order: "VAR in
+ * FILE", the variable and the file of its assignment (caller frees with
+ * strv_free). */
+int igp_grub_places(const struct igp_grub *g, char ***ret);
+
 /*
  * Plan WANTS and compute the new texts.  *ret_ops/ret_n_ops: the ops,
  * *ret_op_files: the file each edits (caller frees), *ret_texts: new text

@@ -127,6 +127,8 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 	if (igp_grub_load(&g) >= 0) {
 		if (igp_grub_tokens(&g, &b->grub_tokens) < 0)
 			b->grub_tokens = NULL;
+		if (igp_grub_places(&g, &b->grub_places) < 0)
+			b->grub_places = NULL;
 		b->grub_var = g.add_var;
 		igp_grub_done(&g);
 	}
@@ -145,6 +147,7 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 			for (char **t = b->grub_tokens; *t; t++)
 				strv_push(&copy, *t);
 			b->configured = copy ? copy : calloc(1, sizeof(char *));
+			b->configured_grub = true;
 			b->where = strdupf("%s in %s", b->grub_var, IGP_ETC_DEFAULT_GRUB);
 			/* proxmox-boot-tool writes grub.cfg onto the ESPs, not /boot. */
 			if (bl->grub != IGP_GRUB_PVE) {
@@ -200,6 +203,46 @@ static const char *pending_remedy(const struct boot_info *b)
 	return "Reboot.";
 }
 
+/* Where GRUB holds KEY's effective token ("VAR in FILE") when that is not
+ * where new tokens go (B->where, the variable igpuctl and the remedies
+ * edit), else NULL. */
+static const char *grub_place_other(const struct boot_info *b, const char *key)
+{
+	const char *place = NULL;
+
+	if (!b->grub_places || !b->where || !b->configured_grub)
+		return NULL;
+	for (size_t i = 0; b->grub_tokens[i] && b->grub_places[i]; i++)
+		if (igp_kparam_key_eq(b->grub_tokens[i], key))
+			place = b->grub_places[i];
+	return place && !streq(place, b->where) ? place : NULL;
+}
+
+/* Where the configured TOKENS (space separated) are: B->where, or for GRUB
+ * the variables and files that hold them ("GRUB_CMDLINE_LINUX in
+ * /etc/default/grub"), joined with " and " (caller frees). */
+static char *tokens_where(const struct boot_info *b, const char *tokens)
+{
+	_cleanup_strv_free_ char **t = NULL, **places = NULL;
+	_cleanup_strbuf_ struct strbuf w = {};
+
+	if (!b->configured_grub || !b->grub_places)
+		return strdup(b->where ? b->where : "the boot configuration");
+	if (strv_split(tokens, " ", &t) < 0)
+		return NULL;
+	for (char **k = t; *k; k++) {
+		_cleanup_free_ char *key = igp_kparam_key(*k);
+		const char *place = key ? grub_place_other(b, key) : NULL;
+		if (!place)
+			place = b->where;
+		if (!strv_contains(places, place) && strv_push(&places, place) < 0)
+			return NULL;
+	}
+	for (char **p = places; p && *p; p++)
+		strbuf_word(&w, " and ", *p);
+	return strbuf_empty(&w) ? strdup(b->where) : strbuf_steal(&w);
+}
+
 /*
  * What to change in words, against the configured tokens when they are
  * known: "add A B", "set K=V (now K=OLD)", "remove K"; parameters that are
@@ -207,9 +250,10 @@ static const char *pending_remedy(const struct boot_info *b)
  * tokens that really are to be added or set (for grubby/kernelstub).
  */
 static int describe_edit(const struct boot_info *b, const char *add, const char *remove, char **ret_what,
-			 char **ret_add)
+			 char **ret_add, bool *ret_here)
 {
-	_cleanup_strv_free_ char **a = NULL, **r = NULL;
+	bool here = false;
+	_cleanup_strv_free_ char **a = NULL, **r = NULL, **add_keys = NULL;
 	_cleanup_strbuf_ struct strbuf fw = {}, fa = {};
 	char *what, *adds;
 	bool first_add = true;
@@ -220,28 +264,39 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 	for (char **t = a; t && *t; t++) {
 		_cleanup_free_ char *k = igp_kparam_key(*t);
 		const char *old;
-		if (!k)
+		if (!k || strv_push(&add_keys, k) < 0)
 			continue;
 		if (b->configured && tokens_set(b->configured, *t))
 			continue;
 		strbuf_word(&fa, " ", *t);
-		if (b->configured && (old = tokens_find(b->configured, k))) {
-			strbuf_wordf(&fw, ", ", "set %s (now %s)", *t, old);
+		old = b->configured ? tokens_find(b->configured, k) : NULL;
+		if (old) {
+			/* Set where it is, as setup edits it in place. */
+			const char *place = grub_place_other(b, k);
+			strbuf_wordf(&fw, ", ", "set %s%s%s (now %s)", *t, place ? " in " : "",
+				     place ? place : "", old);
+			here |= !place;
 			continue;
 		}
 		strbuf_printf(&fw, "%s%s", !strbuf_empty(&fw) ? (first_add ? ", add " : " ") : "add ", *t);
 		first_add = false;
+		here = true;
 	}
+	/* A key that is also added is set above, not removed as well. */
 	for (char **k = r; k && *k; k++)
-		if (!b->configured || tokens_get(b->configured, *k, NULL) > 0)
+		if (!strv_contains(add_keys, *k) &&
+		    (!b->configured || tokens_get(b->configured, *k, NULL) > 0))
 			n_rm++;
 	for (char **k = r; k && *k; k++) {
-		if (b->configured && tokens_get(b->configured, *k, NULL) <= 0)
+		const char *place = grub_place_other(b, *k);
+		if (strv_contains(add_keys, *k) ||
+		    (b->configured && tokens_get(b->configured, *k, NULL) <= 0))
 			continue;
-		strbuf_printf(&fw, "%s%s",
+		strbuf_printf(&fw, "%s%s%s%s",
 			      i_rm == 0 ? (!strbuf_empty(&fw) ? " and remove " : "remove ")
 					: (i_rm + 1 == n_rm ? " and " : ", "),
-			      *k);
+			      *k, place ? " from " : "", place ? place : "");
+		here |= !place;
 		i_rm++;
 	}
 	what = strbuf_steal(&fw);
@@ -253,35 +308,47 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 	}
 	*ret_what = what;
 	*ret_add = adds;
+	*ret_here = here;
 	return 0;
 }
 
 char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, int mode)
 {
 	const struct boot_info *b = ctx_boot(c);
-	_cleanup_free_ char *what = NULL, *adds = NULL, *body = NULL;
+	_cleanup_free_ char *what = NULL, *adds = NULL, *body = NULL, *grub_file = NULL;
+	bool here;
 
-	if (describe_edit(b, add, remove, &what, &adds) < 0)
+	if (describe_edit(b, add, remove, &what, &adds, &here) < 0)
 		return NULL;
-	if (!*what)
+	if (!*what) {
 		/* Everything is configured already: the next boot brings it. */
-		return strdupf("%s is configured in %s already. %s", add ? add : "The change",
-			       b->where ? b->where : "the boot configuration", pending_remedy(b));
+		_cleanup_free_ char *where = tokens_where(b, add ? add : "");
+		return where ? strdupf("%s is configured in %s already. %s", add ? add : "The change", where,
+				       pending_remedy(b))
+			     : NULL;
+	}
 	switch (b->kind) {
 	case IGP_BOOT_GRUB:
+		/* The variable new tokens go into, unless all of the edit is
+		 * where GRUB holds the tokens already (named in WHAT). */
+		grub_file = here ? strdupf("%s in %s",
+					   b->grub_var			? b->grub_var
+					   : b->grub == IGP_GRUB_FEDORA ? "GRUB_CMDLINE_LINUX"
+									: "GRUB_CMDLINE_LINUX_DEFAULT",
+					   IGP_ETC_DEFAULT_GRUB)
+				 : strdup("the GRUB configuration");
+		if (!grub_file)
+			return NULL;
 		if (b->grub == IGP_GRUB_FEDORA)
-			body =
-			    strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s` (or edit %s in %s: %s; then "
-				    "run `%s`), "
-				    "then reboot.",
-				    *adds ? " --args=\"" : "", adds, *adds ? "\"" : "",
-				    remove ? " --remove-args=\"" : "", remove ? remove : "",
-				    b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX", IGP_ETC_DEFAULT_GRUB,
-				    what, b->refresh ? b->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
+			body = strdupf(
+			    "Run `grubby --update-kernel=ALL%s%s%s%s%s` (or edit %s: %s; then run `%s`), "
+			    "then reboot.",
+			    *adds ? " --args=\"" : "", adds, *adds ? "\"" : "",
+			    remove ? " --remove-args=\"" : "", remove ? remove : "", grub_file, what,
+			    b->refresh ? b->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
 		else
-			body = strdupf("Edit %s in %s: %s; then run `%s` and reboot.",
-				       b->grub_var ? b->grub_var : "GRUB_CMDLINE_LINUX_DEFAULT",
-				       IGP_ETC_DEFAULT_GRUB, what, b->refresh ? b->refresh : "update-grub");
+			body = strdupf("Edit %s: %s; then run `%s` and reboot.", grub_file, what,
+				       b->refresh ? b->refresh : "update-grub");
 		if (body && b->grub == IGP_GRUB_FEDORA && remove) {
 			/* grubby's --remove-args takes the keys; close the quote. */
 			char *q = strstr(body, "--remove-args=\"");
@@ -325,6 +392,14 @@ char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, i
 }
 
 /* ---- cmdline.configured ---- */
+
+/* "Configured in WHERE STATE: TOKENS." with WHERE where TOKENS are. */
+static void where_sentence(struct strbuf *m, const struct boot_info *b, const char *state, const char *tokens)
+{
+	_cleanup_free_ char *where = tokens_where(b, tokens);
+
+	strbuf_printf(m, "Configured in %s %s: %s.", where ? where : "the boot configuration", state, tokens);
+}
 
 struct want {
 	const char *key;
@@ -501,7 +576,7 @@ int check_cmdline_configured(struct check_ctx *c)
 	}
 
 	if (*s[CF_OK])
-		strbuf_printf(&m, "Configured in %s and active: %s.", b->where, s[CF_OK]);
+		where_sentence(&m, b, "and active", s[CF_OK]);
 	else if (n == 0)
 		strbuf_printf(&m, "No extra kernel parameters are needed on this host%s.",
 			      c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
@@ -546,7 +621,7 @@ int check_cmdline_configured(struct check_ctx *c)
 		if (st < IGP_CHECK_WARN)
 			st = IGP_CHECK_WARN;
 		strbuf_sep(&m, " ");
-		strbuf_printf(&m, "Configured in %s but not rebooted yet: %s.", b->where, s[CF_PENDING]);
+		where_sentence(&m, b, "but not rebooted yet", s[CF_PENDING]);
 		if (!*s[CF_STALE]) {
 			strbuf_sep(&r, " ");
 			strbuf_printf(&r, "%s", pending_remedy(b));
