@@ -71,191 +71,224 @@ static void print_outside_findings(const struct igp_host *h, const char *address
 	igp_gpu_findings_done(&f);
 }
 
-int cmd_setup(int argc, char *argv[])
+/* The command line of `igpuctl setup`. */
+struct setup_args {
+	struct igp_setup_opts o;
+	char **params, **blacklist; /* owned; o.params and o.blacklist point here */
+	bool dry_run, yes, no_initramfs;
+};
+
+enum {
+	ARG_NO_INITRAMFS = 0x100,
+	ARG_BOOT_VGA,
+	ARG_UNSAFE,
+	ARG_FORCE_MODE,
+	ARG_ACS,
+	ARG_MSRS,
+	ARG_BLACKLIST,
+	ARG_PARAM,
+	ARG_VFS,
+	ARG_SRIOV_DRIVER,
+	ARG_BOOTLOADER
+};
+
+static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+					 {"mode", required_argument, NULL, 'm'},
+					 {"dry-run", no_argument, NULL, 'n'},
+					 {"yes", no_argument, NULL, 'y'},
+					 {"no-initramfs", no_argument, NULL, ARG_NO_INITRAMFS},
+					 {"allow-boot-vga", no_argument, NULL, ARG_BOOT_VGA},
+					 {"allow-unsafe-group", no_argument, NULL, ARG_UNSAFE},
+					 {"force-mode", no_argument, NULL, ARG_FORCE_MODE},
+					 {"acs-override", optional_argument, NULL, ARG_ACS},
+					 {"kvm-ignore-msrs", no_argument, NULL, ARG_MSRS},
+					 {"blacklist", required_argument, NULL, ARG_BLACKLIST},
+					 {"param", required_argument, NULL, ARG_PARAM},
+					 {"vfs", required_argument, NULL, ARG_VFS},
+					 {"sriov-driver", required_argument, NULL, ARG_SRIOV_DRIVER},
+					 {"bootloader", required_argument, NULL, ARG_BOOTLOADER},
+					 {}};
+
+/* The options that take a value, checked as far as the command line can
+ * tell; -1 when C is none of them, else 0 or the exit status. */
+static int parse_value_option(int c, struct setup_args *a)
 {
-	enum {
-		ARG_NO_INITRAMFS = 0x100,
-		ARG_BOOT_VGA,
-		ARG_UNSAFE,
-		ARG_FORCE_MODE,
-		ARG_ACS,
-		ARG_MSRS,
-		ARG_BLACKLIST,
-		ARG_PARAM,
-		ARG_VFS,
-		ARG_SRIOV_DRIVER,
-		ARG_BOOTLOADER
-	};
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-						 {"mode", required_argument, NULL, 'm'},
-						 {"dry-run", no_argument, NULL, 'n'},
-						 {"yes", no_argument, NULL, 'y'},
-						 {"no-initramfs", no_argument, NULL, ARG_NO_INITRAMFS},
-						 {"allow-boot-vga", no_argument, NULL, ARG_BOOT_VGA},
-						 {"allow-unsafe-group", no_argument, NULL, ARG_UNSAFE},
-						 {"force-mode", no_argument, NULL, ARG_FORCE_MODE},
-						 {"acs-override", optional_argument, NULL, ARG_ACS},
-						 {"kvm-ignore-msrs", no_argument, NULL, ARG_MSRS},
-						 {"blacklist", required_argument, NULL, ARG_BLACKLIST},
-						 {"param", required_argument, NULL, ARG_PARAM},
-						 {"vfs", required_argument, NULL, ARG_VFS},
-						 {"sriov-driver", required_argument, NULL, ARG_SRIOV_DRIVER},
-						 {"bootloader", required_argument, NULL, ARG_BOOTLOADER},
-						 {}};
-	struct igp_setup_opts o = {.vfs = -1};
-	_cleanup_strv_free_ char **params = NULL, **blacklist = NULL;
-	struct igp_setup_info info = {0};
-	struct igp_plan plan = {0};
-	struct igp_change ch = {.lock_fd = -1};
-	_cleanup_host_ struct igp_host *h = NULL;
-	_cleanup_free_ char *err = NULL;
-	char ***cmds = NULL;
-	bool dry_run = false, yes = false, no_initramfs = false, have_mode = false;
-	int c, r, ret = EXIT_FAIL;
+	long v;
+
+	switch (c) {
+	case 'm':
+		if (igp_method_parse(optarg, &a->o.mode) < 0)
+			return log_usage("setup", "unknown mode \"%s\" (full, gvt-g, sriov)", optarg);
+		return 0;
+	case ARG_ACS:
+		a->o.acs_override = optarg ? optarg : "downstream,multifunction";
+		return 0;
+	case ARG_BLACKLIST:
+	case ARG_PARAM:
+		if (strv_push(c == ARG_PARAM ? &a->params : &a->blacklist, optarg) < 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		return 0;
+	case ARG_VFS:
+		if (parse_count(optarg, 1, 255, &v) < 0)
+			return log_usage("setup", "--vfs wants a number from 1 to 255");
+		a->o.vfs = (int)v;
+		return 0;
+	case ARG_SRIOV_DRIVER:
+		if (!streq(optarg, "i915") && !streq(optarg, "xe"))
+			return log_usage("setup", "--sriov-driver is i915 or xe");
+		a->o.sriov_driver = optarg;
+		return 0;
+	case ARG_BOOTLOADER:
+		if (!streq(optarg, "grub") && !streq(optarg, "proxmox-systemd-boot") &&
+		    !streq(optarg, "systemd-boot") && !streq(optarg, "kernelstub"))
+			return log_usage("setup", "--bootloader is grub, proxmox-systemd-boot, "
+						  "systemd-boot or kernelstub");
+		a->o.bootloader = optarg;
+		return 0;
+	}
+	return -1;
+}
+
+/* The flags: where C is one, set it and return true. */
+static bool parse_flag(int c, struct setup_args *a)
+{
+	bool *flag = c == 'n'		     ? &a->dry_run
+		     : c == 'y'		     ? &a->yes
+		     : c == ARG_NO_INITRAMFS ? &a->no_initramfs
+		     : c == ARG_BOOT_VGA     ? &a->o.allow_boot_vga
+		     : c == ARG_UNSAFE	     ? &a->o.allow_unsafe_group
+		     : c == ARG_FORCE_MODE   ? &a->o.force_mode
+		     : c == ARG_MSRS	     ? &a->o.kvm_ignore_msrs
+					     : NULL;
+	if (flag)
+		*flag = true;
+	return flag != NULL;
+}
+
+/* -1 to go on, else the exit status (help, usage errors). */
+static int parse_args(int argc, char *argv[], struct setup_args *a)
+{
+	bool have_mode = false;
+	int c, r;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":hm:ny", longopts, NULL)) >= 0) {
-		switch (c) {
-		case 'h':
+		if (c == 'h')
 			return help();
-		case 'm':
-			if (igp_method_parse(optarg, &o.mode) < 0)
-				return log_usage("setup", "unknown mode \"%s\" (full, gvt-g, sriov)", optarg);
-			have_mode = true;
-			break;
-		case 'n':
-			dry_run = true;
-			break;
-		case 'y':
-			yes = true;
-			break;
-		case ARG_NO_INITRAMFS:
-			no_initramfs = true;
-			break;
-		case ARG_BOOT_VGA:
-			o.allow_boot_vga = true;
-			break;
-		case ARG_UNSAFE:
-			o.allow_unsafe_group = true;
-			break;
-		case ARG_FORCE_MODE:
-			o.force_mode = true;
-			break;
-		case ARG_ACS:
-			o.acs_override = optarg ? optarg : "downstream,multifunction";
-			break;
-		case ARG_MSRS:
-			o.kvm_ignore_msrs = true;
-			break;
-		case ARG_BLACKLIST:
-			if (strv_push(&blacklist, optarg) < 0)
-				return log_error_errno(-ENOMEM, "Out of memory");
-			break;
-		case ARG_PARAM:
-			if (strv_push(&params, optarg) < 0)
-				return log_error_errno(-ENOMEM, "Out of memory");
-			break;
-		case ARG_VFS: {
-			long v;
-			if (parse_count(optarg, 1, 255, &v) < 0)
-				return log_usage("setup", "--vfs wants a number from 1 to 255");
-			o.vfs = (int)v;
-			break;
-		}
-		case ARG_SRIOV_DRIVER:
-			if (!streq(optarg, "i915") && !streq(optarg, "xe"))
-				return log_usage("setup", "--sriov-driver is i915 or xe");
-			o.sriov_driver = optarg;
-			break;
-		case ARG_BOOTLOADER:
-			if (!streq(optarg, "grub") && !streq(optarg, "proxmox-systemd-boot") &&
-			    !streq(optarg, "systemd-boot") && !streq(optarg, "kernelstub"))
-				return log_usage("setup", "--bootloader is grub, proxmox-systemd-boot, "
-							  "systemd-boot or kernelstub");
-			o.bootloader = optarg;
-			break;
-		default:
+		if (parse_flag(c, a))
+			continue;
+		r = parse_value_option(c, a);
+		if (r < 0)
 			return log_usage_option("setup", c, argc, argv, longopts);
-		}
+		if (r > 0)
+			return r;
+		have_mode |= c == 'm';
 	}
 	if (!have_mode)
 		return log_usage("setup", "--mode full|gvt-g|sriov is required");
 	if (optind < argc) {
-		struct igp_pci_addr a;
-		o.address = argv[optind++];
-		if (igp_pci_addr_parse_loose(o.address, &a, NULL) < 0)
+		struct igp_pci_addr addr;
+		a->o.address = argv[optind++];
+		if (igp_pci_addr_parse_loose(a->o.address, &addr, NULL) < 0)
 			return log_usage("setup",
 					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
-					 o.address);
+					 a->o.address);
 	}
 	if (optind < argc)
 		return log_usage("setup", "unexpected argument \"%s\"", argv[optind]);
-	o.params = params;
-	o.blacklist = blacklist;
+	a->o.params = a->params;
+	a->o.blacklist = a->blacklist;
+	return -1;
+}
 
-	/* The lock comes before anything the plan rests on is read. */
-	if (planview_begin(&ch, dry_run) != 0)
+/* What setup is about to change, and on which boot stack. */
+static void print_header(const struct igp_setup_info *info, enum igp_method mode)
+{
+	printf("Device:     %s, %s\n", info->device, info->device_desc);
+	printf("Mode:       %s\n", igp_method_name(mode));
+	printf("Boot:       %s: %s\n", info->boot.name, info->boot.reason);
+	printf("Initramfs:  %s: %s\n\n", info->initramfs.name, info->initramfs.reason);
+}
+
+/* Apply the confirmed PLAN under the lock of CH, then its commands. */
+static int apply(struct igp_change *ch, const struct igp_plan *plan, char *argv[], char ***cmds,
+		 const struct igp_setup_info *info, bool no_initramfs)
+{
+	int r;
+
+	if (planview_apply(ch, plan, argv, cmds, info->revert_argvs) != 0)
 		return EXIT_FAIL;
-	h = load_host_or_complain();
-	if (!h)
-		goto out;
+	printf("\n");
+	for (size_t i = 0; i < plan->n_files; i++)
+		printf("Changed %s\n", plan->files[i].path);
+	if (planview_run_pending(&ch->j, no_initramfs) > 0) {
+		(void)igp_change_finish(ch);
+		return EXIT_FAIL;
+	}
+	r = igp_change_finish(ch);
+	if (r < 0)
+		return log_error_errno(r, "Cannot update the journal");
+	printf("\nDone. Reboot for the changes to take effect; `igpuctl revert` undoes them.\n");
+	return EXIT_OK;
+}
 
-	r = igp_setup_plan(h, &o, &plan, &info, &err);
+/* Plan, show, confirm and apply under the lock taken in CH. */
+static int run(struct igp_change *ch, const struct setup_args *a, char *argv[])
+{
+	struct igp_setup_info info = {0};
+	struct igp_plan plan = {0};
+	_cleanup_host_ struct igp_host *h = load_host_or_complain();
+	_cleanup_free_ char *err = NULL;
+	char ***cmds = NULL;
+	int r, ret = EXIT_FAIL;
+
+	if (!h)
+		return EXIT_FAIL;
+	r = igp_setup_plan(h, &a->o, &plan, &info, &err);
 	if (r < 0) {
 		if (err)
-			log_error("refusing to set up %s: %s", igp_method_name(o.mode), err);
-		else
-			log_error_errno(r, "Cannot plan the setup");
-		goto out;
+			return log_error("refusing to set up %s: %s", igp_method_name(a->o.mode), err);
+		return log_error_errno(r, "Cannot plan the setup");
 	}
-
-	printf("Device:     %s, %s\n", info.device, info.device_desc);
-	printf("Mode:       %s\n", igp_method_name(o.mode));
-	printf("Boot:       %s: %s\n", info.boot.name, info.boot.reason);
-	printf("Initramfs:  %s: %s\n\n", info.initramfs.name, info.initramfs.reason);
-
-	cmds = planview_commands(&plan, ch.j.pending, NULL);
+	print_header(&info, a->o.mode);
+	cmds = planview_commands(&plan, ch->j.pending, NULL);
 	if (!cmds) {
-		r = log_error_errno(-ENOMEM, "Out of memory");
-		goto out;
-	}
-	if (plan.n_files == 0 && !cmds[0]) {
-		printf("Nothing to change: this host is already set up for %s.\n", igp_method_name(o.mode));
+		ret = log_error_errno(-ENOMEM, "Out of memory");
+	} else if (plan.n_files == 0 && !cmds[0]) {
+		printf("Nothing to change: this host is already set up for %s.\n",
+		       igp_method_name(a->o.mode));
 		for (char **n = plan.notes; n && *n; n++)
 			printf("\nNote: %s\n", *n);
-		print_outside_findings(h, info.device, o.mode);
+		print_outside_findings(h, info.device, a->o.mode);
 		ret = EXIT_OK;
-		goto out;
+	} else {
+		planview_print(&plan, cmds);
+		print_outside_findings(h, info.device, a->o.mode);
+		r = planview_dry_run_or_confirm(a->dry_run, a->yes, "Apply these changes");
+		ret = r > 0    ? apply(ch, &plan, argv, cmds, &info, a->no_initramfs)
+		      : r == 0 ? EXIT_OK
+			       : EXIT_FAIL;
 	}
-	planview_print(&plan, cmds);
-	print_outside_findings(h, info.device, o.mode);
-	r = planview_dry_run_or_confirm(dry_run, yes, "Apply these changes");
-	if (r == 0)
-		ret = EXIT_OK;
-	if (r <= 0)
-		goto out;
-
-	if (planview_apply(&ch, &plan, argv, cmds, info.revert_argvs) != 0)
-		goto out;
-	printf("\n");
-	for (size_t i = 0; i < plan.n_files; i++)
-		printf("Changed %s\n", plan.files[i].path);
-	if (planview_run_pending(&ch.j, no_initramfs) > 0) {
-		(void)igp_change_finish(&ch);
-		goto out;
-	}
-	r = igp_change_finish(&ch);
-	if (r < 0) {
-		log_error_errno(r, "Cannot update the journal");
-		goto out;
-	}
-	printf("\nDone. Reboot for the changes to take effect; `igpuctl revert` undoes them.\n");
-	ret = EXIT_OK;
-	goto out;
-out:
 	igp_argvv_free(cmds);
-	igp_change_end(&ch);
 	igp_plan_done(&plan);
 	igp_setup_info_done(&info);
+	return ret;
+}
+
+int cmd_setup(int argc, char *argv[])
+{
+	struct setup_args a = {.o = {.vfs = -1}};
+	struct igp_change ch = {.lock_fd = -1};
+	int ret = parse_args(argc, argv, &a);
+
+	/* The lock comes before anything the plan rests on is read. */
+	if (ret < 0 && planview_begin(&ch, a.dry_run) != 0)
+		ret = EXIT_FAIL;
+	if (ret < 0) {
+		ret = run(&ch, &a, argv);
+		igp_change_end(&ch);
+	}
+	strv_free(a.params);
+	strv_free(a.blacklist);
 	return ret;
 }
