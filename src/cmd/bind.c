@@ -68,111 +68,119 @@ static int persist(const char *address, const char *driver, bool dry_run, char *
 	return ret;
 }
 
-static int run(int argc, char *argv[], bool unbind)
+/* The command line of `igpuctl bind` and `unbind`. */
+struct bind_args {
+	bool unbind;
+	const char *name; /* "bind" or "unbind", for messages */
+	const char *driver;
+	bool persist, dry_run, force, boot_vga;
+};
+
+static const struct option bind_opts[] = {{"help", no_argument, NULL, 'h'},
+					  {"driver", required_argument, NULL, 'd'},
+					  {"persist", no_argument, NULL, 'p'},
+					  {"dry-run", no_argument, NULL, 'n'},
+					  {"force", no_argument, NULL, 0x100},
+					  {"allow-boot-vga", no_argument, NULL, 0x101},
+					  {}};
+/* unbind takes none of bind's choices. */
+static const struct option unbind_opts[] = {
+    {"help", no_argument, NULL, 'h'}, {"dry-run", no_argument, NULL, 'n'}, {}};
+
+/* -1 to go on with the address at argv[optind], else the exit status. */
+static int parse_args(int argc, char *argv[], struct bind_args *a)
 {
-	static const struct option bind_opts[] = {{"help", no_argument, NULL, 'h'},
-						  {"driver", required_argument, NULL, 'd'},
-						  {"persist", no_argument, NULL, 'p'},
-						  {"dry-run", no_argument, NULL, 'n'},
-						  {"force", no_argument, NULL, 0x100},
-						  {"allow-boot-vga", no_argument, NULL, 0x101},
-						  {}};
-	/* unbind takes none of bind's choices. */
-	static const struct option unbind_opts[] = {
-	    {"help", no_argument, NULL, 'h'}, {"dry-run", no_argument, NULL, 'n'}, {}};
-	const struct option *longopts = unbind ? unbind_opts : bind_opts;
-	const char *driver = "vfio-pci", *name = unbind ? "unbind" : "bind";
-	bool persist_it = false, dry_run = false, force = false, boot_vga = false;
-	_cleanup_host_ struct igp_host *h = NULL;
-	_cleanup_free_ char *before = NULL, *after = NULL, *ovr = NULL;
-	struct igp_pci_dev *dev;
-	int c, r;
+	const struct option *longopts = a->unbind ? unbind_opts : bind_opts;
+	size_t at;
+	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, unbind ? ":hn" : ":hd:pn", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, a->unbind ? ":hn" : ":hd:pn", longopts, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
-			return help(unbind);
-		case 'd': {
-			size_t at;
+			return help(a->unbind);
+		case 'd':
 			/* It goes to driver_override, modprobe and driverctl's file. */
 			if (igp_module_name_check(optarg, &at) < 0)
 				return log_usage(
-				    name, "--driver '%s' is not a driver name (letters, digits, _ and -)",
+				    a->name, "--driver '%s' is not a driver name (letters, digits, _ and -)",
 				    optarg);
-			driver = optarg;
+			a->driver = optarg;
 			break;
-		}
 		case 'p':
-			persist_it = true;
+			a->persist = true;
 			break;
 		case 'n':
-			dry_run = true;
+			a->dry_run = true;
 			break;
 		case 0x100:
-			force = true;
+			a->force = true;
 			break;
 		case 0x101:
-			boot_vga = true;
+			a->boot_vga = true;
 			break;
 		default:
-			return log_usage_option(name, c, argc, argv, longopts);
+			return log_usage_option(a->name, c, argc, argv, longopts);
 		}
 	}
 	if (optind + 1 != argc)
-		return log_usage(name, "expected one device address");
-	if (!*driver || strchr(driver, '/') || strchr(driver, '\n'))
-		return log_usage(name, "\"%s\" is not a driver name", driver);
+		return log_usage(a->name, "expected one device address");
+	if (!*a->driver || strchr(a->driver, '/') || strchr(a->driver, '\n'))
+		return log_usage(a->name, "\"%s\" is not a driver name", a->driver);
+	return -1;
+}
 
-	h = load_host_or_complain();
-	if (!h)
-		return EXIT_FAIL;
-	r = igp_host_find(h, argv[optind], &dev);
-	if (r == -EINVAL)
-		return log_usage(name, "\"%s\" is not a PCI address", argv[optind]);
-	if (r < 0)
-		return log_error_errno(r, "No device %s", argv[optind]);
+/* bind refuses to take what the host needs, or its console, unasked. */
+static int refuse_taking(const struct igp_pci_dev *dev, const struct bind_args *a)
+{
+	if ((dev->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC)) && !a->force)
+		return log_error("refusing to take %s from the host: %s (pass --force if you really mean it)",
+				 dev->address, dev->role_detail ? dev->role_detail : "the host needs it");
+	if (dev->boot_vga == 1 && !a->boot_vga && streq(a->driver, "vfio-pci"))
+		return log_error("%s is the boot VGA device: the host console goes away. Pass "
+				 "--allow-boot-vga to accept that",
+				 dev->address);
+	return -1;
+}
 
-	if (!unbind) {
-		if ((dev->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC)) && !force)
-			return log_error("refusing to take %s from the host: %s (pass --force if you "
-					 "really mean it)",
-					 dev->address,
-					 dev->role_detail ? dev->role_detail : "the host needs it");
-		if (dev->boot_vga == 1 && !boot_vga && streq(driver, "vfio-pci"))
-			return log_error("%s is the boot VGA device: the host console goes away. Pass "
-					 "--allow-boot-vga to accept that",
-					 dev->address);
-	}
+/* --dry-run, or under --root: the writes to sysfs, not made. */
+static int show_writes(const struct igp_pci_dev *dev, const struct bind_args *a, char *argv[])
+{
+	_cleanup_free_ char *ovr = strdupf("%s/%s/driver_override", IGP_SYS_PCI_DEVICES, dev->address);
 
-	ovr = strdupf("%s/%s/driver_override", IGP_SYS_PCI_DEVICES, dev->address);
 	if (!ovr)
 		return log_error_errno(-ENOMEM, "Out of memory");
-	if (dry_run || !igp_root_is_host()) {
-		printf("%s%s:\n",
-		       dry_run ? "Would write"
-			       : "Under --root the running kernel is not "
-				 "touched; on the host igpuctl would write",
-		       "");
-		printf("  %s  >  %s\n", unbind ? "(empty)" : driver, ovr);
-		if (dev->driver)
-			printf("  %s  >  %s/%s/driver/unbind\n", dev->address, IGP_SYS_PCI_DEVICES,
-			       dev->address);
-		printf("  %s  >  %s\n", dev->address, IGP_SYS_PCI_DRIVERS_PROBE);
-		if (persist_it || unbind)
-			return persist(dev->address, unbind ? NULL : driver, dry_run, argv);
-		return EXIT_OK;
-	}
+	printf("%s%s:\n",
+	       a->dry_run ? "Would write"
+			  : "Under --root the running kernel is not "
+			    "touched; on the host igpuctl would write",
+	       "");
+	printf("  %s  >  %s\n", a->unbind ? "(empty)" : a->driver, ovr);
+	if (dev->driver)
+		printf("  %s  >  %s/%s/driver/unbind\n", dev->address, IGP_SYS_PCI_DEVICES, dev->address);
+	printf("  %s  >  %s\n", dev->address, IGP_SYS_PCI_DRIVERS_PROBE);
+	if (a->persist || a->unbind)
+		return persist(dev->address, a->unbind ? NULL : a->driver, a->dry_run, argv);
+	return EXIT_OK;
+}
 
-	if (unbind) {
-		r = igp_unbind(dev->address, &before, &after);
-		if (r < 0)
-			return log_error_errno(r, "Cannot give %s back to its driver", dev->address);
-		printf("%s: %s -> %s\n", dev->address, before ? before : "(none)", after ? after : "(none)");
-		return persist(dev->address, NULL, false, argv);
-	}
+static int do_unbind(const struct igp_pci_dev *dev, char *argv[])
+{
+	_cleanup_free_ char *before = NULL, *after = NULL;
+	int r = igp_unbind(dev->address, &before, &after);
 
-	r = igp_bind(dev->address, driver, &before);
+	if (r < 0)
+		return log_error_errno(r, "Cannot give %s back to its driver", dev->address);
+	printf("%s: %s -> %s\n", dev->address, before ? before : "(none)", after ? after : "(none)");
+	return persist(dev->address, NULL, false, argv);
+}
+
+static int do_bind(const struct igp_pci_dev *dev, const struct bind_args *a, char *argv[])
+{
+	const char *driver = a->driver;
+	_cleanup_free_ char *before = NULL;
+	int r = igp_bind(dev->address, driver, &before);
+
 	if (r == -ENODEV) {
 		/* The driver is a module not loaded yet. */
 		char *const mp[] = {"modprobe", (char *)driver, NULL};
@@ -194,9 +202,31 @@ static int run(int argc, char *argv[], bool unbind)
 		if (node && igp_exists(node))
 			printf("VFIO group node: %s\n", node);
 	}
-	if (persist_it)
-		return persist(dev->address, driver, false, argv);
-	return EXIT_OK;
+	return a->persist ? persist(dev->address, driver, false, argv) : EXIT_OK;
+}
+
+static int run(int argc, char *argv[], bool unbind)
+{
+	struct bind_args a = {.unbind = unbind, .name = unbind ? "unbind" : "bind", .driver = "vfio-pci"};
+	_cleanup_host_ struct igp_host *h = NULL;
+	struct igp_pci_dev *dev;
+	int r = parse_args(argc, argv, &a);
+
+	if (r >= 0)
+		return r;
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	r = igp_host_find(h, argv[optind], &dev);
+	if (r == -EINVAL)
+		return log_usage(a.name, "\"%s\" is not a PCI address", argv[optind]);
+	if (r < 0)
+		return log_error_errno(r, "No device %s", argv[optind]);
+	if (!unbind && (r = refuse_taking(dev, &a)) >= 0)
+		return r;
+	if (a.dry_run || !igp_root_is_host())
+		return show_writes(dev, &a, argv);
+	return unbind ? do_unbind(dev, argv) : do_bind(dev, &a, argv);
 }
 
 int cmd_bind(int argc, char *argv[])
