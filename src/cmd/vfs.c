@@ -269,7 +269,16 @@ static void say_persisted(const struct igp_plan *p, const char *path, long n, co
 		fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in", path, n, pf);
 }
 
-int cmd_vfs(int argc, char *argv[])
+/* The command line of `igpuctl vfs`. */
+struct vfs_args {
+	struct table_opts topts;
+	long count; /* -1: not changed */
+	bool persist, bind, dry_run;
+	const char *address;
+};
+
+/* -1 to go on, else the exit status (help, usage errors). */
+static int parse_args(int argc, char *argv[], struct vfs_args *a)
 {
 	static const struct option opts[] = {
 	    TABLE_LONGOPTS,
@@ -280,36 +289,28 @@ int cmd_vfs(int argc, char *argv[])
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
-	struct table_opts topts = {};
-	_cleanup_host_ struct igp_host *h = NULL;
-	_cleanup_sriov_ struct igp_sriov *s = NULL;
-	_cleanup_free_ char *persisted = NULL;
-	_cleanup_(igp_change_end) struct igp_change c = {.lock_fd = -1};
-	_cleanup_(igp_plan_done) struct igp_plan p = {};
-	struct igp_pci_dev *d = NULL;
-	bool persist = false, bind = false, dry_run = false;
-	long count = -1;
-	int ch, r;
+	struct igp_pci_addr addr;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "c:pbh", opts, NULL)) >= 0) {
 		switch (ch) {
 		case 'h':
 			return help();
 		case 'c':
-			if (parse_count(optarg, 0, 65535, &count) < 0)
+			if (parse_count(optarg, 0, 65535, &a->count) < 0)
 				return log_usage("vfs", "--count wants a number of VFs, not '%s'", optarg);
 			break;
 		case 'p':
-			persist = true;
+			a->persist = true;
 			break;
 		case 'b':
-			bind = true;
+			a->bind = true;
 			break;
 		case 0x100:
-			dry_run = true;
+			a->dry_run = true;
 			break;
 		default:
-			if (!table_opts_parse(&topts, ch, optarg))
+			if (!table_opts_parse(&a->topts, ch, optarg))
 				return log_usage_option("vfs", ch, argc, argv, opts);
 		}
 	}
@@ -317,38 +318,32 @@ int cmd_vfs(int argc, char *argv[])
 		return log_usage("vfs", "which device? (the PF's PCI address, e.g. 00:02.0)");
 	if (argc - optind > 1)
 		return log_usage("vfs", "unexpected argument '%s'", argv[optind + 1]);
-	if (dry_run && bind)
+	if (a->dry_run && a->bind)
 		return log_usage("vfs", "--dry-run shows --count and --persist; --bind has no dry run");
-	{
-		struct igp_pci_addr a;
-		if (igp_pci_addr_parse_loose(argv[optind], &a, NULL) < 0)
-			return log_usage("vfs",
-					 "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
-					 argv[optind]);
-	}
+	a->address = argv[optind];
+	if (igp_pci_addr_parse_loose(a->address, &addr, NULL) < 0)
+		return log_usage("vfs", "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
+				 a->address);
 	/* The VF table is printed last, and only when there are VFs. */
-	r = table_opts_check(columns, ELEMENTSOF(columns), &topts);
-	if (r)
-		return r;
+	return table_opts_check(columns, ELEMENTSOF(columns), &a->topts) ?: -1;
+}
 
-	/* The lock comes before anything the plan rests on is read. */
-	if ((count >= 0 || persist) && planview_begin(&c, dry_run) != 0)
-		return EXIT_FAIL;
-	h = load_host_or_complain();
-	if (!h)
-		return EXIT_FAIL;
-	r = igp_host_find(h, argv[optind], &d);
+/* The PF named ADDRESS, and its SR-IOV state in *RET; -1 or the exit status. */
+static int find_pf(const struct igp_host *h, const char *address, struct igp_pci_dev **ret_dev,
+		   struct igp_sriov **ret)
+{
+	struct igp_pci_dev *d;
+	int r = igp_host_find(h, address, &d);
+
 	if (r == -EINVAL)
-		return log_usage("vfs", "'%s' is not a PCI address", argv[optind]);
+		return log_usage("vfs", "'%s' is not a PCI address", address);
 	if (r == -EADDRNOTAVAIL)
-		return log_error("%s matches devices in several PCI domains: give the full address",
-				 argv[optind]);
+		return log_error("%s matches devices in several PCI domains: give the full address", address);
 	if (r < 0)
-		return log_error("No PCI device %s on this host", argv[optind]);
+		return log_error("No PCI device %s on this host", address);
 	if (d->physfn)
 		return log_error("%s is itself a VF of %s: igpuctl vfs %s", d->address, d->physfn, d->physfn);
-
-	r = igp_sriov_load(d->address, &s);
+	r = igp_sriov_load(d->address, ret);
 	if (r == -EOPNOTSUPP) {
 		log_error("%s has no SR-IOV capability (no sriov_totalvfs)", d->address);
 		explain_no_sriov(d);
@@ -356,38 +351,82 @@ int cmd_vfs(int argc, char *argv[])
 	}
 	if (r < 0)
 		return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
+	*ret_dev = d;
+	return -1;
+}
 
-	if (count >= 0 || persist) {
-		r = plan_vfs(s, d, count, persist, &p, &persisted);
-		if (r != EXIT_OK)
-			return r;
-		if (dry_run) {
-			planview_print(&p, NULL);
-			if (p.n_files == 0 && p.n_attrs == 0)
-				printf("Nothing to change.\n");
-			printf("\nDry run: nothing was changed.\n");
-			return EXIT_OK;
-		}
-		r = apply_vfs(&c, &p, argv, s, count, h);
-		if (r != EXIT_OK)
-			return r;
-		igp_sriov_free(TAKE_PTR(s));
-		r = igp_sriov_load(d->address, &s);
-		if (r < 0)
-			return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
-		if (count >= 0 && s->numvfs != count && igp_root_is_host())
-			return log_error("%s reports %ld VFs after asking for %ld", s->pf, s->numvfs, count);
+/* Read the SR-IOV state of D again into *S after a change. */
+static int reload(const struct igp_pci_dev *d, struct igp_sriov **s)
+{
+	int r;
+
+	igp_sriov_free(TAKE_PTR(*s));
+	r = igp_sriov_load(d->address, s);
+	return r < 0 ? log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address) : -1;
+}
+
+/* --count and --persist: plan, show (--dry-run) or apply, read back.  -1
+ * to go on, else the exit status. */
+static int change_vfs(struct igp_change *c, struct igp_plan *p, const struct vfs_args *a, char *argv[],
+		      const struct igp_host *h, const struct igp_pci_dev *d, struct igp_sriov **s,
+		      char **persisted)
+{
+	int r = plan_vfs(*s, d, a->count, a->persist, p, persisted);
+
+	if (r != EXIT_OK)
+		return r;
+	if (a->dry_run) {
+		planview_print(p, NULL);
+		if (p->n_files == 0 && p->n_attrs == 0)
+			printf("Nothing to change.\n");
+		printf("\nDry run: nothing was changed.\n");
+		return EXIT_OK;
 	}
+	r = apply_vfs(c, p, argv, *s, a->count, h);
+	if (r != EXIT_OK)
+		return r;
+	r = reload(d, s);
+	if (r >= 0)
+		return r;
+	if (a->count >= 0 && (*s)->numvfs != a->count && igp_root_is_host())
+		return log_error("%s reports %ld VFs after asking for %ld", (*s)->pf, (*s)->numvfs, a->count);
+	return -1;
+}
 
-	if (bind) {
+int cmd_vfs(int argc, char *argv[])
+{
+	struct vfs_args a = {.count = -1};
+	_cleanup_host_ struct igp_host *h = NULL;
+	_cleanup_sriov_ struct igp_sriov *s = NULL;
+	_cleanup_free_ char *persisted = NULL;
+	_cleanup_(igp_change_end) struct igp_change c = {.lock_fd = -1};
+	_cleanup_(igp_plan_done) struct igp_plan p = {};
+	struct igp_pci_dev *d = NULL;
+	bool changes = false;
+	int r = parse_args(argc, argv, &a);
+
+	if (r >= 0)
+		return r;
+	changes = a.count >= 0 || a.persist;
+	/* The lock comes before anything the plan rests on is read. */
+	if (changes && planview_begin(&c, a.dry_run) != 0)
+		return EXIT_FAIL;
+	h = load_host_or_complain();
+	if (!h)
+		return EXIT_FAIL;
+	r = find_pf(h, a.address, &d, &s);
+	if (r < 0 && changes)
+		r = change_vfs(&c, &p, &a, argv, h, d, &s, &persisted);
+	if (r >= 0)
+		return r;
+	if (a.bind) {
 		int failed = bind_vfs(s);
-		igp_sriov_free(TAKE_PTR(s));
-		r = igp_sriov_load(d->address, &s);
-		if (r < 0)
-			return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
+		r = reload(d, &s);
+		if (r >= 0)
+			return r;
 		if (failed)
 			return EXIT_FAIL;
 	}
-	say_persisted(&p, persisted, count >= 0 ? count : s->numvfs, s->pf);
-	return print_state(s, &topts, persisted);
+	say_persisted(&p, persisted, a.count >= 0 ? a.count : s->numvfs, s->pf);
+	return print_state(s, &a.topts, persisted);
 }
