@@ -715,7 +715,7 @@ static void write_texts(const struct shell_run *run, const char *set, const char
 }
 
 /* The revert as the journal replays it: igp_undo_unapply() on each file
- * with the ops that edited it (hostsetup.c, plan_grub()). */
+ * with the ops that edited it (hostsetup.c, loader_grub.c). */
 static char **revert_files(const struct shell_run *run, char *const *texts, const struct igp_kop *ops,
 			   size_t n_ops, const int *op_files)
 {

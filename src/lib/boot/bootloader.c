@@ -119,136 +119,157 @@ static bool has_sdboot_conf(void)
 	       igp_exists(IGP_BOOT_EFI_LOADER_CONF);
 }
 
-static int fill_grub(struct igp_bootloader *b, enum igp_grub_flavor fl, const char *why)
+/* The loaders in the order of evidence (bootloader.h). */
+const struct igp_boot_ops *const igp_boot_loaders[] = {
+    &igp_pve_sdboot_ops,  &igp_grub_pve_ops,	 &igp_kernelstub_ops, &igp_grub_debian_ops,
+    &igp_grub_fedora_ops, &igp_grub_generic_ops, &igp_sdboot_ops,     NULL,
+};
+
+const struct igp_boot_ops *igp_boot_loader_find(const char *id)
 {
-	b->kind = IGP_BOOT_GRUB;
-	b->grub = fl;
-	switch (fl) {
-	case IGP_GRUB_DEBIAN:
-		b->name = strdup("GRUB (Debian family)");
-		b->refresh = igp_argv_new("update-grub", NULL);
-		break;
-	case IGP_GRUB_FEDORA:
-		b->name = strdup("GRUB (Fedora family)");
-		b->refresh = igp_argv_new("grub2-mkconfig", "-o", IGP_BOOT_GRUB2_CFG, NULL);
-		break;
-	case IGP_GRUB_GENERIC:
-		b->name = strdup("GRUB");
-		b->refresh = igp_argv_new("grub-mkconfig", "-o", IGP_BOOT_GRUB_CFG, NULL);
-		break;
-	case IGP_GRUB_PVE:
-		b->name = strdup("GRUB on proxmox-boot-tool managed ESPs");
-		b->refresh = igp_argv_new("proxmox-boot-tool", "refresh", NULL);
-		break;
-	}
-	b->reason = strdup(why);
-	return b->name && b->refresh && b->reason ? 0 : -ENOMEM;
+	for (size_t i = 0; igp_boot_loaders[i]; i++)
+		if (streq(igp_boot_loaders[i]->id, id))
+			return igp_boot_loaders[i];
+	return NULL;
+}
+
+/* Was the loader of OPS's id chosen with --bootloader (FORCED)? */
+static bool forced_is(const struct igp_boot_ops *forced, const struct igp_boot_ops *ops)
+{
+	return forced && streq(forced->id, ops->id);
+}
+
+/* The kind and GRUB flavor of OPS, for the callers not yet on ops. */
+static void set_kind(struct igp_bootloader *b, const struct igp_boot_ops *ops)
+{
+	b->kind = ops == &igp_pve_sdboot_ops   ? IGP_BOOT_PVE_SDBOOT
+		  : ops == &igp_sdboot_ops     ? IGP_BOOT_SDBOOT
+		  : ops == &igp_kernelstub_ops ? IGP_BOOT_KERNELSTUB
+					       : IGP_BOOT_GRUB;
+	b->grub = ops == &igp_grub_fedora_ops	 ? IGP_GRUB_FEDORA
+		  : ops == &igp_grub_generic_ops ? IGP_GRUB_GENERIC
+		  : ops == &igp_grub_pve_ops	 ? IGP_GRUB_PVE
+						 : IGP_GRUB_DEBIAN;
+}
+
+/* B is OPS, for the reason WHY (taken over; NULL: -ENOMEM). */
+static int fill(struct igp_bootloader *b, const struct igp_boot_ops *ops, char *why)
+{
+	set_kind(b, ops);
+	b->ops = ops;
+	b->reason = why;
+	b->name = strdup(ops->name);
+	for (const char *const *a = ops->refresh; a && *a; a++)
+		if (strv_push(&b->refresh, *a) < 0)
+			return -ENOMEM;
+	return b->name && b->reason ? 0 : -ENOMEM;
 }
 
 static int detect_grub(struct igp_bootloader *b, const char *ids, bool forced)
 {
 	_cleanup_free_ char *why = NULL;
-	enum igp_grub_flavor fl;
+	const struct igp_boot_ops *ops;
 
 	if (igp_os_is(ids, "debian") || igp_os_is(ids, "ubuntu")) {
-		fl = IGP_GRUB_DEBIAN;
+		ops = &igp_grub_debian_ops;
 		why = strdupf("%s exists and %s names a Debian-family system (%s)", IGP_ETC_DEFAULT_GRUB,
 			      IGP_ETC_OS_RELEASE, ids);
 	} else if (igp_os_is(ids, "fedora") || igp_os_is(ids, "rhel") || igp_os_is(ids, "centos") ||
 		   igp_is_dir(IGP_BOOT_GRUB2)) {
-		fl = IGP_GRUB_FEDORA;
+		ops = &igp_grub_fedora_ops;
 		why = strdupf("%s exists and %s", IGP_ETC_DEFAULT_GRUB,
 			      *ids ? "os-release names a Fedora-family system"
 				   : IGP_BOOT_GRUB2 " exists (Fedora-family layout)");
 	} else {
-		fl = IGP_GRUB_GENERIC;
+		ops = &igp_grub_generic_ops;
 		why = strdupf("%s exists (%s)", IGP_ETC_DEFAULT_GRUB, *ids ? ids : "distribution unknown");
 	}
 	if (!why)
 		return -ENOMEM;
-	if (forced) {
-		char *w = strdupf("chosen with --bootloader; %s", why);
-		if (!w)
-			return -ENOMEM;
-		free(why);
-		why = w;
+	if (forced)
+		return fill(b, ops, strdupf("chosen with --bootloader; %s", why));
+	return fill(b, ops, TAKE_PTR(why));
+}
+
+/* proxmox-boot-tool manages the ESPs: systemd-boot with /etc/kernel/cmdline,
+ * else GRUB on them. */
+static int detect_pve(struct igp_bootloader *b, bool forced)
+{
+	if (forced)
+		return fill(b, &igp_pve_sdboot_ops, strdup("chosen with --bootloader"));
+	if (b->kernel_cmdline)
+		return fill(
+		    b, &igp_pve_sdboot_ops,
+		    strdupf("%s and %s exist: proxmox-boot-tool syncs the ESPs and systemd-boot reads "
+			    "the command line from %s (editing GRUB here would change nothing)",
+			    IGP_ETC_PROXMOX_BOOT_UUIDS, IGP_ETC_KERNEL_CMDLINE, IGP_ETC_KERNEL_CMDLINE));
+	return fill(b, &igp_grub_pve_ops,
+		    strdup(IGP_ETC_PROXMOX_BOOT_UUIDS
+			   " exists without " IGP_ETC_KERNEL_CMDLINE
+			   ": proxmox-boot-tool keeps GRUB on the ESPs (legacy BIOS boot), "
+			   "configured by " IGP_ETC_DEFAULT_GRUB));
+}
+
+static int detect_kernelstub(struct igp_bootloader *b, bool forced)
+{
+	return fill(b, &igp_kernelstub_ops,
+		    forced
+			? strdup("chosen with --bootloader")
+			: strdupf("%s exists: kernelstub writes the boot entry and keeps the kernel options",
+				  IGP_ETC_KERNELSTUB_CONFIG));
+}
+
+/* systemd-boot when its entries, /etc/kernel/cmdline or loader.conf exist
+ * (or FORCED), else no loader. */
+static int detect_sdboot(struct igp_bootloader *b, bool forced)
+{
+	_cleanup_strv_free_ char **entries = NULL;
+	bool cmdline = b->kernel_cmdline;
+	size_t n;
+	int r = loader_entries(&entries);
+
+	if (r < 0)
+		return r;
+	n = strv_length(entries);
+	if (!forced && !cmdline && n == 0 && !has_sdboot_conf()) {
+		b->name = strdup("unknown");
+		b->reason =
+		    strdupf("none of %s, %s, %s, loader entries or %s exists", IGP_ETC_PROXMOX_BOOT_UUIDS,
+			    IGP_ETC_KERNELSTUB_CONFIG, IGP_ETC_DEFAULT_GRUB, IGP_ETC_KERNEL_CMDLINE);
+		return b->name && b->reason ? 0 : -ENOMEM;
 	}
-	return fill_grub(b, fl, why);
+	b->entries = TAKE_PTR(entries);
+	return fill(b, &igp_sdboot_ops,
+		    forced ? strdup("chosen with --bootloader")
+			   : strdupf("%s%s%s", n ? "loader entries exist" : "", n && cmdline ? " and " : "",
+				     cmdline ? IGP_ETC_KERNEL_CMDLINE " exists (kernel-install)"
+				     : n     ? ""
+					     : "loader.conf exists"));
 }
 
 int igp_bootloader_detect(const char *force, struct igp_bootloader *ret)
 {
-	struct igp_bootloader b = {.kind = IGP_BOOT_UNKNOWN};
+	struct igp_bootloader b = {0};
+	const struct igp_boot_ops *forced = NULL;
 	_cleanup_free_ char *ids = NULL;
-	bool cmdline = igp_exists(IGP_ETC_KERNEL_CMDLINE);
 	int r;
 
-	if (force && !streq(force, "grub") && !streq(force, "proxmox-systemd-boot") &&
-	    !streq(force, "systemd-boot") && !streq(force, "kernelstub"))
+	if (force && !(forced = igp_boot_loader_find(force)))
 		return -EINVAL;
 	r = igp_os_ids(&ids);
 	if (r < 0)
 		return r;
-	b.kernel_cmdline = cmdline;
+	b.kernel_cmdline = igp_exists(IGP_ETC_KERNEL_CMDLINE);
 
-	if ((!force && igp_exists(IGP_ETC_PROXMOX_BOOT_UUIDS)) ||
-	    (force && streq(force, "proxmox-systemd-boot"))) {
-		if (cmdline || force) {
-			b.kind = IGP_BOOT_PVE_SDBOOT;
-			b.name = strdup("Proxmox VE systemd-boot (proxmox-boot-tool)");
-			b.reason = force ? strdup("chosen with --bootloader")
-					 : strdupf("%s and %s exist: proxmox-boot-tool syncs the "
-						   "ESPs and systemd-boot reads the command line "
-						   "from %s (editing GRUB here would change nothing)",
-						   IGP_ETC_PROXMOX_BOOT_UUIDS, IGP_ETC_KERNEL_CMDLINE,
-						   IGP_ETC_KERNEL_CMDLINE);
-			b.refresh = igp_argv_new("proxmox-boot-tool", "refresh", NULL);
-			r = b.name && b.reason && b.refresh ? 0 : -ENOMEM;
-		} else {
-			r = fill_grub(&b, IGP_GRUB_PVE,
-				      IGP_ETC_PROXMOX_BOOT_UUIDS
-				      " exists without " IGP_ETC_KERNEL_CMDLINE
-				      ": proxmox-boot-tool keeps GRUB on the ESPs (legacy BIOS boot), "
-				      "configured by " IGP_ETC_DEFAULT_GRUB);
-		}
-	} else if ((!force && igp_exists(IGP_ETC_KERNELSTUB_CONFIG)) ||
-		   (force && streq(force, "kernelstub"))) {
-		b.kind = IGP_BOOT_KERNELSTUB;
-		b.name = strdup("kernelstub (Pop!_OS)");
-		b.reason = force ? strdup("chosen with --bootloader")
-				 : strdupf("%s exists: kernelstub writes the boot entry and keeps "
-					   "the kernel options",
-					   IGP_ETC_KERNELSTUB_CONFIG);
-		r = b.name && b.reason ? 0 : -ENOMEM;
-	} else if ((!force && igp_exists(IGP_ETC_DEFAULT_GRUB) && (has_grub_cfg() || !has_sdboot_conf())) ||
-		   (force && streq(force, "grub"))) {
-		r = detect_grub(&b, ids, force != NULL);
-	} else {
-		_cleanup_strv_free_ char **entries = NULL;
-		r = loader_entries(&entries);
-		if (r < 0)
-			goto out;
-		if (force || cmdline || strv_length(entries) > 0 || has_sdboot_conf()) {
-			b.kind = IGP_BOOT_SDBOOT;
-			b.name = strdup("systemd-boot");
-			b.reason = force
-				       ? strdup("chosen with --bootloader")
-				       : strdupf("%s%s%s", strv_length(entries) ? "loader entries exist" : "",
-						 strv_length(entries) && cmdline ? " and " : "",
-						 cmdline ? IGP_ETC_KERNEL_CMDLINE " exists (kernel-install)"
-						 : strv_length(entries) ? ""
-									: "loader.conf exists");
-			b.entries = TAKE_PTR(entries);
-			r = b.name && b.reason ? 0 : -ENOMEM;
-		} else {
-			b.name = strdup("unknown");
-			b.reason = strdupf("none of %s, %s, %s, loader entries or %s exists",
-					   IGP_ETC_PROXMOX_BOOT_UUIDS, IGP_ETC_KERNELSTUB_CONFIG,
-					   IGP_ETC_DEFAULT_GRUB, IGP_ETC_KERNEL_CMDLINE);
-			r = b.name && b.reason ? 0 : -ENOMEM;
-		}
-	}
-out:
+	if (forced ? forced_is(forced, &igp_pve_sdboot_ops) : igp_exists(IGP_ETC_PROXMOX_BOOT_UUIDS))
+		r = detect_pve(&b, forced != NULL);
+	else if (forced ? forced_is(forced, &igp_kernelstub_ops) : igp_exists(IGP_ETC_KERNELSTUB_CONFIG))
+		r = detect_kernelstub(&b, forced != NULL);
+	else if (forced ? forced_is(forced, &igp_grub_debian_ops)
+			: igp_exists(IGP_ETC_DEFAULT_GRUB) && (has_grub_cfg() || !has_sdboot_conf()))
+		r = detect_grub(&b, ids, forced != NULL);
+	else
+		r = detect_sdboot(&b, forced != NULL);
 	if (r < 0) {
 		igp_bootloader_done(&b);
 		return r;
@@ -259,14 +280,16 @@ out:
 
 enum igp_ksyntax igp_bootloader_syntax(const struct igp_bootloader *b)
 {
-	switch (b->kind) {
-	case IGP_BOOT_GRUB:
-		return IGP_KSYNTAX_GRUB;
-	case IGP_BOOT_KERNELSTUB:
-		return IGP_KSYNTAX_KERNELSTUB;
-	default:
-		return IGP_KSYNTAX_PLAIN;
-	}
+	return b->ops ? b->ops->syntax : IGP_KSYNTAX_PLAIN;
+}
+
+void igp_boot_config_done(struct igp_boot_config *c)
+{
+	strv_free(c->configured);
+	free(c->where);
+	free(c->entry);
+	strv_free(c->generated);
+	*c = (struct igp_boot_config){0};
 }
 
 void igp_bootloader_done(struct igp_bootloader *b)

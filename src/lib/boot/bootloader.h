@@ -22,8 +22,10 @@
 #include <stddef.h>
 
 #include "boot/cmdline.h"
+#include "boot/loader.h"
 #include "change/plan.h"
 
+/* What the checks, revert and setup still ask (ops gives the rest). */
 enum igp_boot_kind {
 	IGP_BOOT_UNKNOWN,
 	IGP_BOOT_GRUB,
@@ -42,11 +44,12 @@ enum igp_grub_flavor {
 struct igp_bootloader {
 	enum igp_boot_kind kind;
 	enum igp_grub_flavor grub;
-	char *name;	     /* "GRUB (Debian)", "Proxmox VE systemd-boot", ... */
-	char *reason;	     /* the evidence, one sentence */
-	char **refresh;	     /* argv applying the change, NULL if nothing to run */
-	char **entries;	     /* SDBOOT: loader entry files (host paths) to edit */
-	bool kernel_cmdline; /* /etc/kernel/cmdline exists (PVE, kernel-install) */
+	const struct igp_boot_ops *ops; /* NULL: none found */
+	char *name;			/* ops->name, or "unknown" */
+	char *reason;			/* the evidence, one sentence */
+	char **refresh;			/* argv applying the change, NULL if nothing to run */
+	char **entries;			/* systemd-boot: loader entry files (host paths) to edit */
+	bool kernel_cmdline;		/* /etc/kernel/cmdline exists (PVE, kernel-install) */
 };
 
 /* The syntax a kernel parameter passes through on its way from this
@@ -61,9 +64,10 @@ int igp_os_ids(char **ret);
 bool igp_os_is(const char *ids, const char *id);
 
 /*
- * Detect the boot loader.  FORCE (NULL: detect) names one: "grub",
- * "proxmox-systemd-boot", "systemd-boot", "kernelstub" (-EINVAL otherwise).
- * Always returns a filled struct (kind UNKNOWN when nothing matched).
+ * Detect the boot loader.  FORCE (NULL: detect) names one by the id of
+ * its ops (boot/loader.h): "grub", "proxmox-systemd-boot", "systemd-boot",
+ * "kernelstub" (-EINVAL otherwise).
+ * Always returns a filled struct (ops NULL when nothing matched).
  */
 int igp_bootloader_detect(const char *force, struct igp_bootloader *ret);
 

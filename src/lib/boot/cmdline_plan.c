@@ -1,36 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The kernel parameters setup wants, planned in the boot loader's own
- * files: GRUB's /etc/default/grub (and its drop-ins), /etc/kernel/cmdline,
- * loader entries, kernelstub's configuration with its commands.
+ * What the boot loaders (loader_*.c) share to plan the kernel parameters
+ * setup wants: the command line files they hold (/etc/kernel/cmdline,
+ * loader entries, kernelstub's configuration), the kernel's length limit,
+ * undo records; and the dispatch to the detected loader.
  */
-#include "boot/bootloader.h"
-#include "boot/cmdline_file.h"
-#include "boot/grub.h"
+#include "boot/loader_int.h"
 #include "base/paths.h"
 #include "base/util.h"
 
-static int push_argvv(char ****v, char **argv)
-{
-	size_t n = 0;
-	char ***nv;
-	if (!argv)
-		return -ENOMEM;
-	while (*v && (*v)[n])
-		n++;
-	nv = realloc(*v, (n + 2) * sizeof(char **));
-	if (!nv) {
-		strv_free(argv);
-		return -ENOMEM;
-	}
-	nv[n] = argv;
-	nv[n + 1] = NULL;
-	*v = nv;
-	return 0;
-}
-
-static int undo_for(struct igp_undo *u, enum igp_undo_kind kind, const struct igp_kop *ops, size_t n_ops,
-		    const int *files, int file)
+int igp_undo_for(struct igp_undo *u, enum igp_undo_kind kind, const struct igp_kop *ops, size_t n_ops,
+		 const int *files, int file)
 {
 	*u = (struct igp_undo){.kind = kind};
 	for (size_t k = 0; k < n_ops; k++) {
@@ -53,9 +33,7 @@ static int undo_for(struct igp_undo *u, enum igp_undo_kind kind, const struct ig
  */
 #define LOADER_RESERVE 256
 
-/* Refuse a command line (in WHERE) of AFTER bytes, BEFORE before the edit,
- * when igpuctl's edit makes it longer than the kernel would keep. */
-static int check_length(const char *where, size_t before, size_t after, char **ret_error)
+int igp_cmdline_check_length(const char *where, size_t before, size_t after, char **ret_error)
 {
 	if (after + 1 + LOADER_RESERVE <= IGP_COMMAND_LINE_SIZE || after <= before)
 		return 0;
@@ -64,98 +42,6 @@ static int check_length(const char *where, size_t before, size_t after, char **r
 			  "adds (up to %d) more than the %d the kernel keeps (COMMAND_LINE_SIZE), and the "
 			  "parameters at its end would be lost",
 			  where, after, LOADER_RESERVE, IGP_COMMAND_LINE_SIZE);
-}
-
-/* The length of GRUB's command line in G, and in G with TEXTS instead. */
-static int grub_lengths(const struct igp_grub *g, char *const *texts, size_t *ret_before, size_t *ret_after)
-{
-	_cleanup_strv_free_ char **before = NULL, **after = NULL;
-	struct igp_shdoc d = {0};
-	struct igp_grub ng;
-	int r = igp_grub_tokens(g, &before);
-
-	for (size_t f = 0; r >= 0 && f < g->doc.n_files; f++)
-		r = igp_shdoc_add(&d, g->doc.files[f].path, texts[f], strlen(texts[f]));
-	if (r < 0) {
-		igp_shdoc_done(&d);
-		return r;
-	}
-	igp_grub_init(&ng, d);
-	r = igp_grub_tokens(&ng, &after);
-	igp_grub_done(&ng);
-	if (r < 0)
-		return r;
-	*ret_before = igp_kparams_length(before, strv_length(before));
-	*ret_after = igp_kparams_length(after, strv_length(after));
-	return 0;
-}
-
-static int plan_grub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, char **ret_error)
-{
-	struct igp_grub g;
-	struct igp_kop *ops = NULL;
-	size_t n_ops = 0, len_before, len_after;
-	_cleanup_free_ int *files = NULL;
-	_cleanup_strv_free_ char **texts = NULL;
-	_cleanup_free_ char *bad = NULL;
-	int r;
-
-	r = igp_grub_load(&g);
-	if (r < 0)
-		return igp_refuse(ret_error, r, "cannot read %s", IGP_ETC_DEFAULT_GRUB);
-	r = igp_shdoc_check(&g.doc, ret_error);
-	if (r < 0)
-		goto out;
-	r = igp_grub_edit(&g, w, nw, &ops, &n_ops, &files, &texts, &bad);
-	if (r == -EBADMSG) {
-		r = igp_refuse(ret_error, r,
-			       "the kernel parameter \"%s\" in the GRUB configuration is not plain text "
-			       "(it comes from a command substitution, an escape or a variable igpuctl "
-			       "cannot follow); edit it by hand",
-			       bad ? bad : "?");
-		goto out;
-	}
-	if (r >= 0)
-		r = grub_lengths(&g, texts, &len_before, &len_after);
-	if (r >= 0)
-		r = check_length("the GRUB configuration", len_before, len_after, ret_error);
-	if (r < 0)
-		goto out;
-	for (size_t f = 0; f < g.doc.n_files; f++) {
-		struct igp_undo u;
-		char *before, *after;
-		if (streq(texts[f], g.doc.files[f].text))
-			continue;
-		r = undo_for(&u, IGP_UNDO_SHELL, ops, n_ops, files, (int)f);
-		if (r < 0)
-			goto out;
-		u.vars = calloc(3, sizeof(char *));
-		u.add_var = strdup(g.add_var);
-		if (!u.vars || !u.add_var || !(u.vars[0] = strdup(igp_grub_vars[0])) ||
-		    !(u.vars[1] = strdup(igp_grub_vars[1]))) {
-			igp_undo_done(&u);
-			r = -ENOMEM;
-			goto out;
-		}
-		before = strdup(g.doc.files[f].text);
-		after = strdup(texts[f]);
-		if (!before || !after) {
-			free(before);
-			free(after);
-			igp_undo_done(&u);
-			r = -ENOMEM;
-			goto out;
-		}
-		r = igp_plan_add_file(p, g.doc.files[f].path, before, after, 0644, &u, IGP_REFRESH_BOOT,
-				      "kernel parameters");
-		if (r < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	igp_kops_free(ops, n_ops);
-	igp_grub_done(&g);
-	return r;
 }
 
 /* The text of a command line file of KIND, refused when igpuctl cannot
@@ -188,7 +74,7 @@ bad:
 	return -EBADMSG;
 }
 
-/* check_length() of the file of KIND at PATH, from TOKENS (N) to AFTER. */
+/* igp_cmdline_check_length() of the file of KIND at PATH, from TOKENS (N) to AFTER. */
 static int check_line_length(const char *path, enum igp_cmdline_file kind, char *const *tokens, size_t n,
 			     const char *after, char **ret_error)
 {
@@ -199,7 +85,8 @@ static int check_line_length(const char *path, enum igp_cmdline_file kind, char 
 	if (r >= 0 && !(t = igp_kline_texts(&l)))
 		r = -ENOMEM;
 	if (r >= 0)
-		r = check_length(path, igp_kparams_length(tokens, n), igp_kparams_length(t, l.n), ret_error);
+		r = igp_cmdline_check_length(path, igp_kparams_length(tokens, n), igp_kparams_length(t, l.n),
+					     ret_error);
 	igp_kline_done(&l);
 	return r;
 }
@@ -211,9 +98,9 @@ static enum igp_undo_kind undo_kind(enum igp_cmdline_file kind)
 						: IGP_UNDO_KLINE;
 }
 
-static int plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline_file kind,
-			  const struct igp_kwant *w, size_t nw, struct igp_kop **ret_ops, size_t *ret_n_ops,
-			  char **ret_error)
+int igp_plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline_file kind,
+		       const struct igp_kwant *w, size_t nw, struct igp_kop **ret_ops, size_t *ret_n_ops,
+		       char **ret_error)
 {
 	_cleanup_free_ char *text = NULL, **texts = NULL;
 	struct igp_kline l = {0};
@@ -256,7 +143,7 @@ static int plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline
 		free(after);
 		goto out;
 	}
-	r = undo_for(&u, undo_kind(kind), ops, n_ops, NULL, 0);
+	r = igp_undo_for(&u, undo_kind(kind), ops, n_ops, NULL, 0);
 	if (r < 0) {
 		free(after);
 		goto out;
@@ -273,73 +160,25 @@ out:
 	return r;
 }
 
-/* kernelstub keeps its options in JSON ("user": {"kernel_options": [...]}).
- * igpuctl edits that list itself (journaled, byte-preserving) and runs
- * `kernelstub -a/-d` with the same change, which also rewrites the boot
- * entry; revert runs the inverse commands. */
-static int plan_kernelstub(struct igp_plan *p, const struct igp_kwant *w, size_t nw, char ****revert_argvs,
-			   char **ret_error)
+char **igp_cmdline_file_read_tokens(const char *path, enum igp_cmdline_file kind)
 {
-	struct igp_kop *ops = NULL;
-	size_t n_ops = 0;
-	_cleanup_free_ char *adds = NULL;
-	int r;
+	_cleanup_free_ char *text = NULL;
+	struct igp_kline l = {0};
+	char **v = NULL;
 
-	r = plan_line_file(p, IGP_ETC_KERNELSTUB_CONFIG, IGP_CMDLINE_KERNELSTUB, w, nw, &ops, &n_ops,
-			   ret_error);
-	if (r < 0)
-		return r;
-	adds = strdup("");
-	for (size_t k = 0; adds && r >= 0 && k < n_ops; k++) {
-		if (ops[k].kind != IGP_KOP_ADD) {
-			r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-d", ops[k].old, NULL),
-					     IGP_REFRESH_BOOT, "remove a conflicting kernel option");
-			if (r >= 0)
-				r = push_argvv(revert_argvs,
-					       igp_argv_new("kernelstub", "-a", ops[k].old, NULL));
-		}
-		if (r >= 0 && ops[k].kind != IGP_KOP_REMOVE) {
-			char *n = strdupf("%s%s%s", adds, *adds ? " " : "", ops[k].token);
-			free(adds);
-			adds = n;
-			r = push_argvv(revert_argvs, igp_argv_new("kernelstub", "-d", ops[k].token, NULL));
-		}
-	}
-	if (!adds)
-		r = -ENOMEM;
-	if (r >= 0 && *adds)
-		r = igp_plan_add_cmd(p, igp_argv_new("kernelstub", "-a", adds, NULL), IGP_REFRESH_BOOT,
-				     "add the kernel options (kernelstub rewrites the boot entry)");
-	igp_kops_free(ops, n_ops);
-	return r;
+	if (igp_read_file(path, &text, NULL) < 0 || igp_cmdline_file_tokens(kind, text, &l) < 0)
+		return NULL;
+	v = calloc(l.n + 1, sizeof(char *));
+	for (size_t i = 0; v && i < l.n; i++)
+		v[i] = TAKE_PTR(l.toks[i].text);
+	igp_kline_done(&l);
+	return v;
 }
 
 int igp_bootloader_plan_cmdline(const struct igp_bootloader *b, struct igp_plan *p, const struct igp_kwant *w,
 				size_t nw, char ****revert_argvs, char **ret_error)
 {
-	int r = 0;
-
-	switch (b->kind) {
-	case IGP_BOOT_GRUB:
-		return plan_grub(p, w, nw, ret_error);
-	case IGP_BOOT_PVE_SDBOOT:
-		return plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
-				      ret_error);
-	case IGP_BOOT_SDBOOT:
-		if (b->kernel_cmdline)
-			r = plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
-					   ret_error);
-		for (char **e = b->entries; r >= 0 && e && *e; e++)
-			r = plan_line_file(p, *e, IGP_CMDLINE_BLS, w, nw, NULL, NULL, ret_error);
-		if (r >= 0 && !b->kernel_cmdline && strv_length(b->entries) == 0)
-			r = igp_refuse(ret_error, -ENOMEDIUM,
-				       "systemd-boot has neither %s nor a Linux loader entry to edit",
-				       IGP_ETC_KERNEL_CMDLINE);
-		return r;
-	case IGP_BOOT_KERNELSTUB:
-		return plan_kernelstub(p, w, nw, revert_argvs, ret_error);
-	case IGP_BOOT_UNKNOWN:
-		break;
-	}
-	return igp_refuse(ret_error, -ENOMEDIUM, "unknown boot loader");
+	if (!b->ops)
+		return igp_refuse(ret_error, -ENOMEDIUM, "unknown boot loader");
+	return b->ops->plan_cmdline(b, p, w, nw, revert_argvs, ret_error);
 }
