@@ -115,9 +115,7 @@ static void add_refresh(struct igp_plan *plan)
 			(void)strv_push(&a, *s);
 		(void)igp_plan_add_cmd(plan, TAKE_PTR(a), 0, "rebuild the initramfs");
 	}
-	if (igp_bootloader_detect(NULL, &boot) >= 0 && boot.refresh &&
-	    (trig & IGP_REFRESH_BOOT ||
-	     ((boot.kind == IGP_BOOT_PVE_SDBOOT || boot.grub == IGP_GRUB_PVE) && trig))) {
+	if (igp_bootloader_detect(NULL, &boot) >= 0 && boot.refresh && (trig & boot.ops->refresh_on)) {
 		for (char **s = boot.refresh; *s; s++)
 			(void)strv_push(&a, *s);
 		(void)igp_plan_add_cmd(plan, TAKE_PTR(a), 0, "apply the boot loader configuration");

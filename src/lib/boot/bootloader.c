@@ -139,23 +139,9 @@ static bool forced_is(const struct igp_boot_ops *forced, const struct igp_boot_o
 	return forced && streq(forced->id, ops->id);
 }
 
-/* The kind and GRUB flavor of OPS, for the callers not yet on ops. */
-static void set_kind(struct igp_bootloader *b, const struct igp_boot_ops *ops)
-{
-	b->kind = ops == &igp_pve_sdboot_ops   ? IGP_BOOT_PVE_SDBOOT
-		  : ops == &igp_sdboot_ops     ? IGP_BOOT_SDBOOT
-		  : ops == &igp_kernelstub_ops ? IGP_BOOT_KERNELSTUB
-					       : IGP_BOOT_GRUB;
-	b->grub = ops == &igp_grub_fedora_ops	 ? IGP_GRUB_FEDORA
-		  : ops == &igp_grub_generic_ops ? IGP_GRUB_GENERIC
-		  : ops == &igp_grub_pve_ops	 ? IGP_GRUB_PVE
-						 : IGP_GRUB_DEBIAN;
-}
-
 /* B is OPS, for the reason WHY (taken over; NULL: -ENOMEM). */
 static int fill(struct igp_bootloader *b, const struct igp_boot_ops *ops, char *why)
 {
-	set_kind(b, ops);
 	b->ops = ops;
 	b->reason = why;
 	b->name = strdup(ops->name);

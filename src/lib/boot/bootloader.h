@@ -25,25 +25,7 @@
 #include "boot/loader.h"
 #include "change/plan.h"
 
-/* What the checks, revert and setup still ask (ops gives the rest). */
-enum igp_boot_kind {
-	IGP_BOOT_UNKNOWN,
-	IGP_BOOT_GRUB,
-	IGP_BOOT_PVE_SDBOOT, /* Proxmox VE: systemd-boot via proxmox-boot-tool */
-	IGP_BOOT_SDBOOT,     /* systemd-boot with loader entries / kernel-install */
-	IGP_BOOT_KERNELSTUB, /* Pop!_OS */
-};
-
-enum igp_grub_flavor {
-	IGP_GRUB_DEBIAN,  /* update-grub */
-	IGP_GRUB_FEDORA,  /* grub2-mkconfig -o /boot/grub2/grub.cfg */
-	IGP_GRUB_GENERIC, /* grub-mkconfig -o /boot/grub/grub.cfg */
-	IGP_GRUB_PVE,	  /* GRUB on proxmox-boot-tool managed ESPs */
-};
-
 struct igp_bootloader {
-	enum igp_boot_kind kind;
-	enum igp_grub_flavor grub;
 	const struct igp_boot_ops *ops; /* NULL: none found */
 	char *name;			/* ops->name, or "unknown" */
 	char *reason;			/* the evidence, one sentence */

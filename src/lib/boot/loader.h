@@ -36,6 +36,7 @@ struct igp_boot_edit {
 	const char *refresh;  /* the refresh command as one line, or NULL */
 	const char *grub_var; /* the GRUB variable new tokens go into, or NULL */
 	const char *entry;    /* the loader entry read, or NULL */
+	bool here;	      /* some of the edit is where new tokens go (GRUB_VAR) */
 };
 
 struct igp_boot_ops {

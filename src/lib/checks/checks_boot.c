@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The boot configuration as the checks see it (bootloader.h, grub.h): the
+ * The boot configuration as the checks see it (loader.h, grub.h): the
  * command line the next boot gets, what GRUB holds even where it is unused,
  * remedies worded for this host's loader, and the two command line checks.
  */
@@ -8,7 +8,6 @@
 #include "checks/checks_int.h"
 #include "base/strbuf.h"
 #include "boot/cmdline.h"
-#include "boot/cmdline_file.h"
 #include "change/plan.h"
 #include "boot/grub.h"
 #include "base/paths.h"
@@ -57,62 +56,19 @@ bool tokens_have(char *const *toks, const char *key, const char *value)
 	return strv_split(v, ",", &items) >= 0 && strv_contains(items, value);
 }
 
-/* The tokens of the command line file PATH of KIND (its one reader,
- * boot/cmdline_file.h) as a vector, or NULL when it cannot be read. */
-static char **file_tokens(const char *path, enum igp_cmdline_file kind)
+/* The loader's configured command line into B (nothing when unreadable). */
+static void boot_config(struct check_ctx *c, const struct igp_bootloader *bl, struct boot_info *b)
 {
-	_cleanup_free_ char *text = NULL;
-	struct igp_kline l = {0};
-	char **v = NULL;
+	struct igp_boot_config cfg = {0};
 
-	if (igp_read_file(path, &text, NULL) < 0 || igp_cmdline_file_tokens(kind, text, &l) < 0)
-		return NULL;
-	v = calloc(l.n + 1, sizeof(char *));
-	for (size_t i = 0; v && i < l.n; i++)
-		v[i] = TAKE_PTR(l.toks[i].text);
-	igp_kline_done(&l);
-	return v;
-}
-
-/* Tokens after the kernel image of grub.cfg's entry for RELEASE (else the first). */
-static char **grub_cfg_tokens(const char *text, const char *release)
-{
-	const char *pick = NULL;
-
-	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n'), *p = l;
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (startswith(p, "linux") && (p[5] == ' ' || p[5] == '\t' || startswith(p, "linuxefi"))) {
-			_cleanup_free_ char *line = strndup(l, len);
-			if (!pick || (release && line && strstr(line, release) && !strstr(pick, release)))
-				pick = l;
-			if (release && line && strstr(line, release))
-				break;
-		}
-		l = nl ? nl + 1 : NULL;
+	if (bl->ops->config(bl, c->h->kernel_release, &cfg) >= 0) {
+		b->configured = TAKE_PTR(cfg.configured);
+		b->where = TAKE_PTR(cfg.where);
+		b->entry = TAKE_PTR(cfg.entry);
+		b->generated_path = cfg.generated_path;
+		b->generated = TAKE_PTR(cfg.generated);
 	}
-	if (!pick) {
-		return NULL;
-	} else {
-		const char *nl = strchr(pick, '\n');
-		_cleanup_free_ char *line = strndup(pick, nl ? (size_t)(nl - pick) : strlen(pick));
-		_cleanup_strv_free_ char **w = NULL;
-		char **out = calloc(1, sizeof(char *));
-
-		if (!line || !out || strv_split(line, " \t", &w) < 0) {
-			free(out);
-			return NULL;
-		}
-		/* w[0] = "linux", w[1] = the image */
-		for (char **t = w + (strv_length(w) >= 2 ? 2 : strv_length(w)); *t; t++)
-			if (strv_push(&out, *t) < 0) {
-				strv_free(out);
-				return NULL;
-			}
-		return out;
-	}
+	igp_boot_config_done(&cfg);
 }
 
 const struct boot_info *ctx_boot(struct check_ctx *c)
@@ -134,72 +90,22 @@ const struct boot_info *ctx_boot(struct check_ctx *c)
 	}
 	if (!bl)
 		return b;
-	b->kind = bl->kind;
-	b->grub = bl->grub;
+	b->ops = bl->ops;
 	b->name = strdup(bl->name);
 	if (bl->refresh)
 		b->refresh = igp_argv_join(bl->refresh);
-	switch (bl->kind) {
-	case IGP_BOOT_GRUB:
-		if (b->grub_tokens) {
-			_cleanup_free_ char *cfg = NULL;
-			char **copy = NULL;
-			for (char **t = b->grub_tokens; *t; t++)
-				strv_push(&copy, *t);
-			b->configured = copy ? copy : calloc(1, sizeof(char *));
-			b->configured_grub = true;
-			b->where = strdupf("%s in %s", b->grub_var, IGP_ETC_DEFAULT_GRUB);
-			/* proxmox-boot-tool writes grub.cfg onto the ESPs, not /boot. */
-			if (bl->grub != IGP_GRUB_PVE) {
-				b->generated_path =
-				    bl->grub == IGP_GRUB_FEDORA ? IGP_BOOT_GRUB2_CFG : IGP_BOOT_GRUB_CFG;
-				if (igp_read_file(b->generated_path, &cfg, NULL) >= 0)
-					b->generated = grub_cfg_tokens(cfg, c->h->kernel_release);
-			}
-		}
-		break;
-	case IGP_BOOT_PVE_SDBOOT:
-	case IGP_BOOT_SDBOOT: {
-		if (bl->kernel_cmdline &&
-		    (b->configured = file_tokens(IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE))) {
-			b->where = strdup(IGP_ETC_KERNEL_CMDLINE);
-		} else if (bl->entries && bl->entries[0]) {
-			/* The entry of the running kernel, else the first one. */
-			const char *pick = bl->entries[0];
-			for (char **e = bl->entries; *e && c->h->kernel_release; e++)
-				if (strstr(*e, c->h->kernel_release)) {
-					pick = *e;
-					break;
-				}
-			b->configured = file_tokens(pick, IGP_CMDLINE_BLS);
-			if (b->configured) {
-				b->where = strdupf("the options of %s", pick);
-				b->entry = strdup(pick);
-			}
-		}
-		break;
-	}
-	case IGP_BOOT_KERNELSTUB:
-		b->configured = file_tokens(IGP_ETC_KERNELSTUB_CONFIG, IGP_CMDLINE_KERNELSTUB);
-		b->where = strdupf("kernelstub's kernel options (%s)", IGP_ETC_KERNELSTUB_CONFIG);
-		break;
-	default:
-		break;
-	}
+	if (bl->ops)
+		boot_config(c, bl, b);
 	return b;
 }
 
 /* After a configuration edit that the running kernel does not have yet. */
 static const char *pending_remedy(const struct boot_info *b)
 {
-	if (b->kind == IGP_BOOT_PVE_SDBOOT || (b->kind == IGP_BOOT_GRUB && b->grub == IGP_GRUB_PVE))
-		return "Run `proxmox-boot-tool refresh` if it has not run since the edit, then reboot.";
-	if (b->kind == IGP_BOOT_GRUB && !b->generated)
-		return b->grub == IGP_GRUB_FEDORA
-			   ? "Run `grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG
-			     "` if it has not run since the edit, "
-			     "then reboot."
-			   : "Run `update-grub` if it has not run since the edit, then reboot.";
+	/* With the generated file read, cmdline.configured tells whether the
+	 * refresh ran ("stale"); without it, it may still be due. */
+	if (b->ops && b->ops->pending_remedy && !b->generated)
+		return b->ops->pending_remedy;
 	return "Reboot.";
 }
 
@@ -327,61 +233,17 @@ char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, i
 				       pending_remedy(b))
 			     : NULL;
 	}
-	switch (b->kind) {
-	case IGP_BOOT_GRUB:
-		/* The variable new tokens go into, unless all of the edit is
-		 * where GRUB holds the tokens already (named in WHAT). */
-		grub_file = here ? strdupf("%s in %s",
-					   b->grub_var			? b->grub_var
-					   : b->grub == IGP_GRUB_FEDORA ? "GRUB_CMDLINE_LINUX"
-									: "GRUB_CMDLINE_LINUX_DEFAULT",
-					   IGP_ETC_DEFAULT_GRUB)
-				 : strdup("the GRUB configuration");
-		if (!grub_file)
-			return NULL;
-		if (b->grub == IGP_GRUB_FEDORA)
-			body = strdupf(
-			    "Run `grubby --update-kernel=ALL%s%s%s%s%s` (or edit %s: %s; then run `%s`), "
-			    "then reboot.",
-			    *adds ? " --args=\"" : "", adds, *adds ? "\"" : "",
-			    remove ? " --remove-args=\"" : "", remove ? remove : "", grub_file, what,
-			    b->refresh ? b->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
-		else
-			body = strdupf("Edit %s: %s; then run `%s` and reboot.", grub_file, what,
-				       b->refresh ? b->refresh : "update-grub");
-		if (body && b->grub == IGP_GRUB_FEDORA && remove) {
-			/* grubby's --remove-args takes the keys; close the quote. */
-			char *q = strstr(body, "--remove-args=\"");
-			if (q) {
-				char *x = strdupf("%.*s--remove-args=\"%s\"%s", (int)(q - body), body, remove,
-						  q + strlen("--remove-args=\"") + strlen(remove));
-				free(body);
-				body = x;
-			}
-		}
-		break;
-	case IGP_BOOT_PVE_SDBOOT:
-		body = strdupf("Edit %s (one line; not %s: this host boots systemd-boot through "
-			       "proxmox-boot-tool): %s; then run `proxmox-boot-tool refresh` and reboot.",
-			       IGP_ETC_KERNEL_CMDLINE, IGP_ETC_DEFAULT_GRUB, what);
-		break;
-	case IGP_BOOT_SDBOOT:
-		if (b->entry)
-			body = strdupf("Edit the options line of %s: %s; then reboot.", b->entry, what);
-		else
-			body = strdupf("Edit %s: %s; then reinstall the boot entries (`kernel-install add "
-				       "$(uname -r) " IGP_BOOT "/vmlinuz-$(uname -r)`) and reboot.",
-				       IGP_ETC_KERNEL_CMDLINE, what);
-		break;
-	case IGP_BOOT_KERNELSTUB:
-		body =
-		    strdupf("With kernelstub: %s (`kernelstub -a \"TOKEN\"` adds, `kernelstub -d \"TOKEN\"` "
-			    "removes); then reboot.",
-			    what);
-		break;
-	default:
+	if (b->ops) {
+		struct igp_boot_edit e = {.what = what,
+					  .adds = adds,
+					  .remove = remove,
+					  .refresh = b->refresh,
+					  .grub_var = b->grub_var,
+					  .here = here,
+					  .entry = b->entry};
+		body = b->ops->remedy(&e);
+	} else {
 		body = strdupf("On the kernel command line of the boot loader: %s; then reboot.", what);
-		break;
 	}
 	if (!body)
 		return NULL;
@@ -521,7 +383,7 @@ int check_cmdline_configured(struct check_ctx *c)
 			strbuf_word(&sb[CF_PENDING], " ", tok);
 		else if (run)
 			strbuf_word(&sb[CF_LOST], " ", tok);
-		else if (b->kind == IGP_BOOT_PVE_SDBOOT && b->grub_tokens &&
+		else if (b->ops && b->ops->grub_unused_by && b->grub_tokens &&
 			 want_satisfied(b->grub_tokens, &w[i]))
 			strbuf_word(&sb[CF_GRUBONLY], " ", tok);
 		else
@@ -531,7 +393,7 @@ int check_cmdline_configured(struct check_ctx *c)
 	}
 	/* GRUB edits on a host that does not boot through GRUB do nothing:
 	 * name what /etc/default/grub has beyond the stock line. */
-	if (b->kind == IGP_BOOT_PVE_SDBOOT && b->grub_tokens && b->configured)
+	if (b->ops && b->ops->grub_unused_by && b->grub_tokens && b->configured)
 		for (char **t = b->grub_tokens; *t; t++) {
 			_cleanup_free_ char *k = igp_kparam_key(*t);
 			if (!k)
@@ -584,10 +446,8 @@ int check_cmdline_configured(struct check_ctx *c)
 		st = IGP_CHECK_FAIL;
 		strbuf_sep(&m, " ");
 		strbuf_printf(
-		    &m,
-		    "%s is in %s, but this host boots systemd-boot through proxmox-boot-tool, which reads "
-		    "%s: the GRUB edit does nothing.",
-		    s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, IGP_ETC_KERNEL_CMDLINE);
+		    &m, "%s is in %s, but this host boots %s, which reads %s: the GRUB edit does nothing.",
+		    s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, b->ops->grub_unused_by, b->ops->grub_unused_for);
 	}
 	if (*s[CF_MISSING]) {
 		st = IGP_CHECK_FAIL;
@@ -635,11 +495,11 @@ int check_cmdline_configured(struct check_ctx *c)
 		    &m,
 		    "%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
 		    "nothing.",
-		    IGP_ETC_DEFAULT_GRUB, s[CF_IGNORED], IGP_ETC_KERNEL_CMDLINE);
+		    IGP_ETC_DEFAULT_GRUB, s[CF_IGNORED], b->ops->grub_unused_for);
 		strbuf_sep(&r, " ");
-		strbuf_printf(
-		    &r, "Carry over what is wanted into %s (one line) and run `proxmox-boot-tool refresh`.",
-		    IGP_ETC_KERNEL_CMDLINE);
+		strbuf_printf(&r, "Carry over what is wanted into %s (one line)%s%s%s.",
+			      b->ops->grub_unused_for, b->refresh ? " and run `" : "",
+			      b->refresh ? b->refresh : "", b->refresh ? "`" : "");
 	}
 	msg = strbuf_steal(&m);
 	rem = strbuf_steal(&r);

@@ -11,7 +11,7 @@
 #include "model/host.h"
 #include "modules/initramfs.h"
 
-/* The boot loader (kind IGP_BOOT_UNKNOWN when nothing matched), or NULL
+/* The boot loader (ops NULL when nothing matched), or NULL
  * when it cannot be detected (ENOMEM, a host not made by igp_host_load()). */
 const struct igp_bootloader *igp_host_bootloader(const struct igp_host *h);
 /* The initramfs tool (ops NULL when there is none), or NULL as above. */
