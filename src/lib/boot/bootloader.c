@@ -275,6 +275,7 @@ void igp_boot_config_done(struct igp_boot_config *c)
 	free(c->where);
 	free(c->entry);
 	strv_free(c->generated);
+	strv_free(c->places);
 	*c = (struct igp_boot_config){0};
 }
 

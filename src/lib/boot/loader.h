@@ -26,6 +26,8 @@ struct igp_boot_config {
 	char *entry;		    /* the loader entry read, or NULL */
 	const char *generated_path; /* the file the refresh generates, or NULL */
 	char **generated;	    /* its tokens for the running kernel; NULL when unread */
+	const char *grub_var;	    /* GRUB: the variable new tokens go into */
+	char **places;		    /* GRUB: "VAR in FILE" for each of CONFIGURED */
 };
 
 /* A command line edit, worded by the checks for a remedy. */

@@ -159,11 +159,15 @@ static int grub_config(const struct igp_bootloader *b, const char *release, stru
 
 	if (igp_grub_load(&g) < 0)
 		return 0;
+	ret->grub_var = g.add_var;
 	r = igp_grub_tokens(&g, &ret->configured);
 	if (r >= 0 && !ret->configured && !(ret->configured = calloc(1, sizeof(char *))))
 		r = -ENOMEM;
 	if (r >= 0 && !(ret->where = strdupf("%s in %s", g.add_var, IGP_ETC_DEFAULT_GRUB)))
 		r = -ENOMEM;
+	/* Without the places, messages name WHERE for every token. */
+	if (r >= 0 && igp_grub_places(&g, &ret->places) < 0)
+		ret->places = NULL;
 	igp_grub_done(&g);
 	if (r < 0) {
 		strv_free(ret->configured);
@@ -176,23 +180,36 @@ static int grub_config(const struct igp_bootloader *b, const char *release, stru
 	return 0;
 }
 
+/* What to edit: the variable new tokens go into (DEFAULT when unknown),
+ * unless none of the edit is there (WHAT names where each part is). */
+static char *grub_target(const struct igp_boot_edit *e, const char *var)
+{
+	if (!e->here)
+		return strdup("the GRUB configuration");
+	return strdupf("%s in %s", e->grub_var ? e->grub_var : var, IGP_ETC_DEFAULT_GRUB);
+}
+
 static char *grub_remedy_edit(const struct igp_boot_edit *e)
 {
-	return strdupf("Edit %s in %s: %s; then run `%s` and reboot.",
-		       e->grub_var ? e->grub_var : "GRUB_CMDLINE_LINUX_DEFAULT", IGP_ETC_DEFAULT_GRUB,
-		       e->what, e->refresh ? e->refresh : "update-grub");
+	_cleanup_free_ char *target = grub_target(e, "GRUB_CMDLINE_LINUX_DEFAULT");
+
+	return target ? strdupf("Edit %s: %s; then run `%s` and reboot.", target, e->what,
+				e->refresh ? e->refresh : "update-grub")
+		      : NULL;
 }
 
 /* grubby(8) edits every boot entry at once; its --remove-args takes the keys. */
 static char *grub_remedy_grubby(const struct igp_boot_edit *e)
 {
-	return strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s%s` (or edit %s in %s: %s; then run `%s`), "
-		       "then reboot.",
-		       *e->adds ? " --args=\"" : "", e->adds, *e->adds ? "\"" : "",
-		       e->remove ? " --remove-args=\"" : "", e->remove ? e->remove : "",
-		       e->remove ? "\"" : "", e->grub_var ? e->grub_var : "GRUB_CMDLINE_LINUX",
-		       IGP_ETC_DEFAULT_GRUB, e->what,
-		       e->refresh ? e->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
+	_cleanup_free_ char *target = grub_target(e, "GRUB_CMDLINE_LINUX");
+
+	if (!target)
+		return NULL;
+	return strdupf(
+	    "Run `grubby --update-kernel=ALL%s%s%s%s%s%s` (or edit %s: %s; then run `%s`), then reboot.",
+	    *e->adds ? " --args=\"" : "", e->adds, *e->adds ? "\"" : "", e->remove ? " --remove-args=\"" : "",
+	    e->remove ? e->remove : "", e->remove ? "\"" : "", target, e->what,
+	    e->refresh ? e->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
 }
 
 const struct igp_boot_ops igp_grub_debian_ops = {

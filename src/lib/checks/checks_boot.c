@@ -67,35 +67,43 @@ static void boot_config(struct check_ctx *c, const struct igp_bootloader *bl, st
 		b->entry = TAKE_PTR(cfg.entry);
 		b->generated_path = cfg.generated_path;
 		b->generated = TAKE_PTR(cfg.generated);
+		b->grub_var = cfg.grub_var;
+		b->grub_places = TAKE_PTR(cfg.places);
 	}
 	igp_boot_config_done(&cfg);
+}
+
+/* What /etc/default/grub holds, for a loader that leaves it unused. */
+static void grub_unused(struct boot_info *b)
+{
+	struct igp_grub g;
+
+	if (igp_grub_load(&g) < 0)
+		return;
+	if (igp_grub_tokens(&g, &b->grub_tokens) < 0)
+		b->grub_tokens = NULL;
+	igp_grub_done(&g);
 }
 
 const struct boot_info *ctx_boot(struct check_ctx *c)
 {
 	struct boot_info *b = &c->boot;
 	const struct igp_bootloader *bl = igp_host_bootloader(c->h);
-	struct igp_grub g;
 
 	if (c->boot_done)
 		return b;
 	c->boot_done = true;
-	if (igp_grub_load(&g) >= 0) {
-		if (igp_grub_tokens(&g, &b->grub_tokens) < 0)
-			b->grub_tokens = NULL;
-		if (igp_grub_places(&g, &b->grub_places) < 0)
-			b->grub_places = NULL;
-		b->grub_var = g.add_var;
-		igp_grub_done(&g);
-	}
 	if (!bl)
 		return b;
 	b->ops = bl->ops;
 	b->name = strdup(bl->name);
 	if (bl->refresh)
 		b->refresh = igp_argv_join(bl->refresh);
-	if (bl->ops)
-		boot_config(c, bl, b);
+	if (!bl->ops)
+		return b;
+	boot_config(c, bl, b);
+	if (bl->ops->grub_unused_by)
+		grub_unused(b);
 	return b;
 }
 
@@ -116,10 +124,10 @@ static const char *grub_place_other(const struct boot_info *b, const char *key)
 {
 	const char *place = NULL;
 
-	if (!b->grub_places || !b->where || !b->configured_grub)
+	if (!b->grub_places || !b->where)
 		return NULL;
-	for (size_t i = 0; b->grub_tokens[i] && b->grub_places[i]; i++)
-		if (igp_kparam_key_eq(b->grub_tokens[i], key))
+	for (size_t i = 0; b->configured[i] && b->grub_places[i]; i++)
+		if (igp_kparam_key_eq(b->configured[i], key))
 			place = b->grub_places[i];
 	return place && !streq(place, b->where) ? place : NULL;
 }
@@ -132,7 +140,7 @@ static char *tokens_where(const struct boot_info *b, const char *tokens)
 	_cleanup_strv_free_ char **t = NULL, **places = NULL;
 	_cleanup_strbuf_ struct strbuf w = {};
 
-	if (!b->configured_grub || !b->grub_places)
+	if (!b->grub_places)
 		return strdup(b->where ? b->where : "the boot configuration");
 	if (strv_split(tokens, " ", &t) < 0)
 		return NULL;

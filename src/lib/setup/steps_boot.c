@@ -20,7 +20,7 @@ int setup_step_bootloader(struct setup_ctx *c)
 				  c->o->bootloader);
 	if (r < 0)
 		return r;
-	if (b->kind == IGP_BOOT_UNKNOWN)
+	if (!b->ops)
 		return igp_refuse(c->ret_error, -ENOMEDIUM,
 				  "no known boot loader configuration found (%s); pass --bootloader "
 				  "grub|proxmox-systemd-boot|systemd-boot|kernelstub if you know it",
@@ -208,10 +208,7 @@ int setup_step_commands(struct setup_ctx *c)
 		p->cmds[0] = last;
 	}
 	if (info->boot.refresh) {
-		r = add_cmd(c, info->boot.refresh,
-			    info->boot.kind == IGP_BOOT_PVE_SDBOOT || info->boot.grub == IGP_GRUB_PVE
-				? IGP_REFRESH_BOOT | IGP_REFRESH_INITRAMFS
-				: IGP_REFRESH_BOOT,
+		r = add_cmd(c, info->boot.refresh, info->boot.ops->refresh_on,
 			    "apply the boot loader configuration");
 		if (r < 0)
 			return r;
