@@ -139,8 +139,7 @@ static int parse_value_option(int c, struct setup_args *a)
 		a->o.sriov_driver = optarg;
 		return 0;
 	case ARG_BOOTLOADER:
-		if (!streq(optarg, "grub") && !streq(optarg, "proxmox-systemd-boot") &&
-		    !streq(optarg, "systemd-boot") && !streq(optarg, "kernelstub"))
+		if (!igp_boot_loader_find(optarg))
 			return log_usage("setup", "--bootloader is grub, proxmox-systemd-boot, "
 						  "systemd-boot or kernelstub");
 		a->o.bootloader = optarg;

@@ -185,7 +185,7 @@ run_case() { # NAME HOST ARGS
 		esac
 	fi
 	# Temporary files of the atomic writes must not stay behind.
-	if find "$T/root/etc" -name '*igpuctl-tmp*' | grep -q .; then
+	if [[ -n $(find "$T/root/etc" -name '*igpuctl-tmp*') ]]; then
 		bad "a temporary file was left behind"
 	fi
 	golden
@@ -325,7 +325,9 @@ lvd_start() {
 	LVENV=(env)
 	if [[ $(ldd "$IGPUCTL") == *libasan* ]]; then
 		local libvirt tirpc
-		libvirt=$(ldconfig -p | awk '/libvirt\.so\.0 /{print $NF; exit}')
+		# awk reads to the end: an early exit would kill ldconfig with
+		# SIGPIPE, and pipefail would make that the test's failure.
+		libvirt=$(ldconfig -p | awk '/libvirt\.so\.0 /{p = $NF} END {print p}')
 		tirpc=$(ldd "$libvirt" | awk '/libtirpc/{print $3}')
 		LVENV=(env "LD_PRELOAD=$tirpc" "ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-}")
 	fi

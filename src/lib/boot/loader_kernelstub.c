@@ -8,24 +8,15 @@
 #include "boot/loader_int.h"
 #include "base/paths.h"
 #include "base/util.h"
+#include "change/journal.h"
 
+/* Add ARGV (NULL: out of memory) to the commands revert runs. */
 static int push_argvv(char ****v, char **argv)
 {
-	size_t n = 0;
-	char ***nv;
-	if (!argv)
-		return -ENOMEM;
-	while (*v && (*v)[n])
-		n++;
-	nv = realloc(*v, (n + 2) * sizeof(char **));
-	if (!nv) {
-		strv_free(argv);
-		return -ENOMEM;
-	}
-	nv[n] = argv;
-	nv[n + 1] = NULL;
-	*v = nv;
-	return 0;
+	int r = argv ? igp_argvv_add(v, argv) : -ENOMEM;
+
+	strv_free(argv);
+	return r;
 }
 
 /* kernelstub keeps its options in JSON ("user": {"kernel_options": [...]}).

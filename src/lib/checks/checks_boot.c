@@ -229,7 +229,7 @@ static int describe_edit(const struct boot_info *b, const char *add, const char 
 char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, int mode)
 {
 	const struct boot_info *b = ctx_boot(c);
-	_cleanup_free_ char *what = NULL, *adds = NULL, *body = NULL, *grub_file = NULL;
+	_cleanup_free_ char *what = NULL, *adds = NULL, *body = NULL;
 	bool here;
 
 	if (describe_edit(b, add, remove, &what, &adds, &here) < 0)
