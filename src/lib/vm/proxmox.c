@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
 #include <limits.h>
-#include <stdarg.h>
 
 #include "base/paths.h"
 #include "base/util.h"
@@ -332,204 +331,231 @@ static char *hostpci_value(const struct igp_pve_request *rq, bool pcie)
 		       o->igd_mode == IGP_IGD_LEGACY ? ",legacy-igd=1" : "");
 }
 
-static int refusef(char **ret_why, int err, const char *fmt, ...) _printf_(3, 4);
-static int refusef(char **ret_why, int err, const char *fmt, ...)
-{
-	va_list ap;
+/* What igp_pve_conf_plan()'s steps share: the file as lines, edited in
+ * place, and the plan they fill in. */
+struct conf_edit {
+	const struct igp_pve_request *rq;
+	struct igp_vm_options o;	/* the request's, with the VM's machine and firmware */
+	struct lines l;			/* VMID.conf */
+	enum igp_vm_machine vm_machine; /* the machine the VM has now */
+	bool has_machine;		/* the file has a machine: line */
+	bool q35, pcie;
+	int index; /* the N of the new hostpciN */
+	struct igp_pve_plan plan;
+	char **ret_why;
+};
 
-	va_start(ap, fmt);
-	*ret_why = strdupvf(fmt, ap);
-	va_end(ap);
-	return err;
+/* Refuse a locked VM; take the machine and firmware the VM will have. */
+static int conf_machine(struct conf_edit *c)
+{
+	size_t end = top_end(&c->l);
+	ssize_t i_lock, i_machine, i_bios;
+	char k[64];
+
+	i_lock = find_key(&c->l, 0, end, "lock");
+	if (i_lock >= 0)
+		return igp_refuse(c->ret_why, -EBUSY,
+				  "VM %lu is locked (%s): wait for that task to finish, or clear a "
+				  "stale lock with qm unlock %lu",
+				  c->rq->vmid, c->l.v[i_lock], c->rq->vmid);
+	i_machine = find_key(&c->l, 0, end, "machine");
+	c->has_machine = i_machine >= 0;
+	/* No machine line means qemu-server's default, i440fx. */
+	c->vm_machine = IGP_MACHINE_I440FX;
+	if (i_machine >= 0 &&
+	    igp_vm_machine_parse(line_kv(c->l.v[i_machine], k, sizeof(k)), &c->vm_machine) < 0)
+		c->vm_machine = IGP_MACHINE_UNSET; /* another architecture's machine */
+	if (c->o.machine == IGP_MACHINE_UNSET)
+		c->o.machine = c->vm_machine;
+	c->q35 = c->o.machine == IGP_MACHINE_Q35;
+	i_bios = find_key(&c->l, 0, end, "bios");
+	c->o.uefi = c->o.uefi || (i_bios >= 0 && streq(line_kv(c->l.v[i_bios], k, sizeof(k)), "ovmf"));
+	return 0;
+}
+
+/* Refuse what the machine does not take; decide pcie=. */
+static int conf_pcie(struct conf_edit *c)
+{
+	const struct igp_pve_request *rq = c->rq;
+
+	if (rq->pcie == 1 && !c->q35)
+		return igp_refuse(c->ret_why, -EINVAL, "pcie=1 needs the q35 machine: add --machine q35");
+	if (c->o.igd_mode == IGP_IGD_LEGACY && c->o.machine != IGP_MACHINE_I440FX)
+		return igp_refuse(c->ret_why, -EINVAL,
+				  "legacy-igd=1 needs the i440fx machine and VM %lu uses q35: add "
+				  "--machine pc to switch it",
+				  rq->vmid);
+	c->pcie = rq->pcie == 1 || (rq->pcie == -1 && c->q35 && c->o.igd_mode != IGP_IGD_LEGACY);
+	return 0;
+}
+
+/* Refuse a device that is already there; find the first free slot, free in
+ * the pending changes too. */
+static int conf_slot(struct conf_edit *c)
+{
+	const struct lines *l = &c->l;
+	size_t end = top_end(l), pend_end = 0;
+	ssize_t pend = pending_start(l);
+	char k[64];
+
+	if (pend >= 0)
+		pend_end = section_end(l, (size_t)pend);
+	c->index = -1;
+	for (int i = 0; i < IGP_PVE_MAX_HOSTPCI; i++) {
+		char key[16];
+		ssize_t at;
+		snprintf(key, sizeof(key), "hostpci%d", i);
+		at = find_key(l, 0, end, key);
+		if (at >= 0) {
+			bool is_mdev;
+			const char *v = line_kv(l->v[at], k, sizeof(k));
+			/* Several vGPUs of one parent may go to one VM; the parent
+			 * itself and a vGPU of it may not. */
+			if (hostpci_refers(v, c->rq->dev, c->rq->mapping, &is_mdev) &&
+			    !(c->rq->mdev_type && is_mdev))
+				return igp_refuse(c->ret_why, -EEXIST, "VM %lu already has this device: %s",
+						  c->rq->vmid, l->v[at]);
+			continue;
+		}
+		if (pend >= 0 && find_key(l, (size_t)pend, pend_end, key) >= 0)
+			continue;
+		if (c->index < 0)
+			c->index = i;
+	}
+	if (c->index < 0)
+		return igp_refuse(c->ret_why, -ENOSPC, "VM %lu uses all %d hostpci slots", c->rq->vmid,
+				  IGP_PVE_MAX_HOSTPCI);
+	return 0;
+}
+
+/* Set machine: and vga: as the device needs them, and the hostpciN line. */
+static int conf_set_lines(struct conf_edit *c)
+{
+	const struct igp_vm_options *o = &c->o;
+	ssize_t i_vga;
+	char k[64];
+	int r;
+
+	c->plan.key = strdupf("hostpci%d", c->index);
+	c->plan.value = hostpci_value(c->rq, c->pcie);
+	c->plan.notes = calloc(1, sizeof(char *));
+	if (!c->plan.key || !c->plan.value || !c->plan.notes)
+		return -ENOMEM;
+	/* Machine first: set_key() inserts in key order either way. */
+	if (o->machine != c->vm_machine || (c->rq->opts->machine != IGP_MACHINE_UNSET && !c->has_machine)) {
+		if ((r = set_key(&c->l, "machine", igp_vm_machine_name(o->machine))) < 0)
+			return r;
+		if (o->machine != c->vm_machine &&
+		    (r = strv_pushf(&c->plan.notes,
+				    "The machine type changes to %s: a Windows "
+				    "guest re-detects its devices once.",
+				    o->machine == IGP_MACHINE_Q35 ? "q35" : "i440fx")) < 0)
+			return r;
+	}
+	i_vga = find_key(&c->l, 0, top_end(&c->l), "vga");
+	if (o->display == IGP_DISPLAY_NONE || o->igd_mode == IGP_IGD_LEGACY) {
+		if (i_vga < 0 || !streq(line_kv(c->l.v[i_vga], k, sizeof(k)), "none"))
+			if ((r = set_key(&c->l, "vga", "none")) < 0)
+				return r;
+	}
+	return set_key(&c->l, c->plan.key, c->plan.value);
+}
+
+/* The notes on the device in this VM: the host's, the machine's, the display's. */
+static int conf_device_notes(struct conf_edit *c)
+{
+	const struct igp_pve_request *rq = c->rq;
+	const struct igp_vm_options *o = &c->o;
+	/* With mdev= the VM gets a vGPU of the device, not the device: what
+	 * the host lacks for passing the device itself does not apply. */
+	struct igp_vm_device as_mdev = *rq->dev;
+	int r;
+
+	if (rq->mdev_type)
+		as_mdev.kind = IGP_VM_MDEV;
+	r = igp_vm_common_notes(&as_mdev, o, IGP_VM_PROXMOX, rq->mdev_type ? NULL : rq->host_notes,
+				&c->plan.notes);
+	if (r >= 0 && !c->q35 && rq->pcie == -1 && o->igd_mode == IGP_IGD_UPT)
+		r = strv_pushf(&c->plan.notes,
+			       "VM %lu uses the i440fx machine, so the device goes on plain PCI; the guide "
+			       "recommends q35 with PCI-Express: add --machine q35 for pcie=1.",
+			       rq->vmid);
+	if (r >= 0 && o->igd_mode == IGP_IGD_LEGACY && o->display != IGP_DISPLAY_NONE)
+		r = strv_pushf(&c->plan.notes,
+			       "legacy-igd=1 needs vga: none, so the VM loses its emulated console.");
+	if (r >= 0 && o->x_vga == 1 && o->uefi)
+		r = strv_pushf(&c->plan.notes,
+			       "VM %lu boots OVMF: qemu-server leaves x-vga=on out for OVMF guests; the "
+			       "GPU is still the primary display.",
+			       rq->vmid);
+	return r;
+}
+
+/* The notes on the vGPU Proxmox VE creates for mdev=. */
+static int conf_mdev_notes(struct conf_edit *c)
+{
+	const struct igp_pve_request *rq = c->rq;
+	int r;
+
+	if (!rq->mdev_type)
+		return 0;
+	/* PVE::SysFSTools::generate_mdev_uuid(): index, then VMID. */
+	r = strv_pushf(&c->plan.notes,
+		       "Proxmox VE creates the vGPU (type %s, UUID %08d-0000-0000-0000-%012lu) when "
+		       "the VM starts and removes it when it stops.",
+		       rq->mdev_type, c->index, rq->vmid);
+	if (r >= 0 && rq->dev->kind == IGP_VM_MDEV)
+		r = strv_pushf(&c->plan.notes,
+			       "The active vGPU %s is not used by Proxmox VE: remove it (igpuctl vgpu "
+			       "remove %s) if it was made for this VM, to free its share of the GPU.",
+			       rq->dev->uuid, rq->dev->uuid);
+	return r;
+}
+
+/* A note for each key the [PENDING] section changes too. */
+static int conf_pending_notes(struct conf_edit *c)
+{
+	static const char *const watched[] = {"machine", "vga", "bios"};
+	ssize_t pend = pending_start(&c->l); /* after the edits, which moved it */
+	int r;
+
+	if (pend < 0)
+		return 0;
+	for (size_t i = 0; i < ELEMENTSOF(watched); i++) {
+		ssize_t at = find_key(&c->l, (size_t)pend, section_end(&c->l, (size_t)pend), watched[i]);
+		if (at < 0)
+			continue;
+		r = strv_pushf(&c->plan.notes,
+			       "[PENDING] also changes %s (%s): the pending value applies at the "
+			       "next start.",
+			       watched[i], c->l.v[at]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, struct igp_pve_plan *ret,
 		      char **ret_why)
 {
-	const struct igp_vm_device *d = rq->dev;
-	struct igp_vm_options o = *rq->opts;
-	struct igp_pve_plan plan = {0};
-	struct lines l = {0};
-	enum igp_vm_machine vm_machine = IGP_MACHINE_I440FX, machine;
-	ssize_t i_machine, i_bios, i_vga, i_lock, pend;
-	size_t end, pend_end = 0;
-	char k[64];
-	int index = -1, r;
-	bool q35, pcie;
+	static int (*const steps[])(struct conf_edit *) = {
+	    conf_machine,      conf_pcie,	conf_slot,	    conf_set_lines,
+	    conf_device_notes, conf_mdev_notes, conf_pending_notes,
+	};
+	struct conf_edit c = {.rq = rq, .o = *rq->opts, .ret_why = ret_why};
+	int r;
 
-	r = lines_split(old_text, &l);
-	if (r < 0)
-		return r;
-	end = top_end(&l);
-	pend = pending_start(&l);
-	if (pend >= 0)
-		pend_end = section_end(&l, (size_t)pend);
-
-	i_lock = find_key(&l, 0, end, "lock");
-	if (i_lock >= 0) {
-		r = refusef(ret_why, -EBUSY,
-			    "VM %lu is locked (%s): wait for that task to finish, or clear a "
-			    "stale lock with qm unlock %lu",
-			    rq->vmid, l.v[i_lock], rq->vmid);
-		goto out;
-	}
-	i_machine = find_key(&l, 0, end, "machine");
-	/* No machine line means qemu-server's default, i440fx. */
-	if (i_machine >= 0 && igp_vm_machine_parse(line_kv(l.v[i_machine], k, sizeof(k)), &vm_machine) < 0)
-		vm_machine = IGP_MACHINE_UNSET; /* another architecture's machine */
-	machine = o.machine != IGP_MACHINE_UNSET ? o.machine : vm_machine;
-	q35 = machine == IGP_MACHINE_Q35;
-	i_bios = find_key(&l, 0, end, "bios");
-	o.uefi = o.uefi || (i_bios >= 0 && streq(line_kv(l.v[i_bios], k, sizeof(k)), "ovmf"));
-	o.machine = machine;
-
-	if (rq->pcie == 1 && !q35) {
-		r = refusef(ret_why, -EINVAL, "pcie=1 needs the q35 machine: add --machine q35");
-		goto out;
-	}
-	if (o.igd_mode == IGP_IGD_LEGACY && machine != IGP_MACHINE_I440FX) {
-		r = refusef(ret_why, -EINVAL,
-			    "legacy-igd=1 needs the i440fx machine and VM %lu uses q35: add "
-			    "--machine pc to switch it",
-			    rq->vmid);
-		goto out;
-	}
-	pcie = rq->pcie == 1 || (rq->pcie == -1 && q35 && o.igd_mode != IGP_IGD_LEGACY);
-
-	/* Refuse a device that is already there; find the first free slot,
-	 * free in the pending changes too. */
-	for (int i = 0; i < IGP_PVE_MAX_HOSTPCI; i++) {
-		char key[16];
-		ssize_t at;
-		snprintf(key, sizeof(key), "hostpci%d", i);
-		at = find_key(&l, 0, end, key);
-		if (at >= 0) {
-			bool is_mdev;
-			const char *v = line_kv(l.v[at], k, sizeof(k));
-			/* Several vGPUs of one parent may go to one VM; the parent
-			 * itself and a vGPU of it may not. */
-			if (hostpci_refers(v, d, rq->mapping, &is_mdev) && !(rq->mdev_type && is_mdev)) {
-				r = refusef(ret_why, -EEXIST, "VM %lu already has this device: %s", rq->vmid,
-					    l.v[at]);
-				goto out;
-			}
-			continue;
-		}
-		if (pend >= 0 && find_key(&l, (size_t)pend, pend_end, key) >= 0)
-			continue;
-		if (index < 0)
-			index = i;
-	}
-	if (index < 0) {
-		r = refusef(ret_why, -ENOSPC, "VM %lu uses all %d hostpci slots", rq->vmid,
-			    IGP_PVE_MAX_HOSTPCI);
-		goto out;
-	}
-
-	plan.key = strdupf("hostpci%d", index);
-	plan.value = hostpci_value(rq, pcie);
-	plan.notes = calloc(1, sizeof(char *));
-	if (!plan.key || !plan.value || !plan.notes) {
+	r = lines_split(old_text, &c.l);
+	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(steps); i++)
+		r = steps[i](&c);
+	if (r >= 0 && !(c.plan.new_text = lines_join(&c.l)))
 		r = -ENOMEM;
-		goto out;
+	if (r >= 0) {
+		*ret = TAKE_STRUCT(c.plan);
+		r = 0;
 	}
-
-	/* Machine first: set_key() inserts in key order either way. */
-	if (o.machine != vm_machine || (rq->opts->machine != IGP_MACHINE_UNSET && i_machine < 0)) {
-		if ((r = set_key(&l, "machine", igp_vm_machine_name(machine))) < 0)
-			goto out;
-		if (o.machine != vm_machine &&
-		    (r = strv_pushf(&plan.notes,
-				    "The machine type changes to %s: a Windows "
-				    "guest re-detects its devices once.",
-				    machine == IGP_MACHINE_Q35 ? "q35" : "i440fx")) < 0)
-			goto out;
-	}
-	i_vga = find_key(&l, 0, top_end(&l), "vga");
-	if (o.display == IGP_DISPLAY_NONE || o.igd_mode == IGP_IGD_LEGACY) {
-		if (i_vga < 0 || !streq(line_kv(l.v[i_vga], k, sizeof(k)), "none"))
-			if ((r = set_key(&l, "vga", "none")) < 0)
-				goto out;
-	}
-	if ((r = set_key(&l, plan.key, plan.value)) < 0)
-		goto out;
-
-	{
-		/* With mdev= the VM gets a vGPU of the device, not the device:
-		 * what the host lacks for passing the device itself does not
-		 * apply. */
-		struct igp_vm_device as_mdev = *d;
-		if (rq->mdev_type)
-			as_mdev.kind = IGP_VM_MDEV;
-		r = igp_vm_common_notes(&as_mdev, &o, IGP_VM_PROXMOX, rq->mdev_type ? NULL : rq->host_notes,
-					&plan.notes);
-	}
-	if (r < 0)
-		goto out;
-	if (!q35 && rq->pcie == -1 && o.igd_mode == IGP_IGD_UPT) {
-		r = strv_pushf(&plan.notes,
-			       "VM %lu uses the i440fx machine, so the device goes on plain PCI; the guide "
-			       "recommends q35 with PCI-Express: add --machine q35 for pcie=1.",
-			       rq->vmid);
-		if (r < 0)
-			goto out;
-	}
-	if (o.igd_mode == IGP_IGD_LEGACY && o.display != IGP_DISPLAY_NONE) {
-		r = strv_pushf(&plan.notes,
-			       "legacy-igd=1 needs vga: none, so the VM loses its emulated console.");
-		if (r < 0)
-			goto out;
-	}
-	if (o.x_vga == 1 && o.uefi) {
-		r = strv_pushf(&plan.notes,
-			       "VM %lu boots OVMF: qemu-server leaves x-vga=on out for OVMF guests; the "
-			       "GPU is still the primary display.",
-			       rq->vmid);
-		if (r < 0)
-			goto out;
-	}
-	if (rq->mdev_type) {
-		/* PVE::SysFSTools::generate_mdev_uuid(): index, then VMID. */
-		r = strv_pushf(&plan.notes,
-			       "Proxmox VE creates the vGPU (type %s, UUID %08d-0000-0000-0000-%012lu) when "
-			       "the VM starts and removes it when it stops.",
-			       rq->mdev_type, index, rq->vmid);
-		if (r >= 0 && d->kind == IGP_VM_MDEV)
-			r = strv_pushf(
-			    &plan.notes,
-			    "The active vGPU %s is not used by Proxmox VE: remove it (igpuctl vgpu "
-			    "remove %s) if it was made for this VM, to free its share of the GPU.",
-			    d->uuid, d->uuid);
-		if (r < 0)
-			goto out;
-	}
-	pend = pending_start(&l); /* the edits above moved it */
-	if (pend >= 0) {
-		static const char *const watched[] = {"machine", "vga", "bios"};
-		for (size_t i = 0; i < ELEMENTSOF(watched); i++) {
-			ssize_t at = find_key(&l, (size_t)pend, section_end(&l, (size_t)pend), watched[i]);
-			if (at < 0)
-				continue;
-			r = strv_pushf(&plan.notes,
-				       "[PENDING] also changes %s (%s): the pending value applies at the "
-				       "next start.",
-				       watched[i], l.v[at]);
-			if (r < 0)
-				goto out;
-		}
-	}
-
-	plan.new_text = lines_join(&l);
-	if (!plan.new_text) {
-		r = -ENOMEM;
-		goto out;
-	}
-	*ret = plan;
-	plan = (struct igp_pve_plan){0};
-	r = 0;
-out:
-	igp_pve_plan_done(&plan);
-	lines_done(&l);
+	igp_pve_plan_done(&c.plan);
+	lines_done(&c.l);
 	return r;
 }
 
@@ -546,96 +572,157 @@ static ssize_t mapping_section(const struct lines *l, const char *name)
 	return -1;
 }
 
+/* What igp_pve_mapping_plan()'s steps share: pci.cfg as lines, edited in place. */
+struct mapping_edit {
+	struct lines l;
+	const char *name, *node;
+	const char *path; /* the device as the map line names it */
+	char *map;	  /* the map line to add; NULL when this node has it already */
+	bool mdev;	  /* the mapping needs "mdev 1" */
+	bool changed;
+	char **ret_why;
+};
+
+/* This node's map line for the device whose first function is f. */
+static char *mapping_map_line(const char *node, const char *path, const struct igp_vm_func *f)
+{
+	_cleanup_free_ char *group =
+	    f->iommu_group >= 0 ? strdupf(",iommugroup=%d", f->iommu_group) : strdup("");
+
+	if (!group)
+		return NULL;
+	return strdupf("\tmap node=%s,path=%s,id=%04x:%04x%s,subsystem-id=%04x:%04x", node, path, f->vendor,
+		       f->device, group, f->subsys_vendor, f->subsys_device);
+}
+
+/* A new section at the end of the file, after a blank line. */
+static int mapping_add_section(struct mapping_edit *m)
+{
+	struct lines *l = &m->l;
+	int r = 0;
+
+	if (l->n > 0 && *l->v[l->n - 1])
+		r = lines_insert(l, l->n, strdup(""));
+	if (r >= 0)
+		r = lines_insert(l, l->n, strdup(m->name));
+	if (r >= 0)
+		r = lines_insert(l, l->n, TAKE_PTR(m->map));
+	if (r >= 0 && m->mdev)
+		r = lines_insert(l, l->n, strdup("\tmdev 1"));
+	if (r < 0)
+		return r;
+	l->trailing_nl = true;
+	m->changed = true;
+	return 0;
+}
+
+/* The line after the last property of the section that starts at sec. */
+static size_t mapping_section_end(const struct lines *l, size_t sec)
+{
+	size_t end = sec + 1;
+
+	/* SectionConfig skips comment lines inside a section: only a blank
+	 * line (or the next ID) ends it. */
+	while (end < l->n && *l->v[end] && (isspace((unsigned char)*l->v[end]) || *l->v[end] == '#'))
+		end++;
+	return end;
+}
+
+/* Read the section's map and mdev lines: refuse this node mapped to
+ * another device, drop m->map when it is mapped to this one. */
+static int mapping_scan(struct mapping_edit *m, size_t sec, size_t end, size_t *ret_last_map,
+			bool *ret_have_mdev)
+{
+	*ret_last_map = SIZE_MAX;
+	*ret_have_mdev = false;
+	for (size_t i = sec + 1; i < end; i++) {
+		_cleanup_free_ char *map_node = NULL, *map_path = NULL;
+		const char *v;
+		if ((v = igp_pve_cfg_prop(m->l.v[i], "mdev")))
+			*ret_have_mdev = streq(v, "1");
+		if (!(v = igp_pve_cfg_prop(m->l.v[i], "map")))
+			continue;
+		*ret_last_map = i;
+		if (igp_pve_prop_get(v, "node", NULL, &map_node) < 0 || !streq(map_node, m->node))
+			continue;
+		if (igp_pve_prop_get(v, "path", NULL, &map_path) >= 0 && strstr(map_path, m->path)) {
+			/* This node is mapped to this device already. */
+			free(m->map);
+			m->map = NULL;
+			continue;
+		}
+		return igp_refuse(m->ret_why, -EEXIST,
+				  "mapping %s already maps node %s to %s: pick another name", m->name,
+				  m->node, map_path ? map_path : "another device");
+	}
+	return 0;
+}
+
+/* "mdev 1" in the section: the last mdev line replaced, or one added after
+ * the last property. */
+static int mapping_set_mdev(struct lines *l, size_t sec, size_t last_prop)
+{
+	ssize_t at = -1;
+
+	for (size_t i = sec + 1; i <= last_prop; i++)
+		if (igp_pve_cfg_prop(l->v[i], "mdev"))
+			at = (ssize_t)i;
+	if (at >= 0)
+		return lines_replace(l, (size_t)at, strdup("\tmdev 1"));
+	return lines_insert(l, last_prop + 1, strdup("\tmdev 1"));
+}
+
+/* Extend the section at sec with this node's map line and "mdev 1". */
+static int mapping_extend(struct mapping_edit *m, size_t sec)
+{
+	size_t last_prop = mapping_section_end(&m->l, sec) - 1, last_map;
+	bool have_mdev;
+	int r;
+
+	r = mapping_scan(m, sec, last_prop + 1, &last_map, &have_mdev);
+	if (r < 0)
+		return r;
+	if (m->map) {
+		size_t at = last_map != SIZE_MAX ? last_map + 1 : last_prop + 1;
+		if ((r = lines_insert(&m->l, at, TAKE_PTR(m->map))) < 0)
+			return r;
+		last_prop++;
+		m->changed = true;
+	}
+	if (m->mdev && !have_mdev) {
+		if ((r = mapping_set_mdev(&m->l, sec, last_prop)) < 0)
+			return r;
+		m->changed = true;
+	}
+	return 0;
+}
+
 int igp_pve_mapping_plan(const char *old_text, const char *name, const char *node,
 			 const struct igp_vm_device *d, bool mdev, char **ret_new_text, char **ret_why)
 {
 	const struct igp_vm_func *f = &d->funcs[0];
-	_cleanup_free_ char *path = NULL, *map = NULL, *group = NULL;
-	struct lines l = {0};
+	_cleanup_free_ char *path = NULL;
+	struct mapping_edit m = {.name = name, .node = node, .mdev = mdev, .ret_why = ret_why};
 	ssize_t sec;
-	size_t end, last_prop;
-	bool have_mdev = false, changed = false;
 	int r;
 
 	/* "If the function is omitted, the whole device is mapped. In that
 	 * case use the attributes of the first device." (PVE::Mapping::PCI) */
 	path = d->n_funcs > 1 && !mdev ? slot_form(f) : strdup(f->address);
-	group = f->iommu_group >= 0 ? strdupf(",iommugroup=%d", f->iommu_group) : strdup("");
-	if (!path || !group)
+	if (!path || !(m.map = mapping_map_line(node, path, f)))
 		return -ENOMEM;
-	map = strdupf("\tmap node=%s,path=%s,id=%04x:%04x%s,subsystem-id=%04x:%04x", node, path, f->vendor,
-		      f->device, group, f->subsys_vendor, f->subsys_device);
-	if (!map)
-		return -ENOMEM;
+	m.path = path;
 
-	r = lines_split(old_text ? old_text : "", &l);
-	if (r < 0)
-		return r;
-	sec = mapping_section(&l, name);
-	if (sec < 0) {
-		if (l.n > 0 && *l.v[l.n - 1])
-			if ((r = lines_insert(&l, l.n, strdup(""))) < 0)
-				goto out;
-		if ((r = lines_insert(&l, l.n, strdup(name))) < 0 ||
-		    (r = lines_insert(&l, l.n, TAKE_PTR(map))) < 0)
-			goto out;
-		if (mdev && (r = lines_insert(&l, l.n, strdup("\tmdev 1"))) < 0)
-			goto out;
-		l.trailing_nl = true;
-		changed = true;
-	} else {
-		size_t last_map = SIZE_MAX;
-		end = (size_t)sec + 1;
-		/* SectionConfig skips comment lines inside a section: only a
-		 * blank line (or the next ID) ends it. */
-		while (end < l.n && *l.v[end] && (isspace((unsigned char)*l.v[end]) || *l.v[end] == '#'))
-			end++;
-		last_prop = end - 1;
-		for (size_t i = (size_t)sec + 1; i < end; i++) {
-			_cleanup_free_ char *map_node = NULL, *map_path = NULL;
-			const char *v;
-			if ((v = igp_pve_cfg_prop(l.v[i], "mdev")))
-				have_mdev = streq(v, "1");
-			if (!(v = igp_pve_cfg_prop(l.v[i], "map")))
-				continue;
-			last_map = i;
-			if (igp_pve_prop_get(v, "node", NULL, &map_node) < 0 || !streq(map_node, node))
-				continue;
-			if (igp_pve_prop_get(v, "path", NULL, &map_path) >= 0 && strstr(map_path, path)) {
-				/* This node is mapped to this device already. */
-				free(map);
-				map = NULL;
-				continue;
-			}
-			r = refusef(ret_why, -EEXIST,
-				    "mapping %s already maps node %s to %s: pick another name", name, node,
-				    map_path ? map_path : "another device");
-			goto out;
-		}
-		if (map) {
-			size_t at = last_map != SIZE_MAX ? last_map + 1 : last_prop + 1;
-			if ((r = lines_insert(&l, at, TAKE_PTR(map))) < 0)
-				goto out;
-			last_prop++;
-			changed = true;
-		}
-		if (mdev && !have_mdev) {
-			ssize_t at = -1;
-			for (size_t i = (size_t)sec + 1; i <= last_prop; i++)
-				if (igp_pve_cfg_prop(l.v[i], "mdev"))
-					at = (ssize_t)i;
-			if (at >= 0)
-				r = lines_replace(&l, (size_t)at, strdup("\tmdev 1"));
-			else
-				r = lines_insert(&l, last_prop + 1, strdup("\tmdev 1"));
-			if (r < 0)
-				goto out;
-			changed = true;
-		}
+	r = lines_split(old_text ? old_text : "", &m.l);
+	if (r >= 0) {
+		sec = mapping_section(&m.l, name);
+		r = sec < 0 ? mapping_add_section(&m) : mapping_extend(&m, (size_t)sec);
 	}
-	*ret_new_text = changed ? lines_join(&l) : NULL;
-	r = changed && !*ret_new_text ? -ENOMEM : 0;
-out:
-	lines_done(&l);
+	if (r >= 0) {
+		*ret_new_text = m.changed ? lines_join(&m.l) : NULL;
+		r = m.changed && !*ret_new_text ? -ENOMEM : 0;
+	}
+	free(m.map);
+	lines_done(&m.l);
 	return r;
 }
