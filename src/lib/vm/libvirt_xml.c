@@ -387,76 +387,87 @@ static int add_display(xmlNodePtr devices, xmlNodePtr *after, const struct igp_v
 	return 0;
 }
 
-int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct igp_vm_options *o,
-		     char ***notes, char ***ret_aliases, char **ret_why)
+/* Refuse a domain that has the device (one of its functions) already; tell
+ * whether it has a <graphics>. */
+static int check_devices(xmlNodePtr devices, const struct igp_vm_device *d, bool *ret_had_graphics,
+			 char **ret_why)
 {
-	_cleanup_strv_free_ char **aliases = NULL;
-	xmlNodePtr root = xmlDocGetRootElement(doc), devices, after;
-	struct prop props[3];
-	size_t n_props = 0;
-	bool had_graphics = false;
-	unsigned counter = 0;
-	int r;
-
-	if (!is_elem(root, "domain")) {
-		*ret_why = strdup("the XML is not a libvirt <domain>");
-		return -EINVAL;
-	}
-	devices = child(root, "devices");
-	if (!devices && !(devices = new_elem(root, "devices")))
-		return -ENOMEM;
+	*ret_had_graphics = false;
 	for (xmlNodePtr c = devices->children; c; c = c->next) {
 		const char *what;
-		if (is_elem(c, "hostdev") && hostdev_matches(c, d, &what)) {
-			*ret_why = strdupf("the domain already has %s", what);
-			return -EEXIST;
-		}
+		if (is_elem(c, "hostdev") && hostdev_matches(c, d, &what))
+			return igp_refuse(ret_why, -EEXIST, "the domain already has %s", what);
 		if (is_elem(c, "graphics"))
-			had_graphics = true;
+			*ret_had_graphics = true;
 	}
+	return 0;
+}
 
-	aliases = calloc(1, sizeof(char *));
-	if (!aliases)
-		return -ENOMEM;
+/* Take every <graphics> and <video> out: an empty comment marks where the
+ * first was (*ret_mark, NULL when there was none), and the first <graphics>
+ * of type keep_type is kept, unlinked, in *ret_kept. */
+static int remove_displays(xmlNodePtr devices, const char *keep_type, xmlNodePtr *ret_mark,
+			   xmlNodePtr *ret_kept)
+{
+	xmlNodePtr mark = NULL, kept = NULL, c, next;
 
-	if (replaces_display(o)) {
-		/* The new display elements take the place of the first old one: a
-		 * placeholder marks it while every <graphics>/<video> goes.  The
-		 * SPICE/VNC server that egl-headless feeds is kept when the domain
-		 * has one, with its port and password. */
-		const char *keep_type = o->display == IGP_DISPLAY_EGL_HEADLESS ? "spice"
-					: o->display == IGP_DISPLAY_VNC	       ? "vnc"
-									       : NULL;
-		xmlNodePtr mark = NULL, kept = NULL, c, next;
-		for (c = devices->children; c; c = next) {
-			next = c->next;
-			if (!is_elem(c, "graphics") && !is_elem(c, "video"))
-				continue;
-			if (!mark) {
-				mark = xmlNewComment(X(""));
-				if (!mark || !xmlAddPrevSibling(c, mark))
-					return -ENOMEM;
-			}
-			if (keep_type && !kept && is_elem(c, "graphics") && attr_eq(c, "type", keep_type)) {
-				kept = c;
-				xmlUnlinkNode(c);
-				continue;
-			}
+	for (c = devices->children; c; c = next) {
+		next = c->next;
+		if (!is_elem(c, "graphics") && !is_elem(c, "video"))
+			continue;
+		if (!mark) {
+			mark = xmlNewComment(X(""));
+			if (!mark || !xmlAddPrevSibling(c, mark))
+				return -ENOMEM;
+		}
+		if (keep_type && !kept && is_elem(c, "graphics") && attr_eq(c, "type", keep_type)) {
+			kept = c;
 			xmlUnlinkNode(c);
-			xmlFreeNode(c);
+			continue;
 		}
-		after = mark ? mark : insert_point(devices);
-		if (kept)
-			place(devices, &after, kept);
-		r = add_display(devices, &after, d, o, kept != NULL);
-		if (mark) {
-			xmlUnlinkNode(mark);
-			xmlFreeNode(mark);
-		}
-		if (r < 0)
-			return r;
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
 	}
-	after = insert_point(devices);
+	*ret_mark = mark;
+	*ret_kept = kept;
+	return 0;
+}
+
+/* The display elements the options ask for, in place of the domain's own. */
+static int replace_display(xmlNodePtr devices, const struct igp_vm_device *d, const struct igp_vm_options *o)
+{
+	/* The new display elements take the place of the first old one: a
+	 * placeholder marks it while every <graphics>/<video> goes.  The
+	 * SPICE/VNC server that egl-headless feeds is kept when the domain
+	 * has one, with its port and password. */
+	const char *keep_type = o->display == IGP_DISPLAY_EGL_HEADLESS ? "spice"
+				: o->display == IGP_DISPLAY_VNC	       ? "vnc"
+								       : NULL;
+	xmlNodePtr mark, kept, after;
+	int r;
+
+	r = remove_displays(devices, keep_type, &mark, &kept);
+	if (r < 0)
+		return r;
+	after = mark ? mark : insert_point(devices);
+	if (kept)
+		place(devices, &after, kept);
+	r = add_display(devices, &after, d, o, kept != NULL);
+	if (mark) {
+		xmlUnlinkNode(mark);
+		xmlFreeNode(mark);
+	}
+	return r;
+}
+
+/* A <hostdev> for each function (or the vGPU) after the last one, each
+ * with a new alias, added to *aliases. */
+static int add_hostdevs(xmlDocPtr doc, xmlNodePtr devices, const struct igp_vm_device *d,
+			const struct igp_vm_options *o, char ***aliases)
+{
+	xmlNodePtr after = insert_point(devices);
+	unsigned counter = 0;
+	int r;
 
 	for (size_t i = 0; i < (d->kind == IGP_VM_PCI ? d->n_funcs : 1); i++) {
 		_cleanup_free_ char *alias = next_alias(doc, &counter);
@@ -472,19 +483,29 @@ int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct 
 					  : build_mdev_hostdev(h, d, o, alias);
 		if (r < 0)
 			return r;
-		r = strv_consume(&aliases, TAKE_PTR(alias));
+		r = strv_consume(aliases, TAKE_PTR(alias));
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
 
-	/* QEMU properties libvirt has no element for. */
+/* QEMU properties libvirt has no element for, set on the device with this
+ * alias, and the note on the libvirt versions their form needs. */
+static int add_device_props(xmlDocPtr doc, xmlNodePtr root, const struct igp_vm_device *d,
+			    const struct igp_vm_options *o, const char *alias, char ***notes)
+{
+	_cleanup_free_ char *romset = NULL;
+	struct prop props[3];
+	size_t n_props = 0;
+	int r;
+
 	if (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display))
 		props[n_props++] = (struct prop){"x-igd-opregion", "bool", "true", "x-igd-opregion=on"};
 	if (d->kind == IGP_VM_PCI && d->igd && o->igd_mode == IGP_IGD_UPT)
 		props[n_props++] = (struct prop){"x-igd-opregion", "bool", "true", "x-igd-opregion=on"};
 	if (d->kind == IGP_VM_PCI && o->x_vga == 1)
 		props[n_props++] = (struct prop){"x-vga", "bool", "true", "x-vga=on"};
-	_cleanup_free_ char *romset = NULL;
 	if (d->kind == IGP_VM_MDEV && o->romfile) {
 		/* The GVT-g guide's OVMF workaround: the ROM via a device property. */
 		romset = strdupf("romfile=%s", o->romfile);
@@ -492,28 +513,51 @@ int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct 
 			return -ENOMEM;
 		props[n_props++] = (struct prop){"romfile", "string", o->romfile, romset};
 	}
-	if (n_props > 0) {
-		r = add_qemu_props(doc, root, aliases[0], props, n_props, o->qemu_commandline);
-		if (r < 0)
-			return r;
-		r = strv_push(notes,
-			      o->qemu_commandline
-				  ? "<qemu:commandline> -set only reaches devices on libvirt older than 8.2; "
-				    "newer libvirt needs <qemu:override> (leave out --qemu-commandline)."
-				  : "<qemu:override> needs libvirt 8.2 or newer; for older libvirt use "
-				    "--qemu-commandline.");
-		if (r < 0)
-			return r;
-	}
+	if (n_props == 0)
+		return 0;
+	r = add_qemu_props(doc, root, alias, props, n_props, o->qemu_commandline);
+	if (r < 0)
+		return r;
+	return strv_push(notes,
+			 o->qemu_commandline
+			     ? "<qemu:commandline> -set only reaches devices on libvirt older than 8.2; "
+			       "newer libvirt needs <qemu:override> (leave out --qemu-commandline)."
+			     : "<qemu:override> needs libvirt 8.2 or newer; for older libvirt use "
+			       "--qemu-commandline.");
+}
 
-	if ((o->display == IGP_DISPLAY_DMABUF || o->display == IGP_DISPLAY_RAMFB) && !had_graphics) {
+int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct igp_vm_options *o,
+		     char ***notes, char ***ret_aliases, char **ret_why)
+{
+	_cleanup_strv_free_ char **aliases = NULL;
+	xmlNodePtr root = xmlDocGetRootElement(doc), devices;
+	bool had_graphics;
+	int r;
+
+	if (!is_elem(root, "domain"))
+		return igp_refuse(ret_why, -EINVAL, "the XML is not a libvirt <domain>");
+	devices = child(root, "devices");
+	if (!devices && !(devices = new_elem(root, "devices")))
+		return -ENOMEM;
+	r = check_devices(devices, d, &had_graphics, ret_why);
+	if (r < 0)
+		return r;
+	aliases = calloc(1, sizeof(char *));
+	if (!aliases)
+		return -ENOMEM;
+
+	if (replaces_display(o) && (r = replace_display(devices, d, o)) < 0)
+		return r;
+	r = add_hostdevs(doc, devices, d, o, &aliases);
+	if (r >= 0)
+		r = add_device_props(doc, root, d, o, aliases[0], notes);
+	if (r >= 0 && (o->display == IGP_DISPLAY_DMABUF || o->display == IGP_DISPLAY_RAMFB) && !had_graphics)
 		r = strv_push(
 		    notes, "display='on' needs a <graphics> element to show the picture (SPICE with "
 			   "<gl enable='yes'/>, or egl-headless): --display spice-egl, egl-headless or vnc "
 			   "add one.");
-		if (r < 0)
-			return r;
-	}
+	if (r < 0)
+		return r;
 	if (ret_aliases)
 		*ret_aliases = TAKE_PTR(aliases);
 	return 0;
