@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the targets of igpuctl vm share (vm.c): the options, the help, the
+ * device resolved against the host, and the notes and JSON every target
+ * prints.  vm.c holds qemu, vm_libvirt.c and vm_proxmox.c the other two.
+ */
+#ifndef IGP_CMD_VM_INT_H
+#define IGP_CMD_VM_INT_H
+
+#include <getopt.h>
+
+#include "model/host.h"
+#include "vm/vmconf.h"
+
+struct json_object;
+
+enum {
+	OPT_DISPLAY = 0x100,
+	OPT_MACHINE,
+	OPT_LEGACY_IGD,
+	OPT_X_VGA,
+	OPT_ROMBAR,
+	OPT_ROMFILE,
+	OPT_OVMF,
+	OPT_UEFI,
+	OPT_DOMAIN,
+	OPT_APPLY,
+	OPT_CONNECT,
+	OPT_XML,
+	OPT_QEMU_COMMANDLINE,
+	OPT_MAPPING,
+	OPT_NODE,
+	OPT_MDEV,
+	OPT_NO_PCIE,
+	OPT_HELP,
+};
+
+#define COMMON_LONGOPTS                                                                                      \
+	{"display", required_argument, NULL, OPT_DISPLAY},                                                   \
+	    {"machine", required_argument, NULL, OPT_MACHINE},                                               \
+	    {"legacy-igd", no_argument, NULL, OPT_LEGACY_IGD}, {"x-vga", no_argument, NULL, OPT_X_VGA},      \
+	    {"rombar", required_argument, NULL, OPT_ROMBAR},                                                 \
+	    {"romfile", required_argument, NULL, OPT_ROMFILE},                                               \
+	{                                                                                                    \
+		"help", no_argument, NULL, OPT_HELP                                                          \
+	}
+
+/* Print the usage of every target; returns EXIT_OK. */
+int vm_help(void);
+/* Options every target shares; returns 1 when c was one of them, 0 when
+ * not, -1 after a usage error. */
+int vm_common_opt(int c, const char *arg, struct igp_vm_options *o, const char *target);
+/* Load the host, resolve DEVICE and check the options against it: EXIT_OK,
+ * or the exit status after the error is printed. */
+int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,
+	       struct igp_host **ret_h, struct igp_vm_device **ret_d);
+/* What is wrong on the host for passing d through, as notes (check's findings). */
+int vm_host_notes(const struct igp_host *h, const struct igp_vm_device *d, char ***ret);
+/* The notes on stderr, "Note: " each. */
+void vm_print_notes(char *const *notes);
+struct json_object *vm_notes_json(char *const *notes);
+struct json_object *vm_device_json(const struct igp_vm_device *d);
+
+/* The targets: argv[0] is the target's name; cmdline the whole command
+ * line, for the journal. */
+int vm_libvirt(int argc, char *argv[], char *const *cmdline);
+int vm_proxmox(int argc, char *argv[], char *const *cmdline);
+
+#endif
