@@ -45,6 +45,10 @@ enum {
 		"help", no_argument, NULL, OPT_HELP                                                          \
 	}
 
+/* What a step of a target returns to let the next one run; any other value
+ * is the exit status. */
+#define VM_GO_ON (-1)
+
 /* Print the usage of every target; returns EXIT_OK. */
 int vm_help(void);
 /* Options every target shares; returns 1 when c was one of them, 0 when

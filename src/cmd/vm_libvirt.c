@@ -143,7 +143,37 @@ static int apply_domain(struct igp_change *ch, char *const *cmdline, const char 
 	return EXIT_OK;
 }
 
-static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
+/* What vm libvirt was asked for, and what its steps share. */
+struct libvirt_run {
+	struct igp_vm_options o;
+	const char *domain, *uri, *xml_file;
+	bool apply;
+	bool active; /* the domain runs */
+	struct igp_host *h;
+	struct igp_vm_device *d;
+	char **notes, **aliases;
+	char *xml, *before, *after; /* the domain as read, and edited */
+	char *key;		    /* the domain's key in the journal (libvirt_target.h) */
+	struct igp_libvirt_conn *conn;
+	struct igp_change ch;
+};
+
+/* Release what the steps of vm libvirt hold. */
+static void libvirt_run_done(struct libvirt_run *v)
+{
+	free(v->key);
+	igp_change_end(&v->ch);
+	free(v->xml);
+	free(v->before);
+	free(v->after);
+	strv_free(v->aliases);
+	strv_free(v->notes);
+	igp_vm_device_free(v->d);
+	igp_host_free(v->h);
+}
+
+/* The options of vm libvirt: VM_GO_ON, or the exit status (--help, a usage error). */
+static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
 {
 	static const struct option opts[] = {COMMON_LONGOPTS,
 					     {"ovmf", required_argument, NULL, OPT_OVMF},
@@ -154,21 +184,10 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 					     {"xml", required_argument, NULL, OPT_XML},
 					     {"qemu-commandline", no_argument, NULL, OPT_QEMU_COMMANDLINE},
 					     {}};
-	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
-	_cleanup_host_ struct igp_host *h = NULL;
-	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
-	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL, **found = NULL;
-	_cleanup_free_ char *xml = NULL, *before = NULL, *after = NULL, *why = NULL, *diff = NULL,
-			    *label = NULL;
-	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
-	_cleanup_free_ char *key = NULL;
-	struct igp_libvirt_conn *conn = NULL;
-	const char *domain = NULL, *uri = NULL, *xml_file = NULL;
-	bool apply = false, active = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
-		r = vm_common_opt(c, optarg, &o, "libvirt");
+		r = vm_common_opt(c, optarg, &v->o, "libvirt");
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)
@@ -181,117 +200,179 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 			if (!*optarg || strchr(optarg, '/') || strlen(optarg) > NAME_MAX - 4 ||
 			    !string_is_printable(optarg))
 				return log_usage("vm", "'%s' is no libvirt domain name", optarg);
-			domain = optarg;
+			v->domain = optarg;
 			break;
 		case OPT_APPLY:
-			apply = true;
+			v->apply = true;
 			break;
 		case OPT_CONNECT:
 			if (!uri_arg_ok(optarg))
 				return log_usage("vm", "'%s' is no libvirt URI", optarg);
-			uri = optarg;
+			v->uri = optarg;
 			break;
 		case OPT_XML:
 			if (!*optarg)
 				return log_usage("vm", "--xml needs a file name ('-' for stdin)");
-			xml_file = optarg;
+			v->xml_file = optarg;
 			break;
 		case OPT_QEMU_COMMANDLINE:
-			o.qemu_commandline = true;
+			v->o.qemu_commandline = true;
 			break;
 		default:
 			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
+	return VM_GO_ON;
+}
+
+/* Refuse options that do not go together: VM_GO_ON, or the exit status. */
+static int libvirt_check_opts(const struct libvirt_run *v, int argc)
+{
 	if (optind + 1 != argc)
 		return log_usage("vm", "vm libvirt takes one DEVICE (a PCI address or a vGPU UUID)");
-	if (apply && !domain)
+	if (v->apply && !v->domain)
 		return log_usage("vm", "--apply needs --domain NAME");
-	if (uri && !domain)
+	if (v->uri && !v->domain)
 		return log_usage("vm", "--connect goes with --domain NAME");
-	if (domain && xml_file)
+	if (v->domain && v->xml_file)
 		return log_usage("vm", "--domain and --xml exclude each other");
-	if (domain && !HAVE_LIBVIRT)
+	if (v->domain && !HAVE_LIBVIRT)
 		return log_error("--domain needs libvirt, and igpuctl was built without it: use --xml FILE "
 				 "with virsh dumpxml / virsh define");
-	r = vm_prepare(argv[optind], &o, IGP_VM_LIBVIRT, &h, &d);
-	if (r != EXIT_OK)
-		return r;
-	notes = calloc(1, sizeof(char *));
-	if (!notes)
+	return VM_GO_ON;
+}
+
+/* The notes every libvirt rendering starts with: the host's and the options'. */
+static int libvirt_notes(struct libvirt_run *v)
+{
+	_cleanup_strv_free_ char **found = NULL;
+	int r;
+
+	v->notes = calloc(1, sizeof(char *));
+	if (!v->notes)
 		return log_error_errno(-ENOMEM, "Failed to build the XML");
-	r = vm_host_notes(h, d, &found);
+	r = vm_host_notes(v->h, v->d, &found);
 	if (r >= 0)
-		r = igp_vm_common_notes(d, &o, IGP_VM_LIBVIRT, found, &notes);
+		r = igp_vm_common_notes(v->d, &v->o, IGP_VM_LIBVIRT, found, &v->notes);
 	if (r < 0)
 		return log_error_errno(r, "Failed to build the XML");
+	return EXIT_OK;
+}
 
-	if (!domain && !xml_file) {
-		r = igp_libvirt_fragment(d, &o, &xml, &notes);
-		if (r == -ELIBACC)
-			return module_missing();
-		if (r < 0)
-			return log_error_errno(r, "Failed to build the XML");
-		return print_domain_xml(d, xml, notes);
-	}
+/* Without --domain and --xml: the fragment to merge into a domain. */
+static int libvirt_print_fragment(struct libvirt_run *v)
+{
+	int r = igp_libvirt_fragment(v->d, &v->o, &v->xml, &v->notes);
 
-	if (xml_file) {
-		r = read_user_file(xml_file, &xml);
+	if (r == -ELIBACC)
+		return module_missing();
+	if (r < 0)
+		return log_error_errno(r, "Failed to build the XML");
+	return print_domain_xml(v->d, v->xml, v->notes);
+}
+
+/* The domain XML to edit: the --xml file, or the --domain's definition
+ * (read under the lock that --apply writes under). */
+static int libvirt_read_xml(struct libvirt_run *v)
+{
+	_cleanup_free_ char *why = NULL;
+	int r;
+
+	if (v->xml_file) {
+		r = read_user_file(v->xml_file, &v->xml);
 		if (r < 0)
-			return log_error_errno(r, "Failed to read %s", xml_file);
-	} else {
-		/* The lock comes before the definition the plan rests on is read. */
-		if (planview_begin(&ch, !apply) != 0)
-			return EXIT_FAIL;
-		libvirt_target_register();
-		r = libvirt_target_open(uri, domain, &conn, &key, &why);
-		if (r == -ELIBACC)
-			return module_missing();
-		if (r < 0)
-			return log_error("Cannot connect to libvirt: %s", why ? why : "libvirt error");
-		r = igp_libvirt_domain_get(conn, domain, &xml, &active, &why);
-		if (r < 0)
-			return log_error("Cannot read domain %s: %s", domain, why ? why : "libvirt error");
+			return log_error_errno(r, "Failed to read %s", v->xml_file);
+		return EXIT_OK;
 	}
-	r = edit_xml_text(domain ? domain : xml_file, xml, d, &o, &before, &after, &notes, &aliases);
+	/* The lock comes before the definition the plan rests on is read. */
+	if (planview_begin(&v->ch, !v->apply) != 0)
+		return EXIT_FAIL;
+	libvirt_target_register();
+	r = libvirt_target_open(v->uri, v->domain, &v->conn, &v->key, &why);
+	if (r == -ELIBACC)
+		return module_missing();
+	if (r < 0)
+		return log_error("Cannot connect to libvirt: %s", why ? why : "libvirt error");
+	r = igp_libvirt_domain_get(v->conn, v->domain, &v->xml, &v->active, &why);
+	if (r < 0)
+		return log_error("Cannot read domain %s: %s", v->domain, why ? why : "libvirt error");
+	return EXIT_OK;
+}
+
+/* The diff of the --domain's definition, defined with --apply. */
+static int libvirt_define(struct libvirt_run *v, char *const *cmdline, char **ret_diff)
+{
+	/* Where libvirt's QEMU driver keeps the definition. */
+	_cleanup_free_ char *label = strdupf("%s/%s.xml", IGP_ETC_LIBVIRT_QEMU, v->domain);
+	int r;
+
+	if (!label || igp_diff_unified(label, v->before, v->after, ret_diff) < 0)
+		return log_error_errno(-ENOMEM, "Failed to diff the domain");
+	if (!v->apply)
+		return EXIT_OK;
+	r = apply_domain(&v->ch, cmdline, v->key, v->domain, v->xml, v->after, v->aliases);
 	if (r != EXIT_OK)
 		return r;
-	if (xml_file) {
-		return print_domain_xml(d, after, notes);
-	}
+	if (v->active)
+		(void)strv_push(&v->notes,
+				"The domain is running: the new definition applies when it is shut "
+				"down and started again.");
+	return EXIT_OK;
+}
 
-	/* Where libvirt's QEMU driver keeps the definition. */
-	label = strdupf("%s/%s.xml", IGP_ETC_LIBVIRT_QEMU, domain);
-	if (!label || igp_diff_unified(label, before, after, &diff) < 0)
-		return log_error_errno(-ENOMEM, "Failed to diff the domain");
-	if (apply) {
-		r = apply_domain(&ch, cmdline, key, domain, xml, after, aliases);
-		if (r != EXIT_OK)
-			return r;
-		if (active)
-			r = strv_push(&notes,
-				      "The domain is running: the new definition applies when it is shut "
-				      "down and started again.");
-	}
+/* The --domain's diff and notes, and what became of the definition. */
+static int libvirt_print_diff(const struct libvirt_run *v, const char *diff)
+{
 	if (arg_g.json) {
 		struct json_object *j = json_object_new_object();
 		json_object_object_add(j, "target", json_object_new_string("libvirt"));
-		json_object_object_add(j, "device", vm_device_json(d));
-		json_object_object_add(j, "domain", json_object_new_string(domain));
+		json_object_object_add(j, "device", vm_device_json(v->d));
+		json_object_object_add(j, "domain", json_object_new_string(v->domain));
 		json_object_object_add(j, "diff", json_object_new_string(diff));
-		json_object_object_add(j, "applied", json_object_new_boolean(apply));
-		json_object_object_add(j, "notes", vm_notes_json(notes));
+		json_object_object_add(j, "applied", json_object_new_boolean(v->apply));
+		json_object_object_add(j, "notes", vm_notes_json(v->notes));
 		json_print(j);
 		return EXIT_OK;
 	}
 	fputs(diff, stdout);
-	vm_print_notes(notes);
-	if (apply)
-		fprintf(stderr, "Defined domain %s.\n", domain);
+	vm_print_notes(v->notes);
+	if (v->apply)
+		fprintf(stderr, "Defined domain %s.\n", v->domain);
 	else
 		fprintf(stderr, "Dry run: domain %s is unchanged; run again with --apply to define it.\n",
-			domain);
+			v->domain);
 	return EXIT_OK;
+}
+
+static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
+{
+	_cleanup_(libvirt_run_done) struct libvirt_run v = {.o = IGP_VM_OPTIONS_INIT, .ch = {.lock_fd = -1}};
+	_cleanup_free_ char *diff = NULL;
+	int r;
+
+	if ((r = libvirt_parse_opts(&v, argc, argv)) != VM_GO_ON ||
+	    (r = libvirt_check_opts(&v, argc)) != VM_GO_ON)
+		return r;
+	r = vm_prepare(argv[optind], &v.o, IGP_VM_LIBVIRT, &v.h, &v.d);
+	if (r == EXIT_OK)
+		r = libvirt_notes(&v);
+	if (r != EXIT_OK)
+		return r;
+	if (!v.domain && !v.xml_file)
+		return libvirt_print_fragment(&v);
+
+	r = libvirt_read_xml(&v);
+	if (r == EXIT_OK)
+		r = edit_xml_text(v.domain ? v.domain : v.xml_file, v.xml, v.d, &v.o, &v.before, &v.after,
+				  &v.notes, &v.aliases);
+	if (r != EXIT_OK)
+		return r;
+	if (v.xml_file)
+		return print_domain_xml(v.d, v.after, v.notes);
+	r = libvirt_define(&v, cmdline, &diff);
+	if (r != EXIT_OK)
+		return r;
+	return libvirt_print_diff(&v, diff);
 }
 
 int vm_libvirt(int argc, char *argv[], char *const *cmdline)

@@ -116,7 +116,42 @@ static int apply_pve(struct igp_change *ch, char *const *cmdline, const char *co
 	return EXIT_OK;
 }
 
-int vm_proxmox(int argc, char *argv[], char *const *cmdline)
+/* What vm proxmox was asked for, and what its steps share. */
+struct proxmox_run {
+	struct igp_vm_options o;
+	struct igp_pve_request rq;
+	const char *mapping, *node, *mdev_type;
+	unsigned long vmid;
+	bool apply;
+	int running; /* 1 when the VM runs, as pid */
+	long pid;
+	struct igp_host *h;
+	struct igp_vm_device *d;
+	char **found; /* the host's notes */
+	char *conf_path, *conf_old, *map_old, *map_new, *node_buf, *diff_conf, *diff_map;
+	struct igp_pve_plan plan;
+	struct igp_change ch;
+};
+
+/* Release what the steps of vm proxmox hold. */
+static void proxmox_run_done(struct proxmox_run *v)
+{
+	igp_pve_plan_done(&v->plan);
+	igp_change_end(&v->ch);
+	free(v->conf_path);
+	free(v->conf_old);
+	free(v->map_old);
+	free(v->map_new);
+	free(v->node_buf);
+	free(v->diff_conf);
+	free(v->diff_map);
+	strv_free(v->found);
+	igp_vm_device_free(v->d);
+	igp_host_free(v->h);
+}
+
+/* The options of vm proxmox: VM_GO_ON, or the exit status (--help, a usage error). */
+static int proxmox_parse_opts(struct proxmox_run *v, int argc, char *argv[])
 {
 	static const struct option opts[] = {COMMON_LONGOPTS,
 					     {"apply", no_argument, NULL, OPT_APPLY},
@@ -125,23 +160,10 @@ int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 					     {"mdev", required_argument, NULL, OPT_MDEV},
 					     {"no-pcie", no_argument, NULL, OPT_NO_PCIE},
 					     {}};
-	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
-	_cleanup_host_ struct igp_host *h = NULL;
-	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
-	_cleanup_strv_free_ char **found = NULL;
-	_cleanup_free_ char *conf_path = NULL, *conf_old = NULL, *map_old = NULL, *map_new = NULL,
-			    *why = NULL, *node_buf = NULL, *diff_conf = NULL, *diff_map = NULL;
-	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
-	struct igp_pve_plan plan = {0};
-	struct igp_pve_request rq = {.pcie = -1};
-	const char *mapping = NULL, *node = NULL, *mdev_type = NULL;
-	unsigned long vmid;
-	bool apply = false;
-	long pid = 0;
-	int c, r, running;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
-		r = vm_common_opt(c, optarg, &o, "proxmox");
+		r = vm_common_opt(c, optarg, &v->o, "proxmox");
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)
@@ -150,7 +172,7 @@ int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 		case OPT_HELP:
 			return vm_help();
 		case OPT_APPLY:
-			apply = true;
+			v->apply = true;
 			break;
 		case OPT_MAPPING:
 			if (!igp_pve_id_valid(optarg))
@@ -159,160 +181,237 @@ int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 				    "'%s' is no valid mapping name (a letter, then letters, digits, "
 				    "'-' and '_')",
 				    optarg);
-			mapping = optarg;
+			v->mapping = optarg;
 			break;
 		case OPT_NODE:
 			if (!igp_pve_id_valid(optarg))
 				return log_usage("vm", "'%s' is no valid node name", optarg);
-			node = optarg;
+			v->node = optarg;
 			break;
 		case OPT_MDEV:
 			if (!igp_pve_mdev_type_valid(optarg))
 				return log_usage("vm", "'%s' is no valid mdev type", optarg);
-			mdev_type = optarg;
+			v->mdev_type = optarg;
 			break;
 		case OPT_NO_PCIE:
-			rq.pcie = 0;
+			v->rq.pcie = 0;
 			break;
 		default:
 			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
+	return VM_GO_ON;
+}
+
+/* The VMID, and options that do not go together: VM_GO_ON, or the exit status. */
+static int proxmox_check_opts(struct proxmox_run *v, int argc, char *argv[])
+{
+	_cleanup_free_ char *why = NULL;
+
 	if (optind + 2 != argc)
 		return log_usage("vm", "vm proxmox takes a VMID and a DEVICE");
-	if (igp_pve_vmid_parse(argv[optind], &vmid) < 0)
+	if (igp_pve_vmid_parse(argv[optind], &v->vmid) < 0)
 		return log_usage("vm", "'%s' is no VMID (100 to 999999999)", argv[optind]);
-	if (node && !mapping)
+	if (v->node && !v->mapping)
 		return log_usage("vm", "--node goes with --mapping NAME");
-	if (o.romfile && !(o.romfile = proxmox_romfile(o.romfile, &why)))
+	if (v->o.romfile && !(v->o.romfile = proxmox_romfile(v->o.romfile, &why)))
 		return log_usage("vm", "%s", why);
-	r = vm_prepare(argv[optind + 1], &o, IGP_VM_PROXMOX, &h, &d);
-	if (r != EXIT_OK)
-		return r;
+	return VM_GO_ON;
+}
+
+/* The vGPU type: a vGPU's own, or --mdev's, which the device must offer. */
+static int proxmox_check_mdev(struct proxmox_run *v)
+{
+	const struct igp_vm_device *d = v->d;
+
 	if (d->kind == IGP_VM_MDEV) {
-		if (mdev_type && !streq(mdev_type, d->mdev_type))
+		if (v->mdev_type && !streq(v->mdev_type, d->mdev_type))
 			return log_usage("vm", "vGPU %s is of type %s, not %s", d->uuid, d->mdev_type,
-					 mdev_type);
-		mdev_type = d->mdev_type;
-	} else if (mdev_type) {
+					 v->mdev_type);
+		v->mdev_type = d->mdev_type;
+	} else if (v->mdev_type) {
 		if (!igp_is_dirf(IGP_SYS_PCI_DEVICES "/%s/mdev_supported_types/%s", d->funcs[0].address,
-				 mdev_type))
+				 v->mdev_type))
 			return log_error("%s offers no mdev type %s (see igpuctl vgpu types)",
-					 d->funcs[0].address, mdev_type);
+					 d->funcs[0].address, v->mdev_type);
 		if (d->vf || d->n_funcs > 1)
 			return log_usage("vm", "--mdev needs the vGPU parent itself");
 	}
-	if (mdev_type && o.x_vga == 1)
+	if (v->mdev_type && v->o.x_vga == 1)
 		return log_usage("vm", "x-vga is for a passed-through GPU, not a vGPU");
+	return EXIT_OK;
+}
+
+/* Take the lock, read VMID.conf, and refuse --apply while the VM runs. */
+static int proxmox_read_conf(struct proxmox_run *v)
+{
+	int r;
 
 	/* The lock comes before the files the plan rests on are read. */
-	if (planview_begin(&ch, !apply) != 0)
+	if (planview_begin(&v->ch, !v->apply) != 0)
 		return EXIT_FAIL;
-	conf_path = igp_pve_conf_path(vmid);
-	if (!conf_path)
+	v->conf_path = igp_pve_conf_path(v->vmid);
+	if (!v->conf_path)
 		return log_error_errno(-ENOMEM, "Failed to plan");
-	r = igp_read_file(conf_path, &conf_old, NULL);
+	r = igp_read_file(v->conf_path, &v->conf_old, NULL);
 	if (r == -ENOENT)
-		return log_error("VM %lu does not exist on this node (no %s)", vmid, conf_path);
+		return log_error("VM %lu does not exist on this node (no %s)", v->vmid, v->conf_path);
 	if (r < 0)
-		return log_error_errno(r, "Failed to read %s", conf_path);
+		return log_error_errno(r, "Failed to read %s", v->conf_path);
 
-	running = igp_pve_vm_running(vmid, &pid);
-	if (running < 0)
-		return log_error_errno(running, "Failed to tell whether VM %lu runs", vmid);
-	if (running && apply)
+	v->running = igp_pve_vm_running(v->vmid, &v->pid);
+	if (v->running < 0)
+		return log_error_errno(v->running, "Failed to tell whether VM %lu runs", v->vmid);
+	if (v->running && v->apply)
 		return log_error(
 		    "VM %lu is running (pid %ld): shut it down first (qm shutdown %lu); nothing was "
 		    "changed",
-		    vmid, pid, vmid);
+		    v->vmid, v->pid, v->vmid);
+	return EXIT_OK;
+}
 
-	if (mapping) {
-		if (!node) {
-			r = igp_pve_node_name(&node_buf);
-			if (r < 0)
-				return log_error(
-				    "Cannot tell this node's name (no %s or %s): give --node NODE",
-				    IGP_ETC_PVE_LOCAL, IGP_ETC_HOSTNAME);
-			node = node_buf;
-		}
-		r = igp_read_optional(IGP_ETC_PVE_MAPPING_PCI, &map_old);
+/* With --mapping: the new pci.cfg, for this node (--node or its own name). */
+static int proxmox_plan_mapping(struct proxmox_run *v)
+{
+	_cleanup_free_ char *why = NULL;
+	int r;
+
+	if (!v->mapping)
+		return EXIT_OK;
+	if (!v->node) {
+		r = igp_pve_node_name(&v->node_buf);
 		if (r < 0)
-			return log_error_errno(r, "Failed to read %s", IGP_ETC_PVE_MAPPING_PCI);
-		r = igp_pve_mapping_plan(map_old, mapping, node, d, mdev_type != NULL, &map_new, &why);
-		if (r == -ENOMEM)
-			return log_error_errno(r, "Failed to plan %s", IGP_ETC_PVE_MAPPING_PCI);
-		if (r < 0)
-			return log_error("%s", why);
+			return log_error("Cannot tell this node's name (no %s or %s): give --node NODE",
+					 IGP_ETC_PVE_LOCAL, IGP_ETC_HOSTNAME);
+		v->node = v->node_buf;
 	}
-
-	rq.dev = d;
-	rq.opts = &o;
-	rq.mapping = mapping;
-	rq.mdev_type = mdev_type;
-	r = vm_host_notes(h, d, &found);
+	r = igp_read_optional(IGP_ETC_PVE_MAPPING_PCI, &v->map_old);
 	if (r < 0)
-		return log_error_errno(r, "Failed to check the host");
-	rq.host_notes = found;
-	rq.vmid = vmid;
-	r = igp_pve_conf_plan(conf_old, &rq, &plan, &why);
+		return log_error_errno(r, "Failed to read %s", IGP_ETC_PVE_MAPPING_PCI);
+	r = igp_pve_mapping_plan(v->map_old, v->mapping, v->node, v->d, v->mdev_type != NULL, &v->map_new,
+				 &why);
 	if (r == -ENOMEM)
-		return log_error_errno(r, "Failed to plan %s", conf_path);
+		return log_error_errno(r, "Failed to plan %s", IGP_ETC_PVE_MAPPING_PCI);
 	if (r < 0)
 		return log_error("%s", why);
-	if (running) {
-		r = strv_push(&plan.notes, "The VM is running: --apply refuses until it is shut down.");
-		if (r < 0)
-			goto out;
-	}
+	return EXIT_OK;
+}
 
-	r = igp_diff_unified(conf_path, conf_old, plan.new_text, &diff_conf);
-	if (r >= 0 && map_new)
-		r = igp_diff_unified(IGP_ETC_PVE_MAPPING_PCI, map_old, map_new, &diff_map);
+/* The new VMID.conf and its notes. */
+static int proxmox_plan_conf(struct proxmox_run *v)
+{
+	_cleanup_free_ char *why = NULL;
+	int r;
+
+	v->rq.dev = v->d;
+	v->rq.opts = &v->o;
+	v->rq.mapping = v->mapping;
+	v->rq.mdev_type = v->mdev_type;
+	r = vm_host_notes(v->h, v->d, &v->found);
+	if (r < 0)
+		return log_error_errno(r, "Failed to check the host");
+	v->rq.host_notes = v->found;
+	v->rq.vmid = v->vmid;
+	r = igp_pve_conf_plan(v->conf_old, &v->rq, &v->plan, &why);
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to plan %s", v->conf_path);
+	if (r < 0)
+		return log_error("%s", why);
+	if (v->running) {
+		r = strv_push(&v->plan.notes, "The VM is running: --apply refuses until it is shut down.");
+		if (r < 0)
+			return r;
+	}
+	return EXIT_OK;
+}
+
+/* The diffs of VMID.conf and pci.cfg. */
+static int proxmox_diff(struct proxmox_run *v)
+{
+	int r;
+
+	r = igp_diff_unified(v->conf_path, v->conf_old, v->plan.new_text, &v->diff_conf);
+	if (r >= 0 && v->map_new)
+		r = igp_diff_unified(IGP_ETC_PVE_MAPPING_PCI, v->map_old, v->map_new, &v->diff_map);
 	if (r < 0) {
 		log_error_errno(r, "Failed to diff");
-		r = EXIT_FAIL;
-		goto out;
+		return EXIT_FAIL;
 	}
+	return EXIT_OK;
+}
 
-	if (apply &&
-	    (r = apply_pve(&ch, cmdline, conf_path, conf_old, plan.new_text, map_old, map_new)) != EXIT_OK)
-		goto out;
+/* A {"path", "diff"} object of the JSON's "files". */
+static struct json_object *file_json(const char *path, const char *diff)
+{
+	struct json_object *f = json_object_new_object();
 
+	json_object_object_add(f, "path", json_object_new_string(path));
+	json_object_object_add(f, "diff", json_object_new_string(diff));
+	return f;
+}
+
+/* The plan as JSON: the hostpciN line, the files' diffs, the notes. */
+static void proxmox_print_json(const struct proxmox_run *v)
+{
+	struct json_object *j = json_object_new_object(), *files = json_object_new_array();
+
+	json_object_object_add(j, "target", json_object_new_string("proxmox"));
+	json_object_object_add(j, "device", vm_device_json(v->d));
+	json_object_object_add(j, "vmid", json_object_new_int64((int64_t)v->vmid));
+	json_object_object_add(j, "key", json_object_new_string(v->plan.key));
+	json_object_object_add(j, "value", json_object_new_string(v->plan.value));
+	json_object_object_add(j, "mapping", json_str_or_null(v->mapping));
+	json_object_array_add(files, file_json(v->conf_path, v->diff_conf));
+	if (v->diff_map)
+		json_object_array_add(files, file_json(IGP_ETC_PVE_MAPPING_PCI, v->diff_map));
+	json_object_object_add(j, "files", files);
+	json_object_object_add(j, "applied", json_object_new_boolean(v->apply));
+	json_object_object_add(j, "notes", vm_notes_json(v->plan.notes));
+	json_print(j);
+}
+
+/* The diffs and notes, and what was written. */
+static int proxmox_print(const struct proxmox_run *v)
+{
 	if (arg_g.json) {
-		struct json_object *j = json_object_new_object(), *files = json_object_new_array(), *f;
-		json_object_object_add(j, "target", json_object_new_string("proxmox"));
-		json_object_object_add(j, "device", vm_device_json(d));
-		json_object_object_add(j, "vmid", json_object_new_int64((int64_t)vmid));
-		json_object_object_add(j, "key", json_object_new_string(plan.key));
-		json_object_object_add(j, "value", json_object_new_string(plan.value));
-		json_object_object_add(j, "mapping", json_str_or_null(mapping));
-		f = json_object_new_object();
-		json_object_object_add(f, "path", json_object_new_string(conf_path));
-		json_object_object_add(f, "diff", json_object_new_string(diff_conf));
-		json_object_array_add(files, f);
-		if (diff_map) {
-			f = json_object_new_object();
-			json_object_object_add(f, "path", json_object_new_string(IGP_ETC_PVE_MAPPING_PCI));
-			json_object_object_add(f, "diff", json_object_new_string(diff_map));
-			json_object_array_add(files, f);
-		}
-		json_object_object_add(j, "files", files);
-		json_object_object_add(j, "applied", json_object_new_boolean(apply));
-		json_object_object_add(j, "notes", vm_notes_json(plan.notes));
-		json_print(j);
-	} else {
-		if (diff_map)
-			fputs(diff_map, stdout);
-		fputs(diff_conf, stdout);
-		vm_print_notes(plan.notes);
-		if (apply)
-			fprintf(stderr, "Wrote %s%s%s: %s: %s\n", map_new ? IGP_ETC_PVE_MAPPING_PCI : "",
-				map_new ? " and " : "", conf_path, plan.key, plan.value);
-		else
-			fprintf(stderr, "Dry run: nothing was written; run again with --apply.\n");
+		proxmox_print_json(v);
+		return EXIT_OK;
 	}
-	r = EXIT_OK;
-out:
-	igp_pve_plan_done(&plan);
-	return r;
+	if (v->diff_map)
+		fputs(v->diff_map, stdout);
+	fputs(v->diff_conf, stdout);
+	vm_print_notes(v->plan.notes);
+	if (v->apply)
+		fprintf(stderr, "Wrote %s%s%s: %s: %s\n", v->map_new ? IGP_ETC_PVE_MAPPING_PCI : "",
+			v->map_new ? " and " : "", v->conf_path, v->plan.key, v->plan.value);
+	else
+		fprintf(stderr, "Dry run: nothing was written; run again with --apply.\n");
+	return EXIT_OK;
+}
+
+int vm_proxmox(int argc, char *argv[], char *const *cmdline)
+{
+	_cleanup_(proxmox_run_done) struct proxmox_run v = {
+	    .o = IGP_VM_OPTIONS_INIT, .rq = {.pcie = -1}, .ch = {.lock_fd = -1}};
+	int r;
+
+	if ((r = proxmox_parse_opts(&v, argc, argv)) != VM_GO_ON ||
+	    (r = proxmox_check_opts(&v, argc, argv)) != VM_GO_ON)
+		return r;
+	r = vm_prepare(argv[optind + 1], &v.o, IGP_VM_PROXMOX, &v.h, &v.d);
+	if (r == EXIT_OK)
+		r = proxmox_check_mdev(&v);
+	if (r == EXIT_OK)
+		r = proxmox_read_conf(&v);
+	if (r == EXIT_OK)
+		r = proxmox_plan_mapping(&v);
+	if (r == EXIT_OK)
+		r = proxmox_plan_conf(&v);
+	if (r == EXIT_OK)
+		r = proxmox_diff(&v);
+	if (r == EXIT_OK && v.apply)
+		r = apply_pve(&v.ch, cmdline, v.conf_path, v.conf_old, v.plan.new_text, v.map_old, v.map_new);
+	if (r != EXIT_OK)
+		return r;
+	return proxmox_print(&v);
 }
