@@ -65,7 +65,7 @@ static bool machine_arg_ok(const char *s)
 }
 
 /* Options every target shares; returns 1 when c was one of them. */
-int vm_common_opt(int c, const char *arg, struct igp_vm_options *o, const char *target)
+static int common_opt(int c, const char *arg, struct igp_vm_options *o)
 {
 	int r;
 
@@ -109,7 +109,28 @@ int vm_common_opt(int c, const char *arg, struct igp_vm_options *o, const char *
 		o->uefi = true;
 		return 1;
 	}
-	(void)target;
+	return 0;
+}
+
+/* getopt_long() for a target, the shared options handled (vm_int.h). */
+int vm_getopt(int argc, char *argv[], const struct option *opts, struct igp_vm_options *o, int *ret_status)
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
+		r = common_opt(c, optarg, o);
+		if (r < 0) {
+			*ret_status = EXIT_USAGE;
+			return -1;
+		}
+		if (r > 0)
+			continue;
+		if (c == OPT_HELP || c < OPT_DISPLAY) {
+			*ret_status = c == OPT_HELP ? vm_help() : log_usage_option("vm", c, argc, argv, opts);
+			return -1;
+		}
+		return c;
+	}
 	return 0;
 }
 
@@ -253,21 +274,11 @@ static int vm_qemu(int argc, char *argv[])
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_strv_free_ char **args = NULL, **notes = NULL, **found = NULL;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
-		r = vm_common_opt(c, optarg, &o, "qemu");
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case OPT_HELP:
-			return vm_help();
-		default:
-			return log_usage_option("vm", c, argc, argv, opts);
-		}
-	}
+	/* Every option of vm qemu is one that the targets share. */
+	if (vm_getopt(argc, argv, opts, &o, &r) < 0)
+		return r;
 	if (optind + 1 != argc)
 		return log_usage("vm", "vm qemu takes one DEVICE (a PCI address or a vGPU UUID)");
 	r = vm_prepare(argv[optind], &o, IGP_VM_QEMU, &h, &d);

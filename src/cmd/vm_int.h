@@ -51,9 +51,10 @@ enum {
 
 /* Print the usage of every target; returns EXIT_OK. */
 int vm_help(void);
-/* Options every target shares; returns 1 when c was one of them, 0 when
- * not, -1 after a usage error. */
-int vm_common_opt(int c, const char *arg, struct igp_vm_options *o, const char *target);
+/* getopt_long() over a target's opts, the options every target shares and
+ * --help taken care of: the next option of the target's own, 0 after the
+ * last, or -1 with the exit status in *ret_status (--help, a usage error). */
+int vm_getopt(int argc, char *argv[], const struct option *opts, struct igp_vm_options *o, int *ret_status);
 /* Load the host, resolve DEVICE and check the options against it: EXIT_OK,
  * or the exit status after the error is printed. */
 int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,

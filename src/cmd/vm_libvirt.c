@@ -184,17 +184,10 @@ static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
 					     {"xml", required_argument, NULL, OPT_XML},
 					     {"qemu-commandline", no_argument, NULL, OPT_QEMU_COMMANDLINE},
 					     {}};
-	int c, r;
+	int c, status;
 
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
-		r = vm_common_opt(c, optarg, &v->o, "libvirt");
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = vm_getopt(argc, argv, opts, &v->o, &status)) > 0) {
 		switch (c) {
-		case OPT_HELP:
-			return vm_help();
 		case OPT_DOMAIN:
 			/* libvirt refuses '/' and keeps NAME.xml in a directory. */
 			if (!*optarg || strchr(optarg, '/') || strlen(optarg) > NAME_MAX - 4 ||
@@ -218,11 +211,9 @@ static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
 		case OPT_QEMU_COMMANDLINE:
 			v->o.qemu_commandline = true;
 			break;
-		default:
-			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
-	return VM_GO_ON;
+	return c < 0 ? status : VM_GO_ON;
 }
 
 /* Refuse options that do not go together: VM_GO_ON, or the exit status. */

@@ -160,17 +160,10 @@ static int proxmox_parse_opts(struct proxmox_run *v, int argc, char *argv[])
 					     {"mdev", required_argument, NULL, OPT_MDEV},
 					     {"no-pcie", no_argument, NULL, OPT_NO_PCIE},
 					     {}};
-	int c, r;
+	int c, status;
 
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
-		r = vm_common_opt(c, optarg, &v->o, "proxmox");
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = vm_getopt(argc, argv, opts, &v->o, &status)) > 0) {
 		switch (c) {
-		case OPT_HELP:
-			return vm_help();
 		case OPT_APPLY:
 			v->apply = true;
 			break;
@@ -196,11 +189,9 @@ static int proxmox_parse_opts(struct proxmox_run *v, int argc, char *argv[])
 		case OPT_NO_PCIE:
 			v->rq.pcie = 0;
 			break;
-		default:
-			return log_usage_option("vm", c, argc, argv, opts);
 		}
 	}
-	return VM_GO_ON;
+	return c < 0 ? status : VM_GO_ON;
 }
 
 /* The VMID, and options that do not go together: VM_GO_ON, or the exit status. */
