@@ -264,6 +264,32 @@ int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_tar
 
 /* ---- qemu ---- */
 
+/* The QEMU arguments and their notes, as words to paste or as JSON. */
+static int qemu_print(const struct igp_vm_device *d, char *const *args, char *const *notes)
+{
+	if (arg_g.json) {
+		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+		for (size_t i = 0; args[i]; i++)
+			json_object_array_add(a, json_object_new_string(args[i]));
+		json_object_object_add(j, "target", json_object_new_string("qemu"));
+		json_object_object_add(j, "device", vm_device_json(d));
+		json_object_object_add(j, "args", a);
+		json_object_object_add(j, "notes", vm_notes_json(notes));
+		json_print(j);
+		return EXIT_OK;
+	}
+	/* One option and its value per line: readable, and still one word
+	 * each inside $(igpuctl vm qemu ...). */
+	for (size_t i = 0; args[i] && args[i + 1]; i += 2) {
+		print_word(args[i]);
+		putchar(' ');
+		print_word(args[i + 1]);
+		putchar('\n');
+	}
+	vm_print_notes(notes);
+	return EXIT_OK;
+}
+
 static int vm_qemu(int argc, char *argv[])
 {
 	static const struct option opts[] = {COMMON_LONGOPTS,
@@ -296,27 +322,7 @@ static int vm_qemu(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "Failed to build the QEMU arguments");
 
-	if (arg_g.json) {
-		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
-		for (size_t i = 0; args[i]; i++)
-			json_object_array_add(a, json_object_new_string(args[i]));
-		json_object_object_add(j, "target", json_object_new_string("qemu"));
-		json_object_object_add(j, "device", vm_device_json(d));
-		json_object_object_add(j, "args", a);
-		json_object_object_add(j, "notes", vm_notes_json(notes));
-		json_print(j);
-		return EXIT_OK;
-	}
-	/* One option and its value per line: readable, and still one word
-	 * each inside $(igpuctl vm qemu ...). */
-	for (size_t i = 0; args[i] && args[i + 1]; i += 2) {
-		print_word(args[i]);
-		putchar(' ');
-		print_word(args[i + 1]);
-		putchar('\n');
-	}
-	vm_print_notes(notes);
-	return EXIT_OK;
+	return qemu_print(d, args, notes);
 }
 
 int cmd_vm(int argc, char *argv[])

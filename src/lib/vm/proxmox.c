@@ -539,8 +539,13 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 		      char **ret_why)
 {
 	static int (*const steps[])(struct conf_edit *) = {
-	    conf_machine,      conf_pcie,	conf_slot,	    conf_set_lines,
-	    conf_device_notes, conf_mdev_notes, conf_pending_notes,
+	    conf_machine,	/* refuse a lock; the machine and firmware */
+	    conf_pcie,		/* what the machine refuses; pcie= */
+	    conf_slot,		/* refuse the device twice; the free hostpciN */
+	    conf_set_lines,	/* machine:, vga:, hostpciN: */
+	    conf_device_notes,	/* the notes, */
+	    conf_mdev_notes,	/* for a vGPU, */
+	    conf_pending_notes, /* and for [PENDING] */
 	};
 	struct conf_edit c = {.rq = rq, .o = *rq->opts, .ret_why = ret_why};
 	int r;
