@@ -338,194 +338,252 @@ static bool loaded_param_satisfies(struct check_ctx *c, const struct want *w)
 	return tok && want_satisfied(one, w);
 }
 
+/* The wanted parameters sorted by where they are: configured and active,
+ * configured but not booted (or not generated into grub.cfg), active but
+ * not configured, neither, only in an unused GRUB file; what an unused
+ * GRUB file has beyond them; and the tokens to add. */
 enum { CF_OK, CF_PENDING, CF_STALE, CF_LOST, CF_MISSING, CF_GRUBONLY, CF_IGNORED, CF_ADD, _CF_MAX };
 
-int check_cmdline_configured(struct check_ctx *c)
-{
-	const char *id = "cmdline.configured";
-	const struct boot_info *b = ctx_boot(c);
+struct cf {
+	struct check_ctx *c;
+	const struct boot_info *b;
 	struct want w[8];
-	size_t n = wants_for(c, w, ELEMENTSOF(w));
-	struct strbuf sb[_CF_MAX] = {}, m = {}, r = {};
-	char *s[_CF_MAX] = {};
-	_cleanup_free_ char *msg = NULL, *rem = NULL;
-	char *const *running = c->h->kparams.tokens;
-	enum igp_check_status st = IGP_CHECK_PASS;
-	int mode = c->n_targets ? (int)c->targets[0].mode : -1, ret = -ENOMEM;
+	size_t n;
+	struct strbuf sb[_CF_MAX];
+	char *s[_CF_MAX];
+	struct strbuf m, r; /* message and remedy */
+	enum igp_check_status st;
+};
 
-	if (!c->h->cmdline)
-		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "Cannot read %s.", IGP_PROC_CMDLINE);
+static void cf_raise(struct cf *f, enum igp_check_status st)
+{
+	if (f->st < st)
+		f->st = st;
+	strbuf_sep(&f->m, " ");
+}
 
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *tok = NULL, *opt = NULL, *add = NULL;
-		bool run = want_satisfied(running, &w[i]) || loaded_param_satisfies(c, &w[i]);
-		bool cfg = b->configured && want_satisfied(b->configured, &w[i]);
-		bool gen = !b->generated || want_satisfied(b->generated, &w[i]);
-		const char *rv = NULL;
-		char buf[64];
+/* "options MOD PARAM=V" in modprobe.d configures W too (it reaches the
+ * module through the initramfs or at load). */
+static int modprobe_configures(struct check_ctx *c, const struct want *w, bool *ret)
+{
+	_cleanup_free_ char *opt = ctx_modprobe_option(c, w->module, w->param, IGP_MODPROBE_FILES_ONLY, NULL);
+	_cleanup_free_ char *t = NULL;
+	char *one[2] = {NULL, NULL};
 
-		/* "options i915 enable_gvt=1" in modprobe.d configures it too
-		 * (it reaches the module through the initramfs or at load). */
-		if (!cfg && w[i].module &&
-		    (opt = ctx_modprobe_option(c, w[i].module, w[i].param, IGP_MODPROBE_FILES_ONLY, NULL))) {
-			_cleanup_free_ char *t = strdupf("%s=%s", w[i].key, opt);
-			char *one[2] = {t, NULL};
-			if (!t)
-				goto out;
-			cfg = want_satisfied(one, &w[i]);
-			gen = true;
-		}
-		/* For "any positive count" wants, name the value in use. */
-		if (!*w[i].value)
-			rv = ctx_running_param(c, w[i].key, buf, sizeof(buf));
-		tok = *w[i].value ? strdupf("%s=%s", w[i].key, w[i].value)
-				  : strdupf("%s=%s", w[i].key, run && rv ? rv : "N");
-		add = *w[i].value ? strdup(tok) : strdupf("%s=%s", w[i].key, run && rv ? rv : "7");
-		if (!tok || !add)
-			goto out;
-		if (run && cfg)
-			strbuf_word(&sb[CF_OK], " ", tok);
-		else if (cfg && !gen)
-			strbuf_word(&sb[CF_STALE], " ", tok);
-		else if (cfg)
-			strbuf_word(&sb[CF_PENDING], " ", tok);
-		else if (run)
-			strbuf_word(&sb[CF_LOST], " ", tok);
-		else if (b->ops && b->ops->grub_unused_by && b->grub_tokens &&
-			 want_satisfied(b->grub_tokens, &w[i]))
-			strbuf_word(&sb[CF_GRUBONLY], " ", tok);
-		else
-			strbuf_word(&sb[CF_MISSING], " ", tok);
-		if (!cfg)
-			strbuf_word(&sb[CF_ADD], " ", add);
+	if (!opt)
+		return 0;
+	t = strdupf("%s=%s", w->key, opt);
+	if (!t)
+		return -ENOMEM;
+	one[0] = t;
+	*ret = want_satisfied(one, w);
+	return 1;
+}
+
+/* The list of want W: active (RUN), configured (CFG), in grub.cfg (GEN). */
+static int cf_list(const struct boot_info *b, const struct want *w, bool run, bool cfg, bool gen)
+{
+	if (cfg)
+		return run ? CF_OK : gen ? CF_PENDING : CF_STALE;
+	if (run)
+		return CF_LOST;
+	if (b->ops && b->ops->grub_unused_by && b->grub_tokens && want_satisfied(b->grub_tokens, w))
+		return CF_GRUBONLY;
+	return CF_MISSING;
+}
+
+/* Sort want W into its list, and into CF_ADD when it is not configured. */
+static int cf_sort(struct cf *f, const struct want *w)
+{
+	const struct boot_info *b = f->b;
+	_cleanup_free_ char *tok = NULL, *add = NULL;
+	bool run = want_satisfied(f->c->h->kparams.tokens, w) || loaded_param_satisfies(f->c, w);
+	bool cfg = b->configured && want_satisfied(b->configured, w);
+	bool gen = !b->generated || want_satisfied(b->generated, w);
+	const char *rv = NULL;
+	char buf[64];
+	int r;
+
+	if (!cfg && w->module && (r = modprobe_configures(f->c, w, &cfg)) != 0) {
+		if (r < 0)
+			return r;
+		gen = true;
 	}
-	/* GRUB edits on a host that does not boot through GRUB do nothing:
-	 * name what /etc/default/grub has beyond the stock line. */
-	if (b->ops && b->ops->grub_unused_by && b->grub_tokens && b->configured)
-		for (char **t = b->grub_tokens; *t; t++) {
-			_cleanup_free_ char *k = igp_kparam_key(*t);
-			if (!k)
-				goto out;
-			if (streq(k, "quiet") || streq(k, "splash") || streq(k, "ro") || streq(k, "rw") ||
-			    streq(k, "root") || streq(k, "boot") || tokens_set(b->configured, *t))
-				continue;
-			for (size_t i = 0; i < n && k; i++)
-				if (igp_kparam_key_eq(k, w[i].key)) {
-					free(k);
-					k = NULL;
-				}
-			if (k)
-				strbuf_word(&sb[CF_IGNORED], " ", *t);
-		}
-	for (size_t i = 0; i < _CF_MAX; i++) {
-		s[i] = strbuf_steal(&sb[i]);
-		if (!s[i])
-			goto out;
-	}
+	/* For "any positive count" wants, name the value in use. */
+	if (!*w->value)
+		rv = ctx_running_param(f->c, w->key, buf, sizeof(buf));
+	tok = *w->value ? strdupf("%s=%s", w->key, w->value) : strdupf("%s=%s", w->key, run && rv ? rv : "N");
+	add = *w->value ? strdup(tok) : strdupf("%s=%s", w->key, run && rv ? rv : "7");
+	if (!tok || !add)
+		return -ENOMEM;
+	strbuf_word(&f->sb[cf_list(b, w, run, cfg, gen)], " ", tok);
+	if (!cfg)
+		strbuf_word(&f->sb[CF_ADD], " ", add);
+	return 0;
+}
 
-	if (!b->configured) {
-		if (!*s[CF_LOST] && !*s[CF_MISSING]) {
-			ret = check_add(
-			    c, id, NULL, IGP_CHECK_SKIP, NULL,
-			    "%s%s; the boot loader's configuration (%s) was not found, so whether the "
-			    "next boot keeps them cannot be told.",
-			    n ? "The running kernel has what the mode needs: "
-			      : "The mode needs no extra kernel parameters",
-			    n ? s[CF_LOST] : "", b->name ? b->name : "unknown");
-			goto out;
-		}
-		rem = remedy_cmdline(c, s[CF_ADD], NULL, mode);
-		ret =
-		    check_add(c, id, NULL, *s[CF_MISSING] ? IGP_CHECK_FAIL : IGP_CHECK_WARN, TAKE_PTR(rem),
-			      "%s%s%s%s; the boot loader's configuration was not found.",
-			      *s[CF_MISSING] ? "The running kernel lacks " : "", s[CF_MISSING],
-			      *s[CF_MISSING] && *s[CF_LOST] ? "; it has "
-							    : (*s[CF_LOST] ? "The running kernel has " : ""),
-			      s[CF_LOST]);
-		goto out;
+/* GRUB edits on a host that does not boot through GRUB do nothing: name
+ * what /etc/default/grub has beyond the stock line and the wants. */
+static int cf_ignored(struct cf *f)
+{
+	const struct boot_info *b = f->b;
+	static const char *const stock[] = {"quiet", "splash", "ro", "rw", "root", "boot", NULL};
+
+	if (!b->ops || !b->ops->grub_unused_by || !b->grub_tokens || !b->configured)
+		return 0;
+	for (char **t = b->grub_tokens; *t; t++) {
+		_cleanup_free_ char *k = igp_kparam_key(*t);
+		bool wanted = false;
+		if (!k)
+			return -ENOMEM;
+		for (size_t i = 0; i < f->n; i++)
+			wanted |= igp_kparam_key_eq(k, f->w[i].key);
+		if (!wanted && !strv_contains((char **)stock, k) && !tokens_set(b->configured, *t))
+			strbuf_word(&f->sb[CF_IGNORED], " ", *t);
 	}
+	return 0;
+}
+
+/* Without the boot loader's configuration: what the running kernel has. */
+static int cf_report_unconfigured(struct cf *f, int mode)
+{
+	char **s = f->s;
+	_cleanup_free_ char *rem = NULL;
+
+	if (!*s[CF_LOST] && !*s[CF_MISSING])
+		return check_add(f->c, "cmdline.configured", NULL, IGP_CHECK_SKIP, NULL,
+				 "%s%s; the boot loader's configuration (%s) was not found, so whether the "
+				 "next boot keeps them cannot be told.",
+				 f->n ? "The running kernel has what the mode needs: "
+				      : "The mode needs no extra kernel parameters",
+				 f->n ? s[CF_LOST] : "", f->b->name ? f->b->name : "unknown");
+	rem = remedy_cmdline(f->c, s[CF_ADD], NULL, mode);
+	return check_add(f->c, "cmdline.configured", NULL, *s[CF_MISSING] ? IGP_CHECK_FAIL : IGP_CHECK_WARN,
+			 TAKE_PTR(rem), "%s%s%s%s; the boot loader's configuration was not found.",
+			 *s[CF_MISSING] ? "The running kernel lacks " : "", s[CF_MISSING],
+			 *s[CF_MISSING] && *s[CF_LOST] ? "; it has "
+						       : (*s[CF_LOST] ? "The running kernel has " : ""),
+			 s[CF_LOST]);
+}
+
+/* What is configured, active, missing or only in an unused GRUB file. */
+static void cf_say_where(struct cf *f)
+{
+	const struct boot_info *b = f->b;
+	char **s = f->s;
 
 	if (*s[CF_OK])
-		where_sentence(&m, b, "and active", s[CF_OK]);
-	else if (n == 0)
-		strbuf_printf(&m, "No extra kernel parameters are needed on this host%s.",
-			      c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
+		where_sentence(&f->m, b, "and active", s[CF_OK]);
+	else if (f->n == 0)
+		strbuf_printf(&f->m, "No extra kernel parameters are needed on this host%s.",
+			      f->c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
 	if (*s[CF_GRUBONLY]) {
-		st = IGP_CHECK_FAIL;
-		strbuf_sep(&m, " ");
+		cf_raise(f, IGP_CHECK_FAIL);
 		strbuf_printf(
-		    &m, "%s is in %s, but this host boots %s, which reads %s: the GRUB edit does nothing.",
+		    &f->m, "%s is in %s, but this host boots %s, which reads %s: the GRUB edit does nothing.",
 		    s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, b->ops->grub_unused_by, b->ops->grub_unused_for);
 	}
 	if (*s[CF_MISSING]) {
-		st = IGP_CHECK_FAIL;
-		strbuf_sep(&m, " ");
-		strbuf_printf(&m, "Neither configured in %s nor active: %s.", b->where, s[CF_MISSING]);
+		cf_raise(f, IGP_CHECK_FAIL);
+		strbuf_printf(&f->m, "Neither configured in %s nor active: %s.", b->where, s[CF_MISSING]);
 	}
 	if (*s[CF_LOST]) {
-		if (st < IGP_CHECK_WARN)
-			st = IGP_CHECK_WARN;
-		strbuf_sep(&m, " ");
-		strbuf_printf(&m, "Active now but missing from %s, so the next boot loses it: %s.", b->where,
-			      s[CF_LOST]);
+		cf_raise(f, IGP_CHECK_WARN);
+		strbuf_printf(&f->m, "Active now but missing from %s, so the next boot loses it: %s.",
+			      b->where, s[CF_LOST]);
 	}
-	if (*s[CF_ADD]) {
-		_cleanup_free_ char *x = remedy_cmdline(c, s[CF_ADD], NULL, mode);
-		if (!x)
-			goto out;
-		strbuf_word(&r, " ", x);
-	}
+}
+
+/* Configured but not booted yet, or not generated into grub.cfg yet. */
+static void cf_say_pending(struct cf *f)
+{
+	const struct boot_info *b = f->b;
+	const char *refresh = b->refresh ? b->refresh : "update-grub";
+	char **s = f->s;
+
 	if (*s[CF_STALE]) {
-		if (st < IGP_CHECK_WARN)
-			st = IGP_CHECK_WARN;
-		strbuf_sep(&m, " ");
+		cf_raise(f, IGP_CHECK_WARN);
 		strbuf_printf(
-		    &m, "Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
-		    b->where, b->generated_path, b->refresh ? b->refresh : "update-grub", s[CF_STALE]);
-		strbuf_sep(&r, " ");
-		strbuf_printf(&r, "Run `%s`, then reboot.", b->refresh ? b->refresh : "update-grub");
+		    &f->m, "Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
+		    b->where, b->generated_path, refresh, s[CF_STALE]);
+		strbuf_sep(&f->r, " ");
+		strbuf_printf(&f->r, "Run `%s`, then reboot.", refresh);
 	}
 	if (*s[CF_PENDING]) {
-		if (st < IGP_CHECK_WARN)
-			st = IGP_CHECK_WARN;
-		strbuf_sep(&m, " ");
-		where_sentence(&m, b, "but not rebooted yet", s[CF_PENDING]);
+		cf_raise(f, IGP_CHECK_WARN);
+		where_sentence(&f->m, b, "but not rebooted yet", s[CF_PENDING]);
 		if (!*s[CF_STALE]) {
-			strbuf_sep(&r, " ");
-			strbuf_printf(&r, "%s", pending_remedy(b));
+			strbuf_sep(&f->r, " ");
+			strbuf_printf(&f->r, "%s", pending_remedy(b));
 		}
 	}
-	if (*s[CF_IGNORED]) {
-		if (st < IGP_CHECK_WARN)
-			st = IGP_CHECK_WARN;
-		strbuf_sep(&m, " ");
-		strbuf_printf(
-		    &m,
-		    "%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
-		    "nothing.",
-		    IGP_ETC_DEFAULT_GRUB, s[CF_IGNORED], b->ops->grub_unused_for);
-		strbuf_sep(&r, " ");
-		strbuf_printf(&r, "Carry over what is wanted into %s (one line)%s%s%s.",
-			      b->ops->grub_unused_for, b->refresh ? " and run `" : "",
-			      b->refresh ? b->refresh : "", b->refresh ? "`" : "");
+}
+
+static void cf_say_ignored(struct cf *f)
+{
+	const struct boot_info *b = f->b;
+
+	if (!*f->s[CF_IGNORED])
+		return;
+	cf_raise(f, IGP_CHECK_WARN);
+	strbuf_printf(&f->m,
+		      "%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
+		      "nothing.",
+		      IGP_ETC_DEFAULT_GRUB, f->s[CF_IGNORED], b->ops->grub_unused_for);
+	strbuf_sep(&f->r, " ");
+	strbuf_printf(&f->r, "Carry over what is wanted into %s (one line)%s%s%s.", b->ops->grub_unused_for,
+		      b->refresh ? " and run `" : "", b->refresh ? b->refresh : "", b->refresh ? "`" : "");
+}
+
+/* The finding from the sorted lists, the remedy for adding first. */
+static int cf_report(struct cf *f, int mode)
+{
+	_cleanup_free_ char *msg = NULL, *rem = NULL;
+
+	if (!f->b->configured)
+		return cf_report_unconfigured(f, mode);
+	cf_say_where(f);
+	if (*f->s[CF_ADD]) {
+		_cleanup_free_ char *x = remedy_cmdline(f->c, f->s[CF_ADD], NULL, mode);
+		if (!x)
+			return -ENOMEM;
+		strbuf_word(&f->r, " ", x);
 	}
-	msg = strbuf_steal(&m);
-	rem = strbuf_steal(&r);
+	cf_say_pending(f);
+	cf_say_ignored(f);
+	msg = strbuf_steal(&f->m);
+	rem = strbuf_steal(&f->r);
 	if (!msg || !rem)
-		goto out;
-	if (st == IGP_CHECK_PASS) {
-		free(rem);
-		rem = NULL;
-	}
-	ret = check_add(c, id, NULL, st, TAKE_PTR(rem), "%s", msg);
-out:
+		return -ENOMEM;
+	return check_add(f->c, "cmdline.configured", NULL, f->st,
+			 f->st == IGP_CHECK_PASS ? NULL : TAKE_PTR(rem), "%s", msg);
+}
+
+int check_cmdline_configured(struct check_ctx *c)
+{
+	struct cf f = {.c = c, .b = ctx_boot(c), .st = IGP_CHECK_PASS};
+	int mode = c->n_targets ? (int)c->targets[0].mode : -1, r = 0;
+
+	if (!c->h->cmdline)
+		return check_add(c, "cmdline.configured", NULL, IGP_CHECK_SKIP, NULL, "Cannot read %s.",
+				 IGP_PROC_CMDLINE);
+	f.n = wants_for(c, f.w, ELEMENTSOF(f.w));
+	for (size_t i = 0; r >= 0 && i < f.n; i++)
+		r = cf_sort(&f, &f.w[i]);
+	if (r >= 0)
+		r = cf_ignored(&f);
+	for (size_t i = 0; r >= 0 && i < _CF_MAX; i++)
+		if (!(f.s[i] = strbuf_steal(&f.sb[i])))
+			r = -ENOMEM;
+	if (r >= 0)
+		r = cf_report(&f, mode);
 	for (size_t i = 0; i < _CF_MAX; i++) {
-		strbuf_done(&sb[i]);
-		free(s[i]);
+		strbuf_done(&f.sb[i]);
+		free(f.s[i]);
 	}
-	strbuf_done(&m);
-	strbuf_done(&r);
-	return ret;
+	strbuf_done(&f.m);
+	strbuf_done(&f.r);
+	return r;
 }
 
 /* ---- cmdline.blacklist ---- */
