@@ -416,6 +416,16 @@ lacks cmdline.intel_iommu remedy "remove amd_iommu"
 ########################################################################
 # cmdline.configured: configured vs running, GRUB vs proxmox-boot-tool
 
+# GRUB without Debian's update-grub (Arch): the remedy names grub-mkconfig.
+variant pending-generic iommu-off
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="quiet"/GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on"/' "$V/etc/default/grub"
+put etc/os-release $'NAME="Arch Linux"\nID=arch\n'
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "not rebooted yet: intel_iommu=on"
+has cmdline.configured remedy "grub-mkconfig -o /boot/grub/grub.cfg"
+lacks cmdline.configured remedy "update-grub"
+
 variant pending iommu-off
 sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="quiet"/GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on"/' "$V/etc/default/grub"
 chk "$V" --mode full

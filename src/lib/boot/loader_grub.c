@@ -239,7 +239,7 @@ const struct igp_boot_ops igp_grub_fedora_ops = {
     .remedy = grub_remedy_grubby,
 };
 
-/* The pending remedy names update-grub, as the Debian family's. */
+/* Arch and the others without Debian's update-grub wrapper. */
 const struct igp_boot_ops igp_grub_generic_ops = {
     .id = "grub",
     .name = "GRUB",
@@ -247,7 +247,8 @@ const struct igp_boot_ops igp_grub_generic_ops = {
     .refresh = (const char *const[]){"grub-mkconfig", "-o", IGP_BOOT_GRUB_CFG, NULL},
     .refresh_on = IGP_REFRESH_BOOT,
     .generated = IGP_BOOT_GRUB_CFG,
-    .pending_remedy = "Run `update-grub` if it has not run since the edit, then reboot.",
+    .pending_remedy =
+	"Run `grub-mkconfig -o " IGP_BOOT_GRUB_CFG "` if it has not run since the edit, then reboot.",
     .plan_cmdline = grub_plan,
     .config = grub_config,
     .remedy = grub_remedy_edit,
