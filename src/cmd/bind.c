@@ -87,7 +87,7 @@ static const struct option bind_opts[] = {{"help", no_argument, NULL, 'h'},
 static const struct option unbind_opts[] = {
     {"help", no_argument, NULL, 'h'}, {"dry-run", no_argument, NULL, 'n'}, {}};
 
-/* -1 to go on with the address at argv[optind], else the exit status. */
+/* CMD_GO_ON with the address at argv[optind], or the exit status. */
 static int parse_args(int argc, char *argv[], struct bind_args *a)
 {
 	const struct option *longopts = a->unbind ? unbind_opts : bind_opts;
@@ -127,7 +127,7 @@ static int parse_args(int argc, char *argv[], struct bind_args *a)
 		return log_usage(a->name, "expected one device address");
 	if (!*a->driver || strchr(a->driver, '/') || strchr(a->driver, '\n'))
 		return log_usage(a->name, "\"%s\" is not a driver name", a->driver);
-	return -1;
+	return CMD_GO_ON;
 }
 
 /* bind refuses to take what the host needs, or its console, unasked. */
@@ -140,7 +140,7 @@ static int refuse_taking(const struct igp_pci_dev *dev, const struct bind_args *
 		return log_error("%s is the boot VGA device: the host console goes away. Pass "
 				 "--allow-boot-vga to accept that",
 				 dev->address);
-	return -1;
+	return CMD_GO_ON;
 }
 
 /* --dry-run, or under --root: the writes to sysfs, not made. */
@@ -212,7 +212,7 @@ static int run(int argc, char *argv[], bool unbind)
 	struct igp_pci_dev *dev;
 	int r = parse_args(argc, argv, &a);
 
-	if (r >= 0)
+	if (r != CMD_GO_ON)
 		return r;
 	h = load_host_or_complain();
 	if (!h)
@@ -222,7 +222,7 @@ static int run(int argc, char *argv[], bool unbind)
 		return log_usage(a.name, "\"%s\" is not a PCI address", argv[optind]);
 	if (r < 0)
 		return log_error_errno(r, "No device %s", argv[optind]);
-	if (!unbind && (r = refuse_taking(dev, &a)) >= 0)
+	if (!unbind && (r = refuse_taking(dev, &a)) != CMD_GO_ON)
 		return r;
 	if (a.dry_run || !igp_root_is_host())
 		return show_writes(dev, &a, argv);

@@ -19,6 +19,9 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
 	EXIT_USAGE = 2,
+	/* What a step of a command returns to let the next one run; any
+	 * other value is the exit status (--help stops with EXIT_OK). */
+	CMD_GO_ON = -1,
 };
 
 struct igp_globals {

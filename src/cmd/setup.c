@@ -164,7 +164,7 @@ static bool parse_flag(int c, struct setup_args *a)
 	return flag != NULL;
 }
 
-/* -1 to go on, else the exit status (help, usage errors). */
+/* CMD_GO_ON, or the exit status (help, usage errors). */
 static int parse_args(int argc, char *argv[], struct setup_args *a)
 {
 	bool have_mode = false;
@@ -197,7 +197,7 @@ static int parse_args(int argc, char *argv[], struct setup_args *a)
 		return log_usage("setup", "unexpected argument \"%s\"", argv[optind]);
 	a->o.params = a->params;
 	a->o.blacklist = a->blacklist;
-	return -1;
+	return CMD_GO_ON;
 }
 
 /* What setup is about to change, and on which boot stack. */
@@ -281,9 +281,9 @@ int cmd_setup(int argc, char *argv[])
 	int ret = parse_args(argc, argv, &a);
 
 	/* The lock comes before anything the plan rests on is read. */
-	if (ret < 0 && planview_begin(&ch, a.dry_run) != 0)
+	if (ret == CMD_GO_ON && planview_begin(&ch, a.dry_run) != 0)
 		ret = EXIT_FAIL;
-	if (ret < 0) {
+	if (ret == CMD_GO_ON) {
 		ret = run(&ch, &a, argv);
 		igp_change_end(&ch);
 	}

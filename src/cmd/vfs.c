@@ -277,7 +277,7 @@ struct vfs_args {
 	const char *address;
 };
 
-/* -1 to go on, else the exit status (help, usage errors). */
+/* CMD_GO_ON, or the exit status (help, usage errors). */
 static int parse_args(int argc, char *argv[], struct vfs_args *a)
 {
 	static const struct option opts[] = {
@@ -325,10 +325,10 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 		return log_usage("vfs", "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
 				 a->address);
 	/* The VF table is printed last, and only when there are VFs. */
-	return table_opts_check(columns, ELEMENTSOF(columns), &a->topts) ?: -1;
+	return table_opts_check(columns, ELEMENTSOF(columns), &a->topts) ?: CMD_GO_ON;
 }
 
-/* The PF named ADDRESS, and its SR-IOV state in *RET; -1 or the exit status. */
+/* The PF named ADDRESS, and its SR-IOV state in *RET: CMD_GO_ON, or the exit status. */
 static int find_pf(const struct igp_host *h, const char *address, struct igp_pci_dev **ret_dev,
 		   struct igp_sriov **ret)
 {
@@ -352,21 +352,22 @@ static int find_pf(const struct igp_host *h, const char *address, struct igp_pci
 	if (r < 0)
 		return log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address);
 	*ret_dev = d;
-	return -1;
+	return CMD_GO_ON;
 }
 
-/* Read the SR-IOV state of D again into *S after a change. */
+/* Read the SR-IOV state of D again into *S after a change: CMD_GO_ON, or
+ * the exit status. */
 static int reload(const struct igp_pci_dev *d, struct igp_sriov **s)
 {
 	int r;
 
 	igp_sriov_free(TAKE_PTR(*s));
 	r = igp_sriov_load(d->address, s);
-	return r < 0 ? log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address) : -1;
+	return r < 0 ? log_error_errno(r, "Failed to read the SR-IOV state of %s", d->address) : CMD_GO_ON;
 }
 
-/* --count and --persist: plan, show (--dry-run) or apply, read back.  -1
- * to go on, else the exit status. */
+/* --count and --persist: plan, show (--dry-run) or apply, read back:
+ * CMD_GO_ON, or the exit status. */
 static int change_vfs(struct igp_change *c, struct igp_plan *p, const struct vfs_args *a, char *argv[],
 		      const struct igp_host *h, const struct igp_pci_dev *d, struct igp_sriov **s,
 		      char **persisted)
@@ -386,11 +387,11 @@ static int change_vfs(struct igp_change *c, struct igp_plan *p, const struct vfs
 	if (r != EXIT_OK)
 		return r;
 	r = reload(d, s);
-	if (r >= 0)
+	if (r != CMD_GO_ON)
 		return r;
 	if (a->count >= 0 && (*s)->numvfs != a->count && igp_root_is_host())
 		return log_error("%s reports %ld VFs after asking for %ld", (*s)->pf, (*s)->numvfs, a->count);
-	return -1;
+	return CMD_GO_ON;
 }
 
 int cmd_vfs(int argc, char *argv[])
@@ -405,7 +406,7 @@ int cmd_vfs(int argc, char *argv[])
 	bool changes = false;
 	int r = parse_args(argc, argv, &a);
 
-	if (r >= 0)
+	if (r != CMD_GO_ON)
 		return r;
 	changes = a.count >= 0 || a.persist;
 	/* The lock comes before anything the plan rests on is read. */
@@ -415,14 +416,14 @@ int cmd_vfs(int argc, char *argv[])
 	if (!h)
 		return EXIT_FAIL;
 	r = find_pf(h, a.address, &d, &s);
-	if (r < 0 && changes)
+	if (r == CMD_GO_ON && changes)
 		r = change_vfs(&c, &p, &a, argv, h, d, &s, &persisted);
-	if (r >= 0)
+	if (r != CMD_GO_ON)
 		return r;
 	if (a.bind) {
 		int failed = bind_vfs(s);
 		r = reload(d, &s);
-		if (r >= 0)
+		if (r != CMD_GO_ON)
 			return r;
 		if (failed)
 			return EXIT_FAIL;

@@ -45,10 +45,6 @@ enum {
 		"help", no_argument, NULL, OPT_HELP                                                          \
 	}
 
-/* What a step of a target returns to let the next one run; any other value
- * is the exit status. */
-#define VM_GO_ON (-1)
-
 /* Print the usage of every target; returns EXIT_OK. */
 int vm_help(void);
 /* getopt_long() over a target's opts, the options every target shares and

@@ -150,7 +150,7 @@ static void proxmox_run_done(struct proxmox_run *v)
 	igp_host_free(v->h);
 }
 
-/* The options of vm proxmox: VM_GO_ON, or the exit status (--help, a usage error). */
+/* The options of vm proxmox: CMD_GO_ON, or the exit status (--help, a usage error). */
 static int proxmox_parse_opts(struct proxmox_run *v, int argc, char *argv[])
 {
 	static const struct option opts[] = {COMMON_LONGOPTS,
@@ -191,10 +191,10 @@ static int proxmox_parse_opts(struct proxmox_run *v, int argc, char *argv[])
 			break;
 		}
 	}
-	return c < 0 ? status : VM_GO_ON;
+	return c < 0 ? status : CMD_GO_ON;
 }
 
-/* The VMID, and options that do not go together: VM_GO_ON, or the exit status. */
+/* The VMID, and options that do not go together: CMD_GO_ON, or the exit status. */
 static int proxmox_check_opts(struct proxmox_run *v, int argc, char *argv[])
 {
 	_cleanup_free_ char *why = NULL;
@@ -207,7 +207,7 @@ static int proxmox_check_opts(struct proxmox_run *v, int argc, char *argv[])
 		return log_usage("vm", "--node goes with --mapping NAME");
 	if (v->o.romfile && !(v->o.romfile = proxmox_romfile(v->o.romfile, &why)))
 		return log_usage("vm", "%s", why);
-	return VM_GO_ON;
+	return CMD_GO_ON;
 }
 
 /* The vGPU type: a vGPU's own, or --mdev's, which the device must offer. */
@@ -386,8 +386,8 @@ int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 	    .o = IGP_VM_OPTIONS_INIT, .rq = {.pcie = -1}, .ch = {.lock_fd = -1}};
 	int r;
 
-	if ((r = proxmox_parse_opts(&v, argc, argv)) != VM_GO_ON ||
-	    (r = proxmox_check_opts(&v, argc, argv)) != VM_GO_ON)
+	if ((r = proxmox_parse_opts(&v, argc, argv)) != CMD_GO_ON ||
+	    (r = proxmox_check_opts(&v, argc, argv)) != CMD_GO_ON)
 		return r;
 	r = vm_prepare(argv[optind + 1], &v.o, IGP_VM_PROXMOX, &v.h, &v.d);
 	if (r == EXIT_OK)
