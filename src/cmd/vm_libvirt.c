@@ -4,6 +4,7 @@
  * a domain XML file edited (--xml), or a domain's definition edited through
  * the C API (--domain, a diff; defined with --apply).
  */
+#include <fcntl.h>
 #include <limits.h>
 
 #include "cmd.h"
@@ -33,32 +34,11 @@ static int read_user_file(const char *path, char **ret)
 {
 	/* A file named on the command line is the user's own input (like
 	 * `virsh define FILE`), read as given rather than inside --root. */
-	_cleanup_fclose_ FILE *f = NULL;
-	_cleanup_free_ char *buf = NULL;
-	size_t size = 0, cap = 0, n;
+	_cleanup_close_ int fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 
-	f = streq(path, "-") ? fdopen(dup(STDIN_FILENO), "r") : fopen(path, "re");
-	if (!f)
+	if (fd < 0)
 		return -errno;
-	do {
-		if (cap - size < 4096) {
-			char *nb;
-			if (cap > (16u << 20))
-				return -EFBIG;
-			cap = cap ? cap * 2 : 16384;
-			nb = realloc(buf, cap + 1);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-		}
-		n = fread(buf + size, 1, cap - size, f);
-		size += n;
-	} while (n > 0);
-	if (ferror(f))
-		return -EIO;
-	buf[size] = '\0';
-	*ret = TAKE_PTR(buf);
-	return 0;
+	return igp_read_fd(fd, ret, NULL);
 }
 
 /* The libvirt module (libvirt_module.h) is missing or stale: say where it was looked for. */
@@ -172,7 +152,7 @@ static void libvirt_run_done(struct libvirt_run *v)
 	igp_host_free(v->h);
 }
 
-/* The options of vm libvirt: VM_GO_ON, or the exit status (--help, a usage error). */
+/* The options of vm libvirt: CMD_GO_ON, or the exit status (--help, a usage error). */
 static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
 {
 	static const struct option opts[] = {COMMON_LONGOPTS,
@@ -213,10 +193,10 @@ static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
 			break;
 		}
 	}
-	return c < 0 ? status : VM_GO_ON;
+	return c < 0 ? status : CMD_GO_ON;
 }
 
-/* Refuse options that do not go together: VM_GO_ON, or the exit status. */
+/* Refuse options that do not go together: CMD_GO_ON, or the exit status. */
 static int libvirt_check_opts(const struct libvirt_run *v, int argc)
 {
 	if (optind + 1 != argc)
@@ -230,7 +210,7 @@ static int libvirt_check_opts(const struct libvirt_run *v, int argc)
 	if (v->domain && !HAVE_LIBVIRT)
 		return log_error("--domain needs libvirt, and igpuctl was built without it: use --xml FILE "
 				 "with virsh dumpxml / virsh define");
-	return VM_GO_ON;
+	return CMD_GO_ON;
 }
 
 /* The notes every libvirt rendering starts with: the host's and the options'. */
@@ -341,8 +321,8 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	_cleanup_free_ char *diff = NULL;
 	int r;
 
-	if ((r = libvirt_parse_opts(&v, argc, argv)) != VM_GO_ON ||
-	    (r = libvirt_check_opts(&v, argc)) != VM_GO_ON)
+	if ((r = libvirt_parse_opts(&v, argc, argv)) != CMD_GO_ON ||
+	    (r = libvirt_check_opts(&v, argc)) != CMD_GO_ON)
 		return r;
 	r = vm_prepare(argv[optind], &v.o, IGP_VM_LIBVIRT, &v.h, &v.d);
 	if (r == EXIT_OK)

@@ -178,7 +178,7 @@ size_t fz_want_sets(char *const *toks, size_t n, bool modules, struct fz_wants *
 
 	memset(sets, 0, FZ_MAX_SETS * sizeof(*sets));
 #define SET(nm) (s = &sets[k++], s->name = (nm))
-/* The sets of hostsetup.c, written out as they are. */
+/* The sets of setup's steps (setup/steps_boot.c, steps_sriov.c), written out as they are. */
 #define ADD(kind, key, value) (s->w[s->n++] = (struct igp_kwant){kind, key, value})
 	if (modules) {
 		/* modconf.c: setup adds module names (flags) to MODULES. */
@@ -190,7 +190,7 @@ size_t fz_want_sets(char *const *toks, size_t n, bool modules, struct fz_wants *
 		ADD(IGP_KWANT_SET, "kvmgt", NULL);
 		ADD(IGP_KWANT_SET, "mdev", NULL);
 	} else {
-		/* hostsetup.c, one set per mode. */
+		/* setup/steps_*.c, one set per mode. */
 		SET("full-intel");
 		ADD(IGP_KWANT_LIST_ABSENT, "intel_iommu", "off");
 		ADD(IGP_KWANT_LIST_ABSENT, "intel_iommu", "igfx_off");
@@ -715,7 +715,7 @@ static void write_texts(const struct shell_run *run, const char *set, const char
 }
 
 /* The revert as the journal replays it: igp_undo_unapply() on each file
- * with the ops that edited it (hostsetup.c, loader_grub.c). */
+ * with the ops that edited it (boot/loader_grub.c, grub_plan()). */
 static char **revert_files(const struct shell_run *run, char *const *texts, const struct igp_kop *ops,
 			   size_t n_ops, const int *op_files)
 {

@@ -70,7 +70,7 @@ struct fz_wants {
 #define FZ_MAX_SETS 12
 /*
  * The want sets to try on a token list: the ones `igpuctl setup` builds for
- * each mode (hostsetup.c), and --param style sets made from the list's own
+ * each mode (setup/steps_boot.c, steps_sriov.c), and --param style sets made from the list's own
  * keys (replace, remove the first two and the last, extend and shrink a
  * comma list), so that every token position gets edited.  Only keys and
  * values igp_kparam_check() accepts for GRUB, as setup does.  Returns the count.

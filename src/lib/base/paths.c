@@ -111,7 +111,7 @@ bool igp_is_dir(const char *path)
 	return true;
 }
 
-static int read_file_fd(int fd, char **ret, size_t *ret_size)
+int igp_read_fd(int fd, char **ret, size_t *ret_size)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t size = 0, cap = 0;
@@ -152,7 +152,7 @@ int igp_read_file(const char *path, char **ret, size_t *ret_size)
 	_cleanup_close_ int fd = igp_open(path, O_RDONLY, 0);
 	if (fd < 0)
 		return fd;
-	return read_file_fd(fd, ret, ret_size);
+	return igp_read_fd(fd, ret, ret_size);
 }
 
 unsigned igp_text_line(const char *text, size_t off)
@@ -476,7 +476,7 @@ int igp_file_at(int dfd, const char *name, char **ret)
 	_cleanup_close_ int fd = open_at(dfd, name, O_RDONLY);
 	if (fd < 0)
 		return fd;
-	return read_file_fd(fd, ret, NULL);
+	return igp_read_fd(fd, ret, NULL);
 }
 
 int igp_u32_hex_at(int dfd, const char *name, uint32_t *ret)

@@ -186,6 +186,9 @@ bool igp_is_dir(const char *path);
  * caller frees it.  ret_size may be NULL.
  */
 int igp_read_file(const char *path, char **ret, size_t *ret_size);
+/* The same from an open FD, read to its end (a user's file or stdin, which
+ * are no host paths). */
+int igp_read_fd(int fd, char **ret, size_t *ret_size);
 /*
  * Read a configuration file igpuctl is to edit: igp_read_file(), but
  * -EBADMSG when the file holds a NUL byte.  The text is handled as a C
