@@ -13,6 +13,8 @@
 #include "cmd.h"
 #include "output.h"
 #include "checks/checks.h"
+#include "model/qemucaps.h"
+#include "vm/igd.h"
 #include "vm/qemu_args.h"
 #include "vm/vmconf.h"
 #include "vm_int.h"
@@ -33,6 +35,8 @@ int vm_help(void)
 	       "  --x-vga             the GPU is the guest's primary VGA (\"Primary GPU\")\n"
 	       "  --rombar on|off     expose the device ROM (default on; off for vGPUs)\n"
 	       "  --romfile FILE      an option ROM (proxmox: a file name in /usr/share/kvm)\n"
+	       "  --qemu PATH         the QEMU that runs the VM, asked what it can do (default:\n"
+	       "                      /usr/bin/kvm on Proxmox VE, else qemu-system-x86_64 on PATH)\n"
 	       "  --ovmf ROM          the guest boots OVMF; ROM is the option ROM it needs\n"
 	       "  --uefi              the guest boots OVMF (no ROM: igpuctl says what is missing)\n"
 	       "libvirt:\n"
@@ -107,6 +111,13 @@ static int common_opt(int c, const char *arg, struct igp_vm_options *o)
 		return 1;
 	case OPT_UEFI:
 		o->uefi = true;
+		return 1;
+	case OPT_QEMU:
+		if (!path_arg_ok(arg) || arg[0] != '/')
+			return log_usage("vm", "--qemu needs the absolute path of a QEMU binary, not '%s'",
+					 arg),
+			       -1;
+		o->qemu_path = arg;
 		return 1;
 	}
 	return 0;
@@ -233,9 +244,31 @@ int vm_host_notes(const struct igp_host *h, const struct igp_vm_device *d, char 
 	return r;
 }
 
+/* Ask the QEMU that will run the VM and refuse what it cannot do (vm/igd.h). */
+static int vm_qemu_check(const struct igp_host *h, const struct igp_vm_device *d, struct igp_vm_options *o)
+{
+	_cleanup_free_ char *why = NULL;
+	const struct igp_qemu_caps *caps;
+	struct igp_igd_plan plan;
+	int r;
+
+	r = igp_host_qemu_caps(h, o->qemu_path, &caps);
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to ask QEMU");
+	if (r < 0 && o->qemu_path)
+		return log_error("%s is no QEMU that can be run", o->qemu_path);
+	o->qemu = r >= 0 ? caps : NULL;
+	r = igp_igd_plan(d, o, &plan, NULL, &why);
+	if (r == -ENOTSUP)
+		return log_error("%s", why);
+	if (r < 0)
+		return log_error_errno(r, "Failed to plan the IGD properties");
+	return EXIT_OK;
+}
+
 /* Load the host, resolve DEVICE and check the options against it. */
-int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,
-	       struct igp_host **ret_h, struct igp_vm_device **ret_d)
+int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
+	       struct igp_vm_device **ret_d)
 {
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ char *why = NULL;
@@ -256,6 +289,11 @@ int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_tar
 	if (r < 0) {
 		igp_vm_device_free(d);
 		return log_usage("vm", "%s", why ? why : "these options do not combine");
+	}
+	r = vm_qemu_check(h, d, o);
+	if (r != EXIT_OK) {
+		igp_vm_device_free(d);
+		return r;
 	}
 	*ret_h = TAKE_PTR(h);
 	*ret_d = d;

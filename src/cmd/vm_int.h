@@ -32,6 +32,7 @@ enum {
 	OPT_NODE,
 	OPT_MDEV,
 	OPT_NO_PCIE,
+	OPT_QEMU,
 	OPT_HELP,
 };
 
@@ -40,7 +41,7 @@ enum {
 	    {"machine", required_argument, NULL, OPT_MACHINE},                                               \
 	    {"legacy-igd", no_argument, NULL, OPT_LEGACY_IGD}, {"x-vga", no_argument, NULL, OPT_X_VGA},      \
 	    {"rombar", required_argument, NULL, OPT_ROMBAR},                                                 \
-	    {"romfile", required_argument, NULL, OPT_ROMFILE},                                               \
+	    {"romfile", required_argument, NULL, OPT_ROMFILE}, {"qemu", required_argument, NULL, OPT_QEMU},  \
 	{                                                                                                    \
 		"help", no_argument, NULL, OPT_HELP                                                          \
 	}
@@ -51,10 +52,11 @@ int vm_help(void);
  * --help taken care of: the next option of the target's own, 0 after the
  * last, or -1 with the exit status in *ret_status (--help, a usage error). */
 int vm_getopt(int argc, char *argv[], const struct option *opts, struct igp_vm_options *o, int *ret_status);
-/* Load the host, resolve DEVICE and check the options against it: EXIT_OK,
- * or the exit status after the error is printed. */
-int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,
-	       struct igp_host **ret_h, struct igp_vm_device **ret_d);
+/* Load the host, resolve DEVICE, ask the QEMU that will run the VM (sets
+ * o->qemu) and check the options against both: EXIT_OK, or the exit status
+ * after the error is printed. */
+int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
+	       struct igp_vm_device **ret_d);
 /* What is wrong on the host for passing d through, as notes (check's findings). */
 int vm_host_notes(const struct igp_host *h, const struct igp_vm_device *d, char ***ret);
 /* The notes on stderr, "Note: " each. */

@@ -12,6 +12,8 @@
 #include "base/paths.h"
 #include "output.h"
 #include "planview.h"
+#include "model/pkgdb.h"
+#include "model/versions.h"
 #include "vm/proxmox.h"
 #include "vm_int.h"
 
@@ -127,7 +129,8 @@ struct proxmox_run {
 	long pid;
 	struct igp_host *h;
 	struct igp_vm_device *d;
-	char **found; /* the host's notes */
+	char **found;	   /* the host's notes */
+	char *qemu_server; /* the installed qemu-server's version */
 	char *conf_path, *conf_old, *map_old, *map_new, *node_buf, *diff_conf, *diff_map;
 	struct igp_pve_plan plan;
 	struct igp_change ch;
@@ -146,6 +149,7 @@ static void proxmox_run_done(struct proxmox_run *v)
 	free(v->diff_conf);
 	free(v->diff_map);
 	strv_free(v->found);
+	free(v->qemu_server);
 	igp_vm_device_free(v->d);
 	igp_host_free(v->h);
 }
@@ -303,6 +307,12 @@ static int proxmox_plan_conf(struct proxmox_run *v)
 		return log_error_errno(r, "Failed to check the host");
 	v->rq.host_notes = v->found;
 	v->rq.vmid = v->vmid;
+	{
+		const struct igp_pkg *qs = igp_host_package(v->h, "qemu-server");
+		if (qs && igp_pkg_upstream_version(qs->version, &v->qemu_server) == -ENOMEM)
+			return log_error_errno(-ENOMEM, "Failed to read the qemu-server version");
+		v->rq.qemu_server = v->qemu_server;
+	}
 	r = igp_pve_conf_plan(v->conf_old, &v->rq, &v->plan, &why);
 	if (r == -ENOMEM)
 		return log_error_errno(r, "Failed to plan %s", v->conf_path);

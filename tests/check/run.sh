@@ -307,6 +307,20 @@ chk "$V"
 is qemu.version pass
 has qemu.version message "QEMU 8.1.5 (package pve-qemu-kvm 8.1.5-6)"
 
+# full.qemu: QEMU before 9.2 takes Gen 11+ for Gen 8; a captured probe of
+# the binary decides before the package.
+variant qemugen pve8-n100-zfs
+chk "$V" --mode full
+is full.qemu fail
+has full.qemu message "Gen 12 iGPUs need QEMU 9.2 or newer: QEMU 9.0.2 (package pve-qemu-kvm 9.0.2-4)"
+has full.qemu remedy "pve-qemu-kvm"
+put var/log/igpuctl-capture/qemu-probe $'# igpuctl qemu probe 1\npath=/usr/bin/kvm\n== --version\nQEMU emulator version 10.0.2 (pve-qemu-kvm_10.0.2-4)\n'
+chk "$V" --mode full
+is full.qemu pass
+has full.qemu message "QEMU 10.0.2 (/usr/bin/kvm 10.0.2, probed by tools/capture-host) can assign Alder Lake-N (Gen 12)"
+chk "$V" --mode gvt-g
+absent full.qemu
+
 variant noqemu pve8-coffeelake
 rm -f "$V/var/lib/dpkg/status"
 chk "$V"

@@ -59,6 +59,8 @@ static const struct check_def defs[] = {
     {"full.framebuffer", FULL, NULL, check_full_framebuffer,
      "no firmware framebuffer (efifb/simplefb/vesafb) holds the GPU's memory"},
     {"full.vfs", FULL, NULL, check_full_vfs, "no SR-IOV virtual functions are enabled on the device"},
+    {"full.qemu", FULL, NULL, check_full_qemu,
+     "the installed QEMU can assign this iGPU's generation (hw/vfio/igd.c)"},
     {"full.boot_vga", FULL, NULL, check_full_boot_vga,
      "the GPU is not the boot display (else the host console goes dark)"},
     {"full.isolation", FULL, NULL, check_full_isolation,

@@ -5,6 +5,9 @@
 
 #include "checks/checks_int.h"
 #include "model/isolation.h"
+#include "model/platform.h"
+#include "model/qemucaps.h"
+#include "vm/igd.h"
 #include "base/strbuf.h"
 #include "base/paths.h"
 
@@ -257,6 +260,38 @@ int check_full_vfs(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				 gpu->address, gpu->sriov_numvfs);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s has no SR-IOV virtual functions enabled.",
 			 gpu->address);
+}
+
+/* QEMU takes Intel iGPUs it does not know for Gen 8 (before 9.2), and
+ * knows Gen 12.5 and newer only from 10.1 on: the rule vm/igd.h applies
+ * when it writes the VM's configuration. */
+int check_full_qemu(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "full.qemu";
+	const struct igp_platform *p = gpu->vendor == 0x8086 ? igp_platform_lookup(gpu->device) : NULL;
+	const struct igp_qemu_caps *q;
+	_cleanup_free_ char *why = NULL;
+	int r;
+
+	if (!p || !igp_pci_dev_is_intel_igpu(gpu))
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "%s is no Intel iGPU: QEMU's IGD support does not apply.", gpu->address);
+	r = igp_host_qemu_caps(c->h, NULL, &q);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || !q->version)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "No QEMU is installed: which %s generation it can assign is not known.",
+				 p->name);
+	r = igp_igd_qemu_supports(q, p, &why);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return check_add(c, id, gpu, IGP_CHECK_FAIL,
+				 strdup("Upgrade QEMU (on Proxmox VE: pve-qemu-kvm with the newer release)."),
+				 "%s.", why);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "QEMU %s (%s) can assign %s (Gen %s).", q->version,
+			 q->source, p->name, p->gen);
 }
 
 int check_full_boot_vga(struct check_ctx *c, const struct igp_pci_dev *gpu)

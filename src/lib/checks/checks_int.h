@@ -166,6 +166,7 @@ int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_framebuffer(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_vfs(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_full_qemu(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_boot_vga(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_isolation(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_acs_override(struct check_ctx *c, const struct igp_pci_dev *gpu);

@@ -335,6 +335,7 @@ void igp_host_free(struct igp_host *h)
 	free(h->default_route_iface);
 	if (h->cache) {
 		igp_versions_cache_done(h->cache);
+		igp_qemucaps_cache_done(h->cache);
 		igp_kernels_cache_done(h->cache);
 		igp_sysinfo_cache_done(h->cache);
 		igp_modules_cache_done(h->cache);

@@ -15,6 +15,7 @@
 #include "model/sysinfo.h"
 #include "modules/initramfs.h"
 #include "model/versions.h"
+#include "model/qemucaps.h"
 
 struct igp_workloads;
 
@@ -29,6 +30,12 @@ struct igp_host_cache {
 	bool dkms_done;
 	struct igp_dkms_module *dkms;
 	size_t n_dkms;
+
+	/* qemucaps.c: the QEMU asked about last */
+	bool qemucaps_done;
+	int qemucaps_r;
+	char *qemucaps_path;
+	struct igp_qemu_caps qemucaps;
 
 	/* kernels.c */
 	bool kernels_done;
@@ -72,6 +79,7 @@ struct igp_host_cache {
 
 /* Free what each file filled in. */
 void igp_versions_cache_done(struct igp_host_cache *c);
+void igp_qemucaps_cache_done(struct igp_host_cache *c);
 void igp_kernels_cache_done(struct igp_host_cache *c);
 void igp_sysinfo_cache_done(struct igp_host_cache *c);
 void igp_modules_cache_done(struct igp_host_cache *c);

@@ -6,6 +6,7 @@
 #include <libxml/xmlsave.h>
 
 #include "config.h"
+#include "vm/igd.h"
 #include "vm/libvirt_module.h"
 #include "base/util.h"
 
@@ -495,15 +496,25 @@ static int add_hostdevs(xmlDocPtr doc, xmlNodePtr devices, const struct igp_vm_d
 static int add_device_props(xmlDocPtr doc, xmlNodePtr root, const struct igp_vm_device *d,
 			    const struct igp_vm_options *o, const char *alias, char ***notes)
 {
-	_cleanup_free_ char *romset = NULL;
-	struct prop props[3];
+	_cleanup_free_ char *romset = NULL, *why = NULL;
+	char igdset[IGP_IGD_MAX_PROPS][64];
+	struct prop props[IGP_IGD_MAX_PROPS + 2];
+	struct igp_igd_plan plan;
 	size_t n_props = 0;
 	int r;
 
-	if (d->kind == IGP_VM_MDEV && igp_vm_display_on(o->display))
-		props[n_props++] = (struct prop){"x-igd-opregion", "bool", "true", "x-igd-opregion=on"};
-	if (d->kind == IGP_VM_PCI && d->igd && o->igd_mode == IGP_IGD_UPT)
-		props[n_props++] = (struct prop){"x-igd-opregion", "bool", "true", "x-igd-opregion=on"};
+	/* The x-igd-* properties this QEMU needs (vm/igd.h). */
+	r = igp_igd_plan(d, o, &plan, NULL, &why);
+	if (r < 0 && r != -ENOTSUP)
+		return r;
+	for (size_t i = 0; r >= 0 && i < plan.n_props; i++) {
+		const struct igp_igd_prop *p = &plan.props[i];
+		snprintf(igdset[i], sizeof(igdset[i]), "%s=%s", p->name, p->value);
+		props[n_props++] = (struct prop){
+		    p->name, p->type,
+		    streq(p->type, "bool") ? (streq(p->value, "on") ? "true" : "false") : p->value,
+		    igdset[i]};
+	}
 	if (d->kind == IGP_VM_PCI && o->x_vga == 1)
 		props[n_props++] = (struct prop){"x-vga", "bool", "true", "x-vga=on"};
 	if (d->kind == IGP_VM_MDEV && o->romfile) {

@@ -4,6 +4,7 @@
 
 #include "base/paths.h"
 #include "base/util.h"
+#include "vm/igd.h"
 #include "vm/proxmox.h"
 #include "vm/pveconf.h"
 
@@ -461,6 +462,53 @@ static int conf_set_lines(struct conf_edit *c)
 	return set_key(&c->l, c->plan.key, c->plan.value);
 }
 
+/*
+ * qemu-server has no keys for the x-igd-* properties: they go in "args: -set
+ * device.hostpciN.PROP=VALUE" (qemu-server names the device hostpciN),
+ * after what the line holds already, and only those this QEMU has
+ * (vm/igd.h decides).  A vGPU Proxmox VE creates (mdev=) has no display
+ * here, so nothing.
+ */
+static int conf_igd_args(struct conf_edit *c)
+{
+	_cleanup_free_ char *why = NULL, *args = NULL;
+	struct igp_igd_plan plan;
+	ssize_t i_args;
+	char k[64];
+	int r;
+
+	if (c->rq->mdev_type)
+		return 0;
+	r = igp_igd_plan(c->rq->dev, &c->o, &plan, NULL, &why);
+	if (r == -ENOTSUP)
+		return igp_refuse(c->ret_why, r, "%s", why);
+	if (r < 0 || plan.n_props == 0)
+		return r;
+	i_args = find_key(&c->l, 0, top_end(&c->l), "args");
+	args = strdup(i_args >= 0 ? line_kv(c->l.v[i_args], k, sizeof(k)) : "");
+	if (!args)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan.n_props; i++) {
+		_cleanup_free_ char *set =
+		    strdupf("-set device.%s.%s=%s", c->plan.key, plan.props[i].name, plan.props[i].value);
+		if (!set)
+			return -ENOMEM;
+		if (strstr(args, set))
+			continue;
+		if ((r = strextendf(&args, "%s%s", *args ? " " : "", set)) < 0)
+			return r;
+	}
+	r = set_key(&c->l, "args", args);
+	if (r >= 0 && c->rq->qemu_server && version_compare(c->rq->qemu_server, "9.2.6") >= 0)
+		/* qemu-server 9.2.6: "args" (like "romfile") may be set by root@pam only. */
+		r = strv_pushf(
+		    &c->plan.notes,
+		    "qemu-server %s lets only root@pam set args: apply this as root, not with an API "
+		    "token or another user.",
+		    c->rq->qemu_server);
+	return r;
+}
+
 /* The notes on the device in this VM: the host's, the machine's, the display's. */
 static int conf_device_notes(struct conf_edit *c)
 {
@@ -543,6 +591,7 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 	    conf_pcie,		/* what the machine refuses; pcie= */
 	    conf_slot,		/* refuse the device twice; the free hostpciN */
 	    conf_set_lines,	/* machine:, vga:, hostpciN: */
+	    conf_igd_args,	/* args: -set for the x-igd-* properties */
 	    conf_device_notes,	/* the notes, */
 	    conf_mdev_notes,	/* for a vGPU, */
 	    conf_pending_notes, /* and for [PENDING] */

@@ -49,6 +49,7 @@ struct igp_pve_request {
 	int pcie;		 /* -1: on when the machine is q35; 0; 1 */
 	char *const *host_notes; /* what is wrong on the host for the device (NULL: nothing) */
 	unsigned long vmid;
+	const char *qemu_server; /* the installed qemu-server's version, NULL when unknown */
 };
 
 struct igp_pve_plan {

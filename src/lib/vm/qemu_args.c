@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "base/paths.h"
+#include "vm/igd.h"
 #include "vm/qemu_args.h"
 #include "base/util.h"
 
@@ -67,6 +68,22 @@ static int append_rom(char **s, const struct igp_vm_options *o, bool mdev)
 	return 0;
 }
 
+/* The x-igd-* properties this QEMU needs (vm/igd.h; refusals were made
+ * before rendering). */
+static int append_igd(char **s, const struct igp_vm_device *d, const struct igp_vm_options *o)
+{
+	_cleanup_free_ char *why = NULL;
+	struct igp_igd_plan plan;
+	int r;
+
+	r = igp_igd_plan(d, o, &plan, NULL, &why);
+	if (r == -ENOTSUP)
+		return 0;
+	for (size_t i = 0; r >= 0 && i < plan.n_props; i++)
+		r = strextendf(s, ",%s=%s", plan.props[i].name, plan.props[i].value);
+	return r;
+}
+
 static int pci_args(const struct igp_vm_device *d, const struct igp_vm_options *o, bool q35, char ***args,
 		    char ***notes)
 {
@@ -109,7 +126,7 @@ static int pci_args(const struct igp_vm_device *d, const struct igp_vm_options *
 				return r;
 			if ((r = append_rom(&s, o, false)) < 0)
 				return r;
-			if (d->igd && !legacy && (r = strextendf(&s, ",x-igd-opregion=on")) < 0)
+			if ((r = append_igd(&s, d, o)) < 0)
 				return r;
 		}
 		r = push_pair(args, "-device", TAKE_PTR(s));
@@ -166,9 +183,9 @@ static int mdev_args(const struct igp_vm_device *d, const struct igp_vm_options 
 	if (r < 0)
 		return r;
 	if (igp_vm_display_on(o->display)) {
-		/* The DMA-BUF display needs the OpRegion for the guest driver to
-		 * light up its virtual output. */
-		r = strextendf(&s, ",display=on,x-igd-opregion=on");
+		r = strextendf(&s, ",display=on");
+		if (r >= 0)
+			r = append_igd(&s, d, o);
 		if (r >= 0 && ramfb)
 			r = strextendf(&s, ",ramfb=on");
 		if (r < 0)

@@ -7,6 +7,7 @@
 #include "vgpu/mdev.h"
 #include "base/paths.h"
 #include "base/util.h"
+#include "vm/igd.h"
 #include "vm/vmconf.h"
 
 IGP_ENUM_IMPL(
@@ -405,6 +406,15 @@ int igp_vm_common_notes(const struct igp_vm_device *d, const struct igp_vm_optio
 			       "(x-igd-opregion=on lets it drive the host's outputs); for IGD legacy mode "
 			       "use --legacy-igd.");
 		if (r < 0)
+			return r;
+	}
+	{
+		/* What the QEMU version decides for the iGPU (vm/igd.h); its
+		 * refusals were made when the options were checked. */
+		_cleanup_free_ char *why = NULL;
+		struct igp_igd_plan plan;
+		r = igp_igd_plan(d, o, &plan, notes, &why);
+		if (r < 0 && r != -ENOTSUP)
 			return r;
 	}
 	if (o->display == IGP_DISPLAY_NONE) {

@@ -20,6 +20,8 @@
 #include "model/host.h"
 #include "model/pci.h"
 
+struct igp_qemu_caps;
+
 #define IGP_UUID_STR_MAX 37
 
 enum igp_vm_kind {
@@ -96,6 +98,10 @@ struct igp_vm_options {
 	 * <qemu:override> (for libvirt < 8.2, which still passes -device as
 	 * "key=value" lists that -set can reach). */
 	bool qemu_commandline;
+	/* The QEMU that will run the VM (model/qemucaps.h), NULL when unknown:
+	 * vm/igd.h decides the IGD properties from it. */
+	const struct igp_qemu_caps *qemu;
+	const char *qemu_path; /* --qemu PATH: the binary to ask (NULL: the host's default) */
 };
 
 #define IGP_VM_OPTIONS_INIT                                                                                  \
