@@ -57,6 +57,7 @@ fuzz: test-deps $(FUZZBUILD)/build.ninja
 
 bench: all
 	bench/iommu.sh ./$(BUILD)/igpuctl
+	bench/qemu-probe.sh ./$(BUILD)/igpuctl
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) $(FUZZBUILD)
