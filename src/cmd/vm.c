@@ -338,6 +338,7 @@ static int vm_qemu(int argc, char *argv[])
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_strv_free_ char **args = NULL, **notes = NULL, **found = NULL;
+	_cleanup_free_ char *why = NULL;
 	int r;
 
 	/* Every option of vm qemu is one that the targets share. */
@@ -359,6 +360,12 @@ static int vm_qemu(int argc, char *argv[])
 		r = igp_qemu_args(d, &o, &args, &notes);
 	if (r < 0)
 		return log_error_errno(r, "Failed to build the QEMU arguments");
+	/* Never print what this QEMU would exit on. */
+	r = igp_qemu_args_check(o.qemu, args, &why);
+	if (r == -ENOTSUP)
+		return log_error("%s", why);
+	if (r < 0)
+		return log_error_errno(r, "Failed to check the QEMU arguments");
 
 	return qemu_print(d, args, notes);
 }

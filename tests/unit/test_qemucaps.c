@@ -14,6 +14,7 @@
 #include "base/util.h"
 #include "model/qemucaps.h"
 #include "vm/igd.h"
+#include "vm/qemu_args.h"
 
 /* Debian 12's QEMU 7.2, shortened: the lines of each answer as printed. */
 static const char probe72[] =
@@ -230,12 +231,41 @@ static void test_igd_mdev(void **state)
 	igp_qemu_caps_done(&c);
 }
 
+/* The last guard of vm qemu: nothing QEMU would exit on is printed. */
+static void test_args_check(void **state)
+{
+	struct igp_qemu_caps c;
+	char *why = NULL;
+	char *ok[] = {(char *)"-machine", (char *)"q35", (char *)"-device",
+		      (char *)"vfio-pci,host=0000:00:02.0,id=igpuctl0,bus=pcie.0,x-igd-opregion=on", NULL};
+	char *lpc[] = {(char *)"-device", (char *)"vfio-pci,host=0000:00:02.0,x-igd-lpc=on", NULL};
+	char *escaped[] = {(char *)"-device", (char *)"vfio-pci,host=a,,x-igd-lpc=on,rombar=0", NULL};
+	char *machine[] = {(char *)"-machine", (char *)"isapc", NULL};
+	char *other[] = {(char *)"-device", (char *)"pcie-root-port,id=p,chassis=1,x-foo=1", NULL};
+
+	(void)state;
+	assert_int_equal(igp_qemu_probe_parse(probe72, &c), 0);
+	c.source = strdup("test");
+	assert_int_equal(igp_qemu_args_check(&c, ok, &why), 0);
+	assert_int_equal(igp_qemu_args_check(&c, lpc, &why), -ENOTSUP);
+	assert_string_equal(why, "QEMU 7.2.19 (test) has no vfio-pci property x-igd-lpc");
+	free(why);
+	/* ",," keeps a comma inside host's value: no x-igd-lpc property. */
+	assert_int_equal(igp_qemu_args_check(&c, escaped, &why), 0);
+	assert_int_equal(igp_qemu_args_check(&c, machine, &why), -ENOTSUP);
+	assert_non_null(strstr(why, "no machine type isapc"));
+	free(why);
+	assert_int_equal(igp_qemu_args_check(&c, other, &why), 0);
+	assert_int_equal(igp_qemu_args_check(NULL, lpc, &why), 0);
+	igp_qemu_caps_done(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),	 cmocka_unit_test(test_parse_bad),
 	    cmocka_unit_test(test_version_only), cmocka_unit_test(test_igd_by_version),
-	    cmocka_unit_test(test_igd_mdev),
+	    cmocka_unit_test(test_igd_mdev),	 cmocka_unit_test(test_args_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,10 +287,13 @@ int igp_qemu_probe_parse(const char *text, struct igp_qemu_caps *ret)
 	if (!copy)
 		return -ENOMEM;
 	r = split_sections(copy, &c, bodies);
-	if (r >= 0 && !bodies[SEC_VERSION])
+	/* "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)": a
+	 * binary that answers otherwise is no QEMU. */
+	if (r >= 0 && (!bodies[SEC_VERSION] || !strstr(bodies[SEC_VERSION], "QEMU emulator version ")))
 		r = -EINVAL;
 	if (r >= 0)
-		r = igp_qemu_version_from_output(bodies[SEC_VERSION], &c.version);
+		r = igp_qemu_version_from_output(strstr(bodies[SEC_VERSION], "QEMU emulator version "),
+						 &c.version);
 	if (r >= 0 && bodies[SEC_VFIO_PCI])
 		r = parse_props(bodies[SEC_VFIO_PCI], &c.props[IGP_QEMU_VFIO_PCI],
 				&c.n_props[IGP_QEMU_VFIO_PCI]);

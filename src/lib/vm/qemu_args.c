@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "base/paths.h"
+#include "model/qemucaps.h"
 #include "vm/igd.h"
 #include "vm/qemu_args.h"
 #include "base/util.h"
@@ -242,5 +243,65 @@ int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o,
 	if (r < 0)
 		return r;
 	*ret_args = TAKE_PTR(args);
+	return 0;
+}
+
+/* Does QEMU C take the option list VALUE of -device (QemuOpts: "," between
+ * items, ",," a comma inside one)?  Only vfio-pci's own properties are
+ * asked; id= and bus= belong to every device. */
+static int check_device(const struct igp_qemu_caps *c, const char *value, char **ret_why)
+{
+	size_t n = strcspn(value, ",");
+	enum igp_qemu_driver d;
+	const char *p = value + n;
+
+	if (n == strlen("vfio-pci") && startswith(value, "vfio-pci"))
+		d = IGP_QEMU_VFIO_PCI;
+	else if (n == strlen("vfio-pci-nohotplug") && startswith(value, "vfio-pci-nohotplug"))
+		d = IGP_QEMU_VFIO_PCI_NOHOTPLUG;
+	else
+		return 0;
+	while (*p == ',') {
+		const char *key = ++p;
+		size_t klen = strcspn(key, "=,");
+		char name[64];
+
+		/* Skip the value, ",," included. */
+		p = key + klen;
+		while (*p) {
+			if (*p == ',' && p[1] == ',') {
+				p += 2;
+				continue;
+			}
+			if (*p == ',')
+				break;
+			p++;
+		}
+		if (klen == 0 || klen >= sizeof(name))
+			continue;
+		memcpy(name, key, klen);
+		name[klen] = '\0';
+		if (streq(name, "id") || streq(name, "bus"))
+			continue;
+		if (igp_qemu_has_prop(c, d, name) == 0)
+			return igp_refuse(ret_why, -ENOTSUP, "QEMU %s (%s) has no %s property %s", c->version,
+					  c->source, igp_qemu_driver_name(d), name);
+	}
+	return 0;
+}
+
+int igp_qemu_args_check(const struct igp_qemu_caps *c, char *const *args, char **ret_why)
+{
+	int r;
+
+	if (!c || !c->version)
+		return 0;
+	for (size_t i = 0; args[i] && args[i + 1]; i += 2) {
+		if (streq(args[i], "-machine") && igp_qemu_has_machine(c, args[i + 1]) == 0)
+			return igp_refuse(ret_why, -ENOTSUP, "QEMU %s (%s) has no machine type %s",
+					  c->version, c->source, args[i + 1]);
+		if (streq(args[i], "-device") && (r = check_device(c, args[i + 1], ret_why)) < 0)
+			return r;
+	}
 	return 0;
 }

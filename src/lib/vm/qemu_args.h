@@ -19,6 +19,14 @@
 int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o, char ***ret_args,
 		  char ***notes);
 
+/*
+ * Refuse arguments that QEMU C would exit on: a vfio-pci property or a
+ * machine type it lacks (-ENOTSUP, the sentence naming the QEMU in
+ * *ret_why).  0 when C is NULL or unprobed and unversioned.
+ */
+struct igp_qemu_caps;
+int igp_qemu_args_check(const struct igp_qemu_caps *c, char *const *args, char **ret_why);
+
 /* A value inside a QEMU option list: commas are doubled (QemuOpts escaping). */
 char *igp_qemu_escape(const char *s);
 
