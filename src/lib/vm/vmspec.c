@@ -255,7 +255,7 @@ static int qemu_device(struct qemu_parse *q, const char *value, size_t nth, char
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0 || !(drv = igp_qemu_opts_get(&o, "driver"))) {
-		*why = strdupf("-device #%zu does not parse as DRIVER,key=value,...", nth);
+		*why = strdupf("-device #%zu is not DRIVER followed by key=value pairs", nth);
 		return -EINVAL;
 	}
 	if (streq(drv, "vfio-pci") || streq(drv, "vfio-pci-nohotplug"))
@@ -338,7 +338,7 @@ static int qemu_option(struct qemu_parse *q, const char *opt, const char *arg, s
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		*why = strdupf("-%s '%s' does not parse as key=value,...", opt, arg);
+		*why = strdupf("-%s '%s' is not a list of key=value pairs", opt, arg);
 		return -EINVAL;
 	}
 	if (streq(opt, "drive")) {
@@ -363,19 +363,16 @@ static int qemu_option(struct qemu_parse *q, const char *opt, const char *arg, s
 	return 0;
 }
 
-static int qemu_words(struct qemu_parse *q, char *const *argv, bool program, char **why)
+static int qemu_words(struct qemu_parse *q, char *const *argv, char **why)
 {
 	size_t n_devices = 0;
 	int r;
 
 	for (size_t i = 0; argv[i]; i++) {
 		const char *opt = argv[i];
-		if (opt[0] != '-') {
-			/* The binary first, else a disk image (hda). */
-			program = false;
+		/* The binary first, else a disk image (hda). */
+		if (opt[0] != '-')
 			continue;
-		}
-		program = false;
 		opt += opt[1] == '-' ? 2 : 1;
 		if (!*opt)
 			continue;
@@ -404,7 +401,6 @@ static int qemu_words(struct qemu_parse *q, char *const *argv, bool program, cha
 		if (argv[i + 1] && argv[i + 1][0] != '-')
 			i++;
 	}
-	(void)program;
 	return 0;
 }
 
@@ -424,7 +420,7 @@ int igp_vmspec_from_qemu(char *const *argv, struct igp_vmspec **ret, char **ret_
 			    igp_qemu_opts_get(&o, "type"))
 				machine_set(s, igp_qemu_opts_get(&o, "type"));
 		}
-	r = qemu_words(&q, argv, true, ret_why);
+	r = qemu_words(&q, argv, ret_why);
 	if (r >= 0)
 		r = qemu_apply_sets(&q);
 	strv_free(q.sets);
@@ -535,7 +531,7 @@ int igp_vmspec_from_pve(const char *vmid, const struct igp_pve_conf *conf, struc
 			*ret_why = strdup("its args: line has an unterminated quote");
 		if (r < 0)
 			return r;
-		r = qemu_words(&q, words, false, ret_why);
+		r = qemu_words(&q, words, ret_why);
 		if (r >= 0)
 			r = qemu_apply_sets(&q);
 		strv_free(q.sets);
