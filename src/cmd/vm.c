@@ -24,7 +24,8 @@ int vm_help(void)
 	printf("Usage: igpuctl vm qemu DEVICE [OPTIONS]\n"
 	       "       igpuctl vm libvirt DEVICE [OPTIONS] [--domain NAME [--apply] [--connect URI] | --xml "
 	       "FILE]\n"
-	       "       igpuctl vm proxmox VMID DEVICE [OPTIONS] [--mapping NAME [--node NODE]] [--apply]\n\n"
+	       "       igpuctl vm proxmox VMID DEVICE [OPTIONS] [--mapping NAME [--node NODE]] [--apply]\n"
+	       "       igpuctl vm lint proxmox VMID | libvirt DOMAIN|FILE | qemu -- ARGS...\n\n"
 	       "VM configuration that attaches DEVICE: a PCI address (0000:00:02.0, 00:02.0, 2.0;\n"
 	       "every function of a multi-function GPU goes along) or the UUID of an active vGPU.\n\n"
 	       "Options:\n"
@@ -50,7 +51,8 @@ int vm_help(void)
 	       "  --mapping NAME      create or extend the cluster mapping NAME and use mapping=NAME\n"
 	       "  --node NODE         this node's name in the mapping (default: /etc/pve/local)\n"
 	       "  --mdev TYPE         let Proxmox VE create a vGPU of TYPE at VM start\n"
-	       "  --no-pcie           no pcie=1 even on q35\n");
+	       "  --no-pcie           no pcie=1 even on q35\n"
+	       "lint: judge an existing VM configuration against this host (vm lint --help)\n");
 	return EXIT_OK;
 }
 
@@ -382,5 +384,7 @@ int cmd_vm(int argc, char *argv[])
 		return vm_libvirt(argc - 1, argv + 1, argv);
 	if (streq(argv[1], "proxmox"))
 		return vm_proxmox(argc - 1, argv + 1, argv);
-	return log_usage("vm", "unknown target '%s' (qemu, libvirt or proxmox)", argv[1]);
+	if (streq(argv[1], "lint"))
+		return vm_lint(argc - 1, argv + 1);
+	return log_usage("vm", "unknown target '%s' (qemu, libvirt, proxmox or lint)", argv[1]);
 }

@@ -68,5 +68,7 @@ struct json_object *vm_device_json(const struct igp_vm_device *d);
  * line, for the journal. */
 int vm_libvirt(int argc, char *argv[], char *const *cmdline);
 int vm_proxmox(int argc, char *argv[], char *const *cmdline);
+/* vm lint TARGET ...: argv[0] is "lint" (vm_lint.c). */
+int vm_lint(int argc, char *argv[]);
 
 #endif

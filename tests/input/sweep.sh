@@ -789,6 +789,46 @@ all_cases() {
 	run "vm proxmox --apply --mdev <unknown>" refuse cl -- vm proxmox 100 00:02.0 --apply --mdev i915-GVTg_V5_99
 	run "vm proxmox -J --apply <too-small>" usage cl -- -J vm proxmox 99 00:02.0 --apply
 
+	# ---------------------------------------------------------------- vm lint (reads only)
+
+	opts_all "vm lint proxmox" cl vm lint proxmox 100
+	opts "vm lint libvirt" cl vm lint libvirt x
+	opts "vm lint qemu" cl vm lint qemu
+	run "vm lint: no target" usage cl -- vm lint
+	run "vm lint: unknown target" usage cl -- vm lint hyperv 100
+	run "vm lint proxmox: no VMID" usage cl -- vm lint proxmox
+	run "vm lint proxmox: two VMIDs" usage cl -- vm lint proxmox 100 101
+	run "vm lint proxmox: arguments after --" usage cl -- vm lint proxmox 100 -- -M q35
+	run "vm lint proxmox: --connect" usage cl -- vm lint proxmox 100 --connect qemu:///system
+	each VMID_BAD "vm lint proxmox " usage cl vm lint proxmox @
+	run "vm lint proxmox <absent-vm>" check cl -- vm lint proxmox 555
+	each COL_SOME "vm lint proxmox -o " usage cl vm lint proxmox 100 -o @
+	run "vm lint libvirt: no domain" usage cl -- vm lint libvirt
+	run "vm lint libvirt: two domains" usage cl -- vm lint libvirt a b
+	run "vm lint libvirt <empty>" usage cl -- vm lint libvirt ''
+	run "vm lint libvirt <newline>" usage cl -- vm lint libvirt $'a\nigpuctl: all good'
+	run "vm lint libvirt <escape>" usage cl -- vm lint libvirt $'a\e[31mb'
+	run "vm lint libvirt <non-utf8>" usage cl -- vm lint libvirt $'a\xffb'
+	run "vm lint libvirt <huge>" usage cl -- vm lint libvirt "$HUGE"
+	run "vm lint libvirt <absent-domain>" check cl -- vm lint libvirt nosuch
+	run "vm lint libvirt <missing-file>" check cl -- vm lint libvirt "$R/missing.xml"
+	run "vm lint libvirt <directory>" check cl -- vm lint libvirt "$R/empty"
+	run "vm lint libvirt <not-xml>" check cl -- vm lint libvirt "$SRCDIR/README.md"
+	run "vm lint libvirt --connect <empty>" usage cl -- vm lint libvirt x --connect ''
+	run "vm lint libvirt --connect <newline>" usage cl -- vm lint libvirt x --connect $'qemu:///system\nx'
+	run "vm lint qemu: no --" usage cl -- vm lint qemu -device vfio-pci,host=00:02.0
+	run "vm lint qemu: nothing after --" usage cl -- vm lint qemu --
+	run "vm lint qemu: an argument before --" usage cl -- vm lint qemu x -- -M q35
+	run "vm lint qemu -device <missing>" check cl -- vm lint qemu -- -device
+	run "vm lint qemu -device <empty-key>" check cl -- vm lint qemu -- -device 'vfio-pci,=on'
+	run "vm lint qemu -device <flag-comma>" check cl -- vm lint qemu -- -device 'vfio-pci,x-vga,,'
+	run "vm lint qemu -device <bad-host>" check cl -- vm lint qemu -- -device vfio-pci,host=zz
+	run "vm lint qemu -device <bad-addr>" check cl -- vm lint qemu -- -device vfio-pci,host=00:02.0,addr=0x40
+	run "vm lint qemu -device <injected-line>" check cl -- vm lint qemu -- -device $'vfio-pci,host=zz\nigpuctl: all good'
+	run "vm lint qemu -device <huge>" check cl -- vm lint qemu -- -device "vfio-pci,host=$HUGE"
+	run "vm lint qemu -machine <empty-key>" check cl -- vm lint qemu -- -machine 'q35,=x'
+	run "vm lint qemu -display <empty-key>" check cl -- vm lint qemu -- -display 'gtk,=on'
+
 	# ---------------------------------------------------------------- bind / unbind (--persist writes)
 
 	opts bind cl bind 00:02.0 --allow-boot-vga --persist

@@ -218,7 +218,8 @@ static void test_mappings(void **state)
 	const struct igp_pve_mapping *g;
 
 	assert_int_equal(igp_pve_mappings_parse("igpu\n"
-						"\tmap node=pve2,path=0000:00:02.0,id=8086:3e92\n"
+						"\tmap node=pve2,path=0000:00:02.0,id=8086:3e92,iommugroup=1,"
+						"subsystem-id=1028:0869\n"
 						"# a comment does not end the section\n"
 						"\tmap node=pve1,path=0000:00:02,id=8086:3e92\n"
 						"\tmdev 1\n"
@@ -241,6 +242,10 @@ static void test_mappings(void **state)
 	assert_string_equal(g->maps[1].node, "pve1");
 	assert_string_equal(g->maps[1].path, "0000:00:02");
 	assert_string_equal(g->maps[1].id, "8086:3e92");
+	assert_string_equal(g->maps[0].iommugroup, "1");
+	assert_string_equal(g->maps[0].subsystem_id, "1028:0869");
+	assert_null(g->maps[1].iommugroup);
+	assert_null(g->maps[1].subsystem_id);
 	/* An entry without node= maps nothing. */
 	assert_int_equal(igp_pve_mapping_find(&m, "broken")->n_maps, 0);
 	assert_null(igp_pve_mapping_find(&m, "nvidia"));

@@ -21,6 +21,7 @@ void igp_libvirt_domain_free(struct igp_libvirt_domain *d)
 		free(h->eff_alias);
 		free(h->uuid);
 		free(h->rom_file);
+		free(h->rom_bar);
 	}
 	free(d->hostdevs);
 	for (size_t i = 0; i < d->n_overrides; i++) {
@@ -33,6 +34,8 @@ void igp_libvirt_domain_free(struct igp_libvirt_domain *d)
 	strv_free(d->graphics);
 	strv_free(d->rendernodes);
 	strv_free(d->qemu_args);
+	strv_free(d->videos);
+	free(d->machine);
 	free(d->name);
 	free(d);
 }

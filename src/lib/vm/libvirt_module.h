@@ -14,7 +14,7 @@
 #define IGP_LIBVIRT_MODULE_NAME "igpuctl-libvirt.so"
 #define IGP_LIBVIRT_MODULE_SYMBOL "igp_libvirt_module"
 /* Bumped whenever the table changes, so a stale installed module is refused. */
-#define IGP_LIBVIRT_MODULE_ABI 3
+#define IGP_LIBVIRT_MODULE_ABI 4
 
 struct igp_libvirt_ops {
 	int abi;
@@ -33,7 +33,8 @@ struct igp_libvirt_ops {
 			     char **ret_why);
 	int (*domain_undefine)(struct igp_libvirt_conn *c, const char *name, char **ret_why);
 	int (*uri)(struct igp_libvirt_conn *c, char **ret);
-	/* ABI 3: the facts of a domain XML (libvirt_xml.h). */
+	/* ABI 3: the facts of a domain XML (libvirt_xml.h); ABI 4 added the
+	 * machine, the video models, guest addresses and the ROM BAR to them. */
 	int (*domain_read)(const char *xml, struct igp_libvirt_domain **ret);
 };
 

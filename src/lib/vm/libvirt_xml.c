@@ -658,7 +658,7 @@ static int read_hostdev(xmlNodePtr h, unsigned *unaliased, struct igp_libvirt_ho
 {
 	struct igp_libvirt_hostdev x = {0};
 	xmlNodePtr src = child(h, "source"), a = src ? child(src, "address") : NULL, al = child(h, "alias"),
-		   rom = child(h, "rom");
+		   rom = child(h, "rom"), ga = child(h, "address");
 
 	x.type = attr_dup(h, "type");
 	x.managed = attr_dup(h, "managed");
@@ -675,6 +675,11 @@ static int read_hostdev(xmlNodePtr h, unsigned *unaliased, struct igp_libvirt_ho
 		x.uuid = attr_dup(a, "uuid");
 	x.rom = rom != NULL;
 	x.rom_file = rom ? attr_dup(rom, "file") : NULL;
+	x.rom_bar = rom ? attr_dup(rom, "bar") : NULL;
+	/* The guest side: <hostdev><address type='pci' .../> (the one in
+	 * <source> is the host's). */
+	if (ga && attr_eq(ga, "type", "pci"))
+		x.has_guest_addr = read_pci_addr(ga, &x.guest_addr);
 	*ret = x;
 	return x.eff_alias ? 0 : -ENOMEM;
 }
@@ -694,6 +699,12 @@ static int read_devices(xmlNodePtr devices, struct igp_libvirt_domain *d)
 			r = read_hostdev(c, &unaliased, &v[d->n_hostdevs]);
 			d->n_hostdevs++;
 			if (r < 0)
+				return r;
+		} else if (is_elem(c, "video")) {
+			xmlNodePtr m = child(c, "model");
+			_cleanup_free_ char *type = m ? attr_dup(m, "type") : NULL;
+			/* libvirt's default model for QEMU is vga (qemuDomainDeviceVideoDefPostParse). */
+			if ((r = strv_push(&d->videos, type ? type : "vga")) < 0)
 				return r;
 		} else if (is_elem(c, "graphics")) {
 			_cleanup_free_ char *type = attr_dup(c, "type");
@@ -786,6 +797,10 @@ int igp_libvirt_domain_read(const char *xml, struct igp_libvirt_domain **ret)
 	if (n && !(d->name = text_dup(n)))
 		goto out;
 	d->efi = read_efi(child(root, "os"));
+	n = child(root, "os");
+	n = n ? child(n, "type") : NULL;
+	if (n && xmlHasProp(n, X("machine")) && !(d->machine = attr_dup(n, "machine")))
+		goto out;
 	devices = child(root, "devices");
 	if (devices && (r = read_devices(devices, d)) < 0)
 		goto out;

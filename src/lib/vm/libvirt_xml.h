@@ -66,6 +66,9 @@ struct igp_libvirt_hostdev {
 	char *uuid; /* type mdev: the source UUID */
 	bool rom;   /* has a <rom> element */
 	char *rom_file;
+	char *rom_bar;	     /* <rom bar='on|off'/>, or NULL */
+	bool has_guest_addr; /* <address type='pci' .../>: where the guest sees it */
+	struct igp_pci_addr guest_addr;
 };
 
 /* One <qemu:property> of a <qemu:override><qemu:device alias='...'>'s frontend. */
@@ -77,6 +80,8 @@ struct igp_libvirt_domain {
 	char *name;
 	/* <os firmware='efi'>, or a <loader> that names OVMF. */
 	bool efi;
+	char *machine; /* <os><type machine='...'>, or NULL */
+	char **videos; /* the model type of every <video>, in order ("vga", "none") */
 	struct igp_libvirt_hostdev *hostdevs;
 	size_t n_hostdevs;
 	char **graphics;    /* the type of every <graphics> */

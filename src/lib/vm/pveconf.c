@@ -295,6 +295,8 @@ static void mapping_done(struct igp_pve_mapping *m)
 		free(m->maps[i].node);
 		free(m->maps[i].path);
 		free(m->maps[i].id);
+		free(m->maps[i].iommugroup);
+		free(m->maps[i].subsystem_id);
 	}
 	free(m->maps);
 	free(m->name);
@@ -333,9 +335,13 @@ static int map_add(struct igp_pve_mapping *m, const char *value)
 		free(e->path);
 		return r == -ENOMEM ? r : 0;
 	}
-	if ((r = igp_pve_prop_get(value, "id", NULL, &e->id)) == -ENOMEM) {
+	if ((r = igp_pve_prop_get(value, "id", NULL, &e->id)) == -ENOMEM ||
+	    (r = igp_pve_prop_get(value, "iommugroup", NULL, &e->iommugroup)) == -ENOMEM ||
+	    (r = igp_pve_prop_get(value, "subsystem-id", NULL, &e->subsystem_id)) == -ENOMEM) {
 		free(e->node);
 		free(e->path);
+		free(e->id);
+		free(e->iommugroup);
 		return r;
 	}
 	m->n_maps++;

@@ -97,9 +97,11 @@ int igp_pve_pci_id_parse(const char *id, struct igp_pci_addr *ret, bool *ret_slo
 /* ---- /etc/pve/mapping/pci.cfg ---- */
 
 struct igp_pve_map {
-	char *node; /* node=NAME: the entry applies on that node only */
-	char *path; /* path=ADDR (a function, or a whole device without ".F"; ';' separates several) */
-	char *id;   /* id=VEN:DEV */
+	char *node;	  /* node=NAME: the entry applies on that node only */
+	char *path;	  /* path=ADDR (a function, or a whole device without ".F"; ';' separates several) */
+	char *id;	  /* id=VEN:DEV */
+	char *iommugroup; /* iommugroup=N, or NULL */
+	char *subsystem_id; /* subsystem-id=VEN:DEV, or NULL */
 };
 
 struct igp_pve_mapping {
