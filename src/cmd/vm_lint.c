@@ -28,13 +28,16 @@ static int lint_help(void)
 
 	if (!defaults)
 		return log_error_errno(-ENOMEM, "Failed to print the help");
-	printf("Usage: igpuctl vm lint proxmox VMID [-o COLUMNS] [-n] [-r]\n"
-	       "       igpuctl vm lint libvirt DOMAIN|FILE [--connect URI] [-o COLUMNS] [-n] [-r]\n"
-	       "       igpuctl vm lint qemu [-o COLUMNS] [-n] [-r] -- QEMU-ARGUMENTS...\n\n"
+	printf("Usage: igpuctl vm lint proxmox VMID [--qemu PATH] [-o COLUMNS] [-n] [-r]\n"
+	       "       igpuctl vm lint libvirt DOMAIN|FILE [--connect URI] [--qemu PATH] [-o COLUMNS] [-n] "
+	       "[-r]\n"
+	       "       igpuctl vm lint qemu [--qemu PATH] [-o COLUMNS] [-n] [-r] -- QEMU-ARGUMENTS...\n\n"
 	       "Judge an existing VM configuration against this host: a Proxmox VE VM, a libvirt\n"
 	       "domain (a domain XML file, or a domain by name: /etc/libvirt/qemu/NAME.xml, else\n"
 	       "its definition through libvirt), or a QEMU command line.\n\n"
 	       "  --connect URI      libvirt connection for a domain by name\n"
+	       "  --qemu PATH        the QEMU that runs the VM (default: /usr/bin/kvm on Proxmox VE,\n"
+	       "                     else qemu-system-x86_64 on PATH)\n"
 	       "  -l, --list         list the rule ids and what each checks\n"
 	       "  -o, --output LIST  columns to show (default %s)\n"
 	       "  -n, --noheadings   no header line\n"
@@ -196,12 +199,14 @@ static int lint_qemu(char *const *args, struct igp_vmspec **ret)
 
 enum {
 	OPT_LINT_CONNECT = 0x200,
+	OPT_LINT_QEMU,
 };
 
 int vm_lint(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 	    {"connect", required_argument, NULL, OPT_LINT_CONNECT},
+	    {"qemu", required_argument, NULL, OPT_LINT_QEMU},
 	    {"list", no_argument, NULL, 'l'},
 	    TABLE_LONGOPTS,
 	    {"help", no_argument, NULL, 'h'},
@@ -211,7 +216,7 @@ int vm_lint(int argc, char *argv[])
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vmspec_ struct igp_vmspec *vm = NULL;
 	struct igp_check_report rep;
-	const char *target, *uri = NULL;
+	const char *target, *uri = NULL, *qemu_path = NULL;
 	int c, r, n_opts = argc;
 	char **qemu_args = NULL;
 
@@ -252,6 +257,13 @@ int vm_lint(int argc, char *argv[])
 				return log_usage("vm", "--connect takes a libvirt URI, not '%s'", optarg);
 			uri = optarg;
 			break;
+		case OPT_LINT_QEMU:
+			if (optarg[0] != '/' || strlen(optarg) >= PATH_MAX || !string_is_printable(optarg))
+				return log_usage("vm",
+						 "--qemu needs the absolute path of a QEMU binary, not '%s'",
+						 optarg);
+			qemu_path = optarg;
+			break;
 		default:
 			if (!table_opts_parse(&topts, c, optarg))
 				return log_usage_option("vm", c, argc, argv, opts);
@@ -291,7 +303,7 @@ int vm_lint(int argc, char *argv[])
 		r = lint_qemu(qemu_args, &vm);
 	if (r != EXIT_OK)
 		return r == EXIT_FAIL ? CHECK_EXIT_FAIL : r;
-	r = igp_vm_lint(h, vm, &rep);
+	r = igp_vm_lint(h, vm, qemu_path, &rep);
 	if (r < 0) {
 		log_error_errno(r, "Failed to lint %s", vm->name);
 		return CHECK_EXIT_FAIL;

@@ -11,7 +11,10 @@
 #include "base/strbuf.h"
 #include "checks/checks_int.h"
 #include "checks/lint.h"
+#include "model/platform.h"
+#include "model/qemucaps.h"
 #include "model/workloads.h"
+#include "vm/igd.h"
 #include "vgpu/mdev.h"
 #include "vgpu/sriov.h"
 
@@ -38,8 +41,8 @@ struct lint_ctx {
 	size_t n_mdevs;
 	struct lint_dev *devs;
 	size_t n_devs;
-	/* The rules about the installed QEMU (which properties it has, which
-	 * IGD modes its version can do) read its capabilities from here. */
+	/* The QEMU that runs the VM (model/qemucaps.h), NULL when unknown. */
+	const struct igp_qemu_caps *qemu;
 };
 
 struct lint_rule {
@@ -646,6 +649,101 @@ static int rule_vgpu_display(struct lint_ctx *l, const char *id)
 	return finish(l, id, IGP_CHECK_FAIL, &bad, &rem, &good, "No vGPU has display=on.");
 }
 
+/* ---- the installed QEMU ---- */
+
+static char *qemu_name(const struct igp_qemu_caps *q)
+{
+	return strdupf("QEMU %s (%s)", q->version, q->source);
+}
+
+/* QEMU exits on a property it does not know ("Property 'vfio-pci.x-igd-lpc'
+ * not found") and on a machine type it lacks. */
+static int rule_qemu_props(struct lint_ctx *l, const char *id)
+{
+	struct strbuf bad = {0}, rem = {0}, good = {0};
+	_cleanup_free_ char *qn = NULL;
+	const char *m = l->vm->machine_str;
+
+	if (!l->qemu || !l->qemu->version)
+		return check_add(&l->c, id, NULL, IGP_CHECK_SKIP, NULL,
+				 "No QEMU was found to ask (give --qemu PATH).");
+	if (!(qn = qemu_name(l->qemu)))
+		return -ENOMEM;
+	if (m) {
+		/* "q35,viommu=virtio", Proxmox VE's "pc-q35-8.1+pve0". */
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(m, ",+"), m);
+		if (igp_qemu_has_machine(l->qemu, name) == 0) {
+			strbuf_printf(&bad, "%s has no machine type %s, so the VM does not start.", qn, name);
+			strbuf_printf(&rem, "Use a machine type that `%s -machine help` lists.",
+				      l->qemu->path);
+		}
+	}
+	for (size_t i = 0; i < l->n_devs; i++) {
+		const struct igp_vmspec_dev *d = l->devs[i].d;
+		enum igp_qemu_driver drv = d->nohotplug ? IGP_QEMU_VFIO_PCI_NOHOTPLUG : IGP_QEMU_VFIO_PCI;
+		for (size_t k = 0; d->props && d->props[k]; k++) {
+			const char *p = d->props[k];
+			/* id= and bus= belong to every device, not to vfio-pci. */
+			if (streq(p, "id") || streq(p, "bus") || igp_qemu_has_prop(l->qemu, drv, p) != 0)
+				continue;
+			strbuf_sep(&bad, " ");
+			strbuf_printf(&bad, "%s: %s has no %s property %s, so the VM does not start.",
+				      d->where, qn, igp_qemu_driver_name(drv), p);
+			strbuf_sep(&rem, " ");
+			strbuf_printf(&rem, "Remove %s from %s, or upgrade QEMU.", p, d->where);
+		}
+	}
+	strbuf_printf(&good, "%s has every property and the machine type the VM sets.", qn);
+	return finish(l, id, IGP_CHECK_FAIL, &bad, &rem, &good, NULL);
+}
+
+/* The generation limits of QEMU's IGD support and of legacy mode
+ * (vm/igd.h decides the same for the configurations vm writes). */
+static int rule_qemu_igd(struct lint_ctx *l, const char *id)
+{
+	struct strbuf bad = {0}, rem = {0}, good = {0};
+
+	for (size_t i = 0; i < l->n_devs; i++) {
+		const struct lint_dev *x = &l->devs[i];
+		const struct igp_platform *p;
+		_cleanup_free_ char *why = NULL;
+		int r;
+
+		if (!x->igd || x->vgpu || x->n_hosts == 0)
+			continue;
+		p = igp_platform_lookup(x->hosts[0]->device);
+		if (!p || !p->gen)
+			continue;
+		r = igp_igd_qemu_supports(l->qemu, p, &why);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			strbuf_sep(&bad, " ");
+			strbuf_printf(&bad, "%s: %s.", x->d->where, why);
+			strbuf_sep(&rem, " ");
+			strbuf_puts(&rem, "Upgrade QEMU (on Proxmox VE: pve-qemu-kvm).");
+		} else if (x->d->legacy == 1 && strtod(p->gen, NULL) > 9.5 && !l->vm->uefi) {
+			strbuf_sep(&bad, " ");
+			strbuf_printf(
+			    &bad,
+			    "%s: legacy mode needs a Gen 6 to 9 iGPU; Intel ships no legacy VBIOS for "
+			    "%s (Gen %s).",
+			    x->d->where, p->name, p->gen);
+			strbuf_sep(&rem, " ");
+			strbuf_puts(&rem, "Drop legacy mode (UPT), or boot OVMF with an EFI option ROM.");
+		} else {
+			strbuf_sep(&good, "; ");
+			strbuf_printf(&good, "%s: %s (Gen %s)", x->d->where, p->name, p->gen);
+		}
+	}
+	if (good.len)
+		strbuf_puts(&good, l->qemu && l->qemu->version ? " works with the installed QEMU."
+							       : " (no QEMU found to ask).");
+	return finish(l, id, IGP_CHECK_FAIL, &bad, &rem, &good,
+		      "No Intel iGPU is passed through whole (a vGPU or a VF needs no IGD support).");
+}
+
 /* The order is the output's order. */
 static const struct lint_rule rules[] = {
     {"lint.host_device", rule_host_device,
@@ -658,8 +756,9 @@ static const struct lint_rule rules[] = {
     {"lint.legacy_igd", rule_legacy, "IGD legacy mode: i440fx, guest 00:02.0, no other VGA, a ROM"},
     {"lint.uefi_romfile", rule_uefi_romfile, "an OVMF guest with the IGD has an option ROM"},
     {"lint.vgpu_display", rule_vgpu_display, "a vGPU with display=on has a display to show it"},
-    /* Rules about the installed QEMU (struct igp_qemu_caps: properties it
-     * lacks, legacy mode its version cannot do) go here. */
+    {"lint.qemu_props", rule_qemu_props,
+     "the installed QEMU has every property and the machine type the VM sets"},
+    {"lint.qemu_igd", rule_qemu_igd, "the installed QEMU can assign the iGPU's generation in the VM's mode"},
 };
 
 const struct igp_check_info *igp_vm_lint_infos(void)
@@ -671,7 +770,8 @@ const struct igp_check_info *igp_vm_lint_infos(void)
 	return infos;
 }
 
-int igp_vm_lint(const struct igp_host *h, const struct igp_vmspec *vm, struct igp_check_report *ret)
+int igp_vm_lint(const struct igp_host *h, const struct igp_vmspec *vm, const char *qemu_path,
+		struct igp_check_report *ret)
 {
 	struct igp_check_report rep = {0};
 	struct lint_ctx l = {.h = h, .vm = vm};
@@ -681,6 +781,12 @@ int igp_vm_lint(const struct igp_host *h, const struct igp_vmspec *vm, struct ig
 	l.c.rep = &rep;
 	if (!(l.edit = kind_edit(vm)))
 		return -ENOMEM;
+	r = igp_host_qemu_caps(h, qemu_path, &l.qemu);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		l.qemu = NULL;
+	r = 0;
 	if (igp_host_workloads(h, &l.ws) < 0)
 		l.ws = NULL;
 	if (igp_mdev_list(IGP_MDEV_LIST_ACTIVE | IGP_MDEV_LIST_DEFINED, &l.mdevs, &l.n_mdevs) < 0) {

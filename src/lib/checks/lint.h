@@ -14,11 +14,13 @@
 
 /*
  * Run every rule on VM.  The host's workloads (other VMs and containers),
- * vGPUs, SR-IOV state and Proxmox VE mappings are read on the way.
+ * vGPUs, SR-IOV state and Proxmox VE mappings are read on the way, and the
+ * QEMU at QEMU_PATH (NULL: the host's default, model/qemucaps.h) is asked.
  * Returns 0 and *ret (free it with igp_check_report_done()), or a
  * negative errno.
  */
-int igp_vm_lint(const struct igp_host *h, const struct igp_vmspec *vm, struct igp_check_report *ret);
+int igp_vm_lint(const struct igp_host *h, const struct igp_vmspec *vm, const char *qemu_path,
+		struct igp_check_report *ret);
 
 /* Every rule id with a one-line summary, NULL-terminated by id (the same
  * struct as check's, modes unused). */

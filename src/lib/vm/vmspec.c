@@ -15,6 +15,7 @@ static void dev_done(struct igp_vmspec_dev *d)
 	free(d->mdev_type);
 	free(d->mapping);
 	free(d->romfile);
+	strv_free(d->props);
 }
 
 void igp_vmspec_free(struct igp_vmspec *s)
@@ -119,6 +120,13 @@ static int tri(const char *v)
 /* A property of a passed-through device, by its QEMU name. */
 static int dev_set_prop(struct igp_vmspec_dev *d, const char *name, const char *value)
 {
+	/* -device's first item, or -set device.ID.driver=... */
+	if (streq(name, "driver")) {
+		d->nohotplug = streq_ptr(value, "vfio-pci-nohotplug");
+		return 0;
+	}
+	if (!strv_contains(d->props, name) && strv_push(&d->props, name) < 0)
+		return -ENOMEM;
 	if (streq(name, "x-vga"))
 		d->x_vga = tri(value);
 	else if (streq(name, "rombar"))

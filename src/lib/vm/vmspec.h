@@ -42,6 +42,8 @@ struct igp_vmspec_dev {
 	int legacy;		   /* legacy-igd=1 / x-igd-legacy-mode=on */
 	int x_vga, rombar, igd_lpc, igd_opregion, display;
 	char *romfile;
+	bool nohotplug; /* QEMU device vfio-pci-nohotplug, else vfio-pci */
+	char **props;	/* every QEMU property the configuration sets on it, by name */
 };
 
 struct igp_vmspec {
