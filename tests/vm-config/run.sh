@@ -36,6 +36,8 @@ golden_init "$HERE/expected" "${@:3}"
 # The temporary and source paths differ from run to run.
 golden_mask "s|$T|@T@|g"
 golden_mask "s|$SRC|@SRC@|g"
+# A --domain's libvirt version is the installed libvirt's (the test driver).
+golden_mask 's/this is libvirt [0-9.]+, from the connection/this is libvirt @VERSION@, from the connection/'
 
 fail=0
 pass=0

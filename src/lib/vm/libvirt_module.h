@@ -14,7 +14,7 @@
 #define IGP_LIBVIRT_MODULE_NAME "igpuctl-libvirt.so"
 #define IGP_LIBVIRT_MODULE_SYMBOL "igp_libvirt_module"
 /* Bumped whenever the table changes, so a stale installed module is refused. */
-#define IGP_LIBVIRT_MODULE_ABI 3
+#define IGP_LIBVIRT_MODULE_ABI 4
 
 struct igp_libvirt_ops {
 	int abi;
@@ -35,6 +35,9 @@ struct igp_libvirt_ops {
 	int (*uri)(struct igp_libvirt_conn *c, char **ret);
 	/* ABI 3: the facts of a domain XML (libvirt_xml.h). */
 	int (*domain_read)(const char *xml, struct igp_libvirt_domain **ret);
+	/* ABI 4: the connection's libvirt version; igp_vm_options grew the
+	 * libvirt version the qemu namespace form rests on. */
+	int (*lib_version)(struct igp_libvirt_conn *c, char **ret);
 };
 
 /*

@@ -96,6 +96,12 @@ struct igp_vm_options {
 	 * <qemu:override> (for libvirt < 8.2, which still passes -device as
 	 * "key=value" lists that -set can reach). */
 	bool qemu_commandline;
+	/* libvirt: the form above was chosen from the libvirt version rather
+	 * than by --qemu-commandline, and what that version rests on ("libvirt
+	 * 9.0.0, package libvirt-daemon 9.0.0-4"; NULL when it was not found),
+	 * for the note that says so. */
+	bool qemu_form_auto;
+	const char *libvirt_basis;
 };
 
 #define IGP_VM_OPTIONS_INIT                                                                                  \
