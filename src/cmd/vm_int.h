@@ -32,6 +32,8 @@ enum {
 	OPT_NODE,
 	OPT_MDEV,
 	OPT_NO_PCIE,
+	OPT_FULL,
+	OPT_MEMORY,
 	OPT_HELP,
 };
 
