@@ -230,9 +230,10 @@ static int libvirt_notes(struct libvirt_run *v)
 	if (r >= 0)
 		r = igp_vm_common_notes(v->d, &v->o, IGP_VM_LIBVIRT, found, &v->notes);
 	if (r >= 0 && v->uefi_from_domain)
-		r = strv_push(&v->notes,
-			      "The domain boots UEFI (<os firmware='efi'> or an OVMF loader), as with "
-			      "--uefi.");
+		r = strv_push(
+		    &v->notes,
+		    "The domain boots UEFI (<os firmware='efi'>, or an OVMF, edk2 or pflash <loader>): "
+		    "treated as --uefi.");
 	if (r < 0)
 		return log_error_errno(r, "Failed to build the XML");
 	return EXIT_OK;
@@ -240,7 +241,7 @@ static int libvirt_notes(struct libvirt_run *v)
 
 /*
  * What the domain says that the options would otherwise have to: a UEFI
- * guest (<os firmware='efi'>, an OVMF loader; the domain facts of
+ * guest (<os firmware='efi'>, an OVMF/edk2/pflash loader; the domain facts of
  * libvirt_xml.h) is treated as --uefi, so that the OVMF advice applies.
  */
 static int libvirt_domain_facts(struct libvirt_run *v)

@@ -512,7 +512,7 @@ static int qemu_form_note(const struct igp_vm_options *o, char ***notes)
 				 "--qemu-commandline.");
 	if (!o->libvirt_basis)
 		return strv_push(notes,
-				 "The libvirt version was not found (no libvirt package is installed): "
+				 "The libvirt version was not found (no installed libvirt package names it): "
 				 "the QEMU properties go in <qemu:override>, which needs libvirt 8.2 or "
 				 "newer; for older libvirt use --qemu-commandline.");
 	if (o->qemu_commandline)

@@ -75,7 +75,7 @@ struct igp_libvirt_qemu_prop {
 
 struct igp_libvirt_domain {
 	char *name;
-	/* <os firmware='efi'>, or a <loader> that names OVMF. */
+	/* <os firmware='efi'>, or a <loader> that is OVMF (names OVMF or edk2, or is type='pflash'). */
 	bool efi;
 	struct igp_libvirt_hostdev *hostdevs;
 	size_t n_hostdevs;
