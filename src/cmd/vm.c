@@ -15,13 +15,14 @@
 #include "checks/checks.h"
 #include "model/qemucaps.h"
 #include "vm/igd.h"
+#include "model/firmware.h"
 #include "vm/qemu_args.h"
 #include "vm/vmconf.h"
 #include "vm_int.h"
 
 int vm_help(void)
 {
-	printf("Usage: igpuctl vm qemu DEVICE [OPTIONS]\n"
+	printf("Usage: igpuctl vm qemu DEVICE [OPTIONS] [--full [--memory MiB]]\n"
 	       "       igpuctl vm libvirt DEVICE [OPTIONS] [--domain NAME [--apply] [--connect URI] | --xml "
 	       "FILE]\n"
 	       "       igpuctl vm proxmox VMID DEVICE [OPTIONS] [--mapping NAME [--node NODE]] [--apply]\n"
@@ -40,6 +41,10 @@ int vm_help(void)
 	       "                      /usr/bin/kvm on Proxmox VE, else qemu-system-x86_64 on PATH)\n"
 	       "  --ovmf ROM          the guest boots OVMF; ROM is the option ROM it needs\n"
 	       "  --uefi              the guest boots OVMF (no ROM: igpuctl says what is missing)\n"
+	       "qemu:\n"
+	       "  --full              a whole command line that runs: the binary, KVM, CPU, memory,\n"
+	       "                      OVMF (with --uefi/--ovmf) and the device\n"
+	       "  --memory MiB        the guest's memory with --full (default 4096)\n"
 	       "libvirt:\n"
 	       "  --domain NAME       edit this domain's definition (a dry run showing the diff)\n"
 	       "  --apply             define the edited domain\n"
@@ -304,14 +309,21 @@ int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t,
 
 /* ---- qemu ---- */
 
-/* The QEMU arguments and their notes, as words to paste or as JSON. */
-static int qemu_print(const struct igp_vm_device *d, char *const *args, char *const *notes)
+/* The QEMU arguments and their notes, as words to paste or as JSON; with
+ * --full the binary comes first, on a line of its own. */
+static int qemu_print(const struct igp_vm_device *d, char *const *args, bool full, char *const *notes)
 {
+	const char *binary = full ? args[0] : NULL;
+
+	if (full)
+		args++;
 	if (arg_g.json) {
 		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
 		for (size_t i = 0; args[i]; i++)
 			json_object_array_add(a, json_object_new_string(args[i]));
 		json_object_object_add(j, "target", json_object_new_string("qemu"));
+		if (binary)
+			json_object_object_add(j, "binary", json_object_new_string(binary));
 		json_object_object_add(j, "device", vm_device_json(d));
 		json_object_object_add(j, "args", a);
 		json_object_object_add(j, "notes", vm_notes_json(notes));
@@ -320,6 +332,10 @@ static int qemu_print(const struct igp_vm_device *d, char *const *args, char *co
 	}
 	/* One option and its value per line: readable, and still one word
 	 * each inside $(igpuctl vm qemu ...). */
+	if (binary) {
+		print_word(binary);
+		putchar('\n');
+	}
 	for (size_t i = 0; args[i] && args[i + 1]; i += 2) {
 		print_word(args[i]);
 		putchar(' ');
@@ -330,24 +346,80 @@ static int qemu_print(const struct igp_vm_device *d, char *const *args, char *co
 	return EXIT_OK;
 }
 
+/* The guest's memory in MiB: QEMU's -m; from 128 MiB to 16 TiB. */
+#define QEMU_MEMORY_DEFAULT 4096
+#define QEMU_MEMORY_MAX (16L << 20)
+/* -smp: enough for a desktop guest, few enough for any host. */
+#define QEMU_FULL_CPUS 2
+/* The binary when no QEMU was found to ask (model/qemucaps.h): the name
+ * the shell finds in PATH. */
+#define QEMU_BINARY "qemu-system-x86_64"
+
+/*
+ * --full: the device's arguments inside a command line that runs.  The
+ * OVMF images are the host's (model/firmware.h); asked for and not
+ * installed is an error.
+ */
+static int qemu_full(const struct igp_host *h, const struct igp_vm_options *o, long memory, char ***args,
+		     char ***notes)
+{
+	_cleanup_(igp_ovmf_done) struct igp_ovmf ovmf = {0};
+	struct igp_qemu_full f = {.binary = o->qemu && o->qemu->path ? o->qemu->path : QEMU_BINARY,
+				  .memory_mib = (unsigned)memory,
+				  .cpus = QEMU_FULL_CPUS};
+	int r;
+
+	if (o->uefi) {
+		r = igp_host_ovmf(h, &ovmf);
+		if (r == -ENOENT) {
+			_cleanup_free_ char *where = igp_ovmf_searched();
+			return log_error(
+			    "OVMF is not installed (looked for %s): install ovmf (Debian, Ubuntu) "
+			    "or edk2-ovmf (Fedora, Arch), or leave out --uefi/--ovmf",
+			    where ? where : "its images");
+		}
+		if (r < 0)
+			return log_error_errno(r, "Failed to find OVMF");
+		f.ovmf_code = ovmf.code;
+		f.ovmf_vars = ovmf.vars;
+		f.ovmf_source = ovmf.source;
+	}
+	r = igp_qemu_full_args(&f, args, notes);
+	if (r < 0)
+		return log_error_errno(r, "Failed to build the QEMU command line");
+	return EXIT_OK;
+}
+
 static int vm_qemu(int argc, char *argv[])
 {
 	static const struct option opts[] = {COMMON_LONGOPTS,
 					     {"ovmf", required_argument, NULL, OPT_OVMF},
 					     {"uefi", no_argument, NULL, OPT_UEFI},
+					     {"full", no_argument, NULL, OPT_FULL},
+					     {"memory", required_argument, NULL, OPT_MEMORY},
 					     {}};
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
 	_cleanup_strv_free_ char **args = NULL, **notes = NULL, **found = NULL;
 	_cleanup_free_ char *why = NULL;
-	int r;
+	long memory = -1;
+	bool full = false;
+	int c, r;
 
-	/* Every option of vm qemu is one that the targets share. */
-	if (vm_getopt(argc, argv, opts, &o, &r) < 0)
+	while ((c = vm_getopt(argc, argv, opts, &o, &r)) > 0) {
+		if (c == OPT_FULL)
+			full = true;
+		else if (c == OPT_MEMORY && parse_count(optarg, 128, QEMU_MEMORY_MAX, &memory) < 0)
+			return log_usage("vm", "--memory takes MiB from 128 to %ld, not '%s'",
+					 QEMU_MEMORY_MAX, optarg);
+	}
+	if (c < 0)
 		return r;
 	if (optind + 1 != argc)
 		return log_usage("vm", "vm qemu takes one DEVICE (a PCI address or a vGPU UUID)");
+	if (memory >= 0 && !full)
+		return log_usage("vm", "--memory goes with --full");
 	r = vm_prepare(argv[optind], &o, IGP_VM_QEMU, &h, &d);
 	if (r != EXIT_OK)
 		return r;
@@ -368,8 +440,11 @@ static int vm_qemu(int argc, char *argv[])
 		return log_error("%s", why);
 	if (r < 0)
 		return log_error_errno(r, "Failed to check the QEMU arguments");
+	if (full &&
+	    (r = qemu_full(h, &o, memory >= 0 ? memory : QEMU_MEMORY_DEFAULT, &args, &notes)) != EXIT_OK)
+		return r;
 
-	return qemu_print(d, args, notes);
+	return qemu_print(d, args, full, notes);
 }
 
 int cmd_vm(int argc, char *argv[])

@@ -33,6 +33,8 @@ enum {
 	OPT_MDEV,
 	OPT_NO_PCIE,
 	OPT_QEMU,
+	OPT_FULL,
+	OPT_MEMORY,
 	OPT_HELP,
 };
 

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "base/diff.h"
 #include "base/paths.h"
+#include "model/versions.h"
 #include "vm/libvirt_module.h"
 #include "libvirt_target.h"
 #include "output.h"
@@ -128,12 +129,14 @@ struct libvirt_run {
 	struct igp_vm_options o;
 	const char *domain, *uri, *xml_file;
 	bool apply;
-	bool active; /* the domain runs */
+	bool active;	       /* the domain runs */
+	bool uefi_from_domain; /* the domain boots UEFI, no --uefi/--ovmf given */
 	struct igp_host *h;
 	struct igp_vm_device *d;
 	char **notes, **aliases;
 	char *xml, *before, *after; /* the domain as read, and edited */
 	char *key;		    /* the domain's key in the journal (libvirt_target.h) */
+	char *libvirt_basis;	    /* the libvirt version the qemu namespace form rests on */
 	struct igp_libvirt_conn *conn;
 	struct igp_change ch;
 };
@@ -142,6 +145,7 @@ struct libvirt_run {
 static void libvirt_run_done(struct libvirt_run *v)
 {
 	free(v->key);
+	free(v->libvirt_basis);
 	igp_change_end(&v->ch);
 	free(v->xml);
 	free(v->before);
@@ -225,8 +229,76 @@ static int libvirt_notes(struct libvirt_run *v)
 	r = vm_host_notes(v->h, v->d, &found);
 	if (r >= 0)
 		r = igp_vm_common_notes(v->d, &v->o, IGP_VM_LIBVIRT, found, &v->notes);
+	if (r >= 0 && v->uefi_from_domain)
+		r = strv_push(
+		    &v->notes,
+		    "The domain boots UEFI (<os firmware='efi'>, or an OVMF, edk2 or pflash <loader>): "
+		    "treated as --uefi.");
 	if (r < 0)
 		return log_error_errno(r, "Failed to build the XML");
+	return EXIT_OK;
+}
+
+/*
+ * What the domain says that the options would otherwise have to: a UEFI
+ * guest (<os firmware='efi'>, an OVMF/edk2/pflash loader; the domain facts of
+ * libvirt_xml.h) is treated as --uefi, so that the OVMF advice applies.
+ */
+static int libvirt_domain_facts(struct libvirt_run *v)
+{
+	struct igp_libvirt_domain *dom = NULL;
+	int r = igp_libvirt_domain_read(v->xml, &dom);
+
+	if (r == -ELIBACC)
+		return module_missing();
+	if (r == -ENOMEM)
+		return log_error_errno(r, "Failed to read the domain");
+	/* XML that does not parse is refused by the edit, with its message. */
+	if (r < 0)
+		return EXIT_OK;
+	if (dom->efi && !v->o.uefi) {
+		v->o.uefi = true;
+		v->uefi_from_domain = true;
+	}
+	igp_libvirt_domain_free(dom);
+	return EXIT_OK;
+}
+
+/*
+ * <qemu:override> or the <qemu:commandline> -set form, by the libvirt that
+ * will read the domain (igp_libvirt_has_override()): the connection's with
+ * --domain, else the installed package's.  --qemu-commandline chooses
+ * itself; a version not found keeps <qemu:override>, the form of every
+ * libvirt since 8.2 (2022).
+ */
+static int libvirt_pick_form(struct libvirt_run *v)
+{
+	_cleanup_free_ char *conn_version = NULL, *uri = NULL;
+	const struct igp_version *pkg = NULL;
+	const char *version = NULL;
+	int r;
+
+	if (v->o.qemu_commandline)
+		return EXIT_OK;
+	v->o.qemu_form_auto = true;
+	if (v->conn && igp_libvirt_lib_version(v->conn, &conn_version) >= 0) {
+		version = conn_version;
+		r = igp_libvirt_uri(v->conn, &uri);
+		v->libvirt_basis = strdupf("libvirt %s, from the connection %s", version,
+					   r >= 0 ? uri : (v->uri ? v->uri : "to libvirt"));
+	} else {
+		r = igp_host_libvirt(v->h, &pkg);
+		if (r == -ENOMEM)
+			return log_error_errno(r, "Failed to read the installed packages");
+		if (r >= 0 && pkg->version) {
+			version = pkg->version;
+			v->libvirt_basis = strdupf("libvirt %s, %s", version, pkg->source);
+		}
+	}
+	if (version && !v->libvirt_basis)
+		return log_error_errno(-ENOMEM, "Failed to build the XML");
+	v->o.libvirt_basis = v->libvirt_basis;
+	v->o.qemu_commandline = version && !igp_libvirt_has_override(version);
 	return EXIT_OK;
 }
 
@@ -325,6 +397,13 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	    (r = libvirt_check_opts(&v, argc)) != CMD_GO_ON)
 		return r;
 	r = vm_prepare(argv[optind], &v.o, IGP_VM_LIBVIRT, &v.h, &v.d);
+	if (r == EXIT_OK && (v.domain || v.xml_file)) {
+		r = libvirt_read_xml(&v);
+		if (r == EXIT_OK)
+			r = libvirt_domain_facts(&v);
+	}
+	if (r == EXIT_OK)
+		r = libvirt_pick_form(&v);
 	if (r == EXIT_OK)
 		r = libvirt_notes(&v);
 	if (r != EXIT_OK)
@@ -332,10 +411,8 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	if (!v.domain && !v.xml_file)
 		return libvirt_print_fragment(&v);
 
-	r = libvirt_read_xml(&v);
-	if (r == EXIT_OK)
-		r = edit_xml_text(v.domain ? v.domain : v.xml_file, v.xml, v.d, &v.o, &v.before, &v.after,
-				  &v.notes, &v.aliases);
+	r = edit_xml_text(v.domain ? v.domain : v.xml_file, v.xml, v.d, &v.o, &v.before, &v.after, &v.notes,
+			  &v.aliases);
 	if (r != EXIT_OK)
 		return r;
 	if (v.xml_file)

@@ -63,6 +63,44 @@ static bool check_device(const char *value, const char *romfile)
 	return rom;
 }
 
+/*
+ * vm qemu --full around the same arguments, the input's file name as the
+ * OVMF images' directory (the host's paths are free text too): the binary
+ * first, then pairs; the code image's -drive reads back as the path
+ * exactly, and the device's arguments follow unchanged.
+ */
+static void check_full(char ***args, const char *path, size_t n)
+{
+	_cleanup_free_ char *code = strdupf("%s/OVMF_CODE.fd", path),
+			    *vars = strdupf("%s/OVMF_VARS.fd", path), *last = NULL;
+	_cleanup_strv_free_ char **notes = calloc(1, sizeof(char *));
+	struct igp_qemu_full f = {.binary = "qemu-system-x86_64",
+				  .memory_mib = 4096,
+				  .cpus = 2,
+				  .ovmf_code = code,
+				  .ovmf_vars = vars,
+				  .ovmf_source = "the files"};
+	size_t m, drives = 0;
+
+	FZ_OOM(code && vars && notes && (last = strdup((*args)[n - 1])));
+	FZ_ASSERT(igp_qemu_full_args(&f, args, &notes) == 0, "full args");
+	m = strv_length(*args);
+	FZ_ASSERT(m % 2 == 1 && streq((*args)[0], f.binary), "%zu full arguments", m);
+	FZ_ASSERT(streq((*args)[m - 1], last), "the device's arguments do not end the line");
+	for (size_t i = 1; i < m; i += 2) {
+		_cleanup_strv_free_ char **p = NULL;
+		if (!streq((*args)[i], "-drive"))
+			continue;
+		p = qemu_split((*args)[i + 1]);
+		FZ_ASSERT(strv_length(p) >= 3 && startswith(p[strv_length(p) - 1], "file="), "drive [%s]",
+			  (*args)[i + 1]);
+		if (drives++ == 0)
+			FZ_ASSERT(streq(p[strv_length(p) - 1] + 5, code), "code [%s] for [%s]",
+				  p[strv_length(p) - 1] + 5, code);
+	}
+	FZ_ASSERT(drives == 2, "%zu pflash drives", drives);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char uuid[] = "8f2b0a52-7f3c-4b0e-9a1d-2c3e4f5a6b7c";
@@ -109,6 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		/* The ROM goes to the device's first function, once. */
 		FZ_ASSERT(roms == (romfile ? 1u : 0u), "%zu devices got the ROM file", roms);
+		if (romfile)
+			check_full(&args, romfile, n);
 	}
 	return 0;
 }

@@ -739,6 +739,13 @@ all_cases() {
 	each PATH_BAD "vm qemu --romfile " usage cl vm qemu 00:02.0 --romfile @
 	run "vm qemu --ovmf <empty>" usage cl -- vm qemu 00:02.0 --ovmf ''
 	run "vm qemu --ovmf <escape>" usage cl -- vm qemu 00:02.0 --ovmf $'a\e[31m.rom'
+	each NUM_SOME "vm qemu --full --memory " usage cl vm qemu 00:02.0 --full --memory @
+	run "vm qemu --memory <hex>" usage cl -- vm qemu 00:02.0 --full --memory 0x1000
+	run "vm qemu --memory <empty>" usage cl -- vm qemu 00:02.0 --full --memory ''
+	run "vm qemu --memory <too-small>" usage cl -- vm qemu 00:02.0 --full --memory 127
+	run "vm qemu --memory <too-big>" usage cl -- vm qemu 00:02.0 --full --memory 16777217
+	run "vm qemu --memory without --full" usage cl -- vm qemu 00:02.0 --memory 4096
+	run "vm qemu --full with a value" usage cl -- vm qemu 00:02.0 --full=1
 
 	run "vm libvirt: ambiguous --d" usage cl -- vm libvirt 00:02.0 --d x
 	run "vm libvirt: --apply without --domain" usage cl -- vm libvirt 00:02.0 --apply

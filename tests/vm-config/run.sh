@@ -12,7 +12,9 @@
 #     `virsh -c test:///default define`;
 #   - every QEMU argument list must be accepted by the installed QEMU: each
 #     property exists (`-device DRIVER,help`) and QEMU, started with the
-#     arguments, fails only because the host device is not there;
+#     arguments, fails only because the host device is not there; a --full
+#     line is started as printed (TCG where there is no KVM), its OVMF
+#     images files of the fixture host;
 #   - every Proxmox --apply writes exactly the shown change: the new files
 #     are part of the golden output, and everything from the first section
 #     ([PENDING], snapshots) on stays byte for byte.
@@ -36,6 +38,8 @@ golden_init "$HERE/expected" "${@:3}"
 # The temporary and source paths differ from run to run.
 golden_mask "s|$T|@T@|g"
 golden_mask "s|$SRC|@SRC@|g"
+# A --domain's libvirt version is the installed libvirt's (the test driver).
+golden_mask 's/this is libvirt [0-9.]+, from the connection/this is libvirt @VERSION@, from the connection/'
 
 fail=0
 pass=0
@@ -97,7 +101,13 @@ check_qemu() { # $1 = stdout of vm qemu
 		eval "set -- $line"
 		args+=("$@")
 	done <"$1"
-	local i
+	local i full=0
+	# vm qemu --full: the binary first, then option/value pairs.
+	if [[ ${args[0]} != -* ]]; then
+		[[ ${args[0]} == *qemu-system-x86_64 || ${args[0]} == */kvm ]] || bad "the --full line starts with '${args[0]}'"
+		args=("${args[@]:1}")
+		full=1
+	fi
 	for ((i = 0; i < ${#args[@]}; i += 2)); do
 		[[ ${args[i]} == -device ]] || continue
 		local dev=${args[i + 1]} drv props p
@@ -111,8 +121,29 @@ check_qemu() { # $1 = stdout of vm qemu
 			[[ $p == id || $p == bus || $props == *" $p "* ]] || bad "$drv has no property '$p'"
 		done < <(printf '%s' "${dev#"$drv"}" | sed 's/,,/\x01/g' | tr ',' '\n' | sed '/^$/d')
 	done
+	local -a run=(-accel tcg)
+	if ((full)); then
+		# The --full line as printed, started with -S; where this machine
+		# has no KVM, with TCG and its "max" CPU instead of accel=kvm and
+		# -cpu host.  The OVMF images must be the fixture host's files;
+		# QEMU gets blank flash images of their size class instead.
+		run=()
+		for ((i = 0; i < ${#args[@]}; i += 2)); do
+			case ${args[i]} in
+			-machine) [[ -w /dev/kvm ]] || args[i + 1]=${args[i + 1]/accel=kvm/accel=tcg} ;;
+			-cpu) [[ -w /dev/kvm ]] || args[i + 1]=max ;;
+			-drive)
+				[[ ${args[i + 1]} == *if=pflash* ]] || continue
+				local f=${args[i + 1]##*file=}
+				[[ $f != /* || -f $T/root$f ]] || bad "the host has no OVMF image $f"
+				truncate -s 4M "$T/${f##*/}"
+				args[i + 1]=${args[i + 1]%file=*}file=$T/${f##*/}
+				;;
+			esac
+		done
+	fi
 	local err
-	err=$(timeout 30 "$QEMU" -nodefaults -S -accel tcg "${args[@]}" -display none -monitor none 2>&1 </dev/null) &&
+	err=$(timeout 30 "$QEMU" -nodefaults -S "${run[@]}" "${args[@]}" -display none -monitor none 2>&1 </dev/null) &&
 		{ bad "QEMU started without the host device"; return; }
 	if ! grep -Eq 'vfio .*(no such host device|no iommu_group found|No such file or directory)' <<<"$err" ||
 		grep -Eqi "property|not found|expects|invalid|unsupported" <<<"${err//No such file or directory/}"; then

@@ -115,6 +115,12 @@
 /* What `rpm -qa` said when tools/capture-host captured the tree. */
 #define IGP_CAPTURED_RPM_PACKAGES "/var/log/igpuctl-capture/rpm-packages"
 #define IGP_USR_BIN_QEMU "/usr/bin/qemu-system-x86_64"
+/* OVMF (edk2's UEFI firmware for QEMU), as the distributions install it
+ * (model/firmware.c). */
+#define IGP_USR_SHARE_OVMF "/usr/share/OVMF"
+#define IGP_USR_SHARE_EDK2_OVMF "/usr/share/edk2/ovmf"
+#define IGP_USR_SHARE_EDK2_X64 "/usr/share/edk2/x64"
+#define IGP_USR_SHARE_PVE_EDK2 "/usr/share/pve-edk2-firmware"
 #define IGP_ETC_SECURITY_LIMITS_CONF "/etc/security/limits.conf"
 #define IGP_ETC_SECURITY_LIMITS_D "/etc/security/limits.d"
 #define IGP_ETC_GROUP "/etc/group"

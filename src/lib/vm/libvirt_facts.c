@@ -40,6 +40,11 @@ void igp_libvirt_domain_free(struct igp_libvirt_domain *d)
 	free(d);
 }
 
+bool igp_libvirt_has_override(const char *version)
+{
+	return version_compare(version, "8.2") >= 0;
+}
+
 const char *igp_libvirt_domain_prop(const struct igp_libvirt_domain *d, const char *alias, const char *name,
 				    bool *ret_cmdline)
 {

@@ -142,6 +142,12 @@ int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret)
 	return r < 0 ? r : ops->uri(c, ret);
 }
 
+int igp_libvirt_lib_version(struct igp_libvirt_conn *c, char **ret)
+{
+	int r = load();
+	return r < 0 ? r : ops->lib_version(c, ret);
+}
+
 int igp_libvirt_domain_read(const char *xml, struct igp_libvirt_domain **ret)
 {
 	int r = load();

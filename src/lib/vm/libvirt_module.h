@@ -36,6 +36,9 @@ struct igp_libvirt_ops {
 	/* ABI 3: the facts of a domain XML (libvirt_xml.h); ABI 4 added the
 	 * machine, the video models, guest addresses and the ROM BAR to them. */
 	int (*domain_read)(const char *xml, struct igp_libvirt_domain **ret);
+	/* ABI 4: the connection's libvirt version; igp_vm_options grew the
+	 * libvirt version the qemu namespace form rests on. */
+	int (*lib_version)(struct igp_libvirt_conn *c, char **ret);
 };
 
 /*

@@ -339,6 +339,20 @@ static int gl_rendernode(xmlNodePtr g, const struct igp_vm_device *d, bool enabl
 	return xmlSetProp(gl, X("rendernode"), X(rn)) ? 0 : -ENOMEM;
 }
 
+/* The GVT-g guide's SPICE with Mesa EGL: a local SPICE display (no network
+ * listener) that renders with OpenGL on the vGPU's render node. */
+static int add_spice_gl(xmlNodePtr devices, xmlNodePtr *after, const struct igp_vm_device *d)
+{
+	xmlNodePtr g = place(devices, after, xmlNewNode(NULL, X("graphics"))), l;
+
+	if (!g || !xmlSetProp(g, X("type"), X("spice")))
+		return -ENOMEM;
+	l = new_elem(g, "listen");
+	if (!l || !xmlSetProp(l, X("type"), X("none")))
+		return -ENOMEM;
+	return gl_rendernode(g, d, true);
+}
+
 /* The GVT-g guide's "Display vGPU output" elements; they go where the
  * removed <graphics> and <video> were (libvirt sorts devices anyway). */
 static int add_display(xmlNodePtr devices, xmlNodePtr *after, const struct igp_vm_device *d,
@@ -349,13 +363,7 @@ static int add_display(xmlNodePtr devices, xmlNodePtr *after, const struct igp_v
 
 	switch (o->display) {
 	case IGP_DISPLAY_SPICE_EGL:
-		g = place(devices, after, xmlNewNode(NULL, X("graphics")));
-		if (!g || !xmlSetProp(g, X("type"), X("spice")))
-			return -ENOMEM;
-		l = new_elem(g, "listen");
-		if (!l || !xmlSetProp(l, X("type"), X("none")))
-			return -ENOMEM;
-		if ((r = gl_rendernode(g, d, true)) < 0)
+		if ((r = add_spice_gl(devices, after, d)) < 0)
 			return r;
 		break;
 	case IGP_DISPLAY_EGL_HEADLESS:
@@ -491,6 +499,36 @@ static int add_hostdevs(xmlDocPtr doc, xmlNodePtr devices, const struct igp_vm_d
 	return 0;
 }
 
+/* Which form the QEMU properties took and what that rests on: the user's
+ * --qemu-commandline, or the libvirt version (libvirt NEWS.rst, v8.2.0:
+ * <qemu:override> replaces -set, which JSON -device no longer reaches). */
+static int qemu_form_note(const struct igp_vm_options *o, char ***notes)
+{
+	if (!o->qemu_form_auto)
+		return strv_push(
+		    notes, o->qemu_commandline
+			       ? "<qemu:commandline> -set only reaches devices on libvirt older than 8.2; "
+				 "newer libvirt needs <qemu:override> (leave out --qemu-commandline)."
+			       : "<qemu:override> needs libvirt 8.2 or newer; for older libvirt use "
+				 "--qemu-commandline.");
+	if (!o->libvirt_basis)
+		return strv_push(notes,
+				 "The libvirt version was not found (no installed libvirt package names it): "
+				 "the QEMU properties go in <qemu:override>, which needs libvirt 8.2 or "
+				 "newer; for older libvirt use --qemu-commandline.");
+	if (o->qemu_commandline)
+		return strv_pushf(
+		    notes,
+		    "The QEMU properties go in <qemu:commandline> as -set device.ALIAS.NAME=VALUE: "
+		    "<qemu:override> needs libvirt 8.2 or newer, and this is %s.",
+		    o->libvirt_basis);
+	return strv_pushf(
+	    notes,
+	    "The QEMU properties go in <qemu:override>, which needs libvirt 8.2 or newer: this is "
+	    "%s.",
+	    o->libvirt_basis);
+}
+
 /* QEMU properties libvirt has no element for, set on the device with this
  * alias, and the note on the libvirt versions their form needs. */
 static int add_device_props(xmlDocPtr doc, xmlNodePtr root, const struct igp_vm_device *d,
@@ -529,16 +567,46 @@ static int add_device_props(xmlDocPtr doc, xmlNodePtr root, const struct igp_vm_
 	r = add_qemu_props(doc, root, alias, props, n_props, o->qemu_commandline);
 	if (r < 0)
 		return r;
-	return strv_push(notes,
-			 o->qemu_commandline
-			     ? "<qemu:commandline> -set only reaches devices on libvirt older than 8.2; "
-			       "newer libvirt needs <qemu:override> (leave out --qemu-commandline)."
-			     : "<qemu:override> needs libvirt 8.2 or newer; for older libvirt use "
-			       "--qemu-commandline.");
+	return qemu_form_note(o, notes);
 }
 
-int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct igp_vm_options *o,
-		     char ***notes, char ***ret_aliases, char **ret_why)
+/*
+ * display='on' and the domain's <graphics>: libvirt refuses a vfio-pci mdev
+ * with display='on' in a domain without any <graphics> ("graphics device is
+ * needed for attribute value 'display=on' in <hostdev>",
+ * qemuValidateDomainMdevDefVFIOPCI() in src/qemu/qemu_validate.c).  The
+ * variants that add their own graphics (spice-egl, egl-headless, vnc) meet
+ * it; for dmabuf and ramfb a whole domain without one gets what spice-egl
+ * adds (a local SPICE display with OpenGL on the vGPU's render node, the
+ * libvirt side of QEMU's -display gtk,gl=on), and a fragment says so.
+ */
+static int display_needs_graphics(xmlNodePtr devices, const struct igp_vm_device *d,
+				  const struct igp_vm_options *o, bool had_graphics, bool fragment,
+				  char ***notes)
+{
+	xmlNodePtr after;
+	int r;
+
+	if ((o->display != IGP_DISPLAY_DMABUF && o->display != IGP_DISPLAY_RAMFB) || had_graphics)
+		return 0;
+	if (fragment)
+		return strv_push(notes,
+				 "libvirt refuses display='on' in a domain without a <graphics> element: the "
+				 "domain needs one to show the picture (SPICE with <gl enable='yes'/>, or "
+				 "egl-headless); --display spice-egl, egl-headless or vnc add one, and with "
+				 "--xml or --domain a domain without one gets SPICE with OpenGL.");
+	after = insert_point(devices);
+	r = add_spice_gl(devices, &after, d);
+	if (r < 0)
+		return r;
+	return strv_push(notes,
+			 "The domain had no <graphics>, and libvirt refuses display='on' without one: "
+			 "added SPICE with OpenGL on the vGPU's render node, as --display spice-egl does "
+			 "(view it on this host with virt-viewer or virt-manager).");
+}
+
+static int edit_domain(xmlDocPtr doc, const struct igp_vm_device *d, const struct igp_vm_options *o,
+		       char ***notes, char ***ret_aliases, char **ret_why, bool fragment)
 {
 	_cleanup_strv_free_ char **aliases = NULL;
 	xmlNodePtr root = xmlDocGetRootElement(doc), devices;
@@ -559,19 +627,22 @@ int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct 
 
 	if (replaces_display(o) && (r = replace_display(devices, d, o)) < 0)
 		return r;
-	r = add_hostdevs(doc, devices, d, o, &aliases);
+	r = display_needs_graphics(devices, d, o, had_graphics, fragment, notes);
+	if (r >= 0)
+		r = add_hostdevs(doc, devices, d, o, &aliases);
 	if (r >= 0)
 		r = add_device_props(doc, root, d, o, aliases[0], notes);
-	if (r >= 0 && (o->display == IGP_DISPLAY_DMABUF || o->display == IGP_DISPLAY_RAMFB) && !had_graphics)
-		r = strv_push(
-		    notes, "display='on' needs a <graphics> element to show the picture (SPICE with "
-			   "<gl enable='yes'/>, or egl-headless): --display spice-egl, egl-headless or vnc "
-			   "add one.");
 	if (r < 0)
 		return r;
 	if (ret_aliases)
 		*ret_aliases = TAKE_PTR(aliases);
 	return 0;
+}
+
+int igp_libvirt_edit(xmlDocPtr doc, const struct igp_vm_device *d, const struct igp_vm_options *o,
+		     char ***notes, char ***ret_aliases, char **ret_why)
+{
+	return edit_domain(doc, d, o, notes, ret_aliases, ret_why, false);
 }
 
 static int add_comment_before(xmlNodePtr n, const char *text)
@@ -593,7 +664,7 @@ int igp_libvirt_fragment(const struct igp_vm_device *d, const struct igp_vm_opti
 	r = igp_libvirt_parse("<domain type='kvm'><devices/></domain>", &doc);
 	if (r < 0)
 		return r;
-	r = igp_libvirt_edit(doc, d, o, notes, NULL, &why);
+	r = edit_domain(doc, d, o, notes, NULL, &why, true);
 	if (r < 0)
 		goto out;
 	root = xmlDocGetRootElement(doc);
@@ -766,13 +837,21 @@ static int read_qemu(xmlNodePtr root, struct igp_libvirt_domain *d)
 }
 
 /* UEFI: <os firmware='efi'> (libvirt's firmware autoselection), or a
- * <loader> naming OVMF (the edk2 build for QEMU). */
+ * <loader> that is OVMF: its path names OVMF or edk2 (OVMF is edk2's build
+ * for QEMU: Debian's /usr/share/OVMF/OVMF_CODE_4M.fd, Fedora's
+ * /usr/share/edk2/ovmf/OVMF_CODE.fd), or it is type='pflash', the flash
+ * image that only UEFI firmware uses (SeaBIOS is a ROM, type='rom'). */
 static bool read_efi(xmlNodePtr os)
 {
 	xmlNodePtr loader = os ? child(os, "loader") : NULL;
 	_cleanup_free_ char *text = loader ? text_dup(loader) : NULL;
 
-	return (os && attr_eq(os, "firmware", "efi")) || (text && strstr(text, "OVMF"));
+	if (os && attr_eq(os, "firmware", "efi"))
+		return true;
+	if (!loader)
+		return false;
+	return attr_eq(loader, "type", "pflash") ||
+	       (text && (strcasestr(text, "ovmf") || strcasestr(text, "edk2")));
 }
 
 int igp_libvirt_domain_read(const char *xml, struct igp_libvirt_domain **ret)
@@ -942,6 +1021,21 @@ int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c, const char *name, ch
 	return r;
 }
 
+int igp_libvirt_lib_version(struct igp_libvirt_conn *c, char **ret)
+{
+	unsigned long v;
+	char *s;
+
+	if (virConnectGetLibVersion(c->conn, &v) < 0)
+		return -EIO;
+	/* major * 1,000,000 + minor * 1,000 + release (libvirt-host.h) */
+	s = strdupf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
+	if (!s)
+		return -ENOMEM;
+	*ret = s;
+	return 0;
+}
+
 int igp_libvirt_uri(struct igp_libvirt_conn *c, char **ret)
 {
 	char *u = virConnectGetURI(c->conn);
@@ -959,6 +1053,11 @@ int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c _unused_, const char 
 }
 
 int igp_libvirt_uri(struct igp_libvirt_conn *c _unused_, char **ret _unused_)
+{
+	return -ENOTSUP;
+}
+
+int igp_libvirt_lib_version(struct igp_libvirt_conn *c _unused_, char **ret _unused_)
 {
 	return -ENOTSUP;
 }
@@ -1001,4 +1100,5 @@ __attribute__((visibility("default"))) const struct igp_libvirt_ops igp_libvirt_
     .domain_undefine = igp_libvirt_domain_undefine,
     .uri = igp_libvirt_uri,
     .domain_read = igp_libvirt_domain_read,
+    .lib_version = igp_libvirt_lib_version,
 };

@@ -78,7 +78,7 @@ struct igp_libvirt_qemu_prop {
 
 struct igp_libvirt_domain {
 	char *name;
-	/* <os firmware='efi'>, or a <loader> that names OVMF. */
+	/* <os firmware='efi'>, or a <loader> that is OVMF (names OVMF or edk2, or is type='pflash'). */
 	bool efi;
 	char *machine; /* <os><type machine='...'>, or NULL */
 	char **videos; /* the model type of every <video>, in order ("vga", "none") */
@@ -103,6 +103,14 @@ void igp_libvirt_domain_free(struct igp_libvirt_domain *d);
  */
 const char *igp_libvirt_domain_prop(const struct igp_libvirt_domain *d, const char *alias, const char *name,
 				    bool *ret_cmdline);
+
+/*
+ * Does libvirt VERSION ("9.0.0") take <qemu:override>?  It came in 8.2.0
+ * (libvirt NEWS.rst, v8.2.0: "qemu: Allow overrides of device properties
+ * via the qemu namespace", in place of -set, which no longer reaches
+ * devices that libvirt passes to QEMU as JSON).
+ */
+bool igp_libvirt_has_override(const char *version);
 
 /*
  * A libvirt connection (uri NULL: libvirt's default).  One connection serves
@@ -130,6 +138,9 @@ int igp_libvirt_domain_get(struct igp_libvirt_conn *c, const char *name, char **
  */
 int igp_libvirt_domain_define(struct igp_libvirt_conn *c, const char *xml, char *const *want_aliases,
 			      char **ret_why);
+/* The version of libvirt that serves the connection (virConnectGetLibVersion():
+ * the daemon's on a remote or daemon connection), "9.0.0"; caller frees. */
+int igp_libvirt_lib_version(struct igp_libvirt_conn *c, char **ret);
 /* Undefine a domain (its NVRAM and TPM state are kept); -ENOENT when there is none. */
 int igp_libvirt_domain_undefine(struct igp_libvirt_conn *c, const char *name, char **ret_why);
 

@@ -222,6 +222,65 @@ static int mdev_args(const struct igp_vm_device *d, const struct igp_vm_options 
 	return 0;
 }
 
+/* The variable store's copy: next to where QEMU runs, under the template's name. */
+static const char *vars_copy(const char *vars)
+{
+	const char *slash = strrchr(vars, '/');
+	return slash ? slash + 1 : vars;
+}
+
+int igp_qemu_full_args(const struct igp_qemu_full *f, char ***args, char ***notes)
+{
+	_cleanup_strv_free_ char **out = NULL;
+	char **in = *args;
+	int r;
+
+	if (!in || !in[0] || !streq(in[0], "-machine") || !in[1])
+		return -EINVAL;
+	out = calloc(1, sizeof(char *));
+	if (!out)
+		return -ENOMEM;
+	r = strv_push(&out, f->binary);
+	/* VFIO assignment needs KVM (the IOMMU maps guest memory that KVM
+	 * backs); -cpu host gives the guest driver the host's CPU features. */
+	if (r >= 0)
+		r = push_pair(&out, "-machine", strdupf("%s,accel=kvm", in[1]));
+	if (r >= 0)
+		r = push_pair(&out, "-cpu", strdup("host"));
+	if (r >= 0)
+		r = push_pair(&out, "-m", strdupf("%u", f->memory_mib));
+	if (r >= 0)
+		r = push_pair(&out, "-smp", strdupf("%u", f->cpus));
+	if (r >= 0 && f->ovmf_code) {
+		_cleanup_free_ char *code = igp_qemu_escape(f->ovmf_code),
+				    *vars = igp_qemu_escape(vars_copy(f->ovmf_vars));
+		if (!code || !vars)
+			return -ENOMEM;
+		/* OVMF as two flash devices (OVMF's README, "-drive
+		 * if=pflash"): the code read-only, then the VM's own copy of
+		 * the variable store, which the guest writes. */
+		r = push_pair(&out, "-drive", strdupf("if=pflash,format=raw,readonly=on,file=%s", code));
+		if (r >= 0)
+			r = push_pair(&out, "-drive", strdupf("if=pflash,format=raw,file=%s", vars));
+		if (r >= 0)
+			r = strv_pushf(
+			    notes,
+			    "OVMF from %s: copy its variable store next to the VM first (cp %s %s); "
+			    "the guest keeps its UEFI settings there.",
+			    f->ovmf_source, f->ovmf_vars, vars_copy(f->ovmf_vars));
+	}
+	for (size_t i = 2; r >= 0 && in[i]; i++)
+		r = strv_push(&out, in[i]);
+	if (r >= 0)
+		r = strv_push(notes, "Add the guest's disk and network to these lines (e.g. -drive "
+				     "file=DISK.qcow2,if=virtio -nic user,model=virtio-net-pci).");
+	if (r < 0)
+		return r;
+	strv_free(*args);
+	*args = TAKE_PTR(out);
+	return 0;
+}
+
 int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o, char ***ret_args,
 		  char ***notes)
 {

@@ -102,6 +102,12 @@ struct igp_vm_options {
 	 * vm/igd.h decides the IGD properties from it. */
 	const struct igp_qemu_caps *qemu;
 	const char *qemu_path; /* --qemu PATH: the binary to ask (NULL: the host's default) */
+	/* libvirt: the form above was chosen from the libvirt version rather
+	 * than by --qemu-commandline, and what that version rests on ("libvirt
+	 * 9.0.0, package libvirt-daemon 9.0.0-4"; NULL when it was not found),
+	 * for the note that says so. */
+	bool qemu_form_auto;
+	const char *libvirt_basis;
 };
 
 #define IGP_VM_OPTIONS_INIT                                                                                  \
