@@ -279,8 +279,10 @@ static int proxmox_plan_mapping(struct proxmox_run *v)
 	r = igp_read_optional(IGP_ETC_PVE_MAPPING_PCI, &v->map_old);
 	if (r < 0)
 		return log_error_errno(r, "Failed to read %s", IGP_ETC_PVE_MAPPING_PCI);
-	r = igp_pve_mapping_plan(v->map_old, v->mapping, v->node, v->d, v->mdev_type != NULL, &v->map_new,
-				 &why);
+	/* PVE::Mapping::PCI::assert_valid(): the mapping's mdev flag must say
+	 * whether the device offers vGPUs, whatever this VM takes of it. */
+	r = igp_pve_mapping_plan(v->map_old, v->mapping, v->node, v->d, v->d->funcs[0].mdev_parent,
+				 &v->map_new, &why);
 	if (r == -ENOMEM)
 		return log_error_errno(r, "Failed to plan %s", IGP_ETC_PVE_MAPPING_PCI);
 	if (r < 0)

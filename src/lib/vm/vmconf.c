@@ -90,6 +90,7 @@ static int func_fill(struct igp_vm_func *f, const struct igp_pci_dev *p)
 	f->subsys_device = p->subsys_device;
 	f->class = p->class;
 	f->iommu_group = p->iommu_group;
+	f->mdev_parent = p->mdev_parent;
 	if (p->driver && !(f->driver = strdup(p->driver)))
 		return -ENOMEM;
 	if (p->vendor_name || p->device_name) {

@@ -66,9 +66,10 @@ struct igp_vm_func {
 	struct igp_pci_addr addr;
 	uint16_t vendor, device, subsys_vendor, subsys_device;
 	uint32_t class;
-	int iommu_group; /* -1 without an IOMMU */
-	char *driver;	 /* bound host driver, NULL if none */
-	char *name;	 /* "Intel Corporation CometLake-S GT2 ...", NULL if unknown */
+	int iommu_group;  /* -1 without an IOMMU */
+	bool mdev_parent; /* offers vGPUs now (mdev_supported_types) */
+	char *driver;	  /* bound host driver, NULL if none */
+	char *name;	  /* "Intel Corporation CometLake-S GT2 ...", NULL if unknown */
 };
 
 struct igp_vm_device {
