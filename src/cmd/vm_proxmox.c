@@ -391,7 +391,7 @@ int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 	if ((r = proxmox_parse_opts(&v, argc, argv)) != CMD_GO_ON ||
 	    (r = proxmox_check_opts(&v, argc, argv)) != CMD_GO_ON)
 		return r;
-	r = vm_prepare(argv[optind + 1], &v.o, IGP_VM_PROXMOX, &v.h, &v.d);
+	r = vm_prepare(argv[optind + 1], &v.o, IGP_VM_PROXMOX, v.mdev_type != NULL, &v.h, &v.d);
 	if (r == EXIT_OK)
 		r = proxmox_check_mdev(&v);
 	if (r == EXIT_OK)

@@ -159,11 +159,18 @@ static int resolve_mdev(const struct igp_host *h, const char *spec, struct igp_v
 	return func_fill(&d->funcs[0], p);
 }
 
-static int isolation_refuse(const struct igp_host *h, const struct igp_pci_dev *p, char **why)
+int igp_vm_device_isolation(const struct igp_host *h, const struct igp_vm_device *d, char **why)
 {
 	struct igp_isolation_report rep;
+	struct igp_pci_dev *p;
 	int r;
 
+	/* A mediated device has an IOMMU group of its own (KVMGT registers
+	 * each vGPU with vfio_register_emulated_iommu_dev(), and
+	 * drivers/vfio/group.c allocates a new group for such a device): its
+	 * parent's group does not go to the VM. */
+	if (d->kind != IGP_VM_PCI || igp_host_find(h, d->funcs[0].address, &p) < 0)
+		return 0;
 	r = igp_isolation_judge(h, p, &rep);
 	if (r < 0)
 		return 0; /* no verdict: nothing to refuse on */
@@ -244,10 +251,6 @@ static int resolve_pci(const struct igp_host *h, const char *spec, struct igp_vm
 			       p->role_detail ? p->role_detail : "in use");
 		return -EPERM;
 	}
-	r = isolation_refuse(h, p, why);
-	if (r < 0)
-		return r;
-
 	d->kind = IGP_VM_PCI;
 	if (p->physfn || !slot_has_gpu(h, p)) {
 		/* A VF goes alone: "All Functions" would take the PF with it.
