@@ -230,6 +230,10 @@ static int proxmox_check_mdev(struct proxmox_run *v)
 	}
 	if (v->mdev_type && v->o.x_vga == 1)
 		return log_usage("vm", "x-vga is for a passed-through GPU, not a vGPU");
+	/* qemu-server: "legacy IGD assignment is not compatible with mdev" (PCI.pm). */
+	if (v->mdev_type && v->o.igd_mode == IGP_IGD_LEGACY)
+		return log_usage("vm", "IGD legacy mode is not compatible with a vGPU (mdev): it passes the "
+				       "iGPU at 0000:00:02.0 itself");
 	return EXIT_OK;
 }
 

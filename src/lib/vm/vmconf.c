@@ -356,10 +356,29 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 	if (o->x_vga == 1 && d->vf)
 		return refuse(ret_why, "x-vga is not for an SR-IOV virtual function: a VF has no VGA ranges");
 	if (o->igd_mode == IGP_IGD_LEGACY) {
-		/* QEMU docs/igd-assign.txt: legacy mode requirements. */
-		if (d->kind != IGP_VM_PCI || !d->igd)
+		const struct igp_pci_addr *a = &d->funcs[0].addr;
+		/* QEMU docs/igd-assign.txt: legacy mode requirements; qemu-server
+		 * refuses the same one condition at a time and names it
+		 * (PVE/QemuServer/PCI.pm, parse_hostpci_devices()). */
+		if (d->kind != IGP_VM_PCI)
 			return refuse(ret_why,
-				      "IGD legacy mode is only for the Intel iGPU at 0000:00:02.0 itself");
+				      "IGD legacy mode is not compatible with a vGPU (mdev): it passes "
+				      "the iGPU at 0000:00:02.0 itself");
+		if (a->domain != 0 || a->bus != 0 || a->slot != 2 || a->func != 0)
+			return refuse(
+			    ret_why,
+			    "IGD legacy mode only works for the device at host address 0000:00:02.0, "
+			    "not %s",
+			    d->funcs[0].address);
+		if (d->n_funcs > 1)
+			return refuse(
+			    ret_why,
+			    "IGD legacy mode is not compatible with a multifunction device: 0000:00:02 "
+			    "has %zu functions",
+			    d->n_funcs);
+		if (!d->igd)
+			return refuse(ret_why, "IGD legacy mode is only for an Intel iGPU, and %s is none",
+				      d->funcs[0].address);
 		if (igp_vm_machine_effective(o) != IGP_MACHINE_I440FX)
 			return refuse(ret_why,
 				      "IGD legacy mode needs the i440fx machine (--machine pc): q35 has "
