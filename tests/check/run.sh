@@ -950,6 +950,25 @@ put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,mdev=i915-GVTg_V5_4\n'
 chk "$V"
 is vm.proxmox fail
 has vm.proxmox message "GVT-g is not active"
+# driver=keep (qemu-server 9.0.25): Proxmox VE leaves the device on its
+# driver, i915 here, and creates no vGPU; vfio-pci (the default) is fine.
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=keep,pcie=1\nmachine: q35\n'
+chk "$V" --mode full
+is vm.proxmox fail
+has vm.proxmox message "VM 100: hostpci0 has driver=keep, so Proxmox VE keeps 0000:00:02.0 on i915 at VM start, but vfio-pci passthrough needs it on vfio-pci already."
+has vm.proxmox remedy "igpuctl bind 0000:00:02.0 --driver vfio-pci --persist"
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=vfio,pcie=1\nmachine: q35\n'
+chk "$V" --mode full
+is vm.proxmox pass
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=keep,mdev=i915-GVTg_V5_4\n'
+chk "$V"
+is vm.proxmox fail
+has vm.proxmox message "with driver=keep Proxmox VE does not create the vGPU at VM start"
+mkdir -p "$V/sys/bus/pci/drivers/vfio-pci"
+relink $GPU/driver ../../../bus/pci/drivers/vfio-pci
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=keep\n'
+chk "$V" --mode full
+is vm.proxmox pass
 
 # vm.proxmox_mapping: this node's entries of pci.cfg that name the GPU, as
 # PVE::Mapping::PCI::assert_valid() compares them when a VM starts.

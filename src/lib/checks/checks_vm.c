@@ -58,6 +58,32 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 		strbuf_printf(&j->rem, "`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.",
 			      vmid);
 	}
+	/* driver=keep (qemu-server 9.0.25): prepare_pci_device() in
+	 * PVE/QemuServer/PCI.pm neither resets the device nor binds it to
+	 * vfio-pci (nor creates an mdev), so QEMU's vfio-pci finds it on
+	 * whatever driver holds it. */
+	if (h.driver_keep && h.mdev) {
+		j->st = IGP_CHECK_FAIL;
+		strbuf_sep(&j->bad, " ");
+		strbuf_printf(&j->bad,
+			      "VM %s: %s has driver=keep and mdev=%s: with driver=keep Proxmox VE does not "
+			      "create the vGPU at VM start.",
+			      vmid, key, h.mdev);
+		strbuf_sep(&j->rem, " ");
+		strbuf_printf(&j->rem, "Drop driver=keep from %s of VM %s.", key, vmid);
+	} else if (h.driver_keep && !streq_ptr(j->gpu->driver, "vfio-pci")) {
+		j->st = IGP_CHECK_FAIL;
+		strbuf_sep(&j->bad, " ");
+		strbuf_printf(&j->bad,
+			      "VM %s: %s has driver=keep, so Proxmox VE keeps %s on %s at VM start, but "
+			      "vfio-pci passthrough needs it on vfio-pci already.",
+			      vmid, key, j->gpu->address, j->gpu->driver ? j->gpu->driver : "no driver");
+		strbuf_sep(&j->rem, " ");
+		strbuf_printf(&j->rem,
+			      "Bind it to vfio-pci at boot (`igpuctl bind %s --driver vfio-pci --persist`), "
+			      "or drop driver=keep from %s of VM %s so that Proxmox VE binds it.",
+			      j->gpu->address, key, vmid);
+	}
 	if (h.mdev) {
 		bool offered = false;
 		for (size_t t = 0; j->par && t < j->par->n_types; t++)
