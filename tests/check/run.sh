@@ -946,6 +946,14 @@ put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1\nmachine:
 chk "$V" --mode full
 is vm.proxmox fail
 has vm.proxmox message "legacy-igd=1 needs the i440fx machine and vga: none"
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1,x-vga=1,rombar=0\nvga: none\n'
+chk "$V" --mode full
+is vm.proxmox fail
+has vm.proxmox message "VM 100: legacy-igd=1 on hostpci0 is not compatible with x-vga, rombar=0."
+has vm.proxmox remedy "Remove x-vga, rombar=0 from hostpci0, or drop legacy-igd=1."
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1\nvga: none\n'
+chk "$V" --mode full
+is vm.proxmox pass
 put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,mdev=i915-GVTg_V5_4\n'
 chk "$V"
 is vm.proxmox fail

@@ -58,6 +58,30 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 		strbuf_printf(&j->rem, "`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.",
 			      vmid);
 	}
+	/* The other conditions of parse_hostpci_devices() (PCI.pm): qemu-server
+	 * refuses to start the VM with "legacy IGD assignment is not
+	 * compatible with ..." or "... only works for devices on host bus
+	 * 00:02.0". */
+	if (h.legacy_igd == 1) {
+		_cleanup_strbuf_ struct strbuf why = {};
+		if (h.x_vga == 1)
+			strbuf_word(&why, ", ", "x-vga");
+		if (h.mdev)
+			strbuf_word(&why, ", ", "mdev");
+		if (h.rombar == 0)
+			strbuf_word(&why, ", ", "rombar=0");
+		if (h.hosts && h.hosts[0] && h.hosts[1])
+			strbuf_word(&why, ", ", "alternative devices");
+		if (!strbuf_empty(&why)) {
+			j->st = IGP_CHECK_FAIL;
+			strbuf_sep(&j->bad, " ");
+			strbuf_printf(&j->bad, "VM %s: legacy-igd=1 on %s is not compatible with %s.", vmid,
+				      key, strbuf_str(&why));
+			strbuf_sep(&j->rem, " ");
+			strbuf_printf(&j->rem, "Remove %s from %s, or drop legacy-igd=1.", strbuf_str(&why),
+				      key);
+		}
+	}
 	/* driver=keep (qemu-server 9.0.25): prepare_pci_device() in
 	 * PVE/QemuServer/PCI.pm neither resets the device nor binds it to
 	 * vfio-pci (nor creates an mdev), so QEMU's vfio-pci finds it on
