@@ -461,6 +461,7 @@ enum {
 	LCOL_AUTO,
 	LCOL_IOMMU_GROUP,
 	LCOL_VFIO_NODE,
+	LCOL_VM,
 };
 
 static const struct colspec list_columns[] = {
@@ -473,10 +474,12 @@ static const struct colspec list_columns[] = {
     [LCOL_IOMMU_GROUP] = {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			  "IOMMU group of an active vGPU"},
     [LCOL_VFIO_NODE] = {"VFIO_NODE", 12, 0, SCOLS_JSON_STRING, "its VFIO group device"},
+    [LCOL_VM] = {"VM", 10, 0, SCOLS_JSON_STRING,
+		 "the VM that made it (Proxmox VE: \"proxmox-vm:VMID hostpciN\")"},
 };
 static const colmask_t list_cols = COLUMN(LCOL_UUID) | COLUMN(LCOL_PARENT) | COLUMN(LCOL_TYPE) |
 				   COLUMN(LCOL_ACTIVE) | COLUMN(LCOL_DEFINED) | COLUMN(LCOL_AUTO) |
-				   COLUMN(LCOL_IOMMU_GROUP);
+				   COLUMN(LCOL_IOMMU_GROUP) | COLUMN(LCOL_VM);
 
 static int list_help(void)
 {
@@ -509,7 +512,8 @@ static int vgpu_list(int argc, char *argv[])
 	struct libscols_table *tb;
 	struct igp_mdev *v = NULL;
 	size_t n = 0;
-	unsigned flags = IGP_MDEV_LIST_ACTIVE;
+	unsigned flags = IGP_MDEV_LIST_ACTIVE, index;
+	unsigned long vmid;
 	int ch, r;
 
 	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "dh", opts, NULL)) >= 0) {
@@ -541,6 +545,12 @@ static int vgpu_list(int argc, char *argv[])
 		table_set(ln, LCOL_ACTIVE, v[i].active ? "yes" : "no");
 		table_set(ln, LCOL_DEFINED, v[i].defined ? "yes" : "no");
 		table_set(ln, LCOL_AUTO, v[i].autostart ? "yes" : "no");
+		/* Proxmox VE creates hostpciN's vGPU (mdev=TYPE) when the VM
+		 * starts, under a UUID made of N and the VMID (mdev.h). */
+		if (igp_mdev_uuid_pve(v[i].uuid, &index, &vmid) > 0)
+			table_setf(ln, LCOL_VM, "proxmox-vm:%lu hostpci%u", vmid, index);
+		else
+			table_set(ln, LCOL_VM, NULL);
 		if (v[i].iommu_group >= 0) {
 			table_setf(ln, LCOL_IOMMU_GROUP, "%d", v[i].iommu_group);
 			table_setf(ln, LCOL_VFIO_NODE, "%s/%d", IGP_DEV_VFIO, v[i].iommu_group);

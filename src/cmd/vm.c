@@ -274,8 +274,8 @@ static int vm_qemu_check(const struct igp_host *h, const struct igp_vm_device *d
 }
 
 /* Load the host, resolve DEVICE and check the options against it. */
-int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
-	       struct igp_vm_device **ret_d)
+int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, bool vgpu,
+	       struct igp_host **ret_h, struct igp_vm_device **ret_d)
 {
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ char *why = NULL;
@@ -292,6 +292,13 @@ int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t,
 		return log_usage("vm", "%s", why ? why : "bad DEVICE");
 	if (r < 0)
 		return log_error("%s", why ? why : "cannot use that device");
+	/* The IOMMU group goes to the VM only when the device itself does. */
+	r = vgpu ? 0 : igp_vm_device_isolation(h, d, &why);
+	if (r < 0) {
+		igp_vm_device_free(d);
+		return r == -ENOMEM ? log_error_errno(r, "Failed to judge %s", spec)
+				    : log_error("%s", why ? why : "cannot pass that device");
+	}
 	r = igp_vm_check(d, o, t, &why);
 	if (r < 0) {
 		igp_vm_device_free(d);
@@ -420,7 +427,7 @@ static int vm_qemu(int argc, char *argv[])
 		return log_usage("vm", "vm qemu takes one DEVICE (a PCI address or a vGPU UUID)");
 	if (memory >= 0 && !full)
 		return log_usage("vm", "--memory goes with --full");
-	r = vm_prepare(argv[optind], &o, IGP_VM_QEMU, &h, &d);
+	r = vm_prepare(argv[optind], &o, IGP_VM_QEMU, false, &h, &d);
 	if (r != EXIT_OK)
 		return r;
 

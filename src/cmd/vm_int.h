@@ -54,11 +54,12 @@ int vm_help(void);
  * --help taken care of: the next option of the target's own, 0 after the
  * last, or -1 with the exit status in *ret_status (--help, a usage error). */
 int vm_getopt(int argc, char *argv[], const struct option *opts, struct igp_vm_options *o, int *ret_status);
-/* Load the host, resolve DEVICE, ask the QEMU that will run the VM (sets
- * o->qemu) and check the options against both: EXIT_OK, or the exit status
- * after the error is printed. */
-int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
-	       struct igp_vm_device **ret_d);
+/* Load the host, resolve DEVICE, refuse it for its IOMMU group unless the
+ * VM gets a vGPU of it (vgpu: Proxmox VE's --mdev TYPE), ask the QEMU that
+ * will run the VM (sets o->qemu) and check the options against both:
+ * EXIT_OK, or the exit status after the error is printed. */
+int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, bool vgpu,
+	       struct igp_host **ret_h, struct igp_vm_device **ret_d);
 /* What is wrong on the host for passing d through, as notes (check's findings). */
 int vm_host_notes(const struct igp_host *h, const struct igp_vm_device *d, char ***ret);
 /* The notes on stderr, "Note: " each. */

@@ -396,7 +396,7 @@ static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 	if ((r = libvirt_parse_opts(&v, argc, argv)) != CMD_GO_ON ||
 	    (r = libvirt_check_opts(&v, argc)) != CMD_GO_ON)
 		return r;
-	r = vm_prepare(argv[optind], &v.o, IGP_VM_LIBVIRT, &v.h, &v.d);
+	r = vm_prepare(argv[optind], &v.o, IGP_VM_LIBVIRT, false, &v.h, &v.d);
 	if (r == EXIT_OK && (v.domain || v.xml_file)) {
 		r = libvirt_read_xml(&v);
 		if (r == EXIT_OK)

@@ -234,6 +234,10 @@ static int proxmox_check_mdev(struct proxmox_run *v)
 	}
 	if (v->mdev_type && v->o.x_vga == 1)
 		return log_usage("vm", "x-vga is for a passed-through GPU, not a vGPU");
+	/* qemu-server: "legacy IGD assignment is not compatible with mdev" (PCI.pm). */
+	if (v->mdev_type && v->o.igd_mode == IGP_IGD_LEGACY)
+		return log_usage("vm", "IGD legacy mode is not compatible with a vGPU (mdev): it passes the "
+				       "iGPU at 0000:00:02.0 itself");
 	return EXIT_OK;
 }
 
@@ -283,8 +287,10 @@ static int proxmox_plan_mapping(struct proxmox_run *v)
 	r = igp_read_optional(IGP_ETC_PVE_MAPPING_PCI, &v->map_old);
 	if (r < 0)
 		return log_error_errno(r, "Failed to read %s", IGP_ETC_PVE_MAPPING_PCI);
-	r = igp_pve_mapping_plan(v->map_old, v->mapping, v->node, v->d, v->mdev_type != NULL, &v->map_new,
-				 &why);
+	/* PVE::Mapping::PCI::assert_valid(): the mapping's mdev flag must say
+	 * whether the device offers vGPUs, whatever this VM takes of it. */
+	r = igp_pve_mapping_plan(v->map_old, v->mapping, v->node, v->d, v->d->funcs[0].mdev_parent,
+				 &v->map_new, &why);
 	if (r == -ENOMEM)
 		return log_error_errno(r, "Failed to plan %s", IGP_ETC_PVE_MAPPING_PCI);
 	if (r < 0)
@@ -399,7 +405,7 @@ int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 	if ((r = proxmox_parse_opts(&v, argc, argv)) != CMD_GO_ON ||
 	    (r = proxmox_check_opts(&v, argc, argv)) != CMD_GO_ON)
 		return r;
-	r = vm_prepare(argv[optind + 1], &v.o, IGP_VM_PROXMOX, &v.h, &v.d);
+	r = vm_prepare(argv[optind + 1], &v.o, IGP_VM_PROXMOX, v.mdev_type != NULL, &v.h, &v.d);
 	if (r == EXIT_OK)
 		r = proxmox_check_mdev(&v);
 	if (r == EXIT_OK)

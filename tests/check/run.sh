@@ -960,10 +960,75 @@ put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1\nmachine:
 chk "$V" --mode full
 is vm.proxmox fail
 has vm.proxmox message "legacy-igd=1 needs the i440fx machine and vga: none"
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1,x-vga=1,rombar=0\nvga: none\n'
+chk "$V" --mode full
+is vm.proxmox fail
+has vm.proxmox message "VM 100: legacy-igd=1 on hostpci0 is not compatible with x-vga, rombar=0."
+has vm.proxmox remedy "Remove x-vga, rombar=0 from hostpci0, or drop legacy-igd=1."
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,legacy-igd=1\nvga: none\n'
+chk "$V" --mode full
+is vm.proxmox pass
 put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,mdev=i915-GVTg_V5_4\n'
 chk "$V"
 is vm.proxmox fail
 has vm.proxmox message "GVT-g is not active"
+# driver=keep (qemu-server 9.0.25): Proxmox VE leaves the device on its
+# driver, i915 here, and creates no vGPU; vfio-pci (the default) is fine.
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=keep,pcie=1\nmachine: q35\n'
+chk "$V" --mode full
+is vm.proxmox fail
+has vm.proxmox message "VM 100: hostpci0 has driver=keep, so Proxmox VE keeps 0000:00:02.0 on i915 at VM start, but vfio-pci passthrough needs it on vfio-pci already."
+has vm.proxmox remedy "igpuctl bind 0000:00:02.0 --driver vfio-pci --persist"
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=vfio,pcie=1\nmachine: q35\n'
+chk "$V" --mode full
+is vm.proxmox pass
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=keep,mdev=i915-GVTg_V5_4\n'
+chk "$V"
+is vm.proxmox fail
+has vm.proxmox message "with driver=keep Proxmox VE does not create the vGPU at VM start"
+mkdir -p "$V/sys/bus/pci/drivers/vfio-pci"
+relink $GPU/driver ../../../bus/pci/drivers/vfio-pci
+put etc/pve/qemu-server/100.conf $'hostpci0: 0000:00:02.0,driver=keep\n'
+chk "$V" --mode full
+is vm.proxmox pass
+
+# vm.proxmox_mapping: this node's entries of pci.cfg that name the GPU, as
+# PVE::Mapping::PCI::assert_valid() compares them when a VM starts.
+variant pvemap pve8-coffeelake
+put etc/hostname $'pve1\n'
+chk "$V" --mode full
+is vm.proxmox_mapping pass
+has vm.proxmox_mapping message "No cluster PCI mappings"
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve2,path=0000:00:02.0,id=1:2\n\tmap node=pve1,path=0000:00:02,id=8086:3e92,iommugroup=1,subsystem-id=1028:0869\n'
+chk "$V" --mode full
+is vm.proxmox_mapping pass
+has vm.proxmox_mapping message "match 0000:00:02.0 as it is now: igpu (0000:00:02)"
+# Upper case and a missing IOMMU group: the VM does not start.
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve1,path=0000:00:02.0,id=8086:3E92,subsystem-id=1028:0869,description=UHD 630\n'
+chk "$V" --mode full
+is vm.proxmox_mapping fail
+has vm.proxmox_mapping message "has id=8086:3E92, but 0000:00:02.0 has 8086:3e92"
+has vm.proxmox_mapping message "has no iommugroup, but 0000:00:02.0 has 1"
+has vm.proxmox_mapping remedy "\`map node=pve1,path=0000:00:02.0,id=8086:3e92,subsystem-id=1028:0869,description=UHD 630,iommugroup=1\`"
+has vm.proxmox_mapping remedy "pvesh get /cluster/mapping/pci --check-node pve1"
+# The mdev flag says whether the device offers vGPUs (it does not here);
+# "0x" is taken out before the comparison, as Proxmox VE does.
+put etc/pve/mapping/pci.cfg $'igpu\n\tmap node=pve1,path=0000:00:02.0,id=0x8086:0x3e92,iommugroup=1,subsystem-id=1028:0869\n\tmdev 1\n'
+chk "$V" --mode full
+is vm.proxmox_mapping fail
+has vm.proxmox_mapping message "Mapping igpu has mdev 1, but 0000:00:02.0 offers no vGPU types now."
+has vm.proxmox_mapping remedy "and \`mdev 0\`"
+# A path that is not on this host (an SR-IOV VF that is not enabled).
+put etc/pve/mapping/pci.cfg $'vf\n\tmap node=pve1,path=0000:00:02.3,id=8086:3e92,iommugroup=1,subsystem-id=1028:0869\n'
+chk "$V" --mode full
+is vm.proxmox_mapping fail
+has vm.proxmox_mapping message "names 0000:00:02.3, which is not on this host"
+lacks vm.proxmox_mapping remedy "map node"
+# Another node's entry is that node's business.
+put etc/pve/mapping/pci.cfg $'vf\n\tmap node=pve2,path=0000:00:02.3,id=8086:3E92\n'
+chk "$V" --mode full
+is vm.proxmox_mapping pass
+has vm.proxmox_mapping message "No cluster PCI mapping names 0000:00:02.0 on node pve1"
 
 variant lvpci pve8-coffeelake
 put etc/libvirt/qemu/win.xml "<domain type='kvm'>

@@ -9,6 +9,8 @@
  *     the same numbers;
  *   - igp_mdev_uuid_normalize() and vmconf's igp_uuid_valid() agree, and a
  *     normalized UUID stays as it is;
+ *   - a UUID igp_mdev_uuid_pve() takes for Proxmox VE's is qemu-server's
+ *     sprintf() of the index and VMID it reads;
  *   - igp_mdev_type_match() only answers with a type the spec names.
  */
 #include <strings.h>
@@ -62,6 +64,17 @@ static void uuid_check(const char *text)
 {
 	char u[IGP_MDEV_UUID_MAX], u2[IGP_MDEV_UUID_MAX];
 	bool ok = igp_mdev_uuid_normalize(text, u) == 0;
+	unsigned index;
+	unsigned long vmid;
+
+	/* A Proxmox VE vGPU UUID is a UUID, and printed back as qemu-server
+	 * prints it, the same text. */
+	if (igp_mdev_uuid_pve(text, &index, &vmid) > 0) {
+		_cleanup_free_ char *again = strdupf("%08u-0000-0000-0000-%012lu", index, vmid);
+		FZ_OOM(again);
+		FZ_ASSERT(ok && index < 16 && vmid >= 100 && streq(again, text), "\"%s\" read as %u, %lu",
+			  text, index, vmid);
+	}
 
 	FZ_ASSERT(ok == igp_uuid_valid(text), "mdev and vmconf disagree on UUID \"%s\"", text);
 	if (!ok)

@@ -5,10 +5,10 @@
  * mappings (the first section of the input is extended too):
  *   - a refusal is -EEXIST (this node is mapped to another device) with
  *     its reason;
- *   - an edit only adds lines ("mdev 0" may become "mdev 1"): every other
- *     line stays, in order;
+ *   - an edit only adds lines, corrects this node's map entries and sets
+ *     the "mdev" line: every other line stays, in order;
  *   - the result maps this node in that section (map node=NODE,path=...),
- *     with "mdev 1" for a vGPU;
+ *     with "mdev 1" exactly when the device offers vGPUs;
  *   - planning it again changes nothing.
  */
 #include <ctype.h>
@@ -16,6 +16,7 @@
 #include "../lib/vm-devices.h"
 #include "fuzz.h"
 #include "vm/proxmox.h"
+#include "vm/pveconf.h"
 #include "base/util.h"
 
 static bool is_mdev_prop(const char *line)
@@ -24,15 +25,28 @@ static bool is_mdev_prop(const char *line)
 	return startswith(line, "mdev") && (line[4] == ' ' || line[4] == '\t');
 }
 
+/* A map entry of NODE, which the plan may correct. */
+static bool is_node_map(const char *line, const char *node)
+{
+	_cleanup_free_ char *v = NULL, *n = NULL;
+	int r;
+
+	line += strspn(line, " \t");
+	if (!startswith(line, "map") || !isblank((unsigned char)line[3]))
+		return false;
+	FZ_OOM(v = strdup(line + 3 + strspn(line + 3, " \t")));
+	r = igp_pve_prop_get(strstrip_trailing(v), "node", NULL, &n);
+	FZ_ASSERT(r != -ENOMEM, "out of memory");
+	return r >= 0 && streq(n, node);
+}
+
 /* The section NAME (its ID alone on a line; the first, should the file
  * define it twice) maps NODE, and has "mdev 1".  Comment lines do not end a
  * section, blank lines do (PVE::SectionConfig). */
 static void check_mapped(char *const *l, const char *name, const char *node, bool mdev, const char *text)
 {
-	_cleanup_free_ char *want = strdupf("node=%s,", node);
 	bool in = false, seen = false, mapped = false, mdev1 = false;
 
-	FZ_OOM(want);
 	for (size_t i = 0; l[i]; i++) {
 		const char *s = l[i] + strspn(l[i], " \t");
 		if (*s == '#')
@@ -48,13 +62,16 @@ static void check_mapped(char *const *l, const char *name, const char *node, boo
 			in = false;
 		if (!in)
 			continue;
-		if (startswith(s, "map") && isblank((unsigned char)s[3]) && strstr(s, want))
+		if (is_node_map(s, node))
 			mapped = true;
-		if (is_mdev_prop(s))
-			mdev1 = streq(s + 4 + strspn(s + 4, " \t"), "1");
+		if (is_mdev_prop(s)) {
+			_cleanup_free_ char *v = strdup(s + 4 + strspn(s + 4, " \t"));
+			FZ_OOM(v);
+			mdev1 = igp_pve_boolean(strstrip_trailing(v)) == 1;
+		}
 	}
 	FZ_ASSERT(mapped, "%s not mapped on %s in \"%s\"", name, node, text);
-	FZ_ASSERT(!mdev || mdev1, "%s has no \"mdev 1\" in \"%s\"", name, text);
+	FZ_ASSERT(mdev == mdev1, "%s has mdev %d, not %d, in \"%s\"", name, mdev1, mdev, text);
 }
 
 static void one(const char *text, const char *name, const char *node, const struct igp_vm_device *d,
@@ -80,7 +97,7 @@ static void one(const char *text, const char *name, const char *node, const stru
 	a = fz_lines(text);
 	b = fz_lines(next);
 	for (size_t i = 0; a[i]; i++) {
-		if (mdev && is_mdev_prop(a[i]))
+		if (is_mdev_prop(a[i]) || is_node_map(a[i], node))
 			continue;
 		while (b[j] && !streq(b[j], a[i]))
 			j++;

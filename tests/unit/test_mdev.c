@@ -164,6 +164,28 @@ static void test_uuid(void **state)
 	assert_string_not_equal(u, g);
 }
 
+static void test_uuid_pve(void **state)
+{
+	unsigned index = 99;
+	unsigned long vmid = 0;
+
+	/* generate_mdev_uuid(): sprintf("%08d-0000-0000-0000-%012d", $index, $vmid) */
+	assert_int_equal(igp_mdev_uuid_pve("00000000-0000-0000-0000-000000000100", &index, &vmid), 1);
+	assert_true(index == 0 && vmid == 100);
+	assert_int_equal(igp_mdev_uuid_pve("00000015-0000-0000-0000-000999999999", &index, &vmid), 1);
+	assert_true(index == 15 && vmid == 999999999);
+	/* Not an index of hostpciN, not a VMID, not decimal, not the middle. */
+	assert_int_equal(igp_mdev_uuid_pve("00000016-0000-0000-0000-000000000100", &index, &vmid), 0);
+	assert_int_equal(igp_mdev_uuid_pve("00000001-0000-0000-0000-000000000099", &index, &vmid), 0);
+	assert_int_equal(igp_mdev_uuid_pve("00000001-0000-0000-0000-001000000000", &index, &vmid), 0);
+	assert_int_equal(igp_mdev_uuid_pve("0000000a-0000-0000-0000-000000000100", &index, &vmid), 0);
+	assert_int_equal(igp_mdev_uuid_pve("00000001-0000-4000-0000-000000000100", &index, &vmid), 0);
+	assert_int_equal(igp_mdev_uuid_pve("4b0d9f8e-6a2c-4e1b-9f3d-2c8a7e6b5d41", &index, &vmid), 0);
+	assert_int_equal(igp_mdev_uuid_pve("00000001-0000-0000-0000-0000000001000", &index, &vmid), 0);
+	assert_int_equal(igp_mdev_uuid_pve(NULL, &index, &vmid), 0);
+	assert_true(index == 15 && vmid == 999999999);
+}
+
 /* ---- mdevctl JSON ---- */
 
 static void test_config_mdevctl_pretty(void **state)
@@ -286,6 +308,7 @@ int main(void)
 	    cmocka_unit_test(test_type_match_refusals),
 	    cmocka_unit_test(test_type_match_exact_wins),
 	    cmocka_unit_test(test_uuid),
+	    cmocka_unit_test(test_uuid_pve),
 	    cmocka_unit_test(test_config_mdevctl_pretty),
 	    cmocka_unit_test(test_config_round_trip),
 	    cmocka_unit_test(test_config_refusals),

@@ -97,7 +97,7 @@ static void test_duplicates_in_every_form(void **state)
 
 static void test_mapping_plan(void **state)
 {
-	_cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *why = NULL;
+	_cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *why = NULL;
 
 	assert_int_equal(igp_pve_mapping_plan(NULL, "gpu", "pve1", &vmdev_dgpu, false, &a, &why), 0);
 	assert_string_equal(
@@ -105,15 +105,60 @@ static void test_mapping_plan(void **state)
 	/* Same node and device again: nothing changes. */
 	assert_int_equal(igp_pve_mapping_plan(a, "gpu", "pve1", &vmdev_dgpu, false, &b, &why), 0);
 	assert_null(b);
-	/* A file without a final newline gets a blank line before the new section. */
+	/* A file without a final newline gets a blank line before the new
+	 * section; a device that offers vGPUs gets "mdev 1". */
 	assert_int_equal(igp_pve_mapping_plan("other\n\tmap node=pve1,path=0000:05:00.0,id=1:2", "gpu",
-					      "pve2", &vmdev_dgpu, true, &c, &why),
+					      "pve2", &vmdev_igd, true, &c, &why),
 			 0);
 	assert_string_equal(
 	    c, "other\n\tmap node=pve1,path=0000:05:00.0,id=1:2\n\ngpu\n"
-	       "\tmap node=pve2,path=0000:01:00.0,id=10de:2484,iommugroup=1,subsystem-id=10de:146b\n"
+	       "\tmap node=pve2,path=0000:00:02.0,id=8086:3e92,iommugroup=2,subsystem-id=1028:0869\n"
 	       "\tmdev 1\n");
 	assert_int_equal(igp_pve_mapping_plan(c, "other", "pve1", &vmdev_dgpu, false, &b, &why), -EEXIST);
+	assert_string_equal(why, "mapping other already maps node pve1 to 0000:05:00.0: pick another name");
+	/* This node's entry for the device is corrected (upper case, no group,
+	 * no subsystem), what else it says is kept; the other node's entry
+	 * stays; "mdev 1" becomes "mdev 0" for a device without vGPU types. */
+	assert_int_equal(
+	    igp_pve_mapping_plan("gpu\n"
+				 "\tmap node=pve2,path=0000:41:00,id=10de:2484\n"
+				 "  map node=pve1,path=0000:01:00.0,id=10DE:2484,description=x  \n"
+				 "\tmdev 1\n",
+				 "gpu", "pve1", &vmdev_dgpu, false, &d, &why),
+	    0);
+	assert_string_equal(d, "gpu\n"
+			       "\tmap node=pve2,path=0000:41:00,id=10de:2484\n"
+			       "  map node=pve1,path=0000:01:00.0,id=10de:2484,description=x,iommugroup=1,"
+			       "subsystem-id=10de:146b\n"
+			       "\tmdev 0\n");
+	/* No IOMMU group: none is written, a stale one is dropped. */
+	assert_int_equal(
+	    igp_pve_mapping_plan("vf\n\tmap node=pve1,path=0000:00:02.1,iommugroup=7,id=8086:a7a0,"
+				 "subsystem-id=8086:0000\n",
+				 "vf", "pve1", &vmdev_vf, false, &e, &why),
+	    0);
+	assert_string_equal(e, "vf\n\tmap node=pve1,path=0000:00:02.1,id=8086:a7a0,subsystem-id=8086:0000\n");
+}
+
+static void test_map_value(void **state)
+{
+	const struct igp_pve_map_want w = {.node = "pve1",
+					   .path = "0000:00:02.0",
+					   .vendor = 0x8086,
+					   .device = 0x3E92,
+					   .subsys_vendor = 0x1028,
+					   .subsys_device = 0x0869,
+					   .iommu_group = 0};
+	_cleanup_free_ char *a = igp_pve_map_value(NULL, &w),
+			    *b = igp_pve_map_value(
+				"path=0000:00:02,node=x,subsystem-id=1028:0869,id=8086:3e92,"
+				"id=1:2,iommugroup=3",
+				&w);
+
+	assert_string_equal(a,
+			    "node=pve1,path=0000:00:02.0,id=8086:3e92,iommugroup=0,subsystem-id=1028:0869");
+	/* Corrected in place, in the entry's own order; a key given twice once. */
+	assert_string_equal(b, "path=0000:00:02,node=x,subsystem-id=1028:0869,id=8086:3e92,iommugroup=0");
 }
 
 static void test_line_grammar(void **state)
@@ -203,6 +248,18 @@ static void test_hostpci(void **state)
 	assert_int_equal(igp_pve_hostpci_parse("00:02.0,host=00:02.0", &h), -EINVAL);
 	assert_int_equal(igp_pve_hostpci_parse("00:02.0,mapping=igpu", &h), -EINVAL);
 	assert_int_equal(igp_pve_hostpci_parse("pcie=1", &h), -EINVAL);
+	/* driver= (qemu-server 9.0.25) is vfio or keep, nothing else. */
+	assert_int_equal(igp_pve_hostpci_parse("0000:00:02.0,driver=keep", &h), 0);
+	assert_true(h.driver_keep);
+	igp_pve_hostpci_done(&h);
+	assert_int_equal(igp_pve_hostpci_parse("0000:00:02.0,driver=vfio", &h), 0);
+	assert_false(h.driver_keep);
+	igp_pve_hostpci_done(&h);
+	assert_int_equal(igp_pve_hostpci_parse("0000:00:02.0", &h), 0);
+	assert_false(h.driver_keep);
+	igp_pve_hostpci_done(&h);
+	assert_int_equal(igp_pve_hostpci_parse("0000:00:02.0,driver=i915", &h), -EINVAL);
+	assert_int_equal(igp_pve_hostpci_parse("0000:00:02.0,driver=keep,driver=vfio", &h), -EINVAL);
 
 	assert_int_equal(igp_pve_pci_id_parse("00:02.0", &a, &slot), 0);
 	assert_true(a.domain == 0 && a.bus == 0 && a.slot == 2 && a.func == 0 && !slot);
@@ -221,8 +278,9 @@ static void test_mappings(void **state)
 						"\tmap node=pve2,path=0000:00:02.0,id=8086:3e92,iommugroup=1,"
 						"subsystem-id=1028:0869\n"
 						"# a comment does not end the section\n"
-						"\tmap node=pve1,path=0000:00:02,id=8086:3e92\n"
-						"\tmdev 1\n"
+						"\tmap node=pve1,path=0000:00:02,id=8086:3e92,iommugroup=1,"
+						"subsystem-id=1028:0869\n"
+						"\tmdev yes \n"
 						"\n"
 						"\tmap node=pve3,path=0000:00:02.0\n"
 						"broken\n"
@@ -242,13 +300,21 @@ static void test_mappings(void **state)
 	assert_string_equal(g->maps[1].node, "pve1");
 	assert_string_equal(g->maps[1].path, "0000:00:02");
 	assert_string_equal(g->maps[1].id, "8086:3e92");
-	assert_string_equal(g->maps[0].iommugroup, "1");
-	assert_string_equal(g->maps[0].subsystem_id, "1028:0869");
-	assert_null(g->maps[1].iommugroup);
-	assert_null(g->maps[1].subsystem_id);
+	assert_string_equal(g->maps[1].value, "node=pve1,path=0000:00:02,id=8086:3e92,iommugroup=1,"
+					      "subsystem-id=1028:0869");
+	assert_string_equal(g->maps[1].iommugroup, "1");
+	assert_string_equal(g->maps[1].subsystem_id, "1028:0869");
+	assert_null(g->maps[0].iommugroup);
+	assert_null(g->maps[0].subsystem_id);
 	/* An entry without node= maps nothing. */
 	assert_int_equal(igp_pve_mapping_find(&m, "broken")->n_maps, 0);
 	assert_null(igp_pve_mapping_find(&m, "nvidia"));
+	igp_pve_mappings_done(&m);
+
+	/* "mdev" is a boolean; a later line wins, anything else is 0. */
+	assert_int_equal(igp_pve_mappings_parse("a\n\tmdev 1\n\tmdev off\n\nb\n\tmdev maybe\n", &m), 0);
+	assert_false(igp_pve_mapping_find(&m, "a")->mdev);
+	assert_false(igp_pve_mapping_find(&m, "b")->mdev);
 	igp_pve_mappings_done(&m);
 }
 
@@ -364,6 +430,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_config),
 	    cmocka_unit_test(test_duplicates_in_every_form),
 	    cmocka_unit_test(test_mapping_plan),
+	    cmocka_unit_test(test_map_value),
 	    cmocka_unit_test(test_line_grammar),
 	    cmocka_unit_test(test_conf_sections),
 	    cmocka_unit_test(test_hostpci),

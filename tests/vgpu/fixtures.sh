@@ -140,6 +140,18 @@ ig $H vgpu list --defined
 rc_is 0
 grep -Eq "^$UD +0000:00:02.0 +i915-GVTg_V5_4 +no +yes +yes" "$work/out" || bad "text row of $UD"
 
+t "list: Proxmox VE's own vGPU names its VM"
+UP=00000001-0000-0000-0000-000000000100 # hostpci1 of VM 100
+mkhost gvtg-proxmox
+ig gvtg-proxmox -J vgpu list
+rc_is 0
+jqt '.vgpus | length == 2'
+jqt ".vgpus[] | select(.uuid == \"$UP\") | .vm == \"proxmox-vm:100 hostpci1\" and .type == \"i915-GVTg_V5_4\" and .iommu_group == 14"
+jqt ".vgpus[] | select(.uuid == \"$UA\") | .vm == null"
+ig gvtg-proxmox vgpu list
+rc_is 0
+grep -Eq "^$UP +0000:00:02.0 +i915-GVTg_V5_4 +yes +no +no +14 +proxmox-vm:100 hostpci1$" "$work/out" || bad "text row of $UP"
+
 # ---------------------------------------------------------------- create
 t "create: default parent is the Intel iGPU, type by its tail, given UUID"
 mkhost $H

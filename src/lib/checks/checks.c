@@ -94,6 +94,9 @@ static const struct check_def defs[] = {
 
     {"vm.proxmox", ALL, NULL, check_vm_proxmox,
      "Proxmox VE VMs that use the GPU: pcie=1 on q35, legacy-igd's needs, vGPU types offered"},
+    {"vm.proxmox_mapping", ALL, NULL, check_vm_proxmox_mapping,
+     "this node's entries of the cluster PCI mapping that name the GPU match it (id, subsystem-id, IOMMU "
+     "group, mdev)"},
     {"vm.libvirt", ALL, NULL, check_vm_libvirt,
      "libvirt domains that use the GPU: vGPU display, OVMF option ROM, ramfb, render node, managed"},
 };

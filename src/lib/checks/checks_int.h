@@ -191,6 +191,7 @@ int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_vm_proxmox_mapping(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
 #endif

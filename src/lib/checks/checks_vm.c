@@ -58,6 +58,56 @@ static void judge_hostpci(struct pve_judge *j, const char *vmid, const struct ig
 		strbuf_printf(&j->rem, "`qm set %s -vga none` and an i440fx machine, or drop legacy-igd=1.",
 			      vmid);
 	}
+	/* The other conditions of parse_hostpci_devices() (PCI.pm): qemu-server
+	 * refuses to start the VM with "legacy IGD assignment is not
+	 * compatible with ..." or "... only works for devices on host bus
+	 * 00:02.0". */
+	if (h.legacy_igd == 1) {
+		_cleanup_strbuf_ struct strbuf why = {};
+		if (h.x_vga == 1)
+			strbuf_word(&why, ", ", "x-vga");
+		if (h.mdev)
+			strbuf_word(&why, ", ", "mdev");
+		if (h.rombar == 0)
+			strbuf_word(&why, ", ", "rombar=0");
+		if (h.hosts && h.hosts[0] && h.hosts[1])
+			strbuf_word(&why, ", ", "alternative devices");
+		if (!strbuf_empty(&why)) {
+			j->st = IGP_CHECK_FAIL;
+			strbuf_sep(&j->bad, " ");
+			strbuf_printf(&j->bad, "VM %s: legacy-igd=1 on %s is not compatible with %s.", vmid,
+				      key, strbuf_str(&why));
+			strbuf_sep(&j->rem, " ");
+			strbuf_printf(&j->rem, "Remove %s from %s, or drop legacy-igd=1.", strbuf_str(&why),
+				      key);
+		}
+	}
+	/* driver=keep (qemu-server 9.0.25): prepare_pci_device() in
+	 * PVE/QemuServer/PCI.pm neither resets the device nor binds it to
+	 * vfio-pci (nor creates an mdev), so QEMU's vfio-pci finds it on
+	 * whatever driver holds it. */
+	if (h.driver_keep && h.mdev) {
+		j->st = IGP_CHECK_FAIL;
+		strbuf_sep(&j->bad, " ");
+		strbuf_printf(&j->bad,
+			      "VM %s: %s has driver=keep and mdev=%s: with driver=keep Proxmox VE does not "
+			      "create the vGPU at VM start.",
+			      vmid, key, h.mdev);
+		strbuf_sep(&j->rem, " ");
+		strbuf_printf(&j->rem, "Drop driver=keep from %s of VM %s.", key, vmid);
+	} else if (h.driver_keep && !streq_ptr(j->gpu->driver, "vfio-pci")) {
+		j->st = IGP_CHECK_FAIL;
+		strbuf_sep(&j->bad, " ");
+		strbuf_printf(&j->bad,
+			      "VM %s: %s has driver=keep, so Proxmox VE keeps %s on %s at VM start, but "
+			      "vfio-pci passthrough needs it on vfio-pci already.",
+			      vmid, key, j->gpu->address, j->gpu->driver ? j->gpu->driver : "no driver");
+		strbuf_sep(&j->rem, " ");
+		strbuf_printf(&j->rem,
+			      "Bind it to vfio-pci at boot (`igpuctl bind %s --driver vfio-pci --persist`), "
+			      "or drop driver=keep from %s of VM %s so that Proxmox VE binds it.",
+			      j->gpu->address, key, vmid);
+	}
 	if (h.mdev) {
 		bool offered = false;
 		for (size_t t = 0; j->par && t < j->par->n_types; t++)
@@ -136,6 +186,200 @@ out:
 	strbuf_done(&j.good);
 	strbuf_done(&j.rem);
 	igp_mdev_parents_free(parents, n_parents);
+	return r;
+}
+
+/* ---- Proxmox VE: the cluster PCI mapping ---- */
+
+struct map_judge {
+	const struct igp_host *h;
+	const char *node;
+	enum igp_check_status st;
+	struct strbuf bad, good, rem;
+};
+
+/* A property as assert_valid() compares it: "0x" taken out, then the
+ * strings, case and all. */
+static bool map_prop_same(const char *configured, const char *expected)
+{
+	char buf[64];
+	size_t n = 0;
+
+	if (!configured || !expected)
+		return !configured && !expected;
+	for (const char *p = configured; *p && n + 1 < sizeof(buf); p++) {
+		if (p[0] == '0' && p[1] == 'x') {
+			p++;
+			continue;
+		}
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return streq(buf, expected);
+}
+
+/* One property of entry e against the device: a sentence in bad when they differ. */
+static bool map_prop_judge(struct map_judge *j, const char *name, const char *path, const char *prop,
+			   const char *configured, const char *expected)
+{
+	if (map_prop_same(configured, expected))
+		return true;
+	strbuf_sep(&j->bad, " ");
+	if (!configured)
+		strbuf_printf(&j->bad, "Mapping %s: the entry of node %s has no %s, but %s has %s.", name,
+			      j->node, prop, path, expected);
+	else if (!expected)
+		strbuf_printf(&j->bad, "Mapping %s: the entry of node %s has %s=%s, but %s has none.", name,
+			      j->node, prop, configured, path);
+	else
+		strbuf_printf(&j->bad, "Mapping %s: the entry of node %s has %s=%s, but %s has %s.", name,
+			      j->node, prop, configured, path, expected);
+	return false;
+}
+
+/*
+ * Judge this node's map entry e of mapping m as PVE::Mapping::PCI::
+ * assert_valid() does when a VM with mapping=NAME starts: every path
+ * exists; id= and subsystem-id= are the device's, iommugroup= the first
+ * device's (all as sysfs prints them, lowercase hex), and the mapping's
+ * mdev flag says whether the device offers vGPUs.  A VM start fails with
+ * "missing expected property" or "'id' does not match" otherwise.
+ */
+static int judge_map(struct map_judge *j, const struct igp_pve_mapping *m, const struct igp_pve_map *e,
+		     char *const *paths)
+{
+	struct igp_pve_map_want want = {.iommu_group = -1};
+	_cleanup_free_ char *fixed = NULL;
+	bool ok = true, absent = false, mdev_ok = true, have_first = false;
+
+	for (size_t i = 0; paths[i]; i++) {
+		struct igp_pci_addr a;
+		struct igp_pci_dev *p;
+		char addr[IGP_PCI_ADDR_MAX], id[16], sub[16], grp[16];
+		bool slot;
+		if (igp_pve_pci_id_parse(paths[i], &a, &slot) < 0)
+			continue;
+		/* A whole device is its function 0 ("must exist"). */
+		igp_pci_addr_format(&a, addr);
+		if (igp_host_find(j->h, addr, &p) < 0) {
+			ok = false;
+			absent = true;
+			strbuf_sep(&j->bad, " ");
+			strbuf_printf(&j->bad,
+				      "Mapping %s: the entry of node %s names %s, which is not on this host.",
+				      m->name, j->node, paths[i]);
+			continue;
+		}
+		snprintf(id, sizeof(id), "%04x:%04x", p->vendor, p->device);
+		snprintf(sub, sizeof(sub), "%04x:%04x", p->subsys_vendor, p->subsys_device);
+		snprintf(grp, sizeof(grp), "%d", p->iommu_group);
+		ok &= map_prop_judge(j, m->name, addr, "id", e->id, id);
+		ok &= map_prop_judge(j, m->name, addr, "subsystem-id", e->subsystem_id, sub);
+		/* "check iommu only on the first device" */
+		if (i == 0)
+			ok &= map_prop_judge(j, m->name, addr, "iommugroup", e->iommugroup,
+					     p->iommu_group >= 0 ? grp : NULL);
+		if (m->mdev != p->mdev_parent && mdev_ok) {
+			ok = mdev_ok = false;
+			strbuf_sep(&j->bad, " ");
+			strbuf_printf(&j->bad, "Mapping %s has mdev %d, but %s %s vGPU types now.", m->name,
+				      m->mdev, addr, p->mdev_parent ? "offers" : "offers no");
+		}
+		if (!have_first) {
+			have_first = true;
+			want = (struct igp_pve_map_want){.vendor = p->vendor,
+							 .device = p->device,
+							 .subsys_vendor = p->subsys_vendor,
+							 .subsys_device = p->subsys_device,
+							 .iommu_group = p->iommu_group};
+		}
+	}
+	if (ok) {
+		strbuf_sep(&j->good, "; ");
+		strbuf_printf(&j->good, "%s (%s)", m->name, e->path);
+		return 0;
+	}
+	j->st = IGP_CHECK_FAIL;
+	strbuf_sep(&j->rem, " ");
+	if (have_first && !absent) {
+		if (!(fixed = igp_pve_map_value(e->value, &want)))
+			return -ENOMEM;
+		strbuf_printf(&j->rem, "In %s, mapping %s: `map %s`%s%s.", IGP_ETC_PVE_MAPPING_PCI, m->name,
+			      fixed, mdev_ok ? "" : (m->mdev ? " and `mdev 0`" : " and `mdev 1`"),
+			      " (Datacenter > Resource Mappings in the web interface)");
+	}
+	strbuf_sep(&j->rem, " ");
+	strbuf_printf(&j->rem,
+		      "`pvesh get /cluster/mapping/pci --check-node %s` shows what Proxmox VE finds%s.",
+		      j->node, absent ? "; point the entry at the device's address now" : "");
+	return 0;
+}
+
+/* This node's entries of /etc/pve/mapping/pci.cfg that name the GPU (a
+ * path in its slot: the whole device, the GPU or one of its VFs). */
+int check_vm_proxmox_mapping(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "vm.proxmox_mapping";
+	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL;
+	const struct igp_workloads *ws;
+	struct map_judge j = {.h = c->h, .st = IGP_CHECK_PASS};
+	int r;
+
+	r = igp_host_workloads(c->h, &ws);
+	if (r < 0)
+		return r;
+	if (!ws->pve)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "Not a Proxmox VE host (no %s).",
+				 IGP_ETC_PVE_QEMU_SERVER);
+	if (ws->mappings.n == 0)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "No cluster PCI mappings (%s).",
+				 IGP_ETC_PVE_MAPPING_PCI);
+	if (!ws->node)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "This node's name is unknown (no %s or %s).", IGP_ETC_PVE_LOCAL,
+				 IGP_ETC_HOSTNAME);
+	j.node = ws->node;
+	for (size_t i = 0; r >= 0 && i < ws->mappings.n; i++) {
+		const struct igp_pve_mapping *m = &ws->mappings.v[i];
+		for (size_t k = 0; r >= 0 && k < m->n_maps; k++) {
+			_cleanup_strv_free_ char **paths = NULL;
+			bool names = false;
+			if (!streq(m->maps[k].node, ws->node))
+				continue;
+			if ((r = strv_split(m->maps[k].path, ";", &paths)) < 0)
+				break;
+			for (size_t p = 0; paths[p]; p++) {
+				struct igp_pci_addr a;
+				bool slot;
+				names |= igp_pve_pci_id_parse(paths[p], &a, &slot) == 0 &&
+					 a.domain == gpu->addr.domain &&
+					 igp_pci_addr_same_slot(&a, &gpu->addr);
+			}
+			if (names)
+				r = judge_map(&j, m, &m->maps[k], paths);
+		}
+	}
+	if (r >= 0) {
+		r = -ENOMEM;
+		s_bad = strbuf_steal(&j.bad);
+		s_good = strbuf_steal(&j.good);
+		s_rem = strbuf_steal(&j.rem);
+	}
+	if (!s_bad || !s_good || !s_rem)
+		goto out;
+	if (j.st != IGP_CHECK_PASS)
+		r = check_add(c, id, gpu, j.st, TAKE_PTR(s_rem), "%s", s_bad);
+	else if (*s_good)
+		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			      "The cluster PCI mappings of node %s match %s as it is now: %s.", ws->node,
+			      gpu->address, s_good);
+	else
+		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "No cluster PCI mapping names %s on node %s.",
+			      gpu->address, ws->node);
+out:
+	strbuf_done(&j.bad);
+	strbuf_done(&j.good);
+	strbuf_done(&j.rem);
 	return r;
 }
 

@@ -259,6 +259,31 @@ int igp_mdev_uuid_normalize(const char *s, char ret[static IGP_MDEV_UUID_MAX])
 	return 0;
 }
 
+int igp_mdev_uuid_pve(const char *uuid, unsigned *ret_index, unsigned long *ret_vmid)
+{
+	unsigned long index = 0, vmid = 0;
+
+	/* %08d, then the fixed middle, then %012d: decimal digits only. */
+	if (!uuid || strlen(uuid) != 36 || strncmp(uuid + 8, "-0000-0000-0000-", 16) != 0)
+		return 0;
+	for (size_t i = 0; i < 36; i++) {
+		if (i >= 8 && i < 24)
+			continue;
+		if (!isdigit((unsigned char)uuid[i]))
+			return 0;
+		if (i < 8)
+			index = index * 10 + (unsigned long)(uuid[i] - '0');
+		else
+			vmid = vmid * 10 + (unsigned long)(uuid[i] - '0');
+	}
+	/* $MAX_HOSTPCI_DEVICES (PCI.pm) and pve-vmid's range. */
+	if (index >= 16 || vmid < 100 || vmid > 999999999UL)
+		return 0;
+	*ret_index = (unsigned)index;
+	*ret_vmid = vmid;
+	return 1;
+}
+
 void igp_mdev_uuid_generate(char ret[static IGP_MDEV_UUID_MAX])
 {
 	uuid_t u;

@@ -81,6 +81,14 @@ int igp_mdev_type_match(const struct igp_mdev_parent *p, const char *spec, const
 int igp_mdev_uuid_normalize(const char *s, char ret[static IGP_MDEV_UUID_MAX]);
 /* A fresh random UUID (libuuid). */
 void igp_mdev_uuid_generate(char ret[static IGP_MDEV_UUID_MAX]);
+/*
+ * Is UUID one that Proxmox VE makes for a VM's vGPU?  qemu-server names the
+ * vGPU of hostpciN of VM VMID sprintf("%08d-0000-0000-0000-%012d", N, VMID)
+ * (PVE/QemuServer/PCI/Mdev.pm, generate_mdev_uuid()) and creates it when
+ * the VM starts.  1 with the index (0 to 15) and VMID (100 to 999999999),
+ * 0 for any other UUID.
+ */
+int igp_mdev_uuid_pve(const char *uuid, unsigned *ret_index, unsigned long *ret_vmid);
 
 /* An attribute that mdevctl writes to the mdev after creating it. */
 struct igp_mdev_attr {

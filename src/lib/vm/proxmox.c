@@ -3,6 +3,7 @@
 #include <limits.h>
 
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "base/util.h"
 #include "vm/igd.h"
 #include "vm/proxmox.h"
@@ -615,6 +616,61 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 
 /* ---- /etc/pve/mapping/pci.cfg ---- */
 
+/* One "key=value" of a map entry as w wants it; "" for a key w leaves out. */
+static char *map_part(const char *key, const struct igp_pve_map_want *w)
+{
+	/* Lowercase hex: assert_valid() compares the strings as they are, and
+	 * reads the host's IDs from sysfs, which prints them in lowercase. */
+	if (streq(key, "id"))
+		return strdupf("id=%04x:%04x", w->vendor, w->device);
+	if (streq(key, "iommugroup"))
+		return w->iommu_group >= 0 ? strdupf("iommugroup=%d", w->iommu_group) : strdup("");
+	if (streq(key, "subsystem-id"))
+		return strdupf("subsystem-id=%04x:%04x", w->subsys_vendor, w->subsys_device);
+	return NULL;
+}
+
+char *igp_pve_map_value(const char *value, const struct igp_pve_map_want *w)
+{
+	static const char *const checked[] = {"id", "iommugroup", "subsystem-id"};
+	_cleanup_strbuf_ struct strbuf b = {};
+	bool seen[ELEMENTSOF(checked)] = {};
+
+	if (!value) {
+		strbuf_printf(&b, "node=%s,path=%s", w->node, w->path);
+		value = "";
+	}
+	for (const char *p = value; *p;) {
+		size_t len = strcspn(p, ","), k;
+		_cleanup_free_ char *part = NULL;
+
+		for (k = 0; k < ELEMENTSOF(checked); k++)
+			if (strlen(checked[k]) < len && strncmp(p, checked[k], strlen(checked[k])) == 0 &&
+			    p[strlen(checked[k])] == '=')
+				break;
+		if (k < ELEMENTSOF(checked)) {
+			part = seen[k] ? strdup("") : map_part(checked[k], w);
+			seen[k] = true;
+		} else
+			part = strndup(p, len);
+		if (!part)
+			return NULL;
+		if (*part)
+			strbuf_word(&b, ",", part);
+		p += len;
+		if (*p)
+			p++;
+	}
+	for (size_t k = 0; k < ELEMENTSOF(checked); k++) {
+		_cleanup_free_ char *part = seen[k] ? strdup("") : map_part(checked[k], w);
+		if (!part)
+			return NULL;
+		if (*part)
+			strbuf_word(&b, ",", part);
+	}
+	return strbuf_steal(&b);
+}
+
 /* The line that starts section NAME of pci.cfg (pveconf.h's grammar). */
 static ssize_t mapping_section(const struct lines *l, const char *name)
 {
@@ -630,39 +686,52 @@ static ssize_t mapping_section(const struct lines *l, const char *name)
 struct mapping_edit {
 	struct lines l;
 	const char *name, *node;
-	const char *path; /* the device as the map line names it */
-	char *map;	  /* the map line to add; NULL when this node has it already */
-	bool mdev;	  /* the mapping needs "mdev 1" */
+	struct igp_pve_map_want want; /* this node's entry for the device */
+	struct igp_pci_addr addr;     /* the device as the entry names it */
+	bool slot;		      /* ... the whole device */
+	bool mdev;		      /* "mdev 1": the device offers vGPUs */
 	bool changed;
 	char **ret_why;
 };
 
-/* This node's map line for the device whose first function is f. */
-static char *mapping_map_line(const char *node, const char *path, const struct igp_vm_func *f)
+/* Does one path= of an entry (';' separates alternatives) name the device? */
+static bool map_path_names(const struct mapping_edit *m, const char *paths)
 {
-	_cleanup_free_ char *group =
-	    f->iommu_group >= 0 ? strdupf(",iommugroup=%d", f->iommu_group) : strdup("");
+	_cleanup_strv_free_ char **v = NULL;
 
-	if (!group)
-		return NULL;
-	return strdupf("\tmap node=%s,path=%s,id=%04x:%04x%s,subsystem-id=%04x:%04x", node, path, f->vendor,
-		       f->device, group, f->subsys_vendor, f->subsys_device);
+	if (strv_split(paths, ";", &v) < 0)
+		return false;
+	for (size_t i = 0; v[i]; i++) {
+		struct igp_pci_addr a;
+		bool slot;
+		if (igp_pve_pci_id_parse(v[i], &a, &slot) < 0)
+			continue;
+		/* A whole device and one of its functions name the same device. */
+		if (a.domain == m->addr.domain && igp_pci_addr_same_slot(&a, &m->addr) &&
+		    (slot || m->slot || a.func == m->addr.func))
+			return true;
+	}
+	return false;
 }
 
 /* A new section at the end of the file, after a blank line. */
 static int mapping_add_section(struct mapping_edit *m)
 {
 	struct lines *l = &m->l;
+	char *value = igp_pve_map_value(NULL, &m->want);
 	int r = 0;
 
+	if (!value)
+		return -ENOMEM;
 	if (l->n > 0 && *l->v[l->n - 1])
 		r = lines_insert(l, l->n, strdup(""));
 	if (r >= 0)
 		r = lines_insert(l, l->n, strdup(m->name));
 	if (r >= 0)
-		r = lines_insert(l, l->n, TAKE_PTR(m->map));
+		r = lines_insert(l, l->n, strdupf("\tmap %s", value));
 	if (r >= 0 && m->mdev)
 		r = lines_insert(l, l->n, strdup("\tmdev 1"));
+	free(value);
 	if (r < 0)
 		return r;
 	l->trailing_nl = true;
@@ -682,90 +751,129 @@ static size_t mapping_section_end(const struct lines *l, size_t sec)
 	return end;
 }
 
-/* Read the section's map and mdev lines: refuse this node mapped to
- * another device, drop m->map when it is mapped to this one. */
-static int mapping_scan(struct mapping_edit *m, size_t sec, size_t end, size_t *ret_last_map,
-			bool *ret_have_mdev)
+/* Correct this node's entry at line i, which names the device: its id=,
+ * iommugroup= and subsystem-id= as the host has them now. */
+static int mapping_fix_entry(struct mapping_edit *m, size_t i, const char *value)
 {
+	_cleanup_free_ char *fixed = igp_pve_map_value(value, &m->want);
+	size_t indent = strspn(m->l.v[i], " \t");
+
+	if (!fixed)
+		return -ENOMEM;
+	if (streq(fixed, value))
+		return 0;
+	m->changed = true;
+	return lines_replace(&m->l, i, strdupf("%.*smap %s", (int)indent, m->l.v[i], fixed));
+}
+
+/* Read the section's map lines: refuse this node mapped to another device
+ * only, correct its entries for this one; *ret_mapped when there is one. */
+static int mapping_scan(struct mapping_edit *m, size_t sec, size_t end, size_t *ret_last_map,
+			bool *ret_mapped)
+{
+	_cleanup_free_ char *other = NULL;
+	int r;
+
 	*ret_last_map = SIZE_MAX;
-	*ret_have_mdev = false;
+	*ret_mapped = false;
 	for (size_t i = sec + 1; i < end; i++) {
-		_cleanup_free_ char *map_node = NULL, *map_path = NULL;
-		const char *v;
-		if ((v = igp_pve_cfg_prop(m->l.v[i], "mdev")))
-			*ret_have_mdev = streq(v, "1");
-		if (!(v = igp_pve_cfg_prop(m->l.v[i], "map")))
+		_cleanup_free_ char *map_node = NULL, *map_path = NULL, *value = NULL;
+		const char *v = igp_pve_cfg_prop(m->l.v[i], "map");
+		if (!v)
 			continue;
 		*ret_last_map = i;
-		if (igp_pve_prop_get(v, "node", NULL, &map_node) < 0 || !streq(map_node, m->node))
+		if (!(value = strdup(v)))
+			return -ENOMEM;
+		strstrip_trailing(value);
+		if (igp_pve_prop_get(value, "node", NULL, &map_node) < 0 || !streq(map_node, m->node))
 			continue;
-		if (igp_pve_prop_get(v, "path", NULL, &map_path) >= 0 && strstr(map_path, m->path)) {
-			/* This node is mapped to this device already. */
-			free(m->map);
-			m->map = NULL;
-			continue;
-		}
+		if (igp_pve_prop_get(value, "path", NULL, &map_path) >= 0 && map_path_names(m, map_path)) {
+			*ret_mapped = true;
+			if ((r = mapping_fix_entry(m, i, value)) < 0)
+				return r;
+		} else if (!other)
+			other = map_path ? TAKE_PTR(map_path) : strdup("another device");
+	}
+	if (other && !*ret_mapped)
 		return igp_refuse(m->ret_why, -EEXIST,
 				  "mapping %s already maps node %s to %s: pick another name", m->name,
-				  m->node, map_path ? map_path : "another device");
-	}
+				  m->node, other);
 	return 0;
 }
 
-/* "mdev 1" in the section: the last mdev line replaced, or one added after
- * the last property. */
-static int mapping_set_mdev(struct lines *l, size_t sec, size_t last_prop)
+/* The section's "mdev" as the device needs it: the last mdev line set,
+ * or "mdev 1" added after the last property. */
+static int mapping_set_mdev(struct mapping_edit *m, size_t sec, size_t last_prop)
 {
+	struct lines *l = &m->l;
 	ssize_t at = -1;
+	int have = 0;
 
-	for (size_t i = sec + 1; i <= last_prop; i++)
-		if (igp_pve_cfg_prop(l->v[i], "mdev"))
-			at = (ssize_t)i;
+	for (size_t i = sec + 1; i <= last_prop; i++) {
+		_cleanup_free_ char *v = NULL;
+		const char *p = igp_pve_cfg_prop(l->v[i], "mdev");
+		if (!p)
+			continue;
+		if (!(v = strdup(p)))
+			return -ENOMEM;
+		at = (ssize_t)i;
+		have = igp_pve_boolean(strstrip_trailing(v)) == 1;
+	}
+	/* assert_valid() reads a missing or unparsable mdev as 0. */
+	if (have == m->mdev)
+		return 0;
+	m->changed = true;
 	if (at >= 0)
-		return lines_replace(l, (size_t)at, strdup("\tmdev 1"));
+		return lines_replace(l, (size_t)at, strdupf("\tmdev %d", m->mdev));
 	return lines_insert(l, last_prop + 1, strdup("\tmdev 1"));
 }
 
-/* Extend the section at sec with this node's map line and "mdev 1". */
+/* Extend or correct the section at sec: this node's map entry, "mdev". */
 static int mapping_extend(struct mapping_edit *m, size_t sec)
 {
 	size_t last_prop = mapping_section_end(&m->l, sec) - 1, last_map;
-	bool have_mdev;
+	bool mapped;
 	int r;
 
-	r = mapping_scan(m, sec, last_prop + 1, &last_map, &have_mdev);
+	r = mapping_scan(m, sec, last_prop + 1, &last_map, &mapped);
 	if (r < 0)
 		return r;
-	if (m->map) {
+	if (!mapped) {
+		_cleanup_free_ char *value = igp_pve_map_value(NULL, &m->want);
 		size_t at = last_map != SIZE_MAX ? last_map + 1 : last_prop + 1;
-		if ((r = lines_insert(&m->l, at, TAKE_PTR(m->map))) < 0)
+		if (!value)
+			return -ENOMEM;
+		if ((r = lines_insert(&m->l, at, strdupf("\tmap %s", value))) < 0)
 			return r;
 		last_prop++;
 		m->changed = true;
 	}
-	if (m->mdev && !have_mdev) {
-		if ((r = mapping_set_mdev(&m->l, sec, last_prop)) < 0)
-			return r;
-		m->changed = true;
-	}
-	return 0;
+	return mapping_set_mdev(m, sec, last_prop);
 }
 
 int igp_pve_mapping_plan(const char *old_text, const char *name, const char *node,
-			 const struct igp_vm_device *d, bool mdev, char **ret_new_text, char **ret_why)
+			 const struct igp_vm_device *d, bool offers_mdev, char **ret_new_text, char **ret_why)
 {
 	const struct igp_vm_func *f = &d->funcs[0];
 	_cleanup_free_ char *path = NULL;
-	struct mapping_edit m = {.name = name, .node = node, .mdev = mdev, .ret_why = ret_why};
+	struct mapping_edit m = {.name = name, .node = node, .mdev = offers_mdev, .ret_why = ret_why};
 	ssize_t sec;
 	int r;
 
 	/* "If the function is omitted, the whole device is mapped. In that
 	 * case use the attributes of the first device." (PVE::Mapping::PCI) */
-	path = d->n_funcs > 1 && !mdev ? slot_form(f) : strdup(f->address);
-	if (!path || !(m.map = mapping_map_line(node, path, f)))
+	m.slot = d->n_funcs > 1;
+	path = m.slot ? slot_form(f) : strdup(f->address);
+	if (!path)
 		return -ENOMEM;
-	m.path = path;
+	m.addr = f->addr;
+	m.want = (struct igp_pve_map_want){.node = node,
+					   .path = path,
+					   .vendor = f->vendor,
+					   .device = f->device,
+					   .subsys_vendor = f->subsys_vendor,
+					   .subsys_device = f->subsys_device,
+					   .iommu_group = f->iommu_group};
 
 	r = lines_split(old_text ? old_text : "", &m.l);
 	if (r >= 0) {
@@ -776,7 +884,6 @@ int igp_pve_mapping_plan(const char *old_text, const char *name, const char *nod
 		*ret_new_text = m.changed ? lines_join(&m.l) : NULL;
 		r = m.changed && !*ret_new_text ? -ENOMEM : 0;
 	}
-	free(m.map);
 	lines_done(&m.l);
 	return r;
 }

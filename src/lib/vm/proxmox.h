@@ -70,13 +70,39 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 		      char **ret_why);
 
 /*
+ * What a map entry of pci.cfg must say about the device at its path now, as
+ * PVE::Mapping::PCI::assert_valid() compares them at VM start: id= and
+ * subsystem-id= of the (first) device, and iommugroup= exactly when it has
+ * an IOMMU group, in lowercase hex.
+ */
+struct igp_pve_map_want {
+	const char *node, *path;
+	uint16_t vendor, device, subsys_vendor, subsys_device;
+	int iommu_group; /* -1: none, and the entry must not name one */
+};
+/*
+ * The map entry (the value after "map ") for w: value NULL gives a new one,
+ * "node=,path=,id=,iommugroup=,subsystem-id="; else value with its id=,
+ * iommugroup= and subsystem-id= corrected in place (the missing ones
+ * appended, iommugroup= dropped without a group) and every other property
+ * (node=, path=, description=) kept as written.  Caller frees; NULL on
+ * -ENOMEM.
+ */
+char *igp_pve_map_value(const char *value, const struct igp_pve_map_want *w);
+
+/*
  * Plan /etc/pve/mapping/pci.cfg (old_text NULL when the file does not
  * exist): create mapping `name` or extend it with this node's map entry
- * (node=,path=,id=,iommugroup=,subsystem-id=) and "mdev 1" for vGPUs.
- * *ret_new_text is the whole new file, or NULL when nothing changes.
- * -EEXIST with *ret_why when the mapping already maps this node elsewhere.
+ * (igp_pve_map_value()), or correct this node's entry for the device when
+ * the host changed; "mdev 1" when the device offers vGPUs now
+ * (offers_mdev: it has mdev_supported_types), "mdev 0" replacing a "mdev
+ * 1" when it does not: the flag must match at VM start.  Only this node's
+ * entries are touched.  *ret_new_text is the whole new file, or NULL when
+ * nothing changes.  -EEXIST with *ret_why when the mapping already maps
+ * this node to another device.
  */
 int igp_pve_mapping_plan(const char *old_text, const char *name, const char *node,
-			 const struct igp_vm_device *d, bool mdev, char **ret_new_text, char **ret_why);
+			 const struct igp_vm_device *d, bool offers_mdev, char **ret_new_text,
+			 char **ret_why);
 
 #endif

@@ -215,12 +215,8 @@ int igp_pve_prop_get(const char *value, const char *key, const char *default_key
 	return 0;
 }
 
-int igp_pve_prop_bool(const char *value, const char *key)
+int igp_pve_boolean(const char *v)
 {
-	_cleanup_free_ char *v = NULL;
-
-	if (igp_pve_prop_get(value, key, NULL, &v) < 0)
-		return -1;
 	/* PVE::JSONSchema::parse_boolean */
 	if (strcasecmp(v, "1") == 0 || strcasecmp(v, "on") == 0 || strcasecmp(v, "yes") == 0 ||
 	    strcasecmp(v, "true") == 0)
@@ -229,6 +225,15 @@ int igp_pve_prop_bool(const char *value, const char *key)
 	    strcasecmp(v, "false") == 0)
 		return 0;
 	return -1;
+}
+
+int igp_pve_prop_bool(const char *value, const char *key)
+{
+	_cleanup_free_ char *v = NULL;
+
+	if (igp_pve_prop_get(value, key, NULL, &v) < 0)
+		return -1;
+	return igp_pve_boolean(v);
 }
 
 void igp_pve_hostpci_done(struct igp_pve_hostpci *h)
@@ -242,7 +247,7 @@ void igp_pve_hostpci_done(struct igp_pve_hostpci *h)
 int igp_pve_hostpci_parse(const char *value, struct igp_pve_hostpci *ret)
 {
 	struct igp_pve_hostpci h = {0};
-	_cleanup_free_ char *host = NULL;
+	_cleanup_free_ char *host = NULL, *driver = NULL;
 	int r;
 
 	r = igp_pve_prop_get(value, "host", "host", &host);
@@ -255,6 +260,13 @@ int igp_pve_hostpci_parse(const char *value, struct igp_pve_hostpci *ret)
 	/* qemu-server wants exactly one of host= and mapping=. */
 	if (r >= 0 && !host == !h.mapping)
 		r = -EINVAL;
+	/* driver= is an enum of vfio and keep (PVE::QemuServer::PCI's
+	 * $hostpci_fmt, qemu-server 9.0.25): anything else is refused. */
+	if (r >= 0 && (r = igp_pve_prop_get(value, "driver", NULL, &driver)) == -ENOENT)
+		r = 0;
+	else if (r >= 0 && !streq(driver, "vfio") && !streq(driver, "keep"))
+		r = -EINVAL;
+	h.driver_keep = driver && streq(driver, "keep");
 	if (r >= 0 && host)
 		r = strv_split(host, ";", &h.hosts);
 	if (r < 0) {
@@ -289,15 +301,20 @@ int igp_pve_pci_id_parse(const char *id, struct igp_pci_addr *ret, bool *ret_slo
 
 /* ---- /etc/pve/mapping/pci.cfg ---- */
 
+static void map_done(struct igp_pve_map *e)
+{
+	free(e->value);
+	free(e->node);
+	free(e->path);
+	free(e->id);
+	free(e->iommugroup);
+	free(e->subsystem_id);
+}
+
 static void mapping_done(struct igp_pve_mapping *m)
 {
-	for (size_t i = 0; i < m->n_maps; i++) {
-		free(m->maps[i].node);
-		free(m->maps[i].path);
-		free(m->maps[i].id);
-		free(m->maps[i].iommugroup);
-		free(m->maps[i].subsystem_id);
-	}
+	for (size_t i = 0; i < m->n_maps; i++)
+		map_done(&m->maps[i]);
 	free(m->maps);
 	free(m->name);
 }
@@ -328,21 +345,16 @@ static int map_add(struct igp_pve_mapping *m, const char *value)
 	m->maps = v;
 	e = &v[m->n_maps];
 	*e = (struct igp_pve_map){0};
-	/* node= and path= are required; an entry without them maps nothing. */
+	/* node= and path= are required; an entry without them maps nothing.
+	 * A key given twice makes PVE::JSONSchema refuse the whole entry. */
 	if ((r = igp_pve_prop_get(value, "node", NULL, &e->node)) < 0 ||
-	    (r = igp_pve_prop_get(value, "path", NULL, &e->path)) < 0) {
-		free(e->node);
-		free(e->path);
-		return r == -ENOMEM ? r : 0;
-	}
-	if ((r = igp_pve_prop_get(value, "id", NULL, &e->id)) == -ENOMEM ||
-	    (r = igp_pve_prop_get(value, "iommugroup", NULL, &e->iommugroup)) == -ENOMEM ||
-	    (r = igp_pve_prop_get(value, "subsystem-id", NULL, &e->subsystem_id)) == -ENOMEM) {
-		free(e->node);
-		free(e->path);
-		free(e->id);
-		free(e->iommugroup);
-		return r;
+	    (r = igp_pve_prop_get(value, "path", NULL, &e->path)) < 0 ||
+	    ((r = igp_pve_prop_get(value, "id", NULL, &e->id)) < 0 && r != -ENOENT) ||
+	    ((r = igp_pve_prop_get(value, "iommugroup", NULL, &e->iommugroup)) < 0 && r != -ENOENT) ||
+	    ((r = igp_pve_prop_get(value, "subsystem-id", NULL, &e->subsystem_id)) < 0 && r != -ENOENT) ||
+	    !(e->value = strdup(value))) {
+		map_done(e);
+		return r == -ENOMEM || r >= 0 ? -ENOMEM : 0;
 	}
 	m->n_maps++;
 	return 0;
@@ -415,7 +427,8 @@ int igp_pve_mappings_parse(const char *text, struct igp_pve_mappings *ret)
 		if ((v = igp_pve_cfg_prop(line, "map")))
 			r = map_add(cur, v);
 		else if ((v = igp_pve_cfg_prop(line, "mdev")))
-			cur->mdev = streq(v, "1");
+			/* The value ends at the last non-blank (SectionConfig). */
+			cur->mdev = igp_pve_boolean(strstrip_trailing(line + (v - line))) == 1;
 	}
 	if (r < 0) {
 		igp_pve_mappings_done(&m);

@@ -76,6 +76,8 @@ int igp_pve_prop_get(const char *value, const char *key, const char *default_key
 /* A boolean property (PVE::JSONSchema: 1/on/yes/true, 0/off/no/false): 1, 0, or -1 when absent or
  * unparsable. */
 int igp_pve_prop_bool(const char *value, const char *key);
+/* A boolean as PVE::JSONSchema::parse_boolean reads it (any case): 1, 0, or -1. */
+int igp_pve_boolean(const char *s);
 
 /* One hostpciN value (PVE::QemuServer::PCI's hostpci format). */
 struct igp_pve_hostpci {
@@ -84,6 +86,10 @@ struct igp_pve_hostpci {
 	char *mapping; /* mapping=NAME, or NULL */
 	char *mdev;    /* mdev=TYPE: a vGPU of the device, created when the VM starts */
 	int pcie, legacy_igd, x_vga, rombar; /* 1, 0, -1 when not given */
+	/* driver=vfio|keep (qemu-server 9.0.25): with keep, Proxmox VE neither
+	 * resets the device nor binds it to vfio-pci at VM start; false when
+	 * not given (the default, vfio). */
+	bool driver_keep;
 };
 int igp_pve_hostpci_parse(const char *value, struct igp_pve_hostpci *ret);
 void igp_pve_hostpci_done(struct igp_pve_hostpci *h);
@@ -97,10 +103,11 @@ int igp_pve_pci_id_parse(const char *id, struct igp_pci_addr *ret, bool *ret_slo
 /* ---- /etc/pve/mapping/pci.cfg ---- */
 
 struct igp_pve_map {
+	char *value;	  /* the whole property string, as written */
 	char *node;	  /* node=NAME: the entry applies on that node only */
 	char *path;	  /* path=ADDR (a function, or a whole device without ".F"; ';' separates several) */
-	char *id;	  /* id=VEN:DEV */
-	char *iommugroup; /* iommugroup=N, or NULL */
+	char *id;	  /* id=VEN:DEV, or NULL */
+	char *iommugroup; /* iommugroup=N as written, or NULL */
 	char *subsystem_id; /* subsystem-id=VEN:DEV, or NULL */
 };
 
@@ -108,7 +115,9 @@ struct igp_pve_mapping {
 	char *name;
 	struct igp_pve_map *maps;
 	size_t n_maps;
-	bool mdev; /* "mdev 1": the mapping hands out vGPUs */
+	/* "mdev 1": the devices offer vGPUs (mdev_supported_types); absent or
+	 * unparsable is 0, as PVE::Mapping::PCI::assert_valid() reads it. */
+	bool mdev;
 };
 
 struct igp_pve_mappings {

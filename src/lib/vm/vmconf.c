@@ -91,6 +91,7 @@ static int func_fill(struct igp_vm_func *f, const struct igp_pci_dev *p)
 	f->subsys_device = p->subsys_device;
 	f->class = p->class;
 	f->iommu_group = p->iommu_group;
+	f->mdev_parent = p->mdev_parent;
 	if (p->driver && !(f->driver = strdup(p->driver)))
 		return -ENOMEM;
 	if (p->vendor_name || p->device_name) {
@@ -159,11 +160,18 @@ static int resolve_mdev(const struct igp_host *h, const char *spec, struct igp_v
 	return func_fill(&d->funcs[0], p);
 }
 
-static int isolation_refuse(const struct igp_host *h, const struct igp_pci_dev *p, char **why)
+int igp_vm_device_isolation(const struct igp_host *h, const struct igp_vm_device *d, char **why)
 {
 	struct igp_isolation_report rep;
+	struct igp_pci_dev *p;
 	int r;
 
+	/* A mediated device has an IOMMU group of its own (KVMGT registers
+	 * each vGPU with vfio_register_emulated_iommu_dev(), and
+	 * drivers/vfio/group.c allocates a new group for such a device): its
+	 * parent's group does not go to the VM. */
+	if (d->kind != IGP_VM_PCI || igp_host_find(h, d->funcs[0].address, &p) < 0)
+		return 0;
 	r = igp_isolation_judge(h, p, &rep);
 	if (r < 0)
 		return 0; /* no verdict: nothing to refuse on */
@@ -244,10 +252,6 @@ static int resolve_pci(const struct igp_host *h, const char *spec, struct igp_vm
 			       p->role_detail ? p->role_detail : "in use");
 		return -EPERM;
 	}
-	r = isolation_refuse(h, p, why);
-	if (r < 0)
-		return r;
-
 	d->kind = IGP_VM_PCI;
 	if (p->physfn || !slot_has_gpu(h, p)) {
 		/* A VF goes alone: "All Functions" would take the PF with it.
@@ -353,10 +357,29 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 	if (o->x_vga == 1 && d->vf)
 		return refuse(ret_why, "x-vga is not for an SR-IOV virtual function: a VF has no VGA ranges");
 	if (o->igd_mode == IGP_IGD_LEGACY) {
-		/* QEMU docs/igd-assign.txt: legacy mode requirements. */
-		if (d->kind != IGP_VM_PCI || !d->igd)
+		const struct igp_pci_addr *a = &d->funcs[0].addr;
+		/* QEMU docs/igd-assign.txt: legacy mode requirements; qemu-server
+		 * refuses the same one condition at a time and names it
+		 * (PVE/QemuServer/PCI.pm, parse_hostpci_devices()). */
+		if (d->kind != IGP_VM_PCI)
 			return refuse(ret_why,
-				      "IGD legacy mode is only for the Intel iGPU at 0000:00:02.0 itself");
+				      "IGD legacy mode is not compatible with a vGPU (mdev): it passes "
+				      "the iGPU at 0000:00:02.0 itself");
+		if (a->domain != 0 || a->bus != 0 || a->slot != 2 || a->func != 0)
+			return refuse(
+			    ret_why,
+			    "IGD legacy mode only works for the device at host address 0000:00:02.0, "
+			    "not %s",
+			    d->funcs[0].address);
+		if (d->n_funcs > 1)
+			return refuse(
+			    ret_why,
+			    "IGD legacy mode is not compatible with a multifunction device: 0000:00:02 "
+			    "has %zu functions",
+			    d->n_funcs);
+		if (!d->igd)
+			return refuse(ret_why, "IGD legacy mode is only for an Intel iGPU, and %s is none",
+				      d->funcs[0].address);
 		if (igp_vm_machine_effective(o) != IGP_MACHINE_I440FX)
 			return refuse(ret_why,
 				      "IGD legacy mode needs the i440fx machine (--machine pc): q35 has "

@@ -68,9 +68,10 @@ struct igp_vm_func {
 	struct igp_pci_addr addr;
 	uint16_t vendor, device, subsys_vendor, subsys_device;
 	uint32_t class;
-	int iommu_group; /* -1 without an IOMMU */
-	char *driver;	 /* bound host driver, NULL if none */
-	char *name;	 /* "Intel Corporation CometLake-S GT2 ...", NULL if unknown */
+	int iommu_group;  /* -1 without an IOMMU */
+	bool mdev_parent; /* offers vGPUs now (mdev_supported_types) */
+	char *driver;	  /* bound host driver, NULL if none */
+	char *name;	  /* "Intel Corporation CometLake-S GT2 ...", NULL if unknown */
 };
 
 struct igp_vm_device {
@@ -139,6 +140,14 @@ bool igp_uuid_valid(const char *s);
  */
 int igp_vm_device_resolve(const struct igp_host *h, const char *spec, struct igp_vm_device **ret,
 			  char **ret_why);
+/*
+ * Refuse passing d through whole when its IOMMU group also holds a device
+ * the host needs (its disk controller, its NIC): -EPERM with the reason in
+ * *ret_why.  A vGPU (IGP_VM_MDEV) has its own group and passes; so does a
+ * device of which the VM gets a vGPU (Proxmox VE's mdev=): the caller does
+ * not ask then.
+ */
+int igp_vm_device_isolation(const struct igp_host *h, const struct igp_vm_device *d, char **ret_why);
 void igp_vm_device_free(struct igp_vm_device *d);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct igp_vm_device *, igp_vm_device_free);
 #define _cleanup_vm_device_ _cleanup_(igp_vm_device_freep)
