@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "checks/checks.h"
+#include "vm/optionrom.h"
 #include "vm/qemu_args.h"
 #include "vm/vmconf.h"
 #include "vm_int.h"
@@ -233,9 +234,11 @@ int vm_host_notes(const struct igp_host *h, const struct igp_vm_device *d, char 
 	return r;
 }
 
-/* Load the host, resolve DEVICE and check the options against it. */
-int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,
-	       struct igp_host **ret_h, struct igp_vm_device **ret_d)
+/* Load the host, resolve DEVICE and check the options against it and the
+ * host: the ROM file (Proxmox VE's is checked with the VM's firmware, in
+ * vm/proxmox.c), the address widths. */
+int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
+	       struct igp_vm_device **ret_d)
 {
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ char *why = NULL;
@@ -257,6 +260,16 @@ int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_tar
 		igp_vm_device_free(d);
 		return log_usage("vm", "%s", why ? why : "these options do not combine");
 	}
+	if (t != IGP_VM_PROXMOX && o->romfile) {
+		r = igp_vm_romfile_check(d, o->romfile, o->romfile, o->uefi, &why);
+		if (r < 0) {
+			igp_vm_device_free(d);
+			if (r == -ENOMEM)
+				return log_error_errno(r, "Failed to read %s", o->romfile);
+			return log_error("%s", why);
+		}
+	}
+	igp_vm_phys_bits(h, d, t, o);
 	*ret_h = TAKE_PTR(h);
 	*ret_d = d;
 	return EXIT_OK;

@@ -53,8 +53,8 @@ int vm_help(void);
 int vm_getopt(int argc, char *argv[], const struct option *opts, struct igp_vm_options *o, int *ret_status);
 /* Load the host, resolve DEVICE and check the options against it: EXIT_OK,
  * or the exit status after the error is printed. */
-int vm_prepare(const char *spec, const struct igp_vm_options *o, enum igp_vm_target t,
-	       struct igp_host **ret_h, struct igp_vm_device **ret_d);
+int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, struct igp_host **ret_h,
+	       struct igp_vm_device **ret_d);
 /* What is wrong on the host for passing d through, as notes (check's findings). */
 int vm_host_notes(const struct igp_host *h, const struct igp_vm_device *d, char ***ret);
 /* The notes on stderr, "Note: " each. */

@@ -302,6 +302,7 @@ static int proxmox_plan_conf(struct proxmox_run *v)
 	if (r < 0)
 		return log_error_errno(r, "Failed to check the host");
 	v->rq.host_notes = v->found;
+	v->rq.host = v->h;
 	v->rq.vmid = v->vmid;
 	r = igp_pve_conf_plan(v->conf_old, &v->rq, &v->plan, &why);
 	if (r == -ENOMEM)

@@ -204,6 +204,28 @@ static int mdev_args(const struct igp_vm_device *d, const struct igp_vm_options 
 	return 0;
 }
 
+/*
+ * A CPU with more physical address bits than the IOMMU maps: the guest gets
+ * the IOMMU's.  host-phys-bits-limit caps what -cpu host passes through
+ * (target/i386/cpu.c, "host-phys-bits-limit"; host-phys-bits is on for the
+ * host CPU model under KVM, target/i386/kvm/kvm-cpu.c).
+ */
+static int phys_bits_args(const struct igp_vm_options *o, char ***args, char ***notes)
+{
+	_cleanup_free_ char *cpu = NULL;
+	int r;
+
+	if (!o->phys_bits_limit)
+		return 0;
+	cpu = strdupf("host,host-phys-bits-limit=%u", o->phys_bits_limit);
+	if (!cpu)
+		return -ENOMEM;
+	r = strv_consume(notes, igp_vm_phys_bits_note(o, "-cpu host,host-phys-bits-limit"));
+	if (r < 0)
+		return r;
+	return push_pair(args, "-cpu", TAKE_PTR(cpu));
+}
+
 int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o, char ***ret_args,
 		  char ***notes)
 {
@@ -222,6 +244,8 @@ int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o,
 		r = pci_args(d, o, q35, &args, notes);
 	else
 		r = mdev_args(d, o, &args, notes);
+	if (r >= 0)
+		r = phys_bits_args(o, &args, notes);
 	if (r < 0)
 		return r;
 	*ret_args = TAKE_PTR(args);
