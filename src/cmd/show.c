@@ -4,6 +4,8 @@
 
 #include "cmd.h"
 #include "devview.h"
+#include "model/igd.h"
+#include "model/versions.h"
 #include "output.h"
 
 static int help(void)
@@ -119,6 +121,27 @@ static void show_text(const struct igp_pci_dev *d, const struct igp_isolation_re
 	}
 }
 
+/*
+ * A small stolen memory: guests of the iGPU see part of the screen black.
+ * QEMU's x-igd-gms sets the guest's amount instead; QEMU 9.2 ignored it
+ * (hw/vfio/igd.c kept the host's DSM), 10.0 honours it again.
+ */
+static void stolen_warning(const struct igp_host *h, int mib)
+{
+	const struct igp_version *q;
+	bool ignored = igp_host_qemu(h, &q) >= 0 && q->version && version_compare(q->version, "9.2") >= 0 &&
+		       version_compare(q->version, "10.0") < 0;
+
+	if (mib < 0 || mib >= IGP_IGD_STOLEN_LOW_MIB)
+		return;
+	fprintf(stderr,
+		"Warning: the iGPU has %d MiB of stolen memory: a guest shows half the screen black at high "
+		"resolutions. Raise DVMT Pre-Allocated to %d MiB or more in the firmware setup%s.\n",
+		mib, IGP_IGD_STOLEN_LOW_MIB,
+		ignored ? " (QEMU 9.2, installed here, ignores x-igd-gms)"
+			: ", or give the guest more with QEMU's x-igd-gms where the QEMU honours it");
+}
+
 int cmd_show(int argc, char *argv[])
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
@@ -126,7 +149,7 @@ int cmd_show(int argc, char *argv[])
 	struct igp_isolation_report iso;
 	struct igp_pci_dev *d;
 	struct igp_gpu_methods m;
-	int c, r;
+	int c, r, stolen;
 
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
 		if (c == 'h')
@@ -168,8 +191,10 @@ int cmd_show(int argc, char *argv[])
 			return log_error_errno(r, "Failed to evaluate %s", d->address);
 		}
 	}
+	stolen = igp_igd_stolen_mib(d);
 	if (arg_g.json) {
 		struct json_object *o = show_json(h, d, &iso);
+		json_object_object_add(o, "stolen_memory_mib", json_int_or_null(stolen, stolen >= 0));
 		if (igp_pci_dev_is_gpu(d)) {
 			struct json_object *g = gpu_json(h, d, &m, &iso);
 			struct json_object *v;
@@ -199,7 +224,10 @@ int cmd_show(int argc, char *argv[])
 				       igp_method_name((enum igp_method)i), m.m[i].reason);
 			kv("Recommended:", rec);
 		}
+		if (stolen >= 0)
+			printf("%-16s %d MiB\n", "Stolen memory:", stolen);
 	}
+	stolen_warning(h, stolen);
 	if (igp_pci_dev_is_gpu(d))
 		igp_gpu_methods_done(&m);
 	igp_isolation_report_done(&iso);

@@ -16,6 +16,7 @@
 #include "model/qemucaps.h"
 #include "vm/igd.h"
 #include "model/firmware.h"
+#include "vm/optionrom.h"
 #include "vm/qemu_args.h"
 #include "vm/vmconf.h"
 #include "vm_int.h"
@@ -304,6 +305,16 @@ int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t,
 		igp_vm_device_free(d);
 		return log_usage("vm", "%s", why ? why : "these options do not combine");
 	}
+	if (t != IGP_VM_PROXMOX && o->romfile) {
+		r = igp_vm_romfile_check(d, o->romfile, o->romfile, o->uefi, &why);
+		if (r < 0) {
+			igp_vm_device_free(d);
+			if (r == -ENOMEM)
+				return log_error_errno(r, "Failed to read %s", o->romfile);
+			return log_error("%s", why);
+		}
+	}
+	igp_vm_phys_bits(h, d, t, o);
 	r = vm_qemu_check(h, d, o);
 	if (r != EXIT_OK) {
 		igp_vm_device_free(d);

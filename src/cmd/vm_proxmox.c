@@ -312,6 +312,7 @@ static int proxmox_plan_conf(struct proxmox_run *v)
 	if (r < 0)
 		return log_error_errno(r, "Failed to check the host");
 	v->rq.host_notes = v->found;
+	v->rq.host = v->h;
 	v->rq.vmid = v->vmid;
 	{
 		const struct igp_pkg *qs = igp_host_package(v->h, "qemu-server");

@@ -4,7 +4,8 @@
  * `igpuctl vm libvirt DEVICE` prints into a full domain, the way its comment
  * tells a person to: namespace declarations go to <domain>, the children of
  * <devices> are added (replacing every <graphics> and <video> when the
- * fragment brings its own), and other top-level elements are appended.
+ * fragment brings its own), and other top-level elements are appended
+ * (<cpu> replacing the template's).
  * Prints the merged domain for virt-xml-validate and virsh define.
  */
 #include <stdio.h>
@@ -71,9 +72,18 @@ int main(int argc, char *argv[])
 	for (xmlNodePtr c = fdev->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
 			xmlAddChild(tdev, xmlDocCopyNode(c, t, 1));
-	for (xmlNodePtr c = froot->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && c != fdev)
-			xmlAddChild(troot, xmlDocCopyNode(c, t, 1));
+	for (xmlNodePtr c = froot->children; c; c = c->next) {
+		xmlNodePtr old;
+		if (c->type != XML_ELEMENT_NODE || c == fdev)
+			continue;
+		/* An element of libvirt's own namespace (<cpu>) replaces the
+		 * template's, as its comment says. */
+		if (!c->ns && (old = child(troot, (const char *)c->name))) {
+			xmlUnlinkNode(old);
+			xmlFreeNode(old);
+		}
+		xmlAddChild(troot, xmlDocCopyNode(c, t, 1));
+	}
 	xmlReconciliateNs(t, troot);
 	xmlSaveFormatFile("-", t, 1);
 	xmlFreeDoc(t);

@@ -51,6 +51,8 @@ struct igp_host_cache {
 	struct igp_cpu cpu;
 	char *dmesg;
 	const char *dmesg_source;
+	bool phys_bits_done;
+	struct igp_phys_bits phys_bits;
 
 	/* modules.c */
 	bool modules_done;

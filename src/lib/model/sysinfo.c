@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
 #include <fcntl.h>
 
 #include "base/paths.h"
@@ -73,6 +74,70 @@ int igp_host_cpu(const struct igp_host *h, const struct igp_cpu **ret)
 	}
 	*ret = &c->cpu;
 	return 0;
+}
+
+int igp_cpuinfo_phys_bits(const char *cpuinfo)
+{
+	_cleanup_free_ char *v = cpuinfo ? cpuinfo_field(cpuinfo, "address sizes") : NULL;
+	unsigned long n;
+	char *end;
+
+	if (!v)
+		return -ENOENT;
+	/* arch/x86/kernel/cpu/proc.c: "address sizes\t: %u bits physical, %u bits virtual" */
+	if (!isdigit((unsigned char)v[0]))
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || n == 0 || n > 64 || !startswith(end, " bits physical"))
+		return -EINVAL;
+	return (int)n;
+}
+
+int igp_dmar_cap_mgaw(const char *cap)
+{
+	unsigned long long c;
+	char *end;
+
+	if (!cap)
+		return -EINVAL;
+	while (*cap == ' ' || *cap == '\t')
+		cap++;
+	if (!isxdigit((unsigned char)cap[0]))
+		return -EINVAL;
+	errno = 0;
+	c = strtoull(cap, &end, 16);
+	while (*end == '\n' || *end == ' ')
+		end++;
+	if (errno || *end)
+		return -EINVAL;
+	return (int)((c >> 16) & 0x3f) + 1;
+}
+
+const struct igp_phys_bits *igp_host_phys_bits(const struct igp_host *h)
+{
+	static const struct igp_phys_bits unknown = {-1, -1};
+	struct igp_host_cache *c = h->cache;
+
+	if (!c)
+		return &unknown;
+	if (!c->phys_bits_done) {
+		int r = igp_cpuinfo_phys_bits(igp_host_cpuinfo(h));
+		c->phys_bits = unknown;
+		c->phys_bits.cpu = r > 0 ? r : -1;
+		/* Every unit maps DMA for its devices: the narrowest decides. */
+		for (char **u = h->iommu_units; u && *u; u++) {
+			_cleanup_free_ char *cap = NULL;
+			if (!startswith(*u, "dmar") ||
+			    igp_read_attrf(&cap, IGP_SYS_CLASS_IOMMU "/%s/intel-iommu/cap", *u) < 0)
+				continue;
+			r = igp_dmar_cap_mgaw(cap);
+			if (r > 0 && (c->phys_bits.iommu < 0 || r < c->phys_bits.iommu))
+				c->phys_bits.iommu = r;
+		}
+		c->phys_bits_done = true;
+	}
+	return &c->phys_bits;
 }
 
 /* Messages of /dev/kmsg records ("6,339,5140900,-;text\n key=value..."). */

@@ -23,6 +23,27 @@ const char *igp_host_cpuinfo(const struct igp_host *h);
 int igp_host_cpu(const struct igp_host *h, const struct igp_cpu **ret);
 
 /*
+ * Physical address widths: what the CPU translates and what the IOMMU
+ * (VT-d) can map.  A guest given more physical address bits than the IOMMU
+ * maps puts memory (OVMF: its 64-bit PCI window) where VFIO cannot map it,
+ * and QEMU fails with "vfio_container_dma_map(...) = -22".
+ */
+struct igp_phys_bits {
+	int cpu;   /* /proc/cpuinfo "address sizes : 39 bits physical"; -1 unknown */
+	int iommu; /* the smallest MGAW of the DMAR units; -1 unknown (no VT-d) */
+};
+/* The host's widths (never fails: unknown ones are -1). */
+const struct igp_phys_bits *igp_host_phys_bits(const struct igp_host *h);
+/* The physical bits of a cpuinfo text ("address sizes\t: 46 bits physical,
+ * 48 bits virtual" of the first CPU), or -ENOENT / -EINVAL. */
+int igp_cpuinfo_phys_bits(const char *cpuinfo);
+/* The guest address width of a VT-d unit's cap register (sysfs
+ * intel-iommu/cap, hex): MGAW, bits 21:16, plus one (the kernel's
+ * cap_mgaw(), include/linux/intel-iommu.h / drivers/iommu/intel/iommu.h).
+ * -EINVAL for text that is no hex number. */
+int igp_dmar_cap_mgaw(const char *cap);
+
+/*
  * The kernel log: a captured tree's own (tools/capture-host), or on the
  * real host the kernel's ring buffer (/dev/kmsg, read without blocking; it
  * needs CAP_SYSLOG when kernel.dmesg_restrict is 1).  NULL when there is

@@ -571,6 +571,50 @@ static int add_device_props(xmlDocPtr doc, xmlNodePtr root, const struct igp_vm_
 }
 
 /*
+ * A CPU wider than the IOMMU (igp_vm_phys_bits()): the guest CPU passes the
+ * host's address width through, limited to the IOMMU's.  maxphysaddr sits in
+ * <cpu> (cputypes.rng, guestcpu); mode='passthrough' needs the
+ * host-passthrough CPU (src/qemu/qemu_validate.c) and becomes QEMU's
+ * host-phys-bits=on, limit= its host-phys-bits-limit (libvirt 9.3).
+ */
+static int set_maxphysaddr(xmlNodePtr root, const struct igp_vm_options *o, char ***notes)
+{
+	xmlNodePtr cpu, m;
+	char *how;
+	int r;
+
+	if (!o->phys_bits_limit)
+		return 0;
+	if (o->phys_bits_old_libvirt)
+		return strv_consume(notes,
+				    igp_vm_phys_bits_note(o, "libvirt 9.3 or later (<maxphysaddr "
+							     "mode='passthrough' limit=.../> in <cpu>)"));
+	cpu = child(root, "cpu");
+	if (!cpu && !(cpu = new_elem(root, "cpu")))
+		return -ENOMEM;
+	if (!attr_eq(cpu, "mode", "host-passthrough")) {
+		if (xmlHasProp(cpu, X("mode")) &&
+		    (r = strv_push(notes, "The CPU mode changes to host-passthrough: maxphysaddr "
+					  "mode='passthrough' needs it.")) < 0)
+			return r;
+		if (!xmlSetProp(cpu, X("mode"), X("host-passthrough")))
+			return -ENOMEM;
+	}
+	m = child(cpu, "maxphysaddr");
+	if (!m && !(m = new_elem(cpu, "maxphysaddr")))
+		return -ENOMEM;
+	xmlUnsetProp(m, X("bits"));
+	if (!xmlSetProp(m, X("mode"), X("passthrough")) || setpropf(m, "limit", "%u", o->phys_bits_limit) < 0)
+		return -ENOMEM;
+	how = strdupf("<maxphysaddr mode='passthrough' limit='%u'/>", o->phys_bits_limit);
+	if (!how)
+		return -ENOMEM;
+	r = strv_consume(notes, igp_vm_phys_bits_note(o, how));
+	free(how);
+	return r;
+}
+
+/*
  * display='on' and the domain's <graphics>: libvirt refuses a vfio-pci mdev
  * with display='on' in a domain without any <graphics> ("graphics device is
  * needed for attribute value 'display=on' in <hostdev>",
@@ -632,6 +676,8 @@ static int edit_domain(xmlDocPtr doc, const struct igp_vm_device *d, const struc
 		r = add_hostdevs(doc, devices, d, o, &aliases);
 	if (r >= 0)
 		r = add_device_props(doc, root, d, o, aliases[0], notes);
+	if (r >= 0)
+		r = set_maxphysaddr(root, o, notes);
 	if (r < 0)
 		return r;
 	if (ret_aliases)
@@ -671,6 +717,11 @@ int igp_libvirt_fragment(const struct igp_vm_device *d, const struct igp_vm_opti
 	devices = child(root, "devices");
 	r = -ENOMEM;
 	if (add_comment_before(root, " Merge into the domain definition (virsh edit NAME) ") < 0)
+		goto out;
+	if (child(root, "cpu") &&
+	    add_comment_before(child(root, "cpu"),
+			       " This replaces the <cpu> element (or add its "
+			       "<maxphysaddr> to yours, with mode host-passthrough) ") < 0)
 		goto out;
 	if (replaces_display(o)) {
 		for (xmlNodePtr c = devices->children; c; c = c->next)

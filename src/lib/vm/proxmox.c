@@ -6,6 +6,8 @@
 #include "base/strbuf.h"
 #include "base/util.h"
 #include "vm/igd.h"
+#include "model/versions.h"
+#include "vm/optionrom.h"
 #include "vm/proxmox.h"
 #include "vm/pveconf.h"
 
@@ -540,6 +542,89 @@ static int conf_device_notes(struct conf_edit *c)
 	return r;
 }
 
+/* Is the installed qemu-server at least version min?  false when unknown. */
+static bool qemu_server_at_least(const struct igp_host *h, const char *min)
+{
+	const struct igp_pkg *p = igp_host_package(h, "qemu-server");
+	_cleanup_free_ char *v = NULL;
+
+	return p && p->version && igp_pkg_upstream_version(p->version, &v) >= 0 &&
+	       version_compare(v, min) >= 0;
+}
+
+/* The ROM file must be in /usr/share/kvm, a ROM of the device's vendor and,
+ * for bios: ovmf, hold an EFI image (vm/optionrom.h). */
+static int conf_romfile(struct conf_edit *c)
+{
+	const struct igp_pve_request *rq = c->rq;
+	_cleanup_free_ char *path = NULL, *why = NULL;
+	int r;
+
+	if (!rq->host || !c->o.romfile)
+		return 0;
+	/* qemu-server's print_hostpci_devices(): romfile= is taken relative
+	 * to /usr/share/kvm/ (PVE/QemuServer/PCI.pm). */
+	path = strdupf("%s/%s", IGP_USR_SHARE_KVM, c->o.romfile);
+	if (!path)
+		return -ENOMEM;
+	r = igp_vm_romfile_check(rq->dev, path, c->o.romfile, c->o.uefi, &why);
+	if (r == -ENOENT)
+		return igp_refuse(c->ret_why, -EINVAL,
+				  "There is no %s: Proxmox VE loads romfile=%s from %s, copy the ROM there "
+				  "first",
+				  path, c->o.romfile, IGP_USR_SHARE_KVM);
+	if (r < 0 && why)
+		return igp_refuse(c->ret_why, -EINVAL, "%s", why);
+	if (r < 0)
+		return r;
+	/* qemu-server 9.2.6 (PVE/API2/Qemu.pm): only root@pam may set
+	 * romfile and args. */
+	if (qemu_server_at_least(rq->host, "9.2.6"))
+		return strv_pushf(&c->plan.notes,
+				  "qemu-server 9.2.6 and later let only root@pam set romfile=: apply this as "
+				  "root (not as another administrator or through an API token).");
+	return 0;
+}
+
+/*
+ * The guest's physical address bits when the CPU's exceed the IOMMU's
+ * (igp_vm_phys_bits()): cpu: gets guest-phys-bits=N (qemu-server 9.0.18,
+ * PVE/QemuServer/CPUConfig.pm), the VM's CPU type kept, "host" without one.
+ */
+static int conf_phys_bits(struct conf_edit *c)
+{
+	const struct igp_vm_options *o = &c->o;
+	_cleanup_free_ char *value = NULL, *note = NULL;
+	ssize_t at;
+	char k[64];
+
+	if (!o->phys_bits_limit)
+		return 0;
+	if (!c->rq->host || !qemu_server_at_least(c->rq->host, "9.0.18"))
+		return strv_pushf(&c->plan.notes,
+				  "The CPU has %u physical address bits, the IOMMU maps %u: an OVMF guest "
+				  "fails with vfio_container_dma_map(...) = -22. qemu-server 9.0.18 or later "
+				  "can limit the guest (cpu: host,guest-phys-bits=%u); update Proxmox VE.",
+				  o->phys_bits_cpu, o->phys_bits_limit, o->phys_bits_limit);
+	at = find_key(&c->l, 0, top_end(&c->l), "cpu");
+	if (at >= 0) {
+		const char *v = line_kv(c->l.v[at], k, sizeof(k));
+		if (strstr(v, "guest-phys-bits="))
+			return strv_pushf(&c->plan.notes,
+					  "The IOMMU maps %u physical address bits: check that cpu: (%s) "
+					  "gives the guest no more than that.",
+					  o->phys_bits_limit, v);
+		value = strdupf("%s,guest-phys-bits=%u", v, o->phys_bits_limit);
+	} else
+		value = strdupf("host,guest-phys-bits=%u", o->phys_bits_limit);
+	if (!value)
+		return -ENOMEM;
+	note = igp_vm_phys_bits_note(o, "cpu: guest-phys-bits");
+	if (!note || strv_consume(&c->plan.notes, TAKE_PTR(note)) < 0)
+		return -ENOMEM;
+	return set_key(&c->l, "cpu", value);
+}
+
 /* The notes on the vGPU Proxmox VE creates for mdev=. */
 static int conf_mdev_notes(struct conf_edit *c)
 {
@@ -594,6 +679,8 @@ int igp_pve_conf_plan(const char *old_text, const struct igp_pve_request *rq, st
 	    conf_set_lines,	/* machine:, vga:, hostpciN: */
 	    conf_igd_args,	/* args: -set for the x-igd-* properties */
 	    conf_device_notes,	/* the notes, */
+	    conf_romfile,	/* the ROM file, */
+	    conf_phys_bits,	/* the address width, */
 	    conf_mdev_notes,	/* for a vGPU, */
 	    conf_pending_notes, /* and for [PENDING] */
 	};

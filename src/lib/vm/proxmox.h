@@ -48,6 +48,9 @@ struct igp_pve_request {
 	const char *mdev_type;	 /* create a vGPU of this type at VM start */
 	int pcie;		 /* -1: on when the machine is q35; 0; 1 */
 	char *const *host_notes; /* what is wrong on the host for the device (NULL: nothing) */
+	/* The host, for what is checked against it: the ROM file in
+	 * /usr/share/kvm, qemu-server's version; NULL: none of that. */
+	const struct igp_host *host;
 	unsigned long vmid;
 	const char *qemu_server; /* the installed qemu-server's version, NULL when unknown */
 };

@@ -222,6 +222,28 @@ static int mdev_args(const struct igp_vm_device *d, const struct igp_vm_options 
 	return 0;
 }
 
+/*
+ * A CPU with more physical address bits than the IOMMU maps: the guest gets
+ * the IOMMU's.  host-phys-bits-limit caps what -cpu host passes through
+ * (target/i386/cpu.c, "host-phys-bits-limit"; host-phys-bits is on for the
+ * host CPU model under KVM, target/i386/kvm/kvm-cpu.c).
+ */
+static int phys_bits_args(const struct igp_vm_options *o, char ***args, char ***notes)
+{
+	_cleanup_free_ char *cpu = NULL;
+	int r;
+
+	if (!o->phys_bits_limit)
+		return 0;
+	cpu = strdupf("host,host-phys-bits-limit=%u", o->phys_bits_limit);
+	if (!cpu)
+		return -ENOMEM;
+	r = strv_consume(notes, igp_vm_phys_bits_note(o, "-cpu host,host-phys-bits-limit"));
+	if (r < 0)
+		return r;
+	return push_pair(args, "-cpu", TAKE_PTR(cpu));
+}
+
 /* The variable store's copy: next to where QEMU runs, under the template's name. */
 static const char *vars_copy(const char *vars)
 {
@@ -245,7 +267,9 @@ int igp_qemu_full_args(const struct igp_qemu_full *f, char ***args, char ***note
 	 * backs); -cpu host gives the guest driver the host's CPU features. */
 	if (r >= 0)
 		r = push_pair(&out, "-machine", strdupf("%s,accel=kvm", in[1]));
-	if (r >= 0)
+	/* The device's arguments may limit the address width already
+	 * (-cpu host,host-phys-bits-limit=N). */
+	if (r >= 0 && !strv_contains(in, "-cpu"))
 		r = push_pair(&out, "-cpu", strdup("host"));
 	if (r >= 0)
 		r = push_pair(&out, "-m", strdupf("%u", f->memory_mib));
@@ -299,6 +323,8 @@ int igp_qemu_args(const struct igp_vm_device *d, const struct igp_vm_options *o,
 		r = pci_args(d, o, q35, &args, notes);
 	else
 		r = mdev_args(d, o, &args, notes);
+	if (r >= 0)
+		r = phys_bits_args(o, &args, notes);
 	if (r < 0)
 		return r;
 	*ret_args = TAKE_PTR(args);

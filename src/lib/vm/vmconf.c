@@ -4,10 +4,14 @@
 #include <uuid/uuid.h>
 
 #include "model/isolation.h"
+#include "model/platform.h"
+#include "model/sysinfo.h"
+#include "model/versions.h"
 #include "vgpu/mdev.h"
 #include "base/paths.h"
 #include "base/util.h"
 #include "vm/igd.h"
+#include "vm/optionrom.h"
 #include "vm/vmconf.h"
 
 IGP_ENUM_IMPL(
@@ -408,12 +412,21 @@ int igp_vm_common_notes(const struct igp_vm_device *d, const struct igp_vm_optio
 		/* QEMU docs/igd-assign.txt: OVMF has no IGD support of its own; an
 		 * option ROM (IgdAssignmentDxe) sets up the OpRegion.  The GVT-g
 		 * guide's "DMA-BUF with UEFI/OVMF" says the same for vGPUs. */
+		const char *rom = d->kind == IGP_VM_PCI ? igp_optionrom_suggest(d->funcs[0].device) : NULL;
+		const struct igp_platform *p = rom ? igp_platform_lookup(d->funcs[0].device) : NULL;
 		r = strv_pushf(
 		    notes,
 		    "OVMF does not set up the IGD OpRegion by itself: give the device an option ROM "
 		    "(--romfile, e.g. one built with IgdAssignmentDxe%s) or the guest shows no "
 		    "picture.",
 		    d->kind == IGP_VM_MDEV ? ", or vbios_gvt_uefi.rom for a vGPU" : "");
+		/* LongQT-sea/intel-igpu-passthru names its ROMs by generation
+		 * (README.md, "ROM File Selection"). */
+		if (r >= 0 && p)
+			r = strv_pushf(notes,
+				       "For %s, github.com/LongQT-sea/intel-igpu-passthru has %s "
+				       "(IgdAssignmentDxe of VfioIgdPkg with that generation's GOP driver).",
+				       p->name, rom);
 		if (r < 0)
 			return r;
 	}
@@ -457,4 +470,33 @@ char *igp_vm_rendernode(const struct igp_vm_device *d)
 	/* udev's stable name for the host GPU's render node (the GVT-g guide's
 	 * rendernode example): renderD128 numbering depends on probe order. */
 	return strdupf("%s/pci-%s-render", IGP_DEV_DRI_BY_PATH, d->funcs[0].address);
+}
+
+void igp_vm_phys_bits(const struct igp_host *h, const struct igp_vm_device *d, enum igp_vm_target t,
+		      struct igp_vm_options *o)
+{
+	const struct igp_phys_bits *b = igp_host_phys_bits(h);
+	const struct igp_version *v;
+
+	o->phys_bits_cpu = o->phys_bits_limit = 0;
+	/* Only what VFIO maps through the IOMMU: a vGPU's memory is pinned by
+	 * its parent's driver, not mapped into a VT-d domain of its own. */
+	if (d->kind != IGP_VM_PCI || b->cpu <= 0 || b->iommu <= 0 || b->cpu <= b->iommu)
+		return;
+	o->phys_bits_cpu = (unsigned)b->cpu;
+	o->phys_bits_limit = (unsigned)b->iommu;
+	/* The limit attribute of <maxphysaddr> came with libvirt 9.3
+	 * (cputypes.rng); an unknown version is taken as a current one. */
+	o->phys_bits_old_libvirt = t == IGP_VM_LIBVIRT && igp_host_libvirt(h, &v) >= 0 && v->version &&
+				   version_compare(v->version, "9.3") < 0;
+}
+
+char *igp_vm_phys_bits_note(const struct igp_vm_options *o, const char *how)
+{
+	if (!o->phys_bits_limit)
+		return NULL;
+	return strdupf("The CPU has %u physical address bits, the IOMMU maps %u: a guest that uses the "
+		       "upper ones (OVMF puts its 64-bit PCI window there) fails with "
+		       "vfio_container_dma_map(...) = -22, so %s gives the guest %u.",
+		       o->phys_bits_cpu, o->phys_bits_limit, how, o->phys_bits_limit);
 }

@@ -95,6 +95,11 @@ struct igp_vm_options {
 	int rombar;	     /* -1 unset (target default), 0, 1 */
 	const char *romfile; /* NULL: none */
 	bool uefi;	     /* the guest boots OVMF */
+	/* The host's physical address widths when the CPU's exceeds the
+	 * IOMMU's (igp_vm_phys_bits()); 0: no limit needed. */
+	unsigned phys_bits_cpu, phys_bits_limit;
+	/* libvirt older than 9.3 has no maxphysaddr limit=: a note only. */
+	bool phys_bits_old_libvirt;
 	/* libvirt: the guide's <qemu:commandline> "-set" form instead of
 	 * <qemu:override> (for libvirt < 8.2, which still passes -device as
 	 * "key=value" lists that -set can reach). */
@@ -174,6 +179,17 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
  */
 int igp_vm_common_notes(const struct igp_vm_device *d, const struct igp_vm_options *o, enum igp_vm_target t,
 			char *const *host_notes, char ***notes);
+
+/*
+ * Fill o->phys_bits_cpu and o->phys_bits_limit from the host when the guest
+ * must see fewer physical address bits than the CPU has: a passed-through
+ * PCI device, and a CPU wider than the IOMMU (model/sysinfo.h).
+ */
+void igp_vm_phys_bits(const struct igp_host *h, const struct igp_vm_device *d, enum igp_vm_target t,
+		      struct igp_vm_options *o);
+/* The note on that limit, or NULL when there is none (caller frees); how
+ * names what the target writes ("-cpu host,host-phys-bits-limit=39"). */
+char *igp_vm_phys_bits_note(const struct igp_vm_options *o, const char *how);
 
 /* The host render node path SPICE/egl-headless should use for a vGPU:
  * "/dev/dri/by-path/pci-0000:00:02.0-render" (caller frees). */

@@ -44,3 +44,6 @@ _mk_link "sys/kernel/iommu_groups/12/devices/$uuid" "$gvt/$uuid"
 _mk_file "$gvt/$uuid/remove" ""
 _mk_link "sys/bus/mdev/devices/$uuid" "$gvt/$uuid"
 _mk_file "dev/vfio/12" ""
+
+# The GVT-g guide's UEFI ROM for the vGPU's display.
+option_rom vbios_gvt_uefi.rom 8086 3e92 efi
