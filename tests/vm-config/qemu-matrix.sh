@@ -85,7 +85,7 @@ if [[ ${1-} == --one ]]; then
 		v crash "exit $rc: $(head -c 300 "$out.err")"
 	fi
 
-	machine= addr= legacy=0 lpc=0
+	machine='' addr='' legacy=0 lpc=0
 	if ((rc == 0)); then
 		case $target in
 		qemu)
@@ -336,7 +336,8 @@ nviol=$(wc -l <"$T/violations")
 sort "$T/violations" | while IFS= read -r line; do
 	echo "$line"
 	if ((VERBOSE)); then
-		set -- $line
+		read -ra w <<<"$line"
+		set -- "${w[@]}"
 		f=$T/res/${3}_${4}_${5}_${6}_${7}_${8}
 		f=${f%:}
 		[[ -f $f.cmd ]] && sed 's/^/    /' "$f.cmd" "$f.err"
