@@ -360,6 +360,12 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 		return refuse(ret_why, "x-vga is for a passed-through GPU, not a vGPU");
 	if (o->x_vga == 1 && d->vf)
 		return refuse(ret_why, "x-vga is not for an SR-IOV virtual function: a VF has no VGA ranges");
+	/* vfio-pci's x-vga needs the device's VGA region (VFIO_PCI_VGA_REGION_INDEX),
+	 * which only a VGA-class device has: QEMU refuses to start otherwise. */
+	if (o->x_vga == 1 && d->kind == IGP_VM_PCI && (d->funcs[0].class >> 8) != 0x0300)
+		return refuse(ret_why,
+			      "x-vga is for a VGA controller: %s is PCI class %06x, which has no VGA ranges",
+			      d->funcs[0].address, d->funcs[0].class);
 	if (o->igd_mode == IGP_IGD_LEGACY) {
 		const struct igp_pci_addr *a = &d->funcs[0].addr;
 		/* QEMU docs/igd-assign.txt: legacy mode requirements; qemu-server
