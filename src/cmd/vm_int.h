@@ -48,6 +48,8 @@ enum {
 		"help", no_argument, NULL, OPT_HELP                                                          \
 	}
 
+/* A libvirt URI for --connect: printable ASCII without blanks (RFC 3986). */
+bool vm_uri_arg_ok(const char *s);
 /* Print the usage of every target; returns EXIT_OK. */
 int vm_help(void);
 /* getopt_long() over a target's opts, the options every target shares and

@@ -19,7 +19,7 @@
 #include "vm_int.h"
 
 /* A URI is printable ASCII without blanks (RFC 3986). */
-static bool uri_arg_ok(const char *s)
+bool vm_uri_arg_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -183,7 +183,7 @@ static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
 			v->apply = true;
 			break;
 		case OPT_CONNECT:
-			if (!uri_arg_ok(optarg))
+			if (!vm_uri_arg_ok(optarg))
 				return log_usage("vm", "'%s' is no libvirt URI", optarg);
 			v->uri = optarg;
 			break;

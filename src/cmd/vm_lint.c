@@ -62,18 +62,6 @@ static bool domain_name_ok(const char *s)
 	return *s && strlen(s) < 256 && string_is_printable(s) && !strchr(s, '/');
 }
 
-static bool uri_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 1024)
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
-			return false;
-	return true;
-}
-
 static int lint_proxmox(const char *vmid, struct igp_vmspec **ret)
 {
 	_cleanup_free_ char *path = strdupf("%s/%s.conf", IGP_ETC_PVE_QEMU_SERVER, vmid), *text = NULL,
@@ -253,7 +241,7 @@ int vm_lint(int argc, char *argv[])
 		case OPT_LINT_CONNECT:
 			if (!streq(target, "libvirt"))
 				return log_usage("vm", "--connect is for vm lint libvirt");
-			if (!uri_ok(optarg))
+			if (!vm_uri_arg_ok(optarg))
 				return log_usage("vm", "--connect takes a libvirt URI, not '%s'", optarg);
 			uri = optarg;
 			break;
