@@ -50,6 +50,10 @@ try_mode() { # $1 = a name for the mode, the rest igpuctl's options
 	cat /tmp/args
 	grep -q "^-device vfio-pci,host=$addr," /tmp/args || { fail "$name: no vfio-pci device for $addr in the arguments"; return 0; }
 
+	# The guest's CPU is wider than its emulated VT-d, so igpuctl limits the
+	# address bits with -cpu host,host-phys-bits-limit=N; "host" needs KVM,
+	# and under TCG the same properties are tried on "max" (target/i386/cpu.c).
+	sed -i -e 's/^-cpu host,/-cpu max,/' -e 's/^-cpu host$/-cpu max/' /tmp/args
 	# As documented for scripts: qemu-system-x86_64 ... $(igpuctl vm qemu ADDR)
 	# shellcheck disable=SC2046 # word splitting is the documented use
 	set -- $(cat /tmp/args)
