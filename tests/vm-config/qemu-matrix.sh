@@ -68,7 +68,7 @@ if [[ ${1-} == --one ]]; then
 	rc=0
 	# Leaks are the other suites' business; LeakSanitizer's exit scan would
 	# double the time of these many short runs.
-	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} "$IGPUCTL" --root "$root" "${cmd[@]}" \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$IGPUCTL" --root "$root" "${cmd[@]}" \
 		>"$out.out" 2>"$out.err" </dev/null || rc=$?
 	echo "$rc" >"$out.rc"
 	echo "igpuctl --root $host+$probe ${cmd[*]}" >"$out.cmd"
