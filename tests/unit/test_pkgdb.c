@@ -156,15 +156,7 @@ static int each_teardown(void **state)
 
 static void put(const char *path, const char *text)
 {
-	_cleanup_free_ char *full = strdupf("%s%s", root, path), *cmd = NULL;
-	FILE *f;
-
-	cmd = strdupf("mkdir -p \"$(dirname %s)\"", full);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(full, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	tmproot_put(root, path, text);
 }
 
 static void test_host_dpkg(void **state)

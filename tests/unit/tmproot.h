@@ -5,6 +5,7 @@
 #define IGP_TEST_TMPROOT_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "base/paths.h"
@@ -26,6 +27,21 @@ static inline void tmproot_setup(char *root, ...)
 	}
 	va_end(ap);
 	assert_int_equal(igp_root_set(root), 0);
+}
+
+/* Write TEXT to PATH (absolute, inside ROOT), making its directories. */
+static inline void tmproot_put(const char *root, const char *path, const char *text)
+{
+	char *full = strdupf("%s%s", root, path), *cmd = strdupf("mkdir -p \"$(dirname %s)\"", full);
+	FILE *f;
+
+	assert_int_equal(system(cmd), 0);
+	f = fopen(full, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	free(cmd);
+	free(full);
 }
 
 /* Back to the real root, and ROOT removed. */

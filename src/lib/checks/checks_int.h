@@ -192,6 +192,18 @@ int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_vm_proxmox_mapping(struct check_ctx *c, const struct igp_pci_dev *gpu);
+/*
+ * This node's entry E of mapping M against the host, as qemu-server judges
+ * it when a VM with mapping=NAME starts (PVE::Mapping::PCI::assert_valid()):
+ * the one answer for vm.proxmox_mapping and vm lint.  Sentences go to BAD
+ * and REM (the corrected line) or GOOD; 1 it matches, 0 not, -ENOMEM.
+ */
+struct strbuf;
+struct igp_pve_mapping;
+struct igp_pve_map;
+int check_pve_map_judge(const struct igp_host *h, const char *node, const struct igp_pve_mapping *m,
+			const struct igp_pve_map *e, struct strbuf *bad, struct strbuf *rem,
+			struct strbuf *good);
 int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
 #endif

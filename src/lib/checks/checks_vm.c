@@ -300,10 +300,10 @@ static int judge_map(struct map_judge *j, const struct igp_pve_mapping *m, const
 		return 0;
 	}
 	j->st = IGP_CHECK_FAIL;
-	strbuf_sep(&j->rem, " ");
 	if (have_first && !absent) {
 		if (!(fixed = igp_pve_map_value(e->value, &want)))
 			return -ENOMEM;
+		strbuf_sep(&j->rem, " ");
 		strbuf_printf(&j->rem, "In %s, mapping %s: `map %s`%s%s.", IGP_ETC_PVE_MAPPING_PCI, m->name,
 			      fixed, mdev_ok ? "" : (m->mdev ? " and `mdev 0`" : " and `mdev 1`"),
 			      " (Datacenter > Resource Mappings in the web interface)");
@@ -313,6 +313,24 @@ static int judge_map(struct map_judge *j, const struct igp_pve_mapping *m, const
 		      "`pvesh get /cluster/mapping/pci --check-node %s` shows what Proxmox VE finds%s.",
 		      j->node, absent ? "; point the entry at the device's address now" : "");
 	return 0;
+}
+
+int check_pve_map_judge(const struct igp_host *h, const char *node, const struct igp_pve_mapping *m,
+			const struct igp_pve_map *e, struct strbuf *bad, struct strbuf *rem,
+			struct strbuf *good)
+{
+	struct map_judge j = {
+	    .h = h, .node = node, .st = IGP_CHECK_PASS, .bad = *bad, .good = *good, .rem = *rem};
+	_cleanup_strv_free_ char **paths = NULL;
+	int r;
+
+	r = strv_split(e->path, ";", &paths);
+	if (r >= 0)
+		r = judge_map(&j, m, e, paths);
+	*bad = j.bad;
+	*good = j.good;
+	*rem = j.rem;
+	return r < 0 ? r : j.st == IGP_CHECK_PASS;
 }
 
 /* This node's entries of /etc/pve/mapping/pci.cfg that name the GPU (a

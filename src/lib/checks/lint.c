@@ -230,6 +230,7 @@ static int rule_host_device(struct lint_ctx *l, const char *id)
 static int rule_mapping(struct lint_ctx *l, const char *id)
 {
 	struct strbuf bad = {0}, rem = {0}, good = {0};
+	int r;
 
 	for (size_t i = 0; i < l->n_devs; i++) {
 		const struct lint_dev *x = &l->devs[i];
@@ -259,46 +260,12 @@ static int rule_mapping(struct lint_ctx *l, const char *id)
 			    l->ws->node, m, l->vm->id, m);
 			continue;
 		}
-		for (size_t k = 0; k < x->n_hosts; k++) {
-			const struct igp_pci_dev *p = x->hosts[k];
-			char want[16], sub[16], grp[16];
-			snprintf(want, sizeof(want), "%04x:%04x", p->vendor, p->device);
-			snprintf(sub, sizeof(sub), "%04x:%04x", p->subsys_vendor, p->subsys_device);
-			snprintf(grp, sizeof(grp), "%d", p->iommu_group);
-			if (x->map->id && strcasecmp(x->map->id, want) != 0) {
-				strbuf_sep(&bad, " ");
-				strbuf_printf(&bad, "Mapping %s says id=%s for %s, which is %s here.", m,
-					      x->map->id, p->address, want);
-			} else if (x->map->iommugroup && !streq(x->map->iommugroup, grp)) {
-				strbuf_sep(&bad, " ");
-				strbuf_printf(
-				    &bad, "Mapping %s says iommugroup=%s for %s, which is in group %s here.",
-				    m, x->map->iommugroup, p->address, grp);
-			} else if (x->map->subsystem_id && strcasecmp(x->map->subsystem_id, sub) != 0) {
-				strbuf_sep(&bad, " ");
-				strbuf_printf(&bad,
-					      "Mapping %s says subsystem-id=%s for %s, which is %s here.", m,
-					      x->map->subsystem_id, p->address, sub);
-			} else {
-				strbuf_sep(&good, "; ");
-				strbuf_printf(&good, "mapping %s: %s matches on node %s", m, p->address,
-					      l->ws->node);
-				continue;
-			}
-			strbuf_sep(&rem, " ");
-			strbuf_printf(
-			    &rem,
-			    "Update this node's entry of mapping %s (Datacenter > Resource Mappings) to "
-			    "what the device is now (id=%s, iommugroup=%s, subsystem-id=%s).",
-			    m, want, grp, sub);
-		}
-		if (x->absent) {
-			strbuf_sep(&bad, " ");
-			strbuf_printf(&bad, "Mapping %s points at %s, which this host does not have.", m,
-				      x->map->path);
-			strbuf_sep(&rem, " ");
-			strbuf_printf(&rem, "Fix path= of node %s in mapping %s.", l->ws->node, m);
-		}
+		/* What qemu-server checks when the VM starts: the same judge as
+		 * check's vm.proxmox_mapping. */
+		r = check_pve_map_judge(l->h, l->ws->node, igp_pve_mapping_find(&l->ws->mappings, m), x->map,
+					&bad, &rem, &good);
+		if (r < 0)
+			return r;
 	}
 	if (good.len)
 		strbuf_puts(&good, ".");
@@ -651,11 +618,6 @@ static int rule_vgpu_display(struct lint_ctx *l, const char *id)
 
 /* ---- the installed QEMU ---- */
 
-static char *qemu_name(const struct igp_qemu_caps *q)
-{
-	return strdupf("QEMU %s (%s)", q->version, q->source);
-}
-
 /* QEMU exits on a property it does not know ("Property 'vfio-pci.x-igd-lpc'
  * not found") and on a machine type it lacks. */
 static int rule_qemu_props(struct lint_ctx *l, const char *id)
@@ -667,7 +629,7 @@ static int rule_qemu_props(struct lint_ctx *l, const char *id)
 	if (!l->qemu || !l->qemu->version)
 		return check_add(&l->c, id, NULL, IGP_CHECK_SKIP, NULL,
 				 "No QEMU was found to ask (give --qemu PATH).");
-	if (!(qn = qemu_name(l->qemu)))
+	if (!(qn = igp_qemu_caps_name(l->qemu)))
 		return -ENOMEM;
 	if (m) {
 		/* "q35,viommu=virtio", Proxmox VE's "pc-q35-8.1+pve0". */

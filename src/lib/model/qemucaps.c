@@ -596,6 +596,11 @@ static const struct known_prop *find_known(enum igp_qemu_driver d, const char *n
 	return NULL;
 }
 
+char *igp_qemu_caps_name(const struct igp_qemu_caps *c)
+{
+	return strdupf("QEMU %s (%s)", c->version, c->source);
+}
+
 int igp_qemu_at_least(const struct igp_qemu_caps *c, const char *v)
 {
 	if (!c || !c->version)

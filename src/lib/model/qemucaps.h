@@ -99,6 +99,10 @@ int igp_qemu_default_binary(const struct igp_host *h, char **ret);
  */
 int igp_host_qemu_caps(const struct igp_host *h, const char *path, const struct igp_qemu_caps **ret);
 
+/* "QEMU 10.1.0 (/usr/bin/kvm 10.1.0)": the QEMU and what its answer rests
+ * on, for messages (caller frees; NULL on -ENOMEM). */
+char *igp_qemu_caps_name(const struct igp_qemu_caps *c);
+
 /* Does DRIVER have PROP?  1 yes, 0 no, -ENODATA when it cannot be told (no
  * probe, and a property whose first release is not known). */
 int igp_qemu_has_prop(const struct igp_qemu_caps *c, enum igp_qemu_driver d, const char *prop);

@@ -16,12 +16,6 @@ double igp_igd_gen(const struct igp_vm_device *d)
 	return p && p->gen ? strtod(p->gen, NULL) : 0;
 }
 
-/* "QEMU 10.1.0 (/usr/bin/kvm 10.1.0)": what a decision rests on. */
-static char *qemu_name(const struct igp_vm_options *o)
-{
-	return strdupf("QEMU %s (%s)", o->qemu->version, o->qemu->source);
-}
-
 /* Notes are optional: a renderer asks only for the properties. */
 static int note(char ***notes, char *s)
 {
@@ -104,7 +98,7 @@ int igp_igd_qemu_supports(const struct igp_qemu_caps *q, const struct igp_platfo
 
 	if (!p || !p->gen || !q || !q->version)
 		return 0;
-	qn = strdupf("QEMU %s (%s)", q->version, q->source);
+	qn = igp_qemu_caps_name(q);
 	if (!qn)
 		return -ENOMEM;
 	return gen_limits(q, strtod(p->gen, NULL), qn, ret_why);
@@ -226,7 +220,7 @@ int igp_igd_plan(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 	*ret = (struct igp_igd_plan){0};
 	if (d->kind == IGP_VM_PCI && !d->igd)
 		return 0;
-	qn = o->qemu && o->qemu->version ? qemu_name(o) : strdup("this QEMU");
+	qn = o->qemu && o->qemu->version ? igp_qemu_caps_name(o->qemu) : strdup("this QEMU");
 	if (!qn)
 		return -ENOMEM;
 	if (d->kind == IGP_VM_MDEV)
