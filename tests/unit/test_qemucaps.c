@@ -132,6 +132,9 @@ static struct igp_vm_device igpu(struct igp_vm_func *f, uint16_t dev)
 	return (struct igp_vm_device){.kind = IGP_VM_PCI, .funcs = f, .n_funcs = 1, .igd = true};
 }
 
+/* The host iGPU's stolen memory in MiB for decide(), 0: unknown. */
+static int stolen_mib;
+
 /* The properties decided, "name=value,..."; or "refused: WHY". */
 static char *decide(uint16_t dev, const char *qemu_version, enum igp_igd_mode mode, bool uefi)
 {
@@ -144,10 +147,15 @@ static char *decide(uint16_t dev, const char *qemu_version, enum igp_igd_mode mo
 	char *why = NULL, *out = NULL;
 	int r;
 
+	f.stolen_mib = stolen_mib;
 	o.qemu = qemu_version ? &c : NULL;
 	o.igd_mode = mode;
 	o.uefi = uefi;
-	r = igp_igd_plan(&d, &o, &p, &notes, &why);
+	/* Callers that only want the verdict pass no notes (vm's last check). */
+	r = igp_igd_plan(&d, &o, &p, NULL, &why);
+	free(why);
+	why = NULL;
+	assert_int_equal(igp_igd_plan(&d, &o, &p, &notes, &why), r);
 	if (r == -ENOTSUP) {
 		out = strdupf("refused: %s", why);
 		free(why);
@@ -199,6 +207,18 @@ static void test_igd_by_version(void **state)
 	expect(decide(ADLN, "11.0.0", IGP_IGD_LEGACY, true), "x-igd-legacy-mode=off,x-igd-lpc=on");
 	expect(decide(ADLN, "9.2.0", IGP_IGD_LEGACY, true), "~needs QEMU 10.0 or newer (x-igd-lpc)");
 	expect(decide(CFL, "10.1.0", IGP_IGD_LEGACY, true), "x-igd-lpc=on");
+	/* Before 9.2 legacy mode gives no stolen memory unless x-igd-gms asks
+	 * for the host's (32 MiB units, at most 0x10); 9.2 passes it on. */
+	stolen_mib = 64;
+	expect(decide(CFL, "7.2.19", IGP_IGD_LEGACY, false), "x-igd-gms=2");
+	expect(decide(CFL, "9.2.0", IGP_IGD_LEGACY, false), "");
+	expect(decide(CFL, "10.0.2", IGP_IGD_LEGACY, false), "x-igd-legacy-mode=on");
+	expect(decide(CFL, "7.2.19", IGP_IGD_UPT, false), "x-igd-opregion=on");
+	stolen_mib = 1024;
+	expect(decide(CFL, "9.1.0", IGP_IGD_LEGACY, false), "x-igd-gms=16");
+	stolen_mib = 4;
+	expect(decide(CFL, "7.2.19", IGP_IGD_LEGACY, false), "x-igd-gms=1");
+	stolen_mib = 0;
 }
 
 /* A vGPU's display: display and ramfb must exist, the OpRegion as for UPT. */

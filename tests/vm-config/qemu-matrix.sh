@@ -28,6 +28,8 @@
 #             (hw/vfio/igd.c vfio_pci_igd_setup_legacy_mode());
 #   gen11     a Gen 11+ iGPU on a QEMU before 9.2 (no 64-bit BDSM, IDs
 #             unknown to igd.c) is refused, exit 1, naming 9.2;
+#   gen125    a Gen 12.5+ iGPU on QEMU 9.2 to 10.0 (igd.c stops at Gen 12)
+#             is refused, exit 1, naming 10.1;
 #   refusal   a refusal that depends on the QEMU is one line naming the
 #             QEMU version.
 #
@@ -181,15 +183,16 @@ if [[ ${1-} == --one ]]; then
 	fi
 	# For the checks across probes: key, probe, rc, error lines, whether
 	# they name the version and 9.2.
-	nerr=0 nver=0 n92=0
+	nerr=0 nver=0 n92=0 n101=0
 	while IFS= read -r line; do
 		[[ $line == "Note: "* ]] && continue
 		nerr=$((nerr + 1))
 		[[ $line == *"$ver"* ]] && nver=1
 		[[ $line == *9.2* ]] && n92=1
+		[[ $line == *10.1* ]] && n101=1
 	done <"$out.err"
-	printf '%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$host $target $dev $mode $disp" "$probe" \
-		"$vnum" "$rc" "$nerr" "$nver" "$n92" "$gen" "$kind" "$ver" >"$out.rec"
+	printf '%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$host $target $dev $mode $disp" "$probe" \
+		"$vnum" "$rc" "$nerr" "$nver" "$n92" "$gen" "$kind" "$ver" "$n101" >"$out.rec"
 	exit 0
 fi
 
@@ -300,7 +303,8 @@ done
 xargs -P "${JOBS:-2}" -L 1 "$SELF" --one <"$cases" >"$T/violations"
 
 # Across probes.  gen11: a Gen 11+ iGPU on QEMU < 9.2 is refused naming 9.2,
-# unless the same run is refused on every QEMU (then it is not about QEMU).
+# unless the same run is refused on every QEMU (then it is not about QEMU);
+# gen125: likewise a Gen 12.5+ iGPU on QEMU 9.2 to 10.0, naming 10.1.
 # refusal: a refusal on one QEMU that another QEMU accepts is one line
 # naming the version.
 cat "$T"/res/*.rec | awk -F'|' '
@@ -313,7 +317,7 @@ END {
 	for (i = 1; i <= NR; i++) {
 		split(rec[i], f, "|")
 		key = f[1]; probe = f[2]; vnum = f[3]; r = f[4]
-		nerr = f[5]; nver = f[6]; n92 = f[7]; gen = f[8] + 0; kind = f[9]; ver = f[10]
+		nerr = f[5]; nver = f[6]; n92 = f[7]; gen = f[8] + 0; kind = f[9]; ver = f[10]; n101 = f[11]
 		split(key, k, " ")
 		id = k[1] " " probe " " k[2] " " k[3] " " k[4] " " k[5]
 		if (kind == "igpu" && gen >= 11 && vnum < 902 && (key in accepted)) {
@@ -321,6 +325,12 @@ END {
 				printf "VIOLATION gen11 %s: Gen %s iGPU on QEMU %s not refused (exit %s)\n", id, f[8], ver, r
 			else if (!n92)
 				printf "VIOLATION gen11 %s: the refusal does not name 9.2\n", id
+		}
+		if (kind == "igpu" && gen >= 12.5 && vnum >= 902 && vnum < 1001 && (key in accepted)) {
+			if (r != 1)
+				printf "VIOLATION gen125 %s: Gen %s iGPU on QEMU %s not refused (exit %s)\n", id, f[8], ver, r
+			else if (!n101)
+				printf "VIOLATION gen125 %s: the refusal does not name 10.1\n", id
 		}
 		if (r == 1 && (key in accepted)) {
 			if (nerr != 1)

@@ -7,8 +7,8 @@
  * passes the host's on, x-igd-gms overrides it where QEMU honours it); a
  * small one leaves part of a high-resolution screen black in the guest.
  */
-#ifndef IGP_IGD_H
-#define IGP_IGD_H
+#ifndef IGP_MODEL_IGD_H
+#define IGP_MODEL_IGD_H
 
 #include <stdint.h>
 

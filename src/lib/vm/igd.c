@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "base/util.h"
@@ -104,9 +105,42 @@ int igp_igd_qemu_supports(const struct igp_qemu_caps *q, const struct igp_platfo
 	return gen_limits(q, strtod(p->gen, NULL), qn, ret_why);
 }
 
+/*
+ * Before 9.2, QEMU's legacy mode gives the guest no stolen memory unless
+ * x-igd-gms asks for some: it clears GMS in the emulated GGC and takes
+ * x-igd-gms (1 to 0x10, times 32 MiB) instead (hw/vfio/pci-quirks.c,
+ * later igd.c, vfio_probe_igd_bar4_quirk(); 9.2 passes the host's GMS on).
+ * Ask for what the host firmware set aside, up to the 512 MiB QEMU takes.
+ */
+#define QEMU_GMS_UNIT_MIB 32
+#define QEMU_GMS_MAX 0x10
+
+static int legacy_gms(const struct igp_vm_options *o, int stolen_mib, const char *qn,
+		      struct igp_igd_plan *ret, char ***notes)
+{
+	int n;
+
+	(void)o;
+	if (stolen_mib <= 0)
+		return note(notes, strdupf("%s gives the guest no stolen memory in legacy mode unless "
+					   "x-igd-gms is set: add x-igd-gms=N (N times 32 MiB, as the "
+					   "host firmware's DVMT pre-allocation) if the guest driver "
+					   "fails.",
+					   qn));
+	n = (stolen_mib + QEMU_GMS_UNIT_MIB - 1) / QEMU_GMS_UNIT_MIB;
+	if (n > QEMU_GMS_MAX)
+		n = QEMU_GMS_MAX;
+	snprintf(ret->gms, sizeof(ret->gms), "%d", n);
+	add(ret, "x-igd-gms", "unsigned", ret->gms);
+	return note(notes, strdupf("%s gives the guest no stolen memory in legacy mode unless asked: "
+				   "x-igd-gms=%d gives it %d MiB, as the host firmware sets aside %d MiB "
+				   "(GGC).",
+				   qn, n, n * QEMU_GMS_UNIT_MIB, stolen_mib));
+}
+
 /* Legacy mode with a BIOS (SeaBIOS) guest: the iGPU's VBIOS drives VGA. */
-static int legacy_bios(const struct igp_vm_options *o, double gen, const char *qn, struct igp_igd_plan *ret,
-		       char ***notes, char **ret_why)
+static int legacy_bios(const struct igp_vm_options *o, double gen, int stolen_mib, const char *qn,
+		       struct igp_igd_plan *ret, char ***notes, char **ret_why)
 {
 	char g[16];
 
@@ -127,11 +161,7 @@ static int legacy_bios(const struct igp_vm_options *o, double gen, const char *q
 					   qn));
 	}
 	if (before(o, "9.2") && has(o, "x-igd-gms"))
-		return note(notes, strdupf("%s gives the guest no stolen memory in legacy mode unless "
-					   "x-igd-gms is set: add x-igd-gms=N (N times 32 MiB, as the "
-					   "host firmware's DVMT pre-allocation) if the guest driver "
-					   "fails.",
-					   qn));
+		return legacy_gms(o, stolen_mib, qn, ret, notes);
 	return 0;
 }
 
@@ -181,16 +211,16 @@ static int plan_pci(const struct igp_vm_device *d, const struct igp_vm_options *
 					  "IGD legacy mode needs the i440fx machine (pc), which %s lacks",
 					  qn);
 		return o->uefi ? legacy_uefi(o, gen, qn, ret, notes, ret_why)
-			       : legacy_bios(o, gen, qn, ret, notes, ret_why);
+			       : legacy_bios(o, gen, d->n_funcs ? d->funcs[0].stolen_mib : 0, qn, ret, notes,
+					     ret_why);
 	}
 	r = opregion(o, qn, ret, notes);
 	if (r >= 0 && gen >= 12.5)
-		r = strv_consume(
-		    notes,
-		    strdupf("Gen %s: QEMU has no stolen-memory (BDSM) quirk for Gen 12.5 and newer; the "
-			    "guest gets the OpRegion only, which Linux's i915 and xe accept; a driver "
-			    "that needs the stolen memory fails.",
-			    gen_str(gen, g, sizeof(g))));
+		r = note(notes,
+			 strdupf("Gen %s: QEMU has no stolen-memory (BDSM) quirk for Gen 12.5 and newer; the "
+				 "guest gets the OpRegion only, which Linux's i915 and xe accept; a driver "
+				 "that needs the stolen memory fails.",
+				 gen_str(gen, g, sizeof(g))));
 	return r;
 }
 

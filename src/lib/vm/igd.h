@@ -20,8 +20,8 @@
  * properties to -device, libvirt puts them in <qemu:override>, Proxmox VE
  * in "args: -set device.hostpciN.PROP=VALUE".
  */
-#ifndef IGP_IGD_H
-#define IGP_IGD_H
+#ifndef IGP_VM_IGD_H
+#define IGP_VM_IGD_H
 
 #include "vm/vmconf.h"
 
@@ -36,6 +36,7 @@ struct igp_igd_prop {
 struct igp_igd_plan {
 	struct igp_igd_prop props[IGP_IGD_MAX_PROPS];
 	size_t n_props;
+	char gms[12]; /* the value of x-igd-gms, when one is set */
 };
 
 /*

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <uuid/uuid.h>
 
+#include "model/igd.h"
 #include "model/isolation.h"
 #include "model/platform.h"
 #include "model/sysinfo.h"
@@ -96,6 +97,7 @@ static int func_fill(struct igp_vm_func *f, const struct igp_pci_dev *p)
 	f->class = p->class;
 	f->iommu_group = p->iommu_group;
 	f->mdev_parent = p->mdev_parent;
+	f->stolen_mib = igp_pci_dev_is_intel_igpu(p) ? igp_igd_stolen_mib(p) : 0;
 	if (p->driver && !(f->driver = strdup(p->driver)))
 		return -ENOMEM;
 	if (p->vendor_name || p->device_name) {

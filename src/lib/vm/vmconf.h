@@ -72,6 +72,7 @@ struct igp_vm_func {
 	bool mdev_parent; /* offers vGPUs now (mdev_supported_types) */
 	char *driver;	  /* bound host driver, NULL if none */
 	char *name;	  /* "Intel Corporation CometLake-S GT2 ...", NULL if unknown */
+	int stolen_mib;	  /* an iGPU's stolen memory (model/igd.h), <= 0 if unknown */
 };
 
 struct igp_vm_device {
