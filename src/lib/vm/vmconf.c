@@ -493,8 +493,9 @@ void igp_vm_phys_bits(const struct igp_host *h, const struct igp_vm_device *d, e
 		return;
 	o->phys_bits_cpu = (unsigned)b->cpu;
 	o->phys_bits_limit = (unsigned)b->iommu;
-	/* The limit attribute of <maxphysaddr> came with libvirt 9.3
-	 * (cputypes.rng); an unknown version is taken as a current one. */
+	/* The limit attribute of <maxphysaddr> came with libvirt 9.3.0
+	 * (docs/formatdomain.rst, "limit ... Since 9.3.0"; cputypes.rng); an
+	 * unknown version is taken as a current one. */
 	o->phys_bits_old_libvirt = t == IGP_VM_LIBVIRT && igp_host_libvirt(h, &v) >= 0 && v->version &&
 				   version_compare(v->version, "9.3") < 0;
 }
