@@ -233,16 +233,7 @@ done
 (
 	# shellcheck source=../fixtures/mkhost.sh
 	. "$SRC/tests/fixtures/mkhost.sh"
-	for d in "$HERE"/hosts/*.sh; do
-		n=${d##*/}
-		n=${n%.sh}
-		(
-			host_begin "$T/base/$n"
-			# shellcheck source=/dev/null
-			. "$d"
-			host_end
-		)
-	done
+	hosts_build "$HERE/hosts" "$T/base"
 )
 
 cases=$T/cases

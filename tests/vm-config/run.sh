@@ -58,16 +58,7 @@ done
 (
 	# shellcheck source=../fixtures/mkhost.sh
 	. "$SRC/tests/fixtures/mkhost.sh"
-	for d in "$HERE"/hosts/*.sh; do
-		n=${d##*/}
-		n=${n%.sh}
-		(
-			host_begin "$T/base/$n"
-			# shellcheck source=/dev/null
-			. "$d"
-			host_end
-		)
-	done
+	hosts_build "$HERE/hosts" "$T/base"
 )
 # Proxmox VE state on every host: the VM configs, this node's name (pmxcfs'
 # /etc/pve/local link), a running VM 102 (pid file and a live /proc entry)
