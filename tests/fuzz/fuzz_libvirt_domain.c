@@ -39,13 +39,7 @@ static bool has_alias(const struct igp_libvirt_domain *d, const char *alias)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char uuid[] = "8f2b0a52-7f3c-4b0e-9a1d-2c3e4f5a6b7c";
-	struct igp_vm_device mdev = {.kind = IGP_VM_MDEV,
-				     .funcs = vmdev_igd_funcs,
-				     .n_funcs = 1,
-				     .igd = true,
-				     .mdev_type = (char *)"i915-GVTg_V5_4"};
-	const struct igp_vm_device *devs[] = {&vmdev_igd, &vmdev_dgpu, &vmdev_vf, &mdev};
+	const struct igp_vm_device *devs[] = {&vmdev_igd, &vmdev_dgpu, &vmdev_vf, &vmdev_mdev};
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_strv_free_ char **notes = NULL, **aliases = NULL;
 	_cleanup_free_ char *xml = NULL, *after = NULL, *why = NULL;
@@ -55,7 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t b = size ? data[0] : 0;
 	int r;
 
-	memcpy(mdev.uuid, uuid, sizeof(uuid));
 	dev = devs[b & 3];
 	o.display = (enum igp_vm_display)((b >> 2) % _IGP_DISPLAY_MAX);
 	o.qemu_commandline = (b >> 5) & 1;

@@ -103,18 +103,11 @@ static void check_full(char ***args, const char *path, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char uuid[] = "8f2b0a52-7f3c-4b0e-9a1d-2c3e4f5a6b7c";
-	struct igp_vm_device mdev = {.kind = IGP_VM_MDEV,
-				     .funcs = vmdev_igd_funcs,
-				     .n_funcs = 1,
-				     .igd = true,
-				     .mdev_type = (char *)"i915-GVTg_V5_4"};
-	const struct igp_vm_device *devs[] = {&vmdev_igd, &vmdev_dgpu, &vmdev_vf, &mdev};
+	const struct igp_vm_device *devs[] = {&vmdev_igd, &vmdev_dgpu, &vmdev_vf, &vmdev_mdev};
 	_cleanup_free_ char *romfile = NULL;
 	uint8_t o = size ? data[0] : 0;
 	struct igp_vm_options opts = IGP_VM_OPTIONS_INIT;
 
-	memcpy(mdev.uuid, uuid, sizeof(uuid));
 	romfile = size ? fz_cstring(data + 1, size - 1) : NULL;
 	/* --romfile refuses "" and newlines. */
 	if (romfile && (!*romfile || strchr(romfile, '\n')))

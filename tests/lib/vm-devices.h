@@ -51,5 +51,12 @@ static const struct igp_vm_device vmdev_dgpu = {
     .kind = IGP_VM_PCI, .funcs = vmdev_dgpu_funcs, .n_funcs = 2, .all_functions = true};
 static const struct igp_vm_device vmdev_vf = {
     .kind = IGP_VM_PCI, .funcs = vmdev_vf_funcs, .n_funcs = 1, .vf = true};
+/* A GVT-g vGPU of the iGPU. */
+static const struct igp_vm_device vmdev_mdev = {.kind = IGP_VM_MDEV,
+						.funcs = vmdev_igd_funcs,
+						.n_funcs = 1,
+						.igd = true,
+						.uuid = "8f2b0a52-7f3c-4b0e-9a1d-2c3e4f5a6b7c",
+						.mdev_type = (char *)"i915-GVTg_V5_4"};
 
 #endif

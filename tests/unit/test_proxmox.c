@@ -349,15 +349,6 @@ static void test_ct_devices(void **state)
 	}
 }
 
-static void put(const char *root, const char *path, const char *text)
-{
-	_cleanup_free_ char *p = strdupf("%s/%s", root, path);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
 static const struct igp_workload *find_wl(const struct igp_workloads *w, enum igp_workload_kind k,
 					  const char *id)
 {
@@ -380,20 +371,21 @@ static void test_workloads(void **state)
 
 	tmproot_setup(root, "etc/pve/qemu-server", "etc/pve/lxc", "etc/pve/mapping",
 		      "etc/pve/nodes/pve2/qemu-server", NULL);
-	put(root, "etc/hostname", "pve1\n");
-	put(root, "etc/pve/mapping/pci.cfg",
-	    "igpu\n\tmap node=pve2,path=0000:00:02.0,id=8086:3e92\n\tmap "
-	    "node=pve1,path=0000:01:00,id=10de:2484\n");
+	tmproot_put(root, "/etc/hostname", "pve1\n");
+	tmproot_put(root, "/etc/pve/mapping/pci.cfg",
+		    "igpu\n\tmap node=pve2,path=0000:00:02.0,id=8086:3e92\n\tmap "
+		    "node=pve1,path=0000:01:00,id=10de:2484\n");
 	/* hostpci0 by mapping (this node's entry: 01:00, all functions); the
 	 * snapshot's and [PENDING]'s iGPU are not used. */
-	put(root, "etc/pve/qemu-server/100.conf",
+	tmproot_put(
+	    root, "/etc/pve/qemu-server/100.conf",
 	    "hostpci0: mapping=igpu,pcie=1\nmachine: q35\n[PENDING]\nhostpci1: 00:02.0\n[snap]\nhostpci0: "
 	    "00:02.0\n");
-	put(root, "etc/pve/lxc/200.conf",
-	    "dev0: /dev/dri/renderD128,gid=104\nlxc.mount.entry: /dev/net/tun dev/net/tun none bind\n"
-	    "[before]\ndev1: /dev/dri/card0\n");
-	put(root, "etc/pve/nodes/pve2/qemu-server/300.conf", "hostpci0: 0000:00:02.0\n");
-	put(root, "etc/pve/qemu-server/notes.txt", "hostpci0: 00:02.0\n");
+	tmproot_put(root, "/etc/pve/lxc/200.conf",
+		    "dev0: /dev/dri/renderD128,gid=104\nlxc.mount.entry: /dev/net/tun dev/net/tun none bind\n"
+		    "[before]\ndev1: /dev/dri/card0\n");
+	tmproot_put(root, "/etc/pve/nodes/pve2/qemu-server/300.conf", "hostpci0: 0000:00:02.0\n");
+	tmproot_put(root, "/etc/pve/qemu-server/notes.txt", "hostpci0: 00:02.0\n");
 
 	assert_int_equal(igp_workloads_load(&w), 0);
 	assert_true(w->pve);

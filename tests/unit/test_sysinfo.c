@@ -48,15 +48,6 @@ static void test_cap(void **state)
 	assert_int_equal(igp_dmar_cap_mgaw("ffffffffffffffffff"), -EINVAL);
 }
 
-static void put(const char *root, const char *path, const char *text)
-{
-	_cleanup_free_ char *p = strdupf("%s/%s", root, path);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void test_host(void **state)
 {
 	char root[] = "/tmp/igp-sysinfo-XXXXXX";
@@ -67,9 +58,10 @@ static void test_host(void **state)
 	(void)state;
 	tmproot_setup(root, "proc", "sys/class/iommu", "sys/devices/virtual/iommu/dmar0/intel-iommu",
 		      "sys/devices/virtual/iommu/dmar1/intel-iommu", "sys/bus/pci/devices", NULL);
-	put(root, "proc/cpuinfo", "processor\t: 0\naddress sizes\t: 46 bits physical, 48 bits virtual\n");
-	put(root, "sys/devices/virtual/iommu/dmar0/intel-iommu/cap", "d2008c40680462\n"); /* 41 */
-	put(root, "sys/devices/virtual/iommu/dmar1/intel-iommu/cap", "d2008c40660462\n"); /* 39 */
+	tmproot_put(root, "/proc/cpuinfo",
+		    "processor\t: 0\naddress sizes\t: 46 bits physical, 48 bits virtual\n");
+	tmproot_put(root, "/sys/devices/virtual/iommu/dmar0/intel-iommu/cap", "d2008c40680462\n"); /* 41 */
+	tmproot_put(root, "/sys/devices/virtual/iommu/dmar1/intel-iommu/cap", "d2008c40660462\n"); /* 39 */
 	l0 = strdupf("ln -s ../../devices/virtual/iommu/dmar0 %s/sys/class/iommu/dmar0", root);
 	l1 = strdupf("ln -s ../../devices/virtual/iommu/dmar1 %s/sys/class/iommu/dmar1", root);
 	assert_int_equal(system(l0), 0);

@@ -115,12 +115,10 @@ int igp_igd_qemu_supports(const struct igp_qemu_caps *q, const struct igp_platfo
 #define QEMU_GMS_UNIT_MIB 32
 #define QEMU_GMS_MAX 0x10
 
-static int legacy_gms(const struct igp_vm_options *o, int stolen_mib, const char *qn,
-		      struct igp_igd_plan *ret, char ***notes)
+static int legacy_gms(int stolen_mib, const char *qn, struct igp_igd_plan *ret, char ***notes)
 {
 	int n;
 
-	(void)o;
 	if (stolen_mib <= 0)
 		return note(notes, strdupf("%s gives the guest no stolen memory in legacy mode unless "
 					   "x-igd-gms is set: add x-igd-gms=N (N times 32 MiB, as the "
@@ -161,7 +159,7 @@ static int legacy_bios(const struct igp_vm_options *o, double gen, int stolen_mi
 					   qn));
 	}
 	if (before(o, "9.2") && has(o, "x-igd-gms"))
-		return legacy_gms(o, stolen_mib, qn, ret, notes);
+		return legacy_gms(stolen_mib, qn, ret, notes);
 	return 0;
 }
 
