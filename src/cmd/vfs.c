@@ -13,8 +13,11 @@
 #include "model/host.h"
 #include "output.h"
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "planview.h"
 #include "vgpu/sriov.h"
+#include "vgpu/sriov_persist.h"
+#include "vgpu/sriov_sched.h"
 
 enum {
 	COL_VF,
@@ -32,22 +35,50 @@ static const struct colspec columns[] = {
 static const colmask_t default_columns =
     COLUMN(COL_VF) | COLUMN(COL_ADDRESS) | COLUMN(COL_DRIVER) | COLUMN(COL_IOMMU_GROUP);
 
+/* vfs --sched: one line per VF the driver can provision (1 ... sriov_totalvfs). */
+enum {
+	SCOL_VF,
+	SCOL_EXEC_QUANTUM_MS,
+	SCOL_PREEMPT_TIMEOUT_US,
+	SCOL_SCHED_PRIORITY,
+	SCOL_AT_BOOT,
+};
+
+static const struct colspec sched_columns[] = {
+    [SCOL_VF] = {"VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "the driver's VF number (vfN, from 1)"},
+    [SCOL_EXEC_QUANTUM_MS] = {"EXEC_QUANTUM_MS", 4, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "execution quantum"},
+    [SCOL_PREEMPT_TIMEOUT_US] = {"PREEMPT_TIMEOUT_US", 4, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+				 "preemption timeout"},
+    [SCOL_SCHED_PRIORITY] = {"SCHED_PRIORITY", 6, 0, SCOLS_JSON_STRING, "priority (xe)"},
+    [SCOL_AT_BOOT] = {"AT_BOOT", 10, 0, SCOLS_JSON_STRING, "KEY=VALUE set at boot, and where"},
+};
+
 static int help(void)
 {
 	_cleanup_free_ char *defaults = table_column_names(columns, ELEMENTSOF(columns), default_columns);
 
 	if (!defaults)
 		return log_error_errno(-ENOMEM, "Failed to print the help");
-	printf("Usage: igpuctl vfs ADDR [--count N] [--persist] [--bind] [--dry-run] [-o COLUMNS] [-n] [-r] "
-	       "[-J]\n\n"
+	printf("Usage: igpuctl vfs ADDR [--count N] [--persist] [--bind] [--set VFN KEY=VALUE]... [--sched]\n"
+	       "                   [--dry-run] [-o COLUMNS] [-n] [-r] [-J]\n\n"
 	       "SR-IOV virtual functions (VFs) of the physical function ADDR: how many the\n"
 	       "driver offers (sriov_totalvfs), how many are enabled, and the VFs.  Pass VFs\n"
 	       "to VMs, never the PF itself.\n\n"
-	       "  -c, --count N      enable N VFs (0 disables them)\n"
-	       "  -p, --persist      make the count survive a reboot (a udev rule, or the\n"
-	       "                     existing sysfsutils line for this device)\n"
+	       "  -c, --count N      enable N VFs (0 disables them); only sriov_numvfs changes,\n"
+	       "                     never max_vfs.  sriov_drivers_autoprobe is set to 0 first,\n"
+	       "                     so no host driver takes the new VFs: give VMs' VFs to\n"
+	       "                     vfio-pci (--bind), the host's to its GPU driver\n"
+	       "                     (igpuctl bind VF --driver xe|i915)\n"
+	       "  -p, --persist      make the count survive a reboot: the line or rule that\n"
+	       "                     sets it now, else sysfsutils (/etc/sysfs.d or\n"
+	       "                     /etc/sysfs.conf) where it is installed, else a udev rule\n"
 	       "  -b, --bind         bind every VF to vfio-pci\n"
-	       "      --dry-run      show what --count and --persist would write\n"
+	       "  -s, --set VFN KEY=VALUE\n"
+	       "                     per-VF scheduling, now and at boot (VFN from 1: vf1 is\n"
+	       "                     virtfn0): exec_quantum_ms, preempt_timeout_us,\n"
+	       "                     sched_priority (xe: low, normal, high); repeatable\n"
+	       "      --sched        show each VF's scheduling instead of the VF table\n"
+	       "      --dry-run      show what --count, --persist and --set would write\n"
 	       "  -o, --output LIST  columns of the VF table (default %s)\n"
 	       "  -n, --noheadings   no header line\n"
 	       "  -r, --raw          raw output\n",
@@ -151,6 +182,61 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 	return EXIT_OK;
 }
 
+/* What the settings at boot set for VF's scheduling: "KEY=VALUE (FILE:LINE)", ... */
+static char *sched_at_boot(const struct igp_sriov_persisted *ps, const char *dir)
+{
+	_cleanup_strbuf_ struct strbuf b = {};
+
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct igp_sriov_setting *x = &ps->v[i];
+		if (x->active && startswith(x->attr, dir) && x->attr[strlen(dir)] == '/')
+			strbuf_wordf(&b, ", ", "%s=%s (%s:%u)", x->attr + strlen(dir) + 1, x->value, x->path,
+				     x->line);
+	}
+	return strbuf_empty(&b) ? NULL : strbuf_steal(&b);
+}
+
+/* vfs --sched: the scheduling of VF 1 ... sriov_totalvfs, now and at boot. */
+static int print_sched(const struct igp_sriov *s, const struct igp_pci_dev *d, const struct table_opts *topts)
+{
+	_cleanup_(igp_sriov_persisted_done) struct igp_sriov_persisted ps = {0};
+	_cleanup_free_ char *probe = NULL;
+	struct table_opts o = *topts;
+	struct libscols_table *tb;
+	int r = igp_sriov_sched_dir(s, 1, &probe);
+
+	if (r == -EOPNOTSUPP) {
+		log_error("%s's driver (%s) has no per-VF scheduling attributes", s->pf,
+			  s->pf_driver ? s->pf_driver : "none");
+		fprintf(stderr,
+			"  xe has them from Linux 6.19 (sriov_admin/vfN/profile/); i915-sriov-dkms in "
+			"drm/cardN/prelim_iov/vfN/gt0/.\n");
+		return EXIT_FAIL;
+	}
+	r = r < 0 ? r : igp_sriov_persisted_load(d, &ps);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read the VF scheduling of %s", s->pf);
+	o.output = NULL; /* -o names the VF table's columns */
+	tb = table_new("sched", sched_columns, ELEMENTSOF(sched_columns), ~(colmask_t)0, &o);
+	if (!tb)
+		return EXIT_USAGE;
+	for (long vf = 1; vf <= s->totalvfs; vf++) {
+		struct libscols_line *ln = table_new_line(tb, NULL);
+		_cleanup_free_ char *dir = NULL, *boot = NULL;
+		if (!ln || igp_sriov_sched_dir(s, (int)vf, &dir) < 0)
+			break;
+		table_setf(ln, SCOL_VF, "%ld", vf);
+		for (int k = 0; igp_sriov_sched_keys[k]; k++) {
+			_cleanup_free_ char *v = igp_sriov_sched_read(s, (int)vf, igp_sriov_sched_keys[k]);
+			table_set(ln, SCOL_EXEC_QUANTUM_MS + k, v);
+		}
+		boot = sched_at_boot(&ps, dir);
+		table_set(ln, SCOL_AT_BOOT, boot);
+	}
+	table_print(tb);
+	return EXIT_OK;
+}
+
 /* Why the kernel refused the count (the plan was put back already). */
 static int numvfs_failed(int r, const struct igp_sriov *s, long count, const struct igp_host *h)
 {
@@ -173,9 +259,57 @@ static int numvfs_failed(int r, const struct igp_sriov *s, long count, const str
 }
 
 /* The count (kernel attributes) and where it persists (file edits). */
-static int plan_vfs(const struct igp_sriov *s, const struct igp_pci_dev *d, long count, bool persist,
-		    struct igp_plan *p, char **ret_persisted)
+/* The command line of `igpuctl vfs`. */
+struct vfs_args {
+	struct table_opts topts;
+	long count; /* -1: not changed */
+	bool persist, bind, dry_run, sched;
+	const char *address;
+	char **set; /* "VFN KEY=VALUE" */
+};
+
+/*
+ * --set VFN KEY=VALUE: the attribute writes now (after the count: the VFs
+ * exist then) in P, and "DIR/KEY=VALUE" for the persisted settings in
+ * *RET_ATTRS.  Bad input is refused before anything is planned.
+ */
+static int plan_sched(const struct igp_sriov *s, char *const *set, struct igp_plan *p, char ***ret_attrs)
 {
+	for (char *const *x = set; x && *x; x++) {
+		_cleanup_free_ char *vfn = strndup(*x, strcspn(*x, " ")), *attr = NULL, *err = NULL,
+				    *path = NULL;
+		const char *eq;
+		long vf;
+		int r;
+
+		if (!vfn)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		if (parse_long(vfn, 0, INT_MAX, &vf) < 0)
+			return log_usage("vfs", "--set wants a VF number (1 for vf1), not '%s'", vfn);
+		r = igp_sriov_sched_parse(s, (int)vf, strchr(*x, ' ') + 1, &attr, &err);
+		if (r < 0 && err) {
+			log_error("%s", err);
+			return r == -EOPNOTSUPP ? EXIT_FAIL : EXIT_USAGE;
+		}
+		if (r < 0)
+			return log_error_errno(r, "Failed to plan --set %s", *x);
+		eq = strchr(attr, '=');
+		path = strdupf("%s/%s/%.*s", IGP_SYS_PCI_DEVICES, s->pf, (int)(eq - attr), attr);
+		if (!path || igp_plan_add_attr(p, path, eq + 1, "VF scheduling") < 0 ||
+		    strv_push(ret_attrs, attr) < 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+	}
+	return EXIT_OK;
+}
+
+static int plan_vfs(const struct igp_host *h, const struct igp_sriov *s, const struct igp_pci_dev *d,
+		    const struct vfs_args *a, struct igp_plan *p, char **ret_persisted)
+{
+	_cleanup_strv_free_ char **sched = NULL;
+	long count = a->count;
+	bool persist = a->persist || a->set;
+	struct igp_sriov_persist_req req = {.count = a->persist ? (count >= 0 ? count : s->numvfs) : -1,
+					    .by = a->set ? "igpuctl vfs --set" : "igpuctl vfs --persist"};
 	_cleanup_free_ char *busy = NULL;
 	long n = count >= 0 ? count : s->numvfs;
 	int r;
@@ -202,7 +336,11 @@ static int plan_vfs(const struct igp_sriov *s, const struct igp_pci_dev *d, long
 	}
 	if (r < 0)
 		return log_error_errno(r, "Failed to plan the VF count of %s", s->pf);
-	r = persist ? igp_sriov_plan_persist(p, d, n, ret_persisted) : 0;
+	r = plan_sched(s, a->set, p, &sched);
+	if (r != EXIT_OK)
+		return r;
+	req.set = sched;
+	r = persist ? igp_sriov_plan_persist(p, h, d, &req, ret_persisted) : 0;
 	if (r < 0)
 		return log_error_errno(r, "Failed to persist %ld VFs for %s", n, s->pf);
 	return EXIT_OK;
@@ -259,23 +397,20 @@ static int bind_vfs(struct igp_sriov *s)
 	return failed ? EXIT_FAIL : EXIT_OK;
 }
 
-static void say_persisted(const struct igp_plan *p, const char *path, long n, const char *pf)
+static void say_persisted(const struct igp_plan *p, const char *path, long n, const char *pf, bool count)
 {
 	if (arg_g.json || !path)
 		return;
+	if (!count) {
+		fprintf(stderr, "%s %s: VF scheduling of %s at boot\n",
+			p->n_files ? "Wrote" : "Nothing to change in", path, pf);
+		return;
+	}
 	if (p->n_files == 0)
 		fprintf(stderr, "Nothing to change in %s: %ld VFs on %s at boot\n", path, n, pf);
 	else
 		fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in", path, n, pf);
 }
-
-/* The command line of `igpuctl vfs`. */
-struct vfs_args {
-	struct table_opts topts;
-	long count; /* -1: not changed */
-	bool persist, bind, dry_run;
-	const char *address;
-};
 
 /* CMD_GO_ON, or the exit status (help, usage errors). */
 static int parse_args(int argc, char *argv[], struct vfs_args *a)
@@ -285,6 +420,8 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 	    {"count", required_argument, NULL, 'c'},
 	    {"persist", no_argument, NULL, 'p'},
 	    {"bind", no_argument, NULL, 'b'},
+	    {"set", required_argument, NULL, 's'},
+	    {"sched", no_argument, NULL, 0x101},
 	    {"dry-run", no_argument, NULL, 0x100},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -292,7 +429,7 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 	struct igp_pci_addr addr;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "c:pbh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "c:pbs:h", opts, NULL)) >= 0) {
 		switch (ch) {
 		case 'h':
 			return help();
@@ -309,6 +446,17 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 		case 0x100:
 			a->dry_run = true;
 			break;
+		case 0x101:
+			a->sched = true;
+			break;
+		case 's':
+			/* --set VFN KEY=VALUE: the pair is the next argument. */
+			if (optind >= argc || !strchr(argv[optind], '=') || argv[optind][0] == '-')
+				return log_usage(
+				    "vfs", "--set wants VFN KEY=VALUE (e.g. --set 1 exec_quantum_ms=20)");
+			if (strv_pushf(&a->set, "%s %s", optarg, argv[optind++]) < 0)
+				return log_error_errno(-ENOMEM, "Out of memory");
+			break;
 		default:
 			if (!table_opts_parse(&a->topts, ch, optarg))
 				return log_usage_option("vfs", ch, argc, argv, opts);
@@ -320,6 +468,8 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 		return log_usage("vfs", "unexpected argument '%s'", argv[optind + 1]);
 	if (a->dry_run && a->bind)
 		return log_usage("vfs", "--dry-run shows --count and --persist; --bind has no dry run");
+	if (a->sched && (a->count >= 0 || a->persist || a->bind || a->set))
+		return log_usage("vfs", "--sched only shows; change with --set");
 	a->address = argv[optind];
 	if (igp_pci_addr_parse_loose(a->address, &addr, NULL) < 0)
 		return log_usage("vfs", "'%s' is not a PCI address (expected 0000:00:02.0, 00:02.0 or 2.0)",
@@ -372,7 +522,7 @@ static int change_vfs(struct igp_change *c, struct igp_plan *p, const struct vfs
 		      const struct igp_host *h, const struct igp_pci_dev *d, struct igp_sriov **s,
 		      char **persisted)
 {
-	int r = plan_vfs(*s, d, a->count, a->persist, p, persisted);
+	int r = plan_vfs(h, *s, d, a, p, persisted);
 
 	if (r != EXIT_OK)
 		return r;
@@ -406,9 +556,11 @@ int cmd_vfs(int argc, char *argv[])
 	bool changes = false;
 	int r = parse_args(argc, argv, &a);
 
-	if (r != CMD_GO_ON)
+	if (r != CMD_GO_ON) {
+		strv_free(a.set);
 		return r;
-	changes = a.count >= 0 || a.persist;
+	}
+	changes = a.count >= 0 || a.persist || a.set;
 	/* The lock comes before anything the plan rests on is read. */
 	if (changes && planview_begin(&c, a.dry_run) != 0)
 		return EXIT_FAIL;
@@ -418,8 +570,11 @@ int cmd_vfs(int argc, char *argv[])
 	r = find_pf(h, a.address, &d, &s);
 	if (r == CMD_GO_ON && changes)
 		r = change_vfs(&c, &p, &a, argv, h, d, &s, &persisted);
+	strv_free(a.set);
 	if (r != CMD_GO_ON)
 		return r;
+	if (a.sched)
+		return print_sched(s, d, &a.topts);
 	if (a.bind) {
 		int failed = bind_vfs(s);
 		r = reload(d, &s);
@@ -428,6 +583,6 @@ int cmd_vfs(int argc, char *argv[])
 		if (failed)
 			return EXIT_FAIL;
 	}
-	say_persisted(&p, persisted, a.count >= 0 ? a.count : s->numvfs, s->pf);
+	say_persisted(&p, persisted, a.count >= 0 ? a.count : s->numvfs, s->pf, a.persist);
 	return print_state(s, &a.topts, persisted);
 }

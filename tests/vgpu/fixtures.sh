@@ -336,15 +336,18 @@ file_is $N "$IGPU/sriov_numvfs" "0
 ig $N vfs 00:02.0 --count seven
 rc_is 2
 
-t "vfs --count 7 --persist: the count and a udev rule"
+t "vfs --count 7 --persist without sysfsutils: autoprobe off, the count and a udev rule"
 ig $N vfs 00:02.0 --count 7 --persist
 rc_is 0
 file_is $N "$IGPU/sriov_numvfs" "7
 "
+file_is $N "$IGPU/sriov_drivers_autoprobe" "0
+"
 file_is $N etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules \
-'# Written by igpuctl (igpuctl vfs 0000:00:02.0 --count 7 --persist):
-# enable 7 SR-IOV virtual functions of 0000:00:02.0 when its driver binds.
-ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_totalvfs}=="?*", ATTR{sriov_numvfs}=="0", ATTR{sriov_numvfs}="7"
+'# Written by igpuctl (igpuctl vfs --persist): SR-IOV settings of 0000:00:02.0 at boot.
+# sriov_drivers_autoprobe=0 comes before sriov_numvfs: no host driver probes the
+# new VFs (bind them: igpuctl vfs --bind, or igpuctl bind VF --driver ...).
+ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_totalvfs}=="?*", ATTR{sriov_numvfs}=="0", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="7"
 '
 err_has "Wrote /etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules"
 
@@ -395,12 +398,13 @@ file_is $S sys/bus/pci/drivers_probe "0000:00:02.1"
 file_is $S sys/bus/pci/drivers/vfio-pci/unbind ""
 file_is $S "$IGPU/../0000:00:02.2/driver_override" "vfio-pci"
 
-t "vfs --persist keeps the admin's sysfsutils line"
+t "vfs --persist keeps the admin's sysfsutils line, autoprobe off just before it"
 mkhost $S
 ig $S vfs 00:02.0 --persist
 rc_is 0
 file_is $S etc/sysfs.conf '# /etc/sysfs.conf - Configuration file for setting sysfs attributes.
 mode class/backlight/intel_backlight/brightness = 0664
+devices/pci0000:00/0000:00:02.0/sriov_drivers_autoprobe = 0 # igpuctl
 devices/pci0000:00/0000:00:02.0/sriov_numvfs = 2
 '
 absent $S etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules
@@ -472,7 +476,8 @@ example pve8-n100-zfs
 before=$(snap $N)
 ig $N vfs 00:02.0 --count 3 --persist --dry-run
 rc_is 0
-out_has "+# enable 3 SR-IOV virtual functions of 0000:00:02.0 when its driver binds."
+out_has '+ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_totalvfs}=="?*", ATTR{sriov_numvfs}=="0", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="3"'
+out_has "  0  >  /sys/bus/pci/devices/0000:00:02.0/sriov_drivers_autoprobe"
 out_has "  3  >  /sys/bus/pci/devices/0000:00:02.0/sriov_numvfs"
 out_has "Dry run: nothing was changed."
 [ "$(snap $N)" = "$before" ] || bad "--dry-run changed etc/ or var/"
@@ -587,6 +592,200 @@ wait "$holder" 2>/dev/null
 [ "$(snap $H)" = "$before" ] || bad "a refused or dry run changed files"
 file_is $H "$TY/i915-GVTg_V5_8/create" ""
 file_is $H "$IGPU/$UA/remove" ""
+
+# ---------------------------------------------------------------- one place for the count at boot
+# sriov_persist.h: sysfsutils where it is installed (/etc/sysfs.d when it reads
+# it, else lines in /etc/sysfs.conf), else a udev rule; what is there already
+# is updated, not doubled; revert gives back every byte.
+Y=sriov-sysfsutils
+SD=etc/sysfs.d/igpuctl-sriov-0000:00:02.0.conf
+RULE=etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules
+KEY=devices/pci0000:00/0000:00:02.0
+SYSFS_CONF='# /etc/sysfs.conf - Configuration file for setting sysfs attributes.
+#
+# The sysfs mount directory is automatically prepended to the attribute paths.
+'
+sd_is() { # sd_is COMMAND N: igpuctl's sysfs.d file for N VFs
+	file_is $Y $SD "# Written by igpuctl ($1): SR-IOV settings of 0000:00:02.0 at boot.
+# sriov_drivers_autoprobe=0 comes before sriov_numvfs: no host driver probes the
+# new VFs (bind them: igpuctl vfs --bind, or igpuctl bind VF --driver ...).
+$KEY/sriov_drivers_autoprobe = 0
+$KEY/sriov_numvfs = $2
+"
+}
+
+t "sysfsutils 2.1.1-4 installed: vfs --count 3 --persist writes a file in /etc/sysfs.d, no udev rule"
+mkhost $Y
+before=$(snap $Y)
+ig $Y vfs 00:02.0 --count 3 --persist
+rc_is 0
+sd_is "igpuctl vfs --persist" 3
+absent $Y $RULE
+file_is $Y etc/sysfs.conf "$SYSFS_CONF"
+file_is $Y "$IGPU/sriov_drivers_autoprobe" "0
+"
+file_is $Y "$IGPU/sriov_numvfs" "3
+"
+err_has "Wrote /etc/sysfs.d/igpuctl-sriov-0000:00:02.0.conf: 3 VFs on 0000:00:02.0 at boot"
+
+t "then setup --mode sriov: the same file gets 7, no line in /etc/sysfs.conf (the EBUSY race)"
+ig $Y setup --mode sriov 00:02.0 --yes
+rc_is 0
+sd_is "igpuctl setup --mode sriov" 7
+file_is $Y etc/sysfs.conf "$SYSFS_CONF"
+absent $Y $RULE
+ig $Y check --mode sriov 00:02.0
+out_has "/etc/sysfs.d/igpuctl-sriov-0000:00:02.0.conf:5 enables 7 virtual functions at boot."
+undone $Y "$before"
+
+t "an earlier igpuctl's udev rule with sysfsutils installed: moved to /etc/sysfs.d, revert brings it back"
+mkhost $Y
+mkdir -p "$work/$Y/etc/udev/rules.d"
+printf '%s\n' '# Written by igpuctl (igpuctl vfs 0000:00:02.0 --count 3 --persist):' \
+	'ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_totalvfs}=="?*", ATTR{sriov_numvfs}=="0", ATTR{sriov_numvfs}="3"' \
+	>"$work/$Y/$RULE"
+before=$(snap $Y)
+ig $Y setup --mode sriov 00:02.0 --yes
+rc_is 0
+sd_is "igpuctl setup --mode sriov" 7
+absent $Y $RULE
+undone $Y "$before"
+
+t "the admin's line in /etc/sysfs.conf wins: updated in place, igpuctl's rule removed, nothing added"
+mkhost $Y
+mkdir -p "$work/$Y/etc/udev/rules.d"
+printf '%s\n' 'ACTION=="add|bind", KERNEL=="0000:00:02.0", ATTR{sriov_numvfs}="3"' >"$work/$Y/$RULE"
+printf '%s\n' "bus/pci/devices/0000:00:02.0/sriov_numvfs = 7" >>"$work/$Y/etc/sysfs.conf"
+before=$(snap $Y)
+ig $Y vfs 00:02.0 --count 5 --persist
+rc_is 0
+file_is $Y etc/sysfs.conf "$SYSFS_CONF"'bus/pci/devices/0000:00:02.0/sriov_drivers_autoprobe = 0 # igpuctl
+bus/pci/devices/0000:00:02.0/sriov_numvfs = 5
+'
+absent $Y $RULE
+absent $Y $SD
+err_has "Wrote /etc/sysfs.conf: 5 VFs on 0000:00:02.0 at boot"
+undone $Y "$before"
+
+t "two places set the count: check warns; the plan updates the first and names the other"
+mkhost $Y
+mkdir -p "$work/$Y/etc/udev/rules.d"
+printf '%s\n' '# mine' 'ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", ATTR{sriov_numvfs}="4"' \
+	>"$work/$Y/etc/udev/rules.d/99-sriov.rules"
+printf '%s\n' "$KEY/sriov_numvfs = 7" >>"$work/$Y/etc/sysfs.conf"
+ig $Y check --mode sriov 00:02.0
+out_has "Two places set the VF count of 0000:00:02.0 at boot: /etc/udev/rules.d/99-sriov.rules:2 (4) and /etc/sysfs.conf:4 (7)."
+before=$(snap $Y)
+ig $Y vfs 00:02.0 --count 2 --persist --dry-run
+rc_is 0
+out_has '+ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="2"'
+out_has "/etc/sysfs.conf:4 also sets the VF count of 0000:00:02.0 (7): at boot the first write wins and the other fails with EBUSY; remove that line."
+[ "$(snap $Y)" = "$before" ] || bad "--dry-run changed files"
+
+t "sysfsutils that predates /etc/sysfs.d (2.1.0+repack-2): marked lines in /etc/sysfs.conf, revert takes them out"
+mkhost $Y
+sed -i 's/^Version: 2.1.1-4$/Version: 2.1.0+repack-2/' "$work/$Y/var/lib/dpkg/status"
+before=$(snap $Y)
+ig $Y vfs 00:02.0 --count 3 --persist
+rc_is 0
+file_is $Y etc/sysfs.conf "$SYSFS_CONF$KEY/sriov_drivers_autoprobe = 0 # igpuctl
+$KEY/sriov_numvfs = 3 # igpuctl
+"
+absent $Y $SD
+absent $Y $RULE
+undone $Y "$before"
+ig $Y vfs 00:02.0 --count 3 --persist
+ig $Y vfs 00:02.0 --count 0 --persist
+rc_is 0
+file_is $Y etc/sysfs.conf "$SYSFS_CONF"
+
+t "no package database, only /etc/sysfs.conf: lines there"
+mkhost $Y
+rm -r "$work/$Y/var/lib/dpkg" "$work/$Y/etc/sysfs.d"
+ig $Y vfs 00:02.0 --count 2 --persist --dry-run
+rc_is 0
+out_has "+$KEY/sriov_numvfs = 2 # igpuctl"
+out_has "no package database lists sysfsutils, but /etc/sysfs.conf exists"
+
+# ---------------------------------------------------------------- per-VF scheduling
+PI=$IGPU/drm/card0/prelim_iov
+t "vfs --set on i915-sriov-dkms: prelim_iov/vfN/gt0 now and in /etc/sysfs.d; --sched shows both"
+mkhost $Y
+before=$(snap $Y)
+ig $Y vfs 00:02.0 --set 1 exec_quantum_ms=20 --set 2 preempt_timeout_us=5000
+rc_is 0
+# (a sysfs attribute file in the tree is written in place, as the kernel would take it)
+file_is $Y "$PI/vf1/gt0/exec_quantum_ms" "20"
+file_is $Y "$PI/vf2/gt0/preempt_timeout_us" "5000"
+err_has "Wrote /etc/sysfs.d/igpuctl-sriov-0000:00:02.0.conf: VF scheduling of 0000:00:02.0 at boot"
+file_is $Y $SD "# Written by igpuctl (igpuctl vfs --set): SR-IOV settings of 0000:00:02.0 at boot.
+$KEY/drm/card0/prelim_iov/vf1/gt0/exec_quantum_ms = 20
+$KEY/drm/card0/prelim_iov/vf2/gt0/preempt_timeout_us = 5000
+"
+ig $Y vfs 00:02.0 --sched
+rc_is 0
+grep -Eq '^ +1 +20 +0 +- +exec_quantum_ms=20 \(/etc/sysfs.d/igpuctl-sriov-0000:00:02.0.conf:2\)$' "$work/out" || bad "VF 1 sched row"
+ig $Y -J vfs 00:02.0 --sched
+jqt '.sched[1] == {"vf":2,"exec_quantum_ms":"0","preempt_timeout_us":"5000","sched_priority":null,"at_boot":"preempt_timeout_us=5000 (/etc/sysfs.d/igpuctl-sriov-0000:00:02.0.conf:3)"}'
+t "then --count 3 --persist keeps the scheduling lines, autoprobe first, the count last"
+ig $Y vfs 00:02.0 --count 3 --persist
+rc_is 0
+file_is $Y $SD "# Written by igpuctl (igpuctl vfs --persist): SR-IOV settings of 0000:00:02.0 at boot.
+# sriov_drivers_autoprobe=0 comes before sriov_numvfs: no host driver probes the
+# new VFs (bind them: igpuctl vfs --bind, or igpuctl bind VF --driver ...).
+$KEY/sriov_drivers_autoprobe = 0
+$KEY/drm/card0/prelim_iov/vf1/gt0/exec_quantum_ms = 20
+$KEY/drm/card0/prelim_iov/vf2/gt0/preempt_timeout_us = 5000
+$KEY/sriov_numvfs = 3
+"
+undone $Y "$before"
+
+t "vfs --set: bad input is one line, nothing changed"
+mkhost $Y
+before=$(snap $Y)
+for bad_set in "9 exec_quantum_ms=1:2:has VFs 1 to 7, not 9" "1 quantum=1:2:unknown key 'quantum'" \
+	"1 exec_quantum_ms=soon:2:exec_quantum_ms wants a number" "x exec_quantum_ms=1:2:wants a VF number" \
+	"1 sched_priority=low:1:has no sched_priority for VF 1"; do
+	IFS=: read -r args code msg <<<"$bad_set"
+	# shellcheck disable=SC2086
+	ig $Y vfs 00:02.0 --set $args
+	rc_is "$code"
+	err_has "$msg"
+	[ "$(wc -l <"$work/err")" -le 2 ] || bad "more than a line or two of error"
+done
+ig $Y vfs 00:02.0 --set 1
+rc_is 2
+err_has "--set wants VFN KEY=VALUE"
+[ "$(snap $Y)" = "$before" ] || bad "bad --set changed files"
+file_is $Y "$PI/vf1/gt0/exec_quantum_ms" "0
+"
+
+t "vfs --set on xe (sriov_admin/vfN/profile) without sysfsutils: the udev rule; a read-only priority is refused"
+example pve8-n100-zfs
+for vf in 1 2 3 4 5 6 7; do
+	mkdir -p "$work/$N/$IGPU/sriov_admin/vf$vf/profile"
+	echo 0 >"$work/$N/$IGPU/sriov_admin/vf$vf/profile/exec_quantum_ms"
+	echo 0 >"$work/$N/$IGPU/sriov_admin/vf$vf/profile/preempt_timeout_us"
+	echo "[low] normal" >"$work/$N/$IGPU/sriov_admin/vf$vf/profile/sched_priority"
+	chmod 0444 "$work/$N/$IGPU/sriov_admin/vf$vf/profile/sched_priority"
+done
+before=$(snap $N)
+ig $N vfs 00:02.0 --set 1 sched_priority=normal
+rc_is 1
+err_has "sched_priority of VF 1 is read-only"
+ig $N vfs 00:02.0 --set 1 sched_priority=top
+rc_is 2
+err_has "sched_priority is low, normal or high, not 'top'"
+chmod 0644 "$work/$N/$IGPU/sriov_admin/vf2/profile/sched_priority"
+ig $N vfs 00:02.0 --set 1 exec_quantum_ms=25 --set 2 sched_priority=normal
+rc_is 0
+file_is $N "$IGPU/sriov_admin/vf1/profile/exec_quantum_ms" "25"
+file_is $N $RULE '# Written by igpuctl (igpuctl vfs --set): SR-IOV settings of 0000:00:02.0 at boot.
+ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_totalvfs}=="?*", ATTR{sriov_admin/vf1/profile/exec_quantum_ms}="25", ATTR{sriov_admin/vf2/profile/sched_priority}="normal"
+'
+ig $N vfs 00:02.0 --sched
+grep -Eq '^ +1 +25 +0 +low ' "$work/out" || bad "xe VF 1 row (the chosen priority)"
+undone $N "$before"
 
 echo
 if ((failures)); then

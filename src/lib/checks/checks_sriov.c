@@ -4,6 +4,7 @@
 #include "checks/checks_int.h"
 #include "model/workloads.h"
 #include "model/versions.h"
+#include "vgpu/sriov_persist.h"
 #include "base/paths.h"
 
 int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -198,104 +199,66 @@ int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			 gpu->address);
 }
 
-/* The count of "...ATTR{sriov_numvfs}="N"" (an assignment, not the "==" match). */
-static long udev_numvfs(const char *line)
+/* Every active setting of the count after W, as "FILE:LINE (N)" (caller
+ * frees; "" when W is the only one). */
+static char *other_counts(const struct igp_sriov_persisted *ps, const struct igp_sriov_setting *w)
 {
-	static const char key[] = "ATTR{sriov_numvfs}=\"";
-	const char *p = strstr(line, key);
-	long n;
-	char num[16];
+	_cleanup_strbuf_ struct strbuf b = {};
 
-	if (!p)
-		return -1;
-	p += strlen(key);
-	snprintf(num, sizeof(num), "%.*s", (int)strcspn(p, "\""), p);
-	return parse_long(num, 0, 4096, &n) < 0 ? -1 : n;
-}
-
-/* Where the VF count is set at boot: 0 and "FILE:LINE" with the count, or -ENOENT. */
-static int find_persist(const struct igp_pci_dev *gpu, char **ret_where, long *ret_n)
-{
-	_cleanup_strv_free_ char **files = NULL, **names = NULL, **rules = NULL;
-	_cleanup_free_ char *needle = strdupf("%s/sriov_numvfs", gpu->address);
-
-	if (!needle || strv_push(&files, IGP_ETC_SYSFS_CONF) < 0)
-		return -ENOMEM;
-	if (igp_list_dir(IGP_ETC_SYSFS_D, &names) >= 0)
-		for (char **n = names; *n; n++)
-			if (endswith(*n, ".conf") &&
-			    strv_consume(&files, igp_path_join(IGP_ETC_SYSFS_D, *n)) < 0)
-				return -ENOMEM;
-	if (igp_list_dir(IGP_ETC_UDEV_RULES_D, &rules) >= 0)
-		for (char **n = rules; *n; n++)
-			if (endswith(*n, ".rules") &&
-			    strv_consume(&files, igp_path_join(IGP_ETC_UDEV_RULES_D, *n)) < 0)
-				return -ENOMEM;
-	for (char **f = files; *f; f++) {
-		_cleanup_free_ char *text = NULL;
-		bool udev = endswith(*f, ".rules");
-		unsigned lineno = 0;
-
-		if (igp_read_file(*f, &text, NULL) < 0)
-			continue;
-		for (const char *l = text; l && *l;) {
-			_cleanup_free_ char *line = strdup_line(&l);
-			long n = -1;
-
-			lineno++;
-			if (!line)
-				return -ENOMEM;
-			if (line[strspn(line, " \t")] == '#')
-				continue;
-			if (udev) {
-				_cleanup_free_ char *k = strdupf("KERNEL==\"%s\"", gpu->address);
-				if (!k)
-					return -ENOMEM;
-				if (strstr(line, k))
-					n = udev_numvfs(line);
-			} else if (strstr(line, needle) && strchr(line, '=')) {
-				const char *v = strchr(line, '=') + 1;
-				char num[16];
-				v += strspn(v, " \t");
-				snprintf(num, sizeof(num), "%.*s", (int)strcspn(v, " \t"), v);
-				if (parse_long(num, 0, 4096, &n) < 0)
-					n = -1;
-			}
-			if (n >= 0) {
-				*ret_where = strdupf("%s:%u", *f, lineno);
-				*ret_n = n;
-				return *ret_where ? 0 : -ENOMEM;
-			}
-		}
-	}
-	return -ENOENT;
+	for (const struct igp_sriov_setting *s = igp_sriov_persisted_find(ps, "sriov_numvfs", w); s;
+	     s = igp_sriov_persisted_find(ps, "sriov_numvfs", s))
+		strbuf_wordf(&b, ", ", "%s:%u (%s)", s->path, s->line, s->value);
+	if (strbuf_empty(&b) && !b.oom)
+		return strdup("");
+	return strbuf_steal(&b);
 }
 
 int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "sriov.persist";
-	_cleanup_free_ char *where = NULL;
-	long n;
+	_cleanup_(igp_sriov_persisted_done) struct igp_sriov_persisted ps = {0};
+	_cleanup_free_ char *where = NULL, *others = NULL;
+	const struct igp_sriov_setting *w;
+	long n = -1;
 	int r;
 
 	if (gpu->sriov_totalvfs < 0)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL, "%s has no SR-IOV capability.",
 				 gpu->address);
-	r = find_persist(gpu, &where, &n);
-	if (r == -ENOENT)
+	r = igp_sriov_persisted_load(gpu, &ps);
+	if (r < 0)
+		return r;
+	w = igp_sriov_persisted_find(&ps, "sriov_numvfs", NULL);
+	if (!w)
 		return check_add(
 		    c, id, gpu, IGP_CHECK_WARN,
 		    vfs_remedy(c, gpu,
 			       gpu->sriov_numvfs > 0	 ? gpu->sriov_numvfs
 			       : gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs
 							 : 7,
-			       " (a udev rule that enables them whenever the driver binds)"),
+			       " (sysfsutils where it is installed, else a udev rule)"),
 		    "Nothing enables the virtual functions of %s at boot (no sysfsutils line, no udev "
 		    "rule)%s.",
 		    gpu->address,
 		    gpu->sriov_numvfs > 0 ? ": the ones enabled now are gone after a reboot" : "");
-	if (r < 0)
-		return r;
+	where = igp_sriov_setting_where(w);
+	others = other_counts(&ps, w);
+	if (!where || !others)
+		return -ENOMEM;
+	if (*others)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("Keep one: `igpuctl vfs %s --persist` updates the first and removes igpuctl's "
+			    "other settings; remove the admin's lines it names.",
+			    gpu->address),
+		    "Two places set the VF count of %s at boot: %s (%s) and %s. The first write wins; a "
+		    "different count after it fails with EBUSY.",
+		    gpu->address, where, w->value, others);
+	if (parse_long(w->value, 0, 65535, &n) < 0)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdupf("Set a number there (or `igpuctl vfs %s --count N --persist`).", gpu->address),
+		    "%s sets sriov_numvfs to \"%s\", which is no number.", where, w->value);
 	if (gpu->sriov_totalvfs > 0 && n > gpu->sriov_totalvfs)
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL,

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "setup/setup_int.h"
 #include "vgpu/sriov.h"
+#include "vgpu/sriov_persist.h"
 
 /* Upstream xe where it is the supported way (Panther Lake on); elsewhere
  * i915-sriov-dkms, the common choice (xe there needs force_probe:
@@ -62,32 +63,13 @@ static int keep_other_driver_off(struct setup_ctx *c, const char *drv)
 	return 0;
 }
 
-/* The VF count after a reboot: sysfsutils' drop-in directory, else its
- * /etc/sysfs.conf, else the udev rule `igpuctl vfs --persist` writes. */
+/* The VF count after a reboot: where `igpuctl vfs --persist` puts it too
+ * (sriov_persist.h decides, and reconciles with what is there). */
 static int persist_vf_count(struct setup_ctx *c, int n)
 {
-	const char *rel = igp_sysfs_relative(c->dev->sysfs_path);
-	_cleanup_free_ char *line = NULL, *rule_path = NULL;
-	int r;
+	const struct igp_sriov_persist_req req = {.count = n, .by = "igpuctl setup --mode sriov"};
 
-	if (rel && igp_is_dir(IGP_ETC_SYSFS_D)) {
-		line = strdupf("# Written by igpuctl setup --mode sriov.\n%s/sriov_numvfs = %d\n", rel, n);
-		return line ? setup_plan_owned(c, IGP_ETC_SYSFS_D_IGPUCTL, line, 0,
-					       "VF count at boot (sysfsutils)")
-			    : -ENOMEM;
-	}
-	if (rel && igp_exists(IGP_ETC_SYSFS_CONF)) {
-		char *lines[2] = {NULL, NULL};
-		line = strdupf("%s/sriov_numvfs = %d", rel, n);
-		lines[0] = line;
-		return line ? setup_plan_lines(c, IGP_ETC_SYSFS_CONF, lines, 0,
-					       "VF count at boot (sysfsutils)")
-			    : -ENOMEM;
-	}
-	rule_path = igp_sriov_udev_rule_path(c->dev->address);
-	r = rule_path ? igp_text_check(rule_path, c->ret_error) : -ENOMEM;
-	return r < 0 ? r
-		     : igp_sriov_plan_udev_rule(&c->p, c->dev->address, n, "VF count at boot (udev rule)");
+	return igp_sriov_plan_persist(&c->p, c->h, c->dev, &req, NULL);
 }
 
 int setup_step_sriov(struct setup_ctx *c)

@@ -35,6 +35,7 @@ struct igp_sriov {
 	char *pf_driver;	  /* NULL if unbound */
 	long totalvfs;		  /* sriov_totalvfs */
 	long numvfs;		  /* sriov_numvfs */
+	long drivers_autoprobe;	  /* sriov_drivers_autoprobe, -1 when absent */
 	struct igp_sriov_vf *vfs; /* by index */
 	size_t n_vfs;
 };
@@ -52,37 +53,16 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct igp_sriov *, igp_sriov_free);
 /*
  * Plan N enabled VFs (0 disables them) as kernel attribute writes in P
  * (plan.h; written under the lock, not journaled: the count is runtime
- * state).  Refuses N > totalvfs (-ERANGE).  Going from one non-zero count
+ * state).  Only sriov_numvfs changes, never the driver's max_vfs.  Before
+ * VFs appear, sriov_drivers_autoprobe is set to 0 (drivers/pci/iov.c:
+ * pci_iov_add_virtfn() then makes no driver probe them), so no host driver
+ * takes a VF meant for a VM: vfio-pci gets them with `vfs --bind`, the host
+ * GPU driver with `bind VF --driver`.  Refuses N > totalvfs (-ERANGE).  Going from one non-zero count
  * to another writes 0 first (the kernel answers EBUSY otherwise) unless a
  * VF is bound to vfio-pci: it may be in a running VM, so that is -EBUSY,
  * and *ret_busy_vf (optional, caller frees) names it.  The kernel's errors
  * come when the plan is applied.
  */
 int igp_sriov_plan_numvfs(const struct igp_sriov *s, long n, struct igp_plan *p, char **ret_busy_vf);
-
-/*
- * Plan where the count is made persistent (file edits in P):
- *  - an existing sysfsutils line for this PF's sriov_numvfs in
- *    /etc/sysfs.conf or /etc/sysfs.d/NAME.conf is updated in place (the
- *    admin chose sysfsutils: keep it);
- *  - otherwise a udev rule, /etc/udev/rules.d/70-igpuctl-sriov-<pf>.rules,
- *    written when the PF is bound ("bind") or replayed at boot ("add" with
- *    the driver already bound), and only while sriov_numvfs is 0.  udev
- *    needs no extra package and runs whenever the driver (possibly a
- *    late-loading DKMS module) binds, which a one-shot sysfs.conf at boot
- *    cannot guarantee.
- * n == 0 removes igpuctl's rule (and sets a sysfsutils line to 0).
- * *ret_path (caller frees) names the file planned (the plan has no edit
- * when it already holds the count).
- */
-int igp_sriov_plan_persist(struct igp_plan *p, const struct igp_pci_dev *pf, long n, char **ret_path);
-
-/* The udev rule igpuctl writes for PF with N VFs (caller frees). */
-char *igp_sriov_udev_rule(const char *pf, long n);
-/* Where that rule lives (one file per PF, shared by `vfs --persist` and
- * `setup --mode sriov`); caller frees. */
-char *igp_sriov_udev_rule_path(const char *pf);
-/* The edit that writes that rule (a file of igpuctl's own), for both. */
-int igp_sriov_plan_udev_rule(struct igp_plan *p, const char *pf, long n, const char *why);
 
 #endif
