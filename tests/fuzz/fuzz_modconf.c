@@ -2,7 +2,7 @@
 /*
  * Boot-time configuration files: /etc/modules as modconf.c edits it and
  * checks read it, /etc/modprobe.d as the checks read it, and sysfsutils'
- * /etc/sysfs.conf as `igpuctl vfs --persist` edits it (sriov.c).  The input
+ * /etc/sysfs.conf as `igpuctl vfs --persist` edits it (sriov_persist.h).  The input
  * is /etc/modules, then optionally "#@file modprobe.d/NAME.conf" and
  * "#@file sysfs.conf" sections.  The files go into a scratch root
  * (igp_root_set()), since these read through the path context.  Asserts:
@@ -18,7 +18,8 @@
  *     directory's of the same name is read, the files come in strcmp()
  *     order, the options written back line by line give the same values,
  *     and the checks' softdeps come out as configured modules;
- *   - sysfs.conf: only the PF's sriov_numvfs lines change, to "KEY = N";
+ *   - sysfs.conf: of the admin's lines only the PF's first sriov_numvfs changes,
+ *     to N (igpuctl's own lines, marked "# igpuctl", may come and go);
  *     the same N again changes nothing.
  */
 #include <fcntl.h>
@@ -29,7 +30,7 @@
 #include "fuzz.h"
 #include "modules/modconf.h"
 #include "base/paths.h"
-#include "vgpu/sriov.h"
+#include "vgpu/sriov_persist.h"
 #include "base/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -313,8 +314,10 @@ static bool persist(const char *text, char **ret_after)
 	struct igp_plan p = {0};
 	bool ours;
 
+	const struct igp_sriov_persist_req req = {.count = 4, .by = "fuzz"};
+
 	put(IGP_ETC_SYSFS_CONF, text, strlen(text));
-	if (igp_sriov_plan_persist(&p, &pf, 4, &path) < 0) {
+	if (igp_sriov_plan_persist(&p, NULL, &pf, &req, &path) < 0) {
 		igp_plan_done(&p);
 		return false;
 	}
@@ -329,23 +332,43 @@ static bool persist(const char *text, char **ret_after)
 	return ours;
 }
 
+/* A line igpuctl marked as its own ("... # igpuctl"). */
+static bool own_line(const char *line)
+{
+	const char *h = strchr(line, '#');
+
+	return h && h != line + strspn(line, " \t") && startswith(h + 1 + strspn(h + 1, " \t"), "igpuctl");
+}
+
 static void sysfs_conf(const char *text)
 {
 	_cleanup_free_ char *after = NULL, *again = NULL;
 	_cleanup_strv_free_ char **a = NULL, **b = NULL;
+	bool first = true;
+	size_t i = 0, j = 0;
 
 	if (!persist(text, &after))
-		return; /* no line of this PF: the udev rule instead */
+		return;
 	a = fz_lines(text);
 	b = fz_lines(after);
-	FZ_ASSERT(strv_length(a) == strv_length(b), "lines added or lost: \"%s\" -> \"%s\"", text, after);
-	for (size_t i = 0; a[i]; i++) {
-		if (!numvfs_line(a[i])) {
-			FZ_ASSERT(streq(a[i], b[i]), "line [%s] became [%s]", a[i], b[i]);
-			continue;
+	/* The admin's lines stay, in order; only the first count of this PF
+	 * changes, to 4; igpuctl's marked lines may come and go. */
+	for (;;) {
+		while (a[i] && own_line(a[i]) && numvfs_line(a[i]))
+			i++;
+		while (b[j] && own_line(b[j]))
+			j++;
+		if (!a[i] || !b[j])
+			break;
+		if (numvfs_line(a[i]) && first) {
+			FZ_ASSERT(numvfs_line(b[j]) && strstr(b[j], "4"), "[%s] set to [%s]", a[i], b[j]);
+			first = false;
+		} else {
+			FZ_ASSERT(streq(a[i], b[j]), "line [%s] became [%s]", a[i], b[j]);
 		}
-		FZ_ASSERT(numvfs_line(b[i]) && endswith(b[i], " = 4"), "[%s] set to [%s]", a[i], b[i]);
+		i++, j++;
 	}
+	FZ_ASSERT(!a[i] && !b[j], "lines added or lost: \"%s\" -> \"%s\"", text, after);
 	FZ_ASSERT(persist(after, &again) && streq(again, after), "persisting again changed it");
 }
 
