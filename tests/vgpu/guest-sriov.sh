@@ -5,6 +5,8 @@
 # Linux's nvme driver implements sriov_configure: the kernel path
 # (sriov_numvfs_store, pci_enable_sriov, virtfn links, VF IOMMU groups) is
 # the same one an iGPU's PF takes under i915-sriov-dkms or xe.
+# sriov_drivers_autoprobe=0 (written by igpuctl before the count) keeps the
+# nvme driver off the new VFs, as it keeps i915/xe off an iGPU's.
 
 PF=0000:01:00.0
 D=/sys/bus/pci/devices/$PF
@@ -45,6 +47,15 @@ jqt "[.vfs[] | .iommu_group] == [$G1, $G2]"
 [ "$(numvfs)" = 2 ] || fail "numvfs is $(numvfs)"
 ok "VFs in IOMMU groups $G1 and $G2"
 
+step "sriov_drivers_autoprobe=0 first: no host driver takes the new VFs"
+[ "$(cat $D/sriov_drivers_autoprobe)" = 0 ] || fail "sriov_drivers_autoprobe is $(cat $D/sriov_drivers_autoprobe)"
+sleep 2 # the nvme driver would probe a VF asynchronously
+for v in 1 2; do
+	[ -z "$(drv 0000:01:00.$v)" ] || fail "0000:01:00.$v was taken by $(drv 0000:01:00.$v)"
+done
+jqt '[.vfs[] | .driver] == [null, null]'
+ok "VFs driverless"
+
 step "a new non-zero count goes through 0 (the kernel alone says EBUSY)"
 echo "\$ echo 3 > $D/sriov_numvfs"
 echo 3 >$D/sriov_numvfs 2>/tmp/err && fail "the kernel changed 2 to 3 directly"
@@ -56,16 +67,8 @@ echo "$out" | grep -q "$PF: 3 of 3 VFs enabled" || fail "not 3"
 [ -e /sys/bus/pci/devices/0000:01:00.3 ] || fail "no third VF"
 ok "3 VFs"
 
-# The nvme driver probes the VFs asynchronously and lets go of them when
-# the (unconfigured) VF controllers do not come ready; wait for that, so the
-# bind below does not race with it.
-i=0
-while [ $i -lt 150 ]; do
-	busy=0
-	for v in 1 2 3; do [ "$(drv 0000:01:00.$v)" = nvme ] && busy=1; done
-	[ $busy = 0 ] && break
-	sleep 0.1
-	i=$((i + 1))
+for v in 1 2 3; do
+	[ -z "$(drv 0000:01:00.$v)" ] || fail "0000:01:00.$v was taken by $(drv 0000:01:00.$v)"
 done
 
 step "bind every VF to vfio-pci"
@@ -106,7 +109,7 @@ run igpuctl vfs 01:00.0 --count 2 --persist
 expect_rc 0
 R=/etc/udev/rules.d/70-igpuctl-sriov-$PF.rules
 cat "$R"
-grep -qx "ACTION==\"add|bind\", SUBSYSTEM==\"pci\", KERNEL==\"$PF\", DRIVER==\"?\*\", ATTR{sriov_totalvfs}==\"?\*\", ATTR{sriov_numvfs}==\"0\", ATTR{sriov_numvfs}=\"2\"" "$R" ||
+grep -qx "ACTION==\"add|bind\", SUBSYSTEM==\"pci\", KERNEL==\"$PF\", DRIVER==\"?\*\", ATTR{sriov_totalvfs}==\"?\*\", ATTR{sriov_numvfs}==\"0\", ATTR{sriov_drivers_autoprobe}=\"0\", ATTR{sriov_numvfs}=\"2\"" "$R" ||
 	fail "unexpected rule"
 [ "$(numvfs)" = 2 ] || fail "numvfs is $(numvfs)"
 ok "persisted"
