@@ -258,7 +258,6 @@ static int numvfs_failed(int r, const struct igp_sriov *s, long count, const str
 	return log_error_errno(r, "Failed to set the VF count of %s to %ld", s->pf, count);
 }
 
-/* The count (kernel attributes) and where it persists (file edits). */
 /* The command line of `igpuctl vfs`. */
 struct vfs_args {
 	struct table_opts topts;
@@ -302,6 +301,8 @@ static int plan_sched(const struct igp_sriov *s, char *const *set, struct igp_pl
 	return EXIT_OK;
 }
 
+/* The count and the scheduling (kernel attributes) and where they persist
+ * (file edits). */
 static int plan_vfs(const struct igp_host *h, const struct igp_sriov *s, const struct igp_pci_dev *d,
 		    const struct vfs_args *a, struct igp_plan *p, char **ret_persisted)
 {

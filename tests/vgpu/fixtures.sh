@@ -670,7 +670,7 @@ undone $Y "$before"
 t "two places set the count: check warns; the plan updates the first and names the other"
 mkhost $Y
 mkdir -p "$work/$Y/etc/udev/rules.d"
-printf '%s\n' '# mine' 'ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", ATTR{sriov_numvfs}="4"' \
+printf '%s\n' '# mine' 'ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", ATTR{sriov_numvfs}=="0", ATTR{sriov_numvfs}="4"' \
 	>"$work/$Y/etc/udev/rules.d/99-sriov.rules"
 printf '%s\n' "$KEY/sriov_numvfs = 7" >>"$work/$Y/etc/sysfs.conf"
 ig $Y check --mode sriov 00:02.0
@@ -678,7 +678,7 @@ out_has "Two places set the VF count of 0000:00:02.0 at boot: /etc/udev/rules.d/
 before=$(snap $Y)
 ig $Y vfs 00:02.0 --count 2 --persist --dry-run
 rc_is 0
-out_has '+ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="2"'
+out_has '+ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", ATTR{sriov_numvfs}=="0", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="2"'
 out_has "/etc/sysfs.conf:4 also sets the VF count of 0000:00:02.0 (7): at boot the first write wins and the other fails with EBUSY; remove that line."
 [ "$(snap $Y)" = "$before" ] || bad "--dry-run changed files"
 

@@ -206,6 +206,28 @@ static char *nth_line(const char *text, unsigned n)
 	return NULL;
 }
 
+/* Put ATTR{sriov_drivers_autoprobe}="0" before the rule's assignment of
+ * sriov_numvfs in *LINE. */
+static int udev_insert_autoprobe(char **line)
+{
+	static const char key[] = "ATTR{" NUMVFS "}";
+	char *n;
+
+	for (const char *p = strstr(*line, key); p; p = strstr(p + 1, key)) {
+		const char *q = p + strlen(key);
+		q += strspn(q, " \t:");
+		if (*q != '=' || q[1] == '=')
+			continue;
+		n = strdupf("%.*sATTR{" AUTOPROBE "}=\"0\", %s", (int)(p - *line), *line, p);
+		if (!n)
+			return -ENOMEM;
+		free(*line);
+		*line = n;
+		return 0;
+	}
+	return 0;
+}
+
 /* The admin's setting W of the count gets N, and sriov_drivers_autoprobe=0
  * just before it (a line of igpuctl's). */
 static int plan_admin_count(struct persist_plan *pp, struct igp_plan *p, const struct igp_sriov_setting *w,
@@ -238,20 +260,9 @@ static int plan_admin_count(struct persist_plan *pp, struct igp_plan *p, const s
 		    strdupf("%.*s" AUTOPROBE " = 0 # igpuctl", (int)(strstr(line, NUMVFS) - line), line);
 		return e->insert ? 0 : -ENOMEM;
 	}
-	/* A udev rule: the assignment goes just before the count's. */
-	{
-		char *at = strstr(e->at_line, "ATTR{" NUMVFS "}=");
-		char *n2 =
-		    at ? strdupf("%.*sATTR{" AUTOPROBE "}=\"0\", %s", (int)(at - e->at_line), e->at_line, at)
-		       : NULL;
-		if (at && !n2)
-			return -ENOMEM;
-		if (n2) {
-			free(e->at_line);
-			e->at_line = n2;
-		}
-	}
-	return 0;
+	/* A udev rule: the assignment goes just before the count's (not before
+	 * a match of it: udev writes an assignment as soon as it reaches it). */
+	return udev_insert_autoprobe(&e->at_line);
 }
 
 /* Apply E to TEXT: the new text (caller frees). */
