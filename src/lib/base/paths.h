@@ -149,7 +149,6 @@
 #define IGP_ETC_MODPROBE_D_IGPUCTL "/etc/modprobe.d/igpuctl.conf"
 #define IGP_ETC_DRACUT_CONF_D_IGPUCTL "/etc/dracut.conf.d/igpuctl.conf"
 #define IGP_ETC_UDEV_RULES_VFIO "/etc/udev/rules.d/60-igpuctl-vfio.rules"
-#define IGP_ETC_SYSFS_D_IGPUCTL "/etc/sysfs.d/igpuctl.conf"
 #define IGP_BOOT_LOADER_ENTRIES "/boot/loader/entries"
 #define IGP_EFI_LOADER_ENTRIES "/efi/loader/entries"
 #define IGP_BOOT_EFI_LOADER_ENTRIES "/boot/efi/loader/entries"
