@@ -106,8 +106,7 @@ static int pick_next(const struct igp_host *h, const struct igp_pci_dev *pf, con
 		best_rank == 0 ? "this guest uses it already" : "no guest uses it");
 	if (best_rank == 2)
 		fprintf(stderr,
-			"Note: %s is bound to %s on the host now; the VM takes it from the host when it "
-			"starts (no free VF is on vfio-pci).\n",
+			"Note: no free VF is on vfio-pci; %s is bound to %s, which may use it on the host.\n",
 			v[best].vf->address, v[best].vf->driver);
 	*ret = strdup(v[best].vf->address);
 	igp_vf_users_free(v, n);
