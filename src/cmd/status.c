@@ -7,6 +7,7 @@
 #include "devview.h"
 #include "output.h"
 #include "base/paths.h"
+#include "model/workloads.h"
 
 static int help(void)
 {
@@ -16,7 +17,48 @@ static int help(void)
 	return EXIT_OK;
 }
 
-static void print_gpu(const struct igp_pci_dev *d, const struct igp_gpu_methods *m,
+/* An SR-IOV PF's VFs and who uses them, one line: "5 of 7 enabled; 0000:00:02.1
+ * proxmox-vm:201; ...; free: 0000:00:02.4" (model/workloads.h). */
+static void print_vfs(const struct igp_host *h, const struct igp_pci_dev *d)
+{
+	_cleanup_strbuf_ struct strbuf used = {}, free_vfs = {};
+	struct igp_vf_users *v;
+	size_t n;
+
+	if (d->sriov_numvfs <= 0 || igp_host_vf_users(h, d, &v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].users[0]) {
+			strbuf_word(&free_vfs, ", ", v[i].vf->address);
+			continue;
+		}
+		strbuf_wordf(&used, "; ", "%s %s", v[i].vf->address, v[i].users[0]);
+		for (char **u = v[i].users + 1; *u; u++)
+			strbuf_wordf(&used, ",", "%s", *u);
+	}
+	igp_vf_users_free(v, n);
+	printf(
+	    "  VFs:          %d of %d enabled%s%s%s%s\n", d->sriov_numvfs, d->sriov_totalvfs,
+	    strbuf_empty(&used) ? "" : "; ", strbuf_empty(&used) ? "" : used.s,
+	    strbuf_empty(&free_vfs) ? "; none free" : "; free: ", strbuf_empty(&free_vfs) ? "" : free_vfs.s);
+}
+
+/* A VF's users, when it has any. */
+static void print_vf_users(const struct igp_host *h, const struct igp_pci_dev *d)
+{
+	_cleanup_strv_free_ char **users = NULL;
+	const struct igp_workloads *ws;
+	_cleanup_strbuf_ struct strbuf b = {};
+
+	if (!d->physfn || igp_host_workloads(h, &ws) < 0 || igp_device_users(ws, d, &users, NULL) < 0)
+		return;
+	for (char **u = users; *u; u++)
+		strbuf_word(&b, ", ", *u);
+	if (!strbuf_empty(&b))
+		printf("  Used by:      %s\n", b.s);
+}
+
+static void print_gpu(const struct igp_host *h, const struct igp_pci_dev *d, const struct igp_gpu_methods *m,
 		      const struct igp_isolation_report *iso, const struct igp_gpu_findings *f)
 {
 	_cleanup_free_ char *label = device_label(d), *isotext = isolation_text(iso),
@@ -35,6 +77,8 @@ static void print_gpu(const struct igp_pci_dev *d, const struct igp_gpu_methods 
 		printf("  IOMMU group:  %d, %s\n", d->iommu_group, isotext ? isotext : "");
 	else
 		printf("  IOMMU group:  none (no IOMMU active)\n");
+	print_vfs(h, d);
+	print_vf_users(h, d);
 	for (int i = 0; i < _IGP_METHOD_MAX; i++)
 		printf("  %-6s %-17s %s\n", igp_method_name((enum igp_method)i),
 		       support_word(m->m[i].support), m->m[i].reason);
@@ -137,7 +181,7 @@ int cmd_status(int argc, char *argv[])
 			json_object_object_add(o, "isolation_peers", peers_json(&iso));
 			json_object_array_add(arr, o);
 		} else {
-			print_gpu(gpus[i], &m, &iso, &f);
+			print_gpu(h, gpus[i], &m, &iso, &f);
 		}
 		igp_gpu_findings_done(&f);
 		igp_isolation_report_done(&iso);

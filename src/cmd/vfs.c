@@ -11,6 +11,7 @@
 #include "setup/bind.h"
 #include "cmd.h"
 #include "model/host.h"
+#include "model/workloads.h"
 #include "output.h"
 #include "base/paths.h"
 #include "base/strbuf.h"
@@ -24,6 +25,7 @@ enum {
 	COL_ADDRESS,
 	COL_DRIVER,
 	COL_IOMMU_GROUP,
+	COL_USED_BY,
 };
 
 static const struct colspec columns[] = {
@@ -31,9 +33,11 @@ static const struct colspec columns[] = {
     [COL_ADDRESS] = {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address of the VF"},
     [COL_DRIVER] = {"DRIVER", 8, 0, SCOLS_JSON_STRING, "bound driver"},
     [COL_IOMMU_GROUP] = {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
+    [COL_USED_BY] = {"USED_BY", 10, 0, SCOLS_JSON_STRING,
+		     "guests that use the VF (proxmox-vm:ID, proxmox-ct:ID, libvirt:NAME)"},
 };
 static const colmask_t default_columns =
-    COLUMN(COL_VF) | COLUMN(COL_ADDRESS) | COLUMN(COL_DRIVER) | COLUMN(COL_IOMMU_GROUP);
+    COLUMN(COL_VF) | COLUMN(COL_ADDRESS) | COLUMN(COL_DRIVER) | COLUMN(COL_IOMMU_GROUP) | COLUMN(COL_USED_BY);
 
 /* vfs --sched: one line per VF the driver can provision (1 ... sriov_totalvfs). */
 enum {
@@ -132,7 +136,51 @@ static void explain_enoent(const struct igp_sriov *s, const struct igp_host *h)
 	}
 }
 
-static int print_state(const struct igp_sriov *s, const struct table_opts *topts, const char *persisted)
+static void vfs_users_free(char ***v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		strv_free(v[i]);
+	free(v);
+}
+
+/* The guests that use each VF (model/workloads.h), by index of S's VFs;
+ * a VF the host model does not hold (gone since) has none. */
+static int vfs_users(const struct igp_host *h, const struct igp_sriov *s, char ****ret)
+{
+	const struct igp_workloads *ws;
+	char ***v = calloc(s->n_vfs + 1, sizeof(*v));
+	int r = igp_host_workloads(h, &ws);
+
+	if (!v || r < 0) {
+		free(v);
+		return log_error_errno(r < 0 ? r : -ENOMEM, "Failed to read the guests that use the VFs");
+	}
+	for (size_t i = 0; r >= 0 && i < s->n_vfs; i++) {
+		struct igp_pci_dev *d;
+		if (igp_host_find(h, s->vfs[i].address, &d) < 0)
+			r = (v[i] = calloc(1, sizeof(char *))) ? 0 : -ENOMEM;
+		else
+			r = igp_device_users(ws, d, &v[i], NULL);
+	}
+	if (r < 0) {
+		vfs_users_free(v, s->n_vfs);
+		return log_error_errno(r, "Failed to read the guests that use the VFs");
+	}
+	*ret = v;
+	return 0;
+}
+
+static struct json_object *strv_json(char *const *v)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static int print_state(const struct igp_sriov *s, const struct table_opts *topts, const char *persisted,
+		       char ***users)
 {
 	struct libscols_table *tb;
 
@@ -151,6 +199,7 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 			json_object_object_add(
 			    v, "iommu_group",
 			    json_int_or_null(s->vfs[i].iommu_group, s->vfs[i].iommu_group >= 0));
+			json_object_object_add(v, "used_by", strv_json(users[i]));
 			json_object_array_add(vfs, v);
 		}
 		json_object_object_add(o, "vfs", vfs);
@@ -177,6 +226,12 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 			table_setf(ln, COL_IOMMU_GROUP, "%d", s->vfs[i].iommu_group);
 		else
 			table_set(ln, COL_IOMMU_GROUP, NULL);
+		{
+			_cleanup_strbuf_ struct strbuf who = {};
+			for (char **u = users[i]; *u; u++)
+				strbuf_word(&who, ",", *u);
+			table_set(ln, COL_USED_BY, who.s);
+		}
 	}
 	table_print(tb);
 	return EXIT_OK;
@@ -554,6 +609,7 @@ int cmd_vfs(int argc, char *argv[])
 	_cleanup_(igp_change_end) struct igp_change c = {.lock_fd = -1};
 	_cleanup_(igp_plan_done) struct igp_plan p = {};
 	struct igp_pci_dev *d = NULL;
+	char ***users = NULL;
 	bool changes = false;
 	int r = parse_args(argc, argv, &a);
 
@@ -585,5 +641,9 @@ int cmd_vfs(int argc, char *argv[])
 			return EXIT_FAIL;
 	}
 	say_persisted(&p, persisted, a.count >= 0 ? a.count : s->numvfs, s->pf, a.persist);
-	return print_state(s, &a.topts, persisted);
+	if (vfs_users(h, s, &users) < 0)
+		return EXIT_FAIL;
+	r = print_state(s, &a.topts, persisted, users);
+	vfs_users_free(users, s->n_vfs);
+	return r;
 }

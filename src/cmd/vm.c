@@ -42,6 +42,11 @@ int vm_help(void)
 	       "                      /usr/bin/kvm on Proxmox VE, else qemu-system-x86_64 on PATH)\n"
 	       "  --ovmf ROM          the guest boots OVMF; ROM is the option ROM it needs\n"
 	       "  --uefi              the guest boots OVMF (no ROM: igpuctl says what is missing)\n"
+	       "  --vf next|N         DEVICE is an SR-IOV PF: attach one of its VFs, the first that\n"
+	       "                      no guest uses (next; VFs on vfio-pci first) or VF N as\n"
+	       "                      `igpuctl vfs` numbers them; says which it picked\n"
+	       "  --force             attach a VF even though another guest uses it (only one of\n"
+	       "                      them can run at a time)\n"
 	       "qemu:\n"
 	       "  --full              a whole command line that runs: the binary, KVM, CPU, memory,\n"
 	       "                      OVMF (with --uefi/--ovmf) and the device\n"
@@ -75,6 +80,10 @@ static bool machine_arg_ok(const char *s)
 {
 	return strlen(s) <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.+-_") == strlen(s);
 }
+
+/* --vf and --force: which VF of DEVICE, and a VF that another guest uses. */
+static const char *arg_vf;
+static bool arg_force;
 
 /* Options every target shares; returns 1 when c was one of them. */
 static int common_opt(int c, const char *arg, struct igp_vm_options *o)
@@ -119,6 +128,12 @@ static int common_opt(int c, const char *arg, struct igp_vm_options *o)
 		return 1;
 	case OPT_UEFI:
 		o->uefi = true;
+		return 1;
+	case OPT_VF:
+		arg_vf = arg;
+		return 1;
+	case OPT_FORCE:
+		arg_force = true;
 		return 1;
 	case OPT_QEMU:
 		if (!path_arg_ok(arg) || arg[0] != '/')
@@ -275,24 +290,37 @@ static int vm_qemu_check(const struct igp_host *h, const struct igp_vm_device *d
 }
 
 /* Load the host, resolve DEVICE and check the options against it. */
-int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, bool vgpu,
+int vm_prepare(const char *spec, const char *self, struct igp_vm_options *o, enum igp_vm_target t, bool vgpu,
 	       struct igp_host **ret_h, struct igp_vm_device **ret_d)
 {
 	_cleanup_host_ struct igp_host *h = NULL;
-	_cleanup_free_ char *why = NULL;
+	_cleanup_free_ char *why = NULL, *picked = NULL;
 	struct igp_vm_device *d = NULL;
 	int r;
 
 	h = load_host_or_complain();
 	if (!h)
 		return EXIT_FAIL;
+	if (arg_vf) {
+		r = vm_vf_pick(h, spec, arg_vf, self, &picked);
+		if (r != EXIT_OK)
+			return r;
+		spec = picked;
+	}
 	r = igp_vm_device_resolve(h, spec, &d, &why);
 	if (r == -ENOMEM)
 		return log_error_errno(r, "Failed to resolve %s", spec);
 	if (r == -EINVAL)
 		return log_usage("vm", "%s", why ? why : "bad DEVICE");
+	if (r == -EBUSY && why)
+		return log_error("%s; or --vf next picks a VF no guest uses", why);
 	if (r < 0)
 		return log_error("%s", why ? why : "cannot use that device");
+	if (d->kind == IGP_VM_PCI && d->vf &&
+	    (r = vm_vf_refuse_used(h, d->funcs[0].address, self, arg_force)) != EXIT_OK) {
+		igp_vm_device_free(d);
+		return r;
+	}
 	/* The IOMMU group goes to the VM only when the device itself does. */
 	r = vgpu ? 0 : igp_vm_device_isolation(h, d, &why);
 	if (r < 0) {
@@ -438,7 +466,7 @@ static int vm_qemu(int argc, char *argv[])
 		return log_usage("vm", "vm qemu takes one DEVICE (a PCI address or a vGPU UUID)");
 	if (memory >= 0 && !full)
 		return log_usage("vm", "--memory goes with --full");
-	r = vm_prepare(argv[optind], &o, IGP_VM_QEMU, false, &h, &d);
+	r = vm_prepare(argv[optind], NULL, &o, IGP_VM_QEMU, false, &h, &d);
 	if (r != EXIT_OK)
 		return r;
 

@@ -35,6 +35,8 @@ enum {
 	OPT_QEMU,
 	OPT_FULL,
 	OPT_MEMORY,
+	OPT_VF,
+	OPT_FORCE,
 	OPT_HELP,
 };
 
@@ -44,6 +46,7 @@ enum {
 	    {"legacy-igd", no_argument, NULL, OPT_LEGACY_IGD}, {"x-vga", no_argument, NULL, OPT_X_VGA},      \
 	    {"rombar", required_argument, NULL, OPT_ROMBAR},                                                 \
 	    {"romfile", required_argument, NULL, OPT_ROMFILE}, {"qemu", required_argument, NULL, OPT_QEMU},  \
+	    {"vf", required_argument, NULL, OPT_VF}, {"force", no_argument, NULL, OPT_FORCE},                \
 	{                                                                                                    \
 		"help", no_argument, NULL, OPT_HELP                                                          \
 	}
@@ -56,12 +59,25 @@ int vm_help(void);
  * --help taken care of: the next option of the target's own, 0 after the
  * last, or -1 with the exit status in *ret_status (--help, a usage error). */
 int vm_getopt(int argc, char *argv[], const struct option *opts, struct igp_vm_options *o, int *ret_status);
-/* Load the host, resolve DEVICE, refuse it for its IOMMU group unless the
- * VM gets a vGPU of it (vgpu: Proxmox VE's --mdev TYPE), ask the QEMU that
- * will run the VM (sets o->qemu) and check the options against both:
- * EXIT_OK, or the exit status after the error is printed. */
-int vm_prepare(const char *spec, struct igp_vm_options *o, enum igp_vm_target t, bool vgpu,
+/* Load the host, resolve DEVICE (with --vf, the VF of the PF DEVICE that
+ * vm_vf_pick() picks), refuse a VF that a guest other than SELF uses
+ * (model/workloads.h names: "proxmox-vm:201"; NULL when the VM has no name
+ * yet) unless --force, refuse it for its IOMMU group unless the VM gets a
+ * vGPU of it (vgpu: Proxmox VE's --mdev TYPE), ask the QEMU that will run
+ * the VM (sets o->qemu) and check the options against both: EXIT_OK, or the
+ * exit status after the error is printed. */
+int vm_prepare(const char *spec, const char *self, struct igp_vm_options *o, enum igp_vm_target t, bool vgpu,
 	       struct igp_host **ret_h, struct igp_vm_device **ret_d);
+
+/* vm_vf.c.  --vf VF of the PF SPEC: "next" (the VF SELF uses already, else
+ * the first free one, those on vfio-pci or no driver before those a host
+ * driver holds; the pick is said on stderr) or N (virtfnN, as `igpuctl vfs`
+ * numbers them).  *ret: its address (caller frees).  EXIT_OK or the exit
+ * status after the error is printed. */
+int vm_vf_pick(const struct igp_host *h, const char *spec, const char *vf, const char *self, char **ret);
+/* Refuse the VF at ADDRESS when a guest other than SELF uses it (exit 1, one
+ * line naming them), unless FORCE (a note then).  Not a VF: EXIT_OK. */
+int vm_vf_refuse_used(const struct igp_host *h, const char *address, const char *self, bool force);
 /* What is wrong on the host for passing d through, as notes (check's findings). */
 int vm_host_notes(const struct igp_host *h, const struct igp_vm_device *d, char ***ret);
 /* The notes on stderr, "Note: " each. */

@@ -390,13 +390,15 @@ static int libvirt_print_diff(const struct libvirt_run *v, const char *diff)
 static int vm_libvirt_run(int argc, char *argv[], char *const *cmdline)
 {
 	_cleanup_(libvirt_run_done) struct libvirt_run v = {.o = IGP_VM_OPTIONS_INIT, .ch = {.lock_fd = -1}};
-	_cleanup_free_ char *diff = NULL;
+	_cleanup_free_ char *diff = NULL, *self = NULL;
 	int r;
 
 	if ((r = libvirt_parse_opts(&v, argc, argv)) != CMD_GO_ON ||
 	    (r = libvirt_check_opts(&v, argc)) != CMD_GO_ON)
 		return r;
-	r = vm_prepare(argv[optind], &v.o, IGP_VM_LIBVIRT, false, &v.h, &v.d);
+	if (v.domain && !(self = strdupf("libvirt:%s", v.domain)))
+		return log_error_errno(-ENOMEM, "Failed to prepare");
+	r = vm_prepare(argv[optind], self, &v.o, IGP_VM_LIBVIRT, false, &v.h, &v.d);
 	if (r == EXIT_OK && (v.domain || v.xml_file)) {
 		r = libvirt_read_xml(&v);
 		if (r == EXIT_OK)

@@ -401,12 +401,15 @@ int vm_proxmox(int argc, char *argv[], char *const *cmdline)
 {
 	_cleanup_(proxmox_run_done) struct proxmox_run v = {
 	    .o = IGP_VM_OPTIONS_INIT, .rq = {.pcie = -1}, .ch = {.lock_fd = -1}};
+	_cleanup_free_ char *self = NULL;
 	int r;
 
 	if ((r = proxmox_parse_opts(&v, argc, argv)) != CMD_GO_ON ||
 	    (r = proxmox_check_opts(&v, argc, argv)) != CMD_GO_ON)
 		return r;
-	r = vm_prepare(argv[optind + 1], &v.o, IGP_VM_PROXMOX, v.mdev_type != NULL, &v.h, &v.d);
+	if (!(self = strdupf("proxmox-vm:%lu", v.vmid)))
+		return log_error_errno(-ENOMEM, "Failed to prepare");
+	r = vm_prepare(argv[optind + 1], self, &v.o, IGP_VM_PROXMOX, v.mdev_type != NULL, &v.h, &v.d);
 	if (r == EXIT_OK)
 		r = proxmox_check_mdev(&v);
 	if (r == EXIT_OK)

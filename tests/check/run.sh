@@ -924,6 +924,41 @@ relink $GPU/driver ../../../bus/pci/drivers/vfio-pci
 chk "$V"
 is sriov.pf_not_vfio fail
 
+# sriov.vf_users: who uses each VF (pve8-n100-sriov: 00:02.1 VM 201, 00:02.2
+# CTs 300 and 301 by its render node, 00:02.3 VM 202 by this node's mapping
+# entry; VM 203 of node pve2 names 00:02.4, which is not this node's).
+variant vfusers pve8-n100-sriov
+chk "$V" --mode sriov 00:02.0
+is sriov.vf_users pass
+has sriov.vf_users message "0000:00:02.2 (proxmox-ct:300 and proxmox-ct:301)"
+has sriov.vf_users message "0000:00:02.3 (proxmox-vm:202); 2 free"
+lacks sriov.vf_users message "proxmox-vm:203"
+# check said no VM used the GPU while VMs used its VFs.
+has vm.proxmox message "guests use its VFs: 0000:00:02.1 (proxmox-vm:201)"
+# A second VM on 00:02.1: only one of them can start.
+put etc/pve/qemu-server/204.conf $'hostpci0: 0000:00:02.1,pcie=1\nmachine: q35\n'
+chk "$V" --mode sriov 00:02.0
+is sriov.vf_users fail
+has sriov.vf_users message "VF 0000:00:02.1 is given to proxmox-vm:201 and proxmox-vm:204."
+has sriov.vf_users remedy "--vf next"
+# A VM on the VF whose render node the CTs have (CT 301 names it through
+# /dev/dri/by-path, CT 300 as renderD129, the VF's node in sysfs).
+put etc/pve/qemu-server/204.conf $'hostpci0: 0000:00:02.2,pcie=1\nmachine: q35\n'
+chk "$V" --mode sriov 00:02.0
+is sriov.vf_users fail
+has sriov.vf_users message "VF 0000:00:02.2 is given to proxmox-vm:204, proxmox-ct:300 and proxmox-ct:301."
+# A mapping that offers this node two VFs: qemu-server takes a free one at
+# VM start, so VM 204 on it excludes nobody.
+put etc/pve/mapping/pci.cfg $'vf3\n\tmap node=pve1,path=0000:00:02.3,id=8086:46d1\n\tmap node=pve1,path=0000:00:02.4,id=8086:46d1\n'
+put etc/pve/qemu-server/204.conf $'hostpci0: mapping=vf3,pcie=1\nmachine: q35\n'
+chk "$V" --mode sriov 00:02.0
+is sriov.vf_users pass
+has sriov.vf_users message "0000:00:02.3 (proxmox-vm:202 and proxmox-vm:204)"
+# No VFs: nothing to judge.
+put $GPU/sriov_numvfs $'0\n'
+chk "$V" --mode sriov 00:02.0
+is sriov.vf_users skip
+
 ########################################################################
 # vm.proxmox, vm.libvirt
 

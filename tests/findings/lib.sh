@@ -126,16 +126,30 @@ same_vm_notes() {
 	[[ -n $a && $a == "$b" ]]
 }
 
+# used_by ROOT ADDR: the guests that `vfs PF -J` says use the VF ADDR ("" when
+# ADDR is no VF or no guest uses it).
+used_by() {
+	local pf
+	pf=$("$bin" --root "$1" -J show "$2" 2>/dev/null | jq -r '.physfn // empty')
+	[[ -n $pf ]] || return 0
+	"$bin" --root "$1" -J vfs "$pf" 2>/dev/null |
+		jq -r --arg a "$2" '.vfs[] | select(.address == $a) | .used_by | join(", ")'
+}
+
 # vm_agree ROOT ADDR: vm's notes about the host are check's findings; when
 # vm refuses the device, check fails it for the same reason: its group
 # (full.isolation), its enabled VFs (full.vfs) or a QEMU that cannot assign
-# its generation (full.qemu).
+# its generation (full.qemu).  A VF that guests use already is refused for
+# them, not for the host: the refusal names the guests `vfs` gives.
 vm_agree() {
-	local root=$1 addr=$2 name vm chk
+	local root=$1 addr=$2 name vm chk users
 	name=$(basename "$root")
 	chk=$("$bin" --root "$root" -J check --mode full "$addr" 2>/dev/null)
 	if ! vm=$("$bin" --root "$root" -J vm qemu "$addr" 2>"$tmp/stderr"); then
-		if jq -e '.checks[] | select((.id == "full.isolation" or .id == "full.vfs" or .id == "full.qemu") and .status == "fail")' \
+		users=$(used_by "$root" "$addr")
+		if [[ -n $users ]] && grep -qF "is used by $users already" "$tmp/stderr"; then
+			good
+		elif jq -e '.checks[] | select((.id == "full.isolation" or .id == "full.vfs" or .id == "full.qemu") and .status == "fail")' \
 			<<<"$chk" >/dev/null; then
 			good
 		else

@@ -746,6 +746,11 @@ all_cases() {
 	run "vm qemu --memory <too-big>" usage cl -- vm qemu 00:02.0 --full --memory 16777217
 	run "vm qemu --memory without --full" usage cl -- vm qemu 00:02.0 --memory 4096
 	run "vm qemu --full with a value" usage cl -- vm qemu 00:02.0 --full=1
+	run "vm qemu --vf without a value" usage cl -- vm qemu 00:02.0 --vf
+	each WORD_SOME "vm qemu --vf " usage cl vm qemu 00:02.0 --vf @
+	each NUM_SOME "vm qemu --vf " usage cl vm qemu 00:02.0 --vf @
+	run "vm qemu --vf <no-sr-iov>" refuse cl -- vm qemu 00:02.0 --vf next
+	run "vm qemu --force with a value" usage cl -- vm qemu 00:02.0 --force=1
 
 	run "vm libvirt: ambiguous --d" usage cl -- vm libvirt 00:02.0 --d x
 	run "vm libvirt: --apply without --domain" usage cl -- vm libvirt 00:02.0 --apply

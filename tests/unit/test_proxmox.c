@@ -413,6 +413,82 @@ static void test_workloads(void **state)
 	tmproot_teardown(root);
 }
 
+/* igp_device_users(): the guests of this node that use a device, by the
+ * stable names, and whether they exclude each other. */
+static void test_device_users(void **state)
+{
+	char root[] = "/tmp/igpuctl-users-XXXXXX";
+	struct igp_workloads *w;
+	char **u;
+	bool conflict;
+	struct igp_pci_dev pf = {.address = "0000:00:02.0",
+				 .addr = {0, 0, 2, 0},
+				 .render_node = "/dev/dri/renderD128",
+				 .card_node = "/dev/dri/card0"};
+	struct igp_pci_dev vf1 = {.address = "0000:00:02.1", .addr = {0, 0, 2, 1}};
+	struct igp_pci_dev vf2 = {
+	    .address = "0000:00:02.2", .addr = {0, 0, 2, 2}, .render_node = "/dev/dri/renderD129"};
+	struct igp_pci_dev nic3 = {.address = "0000:03:00.0", .addr = {0, 3, 0, 0}};
+
+	tmproot_setup(root, "etc/pve/qemu-server", "etc/pve/lxc", "etc/pve/nodes/pve2/qemu-server", NULL);
+	tmproot_put(root, "/etc/hostname", "pve1\n");
+	tmproot_put(root, "/etc/pve/mapping/pci.cfg",
+		    "two\n\tmap node=pve1,path=0000:03:00.0,id=8086:125c\n\tmap "
+		    "node=pve1,path=0000:04:00.0,id=8086:125c\n");
+	tmproot_put(root, "/etc/pve/qemu-server/201.conf", "hostpci0: 0000:00:02.1,pcie=1\n");
+	tmproot_put(root, "/etc/pve/qemu-server/202.conf", "hostpci0: mapping=two\n");
+	tmproot_put(root, "/etc/pve/qemu-server/203.conf", "hostpci0: mapping=two\n");
+	/* "All Functions" of the slot: the PF and every VF. */
+	tmproot_put(root, "/etc/pve/qemu-server/204.conf", "hostpci0: 00:02\n");
+	/* The render node by its sysfs name and by /dev/dri/by-path; the
+	 * number alone (renderD128 is the PF's) names nothing else. */
+	tmproot_put(root, "/etc/pve/lxc/300.conf", "dev0: /dev/dri/renderD129,gid=104\n");
+	tmproot_put(
+	    root, "/etc/pve/lxc/301.conf",
+	    "lxc.mount.entry: /dev/dri/by-path/pci-0000:00:02.2-render dev/dri/renderD128 none bind\n");
+	tmproot_put(root, "/etc/pve/nodes/pve2/qemu-server/210.conf", "hostpci0: 0000:03:00.0\n");
+	assert_int_equal(igp_workloads_load(&w), 0);
+
+	assert_int_equal(igp_device_users(w, &vf1, &u, &conflict), 0);
+	assert_int_equal(strv_length(u), 2);
+	assert_string_equal(u[0], "proxmox-vm:201");
+	assert_string_equal(u[1], "proxmox-vm:204");
+	assert_true(conflict);
+	strv_free(u);
+
+	/* Two CTs share a render node; with VM 204's whole slot they do not. */
+	assert_int_equal(igp_device_users(w, &vf2, &u, &conflict), 0);
+	assert_int_equal(strv_length(u), 3);
+	assert_string_equal(u[0], "proxmox-vm:204");
+	assert_string_equal(u[1], "proxmox-ct:300");
+	assert_string_equal(u[2], "proxmox-ct:301");
+	assert_true(conflict);
+	strv_free(u);
+
+	/* The mapping offers two devices: each VM takes a free one at start,
+	 * excluding nobody.  VM 210 is pve2's: 03:00.0 there is another device. */
+	assert_int_equal(igp_device_users(w, &nic3, &u, &conflict), 0);
+	assert_int_equal(strv_length(u), 2);
+	assert_string_equal(u[0], "proxmox-vm:202");
+	assert_string_equal(u[1], "proxmox-vm:203");
+	assert_false(conflict);
+	strv_free(u);
+	assert_int_equal(igp_device_users(w, &pf, &u, &conflict), 0);
+	assert_int_equal(strv_length(u), 1);
+	assert_string_equal(u[0], "proxmox-vm:204");
+	assert_false(conflict);
+	strv_free(u);
+	igp_workloads_free(w);
+
+	/* Without VMs and CTs: an empty list, never NULL. */
+	assert_int_equal(igp_device_users(NULL, &vf1, &u, &conflict), 0);
+	assert_non_null(u);
+	assert_null(u[0]);
+	assert_false(conflict);
+	strv_free(u);
+	tmproot_teardown(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +505,7 @@ int main(void)
 	    cmocka_unit_test(test_mappings),
 	    cmocka_unit_test(test_ct_devices),
 	    cmocka_unit_test(test_workloads),
+	    cmocka_unit_test(test_device_users),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

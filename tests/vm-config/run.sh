@@ -71,6 +71,9 @@ for h in "$T"/base/*; do
 	echo 4242 >"$h/var/run/qemu-server/102.pid"
 	echo 999999 >"$h/var/run/qemu-server/105.pid"
 done
+# VM 104 passes "All Functions" of 0000:00:02, which on an SR-IOV host are
+# the VFs too: every VF would be in use, and the VF cases refused.
+rm -f "$T"/base/sriov*/etc/pve/qemu-server/104.conf
 mkdir -p "$T/base/igpu-nvidia/etc/pve/mapping" "$T/base/gvtg/etc/pve/mapping"
 cp "$HERE/pve/pci.cfg" "$T/base/igpu-nvidia/etc/pve/mapping/pci.cfg"
 cp "$HERE/pve/pci.cfg" "$T/base/gvtg/etc/pve/mapping/pci.cfg"

@@ -91,6 +91,8 @@ static const struct check_def defs[] = {
      "the VFs come back after a reboot (sysfsutils or a udev rule)"},
     {"sriov.pf_not_vfio", SRIOV, NULL, check_sriov_pf_not_vfio,
      "the PF itself stays with its driver (only VFs go to VMs)"},
+    {"sriov.vf_users", SRIOV, NULL, check_sriov_vf_users,
+     "each VF is given to one guest at most (a VF used by a VM is vfio-pci's, one VM at a time)"},
 
     {"vm.proxmox", ALL, NULL, check_vm_proxmox,
      "Proxmox VE VMs that use the GPU: pcie=1 on q35, legacy-igd's needs, vGPU types offered"},

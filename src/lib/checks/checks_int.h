@@ -189,6 +189,11 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_vf_users(struct check_ctx *c, const struct igp_pci_dev *gpu);
+/* The VFs of GPU that guests use whose names (model/workloads.h) start with
+ * PREFIX (NULL: every guest), as "0000:00:02.1 (proxmox-vm:201), ..." in
+ * *ret (caller frees; NULL when none).  0 or a negative errno. */
+int check_vf_users_text(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *prefix, char **ret);
 
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_vm_proxmox_mapping(struct check_ctx *c, const struct igp_pci_dev *gpu);

@@ -149,7 +149,7 @@ static void judge_pve_vm(struct pve_judge *j, const struct igp_workload *w)
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "vm.proxmox";
-	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL;
+	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL, *vf_users = NULL;
 	struct pve_judge j = {.gpu = gpu, .st = IGP_CHECK_PASS};
 	const struct igp_workloads *ws;
 	struct igp_mdev_parent *parents = NULL;
@@ -177,6 +177,12 @@ int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		r = check_add(c, id, gpu, j.st, TAKE_PTR(s_rem), "%s", s_bad);
 	else if (*s_good)
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s.", s_good);
+	else if ((r = check_vf_users_text(c, gpu, "proxmox-", &vf_users)) < 0)
+		goto out;
+	else if (vf_users)
+		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			      "No Proxmox VE VM uses %s itself; guests use its VFs: %s.", gpu->address,
+			      vf_users);
 	else
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 			      "No Proxmox VE VM uses %s yet (`igpuctl vm proxmox VMID %s` adds it).",
@@ -592,7 +598,7 @@ static void judge_domain(struct lv_judge *j, const char *file, const struct igp_
 int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "vm.libvirt";
-	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL;
+	_cleanup_free_ char *s_bad = NULL, *s_good = NULL, *s_rem = NULL, *vf_users = NULL;
 	const struct igp_workloads *ws;
 	struct igp_mdev *mdevs = NULL;
 	size_t n_mdevs = 0;
@@ -630,6 +636,12 @@ int check_vm_libvirt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	else if (*s_good)
 		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "libvirt domains using %s: %s.", gpu->address,
 			      s_good);
+	else if ((r = check_vf_users_text(c, gpu, "libvirt:", &vf_users)) < 0)
+		goto out;
+	else if (vf_users)
+		r = check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+			      "No libvirt domain uses %s itself; domains use its VFs: %s.", gpu->address,
+			      vf_users);
 	else
 		r = check_add(
 		    c, id, gpu, IGP_CHECK_PASS, NULL,

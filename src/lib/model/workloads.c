@@ -53,6 +53,101 @@ bool igp_device_use_names(const struct igp_device_use *u, const struct igp_pci_d
 	return false;
 }
 
+char *igp_workload_name(const struct igp_workload *w)
+{
+	switch (w->kind) {
+	case IGP_WORKLOAD_PVE_VM:
+		return strdupf("proxmox-vm:%s", w->id);
+	case IGP_WORKLOAD_PVE_CT:
+		return strdupf("proxmox-ct:%s", w->id);
+	case IGP_WORKLOAD_LIBVIRT:
+		break;
+	}
+	return strdupf("libvirt:%s", w->id);
+}
+
+/* Does w use d, and does it take d whole (a PCI function passed as such)? */
+static bool workload_uses(const struct igp_workload *w, const struct igp_pci_dev *d, bool *whole)
+{
+	bool any = false;
+
+	*whole = false;
+	if (!w->local)
+		return false;
+	for (size_t i = 0; i < w->n_uses; i++) {
+		const struct igp_device_use *u = &w->uses[i];
+		if (!igp_device_use_names(u, d))
+			continue;
+		any = true;
+		*whole |= u->kind == IGP_USE_PCI && !u->mdev_type && !u->one_of;
+	}
+	return any;
+}
+
+int igp_device_users(const struct igp_workloads *ws, const struct igp_pci_dev *d, char ***ret,
+		     bool *ret_conflict)
+{
+	_cleanup_strv_free_ char **v = calloc(1, sizeof(char *));
+	size_t n = 0;
+	bool whole = false;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; ws && i < ws->n; i++) {
+		bool w_whole;
+		if (!workload_uses(&ws->v[i], d, &w_whole))
+			continue;
+		if (strv_consume(&v, igp_workload_name(&ws->v[i])) < 0)
+			return -ENOMEM;
+		n++;
+		whole |= w_whole;
+	}
+	if (ret_conflict)
+		*ret_conflict = whole && n > 1;
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
+void igp_vf_users_free(struct igp_vf_users *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		strv_free(v[i].users);
+	free(v);
+}
+
+int igp_host_vf_users(const struct igp_host *h, const struct igp_pci_dev *pf, struct igp_vf_users **ret,
+		      size_t *n)
+{
+	const struct igp_workloads *ws;
+	struct igp_vf_users *v = NULL;
+	size_t k = 0;
+	int r = igp_host_workloads(h, &ws);
+
+	*ret = NULL;
+	*n = 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < h->n_devs; i++) {
+		struct igp_vf_users *nv;
+		if (!streq_ptr(h->devs[i]->physfn, pf->address))
+			continue;
+		if (!(nv = realloc(v, (k + 1) * sizeof(*v)))) {
+			igp_vf_users_free(v, k);
+			return -ENOMEM;
+		}
+		v = nv;
+		v[k] = (struct igp_vf_users){.vf = h->devs[i]};
+		if ((r = igp_device_users(ws, h->devs[i], &v[k].users, &v[k].conflict)) < 0) {
+			igp_vf_users_free(v, k);
+			return r;
+		}
+		k++;
+	}
+	*ret = v;
+	*n = k;
+	return 0;
+}
+
 static struct igp_device_use *use_add(struct igp_workload *w, enum igp_use_kind kind, const char *key)
 {
 	struct igp_device_use *v = realloc(w->uses, (w->n_uses + 1) * sizeof(*v));
@@ -64,7 +159,8 @@ static struct igp_device_use *use_add(struct igp_workload *w, enum igp_use_kind 
 	return &v[w->n_uses++];
 }
 
-static int pci_use_add(struct igp_workload *w, const char *key, const char *id, const char *mdev_type)
+static int pci_use_add(struct igp_workload *w, const char *key, const char *id, const char *mdev_type,
+		       bool one_of)
 {
 	struct igp_device_use *u;
 	struct igp_pci_addr a;
@@ -76,6 +172,7 @@ static int pci_use_add(struct igp_workload *w, const char *key, const char *id, 
 		return -ENOMEM;
 	u->addr = a;
 	u->slot = slot;
+	u->one_of = one_of;
 	if (mdev_type && !(u->mdev_type = strdup(mdev_type)))
 		return -ENOMEM;
 	return 0;
@@ -87,20 +184,26 @@ static int hostpci_uses(struct igp_workloads *all, struct igp_workload *w, const
 {
 	const struct igp_pve_mapping *m;
 	struct igp_pve_hostpci h;
+	size_t here = 0;
 	int r = 0;
 
 	if (igp_pve_hostpci_parse(kv->value, &h) < 0)
 		return 0;
 	for (size_t i = 0; r >= 0 && h.hosts && h.hosts[i]; i++)
-		r = pci_use_add(w, kv->key, h.hosts[i], h.mdev);
+		r = pci_use_add(w, kv->key, h.hosts[i], h.mdev, false);
 	m = h.mapping && all->node ? igp_pve_mapping_find(&all->mappings, h.mapping) : NULL;
+	/* Of several entries for this node, qemu-server takes the first that
+	 * is not in use when the VM starts (PVE/QemuServer/PCI.pm,
+	 * choose_hostpci_devices()). */
+	for (size_t i = 0; m && i < m->n_maps; i++)
+		here += streq(m->maps[i].node, all->node);
 	for (size_t i = 0; r >= 0 && m && i < m->n_maps; i++) {
 		_cleanup_strv_free_ char **paths = NULL;
 		if (!streq(m->maps[i].node, all->node))
 			continue;
 		r = strv_split(m->maps[i].path, ";", &paths);
 		for (size_t k = 0; r >= 0 && paths[k]; k++)
-			r = pci_use_add(w, kv->key, paths[k], h.mdev);
+			r = pci_use_add(w, kv->key, paths[k], h.mdev, here > 1);
 	}
 	igp_pve_hostpci_done(&h);
 	return r;

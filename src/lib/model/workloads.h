@@ -31,6 +31,8 @@ struct igp_device_use {
 	struct igp_pci_addr addr; /* PCI */
 	bool slot;		  /* PCI: the whole device (qemu-server's "All Functions") */
 	char *mdev_type;	  /* PCI on Proxmox VE: a vGPU of this type, made when the VM starts */
+	bool one_of;		  /* PCI: one of several devices this node's mapping offers (Proxmox VE
+				   * takes the first that is free at VM start) */
 	char *uuid;		  /* MDEV */
 	char *node;		  /* DRI */
 };
@@ -64,5 +66,42 @@ int igp_workloads_load(struct igp_workloads **ret);
 void igp_workloads_free(struct igp_workloads *w);
 /* Does the use name the PCI device at ADDR? */
 bool igp_device_use_names(const struct igp_device_use *u, const struct igp_pci_dev *d);
+
+/* A guest's stable name: "proxmox-vm:201", "proxmox-ct:300", "libvirt:win11"
+ * (caller frees; NULL on ENOMEM). */
+char *igp_workload_name(const struct igp_workload *w);
+
+/*
+ * Who uses the PCI device D: the one answer every command gives.  A guest
+ * uses D when a use of it names D (igp_device_use_names()): a Proxmox VE VM
+ * by hostpciN (the address, this node's entries of a mapping, "All
+ * Functions" of the slot), a Proxmox VE CT by a DRM node of D (its sysfs
+ * drm/ entries or /dev/dri/by-path/pci-ADDR-*), a libvirt domain by a PCI
+ * hostdev.  Only this node's Proxmox VE guests use its devices.
+ *
+ * *ret: the guests' names, in the order of ws (Proxmox VE VMs, CTs, libvirt
+ * domains), each once, NULL-terminated and never NULL (caller frees with
+ * strv_free()).  *ret_conflict (optional): the users exclude each other,
+ * that is D goes whole to a VM (a PCI function is vfio-pci's, one VM at a
+ * time) and another guest uses it too.  A vGPU of D (mdev=), one of several
+ * devices of a mapping and a render node shared by CTs exclude nobody.
+ * 0 or -ENOMEM.
+ */
+int igp_device_users(const struct igp_workloads *ws, const struct igp_pci_dev *d, char ***ret,
+		     bool *ret_conflict);
+
+/* A VF of an SR-IOV PF and the guests that use it (igp_device_users()). */
+struct igp_vf_users {
+	const struct igp_pci_dev *vf; /* borrowed from the host */
+	char **users;		      /* never NULL */
+	bool conflict;
+};
+
+/* The VFs of PF in the host model (its devices whose physfn is PF), by
+ * address, each with its users; *n = 0 without VFs.  0 or a negative errno
+ * (the workloads' error).  Free with igp_vf_users_free(). */
+int igp_host_vf_users(const struct igp_host *h, const struct igp_pci_dev *pf, struct igp_vf_users **ret,
+		      size_t *n);
+void igp_vf_users_free(struct igp_vf_users *v, size_t n);
 
 #endif
