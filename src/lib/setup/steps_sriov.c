@@ -18,7 +18,7 @@ static const char *sriov_driver(const struct setup_ctx *c)
 
 	if (c->o->sriov_driver)
 		return c->o->sriov_driver;
-	return pl && pl->xe_sriov && (pl->sriov == IGP_SUPPORT_YES || !pl->i915_binds) ? "xe" : "i915";
+	return pl && pl->xe_sriov_since && (pl->sriov == IGP_SUPPORT_YES || !pl->i915_binds) ? "xe" : "i915";
 }
 
 static int want_driver(struct setup_ctx *c, const char *drv, int n)
