@@ -857,6 +857,40 @@ mkdir -p "$V/var/lib/dkms/i915-sriov-dkms/2025.01.22/source"
 chk "$V"
 has sriov.driver remedy "i915-sriov-dkms 2025.01.22 is installed"
 
+# Kernel 7.0 (Proxmox VE 9.2) on the N100 with the stock i915: xe has
+# SR-IOV for Alder Lake-N there with xe.force_probe, no DKMS needed.
+variant n100-k70 pve8-n100-zfs
+put proc/sys/kernel/osrelease $'7.0.2-1-pve\n'
+chk "$V"
+is sriov.driver fail
+has sriov.driver remedy "--sriov-driver xe"
+has sriov.driver remedy "xe.force_probe=46d1"
+has sriov.driver remedy "no DKMS needed"
+lacks sriov.driver remedy "Install i915-sriov-dkms"
+# xe bound with its default max_vfs (unlimited, U32_MAX) since 6.17: passes.
+relink "$GPU/driver" ../../../bus/pci/drivers/xe
+sed -i 's/^i915 /xe /' "$V/proc/modules"
+mv "$V/sys/module/i915" "$V/sys/module/xe"
+put sys/module/xe/parameters/max_vfs $'4294967295\n'
+put sys/module/xe/parameters/force_probe $'46d1\n'
+chk "$V"
+is sriov.driver pass
+is sriov.params pass
+has sriov.params message "unlimited"
+# xe chosen (modprobe.d) while i915 still has it: without force_probe xe
+# would not bind an Alder Lake-N.
+variant n100-k70-xe pve8-n100-zfs
+put proc/sys/kernel/osrelease $'7.0.2-1-pve\n'
+put etc/modprobe.d/xe.conf $'options xe max_vfs=7\n'
+chk "$V"
+is sriov.driver fail
+has sriov.driver remedy "no DKMS needed"
+is sriov.params fail
+has sriov.params remedy "xe.force_probe=46d1"
+put etc/modprobe.d/xe.conf $'options xe max_vfs=7 force_probe=46d1\n'
+chk "$V"
+is sriov.params pass
+
 variant dkms pve8-n100-zfs
 put sys/module/i915/parameters/max_vfs $'7\n'
 put sys/module/i915/parameters/enable_guc $'3\n'

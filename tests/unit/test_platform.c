@@ -434,7 +434,8 @@ static const char *support_text(const struct igp_platform *p, enum igp_method m,
 		snprintf(buf, size, "yes (%s)", p->xe_sriov_since ? "upstream xe" : "upstream i915");
 	else
 		snprintf(buf, size, "%s",
-			 p->xe_sriov_since ? "i915-sriov-dkms, or xe with force_probe" : "i915-sriov-dkms only");
+			 p->xe_sriov_since ? "i915-sriov-dkms, or xe with force_probe"
+					   : "i915-sriov-dkms only");
 	return buf;
 }
 

@@ -287,6 +287,12 @@ static void report_keep_findings(struct igp_check_report *rep)
 int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
 			 struct igp_gpu_findings *ret)
 {
+	return igp_gpu_findings_get_route(h, gpu, modes, IGP_SRIOV_ROUTE_NONE, ret);
+}
+
+int igp_gpu_findings_get_route(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
+			       enum igp_sriov_route_kind route, struct igp_gpu_findings *ret)
+{
 	struct igp_gpu_findings f = {};
 	struct check_ctx c = {.h = h};
 	int r = 0;
@@ -294,7 +300,7 @@ int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu
 	/* Each mode is its own run, as `check --mode M ADDR` is: host checks
 	 * word their results for the modes of the run. */
 	for (int m = 0; r >= 0 && m < _IGP_METHOD_MAX; m++) {
-		struct igp_check_target t = {.gpu = gpu, .mode = (enum igp_method)m};
+		struct igp_check_target t = {.gpu = gpu, .mode = (enum igp_method)m, .sriov_route = route};
 		if (!(modes & MODE_BIT(m)))
 			continue;
 		r = run_table(&c, &t, 1, 0, &f.mode[m]);

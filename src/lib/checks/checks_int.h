@@ -183,6 +183,10 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_gvt_instances(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
+/* The SR-IOV route of GPU in this run: the target's (setup's choice), the
+ * configured one (xe.max_vfs or i915.max_vfs in modprobe.d or on the
+ * command line), the one in use, else the route model's recommendation. */
+enum igp_sriov_route_kind ctx_sriov_route(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu);
