@@ -91,6 +91,10 @@ static const struct check_def defs[] = {
      "the VFs come back after a reboot (sysfsutils or a udev rule)"},
     {"sriov.pf_not_vfio", SRIOV, NULL, check_sriov_pf_not_vfio,
      "the PF itself stays with its driver (only VFs go to VMs)"},
+    {"sriov.next_kernel", SRIOV, NULL, check_sriov_next_kernel,
+     "i915-sriov-dkms is built, with a matching vermagic, for the kernel that boots next"},
+    {"sriov.secure_boot", SRIOV, NULL, check_sriov_secure_boot,
+     "Secure Boot does not keep i915-sriov-dkms's module from loading (its MOK key is enrolled)"},
 
     {"vm.proxmox", ALL, NULL, check_vm_proxmox,
      "Proxmox VE VMs that use the GPU: pcie=1 on q35, legacy-igd's needs, vGPU types offered"},

@@ -193,6 +193,12 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu);
+/* The loaded i915 is the stock one (no max_vfs parameter, or the kernel log
+ * says it ignored one). */
+bool sriov_stock_i915(struct check_ctx *c);
+/* checks_sriov_kernel.c */
+int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_vm_proxmox_mapping(struct check_ctx *c, const struct igp_pci_dev *gpu);

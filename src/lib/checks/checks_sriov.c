@@ -40,7 +40,7 @@ static const char *sriov_driver(struct check_ctx *c, const struct igp_pci_dev *g
 /* The loaded i915 is the stock one: it has no max_vfs parameter, or the
  * kernel log says it ignored one ("unknown parameter 'max_vfs' ignored",
  * unknown_module_param_cb() in kernel/module/main.c). */
-static bool stock_i915(struct check_ctx *c)
+bool sriov_stock_i915(struct check_ctx *c)
 {
 	_cleanup_free_ char *mv = ctx_module_param(c, "i915", "max_vfs");
 	const char *log = ctx_dmesg(c, NULL);
@@ -167,7 +167,7 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return check_add(c, id, gpu, IGP_CHECK_FAIL, route_remedy(c, gpu),
 				 "No driver is bound to %s: writing sriov_numvfs fails with ENOENT.",
 				 gpu->address);
-	if (streq(gpu->driver, "i915") && stock_i915(c))
+	if (streq(gpu->driver, "i915") && sriov_stock_i915(c))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL, route_remedy(c, gpu),
 		    "The loaded i915 is the stock driver, which has no SR-IOV for %s (no max_vfs "
