@@ -48,15 +48,17 @@ static const char *const outside_setup[] = {
     "gvt.dmesg_unsupported", NULL,
 };
 
-static void print_outside_findings(const struct igp_host *h, const char *address, enum igp_method mode)
+static void print_outside_findings(const struct igp_host *h, const struct igp_setup_info *info,
+				   enum igp_method mode)
 {
 	struct igp_gpu_findings f;
 	struct igp_pci_dev *gpu = NULL;
 	bool header = false;
 
-	if (igp_host_find(h, address, &gpu) < 0)
+	if (igp_host_find(h, info->device, &gpu) < 0)
 		return;
-	if (igp_gpu_findings_get(h, gpu, 1u << mode, &f) < 0)
+	/* For the SR-IOV route the plan sets up, not the one in use. */
+	if (igp_gpu_findings_get_route(h, gpu, 1u << mode, info->sriov_route, &f) < 0)
 		return;
 	for (size_t i = 0; i < f.mode[mode].n_checks; i++) {
 		const struct igp_check *c = &f.mode[mode].checks[i];
@@ -258,11 +260,11 @@ static int run(struct igp_change *ch, const struct setup_args *a, char *argv[])
 		       igp_method_name(a->o.mode));
 		for (char **n = plan.notes; n && *n; n++)
 			printf("\nNote: %s\n", *n);
-		print_outside_findings(h, info.device, a->o.mode);
+		print_outside_findings(h, &info, a->o.mode);
 		ret = EXIT_OK;
 	} else {
 		planview_print(&plan, cmds);
-		print_outside_findings(h, info.device, a->o.mode);
+		print_outside_findings(h, &info, a->o.mode);
 		r = planview_dry_run_or_confirm(a->dry_run, a->yes, "Apply these changes");
 		ret = r > 0    ? apply(ch, &plan, argv, cmds, &info, a->no_initramfs)
 		      : r == 0 ? EXIT_OK

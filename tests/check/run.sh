@@ -857,6 +857,90 @@ mkdir -p "$V/var/lib/dkms/i915-sriov-dkms/2025.01.22/source"
 chk "$V"
 has sriov.driver remedy "i915-sriov-dkms 2025.01.22 is installed"
 
+# Kernel 7.0 (Proxmox VE 9.2) on the N100 with the stock i915: xe has
+# SR-IOV for Alder Lake-N there with xe.force_probe, no DKMS needed.
+variant n100-k70 pve8-n100-zfs
+put proc/sys/kernel/osrelease $'7.0.2-1-pve\n'
+chk "$V"
+is sriov.driver fail
+has sriov.driver remedy "--sriov-driver xe"
+has sriov.driver remedy "xe.force_probe=46d1"
+has sriov.driver remedy "no DKMS needed"
+lacks sriov.driver remedy "Install i915-sriov-dkms"
+# xe bound with its default max_vfs (unlimited, U32_MAX) since 6.17: passes.
+relink "$GPU/driver" ../../../bus/pci/drivers/xe
+sed -i 's/^i915 /xe /' "$V/proc/modules"
+mv "$V/sys/module/i915" "$V/sys/module/xe"
+put sys/module/xe/parameters/max_vfs $'4294967295\n'
+put sys/module/xe/parameters/force_probe $'46d1\n'
+chk "$V"
+is sriov.driver pass
+is sriov.params pass
+has sriov.params message "unlimited"
+# xe chosen (modprobe.d) while i915 still has it: without force_probe xe
+# would not bind an Alder Lake-N.
+variant n100-k70-xe pve8-n100-zfs
+put proc/sys/kernel/osrelease $'7.0.2-1-pve\n'
+put etc/modprobe.d/xe.conf $'options xe max_vfs=7\n'
+chk "$V"
+is sriov.driver fail
+has sriov.driver remedy "no DKMS needed"
+is sriov.params fail
+has sriov.params remedy "xe.force_probe=46d1"
+put etc/modprobe.d/xe.conf $'options xe max_vfs=7 force_probe=46d1\n'
+chk "$V"
+is sriov.params pass
+
+# The kernel that boots next and i915-sriov-dkms (sriov.next_kernel).
+chk "$src/examples/hosts/pve8-n100-dkms"
+is sriov.next_kernel pass
+has sriov.next_kernel message "/lib/modules/6.8.12-4-pve/updates/dkms/i915.ko is built for 6.8.12-4-pve"
+is sriov.secure_boot pass
+has sriov.secure_boot message "Secure Boot is off"
+chk "$src/examples/hosts/pve9-n100-dkms-newkernel"
+is sriov.next_kernel fail
+has sriov.next_kernel message "6.17.2-1-pve, the kernel that boots next (the newest installed kernel)"
+has sriov.next_kernel remedy "dkms autoinstall -k 6.17.2-1-pve"
+has sriov.next_kernel remedy "proxmox-headers-6.17.2-1-pve"
+has sriov.next_kernel remedy "proxmox-boot-tool kernel pin 6.14.8-2-pve"
+is sriov.secure_boot pass
+has sriov.secure_boot message "Secure Boot is on"
+variant newkernel pve9-n100-dkms-newkernel
+# Pinned to the running kernel (proxmox-boot-tool kernel pin): fine.
+put etc/kernel/proxmox-boot-pin $'6.14.8-2-pve\n'
+chk "$V"
+is sriov.next_kernel pass
+has sriov.next_kernel message "proxmox-boot-tool kernel pin"
+rm "$V/etc/kernel/proxmox-boot-pin"
+# A module left from another build: its vermagic names another kernel.
+mkdir -p "$V/lib/modules/6.17.2-1-pve/updates/dkms"
+cp "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko" "$V/lib/modules/6.17.2-1-pve/updates/dkms/i915.ko"
+chk "$V"
+is sriov.next_kernel fail
+has sriov.next_kernel message "vermagic \"6.14.8-2-pve SMP"
+# Built for a 7.0 kernel, outside 2026.03.12's 6.12-6.19.
+mkdir -p "$V/lib/modules/7.0.2-1-pve/updates/dkms" && : >"$V/boot/vmlinuz-7.0.2-1-pve"
+sed 's/6\.14\.8-2-pve /7.0.2-1-pve  /' "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko" >"$V/lib/modules/7.0.2-1-pve/updates/dkms/i915.ko"
+chk "$V"
+is sriov.next_kernel warn
+has sriov.next_kernel message "supports Linux 6.12 to 6.19"
+# Secure Boot on, the module there, the stock i915 loaded: the key is not enrolled.
+rm "$V/sys/module/i915/parameters/max_vfs"
+chk "$V"
+is sriov.secure_boot fail
+has sriov.secure_boot remedy "mokutil --import /var/lib/dkms/mok.pub"
+has sriov.secure_boot message "/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko"
+# xe needs no out-of-tree module.
+chk "$src/examples/hosts/pve92-n100-xe"
+is sriov.driver pass
+is sriov.params pass
+is sriov.next_kernel skip
+is sriov.secure_boot pass
+chk "$src/examples/hosts/pve92-ptl-xe"
+is sriov.driver pass
+is sriov.params pass
+has sriov.params message "unlimited"
+
 variant dkms pve8-n100-zfs
 put sys/module/i915/parameters/max_vfs $'7\n'
 put sys/module/i915/parameters/enable_guc $'3\n'

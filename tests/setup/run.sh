@@ -238,6 +238,12 @@ ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs
 ok pve-sdboot-param pve8-n100-zfs "intel_iommu=on iommu=pt memmap=12G\$4G" --mode full --allow-boot-vga \
 	--param 'memmap=12G$4G'
 ok pve-sdboot-sriov-xe pve8-n100-zfs "intel_iommu=on xe.max_vfs=3 xe.force_probe=46d1 module_blacklist=i915" --mode sriov --sriov-driver xe --vfs 3
+# max_vfs is never lowered (fewer VFs are sriov_numvfs'): the DKMS module's 7 stays.
+dkms7='printf "7\n" >sys/module/i915/parameters/max_vfs && printf "3\n" >sys/module/i915/parameters/enable_guc'
+PREP=$dkms7 ok pve-sdboot-sriov-keep-max pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov --vfs 3
+# Panther Lake: xe without force_probe.
+ptl='printf "0xb080\n" >sys/devices/pci0000:00/0000:00:02.0/device'
+PREP=$ptl ok pve-sdboot-sriov-ptl pve8-n100-zfs "intel_iommu=on xe.max_vfs=7 module_blacklist=i915" --mode sriov --sriov-driver xe
 # Fedora GRUB + dracut
 ok fedora-grub-full fedora-grub-dracut "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok fedora-grub-gvtg fedora-grub-dracut "i915.enable_gvt=1" --mode gvt-g

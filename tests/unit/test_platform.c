@@ -189,7 +189,7 @@ static void test_platform_fields(void **state)
 		if (x->note)
 			assert_true(strlen(x->note) > 0);
 		/* Upstream-xe SR-IOV only where SR-IOV is claimed at all. */
-		if (x->xe_sriov)
+		if (x->xe_sriov_since)
 			assert_int_not_equal(x->sriov, IGP_SUPPORT_NO);
 	}
 	assert_string_equal(by_key("bdw")->gvtg_types, "GVTg_V4");
@@ -197,8 +197,8 @@ static void test_platform_fields(void **state)
 	assert_false(by_key("cnl")->i915_binds);
 	assert_true(by_key("cfl")->i915_binds);
 	assert_true(by_key("mtl")->i915_binds);
-	assert_false(by_key("mtl")->xe_sriov);
-	assert_true(by_key("ptl")->xe_sriov);
+	assert_null(by_key("mtl")->xe_sriov_since);
+	assert_non_null(by_key("ptl")->xe_sriov_since);
 
 	/* Only structs from the table have IDs; *ret stays untouched. */
 	assert_int_equal(igp_platform_ids(&fake, &ids), 0);
@@ -431,10 +431,11 @@ static const char *support_text(const struct igp_platform *p, enum igp_method m,
 	if (m == IGP_METHOD_GVTG)
 		snprintf(buf, size, "yes (`%s_*`)", p->gvtg_types);
 	else if (s == IGP_SUPPORT_YES)
-		snprintf(buf, size, "yes (%s)", p->xe_sriov ? "upstream xe" : "upstream i915");
+		snprintf(buf, size, "yes (%s)", p->xe_sriov_since ? "upstream xe" : "upstream i915");
 	else
 		snprintf(buf, size, "%s",
-			 p->xe_sriov ? "i915-sriov-dkms, or xe with force_probe" : "i915-sriov-dkms only");
+			 p->xe_sriov_since ? "i915-sriov-dkms, or xe with force_probe"
+					   : "i915-sriov-dkms only");
 	return buf;
 }
 

@@ -93,6 +93,10 @@ static const struct check_def defs[] = {
      "the PF itself stays with its driver (only VFs go to VMs)"},
     {"sriov.vf_users", SRIOV, NULL, check_sriov_vf_users,
      "each VF is given to one guest at most (a VF used by a VM is vfio-pci's, one VM at a time)"},
+    {"sriov.next_kernel", SRIOV, NULL, check_sriov_next_kernel,
+     "i915-sriov-dkms is built, with a matching vermagic, for the kernel that boots next"},
+    {"sriov.secure_boot", SRIOV, NULL, check_sriov_secure_boot,
+     "Secure Boot does not keep i915-sriov-dkms's module from loading (its MOK key is enrolled)"},
 
     {"vm.proxmox", ALL, NULL, check_vm_proxmox,
      "Proxmox VE VMs that use the GPU: pcie=1 on q35, legacy-igd's needs, vGPU types offered"},
@@ -289,6 +293,12 @@ static void report_keep_findings(struct igp_check_report *rep)
 int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
 			 struct igp_gpu_findings *ret)
 {
+	return igp_gpu_findings_get_route(h, gpu, modes, IGP_SRIOV_ROUTE_NONE, ret);
+}
+
+int igp_gpu_findings_get_route(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
+			       enum igp_sriov_route_kind route, struct igp_gpu_findings *ret)
+{
 	struct igp_gpu_findings f = {};
 	struct check_ctx c = {.h = h};
 	int r = 0;
@@ -296,7 +306,7 @@ int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu
 	/* Each mode is its own run, as `check --mode M ADDR` is: host checks
 	 * word their results for the modes of the run. */
 	for (int m = 0; r >= 0 && m < _IGP_METHOD_MAX; m++) {
-		struct igp_check_target t = {.gpu = gpu, .mode = (enum igp_method)m};
+		struct igp_check_target t = {.gpu = gpu, .mode = (enum igp_method)m, .sriov_route = route};
 		if (!(modes & MODE_BIT(m)))
 			continue;
 		r = run_table(&c, &t, 1, 0, &f.mode[m]);

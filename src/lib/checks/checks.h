@@ -20,6 +20,7 @@
 #include "base/enumstr.h"
 #include "model/host.h"
 #include "model/platform.h"
+#include "model/sriov_route.h"
 
 enum igp_check_status {
 	IGP_CHECK_PASS,
@@ -48,6 +49,10 @@ struct igp_check_report {
 struct igp_check_target {
 	const struct igp_pci_dev *gpu; /* borrowed from the host */
 	enum igp_method mode;
+	/* sriov: the route chosen for it (setup's --sriov-driver); NONE: the
+	 * checks take the configured one, the one in use, else the route
+	 * model's recommendation (model/sriov_route.h). */
+	enum igp_sriov_route_kind sriov_route;
 };
 
 /*
@@ -77,6 +82,9 @@ struct igp_gpu_findings {
 };
 int igp_gpu_findings_get(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
 			 struct igp_gpu_findings *ret);
+/* The same, for the SR-IOV route ROUTE (what setup chose; NONE as above). */
+int igp_gpu_findings_get_route(const struct igp_host *h, const struct igp_pci_dev *gpu, unsigned modes,
+			       enum igp_sriov_route_kind route, struct igp_gpu_findings *ret);
 void igp_gpu_findings_done(struct igp_gpu_findings *f);
 /* The finding with that id in a report, or NULL. */
 const struct igp_check *igp_check_report_find(const struct igp_check_report *r, const char *id);

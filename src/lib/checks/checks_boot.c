@@ -306,10 +306,10 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 		bool xe;
 		if (c->targets[t].mode != IGP_METHOD_SRIOV || !p || p->sriov == IGP_SUPPORT_NO || n + 2 > cap)
 			continue;
-		xe = streq_ptr(g->driver, "xe") || ctx_running_param(c, "xe.max_vfs", buf, sizeof(buf));
+		xe = ctx_sriov_route(c, g) == IGP_SRIOV_ROUTE_XE;
 		if (xe) {
 			w[n++] = (struct want){"xe.max_vfs", "", "xe", "max_vfs"};
-			if (!p->xe_sriov) {
+			if (p->xe_force_probe) {
 				w[n] = (struct want){"xe.force_probe", "", NULL, NULL};
 				snprintf(w[n].value, sizeof(w[n].value), "%04x", g->device);
 				n++;

@@ -183,6 +183,10 @@ int check_gvt_types_present(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_gvt_instances(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_gvt_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
+/* The SR-IOV route of GPU in this run: the target's (setup's choice), the
+ * configured one (xe.max_vfs or i915.max_vfs in modprobe.d or on the
+ * command line), the one in use, else the route model's recommendation. */
+enum igp_sriov_route_kind ctx_sriov_route(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu);
@@ -194,6 +198,12 @@ int check_sriov_vf_users(struct check_ctx *c, const struct igp_pci_dev *gpu);
  * PREFIX (NULL: every guest), as "0000:00:02.1 (proxmox-vm:201), ..." in
  * *ret (caller frees; NULL when none).  0 or a negative errno. */
 int check_vf_users_text(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *prefix, char **ret);
+/* The loaded i915 is the stock one (no max_vfs parameter, or the kernel log
+ * says it ignored one). */
+bool sriov_stock_i915(struct check_ctx *c);
+/* checks_sriov_kernel.c */
+int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu);
+int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu);
 
 int check_vm_proxmox(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_vm_proxmox_mapping(struct check_ctx *c, const struct igp_pci_dev *gpu);

@@ -5,6 +5,7 @@
 #include "model/workloads.h"
 #include "model/versions.h"
 #include "vgpu/sriov_persist.h"
+#include "model/sriov_route.h"
 #include "base/paths.h"
 
 int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -12,20 +13,35 @@ int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	return check_platform_support(c, gpu, IGP_METHOD_SRIOV, "sriov.platform");
 }
 
+enum igp_sriov_route_kind ctx_sriov_route(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	_cleanup_free_ char *xe = NULL, *i915 = NULL, *why = NULL;
+	enum igp_sriov_route_kind k;
+
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (c->targets[i].gpu == gpu && c->targets[i].sriov_route != IGP_SRIOV_ROUTE_NONE)
+			return c->targets[i].sriov_route;
+	/* Configured in modprobe.d or on the running command line. */
+	xe = ctx_modprobe_option(c, "xe", "max_vfs", 0, NULL);
+	i915 = ctx_modprobe_option(c, "i915", "max_vfs", 0, NULL);
+	if (!xe != !i915)
+		return xe ? IGP_SRIOV_ROUTE_XE : IGP_SRIOV_ROUTE_DKMS;
+	k = igp_host_sriov_in_use(c->h, gpu);
+	if (k == IGP_SRIOV_ROUTE_NONE && igp_host_sriov_recommend(c->h, gpu, &k, &why, NULL) < 0)
+		k = IGP_SRIOV_ROUTE_NONE;
+	return k;
+}
+
 /* The driver the PF uses or will use for SR-IOV: "xe" or "i915". */
 static const char *sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
-	char buf[32];
-
-	if (streq_ptr(gpu->driver, "xe") || ctx_running_param(c, "xe.max_vfs", buf, sizeof(buf)))
-		return "xe";
-	return "i915";
+	return ctx_sriov_route(c, gpu) == IGP_SRIOV_ROUTE_XE ? "xe" : "i915";
 }
 
 /* The loaded i915 is the stock one: it has no max_vfs parameter, or the
  * kernel log says it ignored one ("unknown parameter 'max_vfs' ignored",
  * unknown_module_param_cb() in kernel/module/main.c). */
-static bool stock_i915(struct check_ctx *c)
+bool sriov_stock_i915(struct check_ctx *c)
 {
 	_cleanup_free_ char *mv = ctx_module_param(c, "i915", "max_vfs");
 	const char *log = ctx_dmesg(c, NULL);
@@ -35,7 +51,45 @@ static bool stock_i915(struct check_ctx *c)
 	return !mv && ctx_module_loaded(c, "i915");
 }
 
-static char *dkms_remedy(struct check_ctx *c)
+/* The routes on the kernel that boots next (the running one when unknown). */
+static const struct igp_sriov_routes *next_routes(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const struct igp_sriov_routes *r = NULL;
+	enum igp_sriov_route_kind k;
+	_cleanup_free_ char *why = NULL;
+
+	return igp_host_sriov_recommend(c->h, gpu, &k, &why, &r) < 0 ? NULL : r;
+}
+
+/* Switching to upstream xe, which needs no out-of-tree module. */
+static char *xe_remedy(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const struct igp_sriov_routes *r = next_routes(c, gpu);
+	const struct igp_platform *p = gpu->platform;
+
+	if (!r)
+		return NULL;
+	if (!r->xe && p && p->xe_sriov_since)
+		return strdupf("Boot Linux %s or newer, whose xe has SR-IOV for %s (that of %s has none)%s.",
+			       p->xe_sriov_since, p->name, r->kernel,
+			       r->dkms_platform ? ", or use i915-sriov-dkms" : "");
+	if (!r->xe)
+		return strdupf(
+		    "Use i915-sriov-dkms: the upstream xe driver has no SR-IOV for %s on any kernel.",
+		    p ? p->name : gpu->address);
+	if (r->force_probe)
+		return strdupf(
+		    "`igpuctl setup --mode sriov --sriov-driver xe` (xe.max_vfs and "
+		    "xe.force_probe=%04x, i915 kept off %s; no DKMS needed) and reboot into %s, whose "
+		    "xe has SR-IOV for %s.",
+		    gpu->device, gpu->address, r->kernel, p ? p->name : gpu->address);
+	return strdupf(
+	    "`igpuctl setup --mode sriov --sriov-driver xe` (xe.max_vfs, i915 kept off %s; no DKMS "
+	    "needed) and reboot into %s, whose xe has SR-IOV for %s.",
+	    gpu->address, r->kernel, p ? p->name : gpu->address);
+}
+
+static char *dkms_remedy_only(struct check_ctx *c)
 {
 	const struct igp_pkg *p = igp_host_package(c->h, "i915-sriov-dkms");
 	/* Its dkms.conf names it PACKAGE_NAME="i915-sriov-dkms"; installed
@@ -52,17 +106,54 @@ static char *dkms_remedy(struct check_ctx *c)
 			return NULL;
 		return strdupf(
 		    "i915-sriov-dkms %s is installed but its module is not in use: build it for %s "
-		    "(`dkms autoinstall -k %s`, with %s installed) and reboot.",
+		    "(`dkms autoinstall -k %s`, with %s installed) and reboot",
 		    p ? p->version : m->version, ctx_kernel(c), ctx_kernel(c), headers);
 	}
-	return strdupf("Install i915-sriov-dkms (github.com/strongtz/i915-sriov-dkms) for %s and reboot; on "
-		       "kernels whose xe driver has SR-IOV for this GPU, use xe with xe.max_vfs instead.",
+	return strdupf("Install i915-sriov-dkms (github.com/strongtz/i915-sriov-dkms) for %s and reboot",
 		       ctx_kernel(c));
+}
+
+/* i915-sriov-dkms, and xe where the next kernel's has SR-IOV for GPU. */
+static char *dkms_remedy(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const struct igp_sriov_routes *r = next_routes(c, gpu);
+	_cleanup_free_ char *d = dkms_remedy_only(c), *xe = NULL;
+
+	if (!d)
+		return NULL;
+	if (r && !r->xe && gpu->platform && gpu->platform->xe_sriov_since)
+		return strdupf("%s (or, without DKMS, boot Linux %s or newer, whose xe has SR-IOV for %s).",
+			       d, gpu->platform->xe_sriov_since, gpu->platform->name);
+	if (!r || !r->xe)
+		return strdupf("%s.", d);
+	xe = xe_remedy(c, gpu);
+	return xe ? strdupf("%s; or, without DKMS, %s", d, xe) : NULL;
+}
+
+/* The remedy of a PF without SR-IOV, for the route of this run. */
+static char *route_remedy(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	switch (ctx_sriov_route(c, gpu)) {
+	case IGP_SRIOV_ROUTE_XE:
+		return xe_remedy(c, gpu);
+	case IGP_SRIOV_ROUTE_DKMS:
+		return dkms_remedy(c, gpu);
+	case IGP_SRIOV_ROUTE_NONE:
+	default: {
+		_cleanup_free_ char *why = NULL;
+		enum igp_sriov_route_kind k;
+		if (igp_host_sriov_recommend(c->h, gpu, &k, &why, NULL) < 0)
+			return NULL;
+		return strdupf("%s Use full passthrough instead (`igpuctl check --mode full %s`).", why,
+			       gpu->address);
+	}
+	}
 }
 
 int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "sriov.driver";
+	bool want_xe = ctx_sriov_route(c, gpu) == IGP_SRIOV_ROUTE_XE;
 	_cleanup_free_ char *xe = NULL;
 
 	if (gpu->sriov_totalvfs < 0)
@@ -74,12 +165,12 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			: strdupf("Use full passthrough: `igpuctl check --mode full %s`.", gpu->address),
 		    "%s has no SR-IOV capability (no sriov_totalvfs).", gpu->address);
 	if (!gpu->driver)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, route_remedy(c, gpu),
 				 "No driver is bound to %s: writing sriov_numvfs fails with ENOENT.",
 				 gpu->address);
-	if (streq(gpu->driver, "i915") && stock_i915(c))
+	if (streq(gpu->driver, "i915") && sriov_stock_i915(c))
 		return check_add(
-		    c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+		    c, id, gpu, IGP_CHECK_FAIL, route_remedy(c, gpu),
 		    "The loaded i915 is the stock driver, which has no SR-IOV for %s (no max_vfs "
 		    "parameter): writing sriov_numvfs fails with ENOENT.",
 		    gpu->address);
@@ -90,12 +181,83 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			    "i915-sriov-dkms for %s.",
 			    ctx_kernel(c)),
 		    "The loaded xe has no max_vfs parameter: no SR-IOV for %s.", gpu->address);
+	if (want_xe && !streq(gpu->driver, "xe"))
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, xe_remedy(c, gpu),
+				 "%s is bound to %s, not to xe, the SR-IOV route chosen for it.",
+				 gpu->address, gpu->driver);
 	if (gpu->sriov_totalvfs == 0)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, route_remedy(c, gpu),
 				 "%s offers no virtual functions on %s (sriov_totalvfs is 0).", gpu->driver,
 				 gpu->address);
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s offers up to %d virtual functions on %s.",
 			 gpu->driver, gpu->sriov_totalvfs, gpu->address);
+}
+
+/* xe's max_vfs default since 6.17: "unlimited", U32_MAX (xe_modparam.max_vfs,
+ * drivers/gpu/drm/xe/xe_module.c); the PF caps it at sriov_totalvfs. */
+#define XE_MAX_VFS_UNLIMITED 4294967295L
+
+/* xe.force_probe names GPU (its id, or "*"), where the platform needs it:
+ * 0 when it does, 1 when a finding was added. */
+static int check_xe_force_probe(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	int r;
+
+	_cleanup_free_ char *fp = ctx_modprobe_option(c, "xe", "force_probe", 0, NULL), *add = NULL;
+	char id[8];
+
+	snprintf(id, sizeof(id), "%04x", gpu->device);
+	if (fp && (strstr(fp, id) || streq(fp, "*")))
+		return 0;
+	add = strdupf("xe.force_probe=%s", id);
+	if (!add)
+		return -ENOMEM;
+	r = check_add(c, "sriov.params", gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
+		      "xe binds %s (%s) only with xe.force_probe=%s (the platform table, xe_pci.c's "
+		      "require_force_probe); it has %s.",
+		      gpu->address, gpu->platform->name, id, fp ? fp : "none");
+	return r < 0 ? r : 1;
+}
+
+static int check_xe_params(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *max)
+{
+	const char *id = "sriov.params";
+	_cleanup_free_ char *add = NULL;
+	long n = -1;
+	int r;
+
+	/* Bound to xe, force_probe did its work (or was not needed). */
+	if (gpu->platform && gpu->platform->xe_force_probe && !streq_ptr(gpu->driver, "xe")) {
+		r = check_xe_force_probe(c, gpu);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
+	if (max)
+		parse_long(max, 0, XE_MAX_VFS_UNLIMITED, &n);
+	if (!max && ctx_kernel_at_least(c, 6, 17))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_PASS, NULL,
+		    "xe.max_vfs is unset: its default on %s (Linux 6.17 and newer) is unlimited.",
+		    ctx_kernel(c));
+	if (n <= 0) {
+		add = strdupf("xe.max_vfs=%d", gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7);
+		if (!add)
+			return -ENOMEM;
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
+				 "xe needs max_vfs > 0 for SR-IOV; it has max_vfs=%s on %s.",
+				 max ? max : "unset", ctx_kernel(c));
+	}
+	if (n == XE_MAX_VFS_UNLIMITED)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "xe.max_vfs=%ld: unlimited (xe's default since Linux 6.17), capped at "
+				 "sriov_totalvfs.",
+				 n);
+	if (gpu->sriov_totalvfs > 0 && n > gpu->sriov_totalvfs)
+		return check_add(c, id, gpu, IGP_CHECK_WARN,
+				 strdupf("Set xe.max_vfs=%d (sriov_totalvfs).", gpu->sriov_totalvfs),
+				 "xe.max_vfs=%ld is more than the %d virtual functions %s offers.", n,
+				 gpu->sriov_totalvfs, gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "xe.max_vfs=%ld.", n);
 }
 
 int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
@@ -110,47 +272,37 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	long n_max = -1, n_guc = -2;
 	int total = gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7;
 
+	if (streq(drv, "xe"))
+		return check_xe_params(c, gpu, max);
 	if (max)
 		parse_long(max, 0, 1024, &n_max);
-	if (streq(drv, "i915")) {
-		guc = ctx_module_param(c, "i915", "enable_guc");
-		if (guc || run_guc)
-			parse_long(guc ? guc : run_guc, -1, 255, &n_guc);
-		if (log && strstr(log, "unknown parameter 'max_vfs' ignored"))
-			return check_add(
-			    c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c),
-			    "The kernel log has \"unknown parameter 'max_vfs' ignored\": the stock i915 "
-			    "was loaded, not i915-sriov-dkms.");
-		if (n_guc != 3 || n_max <= 0) {
-			add = strdupf("%s%si915.max_vfs=%d", n_guc != 3 ? "i915.enable_guc=3" : "",
-				      n_guc != 3 ? " " : "", n_max > 0 ? (int)n_max : total);
-			if (!add)
-				return -ENOMEM;
-			return check_add(
-			    c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
-			    "i915 needs enable_guc=3 and max_vfs > 0 for SR-IOV; it has enable_guc=%s and "
-			    "max_vfs=%s.",
-			    guc	      ? guc
-			    : run_guc ? run_guc
-				      : "default",
-			    max ? max : "unset");
-		}
-	} else if (n_max <= 0) {
-		add = strdupf("xe.max_vfs=%d", total);
+	guc = ctx_module_param(c, "i915", "enable_guc");
+	if (guc || run_guc)
+		parse_long(guc ? guc : run_guc, -1, 255, &n_guc);
+	if (log && strstr(log, "unknown parameter 'max_vfs' ignored"))
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, dkms_remedy(c, gpu),
+				 "The kernel log has \"unknown parameter 'max_vfs' ignored\": the stock i915 "
+				 "was loaded, not i915-sriov-dkms.");
+	if (n_guc != 3 || n_max <= 0) {
+		add = strdupf("%s%si915.max_vfs=%d", n_guc != 3 ? "i915.enable_guc=3" : "",
+			      n_guc != 3 ? " " : "", n_max > 0 ? (int)n_max : total);
 		if (!add)
 			return -ENOMEM;
-		return check_add(c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
-				 "xe needs max_vfs > 0 for SR-IOV; it has max_vfs=%s.", max ? max : "unset");
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL, remedy_cmdline(c, add, NULL, IGP_METHOD_SRIOV),
+		    "i915 needs enable_guc=3 and max_vfs > 0 for SR-IOV; it has enable_guc=%s and "
+		    "max_vfs=%s.",
+		    guc	      ? guc
+		    : run_guc ? run_guc
+			      : "default",
+		    max ? max : "unset");
 	}
 	if (gpu->sriov_totalvfs > 0 && n_max > gpu->sriov_totalvfs)
 		return check_add(c, id, gpu, IGP_CHECK_WARN,
-				 strdupf("Set %s.max_vfs=%d (sriov_totalvfs).", drv, gpu->sriov_totalvfs),
-				 "%s.max_vfs=%ld is more than the %d virtual functions %s offers.", drv,
-				 n_max, gpu->sriov_totalvfs, gpu->address);
-	if (streq(drv, "i915"))
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=3 and i915.max_vfs=%ld.",
-				 n_max);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "xe.max_vfs=%ld.", n_max);
+				 strdupf("Set i915.max_vfs=%d (sriov_totalvfs).", gpu->sriov_totalvfs),
+				 "i915.max_vfs=%ld is more than the %d virtual functions %s offers.", n_max,
+				 gpu->sriov_totalvfs, gpu->address);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "i915.enable_guc=3 and i915.max_vfs=%ld.", n_max);
 }
 
 /*

@@ -74,6 +74,10 @@ int check_sriov_vf_users(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	r = igp_host_vf_users(c->h, gpu, &v, &n);
 	if (r < 0)
 		return r;
+	if (n == 0)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "sriov_numvfs of %s is %d, but it has no virtfnN links to its VFs.",
+				 gpu->address, gpu->sriov_numvfs);
 	free_vfs = vf_users_judge(v, n, &used, &bad);
 	igp_vf_users_free(v, n);
 	if (used.oom || bad.oom)

@@ -340,6 +340,7 @@ void igp_host_free(struct igp_host *h)
 		igp_sysinfo_cache_done(h->cache);
 		igp_modules_cache_done(h->cache);
 		igp_bootinfo_cache_done(h->cache);
+		igp_sriov_routes_cache_done(h->cache);
 		if (h->cache->workloads_free)
 			h->cache->workloads_free(h->cache->workloads);
 		free(h->cache);
@@ -362,6 +363,7 @@ int igp_host_load(struct igp_host **ret)
 		return -ENOMEM;
 	h->cache->proxmox = -1;
 	h->cache->moddir_fd = -1;
+	h->cache->secure_boot = -2;
 	r = igp_list_dir(IGP_SYS_PCI_DEVICES, &addrs);
 	if (r < 0)
 		return r;

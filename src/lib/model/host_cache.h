@@ -16,6 +16,7 @@
 #include "modules/initramfs.h"
 #include "model/versions.h"
 #include "model/qemucaps.h"
+#include "model/sriov_route.h"
 
 struct igp_workloads;
 
@@ -77,6 +78,11 @@ struct igp_host_cache {
 	int workloads_r;
 	struct igp_workloads *workloads;
 	void (*workloads_free)(struct igp_workloads *w);
+
+	/* sriov_route.c: per platform and kernel release */
+	struct igp_sriov_routes *sriov_routes;
+	size_t n_sriov_routes;
+	int secure_boot; /* -2 not yet read */
 };
 
 /* Free what each file filled in. */
@@ -86,5 +92,6 @@ void igp_kernels_cache_done(struct igp_host_cache *c);
 void igp_sysinfo_cache_done(struct igp_host_cache *c);
 void igp_modules_cache_done(struct igp_host_cache *c);
 void igp_bootinfo_cache_done(struct igp_host_cache *c);
+void igp_sriov_routes_cache_done(struct igp_host_cache *c);
 
 #endif

@@ -441,7 +441,8 @@ static const struct igp_platform platform_tgl = {
     .sriov = IGP_SUPPORT_DKMS,
     .note = SRIOV_DKMS_OR_XE_NOTE,
     .i915_binds = true,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.18",
+    .xe_force_probe = true,
 };
 
 static const struct igp_platform platform_rkl = {
@@ -465,7 +466,8 @@ static const struct igp_platform platform_adls = {
     .sriov = IGP_SUPPORT_DKMS,
     .note = SRIOV_DKMS_OR_XE_NOTE,
     .i915_binds = true,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.18",
+    .xe_force_probe = true,
 };
 
 static const struct igp_platform platform_adlp = {
@@ -477,7 +479,8 @@ static const struct igp_platform platform_adlp = {
     .sriov = IGP_SUPPORT_DKMS,
     .note = SRIOV_DKMS_OR_XE_NOTE,
     .i915_binds = true,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.18",
+    .xe_force_probe = true,
 };
 
 static const struct igp_platform platform_adln = {
@@ -489,7 +492,8 @@ static const struct igp_platform platform_adln = {
     .sriov = IGP_SUPPORT_DKMS,
     .note = SRIOV_DKMS_OR_XE_NOTE,
     .i915_binds = true,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.18",
+    .xe_force_probe = true,
 };
 
 static const struct igp_platform platform_rpls = {
@@ -501,7 +505,8 @@ static const struct igp_platform platform_rpls = {
     .sriov = IGP_SUPPORT_DKMS,
     .note = SRIOV_DKMS_OR_XE_NOTE,
     .i915_binds = true,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.18",
+    .xe_force_probe = true,
 };
 
 static const struct igp_platform platform_rplp = {
@@ -513,7 +518,8 @@ static const struct igp_platform platform_rplp = {
     .sriov = IGP_SUPPORT_DKMS,
     .note = SRIOV_DKMS_OR_XE_NOTE,
     .i915_binds = true,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.18",
+    .xe_force_probe = true,
 };
 
 static const struct igp_platform platform_rplu = {
@@ -525,7 +531,8 @@ static const struct igp_platform platform_rplu = {
     .sriov = IGP_SUPPORT_DKMS,
     .note = SRIOV_DKMS_OR_XE_NOTE,
     .i915_binds = true,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.18",
+    .xe_force_probe = true,
 };
 
 static const struct igp_platform platform_mtl = {
@@ -569,10 +576,10 @@ static const struct igp_platform platform_ptl = {
     .gen = "30",
     .gvtg = IGP_SUPPORT_NO,
     .sriov = IGP_SUPPORT_YES,
-    .note = "SR-IOV through the upstream xe driver (xe.max_vfs); older kernels "
-	    "also need xe.force_probe.",
+    .note = "SR-IOV through the upstream xe driver (xe.max_vfs), whose PF mode is "
+	    "on by default since Linux 6.17.",
     .i915_binds = false,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.17",
 };
 
 static const struct igp_platform platform_wcl = {
@@ -585,7 +592,7 @@ static const struct igp_platform platform_wcl = {
     .note = "SR-IOV through the upstream xe driver (xe.max_vfs), which runs it "
 	    "as Panther Lake.",
     .i915_binds = false,
-    .xe_sriov = true,
+    .xe_sriov_since = "6.17",
 };
 
 /* Table order: oldest first, as in pciids.h. */
@@ -712,9 +719,9 @@ static char *reason_sriov(const struct igp_platform *p)
 	case IGP_SUPPORT_YES:
 		return strdupf("%s (Gen %s) supports SR-IOV virtual functions with the upstream %s "
 			       "driver.",
-			       p->name, p->gen, p->xe_sriov ? "xe" : "i915");
+			       p->name, p->gen, p->xe_sriov_since ? "xe" : "i915");
 	case IGP_SUPPORT_DKMS:
-		if (p->xe_sriov)
+		if (p->xe_sriov_since)
 			return strdupf("%s (Gen %s) supports SR-IOV only with the out-of-tree "
 				       "i915-sriov-dkms module or with xe forced on "
 				       "(xe.force_probe), not with mainline i915.",

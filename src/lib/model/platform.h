@@ -45,7 +45,12 @@ struct igp_platform {
 	const char *note;	/* caveat shown with the verdict, or NULL */
 	bool i915_binds;	/* false for Cannon Lake (i915 never bound it) and
 				 * the xe-only platforms (Lunar Lake and newer) */
-	bool xe_sriov;		/* SR-IOV through upstream xe */
+	/* SR-IOV through upstream xe: the first kernel (MAJOR.MINOR) whose xe
+	 * runs this platform as a PF, NULL where xe never does; and whether xe
+	 * binds it only with xe.force_probe=<device id> (the platform is marked
+	 * .require_force_probe in drivers/gpu/drm/xe/xe_pci.c). */
+	const char *xe_sriov_since;
+	bool xe_force_probe;
 };
 
 /* The platform of an Intel (0x8086) display device ID, or NULL if unknown. */

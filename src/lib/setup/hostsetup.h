@@ -15,6 +15,7 @@
 #include "modules/modconf.h"
 #include "change/plan.h"
 #include "model/platform.h"
+#include "model/sriov_route.h"
 
 struct igp_setup_opts {
 	enum igp_method mode;
@@ -37,6 +38,9 @@ struct igp_setup_info {
 	char device[IGP_PCI_ADDR_MAX];
 	char *device_desc;    /* "Intel Coffee Lake (8086:3e92)" */
 	char ***revert_argvs; /* kernelstub: the commands revert runs */
+	/* sriov: the route the plan sets up (model/sriov_route.h), for the
+	 * findings setup shows as still to do */
+	enum igp_sriov_route_kind sriov_route;
 };
 
 /*

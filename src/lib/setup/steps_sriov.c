@@ -7,25 +7,67 @@
 #include "base/paths.h"
 #include "base/util.h"
 #include "setup/setup_int.h"
+#include "model/modules.h"
+#include "model/sriov_route.h"
 #include "vgpu/sriov.h"
 #include "vgpu/sriov_persist.h"
 
-/* Upstream xe where it is the supported way (Panther Lake on); elsewhere
- * i915-sriov-dkms, the common choice (xe there needs force_probe:
- * --sriov-driver xe). */
-static const char *sriov_driver(const struct setup_ctx *c)
+/* --sriov-driver, else the route the model recommends for the kernel that
+ * boots next (model/sriov_route.h: xe where it has SR-IOV for the
+ * platform, else i915-sriov-dkms), noted with the kernel it rests on. */
+static const char *sriov_driver(struct setup_ctx *c)
 {
-	const struct igp_platform *pl = c->dev->platform;
+	enum igp_sriov_route_kind k = IGP_SRIOV_ROUTE_NONE;
+	_cleanup_free_ char *why = NULL;
 
 	if (c->o->sriov_driver)
 		return c->o->sriov_driver;
-	return pl && pl->xe_sriov && (pl->sriov == IGP_SUPPORT_YES || !pl->i915_binds) ? "xe" : "i915";
+	if (igp_host_sriov_recommend(c->h, c->dev, &k, &why, NULL) < 0)
+		return NULL;
+	if (k != IGP_SRIOV_ROUTE_NONE)
+		igp_plan_add_note(&c->p, "%s", why);
+	return k == IGP_SRIOV_ROUTE_XE ? "xe" : "i915";
+}
+
+/* The max_vfs in force: the loaded module's, else the running command
+ * line's; -1 when neither says. */
+static long current_max_vfs(struct setup_ctx *c, const char *drv)
+{
+	_cleanup_free_ char *key = strdupf("%s.max_vfs", drv);
+	const char *v = igp_host_module_param(c->h, drv, "max_vfs");
+	char buf[32];
+	long n = -1;
+
+	if (!v && key)
+		v = igp_host_cmdline_get(c->h, key, buf, sizeof(buf));
+	if (v && parse_long(v, 0, 4294967295L, &n) < 0)
+		n = -1;
+	return n;
+}
+
+/* max_vfs for N VFs: never lower than the one in force, as max_vfs only
+ * caps the VFs; fewer are a matter of sriov_numvfs. */
+static const char *max_vfs_value(struct setup_ctx *c, const char *drv, int n)
+{
+	long cur = current_max_vfs(c, drv);
+
+	if (cur <= n)
+		return setup_keep(c, strdupf("%d", n));
+	igp_plan_add_note(
+	    &c->p,
+	    "Keeping %s.max_vfs=%ld rather than lowering it to %d: max_vfs only caps the virtual "
+	    "functions, and fewer are a matter of sriov_numvfs (`igpuctl vfs %s --count %d`).",
+	    drv, cur, n, c->dev->address, n);
+	return setup_keep(c, strdupf("%ld", cur));
 }
 
 static int want_driver(struct setup_ctx *c, const char *drv, int n)
 {
-	const char *vfs = setup_keep(c, strdupf("%d", n));
+	const char *vfs = max_vfs_value(c, drv, n);
 	const char *force_probe = setup_keep(c, strdupf("%04x", c->dev->device));
+	/* Only where xe binds the platform with force_probe alone (TGL, ADL,
+	 * RPL; never Panther Lake): the platform table. */
+	bool need_fp = c->dev->platform && c->dev->platform->xe_force_probe;
 	int r;
 
 	if (!vfs || !force_probe)
@@ -37,7 +79,7 @@ static int want_driver(struct setup_ctx *c, const char *drv, int n)
 			r = setup_want(c, IGP_KWANT_SET, "i915.max_vfs", vfs);
 	} else if (r >= 0) {
 		r = setup_want(c, IGP_KWANT_SET, "xe.max_vfs", vfs);
-		if (r >= 0)
+		if (r >= 0 && need_fp)
 			r = setup_want(c, IGP_KWANT_SET, "xe.force_probe", force_probe);
 	}
 	if (r < 0)
@@ -45,9 +87,34 @@ static int want_driver(struct setup_ctx *c, const char *drv, int n)
 	r = setup_modprobe_line(c, "# Written by igpuctl setup --mode sriov for %s.", c->dev->address);
 	if (r < 0)
 		return r;
-	return streq(drv, "i915")
-		   ? setup_modprobe_line(c, "options i915 enable_guc=3 max_vfs=%d", n)
-		   : setup_modprobe_line(c, "options xe max_vfs=%d force_probe=%04x", n, c->dev->device);
+	if (streq(drv, "i915"))
+		return setup_modprobe_line(c, "options i915 enable_guc=3 max_vfs=%s", vfs);
+	if (need_fp)
+		return setup_modprobe_line(c, "options xe max_vfs=%s force_probe=%s", vfs, force_probe);
+	return setup_modprobe_line(c, "options xe max_vfs=%s", vfs);
+}
+
+/* What i915-sriov-dkms still needs on the kernel that boots next. */
+static void note_dkms(struct setup_ctx *c)
+{
+	const struct igp_sriov_routes *r = NULL;
+	enum igp_sriov_route_kind k;
+	_cleanup_free_ char *why = NULL;
+
+	if (igp_host_sriov_recommend(c->h, c->dev, &k, &why, &r) < 0 || r->dkms_built)
+		return;
+	if (r->dkms_version)
+		igp_plan_add_note(
+		    &c->p,
+		    "i915-sriov-dkms %s has no module for %s, the kernel that boots next: build it "
+		    "(`dkms autoinstall -k %s`), or the VFs will not appear.",
+		    r->dkms_version, r->kernel, r->kernel);
+	else
+		igp_plan_add_note(
+		    &c->p,
+		    "i915-sriov-dkms is not installed: install it for %s, the kernel that boots "
+		    "next, or the VFs will not appear.",
+		    r->kernel);
 }
 
 /* Keep the other driver off the iGPU, unless a GPU that stays on the host
@@ -82,8 +149,11 @@ int setup_step_sriov(struct setup_ctx *c)
 		return 0;
 	drv = sriov_driver(c);
 	n = c->o->vfs > 0 ? c->o->vfs : dev->sriov_totalvfs > 0 ? dev->sriov_totalvfs : 7;
+	if (!drv)
+		return -ENOMEM;
 	if (!streq(drv, "xe") && !streq(drv, "i915"))
 		return igp_refuse(c->ret_error, -EINVAL, "--sriov-driver must be i915 or xe");
+	c->info.sriov_route = streq(drv, "xe") ? IGP_SRIOV_ROUTE_XE : IGP_SRIOV_ROUTE_DKMS;
 	if (dev->sriov_totalvfs > 0 && n > dev->sriov_totalvfs)
 		return igp_refuse(c->ret_error, -ERANGE, "--vfs %d is more than sriov_totalvfs (%d)", n,
 				  dev->sriov_totalvfs);
@@ -92,8 +162,7 @@ int setup_step_sriov(struct setup_ctx *c)
 		r = keep_other_driver_off(c, drv);
 	if (r < 0)
 		return r;
-	if (streq(drv, "i915") && !igp_exists(IGP_SYS_MODULE "/i915/parameters/max_vfs"))
-		igp_plan_add_note(&c->p, "The running i915 has no max_vfs parameter: install "
-					 "i915-sriov-dkms for this kernel, or the VFs will not appear.");
+	if (streq(drv, "i915"))
+		note_dkms(c);
 	return persist_vf_count(c, n);
 }

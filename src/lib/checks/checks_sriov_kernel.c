@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SR-IOV across kernel updates and Secure Boot: the i915-sriov-dkms module
+ * built for the kernel that boots next (model/sriov_route.h), and a module
+ * that Secure Boot keeps from loading.
+ */
+#include "checks/checks_int.h"
+#include "model/sriov_route.h"
+#include "model/versions.h"
+
+/* `dkms autoinstall -k KVER` with its headers package, or on Proxmox VE the
+ * running kernel pinned (proxmox-boot-tool, proxmox-kernel-helper). */
+static char *rebuild_remedy(struct check_ctx *c, const char *kver)
+{
+	_cleanup_free_ char *headers = NULL;
+
+	if (igp_host_kernel_headers_package(c->h, kver, &headers) < 0 || !headers)
+		return NULL;
+	if (ctx_is_proxmox(c) && c->h->kernel_release && !streq(c->h->kernel_release, kver))
+		return strdupf(
+		    "Before the reboot, build it (`dkms autoinstall -k %s`, with %s installed), or "
+		    "stay on the running kernel (`proxmox-boot-tool kernel pin %s`).",
+		    kver, headers, c->h->kernel_release);
+	return strdupf("Before the reboot, build it: `dkms autoinstall -k %s` (with %s installed).", kver,
+		       headers);
+}
+
+int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "sriov.next_kernel";
+	const struct igp_next_boot *nb = ctx_next_kernel(c);
+	const struct igp_sriov_routes *r;
+	const char *kver;
+	int k;
+
+	if (ctx_sriov_route(c, gpu) != IGP_SRIOV_ROUTE_DKMS)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_SKIP, NULL,
+		    "The SR-IOV route of %s is not i915-sriov-dkms: no out-of-tree module to rebuild.",
+		    gpu->address);
+	if (!nb || !nb->kernel)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "No installed kernel was found, so the one that boots next cannot be told.");
+	kver = nb->kernel->release;
+	k = igp_host_sriov_routes(c->h, gpu, kver, &r);
+	if (k < 0)
+		return k;
+	if (!r->dkms_module)
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, kver),
+				 "%s, the kernel that boots next (%s), has no i915-sriov-dkms module in "
+				 "/lib/modules/%s/updates/dkms: SR-IOV is gone after the reboot.",
+				 kver, nb->why, kver);
+	if (!r->dkms_built)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, kver),
+		    "%s was built for another kernel (vermagic \"%s\"), not for %s, the kernel that "
+		    "boots next (%s): it will not load.",
+		    r->dkms_module, r->dkms_vermagic ? r->dkms_vermagic : "unreadable", kver, nb->why);
+	if (r->dkms_in_range == 0)
+		return check_add(
+		    c, id, gpu, IGP_CHECK_WARN,
+		    strdupf("Install an i915-sriov-dkms release that supports %s (2026.05: Linux "
+			    "6.17-7.0), or boot a kernel from %s to %s.",
+			    kver, r->dkms_min, r->dkms_max),
+		    "i915-sriov-dkms %s (%s) supports Linux %s to %s, and %s, the kernel that boots "
+		    "next, is outside that range.",
+		    r->dkms_version, r->dkms_source, r->dkms_min, r->dkms_max, kver);
+	return check_add(
+	    c, id, gpu, IGP_CHECK_PASS, NULL, "%s is built for %s, the kernel that boots next (%s)%s%s%s.",
+	    r->dkms_module, kver, nb->why, r->dkms_in_range < 0 ? "; i915-sriov-dkms " : "",
+	    r->dkms_in_range < 0 ? (r->dkms_version ? r->dkms_version : "(release unknown)") : "",
+	    r->dkms_in_range < 0 ? " is a release whose supported kernels are not known" : "");
+}
+
+int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	const char *id = "sriov.secure_boot";
+	const struct igp_sriov_routes *r;
+	int sb = igp_host_secure_boot(c->h), k;
+
+	if (sb < 0)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "The Secure Boot state is unknown (no SecureBoot variable in "
+				 "/sys/firmware/efi/efivars).");
+	if (sb == 0)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "Secure Boot is off (efivars SecureBoot): any module loads.");
+	if (ctx_sriov_route(c, gpu) != IGP_SRIOV_ROUTE_DKMS)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "Secure Boot is on (efivars SecureBoot); xe is part of the signed kernel.");
+	k = igp_host_sriov_routes(c->h, gpu, NULL, &r);
+	if (k < 0)
+		return k;
+	if (r->dkms_module && sriov_stock_i915(c))
+		return check_add(
+		    c, id, gpu, IGP_CHECK_FAIL,
+		    strdup("`mokutil --import /var/lib/dkms/mok.pub`, then reboot and enrol the key "
+			   "at the MOK manager screen (Enroll MOK) before the system starts."),
+		    "Secure Boot is on (efivars SecureBoot) and the stock i915 was loaded although "
+		    "%s exists: the kernel does not trust the key DKMS signed it with.",
+		    r->dkms_module);
+	return check_add(
+	    c, id, gpu, IGP_CHECK_PASS, NULL,
+	    "Secure Boot is on (efivars SecureBoot) and nothing shows i915-sriov-dkms's module being "
+	    "refused on %s.",
+	    r->kernel);
+}
