@@ -40,6 +40,14 @@ const char *platform_name(const struct igp_pci_dev *d)
 
 char *device_label(const struct igp_pci_dev *d)
 {
+	/* A VF reports its PF's names (or none): say what it is instead. */
+	if (d->physfn) {
+		char n[16] = "";
+		if (d->vf_index > 0)
+			snprintf(n, sizeof(n), " %d", d->vf_index);
+		return strdupf("Virtual function%s of %s%s%s%s", n, d->physfn, d->platform ? " (" : "",
+			       d->platform ? d->platform->name : "", d->platform ? ")" : "");
+	}
 	if (d->vendor_name && d->device_name)
 		return strdupf("%s %s", d->vendor_name, d->device_name);
 	if (d->vendor_name)

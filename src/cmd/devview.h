@@ -17,7 +17,8 @@ const char *support_word(enum igp_support s);
 char *methods_joined(const struct igp_gpu_methods *m, const char *sep);
 /* "Coffee Lake" / "unknown" for an unknown Intel iGPU ID / NULL otherwise. */
 const char *platform_name(const struct igp_pci_dev *d);
-/* "Intel Corporation CoffeeLake-S GT2 [UHD Graphics 630]", or the IDs. Caller frees. */
+/* "Intel Corporation CoffeeLake-S GT2 [UHD Graphics 630]", or the IDs; an SR-IOV VF
+ * "Virtual function 2 of 0000:00:02.0 (Alder Lake-N)".  Caller frees. */
 char *device_label(const struct igp_pci_dev *d);
 /* One sentence: "GVT-g possible (up to 2 vGPUs once enabled), or full passthrough". */
 char *recommendation_text(const struct igp_pci_dev *d, const struct igp_gpu_methods *m);

@@ -85,6 +85,36 @@ static struct json_object *va_json(const struct igp_va_info *va)
 	return o;
 }
 
+/* null unless the GPU is an SR-IOV VF. */
+static struct json_object *vf_json(const struct igp_guest_vf *vf)
+{
+	struct json_object *o;
+
+	if (!vf->is_vf)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "evidence", json_str_or_null(vf->evidence));
+	json_object_object_add(o, "driver", json_object_new_string(igp_guest_vf_driver_name(vf->driver)));
+	json_object_object_add(o, "xe_refused", json_str_or_null(vf->xe_refused));
+	return o;
+}
+
+static void vf_text(const struct igp_guest_vf *vf)
+{
+	static const char *const drv[] = {
+	    [IGP_GUEST_VF_NONE] = "no driver bound",
+	    [IGP_GUEST_VF_CAPABLE] = "its driver runs it in VF mode",
+	    [IGP_GUEST_VF_STOCK_I915] = "the stock i915 cannot drive it",
+	    [IGP_GUEST_VF_OTHER] = "bound to another driver",
+	};
+
+	if (!vf->is_vf)
+		return;
+	printf("    SR-IOV VF:   yes, %s: %s\n", drv[vf->driver], vf->evidence);
+	if (vf->xe_refused)
+		printf("    xe refused:  %s\n", vf->xe_refused);
+}
+
 static void print_json(const struct igp_guest_report *r)
 {
 	struct json_object *o = json_object_new_object(), *gpus = json_object_new_array();
@@ -106,6 +136,7 @@ static void print_json(const struct igp_guest_report *r)
 					   ? json_object_new_string(strerror(-g->render_open))
 					   : NULL);
 		json_object_object_add(j, "va", va_json(&g->va));
+		json_object_object_add(j, "sriov_vf", vf_json(&g->vf));
 		json_object_object_add(j, "judged", json_object_new_boolean((ssize_t)i == r->judged));
 		json_object_array_add(gpus, j);
 	}
@@ -133,6 +164,7 @@ static void print_text(const struct igp_guest_report *r)
 		       g->emulated ? "emulated" : "passed through");
 		printf("    Driver:      %s\n", d->driver ? d->driver : "none");
 		printf("    Render node: %s\n", render_text(g, buf, sizeof(buf)));
+		vf_text(&g->vf);
 		va_text(&g->va);
 	}
 	printf("Verdict:         %s\n", r->message);

@@ -36,6 +36,7 @@ static struct json_object *show_json(const struct igp_host *h, const struct igp_
 	json_object_object_add(o, "card_node", json_str_or_null(d->card_node));
 	json_object_object_add(o, "render_node", json_str_or_null(d->render_node));
 	json_object_object_add(o, "physfn", json_str_or_null(d->physfn));
+	json_object_object_add(o, "vf_index", json_int_or_null(d->vf_index, d->physfn && d->vf_index > 0));
 	json_object_object_add(o, "sriov_totalvfs",
 			       json_int_or_null(d->sriov_totalvfs, d->sriov_totalvfs >= 0));
 	json_object_object_add(o, "sriov_numvfs", json_int_or_null(d->sriov_numvfs, d->sriov_numvfs >= 0));

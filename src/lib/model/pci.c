@@ -310,6 +310,40 @@ static int read_id_attrs(int dfd, struct igp_pci_dev *d)
 	return 0;
 }
 
+/*
+ * A VF's number and its PF's device ID, read in the PF's directory: the PF
+ * links each VF as virtfn<N-1> (drivers/pci/iov.c, pci_iov_sysfs_link():
+ * "virtfn%u" of the VF's id, counted from 0), and VF N is what the drivers
+ * and sriov_numvfs count from 1.
+ */
+static void read_vf(struct igp_pci_dev *d)
+{
+	_cleanup_free_ char *pf = NULL;
+	_cleanup_close_ int pfd = -1;
+	uint32_t v;
+	long total;
+
+	d->vf_index = 0;
+	d->pf_device = 0;
+	if (!d->physfn || !(pf = strdupf("%s/%s", IGP_SYS_PCI_DEVICES, d->physfn)))
+		return;
+	pfd = igp_dir_fd(pf);
+	if (pfd < 0)
+		return;
+	if (igp_u32_hex_at(pfd, "device", &v) >= 0)
+		d->pf_device = (uint16_t)v;
+	if (igp_long_at(pfd, "sriov_totalvfs", &total) < 0 || total > 256)
+		total = 256;
+	for (long i = 0; i < total && !d->vf_index; i++) {
+		char name[32];
+		_cleanup_free_ char *vf = NULL;
+		snprintf(name, sizeof(name), "virtfn%ld", i);
+		vf = link_basename_at(pfd, name);
+		if (vf && streq(vf, d->address))
+			d->vf_index = (int)i + 1;
+	}
+}
+
 /* What only some devices have; read for GPUs during a scan and for any
  * device on request (igp_pci_dev_read_details). */
 static void read_details(int dfd, struct igp_pci_dev *d)
@@ -320,6 +354,7 @@ static void read_details(int dfd, struct igp_pci_dev *d)
 	d->boot_vga = igp_long_at(dfd, "boot_vga", &l) >= 0 ? (int)l : -1;
 	free(d->physfn);
 	d->physfn = link_basename_at(dfd, "physfn");
+	read_vf(d);
 	free(d->driver_override);
 	d->driver_override = NULL;
 	if (igp_attr_at(dfd, "driver_override", &o) >= 0 && *o && !streq(o, "(null)"))
@@ -373,6 +408,9 @@ int igp_pci_dev_read_at(int devices_dfd, const char *address, struct igp_pci_dev
 		read_details(dfd, d);
 	if (d->vendor == 0x8086 && igp_pci_dev_is_gpu(d))
 		d->platform = igp_platform_lookup(d->device);
+	/* A VF is of its PF's platform, whatever ID it reports itself. */
+	if (d->vendor == 0x8086 && !d->platform && d->pf_device)
+		d->platform = igp_platform_lookup(d->pf_device);
 	*ret = TAKE_PTR(d);
 	return 0;
 }

@@ -57,8 +57,10 @@ struct igp_pci_dev {
 	char *card_node;			       /* "/dev/dri/card0" or NULL */
 	char *sysfs_path;			       /* canonical "/sys/devices/pci0000:00/0000:00:02.0" */
 	char *physfn;				       /* SR-IOV VF: the PF's address; NULL otherwise */
-	int sriov_totalvfs, sriov_numvfs;	       /* -1 when not SR-IOV capable */
-	bool mdev_parent;			       /* has mdev_supported_types */
+	int vf_index;	    /* SR-IOV VF: its number N of the PF (virtfn<N-1>, "VF N"); 0 unknown */
+	uint16_t pf_device; /* SR-IOV VF: the PF's device ID (a VF's own may differ); 0 unknown */
+	int sriov_totalvfs, sriov_numvfs; /* -1 when not SR-IOV capable */
+	bool mdev_parent;		  /* has mdev_supported_types */
 	uint64_t bar_size[6];
 	unsigned roles;			     /* enum igp_role bits */
 	char *role_detail;		     /* "nvme0n1p2 on /", "eth0 (default route)" */

@@ -6,11 +6,17 @@
 #include "vm/guest.h"
 #include "base/paths.h"
 #include "base/util.h"
+#include "model/modules.h"
+#include "model/sysinfo.h"
 
 IGP_ENUM_IMPL(igp_guest_verdict, enum igp_guest_verdict,
-	      IGP_GUEST_RENDER_UNUSABLE + 1, [IGP_GUEST_OK] = "ok", [IGP_GUEST_NO_GPU] = "no-gpu",
+	      IGP_GUEST_VF_DRIVER + 1, [IGP_GUEST_OK] = "ok", [IGP_GUEST_NO_GPU] = "no-gpu",
 	      [IGP_GUEST_NO_DRIVER] = "no-driver", [IGP_GUEST_NO_RENDER_NODE] = "no-render-node",
-	      [IGP_GUEST_RENDER_UNUSABLE] = "render-node-unusable");
+	      [IGP_GUEST_RENDER_UNUSABLE] = "render-node-unusable", [IGP_GUEST_VF_DRIVER] = "vf-driver");
+
+IGP_ENUM_IMPL(igp_guest_vf_driver, enum igp_guest_vf_driver,
+	      IGP_GUEST_VF_OTHER + 1, [IGP_GUEST_VF_NONE] = "none", [IGP_GUEST_VF_CAPABLE] = "vf-capable",
+	      [IGP_GUEST_VF_STOCK_I915] = "stock-i915", [IGP_GUEST_VF_OTHER] = "other");
 
 IGP_ENUM_IMPL(igp_va_status, enum igp_va_status,
 	      IGP_VA_FAILED + 1, [IGP_VA_OK] = "ok", [IGP_VA_NOT_PROBED] = "not-probed",
@@ -52,8 +58,11 @@ static void va_done(struct igp_va_info *va)
 
 void igp_guest_report_done(struct igp_guest_report *r)
 {
-	for (size_t i = 0; i < r->n_gpus; i++)
+	for (size_t i = 0; i < r->n_gpus; i++) {
 		va_done(&r->gpus[i].va);
+		free(r->gpus[i].vf.evidence);
+		free(r->gpus[i].vf.xe_refused);
+	}
 	free(r->gpus);
 	free(r->message);
 	free(r->next_step);
@@ -262,9 +271,146 @@ static const char *driver_advice(const struct igp_pci_dev *d)
 	}
 }
 
+/* ---- an SR-IOV VF inside the guest ----
+ * Inside the VM a VF is an ordinary PCI function (no physfn link); the
+ * drivers tell by a register (VF_CAP) and say so in the kernel log:
+ *   xe:              "xe ADDR: [drm] Running in SR-IOV VF mode"
+ *                    (drivers/gpu/drm/xe/xe_sriov.c, xe_sriov_probe_early(),
+ *                    "Running in %s mode" of xe_sriov_mode_to_string())
+ *   i915-sriov-dkms: "i915 ADDR: Running in SR-IOV VF mode"
+ * and xe refuses a Gen 12 device it is not forced onto with "xe ADDR: Your
+ * graphics device %04x is not officially supported ... use
+ * xe.force_probe='%04x'" (xe_pci.c, xe_pci_probe()).  Each line starts with
+ * dev_printk's "DRIVER ADDR: " (drivers/base/core.c). */
+
+/* The kernel log line that names "DRIVER ADDR: " (any driver when driver is
+ * NULL) and holds text; NULL if none (or on ENOMEM).  *ret_driver gets the
+ * driver's name when asked. */
+static char *log_line(const char *log, const char *driver, const char *addr, const char *text,
+		      char **ret_driver)
+{
+	_cleanup_free_ char *tag = strdupf(" %s: ", addr);
+
+	if (!log || !tag)
+		return NULL;
+	for (const char *p = log; *p;) {
+		const char *eol = strchrnul(p, '\n'), *a = strstr(p, tag), *t = strstr(p, text);
+		if (a && t && a < eol && t < eol && t > a) {
+			const char *w = a;
+			while (w > p && w[-1] != ' ' && w[-1] != ']')
+				w--;
+			if (!driver || ((size_t)(a - w) == strlen(driver) && startswith(w, driver))) {
+				if (ret_driver)
+					*ret_driver = strndup(w, (size_t)(a - w));
+				return strndup(w, (size_t)(eol - w)); /* without dmesg's time stamp */
+			}
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return NULL;
+}
+
+/* Is g an SR-IOV VF of an Intel iGPU, and can its driver run one? */
+static int vf_probe(const struct igp_host *h, struct igp_guest_gpu *g)
+{
+	const struct igp_pci_dev *d = g->dev;
+	const char *log;
+	_cleanup_free_ char *vf_driver = NULL, *pf_line = NULL;
+
+	if (d->vendor != 0x8086 || g->emulated)
+		return 0;
+	log = igp_host_dmesg(h, NULL);
+	g->vf.evidence = log_line(log, NULL, d->address, "Running in SR-IOV VF mode", &vf_driver);
+	pf_line = log_line(log, NULL, d->address, "Running in SR-IOV PF mode", NULL);
+	/* Without a VF-capable driver nothing logs VF mode; the BARs tell:
+	 * an Intel iGPU has an I/O BAR at BAR 4, and a VF can have none (PCIe
+	 * SR-IOV: VF BARs are memory BARs only). */
+	if (!g->vf.evidence && !pf_line && d->platform && d->platform->sriov != IGP_SUPPORT_NO &&
+	    d->bar_size[0] && !d->bar_size[4] &&
+	    !(g->vf.evidence = strdup("it has no I/O BAR, which the iGPU itself has at BAR 4 and an "
+				      "SR-IOV VF cannot have")))
+		return -ENOMEM;
+	if (!g->vf.evidence)
+		return 0;
+	g->vf.is_vf = true;
+	g->vf.xe_refused = log_line(log, "xe", d->address, "is not officially supported", NULL);
+	if (!d->driver)
+		g->vf.driver = IGP_GUEST_VF_NONE;
+	else if ((vf_driver && streq(vf_driver, d->driver)) || streq(d->driver, "xe"))
+		g->vf.driver = IGP_GUEST_VF_CAPABLE;
+	else if (streq(d->driver, "i915"))
+		/* i915-sriov-dkms has max_vfs, mainline i915 has not. */
+		g->vf.driver = igp_host_module_param(h, "i915", "max_vfs") ? IGP_GUEST_VF_CAPABLE
+									   : IGP_GUEST_VF_STOCK_I915;
+	else
+		g->vf.driver = IGP_GUEST_VF_OTHER;
+	return 0;
+}
+
+/* What the guest needs for a VF of its platform (model/platform.h). */
+static int vf_advice(struct igp_guest_report *r, const struct igp_guest_gpu *g)
+{
+	const struct igp_pci_dev *d = g->dev;
+	const struct igp_platform *p = d->platform;
+
+	if (g->vf.xe_refused)
+		return setf(&r->next_step,
+			    "xe refused the VF without force_probe: add xe.force_probe=%04x (the VF's own "
+			    "device ID) and i915.force_probe=!%04x to the guest's kernel command line and "
+			    "reboot, or install i915-sriov-dkms in the guest.",
+			    d->device, d->device);
+	if (p && p->xe_sriov && p->sriov == IGP_SUPPORT_YES)
+		return setf(&r->next_step,
+			    "load xe (modprobe xe) on a guest kernel whose xe knows %s, or install "
+			    "i915-sriov-dkms in the guest; then check dmesg for \"Running in SR-IOV VF "
+			    "mode\".",
+			    p->name);
+	if (p && p->xe_sriov)
+		return setf(&r->next_step,
+			    "install i915-sriov-dkms in the guest, or use xe with xe.force_probe=%04x (the "
+			    "VF's own device ID) and i915.force_probe=!%04x on the guest's kernel command "
+			    "line; reboot, then check dmesg for \"Running in SR-IOV VF mode\".",
+			    d->device, d->device);
+	return setf(&r->next_step,
+		    "install i915-sriov-dkms in the guest (xe has no SR-IOV for %s); reboot, then check "
+		    "dmesg for \"Running in SR-IOV VF mode\".",
+		    p ? p->name : "this GPU");
+}
+
+/* The verdict when the VF's driver is what fails; 1 when the usual checks
+ * (render node, ...) decide. */
+static int judge_vf(struct igp_guest_report *r, const struct igp_guest_gpu *g)
+{
+	const struct igp_pci_dev *d = g->dev;
+
+	switch (g->vf.driver) {
+	case IGP_GUEST_VF_NONE:
+		r->verdict = IGP_GUEST_NO_DRIVER;
+		if (setf(&r->message,
+			 "%s (%04x:%04x) is an SR-IOV virtual function (%s), but no driver binds it.",
+			 d->address, d->vendor, d->device, g->vf.evidence) < 0)
+			return -ENOMEM;
+		return vf_advice(r, g);
+	case IGP_GUEST_VF_STOCK_I915:
+		r->verdict = IGP_GUEST_VF_DRIVER;
+		if (setf(&r->message,
+			 "%s (%04x:%04x) is an SR-IOV virtual function (%s), bound to the stock i915, "
+			 "which has no SR-IOV (no max_vfs parameter) and cannot drive a VF.",
+			 d->address, d->vendor, d->device, g->vf.evidence) < 0)
+			return -ENOMEM;
+		return vf_advice(r, g);
+	default:
+		return 1;
+	}
+}
+
 static int judge(struct igp_guest_report *r, struct igp_guest_gpu *g)
 {
 	const struct igp_pci_dev *d = g->dev;
+	int e;
+
+	if (g->vf.is_vf && (e = judge_vf(r, g)) <= 0)
+		return e;
 
 	if (!d->driver) {
 		r->verdict = IGP_GUEST_NO_DRIVER;
@@ -300,8 +446,8 @@ static int judge(struct igp_guest_report *r, struct igp_guest_gpu *g)
 			    IGP_DEV_DRI);
 	}
 	r->verdict = IGP_GUEST_OK;
-	return setf(&r->message, "%s (%04x:%04x, %s) works: %s opens.", d->address, d->vendor, d->device,
-		    d->driver, d->render_node);
+	return setf(&r->message, "%s (%04x:%04x, %s%s) works: %s opens.", d->address, d->vendor, d->device,
+		    d->driver, g->vf.is_vf ? ", an SR-IOV VF" : "", d->render_node);
 }
 
 int igp_guest_inspect(const struct igp_host *h, const char *only, bool probe_va, struct igp_guest_report *ret)
@@ -325,6 +471,10 @@ int igp_guest_inspect(const struct igp_host *h, const char *only, bool probe_va,
 		g->emulated = igp_guest_emulated_name(gpus[i]->vendor, gpus[i]->device);
 		g->render_open = 1;
 		g->va.status = IGP_VA_NOT_PROBED;
+		if ((e = vf_probe(h, g)) < 0) {
+			igp_guest_report_done(&r);
+			return e;
+		}
 		if (gpus[i]->render_node) {
 			int fd = igp_open(gpus[i]->render_node, O_RDWR, 0);
 			g->render_open = fd < 0 ? fd : 0;

@@ -34,11 +34,27 @@ struct igp_va_info {
 	size_t n_profiles;
 };
 
+/* An Intel GPU seen as an SR-IOV virtual function, and how its driver took it. */
+enum igp_guest_vf_driver {
+	IGP_GUEST_VF_NONE,	 /* no driver bound */
+	IGP_GUEST_VF_CAPABLE,	 /* xe or i915-sriov-dkms: runs it in VF mode */
+	IGP_GUEST_VF_STOCK_I915, /* mainline i915, which has no SR-IOV */
+	IGP_GUEST_VF_OTHER,	 /* another driver (vfio-pci in a nested guest, ...) */
+};
+
+struct igp_guest_vf {
+	bool is_vf;
+	char *evidence; /* the kernel's "Running in SR-IOV VF mode" line, or the PCI fact */
+	enum igp_guest_vf_driver driver;
+	char *xe_refused; /* xe's "not officially supported" line for it (no force_probe) */
+};
+
 struct igp_guest_gpu {
 	const struct igp_pci_dev *dev; /* borrowed from the host model */
 	const char *emulated;	       /* "QEMU standard VGA", ...; NULL if passed through */
 	int render_open;	       /* 0 opens, -errno, 1 when there is no render node */
 	struct igp_va_info va;
+	struct igp_guest_vf vf;
 };
 
 enum igp_guest_verdict {
@@ -47,6 +63,7 @@ enum igp_guest_verdict {
 	IGP_GUEST_NO_DRIVER,	   /* it is there, no driver binds it */
 	IGP_GUEST_NO_RENDER_NODE,  /* the driver binds it, no /dev/dri/renderD* */
 	IGP_GUEST_RENDER_UNUSABLE, /* the render node does not open */
+	IGP_GUEST_VF_DRIVER,	   /* an SR-IOV VF bound to a driver that cannot drive one */
 };
 
 struct igp_guest_report {
@@ -59,8 +76,10 @@ struct igp_guest_report {
 	char *next_step; /* what to do, NULL when all is well */
 };
 
-/* "ok", "no-gpu", "no-driver", "no-render-node", "render-node-unusable" */
+/* "ok", "no-gpu", "no-driver", "no-render-node", "render-node-unusable", "vf-driver" */
 IGP_ENUM_DECL(igp_guest_verdict, enum igp_guest_verdict);
+/* "none", "vf-capable", "stock-i915", "other" */
+IGP_ENUM_DECL(igp_guest_vf_driver, enum igp_guest_vf_driver);
 /* "ok", "not-probed", "not-installed", "failed" */
 IGP_ENUM_DECL(igp_va_status, enum igp_va_status);
 /* The name of an emulated display device by IDs, or NULL (a real GPU). */

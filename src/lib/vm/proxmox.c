@@ -512,6 +512,25 @@ static int conf_igd_args(struct conf_edit *c)
 	return r;
 }
 
+/* A Windows guest with a VF needs the host CPU model (the VF notes of
+ * igp_vm_common_notes()): say when this VM has another one.  "cpu:" is
+ * "[cputype=]TYPE[,...]" (PVE/QemuServer/CPUConfig.pm); without the line
+ * qemu-server uses its default model, which is not host. */
+static int conf_vf_cpu_note(struct conf_edit *c)
+{
+	ssize_t at = find_key(&c->l, 0, top_end(&c->l), "cpu");
+	char k[64];
+	const char *v = at >= 0 ? line_kv(c->l.v[at], k, sizeof(k)) : NULL;
+
+	if (v && (streq(v, "host") || startswith(v, "host,") || strstr(v, "cputype=host")))
+		return 0;
+	return strv_pushf(&c->plan.notes,
+			  "VM %lu has %s%s: a Windows guest with the VF needs cpu: host (qm set %lu --cpu "
+			  "host).",
+			  c->rq->vmid, v ? "cpu: " : "no cpu: line (qemu-server's default CPU model)",
+			  v ? v : "", c->rq->vmid);
+}
+
 /* The notes on the device in this VM: the host's, the machine's, the display's. */
 static int conf_device_notes(struct conf_edit *c)
 {
@@ -539,6 +558,8 @@ static int conf_device_notes(struct conf_edit *c)
 			       "VM %lu boots OVMF: qemu-server leaves x-vga=on out for OVMF guests; the "
 			       "GPU is still the primary display.",
 			       rq->vmid);
+	if (r >= 0 && rq->dev->vf)
+		r = conf_vf_cpu_note(c);
 	return r;
 }
 

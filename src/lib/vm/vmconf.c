@@ -265,6 +265,11 @@ static int resolve_pci(const struct igp_host *h, const char *spec, struct igp_vm
 		 * chipset slot (00:1f: LPC bridge, SMBus, audio, NIC) are
 		 * separate devices. */
 		d->vf = p->physfn != NULL;
+		if (d->vf) {
+			snprintf(d->pf, sizeof(d->pf), "%s", p->physfn);
+			d->vf_index = p->vf_index;
+			d->platform = p->platform;
+		}
 		d->funcs = calloc(1, sizeof(*d->funcs));
 		if (!d->funcs)
 			return -ENOMEM;
@@ -406,6 +411,61 @@ int igp_vm_check(const struct igp_vm_device *d, const struct igp_vm_options *o, 
 	return 0;
 }
 
+/* The guest's driver for an Intel iGPU VF must be VF-capable: mainline i915
+ * has no SR-IOV.  xe drives VFs of the platforms with has_sriov
+ * (drivers/gpu/drm/xe/xe_pci.c), the Gen 12 ones only when forced:
+ * xe_pci_probe() refuses a require_force_probe device unless
+ * id_forced(pdev->device), the device ID the guest sees, the VF's own. */
+static int vf_linux_note(const struct igp_vm_device *d, char ***notes)
+{
+	const struct igp_vm_func *f = &d->funcs[0];
+	const struct igp_platform *p = d->platform;
+	char n[16] = "";
+
+	if (d->vf_index > 0)
+		snprintf(n, sizeof(n), " %d", d->vf_index);
+	if (p && p->xe_sriov && p->sriov == IGP_SUPPORT_YES)
+		return strv_pushf(notes,
+				  "%s is virtual function%s of %s (%s): a Linux guest drives it with xe "
+				  "(upstream SR-IOV VF support) or with i915-sriov-dkms installed in the "
+				  "guest; stock i915 cannot drive a VF.",
+				  f->address, n, d->pf, p->name);
+	if (p && p->xe_sriov)
+		return strv_pushf(notes,
+				  "%s is virtual function%s of %s (%s): a Linux guest needs i915-sriov-dkms "
+				  "installed in the guest, or xe with xe.force_probe=%04x on the guest's "
+				  "kernel command line (%04x is the VF's own device ID, read from sysfs); "
+				  "stock i915 cannot drive a VF.",
+				  f->address, n, d->pf, p->name, f->device, f->device);
+	return strv_pushf(
+	    notes,
+	    "%s is virtual function%s of %s%s%s%s: a Linux guest needs i915-sriov-dkms installed "
+	    "in the guest (xe has no SR-IOV for this platform); stock i915 cannot drive a VF.",
+	    f->address, n, d->pf, p ? " (" : "", p ? p->name : "", p ? ")" : "");
+}
+
+/* Windows guests with an iGPU VF stop the driver with Code 43 unless all of
+ * these hold, as users of i915-sriov-dkms report: an option ROM, no x-vga
+ * (vfio-pci's VGA region needs a VGA-class device with legacy ranges, which a
+ * VF lacks), the host CPU model, and no virtualization-based security. */
+static int vf_windows_note(const struct igp_vm_options *o, enum igp_vm_target t, char ***notes)
+{
+	const char *cpu = t == IGP_VM_PROXMOX	? "cpu: host"
+			  : t == IGP_VM_LIBVIRT ? "<cpu mode='host-passthrough'/>"
+						: "-cpu host";
+	const char *rom = o->romfile ? "the VF has its option ROM (romfile, as set here)"
+			  : t == IGP_VM_PROXMOX
+			      ? "the VF has an option ROM (--romfile: hostpci's romfile=, a file in "
+				"/usr/share/kvm/)"
+			      : "the VF has an option ROM (--romfile)";
+
+	return strv_pushf(notes,
+			  "A Windows guest shows Code 43 for the VF unless: %s; x-vga stays off (a VF is no "
+			  "VGA device); the CPU type is host (%s); and virtualization-based security "
+			  "(VBS, Memory Integrity / Hyper-V) is off in the guest.",
+			  rom, cpu);
+}
+
 int igp_vm_common_notes(const struct igp_vm_device *d, const struct igp_vm_options *o, enum igp_vm_target t,
 			char *const *host_notes, char ***notes)
 {
@@ -459,6 +519,11 @@ int igp_vm_common_notes(const struct igp_vm_device *d, const struct igp_vm_optio
 		struct igp_igd_plan plan;
 		r = igp_igd_plan(d, o, &plan, notes, &why);
 		if (r < 0 && r != -ENOTSUP)
+			return r;
+	}
+	if (d->kind == IGP_VM_PCI && d->vf && d->funcs[0].vendor == 0x8086 &&
+	    (d->funcs[0].class >> 16) == 0x03) {
+		if ((r = vf_linux_note(d, notes)) < 0 || (r = vf_windows_note(o, t, notes)) < 0)
 			return r;
 	}
 	if (o->display == IGP_DISPLAY_NONE) {

@@ -81,9 +81,13 @@ struct igp_vm_device {
 	 * MDEV: one entry, the parent device. */
 	struct igp_vm_func *funcs;
 	size_t n_funcs;
-	bool all_functions;	     /* the whole slot is passed ("All Functions") */
-	bool igd;		     /* the Intel iGPU at 0000:00:02.0 (or a vGPU of it) */
-	bool vf;		     /* an SR-IOV virtual function */
+	bool all_functions;	   /* the whole slot is passed ("All Functions") */
+	bool igd;		   /* the Intel iGPU at 0000:00:02.0 (or a vGPU of it) */
+	bool vf;		   /* an SR-IOV virtual function */
+	int vf_index;		   /* VF only: its number N of the PF, 0 unknown */
+	char pf[IGP_PCI_ADDR_MAX]; /* VF only: the PF's address */
+	/* An Intel iGPU's platform (a VF's: its PF's), NULL for others. */
+	const struct igp_platform *platform;
 	char uuid[IGP_UUID_STR_MAX]; /* MDEV only */
 	char *mdev_type;	     /* MDEV only: type directory name, "i915-GVTg_V5_4" */
 };
