@@ -29,7 +29,8 @@ enum {
 };
 
 static const struct colspec columns[] = {
-    [COL_VF] = {"VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "index (virtfnN)"},
+    [COL_VF] = {"VF", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		"VF number as the drivers count (vfN, from 1; sysfs virtfnN-1)"},
     [COL_ADDRESS] = {"ADDRESS", 12, 0, SCOLS_JSON_STRING, "PCI address of the VF"},
     [COL_DRIVER] = {"DRIVER", 8, 0, SCOLS_JSON_STRING, "bound driver"},
     [COL_IOMMU_GROUP] = {"IOMMU_GROUP", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "IOMMU group"},
@@ -194,6 +195,7 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 		for (size_t i = 0; i < s->n_vfs; i++) {
 			struct json_object *v = json_object_new_object();
 			json_object_object_add(v, "index", json_object_new_int(s->vfs[i].index));
+			json_object_object_add(v, "vf", json_object_new_int(s->vfs[i].index + 1));
 			json_object_object_add(v, "address", json_object_new_string(s->vfs[i].address));
 			json_object_object_add(v, "driver", json_str_or_null(s->vfs[i].driver));
 			json_object_object_add(
@@ -219,7 +221,7 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 		struct libscols_line *ln = table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		table_setf(ln, COL_VF, "%d", s->vfs[i].index);
+		table_setf(ln, COL_VF, "%d", s->vfs[i].index + 1);
 		table_set(ln, COL_ADDRESS, s->vfs[i].address);
 		table_set(ln, COL_DRIVER, s->vfs[i].driver);
 		if (s->vfs[i].iommu_group >= 0)

@@ -113,7 +113,8 @@ static int pick_next(const struct igp_host *h, const struct igp_pci_dev *pf, con
 	return *ret ? EXIT_OK : log_error_errno(-ENOMEM, "Failed to pick a VF");
 }
 
-/* --vf N: virtfnN of the PF, as `igpuctl vfs` numbers them. */
+/* --vf N: VF number N of the PF, as `igpuctl vfs` and the drivers number them
+ * (from 1: VF N is the PF's virtfn<N-1> link). */
 static int pick_index(const struct igp_pci_dev *pf, long index, char **ret)
 {
 	_cleanup_sriov_ struct igp_sriov *s = NULL;
@@ -122,12 +123,12 @@ static int pick_index(const struct igp_pci_dev *pf, long index, char **ret)
 	if (r < 0)
 		return log_error_errno(r, "Failed to read the VFs of %s", pf->address);
 	for (size_t i = 0; i < s->n_vfs; i++)
-		if (s->vfs[i].index == index) {
+		if (s->vfs[i].index + 1 == index) {
 			*ret = strdup(s->vfs[i].address);
 			return *ret ? EXIT_OK : log_error_errno(-ENOMEM, "Failed to pick a VF");
 		}
-	return log_error("%s has no VF %ld: its VFs are 0 to %zu (`igpuctl vfs %s`)", pf->address, index,
-			 s->n_vfs ? s->n_vfs - 1 : 0, pf->address);
+	return log_error("%s has no VF %ld: its VFs are 1 to %zu (`igpuctl vfs %s`)", pf->address, index,
+			 s->n_vfs, pf->address);
 }
 
 int vm_vf_pick(const struct igp_host *h, const char *spec, const char *vf, const char *self, char **ret)
@@ -136,7 +137,7 @@ int vm_vf_pick(const struct igp_host *h, const char *spec, const char *vf, const
 	long index = -1;
 	int r;
 
-	if (!streq(vf, "next") && parse_count(vf, 0, 65535, &index) < 0)
+	if (!streq(vf, "next") && parse_count(vf, 1, 65535, &index) < 0)
 		return log_usage("vm", "--vf takes next or a VF number (as `igpuctl vfs` shows), not '%s'",
 				 vf);
 	r = igp_host_find(h, spec, &pf);

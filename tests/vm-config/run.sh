@@ -73,7 +73,7 @@ for h in "$T"/base/*; do
 done
 # VM 104 passes "All Functions" of 0000:00:02, which on an SR-IOV host are
 # the VFs too: every VF would be in use, and the VF cases refused.
-rm -f "$T"/base/sriov*/etc/pve/qemu-server/104.conf
+rm -f "$T"/base/sriov*/etc/pve/qemu-server/104.conf "$T"/base/*-vfs/etc/pve/qemu-server/104.conf
 mkdir -p "$T/base/igpu-nvidia/etc/pve/mapping" "$T/base/gvtg/etc/pve/mapping"
 cp "$HERE/pve/pci.cfg" "$T/base/igpu-nvidia/etc/pve/mapping/pci.cfg"
 cp "$HERE/pve/pci.cfg" "$T/base/gvtg/etc/pve/mapping/pci.cfg"

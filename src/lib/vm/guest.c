@@ -359,18 +359,19 @@ static int vf_advice(struct igp_guest_report *r, const struct igp_guest_gpu *g)
 			    "device ID) and i915.force_probe=!%04x to the guest's kernel command line and "
 			    "reboot, or install i915-sriov-dkms in the guest.",
 			    d->device, d->device);
-	if (p && p->xe_sriov && p->sriov == IGP_SUPPORT_YES)
+	if (p && p->xe_sriov_since && !p->xe_force_probe)
 		return setf(&r->next_step,
-			    "load xe (modprobe xe) on a guest kernel whose xe knows %s, or install "
-			    "i915-sriov-dkms in the guest; then check dmesg for \"Running in SR-IOV VF "
-			    "mode\".",
-			    p->name);
-	if (p && p->xe_sriov)
+			    "load xe (modprobe xe) on a guest kernel whose xe knows %s (Linux %s or newer), "
+			    "or install i915-sriov-dkms in the guest; then check dmesg for \"Running in "
+			    "SR-IOV VF mode\".",
+			    p->name, p->xe_sriov_since);
+	if (p && p->xe_sriov_since)
 		return setf(&r->next_step,
-			    "install i915-sriov-dkms in the guest, or use xe with xe.force_probe=%04x (the "
-			    "VF's own device ID) and i915.force_probe=!%04x on the guest's kernel command "
-			    "line; reboot, then check dmesg for \"Running in SR-IOV VF mode\".",
-			    d->device, d->device);
+			    "install i915-sriov-dkms in the guest, or use xe (Linux %s or newer) with "
+			    "xe.force_probe=%04x (the VF's own device ID) and i915.force_probe=!%04x on the "
+			    "guest's kernel command line; reboot, then check dmesg for \"Running in SR-IOV "
+			    "VF mode\".",
+			    p->xe_sriov_since, d->device, d->device);
 	return setf(&r->next_step,
 		    "install i915-sriov-dkms in the guest (xe has no SR-IOV for %s); reboot, then check "
 		    "dmesg for \"Running in SR-IOV VF mode\".",

@@ -424,19 +424,20 @@ static int vf_linux_note(const struct igp_vm_device *d, char ***notes)
 
 	if (d->vf_index > 0)
 		snprintf(n, sizeof(n), " %d", d->vf_index);
-	if (p && p->xe_sriov && p->sriov == IGP_SUPPORT_YES)
+	if (p && p->xe_sriov_since && !p->xe_force_probe)
 		return strv_pushf(notes,
 				  "%s is virtual function%s of %s (%s): a Linux guest drives it with xe "
-				  "(upstream SR-IOV VF support) or with i915-sriov-dkms installed in the "
-				  "guest; stock i915 cannot drive a VF.",
-				  f->address, n, d->pf, p->name);
-	if (p && p->xe_sriov)
-		return strv_pushf(notes,
-				  "%s is virtual function%s of %s (%s): a Linux guest needs i915-sriov-dkms "
-				  "installed in the guest, or xe with xe.force_probe=%04x on the guest's "
-				  "kernel command line (%04x is the VF's own device ID, read from sysfs); "
-				  "stock i915 cannot drive a VF.",
-				  f->address, n, d->pf, p->name, f->device, f->device);
+				  "(upstream SR-IOV VF support, Linux %s or newer) or with i915-sriov-dkms "
+				  "installed in the guest; stock i915 cannot drive a VF.",
+				  f->address, n, d->pf, p->name, p->xe_sriov_since);
+	if (p && p->xe_sriov_since)
+		return strv_pushf(
+		    notes,
+		    "%s is virtual function%s of %s (%s): a Linux guest needs i915-sriov-dkms "
+		    "installed in the guest, or xe (Linux %s or newer) with xe.force_probe=%04x "
+		    "on the guest's kernel command line (%04x is the VF's own device ID, read "
+		    "from sysfs); stock i915 cannot drive a VF.",
+		    f->address, n, d->pf, p->name, p->xe_sriov_since, f->device, f->device);
 	return strv_pushf(
 	    notes,
 	    "%s is virtual function%s of %s%s%s%s: a Linux guest needs i915-sriov-dkms installed "
