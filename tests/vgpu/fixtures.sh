@@ -372,10 +372,10 @@ t "vfs: enabled VFs with their drivers and groups"
 ig $S vfs 00:02.0
 rc_is 0
 out_has "0000:00:02.0: 2 of 7 VFs enabled (driver i915)"
-grep -Eq '^ +0 +0000:00:02.1 +i915 +13 +-$' "$work/out" || bad "VF 0 row"
-grep -Eq '^ +1 +0000:00:02.2 +vfio-pci +14 +-$' "$work/out" || bad "VF 1 row"
+grep -Eq '^ +1 +0000:00:02.1 +i915 +13 +-$' "$work/out" || bad "VF 1 row"
+grep -Eq '^ +2 +0000:00:02.2 +vfio-pci +14 +-$' "$work/out" || bad "VF 2 row"
 ig $S -J vfs 00:02.0
-jqt '.vfs == [{"index":0,"address":"0000:00:02.1","driver":"i915","iommu_group":13,"used_by":[]},{"index":1,"address":"0000:00:02.2","driver":"vfio-pci","iommu_group":14,"used_by":[]}]'
+jqt '.vfs == [{"index":0,"vf":1,"address":"0000:00:02.1","driver":"i915","iommu_group":13,"used_by":[]},{"index":1,"vf":2,"address":"0000:00:02.2","driver":"vfio-pci","iommu_group":14,"used_by":[]}]'
 ig $S vfs 00:02.1
 rc_is 1
 err_has "0000:00:02.1 is itself a VF of 0000:00:02.0"
