@@ -287,6 +287,14 @@ static bool want_satisfied(char *const *toks, const struct want *w)
 	return tokens_get(toks, w->key, &v) > 0 && parse_long(v, 1, 1024, &n) >= 0;
 }
 
+static bool xe_max_vfs_default(struct check_ctx *c)
+{
+	_cleanup_free_ char *v = ctx_module_param(c, "xe", "max_vfs");
+	long n;
+
+	return v && parse_long(v, 1, XE_MAX_VFS_UNLIMITED, &n) >= 0 && n == XE_MAX_VFS_UNLIMITED;
+}
+
 static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 {
 	size_t n = 0;
@@ -308,7 +316,10 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 			continue;
 		xe = ctx_sriov_route(c, g) == IGP_SRIOV_ROUTE_XE;
 		if (xe) {
-			w[n++] = (struct want){"xe.max_vfs", "", "xe", "max_vfs"};
+			/* A loaded xe with max_vfs at its default "unlimited"
+			 * (Linux 6.17+) needs no parameter: sriov.params says so. */
+			if (!xe_max_vfs_default(c))
+				w[n++] = (struct want){"xe.max_vfs", "", "xe", "max_vfs"};
 			if (p->xe_force_probe) {
 				w[n] = (struct want){"xe.force_probe", "", NULL, NULL};
 				snprintf(w[n].value, sizeof(w[n].value), "%04x", g->device);

@@ -193,10 +193,6 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
 			 gpu->driver, gpu->sriov_totalvfs, gpu->address);
 }
 
-/* xe's max_vfs default since 6.17: "unlimited", U32_MAX (xe_modparam.max_vfs,
- * drivers/gpu/drm/xe/xe_module.c); the PF caps it at sriov_totalvfs. */
-#define XE_MAX_VFS_UNLIMITED 4294967295L
-
 /* xe.force_probe names GPU (its id, or "*"), where the platform needs it:
  * 0 when it does, 1 when a finding was added. */
 static int check_xe_force_probe(struct check_ctx *c, const struct igp_pci_dev *gpu)
