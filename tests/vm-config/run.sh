@@ -370,7 +370,11 @@ lvd_start() {
 		# SIGPIPE, and pipefail would make that the test's failure.
 		libvirt=$(ldconfig -p | awk '/libvirt\.so\.0 /{p = $NF} END {print p}')
 		tirpc=$(ldd "$libvirt" | awk '/libtirpc/{print $3}')
-		LVENV=(env "LD_PRELOAD=$tirpc" "ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-}")
+		# LeakSanitizer's stop-the-world walk of the threads' dynamic TLS
+		# crashes ("Tracer caught signal 11", a DTLS range it cannot read)
+		# once the remote driver's threads have run in the process: leak
+		# checks stay on for every step that does not talk to libvirtd.
+		LVENV=(env "LD_PRELOAD=$tirpc" "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:${ASAN_OPTIONS:-}")
 	fi
 }
 lvd_stop() {
