@@ -135,7 +135,8 @@ golden_run() {
 	# A signal (128 + N) or a sanitizer's report is a crash, whatever the
 	# expected file says.
 	if ((GOLDEN_RC >= 128)) || grep -qE '^(==[0-9]+==ERROR: [A-Za-z]+Sanitizer|.*: runtime error: )' "$GOLDEN_STDERR"; then
-		_GOLDEN_CRASH+="$label: exit $GOLDEN_RC"$'\n'
+		# What it said last: a sanitizer's report or an abort's message.
+		_GOLDEN_CRASH+="$label: exit $GOLDEN_RC"$'\n'"$(tail -n 40 "$GOLDEN_STDERR")"$'\n'
 	fi
 	return 0
 }
