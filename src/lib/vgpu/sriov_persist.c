@@ -118,7 +118,7 @@ static int load_sysfs_file(struct igp_sriov_persisted *ps, const struct igp_pci_
 
 	if (igp_read_file(path, &text, NULL) < 0)
 		return 0;
-	for (const char *l = text; *l;) {
+	for (const char *l = text; l && *l;) {
 		_cleanup_free_ char *line = strdup_line(&l);
 		if (!line)
 			return -ENOMEM;
@@ -190,7 +190,7 @@ static int load_udev_file(struct igp_sriov_persisted *ps, const struct igp_pci_d
 
 	if (igp_read_file(path, &text, NULL) < 0)
 		return 0;
-	for (const char *l = text; *l;) {
+	for (const char *l = text; l && *l;) {
 		_cleanup_free_ char *line = strdup_line(&l);
 		size_t len;
 		if (!line)

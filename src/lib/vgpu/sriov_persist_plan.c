@@ -271,7 +271,7 @@ static char *apply_line_edit(const struct line_edit *e, const char *text)
 	_cleanup_strbuf_ struct strbuf b = {};
 	unsigned lineno = 0;
 
-	for (const char *l = text ? text : ""; *l;) {
+	for (const char *l = text ? text : ""; l && *l;) {
 		_cleanup_free_ char *line = strdup_line(&l);
 		bool drop = false;
 		if (!line)
@@ -347,7 +347,7 @@ static bool own_file_is_pf_only(const struct persist_plan *pp, const char *path)
 		return true;
 	for (size_t i = 0; i < pp->ps.n; i++)
 		mine += streq(pp->ps.v[i].path, path) && pp->ps.v[i].via == IGP_SRIOV_VIA_SYSFSUTILS;
-	for (const char *l = text; *l;) {
+	for (const char *l = text; l && *l;) {
 		_cleanup_free_ char *line = strdup_line(&l);
 		if (!line)
 			return true;
