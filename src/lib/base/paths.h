@@ -34,6 +34,8 @@
 #define IGP_SYS_CLASS_BLOCK "/sys/class/block"
 #define IGP_SYS_MODULE "/sys/module"
 #define IGP_SYS_FIRMWARE_EFI "/sys/firmware/efi"
+/* The UEFI SecureBoot variable in efivarfs (EFI_GLOBAL_VARIABLE's GUID). */
+#define IGP_SYS_EFIVAR_SECURE_BOOT "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0ca4d5d3f4c"
 #define IGP_SYS_MODULE_KVMGT "/sys/module/kvmgt"
 /* procfs */
 #define IGP_PROC_CMDLINE "/proc/cmdline"
@@ -110,6 +112,8 @@
 #define IGP_VAR_LIB_DPKG_STATUS "/var/lib/dpkg/status"
 #define IGP_VAR_LIB_PACMAN_LOCAL "/var/lib/pacman/local"
 #define IGP_VAR_LIB_DKMS "/var/lib/dkms"
+/* The key DKMS signs modules with (dkms 3: mok_signing_key's certificate). */
+#define IGP_VAR_LIB_DKMS_MOK_PUB "/var/lib/dkms/mok.pub"
 /* rpm of the real host (its database is sqlite: rpm is asked, see pkgdb.h). */
 #define IGP_USR_BIN_RPM "/usr/bin/rpm"
 /* What `rpm -qa` said when tools/capture-host captured the tree. */
@@ -131,6 +135,9 @@
 #define IGP_ETC_SYSFS_CONF "/etc/sysfs.conf"
 #define IGP_ETC_SYSFS_D "/etc/sysfs.d"
 #define IGP_ETC_UDEV_RULES_D "/etc/udev/rules.d"
+/* The packages' rules, which a file of the same name in /etc hides. */
+#define IGP_USR_LIB_UDEV_RULES_D "/usr/lib/udev/rules.d"
+#define IGP_LIB_UDEV_RULES_D "/lib/udev/rules.d"
 /* The calling process's own open files (libkmod is handed the module
  * directory opened inside the root as /proc/self/fd/N); never looked up
  * inside the root. */

@@ -4,6 +4,7 @@
  * built for the kernel that boots next (model/sriov_route.h), and a module
  * that Secure Boot keeps from loading.
  */
+#include "base/paths.h"
 #include "checks/checks_int.h"
 #include "model/sriov_route.h"
 #include "model/versions.h"
@@ -48,8 +49,8 @@ int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (!r->dkms_module)
 		return check_add(c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, kver),
 				 "%s, the kernel that boots next (%s), has no i915-sriov-dkms module in "
-				 "/lib/modules/%s/updates/dkms: SR-IOV is gone after the reboot.",
-				 kver, nb->why, kver);
+				 "%s/%s/updates/dkms: SR-IOV is gone after the reboot.",
+				 kver, nb->why, IGP_LIB_MODULES, kver);
 	if (!r->dkms_built)
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, kver),
@@ -80,8 +81,7 @@ int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu)
 
 	if (sb < 0)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
-				 "The Secure Boot state is unknown (no SecureBoot variable in "
-				 "/sys/firmware/efi/efivars).");
+				 "The Secure Boot state is unknown (no %s).", IGP_SYS_EFIVAR_SECURE_BOOT);
 	if (sb == 0)
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 				 "Secure Boot is off (efivars SecureBoot): any module loads.");
@@ -94,7 +94,7 @@ int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	if (r->dkms_module && sriov_stock_i915(c))
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL,
-		    strdup("`mokutil --import /var/lib/dkms/mok.pub`, then reboot and enrol the key "
+		    strdup("`mokutil --import " IGP_VAR_LIB_DKMS_MOK_PUB "`, then reboot and enrol the key "
 			   "at the MOK manager screen (Enroll MOK) before the system starts."),
 		    "Secure Boot is on (efivars SecureBoot) and the stock i915 was loaded although "
 		    "%s exists: the kernel does not trust the key DKMS signed it with.",

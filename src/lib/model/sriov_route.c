@@ -326,10 +326,7 @@ int igp_host_secure_boot(const struct igp_host *h)
 		/* efivarfs: a 4-byte attribute word, then the variable's
 		 * data, one byte for SecureBoot (UEFI spec 2.10, 3.3
 		 * "Globally Defined Variables"). */
-		if (igp_read_file(IGP_SYS_FIRMWARE_EFI
-				  "/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0ca4d5d3f4c",
-				  &data, &n) < 0 ||
-		    n < 5)
+		if (igp_read_file(IGP_SYS_EFIVAR_SECURE_BOOT, &data, &n) < 0 || n < 5)
 			c->secure_boot = -ENOENT;
 		else
 			c->secure_boot = data[4] == 1;

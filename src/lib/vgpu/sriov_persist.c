@@ -224,7 +224,7 @@ static int cmp_basename(const void *a, const void *b)
 
 /* udev reads rules from these directories, a name in an earlier one hiding
  * the same name in the later ones (udev(7), "Rules Files"). */
-static const char *const udev_dirs[] = {IGP_ETC_UDEV_RULES_D, "/usr/lib/udev/rules.d", "/lib/udev/rules.d"};
+static const char *const udev_dirs[] = {IGP_ETC_UDEV_RULES_D, IGP_USR_LIB_UDEV_RULES_D, IGP_LIB_UDEV_RULES_D};
 
 static int load_udev(struct igp_sriov_persisted *ps, const struct igp_pci_dev *pf)
 {

@@ -454,11 +454,11 @@ static int vf_windows_note(const struct igp_vm_options *o, enum igp_vm_target t,
 	const char *cpu = t == IGP_VM_PROXMOX	? "cpu: host"
 			  : t == IGP_VM_LIBVIRT ? "<cpu mode='host-passthrough'/>"
 						: "-cpu host";
-	const char *rom = o->romfile ? "the VF has its option ROM (romfile, as set here)"
-			  : t == IGP_VM_PROXMOX
-			      ? "the VF has an option ROM (--romfile: hostpci's romfile=, a file in "
-				"/usr/share/kvm/)"
-			      : "the VF has an option ROM (--romfile)";
+	const char *rom =
+	    o->romfile ? "the VF has its option ROM (romfile, as set here)"
+	    : t == IGP_VM_PROXMOX
+		? "the VF has an option ROM (--romfile: hostpci's romfile=, a file in " IGP_USR_SHARE_KVM "/)"
+		: "the VF has an option ROM (--romfile)";
 
 	return strv_pushf(notes,
 			  "A Windows guest shows Code 43 for the VF unless: %s; x-vga stays off (a VF is no "
