@@ -285,23 +285,34 @@ static void remove_files(const struct mp_file *f, size_t nf)
 	}
 }
 
-/* Is LINE this PF's sriov_numvfs setting ("KEY = VALUE", either spelling)? */
-static bool numvfs_line(const char *line)
+/* Is LINE a setting ("KEY = VALUE") of the PF's attribute ATTR (either
+ * spelling of its directory), or with ATTR NULL of any of its attributes? */
+static bool pf_line(const char *line, const char *attr)
 {
-	static const char *const keys[] = {"bus/pci/devices/0000:00:02.0/sriov_numvfs",
-					   "devices/pci0000:00/0000:00:02.0/sriov_numvfs"};
-	const char *k = line + strspn(line, " \t"), *eq = strchr(k, '=');
+	static const char *const dirs[] = {"bus/pci/devices/0000:00:02.0/",
+					   "devices/pci0000:00/0000:00:02.0/"};
+	const char *k = line + strspn(line, " \t"), *eq = strchr(k, '='), *hash = strchr(k, '#');
 	size_t kl;
 
-	if (*k == '#' || !eq)
+	if (*k == '#' || !eq || (hash && hash < eq))
 		return false;
 	kl = (size_t)(eq - k);
 	while (kl && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
 		kl--;
-	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
-		if (strlen(keys[i]) == kl && !strncmp(k, keys[i], kl))
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		size_t dl = strlen(dirs[i]);
+		if (kl <= dl || strncmp(k, dirs[i], dl))
+			continue;
+		if (!attr || (kl - dl == strlen(attr) && !strncmp(k + dl, attr, kl - dl)))
 			return true;
+	}
 	return false;
+}
+
+/* Is LINE this PF's sriov_numvfs setting? */
+static bool numvfs_line(const char *line)
+{
+	return pf_line(line, "sriov_numvfs");
 }
 
 /* The plan of vfs --persist for sysfs.conf TEXT: *ret_after the text after it
@@ -352,11 +363,12 @@ static void sysfs_conf(const char *text)
 	a = fz_lines(text);
 	b = fz_lines(after);
 	/* The admin's lines stay, in order; only the first count of this PF
-	 * changes, to 4; igpuctl's marked lines may come and go. */
+	 * changes, to 4; igpuctl's marked settings of this PF may come and go
+	 * (any other line, marked or not, is the admin's). */
 	for (;;) {
-		while (a[i] && own_line(a[i]) && numvfs_line(a[i]))
+		while (a[i] && own_line(a[i]) && pf_line(a[i], NULL))
 			i++;
-		while (b[j] && own_line(b[j]))
+		while (b[j] && own_line(b[j]) && pf_line(b[j], NULL))
 			j++;
 		if (!a[i] || !b[j])
 			break;

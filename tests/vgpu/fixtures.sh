@@ -410,6 +410,14 @@ devices/pci0000:00/0000:00:02.0/sriov_numvfs = 2
 absent $S etc/udev/rules.d/70-igpuctl-sriov-0000:00:02.0.rules
 ig $S -J vfs 00:02.0 --persist
 jqt '.persisted == "/etc/sysfs.conf"'
+# A second run keeps igpuctl's autoprobe line with the admin's count.
+file_is $S etc/sysfs.conf '# /etc/sysfs.conf - Configuration file for setting sysfs attributes.
+mode class/backlight/intel_backlight/brightness = 0664
+devices/pci0000:00/0000:00:02.0/sriov_drivers_autoprobe = 0 # igpuctl
+devices/pci0000:00/0000:00:02.0/sriov_numvfs = 2
+'
+ig $S vfs 00:02.0 --count 2 --persist --dry-run
+out_has "Nothing to change"
 sed -i 's/= 2$/= 5/' "$work/$S/etc/sysfs.conf"
 ig $S vfs 00:02.0 --persist
 rc_is 0

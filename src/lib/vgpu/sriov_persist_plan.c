@@ -29,6 +29,9 @@ struct persist_plan {
 	char *store_why;
 	char *rel;    /* the PF's directory relative to /sys */
 	char **attrs; /* "ATTR=VALUE" igpuctl keeps, in the order written */
+	/* igpuctl's sriov_drivers_autoprobe line that goes with the admin's
+	 * count (plan_admin_count): it stays where it is. */
+	const struct igp_sriov_setting *admin_autoprobe;
 	struct line_edit *edits;
 	size_t n_edits;
 };
@@ -228,6 +231,23 @@ static int udev_insert_autoprobe(char **line)
 	return 0;
 }
 
+/* Does a sriov_drivers_autoprobe setting come before the admin's count W in
+ * its file?  Notes igpuctl's own such line in pp->admin_autoprobe. */
+static bool autoprobe_before(struct persist_plan *pp, const struct igp_sriov_setting *w)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < pp->ps.n; i++) {
+		const struct igp_sriov_setting *s = &pp->ps.v[i];
+		if (!streq(s->path, w->path) || s->line > w->line || !streq(s->attr, AUTOPROBE))
+			continue;
+		found = true;
+		if (s->own)
+			pp->admin_autoprobe = s;
+	}
+	return found;
+}
+
 /* The admin's setting W of the count gets N, and sriov_drivers_autoprobe=0
  * just before it (a line of igpuctl's). */
 static int plan_admin_count(struct persist_plan *pp, struct igp_plan *p, const struct igp_sriov_setting *w,
@@ -235,13 +255,10 @@ static int plan_admin_count(struct persist_plan *pp, struct igp_plan *p, const s
 {
 	_cleanup_free_ char *text = NULL, *line = NULL, *where = igp_sriov_setting_where(w);
 	struct line_edit *e;
-	bool has_autoprobe = false;
+	bool has_autoprobe = autoprobe_before(pp, w);
 
 	if (!where || igp_read_optional(w->path, &text) < 0 || !text || !(line = nth_line(text, w->line)))
 		return -ENOMEM;
-	for (size_t i = 0; i < pp->ps.n; i++)
-		has_autoprobe |= streq(pp->ps.v[i].path, w->path) && pp->ps.v[i].line <= w->line &&
-				 streq(pp->ps.v[i].attr, AUTOPROBE);
 	e = edit_of(pp, w->path);
 	if (!e)
 		return -ENOMEM;
@@ -365,7 +382,8 @@ static int plan_own_elsewhere(struct persist_plan *pp, struct igp_plan *p)
 	for (size_t i = 0; i < pp->ps.n; i++) {
 		const struct igp_sriov_setting *s = &pp->ps.v[i];
 		struct line_edit *e;
-		if (!s->own || (streq(s->path, pp->store_path) && pp->store != IGP_SRIOV_STORE_SYSFS_CONF))
+		if (!s->own || s == pp->admin_autoprobe ||
+		    (streq(s->path, pp->store_path) && pp->store != IGP_SRIOV_STORE_SYSFS_CONF))
 			continue;
 		if (s->via == IGP_SRIOV_VIA_UDEV ||
 		    (!streq(s->path, IGP_ETC_SYSFS_CONF) && own_file_is_pf_only(pp, s->path))) {
@@ -460,6 +478,8 @@ int igp_sriov_plan_persist(struct igp_plan *p, const struct igp_host *h, const s
 		admin = igp_sriov_persisted_find(&pp.ps, NUMVFS, admin);
 	if (n < 0 && win && parse_long(win->value, 0, 65535, &n) < 0)
 		n = -1;
+	if (admin)
+		autoprobe_before(&pp, admin);
 	r = own_attrs(&pp, !admin, n);
 	if (r >= 0 && admin && req->count >= 0)
 		r = plan_admin_count(&pp, p, admin, n);
