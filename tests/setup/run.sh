@@ -244,6 +244,9 @@ PREP=$dkms7 ok pve-sdboot-sriov-keep-max pve8-n100-zfs "intel_iommu=on i915.enab
 # Panther Lake: xe without force_probe.
 ptl='printf "0xb080\n" >sys/devices/pci0000:00/0000:00:02.0/device'
 PREP=$ptl ok pve-sdboot-sriov-ptl pve8-n100-zfs "intel_iommu=on xe.max_vfs=7 module_blacklist=i915" --mode sriov --sriov-driver xe
+# Kernel 7.0, whose xe defaults to unlimited VFs: no xe.max_vfs and no
+# force_probe (Panther Lake), only i915 kept off.
+ok pve92-sriov-ptl-default pve92-ptl-xe "intel_iommu=on module_blacklist=i915" --mode sriov
 # Fedora GRUB + dracut
 ok fedora-grub-full fedora-grub-dracut "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok fedora-grub-gvtg fedora-grub-dracut "i915.enable_gvt=1" --mode gvt-g

@@ -12,6 +12,7 @@
 #include "boot/grub.h"
 #include "base/paths.h"
 #include "model/bootinfo.h"
+#include "model/sriov_route.h"
 
 /* The last token of KEY in TOKS ('-' == '_' in the name), or NULL. */
 static const char *tokens_find(char *const *toks, const char *key)
@@ -287,12 +288,15 @@ static bool want_satisfied(char *const *toks, const struct want *w)
 	return tokens_get(toks, w->key, &v) > 0 && parse_long(v, 1, 1024, &n) >= 0;
 }
 
-static bool xe_max_vfs_default(struct check_ctx *c)
+/* xe's max_vfs needs no parameter on the kernel that boots next: its
+ * default there is unlimited (model/sriov_route.h), as sriov.params judges. */
+static bool xe_max_vfs_default(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
-	_cleanup_free_ char *v = ctx_module_param(c, "xe", "max_vfs");
-	long n;
+	const struct igp_sriov_routes *r = NULL;
+	enum igp_sriov_route_kind k;
+	_cleanup_free_ char *why = NULL;
 
-	return v && parse_long(v, 1, XE_MAX_VFS_UNLIMITED, &n) >= 0 && n == XE_MAX_VFS_UNLIMITED;
+	return igp_host_sriov_recommend(c->h, gpu, &k, &why, &r) >= 0 && r && r->xe_max_vfs_unlimited;
 }
 
 static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
@@ -316,9 +320,7 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 			continue;
 		xe = ctx_sriov_route(c, g) == IGP_SRIOV_ROUTE_XE;
 		if (xe) {
-			/* A loaded xe with max_vfs at its default "unlimited"
-			 * (Linux 6.17+) needs no parameter: sriov.params says so. */
-			if (!xe_max_vfs_default(c))
+			if (!xe_max_vfs_default(c, g))
 				w[n++] = (struct want){"xe.max_vfs", "", "xe", "max_vfs"};
 			if (p->xe_force_probe) {
 				w[n] = (struct want){"xe.force_probe", "", NULL, NULL};

@@ -193,10 +193,6 @@ int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_vfs_enabled(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_persist(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_sriov_pf_not_vfio(struct check_ctx *c, const struct igp_pci_dev *gpu);
-/* xe's max_vfs default since 6.17: "unlimited", U32_MAX (xe_modparam.max_vfs,
- * drivers/gpu/drm/xe/xe_module.c); the PF caps it at sriov_totalvfs. */
-#define XE_MAX_VFS_UNLIMITED 4294967295L
-
 int check_sriov_vf_users(struct check_ctx *c, const struct igp_pci_dev *gpu);
 /* The VFs of GPU that guests use whose names (model/workloads.h) start with
  * PREFIX (NULL: every guest), as "0000:00:02.1 (proxmox-vm:201), ..." in

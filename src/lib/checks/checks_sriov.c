@@ -218,23 +218,24 @@ static int check_xe_force_probe(struct check_ctx *c, const struct igp_pci_dev *g
 static int check_xe_params(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *max)
 {
 	const char *id = "sriov.params";
+	const struct igp_sriov_routes *r;
 	_cleanup_free_ char *add = NULL;
 	long n = -1;
-	int r;
+	int k;
 
 	/* Bound to xe, force_probe did its work (or was not needed). */
 	if (gpu->platform && gpu->platform->xe_force_probe && !streq_ptr(gpu->driver, "xe")) {
-		r = check_xe_force_probe(c, gpu);
-		if (r != 0)
-			return r < 0 ? r : 0;
+		k = check_xe_force_probe(c, gpu);
+		if (k != 0)
+			return k < 0 ? k : 0;
 	}
 	if (max)
 		parse_long(max, 0, XE_MAX_VFS_UNLIMITED, &n);
-	if (!max && ctx_kernel_at_least(c, 6, 17))
-		return check_add(
-		    c, id, gpu, IGP_CHECK_PASS, NULL,
-		    "xe.max_vfs is unset: its default on %s (Linux 6.17 and newer) is unlimited.",
-		    ctx_kernel(c));
+	if (!max && igp_host_sriov_routes(c->h, gpu, NULL, &r) >= 0 && r->xe_max_vfs_unlimited)
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "xe.max_vfs is unset: its default on %s (Linux " XE_MAX_VFS_UNLIMITED_SINCE
+				 " and newer) is unlimited.",
+				 ctx_kernel(c));
 	if (n <= 0) {
 		add = strdupf("xe.max_vfs=%d", gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7);
 		if (!add)
@@ -244,10 +245,11 @@ static int check_xe_params(struct check_ctx *c, const struct igp_pci_dev *gpu, c
 				 max ? max : "unset", ctx_kernel(c));
 	}
 	if (n == XE_MAX_VFS_UNLIMITED)
-		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
-				 "xe.max_vfs=%ld: unlimited (xe's default since Linux 6.17), capped at "
-				 "sriov_totalvfs.",
-				 n);
+		return check_add(
+		    c, id, gpu, IGP_CHECK_PASS, NULL,
+		    "xe.max_vfs=%ld: unlimited (xe's default since Linux " XE_MAX_VFS_UNLIMITED_SINCE
+		    "), capped at sriov_totalvfs.",
+		    n);
 	if (gpu->sriov_totalvfs > 0 && n > gpu->sriov_totalvfs)
 		return check_add(c, id, gpu, IGP_CHECK_WARN,
 				 strdupf("Set xe.max_vfs=%d (sriov_totalvfs).", gpu->sriov_totalvfs),

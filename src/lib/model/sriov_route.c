@@ -195,6 +195,7 @@ static int routes_fill(const struct igp_host *h, const struct igp_platform *p, s
 	int k;
 
 	r->xe = igp_sriov_xe_on(p, r->kernel, &r->force_probe);
+	r->xe_max_vfs_unlimited = igp_kver_cmp_minor(r->kernel, XE_MAX_VFS_UNLIMITED_SINCE) >= 0;
 	if (!p || !p->xe_sriov_since)
 		r->xe_why = strdupf("The upstream xe driver has no SR-IOV for %s on any kernel.",
 				    p ? p->name : "this GPU");
@@ -270,7 +271,7 @@ static int recommend(const struct igp_sriov_routes *r, const char *why, enum igp
 {
 	if (r->xe) {
 		*ret = IGP_SRIOV_ROUTE_XE;
-		*ret_why = strdupf("Use xe: %s (the kernel that boots next, %s).", r->xe_why, why);
+		*ret_why = strdupf("Use xe, since %s boots next (%s). %s", r->kernel, why, r->xe_why);
 	} else if (r->dkms_platform && r->dkms_built) {
 		*ret = IGP_SRIOV_ROUTE_DKMS;
 		*ret_why = strdupf("Use %s: %s %s is built for %s (the kernel that boots next, %s), whose xe "

@@ -33,6 +33,12 @@ const char *igp_sriov_route_name(enum igp_sriov_route_kind k);
 /* The driver a route binds to the PF: "xe", "i915", NULL for none. */
 const char *igp_sriov_route_driver(enum igp_sriov_route_kind k);
 
+/* xe's max_vfs default from Linux 6.17 on: "unlimited", U32_MAX
+ * (xe_modparam.max_vfs, drivers/gpu/drm/xe/xe_module.c); the PF caps it at
+ * sriov_totalvfs. */
+#define XE_MAX_VFS_UNLIMITED 4294967295L
+#define XE_MAX_VFS_UNLIMITED_SINCE "6.17"
+
 /* The routes of one platform on one kernel release. */
 struct igp_sriov_routes {
 	const struct igp_platform *platform; /* NULL: not a known Intel iGPU */
@@ -41,7 +47,10 @@ struct igp_sriov_routes {
 	/* upstream xe */
 	bool xe;	  /* xe has SR-IOV for the platform on this kernel */
 	bool force_probe; /* ... and needs xe.force_probe=<device id> */
-	char *xe_why;	  /* one sentence naming the platform and kernel */
+	/* xe's max_vfs defaults to XE_MAX_VFS_UNLIMITED on this kernel: the
+	 * parameter is needed only to lower it */
+	bool xe_max_vfs_unlimited;
+	char *xe_why; /* one sentence naming the platform and kernel */
 
 	/* i915-sriov-dkms */
 	char *dkms_version;  /* installed release ("2026.05.01"), NULL if none */

@@ -61,37 +61,66 @@ static const char *max_vfs_value(struct setup_ctx *c, const char *drv, int n)
 	return setup_keep(c, strdupf("%ld", cur));
 }
 
-static int want_driver(struct setup_ctx *c, const char *drv, int n)
+/* xe needs no max_vfs: its default on the kernel that boots next is
+ * unlimited (model/sriov_route.h), and nothing in force sets it lower. */
+static bool xe_max_vfs_default(struct setup_ctx *c)
 {
-	const char *vfs = max_vfs_value(c, drv, n);
-	const char *force_probe = setup_keep(c, strdupf("%04x", c->dev->device));
-	/* Only where xe binds the platform with force_probe alone (TGL, ADL,
-	 * RPL; never Panther Lake): the platform table. */
-	bool need_fp = c->dev->platform && c->dev->platform->xe_force_probe;
+	const struct igp_sriov_routes *r = NULL;
+	enum igp_sriov_route_kind k;
+	_cleanup_free_ char *why = NULL;
+	long cur = current_max_vfs(c, "xe");
+
+	return (cur < 0 || cur == XE_MAX_VFS_UNLIMITED) &&
+	       igp_host_sriov_recommend(c->h, c->dev, &k, &why, &r) >= 0 && r && r->xe_max_vfs_unlimited;
+}
+
+static int want_i915(struct setup_ctx *c, int n)
+{
+	const char *vfs = max_vfs_value(c, "i915", n);
 	int r;
 
-	if (!vfs || !force_probe)
+	if (!vfs)
 		return -ENOMEM;
-	r = setup_want(c, IGP_KWANT_ABSENT, "i915.enable_gvt", NULL);
-	if (r >= 0 && streq(drv, "i915")) {
-		r = setup_want(c, IGP_KWANT_SET, "i915.enable_guc", "3");
-		if (r >= 0)
-			r = setup_want(c, IGP_KWANT_SET, "i915.max_vfs", vfs);
-	} else if (r >= 0) {
+	r = setup_want(c, IGP_KWANT_SET, "i915.enable_guc", "3");
+	if (r >= 0)
+		r = setup_want(c, IGP_KWANT_SET, "i915.max_vfs", vfs);
+	if (r >= 0)
+		r = setup_modprobe_line(c, "# Written by igpuctl setup --mode sriov for %s.",
+					c->dev->address);
+	return r < 0 ? r : setup_modprobe_line(c, "options i915 enable_guc=3 max_vfs=%s", vfs);
+}
+
+static int want_xe(struct setup_ctx *c, int n)
+{
+	bool want_vfs = !xe_max_vfs_default(c);
+	/* Only where xe binds the platform with force_probe alone (TGL, ADL,
+	 * RPL; never Panther Lake): the platform table. */
+	bool want_fp = c->dev->platform && c->dev->platform->xe_force_probe;
+	const char *vfs = want_vfs ? max_vfs_value(c, "xe", n) : NULL;
+	const char *fp = want_fp ? setup_keep(c, strdupf("%04x", c->dev->device)) : NULL;
+	int r = 0;
+
+	if ((want_vfs && !vfs) || (want_fp && !fp))
+		return -ENOMEM;
+	if (vfs)
 		r = setup_want(c, IGP_KWANT_SET, "xe.max_vfs", vfs);
-		if (r >= 0 && need_fp)
-			r = setup_want(c, IGP_KWANT_SET, "xe.force_probe", force_probe);
-	}
-	if (r < 0)
+	if (r >= 0 && fp)
+		r = setup_want(c, IGP_KWANT_SET, "xe.force_probe", fp);
+	if (r < 0 || (!vfs && !fp))
 		return r;
 	r = setup_modprobe_line(c, "# Written by igpuctl setup --mode sriov for %s.", c->dev->address);
+	return r < 0 ? r
+		     : setup_modprobe_line(c, "options xe%s%s%s%s", vfs ? " max_vfs=" : "", vfs ? vfs : "",
+					   fp ? " force_probe=" : "", fp ? fp : "");
+}
+
+static int want_driver(struct setup_ctx *c, const char *drv, int n)
+{
+	int r = setup_want(c, IGP_KWANT_ABSENT, "i915.enable_gvt", NULL);
+
 	if (r < 0)
 		return r;
-	if (streq(drv, "i915"))
-		return setup_modprobe_line(c, "options i915 enable_guc=3 max_vfs=%s", vfs);
-	if (need_fp)
-		return setup_modprobe_line(c, "options xe max_vfs=%s force_probe=%s", vfs, force_probe);
-	return setup_modprobe_line(c, "options xe max_vfs=%s", vfs);
+	return streq(drv, "i915") ? want_i915(c, n) : want_xe(c, n);
 }
 
 /* What i915-sriov-dkms still needs on the kernel that boots next. */
