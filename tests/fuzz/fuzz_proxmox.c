@@ -6,7 +6,8 @@
  *   - a refusal is one of the documented ones, with its reason;
  *   - an edit adds exactly the planned "hostpciN: value" line to the
  *     current configuration, keeps every other line of it in order (only
- *     machine: and vga: may be replaced), and leaves the snapshot and
+ *     machine: and vga: may be replaced, and args: may grow by x-igd-*
+ *     options), and leaves the snapshot and
  *     [PENDING] sections byte for byte;
  *   - planning the same device again on the result refuses it as attached
  *     already (-EEXIST); a vGPU may take another slot instead.
@@ -83,6 +84,34 @@ static bool has_key(const char *line, const char *key)
 	return igp_pve_line_kv(line, false, k, sizeof(k)) && streq(k, key);
 }
 
+/* LINE of the old configuration is NOW of the new one: the same, or for
+ * "args:" the same words followed by "-set device.hostpciN.x-igd-NAME=VALUE"
+ * options (proxmox.c, conf_igd_args()). */
+static bool kept(const char *line, const char *now)
+{
+	char k[64], k2[64];
+	const char *was, *v;
+
+	if (streq(line, now))
+		return true;
+	if (!has_key(line, "args") || !has_key(now, "args"))
+		return false;
+	was = igp_pve_line_kv(line, false, k, sizeof(k));
+	v = igp_pve_line_kv(now, false, k2, sizeof(k2));
+	if (!startswith(v, was) || (*was && v[strlen(was)] != ' '))
+		return false;
+	for (const char *p = v + strlen(was); *p;) {
+		size_t n;
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n && !(n == 4 && startswith(p, "-set")) &&
+		    !(startswith(p, "device.hostpci") && memmem(p, n, ".x-igd-", 7)))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
 static void check_edit(const struct req *q, const char *old, const struct igp_pve_plan *p)
 {
 	struct lines a, b;
@@ -109,7 +138,7 @@ static void check_edit(const struct req *q, const char *old, const struct igp_pv
 	for (size_t i = 0; i < a.top; i++) {
 		if (has_key(a.v[i], "machine") || has_key(a.v[i], "vga"))
 			continue;
-		while (j < b.top && !streq(b.v[j], a.v[i]))
+		while (j < b.top && !kept(a.v[i], b.v[j]))
 			j++;
 		FZ_ASSERT(j < b.top, "%s: line [%s] lost: \"%s\" -> \"%s\"", q->name, a.v[i], old,
 			  p->new_text);
