@@ -116,16 +116,23 @@ check_qemu() { # $1 = stdout of vm qemu
 		done < <(printf '%s' "${dev#"$drv"}" | sed 's/,,/\x01/g' | tr ',' '\n' | sed '/^$/d')
 	done
 	local -a run=(-accel tcg)
+	if ((full)) && [[ -z ${KVM_CPU_HOST:-} ]]; then
+		# A writable /dev/kvm whose KVM cannot run "-cpu host" (nested
+		# KVM refusing an MSR, say) counts as none.
+		KVM_CPU_HOST=0
+		[[ -w /dev/kvm ]] && echo quit | timeout 30 "$QEMU" -accel kvm -cpu host -machine q35 -nodefaults \
+			-display none -S -monitor stdio >/dev/null 2>&1 && KVM_CPU_HOST=1
+	fi
 	if ((full)); then
 		# The --full line as printed, started with -S; where this machine
-		# has no KVM, with TCG and its "max" CPU instead of accel=kvm and
+		# has no working KVM, with TCG and its "max" CPU instead of accel=kvm and
 		# -cpu host.  The OVMF images must be the fixture host's files;
 		# QEMU gets blank flash images of their size class instead.
 		run=()
 		for ((i = 0; i < ${#args[@]}; i += 2)); do
 			case ${args[i]} in
-			-machine) [[ -w /dev/kvm ]] || args[i + 1]=${args[i + 1]/accel=kvm/accel=tcg} ;;
-			-cpu) [[ -w /dev/kvm ]] || args[i + 1]=max ;;
+			-machine) ((KVM_CPU_HOST)) || args[i + 1]=${args[i + 1]/accel=kvm/accel=tcg} ;;
+			-cpu) ((KVM_CPU_HOST)) || args[i + 1]=max ;;
 			-drive)
 				[[ ${args[i + 1]} == *if=pflash* ]] || continue
 				local f=${args[i + 1]##*file=}
