@@ -553,6 +553,12 @@ has gvt.enable_gvt remedy "set i915.enable_gvt=1 (now i915.enable-gvt=0)"
 variant bl pve8-coffeelake
 sed -i 's/ quiet$/ quiet modprobe.blacklist=i915/' "$V/proc/cmdline"
 chk "$V" --mode gvt-g
+# Only the running command line has it: the next boot loads i915.
+is cmdline.blacklist warn
+has cmdline.blacklist message "i915 is blacklisted on the running kernel's command line, not on the configured one"
+has cmdline.blacklist remedy "Reboot (after \`update-grub\`)"
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="quiet/GRUB_CMDLINE_LINUX_DEFAULT="quiet modprobe.blacklist=i915/' "$V/etc/default/grub"
+chk "$V" --mode gvt-g
 is cmdline.blacklist fail
 has cmdline.blacklist message "i915 is blacklisted"
 variant blsound pve8-coffeelake
@@ -890,6 +896,23 @@ has sriov.params remedy "xe.force_probe=46d1"
 put etc/modprobe.d/xe.conf $'options xe max_vfs=7 force_probe=46d1\n'
 chk "$V"
 is sriov.params pass
+has sriov.driver remedy "igpuctl setup --mode sriov --sriov-driver xe"
+# What setup --sriov-driver xe leaves before the reboot: force_probe and
+# i915 kept off, the dkms route's i915 settings and its blacklisted xe still
+# on the running command line.  Only the reboot is left.
+put etc/modprobe.d/xe.conf $'options xe force_probe=46d1\n'
+put etc/modprobe.d/i915.conf $'options i915 enable_guc=3 max_vfs=7\n'
+sed -i 's/$/ module_blacklist=i915/' "$V/etc/kernel/cmdline"
+put proc/cmdline "$(cat "$V/proc/cmdline") module_blacklist=xe"
+chk "$V"
+is sriov.driver fail
+has sriov.driver remedy "Reboot into 7.0.2-1-pve"
+has sriov.driver remedy "xe.force_probe=46d1"
+lacks sriov.driver remedy "igpuctl setup"
+is sriov.params pass
+has sriov.params message "unlimited"
+is cmdline.blacklist warn
+has cmdline.blacklist message "not on the configured one"
 
 # The kernel that boots next and i915-sriov-dkms (sriov.next_kernel).
 chk "$src/examples/hosts/pve8-n100-dkms"

@@ -247,6 +247,9 @@ PREP=$ptl ok pve-sdboot-sriov-ptl pve8-n100-zfs "intel_iommu=on xe.max_vfs=7 mod
 # Kernel 7.0, whose xe defaults to unlimited VFs: no xe.max_vfs and no
 # force_probe (Panther Lake), only i915 kept off.
 ok pve92-sriov-ptl-default pve92-ptl-xe "intel_iommu=on module_blacklist=i915" --mode sriov
+# From i915-sriov-dkms to xe: the dkms route's module_blacklist=xe goes,
+# i915 is kept off instead (revert brings the old line back).
+ok pve8-sriov-dkms-to-xe pve8-n100-dkms "intel_iommu=on module_blacklist=i915 xe.force_probe=46d1" --mode sriov --sriov-driver xe
 # Fedora GRUB + dracut
 ok fedora-grub-full fedora-grub-dracut "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok fedora-grub-gvtg fedora-grub-dracut "i915.enable_gvt=1" --mode gvt-g

@@ -668,8 +668,24 @@ int check_cmdline_blacklist(struct check_ctx *c)
 		const char *drv, *where, *file;
 		if (tg->mode == IGP_METHOD_FULL)
 			continue;
-		drv = streq_ptr(tg->gpu->driver, "xe") ? "xe" : "i915";
+		/* GVT-g is i915's; SR-IOV needs the driver of its route. */
+		drv = tg->mode == IGP_METHOD_SRIOV ? igp_sriov_route_driver(ctx_sriov_route(c, tg->gpu))
+						   : "i915";
+		if (!drv)
+			drv = streq_ptr(tg->gpu->driver, "xe") ? "xe" : "i915";
 		where = blacklisted_where(c, running, drv, &file);
+		if (where && !file && b->configured && !listed_in(b->configured, drv) &&
+		    !modprobe_blacklisted(c, drv))
+			/* Taken off the configured command line (setup changing
+			 * the SR-IOV route): the next boot loads it. */
+			return check_add(
+			    c, id, NULL, IGP_CHECK_WARN,
+			    strdupf("Reboot%s%s%s.", b->refresh ? " (after `" : "",
+				    b->refresh ? b->refresh : "", b->refresh ? "`)" : ""),
+			    "%s is blacklisted on the running kernel's command line, not on the "
+			    "configured one (%s): %s needs it on the host for %s after a reboot.",
+			    drv, b->where ? b->where : "the boot loader's", igp_method_name(tg->mode),
+			    tg->gpu->address);
 		if (where)
 			return check_add(
 			    c, id, NULL, IGP_CHECK_FAIL,

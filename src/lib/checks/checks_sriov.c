@@ -13,19 +13,61 @@ int check_sriov_platform(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	return check_platform_support(c, gpu, IGP_METHOD_SRIOV, "sriov.platform");
 }
 
+/* xe.force_probe (modprobe.d or the command line) names GPU's id, or "*". */
+static bool xe_force_probe_set(struct check_ctx *c, const struct igp_pci_dev *gpu, char **ret_value)
+{
+	_cleanup_free_ char *fp = ctx_modprobe_option(c, "xe", "force_probe", 0, NULL);
+	char id[8];
+	bool set;
+
+	snprintf(id, sizeof(id), "%04x", gpu->device);
+	set = fp && (strstr(fp, id) || streq(fp, "*"));
+	if (ret_value)
+		*ret_value = TAKE_PTR(fp);
+	return set;
+}
+
+/* The next boot keeps i915 off the iGPU: blacklisted on the configured
+ * command line or in modprobe.d, as setup --sriov-driver xe does. */
+static bool i915_kept_off(struct check_ctx *c)
+{
+	const struct boot_info *b = ctx_boot(c);
+
+	return (b->configured && (tokens_have(b->configured, "module_blacklist", "i915") ||
+				  tokens_have(b->configured, "modprobe.blacklist", "i915"))) ||
+	       igp_modprobe_blacklisted(ctx_modprobe(c), "i915", IGP_MODPROBE_FILES_ONLY);
+}
+
+/* The next boot is set up for xe on GPU: force_probe where the platform
+ * needs it, and i915 kept off. */
+static bool xe_configured(struct check_ctx *c, const struct igp_pci_dev *gpu)
+{
+	if (gpu->platform && gpu->platform->xe_force_probe && !xe_force_probe_set(c, gpu, NULL))
+		return false;
+	return i915_kept_off(c);
+}
+
 enum igp_sriov_route_kind ctx_sriov_route(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	_cleanup_free_ char *xe = NULL, *i915 = NULL, *why = NULL;
 	enum igp_sriov_route_kind k;
+	bool want_xe;
 
 	for (size_t i = 0; i < c->n_targets; i++)
 		if (c->targets[i].gpu == gpu && c->targets[i].sriov_route != IGP_SRIOV_ROUTE_NONE)
 			return c->targets[i].sriov_route;
-	/* Configured in modprobe.d or on the running command line. */
+	/* Configured in modprobe.d or on the running command line: xe's
+	 * max_vfs, or its force_probe for GPU (setup writes no max_vfs where
+	 * xe's default is unlimited). */
 	xe = ctx_modprobe_option(c, "xe", "max_vfs", 0, NULL);
 	i915 = ctx_modprobe_option(c, "i915", "max_vfs", 0, NULL);
-	if (!xe != !i915)
-		return xe ? IGP_SRIOV_ROUTE_XE : IGP_SRIOV_ROUTE_DKMS;
+	want_xe = xe || xe_force_probe_set(c, gpu, NULL);
+	if (want_xe != !!i915)
+		return want_xe ? IGP_SRIOV_ROUTE_XE : IGP_SRIOV_ROUTE_DKMS;
+	/* Both: i915's settings stay behind when xe takes over with i915
+	 * kept off the device. */
+	if (want_xe && i915_kept_off(c))
+		return IGP_SRIOV_ROUTE_XE;
 	k = igp_host_sriov_in_use(c->h, gpu);
 	if (k == IGP_SRIOV_ROUTE_NONE && igp_host_sriov_recommend(c->h, gpu, &k, &why, NULL) < 0)
 		k = IGP_SRIOV_ROUTE_NONE;
@@ -66,9 +108,11 @@ static char *xe_remedy(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const struct igp_sriov_routes *r = next_routes(c, gpu);
 	const struct igp_platform *p = gpu->platform;
+	char id[8];
 
 	if (!r)
 		return NULL;
+	snprintf(id, sizeof(id), "%04x", gpu->device);
 	if (!r->xe && p && p->xe_sriov_since)
 		return strdupf("Boot Linux %s or newer, whose xe has SR-IOV for %s (that of %s has none)%s.",
 			       p->xe_sriov_since, p->name, r->kernel,
@@ -77,16 +121,16 @@ static char *xe_remedy(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return strdupf(
 		    "Use i915-sriov-dkms: the upstream xe driver has no SR-IOV for %s on any kernel.",
 		    p ? p->name : gpu->address);
-	if (r->force_probe)
-		return strdupf(
-		    "`igpuctl setup --mode sriov --sriov-driver xe` (xe.max_vfs and "
-		    "xe.force_probe=%04x, i915 kept off %s; no DKMS needed) and reboot into %s, whose "
-		    "xe has SR-IOV for %s.",
-		    gpu->device, gpu->address, r->kernel, p ? p->name : gpu->address);
-	return strdupf(
-	    "`igpuctl setup --mode sriov --sriov-driver xe` (xe.max_vfs, i915 kept off %s; no DKMS "
-	    "needed) and reboot into %s, whose xe has SR-IOV for %s.",
-	    gpu->address, r->kernel, p ? p->name : gpu->address);
+	if (xe_configured(c, gpu))
+		return strdupf("Reboot into %s: the configuration for xe is in place (i915 kept off %s%s%s), "
+			       "and its xe has SR-IOV for %s.",
+			       r->kernel, gpu->address, r->force_probe ? ", xe.force_probe=" : "",
+			       r->force_probe ? id : "", p ? p->name : gpu->address);
+	return strdupf("`igpuctl setup --mode sriov --sriov-driver xe` (%s%s%s%si915 kept off %s; no DKMS "
+		       "needed) and reboot into %s, whose xe has SR-IOV for %s.",
+		       r->xe_max_vfs_unlimited ? "" : "xe.max_vfs, ", r->force_probe ? "xe.force_probe=" : "",
+		       r->force_probe ? id : "", r->force_probe ? ", " : "", gpu->address, r->kernel,
+		       p ? p->name : gpu->address);
 }
 
 static char *dkms_remedy_only(struct check_ctx *c)
@@ -197,14 +241,13 @@ int check_sriov_driver(struct check_ctx *c, const struct igp_pci_dev *gpu)
  * 0 when it does, 1 when a finding was added. */
 static int check_xe_force_probe(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
+	_cleanup_free_ char *fp = NULL, *add = NULL;
+	char id[8];
 	int r;
 
-	_cleanup_free_ char *fp = ctx_modprobe_option(c, "xe", "force_probe", 0, NULL), *add = NULL;
-	char id[8];
-
-	snprintf(id, sizeof(id), "%04x", gpu->device);
-	if (fp && (strstr(fp, id) || streq(fp, "*")))
+	if (xe_force_probe_set(c, gpu, &fp))
 		return 0;
+	snprintf(id, sizeof(id), "%04x", gpu->device);
 	add = strdupf("xe.force_probe=%s", id);
 	if (!add)
 		return -ENOMEM;
@@ -231,11 +274,18 @@ static int check_xe_params(struct check_ctx *c, const struct igp_pci_dev *gpu, c
 	}
 	if (max)
 		parse_long(max, 0, XE_MAX_VFS_UNLIMITED, &n);
-	if (!max && igp_host_sriov_routes(c->h, gpu, NULL, &r) >= 0 && r->xe_max_vfs_unlimited)
+	/* Unset: xe's default decides, on the running kernel where xe is
+	 * loaded, else on the kernel that boots next. */
+	r = NULL;
+	if (!max && !ctx_module_loaded(c, "xe"))
+		r = next_routes(c, gpu);
+	else if (!max && igp_host_sriov_routes(c->h, gpu, NULL, &r) < 0)
+		r = NULL;
+	if (r && r->xe_max_vfs_unlimited)
 		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
 				 "xe.max_vfs is unset: its default on %s (Linux " XE_MAX_VFS_UNLIMITED_SINCE
 				 " and newer) is unlimited.",
-				 ctx_kernel(c));
+				 r->kernel);
 	if (n <= 0) {
 		add = strdupf("xe.max_vfs=%d", gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7);
 		if (!add)

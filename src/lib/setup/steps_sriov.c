@@ -146,13 +146,20 @@ static void note_dkms(struct setup_ctx *c)
 		    r->kernel);
 }
 
-/* Keep the other driver off the iGPU, unless a GPU that stays on the host
+/* The route's driver loads (a module_blacklist= or modprobe.blacklist= of
+ * an earlier route, say i915-sriov-dkms's "module_blacklist=xe", goes), and
+ * the other driver is kept off the iGPU unless a GPU that stays on the host
  * needs it. */
 static int keep_other_driver_off(struct setup_ctx *c, const char *drv)
 {
 	const char *other = streq(drv, "xe") ? "i915" : "xe";
 	const struct igp_pci_dev *user = setup_gpu_using(c, other);
+	int r = setup_want(c, IGP_KWANT_LIST_ABSENT, "module_blacklist", drv);
 
+	if (r >= 0)
+		r = setup_want(c, IGP_KWANT_LIST_ABSENT, "modprobe.blacklist", drv);
+	if (r < 0)
+		return r;
 	if (!user)
 		return setup_want(c, IGP_KWANT_LIST, "module_blacklist", other);
 	igp_plan_add_note(&c->p, "Not blacklisting %s: %s uses it.", other, user->address);
