@@ -883,6 +883,20 @@ chk "$V"
 is sriov.driver pass
 is sriov.params pass
 has sriov.params message "unlimited"
+# The device's own max_vfs in xe's configfs overrides the module parameter.
+put sys/kernel/config/xe/0000:00:02.0/sriov/max_vfs $'3\n'
+chk "$V"
+is sriov.params pass
+has sriov.params message "max_vfs in xe's configfs=3."
+put sys/kernel/config/xe/0000:00:02.0/sriov/max_vfs $'0\n'
+chk "$V"
+is sriov.params fail
+has sriov.params message "it has max_vfs=0"
+put sys/kernel/config/xe/0000:00:02.0/sriov/max_vfs $'unlimited\n'
+chk "$V"
+is sriov.params pass
+has sriov.params message "max_vfs in xe's configfs=4294967295: unlimited"
+rm -r "$V/sys/kernel/config"
 # xe chosen (modprobe.d) while i915 still has it: without force_probe xe
 # would not bind an Alder Lake-N.
 variant n100-k70-xe pve8-n100-zfs

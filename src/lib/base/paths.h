@@ -28,6 +28,8 @@
 #define IGP_SYS_CLASS_IOMMU "/sys/class/iommu"
 #define IGP_SYS_CLASS_NET "/sys/class/net"
 #define IGP_SYS_CLASS_DRM "/sys/class/drm"
+/* xe's configfs: per-device settings read when xe probes the device */
+#define IGP_SYS_KERNEL_CONFIG_XE "/sys/kernel/config/xe"
 #define IGP_SYS_CLASS_MDEV_BUS "/sys/class/mdev_bus"
 #define IGP_SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
 #define IGP_SYS_DEV_BLOCK "/sys/dev/block"

@@ -258,9 +258,11 @@ static int check_xe_force_probe(struct check_ctx *c, const struct igp_pci_dev *g
 	return r < 0 ? r : 1;
 }
 
-static int check_xe_params(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *max)
+static int check_xe_params(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *max, bool cfs)
 {
 	const char *id = "sriov.params";
+	/* configfs: the device's own value, over the module parameter */
+	const char *name = cfs ? "max_vfs in xe's configfs" : "xe.max_vfs";
 	const struct igp_sriov_routes *r;
 	_cleanup_free_ char *add = NULL;
 	long n = -1;
@@ -295,35 +297,32 @@ static int check_xe_params(struct check_ctx *c, const struct igp_pci_dev *gpu, c
 				 max ? max : "unset", ctx_kernel(c));
 	}
 	if (n == XE_MAX_VFS_UNLIMITED)
-		return check_add(
-		    c, id, gpu, IGP_CHECK_PASS, NULL,
-		    "xe.max_vfs=%ld: unlimited (xe's default since Linux " XE_MAX_VFS_UNLIMITED_SINCE
-		    "), capped at sriov_totalvfs.",
-		    n);
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "%s=%ld: unlimited (xe's default since Linux " XE_MAX_VFS_UNLIMITED_SINCE
+				 "), capped at sriov_totalvfs.",
+				 name, n);
 	if (gpu->sriov_totalvfs > 0 && n > gpu->sriov_totalvfs)
 		return check_add(c, id, gpu, IGP_CHECK_WARN,
 				 strdupf("Set xe.max_vfs=%d (sriov_totalvfs).", gpu->sriov_totalvfs),
-				 "xe.max_vfs=%ld is more than the %d virtual functions %s offers.", n,
+				 "%s=%ld is more than the %d virtual functions %s offers.", name, n,
 				 gpu->sriov_totalvfs, gpu->address);
-	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "xe.max_vfs=%ld.", n);
+	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "%s=%ld.", name, n);
 }
 
 int check_sriov_params(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "sriov.params", *drv = sriov_driver(c, gpu), *log = ctx_dmesg(c, NULL);
-	_cleanup_free_ char *mv = ctx_module_param(c, drv, "max_vfs"), *guc = NULL, *add = NULL;
+	_cleanup_free_ char *guc = NULL, *add = NULL;
 	char b1[32], b2[32];
-	const char *run_mv =
-	    ctx_running_param(c, streq(drv, "xe") ? "xe.max_vfs" : "i915.max_vfs", b1, sizeof(b1));
+	const char *where = NULL;
+	/* The one reading of max_vfs in force (model/sriov_route.h). */
+	long n_max = igp_host_max_vfs(c->h, gpu, drv, &where), n_guc = -2;
 	const char *run_guc = ctx_running_param(c, "i915.enable_guc", b2, sizeof(b2));
-	const char *max = mv ? mv : run_mv;
-	long n_max = -1, n_guc = -2;
+	const char *max = n_max >= 0 && snprintf(b1, sizeof(b1), "%ld", n_max) > 0 ? b1 : NULL;
 	int total = gpu->sriov_totalvfs > 0 ? gpu->sriov_totalvfs : 7;
 
 	if (streq(drv, "xe"))
-		return check_xe_params(c, gpu, max);
-	if (max)
-		parse_long(max, 0, 1024, &n_max);
+		return check_xe_params(c, gpu, max, streq_ptr(where, "configfs"));
 	guc = ctx_module_param(c, "i915", "enable_guc");
 	if (guc || run_guc)
 		parse_long(guc ? guc : run_guc, -1, 255, &n_guc);

@@ -334,3 +334,34 @@ int igp_host_secure_boot(const struct igp_host *h)
 	}
 	return c->secure_boot;
 }
+
+long igp_host_max_vfs(const struct igp_host *h, const struct igp_pci_dev *gpu, const char *drv,
+		      const char **ret_where)
+{
+	_cleanup_free_ char *key = strdupf("%s.max_vfs", drv), *cfs = NULL;
+	const char *v = NULL, *where = NULL;
+	char buf[32];
+	long n = -1;
+
+	/* xe_configfs.c: "unlimited" or a count, per device. */
+	if (streq(drv, "xe") && gpu &&
+	    igp_read_attrf(&cfs, IGP_SYS_KERNEL_CONFIG_XE "/%s/sriov/max_vfs", gpu->address) >= 0) {
+		if (streq(cfs, "unlimited"))
+			n = XE_MAX_VFS_UNLIMITED;
+		else if (parse_long(cfs, 0, XE_MAX_VFS_UNLIMITED, &n) < 0)
+			n = -1;
+		if (n >= 0)
+			where = "configfs";
+	}
+	if (!where && (v = igp_host_module_param(h, drv, "max_vfs")))
+		where = "module";
+	else if (!where && key && (v = igp_host_cmdline_get(h, key, buf, sizeof(buf))))
+		where = "cmdline";
+	if (v && parse_long(v, 0, XE_MAX_VFS_UNLIMITED, &n) < 0) {
+		n = -1;
+		where = NULL;
+	}
+	if (ret_where)
+		*ret_where = where;
+	return n;
+}

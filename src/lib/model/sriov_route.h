@@ -97,6 +97,17 @@ int igp_host_sriov_recommend(const struct igp_host *h, const struct igp_pci_dev 
  */
 int igp_host_secure_boot(const struct igp_host *h);
 
+/*
+ * The max_vfs in force for GPU under driver DRV ("xe" or "i915"): for xe
+ * the device's own configfs value (IGP_SYS_KERNEL_CONFIG_XE/ADDR/sriov/
+ * max_vfs, "unlimited" is XE_MAX_VFS_UNLIMITED; it overrides the module
+ * parameter for that device), else the loaded module's parameter, else the
+ * running command line's DRV.max_vfs.  -1 when none is set; *ret_where
+ * (may be NULL) names the place: "configfs", "module", "cmdline".
+ */
+long igp_host_max_vfs(const struct igp_host *h, const struct igp_pci_dev *gpu, const char *drv,
+		      const char **ret_where);
+
 /* ---- pure helpers, for the model and its tests ---- */
 
 /* xe's SR-IOV for platform P on KVER: true and *force_probe, else false. */

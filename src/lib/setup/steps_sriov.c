@@ -33,16 +33,7 @@ static const char *sriov_driver(struct setup_ctx *c)
  * line's; -1 when neither says. */
 static long current_max_vfs(struct setup_ctx *c, const char *drv)
 {
-	_cleanup_free_ char *key = strdupf("%s.max_vfs", drv);
-	const char *v = igp_host_module_param(c->h, drv, "max_vfs");
-	char buf[32];
-	long n = -1;
-
-	if (!v && key)
-		v = igp_host_cmdline_get(c->h, key, buf, sizeof(buf));
-	if (v && parse_long(v, 0, 4294967295L, &n) < 0)
-		n = -1;
-	return n;
+	return igp_host_max_vfs(c->h, c->dev, drv, NULL);
 }
 
 /* max_vfs for N VFs: never lower than the one in force, as max_vfs only
