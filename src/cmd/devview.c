@@ -38,15 +38,26 @@ const char *platform_name(const struct igp_pci_dev *d)
 	return NULL;
 }
 
+char *vf_label(const struct igp_pci_dev *d)
+{
+	char n[16] = "";
+
+	if (!d->physfn)
+		return NULL;
+	if (d->vf_index > 0)
+		snprintf(n, sizeof(n), " %d", d->vf_index);
+	return strdupf("Virtual function%s of %s", n, d->physfn);
+}
+
 char *device_label(const struct igp_pci_dev *d)
 {
 	/* A VF reports its PF's names (or none): say what it is instead. */
 	if (d->physfn) {
-		char n[16] = "";
-		if (d->vf_index > 0)
-			snprintf(n, sizeof(n), " %d", d->vf_index);
-		return strdupf("Virtual function%s of %s%s%s%s", n, d->physfn, d->platform ? " (" : "",
-			       d->platform ? d->platform->name : "", d->platform ? ")" : "");
+		_cleanup_free_ char *vf = vf_label(d);
+		if (!vf)
+			return NULL;
+		return strdupf("%s%s%s%s", vf, d->platform ? " (" : "", d->platform ? d->platform->name : "",
+			       d->platform ? ")" : "");
 	}
 	if (d->vendor_name && d->device_name)
 		return strdupf("%s %s", d->vendor_name, d->device_name);
@@ -183,6 +194,8 @@ struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev 
 			       m->has_recommendation ? json_object_new_string(igp_method_name(m->recommended))
 						     : NULL);
 	json_object_object_add(o, "recommendation", json_str_or_null(rec));
+	json_object_object_add(o, "pf", json_str_or_null(d->physfn));
+	json_object_object_add(o, "vf", json_int_or_null(d->vf_index, d->physfn && d->vf_index > 0));
 	(void)h;
 	return o;
 }

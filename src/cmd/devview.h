@@ -17,8 +17,12 @@ const char *support_word(enum igp_support s);
 char *methods_joined(const struct igp_gpu_methods *m, const char *sep);
 /* "Coffee Lake" / "unknown" for an unknown Intel iGPU ID / NULL otherwise. */
 const char *platform_name(const struct igp_pci_dev *d);
+/* An SR-IOV VF: "Virtual function 2 of 0000:00:02.0" (its number left out when
+ * unknown); NULL for any other device or on ENOMEM.  Caller frees. */
+char *vf_label(const struct igp_pci_dev *d);
 /* "Intel Corporation CoffeeLake-S GT2 [UHD Graphics 630]", or the IDs; an SR-IOV VF
- * "Virtual function 2 of 0000:00:02.0 (Alder Lake-N)".  Caller frees. */
+ * vf_label() and its platform, "Virtual function 2 of 0000:00:02.0 (Alder Lake-N)".
+ * Caller frees. */
 char *device_label(const struct igp_pci_dev *d);
 /* One sentence: "GVT-g possible (up to 2 vGPUs once enabled), or full passthrough". */
 char *recommendation_text(const struct igp_pci_dev *d, const struct igp_gpu_methods *m);
@@ -29,7 +33,8 @@ struct json_object *peers_json(const struct igp_isolation_report *r);
 /* A new JSON object that starts with the device's "address", "vendor",
  * "device" and "class", the keys every device object leads with. */
 struct json_object *pci_dev_json_new(const struct igp_pci_dev *d);
-/* The `list` object of one GPU (cli.md keys plus extras). */
+/* The `list` object of one GPU (cli.md keys plus extras; an SR-IOV VF's "pf" and
+ * "vf", null on other GPUs). */
 struct json_object *gpu_json(const struct igp_host *h, const struct igp_pci_dev *d,
 			     const struct igp_gpu_methods *m, const struct igp_isolation_report *iso);
 

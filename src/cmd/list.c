@@ -36,7 +36,8 @@ static const struct colspec columns[] = {
     [COL_DEVICE] = {"DEVICE", 4, 0, SCOLS_JSON_STRING, "device ID"},
     [COL_CLASS] = {"CLASS", 6, 0, SCOLS_JSON_STRING, "class code"},
     [COL_VENDOR_NAME] = {"VENDOR_NAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "vendor name (pci.ids)"},
-    [COL_NAME] = {"NAME", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "device name (pci.ids)"},
+    [COL_NAME] = {"NAME", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+		  "device name (pci.ids); a VF: which VF of which PF"},
     [COL_SUBSYSTEM] = {"SUBSYSTEM", 9, 0, SCOLS_JSON_STRING, "subsystem vendor:device"},
     [COL_PLATFORM] = {"PLATFORM", 0.1, 0, SCOLS_JSON_STRING, "Intel platform"},
     [COL_GEN] = {"GEN", 3, 0, SCOLS_JSON_STRING, "Intel graphics generation"},
@@ -73,7 +74,8 @@ static void row(struct libscols_table *tb, const struct igp_pci_dev *d, const st
 		const struct igp_isolation_report *iso)
 {
 	struct libscols_line *ln = table_new_line(tb, NULL);
-	_cleanup_free_ char *methods = methods_joined(m, ",");
+	/* A VF reports its PF's device name: NAME says which VF of which PF it is. */
+	_cleanup_free_ char *methods = methods_joined(m, ","), *vf = vf_label(d);
 
 	if (!ln)
 		return;
@@ -83,7 +85,7 @@ static void row(struct libscols_table *tb, const struct igp_pci_dev *d, const st
 	table_setf(ln, COL_DEVICE, "%04x", d->device);
 	table_setf(ln, COL_CLASS, "%06x", d->class);
 	table_set(ln, COL_VENDOR_NAME, d->vendor_name);
-	table_set(ln, COL_NAME, d->device_name);
+	table_set(ln, COL_NAME, vf ? vf : d->device_name);
 	table_setf(ln, COL_SUBSYSTEM, "%04x:%04x", d->subsys_vendor, d->subsys_device);
 	table_set(ln, COL_PLATFORM, platform_name(d));
 	table_set(ln, COL_GEN, d->platform ? d->platform->gen : NULL);

@@ -176,6 +176,15 @@ struct json_object *json_hex4(unsigned v)
 	return json_object_new_string(buf);
 }
 
+struct json_object *json_strv(char *const *v)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
 bool table_opts_parse(struct table_opts *o, int c, const char *optarg_)
 {
 	switch (c) {

@@ -66,6 +66,8 @@ struct json_object *json_str_or_null(const char *s);
 struct json_object *json_int_or_null(long v, bool valid);
 /* "8086" style id */
 struct json_object *json_hex4(unsigned v);
+/* A NULL-terminated string list as a JSON array, [] for NULL. */
+struct json_object *json_strv(char *const *v);
 
 /* Accept the shared table options in a getopt loop. */
 #define TABLE_LONGOPTS                                                                                       \

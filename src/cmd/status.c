@@ -118,6 +118,44 @@ static struct json_object *methods_detail(const struct igp_gpu_methods *m, const
 	return o;
 }
 
+/* An SR-IOV PF's {"totalvfs", "numvfs"} (the "VFs:" line's counts); NULL without
+ * the capability. */
+static struct json_object *sriov_json(const struct igp_pci_dev *d)
+{
+	struct json_object *o;
+
+	if (d->sriov_totalvfs < 0)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "totalvfs", json_object_new_int(d->sriov_totalvfs));
+	json_object_object_add(o, "numvfs", json_int_or_null(d->sriov_numvfs, d->sriov_numvfs >= 0));
+	return o;
+}
+
+/* One GPU of status -J: the list object, the methods' findings, the isolation
+ * peers, the guests that use the GPU itself (igp_device_users(), as the text's
+ * "Used by:" line of a VF) and its SR-IOV counts; appended to ARR.  0 or a
+ * negative errno. */
+static int gpu_status_json(const struct igp_host *h, const struct igp_pci_dev *d,
+			   const struct igp_gpu_methods *m, const struct igp_isolation_report *iso,
+			   const struct igp_gpu_findings *f, struct json_object *arr)
+{
+	_cleanup_strv_free_ char **users = NULL;
+	const struct igp_workloads *ws;
+	struct json_object *o;
+	int r;
+
+	if ((r = igp_host_workloads(h, &ws)) < 0 || (r = igp_device_users(ws, d, &users, NULL)) < 0)
+		return r;
+	o = gpu_json(h, d, m, iso);
+	json_object_object_add(o, "method_support", methods_detail(m, f));
+	json_object_object_add(o, "isolation_peers", peers_json(iso));
+	json_object_object_add(o, "used_by", json_strv(users));
+	json_object_object_add(o, "sriov", sriov_json(d));
+	json_object_array_add(arr, o);
+	return 0;
+}
+
 int cmd_status(int argc, char *argv[])
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
@@ -175,17 +213,17 @@ int cmd_status(int argc, char *argv[])
 			json_object_put(arr);
 			return log_error_errno(r, "Failed to run the checks of %s", gpus[i]->address);
 		}
-		if (arr) {
-			struct json_object *o = gpu_json(h, gpus[i], &m, &iso);
-			json_object_object_add(o, "method_support", methods_detail(&m, &f));
-			json_object_object_add(o, "isolation_peers", peers_json(&iso));
-			json_object_array_add(arr, o);
-		} else {
+		if (arr)
+			r = gpu_status_json(h, gpus[i], &m, &iso, &f, arr);
+		else
 			print_gpu(h, gpus[i], &m, &iso, &f);
-		}
 		igp_gpu_findings_done(&f);
 		igp_isolation_report_done(&iso);
 		igp_gpu_methods_done(&m);
+		if (r < 0) {
+			json_object_put(arr);
+			return log_error_errno(r, "Failed to read the guests that use %s", gpus[i]->address);
+		}
 	}
 	if (arr) {
 		struct json_object *o = json_object_new_object(), *host = json_object_new_object(),

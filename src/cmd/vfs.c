@@ -171,15 +171,6 @@ static int vfs_users(const struct igp_host *h, const struct igp_sriov *s, char *
 	return 0;
 }
 
-static struct json_object *strv_json(char *const *v)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	return a;
-}
-
 static int print_state(const struct igp_sriov *s, const struct table_opts *topts, const char *persisted,
 		       char ***users)
 {
@@ -201,7 +192,7 @@ static int print_state(const struct igp_sriov *s, const struct table_opts *topts
 			json_object_object_add(
 			    v, "iommu_group",
 			    json_int_or_null(s->vfs[i].iommu_group, s->vfs[i].iommu_group >= 0));
-			json_object_object_add(v, "used_by", strv_json(users[i]));
+			json_object_object_add(v, "used_by", json_strv(users[i]));
 			json_object_array_add(vfs, v);
 		}
 		json_object_object_add(o, "vfs", vfs);
