@@ -955,6 +955,28 @@ cp "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko" "$V/lib/modules/6.17.2-1-p
 chk "$V"
 is sriov.next_kernel fail
 has sriov.next_kernel message "vermagic \"6.14.8-2-pve SMP"
+# Compressed as DKMS leaves it where the kernel's modules are (Ubuntu:
+# zstd; Debian and Proxmox VE kernels with CONFIG_MODULE_COMPRESS_XZ):
+# libkmod reads the vermagic through the compression.
+m=$V/lib/modules/6.17.2-1-pve/updates/dkms/i915
+sed 's/6\.14\.8-2-pve /6.17.2-1-pve /' "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko" >"$m.ko"
+zstd -q --rm "$m.ko"
+chk "$V"
+is sriov.next_kernel pass
+has sriov.next_kernel message "/lib/modules/6.17.2-1-pve/updates/dkms/i915.ko.zst is built for 6.17.2-1-pve"
+zstd -q -d --rm "$m.ko.zst" && xz "$m.ko"
+chk "$V"
+is sriov.next_kernel pass
+has sriov.next_kernel message "/lib/modules/6.17.2-1-pve/updates/dkms/i915.ko.xz is built for 6.17.2-1-pve"
+# Damaged (or a compression libkmod lacks): whether it fits is not known,
+# and nothing says it was built for another kernel.
+rm "$m.ko.xz" && printf '\x28\xb5\x2f\xfd damaged' >"$m.ko.zst"
+chk "$V"
+is sriov.next_kernel warn
+has sriov.next_kernel message "libkmod cannot read the vermagic of /lib/modules/6.17.2-1-pve/updates/dkms/i915.ko.zst (damaged"
+lacks sriov.next_kernel message "another kernel"
+has sriov.next_kernel remedy "zstdcat /lib/modules/6.17.2-1-pve/updates/dkms/i915.ko.zst | grep -ao 'vermagic="
+rm "$m.ko.zst"
 # Built for a 7.0 kernel, outside 2026.03.12's 6.12-6.19.
 mkdir -p "$V/lib/modules/7.0.2-1-pve/updates/dkms" && : >"$V/boot/vmlinuz-7.0.2-1-pve"
 sed 's/6\.14\.8-2-pve /7.0.2-1-pve  /' "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko" >"$V/lib/modules/7.0.2-1-pve/updates/dkms/i915.ko"

@@ -241,6 +241,11 @@ ok pve-sdboot-sriov-xe pve8-n100-zfs "intel_iommu=on xe.max_vfs=3 xe.force_probe
 # max_vfs is never lowered (fewer VFs are sriov_numvfs'): the DKMS module's 7 stays.
 dkms7='printf "7\n" >sys/module/i915/parameters/max_vfs && printf "3\n" >sys/module/i915/parameters/enable_guc'
 PREP=$dkms7 ok pve-sdboot-sriov-keep-max pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov --vfs 3
+# A DKMS module whose vermagic libkmod cannot read (damaged here, or
+# compressed in a way libkmod was built without): setup says its fit is not
+# known, not that there is no module.
+unread='mkdir -p lib/modules/6.8.12-4-pve/updates/dkms var/lib/dkms/i915-sriov-dkms/2026.03.12/source && printf "\x28\xb5\x2f\xfd damaged" >lib/modules/6.8.12-4-pve/updates/dkms/i915.ko.zst'
+PREP=$unread ok pve-sdboot-sriov-dkms-unread pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
 # Panther Lake: xe without force_probe.
 ptl='printf "0xb080\n" >sys/devices/pci0000:00/0000:00:02.0/device'
 PREP=$ptl ok pve-sdboot-sriov-ptl pve8-n100-zfs "intel_iommu=on xe.max_vfs=7 module_blacklist=i915" --mode sriov --sriov-driver xe

@@ -2,8 +2,9 @@
 /*
  * The SR-IOV route model (model/sriov_route.h): xe by platform and kernel
  * from the platform table, i915-sriov-dkms's release ranges, its module's
- * vermagic read with libkmod inside the root, the route in use, the
- * recommendation for the kernel that boots next, and Secure Boot.
+ * vermagic read with libkmod inside the root (uncompressed, zstd, xz,
+ * gzip, damaged), the route in use, the recommendation for the kernel that
+ * boots next, and Secure Boot.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,6 +210,79 @@ static void test_vermagic_mismatch(void **state)
 	assert_false(r->dkms_built);
 }
 
+/* Compress the module at PATH (inside the root) with COMMAND ("zstd -q
+ * --rm", "xz", "gzip"), which replaces it with PATH.zst, .xz or .gz, as
+ * DKMS does under the kernel's CONFIG_MODULE_COMPRESS_*. */
+static void compress_module(const char *path, const char *command)
+{
+	char *cmd = strdupf("%s %s%s", command, root, path);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void test_compressed_modules(void **state)
+{
+	_cleanup_host_ struct igp_host *h = NULL;
+	struct igp_pci_dev gpu = {.device = 0x7d55, .platform = plat(0x7d55)};
+	const struct igp_sriov_routes *r;
+
+	(void)state;
+	/* Ubuntu 24.04 and newer (CONFIG_MODULE_COMPRESS_ZSTD), Debian's and
+	 * Proxmox VE's kernels with CONFIG_MODULE_COMPRESS_XZ. */
+	compress_module("/lib/modules/6.17.2-1-pve/updates/dkms/i915.ko", "zstd -q --rm");
+	put_module("/lib/modules/7.0.2-1-pve/updates/dkms/i915.ko", MODINFO("7.0.2-1-pve SMP "),
+		   sizeof(MODINFO("7.0.2-1-pve SMP ")) - 1);
+	compress_module("/lib/modules/7.0.2-1-pve/updates/dkms/i915.ko", "xz");
+	assert_int_equal(igp_host_load(&h), 0);
+	assert_int_equal(igp_host_sriov_routes(h, &gpu, "6.17.2-1-pve", &r), 0);
+	assert_non_null(r->dkms_module);
+	assert_string_equal(r->dkms_module, "/lib/modules/6.17.2-1-pve/updates/dkms/i915.ko.zst");
+	assert_string_equal(r->dkms_vermagic, "6.17.2-1-pve SMP preempt mod_unload ");
+	assert_true(r->dkms_built);
+	assert_int_equal(igp_host_sriov_routes(h, &gpu, "7.0.2-1-pve", &r), 0);
+	assert_non_null(r->dkms_module);
+	assert_string_equal(r->dkms_module, "/lib/modules/7.0.2-1-pve/updates/dkms/i915.ko.xz");
+	assert_string_equal(r->dkms_vermagic, "7.0.2-1-pve SMP ");
+	assert_true(r->dkms_built);
+}
+
+static void test_vermagic_unreadable(void **state)
+{
+	_cleanup_host_ struct igp_host *h = NULL;
+	struct igp_pci_dev gpu = {.device = 0x7d55, .platform = plat(0x7d55)};
+	const struct igp_sriov_routes *r;
+	enum igp_sriov_route_kind k;
+	_cleanup_free_ char *why = NULL;
+
+	(void)state;
+	/* zstd's magic number, then no frame: found, but libkmod reads no
+	 * vermagic from it, with zstd support or without. */
+	tmproot_put(root, "/lib/modules/7.0.2-1-pve/updates/dkms/i915.ko.zst", "\x28\xb5\x2f\xfd damaged");
+	/* gzip: read where libkmod has zlib (kmod --version: +ZLIB), else
+	 * unreadable like the damaged one, never "built" unread. */
+	put_module("/lib/modules/6.18.1-1-pve/updates/dkms/i915.ko", MODINFO("6.18.1-1-pve SMP "),
+		   sizeof(MODINFO("6.18.1-1-pve SMP ")) - 1);
+	compress_module("/lib/modules/6.18.1-1-pve/updates/dkms/i915.ko", "gzip");
+	assert_int_equal(igp_host_load(&h), 0);
+	assert_int_equal(igp_host_sriov_routes(h, &gpu, "7.0.2-1-pve", &r), 0);
+	assert_non_null(r->dkms_module);
+	assert_string_equal(r->dkms_module, "/lib/modules/7.0.2-1-pve/updates/dkms/i915.ko.zst");
+	assert_null(r->dkms_vermagic);
+	assert_false(r->dkms_built);
+	/* The recommendation does not call it built. */
+	assert_int_equal(igp_host_sriov_recommend(h, &gpu, &k, &why, NULL), 0);
+	assert_int_equal(k, IGP_SRIOV_ROUTE_DKMS);
+	assert_non_null(strstr(why, "7.0.2-1-pve"));
+	assert_null(strstr(why, "is built for"));
+	assert_int_equal(igp_host_sriov_routes(h, &gpu, "6.18.1-1-pve", &r), 0);
+	assert_non_null(r->dkms_module);
+	assert_string_equal(r->dkms_module, "/lib/modules/6.18.1-1-pve/updates/dkms/i915.ko.gz");
+	if (r->dkms_vermagic)
+		assert_string_equal(r->dkms_vermagic, "6.18.1-1-pve SMP ");
+	assert_int_equal(r->dkms_built, r->dkms_vermagic != NULL);
+}
+
 static void test_recommend(void **state)
 {
 	_cleanup_host_ struct igp_host *h = NULL;
@@ -286,6 +360,8 @@ int main(void)
 	    cmocka_unit_test(test_kver_vermagic),
 	    cmocka_unit_test_setup_teardown(test_routes_dkms, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_vermagic_mismatch, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_compressed_modules, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_vermagic_unreadable, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_recommend, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_in_use_and_secure_boot, each_setup, each_teardown),
 	};

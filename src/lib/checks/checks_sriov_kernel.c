@@ -26,6 +26,37 @@ static char *rebuild_remedy(struct check_ctx *c, const char *kver)
 		       headers);
 }
 
+/* R's module exists but libkmod read no vermagic from it: a damaged file,
+ * or a compression libkmod was built without (kmod --version: +XZ +ZSTD
+ * +ZLIB; Ubuntu's DKMS modules are .ko.zst).  Whether it fits KVER is not
+ * known, so a warning, with a way to read it that needs no libkmod. */
+static int next_kernel_unread(struct check_ctx *c, const struct igp_pci_dev *gpu,
+			      const struct igp_sriov_routes *r, const char *kver, const char *why)
+{
+	const char *m = r->dkms_module;
+	const char *cat = endswith(m, ".xz")	? "xzcat"
+			  : endswith(m, ".zst") ? "zstdcat"
+			  : endswith(m, ".gz")	? "zcat"
+						: NULL;
+	_cleanup_free_ char *show = cat ? strdupf("%s %s | grep -ao 'vermagic=[^[:cntrl:]]*'", cat, m)
+					: strdupf("grep -ao 'vermagic=[^[:cntrl:]]*' %s", m);
+
+	if (!show)
+		return -ENOMEM;
+	return check_add(
+	    c, "sriov.next_kernel", gpu, IGP_CHECK_WARN,
+	    strdupf("`%s` shows the kernel it was built for; if that is not %s, or the file is damaged, "
+		    "build it again: `dkms install --force i915-sriov-dkms/%s -k %s`.",
+		    show, kver, r->dkms_version ? r->dkms_version : "VERSION", kver),
+	    "libkmod cannot read the vermagic of %s%s, so whether it was built for %s, the kernel that "
+	    "boots next (%s), is not known.",
+	    m,
+	    cat ? " (damaged, or compressed in a way this libkmod was built without: `kmod --version` "
+		  "lists +XZ +ZSTD +ZLIB)"
+		: "",
+	    kver, why);
+}
+
 int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "sriov.next_kernel";
@@ -51,12 +82,14 @@ int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				 "%s, the kernel that boots next (%s), has no i915-sriov-dkms module in "
 				 "%s/%s/updates/dkms: SR-IOV is gone after the reboot.",
 				 kver, nb->why, IGP_LIB_MODULES, kver);
+	if (!r->dkms_vermagic)
+		return next_kernel_unread(c, gpu, r, kver, nb->why);
 	if (!r->dkms_built)
 		return check_add(
 		    c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, kver),
 		    "%s was built for another kernel (vermagic \"%s\"), not for %s, the kernel that "
 		    "boots next (%s): it will not load.",
-		    r->dkms_module, r->dkms_vermagic ? r->dkms_vermagic : "unreadable", kver, nb->why);
+		    r->dkms_module, r->dkms_vermagic, kver, nb->why);
 	if (r->dkms_in_range == 0)
 		return check_add(
 		    c, id, gpu, IGP_CHECK_WARN,

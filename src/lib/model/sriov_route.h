@@ -56,7 +56,7 @@ struct igp_sriov_routes {
 	char *dkms_version;  /* installed release ("2026.05.01"), NULL if none */
 	char *dkms_source;   /* where the release was read: "/var/lib/dkms/i915-sriov-dkms/2026.05.01" */
 	char *dkms_module;   /* the module file for this kernel, NULL if none */
-	char *dkms_vermagic; /* its vermagic, NULL when unreadable */
+	char *dkms_vermagic; /* its vermagic, NULL when libkmod cannot read it (fit unknown) */
 	bool dkms_built;     /* the module exists and its vermagic names this kernel */
 	const char *dkms_min, *dkms_max; /* the release's supported kernels, NULL when unknown */
 	int dkms_in_range;		 /* 1 in the range, 0 outside, -1 unknown release */

@@ -123,7 +123,13 @@ static void note_dkms(struct setup_ctx *c)
 
 	if (igp_host_sriov_recommend(c->h, c->dev, &k, &why, &r) < 0 || r->dkms_built)
 		return;
-	if (r->dkms_version)
+	if (r->dkms_module && !r->dkms_vermagic)
+		igp_plan_add_note(&c->p,
+				  "libkmod cannot read the vermagic of %s, so whether it was built for %s, "
+				  "the kernel that boots next, is not known: `igpuctl check` "
+				  "(sriov.next_kernel) shows how to read it.",
+				  r->dkms_module, r->kernel);
+	else if (r->dkms_version)
 		igp_plan_add_note(
 		    &c->p,
 		    "i915-sriov-dkms %s has no module for %s, the kernel that boots next: build it "
