@@ -246,6 +246,10 @@ PREP=$dkms7 ok pve-sdboot-sriov-keep-max pve8-n100-zfs "intel_iommu=on i915.enab
 # known, not that there is no module.
 unread='mkdir -p lib/modules/6.8.12-4-pve/updates/dkms var/lib/dkms/i915-sriov-dkms/2026.03.12/source && printf "\x28\xb5\x2f\xfd damaged" >lib/modules/6.8.12-4-pve/updates/dkms/i915.ko.zst'
 PREP=$unread ok pve-sdboot-sriov-dkms-unread pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
+# A DKMS module built for another kernel sits in the next kernel's tree:
+# setup says so, rather than that there is no module.
+stale='mkdir -p lib/modules/6.17.2-1-pve/updates/dkms && cp lib/modules/6.14.8-2-pve/updates/dkms/i915.ko lib/modules/6.17.2-1-pve/updates/dkms/'
+PREP=$stale ok pve9-sriov-dkms-stale pve9-n100-dkms-newkernel "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
 # Panther Lake: xe without force_probe.
 ptl='printf "0xb080\n" >sys/devices/pci0000:00/0000:00:02.0/device'
 PREP=$ptl ok pve-sdboot-sriov-ptl pve8-n100-zfs "intel_iommu=on xe.max_vfs=7 module_blacklist=i915" --mode sriov --sriov-driver xe

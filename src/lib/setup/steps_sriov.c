@@ -129,6 +129,12 @@ static void note_dkms(struct setup_ctx *c)
 				  "the kernel that boots next, is not known: `igpuctl check` "
 				  "(sriov.next_kernel) shows how to read it.",
 				  r->dkms_module, r->kernel);
+	else if (r->dkms_module)
+		igp_plan_add_note(&c->p,
+				  "%s was built for another kernel (vermagic \"%s\"), not for %s, the "
+				  "kernel that boots next: rebuild it (`dkms autoinstall -k %s`), or the "
+				  "VFs will not appear.",
+				  r->dkms_module, r->dkms_vermagic, r->kernel, r->kernel);
 	else if (r->dkms_version)
 		igp_plan_add_note(
 		    &c->p,
