@@ -40,7 +40,9 @@ static int each_setup(void **state)
 	   "echo Y > sys/module/i915/parameters/enable_gvt && echo -1 > "
 	   "sys/module/i915/parameters/enable_guc && "
 	   "echo N > sys/module/kvm/parameters/ignore_msrs && echo 0x8086:0x3e92 > "
-	   "sys/module/vfio_pci/parameters/ids");
+	   "sys/module/vfio_pci/parameters/ids && "
+	   /* depmod's index (modules.dep.bin), as an installed kernel has it */
+	   "depmod -b $R 6.1.0-26-amd64");
 	return 0;
 }
 
@@ -96,6 +98,15 @@ static void test_available(void **state)
 	assert_int_equal(igp_host_module_available(h, "vfio"), 1);
 	assert_int_equal(igp_host_module_available(h, "kvmgt"), 0);
 	assert_non_null(igp_host_kmod(h));
+	igp_host_free(h);
+	h = NULL;
+
+	/* A directory without depmod's index (what DKMS leaves of a removed
+	 * kernel) tells nothing. */
+	sh("cd $R/lib/modules/6.1.0-26-amd64 && rm modules.dep.bin && mkdir -p updates/dkms");
+	assert_int_equal(igp_host_load(&h), 0);
+	assert_int_equal(igp_host_module_available(h, "vfio"), 1);
+	assert_int_equal(igp_host_module_available(h, "kvmgt"), -ENOENT);
 	igp_host_free(h);
 	h = NULL;
 

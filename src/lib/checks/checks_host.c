@@ -465,14 +465,17 @@ int check_modules_available(struct check_ctx *c)
 			if (igp_root_is_host())
 				return check_add(
 				    c, id, NULL, IGP_CHECK_WARN,
-				    strdup("Reboot into the installed kernel (the running one was "
-					   "removed or upgraded)."),
-				    "There are no modules for the running kernel %s in %s.", ctx_kernel(c),
-				    IGP_LIB_MODULES);
-			return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL,
-					 "The tree has no module directory %s/%s, so the available modules "
-					 "cannot be told.",
-					 IGP_LIB_MODULES, ctx_kernel(c));
+				    strdupf("Reboot into an installed kernel (the running one was removed "
+					    "or upgraded), or run `depmod %s` if its modules are there.",
+					    ctx_kernel(c)),
+				    "There is no module index for the running kernel %s (%s/%s/"
+				    "modules.dep.bin).",
+				    ctx_kernel(c), IGP_LIB_MODULES, ctx_kernel(c));
+			return check_add(
+			    c, id, NULL, IGP_CHECK_SKIP, NULL,
+			    "The tree has no module index %s/%s/modules.dep.bin, so the available "
+			    "modules cannot be told.",
+			    IGP_LIB_MODULES, ctx_kernel(c));
 		}
 		if (r < 0)
 			return r;

@@ -264,7 +264,11 @@ int igp_host_module_available(const struct igp_host *h, const char *name)
 
 	if (igp_host_module_builtin(h, name))
 		return 1;
-	if (!kmod)
+	/* Without depmod's index libkmod finds nothing, which tells nothing:
+	 * a directory DKMS left behind (updates/dkms of a removed kernel), or
+	 * a tree captured without it. */
+	if (!kmod || !h->kernel_release ||
+	    !igp_existsf(IGP_LIB_MODULES "/%s/modules.dep.bin", h->kernel_release))
 		return -ENOENT;
 	r = kmod_module_new_from_lookup(kmod, name, &list);
 	if (r < 0)

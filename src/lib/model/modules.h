@@ -46,7 +46,8 @@ bool igp_host_module_builtin(const struct igp_host *h, const char *name);
 const char *igp_host_module_param(const struct igp_host *h, const char *module, const char *param);
 
 /* Is there a module (or built-in) of that name for the running kernel:
- * 1 yes, 0 no, -ENOENT when the kernel's module directory is missing. */
+ * 1 yes, 0 no, -ENOENT when the kernel has no module index (depmod's
+ * modules.dep.bin), so that nothing can be told. */
 int igp_host_module_available(const struct igp_host *h, const char *name);
 /* libkmod for the running kernel's module directory (opened inside the
  * root, without modprobe.d), or NULL when there is none. */
