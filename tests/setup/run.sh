@@ -259,6 +259,9 @@ ok pve92-sriov-ptl-default pve92-ptl-xe "intel_iommu=on module_blacklist=i915" -
 # From i915-sriov-dkms to xe: the dkms route's module_blacklist=xe goes,
 # i915 is kept off instead (revert brings the old line back).
 ok pve8-sriov-dkms-to-xe pve8-n100-dkms "intel_iommu=on module_blacklist=i915 xe.force_probe=46d1" --mode sriov --sriov-driver xe
+# The same with VFs enabled, two of them on i915: they follow the PF's new
+# driver, so they do not keep i915 from being blacklisted.
+ok pve8-sriov-vfs-to-xe pve8-n100-sriov "intel_iommu=on module_blacklist=i915 xe.force_probe=46d1" --mode sriov --sriov-driver xe --vfs 5
 # Fedora GRUB + dracut
 ok fedora-grub-full fedora-grub-dracut "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok fedora-grub-gvtg fedora-grub-dracut "i915.enable_gvt=1" --mode gvt-g

@@ -57,12 +57,19 @@ bool setup_is_passed(const struct setup_ctx *c, const struct igp_pci_dev *d)
 	return false;
 }
 
+/* A VF of the GPU that setup --mode sriov configures is not a user of its own:
+ * after the reboot its driver is whichever the PF's route chooses. */
+static bool setup_is_own_vf(const struct setup_ctx *c, const struct igp_pci_dev *d)
+{
+	return c->o->mode == IGP_METHOD_SRIOV && d->physfn && streq(d->physfn, c->dev->address);
+}
+
 const struct igp_pci_dev *setup_gpu_using(const struct setup_ctx *c, const char *driver)
 {
 	for (size_t i = 0; i < c->h->n_devs; i++) {
 		const struct igp_pci_dev *d = c->h->devs[i];
 		if (igp_pci_dev_is_gpu(d) && d->driver && igp_kparam_key_eq(d->driver, driver) &&
-		    !setup_is_passed(c, d))
+		    !setup_is_passed(c, d) && !setup_is_own_vf(c, d))
 			return d;
 	}
 	return NULL;
