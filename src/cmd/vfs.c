@@ -585,6 +585,10 @@ static int change_vfs(struct igp_change *c, struct igp_plan *p, const struct vfs
 	r = apply_vfs(c, p, argv, *s, a->count, h);
 	if (r != EXIT_OK)
 		return r;
+	/* What the plan could not do (an admin's line igpuctl does not edit,
+	 * another count that races with it) is said after the change too. */
+	for (char **n = p->notes; !arg_g.json && n && *n; n++)
+		fprintf(stderr, "Note: %s\n", *n);
 	r = reload(d, s);
 	if (r != CMD_GO_ON)
 		return r;

@@ -479,6 +479,18 @@ list_is $S "ID   WHEN                  COMMAND / CHANGED
                            /etc/sysfs.conf"
 undone $S "$before"
 
+t "vfs --persist on an admin's rule igpuctl does not edit: the note, no claim"
+example pve8-n100-zfs
+mkdir -p "$work/$N/etc/udev/rules.d"
+printf '%s\n' 'ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", \' '  ATTR{sriov_numvfs}="4"' \
+	>"$work/$N/etc/udev/rules.d/80-sriov.rules"
+ig $N vfs 00:02.0 --count 2 --persist
+rc_is 0
+err_has "Note: /etc/udev/rules.d/80-sriov.rules:1 sets the VF count of 0000:00:02.0 in a form igpuctl does not edit: set it to 2 there."
+grep -q "VFs on 0000:00:02.0 at boot" "$work/err" && bad "claims a count at boot"
+ig $N -J vfs 00:02.0 --count 2 --persist
+jqt '.persisted == null'
+
 t "vfs --count --dry-run: the plan, no lock, nothing written"
 example pve8-n100-zfs
 before=$(snap $N)

@@ -101,7 +101,8 @@ struct igp_sriov_persist_req {
  *    a plan note (it races with the winner: one write fails with EBUSY).
  * A count of 0 removes igpuctl's count (and sets an admin's winner to 0).
  * *ret_path (optional, caller frees): the file that sets the count (or the
- * settings) at boot afterwards, NULL when none.
+ * settings) at boot afterwards, NULL when none or when the admin's count is
+ * in a form igpuctl does not edit (a plan note says so).
  */
 int igp_sriov_plan_persist(struct igp_plan *p, const struct igp_host *h, const struct igp_pci_dev *pf,
 			   const struct igp_sriov_persist_req *req, char **ret_path);

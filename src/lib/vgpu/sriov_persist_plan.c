@@ -34,6 +34,7 @@ struct persist_plan {
 	const struct igp_sriov_setting *admin_autoprobe;
 	struct line_edit *edits;
 	size_t n_edits;
+	bool admin_uneditable; /* the admin's count stays as it is, not the one asked for */
 };
 
 static void persist_plan_done(struct persist_plan *pp)
@@ -266,6 +267,7 @@ static int plan_admin_count(struct persist_plan *pp, struct igp_plan *p, const s
 	e->at_line = line_with_count(w, line, n);
 	if (!e->at_line) {
 		e->at = 0;
+		pp->admin_uneditable = true;
 		return igp_plan_add_note(
 		    p, "%s sets the VF count of %s in a form igpuctl does not edit: set it to %ld there.",
 		    where, pp->pf->address, n);
@@ -494,7 +496,7 @@ int igp_sriov_plan_persist(struct igp_plan *p, const struct igp_host *h, const s
 	if (r >= 0 && !admin && pp.attrs && *pp.attrs)
 		r = igp_plan_add_note(p, "SR-IOV settings of %s at boot: %s (%s).", pf->address,
 				      pp.store_path, pp.store_why);
-	if (r >= 0 && ret_path) {
+	if (r >= 0 && ret_path && !pp.admin_uneditable) {
 		*ret_path = admin		    ? strdup(admin->path)
 			    : pp.attrs && *pp.attrs ? strdup(pp.store_path)
 						    : NULL;
