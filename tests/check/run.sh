@@ -983,12 +983,27 @@ sed 's/6\.14\.8-2-pve /7.0.2-1-pve  /' "$V/lib/modules/6.14.8-2-pve/updates/dkms
 chk "$V"
 is sriov.next_kernel warn
 has sriov.next_kernel message "supports Linux 6.12 to 6.19"
+has sriov.next_kernel remedy "Install i915-sriov-dkms 2026.05 or newer (Linux 6.17 to 7.0), or boot a kernel from 6.12 to 6.19"
 # Secure Boot on, the module there, the stock i915 loaded: the key is not enrolled.
 rm "$V/sys/module/i915/parameters/max_vfs"
 chk "$V"
 is sriov.secure_boot fail
 has sriov.secure_boot remedy "mokutil --import /var/lib/dkms/mok.pub"
 has sriov.secure_boot message "/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko"
+# Pinning the running kernel is offered only where its own module is built.
+variant newkernel-nomod pve9-n100-dkms-newkernel
+rm "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko"
+chk "$V"
+is sriov.next_kernel fail
+has sriov.next_kernel remedy "dkms autoinstall -k 6.17.2-1-pve"
+lacks sriov.next_kernel remedy "kernel pin"
+# i915-sriov-dkms not installed at all: nothing is "gone" (sriov.driver
+# says to install it).
+rm -r "$V/var/lib/dkms/i915-sriov-dkms" "$V/sys/module/i915/parameters/max_vfs"
+chk "$V"
+is sriov.next_kernel skip
+has sriov.next_kernel message "i915-sriov-dkms is not installed"
+has sriov.driver remedy "Install i915-sriov-dkms"
 # xe needs no out-of-tree module.
 chk "$src/examples/hosts/pve92-n100-xe"
 is sriov.driver pass

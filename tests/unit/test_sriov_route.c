@@ -73,6 +73,14 @@ static void test_dkms_range(void **state)
 	assert_null(lo);
 	assert_false(igp_sriov_dkms_range("2026.051", &lo, &hi));
 	assert_false(igp_sriov_dkms_range(NULL, &lo, &hi));
+	/* The newest release that supports a kernel. */
+	assert_string_equal(igp_sriov_dkms_release_for("7.0.2-1-pve", &lo, &hi), "2026.05");
+	assert_string_equal(lo, "6.17");
+	assert_string_equal(igp_sriov_dkms_release_for("6.14.11-4-pve", &lo, &hi), "2026.03");
+	assert_string_equal(igp_sriov_dkms_release_for("6.8.12-4-pve", &lo, &hi), "2025.07");
+	assert_null(igp_sriov_dkms_release_for("7.1.0", &lo, &hi));
+	assert_null(hi);
+	assert_null(igp_sriov_dkms_release_for("6.1.0-28-amd64", &lo, &hi));
 }
 
 static void test_kver_vermagic(void **state)
@@ -191,6 +199,14 @@ static void test_routes_dkms(void **state)
 	assert_int_equal(r->dkms_in_range, 0);
 	assert_true(r->xe);
 	assert_true(r->force_probe);
+	/* An answer handed out stays valid while later kernels are added. */
+	for (int i = 0; i < 16; i++) {
+		char kver[32];
+		snprintf(kver, sizeof(kver), "6.%d.0-1-pve", i);
+		assert_int_equal(igp_host_sriov_routes(h, &gpu, kver, &r), 0);
+	}
+	assert_string_equal(again->kernel, "6.17.2-1-pve");
+	assert_true(again->dkms_built);
 }
 
 static void test_vermagic_mismatch(void **state)

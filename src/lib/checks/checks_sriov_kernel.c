@@ -10,20 +10,40 @@
 #include "model/versions.h"
 
 /* `dkms autoinstall -k KVER` with its headers package, or on Proxmox VE the
- * running kernel pinned (proxmox-boot-tool, proxmox-kernel-helper). */
-static char *rebuild_remedy(struct check_ctx *c, const char *kver)
+ * running kernel pinned (proxmox-boot-tool, proxmox-kernel-helper) when its
+ * own module is built and fits. */
+static char *rebuild_remedy(struct check_ctx *c, const struct igp_pci_dev *gpu, const char *kver)
 {
 	_cleanup_free_ char *headers = NULL;
+	const char *running = c->h->kernel_release;
+	const struct igp_sriov_routes *now = NULL;
 
 	if (igp_host_kernel_headers_package(c->h, kver, &headers) < 0 || !headers)
 		return NULL;
-	if (ctx_is_proxmox(c) && c->h->kernel_release && !streq(c->h->kernel_release, kver))
+	if (ctx_is_proxmox(c) && running && !streq(running, kver) &&
+	    igp_host_sriov_routes(c->h, gpu, running, &now) >= 0 && now->dkms_built)
 		return strdupf(
 		    "Before the reboot, build it (`dkms autoinstall -k %s`, with %s installed), or "
-		    "stay on the running kernel (`proxmox-boot-tool kernel pin %s`).",
-		    kver, headers, c->h->kernel_release);
+		    "stay on the running kernel, whose module is built "
+		    "(`proxmox-boot-tool kernel pin %s`).",
+		    kver, headers, running);
 	return strdupf("Before the reboot, build it: `dkms autoinstall -k %s` (with %s installed).", kver,
 		       headers);
+}
+
+/* KVER outside the installed release's kernels: the release that supports
+ * it (model/sriov_route.h), or the kernels the installed one does. */
+static char *range_remedy(const struct igp_sriov_routes *r, const char *kver)
+{
+	const char *min, *max, *rel = igp_sriov_dkms_release_for(kver, &min, &max);
+
+	if (rel)
+		return strdupf("Install i915-sriov-dkms %s or newer (Linux %s to %s), or boot a "
+			       "kernel from %s to %s.",
+			       rel, min, max, r->dkms_min, r->dkms_max);
+	return strdupf("No i915-sriov-dkms release igpuctl knows supports %s: boot a kernel from %s "
+		       "to %s (or check github.com/strongtz/i915-sriov-dkms for a newer release).",
+		       kver, r->dkms_min, r->dkms_max);
 }
 
 /* R's module exists but libkmod read no vermagic from it: a damaged file,
@@ -77,8 +97,13 @@ int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	k = igp_host_sriov_routes(c->h, gpu, kver, &r);
 	if (k < 0)
 		return k;
+	if (!r->dkms_module && !r->dkms_version)
+		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
+				 "i915-sriov-dkms is not installed (no DKMS tree, no package): there "
+				 "is no module to check for %s, the kernel that boots next.",
+				 kver);
 	if (!r->dkms_module)
-		return check_add(c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, kver),
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, gpu, kver),
 				 "%s, the kernel that boots next (%s), has no i915-sriov-dkms module in "
 				 "%s/%s/updates/dkms: SR-IOV is gone after the reboot.",
 				 kver, nb->why, IGP_LIB_MODULES, kver);
@@ -86,16 +111,13 @@ int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return next_kernel_unread(c, gpu, r, kver, nb->why);
 	if (!r->dkms_built)
 		return check_add(
-		    c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, kver),
+		    c, id, gpu, IGP_CHECK_FAIL, rebuild_remedy(c, gpu, kver),
 		    "%s was built for another kernel (vermagic \"%s\"), not for %s, the kernel that "
 		    "boots next (%s): it will not load.",
 		    r->dkms_module, r->dkms_vermagic, kver, nb->why);
 	if (r->dkms_in_range == 0)
 		return check_add(
-		    c, id, gpu, IGP_CHECK_WARN,
-		    strdupf("Install an i915-sriov-dkms release that supports %s (2026.05: Linux "
-			    "6.17-7.0), or boot a kernel from %s to %s.",
-			    kver, r->dkms_min, r->dkms_max),
+		    c, id, gpu, IGP_CHECK_WARN, range_remedy(r, kver),
 		    "i915-sriov-dkms %s (%s) supports Linux %s to %s, and %s, the kernel that boots "
 		    "next, is outside that range.",
 		    r->dkms_version, r->dkms_source, r->dkms_min, r->dkms_max, kver);

@@ -80,7 +80,7 @@ struct igp_host_cache {
 	void (*workloads_free)(struct igp_workloads *w);
 
 	/* sriov_route.c: per platform and kernel release */
-	struct igp_sriov_routes *sriov_routes;
+	struct igp_sriov_routes **sriov_routes; /* each its own allocation: pointers handed out stay */
 	size_t n_sriov_routes;
 	int secure_boot; /* -2 not yet read */
 };

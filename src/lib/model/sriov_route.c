@@ -61,28 +61,41 @@ bool igp_sriov_xe_on(const struct igp_platform *p, const char *kver, bool *force
 	return on;
 }
 
+/* The kernels each release line builds for, from the README and release
+ * notes of github.com/strongtz/i915-sriov-dkms; newest first. */
+static const struct {
+	const char *release, *min, *max;
+} dkms_lines[] = {
+    {"2026.05", "6.17", "7.0"},
+    {"2026.03", "6.12", "6.19"},
+    {"2025.07", "6.8", "6.12"},
+};
+
 bool igp_sriov_dkms_range(const char *version, const char **ret_min, const char **ret_max)
 {
-	/* The kernels each release line builds for, from the README and
-	 * release notes of github.com/strongtz/i915-sriov-dkms. */
-	static const struct {
-		const char *release, *min, *max;
-	} lines[] = {
-	    {"2026.05", "6.17", "7.0"},
-	    {"2026.03", "6.12", "6.19"},
-	    {"2025.07", "6.8", "6.12"},
-	};
-
-	for (size_t i = 0; version && i < ELEMENTSOF(lines); i++) {
-		size_t n = strlen(lines[i].release);
-		if (strncmp(version, lines[i].release, n) == 0 && !isdigit((unsigned char)version[n])) {
-			*ret_min = lines[i].min;
-			*ret_max = lines[i].max;
+	for (size_t i = 0; version && i < ELEMENTSOF(dkms_lines); i++) {
+		size_t n = strlen(dkms_lines[i].release);
+		if (strncmp(version, dkms_lines[i].release, n) == 0 && !isdigit((unsigned char)version[n])) {
+			*ret_min = dkms_lines[i].min;
+			*ret_max = dkms_lines[i].max;
 			return true;
 		}
 	}
 	*ret_min = *ret_max = NULL;
 	return false;
+}
+
+const char *igp_sriov_dkms_release_for(const char *kver, const char **ret_min, const char **ret_max)
+{
+	for (size_t i = 0; kver && i < ELEMENTSOF(dkms_lines); i++)
+		if (igp_kver_cmp_minor(kver, dkms_lines[i].min) >= 0 &&
+		    igp_kver_cmp_minor(kver, dkms_lines[i].max) <= 0) {
+			*ret_min = dkms_lines[i].min;
+			*ret_max = dkms_lines[i].max;
+			return dkms_lines[i].release;
+		}
+	*ret_min = *ret_max = NULL;
+	return NULL;
 }
 
 bool igp_vermagic_matches(const char *vermagic, const char *kver)
@@ -97,17 +110,23 @@ bool igp_vermagic_matches(const char *vermagic, const char *kver)
 
 /* ---- the model ---- */
 
+static void routes_free(struct igp_sriov_routes *r)
+{
+	if (!r)
+		return;
+	free(r->kernel);
+	free(r->xe_why);
+	free(r->dkms_version);
+	free(r->dkms_source);
+	free(r->dkms_module);
+	free(r->dkms_vermagic);
+	free(r);
+}
+
 void igp_sriov_routes_cache_done(struct igp_host_cache *c)
 {
-	for (size_t i = 0; i < c->n_sriov_routes; i++) {
-		struct igp_sriov_routes *r = &c->sriov_routes[i];
-		free(r->kernel);
-		free(r->xe_why);
-		free(r->dkms_version);
-		free(r->dkms_source);
-		free(r->dkms_module);
-		free(r->dkms_vermagic);
-	}
+	for (size_t i = 0; i < c->n_sriov_routes; i++)
+		routes_free(c->sriov_routes[i]);
 	free(c->sriov_routes);
 }
 
@@ -229,7 +248,7 @@ int igp_host_sriov_routes(const struct igp_host *h, const struct igp_pci_dev *gp
 {
 	struct igp_host_cache *c = h->cache;
 	const struct igp_platform *p = gpu ? gpu->platform : NULL;
-	struct igp_sriov_routes *v, *r;
+	struct igp_sriov_routes **v, *r;
 	int k;
 
 	if (!kver)
@@ -237,21 +256,25 @@ int igp_host_sriov_routes(const struct igp_host *h, const struct igp_pci_dev *gp
 	if (!kver || !c)
 		return -EINVAL;
 	for (size_t i = 0; i < c->n_sriov_routes; i++)
-		if (c->sriov_routes[i].platform == p && streq(c->sriov_routes[i].kernel, kver)) {
-			*ret = &c->sriov_routes[i];
+		if (c->sriov_routes[i]->platform == p && streq(c->sriov_routes[i]->kernel, kver)) {
+			*ret = c->sriov_routes[i];
 			return 0;
 		}
 	v = realloc(c->sriov_routes, (c->n_sriov_routes + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	c->sriov_routes = v;
-	r = &v[c->n_sriov_routes++];
-	*r = (struct igp_sriov_routes){.platform = p, .kernel = strdup(kver)};
-	if (!r->kernel)
+	r = calloc(1, sizeof(*r));
+	if (!r)
 		return -ENOMEM;
-	k = routes_fill(h, p, r);
-	if (k < 0)
+	*r = (struct igp_sriov_routes){.platform = p, .kernel = strdup(kver)};
+	k = r->kernel ? routes_fill(h, p, r) : -ENOMEM;
+	if (k < 0) {
+		/* Not cached: the next call tries again rather than finding half an answer. */
+		routes_free(r);
 		return k;
+	}
+	v[c->n_sriov_routes++] = r;
 	*ret = r;
 	return 0;
 }

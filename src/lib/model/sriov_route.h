@@ -115,6 +115,9 @@ bool igp_sriov_xe_on(const struct igp_platform *p, const char *kver, bool *force
 /* The kernels (MAJOR.MINOR) an i915-sriov-dkms release supports; false
  * when the release is not one whose range is known. */
 bool igp_sriov_dkms_range(const char *version, const char **ret_min, const char **ret_max);
+/* The newest i915-sriov-dkms release line (e.g. "2026.05") that supports
+ * KVER, with its range; NULL when none known does. */
+const char *igp_sriov_dkms_release_for(const char *kver, const char **ret_min, const char **ret_max);
 /* Compare the MAJOR.MINOR of two kernel releases ("6.8.12-4-pve" and
  * "6.8" are equal); <0, 0, >0. */
 int igp_kver_cmp_minor(const char *a, const char *b);
