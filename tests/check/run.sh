@@ -985,11 +985,23 @@ is sriov.next_kernel warn
 has sriov.next_kernel message "supports Linux 6.12 to 6.19"
 has sriov.next_kernel remedy "Install i915-sriov-dkms 2026.05 or newer (Linux 6.17 to 7.0), or boot a kernel from 6.12 to 6.19"
 # Secure Boot on, the module there, the stock i915 loaded: the key is not enrolled.
+# Without the kernel's word for it, a warning; with it, a failure.
 rm "$V/sys/module/i915/parameters/max_vfs"
+chk "$V"
+is sriov.secure_boot warn
+has sriov.secure_boot remedy "mokutil --import /var/lib/dkms/mok.pub"
+has sriov.secure_boot message "/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko is built for 6.14.8-2-pve"
+put var/log/igpuctl-capture/dmesg $'[    3.1] Loading of module with unavailable key is rejected\n'
 chk "$V"
 is sriov.secure_boot fail
 has sriov.secure_boot remedy "mokutil --import /var/lib/dkms/mok.pub"
+has sriov.secure_boot message "the kernel refused a module (\"Loading of module with unavailable key is rejected\""
 has sriov.secure_boot message "/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko"
+# A module built for another kernel would not load whatever its key: not
+# a Secure Boot failure (sriov.next_kernel and sriov.driver say it).
+sed -i 's/6\.14\.8-2-pve /6.14.1-1-pve /' "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko"
+chk "$V"
+is sriov.secure_boot pass
 # Pinning the running kernel is offered only where its own module is built.
 variant newkernel-nomod pve9-n100-dkms-newkernel
 rm "$V/lib/modules/6.14.8-2-pve/updates/dkms/i915.ko"

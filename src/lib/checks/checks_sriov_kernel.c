@@ -128,9 +128,31 @@ int check_sriov_next_kernel(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	    r->dkms_in_range < 0 ? " is a release whose supported kernels are not known" : "");
 }
 
+/* The kernel's words when module signature checking keeps a module out
+ * (kernel/module/signing.c: "Loading of %s is rejected" with "module with
+ * unavailable key" or "unsigned module"; security/lockdown/lockdown.c:
+ * "unsigned module loading is restricted"). */
+static const char *signature_refusal(const char *log)
+{
+	static const char *const words[] = {
+	    "Loading of module with unavailable key is rejected",
+	    "Loading of unsigned module is rejected",
+	    "unsigned module loading is restricted",
+	};
+
+	for (size_t i = 0; log && i < ELEMENTSOF(words); i++)
+		if (strstr(log, words[i]))
+			return words[i];
+	return NULL;
+}
+
+#define MOK_REMEDY                                                                                           \
+	"`mokutil --import " IGP_VAR_LIB_DKMS_MOK_PUB "`, then reboot and enrol the key at the MOK "         \
+	"manager screen (Enroll MOK) before the system starts."
+
 int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
-	const char *id = "sriov.secure_boot";
+	const char *id = "sriov.secure_boot", *why = NULL, *log, *refused;
 	const struct igp_sriov_routes *r;
 	int sb = igp_host_secure_boot(c->h), k;
 
@@ -146,17 +168,28 @@ int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu)
 	k = igp_host_sriov_routes(c->h, gpu, NULL, &r);
 	if (k < 0)
 		return k;
-	if (r->dkms_module && sriov_stock_i915(c))
-		return check_add(
-		    c, id, gpu, IGP_CHECK_FAIL,
-		    strdup("`mokutil --import " IGP_VAR_LIB_DKMS_MOK_PUB "`, then reboot and enrol the key "
-			   "at the MOK manager screen (Enroll MOK) before the system starts."),
-		    "Secure Boot is on (efivars SecureBoot) and the stock i915 was loaded although "
-		    "%s exists: the kernel does not trust the key DKMS signed it with.",
-		    r->dkms_module);
-	return check_add(
-	    c, id, gpu, IGP_CHECK_PASS, NULL,
-	    "Secure Boot is on (efivars SecureBoot) and nothing shows i915-sriov-dkms's module being "
-	    "refused on %s.",
-	    r->kernel);
+	/* A module built for another kernel is sriov.next_kernel's matter: it
+	 * would not load whatever its signature. */
+	if (!r->dkms_built || !(sriov_stock_i915(c) || !ctx_module_loaded(c, "i915")))
+		return check_add(c, id, gpu, IGP_CHECK_PASS, NULL,
+				 "Secure Boot is on (efivars SecureBoot) and nothing shows "
+				 "i915-sriov-dkms's module being refused on %s.",
+				 r->kernel);
+	log = ctx_dmesg(c, &why);
+	refused = signature_refusal(log);
+	if (refused)
+		return check_add(c, id, gpu, IGP_CHECK_FAIL, strdup(MOK_REMEDY),
+				 "Secure Boot is on (efivars SecureBoot) and the kernel refused a module "
+				 "(\"%s\", %s): %s is signed with a key it does not trust, so the "
+				 "i915 with SR-IOV is not in use.",
+				 refused, why ? why : "kernel log", r->dkms_module);
+	return check_add(c, id, gpu, IGP_CHECK_WARN, strdup(MOK_REMEDY),
+			 "Secure Boot is on (efivars SecureBoot) and %s is built for %s, but the i915 "
+			 "with SR-IOV is not in use: if the kernel log says \"Loading of module with "
+			 "unavailable key is rejected\", its key is not enrolled%s%s%s.",
+			 r->dkms_module, r->kernel, log ? "" : " (no kernel log: ",
+			 log   ? ""
+			 : why ? why
+			       : "none",
+			 log ? "" : ")");
 }
