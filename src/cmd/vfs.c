@@ -10,6 +10,7 @@
 
 #include "setup/bind.h"
 #include "cmd.h"
+#include "model/sriov_route.h"
 #include "model/host.h"
 #include "model/workloads.h"
 #include "output.h"
@@ -122,13 +123,19 @@ static void explain_enoent(const struct igp_sriov *s, const struct igp_host *h)
 	fprintf(stderr, "  The driver bound to %s (%s) cannot create VFs (it has no sriov_configure).\n",
 		s->pf, s->pf_driver);
 	if (streq(s->pf_driver, "i915") || streq(s->pf_driver, "xe")) {
-		fprintf(
-		    stderr,
-		    "  Mainline i915 has no SR-IOV for these GPUs: install i915-sriov-dkms for kernel %s\n"
-		    "  (or use xe with xe.max_vfs and xe.force_probe), boot with i915.enable_guc=3\n"
-		    "  i915.max_vfs=7, then retry.  igpuctl setup --mode sriov %s does this;\n"
-		    "  igpuctl check --mode sriov %s shows each step.\n",
-		    h && h->kernel_release ? h->kernel_release : "$(uname -r)", s->pf, s->pf);
+		struct igp_pci_dev *d = NULL;
+		enum igp_sriov_route_kind k = IGP_SRIOV_ROUTE_NONE;
+		_cleanup_free_ char *why = NULL;
+
+		/* The same recommendation as check and setup (model/sriov_route.h). */
+		if (h && igp_host_find(h, s->pf, &d) >= 0 &&
+		    igp_host_sriov_recommend(h, d, &k, &why, NULL) >= 0)
+			fprintf(stderr, "  %s\n", why);
+		if (k != IGP_SRIOV_ROUTE_NONE)
+			fprintf(stderr,
+				"  igpuctl setup --mode sriov%s %s configures it; igpuctl check --mode "
+				"sriov %s shows each step.\n",
+				k == IGP_SRIOV_ROUTE_XE ? " --sriov-driver xe" : "", s->pf, s->pf);
 	} else if (streq(s->pf_driver, "vfio-pci")) {
 		fprintf(stderr,
 			"  vfio-pci only creates VFs with enable_sriov=1; the PF belongs to its own driver: "

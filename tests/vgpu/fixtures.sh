@@ -479,6 +479,21 @@ list_is $S "ID   WHEN                  COMMAND / CHANGED
                            /etc/sysfs.conf"
 undone $S "$before"
 
+t "vfs --count refused with ENOENT: the route check and setup recommend"
+example pve8-n100-zfs
+IGPUCTL_FAULT=attr:1:enoent ig $N vfs 00:02.0 --count 2
+rc_is 1
+err_has "Failed to enable VFs on 0000:00:02.0 (writing sriov_numvfs): No such file or directory"
+err_has "Use i915-sriov-dkms: the xe driver of 6.8.12-4-pve"
+err_has "igpuctl setup --mode sriov 0000:00:02.0 configures it"
+example pve92-n100-xe
+IGPUCTL_FAULT=attr:1:enoent ig pve92-n100-xe vfs 00:02.0 --count 2
+rc_is 1
+err_has "Use xe, since 7.0.2-1-pve boots next"
+err_has "igpuctl setup --mode sriov --sriov-driver xe 0000:00:02.0 configures it"
+file_is pve92-n100-xe "$IGPU/sriov_numvfs" "0
+"
+
 t "vfs --persist on an admin's rule igpuctl does not edit: the note, no claim"
 example pve8-n100-zfs
 mkdir -p "$work/$N/etc/udev/rules.d"

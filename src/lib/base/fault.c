@@ -20,40 +20,54 @@ static unsigned long *pass_counter(const char *point)
 	return NULL;
 }
 
-/* Does one "POINT:N[:ACTION]" of the list name this pass?  *ret_kill: kill. */
-static bool spec_fires(const char *spec, size_t len, const char *point, unsigned long pass, bool *ret_kill)
+/* The ACTIONs: an errno for igp_fault() to return, or kill. */
+static const struct {
+	const char *name;
+	int r;
+} actions[] = {
+    {"error", -EIO},
+    {"enoent", -ENOENT},
+    {"ebusy", -EBUSY},
+    {"kill", 1},
+};
+
+/* Does one "POINT:N[:ACTION]" of the list name this pass?  0 if not, else
+ * its action's code (actions[]). */
+static int spec_fires(const char *spec, size_t len, const char *point, unsigned long pass)
 {
 	const char *colon = memchr(spec, ':', len), *end_spec = spec + len;
 	unsigned long n;
 	char *end;
 
 	if (!colon || (size_t)(colon - spec) != strlen(point) || strncmp(spec, point, strlen(point)) != 0)
-		return false;
+		return 0;
 	n = strtoul(colon + 1, &end, 10);
 	if (n != pass)
-		return false;
-	*ret_kill = end < end_spec && *end == ':' && (size_t)(end_spec - end - 1) == 4 &&
-		    strncmp(end + 1, "kill", 4) == 0;
-	return true;
+		return 0;
+	if (end >= end_spec || *end != ':')
+		return -EIO;
+	for (size_t i = 0; i < ELEMENTSOF(actions); i++)
+		if ((size_t)(end_spec - end - 1) == strlen(actions[i].name) &&
+		    strncmp(end + 1, actions[i].name, strlen(actions[i].name)) == 0)
+			return actions[i].r;
+	return -EIO;
 }
 
 int igp_fault(const char *point)
 {
 	const char *spec = getenv("IGPUCTL_FAULT");
 	unsigned long *passes;
-	bool kill = false, fire = false;
+	int fire = 0;
 
 	if (!spec || !*spec || !(passes = pass_counter(point)))
 		return 0;
 	++*passes;
 	while (*spec && !fire) {
 		size_t len = strcspn(spec, ",");
-		fire = spec_fires(spec, len, point, *passes, &kill);
+		fire = spec_fires(spec, len, point, *passes);
 		spec += len + (spec[len] == ',');
 	}
-	if (!fire)
-		return 0;
-	if (kill)
+	if (fire > 0)
 		raise(SIGKILL);
-	return -EIO;
+	return fire;
 }

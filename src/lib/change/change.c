@@ -342,7 +342,9 @@ static int record_all_held(struct igp_journal *j, struct igp_jchange *ch, const 
 static int write_attrs(const struct igp_plan *plan, struct igp_change_report *rep)
 {
 	for (size_t i = 0; i < plan->n_attrs; i++) {
-		int r = igp_write_attr(plan->attrs[i].path, plan->attrs[i].value);
+		int r = igp_fault("attr");
+		if (r >= 0)
+			r = igp_write_attr(plan->attrs[i].path, plan->attrs[i].value);
 		if (r < 0) {
 			rep->failed = strdup(plan->attrs[i].path);
 			return r;
