@@ -66,7 +66,7 @@ static int help(void)
 	if (!defaults)
 		return log_error_errno(-ENOMEM, "Failed to print the help");
 	printf("Usage: igpuctl vfs ADDR [--count N] [--persist] [--bind] [--set VFN KEY=VALUE]... [--sched]\n"
-	       "                   [--dry-run] [-o COLUMNS] [-n] [-r] [-J]\n\n"
+	       "                   [--force] [--dry-run] [-o COLUMNS] [-n] [-r] [-J]\n\n"
 	       "SR-IOV virtual functions (VFs) of the physical function ADDR: how many the\n"
 	       "driver offers (sriov_totalvfs), how many are enabled, and the VFs.  Pass VFs\n"
 	       "to VMs, never the PF itself.\n\n"
@@ -84,6 +84,8 @@ static int help(void)
 	       "                     virtfn0): exec_quantum_ms, preempt_timeout_us,\n"
 	       "                     sched_priority (xe: low, normal, high); repeatable\n"
 	       "      --sched        show each VF's scheduling instead of the VF table\n"
+	       "      --force        change the count although guests are configured with\n"
+	       "                     the VFs it removes and re-creates (stop them first)\n"
 	       "      --dry-run      show what --count, --persist and --set would write\n"
 	       "  -o, --output LIST  columns of the VF table (default %s)\n"
 	       "  -n, --noheadings   no header line\n"
@@ -317,7 +319,7 @@ static int numvfs_failed(int r, const struct igp_sriov *s, long count, const str
 struct vfs_args {
 	struct table_opts topts;
 	long count; /* -1: not changed */
-	bool persist, bind, dry_run, sched;
+	bool persist, bind, dry_run, sched, force;
 	const char *address;
 	char **set; /* "VFN KEY=VALUE" */
 };
@@ -356,6 +358,31 @@ static int plan_sched(const struct igp_sriov *s, char *const *set, struct igp_pl
 	return EXIT_OK;
 }
 
+/* Any change of a non-zero count removes every VF and creates new ones: a
+ * guest configured with one (model/workloads.h) loses it while it runs.
+ * EXIT_OK when none is, else the exit status after saying which. */
+static int refuse_used_vfs(const struct igp_host *h, const struct igp_sriov *s)
+{
+	char ***users = NULL;
+	int r = EXIT_OK;
+
+	if (vfs_users(h, s, &users) < 0)
+		return EXIT_FAIL;
+	for (size_t i = 0; i < s->n_vfs && r == EXIT_OK; i++) {
+		_cleanup_strbuf_ struct strbuf who = {};
+		for (char **u = users[i]; u && *u; u++)
+			strbuf_word(&who, ", ", *u);
+		if (!who.s)
+			continue;
+		r = log_error("VF %s is used by %s; changing the count of %s removes every VF and "
+			      "creates new ones",
+			      s->vfs[i].address, who.s, s->pf);
+		fprintf(stderr, "  Stop the guests that use its VFs, then run again with --force.\n");
+	}
+	vfs_users_free(users, s->n_vfs);
+	return r;
+}
+
 /* The count and the scheduling (kernel attributes) and where they persist
  * (file edits). */
 static int plan_vfs(const struct igp_host *h, const struct igp_sriov *s, const struct igp_pci_dev *d,
@@ -379,6 +406,11 @@ static int plan_vfs(const struct igp_host *h, const struct igp_sriov *s, const s
 				"(xe: xe.max_vfs=7); igpuctl setup --mode sriov %s\n",
 				s->pf);
 		return EXIT_FAIL;
+	}
+	if (count >= 0 && count != s->numvfs && s->numvfs > 0 && !a->force) {
+		r = refuse_used_vfs(h, s);
+		if (r != EXIT_OK)
+			return r;
 	}
 	r = count >= 0 ? igp_sriov_plan_numvfs(s, count, p, &busy) : 0;
 	if (r == -EBUSY && busy) {
@@ -479,6 +511,7 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 	    {"set", required_argument, NULL, 's'},
 	    {"sched", no_argument, NULL, 0x101},
 	    {"dry-run", no_argument, NULL, 0x100},
+	    {"force", no_argument, NULL, 0x102},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
@@ -504,6 +537,9 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 			break;
 		case 0x101:
 			a->sched = true;
+			break;
+		case 0x102:
+			a->force = true;
 			break;
 		case 's':
 			/* --set VFN KEY=VALUE: the pair is the next argument. */

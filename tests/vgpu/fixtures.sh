@@ -479,6 +479,26 @@ list_is $S "ID   WHEN                  COMMAND / CHANGED
                            /etc/sysfs.conf"
 undone $S "$before"
 
+t "vfs --count over VFs that guests are configured with: refused unless --force"
+P=pve8-n100-sriov
+example $P
+ig $P vfs 00:02.0 --count 3
+rc_is 1
+err_has "VF 0000:00:02.1 is used by proxmox-vm:201; changing the count of 0000:00:02.0 removes every VF"
+err_has "then run again with --force"
+# CTs on the host's i915 are users too, though no VF is on vfio-pci.
+for f in 1 3 4; do ln -sfn ../../../bus/pci/drivers/i915 "$work/$P/sys/devices/pci0000:00/0000:00:02.$f/driver"; done
+rm "$work/$P/etc/pve/qemu-server/201.conf" "$work/$P/etc/pve/qemu-server/202.conf"
+ig $P vfs 00:02.0 --count 3
+rc_is 1
+err_has "VF 0000:00:02.2 is used by proxmox-ct:300, proxmox-ct:301"
+file_is $P sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs "5
+"
+ig $P vfs 00:02.0 --count 3 --force
+rc_is 0
+file_is $P sys/devices/pci0000:00/0000:00:02.0/sriov_numvfs "3
+"
+
 t "vfs --count refused with ENOENT: the route check and setup recommend"
 example pve8-n100-zfs
 IGPUCTL_FAULT=attr:1:enoent ig $N vfs 00:02.0 --count 2
