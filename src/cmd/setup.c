@@ -31,7 +31,8 @@ static int help(void)
 	    "      --param KEY[=VALUE]  add any kernel parameter; repeatable\n"
 	    "      --vfs N              sriov: number of VFs (default sriov_totalvfs, else 7)\n"
 	    "      --sriov-driver i915|xe  sriov: i915-sriov-dkms or upstream xe (default: the route\n"
-	    "                           check recommends for the kernel that boots next)\n"
+	    "                           in use if it works on the kernel that boots next, else\n"
+	    "                           the one that does, xe preferred)\n"
 	    "      --bootloader NAME    grub, proxmox-systemd-boot, systemd-boot or kernelstub\n"
 	    "                           instead of detecting it\n\n"
 	    "Exit status: 0 done (or nothing to do), 1 refused or failed, 2 usage error.\n");

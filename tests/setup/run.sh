@@ -250,6 +250,10 @@ PREP=$unread ok pve-sdboot-sriov-dkms-unread pve8-n100-zfs "intel_iommu=on i915.
 # setup says so, rather than that there is no module.
 stale='mkdir -p lib/modules/6.17.2-1-pve/updates/dkms && cp lib/modules/6.14.8-2-pve/updates/dkms/i915.ko lib/modules/6.17.2-1-pve/updates/dkms/'
 PREP=$stale ok pve9-sriov-dkms-stale pve9-n100-dkms-newkernel "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
+# i915-sriov-dkms in use and built for the kernel that boots next (7.0),
+# whose xe has SR-IOV too: a working host keeps its route.
+dkms70='mkdir -p lib/modules/7.0.2-1-pve/updates/dkms && : >boot/vmlinuz-7.0.2-1-pve && sed "s/6\.14\.8-2-pve /7.0.2-1-pve  /" lib/modules/6.14.8-2-pve/updates/dkms/i915.ko >lib/modules/7.0.2-1-pve/updates/dkms/i915.ko'
+PREP=$dkms70 ok pve9-sriov-dkms-kept pve9-n100-dkms-newkernel "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe !xe.force_probe" --mode sriov
 # Panther Lake: xe without force_probe.
 ptl='printf "0xb080\n" >sys/devices/pci0000:00/0000:00:02.0/device'
 PREP=$ptl ok pve-sdboot-sriov-ptl pve8-n100-zfs "intel_iommu=on xe.max_vfs=7 module_blacklist=i915" --mode sriov --sriov-driver xe

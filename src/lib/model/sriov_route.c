@@ -338,6 +338,32 @@ int igp_host_sriov_recommend(const struct igp_host *h, const struct igp_pci_dev 
 	return recommend(r, why, ret, ret_why);
 }
 
+int igp_host_sriov_choose(const struct igp_host *h, const struct igp_pci_dev *gpu,
+			  enum igp_sriov_route_kind *ret, char **ret_why)
+{
+	enum igp_sriov_route_kind use = igp_host_sriov_in_use(h, gpu);
+	const struct igp_sriov_routes *r;
+	_cleanup_free_ char *rec = NULL;
+	enum igp_sriov_route_kind k;
+	int e = igp_host_sriov_recommend(h, gpu, &k, &rec, &r);
+
+	if (e < 0)
+		return e;
+	/* Where xe works it is what recommend() says already; so the only route
+	 * in use that differs and still works is i915-sriov-dkms built for the
+	 * kernel that boots next, whose xe has SR-IOV too: it stays. */
+	if (use != IGP_SRIOV_ROUTE_DKMS || k == use || !r->dkms_built) {
+		*ret = k;
+		*ret_why = TAKE_PTR(rec);
+		return 0;
+	}
+	*ret = use;
+	*ret_why = strdupf("Keeping %s, in use and built for %s, the kernel that boots next "
+			   "(--sriov-driver xe would use xe, which needs no DKMS there).",
+			   DKMS_NAME, r->kernel);
+	return *ret_why ? 0 : -ENOMEM;
+}
+
 int igp_host_secure_boot(const struct igp_host *h)
 {
 	struct igp_host_cache *c = h->cache;

@@ -90,6 +90,14 @@ int igp_host_sriov_recommend(const struct igp_host *h, const struct igp_pci_dev 
 			     const struct igp_sriov_routes **ret_routes);
 
 /*
+ * The route setup takes without --sriov-driver: the one in use when it
+ * works on the kernel that boots next (a working host is not switched),
+ * else igp_host_sriov_recommend()'s; with its one-sentence reason.
+ */
+int igp_host_sriov_choose(const struct igp_host *h, const struct igp_pci_dev *gpu,
+			  enum igp_sriov_route_kind *ret, char **ret_why);
+
+/*
  * Secure Boot as the firmware reports it: the UEFI variable SecureBoot
  * (/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0ca4d5d3f4c:
  * 4 attribute bytes, then the value, 1 = on); 1 on, 0 off, -ENOENT when the

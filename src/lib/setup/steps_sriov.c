@@ -12,9 +12,10 @@
 #include "vgpu/sriov.h"
 #include "vgpu/sriov_persist.h"
 
-/* --sriov-driver, else the route the model recommends for the kernel that
- * boots next (model/sriov_route.h: xe where it has SR-IOV for the
- * platform, else i915-sriov-dkms), noted with the kernel it rests on. */
+/* --sriov-driver, else the route in use where it works on the kernel that
+ * boots next, else the one the model recommends for it (model/sriov_route.h:
+ * xe where it has SR-IOV for the platform, else i915-sriov-dkms), noted
+ * with the kernel it rests on. */
 static const char *sriov_driver(struct setup_ctx *c)
 {
 	enum igp_sriov_route_kind k = IGP_SRIOV_ROUTE_NONE;
@@ -22,7 +23,7 @@ static const char *sriov_driver(struct setup_ctx *c)
 
 	if (c->o->sriov_driver)
 		return c->o->sriov_driver;
-	if (igp_host_sriov_recommend(c->h, c->dev, &k, &why, NULL) < 0)
+	if (igp_host_sriov_choose(c->h, c->dev, &k, &why) < 0)
 		return NULL;
 	if (k != IGP_SRIOV_ROUTE_NONE)
 		igp_plan_add_note(&c->p, "%s", why);
