@@ -288,17 +288,6 @@ static bool want_satisfied(char *const *toks, const struct want *w)
 	return tokens_get(toks, w->key, &v) > 0 && parse_long(v, 1, 1024, &n) >= 0;
 }
 
-/* xe's max_vfs needs no parameter on the kernel that boots next: its
- * default there is unlimited (model/sriov_route.h), as sriov.params judges. */
-static bool xe_max_vfs_default(struct check_ctx *c, const struct igp_pci_dev *gpu)
-{
-	const struct igp_sriov_routes *r = NULL;
-	enum igp_sriov_route_kind k;
-	_cleanup_free_ char *why = NULL;
-
-	return igp_host_sriov_recommend(c->h, gpu, &k, &why, &r) >= 0 && r && r->xe_max_vfs_unlimited;
-}
-
 static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 {
 	size_t n = 0;
@@ -320,7 +309,7 @@ static size_t wants_for(struct check_ctx *c, struct want *w, size_t cap)
 			continue;
 		xe = ctx_sriov_route(c, g) == IGP_SRIOV_ROUTE_XE;
 		if (xe) {
-			if (!xe_max_vfs_default(c, g))
+			if (!igp_host_xe_max_vfs_default_ok(c->h, g))
 				w[n++] = (struct want){"xe.max_vfs", "", "xe", "max_vfs"};
 			if (p->xe_force_probe) {
 				w[n] = (struct want){"xe.force_probe", "", NULL, NULL};

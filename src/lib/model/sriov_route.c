@@ -414,3 +414,14 @@ long igp_host_max_vfs(const struct igp_host *h, const struct igp_pci_dev *gpu, c
 		*ret_where = where;
 	return n;
 }
+
+bool igp_host_xe_max_vfs_default_ok(const struct igp_host *h, const struct igp_pci_dev *gpu)
+{
+	const struct igp_sriov_routes *r = NULL;
+	enum igp_sriov_route_kind k;
+	_cleanup_free_ char *why = NULL;
+	long cur = igp_host_max_vfs(h, gpu, "xe", NULL);
+
+	return (cur < 0 || cur == XE_MAX_VFS_UNLIMITED) &&
+	       igp_host_sriov_recommend(h, gpu, &k, &why, &r) >= 0 && r && r->xe_max_vfs_unlimited;
+}

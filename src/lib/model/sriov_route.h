@@ -116,6 +116,11 @@ int igp_host_secure_boot(const struct igp_host *h);
 long igp_host_max_vfs(const struct igp_host *h, const struct igp_pci_dev *gpu, const char *drv,
 		      const char **ret_where);
 
+/* Does xe on GPU need no max_vfs from igpuctl?  Its default on the kernel
+ * that boots next is unlimited (XE_MAX_VFS_UNLIMITED_SINCE) and nothing in
+ * force sets it lower.  setup writes none then, and check wants none. */
+bool igp_host_xe_max_vfs_default_ok(const struct igp_host *h, const struct igp_pci_dev *gpu);
+
 /* ---- pure helpers, for the model and its tests ---- */
 
 /* xe's SR-IOV for platform P on KVER: true and *force_probe, else false. */

@@ -30,18 +30,11 @@ static const char *sriov_driver(struct setup_ctx *c)
 	return k == IGP_SRIOV_ROUTE_XE ? "xe" : "i915";
 }
 
-/* The max_vfs in force: the loaded module's, else the running command
- * line's; -1 when neither says. */
-static long current_max_vfs(struct setup_ctx *c, const char *drv)
-{
-	return igp_host_max_vfs(c->h, c->dev, drv, NULL);
-}
-
 /* max_vfs for N VFs: never lower than the one in force, as max_vfs only
  * caps the VFs; fewer are a matter of sriov_numvfs. */
 static const char *max_vfs_value(struct setup_ctx *c, const char *drv, int n)
 {
-	long cur = current_max_vfs(c, drv);
+	long cur = igp_host_max_vfs(c->h, c->dev, drv, NULL);
 
 	if (cur <= n)
 		return setup_keep(c, strdupf("%d", n));
@@ -51,19 +44,6 @@ static const char *max_vfs_value(struct setup_ctx *c, const char *drv, int n)
 	    "functions, and fewer are a matter of sriov_numvfs (`igpuctl vfs %s --count %d`).",
 	    drv, cur, n, c->dev->address, n);
 	return setup_keep(c, strdupf("%ld", cur));
-}
-
-/* xe needs no max_vfs: its default on the kernel that boots next is
- * unlimited (model/sriov_route.h), and nothing in force sets it lower. */
-static bool xe_max_vfs_default(struct setup_ctx *c)
-{
-	const struct igp_sriov_routes *r = NULL;
-	enum igp_sriov_route_kind k;
-	_cleanup_free_ char *why = NULL;
-	long cur = current_max_vfs(c, "xe");
-
-	return (cur < 0 || cur == XE_MAX_VFS_UNLIMITED) &&
-	       igp_host_sriov_recommend(c->h, c->dev, &k, &why, &r) >= 0 && r && r->xe_max_vfs_unlimited;
 }
 
 static int want_i915(struct setup_ctx *c, int n)
@@ -84,7 +64,7 @@ static int want_i915(struct setup_ctx *c, int n)
 
 static int want_xe(struct setup_ctx *c, int n)
 {
-	bool want_vfs = !xe_max_vfs_default(c);
+	bool want_vfs = !igp_host_xe_max_vfs_default_ok(c->h, c->dev);
 	/* Only where xe binds the platform with force_probe alone (TGL, ADL,
 	 * RPL; never Panther Lake): the platform table. */
 	bool want_fp = c->dev->platform && c->dev->platform->xe_force_probe;
