@@ -76,7 +76,7 @@ int check_sriov_vf_users(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		return r;
 	if (n == 0)
 		return check_add(c, id, gpu, IGP_CHECK_SKIP, NULL,
-				 "sriov_numvfs of %s is %d, but it has no virtfnN links to its VFs.",
+				 "sriov_numvfs of %s is %d, but no PCI device has a physfn link to it.",
 				 gpu->address, gpu->sriov_numvfs);
 	free_vfs = vf_users_judge(v, n, &used, &bad);
 	igp_vf_users_free(v, n);
