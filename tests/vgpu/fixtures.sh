@@ -669,6 +669,16 @@ $KEY/sriov_numvfs = $2
 "
 }
 
+t "vfs --set keeps igpuctl's count that wins at boot; an admin's later count gets a note"
+mkhost $Y
+ig $Y vfs 00:02.0 --count 3 --persist
+printf '%s\n' "$KEY/sriov_numvfs = 5" >"$work/$Y/etc/sysfs.d/zz-admin.conf"
+ig $Y vfs 00:02.0 --set 1 exec_quantum_ms=20
+rc_is 0
+grep -qx "$KEY/sriov_numvfs = 3" "$work/$Y/$SD" || bad "igpuctl's count was dropped"
+grep -qx "$KEY/sriov_drivers_autoprobe = 0" "$work/$Y/$SD" || bad "autoprobe was dropped"
+err_has "Note: /etc/sysfs.d/zz-admin.conf:1 also sets the VF count of 0000:00:02.0 (5)"
+
 t "sysfsutils 2.1.1-4 installed: vfs --count 3 --persist writes a file in /etc/sysfs.d, no udev rule"
 mkhost $Y
 before=$(snap $Y)

@@ -478,6 +478,10 @@ int igp_sriov_plan_persist(struct igp_plan *p, const struct igp_host *h, const s
 	/* The admin's first setting keeps the count: igpuctl adds no second one. */
 	for (admin = win; admin && admin->own;)
 		admin = igp_sriov_persisted_find(&pp.ps, NUMVFS, admin);
+	/* Without a new count, igpuctl's count that wins at boot now stays;
+	 * an admin's later one races with it and gets a note. */
+	if (req->count < 0 && win && win->own)
+		admin = NULL;
 	if (n < 0 && win && parse_long(win->value, 0, 65535, &n) < 0)
 		n = -1;
 	if (admin)
