@@ -6,9 +6,9 @@
  * the named point fail: ACTION "error" (the default) makes igp_fault()
  * return -EIO, "enoent" and "ebusy" -ENOENT and -EBUSY (what the kernel
  * answers a sysfs write it refuses), "kill" raises SIGKILL right there, as a
- * power cut or an OOM kill would.  A comma-separated list names several passes (of one point or
- * of several: each point counts its own passes), so that a rollback can be
- * made to fail too.  Without the variable every point is a no-op.
+ * power cut or an OOM kill would.  A comma-separated list names several
+ * passes (of one point or of several: each point counts its own passes), so
+ * that a rollback can be made to fail too.  Without the variable every point is a no-op.
  *
  * The points (fileio.c, journal.c, plan.c) are:
  *   tmp-create   before the temporary file is created

@@ -153,6 +153,7 @@ static const char *signature_refusal(const char *log)
 int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "sriov.secure_boot", *why = NULL, *log, *refused;
+	_cleanup_free_ char *nolog = NULL;
 	const struct igp_sriov_routes *r;
 	int sb = igp_host_secure_boot(c->h), k;
 
@@ -183,13 +184,12 @@ int check_sriov_secure_boot(struct check_ctx *c, const struct igp_pci_dev *gpu)
 				 "(\"%s\", %s): %s is signed with a key it does not trust, so the "
 				 "i915 with SR-IOV is not in use.",
 				 refused, why ? why : "kernel log", r->dkms_module);
+	nolog = log ? strdup("") : strdupf(" (no kernel log: %s)", why ? why : "none");
+	if (!nolog)
+		return -ENOMEM;
 	return check_add(c, id, gpu, IGP_CHECK_WARN, strdup(MOK_REMEDY),
 			 "Secure Boot is on (efivars SecureBoot) and %s is built for %s, but the i915 "
 			 "with SR-IOV is not in use: if the kernel log says \"Loading of module with "
-			 "unavailable key is rejected\", its key is not enrolled%s%s%s.",
-			 r->dkms_module, r->kernel, log ? "" : " (no kernel log: ",
-			 log   ? ""
-			 : why ? why
-			       : "none",
-			 log ? "" : ")");
+			 "unavailable key is rejected\", its key is not enrolled%s.",
+			 r->dkms_module, r->kernel, nolog);
 }
