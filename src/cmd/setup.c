@@ -23,6 +23,8 @@ static int help(void)
 	    "      --allow-boot-vga     accept losing the host console when the GPU is the boot VGA\n"
 	    "      --allow-unsafe-group proceed although the IOMMU group holds a device the host needs\n"
 	    "      --force-mode         proceed although the platform does not support MODE\n"
+	    "      --force              add again the kernel parameters igpuctl added before and\n"
+	    "                           someone removed since (left out otherwise, with a note)\n"
 	    "      --acs-override[=V]   add pcie_acs_override=V (default downstream,multifunction;\n"
 	    "                           patched kernels only, weakens isolation)\n"
 	    "      --kvm-ignore-msrs    add kvm.ignore_msrs=1 (some Windows guests need it)\n"
@@ -87,6 +89,7 @@ enum {
 	ARG_BOOT_VGA,
 	ARG_UNSAFE,
 	ARG_FORCE_MODE,
+	ARG_FORCE,
 	ARG_ACS,
 	ARG_MSRS,
 	ARG_BLACKLIST,
@@ -104,6 +107,7 @@ static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
 					 {"allow-boot-vga", no_argument, NULL, ARG_BOOT_VGA},
 					 {"allow-unsafe-group", no_argument, NULL, ARG_UNSAFE},
 					 {"force-mode", no_argument, NULL, ARG_FORCE_MODE},
+					 {"force", no_argument, NULL, ARG_FORCE},
 					 {"acs-override", optional_argument, NULL, ARG_ACS},
 					 {"kvm-ignore-msrs", no_argument, NULL, ARG_MSRS},
 					 {"blacklist", required_argument, NULL, ARG_BLACKLIST},
@@ -161,6 +165,7 @@ static bool parse_flag(int c, struct setup_args *a)
 		     : c == ARG_BOOT_VGA     ? &a->o.allow_boot_vga
 		     : c == ARG_UNSAFE	     ? &a->o.allow_unsafe_group
 		     : c == ARG_FORCE_MODE   ? &a->o.force_mode
+		     : c == ARG_FORCE	     ? &a->o.force
 		     : c == ARG_MSRS	     ? &a->o.kvm_ignore_msrs
 					     : NULL;
 	if (flag)
@@ -238,6 +243,7 @@ static int apply(struct igp_change *ch, const struct igp_plan *plan, char *argv[
 /* Plan, show, confirm and apply under the lock taken in CH. */
 static int run(struct igp_change *ch, const struct setup_args *a, char *argv[])
 {
+	struct igp_setup_opts opts = a->o;
 	struct igp_setup_info info = {0};
 	struct igp_plan plan = {0};
 	_cleanup_host_ struct igp_host *h = load_host_or_complain();
@@ -247,7 +253,8 @@ static int run(struct igp_change *ch, const struct setup_args *a, char *argv[])
 
 	if (!h)
 		return EXIT_FAIL;
-	r = igp_setup_plan(h, &a->o, &plan, &info, &err);
+	opts.journal = &ch->j;
+	r = igp_setup_plan(h, &opts, &plan, &info, &err);
 	if (r < 0) {
 		if (err)
 			return log_error("refusing to set up %s: %s", igp_method_name(a->o.mode), err);
@@ -258,8 +265,13 @@ static int run(struct igp_change *ch, const struct setup_args *a, char *argv[])
 	if (!cmds) {
 		ret = log_error_errno(-ENOMEM, "Out of memory");
 	} else if (plan.n_files == 0 && !cmds[0]) {
-		printf("Nothing to change: this host is already set up for %s.\n",
-		       igp_method_name(a->o.mode));
+		if (info.left_out)
+			printf("Nothing to change: this host is set up for %s, but for the kernel "
+			       "parameters removed since igpuctl added them (see the notes).\n",
+			       igp_method_name(a->o.mode));
+		else
+			printf("Nothing to change: this host is already set up for %s.\n",
+			       igp_method_name(a->o.mode));
 		for (char **n = plan.notes; n && *n; n++)
 			printf("\nNote: %s\n", *n);
 		print_outside_findings(h, &info, a->o.mode);

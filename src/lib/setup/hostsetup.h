@@ -17,6 +17,8 @@
 #include "model/platform.h"
 #include "model/sriov_route.h"
 
+struct igp_journal; /* change/journal.h */
+
 struct igp_setup_opts {
 	enum igp_method mode;
 	const char *address;	  /* NULL: the single Intel iGPU */
@@ -30,6 +32,10 @@ struct igp_setup_opts {
 	char **blacklist;	  /* drivers for modprobe.blacklist= */
 	int vfs;		  /* sriov: number of VFs, <= 0: sriov_totalvfs or 7 */
 	const char *sriov_driver; /* "i915" (i915-sriov-dkms) or "xe"; NULL: by platform */
+	/* igpuctl's journal, or NULL: kernel parameters it added and the
+	 * admin removed since are left out (change/removed.h) ... */
+	const struct igp_journal *journal;
+	bool force; /* ... unless this is set: then they are added again */
 };
 
 struct igp_setup_info {
@@ -41,6 +47,9 @@ struct igp_setup_info {
 	/* sriov: the route the plan sets up (model/sriov_route.h), for the
 	 * findings setup shows as still to do */
 	enum igp_sriov_route_kind sriov_route;
+	/* kernel parameters left out: the admin removed them after igpuctl
+	 * added them (the plan's notes name them) */
+	size_t left_out;
 };
 
 /*

@@ -8,6 +8,7 @@
  *   steps_device.c   the device, its mode on this platform, its IOMMU group
  *   steps_options.c  option values that cannot reach the kernel as given
  *   steps_boot.c     boot loader, kernel parameters, the refresh commands
+ *   steps_removed.c  parameters the admin removed after igpuctl added them
  *   steps_sriov.c    SR-IOV: driver parameters and the VF count at boot
  *   steps_vfio.c     full passthrough: vfio modules and who claims the device
  *   steps_modules.c  GVT-g modules and igpuctl's modprobe.d file
@@ -67,6 +68,10 @@ int setup_step_mode_params(struct setup_ctx *c);
 int setup_step_sriov(struct setup_ctx *c);
 int setup_step_user_params(struct setup_ctx *c);
 int setup_step_cmdline(struct setup_ctx *c);
+/* Before the command line is planned: the wanted parameters the admin
+ * removed from a file after igpuctl added them there are left out (noted;
+ * only noted with --force).  steps_removed.c. */
+int setup_leave_out_removed(struct setup_ctx *c);
 int setup_step_vfio(struct setup_ctx *c);
 int setup_step_gvtg_modules(struct setup_ctx *c);
 int setup_step_modprobe_file(struct setup_ctx *c);

@@ -158,8 +158,11 @@ int setup_step_user_params(struct setup_ctx *c)
 
 int setup_step_cmdline(struct setup_ctx *c)
 {
-	return igp_bootloader_plan_cmdline(&c->info.boot, &c->p, c->w, c->nw, &c->info.revert_argvs,
-					   c->ret_error);
+	int r = setup_leave_out_removed(c);
+
+	return r < 0 ? r
+		     : igp_bootloader_plan_cmdline(&c->info.boot, &c->p, c->w, c->nw, &c->info.revert_argvs,
+						   c->ret_error);
 }
 
 /* ARGV, copied, as a command of the plan. */
