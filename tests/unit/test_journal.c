@@ -12,6 +12,7 @@
 
 #include "change/change.h"
 #include "change/journal.h"
+#include "change/removed.h"
 #include "modules/modconf.h"
 #include "base/paths.h"
 #include "base/util.h"
@@ -378,6 +379,76 @@ static void test_revert_partial(void **state)
 	put(IGP_VAR_LIB_IGPUCTL_JOURNAL, "{\"version\":2,\"next_id\":1,\"changes\":[]}\n");
 }
 
+/* The kernel parameters a change added that are gone from their file now:
+ * what each file holds decides, '-' and '_' are one, a list counts only
+ * the items igpuctl added; not counted are files that are gone, other
+ * variables of the GRUB files, parameters a later change replaced or
+ * removed itself, and a second record of the same one. */
+static const char removed_journal[] =
+    "{\"version\":2,\"next_id\":3,\"changes\":["
+    "{\"id\":1,\"command\":\"setup\",\"targets\":["
+    "{\"path\":\"/etc/kernel/cmdline\",\"undo\":{\"kind\":\"kline\",\"ops\":["
+    "{\"op\":\"add\",\"token\":\"iommu=pt\"},"
+    "{\"op\":\"set\",\"token\":\"intel_iommu=on,sm_on\",\"old\":\"intel_iommu=sm_on\"},"
+    "{\"op\":\"set\",\"token\":\"modprobe.blacklist=nouveau,snd_hda_intel\","
+    "\"old\":\"modprobe.blacklist=nouveau\"},"
+    "{\"op\":\"add\",\"token\":\"i915.enable_gvt=1\"},"
+    "{\"op\":\"add\",\"token\":\"kvm.ignore_msrs=1\"},"
+    "{\"op\":\"add\",\"token\":\"initcall_blacklist=sysfb_init\"},"
+    "{\"op\":\"remove\",\"old\":\"quiet\"}]}},"
+    "{\"path\":\"/boot/loader/entries/old.conf\",\"undo\":{\"kind\":\"bls\",\"ops\":["
+    "{\"op\":\"add\",\"token\":\"iommu=pt\"}]}},"
+    "{\"path\":\"/etc/default/grub\",\"undo\":{\"kind\":\"shell\","
+    "\"vars\":[\"GRUB_CMDLINE_LINUX\",\"GRUB_CMDLINE_LINUX_DEFAULT\"],"
+    "\"add_var\":\"GRUB_CMDLINE_LINUX_DEFAULT\",\"ops\":["
+    "{\"op\":\"add\",\"token\":\"iommu=pt\"},{\"op\":\"add\",\"token\":\"intel_iommu=on\"}]}},"
+    "{\"kind\":\"libvirt\",\"path\":\"win11\",\"undo\":{\"kind\":\"none\"}}]},"
+    "{\"id\":2,\"command\":\"setup\",\"targets\":["
+    "{\"path\":\"/etc/kernel/cmdline\",\"undo\":{\"kind\":\"kline\",\"ops\":["
+    "{\"op\":\"add\",\"token\":\"iommu=pt\"},"
+    "{\"op\":\"remove\",\"old\":\"kvm.ignore_msrs=1\"},"
+    "{\"op\":\"set\",\"token\":\"initcall_blacklist=x\",\"old\":\"initcall_blacklist=sysfb_init\"}]}}"
+    "]}],\"pending\":[]}\n";
+
+static void test_removed_kparams(void **state)
+{
+	struct igp_journal j = {0};
+	struct igp_kremoved *r = NULL;
+	size_t n = 0;
+
+	put("/etc/kernel/cmdline", "root=ZFS=rpool intel_iommu=sm_on,on modprobe.blacklist=nouveau "
+				   "i915.enable-gvt=1 initcall_blacklist=x\n");
+	tmproot_put(root, "/etc/default/grub",
+		    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"iommu=pt\"\n");
+	assert_int_equal(igp_journal_parse(removed_journal, strlen(removed_journal), &j, NULL), 0);
+	assert_int_equal(igp_journal_removed_kparams(&j, &r, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[0].path, "/etc/kernel/cmdline");
+	assert_string_equal(r[0].param, "iommu=pt");
+	assert_string_equal(r[0].key, "iommu");
+	assert_int_equal(r[0].change_id, 1);
+	assert_string_equal(r[1].param, "modprobe.blacklist=snd_hda_intel");
+	assert_int_equal(strv_length(r[1].items), 1);
+	assert_true(igp_kremoved_in_token(&r[1], "modprobe.blacklist=a,snd_hda_intel"));
+	assert_false(igp_kremoved_in_token(&r[1], "modprobe.blacklist=nouveau"));
+	assert_string_equal(r[2].path, "/etc/default/grub");
+	assert_string_equal(r[2].param, "intel_iommu=on");
+	igp_kremoved_free(r, n);
+	igp_journal_done(&j);
+
+	/* Nothing gone: no list. */
+	put("/etc/kernel/cmdline", "root=ZFS=rpool iommu=pt intel_iommu=on,sm_on "
+				   "modprobe.blacklist=snd_hda_intel,nouveau i915.enable_gvt=1 "
+				   "initcall_blacklist=x\n");
+	tmproot_put(root, "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on iommu=pt\"\n");
+	assert_int_equal(igp_journal_parse(removed_journal, strlen(removed_journal), &j, NULL), 0);
+	assert_int_equal(igp_journal_removed_kparams(&j, &r, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(r);
+	igp_journal_done(&j);
+	unlink_rel("/etc/default/grub");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(test_journal_validation),
 	    cmocka_unit_test(test_journal_v1_and_round_trip),
 	    cmocka_unit_test(test_revert_partial),
+	    cmocka_unit_test(test_removed_kparams),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
