@@ -27,6 +27,11 @@
 # edit stays, no WANTED token is left that the original did not have, every
 # other file is back byte for byte; revert's output and the FILES as revert
 # left them are the golden output.
+# For each `removed` case: setup --yes, then the admin takes TOKEN out of
+# FILES; a second setup must leave it out (its note in the golden output)
+# and write nothing; revert then restores the tree byte for byte; setup
+# --force puts TOKEN back once into each of FILES, and revert of both
+# changes again restores the tree byte for byte.
 # For each `refuse` case: exit status 1, the message matches, and nothing
 # under the root changed (PREP=BASH refuse ...: BASH first breaks the root,
 # e.g. with a NUL byte that a fixture file should not carry).
@@ -198,6 +203,39 @@ changed() {
 	[[ -z $(find "$r/var/lib/igpuctl" -type f ! -name lock 2>/dev/null) ]] || fail "$name: journal left after revert"
 }
 
+# removed NAME HOST "FILES" EDIT TOKEN SETUP-ARGS... (EDIT: bash run in the root)
+removed() {
+	local name=$1 host=$2 files=$3 edit=$4 token=$5
+	skip "$name" && return
+	shift 5
+	local r=$WORK/$name snap0 snap1 f n
+	count=$((count + 1))
+	mkroot "$host" "$r"
+	snap0=$(snapshot "$r" | grep -v '^var')
+	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/apply" 2>&1 || { fail "$name: setup --yes failed"; cat "$WORK/apply" >&2; return; }
+	(cd "$r" && bash -c "$edit") || { fail "$name: the edit failed"; return; }
+	snap1=$(snapshot "$r")
+	golden_begin "$name"
+	golden_run "$IGPUCTL" --root "$r" setup "$@" --yes
+	[[ $GOLDEN_RC -eq 0 ]] || fail "$name: the second setup failed"
+	[[ $(snapshot "$r") == "$snap1" ]] || fail "$name: the second setup wrote something"
+	rm -rf "$r.revert" && cp -a "$r" "$r.revert"
+	"$IGPUCTL" --root "$r.revert" revert --yes >"$WORK/revert" 2>&1 || fail "$name: revert after the removal failed"
+	diff <(echo "$snap0") <(snapshot "$r.revert" | grep -v '^var') >"$WORK/d" ||
+		{ fail "$name: revert after the removal did not restore the tree"; cat "$WORK/d" >&2; }
+	golden_run "$IGPUCTL" --root "$r" setup "$@" --force --yes
+	[[ $GOLDEN_RC -eq 0 ]] || fail "$name: setup --force failed"
+	for f in $files; do
+		n=$(tr -s ' \t",' '\n' <"$r/$f" | grep -cxF -- "$token")
+		[[ $n -eq 1 ]] || fail "$name: '$token' is $n times in $f after --force"
+	done
+	golden "$name"
+	"$IGPUCTL" --root "$r" revert --yes >"$WORK/revert" 2>&1 || { fail "$name: revert failed"; cat "$WORK/revert" >&2; return; }
+	diff <(echo "$snap0") <(snapshot "$r" | grep -v '^var') >"$WORK/d" ||
+		{ fail "$name: revert did not restore the tree"; cat "$WORK/d" >&2; }
+	[[ -z $(find "$r/var/lib/igpuctl" -type f ! -name lock 2>/dev/null) ]] || fail "$name: journal left after revert"
+}
+
 # [PREP=BASH] refuse NAME HOST SETUP-ARGS... (PREP runs in the root first)
 refuse() {
 	local name=$1 host=$2
@@ -316,6 +354,17 @@ changed changed-dracut fedora-grub-dracut "etc/dracut.conf.d/igpuctl.conf etc/de
 PREP=$mixed changed changed-kernel-cmdline-spelling pve8-n100-zfs "etc/kernel/cmdline" '
 	sed -i "s/\$/ i915.max-vfs=7 mine/" etc/kernel/cmdline' \
 	"i915.max_vfs=7 i915.enable_gvt" --mode sriov
+
+# A parameter igpuctl added and the admin removed since is not put back
+# (issue 13: a second setup re-added iommu=pt); --force puts it back.
+removed removed-grub pve8-coffeelake "etc/default/grub" '
+	sed -i "s/ iommu=pt//" etc/default/grub' iommu=pt --mode full --allow-boot-vga
+removed removed-bls arch-sdboot-mkinitcpio "boot/loader/entries/arch.conf boot/loader/entries/arch-fallback.conf" '
+	sed -i "s/ iommu=pt//" boot/loader/entries/*.conf' iommu=pt --mode full --allow-boot-vga
+removed removed-kernel-cmdline pve8-n100-zfs "etc/kernel/cmdline" '
+	sed -i "s/ intel_iommu=on//" etc/kernel/cmdline' intel_iommu=on --mode sriov
+removed removed-kernelstub pop-kernelstub "etc/kernelstub/configuration" '
+	sed -i "/\"iommu=pt\",/d" etc/kernelstub/configuration' iommu=pt --mode full --allow-boot-vga
 
 # Refusals: nothing changes.
 refuse refuse-unsafe-group shared-nvme-group --mode full
