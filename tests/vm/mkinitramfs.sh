@@ -175,6 +175,7 @@ cat >"$stage/init" <<'EOF'
 #!/bin/sh
 # Runs /test/script, reports on the test channel (ttyS1 when present, else
 # the console):
+#   IGPUCTL-VM-BEGIN (what came before it is the firmware's),
 #   the script's stdout and stderr,
 #   IGPUCTL-VM-OUT-BEGIN / base64 of a tar.gz of /out / IGPUCTL-VM-OUT-END
 #     when the script left files in /out,
@@ -210,6 +211,7 @@ while read -r m; do
 done </etc/vm/modules
 
 echo "init: running /test/script on $chan" >/dev/console
+echo IGPUCTL-VM-BEGIN >"$chan"
 if [ -r /test/script ]; then
 	(cd /tmp && exec sh /test/script </dev/null >"$chan" 2>&1)
 	rc=$?

@@ -27,9 +27,17 @@
 #                         to ~/.cache/igpuctl-vm when writable)
 #   --console             also print the guest's console (kernel log) at the end
 #   --log FILE            save the guest's console (kernel log) in FILE
+#   --esp DIR             boot through UEFI firmware from a FAT disk image
+#                         holding DIR (made with mtools), not with QEMU's
+#                         -kernel: the boot loader in DIR chooses the entry
+#                         and the command line (--cmdline, --iommu-cmdline
+#                         and intel_iommu=on do not apply)
+#   --esp-kernel PATH     put the kernel at PATH in the --esp image (repeat)
+#   --esp-initrd PATH     put the initramfs at PATH in the --esp image (repeat)
+#   --firmware FILE       the UEFI firmware for --esp (default: Debian's OVMF)
 #
 # Exit status: the script's, 77 when QEMU, the kernel or busybox is missing
-# (the meson "skipped" code), 99 when the guest did not boot, did not finish
+# (with --esp also mtools or the firmware; the meson "skipped" code), 99 when the guest did not boot, did not finish
 # within the timeout, or did not report a status.
 
 # QEMU options are comma-separated words, not array elements.
@@ -65,6 +73,10 @@ cache=${IGPUCTL_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/igpuctl-vm}
 show_console=0
 logfile=
 script=
+esp=
+esp_kernels=()
+esp_initrds=()
+firmware=
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -87,6 +99,10 @@ while [ $# -gt 0 ]; do
 	--cache-dir) cache=${2:?}; shift 2 ;;
 	--console) show_console=1; shift ;;
 	--log) logfile=${2:?}; shift 2 ;;
+	--esp) esp=${2:?}; shift 2 ;;
+	--esp-kernel) esp_kernels+=("${2:?}"); shift 2 ;;
+	--esp-initrd) esp_initrds+=("${2:?}"); shift 2 ;;
+	--firmware) firmware=${2:?}; shift 2 ;;
 	-h|--help) usage 0 ;;
 	-*) msg "unknown option $1"; usage ;;
 	*) [ -z "$script" ] || { msg "only one SCRIPT"; usage; }; script=$1; shift ;;
@@ -97,6 +113,7 @@ done
 case "$accel" in auto|kvm|tcg) ;; *) die "--accel must be auto, kvm or tcg" ;; esac
 case "$topology" in default|minimal|none) ;; *) die "unknown --topology $topology" ;; esac
 [ -z "$igpuctl" ] || [ -x "$igpuctl" ] || die "--igpuctl $igpuctl is not executable"
+[ -z "$esp" ] || [ -d "$esp" ] || die "--esp $esp is not a directory"
 
 # --- prerequisites: missing ones skip the test, they are not failures --------
 qemu=$(command -v qemu-system-x86_64 || true)
@@ -112,6 +129,19 @@ done
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || skip "$kernel is not readable"
 [ -d "/lib/modules/$kver/kernel" ] || skip "no modules for $kver"
+if [ -n "$esp" ]; then
+	for t in mformat mmd mcopy; do
+		command -v "$t" >/dev/null || skip "$t not installed (apt-get install mtools)"
+	done
+	if [ -z "$firmware" ]; then
+		for f in /usr/share/ovmf/OVMF.fd /usr/share/qemu/OVMF.fd; do
+			[ -r "$f" ] && { firmware=$f; break; }
+		done
+	fi
+	if [ -z "$firmware" ] || [ ! -r "$firmware" ]; then
+		skip "no UEFI firmware (apt-get install ovmf)"
+	fi
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-vm.XXXXXX")
 qemu_pid=
@@ -279,9 +309,38 @@ chan=$work/test.log
 : >"$chan"
 # ttyS0 is the console (kernel log), ttyS1 the test channel: the script's
 # output never interleaves with kernel messages.
+# --esp: the boot loader's files, the kernel and the initramfs on a FAT
+# disk (no partition table: the firmware reads a whole-disk FAT as well),
+# the size of the files plus room, at least 64 MiB.
+esp_image() {
+	local img=$1 stage=$work/esp p size
+	mkdir -p "$stage"
+	cp -a "$esp/." "$stage/"
+	for p in "${esp_kernels[@]}"; do
+		mkdir -p "$stage/$(dirname "$p")" && cp "$kernel" "$stage/$p" || return 1
+	done
+	for p in "${esp_initrds[@]}"; do
+		mkdir -p "$stage/$(dirname "$p")" && cp "$work/initramfs.cpio" "$stage/$p" || return 1
+	done
+	size=$(($(du -sm "$stage" | cut -f1) + 16))
+	[ "$size" -ge 64 ] || size=64
+	truncate -s "${size}M" "$img" && mformat -i "$img" -v ESP :: || return 1
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	find "$stage" -mindepth 1 -maxdepth 1 -print0 | xargs -0r sh -c 'mcopy -s -Q -i "$0" "$@" ::/' "$img"
+}
+
+if [ -n "$esp" ]; then
+	esp_image "$work/esp.img" || die "cannot build the FAT image of --esp $esp"
+	cmdline="(the boot loader's, from --esp $esp)"
+	boot=(-bios "$firmware"
+		-drive "if=none,id=esp,format=raw,file=$work/esp.img" -device virtio-blk-pci,drive=esp)
+else
+	boot=(-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline")
+fi
+
 qemu_cmd=("$qemu" "${machine[@]}" -m "$memory" -smp "$smp"
 	-nodefaults -display none -no-reboot
-	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline"
+	"${boot[@]}"
 	-chardev "file,id=con,path=$console" -serial chardev:con
 	-chardev "file,id=chan,path=$chan" -serial chardev:chan
 	"${devices[@]}" "${qemu_extra[@]}")
@@ -299,6 +358,11 @@ elapsed=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')
 
 # --- results -----------------------------------------------------------------
 tr -d '\r' <"$chan" >"$work/chan.txt"
+# The firmware (OVMF, --esp) writes to every serial port: what the guest
+# sent starts after /init's IGPUCTL-VM-BEGIN.
+if grep -q 'IGPUCTL-VM-BEGIN$' "$work/chan.txt"; then
+	sed -i '0,/IGPUCTL-VM-BEGIN$/d' "$work/chan.txt"
+fi
 status=$(sed -n 's/.*IGPUCTL-VM-EXIT=\([0-9][0-9]*\)$/\1/p' "$work/chan.txt" | tail -n1)
 # The script's output: everything before the /out archive or the status line
 # (a last line without newline carries the marker at its end).
