@@ -150,3 +150,34 @@ int igp_grub_edit(const struct igp_grub *g, const struct igp_kwant *wants, size_
 	*ret_texts = texts;
 	return 0;
 }
+
+int igp_grub_value(const struct igp_grub *g, const char *var, char **ret, char **ret_where)
+{
+	char *const vars[] = {(char *)var, NULL};
+	struct igp_shtok *t = NULL;
+	size_t n = 0;
+	char *v;
+	int r;
+
+	if (!igp_shdoc_assigns(&g->doc, var))
+		return 0;
+	r = igp_shdoc_tokens(&g->doc, vars, &t, &n);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	v = strdup("");
+	for (size_t i = 0; v && i < n; i++)
+		if (strextendf(&v, "%s%s", i ? " " : "", t[i].text) < 0) {
+			free(v);
+			v = NULL;
+		}
+	igp_shtoks_free(t, n);
+	if (v && ret_where &&
+	    !(*ret_where = strdup(g->doc.files[igp_shdoc_last_assignment(&g->doc, var)].path))) {
+		free(v);
+		v = NULL;
+	}
+	if (!v)
+		return -ENOMEM;
+	*ret = v;
+	return 1;
+}

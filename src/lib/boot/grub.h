@@ -39,6 +39,12 @@ int igp_grub_tokens(const struct igp_grub *g, char ***ret);
  * strv_free). */
 int igp_grub_places(const struct igp_grub *g, char ***ret);
 
+/* VAR's value as sh evaluates the files, its words joined by one blank: 1
+ * with *RET and, when RET_WHERE is not NULL, the file of the assignment
+ * that wins in *RET_WHERE (caller frees both); 0 when VAR is not assigned
+ * or its value cannot be followed; -ENOMEM. */
+int igp_grub_value(const struct igp_grub *g, const char *var, char **ret, char **ret_where);
+
 /*
  * Plan WANTS and compute the new texts.  *ret_ops/ret_n_ops: the ops,
  * *ret_op_files: the file each edits (caller frees), *ret_texts: new text

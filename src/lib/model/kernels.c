@@ -4,6 +4,7 @@
 #include "base/paths.h"
 #include "base/util.h"
 #include "boot/grub.h"
+#include "boot/grubenv.h"
 #include "model/host_cache.h"
 #include "model/kernels.h"
 
@@ -182,50 +183,19 @@ static char *first_line(const char *path)
 	return *text ? TAKE_PTR(text) : NULL;
 }
 
-/* GRUB_DEFAULT's value as sh evaluates /etc/default/grub and grub.d/ *.cfg,
- * or NULL (unset, unreadable); *ret_where the file of the assignment that
- * wins. */
+/* GRUB_DEFAULT's value (grub.h), or NULL; *ret_where the file of the
+ * assignment that wins. */
 static char *grub_default(char **ret_where)
 {
-	static char *const vars[] = {(char *)"GRUB_DEFAULT", NULL};
 	struct igp_grub g;
-	struct igp_shtok *t = NULL;
-	size_t n = 0;
 	char *v = NULL;
 
 	if (igp_grub_load(&g) < 0)
 		return NULL;
-	if (igp_shdoc_assigns(&g.doc, "GRUB_DEFAULT") && igp_shdoc_tokens(&g.doc, vars, &t, &n) >= 0) {
-		v = strdup("");
-		for (size_t i = 0; v && i < n; i++)
-			if (strextendf(&v, "%s%s", i ? " " : "", t[i].text) < 0) {
-				free(v);
-				v = NULL;
-			}
-		igp_shtoks_free(t, n);
-		*ret_where = strdup(g.doc.files[igp_shdoc_last_assignment(&g.doc, "GRUB_DEFAULT")].path);
-		if (!*ret_where) {
-			free(v);
-			v = NULL;
-		}
-	}
+	if (igp_grub_value(&g, "GRUB_DEFAULT", &v, ret_where) <= 0)
+		v = NULL;
 	igp_grub_done(&g);
 	return v;
-}
-
-/* KEY's value in a grubenv block ("KEY=VALUE" lines, '#' padding), or NULL. */
-static char *grubenv_get(const char *text, const char *key)
-{
-	size_t kl = strlen(key);
-
-	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		if (len > kl && strncmp(l, key, kl) == 0 && l[kl] == '=')
-			return len > kl + 1 ? strndup(l + kl + 1, len - kl - 1) : NULL;
-		l = nl ? nl + 1 : NULL;
-	}
-	return NULL;
 }
 
 /* Set *ret to kernel I with the reason, unless I is -1. */
@@ -275,14 +245,17 @@ static int next_from_grub(struct igp_host_cache *c)
 			    IGP_NEXT_BOOT_GRUB_DEFAULT, strdupf("GRUB_DEFAULT=\"%s\" in %s", def, where));
 	for (size_t i = 0; i < ELEMENTSOF(envs); i++) {
 		_cleanup_free_ char *env = NULL;
+		size_t len;
 		/* grub-reboot's next_entry is used once, before saved_entry. */
 		static const char *const keys[] = {"next_entry", "saved_entry"};
-		if (igp_read_file(envs[i], &env, NULL) < 0)
+		if (igp_read_file(envs[i], &env, &len) < 0)
 			continue;
 		for (size_t j = 0; j < ELEMENTSOF(keys); j++) {
-			_cleanup_free_ char *v = grubenv_get(env, keys[j]);
-			int r;
-			if (!v)
+			_cleanup_free_ char *v = NULL;
+			int r = igp_grubenv_get(env, len, keys[j], &v);
+			if (r < 0)
+				return r;
+			if (r == 0 || !*v)
 				continue;
 			r = pick(c, igp_kernels_match_entry(c->kernels, c->n_kernels, v),
 				 IGP_NEXT_BOOT_GRUBENV,
