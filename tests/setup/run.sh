@@ -72,16 +72,30 @@ snapshot() {
 		done)
 }
 
+# entry_lines DIR...: the options of each Linux loader entry in DIR, one line each
+entry_lines() {
+	local d e
+	for d; do
+		for e in "$d"/*.conf; do
+			[[ -f $e ]] && grep -q '^linux' "$e" &&
+				grep '^options' "$e" | sed 's/^options[[:space:]]*//' | tr '\n' ' ' && echo
+		done
+	done
+}
+
 # cmdlines DIR: each kernel command line the boot loader reads, one per line
 cmdlines() {
 	local r=$1
 	if [[ -e $r/etc/kernel/proxmox-boot-uuids || ! -e $r/etc/default/grub ]]; then
 		[[ -f $r/etc/kernel/cmdline ]] && { head -n1 "$r/etc/kernel/cmdline"; echo; }
-		for e in "$r"/boot/loader/entries/*.conf "$r"/efi/loader/entries/*.conf; do
-			[[ -f $e ]] && grep -q '^linux' "$e" &&
-				grep '^options' "$e" | sed 's/^options[[:space:]]*//' | tr '\n' ' ' && echo
-		done
+		entry_lines "$r/boot/loader/entries" "$r/efi/loader/entries"
 		return 0
+	fi
+	# GRUB with BLS reads the entries' options, and kernel-install writes
+	# new ones from /etc/kernel/cmdline: each line holds the tokens too.
+	if [[ -d $r/boot/loader/entries ]]; then
+		[[ -f $r/etc/kernel/cmdline ]] && { head -n1 "$r/etc/kernel/cmdline"; echo; }
+		entry_lines "$r/boot/loader/entries"
 	fi
 	# A real bash sources the GRUB files the way grub-mkconfig does
 	# (inside the root: the files' absolute references stay inside it).
@@ -307,6 +321,13 @@ ok pve8-sriov-vfs-to-xe pve8-n100-sriov "intel_iommu=on module_blacklist=i915 xe
 # Fedora GRUB + dracut
 ok fedora-grub-full fedora-grub-dracut "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok fedora-grub-gvtg fedora-grub-dracut "i915.enable_gvt=1" --mode gvt-g
+# Fedora 41 GRUB with BLS entries: every entry's options (the rescue one
+# too, as grubby --update-kernel=ALL), GRUB_CMDLINE_LINUX and
+# /etc/kernel/cmdline.
+ok fedora41-bls-full fedora41-bls "intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
+ok fedora41-bls-gvtg fedora41-bls "i915.enable_gvt=1" --mode gvt-g
+# Without /etc/kernel/cmdline (kernel-install then takes /proc/cmdline).
+PREP='rm etc/kernel/cmdline' ok fedora41-bls-no-kernel-cmdline fedora41-bls "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # Arch: systemd-boot entries + mkinitcpio, GRUB + mkinitcpio
 ok arch-sdboot-full arch-sdboot-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok arch-sdboot-gvtg arch-sdboot-mkinitcpio "i915.enable_gvt=1" --mode gvt-g
@@ -343,6 +364,11 @@ changed changed-kernel-cmdline pve8-n100-zfs "etc/kernel/cmdline" '
 	"intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 changed changed-bls-no-options arch-sdboot-nooptions "boot/loader/entries/arch.conf" '
 	sed -i "1i # mine" boot/loader/entries/arch.conf' \
+	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
+# The user edits an entry after setup: revert takes out igpuctl's tokens
+# only, in every entry, and keeps the edit.
+changed changed-bls-entry fedora41-bls "boot/loader/entries/0f6e2cb1d7a84f3e9c5b2a18d4e7f6a3-6.11.4-301.fc41.x86_64.conf" '
+	sed -i "s/^options /&mine /; \$a # mine" boot/loader/entries/0f6e2cb1d7a84f3e9c5b2a18d4e7f6a3-6.11.4-301.fc41.x86_64.conf' \
 	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
 changed changed-dracut fedora-grub-dracut "etc/dracut.conf.d/igpuctl.conf etc/default/grub" '
 	echo "add_drivers+=\" mine \"" >>etc/dracut.conf.d/igpuctl.conf

@@ -3,6 +3,7 @@
 
 #include "boot/bootloader.h"
 #include "boot/bls.h"
+#include "boot/grub.h"
 #include "base/paths.h"
 #include "base/util.h"
 
@@ -74,7 +75,10 @@ char **igp_argv_new(const char *a, ...)
 	return v;
 }
 
-static int loader_entries(char ***ret)
+/* The Linux loader entries (host paths), in the order of their names: of
+ * /boot/loader/entries, and with ESPS of the ESPs' too (systemd-boot reads
+ * those; GRUB's blscfg reads /boot/loader/entries only). */
+static int loader_entries(bool esps, char ***ret)
 {
 	static const char *const dirs[] = {IGP_BOOT_LOADER_ENTRIES, IGP_EFI_LOADER_ENTRIES,
 					   IGP_BOOT_EFI_LOADER_ENTRIES};
@@ -84,7 +88,7 @@ static int loader_entries(char ***ret)
 	out = calloc(1, sizeof(char *));
 	if (!out)
 		return -ENOMEM;
-	for (size_t d = 0; d < ELEMENTSOF(dirs); d++) {
+	for (size_t d = 0; d < (esps ? ELEMENTSOF(dirs) : 1); d++) {
 		_cleanup_strv_free_ char **names = NULL;
 		if (igp_list_dir(dirs[d], &names) < 0)
 			continue;
@@ -151,10 +155,49 @@ static int fill(struct igp_bootloader *b, const struct igp_boot_ops *ops, char *
 	return b->name && b->reason ? 0 : -ENOMEM;
 }
 
+/*
+ * GRUB with BLS (Fedora, RHEL): grub.cfg's blscfg reads the loader entries
+ * of /boot/loader/entries, each with its own options line, which
+ * grub2-mkconfig no longer rewrites (Fedora 39, RHEL 9.3).  In use with
+ * GRUB_ENABLE_BLSCFG=true, or Linux entries there beside a GRUB that can
+ * read them (Debian's cannot): then B->entries lists them (maybe none) and
+ * *WHY says so.
+ */
+static int grub_bls(struct igp_bootloader *b, const struct igp_boot_ops *ops, char **why)
+{
+	_cleanup_strv_free_ char **entries = NULL;
+	_cleanup_free_ char *blscfg = NULL;
+	struct igp_grub g;
+	bool on = false;
+	int r = loader_entries(false, &entries);
+
+	if (r < 0)
+		return r;
+	if (igp_grub_load(&g) >= 0) {
+		r = igp_grub_value(&g, "GRUB_ENABLE_BLSCFG", &blscfg, NULL);
+		igp_grub_done(&g);
+		if (r < 0)
+			return r;
+		on = blscfg && streq(blscfg, "true");
+	}
+	if (!on && (!entries[0] || ops == &igp_grub_debian_ops))
+		return 0;
+	r = !entries[0]
+		? strextendf(why, "; GRUB_ENABLE_BLSCFG=true, but %s has no Linux entry",
+			     IGP_BOOT_LOADER_ENTRIES)
+		: strextendf(why, "; GRUB reads the loader entries of %s (%s)", IGP_BOOT_LOADER_ENTRIES,
+			     on ? "GRUB_ENABLE_BLSCFG=true" : "Linux entries exist");
+	if (r < 0)
+		return -ENOMEM;
+	b->entries = TAKE_PTR(entries);
+	return 0;
+}
+
 static int detect_grub(struct igp_bootloader *b, const char *ids, bool forced)
 {
 	_cleanup_free_ char *why = NULL;
 	const struct igp_boot_ops *ops;
+	int r;
 
 	if (igp_os_is(ids, "debian") || igp_os_is(ids, "ubuntu")) {
 		ops = &igp_grub_debian_ops;
@@ -172,6 +215,9 @@ static int detect_grub(struct igp_bootloader *b, const char *ids, bool forced)
 	}
 	if (!why)
 		return -ENOMEM;
+	r = grub_bls(b, ops, &why);
+	if (r < 0)
+		return r;
 	if (forced)
 		return fill(b, ops, strdupf("chosen with --bootloader; %s", why));
 	return fill(b, ops, TAKE_PTR(why));
@@ -212,7 +258,7 @@ static int detect_sdboot(struct igp_bootloader *b, bool forced)
 	_cleanup_strv_free_ char **entries = NULL;
 	bool cmdline = b->kernel_cmdline;
 	size_t n;
-	int r = loader_entries(&entries);
+	int r = loader_entries(true, &entries);
 
 	if (r < 0)
 		return r;

@@ -12,7 +12,10 @@
  *  2. /etc/kernelstub/configuration: Pop!_OS, `kernelstub -a/-d`.
  *  3. /etc/default/grub, unless systemd-boot's loader.conf exists without
  *     any grub.cfg: GRUB, applied with update-grub (Debian family),
- *     grub2-mkconfig (Fedora family, /boot/grub2) or grub-mkconfig.
+ *     grub2-mkconfig (Fedora family, /boot/grub2) or grub-mkconfig.  With
+ *     BLS (GRUB_ENABLE_BLSCFG=true, or Linux entries in /boot/loader/entries
+ *     beside a GRUB other than Debian's) GRUB boots those entries' options:
+ *     they are edited too (Fedora 39, RHEL 9.3: grub2-mkconfig leaves them).
  *  4. systemd-boot loader entries or /etc/kernel/cmdline (kernel-install).
  */
 #ifndef IGP_BOOTLOADER_H
@@ -30,7 +33,8 @@ struct igp_bootloader {
 	char *name;			/* ops->name, or "unknown" */
 	char *reason;			/* the evidence, one sentence */
 	char **refresh;			/* argv applying the change, NULL if nothing to run */
-	char **entries;			/* systemd-boot: loader entry files (host paths) to edit */
+	char **entries;			/* loader entry files (host paths) to edit: systemd-boot,
+					 * GRUB with BLS (NULL without) */
 	bool kernel_cmdline;		/* /etc/kernel/cmdline exists (PVE, kernel-install) */
 };
 

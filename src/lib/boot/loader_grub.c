@@ -9,6 +9,7 @@
  * the ESPs it manages (Proxmox VE admin guide, "Host Bootloader").
  */
 #include "boot/grub.h"
+#include "boot/grubenv.h"
 #include "boot/loader_int.h"
 #include "base/paths.h"
 #include "base/util.h"
@@ -37,8 +38,8 @@ static int grub_lengths(const struct igp_grub *g, char *const *texts, size_t *re
 	return 0;
 }
 
-static int grub_plan(const struct igp_bootloader *b, struct igp_plan *p, const struct igp_kwant *w, size_t nw,
-		     char ****revert_argvs, char **ret_error)
+/* Plan W (NW) in /etc/default/grub and grub.d. */
+static int grub_plan_files(struct igp_plan *p, const struct igp_kwant *w, size_t nw, char **ret_error)
 {
 	struct igp_grub g;
 	struct igp_kop *ops = NULL;
@@ -48,8 +49,6 @@ static int grub_plan(const struct igp_bootloader *b, struct igp_plan *p, const s
 	_cleanup_free_ char *bad = NULL;
 	int r;
 
-	(void)b;
-	(void)revert_argvs;
 	r = igp_grub_load(&g);
 	if (r < 0)
 		return igp_refuse(ret_error, r, "cannot read %s", IGP_ETC_DEFAULT_GRUB);
@@ -108,6 +107,28 @@ out:
 	return r;
 }
 
+/*
+ * GRUB with BLS: W (NW) in the options line of every Linux loader entry, as
+ * `grubby --update-kernel=ALL --args/--remove-args` edits them, beside
+ * GRUB_CMDLINE_LINUX (grub_plan_files()), and in /etc/kernel/cmdline where
+ * it exists: kernel-install's 20-grub.install writes a new kernel's entry
+ * from it (else from /proc/cmdline).
+ */
+static int grub_plan(const struct igp_bootloader *b, struct igp_plan *p, const struct igp_kwant *w, size_t nw,
+		     char ****revert_argvs, char **ret_error)
+{
+	int r;
+
+	(void)revert_argvs;
+	r = grub_plan_files(p, w, nw, ret_error);
+	if (r >= 0 && b->entries && b->kernel_cmdline)
+		r = igp_plan_line_file(p, IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE, w, nw, NULL, NULL,
+				       ret_error);
+	for (char **e = b->entries; r >= 0 && e && *e; e++)
+		r = igp_plan_line_file(p, *e, IGP_CMDLINE_BLS, w, nw, NULL, NULL, ret_error);
+	return r;
+}
+
 /* Tokens after the kernel image of grub.cfg's entry for RELEASE (else the first). */
 static char **grub_cfg_tokens(const char *text, const char *release)
 {
@@ -149,8 +170,123 @@ static char **grub_cfg_tokens(const char *text, const char *release)
 	}
 }
 
+/* The entry name GRUB_DEFAULT=saved picks: grubenv's next_entry (set once
+ * by grub2-reboot), else its saved_entry; NULL when neither is set. */
+static int grubenv_saved(char **ret)
+{
+	static const char *const envs[] = {IGP_BOOT_GRUB2_GRUBENV, IGP_BOOT_GRUB_GRUBENV};
+	static const char *const keys[] = {"next_entry", "saved_entry"};
+
+	*ret = NULL;
+	for (size_t i = 0; i < ELEMENTSOF(envs); i++) {
+		_cleanup_free_ char *env = NULL;
+		size_t len;
+		if (igp_read_file(envs[i], &env, &len) < 0)
+			continue;
+		for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+			int r = igp_grubenv_get(env, len, keys[k], ret);
+			if (r < 0)
+				return r;
+			if (r > 0 && **ret)
+				return 0;
+			free(*ret);
+			*ret = NULL;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static const char *file_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* blscfg's menu order: by the entry's name (MACHINEID-KVER.conf) as a
+ * version, newest first. */
+static int bls_cmp(const void *a, const void *b)
+{
+	return version_compare(file_name(*(char *const *)b), file_name(*(char *const *)a));
+}
+
+/* Is ENTRY (a path) the one NAME names: its id, the file name without
+ * ".conf" (what grub2-set-default and 20-grub.install write)? */
+static bool bls_is(const char *entry, const char *name)
+{
+	const char *base = file_name(entry);
+	size_t n = strlen(name);
+
+	return strncmp(base, name, n) == 0 && streq(base + n, ".conf");
+}
+
+/*
+ * The loader entry GRUB boots by default (ENTRIES not empty): the one
+ * GRUB_DEFAULT names (with GRUB_DEFAULT=saved, grubenv's), by its id or
+ * its number in the menu; else the first of the menu, the newest kernel.
+ */
+static int bls_default(const struct igp_grub *g, char *const *entries, const char **ret)
+{
+	_cleanup_free_ char *def = NULL, *saved = NULL;
+	_cleanup_free_ char **menu = NULL;
+	size_t n = strv_length((char **)entries);
+	const char *name;
+	long idx;
+	int r;
+
+	menu = malloc(n * sizeof(char *));
+	if (!menu)
+		return -ENOMEM;
+	memcpy(menu, entries, n * sizeof(char *));
+	qsort(menu, n, sizeof(char *), bls_cmp);
+	*ret = menu[0];
+	r = igp_grub_value(g, "GRUB_DEFAULT", &def, NULL);
+	if (r < 0)
+		return r;
+	name = def;
+	if (!def || streq(def, "saved")) {
+		r = grubenv_saved(&saved);
+		if (r < 0)
+			return r;
+		name = saved;
+	}
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (bls_is(menu[i], name)) {
+			*ret = menu[i];
+			return 0;
+		}
+	if (parse_long(name, 0, (long)n - 1, &idx) >= 0)
+		*ret = menu[idx];
+	return 0;
+}
+
+/* With BLS: the options of the default entry are what the next boot gets;
+ * the entry is read at boot, nothing generates it (GENERATED: the same). */
+static int grub_bls_config(const struct igp_grub *g, char *const *entries, struct igp_boot_config *ret)
+{
+	const char *pick;
+	int r = bls_default(g, entries, &pick);
+
+	if (r < 0)
+		return r;
+	ret->configured = igp_cmdline_file_read_tokens(pick, IGP_CMDLINE_BLS);
+	if (!ret->configured)
+		return 0;
+	ret->where = strdupf("the options of %s, GRUB's default entry", pick);
+	ret->entry = strdup(pick);
+	ret->generated = calloc(1, sizeof(char *));
+	for (char **t = ret->configured; ret->generated && *t; t++)
+		if (strv_push(&ret->generated, *t) < 0)
+			return -ENOMEM;
+	return ret->where && ret->entry && ret->generated ? 0 : -ENOMEM;
+}
+
 /* The tokens of /etc/default/grub (+ grub.d), and of the generated
- * grub.cfg where the host's refresh writes one igpuctl can read. */
+ * grub.cfg where the host's refresh writes one igpuctl can read; with BLS,
+ * of the default loader entry. */
 static int grub_config(const struct igp_bootloader *b, const char *release, struct igp_boot_config *ret)
 {
 	_cleanup_free_ char *cfg = NULL;
@@ -160,6 +296,11 @@ static int grub_config(const struct igp_bootloader *b, const char *release, stru
 	if (igp_grub_load(&g) < 0)
 		return 0;
 	ret->grub_var = g.add_var;
+	if (b->entries && b->entries[0]) {
+		r = grub_bls_config(&g, b->entries, ret);
+		igp_grub_done(&g);
+		return r;
+	}
 	r = igp_grub_tokens(&g, &ret->configured);
 	if (r >= 0 && !ret->configured && !(ret->configured = calloc(1, sizeof(char *))))
 		r = -ENOMEM;
@@ -189,10 +330,24 @@ static char *grub_target(const struct igp_boot_edit *e, const char *var)
 	return strdupf("%s in %s", e->grub_var ? e->grub_var : var, IGP_ETC_DEFAULT_GRUB);
 }
 
+/* With BLS (E->entry, the default entry, read): the entries' options are
+ * what boots, GRUB_CMDLINE_LINUX what kernels installed later get. */
+static char *grub_bls_places(const struct igp_boot_edit *e)
+{
+	return strdupf("the options line of every entry in %s (%s is the default one) and %s in %s",
+		       IGP_BOOT_LOADER_ENTRIES, e->entry, e->grub_var ? e->grub_var : "GRUB_CMDLINE_LINUX",
+		       IGP_ETC_DEFAULT_GRUB);
+}
+
 static char *grub_remedy_edit(const struct igp_boot_edit *e)
 {
-	_cleanup_free_ char *target = grub_target(e, "GRUB_CMDLINE_LINUX_DEFAULT");
+	_cleanup_free_ char *target = NULL;
 
+	if (e->entry) {
+		_cleanup_free_ char *places = grub_bls_places(e);
+		return places ? strdupf("Edit %s: %s; then reboot.", places, e->what) : NULL;
+	}
+	target = grub_target(e, "GRUB_CMDLINE_LINUX_DEFAULT");
 	return target ? strdupf("Edit %s: %s; then run `%s` and reboot.", target, e->what,
 				e->refresh ? e->refresh : "update-grub")
 		      : NULL;
@@ -201,15 +356,18 @@ static char *grub_remedy_edit(const struct igp_boot_edit *e)
 /* grubby(8) edits every boot entry at once; its --remove-args takes the keys. */
 static char *grub_remedy_grubby(const struct igp_boot_edit *e)
 {
-	_cleanup_free_ char *target = grub_target(e, "GRUB_CMDLINE_LINUX");
+	_cleanup_free_ char *target = e->entry ? grub_bls_places(e) : grub_target(e, "GRUB_CMDLINE_LINUX");
+	_cleanup_free_ char *refresh =
+	    e->entry ? strdup("")
+		     : strdupf("; then run `%s`",
+			       e->refresh ? e->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
 
-	if (!target)
+	if (!target || !refresh)
 		return NULL;
-	return strdupf(
-	    "Run `grubby --update-kernel=ALL%s%s%s%s%s%s` (or edit %s: %s; then run `%s`), then reboot.",
-	    *e->adds ? " --args=\"" : "", e->adds, *e->adds ? "\"" : "", e->remove ? " --remove-args=\"" : "",
-	    e->remove ? e->remove : "", e->remove ? "\"" : "", target, e->what,
-	    e->refresh ? e->refresh : "grub2-mkconfig -o " IGP_BOOT_GRUB2_CFG);
+	return strdupf("Run `grubby --update-kernel=ALL%s%s%s%s%s%s` (or edit %s: %s%s), then reboot.",
+		       *e->adds ? " --args=\"" : "", e->adds, *e->adds ? "\"" : "",
+		       e->remove ? " --remove-args=\"" : "", e->remove ? e->remove : "",
+		       e->remove ? "\"" : "", target, e->what, refresh);
 }
 
 const struct igp_boot_ops igp_grub_debian_ops = {
