@@ -481,6 +481,43 @@ is cmdline.configured warn
 has cmdline.configured message "intel_iommu=on iommu=pt"
 has cmdline.configured message "does not boot through GRUB"
 
+# GRUB with BLS (Fedora 41): the default entry's options are what boots.
+# The host of the setup goldens (tests/setup/hosts/fedora41-bls.sh), its
+# IOMMU off so that intel_iommu=on is wanted.
+V=$tmp/fedora41-bls
+(SRCDIR=$src WORK=$tmp && . "$src/tests/lib/setup-hosts.sh" && mkroot fedora41-bls "$V")
+rm -rf "$V"/sys/class/iommu/*
+mid=0f6e2cb1d7a84f3e9c5b2a18d4e7f6a3
+entry=/boot/loader/entries/$mid-6.11.4-301.fc41.x86_64.conf
+# GRUB_CMDLINE_LINUX alone (what setup edited before) reaches no entry.
+sed -i 's/^GRUB_CMDLINE_LINUX="/&intel_iommu=on /' "$V/etc/default/grub"
+chk "$V" --mode full
+is cmdline.configured fail
+has cmdline.configured message "Neither configured in the options of GRUB's default entry $entry nor active: intel_iommu=on"
+has cmdline.configured remedy "grubby --update-kernel=ALL --args=\"intel_iommu=on\""
+has cmdline.configured remedy "the options line of every entry in /boot/loader/entries, the default ${entry##*/} among them, and GRUB_CMDLINE_LINUX in /etc/default/grub"
+lacks cmdline.configured remedy "grub2-mkconfig"
+sed -i 's/^GRUB_CMDLINE_LINUX="intel_iommu=on /GRUB_CMDLINE_LINUX="/' "$V/etc/default/grub"
+# After setup: configured in the default entry, active after the reboot.
+"$bin" --root "$V" setup --mode full --allow-boot-vga --yes >/dev/null 2>&1 || bad "fedora41-bls: setup failed"
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "Configured in the options of GRUB's default entry $entry but not rebooted yet: intel_iommu=on"
+has cmdline.configured remedy "Reboot."
+lacks cmdline.configured remedy "grub2-mkconfig"
+sed -i 's/$/ intel_iommu=on iommu=pt initcall_blacklist=sysfb_init/' "$V/proc/cmdline"
+chk "$V" --mode full
+is cmdline.configured pass
+has cmdline.configured message "Configured in the options of GRUB's default entry $entry and active: intel_iommu=on"
+# saved_entry names an entry without the parameters: the next boot loses them.
+old=/boot/loader/entries/$mid-6.11.3-300.fc41.x86_64.conf
+sed -i 's/ intel_iommu=on iommu=pt initcall_blacklist=sysfb_init//' "$V$old"
+sed -i "s/^saved_entry=.*/saved_entry=$mid-6.11.3-300.fc41.x86_64/" "$V/boot/grub2/grubenv"
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "missing from the options of GRUB's default entry $old, so the next boot loses it: intel_iommu=on"
+has cmdline.configured remedy "the default ${old##*/} among them"
+
 # modprobe.d options configure a module parameter too.
 variant gvtopt pve8-coffeelake
 put etc/modprobe.d/i915.conf $'options i915 enable_gvt=1\n'

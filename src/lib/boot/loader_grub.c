@@ -275,7 +275,7 @@ static int grub_bls_config(const struct igp_grub *g, char *const *entries, struc
 	ret->configured = igp_cmdline_file_read_tokens(pick, IGP_CMDLINE_BLS);
 	if (!ret->configured)
 		return 0;
-	ret->where = strdupf("the options of %s, GRUB's default entry", pick);
+	ret->where = strdupf("the options of GRUB's default entry %s", pick);
 	ret->entry = strdup(pick);
 	ret->generated = calloc(1, sizeof(char *));
 	for (char **t = ret->configured; ret->generated && *t; t++)
@@ -334,9 +334,11 @@ static char *grub_target(const struct igp_boot_edit *e, const char *var)
  * what boots, GRUB_CMDLINE_LINUX what kernels installed later get. */
 static char *grub_bls_places(const struct igp_boot_edit *e)
 {
-	return strdupf("the options line of every entry in %s (%s is the default one) and %s in %s",
-		       IGP_BOOT_LOADER_ENTRIES, e->entry, e->grub_var ? e->grub_var : "GRUB_CMDLINE_LINUX",
-		       IGP_ETC_DEFAULT_GRUB);
+	const char *slash = strrchr(e->entry, '/');
+
+	return strdupf("the options line of every entry in %s, the default %s among them, and %s in %s",
+		       IGP_BOOT_LOADER_ENTRIES, slash ? slash + 1 : e->entry,
+		       e->grub_var ? e->grub_var : "GRUB_CMDLINE_LINUX", IGP_ETC_DEFAULT_GRUB);
 }
 
 static char *grub_remedy_edit(const struct igp_boot_edit *e)
