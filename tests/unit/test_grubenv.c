@@ -177,6 +177,18 @@ static void test_bls_default(void **state)
 		    "GRUB_DEFAULT=" MID "-6.9.12-200.fc41.x86_64\nGRUB_CMDLINE_LINUX=\"rhgb quiet\"\n"
 		    "GRUB_ENABLE_BLSCFG=true\n");
 	expect_default("6.9.12-200.fc41.x86_64");
+	/* ... but grub2-reboot's next_entry is, whatever GRUB_DEFAULT says. */
+	b = block("next_entry=" MID "-6.11.3-300.fc41.x86_64\n");
+	tmproot_put(root, "/boot/grub2/grubenv", b);
+	free(b);
+	expect_default("6.11.3-300.fc41.x86_64");
+	/* GRUB_DEFAULT unset is 0: saved_entry is not read. */
+	tmproot_put(root, "/etc/default/grub",
+		    "GRUB_CMDLINE_LINUX=\"rhgb quiet\"\nGRUB_ENABLE_BLSCFG=true\n");
+	b = block("saved_entry=" MID "-6.11.3-300.fc41.x86_64\n");
+	tmproot_put(root, "/boot/grub2/grubenv", b);
+	free(b);
+	expect_default("6.11.4-301.fc41.x86_64");
 }
 
 /* Without GRUB_ENABLE_BLSCFG=true and without entries: no BLS, the

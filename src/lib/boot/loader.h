@@ -23,9 +23,10 @@ struct igp_bootloader; /* boot/bootloader.h */
 struct igp_boot_config {
 	char **configured;	    /* tokens the next boot gets; NULL when unknown */
 	char *where;		    /* "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub" */
-	char *entry;		    /* the loader entry read, or NULL */
+	char *entry;		    /* the loader entry read (GRUB with BLS: the default), or NULL */
 	const char *generated_path; /* the file the refresh generates, or NULL */
-	char **generated;	    /* its tokens for the running kernel; NULL when unread */
+	char **generated;	    /* its tokens for the running kernel; NULL when unread
+				     * (GRUB with BLS: the entry's, read as it is at boot) */
 	const char *grub_var;	    /* GRUB: the variable new tokens go into */
 	char **places;		    /* GRUB: "VAR in FILE" for each of CONFIGURED */
 };

@@ -170,29 +170,25 @@ static char **grub_cfg_tokens(const char *text, const char *release)
 	}
 }
 
-/* The entry name GRUB_DEFAULT=saved picks: grubenv's next_entry (set once
- * by grub2-reboot), else its saved_entry; NULL when neither is set. */
-static int grubenv_saved(char **ret)
+/* KEY's value in grubenv (the first of /boot/grub2, /boot/grub that
+ * exists), NULL when it is not set or empty. */
+static int grubenv_value(const char *key, char **ret)
 {
 	static const char *const envs[] = {IGP_BOOT_GRUB2_GRUBENV, IGP_BOOT_GRUB_GRUBENV};
-	static const char *const keys[] = {"next_entry", "saved_entry"};
 
 	*ret = NULL;
 	for (size_t i = 0; i < ELEMENTSOF(envs); i++) {
 		_cleanup_free_ char *env = NULL;
 		size_t len;
+		int r;
 		if (igp_read_file(envs[i], &env, &len) < 0)
 			continue;
-		for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
-			int r = igp_grubenv_get(env, len, keys[k], ret);
-			if (r < 0)
-				return r;
-			if (r > 0 && **ret)
-				return 0;
+		r = igp_grubenv_get(env, len, key, ret);
+		if (r > 0 && !**ret) {
 			free(*ret);
 			*ret = NULL;
 		}
-		return 0;
+		return r < 0 ? r : 0;
 	}
 	return 0;
 }
@@ -223,8 +219,9 @@ static bool bls_is(const char *entry, const char *name)
 
 /*
  * The loader entry GRUB boots by default (ENTRIES not empty): the one
- * GRUB_DEFAULT names (with GRUB_DEFAULT=saved, grubenv's), by its id or
- * its number in the menu; else the first of the menu, the newest kernel.
+ * grubenv's next_entry or GRUB_DEFAULT names (with GRUB_DEFAULT=saved,
+ * grubenv's saved_entry), by its id or its number in the menu; else the
+ * first of the menu, the newest kernel.
  */
 static int bls_default(const struct igp_grub *g, char *const *entries, const char **ret)
 {
@@ -241,16 +238,16 @@ static int bls_default(const struct igp_grub *g, char *const *entries, const cha
 	memcpy(menu, entries, n * sizeof(char *));
 	qsort(menu, n, sizeof(char *), bls_cmp);
 	*ret = menu[0];
-	r = igp_grub_value(g, "GRUB_DEFAULT", &def, NULL);
+	/* grub.cfg's 00_header: grub2-reboot's next_entry once, else
+	 * GRUB_DEFAULT (unset: 0), "saved" being grubenv's saved_entry. */
+	r = grubenv_value("next_entry", &saved);
+	if (r >= 0 && !saved)
+		r = igp_grub_value(g, "GRUB_DEFAULT", &def, NULL);
+	if (r >= 0 && def && streq(def, "saved"))
+		r = grubenv_value("saved_entry", &saved);
 	if (r < 0)
 		return r;
-	name = def;
-	if (!def || streq(def, "saved")) {
-		r = grubenv_saved(&saved);
-		if (r < 0)
-			return r;
-		name = saved;
-	}
+	name = saved ? saved : def && !streq(def, "saved") ? def : NULL;
 	if (!name)
 		return 0;
 	for (size_t i = 0; i < n; i++)
