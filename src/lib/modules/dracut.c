@@ -41,13 +41,22 @@ static char *drop_in(char *const *modules)
 		       list, IGP_ETC_MODPROBE_D_IGPUCTL);
 }
 
+static void place(bool early, struct igp_modules_place *ret)
+{
+	*ret = early ? (struct igp_modules_place){.image = IGP_ETC_DRACUT_CONF_D_IGPUCTL,
+						  .image_var = "force_drivers"}
+		     : (struct igp_modules_place){.load = IGP_ETC_MODULES_LOAD_D_IGPUCTL};
+}
+
 static int plan_modules(struct igp_plan *p, char *const *modules, bool early, const char *why,
 			char **ret_error)
 {
 	_cleanup_free_ char *content = NULL;
+	struct igp_modules_place pl;
 	int r;
 
-	if (!early)
+	place(early, &pl);
+	if (!pl.image)
 		return igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
 	content = drop_in(modules);
 	if (!content)
@@ -84,6 +93,7 @@ const struct igp_initramfs_ops igp_dracut_ops = {
     .rebuild = (const char *const[]){"dracut", "--regenerate-all", "--force", NULL},
     .detect = detect,
     .plan_modules = plan_modules,
+    .place = place,
     .list_modules = list_modules,
     .config_files = config_files,
     .image = image,

@@ -14,6 +14,7 @@
 #include "change/plan.h"
 
 struct igp_modload;
+struct igp_modules_place;
 
 struct igp_initramfs_ops {
 	const char *name;	    /* "initramfs-tools" */
@@ -29,6 +30,9 @@ struct igp_initramfs_ops {
 	 */
 	int (*plan_modules)(struct igp_plan *p, char *const *modules, bool early, const char *why,
 			    char **ret_error);
+	/* Where modules to load at boot go (modconf.h), EARLY as above;
+	 * NULL: a modules-load.d file of igpuctl's own. */
+	void (*place)(bool early, struct igp_modules_place *ret);
 	/* Add the modules the tool's own lists put into the image (may be NULL). */
 	int (*list_modules)(struct igp_modload *l);
 	/* Add the configuration files it builds into the image besides

@@ -104,10 +104,19 @@ out:
 	return r;
 }
 
+static void place(bool early, struct igp_modules_place *ret)
+{
+	*ret = early ? (struct igp_modules_place){.image = IGP_ETC_MKINITCPIO_CONF, .image_var = "MODULES"}
+		     : (struct igp_modules_place){.load = IGP_ETC_MODULES_LOAD_D_IGPUCTL};
+}
+
 static int plan_modules(struct igp_plan *p, char *const *modules, bool early, const char *why,
 			char **ret_error)
 {
-	if (!early)
+	struct igp_modules_place pl;
+
+	place(early, &pl);
+	if (!pl.image)
 		return igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
 	return plan_early(p, modules, why, ret_error);
 }
@@ -160,6 +169,7 @@ const struct igp_initramfs_ops igp_mkinitcpio_ops = {
     .rebuild = (const char *const[]){"mkinitcpio", "-P", NULL},
     .detect = detect,
     .plan_modules = plan_modules,
+    .place = place,
     .list_modules = list_modules,
     .config_files = config_files,
     .image = image,

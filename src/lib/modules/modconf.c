@@ -26,6 +26,40 @@ static bool text_lists_module(const char *text, const char *mod)
 	return false;
 }
 
+/* Names of modules-load.d files packages ship that igpuctl must never
+ * mask, whether or not the captured tree has the package's file. */
+static const char *const never_mask[] = {
+    "qemu-server.conf", /* Proxmox VE's qemu-server: vfio, vfio_iommu_type1, vfio_pci */
+};
+
+int igp_modconf_path_allowed(const char *path, char **ret_error)
+{
+	static const char *const vendor_dirs[] = {IGP_USR_LIB_MODULES_LOAD_D,
+						  IGP_USR_LOCAL_LIB_MODULES_LOAD_D, "/lib/modules-load.d"};
+	const char *name;
+
+	if (!startswith(path, IGP_ETC_MODULES_LOAD_D "/"))
+		return 0;
+	name = path + strlen(IGP_ETC_MODULES_LOAD_D "/");
+	for (size_t i = 0; i < ELEMENTSOF(never_mask); i++)
+		if (streq(name, never_mask[i]))
+			goto refuse;
+	for (size_t i = 0; i < ELEMENTSOF(vendor_dirs); i++) {
+		_cleanup_free_ char *v = igp_path_join(vendor_dirs[i], name);
+		if (!v)
+			return -ENOMEM;
+		if (igp_exists(v))
+			goto refuse;
+	}
+	return 0;
+refuse:
+	if (ret_error)
+		*ret_error = strdupf("%s would mask the file of that name a package ships in %s; igpuctl "
+				     "writes only %s",
+				     path, IGP_USR_LIB_MODULES_LOAD_D, IGP_ETC_MODULES_LOAD_D_IGPUCTL);
+	return -EPERM;
+}
+
 int igp_modconf_plan_owned(struct igp_plan *p, const char *path, const char *content, unsigned refresh,
 			   const char *why)
 {
@@ -34,6 +68,9 @@ int igp_modconf_plan_owned(struct igp_plan *p, const char *path, const char *con
 	char *after;
 	int r;
 
+	r = igp_modconf_path_allowed(path, NULL);
+	if (r < 0)
+		return r;
 	r = igp_read_optional(path, &cur);
 	if (r < 0)
 		return r;
@@ -56,6 +93,9 @@ int igp_modconf_plan_lines(struct igp_plan *p, const char *path, char *const *li
 	char *after;
 	int r;
 
+	r = igp_modconf_path_allowed(path, NULL);
+	if (r < 0)
+		return r;
 	r = igp_read_optional(path, &cur);
 	if (r < 0)
 		return r;
@@ -134,9 +174,50 @@ int igp_modconf_plan_modules_load_d(struct igp_plan *p, char *const *modules, bo
 					      early ? IGP_REFRESH_INITRAMFS : 0, why);
 }
 
+int igp_modconf_plan_list(struct igp_plan *p, const char *path, char *const *modules, unsigned refresh,
+			  const char *why, char **ret_error)
+{
+	_cleanup_strv_free_ char **lines = NULL;
+	int r = igp_text_check(path, ret_error);
+
+	if (r < 0)
+		return r;
+	if (strv_push(&lines, "# igpuctl setup: modules for GPU passthrough") < 0)
+		return -ENOMEM;
+	for (char *const *m = modules; *m; m++)
+		if (strv_push(&lines, *m) < 0)
+			return -ENOMEM;
+	return igp_modconf_plan_lines(p, path, lines, refresh, why);
+}
+
+bool igp_etc_modules_obsolete(void)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (igp_read_file(IGP_ETC_MODULES, &text, NULL) < 0)
+		return false;
+	return strstr(text, "/etc/modules is obsolete and has been replaced by /etc/modules-load.d/") != NULL;
+}
+
+void igp_modules_place(const struct igp_initramfs *ir, bool early, struct igp_modules_place *ret)
+{
+	*ret = (struct igp_modules_place){.load = IGP_ETC_MODULES_LOAD_D_IGPUCTL};
+	if (ir && ir->ops && ir->ops->place)
+		ir->ops->place(early, ret);
+}
+
 int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir, char *const *modules,
 			     bool early, const char *why, char **ret_error)
 {
+	struct igp_modules_place pl;
+	int r;
+
+	/* The guard before any tool plans: never a file that masks a
+	 * package's (Proxmox VE's qemu-server.conf). */
+	igp_modules_place(ir, early, &pl);
+	if ((pl.load && (r = igp_modconf_path_allowed(pl.load, ret_error)) < 0) ||
+	    (pl.image && (r = igp_modconf_path_allowed(pl.image, ret_error)) < 0))
+		return r;
 	if (ir->ops && ir->ops->plan_modules)
 		return ir->ops->plan_modules(p, modules, early, why, ret_error);
 	return igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
