@@ -11,7 +11,9 @@
 #include "setup/bind.h"
 #include "cmd.h"
 #include "model/sriov_route.h"
+#include "model/bootinfo.h"
 #include "model/host.h"
+#include "modules/modconf.h"
 #include "model/workloads.h"
 #include "output.h"
 #include "base/paths.h"
@@ -459,8 +461,11 @@ static int apply_vfs(struct igp_change *c, const struct igp_plan *p, char *const
 	return r < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-static int bind_vfs(struct igp_sriov *s)
+/* H: the host, for where modules that load at boot go (igp_modules_place()). */
+static int bind_vfs(const struct igp_host *h, struct igp_sriov *s)
 {
+	struct igp_modules_place pl;
+
 	size_t failed = 0;
 	int r;
 
@@ -470,9 +475,11 @@ static int bind_vfs(struct igp_sriov *s)
 		_cleanup_free_ char *before = NULL;
 
 		r = igp_bind(s->vfs[i].address, "vfio-pci", &before);
-		if (r == -ENODEV)
-			return log_error(
-			    "vfio-pci is not loaded: modprobe vfio-pci (and list it in " IGP_ETC_MODULES ")");
+		if (r == -ENODEV) {
+			igp_modules_place(igp_host_initramfs(h), false, &pl);
+			return log_error("vfio-pci is not loaded: modprobe vfio-pci (and list it in %s)",
+					 pl.load);
+		}
 		if (r == -ENXIO) {
 			log_error("VF %s did not bind to vfio-pci; it went back to %s", s->vfs[i].address,
 				  s->vfs[i].driver ? s->vfs[i].driver : "no driver");
@@ -673,7 +680,7 @@ int cmd_vfs(int argc, char *argv[])
 	if (a.sched)
 		return print_sched(s, d, &a.topts);
 	if (a.bind) {
-		int failed = bind_vfs(s);
+		int failed = bind_vfs(h, s);
 		r = reload(d, &s);
 		if (r != CMD_GO_ON)
 			return r;

@@ -4,6 +4,8 @@
 #include "vgpu/mdev.h"
 #include "base/paths.h"
 #include "base/strbuf.h"
+#include "model/bootinfo.h"
+#include "modules/modconf.h"
 
 int check_platform_support(struct check_ctx *c, const struct igp_pci_dev *gpu, enum igp_method m,
 			   const char *id)
@@ -124,6 +126,7 @@ int check_gvt_guc_conflict(struct check_ctx *c, const struct igp_pci_dev *gpu)
 int check_gvt_kvmgt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 {
 	const char *id = "gvt.kvmgt";
+	struct igp_modules_place pl;
 	int r;
 
 	if (ctx_module_loaded(c, "kvmgt") || igp_exists(IGP_SYS_MODULE_KVMGT) ||
@@ -136,10 +139,11 @@ int check_gvt_kvmgt(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    strdup("Boot a kernel built with KVMGT (CONFIG_DRM_I915_GVT_KVMGT): Debian's, "
 			   "Ubuntu's, Proxmox VE's and Arch's kernels have it."),
 		    "kvmgt is not loaded, and %s has no such module.", ctx_kernel(c));
+	/* The file setup writes kvmgt to (igp_modules_place()). */
+	igp_modules_place(igp_host_initramfs(c->h), false, &pl);
 	return check_add(
 	    c, id, gpu, IGP_CHECK_FAIL,
-	    strdupf("`modprobe kvmgt` now, and add kvmgt to %s so that it loads at boot.",
-		    igp_exists(IGP_ETC_MODULES) ? IGP_ETC_MODULES : IGP_ETC_MODULES_LOAD_D "/kvmgt.conf"),
+	    strdupf("`modprobe kvmgt` now, and add kvmgt to %s so that it loads at boot.", pl.load),
 	    "kvmgt is not loaded: without it i915 offers no vGPU types.");
 }
 

@@ -8,6 +8,7 @@
 #include "checks/checks_int.h"
 #include "base/paths.h"
 #include "model/bootinfo.h"
+#include "modules/modconf.h"
 #include "model/versions.h"
 
 /* The guide's value: "@kvm hard memlock 8388608" (KiB, 8 GiB). */
@@ -527,20 +528,69 @@ int check_modules_loaded(struct check_ctx *c)
 	    "Not loaded: %s.", miss);
 }
 
-/* Debian's /etc/modules when the host has one, else a modules-load.d file. */
+/* The modules of full passthrough, which setup puts into the initramfs
+ * (vfio-pci before the GPU driver). */
+static bool module_early(const struct check_ctx *c, const char *m)
+{
+	return (c->modes & MODE_BIT(IGP_METHOD_FULL)) &&
+	       (streq(m, "vfio") || streq(m, "vfio_iommu_type1") || streq(m, "vfio_pci"));
+}
+
+/* A clause of the remedy: the first starts the sentence, later ones
+ * follow after "; " in lower case. */
+static void clause(struct strbuf *b, const char *text)
+{
+	bool first = strbuf_empty(b);
+
+	strbuf_word(b, "; ", first ? text : "");
+	if (!first)
+		strbuf_printf(b, "%c%s", tolower((unsigned char)text[0]), text + 1);
+}
+
+/* "Add one line each to F: M" or "Create F with one line each: M". */
+static void load_clause(struct strbuf *b, const char *file, const char *mods)
+{
+	_cleanup_free_ char *t = streq(file, IGP_ETC_MODULES)
+				     ? strdupf("Add one line each to %s: %s", file, mods)
+				     : strdupf("Create %s with one line each: %s", file, mods);
+	if (t)
+		clause(b, t);
+}
+
+/* Where setup would write MODS (igp_modules_place(), the one answer), as
+ * the remedy. */
 static char *modules_remedy(struct check_ctx *c, const char *const *mods, size_t n)
 {
-	_cleanup_free_ char *lines = join(mods, n, "\\n"), *sp = join(mods, n, " ");
+	const struct igp_initramfs *ir = igp_host_initramfs(c->h);
+	_cleanup_strbuf_ struct strbuf b = {}, early = {}, late = {};
+	_cleanup_free_ char *sp = join(mods, n, " "), *img = NULL;
+	struct igp_modules_place pe = {0}, pl;
 
-	if (!lines || !sp)
+	if (!sp)
 		return NULL;
-	if (igp_exists(IGP_ETC_MODULES))
-		return strdupf(
-		    "Add one line each to %s: %s; then run `%s` and reboot (or `modprobe -a %s` now).",
-		    IGP_ETC_MODULES, sp, initramfs_command(c), sp);
-	return strdupf(
-	    "Create %s with one line each: %s; then run `%s` and reboot (or `modprobe -a %s` now).",
-	    IGP_ETC_MODULES_LOAD_D_IGPUCTL, sp, initramfs_command(c), sp);
+	for (size_t i = 0; i < n; i++)
+		strbuf_word(module_early(c, mods[i]) ? &early : &late, " ", mods[i]);
+	if (!strbuf_empty(&early))
+		igp_modules_place(ir, true, &pe);
+	igp_modules_place(ir, false, &pl);
+	if (pe.image && pe.image_var &&
+	    (img = strdupf("Add %s to %s in %s", strbuf_str(&early), pe.image_var, pe.image)))
+		clause(&b, img);
+	if (pe.load && !strbuf_empty(&late) && streq(pe.load, pl.load))
+		load_clause(&b, pe.load, sp);
+	else {
+		if (pe.load)
+			load_clause(&b, pe.load, strbuf_str(&early));
+		if (!strbuf_empty(&late))
+			load_clause(&b, pl.load, strbuf_str(&late));
+	}
+	if (pe.image && !pe.image_var && strbuf_empty(&late))
+		strbuf_printf(&b, "; add the same lines to %s (the modules of the initramfs)", pe.image);
+	else if (pe.image && !pe.image_var)
+		strbuf_printf(&b, "; add one line each to %s (the modules of the initramfs): %s", pe.image,
+			      strbuf_str(&early));
+	strbuf_printf(&b, "; then run `%s` and reboot (or `modprobe -a %s` now).", initramfs_command(c), sp);
+	return strbuf_steal(&b);
 }
 
 int check_modules_configured(struct check_ctx *c)
