@@ -133,10 +133,7 @@ static const char *grub_place_other(const struct boot_info *b, const char *key)
 	return place && !streq(place, b->where) ? place : NULL;
 }
 
-/* Where the configured TOKENS (space separated) are: B->where, or for GRUB
- * the variables and files that hold them ("GRUB_CMDLINE_LINUX in
- * /etc/default/grub"), joined with " and " (caller frees). */
-static char *tokens_where(const struct boot_info *b, const char *tokens)
+char *tokens_where(const struct boot_info *b, const char *tokens)
 {
 	_cleanup_strv_free_ char **t = NULL, **places = NULL;
 	_cleanup_strbuf_ struct strbuf w = {};
@@ -504,10 +501,12 @@ static void cf_say_pending(struct cf *f)
 	char **s = f->s;
 
 	if (*s[CF_STALE]) {
+		/* Named where they are (GRUB_CMDLINE_LINUX or _DEFAULT). */
+		_cleanup_free_ char *where = tokens_where(b, s[CF_STALE]);
 		cf_raise(f, IGP_CHECK_WARN);
 		strbuf_printf(
 		    &f->m, "Configured in %s but not yet in %s (`%s` has not run since), so not active: %s.",
-		    b->where, b->generated_path, refresh, s[CF_STALE]);
+		    where ? where : b->where, b->generated_path, refresh, s[CF_STALE]);
 		strbuf_sep(&f->r, " ");
 		strbuf_printf(&f->r, "Run `%s`, then reboot.", refresh);
 	}

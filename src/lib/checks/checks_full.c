@@ -415,11 +415,14 @@ int check_full_acs_override(struct check_ctx *c, const struct igp_pci_dev *gpu)
 		    "hardware, so devices in \"separate\" groups may still reach each other with "
 		    "peer-to-peer DMA. Keep it only knowingly.",
 		    v ? "=" : "", v ? v : "");
-	if (cfg)
+	if (cfg) {
+		/* Named where it is (GRUB_CMDLINE_LINUX or _DEFAULT). */
+		_cleanup_free_ char *where = tokens_where(b, "pcie_acs_override");
 		return check_add(
 		    c, id, gpu, IGP_CHECK_WARN, remedy_cmdline(c, NULL, "pcie_acs_override", -1),
 		    "pcie_acs_override=%s is configured in %s (active after the next boot, on kernels "
 		    "that have the patch): it weakens isolation. Keep it only knowingly.",
-		    cv, b->where);
+		    cv, where ? where : b->where);
+	}
 	return check_add(c, id, gpu, IGP_CHECK_PASS, NULL, "pcie_acs_override is not in use.");
 }

@@ -121,6 +121,12 @@ const struct boot_info *ctx_boot(struct check_ctx *c);
 int tokens_get(char *const *toks, const char *key, const char **ret_value);
 /* Is "KEY=VALUE" (or one comma-separated item of its value) in the list? */
 bool tokens_have(char *const *toks, const char *key, const char *value);
+/*
+ * Where the configured TOKENS (space separated; keys will do) are: B->where,
+ * or for GRUB the variables that hold them ("GRUB_CMDLINE_LINUX in
+ * /etc/default/grub"), joined with " and " (caller frees).
+ */
+char *tokens_where(const struct boot_info *b, const char *tokens);
 bool ctx_is_proxmox(struct check_ctx *c);
 /* The kernel release, never NULL ("the running kernel" when unknown). */
 const char *ctx_kernel(struct check_ctx *c);
