@@ -6,6 +6,7 @@
 
 #include "model/pci.h"
 #include "base/util.h"
+#include "tmproot.h"
 
 static void test_parse_full(void **state)
 {
@@ -82,13 +83,45 @@ static void test_cmp(void **state)
 	assert_false(igp_pci_addr_same_slot(&a, &b));
 }
 
+/* The names of DEV from a root (ROOT, made by the caller) whose only
+ * pci.ids is at PATH. */
+static void assert_names_from(const char *root, const char *path)
+{
+	struct igp_pci_dev d = {.vendor = 0x8086, .device = 0x3e92};
+
+	tmproot_put(root, path,
+		    "# fixture\n8086  Fixture Vendor\n\t3e92  Fixture GPU from the root\n"
+		    "C 03  Display controller\n\t00  VGA compatible controller\n");
+	igp_pci_names_cleanup();
+	igp_pci_names_fill(&d);
+	assert_string_equal(d.vendor_name, "Fixture Vendor");
+	assert_string_equal(d.device_name, "Fixture GPU from the root");
+	free(d.vendor_name);
+	free(d.device_name);
+	free(d.subsys_name);
+	igp_pci_names_cleanup();
+}
+
+/* pci.ids is read inside the root, at Debian's /usr/share/misc and at
+ * hwdata's /usr/share/hwdata (Fedora, Arch), before libpci's default. */
+static void test_names_in_root(void **state)
+{
+	char misc[] = "/tmp/igp-pciids-XXXXXX", hwdata[] = "/tmp/igp-pciids-XXXXXX";
+
+	tmproot_setup(misc, NULL);
+	assert_names_from(misc, "/usr/share/misc/pci.ids");
+	tmproot_teardown(misc);
+	tmproot_setup(hwdata, NULL);
+	assert_names_from(hwdata, "/usr/share/hwdata/pci.ids");
+	tmproot_teardown(hwdata);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_full),
-	    cmocka_unit_test(test_parse_bad),
-	    cmocka_unit_test(test_parse_loose),
-	    cmocka_unit_test(test_cmp),
+	    cmocka_unit_test(test_parse_full),	  cmocka_unit_test(test_parse_bad),
+	    cmocka_unit_test(test_parse_loose),	  cmocka_unit_test(test_cmp),
+	    cmocka_unit_test(test_names_in_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

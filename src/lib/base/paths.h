@@ -93,6 +93,8 @@
 #define IGP_RUN_QEMU_SERVER "/var/run/qemu-server"
 #define IGP_PROC "/proc"
 #define IGP_USR_SHARE_KVM "/usr/share/kvm"
+#define IGP_USR_SHARE_MISC_PCI_IDS "/usr/share/misc/pci.ids"
+#define IGP_USR_SHARE_HWDATA_PCI_IDS "/usr/share/hwdata/pci.ids"
 #define IGP_DEV_DRI_BY_PATH "/dev/dri/by-path"
 #define IGP_ETC_LIBVIRT_QEMU "/etc/libvirt/qemu"
 /* check: what the preflight checks read besides the above. */

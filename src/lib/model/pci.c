@@ -120,9 +120,29 @@ static struct pci_access *pacc;
 
 static void pci_quiet(char *msg _unused_, ...) {}
 
+/* Where distributions put pci.ids: Debian's pci.ids package, then hwdata
+ * (Fedora, RHEL, Arch, and Debian 13's symlink target). */
+static const char *const ids_paths[] = {IGP_USR_SHARE_MISC_PCI_IDS, IGP_USR_SHARE_HWDATA_PCI_IDS};
+
+/* The pci.ids to read inside the root, or NULL for libpci's own default.
+ * A captured tree may carry the pci.ids of the host it came from: prefer
+ * it so names match what the user saw there.  On the host, libpci's
+ * default when it is there (it was built for this distribution). */
+static char *ids_path(const struct pci_access *a)
+{
+	if (igp_root_is_host() && a->id_file_name && access(a->id_file_name, R_OK) == 0)
+		return NULL;
+	for (size_t i = 0; i < ELEMENTSOF(ids_paths); i++) {
+		if (igp_access(ids_paths[i]) < 0)
+			continue;
+		return igp_root_is_host() ? strdup(ids_paths[i]) : strdupf("%s%s", igp_root(), ids_paths[i]);
+	}
+	return NULL;
+}
+
 static struct pci_access *names_access(void)
 {
-	_cleanup_free_ char *ids = NULL;
+	char *ids;
 
 	if (pacc)
 		return pacc;
@@ -132,13 +152,9 @@ static struct pci_access *names_access(void)
 	/* error() stays libpci's own: it is only called when malloc fails. */
 	pacc->warning = pci_quiet;
 	pacc->debug = pci_quiet;
-	/* A captured tree may carry the pci.ids of the host it came from;
-	 * prefer it so names match what the user saw there. */
-	if (!igp_root_is_host()) {
-		ids = strdupf("%s/usr/share/misc/pci.ids", igp_root());
-		if (ids && access(ids, R_OK) == 0)
-			pci_set_name_list_path(pacc, ids, 1), ids = NULL;
-	}
+	ids = ids_path(pacc);
+	if (ids)
+		pci_set_name_list_path(pacc, ids, 1); /* libpci frees it */
 	return pacc;
 }
 
