@@ -116,6 +116,95 @@ static void test_mkinitcpio(void **state)
 	igp_initramfs_done(&ir);
 }
 
+#define OBSOLETE_HEADER                                                                                      \
+	"# /etc/modules is obsolete and has been replaced by /etc/modules-load.d/.\n"                        \
+	"# Please see modules-load.d(5) and modprobe.d(5) for details.\n#\n"                                 \
+	"# Updating this file still works, but it is undocumented and unsupported.\n"
+
+/* Debian 13, Proxmox VE 9, Ubuntu 24.04: /etc/modules calls itself
+ * obsolete.  Early modules go to igpuctl's modules-load.d file and to the
+ * initramfs list (the image has nothing else); run-time ones to the file
+ * alone; /etc/modules stays as it is.  Setup's plan and igp_modules_place()
+ * agree. */
+static void test_debian13_modules(void **state)
+{
+	struct igp_modules_place pl;
+	struct igp_initramfs ir;
+	struct igp_plan p = {0};
+
+	sh("mkdir -p $R/etc/initramfs-tools && printf '" OBSOLETE_HEADER "' > $R/etc/modules && "
+	   "printf '# List of modules\\n' > $R/etc/initramfs-tools/modules");
+	assert_true(igp_etc_modules_obsolete());
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	igp_modules_place(&ir, true, &pl);
+	assert_string_equal(pl.load, IGP_ETC_MODULES_LOAD_D_IGPUCTL);
+	assert_string_equal(pl.image, IGP_ETC_INITRAMFS_TOOLS_MODULES);
+	assert_null(pl.image_var);
+	assert_int_equal(igp_modconf_plan_modules(&p, &ir, vfio, true, "t", NULL), 0);
+	assert_int_equal(p.n_files, 2);
+	assert_string_equal(p.files[0].path, pl.load);
+	assert_string_equal(p.files[0].after, "# Written by igpuctl setup; `igpuctl revert` removes it.\n"
+					      "vfio\nvfio_iommu_type1\nvfio_pci\n");
+	assert_string_equal(p.files[1].path, pl.image);
+	assert_string_equal(p.files[1].after,
+			    "# List of modules\n# igpuctl setup: modules for GPU passthrough\n"
+			    "vfio\nvfio_iommu_type1\nvfio_pci\n");
+	assert_true(p.files[1].refresh & IGP_REFRESH_INITRAMFS);
+	igp_plan_done(&p);
+	igp_modules_place(&ir, false, &pl);
+	assert_string_equal(pl.load, IGP_ETC_MODULES_LOAD_D_IGPUCTL);
+	assert_null(pl.image);
+	assert_int_equal(igp_modconf_plan_modules(&p, &ir, (char *[]){"kvmgt", NULL}, false, "t", NULL), 0);
+	assert_int_equal(p.n_files, 1);
+	assert_string_equal(p.files[0].path, IGP_ETC_MODULES_LOAD_D_IGPUCTL);
+	igp_plan_done(&p);
+	igp_initramfs_done(&ir);
+}
+
+/* Debian 12, Proxmox VE 8: /etc/modules as before, for early and run-time
+ * modules alike. */
+static void test_debian12_place(void **state)
+{
+	struct igp_modules_place pl;
+	struct igp_initramfs ir;
+
+	sh("mkdir -p $R/etc/initramfs-tools && printf '# /etc/modules: kernel modules to load at boot "
+	   "time.\\n' > $R/etc/modules");
+	assert_false(igp_etc_modules_obsolete());
+	assert_int_equal(igp_initramfs_detect(&ir), 0);
+	igp_modules_place(&ir, true, &pl);
+	assert_string_equal(pl.load, IGP_ETC_MODULES);
+	assert_null(pl.image);
+	igp_modules_place(&ir, false, &pl);
+	assert_string_equal(pl.load, IGP_ETC_MODULES);
+	igp_initramfs_done(&ir);
+}
+
+/* Proxmox VE's qemu-server ships /usr/lib/modules-load.d/qemu-server.conf
+ * (in /etc before 9.2.1): no plan may write that name, nor any other that
+ * would mask a package's modules-load.d file. */
+static void test_never_qemu_server(void **state)
+{
+	_cleanup_free_ char *err = NULL;
+	struct igp_plan p = {0};
+
+	assert_int_equal(igp_modconf_path_allowed(IGP_ETC_MODULES_LOAD_D_IGPUCTL, NULL), 0);
+	assert_int_equal(igp_modconf_path_allowed("/etc/modules-load.d/qemu-server.conf", &err), -EPERM);
+	assert_non_null(strstr(err, "/etc/modules-load.d/qemu-server.conf would mask"));
+	assert_int_equal(igp_modconf_plan_owned(&p, "/etc/modules-load.d/qemu-server.conf", "vfio\n", 0, "t"),
+			 -EPERM);
+	assert_int_equal(igp_modconf_plan_lines(&p, "/etc/modules-load.d/qemu-server.conf",
+						(char *[]){"vfio", NULL}, 0, "t"),
+			 -EPERM);
+	assert_int_equal(p.n_files, 0);
+	sh("mkdir -p $R/usr/lib/modules-load.d && : > $R/usr/lib/modules-load.d/vendor.conf");
+	assert_int_equal(igp_modconf_path_allowed("/etc/modules-load.d/vendor.conf", NULL), -EPERM);
+	assert_int_equal(igp_modconf_path_allowed("/etc/modules-load.d/other.conf", NULL), 0);
+	/* Other lists are not modules-load.d's. */
+	assert_int_equal(igp_modconf_path_allowed(IGP_ETC_MODULES, NULL), 0);
+	igp_plan_done(&p);
+}
+
 static void test_owned_unchanged_is_noop(void **state)
 {
 	struct igp_plan p = {0};
@@ -362,6 +451,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dracut, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_mkinitcpio, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_owned_unchanged_is_noop, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_debian13_modules, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_debian12_place, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_never_qemu_server, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_initramfs_by_distribution, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_initramfs_inputs, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_modload, each_setup, each_teardown),
