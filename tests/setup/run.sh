@@ -173,6 +173,11 @@ ok() {
 	# Nothing was written outside the root: every changed path is in it.
 	local snap1
 	snap1=$(snapshot "$r")
+	# Proxmox VE's qemu-server ships modules-load.d/qemu-server.conf (in
+	# /usr/lib since 9.2.1, in /etc before): igpuctl never writes that name.
+	[[ $(grep '^etc/modules-load.d/qemu-server.conf ' <<<"$snap1") == \
+		"$(grep '^etc/modules-load.d/qemu-server.conf ' <<<"$snap0")" ]] ||
+		fail "$name: setup wrote etc/modules-load.d/qemu-server.conf"
 	"$IGPUCTL" --root "$r" setup "$@" --yes >"$WORK/again" 2>&1
 	grep -q "^Nothing to change" "$WORK/again" || fail "$name: second setup was not a no-op: $(cat "$WORK/again")"
 	[[ $(snapshot "$r") == "$snap1" ]] || fail "$name: second setup changed files"
@@ -283,6 +288,20 @@ ok debian-grub-vars-set debian-grub-vars-set "intel_iommu=on iommu=pt" --mode fu
 # Modules already listed as vfio-pci and vfio-iommu-type1: '-' and '_' are
 # one to systemd-modules-load and modprobe, so only vfio is added.
 ok debian-grub-dashes debian-grub-dashes "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# Where /etc/modules calls itself obsolete (kmod 30+20230601: Debian 13,
+# Proxmox VE 9, Ubuntu 24.04): the modules go to igpuctl's own
+# /etc/modules-load.d/igpuctl.conf, the early vfio ones also to
+# /etc/initramfs-tools/modules (mkinitramfs reads no other list); /etc/modules
+# and qemu-server's modules-load.d file stay as they are.
+ok pve9-full-modules-load-d pve9-modules-obsolete "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# Proxmox VE 9.0/9.1 (qemu-server before 9.2.1) has qemu-server.conf in /etc.
+PREP='printf "vhost_net\n" >etc/modules-load.d/qemu-server.conf' \
+	ok pve91-full-qemu-server-etc pve9-modules-obsolete "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# Ubuntu 24.04: GRUB with the admin's intel_iommu=on in GRUB_CMDLINE_LINUX
+# (not added again), initramfs-tools, /etc/modules obsolete.
+ok ubuntu-grub-full ubuntu2404-grub "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# kvmgt loads at run time: modules-load.d only, no initramfs list.
+ok ubuntu-grub-gvtg ubuntu2404-grub "i915.enable_gvt=1" --mode gvt-g
 # Proxmox VE systemd-boot (ZFS) + initramfs-tools, Alder Lake-N
 ok pve-sdboot-full pve8-n100-zfs "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
