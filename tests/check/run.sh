@@ -461,6 +461,31 @@ is cmdline.configured warn
 has cmdline.configured message "not yet in /boot/grub/grub.cfg"
 has cmdline.configured remedy "Run \`update-grub\`, then reboot."
 
+# Messages name the variable a parameter really is in (Ubuntu puts the
+# installer's parameters into GRUB_CMDLINE_LINUX, Debian into _DEFAULT).
+grub_cfg_without=$'menuentry \'Ubuntu\' {\n\tlinux\t/boot/vmlinuz-6.1.0-26-amd64 root=UUID=61d3a2b4 ro  quiet\n}\n'
+variant grubvar-linux iommu-off
+put etc/os-release $'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\n'
+sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="intel_iommu=on"/' "$V/etc/default/grub"
+put boot/grub/grub.cfg "$grub_cfg_without"
+chk "$V" --mode full
+is cmdline.configured warn
+has cmdline.configured message "Configured in GRUB_CMDLINE_LINUX in /etc/default/grub but not yet in /boot/grub/grub.cfg"
+lacks cmdline.configured message "GRUB_CMDLINE_LINUX_DEFAULT"
+has iommu.enabled remedy "configured in GRUB_CMDLINE_LINUX in /etc/default/grub already"
+sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="pcie_acs_override=downstream"/' "$V/etc/default/grub"
+chk "$V" --mode full
+is full.acs_override warn
+has full.acs_override message "configured in GRUB_CMDLINE_LINUX in /etc/default/grub"
+lacks full.acs_override message "GRUB_CMDLINE_LINUX_DEFAULT"
+variant grubvar-default iommu-off
+put etc/os-release $'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\n'
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on pcie_acs_override=downstream"/' "$V/etc/default/grub"
+put boot/grub/grub.cfg "$grub_cfg_without"
+chk "$V" --mode full
+has cmdline.configured message "Configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub but not yet in /boot/grub/grub.cfg"
+has full.acs_override message "configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub"
+
 variant lost icelake-laptop
 sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet"/' "$V/etc/default/grub"
 chk "$V" --mode full
@@ -644,6 +669,54 @@ chk "$V" --mode full
 is modules.loaded pass
 is modules.configured pass
 has modules.configured message "vfio_pci (/etc/modules:"
+
+# Where modules go (igp_modules_place): the remedy names the file setup
+# writes, which `setup --dry-run` shows.  Debian 12 / Proxmox VE 8: /etc/modules.
+# same_file ID MODE: the file the remedy of ID names is one setup writes.
+same_file() {
+	local f
+	f=$(jq -r --arg id "$1" '.checks[] | select(.id == $id) | .remedy' <<<"$out" |
+		grep -oE '/etc/[a-z./_-]+\.conf|/etc/modules\b' | head -n1)
+	if [[ -n $f ]] && "$bin" --root "$V" setup --mode "$2" --allow-boot-vga --dry-run 2>/dev/null |
+		grep -qxF -- "+++ b/${f#/}"; then
+		good
+	else
+		bad "$desc: $1 names '$f', which setup --mode $2 does not write"
+	fi
+}
+variant modules-pve8 pve8-coffeelake
+chk "$V" --mode full
+has modules.configured remedy "Add one line each to /etc/modules: vfio vfio_iommu_type1 vfio_pci;"
+lacks modules.configured remedy "modules-load.d"
+same_file modules.configured full
+chk "$V" --mode gvt-g
+has gvt.kvmgt remedy "add kvmgt to /etc/modules so"
+# Debian 13 / Proxmox VE 9 / Ubuntu 24.04: /etc/modules calls itself
+# obsolete (the header of Debian's kmod.postinst): igpuctl's own
+# modules-load.d file, and the initramfs list for the early vfio modules.
+obsolete=$'# /etc/modules is obsolete and has been replaced by /etc/modules-load.d/.\n# Please see modules-load.d(5) and modprobe.d(5) for details.\n#\n# Updating this file still works, but it is undocumented and unsupported.\n'
+variant modules-obsolete pve8-coffeelake
+put etc/modules "$obsolete"
+chk "$V" --mode full
+is modules.configured warn
+has modules.configured remedy "Create /etc/modules-load.d/igpuctl.conf with one line each: vfio vfio_iommu_type1 vfio_pci;"
+has modules.configured remedy "add the same lines to /etc/initramfs-tools/modules"
+lacks modules.configured remedy "to /etc/modules:"
+same_file modules.configured full
+chk "$V" --mode gvt-g
+has gvt.kvmgt remedy "add kvmgt to /etc/modules-load.d/igpuctl.conf so"
+lacks gvt.kvmgt remedy "kvmgt.conf"
+# What setup writes there satisfies the check.
+"$bin" --root "$V" setup --mode full --allow-boot-vga --yes >/dev/null 2>&1 || bad "modules-obsolete: setup failed"
+chk "$V" --mode full
+is modules.configured pass
+has modules.configured message "vfio_pci (/etc/modules-load.d/igpuctl.conf:"
+variant modules-pve9 pve9-n100-dkms-newkernel
+put etc/modules "$obsolete"
+chk "$V" --mode full
+has modules.configured remedy "Create /etc/modules-load.d/igpuctl.conf"
+has modules.configured remedy "/etc/initramfs-tools/modules"
+same_file modules.configured full
 
 variant virqfd pve8-coffeelake
 printf 'vfio\nvfio_iommu_type1\nvfio_pci\nvfio_virqfd\n' >>"$V/etc/modules"
