@@ -486,6 +486,20 @@ chk "$V" --mode full
 has cmdline.configured message "Configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub but not yet in /boot/grub/grub.cfg"
 has full.acs_override message "configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub"
 
+# Ubuntu's cloud images set GRUB_CMDLINE_LINUX_DEFAULT again in a grub.d
+# file: that assignment wins, setup edits it, and the messages name it.
+variant grubvar-grubd iommu-off
+put etc/default/grub.d/50-cloudimg-settings.cfg $'GRUB_CMDLINE_LINUX_DEFAULT="console=tty1 console=ttyS0"\n'
+chk "$V" --mode full
+has cmdline.configured message "Neither configured in GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub.d/50-cloudimg-settings.cfg nor active"
+has cmdline.configured remedy "Edit GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub.d/50-cloudimg-settings.cfg: add intel_iommu=on"
+if "$bin" --root "$V" setup --mode full --allow-boot-vga --dry-run 2>/dev/null |
+	grep -qxF -- "+++ b/etc/default/grub.d/50-cloudimg-settings.cfg"; then
+	good
+else
+	bad "grubvar-grubd: setup does not edit the grub.d file the remedy names"
+fi
+
 variant lost icelake-laptop
 sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet"/' "$V/etc/default/grub"
 chk "$V" --mode full

@@ -181,3 +181,10 @@ int igp_grub_value(const struct igp_grub *g, const char *var, char **ret, char *
 	*ret = v;
 	return 1;
 }
+
+const char *igp_grub_add_file(const struct igp_grub *g)
+{
+	int f = igp_shdoc_last_assignment(&g->doc, g->add_var);
+
+	return f >= 0 && (size_t)f < g->doc.n_files ? g->doc.files[f].path : IGP_ETC_DEFAULT_GRUB;
+}

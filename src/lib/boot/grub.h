@@ -45,6 +45,10 @@ int igp_grub_places(const struct igp_grub *g, char ***ret);
  * or its value cannot be followed; -ENOMEM. */
 int igp_grub_value(const struct igp_grub *g, const char *var, char **ret, char **ret_where);
 
+/* The file new tokens go into: that of the last assignment of ADD_VAR
+ * (a grub.d file on Ubuntu's cloud images), else /etc/default/grub. */
+const char *igp_grub_add_file(const struct igp_grub *g);
+
 /*
  * Plan WANTS and compute the new texts.  *ret_ops/ret_n_ops: the ops,
  * *ret_op_files: the file each edits (caller frees), *ret_texts: new text

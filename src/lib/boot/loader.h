@@ -38,6 +38,7 @@ struct igp_boot_edit {
 	const char *remove;   /* the keys to remove, or NULL */
 	const char *refresh;  /* the refresh command as one line, or NULL */
 	const char *grub_var; /* the GRUB variable new tokens go into, or NULL */
+	const char *where;    /* where new tokens go, as igp_boot_config's, or NULL */
 	const char *entry;    /* the loader entry read, or NULL */
 	bool here;	      /* some of the edit is where new tokens go (GRUB_VAR) */
 };

@@ -301,7 +301,7 @@ static int grub_config(const struct igp_bootloader *b, const char *release, stru
 	r = igp_grub_tokens(&g, &ret->configured);
 	if (r >= 0 && !ret->configured && !(ret->configured = calloc(1, sizeof(char *))))
 		r = -ENOMEM;
-	if (r >= 0 && !(ret->where = strdupf("%s in %s", g.add_var, IGP_ETC_DEFAULT_GRUB)))
+	if (r >= 0 && !(ret->where = strdupf("%s in %s", g.add_var, igp_grub_add_file(&g))))
 		r = -ENOMEM;
 	/* Without the places, messages name WHERE for every token. */
 	if (r >= 0 && igp_grub_places(&g, &ret->places) < 0)
@@ -324,6 +324,8 @@ static char *grub_target(const struct igp_boot_edit *e, const char *var)
 {
 	if (!e->here)
 		return strdup("the GRUB configuration");
+	if (e->where)
+		return strdup(e->where);
 	return strdupf("%s in %s", e->grub_var ? e->grub_var : var, IGP_ETC_DEFAULT_GRUB);
 }
 

@@ -245,6 +245,7 @@ char *remedy_cmdline(struct check_ctx *c, const char *add, const char *remove, i
 					  .remove = remove,
 					  .refresh = b->refresh,
 					  .grub_var = b->grub_var,
+					  .where = b->where,
 					  .here = here,
 					  .entry = b->entry};
 		body = b->ops->remedy(&e);
