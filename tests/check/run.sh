@@ -513,6 +513,12 @@ chk "$V" --mode sriov
 is cmdline.configured fail
 has cmdline.configured message "the GRUB edit does nothing"
 has cmdline.configured remedy "/etc/kernel/cmdline"
+# ... named in the variable that holds it.
+sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet"/; s/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="i915.enable_guc=3 i915.max_vfs=7 foo=1"/' "$V/etc/default/grub"
+chk "$V" --mode sriov
+is cmdline.configured fail
+has cmdline.configured message "i915.max_vfs=N is in GRUB_CMDLINE_LINUX in /etc/default/grub, but this host boots"
+has cmdline.configured message "GRUB_CMDLINE_LINUX in /etc/default/grub has foo=1"
 variant grubextra pve8-n100-zfs
 sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on iommu=pt"/' "$V/etc/default/grub"
 chk "$V" --mode full

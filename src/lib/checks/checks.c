@@ -189,6 +189,7 @@ static void ctx_done(struct check_ctx *c)
 	free(c->boot.where);
 	strv_free(c->boot.grub_tokens);
 	strv_free(c->boot.grub_places);
+	strv_free(c->boot.grub_unused_places);
 	strv_free(c->boot.generated);
 	free(c->boot.entry);
 }

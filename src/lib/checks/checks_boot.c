@@ -83,6 +83,8 @@ static void grub_unused(struct boot_info *b)
 		return;
 	if (igp_grub_tokens(&g, &b->grub_tokens) < 0)
 		b->grub_tokens = NULL;
+	else if (igp_grub_places(&g, &b->grub_unused_places) < 0)
+		b->grub_unused_places = NULL;
 	igp_grub_done(&g);
 }
 
@@ -133,26 +135,48 @@ static const char *grub_place_other(const struct boot_info *b, const char *key)
 	return place && !streq(place, b->where) ? place : NULL;
 }
 
-char *tokens_where(const struct boot_info *b, const char *tokens)
+/* The places (PLACES[i] for TOKS[i]) of the keys of TOKENS, the last
+ * assignment winning, FALLBACK for a key not there; distinct, joined with
+ * " and " (caller frees). */
+static char *places_where(char *const *toks, char *const *places, const char *tokens, const char *fallback)
 {
-	_cleanup_strv_free_ char **t = NULL, **places = NULL;
+	_cleanup_strv_free_ char **t = NULL, **found = NULL;
 	_cleanup_strbuf_ struct strbuf w = {};
 
-	if (!b->grub_places)
-		return strdup(b->where ? b->where : "the boot configuration");
 	if (strv_split(tokens, " ", &t) < 0)
 		return NULL;
 	for (char **k = t; *k; k++) {
 		_cleanup_free_ char *key = igp_kparam_key(*k);
-		const char *place = key ? grub_place_other(b, key) : NULL;
+		const char *place = NULL;
+		if (!key)
+			return NULL;
+		for (size_t i = 0; toks && toks[i] && places[i]; i++)
+			if (igp_kparam_key_eq(toks[i], key))
+				place = places[i];
 		if (!place)
-			place = b->where;
-		if (!strv_contains(places, place) && strv_push(&places, place) < 0)
+			place = fallback;
+		if (!strv_contains(found, place) && strv_push(&found, place) < 0)
 			return NULL;
 	}
-	for (char **p = places; p && *p; p++)
+	for (char **p = found; p && *p; p++)
 		strbuf_word(&w, " and ", *p);
-	return strbuf_empty(&w) ? strdup(b->where) : strbuf_steal(&w);
+	return strbuf_empty(&w) ? strdup(fallback) : strbuf_steal(&w);
+}
+
+char *tokens_where(const struct boot_info *b, const char *tokens)
+{
+	if (!b->grub_places || !b->where)
+		return strdup(b->where ? b->where : "the boot configuration");
+	return places_where(b->configured, b->grub_places, tokens, b->where);
+}
+
+/* Where the unused GRUB files hold TOKENS ("GRUB_CMDLINE_LINUX in
+ * /etc/default/grub"), or /etc/default/grub (caller frees). */
+static char *unused_where(const struct boot_info *b, const char *tokens)
+{
+	if (!b->grub_unused_places)
+		return strdup(IGP_ETC_DEFAULT_GRUB);
+	return places_where(b->grub_tokens, b->grub_unused_places, tokens, IGP_ETC_DEFAULT_GRUB);
 }
 
 /*
@@ -478,10 +502,12 @@ static void cf_say_where(struct cf *f)
 		strbuf_printf(&f->m, "No extra kernel parameters are needed on this host%s.",
 			      f->c->h->iommu_active ? " (the IOMMU is on without intel_iommu=on)" : "");
 	if (*s[CF_GRUBONLY]) {
+		_cleanup_free_ char *where = unused_where(b, s[CF_GRUBONLY]);
 		cf_raise(f, IGP_CHECK_FAIL);
 		strbuf_printf(
 		    &f->m, "%s is in %s, but this host boots %s, which reads %s: the GRUB edit does nothing.",
-		    s[CF_GRUBONLY], IGP_ETC_DEFAULT_GRUB, b->ops->grub_unused_by, b->ops->grub_unused_for);
+		    s[CF_GRUBONLY], where ? where : IGP_ETC_DEFAULT_GRUB, b->ops->grub_unused_by,
+		    b->ops->grub_unused_for);
 	}
 	if (*s[CF_MISSING]) {
 		cf_raise(f, IGP_CHECK_FAIL);
@@ -524,14 +550,16 @@ static void cf_say_pending(struct cf *f)
 static void cf_say_ignored(struct cf *f)
 {
 	const struct boot_info *b = f->b;
+	_cleanup_free_ char *where = NULL;
 
 	if (!*f->s[CF_IGNORED])
 		return;
+	where = unused_where(b, f->s[CF_IGNORED]);
 	cf_raise(f, IGP_CHECK_WARN);
 	strbuf_printf(&f->m,
 		      "%s has %s, which %s lacks: this host does not boot through GRUB, so GRUB edits do "
 		      "nothing.",
-		      IGP_ETC_DEFAULT_GRUB, f->s[CF_IGNORED], b->ops->grub_unused_for);
+		      where ? where : IGP_ETC_DEFAULT_GRUB, f->s[CF_IGNORED], b->ops->grub_unused_for);
 	strbuf_sep(&f->r, " ");
 	strbuf_printf(&f->r, "Carry over what is wanted into %s (one line)%s%s%s.", b->ops->grub_unused_for,
 		      b->refresh ? " and run `" : "", b->refresh ? b->refresh : "", b->refresh ? "`" : "");

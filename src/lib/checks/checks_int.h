@@ -23,10 +23,11 @@ struct boot_info {
 	char *refresh;			/* "update-grub", NULL when nothing is to be run */
 	char **configured;		/* tokens the next boot gets; NULL when unknown */
 	char *where;			/* "GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub" */
-	char **grub_tokens;   /* what /etc/default/grub (+ grub.d) holds where the loader leaves it unused */
-	const char *grub_var; /* the GRUB variable new tokens go into */
-	char **grub_places;   /* GRUB: "VAR in FILE" for each of CONFIGURED */
-	char **generated;     /* tokens of grub.cfg's linux line, NULL when unreadable */
+	char **grub_tokens; /* what /etc/default/grub (+ grub.d) holds where the loader leaves it unused */
+	char **grub_unused_places; /* "VAR in FILE" for each of GRUB_TOKENS, or NULL */
+	const char *grub_var;	   /* the GRUB variable new tokens go into */
+	char **grub_places;	   /* GRUB: "VAR in FILE" for each of CONFIGURED */
+	char **generated;	   /* tokens of grub.cfg's linux line, NULL when unreadable */
 	const char *generated_path;
 	char *entry; /* systemd-boot: the loader entry read */
 };
