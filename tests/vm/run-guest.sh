@@ -35,9 +35,20 @@
 #   --esp-kernel PATH     put the kernel at PATH in the --esp image (repeat)
 #   --esp-initrd PATH     put the initramfs at PATH in the --esp image (repeat)
 #   --firmware FILE       the UEFI firmware for --esp (default: Debian's OVMF)
+#   --grub-cfg FILE       boot through GRUB instead of QEMU's -kernel: a BIOS
+#                         GRUB CD (grub-mkrescue) whose /boot/grub/grub.cfg is
+#                         FILE, and a disk with an ext2 file system (UUID from
+#                         --boot-uuid) holding vmlinuz-KVER, config-KVER and
+#                         the initramfs as initrd.img-KVER at its root: the
+#                         separate /boot that tests/boot/grub-mkconfig.sh
+#                         describes to grub-mkconfig.  The kernel command
+#                         line is FILE's: --cmdline and --no-iommu-cmdline
+#                         do not apply (nor console=ttyS0 and panic=-1)
+#   --boot-uuid UUID      the UUID of that file system (needed by --grub-cfg)
 #
 # Exit status: the script's, 77 when QEMU, the kernel or busybox is missing
-# (with --esp also mtools or the firmware; the meson "skipped" code), 99 when the guest did not boot, did not finish
+# (with --esp also mtools or the firmware; with --grub-cfg GRUB's BIOS modules,
+# grub-mkrescue, xorriso, mke2fs; the meson "skipped" code), 99 when the guest did not boot, did not finish
 # within the timeout, or did not report a status.
 
 # QEMU options are comma-separated words, not array elements.
@@ -72,6 +83,8 @@ kver=${KVER:-}
 cache=${IGPUCTL_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/igpuctl-vm}
 show_console=0
 logfile=
+grub_cfg=
+boot_uuid=
 script=
 esp=
 esp_kernels=()
@@ -103,6 +116,8 @@ while [ $# -gt 0 ]; do
 	--esp-kernel) esp_kernels+=("${2:?}"); shift 2 ;;
 	--esp-initrd) esp_initrds+=("${2:?}"); shift 2 ;;
 	--firmware) firmware=${2:?}; shift 2 ;;
+	--grub-cfg) grub_cfg=${2:?}; shift 2 ;;
+	--boot-uuid) boot_uuid=${2:?}; shift 2 ;;
 	-h|--help) usage 0 ;;
 	-*) msg "unknown option $1"; usage ;;
 	*) [ -z "$script" ] || { msg "only one SCRIPT"; usage; }; script=$1; shift ;;
@@ -114,6 +129,12 @@ case "$accel" in auto|kvm|tcg) ;; *) die "--accel must be auto, kvm or tcg" ;; e
 case "$topology" in default|minimal|none) ;; *) die "unknown --topology $topology" ;; esac
 [ -z "$igpuctl" ] || [ -x "$igpuctl" ] || die "--igpuctl $igpuctl is not executable"
 [ -z "$esp" ] || [ -d "$esp" ] || die "--esp $esp is not a directory"
+if [ -n "$grub_cfg" ]; then
+	[ -r "$grub_cfg" ] || die "cannot read --grub-cfg $grub_cfg"
+	[ -n "$boot_uuid" ] || die "--grub-cfg needs --boot-uuid"
+	[ ${#cmdline_extra[@]} -eq 0 ] || die "--cmdline does not apply to --grub-cfg: the kernel line is the grub.cfg's"
+fi
+[ -z "$esp" ] || [ -z "$grub_cfg" ] || die "--esp and --grub-cfg exclude each other"
 
 # --- prerequisites: missing ones skip the test, they are not failures --------
 qemu=$(command -v qemu-system-x86_64 || true)
@@ -141,6 +162,13 @@ if [ -n "$esp" ]; then
 	if [ -z "$firmware" ] || [ ! -r "$firmware" ]; then
 		skip "no UEFI firmware (apt-get install ovmf)"
 	fi
+fi
+if [ -n "$grub_cfg" ]; then
+	[ -r /usr/lib/grub/i386-pc/modinfo.sh ] || skip "GRUB's BIOS modules not installed (apt-get install grub-pc-bin)"
+	for t in grub-mkrescue xorriso mke2fs; do
+		PATH=$PATH:/usr/sbin:/sbin command -v "$t" >/dev/null ||
+			skip "$t not installed (apt-get install grub-common xorriso e2fsprogs)"
+	done
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-vm.XXXXXX")
@@ -299,16 +327,28 @@ minimal)
 none) ;;
 esac
 
-cmdline="console=ttyS0 panic=-1"
-[ "$iommu_cmdline" = 1 ] && cmdline+=" intel_iommu=on"
-[ ${#cmdline_extra[@]} -gt 0 ] && cmdline+=" ${cmdline_extra[*]}"
+# --grub-cfg: GRUB's BIOS CD from grub-mkrescue (only the i386-pc platform,
+# whatever else is installed) with the grub.cfg, and the /boot disk that
+# grub.cfg searches by UUID.  SeaBIOS boots the CD; the disk is GRUB's hd0.
+grub_media() {
+	local size
+	mkdir -p "$work/bootfs" "$work/iso/boot/grub"
+	cp "$kernel" "$work/bootfs/vmlinuz-$kver"
+	[ ! -r "/boot/config-$kver" ] || cp "/boot/config-$kver" "$work/bootfs/"
+	mv "$work/initramfs.cpio" "$work/bootfs/initrd.img-$kver"
+	cp "$grub_cfg" "$work/iso/boot/grub/grub.cfg"
+	grub-mkrescue -d /usr/lib/grub/i386-pc -o "$work/grub.iso" "$work/iso" >"$work/mkrescue.log" 2>&1 ||
+		{ cat "$work/mkrescue.log" >&2; die "grub-mkrescue failed"; }
+	size=$(($(du -sk "$work/bootfs" | cut -f1) * 11 / 10 + 4096))
+	PATH=$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 -U "$boot_uuid" -L boot -d "$work/bootfs" \
+		"$work/boot.img" "${size}k" >/dev/null || die "mke2fs of the /boot disk failed"
+	boot=(-drive "if=none,id=grubcd,file=$work/grub.iso,format=raw,media=cdrom,readonly=on"
+		-device ide-cd,drive=grubcd,bus=ide.0
+		-drive "if=none,id=bootdisk,file=$work/boot.img,format=raw"
+		-device ide-hd,drive=bootdisk,bus=ide.1
+		-boot order=d)
+}
 
-console=$work/console.log
-chan=$work/test.log
-: >"$console"
-: >"$chan"
-# ttyS0 is the console (kernel log), ttyS1 the test channel: the script's
-# output never interleaves with kernel messages.
 # --esp: the boot loader's files, the kernel and the initramfs on a FAT
 # disk (no partition table: the firmware reads a whole-disk FAT as well),
 # the size of the files plus room, at least 64 MiB.
@@ -329,14 +369,27 @@ esp_image() {
 	find "$stage" -mindepth 1 -maxdepth 1 -print0 | xargs -0r sh -c 'mcopy -s -Q -i "$0" "$@" ::/' "$img"
 }
 
-if [ -n "$esp" ]; then
+if [ -n "$grub_cfg" ]; then
+	cmdline="(the linux line of $grub_cfg)"
+	grub_media
+elif [ -n "$esp" ]; then
 	esp_image "$work/esp.img" || die "cannot build the FAT image of --esp $esp"
 	cmdline="(the boot loader's, from --esp $esp)"
 	boot=(-bios "$firmware"
 		-drive "if=none,id=esp,format=raw,file=$work/esp.img" -device virtio-blk-pci,drive=esp)
 else
+	cmdline="console=ttyS0 panic=-1"
+	[ "$iommu_cmdline" = 1 ] && cmdline+=" intel_iommu=on"
+	[ ${#cmdline_extra[@]} -gt 0 ] && cmdline+=" ${cmdline_extra[*]}"
 	boot=(-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline")
 fi
+
+console=$work/console.log
+chan=$work/test.log
+: >"$console"
+: >"$chan"
+# ttyS0 is the console (kernel log), ttyS1 the test channel: the script's
+# output never interleaves with kernel messages.
 
 qemu_cmd=("$qemu" "${machine[@]}" -m "$memory" -smp "$smp"
 	-nodefaults -display none -no-reboot
