@@ -63,9 +63,21 @@ has_key() {
 	return 1
 }
 
+# gone WANTED WORDS...: is the wanted "!KEY" (no word with that key) or
+# "!KEY=VALUE" (no such word) true of WORDS?
+gone() {
+	local t=${1#!}
+	shift
+	if [[ $t == *=* ]]; then
+		[[ $(count_token "$t" "$@") -eq 0 ]]
+	else
+		! has_key "$t" "$@"
+	fi
+}
+
 # check_linux NAME CFG "WANTED": in every normal linux line of CFG each
 # wanted token exactly once, in every recovery line at most once; a wanted
-# "!KEY" is a parameter that must be in no line.  At least one normal line.
+# "!KEY" or "!KEY=VALUE" must be in no line (gone).  At least one normal line.
 check_linux() {
 	local name=$1 cfg=$2 wanted=$3 kind args t n normal=0
 	while read -r kind args; do
@@ -74,7 +86,7 @@ check_linux() {
 		set -- $args
 		for t in $wanted; do
 			if [[ $t == !* ]]; then
-				has_key "${t#!}" "$@" && fail "$name: ${t#!} left in the $kind line: $args"
+				gone "$t" "$@" || fail "$name: ${t#!} left in the $kind line: $args"
 				continue
 			fi
 			n=$(count_token "$t" "$@")

@@ -12,7 +12,8 @@
 #   igpuctl setup ARGS --yes --no-initramfs, grub-mkconfig -> setup.cfg:
 #     grub-script-check accepts it; each WANTED token is in every normal
 #     linux line exactly once (recovery lines: at most once), no "!KEY"
-#     parameter is left; nothing else changed from before.cfg
+#     parameter or "!KEY=VALUE" word is left; nothing else changed from
+#     before.cfg
 #   igpuctl revert --yes --no-initramfs, grub-mkconfig -> revert.cfg:
 #     byte for byte before.cfg, so none of the added parameters is left.
 # Exit status 77 (skip) when grub-mkconfig cannot run here.
@@ -35,15 +36,19 @@ fail() {
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SRCDIR/tests/boot/lib.sh"
 
-# grub_case NAME HOST "WANTED" SETUP-ARGS...
+# [PREP=BASH] grub_case NAME HOST "WANTED" SETUP-ARGS... (PREP runs in the
+# root first)
 grub_case() {
 	local name=$1 host=$2 wanted=$3
 	[[ -n ${ONLY:-} && ! $name =~ $ONLY ]] && return
 	shift 3
-	local r=$WORK/$name c=$WORK/$name.cfg
+	local r=$WORK/$name c=$WORK/$name.cfg fails0=$fails
 	count=$((count + 1))
 	mkdir -p "$c"
 	mkroot "$host" "$r" || { fail "$name: cannot make the root"; return; }
+	if [[ -n ${PREP:-} ]]; then
+		(cd "$r" && bash -c "$PREP") || { fail "$name: PREP failed"; return; }
+	fi
 	mkconfig "$r" "$c/before.cfg" || return
 	"$IGPUCTL" --root "$r" setup "$@" --yes --no-initramfs >"$WORK/setup" 2>&1 ||
 		{ fail "$name: setup failed"; cat "$WORK/setup" >&2; return; }
@@ -55,7 +60,7 @@ grub_case() {
 	mkconfig "$r" "$c/revert.cfg" || return
 	cmp -s "$c/before.cfg" "$c/revert.cfg" ||
 		{ fail "$name: grub.cfg after revert differs from the original:"; diff "$c/before.cfg" "$c/revert.cfg" >&2; }
-	echo "ok $name: linux ... $(linux_lines "$c/setup.cfg" | head -n1 | cut -d" " -f2-)"
+	[[ $fails -eq $fails0 ]] && echo "ok $name: linux ... $(linux_lines "$c/setup.cfg" | head -n1 | cut -d" " -f2-)"
 }
 
 # Debian 12 / Proxmox VE 8 with GRUB (the example host), and its variants
@@ -79,6 +84,14 @@ grub_case debian-grub-vars-unset debian-grub-vars-unset "intel_iommu=on iommu=pt
 grub_case debian-grub-dashes debian-grub-dashes "intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
 # Ubuntu's /etc/default/grub ("quiet splash intel_iommu=on" already there).
 grub_case ubuntu-grub-full shared-nvme-group "intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga --allow-unsafe-group
+# Ubuntu's cloud images: a grub.d file sets GRUB_CMDLINE_LINUX_DEFAULT
+# outright, so /etc/default/grub's value never reaches grub.cfg; a file
+# without .cfg is not read.
+cloudimg='mkdir -p etc/default/grub.d &&
+	printf "GRUB_CMDLINE_LINUX_DEFAULT=\"console=tty1 console=ttyS0\"\n" >etc/default/grub.d/50-cloudimg-settings.cfg &&
+	printf "GRUB_CMDLINE_LINUX_DEFAULT=\"not read\"\n" >etc/default/grub.d/60-old.cfg.dpkg-old'
+PREP=$cloudimg grub_case ubuntu-grub-cloudimg shared-nvme-group "intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" \
+	--mode full --allow-boot-vga --allow-unsafe-group
 
 echo "$count cases, $fails failures"
 [[ $count -gt 0 ]] || { echo "no case matches ONLY=$ONLY" >&2; exit 1; }
