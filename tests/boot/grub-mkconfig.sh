@@ -104,18 +104,20 @@ mkdir "$stage/default"
 		# A dangling link stays away, as grub-mkconfig's `test -f` skips it.
 	done
 
+# What the tmpfs /boot gets (the machine's /boot is out of sight there).
+mkdir "$stage/boot"
+cp "/boot/vmlinuz-$kver" "$stage/boot/"
+[ ! -r "/boot/config-$kver" ] || cp "/boot/config-$kver" "$stage/boot/"
+
 # shellcheck disable=SC2016 # expanded by the inner bash
 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \
 	IGPUCTL_BOOT_UUID="$IGPUCTL_BOOT_UUID" IGPUCTL_ROOT_UUID="$IGPUCTL_ROOT_UUID" \
 	"${ns[@]}" bash -euc '
 	root=$1 out=$2 kver=$3 stage=$4 stub=$5
-	mkdir "$stage/boot"
-	mount -t tmpfs -o mode=755 igpuctl-boot "$stage/boot"
-	cp "/boot/vmlinuz-$kver" "$stage/boot/"
-	[ ! -r "/boot/config-$kver" ] || cp "/boot/config-$kver" "$stage/boot/"
-	: >"$stage/boot/initrd.img-$kver"
-	mkdir "$stage/boot/grub"
-	mount --move "$stage/boot" /boot
+	mount -t tmpfs -o mode=755 igpuctl-boot /boot
+	cp "$stage/boot/"* /boot/
+	: >"/boot/initrd.img-$kver"
+	mkdir /boot/grub
 	mount --bind "$stage/default" /etc/default
 	mount --bind "$stub" /usr/sbin/grub-probe
 	grub-mkconfig -o "$out"
