@@ -99,9 +99,9 @@ boot pve8-setup "$WORK/setup.cfg" && check_booted pve8-setup "$WORK/setup.cfg" "
 "$IGPUCTL" --root "$r" revert --yes --no-initramfs >"$WORK/revert" 2>&1 ||
 	{ cat "$WORK/revert" >&2; echo "revert failed" >&2; exit 1; }
 mkconfig "$r" "$WORK/revert.cfg" || exit 1
-gone=$(printf '!%s ' intel_iommu iommu initcall_blacklist)
-check_linux pve8-revert "$WORK/revert.cfg" "$gone"
-boot pve8-revert "$WORK/revert.cfg" && check_booted pve8-revert "$WORK/revert.cfg" "$gone"
+none=$(printf '!%s ' intel_iommu iommu initcall_blacklist)
+check_linux pve8-revert "$WORK/revert.cfg" "$none"
+boot pve8-revert "$WORK/revert.cfg" && check_booted pve8-revert "$WORK/revert.cfg" "$none"
 
 r=$WORK/odd
 mkroot debian-grub-odd "$r" || { echo "cannot make the root" >&2; exit 1; }
