@@ -31,7 +31,8 @@ static int each_setup(void **state)
 	/* Debian-style images, one Arch/Fedora-style module directory with its
 	 * own image, one with only modules.dep, and what a removed kernel left. */
 	sh("cd $R && touch boot/vmlinuz-6.8.4-2-pve boot/vmlinuz-6.8.12-4-pve boot/vmlinuz-linux "
-	   "boot/vmlinuz-6.5.13-5-pve && mkdir -p lib/modules/6.8.12-4-pve lib/modules/6.10.3-arch1-1 "
+	   "boot/vmlinuz-6.5.13-5-pve boot/vmlinuz-0-rescue-5f1d27b0 && mkdir -p lib/modules/6.8.12-4-pve "
+	   "lib/modules/6.10.3-arch1-1 "
 	   "lib/modules/6.2.16-20-pve/updates lib/modules/6.11.0-1-pve && "
 	   "touch lib/modules/6.8.12-4-pve/modules.dep lib/modules/6.10.3-arch1-1/vmlinuz "
 	   "lib/modules/6.11.0-1-pve/modules.dep");
@@ -64,7 +65,8 @@ static void test_installed(void **state)
 
 	assert_int_equal(igp_host_load(&h), 0);
 	assert_int_equal(igp_host_kernels(h, &k, &n), 0);
-	/* Version order; vmlinuz-linux and the leftover 6.2.16 are none. */
+	/* Version order; vmlinuz-linux, Fedora's rescue copy and the
+	 * leftover 6.2.16 are none. */
 	assert_int_equal(n, 5);
 	assert_string_equal(k[0].release, "6.5.13-5-pve");
 	assert_string_equal(k[1].release, "6.8.4-2-pve");

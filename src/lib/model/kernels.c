@@ -67,8 +67,11 @@ static int load_boot_images(struct igp_host_cache *c)
 		const char *rel = *n + strlen("vmlinuz-");
 		_cleanup_free_ char *p = NULL;
 		/* Arch's /boot/vmlinuz-linux names a package, not a release:
-		 * its release is found in /lib/modules. */
-		if (!startswith(*n, "vmlinuz-") || !isdigit((unsigned char)*rel) || endswith(*n, ".old"))
+		 * its release is found in /lib/modules.  Fedora's rescue image
+		 * (vmlinuz-0-rescue-MACHINEID, dracut's 51-dracut-rescue.install)
+		 * is a copy of a kernel, not one of its own. */
+		if (!startswith(*n, "vmlinuz-") || !isdigit((unsigned char)*rel) || endswith(*n, ".old") ||
+		    startswith(rel, "0-rescue-"))
 			continue;
 		p = igp_path_join(IGP_BOOT, *n);
 		if (!p)
