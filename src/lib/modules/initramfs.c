@@ -109,11 +109,10 @@ int igp_initramfs_inputs(const struct igp_initramfs *ir, const char *release, ch
 	r = ir->ops->image(release, &image);
 	if (r < 0)
 		return r;
-	/* setup lists early modules in /etc/modules on Debian and rebuilds
-	 * the image after changing it; modprobe.d's options, blacklists and
-	 * softdeps are copied into every tool's image. */
-	if (strv_push(&config, IGP_ETC_MODULES) < 0)
-		return -ENOMEM;
+	/* modprobe.d's options, blacklists and softdeps are copied into every
+	 * tool's image; the tool's own lists follow.  /etc/modules is none of
+	 * them: mkinitramfs reads only /etc/initramfs-tools/modules (and
+	 * modules.d), as tests/boot/initramfs-tools.sh shows. */
 	for (char *const *f = modprobe_files; f && *f; f++)
 		if (strv_push(&config, *f) < 0)
 			return -ENOMEM;
