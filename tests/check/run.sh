@@ -37,6 +37,17 @@ put() {
 	mkdir -p "$(dirname "$V/$1")"
 	printf '%s' "$2" >"$V/$1"
 }
+# fixture NAME HOST: $V, a fresh root of the host tests/setup/hosts/HOST.sh
+# describes (tests/fixtures/mkhost.sh).
+fixture() {
+	V=$tmp/$1
+	rm -rf "$V"
+	(
+		# shellcheck source=../fixtures/mkhost.sh
+		. "$src/tests/fixtures/mkhost.sh"
+		host_build "$src/tests/setup/hosts/$2.sh" "$V"
+	) >/dev/null || bad "$1: the fixture $2 was not built"
+}
 # relink PATH TARGET: replace a symlink of $V.
 relink() {
 	rm -f "$V/$1"
@@ -429,6 +440,43 @@ lacks cmdline.intel_iommu remedy "remove amd_iommu"
 
 ########################################################################
 # cmdline.configured: configured vs running, GRUB vs proxmox-boot-tool
+
+# systemd-boot reads the options of the entry it starts next: loader.conf's
+# `default` (a glob), overridden by `bootctl set-default` (the EFI variable
+# LoaderEntryDefault), else the first in its order; never the fallback entry
+# only because its name sorts first.
+fixture sdboot-default arch-sdboot-default
+chk "$V" --mode gvt-g
+is cmdline.configured fail
+has cmdline.configured message "Neither configured in the options of /boot/loader/entries/arch-lts.conf (the default entry: \`default arch-lts*\` in /boot/loader/loader.conf)"
+has cmdline.configured remedy "Edit the options line of /boot/loader/entries/arch-lts.conf"
+sed -i 's/^options.*/& i915.enable_gvt=1/' "$V/boot/loader/entries/arch-fallback.conf"
+chk "$V" --mode gvt-g
+is cmdline.configured fail
+lacks cmdline.configured message "arch-fallback"
+sed -i 's/^options.*/& i915.enable_gvt=1/' "$V/boot/loader/entries/arch-lts.conf"
+chk "$V" --mode gvt-g
+is cmdline.configured warn
+has cmdline.configured message "/boot/loader/entries/arch-lts.conf (the default entry: \`default arch-lts*\` in /boot/loader/loader.conf) but not rebooted yet: i915.enable_gvt=1"
+# No default: the first in systemd-boot's order, linux-zen.conf (ids
+# compare as versions, newest first: "arch-fallback" is older than "arch").
+sed -i '/^default/d' "$V/boot/loader/loader.conf"
+chk "$V" --mode gvt-g
+is cmdline.configured fail
+has cmdline.configured message "/boot/loader/entries/linux-zen.conf (the default entry: no default is set: the first in systemd-boot's order)"
+printf 'default nosuch.conf\n' >>"$V/boot/loader/loader.conf"
+chk "$V" --mode gvt-g
+has cmdline.configured message "linux-zen.conf (the default entry: \`default nosuch.conf\` in /boot/loader/loader.conf matches no entry"
+# bootctl set-default linux-zen.conf: the EFI variable wins over loader.conf.
+fixture sdboot-efivar arch-sdboot-efivar
+chk "$V" --mode gvt-g
+is cmdline.configured fail
+has cmdline.configured message "/boot/loader/entries/linux-zen.conf (the default entry: the EFI variable LoaderEntryDefault names it, set by \`bootctl set-default\`)"
+# A one-shot choice (bootctl set-oneshot) wins over both for the next boot.
+printf '\x07\x00\x00\x00a\x00r\x00c\x00h\x00-\x00f\x00a\x00l\x00l\x00b\x00a\x00c\x00k\x00.\x00c\x00o\x00n\x00f\x00\x00\x00' \
+	>"$V/sys/firmware/efi/efivars/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+chk "$V" --mode gvt-g
+has cmdline.configured message "/boot/loader/entries/arch-fallback.conf (the default entry: the EFI variable LoaderEntryOneShot"
 
 # GRUB without Debian's update-grub (Arch): the remedy names grub-mkconfig.
 variant pending-generic iommu-off

@@ -166,6 +166,15 @@
 #define IGP_BOOT_LOADER_CONF "/boot/loader/loader.conf"
 #define IGP_EFI_LOADER_CONF "/efi/loader/loader.conf"
 #define IGP_BOOT_EFI_LOADER_CONF "/boot/efi/loader/loader.conf"
+/* Unified kernel images (Boot Loader Specification type #2) on the ESP. */
+#define IGP_EFI_EFI_LINUX "/efi/EFI/Linux"
+#define IGP_BOOT_EFI_LINUX "/boot/EFI/Linux"
+#define IGP_BOOT_EFI_EFI_LINUX "/boot/efi/EFI/Linux"
+/* systemd-boot's EFI variables (the Boot Loader Interface's vendor GUID). */
+#define IGP_SYS_EFIVAR_LOADER(name) "/sys/firmware/efi/efivars/" name "-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+/* mkinitcpio's presets (PKGBASE.preset) and the UKI command line drop-ins. */
+#define IGP_ETC_MKINITCPIO_D "/etc/mkinitcpio.d"
+#define IGP_ETC_CMDLINE_D "/etc/cmdline.d"
 #define IGP_BOOT_GRUB2 "/boot/grub2"
 #define IGP_USR_LIB_UDEV_DRIVERCTL_RULES "/usr/lib/udev/rules.d/89-driverctl.rules"
 #define IGP_LIB_UDEV_DRIVERCTL_RULES "/lib/udev/rules.d/89-driverctl.rules"

@@ -4,6 +4,7 @@
 #include "boot/bootloader.h"
 #include "boot/bls.h"
 #include "boot/grub.h"
+#include "boot/sdboot.h"
 #include "base/paths.h"
 #include "base/util.h"
 
@@ -25,6 +26,15 @@ static char *osrel_value(const char *text, const char *key)
 		p = e ? e + 1 : NULL;
 	}
 	return NULL;
+}
+
+char *igp_os_release_value(const char *key)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (igp_read_file(IGP_ETC_OS_RELEASE, &text, NULL) < 0)
+		return NULL;
+	return osrel_value(text, key);
 }
 
 int igp_os_ids(char **ret)
@@ -251,6 +261,23 @@ static int detect_kernelstub(struct igp_bootloader *b, bool forced)
 				  IGP_ETC_KERNELSTUB_CONFIG));
 }
 
+/* The entry systemd-boot starts next into B. */
+static int default_entry(struct igp_bootloader *b)
+{
+	struct igp_sdboot_default d;
+	int r = igp_sdboot_default_entry(&d);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	b->default_entry = TAKE_PTR(d.path);
+	b->default_why = TAKE_PTR(d.why);
+	b->default_linux = d.is_linux;
+	igp_sdboot_default_done(&d);
+	return 0;
+}
+
 /* systemd-boot when its entries, /etc/kernel/cmdline or loader.conf exist
  * (or FORCED), else no loader. */
 static int detect_sdboot(struct igp_bootloader *b, bool forced)
@@ -271,6 +298,9 @@ static int detect_sdboot(struct igp_bootloader *b, bool forced)
 		return b->name && b->reason ? 0 : -ENOMEM;
 	}
 	b->entries = TAKE_PTR(entries);
+	r = default_entry(b);
+	if (r < 0)
+		return r;
 	return fill(b, &igp_sdboot_ops,
 		    forced ? strdup("chosen with --bootloader")
 			   : strdupf("%s%s%s", n ? "loader entries exist" : "", n && cmdline ? " and " : "",
@@ -331,5 +361,7 @@ void igp_bootloader_done(struct igp_bootloader *b)
 	free(b->reason);
 	strv_free(b->refresh);
 	strv_free(b->entries);
+	free(b->default_entry);
+	free(b->default_why);
 	*b = (struct igp_bootloader){0};
 }

@@ -35,7 +35,11 @@ struct igp_bootloader {
 	char **refresh;			/* argv applying the change, NULL if nothing to run */
 	char **entries;			/* loader entry files (host paths) to edit: systemd-boot,
 					 * GRUB with BLS (NULL without) */
-	bool kernel_cmdline;		/* /etc/kernel/cmdline exists (PVE, kernel-install) */
+	/* systemd-boot: the entry the next boot starts (sdboot.h), NULL when
+	 * none; why it is the one; is it a Linux type #1 entry. */
+	char *default_entry, *default_why;
+	bool default_linux;
+	bool kernel_cmdline; /* /etc/kernel/cmdline exists (PVE, kernel-install) */
 };
 
 /* The syntax a kernel parameter passes through on its way from this
@@ -48,6 +52,8 @@ char **igp_argv_new(const char *a, ...) __attribute__((sentinel));
 /* os-release ID and ID_LIKE, space separated ("ubuntu debian"); "" if unknown. */
 int igp_os_ids(char **ret);
 bool igp_os_is(const char *ids, const char *id);
+/* The value of KEY in os-release, unquoted, or NULL. */
+char *igp_os_release_value(const char *key);
 
 /*
  * Detect the boot loader.  FORCE (NULL: detect) names one by the id of

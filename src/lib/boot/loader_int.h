@@ -27,7 +27,7 @@ int igp_plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline_fi
 char **igp_cmdline_file_read_tokens(const char *path, enum igp_cmdline_file kind);
 
 /* systemd-boot's configured command line: /etc/kernel/cmdline, else the
- * loader entry of RELEASE (else the first); loader_sdboot.c. */
+ * options of the default entry (sdboot.h); loader_sdboot.c. */
 int igp_sdboot_config(const struct igp_bootloader *b, const char *release, struct igp_boot_config *ret);
 
 #endif

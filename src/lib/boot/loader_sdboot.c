@@ -27,32 +27,23 @@ static int sdboot_plan(const struct igp_bootloader *b, struct igp_plan *p, const
 	return r;
 }
 
-/* The loader entry of RELEASE, else the first one. */
-static const char *entry_for(char *const *entries, const char *release)
-{
-	for (char *const *e = entries; *e && release; e++)
-		if (strstr(*e, release))
-			return *e;
-	return entries[0];
-}
-
 int igp_sdboot_config(const struct igp_bootloader *b, const char *release, struct igp_boot_config *ret)
 {
-	const char *pick;
-
+	(void)release;
 	if (b->kernel_cmdline &&
 	    (ret->configured = igp_cmdline_file_read_tokens(IGP_ETC_KERNEL_CMDLINE, IGP_CMDLINE_KLINE))) {
 		ret->where = strdup(IGP_ETC_KERNEL_CMDLINE);
 		return ret->where ? 0 : -ENOMEM;
 	}
-	if (!b->entries || !b->entries[0])
+	/* The entry the next boot starts, not the first or the running one:
+	 * a fallback entry sorted first is not booted. */
+	if (!b->default_entry || !b->default_linux)
 		return 0;
-	pick = entry_for(b->entries, release);
-	ret->configured = igp_cmdline_file_read_tokens(pick, IGP_CMDLINE_BLS);
+	ret->configured = igp_cmdline_file_read_tokens(b->default_entry, IGP_CMDLINE_BLS);
 	if (!ret->configured)
 		return 0;
-	ret->where = strdupf("the options of %s", pick);
-	ret->entry = strdup(pick);
+	ret->where = strdupf("the options of %s (the default entry: %s)", b->default_entry, b->default_why);
+	ret->entry = strdup(b->default_entry);
 	return ret->where && ret->entry ? 0 : -ENOMEM;
 }
 
