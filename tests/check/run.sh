@@ -815,6 +815,18 @@ chk "$V"
 is modules.vfio_mdev fail
 has modules.vfio_mdev message "/etc/modules-load.d/gvt.conf:3"
 
+# The merged modules setup takes out of MODULES are the ones check flags:
+# after setup, both pass.
+fixture stale-arch arch-stale-modules
+chk "$V" --mode gvt-g
+is modules.vfio_mdev fail
+is modules.vfio_virqfd fail
+has modules.vfio_mdev message "/etc/mkinitcpio.conf:7"
+"$bin" --root "$V" setup --mode gvt-g --yes >"$tmp/setup.out" 2>&1 || bad "stale-arch: setup failed: $(cat "$tmp/setup.out")"
+chk "$V" --mode gvt-g
+is modules.vfio_mdev pass
+is modules.vfio_virqfd pass
+
 variant initrd pve8-coffeelake
 put boot/initrd.img-6.8.12-4-pve 'initramfs'
 touch -d '2024-01-01 00:00' "$V/etc/modules" "$V/etc/modprobe.d/pve-blacklist.conf"

@@ -351,6 +351,10 @@ PREP='rm etc/kernel/cmdline' ok fedora41-bls-no-kernel-cmdline fedora41-bls "int
 ok arch-sdboot-full arch-sdboot-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok arch-sdboot-gvtg arch-sdboot-mkinitcpio "i915.enable_gvt=1" --mode gvt-g
 ok arch-grub-full arch-grub-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# MODULES from an old guide: vfio-mdev and vfio_virqfd, merged into mdev
+# and vfio before the running 6.8, leave MODULES (check fails on them).
+ok arch-stale-gvtg arch-stale-modules "i915.enable_gvt=1" --mode gvt-g
+ok arch-stale-full arch-stale-modules "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # MODULES=(vfio-pci): vfio_pci is not added again.
 ok arch-grub-dashes arch-grub-dashes "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # Pop!_OS kernelstub (commands only) + initramfs-tools
@@ -375,6 +379,10 @@ changed changed-grub-empty debian-grub-empty "etc/default/grub etc/modules" '
 changed changed-mkinitcpio-empty arch-grub-mkinitcpio "etc/mkinitcpio.conf" '
 	sed -i "s/^MODULES=(/&mine /; 1i # mine" etc/mkinitcpio.conf' \
 	"vfio" --mode full --allow-boot-vga
+# Revert puts the stale modules back where they were, the user's edit stays.
+changed changed-mkinitcpio-stale arch-stale-modules "etc/mkinitcpio.conf" '
+	sed -i "s/^MODULES=(/&mine /; 1i # mine" etc/mkinitcpio.conf' \
+	"vfio-mdev vfio_virqfd kvmgt" --mode gvt-g
 changed changed-kernelstub-empty pop-kernelstub-empty "etc/kernelstub/configuration" '
 	sed -i "s/\"config_rev\": 3/\"config_rev\": 3, \"mine\": 1/" etc/kernelstub/configuration' \
 	"intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga

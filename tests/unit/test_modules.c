@@ -14,6 +14,7 @@
 #include "model/host.h"
 #include "model/modules.h"
 #include "model/sysinfo.h"
+#include "modules/modload.h"
 #include "tmproot.h"
 
 static char root[64];
@@ -138,12 +139,33 @@ static void test_cpu(void **state)
 	assert_true(cpu->hypervisor);
 }
 
+/* The merged modules, as check flags them and setup removes them. */
+static void test_merged(void **state)
+{
+	char **v = NULL;
+
+	assert_true(igp_module_merged_in("vfio-mdev", "5.14.0-1-amd64"));
+	assert_false(igp_module_merged_in("vfio_mdev", "5.13.19"));
+	assert_true(igp_module_merged_in("vfio_virqfd", "6.8.12-4-pve"));
+	assert_false(igp_module_merged_in("vfio_virqfd", "6.1.0-26-amd64"));
+	assert_false(igp_module_merged_in("vfio_virqfd", NULL));
+	assert_false(igp_module_merged_in("vfio", "6.8"));
+	assert_string_equal(igp_merged_module_find("vfio-virqfd")->check_id, "modules.vfio_virqfd");
+	assert_int_equal(igp_merged_modules_in("6.1.0", &v), 0);
+	assert_int_equal(strv_length(v), 1);
+	assert_string_equal(v[0], "vfio_mdev");
+	strv_free(v);
+	assert_int_equal(igp_merged_modules_in(NULL, &v), 0);
+	assert_null(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_params, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_available, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_cpu, each_setup, each_teardown),
+	    cmocka_unit_test(test_merged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

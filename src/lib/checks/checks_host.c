@@ -10,6 +10,7 @@
 #include "model/bootinfo.h"
 #include "modules/modconf.h"
 #include "model/versions.h"
+#include "modules/modload.h"
 
 /* The guide's value: "@kvm hard memlock 8388608" (KiB, 8 GiB). */
 #define MEMLOCK_GUIDE_KIB 8388608LL
@@ -672,14 +673,25 @@ static int check_merged_module(struct check_ctx *c, const char *id, const char *
 			     : "");
 }
 
+/* The check of NAME in the table setup removes them by (modload.h). */
+static int check_merged(struct check_ctx *c, const char *name)
+{
+	const struct igp_merged_module *m = igp_merged_module_find(name);
+	int major = 0, minor = 0;
+
+	if (!m || sscanf(m->since, "%d.%d", &major, &minor) != 2)
+		return -EINVAL;
+	return check_merged_module(c, m->check_id, m->name, m->into, major, minor);
+}
+
 int check_modules_vfio_virqfd(struct check_ctx *c)
 {
-	return check_merged_module(c, "modules.vfio_virqfd", "vfio_virqfd", "vfio", 6, 2);
+	return check_merged(c, "vfio_virqfd");
 }
 
 int check_modules_vfio_mdev(struct check_ctx *c)
 {
-	return check_merged_module(c, "modules.vfio_mdev", "vfio_mdev", "mdev", 5, 14);
+	return check_merged(c, "vfio_mdev");
 }
 
 /* ---- initramfs ---- */

@@ -33,6 +33,10 @@ struct igp_initramfs_ops {
 	/* Where modules to load at boot go (modconf.h), EARLY as above;
 	 * NULL: a modules-load.d file of igpuctl's own. */
 	void (*place)(bool early, struct igp_modules_place *ret);
+	/* The same, and STALE (may be NULL) taken out of the tool's own
+	 * lists (modload.h's merged modules); NULL: not done. */
+	int (*plan_modules_stale)(struct igp_plan *p, char *const *modules, char *const *stale, bool early,
+				  const char *why, char **ret_error);
 	/* Add the modules the tool's own lists put into the image (may be NULL). */
 	int (*list_modules)(struct igp_modload *l);
 	/* Add the configuration files it builds into the image besides

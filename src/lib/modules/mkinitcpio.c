@@ -45,12 +45,12 @@ oom:
 	return -ENOMEM;
 }
 
-/* The MODULES=(...) ops on the document D. */
+/* The MODULES=(...) ops on the document D: MODULES in, STALE out. */
 static int mkinitcpio_ops(const struct igp_shdoc *d, char *const *vars, char *const *modules,
-			  struct igp_kop **ret, size_t *ret_n)
+			  char *const *stale, struct igp_kop **ret, size_t *ret_n)
 {
 	struct igp_shtok *t = NULL;
-	size_t n = 0, nw = strv_length(modules);
+	size_t n = 0, nm = strv_length(modules), nw = nm + strv_length(stale);
 	_cleanup_free_ struct igp_kwant *w = calloc(nw + 1, sizeof(*w));
 	_cleanup_free_ char **tt = NULL;
 	int r;
@@ -63,14 +63,34 @@ static int mkinitcpio_ops(const struct igp_shdoc *d, char *const *vars, char *co
 	tt = calloc(n + 1, sizeof(char *));
 	for (size_t i = 0; tt && i < n; i++)
 		tt[i] = t[i].text;
-	for (size_t i = 0; i < nw; i++)
+	for (size_t i = 0; i < nm; i++)
 		w[i] = (struct igp_kwant){IGP_KWANT_SET, modules[i], NULL};
+	for (size_t i = nm; i < nw; i++)
+		w[i] = (struct igp_kwant){IGP_KWANT_ABSENT, stale[i - nm], NULL};
 	r = tt ? igp_kparams_plan(tt, n, w, nw, ret, ret_n) : -ENOMEM;
 	igp_shtoks_free(t, n);
 	return r;
 }
 
-static int plan_early(struct igp_plan *p, char *const *modules, const char *why, char **ret_error)
+/* Say which merged modules the ops OPS (N_OPS) take out of MODULES. */
+static int note_removed(struct igp_plan *p, const struct igp_kop *ops, size_t n_ops)
+{
+	for (size_t k = 0; k < n_ops; k++) {
+		const struct igp_merged_module *m;
+		if (ops[k].kind != IGP_KOP_REMOVE || !(m = igp_merged_module_find(ops[k].old)))
+			continue;
+		if (igp_plan_add_note(
+			p,
+			"%s leaves MODULES: Linux %s merged it into %s, and mkinitcpio fails on "
+			"a module the kernel does not have.",
+			ops[k].old, m->since, m->into) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int plan_early(struct igp_plan *p, char *const *modules, char *const *stale, const char *why,
+		      char **ret_error)
 {
 	static char *const vars[] = {"MODULES", NULL};
 	struct igp_shdoc d = {0};
@@ -84,8 +104,11 @@ static int plan_early(struct igp_plan *p, char *const *modules, const char *why,
 	if (r >= 0)
 		r = igp_shdoc_check(&d, ret_error);
 	if (r >= 0)
-		r = mkinitcpio_ops(&d, vars, modules, &ops, &n_ops);
+		r = mkinitcpio_ops(&d, vars, modules, stale, &ops, &n_ops);
 	if (r < 0 || n_ops == 0)
+		goto out;
+	r = note_removed(p, ops, n_ops);
+	if (r < 0)
 		goto out;
 	files = calloc(n_ops, sizeof(int));
 	r = files ? igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, files, &texts, NULL) : -ENOMEM;
@@ -110,15 +133,27 @@ static void place(bool early, struct igp_modules_place *ret)
 		     : (struct igp_modules_place){.load = IGP_ETC_MODULES_LOAD_D_IGPUCTL};
 }
 
+/* Modules needed at run time only go to a modules-load.d file; MODULES
+ * loses the STALE ones either way (mkinitcpio fails on a missing module). */
+static int plan_modules_stale(struct igp_plan *p, char *const *modules, char *const *stale, bool early,
+			      const char *why, char **ret_error)
+{
+	struct igp_modules_place pl;
+	int r;
+
+	place(early, &pl);
+	if (pl.image)
+		return plan_early(p, modules, stale, why, ret_error);
+	r = igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
+	if (r >= 0 && stale && *stale)
+		r = plan_early(p, NULL, stale, "modules merged into others by this kernel", ret_error);
+	return r;
+}
+
 static int plan_modules(struct igp_plan *p, char *const *modules, bool early, const char *why,
 			char **ret_error)
 {
-	struct igp_modules_place pl;
-
-	place(early, &pl);
-	if (!pl.image)
-		return igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
-	return plan_early(p, modules, why, ret_error);
+	return plan_modules_stale(p, modules, NULL, early, why, ret_error);
 }
 
 static int list_modules(struct igp_modload *l)
@@ -170,6 +205,7 @@ const struct igp_initramfs_ops igp_mkinitcpio_ops = {
     .detect = detect,
     .plan_modules = plan_modules,
     .place = place,
+    .plan_modules_stale = plan_modules_stale,
     .list_modules = list_modules,
     .config_files = config_files,
     .image = image,

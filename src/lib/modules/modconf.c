@@ -206,6 +206,14 @@ void igp_modules_place(const struct igp_initramfs *ir, bool early, struct igp_mo
 		ir->ops->place(early, ret);
 }
 
+int igp_modconf_plan_modules_stale(struct igp_plan *p, const struct igp_initramfs *ir, char *const *modules,
+				   char *const *stale, bool early, const char *why, char **ret_error)
+{
+	if (ir->ops && ir->ops->plan_modules_stale)
+		return ir->ops->plan_modules_stale(p, modules, stale, early, why, ret_error);
+	return igp_modconf_plan_modules(p, ir, modules, early, why, ret_error);
+}
+
 int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir, char *const *modules,
 			     bool early, const char *why, char **ret_error)
 {

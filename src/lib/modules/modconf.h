@@ -64,6 +64,14 @@ int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
 			     bool early, const char *why, char **ret_error);
 
 /*
+ * The same, and STALE (NULL-terminated, may be NULL: modules the kernel
+ * merged into others, modload.h) taken out of the lists of the initramfs
+ * tool that edits its own (mkinitcpio's MODULES).
+ */
+int igp_modconf_plan_modules_stale(struct igp_plan *p, const struct igp_initramfs *ir, char *const *modules,
+				   char *const *stale, bool early, const char *why, char **ret_error);
+
+/*
  * Plan a file igpuctl owns with CONTENT (replacing an earlier version of
  * it).  REFRESH: what the change needs rebuilt.  -EPERM for a path
  * igp_modconf_path_allowed() refuses.

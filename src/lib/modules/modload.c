@@ -197,3 +197,37 @@ int igp_modload_read(const struct igp_initramfs *ir, const struct igp_modprobe *
 	*ret = l;
 	return 0;
 }
+
+const struct igp_merged_module igp_merged_modules[] = {
+    {"vfio_virqfd", "vfio", "6.2", "modules.vfio_virqfd"},
+    {"vfio_mdev", "mdev", "5.14", "modules.vfio_mdev"},
+    {NULL, NULL, NULL, NULL},
+};
+
+const struct igp_merged_module *igp_merged_module_find(const char *name)
+{
+	for (const struct igp_merged_module *m = igp_merged_modules; m->name; m++)
+		if (igp_module_name_eq(m->name, name))
+			return m;
+	return NULL;
+}
+
+bool igp_module_merged_in(const char *name, const char *release)
+{
+	const struct igp_merged_module *m = igp_merged_module_find(name);
+
+	return m && release && version_compare(release, m->since) >= 0;
+}
+
+int igp_merged_modules_in(const char *release, char ***ret)
+{
+	char **v = NULL;
+
+	for (const struct igp_merged_module *m = igp_merged_modules; m->name; m++)
+		if (igp_module_merged_in(m->name, release) && strv_push(&v, m->name) < 0) {
+			strv_free(v);
+			return -ENOMEM;
+		}
+	*ret = v;
+	return 0;
+}

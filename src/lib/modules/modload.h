@@ -43,6 +43,27 @@ void igp_modload_done(struct igp_modload *l);
 /* The first entry of NAME ('-' and '_' equal), or NULL. */
 const struct igp_modload_entry *igp_modload_find(const struct igp_modload *l, const char *name);
 
+/*
+ * Modules a newer kernel merged into another one: listed for boot on such a
+ * kernel, systemd-modules-load fails and the initramfs tools complain.  One
+ * table for check (modules.NAME) and setup (which removes them).
+ */
+struct igp_merged_module {
+	const char *name;     /* "vfio_virqfd" */
+	const char *into;     /* "vfio" */
+	const char *since;    /* "6.2": the first release without it */
+	const char *check_id; /* "modules.vfio_virqfd" */
+};
+/* The table, ended by a NULL name. */
+extern const struct igp_merged_module igp_merged_modules[];
+/* The entry of NAME ('-' and '_' equal), or NULL. */
+const struct igp_merged_module *igp_merged_module_find(const char *name);
+/* Is NAME merged away in kernel RELEASE ("6.8.12-4-pve")?  false when
+ * RELEASE is NULL or NAME is not in the table. */
+bool igp_module_merged_in(const char *name, const char *release);
+/* The names of the table merged away in RELEASE into *RET (NULL for none). */
+int igp_merged_modules_in(const char *release, char ***ret);
+
 /* For the initramfs tools (initramfs.h): add NAME (LEN bytes); WHERE is taken over. */
 int igp_modload_add(struct igp_modload *l, const char *name, size_t len, char *where);
 /* Add the names of a one-module-a-line file; COMMENTS: the comment characters. */

@@ -3,22 +3,24 @@
  * collected. */
 #include "base/paths.h"
 #include "base/util.h"
+#include "modules/modload.h"
 #include "setup/setup_int.h"
 
 int setup_step_gvtg_modules(struct setup_ctx *c)
 {
-	_cleanup_strv_free_ char **mods = NULL;
+	_cleanup_strv_free_ char **mods = NULL, **stale = NULL;
 	int r;
 
 	if (c->o->mode != IGP_METHOD_GVTG)
 		return 0;
 	/* vfio_mdev was merged into mdev in 5.14; listing it after that
-	 * fails. */
+	 * fails (and goes where the guides put it). */
 	if (strv_push(&mods, "kvmgt") < 0 ||
-	    (c->kver && version_compare(c->kver, "5.14") < 0 && strv_push(&mods, "vfio_mdev") < 0))
+	    (c->kver && !igp_module_merged_in("vfio_mdev", c->kver) && strv_push(&mods, "vfio_mdev") < 0) ||
+	    igp_merged_modules_in(c->kver, &stale) < 0)
 		return -ENOMEM;
-	r = igp_modconf_plan_modules(&c->p, &c->info.initramfs, mods, false, "kvmgt for GVT-g vGPUs",
-				     c->ret_error);
+	r = igp_modconf_plan_modules_stale(&c->p, &c->info.initramfs, mods, stale, false,
+					   "kvmgt for GVT-g vGPUs", c->ret_error);
 	if (r >= 0)
 		r = setup_modprobe_line(c, "# Written by igpuctl setup --mode gvt-g for %s.",
 					c->dev->address);

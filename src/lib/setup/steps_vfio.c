@@ -6,6 +6,7 @@
  */
 #include "base/paths.h"
 #include "base/util.h"
+#include "modules/modload.h"
 #include "setup/setup_int.h"
 
 /* The kernel module of a driver (the driver "vfio-pci" is module vfio_pci,
@@ -22,14 +23,16 @@ static const char *driver_module(const struct igp_pci_dev *d)
 static int plan_vfio_modules(struct setup_ctx *c)
 {
 	_cleanup_strv_free_ char **mods = NULL;
+	_cleanup_strv_free_ char **stale = NULL;
 	/* vfio_virqfd was folded into vfio in 6.2. */
-	bool virqfd = c->kver && version_compare(c->kver, "6.2") < 0;
+	bool virqfd = c->kver && !igp_module_merged_in("vfio_virqfd", c->kver);
 
 	if (strv_push(&mods, "vfio") < 0 || strv_push(&mods, "vfio_iommu_type1") < 0 ||
-	    strv_push(&mods, "vfio_pci") < 0 || (virqfd && strv_push(&mods, "vfio_virqfd") < 0))
+	    strv_push(&mods, "vfio_pci") < 0 || (virqfd && strv_push(&mods, "vfio_virqfd") < 0) ||
+	    igp_merged_modules_in(c->kver, &stale) < 0)
 		return -ENOMEM;
-	return igp_modconf_plan_modules(&c->p, &c->info.initramfs, mods, true,
-					"vfio modules for PCI passthrough", c->ret_error);
+	return igp_modconf_plan_modules_stale(&c->p, &c->info.initramfs, mods, stale, true,
+					      "vfio modules for PCI passthrough", c->ret_error);
 }
 
 /* Does a device other than the passed ones have D's vendor and device ID?
