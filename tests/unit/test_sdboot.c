@@ -47,6 +47,33 @@ static void test_fnmatch(void **state)
 	assert_false(igp_sdboot_fnmatch("\\*", "x"));
 	assert_false(igp_sdboot_fnmatch("x\\", "x"));
 	assert_false(igp_sdboot_fnmatch(NULL, "x"));
+	assert_true(igp_sdboot_fnmatch("*a*b", "xxaxxbxb"));
+	assert_false(igp_sdboot_fnmatch("*a*b", "xxaxxbxc"));
+	assert_true(igp_sdboot_fnmatch("a**", "a"));
+}
+
+/* systemd-boot recurses for each run of '*', 32 deep at most. */
+static void test_fnmatch_depth(void **state)
+{
+	char p[200] = "", h[100] = "";
+
+	for (int i = 0; i < 31; i++)
+		strcat(p, "*a");
+	memset(h, 'a', 40);
+	assert_true(igp_sdboot_fnmatch(p, h));
+	/* A 32nd run at the end still matches, one with more after it not. */
+	strcat(p, "*");
+	assert_true(igp_sdboot_fnmatch(p, h));
+	strcat(p, "a");
+	assert_false(igp_sdboot_fnmatch(p, h));
+	/* Fast where a recursion would take ages. */
+	memset(h, 'a', 99);
+	h[98] = 'b';
+	p[0] = '\0';
+	for (int i = 0; i < 30; i++)
+		strcat(p, "*a");
+	strcat(p, "c");
+	assert_false(igp_sdboot_fnmatch(p, h));
 }
 
 static struct igp_sdboot_entry entry(const char *id)
@@ -242,7 +269,7 @@ int main(void)
 	    cmocka_unit_test(test_verscmp),	cmocka_unit_test(test_fnmatch),
 	    cmocka_unit_test(test_sort),	cmocka_unit_test(test_pick),
 	    cmocka_unit_test(test_loader_conf), cmocka_unit_test(test_entry_parse),
-	    cmocka_unit_test(test_efivar),
+	    cmocka_unit_test(test_efivar),	cmocka_unit_test(test_fnmatch_depth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,44 +132,70 @@ static int bracket(const char *p, char c, const char **end)
 	return match;
 }
 
-static bool fnmatch_depth(const char *p, const char *h, int depth)
+/* Does the pattern element at P (not '*') match C?  *NEXT: the element after
+ * it.  A broken element ("[a", a trailing '\\') matches nothing. */
+static bool match_one(const char *p, char c, const char **next)
 {
-	if (depth == 0)
-		return false;
-	for (;; p++, h++)
-		switch (*p) {
-		case '\0':
-			return *h == '\0';
-		case '\\':
+	switch (*p) {
+	case '\\':
+		*next = p + 2;
+		return p[1] && p[1] == c;
+	case '?':
+		*next = p + 1;
+		return true;
+	case '[':
+		if (bracket(p, c, next) != 1)
+			return false;
+		(*next)++;
+		return true;
+	default:
+		*next = p + 1;
+		return *p == c;
+	}
+}
+
+/* systemd-boot recurses once for each run of '*', 32 deep at most: with
+ * more runs nothing matches, and the 32nd matches only at the end. */
+static bool too_deep(const char *p)
+{
+	unsigned runs = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
 			p++;
-			if (!*p || *p != *h)
-				return false;
-			break;
-		case '?':
-			if (!*h)
-				return false;
-			break;
-		case '*':
-			while (*p == '*')
-				p++;
-			for (; *h; h++)
-				if (fnmatch_depth(p, h, depth - 1))
-					return true;
-			return *p == '\0';
-		case '[':
-			if (!*h || bracket(p, *h, &p) != 1)
-				return false;
-			break;
-		default:
-			if (*p != *h)
-				return false;
-		}
+		else if (*p == '*' && p[1] != '*' && ++runs == 32)
+			return p[1] != '\0';
+	}
+	return false;
 }
 
 bool igp_sdboot_fnmatch(const char *pattern, const char *id)
 {
-	/* systemd-boot gives up 32 '*' deep. */
-	return pattern && id && fnmatch_depth(pattern, id, 32);
+	const char *p = pattern, *h = id, *star = NULL, *star_h = NULL, *next;
+
+	if (!pattern || !id || too_deep(pattern))
+		return false;
+	/* The last '*' takes one more character on each mismatch: linear
+	 * in each, where systemd-boot's recursion is exponential. */
+	while (*h) {
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			star = p;
+			star_h = h;
+		} else if (*p && match_one(p, *h, &next)) {
+			p = next;
+			h++;
+		} else if (star) {
+			p = star;
+			h = ++star_h;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
 }
 
 static int strcmp_null(const char *a, const char *b)
