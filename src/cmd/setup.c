@@ -35,7 +35,8 @@ static int help(void)
 	    "      --sriov-driver i915|xe  sriov: i915-sriov-dkms or upstream xe (default: the route\n"
 	    "                           in use if it works on the kernel that boots next, else\n"
 	    "                           the one that does, xe preferred)\n"
-	    "      --bootloader NAME    grub, proxmox-systemd-boot, systemd-boot or kernelstub\n"
+	    "      --bootloader NAME    grub, proxmox-systemd-boot, systemd-boot, mkinitcpio-uki or\n"
+	    "                           kernelstub\n"
 	    "                           instead of detecting it\n\n"
 	    "Exit status: 0 done (or nothing to do), 1 refused or failed, 2 usage error.\n");
 	return EXIT_OK;
@@ -148,8 +149,9 @@ static int parse_value_option(int c, struct setup_args *a)
 		return 0;
 	case ARG_BOOTLOADER:
 		if (!igp_boot_loader_find(optarg))
-			return log_usage("setup", "--bootloader is grub, proxmox-systemd-boot, "
-						  "systemd-boot or kernelstub");
+			return log_usage("setup",
+					 "--bootloader is grub, proxmox-systemd-boot, mkinitcpio-uki, "
+					 "systemd-boot or kernelstub");
 		a->o.bootloader = optarg;
 		return 0;
 	}

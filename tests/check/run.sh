@@ -467,6 +467,23 @@ has cmdline.configured message "/boot/loader/entries/linux-zen.conf (the default
 printf 'default nosuch.conf\n' >>"$V/boot/loader/loader.conf"
 chk "$V" --mode gvt-g
 has cmdline.configured message "linux-zen.conf (the default entry: \`default nosuch.conf\` in /boot/loader/loader.conf matches no entry"
+# Unified kernel images that mkinitcpio builds: the command line is
+# /etc/kernel/cmdline's, applied with `mkinitcpio -P`; the image the
+# initramfs is in is the preset's default_uki.
+fixture sdboot-uki arch-uki-mkinitcpio
+chk "$V" --mode gvt-g
+is cmdline.configured fail
+has cmdline.configured message "Neither configured in /etc/kernel/cmdline nor active"
+has cmdline.configured remedy "run \`mkinitcpio -P\`"
+touch -d '2024-02-01 00:00' "$V/efi/EFI/Linux/arch-linux.efi"
+touch -d '2024-03-01 00:00' "$V/etc/mkinitcpio.conf"
+chk "$V" --mode gvt-g
+is initramfs.current warn
+has initramfs.current message "/etc/mkinitcpio.conf changed after /efi/EFI/Linux/arch-linux.efi"
+printf 'root=UUID=4b1c-22 rw quiet i915.enable_gvt=1\n' >"$V/etc/kernel/cmdline"
+chk "$V" --mode gvt-g
+is cmdline.configured warn
+has cmdline.configured message "Configured in /etc/kernel/cmdline but not rebooted yet"
 # bootctl set-default linux-zen.conf: the EFI variable wins over loader.conf.
 fixture sdboot-efivar arch-sdboot-efivar
 chk "$V" --mode gvt-g
@@ -865,6 +882,20 @@ is initramfs.current warn
 has initramfs.current message "/etc/mkinitcpio.conf changed after /boot/initramfs-linux-lts.img"
 has initramfs.current remedy "mkinitcpio -P"
 has full.driver remedy "run \`mkinitcpio -P\`"
+# No pkgbase file (a captured root without /lib/modules): the one preset
+# names the kernel package, and its default_image the file.
+variant initrd-arch-preset pve8-coffeelake
+put etc/mkinitcpio.conf $'MODULES=(vfio-pci)\nHOOKS=(base udev modconf)\n'
+put etc/mkinitcpio.d/linux-zen.preset $'ALL_kver="/boot/vmlinuz-linux-zen"\nPRESETS=(\'default\')\ndefault_image="/boot/initramfs-linux-zen.img"\n'
+chk "$V" --mode full
+is initramfs.current skip
+has initramfs.current message "/boot/initramfs-linux-zen.img, which mkinitcpio builds, does not exist"
+put boot/initramfs-linux-zen.img 'initramfs'
+touch -d '2024-01-01 00:00' "$V/etc/modules" "$V/etc/modprobe.d/pve-blacklist.conf" "$V/etc/mkinitcpio.conf"
+touch -d '2024-02-01 00:00' "$V/boot/initramfs-linux-zen.img"
+chk "$V" --mode full
+is initramfs.current pass
+has initramfs.current message "/boot/initramfs-linux-zen.img is newer"
 variant initrd-fedora pve8-coffeelake
 printf 'ID=fedora\n' >"$V/etc/os-release"
 put boot/initramfs-6.8.12-4-pve.img 'initramfs'

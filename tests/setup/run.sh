@@ -351,6 +351,10 @@ PREP='rm etc/kernel/cmdline' ok fedora41-bls-no-kernel-cmdline fedora41-bls "int
 ok arch-sdboot-full arch-sdboot-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok arch-sdboot-gvtg arch-sdboot-mkinitcpio "i915.enable_gvt=1" --mode gvt-g
 ok arch-grub-full arch-grub-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+# Arch with unified kernel images that mkinitcpio builds (no loader
+# entries): /etc/kernel/cmdline, then `mkinitcpio -P`.
+ok arch-uki-full arch-uki-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+ok arch-uki-gvtg arch-uki-mkinitcpio "i915.enable_gvt=1" --mode gvt-g
 # MODULES from an old guide: vfio-mdev and vfio_virqfd, merged into mdev
 # and vfio before the running 6.8, leave MODULES (check fails on them).
 ok arch-stale-gvtg arch-stale-modules "i915.enable_gvt=1" --mode gvt-g
@@ -449,6 +453,9 @@ refuse refuse-acs-word pve8-coffeelake --mode full --allow-boot-vga --acs-overri
 PREP=': >etc/kernel/cmdline' refuse refuse-empty-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
 PREP='printf " \t\n" >etc/kernel/cmdline' \
 	refuse refuse-blank-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
+# Unified kernel images whose command line is not in /etc/kernel/cmdline:
+# a new file with igpuctl's parameters alone would drop root=.
+PREP='rm etc/kernel/cmdline' refuse refuse-uki-no-kernel-cmdline arch-uki-mkinitcpio --mode full --allow-boot-vga
 # Broken files are refused, naming file and line, never edited.
 refuse refuse-grub-unterminated-quote debian-grub-broken-quote --mode full --allow-boot-vga
 refuse refuse-grub-trailing-backslash debian-grub-broken-backslash --mode full --allow-boot-vga

@@ -5,6 +5,7 @@
 #include "boot/bls.h"
 #include "boot/grub.h"
 #include "boot/sdboot.h"
+#include "modules/initramfs.h"
 #include "base/paths.h"
 #include "base/util.h"
 
@@ -135,8 +136,9 @@ static bool has_sdboot_conf(void)
 
 /* The loaders in the order of evidence (bootloader.h). */
 const struct igp_boot_ops *const igp_boot_loaders[] = {
-    &igp_pve_sdboot_ops,  &igp_grub_pve_ops,	 &igp_kernelstub_ops, &igp_grub_debian_ops,
-    &igp_grub_fedora_ops, &igp_grub_generic_ops, &igp_sdboot_ops,     NULL,
+    &igp_pve_sdboot_ops,     &igp_grub_pve_ops,	   &igp_kernelstub_ops,
+    &igp_grub_debian_ops,    &igp_grub_fedora_ops, &igp_grub_generic_ops,
+    &igp_uki_mkinitcpio_ops, &igp_sdboot_ops,	   NULL,
 };
 
 const struct igp_boot_ops *igp_boot_loader_find(const char *id)
@@ -261,6 +263,16 @@ static int detect_kernelstub(struct igp_bootloader *b, bool forced)
 				  IGP_ETC_KERNELSTUB_CONFIG));
 }
 
+/* Unified kernel images without loader entries, built by mkinitcpio. */
+static int detect_uki(struct igp_bootloader *b, bool forced)
+{
+	return fill(b, &igp_uki_mkinitcpio_ops,
+		    forced ? strdup("chosen with --bootloader")
+			   : strdupf("unified kernel images exist in EFI/Linux without loader entries, and a "
+				     "preset in %s builds them (default_uki=)",
+				     IGP_ETC_MKINITCPIO_D));
+}
+
 /* The entry systemd-boot starts next into B. */
 static int default_entry(struct igp_bootloader *b)
 {
@@ -301,6 +313,8 @@ static int detect_sdboot(struct igp_bootloader *b, bool forced)
 	r = default_entry(b);
 	if (r < 0)
 		return r;
+	if (!forced && n == 0 && igp_sdboot_has_ukis() && igp_mkinitcpio_builds_ukis())
+		return detect_uki(b, false);
 	return fill(b, &igp_sdboot_ops,
 		    forced ? strdup("chosen with --bootloader")
 			   : strdupf("%s%s%s", n ? "loader entries exist" : "", n && cmdline ? " and " : "",
@@ -327,6 +341,8 @@ int igp_bootloader_detect(const char *force, struct igp_bootloader *ret)
 		r = detect_pve(&b, forced != NULL);
 	else if (forced ? forced_is(forced, &igp_kernelstub_ops) : igp_exists(IGP_ETC_KERNELSTUB_CONFIG))
 		r = detect_kernelstub(&b, forced != NULL);
+	else if (forced && forced_is(forced, &igp_uki_mkinitcpio_ops))
+		r = detect_uki(&b, true);
 	else if (forced ? forced_is(forced, &igp_grub_debian_ops)
 			: igp_exists(IGP_ETC_DEFAULT_GRUB) && (has_grub_cfg() || !has_sdboot_conf()))
 		r = detect_grub(&b, ids, forced != NULL);

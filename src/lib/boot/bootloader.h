@@ -57,7 +57,7 @@ char *igp_os_release_value(const char *key);
 
 /*
  * Detect the boot loader.  FORCE (NULL: detect) names one by the id of
- * its ops (boot/loader.h): "grub", "proxmox-systemd-boot", "systemd-boot",
+ * its ops (boot/loader.h): "grub", "proxmox-systemd-boot", "systemd-boot", "mkinitcpio-uki",
  * "kernelstub" (-EINVAL otherwise).
  * Always returns a filled struct (ops NULL when nothing matched).
  */

@@ -4,9 +4,9 @@
  * struct pci_methods), one file each: loader_grub.c (GRUB, one instance per
  * way of generating grub.cfg), loader_pve.c (systemd-boot through
  * proxmox-boot-tool), loader_sdboot.c (systemd-boot loader entries and
- * kernel-install), loader_kernelstub.c (Pop!_OS).  bootloader.c detects
- * which one the host has and lists them in igp_boot_loaders[]; setup,
- * check and revert ask the detected loader's ops, never its name.
+ * kernel-install), loader_uki.c (unified kernel images mkinitcpio builds), loader_kernelstub.c (Pop!_OS).
+ * bootloader.c detects which one the host has and lists them in igp_boot_loaders[]; setup, check and revert
+ * ask the detected loader's ops, never its name.
  */
 #ifndef IGP_LOADER_H
 #define IGP_LOADER_H
@@ -73,6 +73,7 @@ extern const struct igp_boot_ops igp_grub_generic_ops;
 extern const struct igp_boot_ops igp_grub_pve_ops;
 extern const struct igp_boot_ops igp_pve_sdboot_ops;
 extern const struct igp_boot_ops igp_sdboot_ops;
+extern const struct igp_boot_ops igp_uki_mkinitcpio_ops;
 extern const struct igp_boot_ops igp_kernelstub_ops;
 
 /* Every boot loader, NULL-terminated (bootloader.c). */

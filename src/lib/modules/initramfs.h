@@ -78,6 +78,10 @@ char *igp_initramfs_command(const struct igp_initramfs *ir);
 int igp_initramfs_inputs(const struct igp_initramfs *ir, const char *release, char *const *modprobe_files,
 			 char **ret_image, char ***ret_config);
 
+/* Does a mkinitcpio preset (/etc/mkinitcpio.d/ *.preset) build a unified
+ * kernel image (default_uki=)? */
+bool igp_mkinitcpio_builds_ukis(void);
+
 /* For the tools: the *.conf files of DIR, in order of their names, appended to *FILES. */
 int igp_initramfs_conf_dir(const char *dir, char ***files);
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mkinitcpio (Arch): `mkinitcpio -P` builds the image of every preset,
- * /boot/initramfs-PKGBASE.img, with the MODULES=(...) of
+ * mkinitcpio (Arch): `mkinitcpio -P` builds the image of every preset
+ * (/etc/mkinitcpio.d/PKGBASE.preset: default_image=, by default
+ * /boot/initramfs-PKGBASE.img, or a unified kernel image, default_uki=),
+ * with the MODULES=(...) of
  * /etc/mkinitcpio.conf and its drop-ins (mkinitcpio.conf(5)), and with
  * modprobe.d only when HOOKS has "modconf".
  */
@@ -169,23 +171,99 @@ static int config_files(char ***files)
 	return igp_initramfs_conf_dir(IGP_ETC_MKINITCPIO_CONF_D, files);
 }
 
-/* The image is named after the kernel package (its preset), which the
- * kernel's module directory records in "pkgbase" (Arch's kernel PKGBUILDs;
- * mkinitcpio's pacman hook reads it); "linux" is the default kernel. */
+/* KEY's value in the preset TEXT ("default_image=\"/boot/x.img\""), unquoted,
+ * or NULL: unset, commented out, or not a plain path. */
+static char *preset_value(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n'), *v;
+		size_t n = e ? (size_t)(e - p) : strlen(p), i = strspn(p, " \t"), vl;
+		if (n > i + kl && strncmp(p + i, key, kl) == 0 && p[i + kl] == '=') {
+			v = p + i + kl + 1;
+			vl = n - i - kl - 1;
+			while (vl && strchr(" \t\r", v[vl - 1]))
+				vl--;
+			if (vl >= 2 && (*v == '"' || *v == '\'') && v[vl - 1] == *v)
+				v++, vl -= 2;
+			if (vl && *v == '/' && !memchr(v, '$', vl) && !memchr(v, '`', vl) &&
+			    !memchr(v, '"', vl))
+				return strndup(v, vl);
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* The text of PKGBASE's preset, or NULL. */
+static char *preset_text(const char *pkgbase)
+{
+	_cleanup_free_ char *path = strdupf("%s/%s.preset", IGP_ETC_MKINITCPIO_D, pkgbase);
+	char *text = NULL;
+
+	if (!path || igp_read_file(path, &text, NULL) < 0)
+		return NULL;
+	return text;
+}
+
+/* The kernel package of RELEASE: the "pkgbase" its module directory
+ * records (Arch's kernel PKGBUILDs; mkinitcpio's pacman hook reads it),
+ * else the one preset there is, else "linux", the default kernel. */
+static char *pkgbase_of(const char *release)
+{
+	_cleanup_free_ char *path = strdupf("%s/%s/pkgbase", IGP_LIB_MODULES, release);
+	_cleanup_strv_free_ char **names = NULL;
+	char *base = NULL;
+	size_t n = 0;
+
+	if (path && igp_read_attr(path, &base) >= 0 && *base && !strchr(base, '/'))
+		return base;
+	free(base);
+	base = NULL;
+	if (igp_list_dir(IGP_ETC_MKINITCPIO_D, &names) >= 0)
+		for (char **p = names; *p; p++)
+			if (endswith(*p, ".preset") && n++ == 0)
+				base = strndup(*p, strlen(*p) - strlen(".preset"));
+	if (n == 1 && base)
+		return base;
+	free(base);
+	return strdup("linux");
+}
+
+/* The image of RELEASE as its preset names it: the unified kernel image
+ * (default_uki, which holds the initramfs), else default_image, else
+ * mkinitcpio's default /boot/initramfs-PKGBASE.img. */
 static int image(const char *release, char **ret)
 {
-	_cleanup_free_ char *path = strdupf("%s/%s/pkgbase", IGP_LIB_MODULES, release), *base = NULL;
+	_cleanup_free_ char *base = pkgbase_of(release), *text = NULL;
 
-	if (!path)
+	if (!base)
 		return -ENOMEM;
-	if (igp_read_attr(path, &base) < 0 || !*base || strchr(base, '/')) {
-		free(base);
-		base = strdup("linux");
-		if (!base)
-			return -ENOMEM;
-	}
-	*ret = strdupf("%s/initramfs-%s.img", IGP_BOOT, base);
+	text = preset_text(base);
+	*ret = text ? preset_value(text, "default_uki") : NULL;
+	if (!*ret && text)
+		*ret = preset_value(text, "default_image");
+	if (!*ret)
+		*ret = strdupf("%s/initramfs-%s.img", IGP_BOOT, base);
 	return *ret ? 0 : -ENOMEM;
+}
+
+bool igp_mkinitcpio_builds_ukis(void)
+{
+	_cleanup_strv_free_ char **names = NULL;
+
+	if (igp_list_dir(IGP_ETC_MKINITCPIO_D, &names) < 0)
+		return false;
+	for (char **n = names; *n; n++) {
+		_cleanup_free_ char *base = NULL, *text = NULL, *uki = NULL;
+		if (!endswith(*n, ".preset") || !(base = strndup(*n, strlen(*n) - strlen(".preset"))))
+			continue;
+		text = preset_text(base);
+		if (text && (uki = preset_value(text, "default_uki")))
+			return true;
+	}
+	return false;
 }
 
 static char *modprobe_d_missing(void)

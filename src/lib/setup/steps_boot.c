@@ -14,17 +14,19 @@ int setup_step_bootloader(struct setup_ctx *c)
 	int r = igp_bootloader_detect(c->o->bootloader, b);
 
 	if (r == -EINVAL)
-		return igp_refuse(c->ret_error, r,
-				  "--bootloader \"%s\": use grub, proxmox-systemd-boot, systemd-boot or "
-				  "kernelstub",
-				  c->o->bootloader);
+		return igp_refuse(
+		    c->ret_error, r,
+		    "--bootloader \"%s\": use grub, proxmox-systemd-boot, systemd-boot, mkinitcpio-uki or "
+		    "kernelstub",
+		    c->o->bootloader);
 	if (r < 0)
 		return r;
 	if (!b->ops)
-		return igp_refuse(c->ret_error, -ENOMEDIUM,
-				  "no known boot loader configuration found (%s); pass --bootloader "
-				  "grub|proxmox-systemd-boot|systemd-boot|kernelstub if you know it",
-				  b->reason);
+		return igp_refuse(
+		    c->ret_error, -ENOMEDIUM,
+		    "no known boot loader configuration found (%s); pass --bootloader "
+		    "grub|proxmox-systemd-boot|systemd-boot|mkinitcpio-uki|kernelstub if you know it",
+		    b->reason);
 	r = setup_check_params(c, igp_bootloader_syntax(b));
 	return r < 0 ? r : igp_initramfs_detect(&c->info.initramfs);
 }
