@@ -463,10 +463,10 @@ has cmdline.configured message "/boot/loader/entries/arch-lts.conf (the default 
 sed -i '/^default/d' "$V/boot/loader/loader.conf"
 chk "$V" --mode gvt-g
 is cmdline.configured fail
-has cmdline.configured message "/boot/loader/entries/linux-zen.conf (the default entry: no default is set: the first in systemd-boot's order)"
+has cmdline.configured message "/boot/loader/entries/linux-zen.conf (the default entry: the first in systemd-boot's order, no default being set)"
 printf 'default nosuch.conf\n' >>"$V/boot/loader/loader.conf"
 chk "$V" --mode gvt-g
-has cmdline.configured message "linux-zen.conf (the default entry: \`default nosuch.conf\` in /boot/loader/loader.conf matches no entry"
+has cmdline.configured message "linux-zen.conf (the default entry: the first in systemd-boot's order, as \`default nosuch.conf\` in /boot/loader/loader.conf matches no entry)"
 # Unified kernel images that mkinitcpio builds: the command line is
 # /etc/kernel/cmdline's, applied with `mkinitcpio -P`; the image the
 # initramfs is in is the preset's default_uki.
@@ -488,7 +488,7 @@ has cmdline.configured message "Configured in /etc/kernel/cmdline but not reboot
 fixture sdboot-efivar arch-sdboot-efivar
 chk "$V" --mode gvt-g
 is cmdline.configured fail
-has cmdline.configured message "/boot/loader/entries/linux-zen.conf (the default entry: the EFI variable LoaderEntryDefault names it, set by \`bootctl set-default\`)"
+has cmdline.configured message "/boot/loader/entries/linux-zen.conf (the default entry: the EFI variable LoaderEntryDefault names it, set by \`bootctl set-default\`; this boot started arch-lts.conf)"
 # A one-shot choice (bootctl set-oneshot) wins over both for the next boot.
 printf '\x07\x00\x00\x00a\x00r\x00c\x00h\x00-\x00f\x00a\x00l\x00l\x00b\x00a\x00c\x00k\x00.\x00c\x00o\x00n\x00f\x00\x00\x00' \
 	>"$V/sys/firmware/efi/efivars/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"

@@ -201,12 +201,13 @@ static char *why(enum igp_sdboot_source s, const struct vars *v)
 		break;
 	}
 	if (v->efivar_default)
-		return strdupf("LoaderEntryDefault `%s` matches no entry: the first in systemd-boot's order",
-			       v->efivar_default);
+		return strdupf(
+		    "the first in systemd-boot's order, as LoaderEntryDefault `%s` matches no entry",
+		    v->efivar_default);
 	if (v->conf_default)
-		return strdupf("`default %s` in %s matches no entry: the first in systemd-boot's order",
+		return strdupf("the first in systemd-boot's order, as `default %s` in %s matches no entry",
 			       v->conf_default, v->conf);
-	return strdup("no default is set: the first in systemd-boot's order");
+	return strdup("the first in systemd-boot's order, no default being set");
 }
 
 int igp_sdboot_default_entry(struct igp_sdboot_default *ret)
@@ -237,6 +238,12 @@ int igp_sdboot_default_entry(struct igp_sdboot_default *ret)
 	ret->uki = l.v[i].uki;
 	ret->why = why(src, &v);
 	ret->selected = efivar(IGP_SYS_EFIVAR_LOADER("LoaderEntrySelected"));
+	/* What runs now may not be what boots next (the menu, a one-shot). */
+	if (ret->why && ret->selected && !streq(ret->selected, ret->id) &&
+	    strextendf(&ret->why, "; this boot started %s", ret->selected) < 0) {
+		free(ret->why);
+		ret->why = NULL;
+	}
 	if (!ret->why) {
 		igp_sdboot_default_done(ret);
 		r = -ENOMEM;
