@@ -302,6 +302,11 @@ PREP='printf "vhost_net\n" >etc/modules-load.d/qemu-server.conf' \
 ok ubuntu-grub-full ubuntu2404-grub "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # kvmgt loads at run time: modules-load.d only, no initramfs list.
 ok ubuntu-grub-gvtg ubuntu2404-grub "i915.enable_gvt=1" --mode gvt-g
+# An old guide's merged modules in /etc/modules and a modules-load.d file
+# leave them, in the same edit as the vfio lines (check fails on them on 6.8).
+stale_lists='printf "vfio_virqfd\n" >>etc/modules && mkdir -p etc/modules-load.d && printf "kvmgt\nvfio-mdev\n" >etc/modules-load.d/gvt.conf'
+PREP=$stale_lists ok debian-stale-full pve8-coffeelake "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+PREP=$stale_lists ok debian-stale-sriov pve8-n100-zfs "intel_iommu=on" --mode sriov
 # Proxmox VE systemd-boot (ZFS) + initramfs-tools, Alder Lake-N
 ok pve-sdboot-full pve8-n100-zfs "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov
@@ -383,6 +388,10 @@ changed changed-grub-empty debian-grub-empty "etc/default/grub etc/modules" '
 changed changed-mkinitcpio-empty arch-grub-mkinitcpio "etc/mkinitcpio.conf" '
 	sed -i "s/^MODULES=(/&mine /; 1i # mine" etc/mkinitcpio.conf' \
 	"vfio" --mode full --allow-boot-vga
+# Revert puts the merged modules back (at the end), the user's edit stays.
+PREP=$stale_lists changed changed-modules-stale pve8-coffeelake "etc/modules etc/modules-load.d/gvt.conf" '
+	printf "mine\n" >>etc/modules && printf "# mine\n" >>etc/modules-load.d/gvt.conf' \
+	"vfio_virqfd vfio-mdev" --mode full --allow-boot-vga
 # Revert puts the stale modules back where they were, the user's edit stays.
 changed changed-mkinitcpio-stale arch-stale-modules "etc/mkinitcpio.conf" '
 	sed -i "s/^MODULES=(/&mine /; 1i # mine" etc/mkinitcpio.conf' \

@@ -137,6 +137,8 @@ static struct json_object *undo_json(const struct igp_undo *u)
 	json_object_object_add(o, "ops", ops);
 	if (u->lines)
 		json_object_object_add(o, "lines", strv_json(u->lines));
+	if (u->removed)
+		json_object_object_add(o, "removed", strv_json(u->removed));
 	return o;
 }
 
@@ -350,6 +352,7 @@ static int parse_undo(struct jparse *p, struct json_object *o, struct igp_undo *
 	u.kind = (enum igp_undo_kind)k;
 	if ((r = get_strv(p, o, "vars", true, &u.vars)) < 0 ||
 	    (r = get_strv(p, o, "lines", false, &u.lines)) < 0 ||
+	    (r = get_strv(p, o, "removed", false, &u.removed)) < 0 ||
 	    (r = get_str(p, o, "add_var", true, &u.add_var)) < 0)
 		return r;
 	if ((arr = get(o, "array", json_type_boolean)))

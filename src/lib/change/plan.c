@@ -16,6 +16,7 @@ void igp_undo_done(struct igp_undo *u)
 	free(u->add_var);
 	igp_kops_free(u->ops, u->n_ops);
 	strv_free(u->lines);
+	strv_free(u->removed);
 	*u = (struct igp_undo){0};
 }
 
@@ -50,6 +51,9 @@ int igp_undo_copy(const struct igp_undo *u, struct igp_undo *ret)
 	for (char **s = u->lines; s && *s; s++)
 		if (strv_push(&c.lines, *s) < 0)
 			goto oom;
+	for (char **s = u->removed; s && *s; s++)
+		if (strv_push(&c.removed, *s) < 0)
+			goto oom;
 	if (u->add_var && !(c.add_var = strdup(u->add_var)))
 		goto oom;
 	if (ops_append(&c.ops, &c.n_ops, u->ops, u->n_ops) < 0)
@@ -71,6 +75,9 @@ int igp_undo_merge(struct igp_undo *dst, const struct igp_undo *src)
 		return -ENOMEM;
 	for (char **s = src->lines; s && *s; s++)
 		if (!strv_contains(dst->lines, *s) && strv_push(&dst->lines, *s) < 0)
+			return -ENOMEM;
+	for (char **s = src->removed; s && *s; s++)
+		if (strv_push(&dst->removed, *s) < 0)
 			return -ENOMEM;
 	return ops_append(&dst->ops, &dst->n_ops, src->ops, src->n_ops);
 }
@@ -128,6 +135,28 @@ static int remove_lines(const char *text, char *const *lines, char **ret, bool *
 	return 0;
 }
 
+/* Append to *TEXT the lines of REMOVED it lacks (lines igpuctl took out). */
+static int append_removed(char **text, char *const *removed, bool *only_comments)
+{
+	for (char *const *l = removed; *l; l++) {
+		bool have = false;
+		size_t n = strlen(*l);
+		for (const char *q = strstr(*text, *l); q && !have; q = strstr(q + 1, *l))
+			have = (q == *text || q[-1] == '\n') && (q[n] == '\n' || !q[n]);
+		if (have)
+			continue;
+		if (strextendf(text, "%s%s\n", **text && (*text)[strlen(*text) - 1] != '\n' ? "\n" : "", *l) <
+		    0) {
+			free(*text);
+			*text = NULL;
+			return -ENOMEM;
+		}
+		if (**l != '#' && *(*l + strspn(*l, " \t")))
+			*only_comments = false;
+	}
+	return 0;
+}
+
 static int texts_of(const struct igp_kline *l, char ***ret)
 {
 	char **v = igp_kline_texts(l);
@@ -150,6 +179,8 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 		bool only;
 		char *out;
 		r = remove_lines(current, u->lines, &out, &only);
+		if (r >= 0 && u->removed)
+			r = append_removed(&out, u->removed, &only);
 		if (r < 0)
 			return r;
 		if (u->kind == IGP_UNDO_OWNED && only) {

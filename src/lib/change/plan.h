@@ -35,7 +35,8 @@ struct igp_undo {
 	bool array;	     /* SHELL: add_var is an array */
 	struct igp_kop *ops; /* SHELL, KLINE, BLS */
 	size_t n_ops;
-	char **lines; /* LINES, OWNED: igpuctl's lines, without newline */
+	char **lines;	/* LINES, OWNED: igpuctl's lines, without newline */
+	char **removed; /* LINES: lines igpuctl took out (revert appends them again) */
 };
 
 void igp_undo_done(struct igp_undo *u);

@@ -5,6 +5,7 @@
 #include "base/util.h"
 #include "boot/cmdline.h"
 #include "modules/modconf.h"
+#include "modules/modload.h"
 
 static bool text_lists_module(const char *text, const char *mod)
 {
@@ -229,4 +230,115 @@ int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
 	if (ir->ops && ir->ops->plan_modules)
 		return ir->ops->plan_modules(p, modules, early, why, ret_error);
 	return igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
+}
+
+/* The module a list line names (as text_lists_module() reads it), or NULL. */
+static char *line_module(const char *l, size_t len)
+{
+	size_t b = strspn(l, " \t\r"), k = b;
+
+	while (k < len && !strchr(" \t\r#", l[k]))
+		k++;
+	if (k == b || memchr(l + b, '=', k - b))
+		return NULL;
+	return strndup(l + b, k - b);
+}
+
+/* TEXT without the lines naming one of STALE into *RET (the lines taken
+ * out appended to *REMOVED); 0 when none does. */
+static int drop_lines(const char *text, char *const *stale, char **ret, char ***removed)
+{
+	_cleanup_free_ char *out = strdup("");
+	bool any = false;
+
+	if (!out)
+		return -ENOMEM;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		_cleanup_free_ char *mod = line_module(p, len);
+		bool drop = false;
+		for (char *const *s = stale; mod && *s && !drop; s++)
+			drop = igp_kparam_key_eq(mod, *s);
+		if (drop) {
+			any = true;
+			if (strv_consume(removed, strndup(p, len)) < 0)
+				return -ENOMEM;
+		} else if (strextendf(&out, "%.*s%s", (int)len, p, e ? "\n" : "") < 0) {
+			return -ENOMEM;
+		}
+		p = e ? e + 1 : p + len;
+	}
+	if (!any)
+		return 0;
+	*ret = TAKE_PTR(out);
+	return 1;
+}
+
+/* Say why the lines REMOVED[FROM...] left PATH. */
+static int note_removed(struct igp_plan *p, const char *path, char *const *removed, size_t from)
+{
+	for (size_t i = from; removed && removed[i]; i++) {
+		_cleanup_free_ char *mod = line_module(removed[i], strlen(removed[i]));
+		const struct igp_merged_module *m = mod ? igp_merged_module_find(mod) : NULL;
+		if (m && igp_plan_add_note(p, "%s leaves %s: Linux %s merged it into %s.", mod, path,
+					   m->since, m->into) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Take the STALE lines out of the list file PATH: in the plan's edit of it
+ * when there is one, else in an edit of its own. */
+static int remove_from_list(struct igp_plan *p, const char *path, char *const *stale, const char *why)
+{
+	_cleanup_free_ char *cur = NULL, *link = NULL;
+	struct igp_undo u = {.kind = IGP_UNDO_LINES};
+	char *after = NULL;
+	size_t size;
+	int r;
+
+	for (size_t i = 0; i < p->n_files; i++) {
+		struct igp_file_change *f = &p->files[i];
+		if (f->kind || !streq(f->path, path))
+			continue;
+		if (f->undo.kind != IGP_UNDO_LINES || !f->after)
+			return 0;
+		size_t from = strv_length(f->undo.removed);
+		r = drop_lines(f->after, stale, &after, &f->undo.removed);
+		if (r > 0) {
+			free(f->after);
+			f->after = after;
+			r = note_removed(p, path, f->undo.removed, from);
+		}
+		return r < 0 ? r : 0;
+	}
+	/* /etc/modules-load.d/modules.conf links to /etc/modules (Debian):
+	 * the file is edited under its own name only. */
+	if (igp_readlink(path, &link) >= 0)
+		return 0;
+	/* Unreadable, or with a NUL byte that would cut the text: left alone. */
+	if (igp_read_file(path, &cur, &size) < 0 || memchr(cur, '\0', size))
+		return 0;
+	r = drop_lines(cur, stale, &after, &u.removed);
+	if (r > 0 && (r = note_removed(p, path, u.removed, 0)) >= 0)
+		return igp_plan_add_file(p, path, TAKE_PTR(cur), after, 0644, &u, IGP_REFRESH_INITRAMFS, why);
+	free(after);
+	igp_undo_done(&u);
+	return r;
+}
+
+int igp_modconf_plan_remove_stale(struct igp_plan *p, char *const *stale, const char *why)
+{
+	_cleanup_strv_free_ char **files = NULL;
+	int r;
+
+	if (!stale || !*stale)
+		return 0;
+	if (strv_push(&files, IGP_ETC_MODULES) < 0 || strv_push(&files, IGP_ETC_INITRAMFS_TOOLS_MODULES) < 0)
+		return -ENOMEM;
+	r = igp_initramfs_conf_dir(IGP_ETC_MODULES_LOAD_D, &files);
+	for (char **f = files; r >= 0 && *f; f++)
+		r = remove_from_list(p, *f, stale, why);
+	return r;
 }

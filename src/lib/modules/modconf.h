@@ -72,6 +72,14 @@ int igp_modconf_plan_modules_stale(struct igp_plan *p, const struct igp_initramf
 				   char *const *stale, bool early, const char *why, char **ret_error);
 
 /*
+ * Plan taking the lines of the STALE modules (NULL-terminated) out of the
+ * module lists: /etc/modules, /etc/initramfs-tools/modules and
+ * /etc/modules-load.d/ *.conf, in the plan's edit of a file when it has one.
+ * Revert appends them again where the file changed since.
+ */
+int igp_modconf_plan_remove_stale(struct igp_plan *p, char *const *stale, const char *why);
+
+/*
  * Plan a file igpuctl owns with CONTENT (replacing an earlier version of
  * it).  REFRESH: what the change needs rebuilt.  -EPERM for a path
  * igp_modconf_path_allowed() refuses.

@@ -30,8 +30,8 @@ static int (*const setup_steps[])(struct setup_ctx *c) = {
     setup_step_user_params, /* --kvm-ignore-msrs, --param */
     setup_step_cmdline,	    /* the parameters in the loader's files */
     setup_step_vfio,	    /* full: vfio modules, who claims the device */
-    setup_step_gvtg_modules, setup_step_modprobe_file,
-    setup_step_commands, /* initramfs, then the boot loader */
+    setup_step_gvtg_modules,  setup_step_stale_modules,
+    setup_step_modprobe_file, setup_step_commands, /* initramfs, then the boot loader */
 };
 
 static void setup_ctx_done(struct setup_ctx *c)

@@ -74,6 +74,7 @@ int setup_step_cmdline(struct setup_ctx *c);
 int setup_leave_out_removed(struct setup_ctx *c);
 int setup_step_vfio(struct setup_ctx *c);
 int setup_step_gvtg_modules(struct setup_ctx *c);
+int setup_step_stale_modules(struct setup_ctx *c);
 int setup_step_modprobe_file(struct setup_ctx *c);
 int setup_step_commands(struct setup_ctx *c);
 

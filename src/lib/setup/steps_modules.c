@@ -29,6 +29,27 @@ int setup_step_gvtg_modules(struct setup_ctx *c)
 	return r;
 }
 
+/* The modules the running kernel merged into others (modload.h) leave
+ * the module lists, as check flags them there: after the modes' own edits
+ * of the same files. */
+int setup_step_stale_modules(struct setup_ctx *c)
+{
+	_cleanup_strv_free_ char **stale = NULL;
+	const struct igp_initramfs *ir = &c->info.initramfs;
+	int r = igp_merged_modules_in(c->kver, &stale);
+
+	if (r < 0 || !stale)
+		return r;
+	/* full and gvt-g took them out of the tool's own lists already. */
+	if (c->o->mode != IGP_METHOD_FULL && c->o->mode != IGP_METHOD_GVTG && ir->ops &&
+	    ir->ops->plan_modules_stale)
+		r = ir->ops->plan_modules_stale(&c->p, (char *[]){NULL}, stale, true,
+						"modules merged into others by this kernel", c->ret_error);
+	if (r >= 0)
+		r = igp_modconf_plan_remove_stale(&c->p, stale, "modules merged into others by this kernel");
+	return r;
+}
+
 int setup_step_modprobe_file(struct setup_ctx *c)
 {
 	_cleanup_free_ char *content = NULL;
