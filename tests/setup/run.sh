@@ -355,6 +355,10 @@ PREP='rm etc/kernel/cmdline' ok fedora41-bls-no-kernel-cmdline fedora41-bls "int
 # Arch: systemd-boot entries + mkinitcpio, GRUB + mkinitcpio
 ok arch-sdboot-full arch-sdboot-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok arch-sdboot-gvtg arch-sdboot-mkinitcpio "i915.enable_gvt=1" --mode gvt-g
+# Every Linux entry is edited, whichever one loader.conf or the EFI
+# variable makes the default (check reads that one).
+ok arch-sdboot-default-full arch-sdboot-default "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
+ok arch-sdboot-efivar-gvtg arch-sdboot-efivar "i915.enable_gvt=1" --mode gvt-g
 ok arch-grub-full arch-grub-mkinitcpio "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 # Arch with unified kernel images that mkinitcpio builds (no loader
 # entries): /etc/kernel/cmdline, then `mkinitcpio -P`.
