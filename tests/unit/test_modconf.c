@@ -385,12 +385,12 @@ static void test_initramfs_inputs(void **state)
 	assert_int_equal(igp_initramfs_detect(&ir), 0);
 	assert_int_equal(igp_initramfs_inputs(&ir, "6.12.1-arch1-1", mp, &img, &cfg), 0);
 	assert_string_equal(img, "/boot/initramfs-linux-lts.img");
-	assert_string_equal(cfg[0], IGP_ETC_MODULES);
-	assert_string_equal(cfg[1], "/etc/modprobe.d/vfio.conf");
-	assert_string_equal(cfg[2], IGP_ETC_MKINITCPIO_CONF);
-	assert_string_equal(cfg[3], "/etc/mkinitcpio.conf.d/a.conf");
-	assert_string_equal(cfg[4], "/etc/mkinitcpio.conf.d/b.conf");
-	assert_null(cfg[5]);
+	/* /etc/modules is no input: no tool builds it into the image. */
+	assert_string_equal(cfg[0], "/etc/modprobe.d/vfio.conf");
+	assert_string_equal(cfg[1], IGP_ETC_MKINITCPIO_CONF);
+	assert_string_equal(cfg[2], "/etc/mkinitcpio.conf.d/a.conf");
+	assert_string_equal(cfg[3], "/etc/mkinitcpio.conf.d/b.conf");
+	assert_null(cfg[4]);
 	/* no "modconf" hook: modprobe.d stays out of the image */
 	why = ir.ops->modprobe_d_missing();
 	assert_string_equal(why, "HOOKS in /etc/mkinitcpio.conf has no \"modconf\"");
