@@ -177,6 +177,45 @@ static void test_grubenv(void **state)
 	    "GRUB_DEFAULT=saved and next_entry=gnulinux-6.5.13-5-pve-advanced-x in /boot/grub/grubenv");
 }
 
+/* systemd-boot and GRUB with BLS: the default loader entry's kernel, the
+ * one check reads the options of (bootloader.h), not the newest. */
+static void test_loader_entry(void **state)
+{
+	_cleanup_host_ struct igp_host *h = NULL;
+	const struct igp_next_boot *nb;
+	(void)state;
+
+	/* Arch: loader.conf's default names the entry of /vmlinuz-linux,
+	 * the package "linux" of 6.10.3-arch1-1; the fallback sorts first. */
+	sh("mkdir -p $R/boot/loader/entries && printf 'default arch.conf\n' > $R/boot/loader/loader.conf && "
+	   "printf 'title Arch\nlinux /vmlinuz-linux\noptions root=/dev/sda2\n' > "
+	   "$R/boot/loader/entries/arch.conf && "
+	   "printf 'title Arch LTS\nlinux /vmlinuz-linux-lts\noptions root=/dev/sda2\n' > "
+	   "$R/boot/loader/entries/arch-lts.conf && "
+	   "printf 'linux\n' > $R/lib/modules/6.10.3-arch1-1/pkgbase && "
+	   "printf 'linux-lts\n' > $R/lib/modules/6.8.12-4-pve/pkgbase");
+	nb = next(&h);
+	assert_string_equal(nb->kernel->release, "6.10.3-arch1-1");
+	assert_int_equal(nb->source, IGP_NEXT_BOOT_LOADER_ENTRY);
+	assert_string_equal(nb->why, "the default loader entry /boot/loader/entries/arch.conf (`default "
+				     "arch.conf` in /boot/loader/loader.conf)");
+	igp_host_free(h);
+	h = NULL;
+
+	/* Fedora: GRUB with BLS, saved_entry names the older kernel's entry. */
+	sh("rm -r $R/boot/loader/loader.conf $R/boot/loader/entries/* && mkdir -p $R/boot/grub2 && "
+	   "printf 'GRUB_DEFAULT=saved\nGRUB_ENABLE_BLSCFG=true\n' > $R/etc/default/grub && "
+	   "printf 'ID=fedora\n' > $R/etc/os-release && "
+	   "printf 'saved_entry=ab12-6.8.4-2-pve\n' > $R/boot/grub2/grubenv && "
+	   "for v in 6.8.4-2-pve 6.11.0-1-pve; do printf 'title F\nversion %s\nlinux /vmlinuz-%s\n"
+	   "options root=/dev/sda2\n' $v $v > $R/boot/loader/entries/ab12-$v.conf; done");
+	nb = next(&h);
+	assert_string_equal(nb->kernel->release, "6.8.4-2-pve");
+	assert_int_equal(nb->source, IGP_NEXT_BOOT_LOADER_ENTRY);
+	assert_string_equal(nb->why, "the default loader entry /boot/loader/entries/ab12-6.8.4-2-pve.conf "
+				     "(GRUB_DEFAULT=saved and saved_entry=ab12-6.8.4-2-pve in grubenv)");
+}
+
 static void test_match_entry(void **state)
 {
 	struct igp_kernel k[] = {{.release = (char *)"5.15.0-10"},
@@ -216,6 +255,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_proxmox_pin, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_grub_default, each_setup, each_teardown),
 	    cmocka_unit_test_setup_teardown(test_grubenv, each_setup, each_teardown),
+	    cmocka_unit_test_setup_teardown(test_loader_entry, each_setup, each_teardown),
 	    cmocka_unit_test(test_match_entry),
 	    cmocka_unit_test_setup_teardown(test_none, each_setup, each_teardown),
 	};

@@ -201,6 +201,13 @@ static int grub_bls(struct igp_bootloader *b, const struct igp_boot_ops *ops, ch
 			     on ? "GRUB_ENABLE_BLSCFG=true" : "Linux entries exist");
 	if (r < 0)
 		return -ENOMEM;
+	if (entries[0] && igp_grub_load(&g) >= 0) {
+		r = igp_grub_bls_default(&g, entries, &b->default_entry, &b->default_why);
+		igp_grub_done(&g);
+		if (r < 0)
+			return r;
+		b->default_linux = true;
+	}
 	b->entries = TAKE_PTR(entries);
 	return 0;
 }

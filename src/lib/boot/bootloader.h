@@ -35,8 +35,9 @@ struct igp_bootloader {
 	char **refresh;			/* argv applying the change, NULL if nothing to run */
 	char **entries;			/* loader entry files (host paths) to edit: systemd-boot,
 					 * GRUB with BLS (NULL without) */
-	/* systemd-boot: the entry the next boot starts (sdboot.h), NULL when
-	 * none; why it is the one; is it a Linux type #1 entry. */
+	/* systemd-boot, GRUB with BLS: the entry the next boot starts
+	 * (sdboot.h, grub.h), NULL when none; why it is the one; is it a
+	 * Linux type #1 entry. */
 	char *default_entry, *default_why;
 	bool default_linux;
 	bool kernel_cmdline; /* /etc/kernel/cmdline exists (PVE, kernel-install) */

@@ -45,6 +45,13 @@ int igp_grub_places(const struct igp_grub *g, char ***ret);
  * or its value cannot be followed; -ENOMEM. */
 int igp_grub_value(const struct igp_grub *g, const char *var, char **ret, char **ret_where);
 
+/*
+ * GRUB with BLS: the loader entry (of ENTRIES, host paths) GRUB boots by
+ * default and why (grub_bls.c), both for the caller to free; -ENOENT when
+ * ENTRIES is empty.
+ */
+int igp_grub_bls_default(const struct igp_grub *g, char *const *entries, char **ret_path, char **ret_why);
+
 /* The file new tokens go into: that of the last assignment of ADD_VAR
  * (a grub.d file on Ubuntu's cloud images), else /etc/default/grub. */
 const char *igp_grub_add_file(const struct igp_grub *g);

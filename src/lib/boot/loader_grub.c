@@ -9,7 +9,6 @@
  * the ESPs it manages (Proxmox VE admin guide, "Host Bootloader").
  */
 #include "boot/grub.h"
-#include "boot/grubenv.h"
 #include "boot/loader_int.h"
 #include "base/paths.h"
 #include "base/util.h"
@@ -170,105 +169,15 @@ static char **grub_cfg_tokens(const char *text, const char *release)
 	}
 }
 
-/* KEY's value in grubenv (the first of /boot/grub2, /boot/grub that
- * exists), NULL when it is not set or empty. */
-static int grubenv_value(const char *key, char **ret)
+/* With BLS: the options of the default entry (bootloader.c found it, as
+ * grub_bls_default.c says) are what the next boot gets; the entry is read
+ * at boot, nothing generates it (GENERATED: the same). */
+static int grub_bls_config(const struct igp_bootloader *b, struct igp_boot_config *ret)
 {
-	static const char *const envs[] = {IGP_BOOT_GRUB2_GRUBENV, IGP_BOOT_GRUB_GRUBENV};
+	const char *pick = b->default_entry;
 
-	*ret = NULL;
-	for (size_t i = 0; i < ELEMENTSOF(envs); i++) {
-		_cleanup_free_ char *env = NULL;
-		size_t len;
-		int r;
-		if (igp_read_file(envs[i], &env, &len) < 0)
-			continue;
-		r = igp_grubenv_get(env, len, key, ret);
-		if (r > 0 && !**ret) {
-			free(*ret);
-			*ret = NULL;
-		}
-		return r < 0 ? r : 0;
-	}
-	return 0;
-}
-
-static const char *file_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-/* blscfg's menu order: by the entry's name (MACHINEID-KVER.conf) as a
- * version, newest first. */
-static int bls_cmp(const void *a, const void *b)
-{
-	return version_compare(file_name(*(char *const *)b), file_name(*(char *const *)a));
-}
-
-/* Is ENTRY (a path) the one NAME names: its id, the file name without
- * ".conf" (what grub2-set-default and 20-grub.install write)? */
-static bool bls_is(const char *entry, const char *name)
-{
-	const char *base = file_name(entry);
-	size_t n = strlen(name);
-
-	return strncmp(base, name, n) == 0 && streq(base + n, ".conf");
-}
-
-/*
- * The loader entry GRUB boots by default (ENTRIES not empty): the one
- * grubenv's next_entry or GRUB_DEFAULT names (with GRUB_DEFAULT=saved,
- * grubenv's saved_entry), by its id or its number in the menu; else the
- * first of the menu, the newest kernel.
- */
-static int bls_default(const struct igp_grub *g, char *const *entries, const char **ret)
-{
-	_cleanup_free_ char *def = NULL, *saved = NULL;
-	_cleanup_free_ char **menu = NULL;
-	size_t n = strv_length((char **)entries);
-	const char *name;
-	long idx;
-	int r;
-
-	menu = malloc(n * sizeof(char *));
-	if (!menu)
-		return -ENOMEM;
-	memcpy(menu, entries, n * sizeof(char *));
-	qsort(menu, n, sizeof(char *), bls_cmp);
-	*ret = menu[0];
-	/* grub.cfg's 00_header: grub2-reboot's next_entry once, else
-	 * GRUB_DEFAULT (unset: 0), "saved" being grubenv's saved_entry. */
-	r = grubenv_value("next_entry", &saved);
-	if (r >= 0 && !saved)
-		r = igp_grub_value(g, "GRUB_DEFAULT", &def, NULL);
-	if (r >= 0 && def && streq(def, "saved"))
-		r = grubenv_value("saved_entry", &saved);
-	if (r < 0)
-		return r;
-	name = saved ? saved : def && !streq(def, "saved") ? def : NULL;
-	if (!name)
+	if (!pick)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (bls_is(menu[i], name)) {
-			*ret = menu[i];
-			return 0;
-		}
-	if (parse_long(name, 0, (long)n - 1, &idx) >= 0)
-		*ret = menu[idx];
-	return 0;
-}
-
-/* With BLS: the options of the default entry are what the next boot gets;
- * the entry is read at boot, nothing generates it (GENERATED: the same). */
-static int grub_bls_config(const struct igp_grub *g, char *const *entries, struct igp_boot_config *ret)
-{
-	const char *pick;
-	int r = bls_default(g, entries, &pick);
-
-	if (r < 0)
-		return r;
 	ret->configured = igp_cmdline_file_read_tokens(pick, IGP_CMDLINE_BLS);
 	if (!ret->configured)
 		return 0;
@@ -294,7 +203,7 @@ static int grub_config(const struct igp_bootloader *b, const char *release, stru
 		return 0;
 	ret->grub_var = g.add_var;
 	if (b->entries && b->entries[0]) {
-		r = grub_bls_config(&g, b->entries, ret);
+		r = grub_bls_config(b, ret);
 		igp_grub_done(&g);
 		return r;
 	}

@@ -3,8 +3,10 @@
 
 #include "base/paths.h"
 #include "base/util.h"
+#include "boot/bootloader.h"
 #include "boot/grub.h"
 #include "boot/grubenv.h"
+#include "model/bootinfo.h"
 #include "model/host_cache.h"
 #include "model/kernels.h"
 
@@ -271,6 +273,56 @@ static int next_from_grub(struct igp_host_cache *c)
 	return 0;
 }
 
+/* The kernel whose /lib/modules/REL/pkgbase is NAME (Arch: /vmlinuz-linux
+ * is the package "linux"), or -1. */
+static int by_pkgbase(const struct igp_host_cache *c, const char *name, size_t len)
+{
+	for (size_t i = c->n_kernels; i-- > 0;) {
+		_cleanup_free_ char *p = strdupf("%s/%s/pkgbase", IGP_LIB_MODULES, c->kernels[i].release),
+				    *v = p ? first_line(p) : NULL;
+		if (v && strlen(v) == len && strncmp(v, name, len) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The kernel the loader entry TEXT boots: the release its version, linux
+ * or title line names, else the package its /vmlinuz-NAME names; or -1. */
+static int entry_kernel(const struct igp_host_cache *c, const char *text)
+{
+	int i = igp_kernels_match_entry(c->kernels, c->n_kernels, text);
+
+	for (const char *l = text; i < 0 && l && *l;) {
+		size_t len = strcspn(l, "\n");
+		_cleanup_free_ char *line = strndup(l, len);
+		char *p = line ? line + strspn(line, " \t") : NULL;
+		if (!line)
+			return -1;
+		if (startswith(p, "linux") && (p[5] == ' ' || p[5] == '\t')) {
+			char *img = p + 5 + strspn(p + 5, " \t"), *base;
+			img[strcspn(img, " \t\r")] = '\0';
+			base = strrchr(img, '/') ? strrchr(img, '/') + 1 : img;
+			if (startswith(base, "vmlinuz-"))
+				i = by_pkgbase(c, base + 8, strlen(base + 8));
+		}
+		l = l[len] ? l + len + 1 : NULL;
+	}
+	return i;
+}
+
+/* The default loader entry of systemd-boot or GRUB with BLS (bootloader.h:
+ * one answer to which entry boots next). */
+static int next_from_entry(const struct igp_host *h, struct igp_host_cache *c)
+{
+	const struct igp_bootloader *b = igp_host_bootloader(h);
+	_cleanup_free_ char *text = NULL;
+
+	if (!b || !b->default_entry || !b->default_linux || igp_read_file(b->default_entry, &text, NULL) < 0)
+		return 0;
+	return pick(c, entry_kernel(c, text), IGP_NEXT_BOOT_LOADER_ENTRY,
+		    strdupf("the default loader entry %s (%s)", b->default_entry, b->default_why));
+}
+
 int igp_host_next_kernel(const struct igp_host *h, const struct igp_next_boot **ret)
 {
 	struct igp_host_cache *c = h->cache;
@@ -285,6 +337,8 @@ int igp_host_next_kernel(const struct igp_host *h, const struct igp_next_boot **
 		if (r < 0)
 			return r;
 		r = n == 0 ? -ENOENT : next_from_pins(c);
+		if (r == 0)
+			r = next_from_entry(h, c);
 		if (r == 0)
 			r = next_from_grub(c);
 		/* GRUB's first entry and systemd-boot's default: the newest. */

@@ -41,6 +41,7 @@ enum igp_next_boot_source {
 	IGP_NEXT_BOOT_PVE_PIN,
 	IGP_NEXT_BOOT_GRUB_DEFAULT,
 	IGP_NEXT_BOOT_GRUBENV,
+	IGP_NEXT_BOOT_LOADER_ENTRY, /* systemd-boot's or GRUB with BLS's default entry */
 };
 
 struct igp_next_boot {
