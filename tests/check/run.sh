@@ -824,6 +824,15 @@ chk "$V" --mode full
 is modules.vfio_virqfd warn
 has modules.vfio_virqfd message "the next boot starts Linux 6.12.9-amd64 (the newest installed kernel)"
 has modules.vfio_virqfd remedy "before rebooting"
+# setup agrees: it takes the line out for the kernel that boots next, and
+# adds none of its own.
+cp -a "$V" "$tmp/virqfd-next"
+"$bin" --root "$tmp/virqfd-next" setup --mode full --allow-boot-vga --yes >"$tmp/setup.out" 2>&1 ||
+	bad "virqfd61: setup failed: $(cat "$tmp/setup.out")"
+grep -q vfio_virqfd "$tmp/virqfd-next/etc/modules" && bad "virqfd61: setup left vfio_virqfd in /etc/modules"
+chk "$tmp/virqfd-next" --mode full
+is modules.vfio_virqfd pass
+rm -rf "$tmp/virqfd-next"
 # GRUB's saved entry keeps 6.1 (grub-set-default).
 put etc/default/grub.d/saved.cfg $'GRUB_DEFAULT=saved\n'
 put boot/grub/grubenv $'# GRUB Environment Block\nsaved_entry=Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-26-amd64\n'

@@ -148,7 +148,8 @@ static int plan_modules_stale(struct igp_plan *p, char *const *modules, char *co
 		return plan_early(p, modules, stale, why, ret_error);
 	r = igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
 	if (r >= 0 && stale && *stale)
-		r = plan_early(p, NULL, stale, "modules merged into others by this kernel", ret_error);
+		r = plan_early(p, NULL, stale, "modules merged into others by the running or the next kernel",
+			       ret_error);
 	return r;
 }
 

@@ -4,6 +4,8 @@
 
 #include "base/paths.h"
 #include "base/util.h"
+#include "model/kernels.h"
+#include "modules/modload.h"
 #include "setup/setup_int.h"
 
 int setup_want(struct setup_ctx *c, enum igp_kwant_kind kind, const char *key, const char *value)
@@ -59,6 +61,25 @@ bool setup_is_passed(const struct setup_ctx *c, const struct igp_pci_dev *d)
 
 /* A VF of the GPU that setup --mode sriov configures is not a user of its own:
  * after the reboot its driver is whichever the PF's route chooses. */
+int setup_merged_modules(const struct setup_ctx *c, char ***ret)
+{
+	const struct igp_next_boot *nb;
+	_cleanup_strv_free_ char **next = NULL;
+	int r = igp_merged_modules_in(c->kver, ret);
+
+	if (r < 0 || igp_host_next_kernel(c->h, &nb) < 0 || (c->kver && streq(nb->kernel->release, c->kver)))
+		return r;
+	r = igp_merged_modules_in(nb->kernel->release, &next);
+	for (char **m = next; r >= 0 && m && *m; m++)
+		if (!strv_contains(*ret, *m) && strv_push(ret, *m) < 0)
+			r = -ENOMEM;
+	if (r < 0) {
+		strv_free(*ret);
+		*ret = NULL;
+	}
+	return r;
+}
+
 static bool setup_is_own_vf(const struct setup_ctx *c, const struct igp_pci_dev *d)
 {
 	return c->o->mode == IGP_METHOD_SRIOV && d->physfn && streq(d->physfn, c->dev->address);

@@ -59,6 +59,11 @@ bool setup_is_passed(const struct setup_ctx *c, const struct igp_pci_dev *d);
 const struct igp_pci_dev *setup_gpu_using(const struct setup_ctx *c, const char *driver);
 
 /* The steps, in the order igp_setup_plan() runs them. */
+/* The modules the running kernel or the one that boots next merged into
+ * others (modload.h), which setup takes out of the module lists as check
+ * flags them: *RET (NULL when none). */
+int setup_merged_modules(const struct setup_ctx *c, char ***ret);
+
 int setup_step_device(struct setup_ctx *c);
 int setup_step_support(struct setup_ctx *c);
 int setup_step_isolation(struct setup_ctx *c);

@@ -15,9 +15,8 @@ int setup_step_gvtg_modules(struct setup_ctx *c)
 		return 0;
 	/* vfio_mdev was merged into mdev in 5.14; listing it after that
 	 * fails (and goes where the guides put it). */
-	if (strv_push(&mods, "kvmgt") < 0 ||
-	    (c->kver && !igp_module_merged_in("vfio_mdev", c->kver) && strv_push(&mods, "vfio_mdev") < 0) ||
-	    igp_merged_modules_in(c->kver, &stale) < 0)
+	if (setup_merged_modules(c, &stale) < 0 || strv_push(&mods, "kvmgt") < 0 ||
+	    (c->kver && !strv_contains(stale, "vfio_mdev") && strv_push(&mods, "vfio_mdev") < 0))
 		return -ENOMEM;
 	r = igp_modconf_plan_modules_stale(&c->p, &c->info.initramfs, mods, stale, false,
 					   "kvmgt for GVT-g vGPUs", c->ret_error);
@@ -29,24 +28,26 @@ int setup_step_gvtg_modules(struct setup_ctx *c)
 	return r;
 }
 
-/* The modules the running kernel merged into others (modload.h) leave
+/* The modules the running or the next kernel merged into others (modload.h) leave
  * the module lists, as check flags them there: after the modes' own edits
  * of the same files. */
 int setup_step_stale_modules(struct setup_ctx *c)
 {
 	_cleanup_strv_free_ char **stale = NULL;
 	const struct igp_initramfs *ir = &c->info.initramfs;
-	int r = igp_merged_modules_in(c->kver, &stale);
+	int r = setup_merged_modules(c, &stale);
 
 	if (r < 0 || !stale)
 		return r;
 	/* full and gvt-g took them out of the tool's own lists already. */
 	if (c->o->mode != IGP_METHOD_FULL && c->o->mode != IGP_METHOD_GVTG && ir->ops &&
 	    ir->ops->plan_modules_stale)
-		r = ir->ops->plan_modules_stale(&c->p, (char *[]){NULL}, stale, true,
-						"modules merged into others by this kernel", c->ret_error);
+		r = ir->ops->plan_modules_stale(
+		    &c->p, (char *[]){NULL}, stale, true,
+		    "modules merged into others by the running or the next kernel", c->ret_error);
 	if (r >= 0)
-		r = igp_modconf_plan_remove_stale(&c->p, stale, "modules merged into others by this kernel");
+		r = igp_modconf_plan_remove_stale(
+		    &c->p, stale, "modules merged into others by the running or the next kernel");
 	return r;
 }
 

@@ -24,12 +24,15 @@ static int plan_vfio_modules(struct setup_ctx *c)
 {
 	_cleanup_strv_free_ char **mods = NULL;
 	_cleanup_strv_free_ char **stale = NULL;
-	/* vfio_virqfd was folded into vfio in 6.2. */
-	bool virqfd = c->kver && !igp_module_merged_in("vfio_virqfd", c->kver);
+	bool virqfd;
 
+	if (setup_merged_modules(c, &stale) < 0)
+		return -ENOMEM;
+	/* vfio_virqfd was folded into vfio in 6.2: listed only where neither
+	 * the running kernel nor the next one has done so. */
+	virqfd = c->kver && !strv_contains(stale, "vfio_virqfd");
 	if (strv_push(&mods, "vfio") < 0 || strv_push(&mods, "vfio_iommu_type1") < 0 ||
-	    strv_push(&mods, "vfio_pci") < 0 || (virqfd && strv_push(&mods, "vfio_virqfd") < 0) ||
-	    igp_merged_modules_in(c->kver, &stale) < 0)
+	    strv_push(&mods, "vfio_pci") < 0 || (virqfd && strv_push(&mods, "vfio_virqfd") < 0))
 		return -ENOMEM;
 	return igp_modconf_plan_modules_stale(&c->p, &c->info.initramfs, mods, stale, true,
 					      "vfio modules for PCI passthrough", c->ret_error);
