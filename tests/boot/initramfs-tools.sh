@@ -19,6 +19,9 @@
 #          (byte for byte), the vfio modules as the rule says
 #   i915   the admin lists i915 in /etc/initramfs-tools/modules (early KMS):
 #          the softdep brings vfio, vfio_pci and vfio_iommu_type1 along
+#   debian13  /etc/modules calls itself obsolete (Debian 13, Proxmox VE 9,
+#          Ubuntu 24.04): setup lists the vfio modules in
+#          /etc/initramfs-tools/modules, and they are in the image
 #   revert after `igpuctl revert`, a new image has no igpuctl.conf
 #
 # Usage: initramfs-tools.sh IGPUCTL
@@ -129,6 +132,21 @@ if build "$r" i915; then
 	expected "$r" "$WORK/i915.list"
 	[[ $WANT == 1 ]] || fail "i915: the softdep igpuctl wrote does not bring vfio-pci into this image"
 	expect_modules "$WORK/i915.list" 1 "i915, by the softdep"
+fi
+
+step "debian13: /etc/modules calls itself obsolete (kmod 30+20230601); setup ${SETUP[*]}, then mkinitramfs"
+r=$WORK/debian13
+mkroot "$HOST" "$r" || { fail "mkroot $HOST"; exit 1; }
+# The header Debian 13's kmod.postinst writes (tests/setup/hosts/pve9-modules-obsolete.sh).
+printf '%s\n' '# /etc/modules is obsolete and has been replaced by /etc/modules-load.d/.' \
+	'# Please see modules-load.d(5) and modprobe.d(5) for details.' '#' \
+	'# Updating this file still works, but it is undocumented and unsupported.' >"$r/etc/modules"
+setup_root "$r" "${SETUP[@]}" || exit 1
+grep -qx vfio_pci "$r/etc/modules" && fail "debian13: setup wrote to the obsolete /etc/modules"
+if build "$r" debian13; then
+	expected "$r" "$WORK/debian13.list"
+	[[ $WANT == 1 ]] || fail "debian13: setup did not list the vfio modules where mkinitramfs reads them"
+	expect_modules "$WORK/debian13.list" 1 "debian13, from /etc/initramfs-tools/modules"
 fi
 
 step "revert: igpuctl revert, then mkinitramfs"
