@@ -856,6 +856,16 @@ has modules.vfio_mdev message "/etc/mkinitcpio.conf:7"
 chk "$V" --mode gvt-g
 is modules.vfio_mdev pass
 is modules.vfio_virqfd pass
+# ... and out of dracut's driver lists (a Fedora guide's drop-in).
+fixture stale-dracut fedora41-bls
+put etc/dracut.conf.d/vfio.conf $'add_drivers+=" vfio vfio_iommu_type1 vfio_pci vfio_virqfd "\n'
+chk "$V" --mode full
+is modules.vfio_virqfd fail
+has modules.vfio_virqfd message "/etc/dracut.conf.d/vfio.conf"
+"$bin" --root "$V" setup --mode full --allow-boot-vga --yes >"$tmp/setup.out" 2>&1 ||
+	bad "stale-dracut: setup failed: $(cat "$tmp/setup.out")"
+chk "$V" --mode full
+is modules.vfio_virqfd pass
 
 variant initrd pve8-coffeelake
 put boot/initrd.img-6.8.12-4-pve 'initramfs'

@@ -307,6 +307,11 @@ ok ubuntu-grub-gvtg ubuntu2404-grub "i915.enable_gvt=1" --mode gvt-g
 stale_lists='printf "vfio_virqfd\n" >>etc/modules && mkdir -p etc/modules-load.d && printf "kvmgt\nvfio-mdev\n" >etc/modules-load.d/gvt.conf'
 PREP=$stale_lists ok debian-stale-full pve8-coffeelake "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 PREP=$stale_lists ok debian-stale-sriov pve8-n100-zfs "intel_iommu=on" --mode sriov
+# A Fedora guide's dracut drop-in with vfio_virqfd: it leaves add_drivers
+# in that file, where it is written; igpuctl's own drop-in gets the rest.
+stale_dracut='printf "add_drivers+=\" vfio vfio_iommu_type1 vfio_pci vfio_virqfd \"\n" >etc/dracut.conf.d/vfio.conf'
+PREP=$stale_dracut ok fedora-stale-full fedora41-bls "intel_iommu=on iommu=pt initcall_blacklist=sysfb_init" --mode full --allow-boot-vga
+PREP=$stale_dracut ok fedora-stale-sriov fedora41-bls "intel_iommu=on" --mode sriov --force-mode
 # Proxmox VE systemd-boot (ZFS) + initramfs-tools, Alder Lake-N
 ok pve-sdboot-full pve8-n100-zfs "intel_iommu=on iommu=pt" --mode full --allow-boot-vga
 ok pve-sdboot-sriov pve8-n100-zfs "intel_iommu=on i915.enable_guc=3 i915.max_vfs=7 module_blacklist=xe" --mode sriov

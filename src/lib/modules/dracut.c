@@ -10,6 +10,7 @@
 #include "modules/initramfs.h"
 #include "modules/modconf.h"
 #include "modules/modload.h"
+#include "modules/shellconf.h"
 
 static int detect(char **ret_reason)
 {
@@ -67,10 +68,33 @@ static int plan_modules(struct igp_plan *p, char *const *modules, bool early, co
 					      IGP_REFRESH_INITRAMFS, why);
 }
 
+/* The lists dracut loads or installs modules by (dracut.conf(5)). */
+static const struct igp_shellconf dracut_lists = {
+    .first = IGP_ETC_DRACUT_CONF,
+    .dir = IGP_ETC_DRACUT_CONF_D,
+    .vars = (char *const[]){"force_drivers", "add_drivers", NULL},
+    .add_var = "add_drivers",
+    .label = "dracut's driver lists",
+    .consequence = "dracut complains of a module the kernel does not have",
+};
+
+/* igpuctl's own drop-in gets MODULES; the admin's lists lose STALE where
+ * they name them (check flags them there). */
+static int plan_modules_stale(struct igp_plan *p, char *const *modules, char *const *stale, bool early,
+			      const char *why, char **ret_error)
+{
+	int r = modules && *modules ? plan_modules(p, modules, early, why, ret_error) : 0;
+
+	if (r >= 0 && stale && *stale)
+		r = igp_shellconf_plan(p, &dracut_lists, NULL, stale,
+				       "modules merged into others by the running or the next kernel",
+				       ret_error);
+	return r;
+}
+
 static int list_modules(struct igp_modload *l)
 {
-	static char *const vars[] = {(char *)"force_drivers", (char *)"add_drivers", NULL};
-	return igp_modload_scan_shell(l, IGP_ETC_DRACUT_CONF, IGP_ETC_DRACUT_CONF_D, vars);
+	return igp_modload_scan_shell(l, dracut_lists.first, dracut_lists.dir, dracut_lists.vars);
 }
 
 static int config_files(char ***files)
@@ -93,6 +117,7 @@ const struct igp_initramfs_ops igp_dracut_ops = {
     .rebuild = (const char *const[]){"dracut", "--regenerate-all", "--force", NULL},
     .detect = detect,
     .plan_modules = plan_modules,
+    .plan_modules_stale = plan_modules_stale,
     .place = place,
     .list_modules = list_modules,
     .config_files = config_files,

@@ -14,6 +14,7 @@
 #include "modules/initramfs.h"
 #include "modules/modconf.h"
 #include "modules/modload.h"
+#include "modules/shellconf.h"
 
 static int detect(char **ret_reason)
 {
@@ -23,110 +24,21 @@ static int detect(char **ret_reason)
 	return *ret_reason ? 1 : -ENOMEM;
 }
 
-/* The edit of file F of D (new text TEXT) with the undo of its OPS. */
-static int add_mkinitcpio_file(struct igp_plan *p, const struct igp_shdoc *d, size_t f, char *text,
-			       const struct igp_kop *ops, size_t n_ops, const int *files, const char *why)
-{
-	struct igp_undo u = {.kind = IGP_UNDO_SHELL, .array = true};
-	char *before;
-
-	if (strv_push(&u.vars, "MODULES") < 0 || !(u.add_var = strdup("MODULES")))
-		goto oom;
-	for (size_t k = 0; k < n_ops; k++) {
-		struct igp_undo one = {.ops = (struct igp_kop *)&ops[k], .n_ops = 1};
-		if (files[k] == (int)f && igp_undo_merge(&u, &one) < 0)
-			goto oom;
-	}
-	before = strdup(d->files[f].text);
-	if (!before)
-		goto oom;
-	return igp_plan_add_file(p, d->files[f].path, before, text, 0644, &u, IGP_REFRESH_INITRAMFS, why);
-oom:
-	free(text);
-	igp_undo_done(&u);
-	return -ENOMEM;
-}
-
-/* The MODULES=(...) ops on the document D: MODULES in, STALE out. */
-static int mkinitcpio_ops(const struct igp_shdoc *d, char *const *vars, char *const *modules,
-			  char *const *stale, struct igp_kop **ret, size_t *ret_n)
-{
-	struct igp_shtok *t = NULL;
-	size_t n = 0, nm = strv_length(modules), nw = nm + strv_length(stale);
-	_cleanup_free_ struct igp_kwant *w = calloc(nw + 1, sizeof(*w));
-	_cleanup_free_ char **tt = NULL;
-	int r;
-
-	if (!w)
-		return -ENOMEM;
-	r = igp_shdoc_tokens(d, vars, &t, &n);
-	if (r < 0)
-		return r;
-	tt = calloc(n + 1, sizeof(char *));
-	for (size_t i = 0; tt && i < n; i++)
-		tt[i] = t[i].text;
-	for (size_t i = 0; i < nm; i++)
-		w[i] = (struct igp_kwant){IGP_KWANT_SET, modules[i], NULL};
-	for (size_t i = nm; i < nw; i++)
-		w[i] = (struct igp_kwant){IGP_KWANT_ABSENT, stale[i - nm], NULL};
-	r = tt ? igp_kparams_plan(tt, n, w, nw, ret, ret_n) : -ENOMEM;
-	igp_shtoks_free(t, n);
-	return r;
-}
-
-/* Say which merged modules the ops OPS (N_OPS) take out of MODULES. */
-static int note_removed(struct igp_plan *p, const struct igp_kop *ops, size_t n_ops)
-{
-	for (size_t k = 0; k < n_ops; k++) {
-		const struct igp_merged_module *m;
-		if (ops[k].kind != IGP_KOP_REMOVE || !(m = igp_merged_module_find(ops[k].old)))
-			continue;
-		if (igp_plan_add_note(
-			p,
-			"%s leaves MODULES: Linux %s merged it into %s, and mkinitcpio fails on "
-			"a module the kernel does not have.",
-			ops[k].old, m->since, m->into) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
+static const struct igp_shellconf mkinitcpio_lists = {
+    .first = IGP_ETC_MKINITCPIO_CONF,
+    .dir = IGP_ETC_MKINITCPIO_CONF_D,
+    .need_first = true,
+    .vars = (char *const[]){"MODULES", NULL},
+    .add_var = "MODULES",
+    .array = true,
+    .label = "MODULES",
+    .consequence = "mkinitcpio fails on a module the kernel does not have",
+};
 
 static int plan_early(struct igp_plan *p, char *const *modules, char *const *stale, const char *why,
 		      char **ret_error)
 {
-	static char *const vars[] = {"MODULES", NULL};
-	struct igp_shdoc d = {0};
-	_cleanup_strv_free_ char **texts = NULL;
-	struct igp_kop *ops = NULL;
-	size_t n_ops = 0;
-	_cleanup_free_ int *files = NULL;
-	int r;
-
-	r = igp_modload_shell_doc(&d, IGP_ETC_MKINITCPIO_CONF, IGP_ETC_MKINITCPIO_CONF_D, true);
-	if (r >= 0)
-		r = igp_shdoc_check(&d, ret_error);
-	if (r >= 0)
-		r = mkinitcpio_ops(&d, vars, modules, stale, &ops, &n_ops);
-	if (r < 0 || n_ops == 0)
-		goto out;
-	r = note_removed(p, ops, n_ops);
-	if (r < 0)
-		goto out;
-	files = calloc(n_ops, sizeof(int));
-	r = files ? igp_shdoc_apply(&d, vars, "MODULES", true, ops, n_ops, files, &texts, NULL) : -ENOMEM;
-	for (size_t f = 0; r >= 0 && f < d.n_files; f++) {
-		if (streq(texts[f], d.files[f].text))
-			continue;
-		/* The plan takes the text; texts stays a vector for strv_free. */
-		r = add_mkinitcpio_file(p, &d, f, texts[f], ops, n_ops, files, why);
-		texts[f] = strdup("");
-		if (r >= 0 && !texts[f])
-			r = -ENOMEM;
-	}
-out:
-	igp_kops_free(ops, n_ops);
-	igp_shdoc_done(&d);
-	return r;
+	return igp_shellconf_plan(p, &mkinitcpio_lists, modules, stale, why, ret_error);
 }
 
 static void place(bool early, struct igp_modules_place *ret)
