@@ -1,6 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
-# Sourced by tests/boot/test-*.sh (bash; SRCDIR and WORK set, fail() defined).
+# Sourced by tests/boot/test-*.sh (bash; SRCDIR set): their work
+# directory WORK, removed on exit, and fail(), which counts in $fails.
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-boot-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+fails=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
 
 # The /boot file system's UUID: what the grub-probe stub tells grub-mkconfig
 # and what run-guest.sh --grub-cfg gives the disk it boots.

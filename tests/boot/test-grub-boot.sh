@@ -22,19 +22,11 @@ set -uo pipefail
 
 IGPUCTL=$(realpath "$1")
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-boot-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-fails=0
 
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-
-# shellcheck source-path=SCRIPTDIR source=../lib/setup-hosts.sh
-. "$SRCDIR/tests/lib/setup-hosts.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SRCDIR/tests/boot/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/setup-hosts.sh
+. "$SRCDIR/tests/lib/setup-hosts.sh"
 
 cat >"$WORK/guest.sh" <<'GUEST'
 echo "cmdline: $(cat /proc/cmdline)"

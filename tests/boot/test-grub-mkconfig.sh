@@ -21,20 +21,12 @@ set -uo pipefail
 
 IGPUCTL=$(realpath "$1")
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-boot-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-fails=0
 count=0
 
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
-
-# shellcheck source-path=SCRIPTDIR source=../lib/setup-hosts.sh
-. "$SRCDIR/tests/lib/setup-hosts.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SRCDIR/tests/boot/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/setup-hosts.sh
+. "$SRCDIR/tests/lib/setup-hosts.sh"
 
 # [PREP=BASH] grub_case NAME HOST "WANTED" SETUP-ARGS... (PREP runs in the
 # root first)
