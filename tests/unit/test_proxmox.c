@@ -57,6 +57,47 @@ static void test_appended_after_last_key(void **state)
 	igp_pve_plan_done(&p);
 }
 
+/* The line of TEXT that starts with PREFIX, or NULL. */
+static const char *line_of(const char *text, const char *prefix)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (startswith(l, prefix))
+			return l;
+	return NULL;
+}
+
+/* The args line of the x-igd-* options: a word is there only as a whole
+ * word ("=on" is not "=on2"), and a line whose value stays keeps its bytes. */
+static void test_igd_args(void **state)
+{
+	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
+	struct igp_pve_request rq = {.dev = &vmdev_igd, .opts = &o, .pcie = -1, .vmid = 100};
+	struct igp_pve_plan p;
+	_cleanup_free_ char *why = NULL, *args = NULL, *mine = NULL, *again = NULL;
+	const char *a;
+	(void)state;
+
+	assert_int_equal(igp_pve_conf_plan("machine: q35\n", &rq, &p, &why), 0);
+	a = line_of(p.new_text, "args: ");
+	assert_non_null(a);
+	args = strndup(a + 6, strcspn(a + 6, "\n"));
+	igp_pve_plan_done(&p);
+	assert_non_null(args);
+	assert_non_null(strstr(args, "-set device.hostpci0.x-igd-"));
+	/* The admin's spelling without a blank after the colon stays. */
+	mine = strdupf("machine: q35\nargs:%s\n", args);
+	assert_int_equal(igp_pve_conf_plan(mine, &rq, &p, &why), 0);
+	assert_non_null(line_of(p.new_text, "args:-set "));
+	igp_pve_plan_done(&p);
+	/* A longer value of the same option is another value. */
+	again = strdupf("machine: q35\nargs: %s2\n", args);
+	assert_int_equal(igp_pve_conf_plan(again, &rq, &p, &why), 0);
+	a = line_of(p.new_text, "args: ");
+	assert_non_null(a);
+	assert_non_null(strstr(a, "2 -set device.hostpci0.x-igd-"));
+	igp_pve_plan_done(&p);
+}
+
 static void test_empty_config(void **state)
 {
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
@@ -496,6 +537,7 @@ int main(void)
 	    cmocka_unit_test(test_no_trailing_newline_kept),
 	    cmocka_unit_test(test_appended_after_last_key),
 	    cmocka_unit_test(test_empty_config),
+	    cmocka_unit_test(test_igd_args),
 	    cmocka_unit_test(test_duplicates_in_every_form),
 	    cmocka_unit_test(test_mapping_plan),
 	    cmocka_unit_test(test_map_value),

@@ -472,8 +472,20 @@ static int conf_set_lines(struct conf_edit *c)
  * (vm/igd.h decides).  A vGPU Proxmox VE creates (mdev=) has no display
  * here, so nothing.
  */
+/* Does ARGS hold the words of SET as whole words ("=on" is not "=on2")? */
+static bool args_has(const char *args, const char *set)
+{
+	size_t n = strlen(set);
+
+	for (const char *p = strstr(args, set); p; p = strstr(p + 1, set))
+		if ((p == args || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
 static int conf_igd_args(struct conf_edit *c)
 {
+	_cleanup_free_ char *old = NULL;
 	_cleanup_free_ char *why = NULL, *args = NULL;
 	struct igp_igd_plan plan;
 	ssize_t i_args;
@@ -489,19 +501,21 @@ static int conf_igd_args(struct conf_edit *c)
 		return r;
 	i_args = find_key(&c->l, 0, top_end(&c->l), "args");
 	args = strdup(i_args >= 0 ? line_kv(c->l.v[i_args], k, sizeof(k)) : "");
-	if (!args)
+	old = args ? strdup(args) : NULL;
+	if (!old)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan.n_props; i++) {
 		_cleanup_free_ char *set =
 		    strdupf("-set device.%s.%s=%s", c->plan.key, plan.props[i].name, plan.props[i].value);
 		if (!set)
 			return -ENOMEM;
-		if (strstr(args, set))
+		if (args_has(args, set))
 			continue;
 		if ((r = strextendf(&args, "%s%s", *args ? " " : "", set)) < 0)
 			return r;
 	}
-	r = set_key(&c->l, "args", args);
+	/* An args line that keeps its value keeps its bytes. */
+	r = streq(args, old) ? 0 : set_key(&c->l, "args", args);
 	if (r >= 0 && c->rq->qemu_server && version_compare(c->rq->qemu_server, "9.2.6") >= 0)
 		/* qemu-server 9.2.6: "args" (like "romfile") may be set by root@pam only. */
 		r = strv_pushf(
