@@ -446,6 +446,25 @@ static void test_removed_kparams(void **state)
 	assert_int_equal(n, 0);
 	assert_null(r);
 	igp_journal_done(&j);
+
+	/* A pending change (a crash after the journal, before its files) took
+	 * nothing out of anything: nothing is reported of it; the flag
+	 * survives a save and a load. */
+	put("/etc/kernel/cmdline", "root=ZFS=rpool\n");
+	tmproot_put(root, "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+	assert_int_equal(igp_journal_parse(removed_journal, strlen(removed_journal), &j, NULL), 0);
+	for (size_t i = 0; i < j.n; i++)
+		j.c[i].pending = true;
+	{
+		_cleanup_free_ char *text = igp_journal_format(&j);
+		igp_journal_done(&j);
+		assert_non_null(text);
+		assert_int_equal(igp_journal_parse(text, strlen(text), &j, NULL), 0);
+	}
+	assert_true(j.n > 0 && j.c[0].pending);
+	assert_int_equal(igp_journal_removed_kparams(&j, &r, &n), 0);
+	assert_int_equal(n, 0);
+	igp_journal_done(&j);
 	unlink_rel("/etc/default/grub");
 }
 

@@ -326,9 +326,11 @@ static int record_held(struct igp_journal *j, struct igp_jchange *ch, size_t i,
 	return 1;
 }
 
+/* After every target is written: what they hold now, and that CH (may be
+ * NULL) is no longer pending. */
 static int record_all_held(struct igp_journal *j, struct igp_jchange *ch, const struct igp_plan *plan)
 {
-	bool save = false;
+	bool save = ch && ch->pending;
 
 	for (size_t i = 0; i < plan->n_files; i++) {
 		int r = record_held(j, ch, i, &plan->files[i]);
@@ -336,6 +338,8 @@ static int record_all_held(struct igp_journal *j, struct igp_jchange *ch, const 
 			return r;
 		save |= r > 0;
 	}
+	if (ch)
+		ch->pending = false;
 	return save ? igp_journal_save(j) : 0;
 }
 
@@ -371,6 +375,8 @@ int igp_change_apply(struct igp_change *c, const struct igp_plan *plan, const ch
 	if (r >= 0 && (plan->n_files > 0 || igp_argvv_length(revert_argvs) > 0)) {
 		ch = igp_journal_add_change(&c->j, command);
 		r = ch ? 0 : -ENOMEM;
+		if (ch)
+			ch->pending = true;
 		for (size_t i = 0; revert_argvs && revert_argvs[i] && r >= 0; i++)
 			r = igp_argvv_add(&ch->revert_cmds, revert_argvs[i]);
 		for (size_t i = 0; i < plan->n_files && r >= 0; i++)

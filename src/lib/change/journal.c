@@ -166,6 +166,8 @@ static struct json_object *change_json(const struct igp_jchange *c)
 		json_object_array_add(ts, target_json(&c->t[i]));
 	json_object_object_add(o, "targets", ts);
 	json_object_object_add(o, "revert_commands", argvv_json(c->revert_cmds));
+	if (c->pending)
+		json_object_object_add(o, "pending", json_object_new_boolean(true));
 	return o;
 }
 
@@ -449,6 +451,12 @@ static int parse_change(struct jparse *p, struct json_object *o, struct igp_jcha
 		return r;
 	c->id = (long)id;
 	c->time = t;
+	if (has_key(o, "pending")) {
+		struct json_object *pd = get(o, "pending", json_type_boolean);
+		if (!pd)
+			return bad(p, "change %lld: \"pending\" is not a boolean", id);
+		c->pending = json_object_get_boolean(pd);
+	}
 	if (!(ts = get(o, "targets", json_type_array)))
 		return bad(p, "change %lld has no targets", id);
 	return parse_targets(p, ts, c);

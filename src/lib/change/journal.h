@@ -57,6 +57,9 @@ struct igp_jchange {
 	struct igp_jtarget *t;
 	size_t n;
 	char ***revert_cmds; /* argv vectors revert runs (kernelstub -d ...) */
+	/* Saved ahead of its targets and not yet known to be written: a
+	 * crash came in between, so each target is as before or as after. */
+	bool pending;
 };
 
 struct igp_journal {

@@ -185,8 +185,10 @@ int igp_journal_removed_kparams(const struct igp_journal *j, struct igp_kremoved
 	size_t n = 0;
 	int r = 0;
 
+	/* A pending change (a crash between the journal and its files) may
+	 * never have reached a file: nothing of it was removed by anyone. */
 	for (size_t ci = 0; r >= 0 && ci < j->n; ci++)
-		for (size_t k = 0; r >= 0 && k < j->c[ci].n; k++) {
+		for (size_t k = 0; r >= 0 && !j->c[ci].pending && k < j->c[ci].n; k++) {
 			const struct igp_jtarget *t = &j->c[ci].t[k];
 			_cleanup_strv_free_ char **now = NULL;
 			if (t->kind || !kparam_undo(t->undo.kind))
