@@ -175,6 +175,15 @@ static void test_grubenv(void **state)
 	assert_string_equal(
 	    nb->why,
 	    "GRUB_DEFAULT=saved and next_entry=gnulinux-6.5.13-5-pve-advanced-x in /boot/grub/grubenv");
+	igp_host_free(h);
+	h = NULL;
+
+	/* grub.cfg's 00_header takes next_entry whatever GRUB_DEFAULT says. */
+	sh("echo GRUB_DEFAULT=0 > $R/etc/default/grub");
+	nb = next(&h);
+	assert_string_equal(nb->kernel->release, "6.5.13-5-pve");
+	assert_string_equal(
+	    nb->why, "next_entry=gnulinux-6.5.13-5-pve-advanced-x in /boot/grub/grubenv (grub-reboot)");
 }
 
 /* systemd-boot and GRUB with BLS: the default loader entry's kernel, the

@@ -102,6 +102,7 @@
 #define IGP_USR_LIB_MODULES_LOAD_D "/usr/lib/modules-load.d"
 #define IGP_RUN_MODULES_LOAD_D "/run/modules-load.d"
 #define IGP_USR_LOCAL_LIB_MODULES_LOAD_D "/usr/local/lib/modules-load.d"
+#define IGP_LIB_MODULES_LOAD_D "/lib/modules-load.d" /* systemd on a split /usr */
 /* modprobe.d(5): kmod's default_config_paths (libkmod/libkmod.c) after /etc. */
 #define IGP_RUN_MODPROBE_D "/run/modprobe.d"
 #define IGP_USR_LOCAL_LIB_MODPROBE_D "/usr/local/lib/modprobe.d"

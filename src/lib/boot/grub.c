@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "boot/grub.h"
+#include "boot/grubenv.h"
 #include "base/paths.h"
 #include "base/util.h"
 
@@ -187,4 +188,54 @@ const char *igp_grub_add_file(const struct igp_grub *g)
 	int f = igp_shdoc_last_assignment(&g->doc, g->add_var);
 
 	return f >= 0 && (size_t)f < g->doc.n_files ? g->doc.files[f].path : IGP_ETC_DEFAULT_GRUB;
+}
+
+void igp_grub_default_done(struct igp_grub_default *d)
+{
+	free(d->name);
+	free(d->def);
+	free(d->def_where);
+	*d = (struct igp_grub_default){0};
+}
+
+/* KEY of the first grubenv that exists (/boot/grub2, /boot/grub) into D,
+ * unless it is unset or empty. */
+static int grubenv_name(const char *key, struct igp_grub_default *d)
+{
+	static const char *const envs[] = {IGP_BOOT_GRUB2_GRUBENV, IGP_BOOT_GRUB_GRUBENV};
+
+	for (size_t i = 0; i < ELEMENTSOF(envs); i++) {
+		_cleanup_free_ char *env = NULL, *v = NULL;
+		size_t len;
+		int r;
+		if (igp_read_file(envs[i], &env, &len) < 0)
+			continue;
+		r = igp_grubenv_get(env, len, key, &v);
+		if (r > 0 && *v) {
+			d->name = TAKE_PTR(v);
+			d->key = key;
+			d->env = envs[i];
+		}
+		return r < 0 ? r : 0;
+	}
+	return 0;
+}
+
+int igp_grub_default_name(const struct igp_grub *g, struct igp_grub_default *ret)
+{
+	struct igp_grub_default d = {0};
+	int r = grubenv_name("next_entry", &d);
+
+	if (r >= 0)
+		r = igp_grub_value(g, "GRUB_DEFAULT", &d.def, &d.def_where);
+	if (r >= 0 && !d.name && d.def && streq(d.def, "saved"))
+		r = grubenv_name("saved_entry", &d);
+	else if (r >= 0 && !d.name && d.def && !(d.name = strdup(d.def)))
+		r = -ENOMEM;
+	if (r < 0) {
+		igp_grub_default_done(&d);
+		return r;
+	}
+	*ret = d;
+	return 0;
 }

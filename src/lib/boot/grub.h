@@ -46,6 +46,22 @@ int igp_grub_places(const struct igp_grub *g, char ***ret);
 int igp_grub_value(const struct igp_grub *g, const char *var, char **ret, char **ret_where);
 
 /*
+ * What names the entry GRUB boots by default, as the grub.cfg of
+ * grub-mkconfig (00_header) decides: grubenv's next_entry (grub-reboot,
+ * used once) whatever GRUB_DEFAULT says, else GRUB_DEFAULT, where "saved"
+ * means grubenv's saved_entry.  The name is a title, an id or a menu
+ * number; NULL when nothing names one (the first entry boots).
+ */
+struct igp_grub_default {
+	char *name;
+	char *def, *def_where; /* GRUB_DEFAULT and the file that sets it; NULL when unset */
+	const char *key;       /* "next_entry" or "saved_entry" when grubenv named it, else NULL */
+	const char *env;       /* that grubenv */
+};
+int igp_grub_default_name(const struct igp_grub *g, struct igp_grub_default *ret);
+void igp_grub_default_done(struct igp_grub_default *d);
+
+/*
  * GRUB with BLS: the loader entry (of ENTRIES, host paths) GRUB boots by
  * default and why (grub_bls.c), both for the caller to free; -ENOENT when
  * ENTRIES is empty.

@@ -7,32 +7,8 @@
  * else the first of the menu, which blscfg sorts by version, newest first.
  */
 #include "boot/grub.h"
-#include "boot/grubenv.h"
 #include "base/paths.h"
 #include "base/util.h"
-
-/* KEY's value in grubenv (the first of /boot/grub2, /boot/grub that
- * exists), NULL when it is not set or empty. */
-static int grubenv_value(const char *key, char **ret)
-{
-	static const char *const envs[] = {IGP_BOOT_GRUB2_GRUBENV, IGP_BOOT_GRUB_GRUBENV};
-
-	*ret = NULL;
-	for (size_t i = 0; i < ELEMENTSOF(envs); i++) {
-		_cleanup_free_ char *env = NULL;
-		size_t len;
-		int r;
-		if (igp_read_file(envs[i], &env, &len) < 0)
-			continue;
-		r = igp_grubenv_get(env, len, key, ret);
-		if (r > 0 && !**ret) {
-			free(*ret);
-			*ret = NULL;
-		}
-		return r < 0 ? r : 0;
-	}
-	return 0;
-}
 
 static const char *file_name(const char *path)
 {
@@ -69,38 +45,21 @@ static const char *bls_named(char *const *menu, size_t n, const char *name)
 	return parse_long(name, 0, (long)n - 1, &idx) >= 0 ? menu[idx] : NULL;
 }
 
-/* What names the default, in *RET_NAME, and why, in *RET_WHY (NULL: nothing). */
-static int bls_default_name(const struct igp_grub *g, char **ret_name, char **ret_why)
+/* Why D's name is the default (D->name set). */
+static char *default_why(const struct igp_grub_default *d)
 {
-	_cleanup_free_ char *def = NULL, *saved = NULL;
-	int r = grubenv_value("next_entry", &saved);
-
-	if (r >= 0 && saved) {
-		*ret_why = strdupf("next_entry=%s in grubenv (grub2-reboot)", saved);
-		*ret_name = TAKE_PTR(saved);
-		return *ret_why ? 0 : -ENOMEM;
-	}
-	if (r >= 0)
-		r = igp_grub_value(g, "GRUB_DEFAULT", &def, NULL);
-	if (r < 0 || !def)
-		return r < 0 ? r : 0;
-	if (!streq(def, "saved")) {
-		*ret_why = strdupf("GRUB_DEFAULT=%s", def);
-		*ret_name = TAKE_PTR(def);
-		return *ret_why ? 0 : -ENOMEM;
-	}
-	r = grubenv_value("saved_entry", &saved);
-	if (r < 0 || !saved)
-		return r < 0 ? r : 0;
-	*ret_why = strdupf("GRUB_DEFAULT=saved and saved_entry=%s in grubenv", saved);
-	*ret_name = TAKE_PTR(saved);
-	return *ret_why ? 0 : -ENOMEM;
+	if (d->key && streq(d->key, "next_entry"))
+		return strdupf("next_entry=%s in grubenv (grub2-reboot)", d->name);
+	if (d->key)
+		return strdupf("GRUB_DEFAULT=saved and %s=%s in grubenv", d->key, d->name);
+	return strdupf("GRUB_DEFAULT=%s", d->def);
 }
 
 int igp_grub_bls_default(const struct igp_grub *g, char *const *entries, char **ret_path, char **ret_why)
 {
-	_cleanup_free_ char *name = NULL, *why = NULL;
+	_cleanup_free_ char *why = NULL;
 	_cleanup_free_ char **menu = NULL;
+	struct igp_grub_default d = {0};
 	size_t n = strv_length((char **)entries);
 	const char *pick;
 	int r;
@@ -112,13 +71,18 @@ int igp_grub_bls_default(const struct igp_grub *g, char *const *entries, char **
 		return -ENOMEM;
 	memcpy(menu, entries, n * sizeof(char *));
 	qsort(menu, n, sizeof(char *), bls_cmp);
-	r = bls_default_name(g, &name, &why);
+	r = igp_grub_default_name(g, &d);
 	if (r < 0)
 		return r;
-	pick = name ? bls_named(menu, n, name) : NULL;
+	if (d.name && !(why = default_why(&d))) {
+		igp_grub_default_done(&d);
+		return -ENOMEM;
+	}
+	pick = d.name ? bls_named(menu, n, d.name) : NULL;
+	igp_grub_default_done(&d);
 	if (pick)
 		*ret_why = TAKE_PTR(why);
-	else if (name)
+	else if (why)
 		*ret_why = strdupf("%s names no entry: the first of the menu, the newest", why);
 	else
 		*ret_why = strdup("the first of the menu, the newest");

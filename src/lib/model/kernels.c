@@ -5,7 +5,6 @@
 #include "base/util.h"
 #include "boot/bootloader.h"
 #include "boot/grub.h"
-#include "boot/grubenv.h"
 #include "model/bootinfo.h"
 #include "model/host_cache.h"
 #include "model/kernels.h"
@@ -188,21 +187,6 @@ static char *first_line(const char *path)
 	return *text ? TAKE_PTR(text) : NULL;
 }
 
-/* GRUB_DEFAULT's value (grub.h), or NULL; *ret_where the file of the
- * assignment that wins. */
-static char *grub_default(char **ret_where)
-{
-	struct igp_grub g;
-	char *v = NULL;
-
-	if (igp_grub_load(&g) < 0)
-		return NULL;
-	if (igp_grub_value(&g, "GRUB_DEFAULT", &v, ret_where) <= 0)
-		v = NULL;
-	igp_grub_done(&g);
-	return v;
-}
-
 /* Set *ret to kernel I with the reason, unless I is -1. */
 static int pick(struct igp_host_cache *c, int i, enum igp_next_boot_source src, char *why)
 {
@@ -238,39 +222,27 @@ static int next_from_pins(struct igp_host_cache *c)
 	return 0;
 }
 
+/* The entry GRUB boots by default, by its title or id (grub.h). */
 static int next_from_grub(struct igp_host_cache *c)
 {
-	static const char *const envs[] = {IGP_BOOT_GRUB_GRUBENV, IGP_BOOT_GRUB2_GRUBENV};
-	_cleanup_free_ char *where = NULL, *def = grub_default(&where);
+	_cleanup_(igp_grub_default_done) struct igp_grub_default d = {0};
+	struct igp_grub g;
+	int r;
 
-	if (!def)
+	if (igp_grub_load(&g) < 0)
 		return 0;
-	if (!streq(def, "saved"))
-		return pick(c, igp_kernels_match_entry(c->kernels, c->n_kernels, def),
-			    IGP_NEXT_BOOT_GRUB_DEFAULT, strdupf("GRUB_DEFAULT=\"%s\" in %s", def, where));
-	for (size_t i = 0; i < ELEMENTSOF(envs); i++) {
-		_cleanup_free_ char *env = NULL;
-		size_t len;
-		/* grub-reboot's next_entry is used once, before saved_entry. */
-		static const char *const keys[] = {"next_entry", "saved_entry"};
-		if (igp_read_file(envs[i], &env, &len) < 0)
-			continue;
-		for (size_t j = 0; j < ELEMENTSOF(keys); j++) {
-			_cleanup_free_ char *v = NULL;
-			int r = igp_grubenv_get(env, len, keys[j], &v);
-			if (r < 0)
-				return r;
-			if (r == 0 || !*v)
-				continue;
-			r = pick(c, igp_kernels_match_entry(c->kernels, c->n_kernels, v),
-				 IGP_NEXT_BOOT_GRUBENV,
-				 strdupf("GRUB_DEFAULT=saved and %s=%s in %s", keys[j], v, envs[i]));
-			if (r != 0)
-				return r;
-		}
-		return 0;
-	}
-	return 0;
+	r = igp_grub_default_name(&g, &d);
+	igp_grub_done(&g);
+	if (r < 0 || !d.name)
+		return r == -ENOMEM ? r : 0;
+	if (!d.key)
+		return pick(c, igp_kernels_match_entry(c->kernels, c->n_kernels, d.name),
+			    IGP_NEXT_BOOT_GRUB_DEFAULT,
+			    strdupf("GRUB_DEFAULT=\"%s\" in %s", d.def, d.def_where));
+	return pick(c, igp_kernels_match_entry(c->kernels, c->n_kernels, d.name), IGP_NEXT_BOOT_GRUBENV,
+		    d.def && streq(d.def, "saved")
+			? strdupf("GRUB_DEFAULT=saved and %s=%s in %s", d.key, d.name, d.env)
+			: strdupf("%s=%s in %s (grub-reboot)", d.key, d.name, d.env));
 }
 
 /* The kernel whose /lib/modules/REL/pkgbase is NAME (Arch: /vmlinuz-linux

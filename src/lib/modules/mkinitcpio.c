@@ -84,7 +84,7 @@ static int config_files(char ***files)
 	return igp_initramfs_conf_dir(IGP_ETC_MKINITCPIO_CONF_D, files);
 }
 
-/* KEY's value in the preset TEXT ("default_image=\"/boot/x.img\""), unquoted,
+/* KEY's value in the preset TEXT (default_image="IMAGE"), unquoted,
  * or NULL: unset, commented out, or not a plain path. */
 static char *preset_value(const char *text, const char *key)
 {

@@ -35,8 +35,6 @@ static const char *const never_mask[] = {
 
 int igp_modconf_path_allowed(const char *path, char **ret_error)
 {
-	static const char *const vendor_dirs[] = {IGP_USR_LIB_MODULES_LOAD_D,
-						  IGP_USR_LOCAL_LIB_MODULES_LOAD_D, "/lib/modules-load.d"};
 	const char *name;
 
 	if (!startswith(path, IGP_ETC_MODULES_LOAD_D "/"))
@@ -45,8 +43,9 @@ int igp_modconf_path_allowed(const char *path, char **ret_error)
 	for (size_t i = 0; i < ELEMENTSOF(never_mask); i++)
 		if (streq(name, never_mask[i]))
 			goto refuse;
-	for (size_t i = 0; i < ELEMENTSOF(vendor_dirs); i++) {
-		_cleanup_free_ char *v = igp_path_join(vendor_dirs[i], name);
+	/* Every later directory of systemd's: the name in /etc masks them. */
+	for (const char *const *d = igp_modules_load_dirs + 1; *d; d++) {
+		_cleanup_free_ char *v = igp_path_join(*d, name);
 		if (!v)
 			return -ENOMEM;
 		if (igp_exists(v))
@@ -197,7 +196,9 @@ bool igp_etc_modules_obsolete(void)
 
 	if (igp_read_file(IGP_ETC_MODULES, &text, NULL) < 0)
 		return false;
-	return strstr(text, "/etc/modules is obsolete and has been replaced by /etc/modules-load.d/") != NULL;
+	/* kmod's postinst (30+20230601) writes this header. */
+	return strstr(text, IGP_ETC_MODULES " is obsolete and has been replaced by " IGP_ETC_MODULES_LOAD_D
+					    "/") != NULL;
 }
 
 void igp_modules_place(const struct igp_initramfs *ir, bool early, struct igp_modules_place *ret)

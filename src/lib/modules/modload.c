@@ -73,17 +73,20 @@ int igp_modload_scan_list(struct igp_modload *l, const char *path, const char *c
 	return 0;
 }
 
+const char *const igp_modules_load_dirs[] = {IGP_ETC_MODULES_LOAD_D,	       IGP_RUN_MODULES_LOAD_D,
+					     IGP_USR_LOCAL_LIB_MODULES_LOAD_D, IGP_USR_LIB_MODULES_LOAD_D,
+					     IGP_LIB_MODULES_LOAD_D,	       NULL};
+
 /* modules-load.d(5) as systemd-modules-load reads it (conf_files_list()):
  * a name in an earlier directory masks it in later ones (a link to
  * /dev/null reads empty), then all files in order of their names. */
 static int scan_modules_load_d(struct igp_modload *l)
 {
-	static const char *const dirs[] = {IGP_ETC_MODULES_LOAD_D, IGP_RUN_MODULES_LOAD_D,
-					   IGP_USR_LOCAL_LIB_MODULES_LOAD_D, IGP_USR_LIB_MODULES_LOAD_D};
+	const char *const *dirs = igp_modules_load_dirs;
 	_cleanup_strv_free_ char **names = NULL, **paths = NULL;
 	int r;
 
-	for (size_t d = 0; d < ELEMENTSOF(dirs); d++) {
+	for (size_t d = 0; dirs[d]; d++) {
 		_cleanup_strv_free_ char **in = NULL;
 		if (igp_list_dir(dirs[d], &in) < 0)
 			continue;

@@ -40,6 +40,9 @@ struct igp_modload {
  */
 int igp_modload_read(const struct igp_initramfs *ir, const struct igp_modprobe *mp, struct igp_modload *ret);
 void igp_modload_done(struct igp_modload *l);
+/* The modules-load.d directories in systemd's order (etc first), NULL-ended. */
+extern const char *const igp_modules_load_dirs[];
+
 /* The first entry of NAME ('-' and '_' equal), or NULL. */
 const struct igp_modload_entry *igp_modload_find(const struct igp_modload *l, const char *name);
 
