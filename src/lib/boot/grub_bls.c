@@ -7,6 +7,7 @@
  * else the first of the menu, which blscfg sorts by version, newest first.
  */
 #include "boot/grub.h"
+#include "boot/sdboot.h"
 #include "base/paths.h"
 #include "base/util.h"
 
@@ -18,10 +19,11 @@ static const char *file_name(const char *path)
 }
 
 /* blscfg's menu order: by the entry's name (MACHINEID-KVER.conf) as a
- * version, newest first. */
+ * version, newest first, compared as the Boot Loader Specification
+ * compares versions (sdboot.h; systemd-boot's order uses it too). */
 static int bls_cmp(const void *a, const void *b)
 {
-	return version_compare(file_name(*(char *const *)b), file_name(*(char *const *)a));
+	return igp_bootspec_verscmp(file_name(*(char *const *)b), file_name(*(char *const *)a));
 }
 
 /* Is ENTRY (a path) the one NAME names: its id, the file name without
