@@ -7,6 +7,7 @@
 #include "boot/bls.h"
 #include "boot/cmdline_file.h"
 #include "boot/kernelstub_conf.h"
+#include "base/paths.h"
 #include "base/util.h"
 
 int igp_cmdline_file_tokens(enum igp_cmdline_file kind, const char *text, struct igp_kline *ret)
@@ -73,4 +74,19 @@ int igp_cmdline_file_check(enum igp_cmdline_file kind, const char *text, size_t 
 	}
 	igp_kline_done(&l);
 	return r;
+}
+
+char **igp_cmdline_file_read_tokens(const char *path, enum igp_cmdline_file kind)
+{
+	_cleanup_free_ char *text = NULL;
+	struct igp_kline l = {0};
+	char **v = NULL;
+
+	if (igp_read_file(path, &text, NULL) < 0 || igp_cmdline_file_tokens(kind, text, &l) < 0)
+		return NULL;
+	v = calloc(l.n + 1, sizeof(char *));
+	for (size_t i = 0; v && i < l.n; i++)
+		v[i] = TAKE_PTR(l.toks[i].text);
+	igp_kline_done(&l);
+	return v;
 }

@@ -24,6 +24,9 @@ int igp_cmdline_file_check(enum igp_cmdline_file kind, const char *text, size_t 
 			   const char **ret_what);
 /* The tokens of a file of KIND. */
 int igp_cmdline_file_tokens(enum igp_cmdline_file kind, const char *text, struct igp_kline *ret);
+/* The tokens of the command line file PATH of KIND as a vector, or NULL
+ * when it cannot be read. */
+char **igp_cmdline_file_read_tokens(const char *path, enum igp_cmdline_file kind);
 /* Apply OPS to a file of KIND. */
 int igp_cmdline_file_apply(enum igp_cmdline_file kind, const char *text, const struct igp_kop *ops,
 			   size_t n_ops, char **ret);

@@ -160,21 +160,6 @@ out:
 	return r;
 }
 
-char **igp_cmdline_file_read_tokens(const char *path, enum igp_cmdline_file kind)
-{
-	_cleanup_free_ char *text = NULL;
-	struct igp_kline l = {0};
-	char **v = NULL;
-
-	if (igp_read_file(path, &text, NULL) < 0 || igp_cmdline_file_tokens(kind, text, &l) < 0)
-		return NULL;
-	v = calloc(l.n + 1, sizeof(char *));
-	for (size_t i = 0; v && i < l.n; i++)
-		v[i] = TAKE_PTR(l.toks[i].text);
-	igp_kline_done(&l);
-	return v;
-}
-
 int igp_bootloader_plan_cmdline(const struct igp_bootloader *b, struct igp_plan *p, const struct igp_kwant *w,
 				size_t nw, char ****revert_argvs, char **ret_error)
 {

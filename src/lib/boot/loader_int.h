@@ -22,9 +22,6 @@ int igp_cmdline_check_length(const char *where, size_t before, size_t after, cha
 int igp_plan_line_file(struct igp_plan *p, const char *path, enum igp_cmdline_file kind,
 		       const struct igp_kwant *w, size_t nw, struct igp_kop **ret_ops, size_t *ret_n_ops,
 		       char **ret_error);
-/* The tokens of the command line file PATH of KIND as a vector, or NULL
- * when it cannot be read. */
-char **igp_cmdline_file_read_tokens(const char *path, enum igp_cmdline_file kind);
 
 /* systemd-boot's configured command line: /etc/kernel/cmdline, else the
  * options of the default entry (sdboot.h); loader_sdboot.c. */

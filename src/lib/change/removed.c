@@ -64,25 +64,6 @@ static int shell_tokens(const struct igp_undo *u, const char *path, const char *
 	return r;
 }
 
-/* The tokens of a command line file of U's kind (TEXT). */
-static int line_tokens(const struct igp_undo *u, const char *text, char ***ret)
-{
-	enum igp_cmdline_file kind = u->kind == IGP_UNDO_KLINE ? IGP_CMDLINE_KLINE
-				     : u->kind == IGP_UNDO_BLS ? IGP_CMDLINE_BLS
-							       : IGP_CMDLINE_KERNELSTUB;
-	struct igp_kline l = {0};
-	const char *what;
-	size_t off;
-	int r = igp_cmdline_file_check(kind, text, strlen(text), &off, &what);
-
-	if (r >= 0)
-		r = igp_cmdline_file_tokens(kind, text, &l);
-	for (size_t i = 0; r >= 0 && i < l.n; i++)
-		r = strv_push(ret, l.toks[i].text);
-	igp_kline_done(&l);
-	return r;
-}
-
 /* The tokens of PATH now, read as U's kind: -ENOENT when it is gone, another
  * error when it cannot be read as a command line. */
 static int current_tokens(const struct igp_undo *u, const char *path, char ***ret)
@@ -95,7 +76,13 @@ static int current_tokens(const struct igp_undo *u, const char *path, char ***re
 		return r;
 	if (!text)
 		return -ENOENT;
-	r = u->kind == IGP_UNDO_SHELL ? shell_tokens(u, path, text, &v) : line_tokens(u, text, &v);
+	if (u->kind == IGP_UNDO_SHELL)
+		r = shell_tokens(u, path, text, &v);
+	else if (!(v = igp_cmdline_file_read_tokens(path, u->kind == IGP_UNDO_KLINE ? IGP_CMDLINE_KLINE
+							  : u->kind == IGP_UNDO_BLS
+							      ? IGP_CMDLINE_BLS
+							      : IGP_CMDLINE_KERNELSTUB)))
+		r = -EBADMSG;
 	if (r < 0)
 		return r;
 	if (!v && !(v = calloc(1, sizeof(char *))))
