@@ -7,20 +7,25 @@
 #include "modules/modconf.h"
 #include "modules/modload.h"
 
+/* The module the list line L (LEN bytes) names, as systemd-modules-load
+ * reads words: blanks and a CR end them, "vfio=1" names no module; or NULL. */
+static char *line_module(const char *l, size_t len)
+{
+	size_t b = strspn(l, " \t\r"), k = b;
+
+	while (k < len && !strchr(" \t\r#", l[k]))
+		k++;
+	if (k == b || memchr(l + b, '=', k - b))
+		return NULL;
+	return strndup(l + b, k - b);
+}
+
 static bool text_lists_module(const char *text, const char *mod)
 {
 	for (const char *p = text; p && *p;) {
 		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		_cleanup_free_ char *w = NULL;
-		size_t b = strspn(p, " \t\r"), k;
-		k = b;
-		/* Words as systemd-modules-load reads them: blanks and a CR
-		 * end them; "vfio=1" is no name of vfio. */
-		while (k < len && !strchr(" \t\r#", p[k]))
-			k++;
-		w = strndup(p + b, k - b);
-		if (w && *w && !strchr(w, '=') && igp_kparam_key_eq(w, mod))
+		_cleanup_free_ char *w = line_module(p, e ? (size_t)(e - p) : strlen(p));
+		if (w && igp_kparam_key_eq(w, mod))
 			return true;
 		p = e ? e + 1 : NULL;
 	}
@@ -231,18 +236,6 @@ int igp_modconf_plan_modules(struct igp_plan *p, const struct igp_initramfs *ir,
 	if (ir->ops && ir->ops->plan_modules)
 		return ir->ops->plan_modules(p, modules, early, why, ret_error);
 	return igp_modconf_plan_modules_load_d(p, modules, early, why, ret_error);
-}
-
-/* The module a list line names (as text_lists_module() reads it), or NULL. */
-static char *line_module(const char *l, size_t len)
-{
-	size_t b = strspn(l, " \t\r"), k = b;
-
-	while (k < len && !strchr(" \t\r#", l[k]))
-		k++;
-	if (k == b || memchr(l + b, '=', k - b))
-		return NULL;
-	return strndup(l + b, k - b);
 }
 
 /* TEXT without the lines naming one of STALE into *RET (the lines taken
