@@ -81,7 +81,7 @@ struct igp_sdboot_default {
 	char *id;	/* its id */
 	bool is_linux;	/* a type #1 Linux entry */
 	bool uki;	/* a unified kernel image */
-	char *why;	/* "`default arch.conf` in /boot/loader/loader.conf" */
+	char *why;	/* "`default arch.conf` in" loader.conf's path */
 	char *selected; /* LoaderEntrySelected, the entry booted now, or NULL */
 };
 
