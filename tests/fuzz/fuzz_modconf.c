@@ -296,6 +296,9 @@ static bool pf_line(const char *line, const char *attr)
 
 	if (*k == '#' || !eq || (hash && hash < eq))
 		return false;
+	/* sysfsutils strips "#..." first: "ATTR =#7" sets nothing. */
+	if (eq + 1 + strspn(eq + 1, " \t") == (hash ? hash : eq + strlen(eq)))
+		return false;
 	kl = (size_t)(eq - k);
 	while (kl && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
 		kl--;
