@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "base/strbuf.h"
+#include "base/groupfile.h"
 #include "checks/checks_int.h"
 #include "base/paths.h"
 #include "model/bootinfo.h"
@@ -764,25 +765,20 @@ int check_initramfs_current(struct check_ctx *c)
 
 /* ---- memlock ---- */
 
-/* Members of GROUP in /etc/group ("kvm:x:993:alice,bob"); -ENOENT if no such group. */
+/* Members of GROUP in the host's group file ("alice,bob"); -ENOENT if no such group. */
 static int group_members(const char *group, char **ret)
 {
 	_cleanup_free_ char *text = NULL;
-	size_t gl = strlen(group);
+	struct igp_group g;
+	int r;
 
 	if (igp_read_file(IGP_ETC_GROUP, &text, NULL) < 0)
 		return -ENOENT;
-	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		if (len > gl && strncmp(l, group, gl) == 0 && l[gl] == ':') {
-			const char *last = memrchr(l, ':', len);
-			*ret = strndup(last + 1, (size_t)(l + len - last - 1));
-			return *ret ? 0 : -ENOMEM;
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	return -ENOENT;
+	r = igp_group_find(text, group, &g);
+	if (r < 0)
+		return r;
+	*ret = g.members;
+	return 0;
 }
 
 static char *kib_text(long long v)
