@@ -41,62 +41,6 @@ static const char *proxmox_romfile(const char *arg, char **ret_why)
 	return name;
 }
 
-/* The lines of NEW that OLD does not have (each line of OLD pairs with one). */
-static int added_lines(const char *old, const char *new, char ***ret)
-{
-	_cleanup_strv_free_ char **o = NULL, **n = NULL, **added = NULL;
-	_cleanup_free_ bool *used = NULL;
-	int r;
-
-	r = strv_split(old ? old : "", "\n", &o);
-	if (r >= 0)
-		r = strv_split(new ? new : "", "\n", &n);
-	if (r >= 0 && !(used = calloc(strv_length(o) + 1, sizeof(bool))))
-		r = -ENOMEM;
-	for (size_t i = 0; r >= 0 && n[i]; i++) {
-		size_t k = 0;
-		while (o[k] && (used[k] || !streq(o[k], n[i])))
-			k++;
-		if (o[k])
-			used[k] = true;
-		else
-			r = strv_push(&added, n[i]);
-	}
-	if (r < 0)
-		return r;
-	*ret = TAKE_PTR(added);
-	return 0;
-}
-
-/*
- * A Proxmox file edit, undone by a byte-exact restore only (IGP_UNDO_NONE);
- * the lines igpuctl added are kept for revert's message.  Taking them out
- * of a file changed since (IGP_UNDO_LINES) is not safe here: qm snapshot
- * copies the configuration, hostpciN line and all, into a [snapshot]
- * section after it, and the line undo takes the *last* equal line, the
- * snapshot's, leaving the VM's own; a replaced machine: or vga: line would
- * not come back either; and pci.cfg's "mdev 1" lines are not unique.  So
- * revert leaves a changed file to the user and names the lines to remove
- * (qm set VMID --delete hostpciN).  New files get pmxcfs's mode, 0640.
- */
-static int plan_pve_file(struct igp_plan *p, const char *path, const char *old, const char *new,
-			 const char *why)
-{
-	struct igp_undo u = {.kind = IGP_UNDO_NONE};
-	char *b = old ? strdup(old) : NULL, *a = new ? strdup(new) : NULL;
-	int r = added_lines(old, new, &u.lines);
-
-	if (r >= 0 && ((old && !b) || (new && !a)))
-		r = -ENOMEM;
-	if (r < 0) {
-		free(b);
-		free(a);
-		igp_undo_done(&u);
-		return r;
-	}
-	return igp_plan_add_file(p, path, b, a, 0640, &u, 0, why);
-}
-
 /* Both files as one change, the mapping first: the VM configuration refers to it. */
 static int apply_pve(struct igp_change *ch, char *const *cmdline, const char *conf_path, const char *conf_old,
 		     const char *conf_new, const char *map_old, const char *map_new)
@@ -105,9 +49,9 @@ static int apply_pve(struct igp_change *ch, char *const *cmdline, const char *co
 	int r = 0;
 
 	if (map_new)
-		r = plan_pve_file(&p, IGP_ETC_PVE_MAPPING_PCI, map_old, map_new, "cluster PCI mapping");
+		r = igp_pve_plan_file(&p, IGP_ETC_PVE_MAPPING_PCI, map_old, map_new, "cluster PCI mapping");
 	if (r >= 0)
-		r = plan_pve_file(&p, conf_path, conf_old, conf_new, "VM configuration");
+		r = igp_pve_plan_file(&p, conf_path, conf_old, conf_new, "VM configuration");
 	if (r < 0)
 		return log_error_errno(r, "Failed to plan %s", conf_path);
 	if (planview_apply(ch, &p, cmdline, NULL, NULL) != 0)

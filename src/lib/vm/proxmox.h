@@ -108,4 +108,15 @@ int igp_pve_mapping_plan(const char *old_text, const char *name, const char *nod
 			 const struct igp_vm_device *d, bool offers_mdev, char **ret_new_text,
 			 char **ret_why);
 
+/*
+ * Add the edit of a Proxmox VE guest file (a VM or CT configuration,
+ * pci.cfg) to plan P: undone by a byte-exact restore only, the lines it
+ * adds named for revert's message when the file changed since (a snapshot
+ * copies them into its section, where taking "the" line out would take the
+ * wrong one).  New files get pmxcfs's mode, 0640.  0 or -ENOMEM.
+ */
+struct igp_plan;
+int igp_pve_plan_file(struct igp_plan *p, const char *path, const char *old, const char *new,
+		      const char *why);
+
 #endif
