@@ -97,6 +97,15 @@
 #define IGP_USR_SHARE_HWDATA_PCI_IDS "/usr/share/hwdata/pci.ids"
 #define IGP_DEV_DRI_BY_PATH "/dev/dri/by-path"
 #define IGP_ETC_LIBVIRT_QEMU "/etc/libvirt/qemu"
+/* Containers (ct): Proxmox VE's storage configuration, LXC's default
+ * lxcpath (also where Proxmox VE mounts a running CT's root file system),
+ * Incus's containers, the command sockets of running containers, and the
+ * cgroup v2 marker that decides the device cgroup's configuration key. */
+#define IGP_ETC_PVE_STORAGE_CFG "/etc/pve/storage.cfg"
+#define IGP_VAR_LIB_LXC "/var/lib/lxc"
+#define IGP_VAR_LIB_INCUS_CONTAINERS "/var/lib/incus/containers"
+#define IGP_PROC_NET_UNIX "/proc/net/unix"
+#define IGP_SYS_FS_CGROUP_CONTROLLERS "/sys/fs/cgroup/cgroup.controllers"
 /* check: what the preflight checks read besides the above. */
 #define IGP_LIB_MODULES "/lib/modules"
 #define IGP_USR_LIB_MODULES_LOAD_D "/usr/lib/modules-load.d"

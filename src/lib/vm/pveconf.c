@@ -172,8 +172,10 @@ int igp_pve_conf_parse(const char *text, bool ct, struct igp_pve_conf *ret)
 
 const char *igp_pve_conf_get(const struct igp_pve_conf *c, const char *key)
 {
-	const struct igp_pve_section *s = &c->sections[0];
+	const struct igp_pve_section *s = c->sections;
 
+	if (!s)
+		return NULL;
 	for (size_t i = s->n_kv; i > 0; i--)
 		if (streq(s->kv[i - 1].key, key))
 			return s->kv[i - 1].value;
@@ -502,4 +504,114 @@ int igp_pve_ct_device(const char *key, const char *value, char **ret)
 	if (streq(key, "lxc.cgroup2.devices.allow") || streq(key, "lxc.cgroup.devices.allow"))
 		return cgroup_dri(value, ret);
 	return 0;
+}
+
+/* ---- /etc/pve/storage.cfg ---- */
+
+/* "TYPE: ID" with nothing after the ID: the ID, its type copied into TYPE. */
+static const char *storage_header(const char *line, char *type, size_t size)
+{
+	const char *colon = strchr(line, ':'), *id, *end;
+	size_t n = colon ? (size_t)(colon - line) : 0;
+
+	if (!n || n >= size || line[0] == '#' || strcspn(line, " \t") < n)
+		return NULL;
+	id = skip_blanks(colon + 1);
+	end = id + strcspn(id, " \t");
+	if (end == id || *skip_blanks(end))
+		return NULL;
+	memcpy(type, line, n);
+	type[n] = '\0';
+	return id;
+}
+
+/* Take the storage's property from an indented "key value" line. */
+static int storage_prop(struct igp_pve_storage *s, char *line)
+{
+	static const char *const keys[] = {"path", "pool", "mountpoint"};
+	char **slots[] = {&s->path, &s->pool, &s->mountpoint};
+
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+		const char *v = igp_pve_cfg_prop(line, keys[i]);
+		if (!v || *slots[i])
+			continue;
+		*slots[i] = strdup(strstrip_trailing(line + (v - line)));
+		return *slots[i] ? 0 : -ENOMEM;
+	}
+	return 0;
+}
+
+int igp_pve_storage_find(const char *text, const char *id, struct igp_pve_storage *ret)
+{
+	struct igp_pve_storage s = {};
+	bool in = false, found = false;
+	int r = 0;
+
+	for (const char *l = text; r >= 0 && l && *l;) {
+		_cleanup_free_ char *line = strdup_line(&l);
+		char type[64];
+		const char *sid;
+
+		if (!line) {
+			r = -ENOMEM;
+			break;
+		}
+		if (!*skip_blanks(line)) {
+			in = false;
+			continue;
+		}
+		if (*line != ' ' && *line != '\t') {
+			sid = storage_header(strstrip_trailing(line), type, sizeof(type));
+			in = !found && sid && streq(sid, id);
+			if (in) {
+				found = true;
+				if (!(s.type = strdup(type)))
+					r = -ENOMEM;
+			}
+			continue;
+		}
+		if (in)
+			r = storage_prop(&s, line);
+	}
+	if (r < 0 || !found) {
+		igp_pve_storage_done(&s);
+		return r < 0 ? r : -ENOENT;
+	}
+	*ret = s;
+	return 0;
+}
+
+void igp_pve_storage_done(struct igp_pve_storage *s)
+{
+	free(s->type);
+	free(s->path);
+	free(s->pool);
+	free(s->mountpoint);
+	*s = (struct igp_pve_storage){};
+}
+
+/* A volume name igpuctl may join to a directory: no "..", no empty part. */
+static bool volname_safe(const char *v)
+{
+	return *v && !strstr(v, "..") && !strstr(v, "//") && v[0] != '/' && !endswith(v, "/");
+}
+
+int igp_pve_volume_dir(const struct igp_pve_storage *s, const char *volname, char **ret)
+{
+	const char *slash = strchr(volname, '/');
+
+	if (!volname_safe(volname))
+		return -ENOENT;
+	if (streq(s->type, "zfspool") && s->pool && startswith(volname, "subvol-") && !slash) {
+		*ret = s->mountpoint ? strdupf("%s/%s", s->mountpoint, volname)
+				     : strdupf("/%s/%s", s->pool, volname);
+		return *ret ? 0 : -ENOMEM;
+	}
+	/* "VMID/subvol-VMID-disk-N.subvol" */
+	if ((streq(s->type, "dir") || streq(s->type, "btrfs")) && s->path && slash &&
+	    !strchr(slash + 1, '/') && startswith(slash + 1, "subvol-") && endswith(volname, ".subvol")) {
+		*ret = strdupf("%s/images/%s", s->path, volname);
+		return *ret ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
 }

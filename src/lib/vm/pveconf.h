@@ -151,4 +151,32 @@ const struct igp_pve_mapping *igp_pve_mapping_find(const struct igp_pve_mappings
  */
 int igp_pve_ct_device(const char *key, const char *value, char **ret);
 
+/* ---- /etc/pve/storage.cfg ---- */
+
+/* A storage of storage.cfg (PVE::Storage::Plugin on PVE::SectionConfig):
+ * what locates a container's root file system on it. */
+struct igp_pve_storage {
+	char *type;	  /* "dir", "zfspool", "btrfs", "lvmthin", ... */
+	char *path;	  /* dir, btrfs: path */
+	char *pool;	  /* zfspool: pool */
+	char *mountpoint; /* zfspool: mountpoint, NULL for the default "/POOL" */
+};
+
+/*
+ * The storage ID of storage.cfg: sections start with "TYPE: ID" (PVE::
+ * SectionConfig::parse_section_header), indented "key value" lines follow,
+ * a blank line ends a section; the first definition of an ID counts.
+ * 0 and *ret (free with igp_pve_storage_done()), -ENOENT, -ENOMEM.
+ */
+int igp_pve_storage_find(const char *text, const char *id, struct igp_pve_storage *ret);
+void igp_pve_storage_done(struct igp_pve_storage *s);
+/*
+ * The host directory of a CT volume "STORAGE:VOLNAME" on storage S, where
+ * one exists: a ZFS subvol-* dataset at MOUNTPOINT/NAME (ZFSPoolPlugin::
+ * path), a subvol-*.subvol directory of a dir or btrfs storage at
+ * PATH/images/VMID/NAME (Plugin::filesystem_path); raw images and volumes
+ * of other storage types have no directory: -ENOENT.  Caller frees.
+ */
+int igp_pve_volume_dir(const struct igp_pve_storage *s, const char *volname, char **ret);
+
 #endif
