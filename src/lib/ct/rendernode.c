@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/paths.h"
+#include "base/util.h"
+#include "ct/rendernode.h"
+
+/* "226:129" from the node's sysfs dev attribute. */
+static int node_devnum(const char *address, const char *name, unsigned *major, unsigned *minor)
+{
+	_cleanup_free_ char *s = NULL;
+
+	if (igp_read_attrf(&s, "%s/%s/drm/%s/dev", IGP_SYS_PCI_DEVICES, address, name) < 0)
+		return -EIO;
+	if (sscanf(s, "%u:%u", major, minor) != 2)
+		return -EIO;
+	return 0;
+}
+
+/* The node's owner and mode, when it exists. */
+static void node_stat(struct igp_render_node *n)
+{
+	struct stat st;
+	int fd = igp_open(n->node, O_PATH | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		n->present = true;
+		n->chrdev = S_ISCHR(st.st_mode);
+		n->uid = st.st_uid;
+		n->gid = st.st_gid;
+		n->mode = st.st_mode & 07777;
+	}
+	close(fd);
+}
+
+/* udev's by-path link, when it points at this node. */
+static char *node_by_path(const char *address, const char *name)
+{
+	_cleanup_free_ char *link = strdupf("%s/pci-%s-render", IGP_DEV_DRI_BY_PATH, address), *target = NULL;
+
+	if (!link || igp_readlink_basename(link, &target) < 0 || !streq(target, name))
+		return NULL;
+	return TAKE_PTR(link);
+}
+
+int igp_render_node_get(const struct igp_pci_dev *d, struct igp_render_node *ret)
+{
+	struct igp_render_node n = {};
+	const char *name;
+	int r;
+
+	if (!d->render_node)
+		return -ENODEV;
+	name = strrchr(d->render_node, '/') + 1;
+	r = node_devnum(d->address, name, &n.major, &n.minor);
+	if (r < 0)
+		return r;
+	n.node = strdup(d->render_node);
+	if (!n.node)
+		return -ENOMEM;
+	n.by_path = node_by_path(d->address, name);
+	node_stat(&n);
+	*ret = n;
+	return 0;
+}
+
+void igp_render_node_done(struct igp_render_node *n)
+{
+	free(n->node);
+	free(n->by_path);
+	*n = (struct igp_render_node){};
+}
+
+/* The address of a by-path name "pci-0000:00:02.2-render" (or "-card"):
+ * 0, -ENOENT for another name, -ENOMEM. */
+static int by_path_address(const char *name, char **ret)
+{
+	struct igp_pci_addr a;
+	const char *dash = strrchr(name, '-');
+	char *addr;
+
+	if (!startswith(name, "pci-") || !dash || !(streq(dash, "-render") || streq(dash, "-card")))
+		return -ENOENT;
+	addr = strndup(name + 4, (size_t)(dash - name - 4));
+	if (!addr)
+		return -ENOMEM;
+	if (igp_pci_addr_parse(addr, &a) < 0) {
+		free(addr);
+		return -ENOENT;
+	}
+	*ret = addr;
+	return 0;
+}
+
+/* NODE's name when it lies directly in DIR, else NULL. */
+static const char *name_in(const char *node, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strncmp(node, dir, n) != 0 || node[n] != '/' || !node[n + 1] || strchr(node + n + 1, '/'))
+		return NULL;
+	return node + n + 1;
+}
+
+int igp_drm_node_device(const char *node, char **ret_address)
+{
+	const char *name;
+
+	if ((name = name_in(node, IGP_DEV_DRI_BY_PATH)))
+		return by_path_address(name, ret_address);
+	if (!(name = name_in(node, IGP_DEV_DRI)))
+		return -ENOENT;
+	if (igp_readlink_basenamef(ret_address, "%s/%s/device", IGP_SYS_CLASS_DRM, name) < 0)
+		return -ENOENT;
+	return 0;
+}
