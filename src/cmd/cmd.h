@@ -86,5 +86,6 @@ int cmd_revert(int argc, char *argv[]);
 int cmd_bind(int argc, char *argv[]);
 int cmd_unbind(int argc, char *argv[]);
 int cmd_check(int argc, char *argv[]);
+int cmd_ct(int argc, char *argv[]);
 
 #endif

@@ -11,6 +11,7 @@ const struct igp_command igp_commands[] = {
     {"vgpu", cmd_vgpu, "GVT-g vGPUs (mediated devices): types, create, list, remove, define"},
     {"vfs", cmd_vfs, "SR-IOV virtual functions of a GPU: show, set the count, bind, persist"},
     {"vm", cmd_vm, "QEMU arguments, libvirt XML or a Proxmox VE config for a device or vGPU"},
+    {"ct", cmd_ct, "give a container (Proxmox VE, LXC, Incus, Docker) the render node of a GPU or VF"},
     {"guest", cmd_guest, "inside a VM: is the passed GPU there and usable"},
     {"setup", cmd_setup, "set the host up for full, gvt-g or sriov (boot, modules, drivers)"},
     {"revert", cmd_revert, "undo what setup changed"},
