@@ -77,6 +77,7 @@ struct conf {
 	size_t *len;
 	size_t n;
 	size_t current_end; /* the first line of a section (Proxmox VE), else n */
+	bool pve;	    /* a Proxmox VE CT configuration, else LXC's */
 };
 
 static int conf_split(const char *text, bool pve, struct conf *c)
@@ -96,6 +97,7 @@ static int conf_split(const char *text, bool pve, struct conf *c)
 		l += len;
 	}
 	c->current_end = c->n;
+	c->pve = pve;
 	for (size_t i = 0; pve && i < c->n; i++) {
 		_cleanup_free_ char *line = strndup(c->start[i], c->len[i]);
 		if (!line)
@@ -125,10 +127,11 @@ static int conf_kv(const struct conf *c, size_t i, char *buf, size_t size, char 
 	if (!line)
 		return -ENOMEM;
 	strstrip_trailing(line);
-	*ret_section = igp_pve_line_section(line, buf, size);
-	/* Proxmox VE's CT grammar reads LXC's "lxc.KEY = VALUE" lines too. */
+	*ret_section = c->pve && igp_pve_line_section(line, buf, size);
+	/* Proxmox VE's CT grammar reads LXC's "lxc.KEY = VALUE" lines too;
+	 * an LXC configuration has no other keys and no sections. */
 	v = *ret_section ? buf : igp_pve_line_kv(line, true, buf, size);
-	if (!v)
+	if (!v || (!c->pve && !startswith(buf, "lxc.")))
 		return 0;
 	*ret = strdup(v);
 	return *ret ? 1 : -ENOMEM;
