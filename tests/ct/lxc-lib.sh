@@ -209,7 +209,7 @@ _ct_ns() {
 # stops.  CONF is the configuration file (- for the container's own),
 # -s adds configuration items (lxc-start -s).  CMD's output (stdout and
 # stderr) is printed, its exit status returned; 125 when LXC did not run it
-# (LXC's log then on stderr).
+# (LXC's errors then on stderr, the first in CT_ERROR).
 ct_run() {
 	local r=$1 name=$2 layout=$3 conf=$4 rootfs lxcpath log rc=0
 	local -a opts=()
@@ -233,8 +233,13 @@ ct_run() {
 	CT_PID=
 	if [[ ! -e $rootfs/.ct-status ]]; then
 		echo "lxc-start -n $name did not run /.ct-run (status $rc):" >&2
-		cat "$WORK/lxc-start.out" >&2
-		grep -E 'ERROR|WARN' "$log" 2>/dev/null | grep -v 'Inherited fd' | sed 's/^/  | /' >&2
+		if [[ -s $log ]]; then
+			grep -E 'ERROR|WARN' "$log" | grep -v 'Inherited fd' | sed 's/^/  | /' >&2
+		else
+			sed 's/^/  | /' "$WORK/lxc-start.out" >&2
+		fi
+		CT_ERROR=$(grep -m1 ' ERROR ' "$log" 2>/dev/null | sed 's/^.* ERROR *[^ ]* - [^ ]* - //')
+		CT_ERROR=${CT_ERROR:-$(grep -m1 . "$WORK/lxc-start.out")}
 		return 125
 	fi
 	cat "$rootfs/.ct-out"

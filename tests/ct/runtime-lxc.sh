@@ -66,10 +66,7 @@ probe() {
 	ct_run "$r" "$NAME" "$layout" "$conf" -- /bin/busybox sh -c "$PROBE" probe "$NODE" \
 		>"$WORK/$case.out" || rc=$?
 	sed "s/^/  $case: /" "$WORK/$case.out"
-	if [[ $rc -eq 125 ]]; then
-		fail "$case: LXC could not start the container"
-		return 1
-	fi
+	[[ $rc -ne 125 ]] || die "$case: LXC cannot start the container here: $CT_ERROR"
 	[[ $rc -eq 0 ]] || { fail "$case: the probe exited $rc"; return 1; }
 }
 
@@ -140,6 +137,7 @@ inside() {
 	run_inside "$r" "$NAME" "$layout" /bin/busybox sh -c \
 		'/usr/bin/env; ls -ln /dev/dri; "$1" --version' sh "$IGPUCTL" >"$WORK/inside.out" || rc=$?
 	sed 's/^/  inside: /' "$WORK/inside.out"
+	[[ $rc -ne 125 ]] || die "run_inside: LXC cannot start the container here: $CT_ERROR"
 	[[ $rc -eq 0 ]] || { fail "run_inside: exited $rc"; return; }
 	grep -qx 'container=lxc' "$WORK/inside.out" || fail "run_inside: /usr/bin/env shows no container=lxc"
 	grep -Eq "^crw-rw---- +1 +0 +$CT_HOST_GID +226, +129 .* renderD129\$" "$WORK/inside.out" ||
