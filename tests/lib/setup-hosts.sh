@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
-# Sourced by tests/setup/run.sh, crash.sh and concurrency.sh (bash; SRCDIR
-# and WORK set).
+# Sourced by tests/setup/run.sh, crash.sh, concurrency.sh and
+# tests/ct/lxc-lib.sh (bash; SRCDIR and WORK set).
 
 # mkroot HOST DIR: a fresh root for HOST at DIR.  HOST is examples/hosts/HOST
 # (the committed tree, copied), or the host tests/setup/hosts/HOST.sh
