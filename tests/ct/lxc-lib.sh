@@ -9,7 +9,7 @@
 #                                character device for the VF's render node
 #   ct_container R NAME          a busybox container R/var/lib/lxc/NAME
 #   give_node R NAME             the container gets the render node (igpuctl)
-#   ct_run R NAME LAYOUT CONF -- CMD...
+#   ct_run R NAME LAYOUT CONF [-s KEY=VALUE]... -- CMD...
 #                                CMD as the container's init (output on stdout,
 #                                its exit status returned)
 #   run_inside R NAME LAYOUT CMD...
@@ -19,7 +19,8 @@
 # The configuration names the host path of the node (/dev/dri/renderD129).
 # Each run is in a private mount namespace whose /dev is a tmpfs that holds
 # the machine's own /dev entries (bind-mounted, one by one) and, as dri, the
-# fixture's R/dev/dri; the machine's /dev is never changed.
+# fixture's R/dev/dri (in place of the machine's, if it has one); the
+# machine's /dev is never changed.
 #
 # LAYOUT is the cgroup layout LXC runs on: "legacy" (cgroup v1 controllers,
 # with or without a cgroup2 hierarchy at /sys/fs/cgroup/unified) or
@@ -68,7 +69,7 @@ ct_init() {
 		die "$CT_BUSYBOX is linked dynamically; the container needs busybox-static"
 	unshare -m --propagation private true 2>/dev/null || die "unshare -m does not work here"
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/igpuctl-ct.XXXXXX")
-	CT_STARTED=()
+	CT_CONTAINERS=()
 	CT_PID=
 	trap ct_cleanup EXIT
 	trap 'exit 143' TERM INT HUP
@@ -80,7 +81,7 @@ ct_init() {
 # files for it.  The mounts die with their namespaces.
 ct_cleanup() {
 	local c
-	for c in "${CT_STARTED[@]}"; do
+	for c in "${CT_CONTAINERS[@]}"; do
 		lxc-stop -k -P "${c%|*}" -n "${c##*|}" >/dev/null 2>&1 || true
 	done
 	if [[ -n $CT_PID ]]; then
@@ -127,8 +128,10 @@ ct_host() {
 
 # ct_container R NAME: a busybox container R/var/lib/lxc/NAME: Debian's
 # common.conf, no network, a /dev of LXC's own (autodev), AppArmor left as
-# it is (a test machine loads no LXC profiles).  The root file system has
-# busybox as /bin, a `render` group and /.ct-run, the init ct_run starts.
+# it is ("unchanged": a test machine, often a container itself, has not
+# loaded LXC's profiles; lxc 5.0.2 src/lxc/lsm/apparmor.c apparmor_prepare).
+# The root file system has busybox as /bin, a `render` group and /.ct-run,
+# the init ct_run starts.
 ct_container() {
 	local r=$1 name=$2 dir rootfs
 	dir=$r/var/lib/lxc/$name
@@ -148,7 +151,7 @@ ct_container() {
 		echo $? >/.ct-status
 	EOF
 	chmod 0755 "$rootfs/.ct-run"
-	CT_STARTED+=("$r/var/lib/lxc|$name")
+	CT_CONTAINERS+=("$r/var/lib/lxc|$name")
 	cat >"$dir/config" <<-EOF
 		lxc.include = $CT_COMMON_CONF
 		lxc.uts.name = $name
