@@ -16,11 +16,16 @@
 #                                CMD in the container with the host's /usr,
 #                                /lib, /lib64 and BUILD mounted read-only
 #
-# The configuration names the host path of the node (/dev/dri/renderD129).
-# Each run is in a private mount namespace whose /dev is a tmpfs that holds
-# the machine's own /dev entries (bind-mounted, one by one) and, as dri, the
-# fixture's R/dev/dri (in place of the machine's, if it has one); the
-# machine's /dev is never changed.
+# The configuration names host paths, as on a real host: the node
+# /dev/dri/renderD129 and the root file system /var/lib/lxc/NAME/rootfs
+# (where igpuctl --root R looks for the container's groups).  So each run
+# is in a private mount namespace where they are R's: its /dev is a tmpfs
+# that holds the machine's own /dev entries (bind-mounted, one by one) and,
+# as dri, R/dev/dri (in place of the machine's, if it has one); R/var/lib/lxc
+# is mounted over /var/lib/lxc (which Debian's lxc package makes).  The
+# machine's /dev and /var/lib/lxc are never changed.  lxc-start is given
+# R/var/lib/lxc as its lxcpath, so that the container's lock and command
+# socket are this test's own.
 #
 # LAYOUT is the cgroup layout LXC runs on: "legacy" (cgroup v1 controllers,
 # with or without a cgroup2 hierarchy at /sys/fs/cgroup/unified) or
@@ -64,6 +69,7 @@ ct_init() {
 		command -v "$t" >/dev/null || die "$t not installed (tools/install-deps installs lxc and busybox-static)"
 	done
 	[[ -r $CT_COMMON_CONF ]] || die "$CT_COMMON_CONF missing (Debian's lxc package)"
+	[[ -d /var/lib/lxc ]] || die "/var/lib/lxc missing (Debian's lxc package makes it)"
 	CT_BUSYBOX=$(realpath "$(command -v busybox)")
 	! readelf -l "$CT_BUSYBOX" 2>/dev/null | grep -q 'program interpreter' ||
 		die "$CT_BUSYBOX is linked dynamically; the container needs busybox-static"
@@ -155,7 +161,7 @@ ct_container() {
 	cat >"$dir/config" <<-EOF
 		lxc.include = $CT_COMMON_CONF
 		lxc.uts.name = $name
-		lxc.rootfs.path = dir:$rootfs
+		lxc.rootfs.path = dir:/var/lib/lxc/$name/rootfs
 		lxc.net.0.type = empty
 		lxc.autodev = 1
 		lxc.apparmor.profile = unchanged
@@ -179,8 +185,9 @@ give_node() {
 }
 
 # _ct_ns R LAYOUT CMD...: CMD in a private mount namespace whose /dev has
-# R's dri and, for a unified LAYOUT on a legacy machine, whose
-# /sys/fs/cgroup is the cgroup2 hierarchy.  Run by ct_run in that namespace.
+# R's dri, whose /var/lib/lxc is R's and, for a unified LAYOUT on a legacy
+# machine, whose /sys/fs/cgroup is the cgroup2 hierarchy.  Run by ct_run in
+# that namespace.
 _ct_ns() {
 	local r=$1 layout=$2 e n
 	shift 2
@@ -204,6 +211,7 @@ _ct_ns() {
 	done
 	mkdir /dev/dri
 	mount --bind "$r/dev/dri" /dev/dri || return 1
+	mount --bind "$r/var/lib/lxc" /var/lib/lxc || return 1
 	exec "$@"
 }
 
