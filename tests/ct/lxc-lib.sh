@@ -8,7 +8,7 @@
 #   ct_host R LAYOUT             fixture root R: the example host with a real
 #                                character device for the VF's render node
 #   ct_container R NAME          a busybox container R/var/lib/lxc/NAME
-#   give_node R NAME             the container gets the render node (igpuctl)
+#   give_node R NAME             igpuctl ct lxc gives the container the node
 #   ct_run R NAME LAYOUT CONF [-s KEY=VALUE]... -- CMD...
 #                                CMD as the container's init (output on stdout,
 #                                its exit status returned)
@@ -65,7 +65,7 @@ ct_init() {
 	local t
 	[[ -x $IGPUCTL ]] || die "$IGPUCTL is not an executable"
 	[[ $(id -u) -eq 0 ]] || die "needs root: LXC starts a privileged container, the test makes a device node"
-	for t in lxc-start lxc-stop unshare mount mknod busybox readelf; do
+	for t in lxc-start lxc-stop unshare mount mknod busybox readelf jq; do
 		command -v "$t" >/dev/null || die "$t not installed (tools/install-deps installs lxc and busybox-static)"
 	done
 	[[ -r $CT_COMMON_CONF ]] || die "$CT_COMMON_CONF missing (Debian's lxc package)"
@@ -168,20 +168,13 @@ ct_container() {
 	EOF
 }
 
-# give_node R NAME: give container NAME of R the render node of CT_DEVICE.
-#
-# This is the one place where the configuration comes from.  Until
-# `igpuctl ct lxc` exists, it appends the two lines the command writes
-# (docs/cli.md; the cgroup key chosen by R's cgroup layout as igpuctl
-# chooses it); then it becomes
-#   "$IGPUCTL" --root "$R" ct lxc NAME 0000:00:02.2 --apply
+# give_node R NAME: give container NAME of R the render node of CT_DEVICE
+# the way a user does, with `igpuctl ct lxc`; its JSON (-J) on stdout.
+# This is the one place where the container's configuration comes from.
 give_node() {
-	local r=$1 name=$2 key=lxc.cgroup.devices.allow
-	[[ -e $r/sys/fs/cgroup/cgroup.controllers ]] && key=lxc.cgroup2.devices.allow
-	cat >>"$r/var/lib/lxc/$name/config" <<-EOF
-		$key = c 226:129 rw
-		lxc.mount.entry = /dev/dri/renderD129 dev/dri/renderD129 none bind,optional,create=file
-	EOF
+	local r=$1 name=$2
+	"$IGPUCTL" --root "$r" ct lxc "$name" "$CT_DEVICE" --apply -J 2>"$WORK/give-node.err" ||
+		die "igpuctl --root $r ct lxc $name $CT_DEVICE --apply failed: $(cat "$WORK/give-node.err")"
 }
 
 # _ct_ns R LAYOUT CMD...: CMD in a private mount namespace whose /dev has

@@ -10,10 +10,12 @@
 # device cgroup lets it through and "Operation not permitted" where it
 # does not (tests/ct/lxc-lib.sh).
 #
-# Inside the container (the container's configuration as given):
+# The container's configuration is what `igpuctl --root R ct lxc media
+# 0000:00:02.2 --apply` made of it (give_node).  Inside the container:
 #   the node is there: a character device 226:129, owner 0:992 (a
-#   privileged container keeps the host's owner), mode 0660, and opening it
-#   read-write gives what it gives on the host itself;
+#   privileged container keeps the host's owner, and igpuctl's node_gid
+#   says so), mode 0660, and opening it read-write gives what it gives on
+#   the host itself;
 # and the two lines matter:
 #   without the devices.allow line the open is refused (EPERM),
 #   with the other cgroup key (cgroup vs cgroup2) too: LXC reads only the
@@ -92,10 +94,11 @@ layout_case() {
 	step "$layout cgroup layout"
 	ct_host "$r" "$layout"
 	ct_container "$r" "$NAME"
-	give_node "$r" "$NAME"
+	give_node "$r" "$NAME" >"$WORK/$layout-give.json"
 	conf=$r/var/lib/lxc/$NAME/config
-	echo "  the lines given:"
+	echo "  igpuctl ct lxc $NAME $CT_DEVICE --apply gave:"
 	grep -e "$ALLOW" -e "$MOUNT" "$conf" | sed 's/^/    /' || true
+	jq -r '.notes[]' "$WORK/$layout-give.json" | sed 's/^/    note: /'
 
 	# The machine itself must be allowed the node, or nothing is shown.
 	host_open=$(open_result "$r$NODE")
@@ -109,6 +112,8 @@ layout_case() {
 	want "$layout-given" type "character special file"
 	want "$layout-given" rdev 226:129
 	want "$layout-given" owner "0:$CT_HOST_GID"
+	# igpuctl tells whose the node is inside: what the container shows.
+	want "$layout-given" owner "0:$(jq -r .node_gid "$WORK/$layout-give.json")"
 	want "$layout-given" mode 660
 	want "$layout-given" open "$host_open"
 
