@@ -97,6 +97,31 @@ static int by_path_address(const char *name, char **ret)
 	return 0;
 }
 
+/* The PCI device of the DRM minor NAME: the class link leads to
+ * DEVICE/drm/NAME in the device tree. */
+static int drm_class_device(const char *name, char **ret)
+{
+	_cleanup_free_ char *path = NULL;
+	struct igp_pci_addr a;
+	char *drm, *dev;
+
+	if (igp_realpathf(&path, "%s/%s", IGP_SYS_CLASS_DRM, name) < 0)
+		return -ENOENT;
+	drm = strrchr(path, '/');
+	if (!drm || drm == path)
+		return -ENOENT;
+	*drm = '\0';
+	drm = strrchr(path, '/');
+	if (!drm || !streq(drm, "/drm"))
+		return -ENOENT;
+	*drm = '\0';
+	dev = strrchr(path, '/');
+	if (!dev || igp_pci_addr_parse(dev + 1, &a) < 0)
+		return -ENOENT;
+	*ret = strdup(dev + 1);
+	return *ret ? 0 : -ENOMEM;
+}
+
 /* NODE's name when it lies directly in DIR, else NULL. */
 static const char *name_in(const char *node, const char *dir)
 {
@@ -115,7 +140,5 @@ int igp_drm_node_device(const char *node, char **ret_address)
 		return by_path_address(name, ret_address);
 	if (!(name = name_in(node, IGP_DEV_DRI)))
 		return -ENOENT;
-	if (igp_readlink_basenamef(ret_address, "%s/%s/device", IGP_SYS_CLASS_DRM, name) < 0)
-		return -ENOENT;
-	return 0;
+	return drm_class_device(name, ret_address);
 }
