@@ -1653,6 +1653,74 @@ is full.isolation fail
 has full.isolation message "vmbr0 (default route)"
 
 ########################################################################
+# Containers given a DRM node (ct.render_nodes, ct.gid) on the ct-pve host
+# of the golden tests: its CTs as they are, then broken both ways.
+
+ctroot() { # NAME: $V, a fresh root of tests/golden/hosts/ct-pve.sh
+	V=$tmp/$1
+	rm -rf "$V"
+	(
+		# shellcheck source=../fixtures/mkhost.sh
+		. "$src/tests/fixtures/mkhost.sh"
+		host_build "$src/tests/golden/hosts/ct-pve.sh" "$V"
+	) >/dev/null || bad "$1: the fixture ct-pve was not built"
+}
+ctroot ct-ok
+chk "$V"
+is ct.render_nodes pass
+has ct.render_nodes message "proxmox-ct:300: /dev/dri/renderD129 of 0000:00:02.2"
+has ct.render_nodes message "proxmox-ct:301: /dev/dri/by-path/pci-0000:00:02.2-render of 0000:00:02.2"
+is ct.gid pass
+has ct.gid message "proxmox-ct:300: dev0 gid 993 (render)"
+contract
+
+# The host's render gid in the CT's devN: its own render group is 993.
+ctroot ct-host-gid
+sed -i 's|^dev0: /dev/dri/renderD129,gid=993$|dev0: /dev/dri/renderD129,gid=104|' "$V/etc/pve/lxc/300.conf"
+chk "$V"
+is ct.gid warn
+has ct.gid message "gid 104 (dev0), but the render group inside is 993"
+has ct.gid remedy "pct set 300 --dev0 /dev/dri/renderD129,gid=993"
+# A CT whose root cannot be read: its gid is not judged.
+ctroot ct-unknown-root
+put etc/pve/lxc/304.conf "rootfs: local-lvm:vm-304-disk-0,size=8G
+dev0: /dev/dri/renderD130,gid=5
+"
+chk "$V"
+has ct.gid message "proxmox-ct:304: dev0 gid 5 (its render group is unknown: its root file system local-lvm:vm-304-disk-0 is a lvmthin volume"
+
+# VF 00:02.2 went to vfio-pci (for a VM): its node and by-path link are gone.
+ctroot ct-vfio
+VF=sys/devices/pci0000:00/0000:00:02.2
+rm -rf "${V:?}/$VF/drm" "$V/sys/class/drm/renderD129" "$V/sys/class/drm/card1" "$V/dev/dri/renderD129" \
+	"$V/dev/dri/card1" "$V/dev/dri/by-path/pci-0000:00:02.2-render" "$V/dev/dri/by-path/pci-0000:00:02.2-card"
+relink "$VF/driver" ../../../bus/pci/drivers/vfio-pci
+chk "$V"
+is ct.render_nodes fail
+has ct.render_nodes message "proxmox-ct:300 is given /dev/dri/renderD129 (dev0), which does not exist"
+has ct.render_nodes message "proxmox-ct:301 is given /dev/dri/by-path/pci-0000:00:02.2-render, but 0000:00:02.2 is bound to vfio-pci"
+has ct.render_nodes remedy "igpuctl unbind 0000:00:02.2"
+# ... and the CT named the node by its number, which the PF's second
+# function now has: still an Intel GPU, but the wrong one is not knowable.
+
+# The render node numbers follow the probe order: on a host where nouveau
+# probes first, renderD128 is the NVIDIA card's, not the iGPU's.
+variant ct-nvidia igpu-nvidia
+put etc/pve/lxc/200.conf "arch: amd64
+dev0: /dev/dri/renderD128,gid=104
+rootfs: local-lvm:vm-200-disk-0,size=8G
+"
+chk "$V"
+is ct.render_nodes warn
+has ct.render_nodes message "belongs to 0000:01:00.0 (10de:2484), not to an Intel GPU or VF"
+has ct.render_nodes remedy "igpuctl ct proxmox 200 ADDR --apply"
+
+# No container is given a node.
+chk "$src/examples/hosts/pve8-coffeelake"
+is ct.render_nodes skip
+is ct.gid skip
+
+########################################################################
 # Every check was seen passing and not passing.
 
 while read -r id _; do

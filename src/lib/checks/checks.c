@@ -105,6 +105,11 @@ static const struct check_def defs[] = {
      "group, mdev)"},
     {"vm.libvirt", ALL, NULL, check_vm_libvirt,
      "libvirt domains that use the GPU: vGPU display, OVMF option ROM, ramfb, render node, managed"},
+
+    {"ct.render_nodes", ALL, check_ct_render_nodes, NULL,
+     "each DRM node a container is given exists and belongs to an Intel GPU or VF on its GPU driver"},
+    {"ct.gid", ALL, check_ct_gid, NULL,
+     "the group a Proxmox VE CT's devN gives a DRM node is the CT's own render group"},
 };
 
 static struct igp_check_info *infos;

@@ -168,6 +168,8 @@ int check_modules_vfio_virqfd(struct check_ctx *c);
 int check_modules_vfio_mdev(struct check_ctx *c);
 int check_initramfs_current(struct check_ctx *c);
 int check_memlock(struct check_ctx *c);
+int check_ct_render_nodes(struct check_ctx *c);
+int check_ct_gid(struct check_ctx *c);
 
 int check_full_driver(struct check_ctx *c, const struct igp_pci_dev *gpu);
 int check_full_vfio_ids(struct check_ctx *c, const struct igp_pci_dev *gpu);
