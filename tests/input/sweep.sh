@@ -122,7 +122,10 @@ cp -a "$SRCDIR/examples/hosts/pve8-coffeelake" "$BASE/cl"
 cp -a "$SRCDIR/examples/hosts/pve8-n100-zfs" "$BASE/n100"
 build gvt "$SRCDIR/tests/vgpu/hosts/gvtg-two-parents.sh"
 build dom "$WORK/dom.sh"
-HOSTS=(cl n100 gvt dom)
+# Containers (ct): a Proxmox VE node with CTs, an LXC container (built as
+# root: its render nodes belong to a group).
+build ct "$SRCDIR/tests/golden/hosts/ct-pve.sh"
+HOSTS=(cl n100 gvt dom ct)
 # Hosts igpuctl has run on: a command that may write takes its lock
 # (/var/lib/igpuctl/lock, created once and kept, as dpkg's) before it reads
 # what its plan rests on, so a refusal found while planning would otherwise
@@ -283,6 +286,17 @@ VMID_BAD=(
 NUM_BAD=(
 	negative -1
 	too-big 65536
+	hex 0x10
+	empty ''
+	lead-space ' 7'
+	newline $'7\n'
+	plus +7
+	huge-digits "$HUGE_DIGITS"
+)
+# Malformed group ids (65536 and up are ids too): a usage error.
+GID_BAD=(
+	negative -1
+	too-big 4294967295
 	hex 0x10
 	empty ''
 	lead-space ' 7'
@@ -708,6 +722,39 @@ all_cases() {
 	run "vgpu start-defined <dotdot>" usage gvt -- vgpu start-defined ../../etc
 	run "vgpu start-defined <no-such-parent>" usage gvt -- vgpu start-defined nope
 	each ADDR_ABSENT_SOME "vgpu start-defined " refuse gvt vgpu start-defined @
+
+	# ---------------------------------------------------------------- ct (proxmox, lxc --apply write)
+
+	run "ct: no target" usage ct -- ct
+	run "ct: unknown target" usage ct -- ct nope 00:02.2
+	run "ct: unknown target, injected line" usage ct -- ct $'nope\nigpuctl: all good'
+	opts_all "ct proxmox --apply" ct ct proxmox 302 00:02.2 --apply
+	opts_all "ct lxc --apply" ct ct lxc frigate 00:02.2 --apply
+	opts "ct incus" ct ct incus jelly 00:02.5
+	opts "ct docker" ct ct docker 00:02.2
+	run "ct proxmox: no device" usage ct -- ct proxmox 302 --apply
+	run "ct proxmox: extra argument" usage ct -- ct proxmox 302 00:02.2 extra --apply
+	run "ct docker: a container" usage ct -- ct docker frigate 00:02.2
+	run "ct proxmox: --apply with a value" usage ct -- ct proxmox 302 00:02.2 --apply=1
+	each VMID_BAD "ct proxmox --apply " usage ct ct proxmox @ 00:02.2 --apply
+	each ADDR_SOME "ct proxmox 302 --apply " usage ct ct proxmox 302 @ --apply
+	each ADDR_ABSENT_SOME "ct proxmox 302 --apply " refuse ct ct proxmox 302 @ --apply
+	each GID_BAD "ct proxmox --apply --gid " usage ct ct proxmox 302 00:02.2 --apply --gid @
+	run "ct proxmox --apply <absent-ct>" refuse ct -- ct proxmox 555 00:02.2 --apply
+	run "ct proxmox --apply <vfio-pci device>" refuse ct -- ct proxmox 302 00:02.1 --apply
+	run "ct proxmox --apply <no GPU>" refuse ct -- ct proxmox 302 00:00.0 --apply
+	run "ct proxmox --apply <unreadable root>" refuse ct -- ct proxmox 304 00:02.5 --apply
+	each NAME_BAD "ct lxc --apply " usage ct ct lxc @ 00:02.2 --apply
+	run "ct lxc --apply <dot name>" usage ct -- ct lxc .. 00:02.2 --apply
+	run "ct lxc --apply <no config>" refuse ct -- ct lxc other 00:02.2 --apply
+	each PATH_BAD "ct lxc --apply --lxcpath " usage ct ct lxc frigate 00:02.2 --apply --lxcpath @
+	run "ct lxc --apply --lxcpath <relative>" usage ct -- ct lxc frigate 00:02.2 --apply --lxcpath lxc
+	run "ct incus --lxcpath" usage ct -- ct incus jelly 00:02.5 --lxcpath /var/lib/lxc
+	run "ct incus --apply" usage ct -- ct incus jelly 00:02.5 --apply
+	run "ct docker --apply" usage ct -- ct docker 00:02.2 --apply
+	each NAME_BAD "ct incus " usage ct ct incus @ 00:02.5
+	run "ct incus <unreadable root>" refuse ct -- ct incus nothere 00:02.5
+	run "ct -J proxmox --apply <too-small>" usage ct -- -J ct proxmox 99 00:02.2 --apply
 
 	# ---------------------------------------------------------------- vm (proxmox --apply writes)
 
