@@ -27,6 +27,19 @@ static void judge_done(struct ct_judge *j)
 	strbuf_done(&j->rem);
 }
 
+/* The check's result: skip with NONE when nothing was judged, else the
+ * worst finding with its remedies, or a pass that lists what was judged. */
+static int judge_finish(struct ct_judge *j, const char *id, const char *none, const char *pass_lead)
+{
+	if (j->bad.oom || j->good.oom || j->rem.oom)
+		return -ENOMEM;
+	if (!j->n)
+		return check_add(j->c, id, NULL, IGP_CHECK_SKIP, NULL, "%s", none);
+	if (j->st != IGP_CHECK_PASS)
+		return check_add(j->c, id, NULL, j->st, strbuf_steal(&j->rem), "%s", strbuf_str(&j->bad));
+	return check_add(j->c, id, NULL, IGP_CHECK_PASS, NULL, "%s: %s.", pass_lead, strbuf_str(&j->good));
+}
+
 /* A container of this host (a Proxmox VE CT of this node, an LXC container). */
 static bool is_local_ct(const struct igp_workload *w)
 {
@@ -147,14 +160,7 @@ int check_ct_render_nodes(struct check_ctx *c)
 			if (w->uses[k].kind == IGP_USE_DRI)
 				judge_use(&j, w, &w->uses[k]);
 	}
-	if (j.bad.oom || j.good.oom || j.rem.oom)
-		return -ENOMEM;
-	if (!j.n)
-		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL, "No container is given a DRM node.");
-	if (j.st != IGP_CHECK_PASS)
-		return check_add(c, id, NULL, j.st, strbuf_steal(&j.rem), "%s", strbuf_str(&j.bad));
-	return check_add(c, id, NULL, IGP_CHECK_PASS, NULL, "Containers with a GPU's node: %s.",
-			 strbuf_str(&j.good));
+	return judge_finish(&j, id, "No container is given a DRM node.", "Containers with a GPU's node");
 }
 
 /* A decimal number, digits only. */
@@ -251,12 +257,5 @@ int check_ct_gid(struct check_ctx *c)
 	for (size_t i = 0; i < j.ws->n; i++)
 		if (j.ws->v[i].kind == IGP_WORKLOAD_PVE_CT && j.ws->v[i].local)
 			judge_gid(&j, &j.ws->v[i]);
-	if (j.bad.oom || j.good.oom || j.rem.oom)
-		return -ENOMEM;
-	if (!j.n)
-		return check_add(c, id, NULL, IGP_CHECK_SKIP, NULL,
-				 "No Proxmox VE CT is given a DRM node by devN.");
-	if (j.st != IGP_CHECK_PASS)
-		return check_add(c, id, NULL, j.st, strbuf_steal(&j.rem), "%s", strbuf_str(&j.bad));
-	return check_add(c, id, NULL, IGP_CHECK_PASS, NULL, "The nodes' groups: %s.", strbuf_str(&j.good));
+	return judge_finish(&j, id, "No Proxmox VE CT is given a DRM node by devN.", "The nodes' groups");
 }
