@@ -33,6 +33,8 @@
 #define IGP_SYS_CLASS_MDEV_BUS "/sys/class/mdev_bus"
 #define IGP_SYS_MDEV_DEVICES "/sys/bus/mdev/devices"
 #define IGP_SYS_DEV_BLOCK "/sys/dev/block"
+/* A character device's node by its number: /sys/dev/char/MAJOR:MINOR */
+#define IGP_SYS_DEV_CHAR "/sys/dev/char"
 #define IGP_SYS_CLASS_BLOCK "/sys/class/block"
 #define IGP_SYS_MODULE "/sys/module"
 #define IGP_SYS_FIRMWARE_EFI "/sys/firmware/efi"
@@ -50,6 +52,17 @@
 #define IGP_PROC_CPUINFO "/proc/cpuinfo"
 #define IGP_PROC_MODULES "/proc/modules"
 #define IGP_PROC_IOMEM "/proc/iomem"
+/* Container detection (model/container.c, after systemd's virt.c). */
+#define IGP_PROC_1_ENVIRON "/proc/1/environ"
+#define IGP_PROC_VZ "/proc/vz"
+#define IGP_PROC_BC "/proc/bc"
+#define IGP_RUN_HOST_CONTAINER_MANAGER "/run/host/container-manager"
+#define IGP_RUN_SYSTEMD_CONTAINER "/run/systemd/container"
+#define IGP_RUN_CONTAINERENV "/run/.containerenv"
+#define IGP_DOCKERENV "/.dockerenv"
+#define IGP_SYS_FS_CGROUP_EVENTS "/sys/fs/cgroup/cgroup.events"
+#define IGP_SYS_FS_CGROUP_TYPE "/sys/fs/cgroup/cgroup.type"
+#define IGP_SYS_KERNEL_CGROUP_FEATURES "/sys/kernel/cgroup/features"
 /* /dev */
 #define IGP_DEV_DRI "/dev/dri"
 #define IGP_DEV_VFIO "/dev/vfio"
