@@ -226,3 +226,55 @@ void findings_print(FILE *f, const struct igp_check_report *r, int indent)
 			fprintf(f, "%*s  %s\n", indent, "", k->remedy);
 	}
 }
+
+void va_print(const struct igp_va_info *va, const char *indent, int width)
+{
+	switch (va->status) {
+	case IGP_VA_NOT_PROBED:
+		return;
+	case IGP_VA_NOT_INSTALLED:
+		printf("%s%-*s libva not installed (install vainfo and a VA driver, e.g. "
+		       "intel-media-va-driver, to check)\n",
+		       indent, width, "VA-API:");
+		return;
+	case IGP_VA_FAILED:
+		printf("%s%-*s no VA driver works on this GPU (%s); Intel needs intel-media-va-driver "
+		       "(iHD) or i965-va-driver\n",
+		       indent, width, "VA-API:", va->error ? va->error : "vaInitialize failed");
+		return;
+	case IGP_VA_OK:
+		printf("%s%-*s %s\n", indent, width, "VA-API:", va->driver ? va->driver : "initialized");
+		if (va->n_profiles == 0)
+			printf("%s%-*s none\n", indent, width, "Profiles:");
+		for (size_t i = 0; i < va->n_profiles; i++) {
+			const struct igp_va_profile *p = &va->profiles[i];
+			printf("%s%-*s %s%s%s%s%s\n", indent, width, i == 0 ? "Profiles:" : "", p->name,
+			       p->decode || p->encode || p->vpp ? ":" : "", p->decode ? " decode" : "",
+			       p->encode ? " encode" : "", p->vpp ? " vpp" : "");
+		}
+		return;
+	}
+}
+
+struct json_object *va_json(const struct igp_va_info *va)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "status", json_object_new_string(igp_va_status_name(va->status)));
+	json_object_object_add(o, "driver", json_str_or_null(va->driver));
+	json_object_object_add(o, "error", json_str_or_null(va->error));
+	for (size_t i = 0; i < va->n_profiles; i++) {
+		struct json_object *p = json_object_new_object(), *e = json_object_new_array();
+		if (va->profiles[i].decode)
+			json_object_array_add(e, json_object_new_string("decode"));
+		if (va->profiles[i].encode)
+			json_object_array_add(e, json_object_new_string("encode"));
+		if (va->profiles[i].vpp)
+			json_object_array_add(e, json_object_new_string("vpp"));
+		json_object_object_add(p, "profile", json_object_new_string(va->profiles[i].name));
+		json_object_object_add(p, "entrypoints", e);
+		json_object_array_add(a, p);
+	}
+	json_object_object_add(o, "profiles", a);
+	return o;
+}

@@ -10,6 +10,7 @@
 #include "model/host.h"
 #include "model/isolation.h"
 #include "model/methods.h"
+#include "model/vaapi.h"
 
 /* "yes", "no", "with i915-sriov-dkms or xe" */
 const char *support_word(enum igp_support s);
@@ -45,5 +46,14 @@ struct json_object *findings_json(const struct igp_check_report *r);
  * remedy on the next line, INDENT blanks in; to `f`.
  */
 void findings_print(FILE *f, const struct igp_check_report *r, int indent);
+
+/*
+ * What libva said, as lines "INDENT" + a label padded to WIDTH + the value:
+ * "VA-API:" (the driver, or why none works) and "Profiles:" one per
+ * profile with its entry points.  Nothing when it was not asked.
+ */
+void va_print(const struct igp_va_info *va, const char *indent, int width);
+/* The same as {"status", "driver", "error", "profiles": [{"profile", "entrypoints"}]}. */
+struct json_object *va_json(const struct igp_va_info *va);
 
 #endif

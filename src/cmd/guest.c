@@ -33,58 +33,6 @@ static const char *render_text(const struct igp_guest_gpu *g, char *buf, size_t 
 	return buf;
 }
 
-static void va_text(const struct igp_va_info *va)
-{
-	switch (va->status) {
-	case IGP_VA_NOT_PROBED:
-		return;
-	case IGP_VA_NOT_INSTALLED:
-		printf("    VA-API:      libva not installed (install vainfo and a VA driver, e.g. "
-		       "intel-media-va-driver, to check)\n");
-		return;
-	case IGP_VA_FAILED:
-		printf(
-		    "    VA-API:      no VA driver works on this GPU (%s); Intel needs intel-media-va-driver "
-		    "(iHD) or i965-va-driver\n",
-		    va->error ? va->error : "vaInitialize failed");
-		return;
-	case IGP_VA_OK:
-		printf("    VA-API:      %s\n", va->driver ? va->driver : "initialized");
-		if (va->n_profiles == 0)
-			printf("    Profiles:    none\n");
-		for (size_t i = 0; i < va->n_profiles; i++) {
-			const struct igp_va_profile *p = &va->profiles[i];
-			printf("    %-12s %s%s%s%s%s\n", i == 0 ? "Profiles:" : "", p->name,
-			       p->decode || p->encode || p->vpp ? ":" : "", p->decode ? " decode" : "",
-			       p->encode ? " encode" : "", p->vpp ? " vpp" : "");
-		}
-		return;
-	}
-}
-
-static struct json_object *va_json(const struct igp_va_info *va)
-{
-	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
-
-	json_object_object_add(o, "status", json_object_new_string(igp_va_status_name(va->status)));
-	json_object_object_add(o, "driver", json_str_or_null(va->driver));
-	json_object_object_add(o, "error", json_str_or_null(va->error));
-	for (size_t i = 0; i < va->n_profiles; i++) {
-		struct json_object *p = json_object_new_object(), *e = json_object_new_array();
-		if (va->profiles[i].decode)
-			json_object_array_add(e, json_object_new_string("decode"));
-		if (va->profiles[i].encode)
-			json_object_array_add(e, json_object_new_string("encode"));
-		if (va->profiles[i].vpp)
-			json_object_array_add(e, json_object_new_string("vpp"));
-		json_object_object_add(p, "profile", json_object_new_string(va->profiles[i].name));
-		json_object_object_add(p, "entrypoints", e);
-		json_object_array_add(a, p);
-	}
-	json_object_object_add(o, "profiles", a);
-	return o;
-}
-
 /* null unless the GPU is an SR-IOV VF. */
 static struct json_object *vf_json(const struct igp_guest_vf *vf)
 {
@@ -165,7 +113,7 @@ static void print_text(const struct igp_guest_report *r)
 		printf("    Driver:      %s\n", d->driver ? d->driver : "none");
 		printf("    Render node: %s\n", render_text(g, buf, sizeof(buf)));
 		vf_text(&g->vf);
-		va_text(&g->va);
+		va_print(&g->va, "    ", 12);
 	}
 	printf("Verdict:         %s\n", r->message);
 	if (r->next_step)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* igpuctl show ADDR: everything igpuctl knows about one PCI device. */
+#include <fcntl.h>
 #include <getopt.h>
 
+#include "base/paths.h"
 #include "cmd.h"
 #include "devview.h"
 #include "model/igd.h"
@@ -12,7 +14,8 @@ static int help(void)
 {
 	printf("Usage: igpuctl show ADDR [-J]\n\n"
 	       "Everything known about one PCI device. ADDR is 0000:00:02.0, 00:02.0 or 2.0\n"
-	       "(short forms only where unambiguous).\n");
+	       "(short forms only where unambiguous).  A device with a render node also shows\n"
+	       "its VA-API profiles when libva is installed (not under --root).\n");
 	return EXIT_OK;
 }
 
@@ -59,7 +62,36 @@ static void kv(const char *k, const char *v)
 	printf("%-16s %s\n", k, v ? v : "-");
 }
 
-static void show_text(const struct igp_pci_dev *d, const struct igp_isolation_report *iso)
+/*
+ * What libva says about the device's render node.  Only on the real host
+ * (under --root the node would be a device of this machine); -v says why
+ * not.  0, or -ENOMEM.
+ */
+static int show_va(const struct igp_pci_dev *d, struct igp_va_info *va)
+{
+	int fd, r;
+
+	*va = (struct igp_va_info){.status = IGP_VA_NOT_PROBED};
+	if (!d->render_node)
+		return 0;
+	if (!igp_root_is_host()) {
+		log_debug("VA-API: not probed under --root (libva would open this machine's GPU)");
+		return 0;
+	}
+	fd = igp_open(d->render_node, O_RDWR, 0);
+	if (fd < 0) {
+		log_debug("VA-API: not probed: %s does not open: %s", d->render_node, strerror(-fd));
+		return 0;
+	}
+	r = igp_va_probe(fd, va);
+	close(fd);
+	if (va->status == IGP_VA_NOT_INSTALLED)
+		log_debug("VA-API: not probed: libva is not installed");
+	return r;
+}
+
+static void show_text(const struct igp_pci_dev *d, const struct igp_isolation_report *iso,
+		      const struct igp_va_info *va)
 {
 	_cleanup_free_ char *label = device_label(d), *isotext = isolation_text(iso);
 	char buf[128];
@@ -103,6 +135,9 @@ static void show_text(const struct igp_pci_dev *d, const struct igp_isolation_re
 			 d->card_node && d->render_node ? " " : "", d->render_node ? d->render_node : "");
 		kv("DRM nodes:", buf);
 	}
+	/* libva missing is no news about the device: -v says it. */
+	if (va->status != IGP_VA_NOT_INSTALLED)
+		va_print(va, "", 16);
 	if (d->physfn)
 		kv("SR-IOV PF:", d->physfn);
 	if (d->sriov_totalvfs >= 0) {
@@ -143,6 +178,45 @@ static void stolen_warning(const struct igp_host *h, int mib)
 			: ", or give the guest more with QEMU's x-igd-gms where the QEMU honours it");
 }
 
+static void print_json(const struct igp_host *h, const struct igp_pci_dev *d,
+		       const struct igp_isolation_report *iso, const struct igp_gpu_methods *m,
+		       const struct igp_va_info *va, int stolen)
+{
+	struct json_object *o = show_json(h, d, iso);
+
+	json_object_object_add(o, "stolen_memory_mib", json_int_or_null(stolen, stolen >= 0));
+	json_object_object_add(o, "va", va->status == IGP_VA_NOT_PROBED ? NULL : va_json(va));
+	if (m) {
+		static const char *const keys[] = {"platform", "generation", "methods", "recommended",
+						   "recommendation"};
+		struct json_object *g = gpu_json(h, d, m, iso);
+		for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+			json_object_object_add(o, keys[i],
+					       json_object_get(json_object_object_get(g, keys[i])));
+		json_object_put(g);
+	}
+	json_print(o);
+}
+
+static void print_text(const struct igp_pci_dev *d, const struct igp_isolation_report *iso,
+		       const struct igp_gpu_methods *m, const struct igp_va_info *va, int stolen)
+{
+	show_text(d, iso, va);
+	if (m) {
+		_cleanup_free_ char *rec = recommendation_text(d, m);
+		const char *plat = platform_name(d);
+		if (plat)
+			printf("%-16s %s%s%s\n", "Platform:", plat, d->platform ? ", Gen " : "",
+			       d->platform ? d->platform->gen : "");
+		for (int i = 0; i < _IGP_METHOD_MAX; i++)
+			printf("%-16s %s: %s\n", i == 0 ? "Methods:" : "",
+			       igp_method_name((enum igp_method)i), m->m[i].reason);
+		kv("Recommended:", rec);
+	}
+	if (stolen >= 0)
+		printf("%-16s %d MiB\n", "Stolen memory:", stolen);
+}
+
 int cmd_show(int argc, char *argv[])
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
@@ -150,6 +224,7 @@ int cmd_show(int argc, char *argv[])
 	struct igp_isolation_report iso;
 	struct igp_pci_dev *d;
 	struct igp_gpu_methods m;
+	struct igp_va_info va;
 	int c, r, stolen;
 
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
@@ -185,50 +260,26 @@ int cmd_show(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "Failed to judge the IOMMU group of %s", d->address);
 
+	r = show_va(d, &va);
+	if (r < 0) {
+		igp_isolation_report_done(&iso);
+		return log_error_errno(r, "Failed to ask libva about %s", d->render_node);
+	}
 	if (igp_pci_dev_is_gpu(d)) {
 		r = igp_gpu_methods_eval(d, &m);
 		if (r < 0) {
+			igp_va_info_done(&va);
 			igp_isolation_report_done(&iso);
 			return log_error_errno(r, "Failed to evaluate %s", d->address);
 		}
 	}
 	stolen = igp_igd_stolen_mib(d);
-	if (arg_g.json) {
-		struct json_object *o = show_json(h, d, &iso);
-		json_object_object_add(o, "stolen_memory_mib", json_int_or_null(stolen, stolen >= 0));
-		if (igp_pci_dev_is_gpu(d)) {
-			struct json_object *g = gpu_json(h, d, &m, &iso);
-			struct json_object *v;
-			json_object_object_add(o, "platform",
-					       json_object_get(json_object_object_get(g, "platform")));
-			json_object_object_add(o, "generation",
-					       json_object_get(json_object_object_get(g, "generation")));
-			json_object_object_add(o, "methods",
-					       json_object_get(json_object_object_get(g, "methods")));
-			json_object_object_add(o, "recommended",
-					       json_object_get(json_object_object_get(g, "recommended")));
-			v = json_object_object_get(g, "recommendation");
-			json_object_object_add(o, "recommendation", json_object_get(v));
-			json_object_put(g);
-		}
-		json_print(o);
-	} else {
-		show_text(d, &iso);
-		if (igp_pci_dev_is_gpu(d)) {
-			_cleanup_free_ char *rec = recommendation_text(d, &m);
-			const char *plat = platform_name(d);
-			if (plat)
-				printf("%-16s %s%s%s\n", "Platform:", plat, d->platform ? ", Gen " : "",
-				       d->platform ? d->platform->gen : "");
-			for (int i = 0; i < _IGP_METHOD_MAX; i++)
-				printf("%-16s %s: %s\n", i == 0 ? "Methods:" : "",
-				       igp_method_name((enum igp_method)i), m.m[i].reason);
-			kv("Recommended:", rec);
-		}
-		if (stolen >= 0)
-			printf("%-16s %d MiB\n", "Stolen memory:", stolen);
-	}
+	if (arg_g.json)
+		print_json(h, d, &iso, igp_pci_dev_is_gpu(d) ? &m : NULL, &va, stolen);
+	else
+		print_text(d, &iso, igp_pci_dev_is_gpu(d) ? &m : NULL, &va, stolen);
 	stolen_warning(h, stolen);
+	igp_va_info_done(&va);
 	if (igp_pci_dev_is_gpu(d))
 		igp_gpu_methods_done(&m);
 	igp_isolation_report_done(&iso);

@@ -13,26 +13,7 @@
 
 #include "base/enumstr.h"
 #include "model/host.h"
-
-enum igp_va_status {
-	IGP_VA_OK,
-	IGP_VA_NOT_PROBED,    /* under --root, or no render node to probe */
-	IGP_VA_NOT_INSTALLED, /* libva.so.2 / libva-drm.so.2 not found */
-	IGP_VA_FAILED,	      /* vaInitialize failed: no VA driver for this GPU */
-};
-
-struct igp_va_profile {
-	char *name; /* "H264Main" (vaProfileStr without "VAProfile") */
-	bool decode, encode, vpp;
-};
-
-struct igp_va_info {
-	enum igp_va_status status;
-	char *driver; /* vaQueryVendorString(): "Intel iHD driver ..." */
-	char *error;  /* libva's error text when FAILED */
-	struct igp_va_profile *profiles;
-	size_t n_profiles;
-};
+#include "model/vaapi.h"
 
 /* An Intel GPU seen as an SR-IOV virtual function, and how its driver took it. */
 enum igp_guest_vf_driver {
@@ -80,8 +61,6 @@ struct igp_guest_report {
 IGP_ENUM_DECL(igp_guest_verdict, enum igp_guest_verdict);
 /* "none", "vf-capable", "stock-i915", "other" */
 IGP_ENUM_DECL(igp_guest_vf_driver, enum igp_guest_vf_driver);
-/* "ok", "not-probed", "not-installed", "failed" */
-IGP_ENUM_DECL(igp_va_status, enum igp_va_status);
 /* The name of an emulated display device by IDs, or NULL (a real GPU). */
 const char *igp_guest_emulated_name(uint16_t vendor, uint16_t device);
 
