@@ -97,16 +97,13 @@ static int by_path_address(const char *name, char **ret)
 	return 0;
 }
 
-/* The PCI device of the DRM minor NAME: the class link leads to
- * DEVICE/drm/NAME in the device tree. */
-static int drm_class_device(const char *name, char **ret)
+/* The PCI device of the DRM minor whose sysfs directory PATH is (resolved):
+ * DEVICE/drm/NAME in the device tree.  PATH is cut up. */
+static int minor_dir_device(char *path, char **ret)
 {
-	_cleanup_free_ char *path = NULL;
 	struct igp_pci_addr a;
 	char *drm, *dev;
 
-	if (igp_realpathf(&path, "%s/%s", IGP_SYS_CLASS_DRM, name) < 0)
-		return -ENOENT;
 	drm = strrchr(path, '/');
 	if (!drm || drm == path)
 		return -ENOENT;
@@ -120,6 +117,28 @@ static int drm_class_device(const char *name, char **ret)
 		return -ENOENT;
 	*ret = strdup(dev + 1);
 	return *ret ? 0 : -ENOMEM;
+}
+
+/* The PCI device of the DRM minor NAME: the class link leads to
+ * DEVICE/drm/NAME in the device tree. */
+static int drm_class_device(const char *name, char **ret)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (igp_realpathf(&path, "%s/%s", IGP_SYS_CLASS_DRM, name) < 0)
+		return -ENOENT;
+	return minor_dir_device(path, ret);
+}
+
+/* libdrm finds a node's device by its number the same way
+ * (xf86drm.c, drmParsePciBusInfo(): the IGP_SYS_DEV_CHAR/M:m link). */
+int igp_drm_devnum_device(unsigned major, unsigned minor, char **ret_address)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (igp_realpathf(&path, IGP_SYS_DEV_CHAR "/%u:%u", major, minor) < 0)
+		return -ENOENT;
+	return minor_dir_device(path, ret_address);
 }
 
 /* NODE's name when it lies directly in DIR, else NULL. */

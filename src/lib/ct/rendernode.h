@@ -40,5 +40,12 @@ void igp_render_node_done(struct igp_render_node *n);
  * -ENOENT when nothing is known of it, -ENOMEM.
  */
 int igp_drm_node_device(const char *node, char **ret_address);
+/*
+ * The PCI device of the DRM character device MAJOR:MINOR, whatever its node
+ * is called where it is seen (a container may name the host's renderD129
+ * renderD128): its address (caller frees) from the device tree
+ * (IGP_SYS_DEV_CHAR).  -ENOENT when sysfs does not show it, -ENOMEM.
+ */
+int igp_drm_devnum_device(unsigned major, unsigned minor, char **ret_address);
 
 #endif

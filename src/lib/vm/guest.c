@@ -2,16 +2,18 @@
 #include <fcntl.h>
 #include <stdarg.h>
 
-#include "vm/guest.h"
+#include "vm/guest_int.h"
 #include "base/paths.h"
 #include "base/util.h"
 #include "model/modules.h"
 #include "model/sysinfo.h"
 
-IGP_ENUM_IMPL(igp_guest_verdict, enum igp_guest_verdict,
-	      IGP_GUEST_VF_DRIVER + 1, [IGP_GUEST_OK] = "ok", [IGP_GUEST_NO_GPU] = "no-gpu",
-	      [IGP_GUEST_NO_DRIVER] = "no-driver", [IGP_GUEST_NO_RENDER_NODE] = "no-render-node",
-	      [IGP_GUEST_RENDER_UNUSABLE] = "render-node-unusable", [IGP_GUEST_VF_DRIVER] = "vf-driver");
+IGP_ENUM_IMPL(
+    igp_guest_verdict, enum igp_guest_verdict,
+    IGP_GUEST_RENDER_GROUP + 1, [IGP_GUEST_OK] = "ok", [IGP_GUEST_NO_GPU] = "no-gpu",
+    [IGP_GUEST_NO_DRIVER] = "no-driver", [IGP_GUEST_NO_RENDER_NODE] = "no-render-node",
+    [IGP_GUEST_RENDER_UNUSABLE] = "render-node-unusable", [IGP_GUEST_VF_DRIVER] = "vf-driver",
+    [IGP_GUEST_NOT_A_DEVICE] = "render-node-not-device", [IGP_GUEST_RENDER_GROUP] = "render-node-group");
 
 IGP_ENUM_IMPL(igp_guest_vf_driver, enum igp_guest_vf_driver,
 	      IGP_GUEST_VF_OTHER + 1, [IGP_GUEST_VF_NONE] = "none", [IGP_GUEST_VF_CAPABLE] = "vf-capable",
@@ -49,6 +51,7 @@ void igp_guest_report_done(struct igp_guest_report *r)
 		free(r->gpus[i].vf.xe_refused);
 	}
 	free(r->gpus);
+	guest_nodes_done(r);
 	free(r->message);
 	free(r->next_step);
 	*r = (struct igp_guest_report){0};
@@ -72,8 +75,7 @@ static bool cpu_has_hypervisor_flag(void)
 	return false;
 }
 
-static int setf(char **dst, const char *fmt, ...) _printf_(2, 3);
-static int setf(char **dst, const char *fmt, ...)
+int guest_setf(char **dst, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -185,28 +187,32 @@ static int vf_advice(struct igp_guest_report *r, const struct igp_guest_gpu *g)
 	const struct igp_platform *p = d->platform;
 
 	if (g->vf.xe_refused)
-		return setf(&r->next_step,
-			    "xe refused the VF without force_probe: add xe.force_probe=%04x (the VF's own "
-			    "device ID) and i915.force_probe=!%04x to the guest's kernel command line and "
-			    "reboot, or install i915-sriov-dkms in the guest.",
-			    d->device, d->device);
+		return guest_setf(
+		    &r->next_step,
+		    "xe refused the VF without force_probe: add xe.force_probe=%04x (the VF's own "
+		    "device ID) and i915.force_probe=!%04x to the guest's kernel command line and "
+		    "reboot, or install i915-sriov-dkms in the guest.",
+		    d->device, d->device);
 	if (p && p->xe_sriov_since && !p->xe_force_probe)
-		return setf(&r->next_step,
-			    "load xe (modprobe xe) on a guest kernel whose xe knows %s (Linux %s or newer), "
-			    "or install i915-sriov-dkms in the guest; then check dmesg for \"Running in "
-			    "SR-IOV VF mode\".",
-			    p->name, p->xe_sriov_since);
+		return guest_setf(
+		    &r->next_step,
+		    "load xe (modprobe xe) on a guest kernel whose xe knows %s (Linux %s or newer), "
+		    "or install i915-sriov-dkms in the guest; then check dmesg for \"Running in "
+		    "SR-IOV VF mode\".",
+		    p->name, p->xe_sriov_since);
 	if (p && p->xe_sriov_since)
-		return setf(&r->next_step,
-			    "install i915-sriov-dkms in the guest, or use xe (Linux %s or newer) with "
-			    "xe.force_probe=%04x (the VF's own device ID) and i915.force_probe=!%04x on the "
-			    "guest's kernel command line; reboot, then check dmesg for \"Running in SR-IOV "
-			    "VF mode\".",
-			    p->xe_sriov_since, d->device, d->device);
-	return setf(&r->next_step,
-		    "install i915-sriov-dkms in the guest (xe has no SR-IOV for %s); reboot, then check "
-		    "dmesg for \"Running in SR-IOV VF mode\".",
-		    p ? p->name : "this GPU");
+		return guest_setf(
+		    &r->next_step,
+		    "install i915-sriov-dkms in the guest, or use xe (Linux %s or newer) with "
+		    "xe.force_probe=%04x (the VF's own device ID) and i915.force_probe=!%04x on the "
+		    "guest's kernel command line; reboot, then check dmesg for \"Running in SR-IOV "
+		    "VF mode\".",
+		    p->xe_sriov_since, d->device, d->device);
+	return guest_setf(
+	    &r->next_step,
+	    "install i915-sriov-dkms in the guest (xe has no SR-IOV for %s); reboot, then check "
+	    "dmesg for \"Running in SR-IOV VF mode\".",
+	    p ? p->name : "this GPU");
 }
 
 /* The verdict when the VF's driver is what fails; 1 when the usual checks
@@ -218,17 +224,17 @@ static int judge_vf(struct igp_guest_report *r, const struct igp_guest_gpu *g)
 	switch (g->vf.driver) {
 	case IGP_GUEST_VF_NONE:
 		r->verdict = IGP_GUEST_NO_DRIVER;
-		if (setf(&r->message,
-			 "%s (%04x:%04x) is an SR-IOV virtual function (%s), but no driver binds it.",
-			 d->address, d->vendor, d->device, g->vf.evidence) < 0)
+		if (guest_setf(&r->message,
+			       "%s (%04x:%04x) is an SR-IOV virtual function (%s), but no driver binds it.",
+			       d->address, d->vendor, d->device, g->vf.evidence) < 0)
 			return -ENOMEM;
 		return vf_advice(r, g);
 	case IGP_GUEST_VF_STOCK_I915:
 		r->verdict = IGP_GUEST_VF_DRIVER;
-		if (setf(&r->message,
-			 "%s (%04x:%04x) is an SR-IOV virtual function (%s), bound to the stock i915, "
-			 "which has no SR-IOV (no max_vfs parameter) and cannot drive a VF.",
-			 d->address, d->vendor, d->device, g->vf.evidence) < 0)
+		if (guest_setf(&r->message,
+			       "%s (%04x:%04x) is an SR-IOV virtual function (%s), bound to the stock i915, "
+			       "which has no SR-IOV (no max_vfs parameter) and cannot drive a VF.",
+			       d->address, d->vendor, d->device, g->vf.evidence) < 0)
 			return -ENOMEM;
 		return vf_advice(r, g);
 	default:
@@ -246,101 +252,114 @@ static int judge(struct igp_guest_report *r, struct igp_guest_gpu *g)
 
 	if (!d->driver) {
 		r->verdict = IGP_GUEST_NO_DRIVER;
-		if (setf(&r->message, "%s (%04x:%04x) is there, but no driver binds it.", d->address,
-			 d->vendor, d->device) < 0 ||
-		    setf(&r->next_step, "%s; then check dmesg for the driver's messages.", driver_advice(d)) <
-			0)
+		if (guest_setf(&r->message, "%s (%04x:%04x) is there, but no driver binds it.", d->address,
+			       d->vendor, d->device) < 0 ||
+		    guest_setf(&r->next_step, "%s; then check dmesg for the driver's messages.",
+			       driver_advice(d)) < 0)
 			return -ENOMEM;
 		return 0;
 	}
 	if (!d->render_node) {
 		r->verdict = IGP_GUEST_NO_RENDER_NODE;
-		if (setf(&r->message, "%s is bound to %s but has no render node (/dev/dri/renderD*).",
-			 d->address, d->driver) < 0 ||
-		    setf(&r->next_step,
-			 "dmesg | grep -i %s shows why the driver stopped (missing GuC/HuC "
-			 "firmware, or no IGD OpRegion under OVMF: see igpuctl vm ... --ovmf).",
-			 d->driver) < 0)
+		if (guest_setf(&r->message, "%s is bound to %s but has no render node (/dev/dri/renderD*).",
+			       d->address, d->driver) < 0 ||
+		    guest_setf(&r->next_step,
+			       "dmesg | grep -i %s shows why the driver stopped (missing GuC/HuC "
+			       "firmware, or no IGD OpRegion under OVMF: see igpuctl vm ... --ovmf).",
+			       d->driver) < 0)
 			return -ENOMEM;
 		return 0;
 	}
 	if (g->render_open != 0) {
 		r->verdict = IGP_GUEST_RENDER_UNUSABLE;
-		if (setf(&r->message, "%s exists but does not open: %s.", d->render_node,
-			 strerror(-g->render_open)) < 0)
+		if (guest_setf(&r->message, "%s exists but does not open: %s.", d->render_node,
+			       strerror(-g->render_open)) < 0)
 			return -ENOMEM;
 		if (g->render_open == -EACCES || g->render_open == -EPERM)
-			return setf(&r->next_step,
-				    "add the user to the render group (usermod -aG render USER) or, "
-				    "in a container, pass %s through.",
-				    d->render_node);
-		return setf(&r->next_step, "check that udev created %s (ls -l %s).", d->render_node,
-			    IGP_DEV_DRI);
+			return guest_setf(&r->next_step,
+					  "add the user to the render group (usermod -aG render USER) or, "
+					  "in a container, pass %s through.",
+					  d->render_node);
+		return guest_setf(&r->next_step, "check that udev created %s (ls -l %s).", d->render_node,
+				  IGP_DEV_DRI);
 	}
 	r->verdict = IGP_GUEST_OK;
-	return setf(&r->message, "%s (%04x:%04x, %s%s) works: %s opens.", d->address, d->vendor, d->device,
-		    d->driver, g->vf.is_vf ? ", an SR-IOV VF" : "", d->render_node);
+	return guest_setf(&r->message, "%s (%04x:%04x, %s%s) works: %s opens.", d->address, d->vendor,
+			  d->device, d->driver, g->vf.is_vf ? ", an SR-IOV VF" : "", d->render_node);
+}
+
+/* The PCI GPUs, each with its render node opened; r->judged the one to judge. */
+static int vm_gpus(const struct igp_host *h, const struct igp_pci_dev *want, bool probe_va,
+		   struct igp_guest_report *r)
+{
+	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
+	size_t n = igp_host_gpus(h, &gpus);
+	int e;
+
+	r->gpus = calloc(n + 1, sizeof(*r->gpus));
+	if (!r->gpus)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct igp_guest_gpu *g = &r->gpus[r->n_gpus++];
+		g->dev = gpus[i];
+		g->emulated = igp_guest_emulated_name(gpus[i]->vendor, gpus[i]->device);
+		g->render_open = 1;
+		g->va.status = IGP_VA_NOT_PROBED;
+		if ((e = vf_probe(h, g)) < 0)
+			return e;
+		if (gpus[i]->render_node) {
+			int fd = igp_open(gpus[i]->render_node, O_RDWR, 0);
+			g->render_open = fd < 0 ? fd : 0;
+			/* libva gets a real device fd only on the real root. */
+			e = fd >= 0 && probe_va && igp_root_is_host() ? igp_va_probe(fd, &g->va) : 0;
+			if (fd >= 0)
+				close(fd);
+			if (e < 0)
+				return e;
+		}
+		if (want ? gpus[i] == want : (r->judged < 0 && !g->emulated))
+			r->judged = (ssize_t)i;
+	}
+	return 0;
+}
+
+static int inspect_vm(const struct igp_host *h, const struct igp_pci_dev *want, bool probe_va,
+		      struct igp_guest_report *r)
+{
+	const char *emu = NULL;
+	int e = vm_gpus(h, want, probe_va, r);
+
+	if (e < 0)
+		return e;
+	if (want && r->judged < 0)
+		return -ENOTSUP; /* not a display-class device */
+	if (r->judged >= 0)
+		return judge(r, &r->gpus[r->judged]);
+	for (size_t i = 0; i < r->n_gpus && !emu; i++)
+		emu = r->gpus[i].emulated;
+	r->verdict = IGP_GUEST_NO_GPU;
+	e = emu ? guest_setf(&r->message,
+			     "No passed-through GPU is visible; the only graphics is emulated (%s).", emu)
+		: guest_setf(&r->message, "No GPU is visible at all.");
+	if (e < 0)
+		return e;
+	return guest_setf(&r->next_step, "on the host, check the VM's configuration (igpuctl vm "
+					 "qemu|libvirt|proxmox ...) and restart the VM itself, not just "
+					 "the guest OS.");
 }
 
 int igp_guest_inspect(const struct igp_host *h, const char *only, bool probe_va, struct igp_guest_report *ret)
 {
-	struct igp_guest_report r = {.judged = -1};
-	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
+	struct igp_guest_report r = {.judged = -1, .judged_node = -1, .render_gid = -1};
 	struct igp_pci_dev *want = NULL;
-	size_t n;
 	int e;
 
 	if (only && (e = igp_host_find(h, only, &want)) < 0)
 		return e;
 	r.in_vm = cpu_has_hypervisor_flag();
-	n = igp_host_gpus(h, &gpus);
-	r.gpus = calloc(n + 1, sizeof(*r.gpus));
-	if (!r.gpus)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		struct igp_guest_gpu *g = &r.gpus[r.n_gpus++];
-		g->dev = gpus[i];
-		g->emulated = igp_guest_emulated_name(gpus[i]->vendor, gpus[i]->device);
-		g->render_open = 1;
-		g->va.status = IGP_VA_NOT_PROBED;
-		if ((e = vf_probe(h, g)) < 0) {
-			igp_guest_report_done(&r);
-			return e;
-		}
-		if (gpus[i]->render_node) {
-			int fd = igp_open(gpus[i]->render_node, O_RDWR, 0);
-			g->render_open = fd < 0 ? fd : 0;
-			/* libva gets a real device fd only on the real root. */
-			if (fd >= 0 && probe_va && igp_root_is_host() && (e = igp_va_probe(fd, &g->va)) < 0) {
-				close(fd);
-				igp_guest_report_done(&r);
-				return e;
-			}
-			if (fd >= 0)
-				close(fd);
-		}
-		if (want ? gpus[i] == want : (r.judged < 0 && !g->emulated))
-			r.judged = (ssize_t)i;
-	}
-	if (want && r.judged < 0) {
-		igp_guest_report_done(&r);
-		return -ENOTSUP; /* not a display-class device */
-	}
-	if (r.judged < 0) {
-		const char *emu = NULL;
-		for (size_t i = 0; i < r.n_gpus && !emu; i++)
-			emu = r.gpus[i].emulated;
-		r.verdict = IGP_GUEST_NO_GPU;
-		e = emu ? setf(&r.message,
-			       "No passed-through GPU is visible; the only graphics is emulated (%s).", emu)
-			: setf(&r.message, "No GPU is visible at all.");
-		if (e >= 0)
-			e = setf(&r.next_step,
-				 "on the host, check the VM's configuration (igpuctl vm qemu|libvirt|proxmox "
-				 "...) and restart the VM itself, not just the guest OS.");
-	} else {
-		e = judge(&r, &r.gpus[r.judged]);
-	}
+	igp_container_detect(&r.container);
+	e = r.container.kind ? guest_inspect_container(h, want, probe_va, &r)
+			     : inspect_vm(h, want, probe_va, &r);
 	if (e < 0) {
 		igp_guest_report_done(&r);
 		return e;

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "base/enumstr.h"
+#include "model/container.h"
 #include "model/host.h"
 #include "model/vaapi.h"
 
@@ -42,9 +43,29 @@ enum igp_guest_verdict {
 	IGP_GUEST_OK,
 	IGP_GUEST_NO_GPU,	   /* no passed-through GPU (only emulated ones) */
 	IGP_GUEST_NO_DRIVER,	   /* it is there, no driver binds it */
-	IGP_GUEST_NO_RENDER_NODE,  /* the driver binds it, no /dev/dri/renderD* */
+	IGP_GUEST_NO_RENDER_NODE,  /* the driver binds it, no IGP_DEV_DRI render node */
 	IGP_GUEST_RENDER_UNUSABLE, /* the render node does not open */
 	IGP_GUEST_VF_DRIVER,	   /* an SR-IOV VF bound to a driver that cannot drive one */
+	/* in a container */
+	IGP_GUEST_NOT_A_DEVICE, /* the render node is no DRM character device */
+	IGP_GUEST_RENDER_GROUP, /* the container's render group cannot open it */
+};
+
+/* A render node in a container's IGP_DEV_DRI, and who may open it. */
+struct igp_guest_node {
+	char *path;		       /* IGP_DEV_DRI "/renderD128" */
+	bool char_dev;		       /* a character device (else major, minor are 0) */
+	unsigned major, minor;	       /* its device number: 226 is DRM's */
+	char *pci_address;	       /* its PCI device in the host's sysfs, NULL when not visible */
+	const struct igp_pci_dev *dev; /* that device in the host model, or NULL */
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;		    /* st_mode: type and permission bits; 0 when it does not resolve */
+	off_t size;		    /* a regular file's: an empty one is what a failed bind mount leaves */
+	char *group_name;	    /* gid's name in the container's group file, or NULL */
+	bool render_group_can_open; /* the render group may read and write it (or everyone) */
+	int open;		    /* 0 opens, -errno, 1 not tried (no device, or under --root) */
+	struct igp_va_info va;
 };
 
 struct igp_guest_report {
@@ -52,12 +73,20 @@ struct igp_guest_report {
 	struct igp_guest_gpu *gpus;
 	size_t n_gpus;
 	ssize_t judged; /* index of the GPU the verdict is about, -1 none */
+	/* In a container (model/container.h) the GPU is what IGP_DEV_DRI holds:
+	 * gpus is empty and nodes says what the container was given. */
+	struct igp_container container;
+	long render_gid; /* the container's render group, -1 none */
+	struct igp_guest_node *nodes;
+	size_t n_nodes;
+	ssize_t judged_node; /* index of the node the verdict is about, -1 none */
 	enum igp_guest_verdict verdict;
 	char *message;	 /* one sentence */
 	char *next_step; /* what to do, NULL when all is well */
 };
 
-/* "ok", "no-gpu", "no-driver", "no-render-node", "render-node-unusable", "vf-driver" */
+/* "ok", "no-gpu", "no-driver", "no-render-node", "render-node-unusable", "vf-driver",
+ * "render-node-not-device", "render-node-group" */
 IGP_ENUM_DECL(igp_guest_verdict, enum igp_guest_verdict);
 /* "none", "vf-capable", "stock-i915", "other" */
 IGP_ENUM_DECL(igp_guest_vf_driver, enum igp_guest_vf_driver);
@@ -65,9 +94,11 @@ IGP_ENUM_DECL(igp_guest_vf_driver, enum igp_guest_vf_driver);
 const char *igp_guest_emulated_name(uint16_t vendor, uint16_t device);
 
 /*
- * Inspect the GPUs of the guest.  only: judge this device (an address in any
- * form) instead of the first passed-through GPU; -ENODEV if absent.  probe_va:
- * ask libva (only on the real root).  Free with igp_guest_report_done().
+ * Inspect the GPUs of the guest: in a VM its PCI GPUs, in a container the
+ * render nodes of its IGP_DEV_DRI.  only: judge this device (an address in any
+ * form) instead of the first passed-through GPU, or the first node; -ENODEV
+ * if absent.  probe_va: ask libva (only on the real root).  Free with
+ * igp_guest_report_done().
  */
 int igp_guest_inspect(const struct igp_host *h, const char *only, bool probe_va,
 		      struct igp_guest_report *ret);
