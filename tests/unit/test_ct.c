@@ -14,7 +14,7 @@
 static void test_group(void **state)
 {
 	const char *text = "root:x:0:\n+nis::::\nbad:x:NaN:\n#render:x:1:\nvideo:x:44:a,b\r\n"
-			   "render:x:993:jellyfin\nrender:x:5:\nlast:x:7:";
+			   "render:x:993:jellyfin\nrender:x:5:\n  kvm:x:36\nlast:x:7:";
 	struct igp_group g;
 	_cleanup_free_ char *name = NULL;
 
@@ -27,6 +27,10 @@ static void test_group(void **state)
 	igp_group_done(&g);
 	assert_int_equal(igp_group_find(text, "last", &g), 0); /* no final newline */
 	assert_int_equal(g.gid, 7);
+	igp_group_done(&g);
+	assert_int_equal(igp_group_find(text, "kvm", &g), 0); /* leading blanks, no member list */
+	assert_int_equal(g.gid, 36);
+	assert_string_equal(g.members, "");
 	igp_group_done(&g);
 	assert_int_equal(igp_group_find(text, "bad", &g), -ENOENT);
 	assert_int_equal(igp_group_find(text, "rend", &g), -ENOENT);

@@ -13,19 +13,29 @@ struct group_line {
 	unsigned long gid;
 };
 
-/* Parse the line [l, l + len): true for an entry glibc's files backend reads. */
+/* Parse the line [l, l + len): true for an entry glibc's files backend
+ * reads (files-parse.c skips leading blanks; files-grp.c's INT_FIELD takes
+ * the GID up to a ':' or the end of the line, so the member list may be
+ * missing). */
 static bool group_line_parse(const char *l, size_t len, struct group_line *g)
 {
 	const char *end = l + len, *c1, *c2, *c3;
 	char num[24];
 	char *e;
 
+	while (l < end && (*l == ' ' || *l == '\t'))
+		l++;
+	len = (size_t)(end - l);
 	if (len == 0 || *l == '+' || *l == '-' || *l == '#')
 		return false;
 	c1 = memchr(l, ':', len);
 	c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
 	c3 = c2 ? memchr(c2 + 1, ':', (size_t)(end - c2 - 1)) : NULL;
-	if (!c3 || c1 == l || c3 - c2 - 1 <= 0 || (size_t)(c3 - c2 - 1) >= sizeof(num))
+	if (!c2 || c1 == l)
+		return false;
+	if (!c3)
+		c3 = end;
+	if (c3 - c2 - 1 <= 0 || (size_t)(c3 - c2 - 1) >= sizeof(num))
 		return false;
 	memcpy(num, c2 + 1, (size_t)(c3 - c2 - 1));
 	num[c3 - c2 - 1] = '\0';
@@ -37,8 +47,8 @@ static bool group_line_parse(const char *l, size_t len, struct group_line *g)
 		return false;
 	g->name = l;
 	g->name_len = (size_t)(c1 - l);
-	g->members = c3 + 1;
-	g->members_len = (size_t)(end - c3 - 1);
+	g->members = c3 < end ? c3 + 1 : end;
+	g->members_len = (size_t)(end - g->members);
 	return true;
 }
 
