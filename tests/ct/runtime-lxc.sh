@@ -148,6 +148,20 @@ inside() {
 	grep -Eq "^crw-rw---- +1 +0 +$CT_HOST_GID +226, +129 .* renderD129\$" "$WORK/inside.out" ||
 		fail "run_inside: ls -ln /dev/dri shows no renderD129 226,129 owned by 0:$CT_HOST_GID"
 	grep -q '^igpuctl ' "$WORK/inside.out" || fail "run_inside: igpuctl --version printed no version"
+
+	# igpuctl guest in the container: it knows it is in one, finds the node
+	# by its device number, and sees that the node's group (the host's) is
+	# not the container's render group.
+	step "igpuctl guest in the container ($layout layout)"
+	rc=0
+	run_inside "$r" "$NAME" "$layout" "$IGPUCTL" -J guest >"$WORK/guest.json" 2>"$WORK/guest.err" || rc=$?
+	[[ $rc -ne 125 ]] || die "run_inside: LXC cannot start the container here: $CT_ERROR"
+	jq -e --argjson hg "$CT_HOST_GID" '.container == "lxc" and .render_gid == 993 and
+		(.render_nodes | length) == 1 and .render_nodes[0].path == "/dev/dri/renderD129" and
+		.render_nodes[0].char_device and .render_nodes[0].major == 226 and .render_nodes[0].minor == 129 and
+		.render_nodes[0].gid == $hg and .render_nodes[0].render_group_can_open == false and
+		.verdict == "render-node-group"' "$WORK/guest.json" >/dev/null ||
+		fail "guest in the container: $(head -c 1500 "$WORK/guest.json") $(head -c 500 "$WORK/guest.err")"
 }
 
 start=$SECONDS
