@@ -340,7 +340,7 @@ static int ct_gid(struct ct_run *v)
 		return ct_gid_docker(v);
 	r = ct_rootdir(v, &root, &why);
 	if (r >= 0)
-		r = igp_ct_render_group(root, &g);
+		r = igp_ct_render_group_why(root, &g, &why);
 	if (r == -ENOMEM || !label)
 		return log_error_errno(-ENOMEM, "Failed to read the container's groups");
 	if (r >= 0) {
@@ -348,9 +348,6 @@ static int ct_gid(struct ct_run *v)
 		v->gid_from = strdupf("the %s group of %s", g.name, label);
 		return v->gid_from ? EXIT_OK : log_error_errno(-ENOMEM, "Failed to plan");
 	}
-	if (!why)
-		why = r == -ENOENT ? strdupf("%s has neither a render nor a video group", root)
-				   : strdupf("%s%s is not readable from the host", root, IGP_ETC_GROUP);
 	hint = ct_exec_hint(v);
 	if (v->rq.target == IGP_CT_LXC) { /* the lines need no gid; the note does */
 		v->rq.gid = -1;

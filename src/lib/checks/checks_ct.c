@@ -175,25 +175,15 @@ static int parse_ulong(const char *s, unsigned long *ret)
 	return *e || errno ? -EINVAL : 0;
 }
 
-/* The container's render group, or why it is unknown (in *ret_why). */
+/* A Proxmox VE CT's render group, or why it is unknown (in *ret_why). */
 static int ct_render_group(const struct igp_workload *w, struct igp_ct_group *ret, char **ret_why)
 {
-	_cleanup_free_ char *root = NULL;
 	unsigned long ctid;
-	int r;
 
 	*ret_why = NULL;
 	if (w->kind != IGP_WORKLOAD_PVE_CT || parse_ulong(w->id, &ctid) < 0)
 		return -ENOENT;
-	r = igp_pve_ct_rootdir(ctid, &w->conf, &root, ret_why);
-	if (r < 0)
-		return r;
-	r = igp_ct_render_group(root, ret);
-	if (r == -ENOENT)
-		*ret_why = strdupf("%s has neither a render nor a video group", root);
-	else if (r == -ENODATA)
-		*ret_why = strdupf("%s%s is not readable", root, IGP_ETC_GROUP);
-	return r;
+	return igp_pve_ct_render_group(ctid, &w->conf, ret, ret_why);
 }
 
 /* The group a use gives the node inside: devN's gid= (0 without), or -1 for

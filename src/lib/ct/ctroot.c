@@ -27,6 +27,20 @@ int igp_ct_render_group(const char *rootdir, struct igp_ct_group *ret)
 	return -ENOENT;
 }
 
+int igp_ct_render_group_why(const char *rootdir, struct igp_ct_group *ret, char **ret_why)
+{
+	int r = igp_ct_render_group(rootdir, ret);
+
+	*ret_why = NULL;
+	if (r == -ENOENT)
+		*ret_why = strdupf("%s has neither a render nor a video group", rootdir);
+	else if (r == -ENODATA)
+		*ret_why = strdupf("%s%s is not readable from the host", rootdir, IGP_ETC_GROUP);
+	else
+		return r;
+	return *ret_why ? r : -ENOMEM;
+}
+
 /* The volume's directory through storage.cfg, or why there is none. */
 static int volume_dir(const char *volume, char **ret, char **ret_why)
 {
@@ -98,6 +112,15 @@ int igp_pve_ct_rootdir(unsigned long ctid, const struct igp_pve_conf *c, char **
 		return 0;
 	*ret_why = why ? TAKE_PTR(why) : strdupf("its rootfs '%s' names no volume", rootfs);
 	return *ret_why ? -ENOENT : -ENOMEM;
+}
+
+int igp_pve_ct_render_group(unsigned long ctid, const struct igp_pve_conf *c, struct igp_ct_group *ret,
+			    char **ret_why)
+{
+	_cleanup_free_ char *root = NULL;
+	int r = igp_pve_ct_rootdir(ctid, c, &root, ret_why);
+
+	return r < 0 ? r : igp_ct_render_group_why(root, ret, ret_why);
 }
 
 int igp_lxc_running(const char *lxcpath, const char *name)

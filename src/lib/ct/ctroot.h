@@ -24,6 +24,9 @@ struct igp_ct_group {
  * system is not readable from the host), -ENOMEM.
  */
 int igp_ct_render_group(const char *rootdir, struct igp_ct_group *ret);
+/* The same, with *ret_why (caller frees) saying why when it fails other
+ * than -ENOMEM. */
+int igp_ct_render_group_why(const char *rootdir, struct igp_ct_group *ret, char **ret_why);
 
 /*
  * Where the root file system of Proxmox VE CT CTID (configuration C) can
@@ -33,6 +36,10 @@ int igp_ct_render_group(const char *rootdir, struct igp_ct_group *ret);
  * frees); -ENOENT with *ret_why (caller frees) saying why not; -ENOMEM.
  */
 int igp_pve_ct_rootdir(unsigned long ctid, const struct igp_pve_conf *c, char **ret, char **ret_why);
+/* The render group of Proxmox VE CT CTID: igp_pve_ct_rootdir(), then
+ * igp_ct_render_group_why().  0, a negative errno with *ret_why, -ENOMEM. */
+int igp_pve_ct_render_group(unsigned long ctid, const struct igp_pve_conf *c, struct igp_ct_group *ret,
+			    char **ret_why);
 
 /*
  * Does the container NAME of LXCPATH run?  liblxc's command socket
