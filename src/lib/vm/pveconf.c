@@ -3,6 +3,7 @@
 
 #include "base/paths.h"
 #include "base/util.h"
+#include "ct/lxcconf.h"
 #include "vm/pveconf.h"
 
 /* ---- lines ---- */
@@ -614,4 +615,55 @@ int igp_pve_volume_dir(const struct igp_pve_storage *s, const char *volname, cha
 		return *ret ? 0 : -ENOMEM;
 	}
 	return -ENOENT;
+}
+
+/* ---- container id maps ---- */
+
+/* PVE::LXC::parse_id_maps(): without lxc.idmap lines an unprivileged CT
+ * gets 65536 ids from 100000 ("Should we read them from /etc/subuid?"). */
+static const struct igp_lxc_idmap pve_default_gid_map = {
+    .type = 'g', .ct = 0, .host = 100000, .count = 65536};
+
+bool igp_pve_ct_unprivileged(const struct igp_pve_conf *c)
+{
+	const char *v = igp_pve_conf_get(c, "unprivileged");
+	const struct igp_pve_section *s = &c->sections[0];
+
+	if (v && igp_pve_boolean(v) == 1)
+		return true;
+	/* PVE::LXC::Config->has_lxc_entry($conf, 'lxc.idmap') */
+	for (size_t i = 0; i < s->n_kv; i++)
+		if (streq(s->kv[i].key, "lxc.idmap"))
+			return true;
+	return false;
+}
+
+int igp_pve_ct_idmap_gid(const struct igp_pve_conf *c, unsigned long ct_gid, unsigned long *host_gid)
+{
+	const struct igp_pve_section *s = &c->sections[0];
+	bool any = false, found = false;
+	unsigned long host = 0;
+
+	/* Every line must parse (parse_id_maps() dies on the first that does
+	 * not); the first map that holds the gid is the kernel's answer. */
+	for (size_t i = 0; i < s->n_kv; i++) {
+		struct igp_lxc_idmap m;
+		if (!streq(s->kv[i].key, "lxc.idmap"))
+			continue;
+		if (igp_lxc_idmap_parse(s->kv[i].value, &m) < 0)
+			return -EINVAL;
+		any = true;
+		if (!found)
+			found = igp_lxc_idmap_apply(&m, 'g', ct_gid, &host);
+	}
+	if (!any && igp_pve_ct_unprivileged(c)) {
+		any = true;
+		found = igp_lxc_idmap_apply(&pve_default_gid_map, 'g', ct_gid, &host);
+	}
+	if (!any)
+		host = ct_gid;
+	if (any && !found)
+		return 0;
+	*host_gid = host;
+	return 1;
 }

@@ -151,6 +151,19 @@ const struct igp_pve_mapping *igp_pve_mapping_find(const struct igp_pve_mappings
  */
 int igp_pve_ct_device(const char *key, const char *value, char **ret);
 
+/*
+ * CT_GID of a CT (ct true) on the host, as pve-container maps it
+ * (PVE::LXC::parse_id_maps()): through its raw "lxc.idmap: u|g CT HOST
+ * COUNT" lines (ct/lxcconf.h igp_lxc_idmap_parse()), or, for "unprivileged:
+ * 1" without them, the default map of 65536 ids from 100000.  1 and
+ * *host_gid; 0 when the CT maps gids and none holds CT_GID; a privileged
+ * CT has the host's gids (1, *host_gid = CT_GID).  -EINVAL for an
+ * lxc.idmap line Proxmox VE refuses (the CT does not start).
+ */
+int igp_pve_ct_idmap_gid(const struct igp_pve_conf *c, unsigned long ct_gid, unsigned long *host_gid);
+/* Is the CT unprivileged: "unprivileged: 1" or an lxc.idmap line (PVE::LXC::update_lxc_config())? */
+bool igp_pve_ct_unprivileged(const struct igp_pve_conf *c);
+
 /* ---- /etc/pve/storage.cfg ---- */
 
 /* A storage of storage.cfg (PVE::Storage::Plugin on PVE::SectionConfig):
