@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The LXC configuration reader (src/lib/ct/lxcconf.c) and the id maps it
- * shares with the Proxmox VE CT reader. */
+/* The LXC configuration reader (src/lib/ct/lxcconf.c), the id maps it shares
+ * with the Proxmox VE CT reader, and LXC containers in the host model. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,8 @@
 
 #include "base/util.h"
 #include "ct/lxcconf.h"
+#include "model/workloads.h"
+#include "tmproot.h"
 #include "vm/pveconf.h"
 
 /* The lines as liblxc's parse_line() reads them: blanks around '='
@@ -253,13 +255,92 @@ static void test_pve_idmap_gid(void **state)
 	pve_gid_is("unprivileged: 1\nlxc.idmap:\n", 104, -EINVAL, 0, true);
 }
 
+/* LXC containers in the host model: the lxcpath's NAME/config, their DRM
+ * nodes, and pve-container's own LXCPATH/CTID/config left out. */
+static void test_lxc_workloads(void **state)
+{
+	char root[] = "/tmp/igpuctl-lxc-XXXXXX";
+	struct igp_workloads *w;
+	struct igp_pci_dev pf = {.address = "0000:00:02.0",
+				 .addr = {0, 0, 2, 0},
+				 .render_node = "/dev/dri/renderD128",
+				 .card_node = "/dev/dri/card0"};
+	struct igp_pci_dev vf = {
+	    .address = "0000:00:02.2", .addr = {0, 0, 2, 2}, .render_node = "/dev/dri/renderD129"};
+	char **u;
+	bool conflict;
+
+	tmproot_setup(root, "etc/pve/lxc", "var/lib/lxc/empty", NULL);
+	tmproot_put(root, "/etc/pve/lxc/300.conf", "hostname: jellyfin\ndev0: /dev/dri/renderD129,gid=104\n");
+	tmproot_put(root, "/var/lib/lxc/300/config",
+		    "lxc.mount.entry = /dev/dri/renderD128 dev/dri/renderD128\n");
+	tmproot_put(root, "/var/lib/lxc/.old/config", "lxc.mount.entry = /dev/dri dev/dri none bind\n");
+	tmproot_put(
+	    root, "/var/lib/lxc/frigate/config",
+	    "lxc.uts.name = frigate\n"
+	    "lxc.cgroup2.devices.allow = c 226:129 rwm\n"
+	    "lxc.mount.entry = /dev/dri/by-path/pci-0000:00:02.2-render dev/dri/renderD128 none bind\n");
+	/* The cgroup v1 key, and a line that clears the mount entries. */
+	tmproot_put(root, "/var/lib/lxc/plex/config",
+		    "lxc.uts.name = media\n"
+		    "lxc.mount.entry = /dev/dri/renderD129 dev/dri/renderD129 none bind\n"
+		    "lxc.mount.entry =\n"
+		    "lxc.cgroup.devices.allow = c 226:128 rwm\n");
+	tmproot_put(root, "/var/lib/lxc/cleared/config",
+		    "lxc.cgroup2.devices.allow = c 226:128 rwm\nlxc.cgroup2 =\n");
+
+	assert_int_equal(igp_workloads_load(&w), 0);
+	assert_string_equal(w->lxcpath, "/var/lib/lxc");
+	/* proxmox-ct:300, then the containers by name (.old, empty and 300
+	 * are none). */
+	assert_int_equal(w->n, 4);
+	assert_int_equal(igp_device_users(w, &vf, &u, &conflict), 0);
+	assert_int_equal(strv_length(u), 2);
+	assert_string_equal(u[0], "proxmox-ct:300");
+	assert_string_equal(u[1], "lxc:frigate");
+	assert_false(conflict);
+	strv_free(u);
+	assert_int_equal(igp_device_users(w, &pf, &u, &conflict), 0);
+	assert_int_equal(strv_length(u), 1);
+	assert_string_equal(u[0], "lxc:plex");
+	strv_free(u);
+	assert_int_equal(igp_device_users_of(w, &vf, IGP_WORKLOADS_VMS, &u, &conflict), 0);
+	assert_null(u[0]);
+	strv_free(u);
+	for (size_t i = 0; i < w->n; i++) {
+		_cleanup_free_ char *label = igp_workload_label(&w->v[i]);
+		if (streq(w->v[i].id, "300"))
+			assert_string_equal(label, "proxmox-ct:300 (jellyfin)");
+		else if (streq(w->v[i].id, "frigate"))
+			assert_string_equal(label, "lxc:frigate");
+		else if (streq(w->v[i].id, "plex"))
+			assert_string_equal(label, "lxc:plex (media)");
+		else
+			assert_string_equal(label, "lxc:cleared");
+	}
+	igp_workloads_free(w);
+
+	/* Another lxcpath (lxc.conf's lxc.lxcpath, its trailing '/' dropped). */
+	tmproot_put(root, "/etc/lxc/lxc.conf", "lxc.lxcpath = /srv/lxc/\nlxc.lxcpath = /nope\n");
+	tmproot_put(root, "/srv/lxc/web/config",
+		    "lxc.mount.entry = /dev/dri/card0 dev/dri/card0 none bind\n");
+	assert_int_equal(igp_workloads_load(&w), 0);
+	assert_string_equal(w->lxcpath, "/srv/lxc");
+	assert_int_equal(igp_device_users(w, &pf, &u, &conflict), 0);
+	assert_int_equal(strv_length(u), 1);
+	assert_string_equal(u[0], "lxc:web");
+	strv_free(u);
+	igp_workloads_free(w);
+	tmproot_teardown(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),	  cmocka_unit_test(test_line_kv),
 	    cmocka_unit_test(test_get),		  cmocka_unit_test(test_rootfs),
 	    cmocka_unit_test(test_idmap_parse),	  cmocka_unit_test(test_idmap_gid),
-	    cmocka_unit_test(test_pve_idmap_gid),
+	    cmocka_unit_test(test_pve_idmap_gid), cmocka_unit_test(test_lxc_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,6 +119,9 @@
 #define IGP_VAR_LIB_INCUS_CONTAINERS "/var/lib/incus/containers"
 #define IGP_PROC_NET_UNIX "/proc/net/unix"
 #define IGP_SYS_FS_CGROUP_CONTROLLERS "/sys/fs/cgroup/cgroup.controllers"
+/* LXC's global configuration, which may set another lxcpath than the
+ * default above (lxc.lxcpath). */
+#define IGP_ETC_LXC_LXC_CONF "/etc/lxc/lxc.conf"
 /* check: what the preflight checks read besides the above. */
 #define IGP_LIB_MODULES "/lib/modules"
 #define IGP_USR_LIB_MODULES_LOAD_D "/usr/lib/modules-load.d"

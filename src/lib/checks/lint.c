@@ -333,6 +333,8 @@ static const char *workload_kind(const struct igp_workload *w)
 		return "Proxmox VE VM";
 	case IGP_WORKLOAD_PVE_CT:
 		return "Proxmox VE CT";
+	case IGP_WORKLOAD_LXC:
+		return "LXC container";
 	case IGP_WORKLOAD_LIBVIRT:
 		break;
 	}

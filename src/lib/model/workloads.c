@@ -17,6 +17,7 @@ static void workload_done(struct igp_workload *w)
 	free(w->id);
 	free(w->path);
 	igp_pve_conf_done(&w->conf);
+	igp_lxc_conf_done(&w->lxc);
 	igp_libvirt_domain_free(w->domain);
 }
 
@@ -28,6 +29,7 @@ void igp_workloads_free(struct igp_workloads *w)
 		workload_done(&w->v[i]);
 	free(w->v);
 	free(w->libvirt_skipped);
+	free(w->lxcpath);
 	free(w->node);
 	igp_pve_mappings_done(&w->mappings);
 	free(w);
@@ -60,10 +62,36 @@ char *igp_workload_name(const struct igp_workload *w)
 		return strdupf("proxmox-vm:%s", w->id);
 	case IGP_WORKLOAD_PVE_CT:
 		return strdupf("proxmox-ct:%s", w->id);
+	case IGP_WORKLOAD_LXC:
+		return strdupf("lxc:%s", w->id);
 	case IGP_WORKLOAD_LIBVIRT:
 		break;
 	}
 	return strdupf("libvirt:%s", w->id);
+}
+
+char *igp_workload_label(const struct igp_workload *w)
+{
+	_cleanup_free_ char *name = igp_workload_name(w);
+	const char *own = NULL;
+
+	switch (w->kind) {
+	case IGP_WORKLOAD_PVE_VM:
+		own = igp_pve_conf_get(&w->conf, "name");
+		break;
+	case IGP_WORKLOAD_PVE_CT:
+		own = igp_pve_conf_get(&w->conf, "hostname");
+		break;
+	case IGP_WORKLOAD_LXC:
+		own = igp_lxc_conf_get(&w->lxc, "lxc.uts.name");
+		break;
+	case IGP_WORKLOAD_LIBVIRT:
+		/* Its id is the domain's name. */
+		break;
+	}
+	if (!name || !own || !*own || streq(own, w->id) || !string_is_printable(own))
+		return TAKE_PTR(name);
+	return strdupf("%s (%s)", name, own);
 }
 
 /* Does w use d, and does it take d whole (a PCI function passed as such)? */
@@ -87,6 +115,12 @@ static bool workload_uses(const struct igp_workload *w, const struct igp_pci_dev
 int igp_device_users(const struct igp_workloads *ws, const struct igp_pci_dev *d, char ***ret,
 		     bool *ret_conflict)
 {
+	return igp_device_users_of(ws, d, IGP_WORKLOADS_ALL, ret, ret_conflict);
+}
+
+int igp_device_users_of(const struct igp_workloads *ws, const struct igp_pci_dev *d, unsigned kinds,
+			char ***ret, bool *ret_conflict)
+{
 	_cleanup_strv_free_ char **v = calloc(1, sizeof(char *));
 	size_t n = 0;
 	bool whole = false;
@@ -95,7 +129,7 @@ int igp_device_users(const struct igp_workloads *ws, const struct igp_pci_dev *d
 		return -ENOMEM;
 	for (size_t i = 0; ws && i < ws->n; i++) {
 		bool w_whole;
-		if (!workload_uses(&ws->v[i], d, &w_whole))
+		if (!(kinds & IGP_WORKLOAD_BIT(ws->v[i].kind)) || !workload_uses(&ws->v[i], d, &w_whole))
 			continue;
 		if (strv_consume(&v, igp_workload_name(&ws->v[i])) < 0)
 			return -ENOMEM;
@@ -209,24 +243,59 @@ static int hostpci_uses(struct igp_workloads *all, struct igp_workload *w, const
 	return r;
 }
 
-/* A CT's DRM nodes (only /dev/dri is a GPU's; other devices are no use here). */
+/* liblxc's clearing lines (confile.c): an empty lxc.mount.entry drops
+ * the mount entries before it (lxc_clear_mount_entries()), an empty
+ * lxc.cgroup2.KEY the KEY lines and an empty lxc.cgroup2 every one
+ * (lxc_clear_cgroups(); lxc.cgroup the same for cgroup v1, LXC 6 and
+ * older).  Proxmox VE passes a CT's lxc.* lines on to liblxc in order. */
+static void dri_uses_clear(struct igp_workload *w, const char *key)
+{
+	size_t k = 0, kl = strlen(key);
+	bool all = streq(key, "lxc.cgroup2") || streq(key, "lxc.cgroup");
+
+	for (size_t i = 0; i < w->n_uses; i++) {
+		const char *uk = w->uses[i].key;
+		if (w->uses[i].kind == IGP_USE_DRI &&
+		    (streq(uk, key) || (all && strncmp(uk, key, kl) == 0 && uk[kl] == '.'))) {
+			free(w->uses[i].node);
+			continue;
+		}
+		w->uses[k++] = w->uses[i];
+	}
+	w->n_uses = k;
+}
+
+/* The DRM node a container's line passes in (only /dev/dri is a GPU's;
+ * other devices are no use here). */
+static int dri_use(struct igp_workload *w, const char *key, const char *value)
+{
+	_cleanup_free_ char *node = NULL;
+	size_t dl = strlen(IGP_DEV_DRI);
+	struct igp_device_use *u;
+	int r;
+
+	if (startswith(key, "lxc.") && !*value) {
+		dri_uses_clear(w, key);
+		return 0;
+	}
+	r = igp_pve_ct_device(key, value, &node);
+	if (r <= 0 || strncmp(node, IGP_DEV_DRI, dl) != 0 || (node[dl] && node[dl] != '/'))
+		return r;
+	if (!(u = use_add(w, IGP_USE_DRI, key)))
+		return -ENOMEM;
+	u->node = TAKE_PTR(node);
+	return 0;
+}
+
+/* A Proxmox VE CT's DRM nodes: its current configuration's lines. */
 static int ct_uses(struct igp_workload *w)
 {
 	const struct igp_pve_section *cur = &w->conf.sections[0];
-	size_t dl = strlen(IGP_DEV_DRI);
+	int r;
 
-	for (size_t i = 0; i < cur->n_kv; i++) {
-		_cleanup_free_ char *node = NULL;
-		struct igp_device_use *u;
-		int r = igp_pve_ct_device(cur->kv[i].key, cur->kv[i].value, &node);
-		if (r < 0)
+	for (size_t i = 0; i < cur->n_kv; i++)
+		if ((r = dri_use(w, cur->kv[i].key, cur->kv[i].value)) < 0)
 			return r;
-		if (r == 0 || strncmp(node, IGP_DEV_DRI, dl) != 0 || (node[dl] && node[dl] != '/'))
-			continue;
-		if (!(u = use_add(w, IGP_USE_DRI, cur->kv[i].key)))
-			return -ENOMEM;
-		u->node = TAKE_PTR(node);
-	}
 	return 0;
 }
 
@@ -265,25 +334,27 @@ static int libvirt_uses(struct igp_workload *w)
 	return 0;
 }
 
+/* A new workload of ALL, taking ID and PATH (NULL when either is: ENOMEM). */
+static struct igp_workload *workload_new(struct igp_workloads *all, enum igp_workload_kind kind, char *id,
+					 char *path)
+{
+	struct igp_workload *v = id && path ? realloc(all->v, (all->n + 1) * sizeof(*v)) : NULL;
+
+	if (!v) {
+		free(id);
+		free(path);
+		return NULL;
+	}
+	all->v = v;
+	v[all->n] = (struct igp_workload){.kind = kind, .local = true, .id = id, .path = path};
+	return &v[all->n++];
+}
+
+/* A workload whose id is FILE in DIR without its SUFFIX (bytes). */
 static struct igp_workload *workload_add(struct igp_workloads *all, enum igp_workload_kind kind,
 					 const char *dir, const char *file, size_t suffix)
 {
-	struct igp_workload *v = realloc(all->v, (all->n + 1) * sizeof(*v)), *w;
-
-	if (!v)
-		return NULL;
-	all->v = v;
-	w = &v[all->n];
-	*w = (struct igp_workload){.kind = kind, .local = true};
-	w->id = strndup(file, strlen(file) - suffix);
-	w->path = igp_path_join(dir, file);
-	if (!w->id || !w->path) {
-		free(w->id);
-		free(w->path);
-		return NULL;
-	}
-	all->n++;
-	return w;
+	return workload_new(all, kind, strndup(file, strlen(file) - suffix), igp_path_join(dir, file));
 }
 
 static bool have_id(const struct igp_workloads *all, enum igp_workload_kind kind, const char *file)
@@ -363,6 +434,81 @@ static int load_pve(struct igp_workloads *all)
 	return 0;
 }
 
+/* The lxcpath: lxc.lxcpath of the global lxc.conf, else LXCPATH
+ * (initutils.c lxc_global_config_value(): the first line that sets it, its
+ * trailing slashes dropped). */
+static char *lxcpath(void)
+{
+	_cleanup_(igp_lxc_conf_done) struct igp_lxc_conf c = {0};
+	_cleanup_free_ char *text = NULL;
+
+	if (igp_read_file(IGP_ETC_LXC_LXC_CONF, &text, NULL) >= 0 && igp_lxc_conf_parse(text, &c) >= 0)
+		for (size_t i = 0; i < c.n; i++) {
+			char *v = c.kv[i].value;
+			size_t n = strlen(v);
+			if (!streq(c.kv[i].key, "lxc.lxcpath") || !*v)
+				continue;
+			while (n > 0 && v[n - 1] == '/')
+				n--;
+			return strndup(v, n);
+		}
+	return strdup(IGP_VAR_LIB_LXC);
+}
+
+static bool is_pve_ct(const struct igp_workloads *all, const char *name)
+{
+	for (size_t i = 0; i < all->n; i++)
+		if (all->v[i].kind == IGP_WORKLOAD_PVE_CT && streq(all->v[i].id, name))
+			return true;
+	return false;
+}
+
+static int lxc_uses(struct igp_workload *w)
+{
+	int r;
+
+	for (size_t i = 0; i < w->lxc.n; i++)
+		if ((r = dri_use(w, w->lxc.kv[i].key, w->lxc.kv[i].value)) < 0)
+			return r;
+	return 0;
+}
+
+/* The LXC containers: each directory of the lxcpath with a config file,
+ * but hidden ones (lxccontainer.c list_defined_containers()). */
+static int load_lxc(struct igp_workloads *all)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r;
+
+	if (!(all->lxcpath = lxcpath()))
+		return -ENOMEM;
+	if (all->lxcpath[0] != '/' || igp_list_dir(all->lxcpath, &names) < 0)
+		return 0;
+	for (char **n = names; *n; n++) {
+		_cleanup_free_ char *text = NULL;
+		struct igp_workload *w;
+
+		if (**n == '.' || is_pve_ct(all, *n))
+			continue;
+		w = workload_new(all, IGP_WORKLOAD_LXC, strdup(*n),
+				 strdupf("%s/%s/config", all->lxcpath, *n));
+		if (!w)
+			return -ENOMEM;
+		r = igp_read_file(w->path, &text, NULL);
+		if (r < 0) {
+			/* No config: no container (config_file_exists()). */
+			workload_done(w);
+			all->n--;
+			if (r == -ENOMEM)
+				return r;
+			continue;
+		}
+		if ((r = igp_lxc_conf_parse(text, &w->lxc)) < 0 || (r = lxc_uses(w)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int load_libvirt(struct igp_workloads *all)
 {
 	_cleanup_strv_free_ char **names = NULL;
@@ -413,7 +559,7 @@ int igp_workloads_load(struct igp_workloads **ret)
 
 	if (!all)
 		return -ENOMEM;
-	if ((r = load_pve(all)) < 0 || (r = load_libvirt(all)) < 0) {
+	if ((r = load_pve(all)) < 0 || (r = load_lxc(all)) < 0 || (r = load_libvirt(all)) < 0) {
 		igp_workloads_free(all);
 		return r;
 	}

@@ -145,9 +145,11 @@ const struct igp_pve_mapping *igp_pve_mapping_find(const struct igp_pve_mappings
  * The host device node a CT line passes in: "devN: [path=]NODE,..."
  * (pve-container's dev option), "lxc.mount.entry: SRC DST ..." (the source
  * when it lies under /dev), and "lxc.cgroup2.devices.allow: c MAJOR:MINOR
- * rwm" for DRM (major 226: cardN below minor 128, renderDN from 128, the
- * whole /dev/dri for "*").  1 and *ret (caller frees), 0 when the line
- * passes no device, or -ENOMEM.
+ * rwm" (or cgroup v1's lxc.cgroup.devices.allow) for DRM (major 226: cardN
+ * below minor 128, renderDN from 128, the whole /dev/dri for "*").  KEY and
+ * VALUE as either reader gives them: a Proxmox VE CT's (vm/pveconf.h) or an
+ * LXC container's "lxc.KEY = VALUE" (ct/lxcconf.h).  1 and *ret (caller
+ * frees), 0 when the line passes no device, or -ENOMEM.
  */
 int igp_pve_ct_device(const char *key, const char *value, char **ret);
 
