@@ -25,6 +25,7 @@ static int help(bool unbind)
 		    "  -p, --persist        keep it after reboots (driverctl's /etc/driverctl.d/pci-ADDR)\n"
 		    "  -n, --dry-run        print what would be written\n"
 		    "      --force          also a device the host needs (mounted disk, default-route NIC)\n"
+		    "                       or whose render node containers use (they lose it)\n"
 		    "      --allow-boot-vga also the boot VGA device (the host console goes away)\n");
 	return EXIT_OK;
 }
@@ -130,8 +131,9 @@ static int parse_args(int argc, char *argv[], struct bind_args *a)
 	return CMD_GO_ON;
 }
 
-/* bind refuses to take what the host needs, or its console, unasked. */
-static int refuse_taking(const struct igp_pci_dev *dev, const struct bind_args *a)
+/* bind refuses to take what the host needs, its console, or the render
+ * node containers use, unasked. */
+static int refuse_taking(const struct igp_host *h, const struct igp_pci_dev *dev, const struct bind_args *a)
 {
 	if ((dev->roles & (IGP_ROLE_MOUNTED_STORAGE | IGP_ROLE_DEFAULT_NIC)) && !a->force)
 		return log_error("refusing to take %s from the host: %s (pass --force if you really mean it)",
@@ -140,6 +142,9 @@ static int refuse_taking(const struct igp_pci_dev *dev, const struct bind_args *
 		return log_error("%s is the boot VGA device: the host console goes away. Pass "
 				 "--allow-boot-vga to accept that",
 				 dev->address);
+	/* Its DRM nodes go with the driver it leaves. */
+	if (!streq_ptr(dev->driver, a->driver))
+		return refuse_ct_takers(h, dev, a->driver, a->force);
 	return CMD_GO_ON;
 }
 
@@ -222,7 +227,7 @@ static int run(int argc, char *argv[], bool unbind)
 		return log_usage(a.name, "\"%s\" is not a PCI address", argv[optind]);
 	if (r < 0)
 		return log_error_errno(r, "No device %s", argv[optind]);
-	if (!unbind && (r = refuse_taking(dev, &a)) != CMD_GO_ON)
+	if (!unbind && (r = refuse_taking(h, dev, &a)) != CMD_GO_ON)
 		return r;
 	if (a.dry_run || !igp_root_is_host())
 		return show_writes(dev, &a, argv);

@@ -66,6 +66,14 @@ void log_debug(const char *fmt, ...) _printf_(1, 2);
 /* Load the host model or print why it failed (returns NULL then). */
 struct igp_host;
 struct igp_host *load_host_or_complain(void);
+/*
+ * Taking D from its driver to DRIVER (setup --mode full, bind, vm) while
+ * containers use its render node (igp_host_ct_guard()): refused with one
+ * line naming them (EXIT_FAIL) unless FORCE, then a note on stderr.
+ * CMD_GO_ON to go on; an error reading the guests is EXIT_FAIL too.
+ */
+struct igp_pci_dev;
+int refuse_ct_takers(const struct igp_host *h, const struct igp_pci_dev *d, const char *driver, bool force);
 
 /* Shared options of table commands: -o/--output, -n/--noheadings, -r/--raw. */
 struct table_opts {

@@ -7,6 +7,7 @@
 #include "planview.h"
 #include "config.h"
 #include "model/host.h"
+#include "model/workloads.h"
 #include "base/paths.h"
 #include "base/strbuf.h"
 
@@ -181,6 +182,20 @@ struct igp_host *load_host_or_complain(void)
 	else if (r < 0)
 		log_error_errno(r, "Failed to read the PCI devices of %s", igp_root());
 	return r < 0 ? NULL : h;
+}
+
+int refuse_ct_takers(const struct igp_host *h, const struct igp_pci_dev *d, const char *driver, bool force)
+{
+	_cleanup_free_ char *msg = NULL;
+	int r = igp_host_ct_guard(h, d, driver, force, &msg);
+
+	if (r == -EUSERS)
+		return log_error("refusing: %s", msg);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read the containers that use %s", d->address);
+	if (msg)
+		fprintf(stderr, "Note: %s\n", msg);
+	return CMD_GO_ON;
 }
 
 static void usage(void)

@@ -45,8 +45,9 @@ int vm_help(void)
 	       "  --vf next|N         DEVICE is an SR-IOV PF: attach one of its VFs, the first that\n"
 	       "                      no guest uses (next; VFs on vfio-pci first) or VF N as\n"
 	       "                      `igpuctl vfs` numbers them; says which it picked\n"
-	       "  --force             attach a VF even though another guest uses it (only one of\n"
-	       "                      them can run at a time)\n"
+	       "  --force             attach a VF even though another VM uses it (only one of\n"
+	       "                      them can run at a time), or a GPU or VF whose render node\n"
+	       "                      containers use (they lose it when the VM starts)\n"
 	       "qemu:\n"
 	       "  --full              a whole command line that runs: the binary, KVM, CPU, memory,\n"
 	       "                      OVMF (with --uefi/--ovmf) and the device\n"
@@ -289,6 +290,21 @@ static int vm_qemu_check(const struct igp_host *h, const struct igp_vm_device *d
 	return EXIT_OK;
 }
 
+/* The device goes to vfio-pci when the VM starts: the containers that use
+ * the render node of one of its functions lose it (refuse_ct_takers()). */
+static int vm_refuse_ct_takers(const struct igp_host *h, const struct igp_vm_device *d)
+{
+	for (size_t i = 0; i < d->n_funcs; i++) {
+		struct igp_pci_dev *p;
+		int r;
+		if (igp_host_find(h, d->funcs[i].address, &p) < 0)
+			continue;
+		if ((r = refuse_ct_takers(h, p, "vfio-pci", arg_force)) != CMD_GO_ON)
+			return r;
+	}
+	return EXIT_OK;
+}
+
 /* Load the host, resolve DEVICE and check the options against it. */
 int vm_prepare(const char *spec, const char *self, struct igp_vm_options *o, enum igp_vm_target t, bool vgpu,
 	       struct igp_host **ret_h, struct igp_vm_device **ret_d)
@@ -318,6 +334,11 @@ int vm_prepare(const char *spec, const char *self, struct igp_vm_options *o, enu
 		return log_error("%s", why ? why : "cannot use that device");
 	if (d->kind == IGP_VM_PCI && d->vf &&
 	    (r = vm_vf_refuse_used(h, d->funcs[0].address, self, arg_force)) != EXIT_OK) {
+		igp_vm_device_free(d);
+		return r;
+	}
+	/* A vGPU leaves the device on its driver. */
+	if (d->kind == IGP_VM_PCI && !vgpu && (r = vm_refuse_ct_takers(h, d)) != EXIT_OK) {
 		igp_vm_device_free(d);
 		return r;
 	}

@@ -60,9 +60,10 @@ int vm_help(void);
  * last, or -1 with the exit status in *ret_status (--help, a usage error). */
 int vm_getopt(int argc, char *argv[], const struct option *opts, struct igp_vm_options *o, int *ret_status);
 /* Load the host, resolve DEVICE (with --vf, the VF of the PF DEVICE that
- * vm_vf_pick() picks), refuse a VF that a guest other than SELF uses
+ * vm_vf_pick() picks), refuse a VF that a VM other than SELF uses
  * (model/workloads.h names: "proxmox-vm:201"; NULL when the VM has no name
- * yet) unless --force, refuse it for its IOMMU group unless the VM gets a
+ * yet) and a device whose render node containers use (but for a vGPU,
+ * refuse_ct_takers()) unless --force, refuse it for its IOMMU group unless the VM gets a
  * vGPU of it (vgpu: Proxmox VE's --mdev TYPE), ask the QEMU that will run
  * the VM (sets o->qemu) and check the options against both: EXIT_OK, or the
  * exit status after the error is printed. */
@@ -75,7 +76,7 @@ int vm_prepare(const char *spec, const char *self, struct igp_vm_options *o, enu
  * numbers them).  *ret: its address (caller frees).  EXIT_OK or the exit
  * status after the error is printed. */
 int vm_vf_pick(const struct igp_host *h, const char *spec, const char *vf, const char *self, char **ret);
-/* Refuse the VF at ADDRESS when a guest other than SELF uses it (exit 1, one
+/* Refuse the VF at ADDRESS when a VM other than SELF uses it (exit 1, one
  * line naming them), unless FORCE (a note then).  Not a VF: EXIT_OK. */
 int vm_vf_refuse_used(const struct igp_host *h, const char *address, const char *self, bool force);
 /* What is wrong on the host for passing d through, as notes (check's findings). */

@@ -13,8 +13,9 @@
 #include "vgpu/sriov.h"
 #include "vm_int.h"
 
-/* The guests other than SELF that use d, ", " between them ("" when none;
- * NULL on ENOMEM or when the guests cannot be read: *ret_r says). */
+/* The VMs other than SELF that use d, ", " between them ("" when none;
+ * NULL on ENOMEM or when the guests cannot be read: *ret_r says).  The
+ * containers that use d are refuse_ct_takers()'s. */
 static char *other_users(const struct igp_host *h, const struct igp_pci_dev *d, const char *self, int *ret_r)
 {
 	_cleanup_strv_free_ char **users = NULL;
@@ -24,7 +25,7 @@ static char *other_users(const struct igp_host *h, const struct igp_pci_dev *d, 
 
 	*ret_r = igp_host_workloads(h, &ws);
 	if (*ret_r >= 0)
-		*ret_r = igp_device_users(ws, d, &users, NULL);
+		*ret_r = igp_device_users_of(ws, d, IGP_WORKLOADS_VMS, &users, NULL);
 	if (*ret_r < 0)
 		return NULL;
 	for (char **u = users; *u; u++)

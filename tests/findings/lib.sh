@@ -136,11 +136,26 @@ used_by() {
 		jq -r --arg a "$2" '.vfs[] | select(.address == $a) | .used_by | join(", ")'
 }
 
+# containers_named ROOT ADDR FILE: FILE holds the refusal of a device whose
+# render node containers use, naming each container `status -J` gives as a
+# user of ADDR.
+containers_named() {
+	local c n=0
+	grep -qF "refusing: $2 gives" "$3" || return 1
+	while read -r c; do
+		grep -qF "$c" "$3" || return 1
+		n=$((n + 1))
+	done < <("$bin" --root "$1" -J status 2>/dev/null |
+		jq -r --arg a "$2" '.gpus[] | select(.address == $a) | .used_by[] | select(test("^(proxmox-ct|lxc):"))')
+	((n > 0))
+}
+
 # vm_agree ROOT ADDR: vm's notes about the host are check's findings; when
 # vm refuses the device, check fails it for the same reason: its group
 # (full.isolation), its enabled VFs (full.vfs) or a QEMU that cannot assign
-# its generation (full.qemu).  A VF that guests use already is refused for
-# them, not for the host: the refusal names the guests `vfs` gives.
+# its generation (full.qemu).  A VF that VMs use already, or a device whose
+# render node containers use, is refused for them, not for the host: the
+# refusal names the guests `vfs` and `status` give.
 vm_agree() {
 	local root=$1 addr=$2 name vm chk users
 	name=$(basename "$root")
@@ -148,6 +163,8 @@ vm_agree() {
 	if ! vm=$("$bin" --root "$root" -J vm qemu "$addr" 2>"$tmp/stderr"); then
 		users=$(used_by "$root" "$addr")
 		if [[ -n $users ]] && grep -qF "is used by $users already" "$tmp/stderr"; then
+			good
+		elif containers_named "$root" "$addr" "$tmp/stderr"; then
 			good
 		elif jq -e '.checks[] | select((.id == "full.isolation" or .id == "full.vfs" or .id == "full.qemu") and .status == "fail")' \
 			<<<"$chk" >/dev/null; then

@@ -493,6 +493,19 @@ PREP='printf "root=ZFS=rpool/ROOT/pve-1\0 boot=zfs\n" >etc/kernel/cmdline' \
 	refuse refuse-nul-kernel-cmdline pve8-n100-zfs --mode full --allow-boot-vga
 PREP='printf "# x\0\n" >>etc/mkinitcpio.conf' \
 	refuse refuse-nul-mkinitcpio arch-grub-mkinitcpio --mode full --allow-boot-vga
+# Containers that use the render node of the GPU that goes to vfio-pci: a
+# Proxmox VE CT by its node and an LXC container by /dev/dri/by-path lose it;
+# setup names them and refuses, and with --force notes them and goes on.
+ct_users='mkdir -p etc/pve/lxc var/lib/lxc/frigate &&
+	printf "arch: amd64\ndev0: /dev/dri/renderD128,gid=104\nhostname: jellyfin\nunprivileged: 1\n" >etc/pve/lxc/200.conf &&
+	printf "lxc.uts.name = frigate\nlxc.mount.entry = /dev/dri/by-path/pci-0000:00:02.0-render dev/dri/renderD128 none bind,optional,create=file\n" >var/lib/lxc/frigate/config'
+PREP=$ct_users refuse refuse-ct-users pve8-coffeelake --mode full --allow-boot-vga
+PREP=$ct_users ok full-ct-users-force pve8-coffeelake "intel_iommu=on iommu=pt" --mode full --allow-boot-vga --force
+# A VF (Proxmox VE CTs 300 and 301 use 00:02.2), and its PF, whose VFs go
+# away with its driver.
+refuse refuse-vf-ct-users pve8-n100-sriov --mode full 00:02.2
+ok full-vf-ct-users-force pve8-n100-sriov "intel_iommu=on iommu=pt" --mode full 00:02.2 --force
+refuse refuse-pf-vf-ct-users pve8-n100-sriov --mode full --allow-boot-vga 00:02.0
 PREP='printf "\0" >>boot/loader/entries/arch.conf' \
 	refuse refuse-nul-loader-entry arch-sdboot-mkinitcpio --mode full --allow-boot-vga
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "base/paths.h"
+#include "base/strbuf.h"
 #include "base/util.h"
 #include "model/host_cache.h"
 #include "model/workloads.h"
@@ -180,6 +181,92 @@ int igp_host_vf_users(const struct igp_host *h, const struct igp_pci_dev *pf, st
 	*ret = v;
 	*n = k;
 	return 0;
+}
+
+/* The containers that use D, by label, into WHO (", " between them);
+ * SEEN (one per workload) counts each container once into *n. */
+static int ct_labels(const struct igp_workloads *ws, const struct igp_pci_dev *d, bool *seen,
+		     struct strbuf *who, size_t *n)
+{
+	for (size_t i = 0; i < ws->n; i++) {
+		_cleanup_free_ char *label = NULL;
+		bool whole;
+		if (!(IGP_WORKLOADS_CTS & IGP_WORKLOAD_BIT(ws->v[i].kind)) ||
+		    !workload_uses(&ws->v[i], d, &whole))
+			continue;
+		if (!(label = igp_workload_label(&ws->v[i])))
+			return -ENOMEM;
+		strbuf_word(who, ", ", label);
+		*n += !seen[i];
+		seen[i] = true;
+	}
+	return who->oom ? -ENOMEM : 0;
+}
+
+int igp_host_ct_takers(const struct igp_host *h, const struct igp_pci_dev *d, char **ret, size_t *ret_n)
+{
+	_cleanup_strbuf_ struct strbuf s = {}, who = {};
+	_cleanup_free_ bool *seen = NULL;
+	const struct igp_workloads *ws;
+	size_t n = 0;
+	int r = igp_host_workloads(h, &ws);
+
+	if (r < 0)
+		return r;
+	if (!(seen = calloc(ws->n + 1, sizeof(*seen))) || (r = ct_labels(ws, d, seen, &who, &n)) < 0)
+		return -ENOMEM;
+	if (!strbuf_empty(&who))
+		strbuf_printf(&s, "%s gives its render node to %s", d->address, who.s);
+	/* A PF's VFs go when its driver goes (the driver's remove disables
+	 * SR-IOV; vfio-pci enables none by itself). */
+	for (size_t i = 0; i < h->n_devs; i++) {
+		if (!streq_ptr(h->devs[i]->physfn, d->address))
+			continue;
+		strbuf_done(&who);
+		if ((r = ct_labels(ws, h->devs[i], seen, &who, &n)) < 0)
+			return r;
+		if (strbuf_empty(&who))
+			continue;
+		if (strbuf_empty(&s))
+			strbuf_printf(&s, "%s gives", d->address);
+		else
+			strbuf_puts(&s, " and");
+		strbuf_printf(&s, " the render node of its VF %s to %s", h->devs[i]->address, who.s);
+	}
+	if (s.oom)
+		return -ENOMEM;
+	*ret = strbuf_empty(&s) ? NULL : strbuf_steal(&s);
+	*ret_n = n;
+	return 0;
+}
+
+int igp_host_ct_guard(const struct igp_host *h, const struct igp_pci_dev *d, const char *driver, bool force,
+		      char **ret)
+{
+	_cleanup_free_ char *takers = NULL;
+	bool many, vfs;
+	size_t n;
+	int r = igp_host_ct_takers(h, d, &takers, &n);
+
+	if (r < 0)
+		return r;
+	*ret = NULL;
+	if (!takers)
+		return 0;
+	if (!force) {
+		*ret = strdupf("%s; pass --force to take it from them", takers);
+		return *ret ? -EUSERS : -ENOMEM;
+	}
+	/* A container keeps a bind mount of a node that is gone: it needs a
+	 * restart either way; a VF of the GPU may take the device's place. */
+	many = n > 1;
+	vfs = d->physfn || d->sriov_totalvfs > 0;
+	*ret = strdupf("%s; with --force the container%s lose%s the render node when the %s goes to %s: "
+		       "restart %s without the device%s%s%s.",
+		       takers, many ? "s" : "", many ? "" : "s", d->physfn ? "VF" : "GPU", driver,
+		       many ? "them" : "it", vfs ? " or give " : "", vfs ? (many ? "them" : "it") : "",
+		       vfs ? " another VF" : "");
+	return *ret ? 0 : -ENOMEM;
 }
 
 static struct igp_device_use *use_add(struct igp_workload *w, enum igp_use_kind kind, const char *key)

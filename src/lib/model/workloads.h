@@ -116,6 +116,28 @@ int igp_device_users(const struct igp_workloads *ws, const struct igp_pci_dev *d
 int igp_device_users_of(const struct igp_workloads *ws, const struct igp_pci_dev *d, unsigned kinds,
 			char ***ret, bool *ret_conflict);
 
+/*
+ * The containers that lose a DRM node when D leaves its driver (for
+ * vfio-pci: setup --mode full, bind, a VM that gets D): those that use D
+ * (igp_device_users_of(IGP_WORKLOADS_CTS)) and, when D is an SR-IOV PF,
+ * those that use one of its VFs, which go away with the PF's driver.  When
+ * there are any, *ret is the sentence that names them by
+ * igp_workload_label(), "0000:00:02.0 gives its render node to
+ * proxmox-ct:300 (jellyfin), lxc:frigate" (for a PF: "... and the render
+ * node of its VF 0000:00:02.2 to ..."), and *ret_n their count; else *ret
+ * is NULL and *ret_n 0.  0 or a negative errno (the workloads' error).
+ */
+int igp_host_ct_takers(const struct igp_host *h, const struct igp_pci_dev *d, char **ret, size_t *ret_n);
+/*
+ * What setup, bind and vm say about taking D from its driver to DRIVER
+ * when containers use it (igp_host_ct_takers()): without FORCE the refusal
+ * "... ; pass --force to take it from them" and -EUSERS; with FORCE the
+ * note, naming them and what to do, and 0; nothing to say: 0, *ret NULL.
+ * Else a negative errno.  Caller frees *ret.
+ */
+int igp_host_ct_guard(const struct igp_host *h, const struct igp_pci_dev *d, const char *driver, bool force,
+		      char **ret);
+
 /* A VF of an SR-IOV PF and the guests that use it (igp_device_users()). */
 struct igp_vf_users {
 	const struct igp_pci_dev *vf; /* borrowed from the host */

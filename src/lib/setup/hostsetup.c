@@ -23,6 +23,7 @@ static int (*const setup_steps[])(struct setup_ctx *c) = {
     setup_step_device,	    /* the device, and what only an iGPU can do */
     setup_step_support,	    /* the mode on this platform */
     setup_step_isolation,   /* full: the IOMMU group, the boot VGA device */
+    setup_step_containers,  /* full: the containers that use its render node */
     setup_step_options,	    /* --blacklist, --acs-override */
     setup_step_bootloader,  /* the boot loader, --param in its syntax */
     setup_step_mode_params, /* the mode's kernel parameters */

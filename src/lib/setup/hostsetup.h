@@ -35,7 +35,9 @@ struct igp_setup_opts {
 	/* igpuctl's journal, or NULL: kernel parameters it added and the
 	 * admin removed since are left out (change/removed.h) ... */
 	const struct igp_journal *journal;
-	bool force; /* ... unless this is set: then they are added again */
+	bool force; /* ... unless this is set: then they are added again; and
+		     * full: the GPU is taken although containers use its
+		     * render node (igp_host_ct_guard(), a note then) */
 };
 
 struct igp_setup_info {
@@ -59,6 +61,7 @@ struct igp_setup_info {
  *   -EOPNOTSUPP  mode unsupported on this platform (--force-mode)
  *   -EBUSY   the IOMMU group holds a device the host needs (--allow-unsafe-group)
  *   -EPERM   boot VGA without --allow-boot-vga
+ *   -EUSERS  full: containers use the render node of the GPU or of its VFs (--force)
  *   -ENOMEDIUM  boot loader unknown (--bootloader)
  *   -EBADMSG a configuration file igpuctl cannot edit safely
  *   -EINVAL  bad option values

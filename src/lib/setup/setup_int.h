@@ -67,6 +67,7 @@ int setup_merged_modules(const struct setup_ctx *c, char ***ret);
 int setup_step_device(struct setup_ctx *c);
 int setup_step_support(struct setup_ctx *c);
 int setup_step_isolation(struct setup_ctx *c);
+int setup_step_containers(struct setup_ctx *c);
 int setup_step_options(struct setup_ctx *c);
 int setup_step_bootloader(struct setup_ctx *c);
 int setup_step_mode_params(struct setup_ctx *c);

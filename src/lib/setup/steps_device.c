@@ -3,6 +3,7 @@
 #include "base/paths.h"
 #include "base/util.h"
 #include "model/platform.h"
+#include "model/workloads.h"
 #include "setup/setup_int.h"
 
 /* The device named by --address, else the host's single Intel iGPU. */
@@ -131,5 +132,25 @@ int setup_step_isolation(struct setup_ctx *c)
 				  "%s is the boot VGA device: once vfio-pci takes it the host has no "
 				  "local console (screen) any more. Pass --allow-boot-vga to accept that",
 				  c->dev->address);
+	return 0;
+}
+
+/* Full passthrough: vfio-pci takes what goes to the VM, and the containers
+ * that use its render node (or a VF's, the PF's VFs going with its driver)
+ * lose it; refused unless --force (model/workloads.h igp_host_ct_guard()). */
+int setup_step_containers(struct setup_ctx *c)
+{
+	if (c->o->mode != IGP_METHOD_FULL)
+		return 0;
+	for (size_t i = 0; i < c->n_passed; i++) {
+		_cleanup_free_ char *msg = NULL;
+		int r = igp_host_ct_guard(c->h, c->passed[i], "vfio-pci", c->o->force, &msg);
+		if (r == -EUSERS)
+			return igp_refuse(c->ret_error, r, "%s", msg);
+		if (r < 0)
+			return r;
+		if (msg && (r = igp_plan_add_note(&c->p, "%s", msg)) < 0)
+			return r;
+	}
 	return 0;
 }
