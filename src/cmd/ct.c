@@ -16,6 +16,7 @@
 #include "base/paths.h"
 #include "ct/ctplan.h"
 #include "ct/ctroot.h"
+#include "ct/lxcconf.h"
 #include "ct/rendernode.h"
 #include "model/versions.h"
 #include "model/workloads.h"
@@ -42,7 +43,8 @@ static int help(void)
 	       "  --gid N         the group id the node gets inside the container (default: the\n"
 	       "                  container's render group; docker: the node's group on the host)\n"
 	       "  --apply         write the configuration (default: show the diff)\n"
-	       "  --lxcpath DIR   where LXC keeps its containers (default /var/lib/lxc)\n");
+	       "  --lxcpath DIR   where LXC keeps its containers (default: lxc.lxcpath of lxc.conf,\n"
+	       "                  else /var/lib/lxc)\n");
 	return EXIT_OK;
 }
 
@@ -56,7 +58,8 @@ struct ct_run {
 	struct igp_pci_dev *d;
 	struct igp_render_node rn;
 	char *conf_path, *conf_old, *diff, *gid_from;
-	struct igp_pve_conf conf; /* Proxmox VE, LXC: the configuration */
+	struct igp_pve_conf conf; /* Proxmox VE: the configuration */
+	struct igp_lxc_conf lxc;  /* LXC: the configuration */
 	struct igp_ct_edit edit;
 	char **lines, **notes;
 	long node_gid; /* the node's group inside, -1 unknown */
@@ -68,6 +71,7 @@ static void ct_run_done(struct ct_run *v)
 	igp_change_end(&v->ch);
 	igp_ct_edit_done(&v->edit);
 	igp_pve_conf_done(&v->conf);
+	igp_lxc_conf_done(&v->lxc);
 	igp_render_node_done(&v->rn);
 	free(v->conf_path);
 	free(v->conf_old);
@@ -250,6 +254,16 @@ static char *ct_exec_hint(const struct ct_run *v)
 	}
 }
 
+/* LXC's containers: --lxcpath, else the host model's (lxc.conf's lxc.lxcpath or LXC's default). */
+static const char *ct_lxcpath(const struct ct_run *v)
+{
+	const struct igp_workloads *ws;
+
+	if (v->lxcpath)
+		return v->lxcpath;
+	return igp_host_workloads(v->h, &ws) >= 0 && ws->lxcpath ? ws->lxcpath : IGP_VAR_LIB_LXC;
+}
+
 /* Read the Proxmox VE CT's or the LXC container's configuration, under the lock. */
 static int ct_read_conf(struct ct_run *v)
 {
@@ -258,7 +272,7 @@ static int ct_read_conf(struct ct_run *v)
 	if (v->rq.target == IGP_CT_PROXMOX)
 		v->conf_path = strdupf("%s/%lu.conf", IGP_ETC_PVE_LXC, v->ctid);
 	else if (v->rq.target == IGP_CT_LXC)
-		v->conf_path = strdupf("%s/%s/config", v->lxcpath ? v->lxcpath : IGP_VAR_LIB_LXC, v->name);
+		v->conf_path = strdupf("%s/%s/config", ct_lxcpath(v), v->name);
 	else
 		return EXIT_OK;
 	if (!v->conf_path)
@@ -281,7 +295,8 @@ static int ct_read_conf(struct ct_run *v)
 	}
 	if (r < 0)
 		return log_error_errno(r, "Failed to read %s", v->conf_path);
-	r = igp_pve_conf_parse(v->conf_old, true, &v->conf);
+	r = v->rq.target == IGP_CT_PROXMOX ? igp_pve_conf_parse(v->conf_old, true, &v->conf)
+					   : igp_lxc_conf_parse(v->conf_old, &v->lxc);
 	if (r < 0)
 		return log_error_errno(r, "Failed to read %s", v->conf_path);
 	return EXIT_OK;
@@ -290,19 +305,23 @@ static int ct_read_conf(struct ct_run *v)
 /* The container's root directory as the host sees it; *ret_why when unknown. */
 static int ct_rootdir(struct ct_run *v, char **ret, char **ret_why)
 {
-	const char *p;
+	int r;
 
 	switch (v->rq.target) {
 	case IGP_CT_PROXMOX:
 		return igp_pve_ct_rootdir(v->ctid, &v->conf, ret, ret_why);
 	case IGP_CT_LXC:
-		p = v->conf_path ? igp_pve_conf_get(&v->conf, "lxc.rootfs.path") : NULL;
-		if (p && startswith(p, "dir:"))
-			p += 4;
-		*ret = p && *p == '/'
-			   ? strdup(p)
-			   : strdupf("%s/%s/rootfs", v->lxcpath ? v->lxcpath : IGP_VAR_LIB_LXC, v->name);
-		return *ret ? 0 : -ENOMEM;
+		/* Without lxc.rootfs.path, liblxc's default: LXCPATH/NAME/rootfs. */
+		if (!igp_lxc_conf_get(&v->lxc, "lxc.rootfs.path")) {
+			*ret = strdupf("%s/%s/rootfs", ct_lxcpath(v), v->name);
+			return *ret ? 0 : -ENOMEM;
+		}
+		r = igp_lxc_rootfs_dir(&v->lxc, ret);
+		if (r == -ENOENT &&
+		    !(*ret_why = strdupf("its root file system %s is no directory the host sees",
+					 igp_lxc_conf_get(&v->lxc, "lxc.rootfs.path"))))
+			return -ENOMEM;
+		return r;
 	default:
 		*ret = strdupf("%s/%s/rootfs", IGP_VAR_LIB_INCUS_CONTAINERS, v->name);
 		return *ret ? 0 : -ENOMEM;
@@ -398,47 +417,66 @@ static int ct_mode(struct ct_run *v)
 static bool ct_unprivileged(const struct ct_run *v)
 {
 	if (v->rq.target == IGP_CT_PROXMOX)
-		return igp_pve_boolean(igp_pve_conf_get(&v->conf, "unprivileged") ?: "0") == 1;
-	return v->rq.target == IGP_CT_LXC && igp_pve_conf_get(&v->conf, "lxc.idmap");
+		return igp_pve_ct_unprivileged(&v->conf);
+	return v->rq.target == IGP_CT_LXC && igp_lxc_conf_unprivileged(&v->lxc);
+}
+
+/* An unprivileged CT's devN: pve-container chowns the node to the host id
+ * the CT's id map gives the gid (PVE::LXC::map_ct_gid_to_host); a gid
+ * outside the map makes the CT fail to start. */
+static int ct_devn_map_note(struct ct_run *v, const char *label)
+{
+	unsigned long host;
+	int r = igp_pve_ct_idmap_gid(&v->conf, (unsigned long)v->rq.gid, &host);
+
+	if (r < 0)
+		return strv_pushf(&v->notes,
+				  "%s has an lxc.idmap line Proxmox VE refuses: it does not start.", label);
+	if (r == 0)
+		return -ERANGE;
+	return strv_pushf(
+	    &v->notes,
+	    "%s is unprivileged: pve-container creates the node with host gid %lu, which its id map "
+	    "shows inside as gid %ld.",
+	    label, host, v->rq.gid);
 }
 
 /* Who owns the node inside, and what that means. */
 static int ct_owner_notes(struct ct_run *v)
 {
 	bool pair = v->rq.target == IGP_CT_LXC || (v->rq.target == IGP_CT_PROXMOX && !v->rq.pve_dev);
-	bool unpriv = ct_unprivileged(v);
 	_cleanup_free_ char *label = ct_label(v);
+	unsigned long inside;
+	int r;
 
 	if (!label)
 		return -ENOMEM;
 	v->node_gid = -1;
 	if (!pair) {
 		v->node_gid = v->rq.gid;
-		if (unpriv && v->rq.target == IGP_CT_PROXMOX)
-			return strv_pushf(
-			    &v->notes,
-			    "%s is unprivileged: pve-container creates the node with the host id its "
-			    "id map gives gid %ld, so inside it belongs to gid %ld.",
-			    label, v->rq.gid, v->rq.gid);
-		return 0;
+		return ct_unprivileged(v) && v->rq.target == IGP_CT_PROXMOX ? ct_devn_map_note(v, label) : 0;
 	}
-	if (unpriv)
-		return strv_pushf(
-		    &v->notes,
-		    "%s is unprivileged: a bind-mounted node keeps its host owner (gid %lu), which "
-		    "its id map leaves out, so inside it shows as nogroup and no group there can "
-		    "open it; map the host's gid %lu into it (lxc.idmap and /etc/subgid)%s.",
-		    label, v->rn.gid, v->rn.gid,
-		    v->rq.target == IGP_CT_PROXMOX ? ", or upgrade pve-container for devN" : "");
 	if (!v->rn.present)
 		return 0;
-	v->node_gid = (long)v->rn.gid;
-	if (v->rq.gid >= 0 && (unsigned long)v->rq.gid != v->rn.gid)
+	/* A bind-mounted node keeps its host owner, which the id map (if
+	 * any) shows inside as another gid, or as nogroup. */
+	r = v->rq.target == IGP_CT_PROXMOX ? igp_pve_ct_idmap_gid_inside(&v->conf, v->rn.gid, &inside)
+					   : igp_lxc_idmap_gid_inside(&v->lxc, v->rn.gid, &inside);
+	if (r <= 0)
 		return strv_pushf(
 		    &v->notes,
-		    "A bind-mounted node keeps its host owner: inside %s it belongs to gid %lu, not "
-		    "to its render group %ld; add the users that transcode to group %lu there.",
-		    label, v->rn.gid, v->rq.gid, v->rn.gid);
+		    "The bind-mounted node keeps its host group %lu, which the id map of %s leaves "
+		    "out: inside it shows as nogroup and no group there can open it; map the host's "
+		    "gid %lu into it (lxc.idmap and /etc/subgid)%s.",
+		    v->rn.gid, label, v->rn.gid,
+		    v->rq.target == IGP_CT_PROXMOX ? ", or upgrade pve-container for devN" : "");
+	v->node_gid = (long)inside;
+	if (v->rq.gid >= 0 && inside != (unsigned long)v->rq.gid)
+		return strv_pushf(
+		    &v->notes,
+		    "The bind-mounted node keeps its host group %lu: inside %s it belongs to gid %lu, "
+		    "not to its render group %ld; add the users that transcode to group %lu there.",
+		    v->rn.gid, label, inside, v->rq.gid, inside);
 	return 0;
 }
 
@@ -446,7 +484,8 @@ static int ct_owner_notes(struct ct_run *v)
 static int ct_running_note(struct ct_run *v)
 {
 	_cleanup_free_ char *id = v->rq.target == IGP_CT_PROXMOX ? strdupf("%lu", v->ctid) : strdup(v->name);
-	const char *lxcpath = v->lxcpath && v->rq.target == IGP_CT_LXC ? v->lxcpath : IGP_VAR_LIB_LXC;
+	/* pve-container runs CTs in LXC's default lxcpath. */
+	const char *lxcpath = v->rq.target == IGP_CT_LXC ? ct_lxcpath(v) : IGP_VAR_LIB_LXC;
 	int r;
 
 	if (!id)
@@ -488,6 +527,11 @@ static int ct_plan(struct ct_run *v)
 	}
 	if (r >= 0)
 		r = ct_owner_notes(v);
+	if (r == -ERANGE)
+		return log_error(
+		    "gid %ld is outside the id map of CT %lu: pve-container could not create the node "
+		    "and the CT would not start; give the gid the CT's render group has inside (--gid)",
+		    v->rq.gid, v->ctid);
 	if (r >= 0 && v->conf_path)
 		r = ct_running_note(v);
 	if (r >= 0 && v->edit.present && !v->edit.changed)

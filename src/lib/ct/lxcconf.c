@@ -238,6 +238,14 @@ bool igp_lxc_idmap_apply(const struct igp_lxc_idmap *m, char type, unsigned long
 	return true;
 }
 
+bool igp_lxc_idmap_reverse(const struct igp_lxc_idmap *m, char type, unsigned long host, unsigned long *ret)
+{
+	if (m->type != type || host < m->host || host - m->host >= m->count)
+		return false;
+	*ret = m->ct + (host - m->host);
+	return true;
+}
+
 /* The first lxc.idmap line in force: set_config_idmaps() clears the list
  * at an empty value. */
 static size_t idmaps_from(const struct igp_lxc_conf *c)
@@ -250,7 +258,8 @@ static size_t idmaps_from(const struct igp_lxc_conf *c)
 	return from;
 }
 
-int igp_lxc_idmap_gid(const struct igp_lxc_conf *c, unsigned long ct_gid, unsigned long *host_gid)
+/* GID through the id maps, from the container to the host or (REVERSE) back. */
+static int idmap_gid(const struct igp_lxc_conf *c, unsigned long gid, unsigned long *ret, bool reverse)
 {
 	bool any = false;
 
@@ -262,13 +271,24 @@ int igp_lxc_idmap_gid(const struct igp_lxc_conf *c, unsigned long ct_gid, unsign
 		/* The kernel takes the first extent that holds the id
 		 * (kernel/user_namespace.c map_id_range_down()); it refuses
 		 * overlapping ones. */
-		if (igp_lxc_idmap_apply(&m, 'g', ct_gid, host_gid))
+		if (reverse ? igp_lxc_idmap_reverse(&m, 'g', gid, ret)
+			    : igp_lxc_idmap_apply(&m, 'g', gid, ret))
 			return 1;
 	}
 	if (any)
 		return 0;
-	*host_gid = ct_gid;
+	*ret = gid;
 	return 1;
+}
+
+int igp_lxc_idmap_gid(const struct igp_lxc_conf *c, unsigned long ct_gid, unsigned long *host_gid)
+{
+	return idmap_gid(c, ct_gid, host_gid, false);
+}
+
+int igp_lxc_idmap_gid_inside(const struct igp_lxc_conf *c, unsigned long host_gid, unsigned long *ct_gid)
+{
+	return idmap_gid(c, host_gid, ct_gid, true);
 }
 
 bool igp_lxc_conf_unprivileged(const struct igp_lxc_conf *c)

@@ -80,6 +80,8 @@ struct igp_lxc_idmap {
 int igp_lxc_idmap_parse(const char *value, struct igp_lxc_idmap *ret);
 /* Does M map ID of TYPE ('u', 'g') in the container: true and *ret, its id on the host. */
 bool igp_lxc_idmap_apply(const struct igp_lxc_idmap *m, char type, unsigned long id, unsigned long *ret);
+/* Does M show the host's id HOST of TYPE in the container: true and *ret, its id there. */
+bool igp_lxc_idmap_reverse(const struct igp_lxc_idmap *m, char type, unsigned long host, unsigned long *ret);
 
 /* CT_GID on the host through the lxc.idmap lines (an empty one clears
  * those before it, lines that do not parse are skipped): 1 and *host_gid,
@@ -87,6 +89,10 @@ bool igp_lxc_idmap_apply(const struct igp_lxc_idmap *m, char type, unsigned long
  * nobody's on the host).  A privileged container (no lxc.idmap line) has
  * the host's gids: 1, *host_gid = CT_GID. */
 int igp_lxc_idmap_gid(const struct igp_lxc_conf *c, unsigned long ct_gid, unsigned long *host_gid);
+/* The other way: the container's gid that shows the host's HOST_GID (a
+ * bind-mounted node's group), 1 and *ct_gid, or 0 when no map holds it
+ * (it shows as the overflow gid, nogroup). */
+int igp_lxc_idmap_gid_inside(const struct igp_lxc_conf *c, unsigned long host_gid, unsigned long *ct_gid);
 /* Is the container unprivileged: does it map ids (an lxc.idmap line, liblxc
  * then starts it in a user namespace: conf.c, list_empty(&conf->id_map))? */
 bool igp_lxc_conf_unprivileged(const struct igp_lxc_conf *c);

@@ -638,15 +638,16 @@ bool igp_pve_ct_unprivileged(const struct igp_pve_conf *c)
 	return false;
 }
 
-int igp_pve_ct_idmap_gid(const struct igp_pve_conf *c, unsigned long ct_gid, unsigned long *host_gid)
+/* GID through the CT's id maps, to the host or (REVERSE) back into the CT. */
+static int pve_idmap_gid(const struct igp_pve_conf *c, unsigned long gid, unsigned long *ret, bool reverse)
 {
-	const struct igp_pve_section *s = &c->sections[0];
+	const struct igp_pve_section *s = c->sections;
 	bool any = false, found = false;
-	unsigned long host = 0;
+	unsigned long to = 0;
 
 	/* Every line must parse (parse_id_maps() dies on the first that does
 	 * not); the first map that holds the gid is the kernel's answer. */
-	for (size_t i = 0; i < s->n_kv; i++) {
+	for (size_t i = 0; s && i < s->n_kv; i++) {
 		struct igp_lxc_idmap m;
 		if (!streq(s->kv[i].key, "lxc.idmap"))
 			continue;
@@ -654,16 +655,28 @@ int igp_pve_ct_idmap_gid(const struct igp_pve_conf *c, unsigned long ct_gid, uns
 			return -EINVAL;
 		any = true;
 		if (!found)
-			found = igp_lxc_idmap_apply(&m, 'g', ct_gid, &host);
+			found = reverse ? igp_lxc_idmap_reverse(&m, 'g', gid, &to)
+					: igp_lxc_idmap_apply(&m, 'g', gid, &to);
 	}
 	if (!any && igp_pve_ct_unprivileged(c)) {
 		any = true;
-		found = igp_lxc_idmap_apply(&pve_default_gid_map, 'g', ct_gid, &host);
+		found = reverse ? igp_lxc_idmap_reverse(&pve_default_gid_map, 'g', gid, &to)
+				: igp_lxc_idmap_apply(&pve_default_gid_map, 'g', gid, &to);
 	}
 	if (!any)
-		host = ct_gid;
+		to = gid;
 	if (any && !found)
 		return 0;
-	*host_gid = host;
+	*ret = to;
 	return 1;
+}
+
+int igp_pve_ct_idmap_gid(const struct igp_pve_conf *c, unsigned long ct_gid, unsigned long *host_gid)
+{
+	return pve_idmap_gid(c, ct_gid, host_gid, false);
+}
+
+int igp_pve_ct_idmap_gid_inside(const struct igp_pve_conf *c, unsigned long host_gid, unsigned long *ct_gid)
+{
+	return pve_idmap_gid(c, host_gid, ct_gid, true);
 }

@@ -163,6 +163,9 @@ int igp_pve_ct_device(const char *key, const char *value, char **ret);
  * lxc.idmap line Proxmox VE refuses (the CT does not start).
  */
 int igp_pve_ct_idmap_gid(const struct igp_pve_conf *c, unsigned long ct_gid, unsigned long *host_gid);
+/* The other way: the CT's gid that shows the host's HOST_GID (1), 0 when
+ * no map holds it, -EINVAL as above. */
+int igp_pve_ct_idmap_gid_inside(const struct igp_pve_conf *c, unsigned long host_gid, unsigned long *ct_gid);
 /* Is the CT unprivileged: "unprivileged: 1" or an lxc.idmap line (PVE::LXC::update_lxc_config())? */
 bool igp_pve_ct_unprivileged(const struct igp_pve_conf *c);
 
