@@ -9,6 +9,7 @@
 #include "base/groupfile.h"
 #include "base/util.h"
 #include "ct/ctplan.h"
+#include "ct/lxcconf.h"
 #include "vm/pveconf.h"
 
 static void test_group(void **state)
@@ -170,12 +171,38 @@ static void test_lines(void **state)
 	assert_string_equal(l[0], "lxc.cgroup.devices.allow = c 226:129 rw");
 }
 
+static void test_idmap_inside(void **state)
+{
+	struct igp_lxc_conf c;
+	struct igp_pve_conf p;
+	unsigned long g;
+
+	assert_int_equal(igp_lxc_conf_parse("lxc.idmap = g 0 100000 993\nlxc.idmap = g 993 104 1\n", &c), 0);
+	assert_int_equal(igp_lxc_idmap_gid_inside(&c, 104, &g), 1);
+	assert_int_equal(g, 993);
+	assert_int_equal(igp_lxc_idmap_gid_inside(&c, 100044, &g), 1);
+	assert_int_equal(g, 44);
+	assert_int_equal(igp_lxc_idmap_gid_inside(&c, 105, &g), 0); /* nogroup inside */
+	igp_lxc_conf_done(&c);
+	assert_int_equal(igp_lxc_conf_parse("lxc.uts.name = x\n", &c), 0);
+	assert_int_equal(igp_lxc_idmap_gid_inside(&c, 104, &g), 1); /* privileged: the same */
+	assert_int_equal(g, 104);
+	igp_lxc_conf_done(&c);
+	/* Proxmox VE's default map of an unprivileged CT. */
+	assert_int_equal(igp_pve_conf_parse("unprivileged: 1\n", true, &p), 0);
+	assert_int_equal(igp_pve_ct_idmap_gid_inside(&p, 100993, &g), 1);
+	assert_int_equal(g, 993);
+	assert_int_equal(igp_pve_ct_idmap_gid_inside(&p, 104, &g), 0);
+	igp_pve_conf_done(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_group),	 cmocka_unit_test(test_storage),
 	    cmocka_unit_test(test_edit_proxmox), cmocka_unit_test(test_edit_full),
 	    cmocka_unit_test(test_edit_lxc),	 cmocka_unit_test(test_lines),
+	    cmocka_unit_test(test_idmap_inside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
