@@ -258,27 +258,36 @@ static size_t idmaps_from(const struct igp_lxc_conf *c)
 	return from;
 }
 
+void igp_idmap_lookup_feed(struct igp_idmap_lookup *l, const struct igp_lxc_idmap *m)
+{
+	l->any = true;
+	/* The kernel takes the first extent that holds the id
+	 * (kernel/user_namespace.c map_id_range_down()); it refuses
+	 * overlapping ones. */
+	if (!l->found)
+		l->found = l->reverse ? igp_lxc_idmap_reverse(m, 'g', l->gid, &l->to)
+				      : igp_lxc_idmap_apply(m, 'g', l->gid, &l->to);
+}
+
+int igp_idmap_lookup_end(const struct igp_idmap_lookup *l, unsigned long *ret)
+{
+	if (l->any && !l->found)
+		return 0;
+	*ret = l->any ? l->to : l->gid; /* no map: the host's ids */
+	return 1;
+}
+
 /* GID through the id maps, from the container to the host or (REVERSE) back. */
 static int idmap_gid(const struct igp_lxc_conf *c, unsigned long gid, unsigned long *ret, bool reverse)
 {
-	bool any = false;
+	struct igp_idmap_lookup l = {.gid = gid, .reverse = reverse};
 
 	for (size_t i = idmaps_from(c); i < c->n; i++) {
 		struct igp_lxc_idmap m;
-		if (!streq(c->kv[i].key, "lxc.idmap") || igp_lxc_idmap_parse(c->kv[i].value, &m) < 0)
-			continue;
-		any = true;
-		/* The kernel takes the first extent that holds the id
-		 * (kernel/user_namespace.c map_id_range_down()); it refuses
-		 * overlapping ones. */
-		if (reverse ? igp_lxc_idmap_reverse(&m, 'g', gid, ret)
-			    : igp_lxc_idmap_apply(&m, 'g', gid, ret))
-			return 1;
+		if (streq(c->kv[i].key, "lxc.idmap") && igp_lxc_idmap_parse(c->kv[i].value, &m) == 0)
+			igp_idmap_lookup_feed(&l, &m);
 	}
-	if (any)
-		return 0;
-	*ret = gid;
-	return 1;
+	return igp_idmap_lookup_end(&l, ret);
 }
 
 int igp_lxc_idmap_gid(const struct igp_lxc_conf *c, unsigned long ct_gid, unsigned long *host_gid)

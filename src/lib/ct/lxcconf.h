@@ -83,6 +83,20 @@ bool igp_lxc_idmap_apply(const struct igp_lxc_idmap *m, char type, unsigned long
 /* Does M show the host's id HOST of TYPE in the container: true and *ret, its id there. */
 bool igp_lxc_idmap_reverse(const struct igp_lxc_idmap *m, char type, unsigned long host, unsigned long *ret);
 
+/* A gid looked up through a container's maps, fed one by one (the order of
+ * the configuration): GID, to the host, or (REVERSE) from the host into the
+ * container. */
+struct igp_idmap_lookup {
+	unsigned long gid;
+	bool reverse;
+	bool any, found; /* private */
+	unsigned long to;
+};
+void igp_idmap_lookup_feed(struct igp_idmap_lookup *l, const struct igp_lxc_idmap *m);
+/* 1 and *ret, or 0 when the container maps ids and none holds GID; without
+ * any map (a privileged container) 1 and GID itself. */
+int igp_idmap_lookup_end(const struct igp_idmap_lookup *l, unsigned long *ret);
+
 /* CT_GID on the host through the lxc.idmap lines (an empty one clears
  * those before it, lines that do not parse are skipped): 1 and *host_gid,
  * or 0 when the container maps ids and no "g" map holds CT_GID (it is

@@ -642,33 +642,23 @@ bool igp_pve_ct_unprivileged(const struct igp_pve_conf *c)
 static int pve_idmap_gid(const struct igp_pve_conf *c, unsigned long gid, unsigned long *ret, bool reverse)
 {
 	const struct igp_pve_section *s = c->sections;
-	bool any = false, found = false;
-	unsigned long to = 0;
+	struct igp_idmap_lookup l = {.gid = gid, .reverse = reverse};
+	bool any = false;
 
 	/* Every line must parse (parse_id_maps() dies on the first that does
-	 * not); the first map that holds the gid is the kernel's answer. */
+	 * not). */
 	for (size_t i = 0; s && i < s->n_kv; i++) {
 		struct igp_lxc_idmap m;
 		if (!streq(s->kv[i].key, "lxc.idmap"))
 			continue;
 		if (igp_lxc_idmap_parse(s->kv[i].value, &m) < 0)
 			return -EINVAL;
+		igp_idmap_lookup_feed(&l, &m);
 		any = true;
-		if (!found)
-			found = reverse ? igp_lxc_idmap_reverse(&m, 'g', gid, &to)
-					: igp_lxc_idmap_apply(&m, 'g', gid, &to);
 	}
-	if (!any && igp_pve_ct_unprivileged(c)) {
-		any = true;
-		found = reverse ? igp_lxc_idmap_reverse(&pve_default_gid_map, 'g', gid, &to)
-				: igp_lxc_idmap_apply(&pve_default_gid_map, 'g', gid, &to);
-	}
-	if (!any)
-		to = gid;
-	if (any && !found)
-		return 0;
-	*ret = to;
-	return 1;
+	if (!any && igp_pve_ct_unprivileged(c))
+		igp_idmap_lookup_feed(&l, &pve_default_gid_map);
+	return igp_idmap_lookup_end(&l, ret);
 }
 
 int igp_pve_ct_idmap_gid(const struct igp_pve_conf *c, unsigned long ct_gid, unsigned long *host_gid)
