@@ -27,7 +27,7 @@ static char *mount_line(const struct igp_ct_request *rq)
 		       rq->target == IGP_CT_PROXMOX ? ":" : " =", rq->rn->node, rq->rn->node + 1);
 }
 
-/* "/dev/dri/renderD129,gid=993": a devN value. */
+/* A devN value: the node, ",gid=993". */
 static char *dev_value(const struct igp_ct_request *rq)
 {
 	return rq->gid >= 0 ? strdupf("%s,gid=%ld", rq->rn->node, rq->gid) : strdup(rq->rn->node);

@@ -16,8 +16,8 @@
 #include "model/pci.h"
 
 struct igp_render_node {
-	char *node;    /* "/dev/dri/renderD129" */
-	char *by_path; /* "/dev/dri/by-path/pci-0000:00:02.2-render" when udev made it, else NULL */
+	char *node;    /* renderD129 in IGP_DEV_DRI */
+	char *by_path; /* pci-0000:00:02.2-render in IGP_DEV_DRI_BY_PATH when udev made it, else NULL */
 	unsigned major, minor;
 	bool present; /* the node exists in /dev */
 	bool chrdev;  /* and is a character device (not in a captured tree) */
@@ -34,8 +34,8 @@ int igp_render_node_get(const struct igp_pci_dev *d, struct igp_render_node *ret
 void igp_render_node_done(struct igp_render_node *n);
 
 /*
- * The PCI device a DRM node path names ("/dev/dri/renderD129", or a by-path
- * link "/dev/dri/by-path/pci-0000:00:02.2-render"): its address (caller
+ * The PCI device a DRM node path names (renderD129 in IGP_DEV_DRI, or a
+ * by-path link pci-0000:00:02.2-render in IGP_DEV_DRI_BY_PATH): its address (caller
  * frees) from sysfs (class/drm/NAME/device), else from the by-path name.
  * -ENOENT when nothing is known of it, -ENOMEM.
  */
