@@ -191,8 +191,10 @@ if [[ ${1-} == --one ]]; then
 		[[ $line == *9.2* ]] && n92=1
 		[[ $line == *10.1* ]] && n101=1
 	done <"$out.err"
-	printf '%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$host $target $dev $mode $disp" "$probe" \
-		"$vnum" "$rc" "$nerr" "$nver" "$n92" "$gen" "$kind" "$ver" "$n101" >"$out.rec"
+	# The first error line, for the report of a violation.
+	first=$(grep -v '^Note: ' "$out.err" | head -n 1 | tr '|' '/' | cut -c1-300)
+	printf '%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$host $target $dev $mode $disp" "$probe" \
+		"$vnum" "$rc" "$nerr" "$nver" "$n92" "$gen" "$kind" "$ver" "$n101" "$first" >"$out.rec"
 	exit 0
 fi
 
@@ -325,9 +327,9 @@ END {
 		}
 		if (r == 1 && (key in accepted)) {
 			if (nerr != 1)
-				printf "VIOLATION refusal %s: %d error lines, not one\n", id, nerr
+				printf "VIOLATION refusal %s: %d error lines, not one: %s\n", id, nerr, f[12]
 			if (!nver)
-				printf "VIOLATION refusal %s: the refusal does not name QEMU %s\n", id, ver
+				printf "VIOLATION refusal %s: the refusal does not name QEMU %s: %s\n", id, ver, f[12]
 		}
 	}
 }' >>"$T/violations"
