@@ -5,20 +5,23 @@
  *
  * A command is `int cmd_NAME(int argc, char *argv[])`; argv[0] is the
  * command name, so getopt_long works as usual.  It returns the exit status:
- * EXIT_OK, EXIT_FAILURE_ (1) or EXIT_USAGE (2), or its own documented codes.
+ * EXIT_OK, EXIT_FAIL (1) or EXIT_USAGE (64), or its own documented codes
+ * (check: 0/1/2).  Usage errors are sysexits.h's EX_USAGE so that a script
+ * can tell a typo from a refusal or from check's warnings and failures.
  */
 #ifndef IGP_CMD_H
 #define IGP_CMD_H
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <sysexits.h>
 
 #include "base/util.h"
 
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
-	EXIT_USAGE = 2,
+	EXIT_USAGE = EX_USAGE,
 	/* What a step of a command returns to let the next one run; any
 	 * other value is the exit status (--help stops with EXIT_OK). */
 	CMD_GO_ON = -1,

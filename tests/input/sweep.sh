@@ -49,7 +49,7 @@ PATTERN=${1:-*}
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 # Exit statuses (src/cmd/cmd.h).  The usage status is defined here only.
-USAGE_EXIT=2
+USAGE_EXIT=64
 REFUSE_EXIT=1
 # `igpuctl check` documents its own: 2 also when the checks cannot run
 # (docs/cli.md), which is what a refused ADDR gives.

@@ -116,9 +116,9 @@ ig $H vgpu types 99:00.0
 rc_is 1
 err_has "No mdev parent and no PCI device 99:00.0"
 ig $H vgpu types not/a/parent
-rc_is 2
+rc_is 64
 ig $H vgpu types -o PARENT,NOPE
-rc_is 2
+rc_is 64
 
 # ---------------------------------------------------------------- list
 t "list: active, with the definition merged"
@@ -198,9 +198,9 @@ ig $H vgpu create --type V5_8 --uuid "$UD" --auto
 rc_is 1
 err_has "A definition of $UD exists already"
 ig $H vgpu create --type V5_8 --uuid 1234
-rc_is 2
+rc_is 64
 ig $H vgpu create
-rc_is 2
+rc_is 64
 err_has "--type is required"
 ig $H vgpu create mtty --type 1
 rc_is 0
@@ -233,7 +233,7 @@ absent $H "$DEFS/$UD"
 ig $H vgpu remove "$UD" --undefine
 rc_is 1
 ig $H vgpu remove not-a-uuid
-rc_is 2
+rc_is 64
 
 # ---------------------------------------------------------------- define
 t "define: new, manual; of an active vGPU; refusals"
@@ -255,9 +255,9 @@ ig $H vgpu define --uuid 88888888-0000-4000-8000-000000000008
 rc_is 1
 err_has "No active vGPU has the UUID"
 ig $H vgpu define mtty
-rc_is 2
+rc_is 64
 ig $H vgpu define --type mtty-1 mtty --auto
-rc_is 2
+rc_is 64
 
 # ---------------------------------------------------------------- start-defined
 t "start-defined: the auto definitions that are not active"
@@ -334,7 +334,7 @@ err_has "offers at most 7 VFs (sriov_totalvfs), not 8"
 file_is $N "$IGPU/sriov_numvfs" "0
 "
 ig $N vfs 00:02.0 --count seven
-rc_is 2
+rc_is 64
 
 t "vfs --count 7 --persist without sysfsutils: autoprobe off, the count and a udev rule"
 ig $N vfs 00:02.0 --count 7 --persist
@@ -819,7 +819,7 @@ for bad_set in "9 exec_quantum_ms=1:2:has VFs 1 to 7, not 9" "1 quantum=1:2:unkn
 	[ "$(wc -l <"$work/err")" -le 2 ] || bad "more than a line or two of error"
 done
 ig $Y vfs 00:02.0 --set 1
-rc_is 2
+rc_is 64
 err_has "--set wants VFN KEY=VALUE"
 [ "$(snap $Y)" = "$before" ] || bad "bad --set changed files"
 file_is $Y "$PI/vf1/gt0/exec_quantum_ms" "0
@@ -839,7 +839,7 @@ ig $N vfs 00:02.0 --set 1 sched_priority=normal
 rc_is 1
 err_has "sched_priority of VF 1 is read-only"
 ig $N vfs 00:02.0 --set 1 sched_priority=top
-rc_is 2
+rc_is 64
 err_has "sched_priority is low, normal or high, not 'top'"
 chmod 0644 "$work/$N/$IGPU/sriov_admin/vf2/profile/sched_priority"
 ig $N vfs 00:02.0 --set 1 exec_quantum_ms=25 --set 2 sched_priority=normal

@@ -93,7 +93,7 @@ run igpuctl vgpu create --type V5_8 --uuid "$U1"
 expect_rc 1
 expect_err "in use by an active vGPU"
 run igpuctl vgpu create --type V5_8 --uuid not-a-uuid
-expect_rc 2
+expect_rc 64
 ok "refused"
 
 step "exhaustion: V5_1 no longer fits the aperture"
