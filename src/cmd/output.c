@@ -145,9 +145,31 @@ int table_setf(struct libscols_line *ln, int col, const char *fmt, ...)
 	return table_set(ln, col, s);
 }
 
+/*
+ * With -J, libsmartcols writes its own JSON (three-space indents, its own
+ * spacing), unlike the json-c documents of show, status or vgpu create.  So
+ * that every command's -J looks the same, the table's JSON is read back with
+ * json-c and printed by json_print(): the same keys in the same order, the
+ * same types, one style.
+ */
+static int table_print_json(struct libscols_table *tb)
+{
+	_cleanup_free_ char *text = NULL;
+	struct json_object *o;
+	int r = scols_print_table_to_string(tb, &text);
+
+	if (r < 0)
+		return r;
+	o = json_tokener_parse(text);
+	if (!o)
+		return -EINVAL;
+	json_print(o);
+	return 0;
+}
+
 int table_print(struct libscols_table *tb)
 {
-	int r = scols_print_table(tb);
+	int r = arg_g.json ? table_print_json(tb) : scols_print_table(tb);
 	scols_unref_table(tb);
 	return r;
 }

@@ -56,7 +56,7 @@ struct libscols_line *table_new_line(struct libscols_table *tb, struct libscols_
 int table_set(struct libscols_line *ln, int col, const char *data);
 int table_setf(struct libscols_line *ln, int col, const char *fmt, ...) _printf_(3, 4);
 
-/* Print and free. */
+/* Print and free; with -J the JSON is printed as json_print() prints. */
 int table_print(struct libscols_table *tb);
 
 /* Pretty-print a json-c document to stdout (2-space indent) and release it. */
