@@ -2,8 +2,8 @@
 /*
  * igpuctl check: the preflight doctor.  One row per check (checks.h) with
  * the status, what was found and the remedy.  Exit status: 0 all pass,
- * 1 warnings only, 2 a failure (also for usage errors and when the host
- * cannot be read, as the contract gives check no other codes).
+ * 1 warnings only, 2 a failure (also when the host cannot be read); 64 a
+ * usage error, as for every command.
  */
 #include <getopt.h>
 
@@ -31,7 +31,7 @@ static int help(void)
 	       "  -n, --noheadings   no header line\n"
 	       "  -r, --raw          raw output\n\n"
 	       "Exit status: 0 every check passed (or was skipped), 1 warnings only,\n"
-	       "2 a check failed (or the checks could not run).\n\nColumns:\n",
+	       "2 a check failed (or the checks could not run), 64 usage error.\n\nColumns:\n",
 	       defaults);
 	checkview_columns_help();
 	return EXIT_OK;

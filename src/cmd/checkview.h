@@ -3,7 +3,7 @@
  * Showing findings in check's form (checks.h: id, status, message, remedy)
  * and the exit status they give: `igpuctl check` and `igpuctl vm lint`.
  * Exit status: 0 all pass (or skipped), 1 warnings only, 2 a failure
- * (also for usage errors and when the host cannot be read).
+ * (also when the host cannot be read); usage errors are EXIT_USAGE.
  */
 #ifndef IGP_CHECKVIEW_H
 #define IGP_CHECKVIEW_H

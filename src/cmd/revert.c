@@ -28,7 +28,7 @@ static int help(void)
 	       "  -y, --yes           do not ask before applying\n"
 	       "      --no-initramfs  do not run the initramfs / boot loader commands, only print them\n\n"
 	       "Exit status: 0 undone (or nothing to undo), 1 something is left to do by hand or\n"
-	       "failed, 2 usage error.\n");
+	       "failed, 64 usage error.\n");
 	return EXIT_OK;
 }
 

@@ -40,7 +40,7 @@ static int help(void)
 	    "      --bootloader NAME    grub, proxmox-systemd-boot, systemd-boot, mkinitcpio-uki or\n"
 	    "                           kernelstub\n"
 	    "                           instead of detecting it\n\n"
-	    "Exit status: 0 done (or nothing to do), 1 refused or failed, 2 usage error.\n");
+	    "Exit status: 0 done (or nothing to do), 1 refused or failed, 64 usage error.\n");
 	return EXIT_OK;
 }
 

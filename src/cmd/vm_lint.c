@@ -43,7 +43,7 @@ static int lint_help(void)
 	       "  -n, --noheadings   no header line\n"
 	       "  -r, --raw          raw output\n\n"
 	       "Exit status: 0 every rule passed (or did not apply), 1 warnings only,\n"
-	       "2 a rule failed (or the configuration could not be read).\n\nColumns:\n",
+	       "2 a rule failed (or the configuration could not be read), 64 usage error.\n\nColumns:\n",
 	       defaults);
 	checkview_columns_help();
 	return EXIT_OK;

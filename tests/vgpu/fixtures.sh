@@ -808,8 +808,8 @@ undone $Y "$before"
 t "vfs --set: bad input is one line, nothing changed"
 mkhost $Y
 before=$(snap $Y)
-for bad_set in "9 exec_quantum_ms=1:2:has VFs 1 to 7, not 9" "1 quantum=1:2:unknown key 'quantum'" \
-	"1 exec_quantum_ms=soon:2:exec_quantum_ms wants a number" "x exec_quantum_ms=1:2:wants a VF number" \
+for bad_set in "9 exec_quantum_ms=1:64:has VFs 1 to 7, not 9" "1 quantum=1:64:unknown key 'quantum'" \
+	"1 exec_quantum_ms=soon:64:exec_quantum_ms wants a number" "x exec_quantum_ms=1:64:wants a VF number" \
 	"1 sched_priority=low:1:has no sched_priority for VF 1"; do
 	IFS=: read -r args code msg <<<"$bad_set"
 	# shellcheck disable=SC2086
