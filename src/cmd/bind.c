@@ -77,21 +77,21 @@ struct bind_args {
 	bool persist, dry_run, force, boot_vga;
 };
 
-static const struct option bind_opts[] = {{"help", no_argument, NULL, 'h'},
-					  {"driver", required_argument, NULL, 'd'},
-					  {"persist", no_argument, NULL, 'p'},
-					  {"dry-run", no_argument, NULL, 'n'},
-					  {"force", no_argument, NULL, 0x100},
-					  {"allow-boot-vga", no_argument, NULL, 0x101},
-					  {}};
+const struct option cmd_opts_bind[] = {{"help", no_argument, NULL, 'h'},
+				       {"driver", required_argument, NULL, 'd'},
+				       {"persist", no_argument, NULL, 'p'},
+				       {"dry-run", no_argument, NULL, 'n'},
+				       {"force", no_argument, NULL, 0x100},
+				       {"allow-boot-vga", no_argument, NULL, 0x101},
+				       {}};
 /* unbind takes none of bind's choices. */
-static const struct option unbind_opts[] = {
+const struct option cmd_opts_unbind[] = {
     {"help", no_argument, NULL, 'h'}, {"dry-run", no_argument, NULL, 'n'}, {}};
 
 /* CMD_GO_ON with the address at argv[optind], or the exit status. */
 static int parse_args(int argc, char *argv[], struct bind_args *a)
 {
-	const struct option *longopts = a->unbind ? unbind_opts : bind_opts;
+	const struct option *longopts = a->unbind ? cmd_opts_unbind : cmd_opts_bind;
 	size_t at;
 	int c;
 

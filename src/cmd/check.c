@@ -97,15 +97,16 @@ static int pick_targets(const struct igp_host *h, const char *addr, int mode, st
 	return 0;
 }
 
+const struct option cmd_opts_check[] = {
+    {"mode", required_argument, NULL, 'm'},
+    {"list", no_argument, NULL, 'l'},
+    TABLE_LONGOPTS,
+    {"help", no_argument, NULL, 'h'},
+    {},
+};
+
 int cmd_check(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-	    {"mode", required_argument, NULL, 'm'},
-	    {"list", no_argument, NULL, 'l'},
-	    TABLE_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	struct table_opts topts = {};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ struct igp_check_target *targets = NULL;
@@ -116,7 +117,7 @@ int cmd_check(int argc, char *argv[])
 	size_t n_targets = 0;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, ":m:l" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":m:l" TABLE_SHORTOPTS "h", cmd_opts_check, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
@@ -129,7 +130,7 @@ int cmd_check(int argc, char *argv[])
 			break;
 		default:
 			if (!table_opts_parse(&topts, c, optarg))
-				return log_usage_option("check", c, argc, argv, opts);
+				return log_usage_option("check", c, argc, argv, cmd_opts_check);
 		}
 	}
 	if (optind < argc)

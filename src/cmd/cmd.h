@@ -43,6 +43,8 @@ struct igp_command {
 };
 /* NULL-terminated by an entry with name == NULL. */
 extern const struct igp_command igp_commands[];
+/* Commands not in --help: __complete, for the completion scripts. */
+extern const struct igp_command igp_hidden_commands[];
 
 /*
  * The messages are one line each: control characters and bytes that are not
@@ -98,5 +100,20 @@ int cmd_bind(int argc, char *argv[]);
 int cmd_unbind(int argc, char *argv[]);
 int cmd_check(int argc, char *argv[]);
 int cmd_ct(int argc, char *argv[]);
+int cmd_complete(int argc, char *argv[]);
+
+/*
+ * The getopt tables of the commands, which __complete offers (complete.c):
+ * what a command takes is what completion offers.  cmd_opts_global are
+ * the options main() takes before or after the command.
+ */
+extern const struct option cmd_opts_global[];
+extern const struct option cmd_opts_status[], cmd_opts_list[], cmd_opts_iommu[], cmd_opts_show[],
+    cmd_opts_check[], cmd_opts_guest[], cmd_opts_setup[], cmd_opts_revert[], cmd_opts_bind[],
+    cmd_opts_unbind[], cmd_opts_vfs[], cmd_opts_ct[];
+extern const struct option cmd_opts_vgpu_types[], cmd_opts_vgpu_create[], cmd_opts_vgpu_list[],
+    cmd_opts_vgpu_remove[], cmd_opts_vgpu_start_defined[];
+extern const struct option cmd_opts_vm_qemu[], cmd_opts_vm_libvirt[], cmd_opts_vm_proxmox[],
+    cmd_opts_vm_lint[];
 
 #endif

@@ -107,17 +107,18 @@ static bool ct_name_ok(const char *s)
 	return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")] == '\0';
 }
 
+const struct option cmd_opts_ct[] = {{"gid", required_argument, NULL, 'g'},
+				     {"apply", no_argument, NULL, 'a'},
+				     {"lxcpath", required_argument, NULL, 'P'},
+				     {"help", no_argument, NULL, 'h'},
+				     {}};
+
 /* The options: CMD_GO_ON, or the exit status. */
 static int ct_parse(struct ct_run *v, int argc, char *argv[])
 {
-	static const struct option opts[] = {{"gid", required_argument, NULL, 'g'},
-					     {"apply", no_argument, NULL, 'a'},
-					     {"lxcpath", required_argument, NULL, 'P'},
-					     {"help", no_argument, NULL, 'h'},
-					     {}};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":h", cmd_opts_ct, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
@@ -136,7 +137,7 @@ static int ct_parse(struct ct_run *v, int argc, char *argv[])
 			v->lxcpath = optarg;
 			break;
 		default:
-			return log_usage_option("ct", c, argc, argv, opts);
+			return log_usage_option("ct", c, argc, argv, cmd_opts_ct);
 		}
 	}
 	return CMD_GO_ON;

@@ -234,19 +234,20 @@ static void print_text(const struct igp_guest_report *r)
 		printf("Next step:       %s\n", r->next_step);
 }
 
+const struct option cmd_opts_guest[] = {{"device", required_argument, NULL, 'd'},
+					{"no-va", no_argument, NULL, 'n'},
+					{"help", no_argument, NULL, 'h'},
+					{}};
+
 int cmd_guest(int argc, char *argv[])
 {
-	static const struct option opts[] = {{"device", required_argument, NULL, 'd'},
-					     {"no-va", no_argument, NULL, 'n'},
-					     {"help", no_argument, NULL, 'h'},
-					     {}};
 	_cleanup_host_ struct igp_host *h = NULL;
 	struct igp_guest_report r;
 	const char *only = NULL;
 	bool probe_va = true;
 	int c, e, ret;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":h", cmd_opts_guest, NULL)) >= 0) {
 		switch (c) {
 		case 'd':
 			only = optarg;
@@ -257,7 +258,7 @@ int cmd_guest(int argc, char *argv[])
 		case 'h':
 			return help();
 		default:
-			return log_usage_option("guest", c, argc, argv, opts);
+			return log_usage_option("guest", c, argc, argv, cmd_opts_guest);
 		}
 	}
 	if (optind != argc)

@@ -58,20 +58,21 @@ static void print_dev(const struct igp_pci_dev *d)
 	putchar('\n');
 }
 
+const struct option cmd_opts_iommu[] = {
+    {"all", no_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},
+    {},
+};
+
 int cmd_iommu(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-	    {"all", no_argument, NULL, 'a'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	_cleanup_host_ struct igp_host *h = NULL;
 	struct json_object *groups = NULL;
 	bool all = false;
 	size_t shown = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":ah", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":ah", cmd_opts_iommu, NULL)) >= 0) {
 		switch (c) {
 		case 'a':
 			all = true;
@@ -79,7 +80,7 @@ int cmd_iommu(int argc, char *argv[])
 		case 'h':
 			return help();
 		default:
-			return log_usage_option("iommu", c, argc, argv, opts);
+			return log_usage_option("iommu", c, argc, argv, cmd_opts_iommu);
 		}
 	}
 	if (optind < argc)

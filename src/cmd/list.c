@@ -100,9 +100,10 @@ static void row(struct libscols_table *tb, const struct igp_pci_dev *d, const st
 	table_set(ln, COL_METHODS, methods);
 }
 
+const struct option cmd_opts_list[] = {TABLE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {}};
+
 int cmd_list(int argc, char *argv[])
 {
-	static const struct option opts[] = {TABLE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {}};
 	struct table_opts topts = {};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
@@ -111,11 +112,11 @@ int cmd_list(int argc, char *argv[])
 	size_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", cmd_opts_list, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
 		if (!table_opts_parse(&topts, c, optarg))
-			return log_usage_option("list", c, argc, argv, opts);
+			return log_usage_option("list", c, argc, argv, cmd_opts_list);
 	}
 	if (optind < argc)
 		return log_usage("list", "unexpected argument '%s'", argv[optind]);

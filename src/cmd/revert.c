@@ -248,17 +248,18 @@ static int revert(const struct revert_opts *o)
 	return apply(&ch, &rv, cmds, o->no_run);
 }
 
+const struct option cmd_opts_revert[] = {
+    {"help", no_argument, NULL, 'h'},		{"list", no_argument, NULL, 'l'},
+    {"dry-run", no_argument, NULL, 'n'},	{"yes", no_argument, NULL, 'y'},
+    {"no-initramfs", no_argument, NULL, 0x100}, {}};
+
 int cmd_revert(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-	    {"help", no_argument, NULL, 'h'},		{"list", no_argument, NULL, 'l'},
-	    {"dry-run", no_argument, NULL, 'n'},	{"yes", no_argument, NULL, 'y'},
-	    {"no-initramfs", no_argument, NULL, 0x100}, {}};
 	struct revert_opts o = {};
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hlny", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":hlny", cmd_opts_revert, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return help();
@@ -275,7 +276,7 @@ int cmd_revert(int argc, char *argv[])
 			o.no_run = true;
 			break;
 		default:
-			return log_usage_option("revert", c, argc, argv, longopts);
+			return log_usage_option("revert", c, argc, argv, cmd_opts_revert);
 		}
 	}
 	if (optind < argc && parse_id(argv[optind++], &o.id) < 0)

@@ -102,23 +102,23 @@ enum {
 	ARG_BOOTLOADER
 };
 
-static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-					 {"mode", required_argument, NULL, 'm'},
-					 {"dry-run", no_argument, NULL, 'n'},
-					 {"yes", no_argument, NULL, 'y'},
-					 {"no-initramfs", no_argument, NULL, ARG_NO_INITRAMFS},
-					 {"allow-boot-vga", no_argument, NULL, ARG_BOOT_VGA},
-					 {"allow-unsafe-group", no_argument, NULL, ARG_UNSAFE},
-					 {"force-mode", no_argument, NULL, ARG_FORCE_MODE},
-					 {"force", no_argument, NULL, ARG_FORCE},
-					 {"acs-override", optional_argument, NULL, ARG_ACS},
-					 {"kvm-ignore-msrs", no_argument, NULL, ARG_MSRS},
-					 {"blacklist", required_argument, NULL, ARG_BLACKLIST},
-					 {"param", required_argument, NULL, ARG_PARAM},
-					 {"vfs", required_argument, NULL, ARG_VFS},
-					 {"sriov-driver", required_argument, NULL, ARG_SRIOV_DRIVER},
-					 {"bootloader", required_argument, NULL, ARG_BOOTLOADER},
-					 {}};
+const struct option cmd_opts_setup[] = {{"help", no_argument, NULL, 'h'},
+					{"mode", required_argument, NULL, 'm'},
+					{"dry-run", no_argument, NULL, 'n'},
+					{"yes", no_argument, NULL, 'y'},
+					{"no-initramfs", no_argument, NULL, ARG_NO_INITRAMFS},
+					{"allow-boot-vga", no_argument, NULL, ARG_BOOT_VGA},
+					{"allow-unsafe-group", no_argument, NULL, ARG_UNSAFE},
+					{"force-mode", no_argument, NULL, ARG_FORCE_MODE},
+					{"force", no_argument, NULL, ARG_FORCE},
+					{"acs-override", optional_argument, NULL, ARG_ACS},
+					{"kvm-ignore-msrs", no_argument, NULL, ARG_MSRS},
+					{"blacklist", required_argument, NULL, ARG_BLACKLIST},
+					{"param", required_argument, NULL, ARG_PARAM},
+					{"vfs", required_argument, NULL, ARG_VFS},
+					{"sriov-driver", required_argument, NULL, ARG_SRIOV_DRIVER},
+					{"bootloader", required_argument, NULL, ARG_BOOTLOADER},
+					{}};
 
 /* The options that take a value, checked as far as the command line can
  * tell; -1 when C is none of them, else 0 or the exit status. */
@@ -184,14 +184,14 @@ static int parse_args(int argc, char *argv[], struct setup_args *a)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":hm:ny", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":hm:ny", cmd_opts_setup, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
 		if (parse_flag(c, a))
 			continue;
 		r = parse_value_option(c, a);
 		if (r < 0)
-			return log_usage_option("setup", c, argc, argv, longopts);
+			return log_usage_option("setup", c, argc, argv, cmd_opts_setup);
 		if (r > 0)
 			return r;
 		have_mode |= c == 'm';

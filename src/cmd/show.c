@@ -217,9 +217,10 @@ static void print_text(const struct igp_pci_dev *d, const struct igp_isolation_r
 		printf("%-16s %d MiB\n", "Stolen memory:", stolen);
 }
 
+const struct option cmd_opts_show[] = {{"help", no_argument, NULL, 'h'}, {}};
+
 int cmd_show(int argc, char *argv[])
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
 	_cleanup_host_ struct igp_host *h = NULL;
 	struct igp_isolation_report iso;
 	struct igp_pci_dev *d;
@@ -227,10 +228,10 @@ int cmd_show(int argc, char *argv[])
 	struct igp_va_info va;
 	int c, r, stolen;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":h", cmd_opts_show, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
-		return log_usage_option("show", c, argc, argv, opts);
+		return log_usage_option("show", c, argc, argv, cmd_opts_show);
 	}
 	if (optind + 1 != argc)
 		return log_usage("show", "expected one PCI address");

@@ -156,19 +156,20 @@ static int gpu_status_json(const struct igp_host *h, const struct igp_pci_dev *d
 	return 0;
 }
 
+const struct option cmd_opts_status[] = {{"help", no_argument, NULL, 'h'}, {}};
+
 int cmd_status(int argc, char *argv[])
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_free_ struct igp_pci_dev **gpus = NULL;
 	struct json_object *arr = NULL;
 	size_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":h", cmd_opts_status, NULL)) >= 0) {
 		if (c == 'h')
 			return help();
-		return log_usage_option("status", c, argc, argv, opts);
+		return log_usage_option("status", c, argc, argv, cmd_opts_status);
 	}
 	if (optind < argc)
 		return log_usage("status", "unexpected argument '%s'", argv[optind]);

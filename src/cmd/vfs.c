@@ -507,25 +507,26 @@ static void say_persisted(const struct igp_plan *p, const char *path, long n, co
 		fprintf(stderr, "%s %s: %ld VFs on %s at boot\n", n ? "Wrote" : "Persisted in", path, n, pf);
 }
 
+const struct option cmd_opts_vfs[] = {
+    TABLE_LONGOPTS,
+    {"count", required_argument, NULL, 'c'},
+    {"persist", no_argument, NULL, 'p'},
+    {"bind", no_argument, NULL, 'b'},
+    {"set", required_argument, NULL, 's'},
+    {"sched", no_argument, NULL, 0x101},
+    {"dry-run", no_argument, NULL, 0x100},
+    {"force", no_argument, NULL, 0x102},
+    {"help", no_argument, NULL, 'h'},
+    {},
+};
+
 /* CMD_GO_ON, or the exit status (help, usage errors). */
 static int parse_args(int argc, char *argv[], struct vfs_args *a)
 {
-	static const struct option opts[] = {
-	    TABLE_LONGOPTS,
-	    {"count", required_argument, NULL, 'c'},
-	    {"persist", no_argument, NULL, 'p'},
-	    {"bind", no_argument, NULL, 'b'},
-	    {"set", required_argument, NULL, 's'},
-	    {"sched", no_argument, NULL, 0x101},
-	    {"dry-run", no_argument, NULL, 0x100},
-	    {"force", no_argument, NULL, 0x102},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	struct igp_pci_addr addr;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "c:pbs:h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "c:pbs:h", cmd_opts_vfs, NULL)) >= 0) {
 		switch (ch) {
 		case 'h':
 			return help();
@@ -558,7 +559,7 @@ static int parse_args(int argc, char *argv[], struct vfs_args *a)
 			break;
 		default:
 			if (!table_opts_parse(&a->topts, ch, optarg))
-				return log_usage_option("vfs", ch, argc, argv, opts);
+				return log_usage_option("vfs", ch, argc, argv, cmd_opts_vfs);
 		}
 	}
 	if (optind >= argc)

@@ -383,9 +383,10 @@ static int types_help(void)
 	return EXIT_OK;
 }
 
+const struct option cmd_opts_vgpu_types[] = {TABLE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {}};
+
 static int vgpu_types(int argc, char *argv[])
 {
-	static const struct option opts[] = {TABLE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {}};
 	struct table_opts topts = {};
 	_cleanup_(ctx_done) struct ctx c = {};
 	struct libscols_table *tb;
@@ -395,11 +396,11 @@ static int vgpu_types(int argc, char *argv[])
 	size_t n_types = 0;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "h", cmd_opts_vgpu_types, NULL)) >= 0) {
 		if (ch == 'h')
 			return types_help();
 		if (!table_opts_parse(&topts, ch, optarg))
-			return log_usage_option("vgpu types", ch, argc, argv, opts);
+			return log_usage_option("vgpu types", ch, argc, argv, cmd_opts_vgpu_types);
 	}
 	if (argc - optind > 1)
 		return log_usage("vgpu types", "unexpected argument '%s'", argv[optind + 1]);
@@ -500,14 +501,15 @@ static int list_help(void)
 	return EXIT_OK;
 }
 
+const struct option cmd_opts_vgpu_list[] = {
+    TABLE_LONGOPTS,
+    {"defined", no_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'h'},
+    {},
+};
+
 static int vgpu_list(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-	    TABLE_LONGOPTS,
-	    {"defined", no_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	struct table_opts topts = {};
 	struct libscols_table *tb;
 	struct igp_mdev *v = NULL;
@@ -516,13 +518,13 @@ static int vgpu_list(int argc, char *argv[])
 	unsigned long vmid;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "dh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":" TABLE_SHORTOPTS "dh", cmd_opts_vgpu_list, NULL)) >= 0) {
 		if (ch == 'h')
 			return list_help();
 		if (ch == 'd')
 			flags |= IGP_MDEV_LIST_DEFINED;
 		else if (!table_opts_parse(&topts, ch, optarg))
-			return log_usage_option("vgpu list", ch, argc, argv, opts);
+			return log_usage_option("vgpu list", ch, argc, argv, cmd_opts_vgpu_list);
 	}
 	if (optind < argc)
 		return log_usage("vgpu list", "unexpected argument '%s'", argv[optind]);
@@ -617,20 +619,21 @@ struct create_args {
 	bool autostart, manual, dry_run;
 };
 
+const struct option cmd_opts_vgpu_create[] = {
+    {"type", required_argument, NULL, 't'},
+    {"uuid", required_argument, NULL, 'u'},
+    {"auto", no_argument, NULL, 'a'},
+    {"manual", no_argument, NULL, 'm'},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'},
+    {},
+};
+
 static int parse_create_args(const char *what, int argc, char *argv[], struct create_args *a, bool define)
 {
-	static const struct option opts[] = {
-	    {"type", required_argument, NULL, 't'},
-	    {"uuid", required_argument, NULL, 'u'},
-	    {"auto", no_argument, NULL, 'a'},
-	    {"manual", no_argument, NULL, 'm'},
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, ":t:u:nh", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":t:u:nh", cmd_opts_vgpu_create, NULL)) >= 0) {
 		switch (ch) {
 		case 't':
 			a->type = optarg;
@@ -655,7 +658,7 @@ static int parse_create_args(const char *what, int argc, char *argv[], struct cr
 		case 'h':
 			return -1;
 		default:
-			return log_usage_option(what, ch, argc, argv, opts);
+			return log_usage_option(what, ch, argc, argv, cmd_opts_vgpu_create);
 		}
 	}
 	if (argc - optind > 1)
@@ -1101,14 +1104,15 @@ static int plan_remove(struct igp_plan *plan, const char *uuid, const struct igp
 	return EXIT_OK;
 }
 
+const struct option cmd_opts_vgpu_remove[] = {
+    {"undefine", no_argument, NULL, 'U'},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'},
+    {},
+};
+
 static int vgpu_remove(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-	    {"undefine", no_argument, NULL, 'U'},
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
 	_cleanup_(igp_plan_done) struct igp_plan plan = {};
 	_cleanup_free_ char *undef_parent = NULL;
@@ -1117,7 +1121,7 @@ static int vgpu_remove(int argc, char *argv[])
 	bool undefine = false, dry_run = false, active;
 	int ch_, r, refused;
 
-	while ((ch_ = getopt_long(argc, argv, ":nh", opts, NULL)) >= 0) {
+	while ((ch_ = getopt_long(argc, argv, ":nh", cmd_opts_vgpu_remove, NULL)) >= 0) {
 		if (ch_ == 'h')
 			return remove_help();
 		if (ch_ == 'U')
@@ -1125,7 +1129,7 @@ static int vgpu_remove(int argc, char *argv[])
 		else if (ch_ == 'n')
 			dry_run = true;
 		else
-			return log_usage_option("vgpu remove", ch_, argc, argv, opts);
+			return log_usage_option("vgpu remove", ch_, argc, argv, cmd_opts_vgpu_remove);
 	}
 	if (optind >= argc)
 		return log_usage("vgpu remove", "which vGPU? (give its UUID; igpuctl vgpu list)");
@@ -1232,19 +1236,20 @@ static int start_parent(const char *spec, char **ret)
 	return 0;
 }
 
+const struct option cmd_opts_vgpu_start_defined[] = {{"help", no_argument, NULL, 'h'}, {}};
+
 static int vgpu_start_defined(int argc, char *argv[])
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {}};
 	_cleanup_free_ char *parent = NULL;
 	struct igp_mdev_start_result *res = NULL;
 	struct json_object *arr = NULL;
 	size_t n = 0;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) >= 0) {
+	while ((ch = getopt_long(argc, argv, ":h", cmd_opts_vgpu_start_defined, NULL)) >= 0) {
 		if (ch == 'h')
 			return start_help();
-		return log_usage_option("vgpu start-defined", ch, argc, argv, opts);
+		return log_usage_option("vgpu start-defined", ch, argc, argv, cmd_opts_vgpu_start_defined);
 	}
 	if (argc - optind > 1)
 		return log_usage("vgpu start-defined", "unexpected argument '%s'", argv[optind + 1]);

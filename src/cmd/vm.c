@@ -457,14 +457,15 @@ static int qemu_full(const struct igp_host *h, const struct igp_vm_options *o, l
 	return EXIT_OK;
 }
 
+const struct option cmd_opts_vm_qemu[] = {COMMON_LONGOPTS,
+					  {"ovmf", required_argument, NULL, OPT_OVMF},
+					  {"uefi", no_argument, NULL, OPT_UEFI},
+					  {"full", no_argument, NULL, OPT_FULL},
+					  {"memory", required_argument, NULL, OPT_MEMORY},
+					  {}};
+
 static int vm_qemu(int argc, char *argv[])
 {
-	static const struct option opts[] = {COMMON_LONGOPTS,
-					     {"ovmf", required_argument, NULL, OPT_OVMF},
-					     {"uefi", no_argument, NULL, OPT_UEFI},
-					     {"full", no_argument, NULL, OPT_FULL},
-					     {"memory", required_argument, NULL, OPT_MEMORY},
-					     {}};
 	struct igp_vm_options o = IGP_VM_OPTIONS_INIT;
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vm_device_ struct igp_vm_device *d = NULL;
@@ -474,7 +475,7 @@ static int vm_qemu(int argc, char *argv[])
 	bool full = false;
 	int c, r;
 
-	while ((c = vm_getopt(argc, argv, opts, &o, &r)) > 0) {
+	while ((c = vm_getopt(argc, argv, cmd_opts_vm_qemu, &o, &r)) > 0) {
 		if (c == OPT_FULL)
 			full = true;
 		else if (c == OPT_MEMORY && parse_count(optarg, 128, QEMU_MEMORY_MAX, &memory) < 0)

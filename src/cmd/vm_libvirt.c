@@ -156,10 +156,7 @@ static void libvirt_run_done(struct libvirt_run *v)
 	igp_host_free(v->h);
 }
 
-/* The options of vm libvirt: CMD_GO_ON, or the exit status (--help, a usage error). */
-static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
-{
-	static const struct option opts[] = {COMMON_LONGOPTS,
+const struct option cmd_opts_vm_libvirt[] = {COMMON_LONGOPTS,
 					     {"ovmf", required_argument, NULL, OPT_OVMF},
 					     {"uefi", no_argument, NULL, OPT_UEFI},
 					     {"domain", required_argument, NULL, OPT_DOMAIN},
@@ -168,9 +165,13 @@ static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
 					     {"xml", required_argument, NULL, OPT_XML},
 					     {"qemu-commandline", no_argument, NULL, OPT_QEMU_COMMANDLINE},
 					     {}};
+
+/* The options of vm libvirt: CMD_GO_ON, or the exit status (--help, a usage error). */
+static int libvirt_parse_opts(struct libvirt_run *v, int argc, char *argv[])
+{
 	int c, status;
 
-	while ((c = vm_getopt(argc, argv, opts, &v->o, &status)) > 0) {
+	while ((c = vm_getopt(argc, argv, cmd_opts_vm_libvirt, &v->o, &status)) > 0) {
 		switch (c) {
 		case OPT_DOMAIN:
 			/* libvirt refuses '/' and keeps NAME.xml in a directory. */

@@ -190,16 +190,17 @@ enum {
 	OPT_LINT_QEMU,
 };
 
+const struct option cmd_opts_vm_lint[] = {
+    {"connect", required_argument, NULL, OPT_LINT_CONNECT},
+    {"qemu", required_argument, NULL, OPT_LINT_QEMU},
+    {"list", no_argument, NULL, 'l'},
+    TABLE_LONGOPTS,
+    {"help", no_argument, NULL, 'h'},
+    {},
+};
+
 int vm_lint(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-	    {"connect", required_argument, NULL, OPT_LINT_CONNECT},
-	    {"qemu", required_argument, NULL, OPT_LINT_QEMU},
-	    {"list", no_argument, NULL, 'l'},
-	    TABLE_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	struct table_opts topts = {};
 	_cleanup_host_ struct igp_host *h = NULL;
 	_cleanup_vmspec_ struct igp_vmspec *vm = NULL;
@@ -232,7 +233,7 @@ int vm_lint(int argc, char *argv[])
 	argc = n_opts - 1;
 	argv++;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":l" TABLE_SHORTOPTS "h", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":l" TABLE_SHORTOPTS "h", cmd_opts_vm_lint, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			return lint_help();
@@ -254,7 +255,7 @@ int vm_lint(int argc, char *argv[])
 			break;
 		default:
 			if (!table_opts_parse(&topts, c, optarg))
-				return log_usage_option("vm", c, argc, argv, opts);
+				return log_usage_option("vm", c, argc, argv, cmd_opts_vm_lint);
 		}
 	}
 	if (streq(target, "qemu")) {

@@ -98,19 +98,20 @@ static void proxmox_run_done(struct proxmox_run *v)
 	igp_host_free(v->h);
 }
 
-/* The options of vm proxmox: CMD_GO_ON, or the exit status (--help, a usage error). */
-static int proxmox_parse_opts(struct proxmox_run *v, int argc, char *argv[])
-{
-	static const struct option opts[] = {COMMON_LONGOPTS,
+const struct option cmd_opts_vm_proxmox[] = {COMMON_LONGOPTS,
 					     {"apply", no_argument, NULL, OPT_APPLY},
 					     {"mapping", required_argument, NULL, OPT_MAPPING},
 					     {"node", required_argument, NULL, OPT_NODE},
 					     {"mdev", required_argument, NULL, OPT_MDEV},
 					     {"no-pcie", no_argument, NULL, OPT_NO_PCIE},
 					     {}};
+
+/* The options of vm proxmox: CMD_GO_ON, or the exit status (--help, a usage error). */
+static int proxmox_parse_opts(struct proxmox_run *v, int argc, char *argv[])
+{
 	int c, status;
 
-	while ((c = vm_getopt(argc, argv, opts, &v->o, &status)) > 0) {
+	while ((c = vm_getopt(argc, argv, cmd_opts_vm_proxmox, &v->o, &status)) > 0) {
 		switch (c) {
 		case OPT_APPLY:
 			v->apply = true;
