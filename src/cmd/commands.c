@@ -19,3 +19,8 @@ const struct igp_command igp_commands[] = {
     {"unbind", cmd_unbind, "give a device back to its default driver"},
     {NULL, NULL, NULL},
 };
+
+const struct igp_command igp_hidden_commands[] = {
+    {"__complete", cmd_complete, "what the shell completion scripts ask (docs/cli.md)"},
+    {NULL, NULL, NULL},
+};

@@ -215,6 +215,28 @@ static void usage(void)
 	       "Without a command, igpuctl runs 'status'.\n");
 }
 
+/* The global options: take_globals() parses them, __complete offers them. */
+const struct option cmd_opts_global[] = {
+    {"root", required_argument, NULL, 'R'}, {"json", no_argument, NULL, 'J'},
+    {"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},    {},
+};
+
+/* The global option that A is: "--NAME", "--NAME=VALUE" (for one with a
+ * value) or "-C" ("--root" has no short form); else NULL. */
+static const struct option *global_option(const char *a)
+{
+	for (const struct option *o = cmd_opts_global; o->name; o++) {
+		size_t n = strlen(o->name);
+		if (startswith(a, "--") && strncmp(a + 2, o->name, n) == 0 &&
+		    (!a[n + 2] || (a[n + 2] == '=' && o->has_arg == required_argument)))
+			return o;
+		if (a[0] == '-' && a[1] == o->val && !a[2] && o->val != 'R')
+			return o;
+	}
+	return NULL;
+}
+
 /*
  * Global options may stand before or after the command name
  * (`igpuctl -J list` and `igpuctl list -J`); they are taken out of argv
@@ -227,6 +249,9 @@ static int take_globals(int *argc, char **argv, bool *ret_help, bool *ret_versio
 
 	for (int i = 1; i < *argc; i++) {
 		char *a = argv[i];
+		const struct option *o = dashdash ? NULL : global_option(a);
+		int val = o ? o->val : 0;
+
 		if (dashdash) {
 			argv[w++] = a;
 			continue;
@@ -234,11 +259,11 @@ static int take_globals(int *argc, char **argv, bool *ret_help, bool *ret_versio
 		if (streq(a, "--")) {
 			dashdash = true;
 			argv[w++] = a;
-		} else if (streq(a, "-J") || streq(a, "--json")) {
+		} else if (val == 'J') {
 			arg_g.json = true;
-		} else if (streq(a, "-v") || streq(a, "--verbose")) {
+		} else if (val == 'v') {
 			arg_g.verbose++;
-		} else if (streq(a, "--root") || startswith(a, "--root=")) {
+		} else if (val == 'R') {
 			const char *v = a[6] == '=' ? a + 7 : i + 1 < *argc ? argv[++i] : NULL;
 			/* An empty root would mean this host: a script's unset
 			 * variable must not turn a dry run into the real thing. */
@@ -246,9 +271,9 @@ static int take_globals(int *argc, char **argv, bool *ret_help, bool *ret_versio
 				return log_usage(NULL, "--root needs a directory%s",
 						 v ? ", not an empty string" : "");
 			arg_g.root = v;
-		} else if (!seen_cmd && (streq(a, "-h") || streq(a, "--help"))) {
+		} else if (!seen_cmd && val == 'h') {
 			*ret_help = true;
-		} else if (!seen_cmd && (streq(a, "-V") || streq(a, "--version"))) {
+		} else if (!seen_cmd && val == 'V') {
 			*ret_version = true;
 		} else if (!seen_cmd && a[0] == '-') {
 			return log_usage(NULL, "unknown option '%s'", a);
@@ -289,8 +314,20 @@ static int close_stdout(int r)
 	return r ? r : EXIT_FAIL;
 }
 
+static const struct igp_command *command_find(const char *name)
+{
+	for (const struct igp_command *c = igp_commands; c->name; c++)
+		if (streq(c->name, name))
+			return c;
+	for (const struct igp_command *c = igp_hidden_commands; c->name; c++)
+		if (streq(c->name, name))
+			return c;
+	return NULL;
+}
+
 static int run(int argc, char *argv[])
 {
+	const struct igp_command *c;
 	bool help = false, version = false;
 	const char *name;
 	int r;
@@ -317,24 +354,22 @@ static int run(int argc, char *argv[])
 		return log_error_errno(r, "Cannot use %s as the root", arg_g.root);
 
 	name = argc > 1 ? argv[1] : "status";
-	for (const struct igp_command *c = igp_commands; c->name; c++) {
-		if (!streq(c->name, name))
-			continue;
-		/* As typed (getopt_long permutes argv), for the journal. */
-		arg_g.command_line = argc > 1 ? planview_command_name(argv + 1) : NULL;
-		arg_g.command = c->name;
-		if (argc > 1)
-			r = c->run(argc - 1, argv + 1);
-		else {
-			char *av[] = {(char *)"status", NULL};
-			r = c->run(1, av);
-		}
-		free(arg_g.command_line);
-		igp_pci_names_cleanup();
-		igp_root_set(NULL);
-		return r;
+	c = command_find(name);
+	if (!c)
+		return log_usage(NULL, "unknown command '%s'", name);
+	/* As typed (getopt_long permutes argv), for the journal. */
+	arg_g.command_line = argc > 1 ? planview_command_name(argv + 1) : NULL;
+	arg_g.command = c->name;
+	if (argc > 1)
+		r = c->run(argc - 1, argv + 1);
+	else {
+		char *av[] = {(char *)"status", NULL};
+		r = c->run(1, av);
 	}
-	return log_usage(NULL, "unknown command '%s'", name);
+	free(arg_g.command_line);
+	igp_pci_names_cleanup();
+	igp_root_set(NULL);
+	return r;
 }
 
 int main(int argc, char *argv[])
