@@ -1640,7 +1640,7 @@ for args in "--mode bogus" "nonsense" "-o NOPE" "00:02.0 extra"; do
 	"$bin" --root "$src/examples/hosts/pve8-coffeelake" check $args >/dev/null 2>"$tmp/err"
 	rc=$?
 	desc="check $args"
-	exit_is 2
+	exit_is 64
 done
 "$bin" --root "$src/examples/hosts/pve8-coffeelake" check 00:09.0 >/dev/null 2>"$tmp/err"
 rc=$?
