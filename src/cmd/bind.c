@@ -189,7 +189,6 @@ static int do_bind(const struct igp_pci_dev *dev, const struct bind_args *a, cha
 	if (r == -ENODEV) {
 		/* The driver is a module not loaded yet. */
 		char *const mp[] = {"modprobe", (char *)driver, NULL};
-		printf("Running: modprobe %s\n", driver);
 		if (igp_run_argv(mp) == 0)
 			r = igp_bind(dev->address, driver, &before);
 	}

@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "planview.h"
+#include "progress.h"
 #include "config.h"
 #include "model/host.h"
 #include "model/workloads.h"
@@ -353,6 +354,7 @@ static int run(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "Cannot use %s as the root", arg_g.root);
 
+	progress_watch_commands();
 	name = argc > 1 ? argv[1] : "status";
 	c = command_find(name);
 	if (!c)

@@ -2,7 +2,20 @@
 #include "cmd.h"
 #include "base/diff.h"
 #include "base/paths.h"
+#include "changeresult.h"
 #include "planview.h"
+
+static bool text_to_stderr;
+
+FILE *planview_out(void)
+{
+	return text_to_stderr ? stderr : stdout;
+}
+
+void planview_text_to_stderr(void)
+{
+	text_to_stderr = true;
+}
 
 char ***planview_commands(const struct igp_plan *p, char ***pending, char ***extra)
 {
@@ -33,7 +46,7 @@ static void print_diff(const struct igp_plan *p)
 		_cleanup_free_ char *what = igp_change_describe(f->kind, f->path), *label = NULL, *d = NULL;
 		label = what && f->kind ? strdupf("/%s", what) : TAKE_PTR(what);
 		if (label && igp_diff_unified(label, f->before, f->after, &d) >= 0)
-			fputs(d, stdout);
+			fputs(d, planview_out());
 	}
 }
 
@@ -41,22 +54,22 @@ void planview_print(const struct igp_plan *p, char ***cmds)
 {
 	print_diff(p);
 	if (p->n_attrs)
-		printf("%sKernel settings written now (they last until the next boot):\n",
-		       p->n_files ? "\n" : "");
+		fprintf(planview_out(), "%sKernel settings written now (they last until the next boot):\n",
+			p->n_files ? "\n" : "");
 	for (size_t i = 0; i < p->n_attrs; i++)
-		printf("  %s  >  %s\n", p->attrs[i].value, p->attrs[i].path);
+		fprintf(planview_out(), "  %s  >  %s\n", p->attrs[i].value, p->attrs[i].path);
 	if (cmds && cmds[0]) {
-		printf("%sCommands:\n", p->n_files ? "\n" : "");
+		fprintf(planview_out(), "%sCommands:\n", p->n_files ? "\n" : "");
 		for (size_t i = 0; cmds[i]; i++) {
 			_cleanup_free_ char *s = igp_argv_join(cmds[i]);
-			printf("  %s\n", s ? s : "?");
+			fprintf(planview_out(), "  %s\n", s ? s : "?");
 		}
 	}
 	for (size_t i = 0; i < p->n_files; i++)
 		if (p->files[i].note)
-			printf("\nNote: %s\n", p->files[i].note);
+			fprintf(planview_out(), "\nNote: %s\n", p->files[i].note);
 	for (char **n = p->notes; n && *n; n++)
-		printf("\nNote: %s\n", *n);
+		fprintf(planview_out(), "\nNote: %s\n", *n);
 }
 
 int planview_confirm(bool yes, const char *what)
@@ -70,8 +83,8 @@ int planview_confirm(bool yes, const char *what)
 			  "the plan with --dry-run, then run again with --yes");
 		return -ENOTTY;
 	}
-	printf("\n%s? [y/N] ", what);
-	fflush(stdout);
+	fprintf(planview_out(), "\n%s? [y/N] ", what);
+	fflush(planview_out());
 	if (!fgets(buf, sizeof(buf), stdin) || (buf[0] != 'y' && buf[0] != 'Y'))
 		return -ECANCELED;
 	return 0;
@@ -82,16 +95,16 @@ int planview_dry_run_or_confirm(bool dry_run, bool yes, const char *what)
 	int r;
 
 	if (dry_run) {
-		printf("\nDry run: nothing was changed.\n");
+		fprintf(planview_out(), "\nDry run: nothing was changed.\n");
 		return 0;
 	}
 	r = planview_confirm(yes, what);
 	if (r == -ECANCELED)
-		printf("Nothing was changed.\n");
+		fprintf(planview_out(), "Nothing was changed.\n");
 	return r < 0 ? r : 1;
 }
 
-int planview_run_pending(struct igp_journal *j, bool no_run)
+int planview_run_pending(struct igp_journal *j, bool no_run, struct json_object *result)
 {
 	char ***left = NULL;
 	int failed = 0;
@@ -99,14 +112,16 @@ int planview_run_pending(struct igp_journal *j, bool no_run)
 	if (!j->pending || !j->pending[0])
 		return 0;
 	if (!igp_root_runs_commands() || no_run) {
-		printf("\n%s; run them yourself%s:\n",
-		       !igp_root_is_host() ? "Commands are not run under --root (they would act on "
-					     "this machine, not on the tree)"
-					   : "Commands not run (--no-initramfs)",
-		       !igp_root_is_host() ? " inside the target system" : "");
+		fprintf(planview_out(), "\n%s; run them yourself%s:\n",
+			!igp_root_is_host() ? "Commands are not run under --root (they would act on "
+					      "this machine, not on the tree)"
+					    : "Commands not run (--no-initramfs)",
+			!igp_root_is_host() ? " inside the target system" : "");
 		for (size_t i = 0; j->pending[i]; i++) {
 			_cleanup_free_ char *s = igp_argv_join(j->pending[i]);
-			printf("  %s\n", s ? s : "?");
+			fprintf(planview_out(), "  %s\n", s ? s : "?");
+			if (result)
+				result_add_command(result, j->pending[i], false, 0);
 		}
 		igp_argvv_free(j->pending);
 		j->pending = NULL;
@@ -114,10 +129,9 @@ int planview_run_pending(struct igp_journal *j, bool no_run)
 	}
 	for (size_t i = 0; j->pending[i]; i++) {
 		_cleanup_free_ char *s = igp_argv_join(j->pending[i]);
-		int r;
-		printf("Running: %s\n", s ? s : "?");
-		fflush(stdout);
-		r = igp_run_argv(j->pending[i]);
+		int r = igp_run_argv(j->pending[i]);
+		if (result)
+			result_add_command(result, j->pending[i], true, r);
 		if (r == 0)
 			continue;
 		if (r < 0)

@@ -4,11 +4,21 @@
 #ifndef IGP_PLANVIEW_H
 #define IGP_PLANVIEW_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "change/change.h"
 #include "change/journal.h"
 #include "change/plan.h"
+
+/*
+ * Where the plan, the prompt and what was done are printed: stdout, or
+ * stderr once planview_text_to_stderr() was called by a command whose
+ * stdout is a JSON result (setup -J, revert -J).
+ */
+FILE *planview_out(void);
+void planview_text_to_stderr(void);
 
 /* The commands the plan needs, plus PENDING ones from an interrupted run
  * (a NULL-terminated list of argv vectors; free with igp_argvv_free). */
@@ -28,10 +38,11 @@ int planview_confirm(bool yes, const char *what);
 int planview_dry_run_or_confirm(bool dry_run, bool yes, const char *what);
 /*
  * Run the journal's pending commands (or, under --root or with
- * NO_RUN, print them for the user) and clear the ones done.  Returns the
- * number of failed commands.
+ * NO_RUN, print them for the user) and clear the ones done.  Each one is
+ * added to RESULT (changeresult.h; may be NULL).  Returns the number of
+ * failed commands.
  */
-int planview_run_pending(struct igp_journal *j, bool no_run);
+int planview_run_pending(struct igp_journal *j, bool no_run, struct json_object *result);
 
 /*
  * Start a change: take the lock and load the journal (printing why not:

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "libvirt_target.h"
 #include "modules/modconf.h"
+#include "changeresult.h"
 #include "output.h"
 #include "base/paths.h"
 #include "planview.h"
@@ -124,9 +125,9 @@ static void add_refresh(struct igp_plan *plan)
 	igp_initramfs_done(&ir);
 }
 
-static void print_result(const struct igp_revert *rv, const int *manual_left)
+static void print_result(const struct igp_revert *rv, const int *manual_left, struct json_object *res)
 {
-	printf("\n");
+	fprintf(planview_out(), "\n");
 	for (size_t i = 0; i < rv->plan.n_files; i++) {
 		const struct igp_file_change *f = &rv->plan.files[i];
 		_cleanup_free_ char *what = NULL;
@@ -136,12 +137,14 @@ static void print_result(const struct igp_revert *rv, const int *manual_left)
 				left = true;
 		if (left)
 			continue;
+		if (res)
+			result_add_file(res, f);
 		what = igp_change_describe(f->kind, f->path);
-		printf("%s %s\n",
-		       !f->after ? "Removed"
-		       : f->note ? "Cleaned"
-				 : "Restored",
-		       what ? what : f->path);
+		fprintf(planview_out(), "%s %s\n",
+			!f->after ? "Removed"
+			: f->note ? "Cleaned"
+				  : "Restored",
+			what ? what : f->path);
 	}
 }
 
@@ -158,11 +161,14 @@ static int parse_id(const char *s, long *ret)
 	return parse_long(s, 1, LONG_MAX / 2, ret);
 }
 
-/* Apply RV: pending commands, targets, then the commands. */
-static int apply(struct igp_change *c, struct igp_revert *rv, char ***cmds, bool no_run)
+/* Apply RV: pending commands, targets, then the commands; RES (may be
+ * NULL) gets what was undone and run. */
+static int apply(struct igp_change *c, struct igp_revert *rv, char ***cmds, bool no_run,
+		 struct json_object *res)
 {
 	struct igp_change_report rep = {0};
 	_cleanup_free_ int *left = calloc(rv->n + 1, sizeof(int));
+	bool reboot = igp_plan_needs_reboot(&rv->plan, cmds);
 	int r, failed = 0;
 
 	if (!left)
@@ -179,10 +185,14 @@ static int apply(struct igp_change *c, struct igp_revert *rv, char ***cmds, bool
 	}
 	for (size_t m = 0; m < rv->n; m++)
 		left[m] = rv->t[m].manual != NULL;
-	print_result(rv, left);
-	if (planview_run_pending(&c->j, no_run) > 0)
+	if (res)
+		result_set(res, true, reboot);
+	print_result(rv, left, res);
+	if (planview_run_pending(&c->j, no_run, res) > 0)
 		failed = 1;
 	(void)igp_change_finish(c);
+	for (size_t i = 0; res && rep.manual && rep.manual[i]; i++)
+		result_add_manual(res, rep.manual[i]);
 	if (r > 0) {
 		log_error("%d change%s could not be undone; the rest was", r, r == 1 ? "" : "s");
 		planview_print_manual(rep.manual);
@@ -190,7 +200,7 @@ static int apply(struct igp_change *c, struct igp_revert *rv, char ***cmds, bool
 	igp_change_report_done(&rep);
 	if (r > 0 || failed)
 		return EXIT_FAIL;
-	printf("\nReverted. Reboot for the change to take effect.\n");
+	fprintf(planview_out(), "\nReverted.%s\n", reboot ? " Reboot for the change to take effect." : "");
 	return EXIT_OK;
 }
 
@@ -199,12 +209,62 @@ struct revert_opts {
 	bool dry_run, yes, no_run, do_list;
 };
 
-static int revert(const struct revert_opts *o)
+/* A dry run's result: what would be undone and run, and what could not. */
+static void dry_run_result(struct json_object *res, const struct igp_revert *rv, char ***cmds)
 {
-	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	result_add_files(res, &rv->plan);
+	result_add_commands(res, cmds);
+	for (size_t m = 0; m < rv->n; m++)
+		if (rv->t[m].manual)
+			result_add_manual(res, rv->t[m].manual);
+	result_set(res, rv->plan.n_files > 0 || cmds[0], igp_plan_needs_reboot(&rv->plan, cmds));
+}
+
+/* Plan the revert of o->id, show it, confirm and apply it (RES: the
+ * result, or NULL). */
+static int revert_planned(struct igp_change *ch, const struct revert_opts *o, struct json_object *res)
+{
 	_cleanup_(igp_revert_done) struct igp_revert rv = {};
 	_cleanup_(igp_argvv_freep) char ***cmds = NULL;
 	int r;
+
+	r = igp_change_revert_plan(ch, o->id, &rv);
+	if (r == -ENOENT)
+		return log_error("no change %ld to revert (see `igpuctl revert --list`)", o->id);
+	if (r < 0)
+		return log_error_errno(r, "Cannot plan the revert");
+	add_refresh(&rv.plan);
+	cmds = planview_commands(&rv.plan, ch->j.pending, rv.cmds);
+	if (!cmds)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	if (rv.plan.n_files == 0 && !cmds[0] && !any_manual(&rv)) {
+		_cleanup_(igp_change_report_done) struct igp_change_report rep = {};
+		fprintf(planview_out(),
+			"Nothing to revert: every file is as it was before igpuctl changed it.\n");
+		if (!o->dry_run && (r = igp_change_revert_apply(ch, &rv, &rep)) < 0)
+			return log_error_errno(r, "Cannot update the journal");
+		return EXIT_OK;
+	}
+	planview_print(&rv.plan, cmds);
+	for (size_t m = 0; m < rv.n; m++)
+		if (rv.t[m].manual)
+			fprintf(planview_out(), "\nCannot undo: %s\n", rv.t[m].manual);
+	r = planview_dry_run_or_confirm(o->dry_run, o->yes, "Revert these changes");
+	if (r < 0)
+		return EXIT_FAIL;
+	if (r == 0) {
+		if (res)
+			dry_run_result(res, &rv, cmds);
+		return EXIT_OK;
+	}
+	return apply(ch, &rv, cmds, o->no_run, res);
+}
+
+static int revert(const struct revert_opts *o)
+{
+	_cleanup_(igp_change_end) struct igp_change ch = {.lock_fd = -1};
+	struct json_object *res = NULL;
+	int ret;
 
 	if (planview_begin(&ch, o->dry_run || o->do_list) != 0)
 		return EXIT_FAIL;
@@ -214,38 +274,19 @@ static int revert(const struct revert_opts *o)
 		libvirt_target_register();
 	if (o->do_list)
 		return list(&ch.j);
+	res = arg_g.json ? result_new(!o->dry_run) : NULL;
 	if (ch.j.n == 0 && igp_argvv_length(ch.j.pending) == 0) {
-		printf("Nothing to revert: igpuctl has not changed this host.\n");
-		if (!o->dry_run && ch.j.existed && igp_change_finish(&ch) < 0)
-			return EXIT_FAIL;
-		return EXIT_OK;
+		fprintf(planview_out(), "Nothing to revert: igpuctl has not changed this host.\n");
+		ret = !o->dry_run && ch.j.existed && igp_change_finish(&ch) < 0 ? EXIT_FAIL : EXIT_OK;
+	} else {
+		ret = revert_planned(&ch, o, res);
 	}
-	r = igp_change_revert_plan(&ch, o->id, &rv);
-	if (r == -ENOENT)
-		return log_error("no change %ld to revert (see `igpuctl revert --list`)", o->id);
-	if (r < 0)
-		return log_error_errno(r, "Cannot plan the revert");
-	add_refresh(&rv.plan);
-	cmds = planview_commands(&rv.plan, ch.j.pending, rv.cmds);
-	if (!cmds)
-		return log_error_errno(-ENOMEM, "Out of memory");
-	if (rv.plan.n_files == 0 && !cmds[0] && !any_manual(&rv)) {
-		_cleanup_(igp_change_report_done) struct igp_change_report rep = {};
-		printf("Nothing to revert: every file is as it was before igpuctl changed it.\n");
-		if (!o->dry_run && (r = igp_change_revert_apply(&ch, &rv, &rep)) < 0)
-			return log_error_errno(r, "Cannot update the journal");
-		return EXIT_OK;
-	}
-	planview_print(&rv.plan, cmds);
-	for (size_t m = 0; m < rv.n; m++)
-		if (rv.t[m].manual)
-			printf("\nCannot undo: %s\n", rv.t[m].manual);
-	r = planview_dry_run_or_confirm(o->dry_run, o->yes, "Revert these changes");
-	if (r < 0)
-		return EXIT_FAIL;
-	if (r == 0)
-		return EXIT_OK;
-	return apply(&ch, &rv, cmds, o->no_run);
+	/* A result once the revert is planned: also when something was left
+	 * to do by hand, never for one that did not start. */
+	if (res && (ret == EXIT_OK || json_object_get_boolean(json_object_object_get(res, "changed"))))
+		json_print(TAKE_PTR(res));
+	json_object_put(res);
+	return ret;
 }
 
 const struct option cmd_opts_revert[] = {
@@ -286,6 +327,9 @@ int cmd_revert(int argc, char *argv[])
 		return log_usage("revert", "unexpected argument \"%s\"", argv[optind]);
 	if (o.do_list && o.id)
 		return log_usage("revert", "--list takes no change id");
+	/* -J: stdout holds the result alone, the plan and messages go to stderr. */
+	if (arg_g.json && !o.do_list)
+		planview_text_to_stderr();
 	ret = revert(&o);
 	/* The libvirt module stays loaded until the change and the revert
 	 * plan, which may hold its targets, are released. */

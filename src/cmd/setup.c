@@ -7,6 +7,8 @@
 #include "base/paths.h"
 #include "model/pci.h"
 #include "checks/checks.h"
+#include "changeresult.h"
+#include "output.h"
 #include "planview.h"
 
 static int help(void)
@@ -72,10 +74,11 @@ static void print_outside_findings(const struct igp_host *h, const struct igp_se
 		if (!strv_contains((char **)outside_setup, c->id))
 			continue;
 		if (!header)
-			printf("\nStill to do, outside what setup changes (from `igpuctl check`):\n");
+			fprintf(planview_out(),
+				"\nStill to do, outside what setup changes (from `igpuctl check`):\n");
 		header = true;
-		printf("  %s %s: %s%s%s\n", igp_check_status_name(c->status), c->id, c->message,
-		       c->remedy ? " " : "", c->remedy ? c->remedy : "");
+		fprintf(planview_out(), "  %s %s: %s%s%s\n", igp_check_status_name(c->status), c->id,
+			c->message, c->remedy ? " " : "", c->remedy ? c->remedy : "");
 	}
 	igp_gpu_findings_done(&f);
 }
@@ -216,31 +219,76 @@ static int parse_args(int argc, char *argv[], struct setup_args *a)
 /* What setup is about to change, and on which boot stack. */
 static void print_header(const struct igp_setup_info *info, enum igp_method mode)
 {
-	printf("Device:     %s, %s\n", info->device, info->device_desc);
-	printf("Mode:       %s\n", igp_method_name(mode));
-	printf("Boot:       %s: %s\n", info->boot.name, info->boot.reason);
-	printf("Initramfs:  %s: %s\n\n", info->initramfs.name, info->initramfs.reason);
+	fprintf(planview_out(), "Device:     %s, %s\n", info->device, info->device_desc);
+	fprintf(planview_out(), "Mode:       %s\n", igp_method_name(mode));
+	fprintf(planview_out(), "Boot:       %s: %s\n", info->boot.name, info->boot.reason);
+	fprintf(planview_out(), "Initramfs:  %s: %s\n\n", info->initramfs.name, info->initramfs.reason);
 }
 
-/* Apply the confirmed PLAN under the lock of CH, then its commands. */
+/* Apply the confirmed PLAN under the lock of CH, then its commands; RES
+ * (may be NULL) gets what was written and run. */
 static int apply(struct igp_change *ch, const struct igp_plan *plan, char *argv[], char ***cmds,
-		 const struct igp_setup_info *info, bool no_initramfs)
+		 const struct igp_setup_info *info, bool no_initramfs, struct json_object *res)
 {
+	bool reboot = igp_plan_needs_reboot(plan, cmds);
 	int r;
 
 	if (planview_apply(ch, plan, argv, cmds, info->revert_argvs) != 0)
 		return EXIT_FAIL;
-	printf("\n");
+	fprintf(planview_out(), "\n");
 	for (size_t i = 0; i < plan->n_files; i++)
-		printf("Changed %s\n", plan->files[i].path);
-	if (planview_run_pending(&ch->j, no_initramfs) > 0) {
+		fprintf(planview_out(), "Changed %s\n", plan->files[i].path);
+	if (res) {
+		result_add_files(res, plan);
+		result_set(res, true, reboot);
+	}
+	if (planview_run_pending(&ch->j, no_initramfs, res) > 0) {
 		(void)igp_change_finish(ch);
 		return EXIT_FAIL;
 	}
 	r = igp_change_finish(ch);
 	if (r < 0)
 		return log_error_errno(r, "Cannot update the journal");
-	printf("\nDone. Reboot for the changes to take effect; `igpuctl revert` undoes them.\n");
+	fprintf(planview_out(), "\nDone. %s`igpuctl revert` undoes them.\n",
+		reboot ? "Reboot for the changes to take effect; " : "");
+	return EXIT_OK;
+}
+
+/* Nothing to write and nothing to run. */
+static void print_nothing(const struct igp_plan *plan, const struct igp_setup_info *info,
+			  enum igp_method mode)
+{
+	if (info->left_out)
+		fprintf(planview_out(),
+			"Nothing to change: this host is set up for %s, but for the kernel "
+			"parameters removed since igpuctl added them (see the notes).\n",
+			igp_method_name(mode));
+	else
+		fprintf(planview_out(), "Nothing to change: this host is already set up for %s.\n",
+			igp_method_name(mode));
+	for (char **n = plan->notes; n && *n; n++)
+		fprintf(planview_out(), "\nNote: %s\n", *n);
+}
+
+/* Show PLAN, confirm, apply (RES: the result, or NULL). */
+static int show_and_apply(struct igp_change *ch, const struct igp_host *h, const struct igp_plan *plan,
+			  char ***cmds, const struct setup_args *a, char *argv[],
+			  const struct igp_setup_info *info, struct json_object *res)
+{
+	int r;
+
+	planview_print(plan, cmds);
+	print_outside_findings(h, info, a->o.mode);
+	r = planview_dry_run_or_confirm(a->dry_run, a->yes, "Apply these changes");
+	if (r > 0)
+		return apply(ch, plan, argv, cmds, info, a->no_initramfs, res);
+	if (r < 0)
+		return EXIT_FAIL;
+	if (res) {
+		result_add_files(res, plan);
+		result_add_commands(res, cmds);
+		result_set(res, true, igp_plan_needs_reboot(plan, cmds));
+	}
 	return EXIT_OK;
 }
 
@@ -252,6 +300,7 @@ static int run(struct igp_change *ch, const struct setup_args *a, char *argv[])
 	struct igp_plan plan = {0};
 	_cleanup_host_ struct igp_host *h = load_host_or_complain();
 	_cleanup_free_ char *err = NULL;
+	struct json_object *res = NULL;
 	char ***cmds = NULL;
 	int r, ret = EXIT_FAIL;
 
@@ -266,28 +315,22 @@ static int run(struct igp_change *ch, const struct setup_args *a, char *argv[])
 	}
 	print_header(&info, a->o.mode);
 	cmds = planview_commands(&plan, ch->j.pending, NULL);
+	res = arg_g.json ? result_new(!a->dry_run) : NULL;
 	if (!cmds) {
 		ret = log_error_errno(-ENOMEM, "Out of memory");
 	} else if (plan.n_files == 0 && !cmds[0]) {
-		if (info.left_out)
-			printf("Nothing to change: this host is set up for %s, but for the kernel "
-			       "parameters removed since igpuctl added them (see the notes).\n",
-			       igp_method_name(a->o.mode));
-		else
-			printf("Nothing to change: this host is already set up for %s.\n",
-			       igp_method_name(a->o.mode));
-		for (char **n = plan.notes; n && *n; n++)
-			printf("\nNote: %s\n", *n);
+		print_nothing(&plan, &info, a->o.mode);
 		print_outside_findings(h, &info, a->o.mode);
 		ret = EXIT_OK;
 	} else {
-		planview_print(&plan, cmds);
-		print_outside_findings(h, &info, a->o.mode);
-		r = planview_dry_run_or_confirm(a->dry_run, a->yes, "Apply these changes");
-		ret = r > 0    ? apply(ch, &plan, argv, cmds, &info, a->no_initramfs)
-		      : r == 0 ? EXIT_OK
-			       : EXIT_FAIL;
+		ret = show_and_apply(ch, h, &plan, cmds, a, argv, &info, res);
 	}
+	/* A result once the plan is known: also when a command failed after
+	 * the files were written, never for a change that did not start. */
+	if (res && cmds &&
+	    (ret == EXIT_OK || json_object_get_boolean(json_object_object_get(res, "changed"))))
+		json_print(TAKE_PTR(res));
+	json_object_put(res);
 	igp_argvv_free(cmds);
 	igp_plan_done(&plan);
 	igp_setup_info_done(&info);
@@ -299,6 +342,10 @@ int cmd_setup(int argc, char *argv[])
 	struct setup_args a = {.o = {.vfs = -1}};
 	struct igp_change ch = {.lock_fd = -1};
 	int ret = parse_args(argc, argv, &a);
+
+	/* -J: stdout holds the result alone, the plan and messages go to stderr. */
+	if (arg_g.json)
+		planview_text_to_stderr();
 
 	/* The lock comes before anything the plan rests on is read. */
 	if (ret == CMD_GO_ON && planview_begin(&ch, a.dry_run) != 0)

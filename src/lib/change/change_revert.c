@@ -141,6 +141,7 @@ static int plan_target(struct igp_revert *rv, const struct igp_jchange *ch, size
 		struct igp_file_change *f = &rv->plan.files[fi];
 		free(f->after);
 		f->after = target;
+		f->refresh |= t->refresh;
 		if (since && !f->note)
 			f->note = since_note(t);
 		return add_item(rv, ch->id, ti, fi, NULL);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <poll.h>
 #include <stdarg.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "boot/cmdline_file.h"
 #include "base/diff.h"
@@ -408,6 +411,21 @@ unsigned igp_plan_triggers(const struct igp_plan *p)
 	return t;
 }
 
+bool igp_file_change_needs_reboot(const struct igp_file_change *f)
+{
+	return (f->refresh & IGP_REFRESH_REBOOT_MASK) != 0;
+}
+
+bool igp_plan_needs_reboot(const struct igp_plan *p, char ***cmds)
+{
+	if (cmds && cmds[0])
+		return true;
+	for (size_t i = 0; i < p->n_files; i++)
+		if (igp_file_change_needs_reboot(&p->files[i]))
+			return true;
+	return false;
+}
+
 bool igp_plan_cmd_needed(const struct igp_plan *p, const struct igp_plan_cmd *c, unsigned extra)
 {
 	return c->trigger == 0 || (c->trigger & (igp_plan_triggers(p) | extra));
@@ -467,27 +485,82 @@ bool igp_root_runs_commands(void)
 	return igp_root_is_host() || (e && streq(e, "1"));
 }
 
-int igp_run_argv(char *const *argv)
+static const struct igp_run_hook *run_hook;
+
+void igp_run_set_hook(const struct igp_run_hook *hook)
+{
+	run_hook = hook;
+}
+
+/* A descriptor that becomes readable when PID ends (pidfd_open(2), Linux
+ * 5.3), or -1. */
+static int pidfd_of(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Wait for PID; with a hook that ticks, tick about every 100 ms meanwhile. */
+static int wait_child(pid_t pid, int *status)
+{
+	bool ticks = run_hook && run_hook->tick;
+	_cleanup_close_ int fd = ticks ? pidfd_of(pid) : -1;
+
+	for (;;) {
+		pid_t w = waitpid(pid, status, ticks ? WNOHANG : 0);
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (w != 0)
+			continue;
+		if (fd >= 0)
+			(void)poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1, 100);
+		else
+			nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+		run_hook->tick();
+	}
+}
+
+static int run_child(char *const *argv)
 {
 	pid_t pid;
 	int status, r;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	r = wait_child(pid, &status);
+	if (r < 0)
+		return r;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int igp_run_argv(char *const *argv)
+{
+	int r;
 
 	if (!igp_root_is_host() && !igp_root_runs_commands())
 		return -EPERM;
 	r = igp_fault("command");
 	if (r < 0)
 		return r;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	if (run_hook && run_hook->begin)
+		run_hook->begin(argv);
+	r = run_child(argv);
+	if (run_hook && run_hook->end)
+		run_hook->end(r);
+	return r;
 }

@@ -50,7 +50,10 @@ int igp_undo_unapply(const struct igp_undo *u, const char *path, const char *cur
 enum {
 	IGP_REFRESH_BOOT = 1 << 0,	/* the boot loader must be refreshed */
 	IGP_REFRESH_INITRAMFS = 1 << 1, /* the initramfs must be rebuilt */
+	IGP_REFRESH_NEXT_BOOT = 1 << 2, /* read at boot only: takes effect after a reboot */
 };
+/* The refresh bits of a file whose change takes effect only at the next boot. */
+#define IGP_REFRESH_REBOOT_MASK (IGP_REFRESH_BOOT | IGP_REFRESH_INITRAMFS | IGP_REFRESH_NEXT_BOOT)
 
 struct igp_file_change {
 	char *kind;   /* NULL: a file; else a target of change.h's ops ("libvirt") */
@@ -107,6 +110,21 @@ struct igp_file_change *igp_plan_find(struct igp_plan *p, const char *path);
 unsigned igp_plan_triggers(const struct igp_plan *p);
 /* Commands that will run: those whose trigger matches (in plan order). */
 bool igp_plan_cmd_needed(const struct igp_plan *p, const struct igp_plan_cmd *c, unsigned extra);
+/*
+ * Whether the change F makes (or undoes) takes effect only after a reboot:
+ * the kernel command line, the initramfs, module options, blacklists and the
+ * modules loaded at boot (refresh bits of IGP_REFRESH_REBOOT_MASK).  A VM or
+ * container configuration, a vGPU definition, a driver override or a VF count
+ * that igpuctl also applies at once has none of them.
+ */
+bool igp_file_change_needs_reboot(const struct igp_file_change *f);
+/*
+ * Whether applying PLAN and running CMDS (argv vectors, may be NULL) needs a
+ * reboot: a file of igp_file_change_needs_reboot(), or any command at all:
+ * every command a change runs (an initramfs rebuild, a boot loader refresh,
+ * kernelstub) acts on what the next boot reads.
+ */
+bool igp_plan_needs_reboot(const struct igp_plan *p, char ***cmds);
 /* The unified diff of every file edit, in plan order. */
 int igp_plan_diff(const struct igp_plan *p, char **ret);
 
@@ -121,11 +139,26 @@ int igp_read_optional(const char *path, char **ret);
  */
 bool igp_root_runs_commands(void);
 /*
- * Run ARGV (PATH lookup) on the real host and wait.  Returns the exit
- * status (0 success), or a negative errno when it could not be started.
- * Never call under --root.
+ * Run ARGV (PATH lookup) on the real host and wait.  Its standard output
+ * goes to standard error (it is a message: a command's standard output may
+ * be JSON), its standard input stays.  Returns the exit status (0 success),
+ * 128 + N when signal N ended it, or a negative errno when it could not be
+ * started.  Never call under --root.
  */
 int igp_run_argv(char *const *argv);
+/*
+ * Who hears about the commands igp_run_argv() runs (the library never
+ * prints; src/cmd shows progress): BEGIN before one starts, TICK about ten
+ * times a second while it runs, END with what igp_run_argv() returns.  Any
+ * of them may be NULL.
+ */
+struct igp_run_hook {
+	void (*begin)(char *const *argv);
+	void (*tick)(void);
+	void (*end)(int r);
+};
+/* HOOK (NULL: none) for the rest of the run; it must outlive it. */
+void igp_run_set_hook(const struct igp_run_hook *hook);
 /* "update-initramfs -u -k all" (caller frees). */
 char *igp_argv_join(char *const *argv);
 

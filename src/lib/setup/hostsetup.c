@@ -61,6 +61,10 @@ int igp_setup_plan(const struct igp_host *h, const struct igp_setup_opts *o, str
 
 	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(setup_steps); i++)
 		r = setup_steps[i](&c);
+	/* Everything setup writes is read at boot (the command line, the
+	 * initramfs, module options, blacklists, modules to load). */
+	for (size_t i = 0; r >= 0 && i < c.p.n_files; i++)
+		c.p.files[i].refresh |= IGP_REFRESH_NEXT_BOOT;
 	if (r >= 0) {
 		*ret = c.p;
 		c.p = (struct igp_plan){0};
