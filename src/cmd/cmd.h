@@ -101,6 +101,7 @@ int cmd_unbind(int argc, char *argv[]);
 int cmd_check(int argc, char *argv[]);
 int cmd_ct(int argc, char *argv[]);
 int cmd_complete(int argc, char *argv[]);
+int cmd_report(int argc, char *argv[]);
 
 /*
  * The getopt tables of the commands, which __complete offers (complete.c):
@@ -110,7 +111,7 @@ int cmd_complete(int argc, char *argv[]);
 extern const struct option cmd_opts_global[];
 extern const struct option cmd_opts_status[], cmd_opts_list[], cmd_opts_iommu[], cmd_opts_show[],
     cmd_opts_check[], cmd_opts_guest[], cmd_opts_setup[], cmd_opts_revert[], cmd_opts_bind[],
-    cmd_opts_unbind[], cmd_opts_vfs[], cmd_opts_ct[];
+    cmd_opts_unbind[], cmd_opts_vfs[], cmd_opts_ct[], cmd_opts_report[];
 extern const struct option cmd_opts_vgpu_types[], cmd_opts_vgpu_create[], cmd_opts_vgpu_list[],
     cmd_opts_vgpu_remove[], cmd_opts_vgpu_start_defined[];
 extern const struct option cmd_opts_vm_qemu[], cmd_opts_vm_libvirt[], cmd_opts_vm_proxmox[],

@@ -13,6 +13,7 @@ const struct igp_command igp_commands[] = {
     {"vm", cmd_vm, "QEMU arguments, libvirt XML or a Proxmox VE config for a device or vGPU"},
     {"ct", cmd_ct, "give a container (Proxmox VE, LXC, Incus, Docker) the render node of a GPU or VF"},
     {"guest", cmd_guest, "inside a VM: is the passed GPU there and usable"},
+    {"report", cmd_report, "a redacted bundle of this host for a bug report"},
     {"setup", cmd_setup, "set the host up for full, gvt-g or sriov (boot, modules, drivers)"},
     {"revert", cmd_revert, "undo what setup changed"},
     {"bind", cmd_bind, "move a device to a driver now (vfio-pci), optionally persistently"},

@@ -108,6 +108,7 @@ static const struct cpath {
     {"ct incus", cmd_opts_ct, (const char *const[]){"lxcpath", "apply", NULL}, {0, K_GPUS}},
     {"ct docker", cmd_opts_ct, (const char *const[]){"lxcpath", "apply", NULL}, {K_GPUS}},
     {"guest", cmd_opts_guest, NULL, {}},
+    {"report", cmd_opts_report, NULL, {}},
     {"setup", cmd_opts_setup, NULL, {K_GPUS}},
     {"revert", cmd_opts_revert, NULL, {}},
     {"bind", cmd_opts_bind, NULL, {K_DEVICES}},
@@ -131,6 +132,7 @@ static const struct {
     {"xml", NULL, K_FILES},
     {"romfile", NULL, K_FILES},
     {"ovmf", NULL, K_FILES},
+    {"output", "report", K_FILES},
 };
 
 /* What is being completed and where: the candidates must start with

@@ -142,6 +142,11 @@
 #define IGP_VAR_LIB_DPKG_STATUS "/var/lib/dpkg/status"
 #define IGP_VAR_LIB_PACMAN_LOCAL "/var/lib/pacman/local"
 #define IGP_VAR_LIB_DKMS "/var/lib/dkms"
+/* dkms itself: Debian's and Fedora's, Arch's (`igpuctl report` runs `dkms status`). */
+#define IGP_SBIN_DKMS "/usr/sbin/dkms"
+#define IGP_BIN_DKMS "/usr/bin/dkms"
+/* GNU tar, which packs `igpuctl report`'s bundle (/bin is /usr/bin on merged systems). */
+#define IGP_BIN_TAR "/bin/tar"
 /* The key DKMS signs modules with (dkms 3: mok_signing_key's certificate). */
 #define IGP_VAR_LIB_DKMS_MOK_PUB "/var/lib/dkms/mok.pub"
 /* rpm of the real host (its database is sqlite: rpm is asked, see pkgdb.h). */

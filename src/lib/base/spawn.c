@@ -81,3 +81,25 @@ int igp_spawn_output(char *const argv[], size_t max, char **ret)
 	*ret = TAKE_PTR(out);
 	return 0;
 }
+
+int igp_spawn_wait(char *const argv[], int out_fd, int err_fd, int *ret_status)
+{
+	posix_spawn_file_actions_t fa;
+	int status, r;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, IGP_DEV_NULL, O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+	if (err_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
+	r = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r != 0)
+		return r == ENOMEM ? -ENOMEM : -ENOENT;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}

@@ -18,4 +18,12 @@
  */
 int igp_spawn_output(char *const argv[], size_t max, char **ret);
 
+/*
+ * Run ARGV (an absolute path) with stdin on /dev/null, stdout on OUT_FD and
+ * stderr on ERR_FD (-1: this process's own), and wait for it.  0 and its
+ * exit status in *ret_status (128 + N when signal N ended it), -ENOENT when
+ * it cannot be started.
+ */
+int igp_spawn_wait(char *const argv[], int out_fd, int err_fd, int *ret_status);
+
 #endif

@@ -12,6 +12,7 @@ void igp_sysinfo_cache_done(struct igp_host_cache *c)
 {
 	free(c->cpuinfo);
 	free(c->cpu.vendor);
+	free(c->cpu.model);
 	free(c->dmesg);
 }
 
@@ -63,6 +64,7 @@ int igp_host_cpu(const struct igp_host *h, const struct igp_cpu **ret)
 		_cleanup_strv_free_ char **v = NULL;
 
 		c->cpu.vendor = cpuinfo_field(text, "vendor_id");
+		c->cpu.model = cpuinfo_field(text, "model name");
 		c->cpu.amd = c->cpu.vendor && streq(c->cpu.vendor, "AuthenticAMD");
 		flags = cpuinfo_field(text, "flags");
 		if (flags && strv_split(flags, " \t", &v) < 0)

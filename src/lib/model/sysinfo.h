@@ -12,6 +12,7 @@
 
 struct igp_cpu {
 	char *vendor;	       /* vendor_id: "GenuineIntel", "AuthenticAMD"; NULL if not given */
+	char *model;	       /* "model name": "Intel(R) N100"; NULL if not given */
 	bool amd;	       /* AuthenticAMD */
 	const char *virt_flag; /* "vmx", "svm", or NULL: no hardware virtualization */
 	bool hypervisor;       /* "hypervisor" flag: this host is itself a VM */
