@@ -29,13 +29,16 @@ static bool wordc(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
-/* NAME as a whole word of TEXT, not after a dot (a label of another name). */
+/* NAME as a whole word of TEXT, not after a dot (a label of another name),
+ * nor, when it is hex digits, next to a colon (part of an address). */
 static bool has_word(const char *text, const char *name)
 {
 	size_t l = strlen(name);
+	bool hex = strspn(name, "0123456789abcdefABCDEF") == l;
 
 	for (const char *p = text; (p = strcasestr(p, name)); p++)
-		if ((p == text || (!wordc(p[-1]) && p[-1] != '.')) && !wordc(p[l]))
+		if ((p == text || (!wordc(p[-1]) && p[-1] != '.')) && !wordc(p[l]) &&
+		    !(hex && ((p > text && p[-1] == ':') || p[l] == ':')))
 			return true;
 	return false;
 }

@@ -756,6 +756,14 @@ all_cases() {
 	run "ct incus <unreadable root>" refuse ct -- ct incus nothere 00:02.5
 	run "ct -J proxmox --apply <too-small>" usage ct -- -J ct proxmox 99 00:02.2 --apply
 
+	# ---------------------------------------------------------------- report (refused before it writes)
+	opts_all "report" ct report
+	run "report: an argument" usage ct -- report extra
+	run "report: -o without a value" usage ct -- report -o
+	run "report: -o empty" usage ct -- report -o ''
+	run "report: --keep-hostname with a value" usage ct -- report --keep-hostname=1
+	run "report -o <existing file>" refuse ct -- report -o /dev/null
+
 	# ---------------------------------------------------------------- vm (proxmox --apply writes)
 
 	run "vm: no target" usage cl -- vm

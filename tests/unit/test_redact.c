@@ -57,6 +57,8 @@ static void test_ip_addresses(void **state)
 	expect(NULL, "inet6 2a01:4f8:1:2::7/64 fe80::1. ::1 :: [2A01:4F8:1:2:0:0:0:7]:22",
 	       "inet6 2001:db8::1/64 2001:db8::2. ::1 :: [2001:db8::1]:22");
 	expect(NULL, "::ffff:10.1.2.3 std::map", "2001:db8::1 std::map");
+	/* Not a dotted quad for inet_pton(): a leading zero. */
+	expect(NULL, "::ffff:09.1.2.3", "::ffff:09.1.2.3");
 }
 
 static void test_serials(void **state)
@@ -76,12 +78,16 @@ static void test_host_names(void **state)
 	expect(NULL, "/etc/pve/nodes/jdoe-tower/qemu-server JDOE-TOWER jdoe-tower.example.org",
 	       "/etc/pve/nodes/redacted-host/qemu-server redacted-host redacted-host");
 	/* Only whole names. */
+	expect(NULL, "https://jdoe-tower:8006/", "https://redacted-host:8006/");
 	expect(NULL, "jdoe-tower-2 xjdoe-tower jdoe-tower_a jdoe-tower.lan",
 	       "jdoe-tower-2 xjdoe-tower jdoe-tower_a redacted-host.lan");
 	assert_true(igp_redact_name_generic("pve"));
 	assert_true(igp_redact_name_generic("localhost.localdomain"));
 	assert_true(igp_redact_name_generic("Debian"));
 	assert_false(igp_redact_name_generic("pve1"));
+	/* Not host names: digits alone, other characters. */
+	assert_true(igp_redact_name_generic("2001"));
+	assert_true(igp_redact_name_generic("2001:db8::1"));
 }
 
 static void test_generic_names_kept(void **state)

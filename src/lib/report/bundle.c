@@ -88,6 +88,11 @@ static int redact_entry(struct igp_redactor *r, int dfd, const char *name)
 	return 0;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The names of the directory DFD, read before any of them is renamed. */
 static int dir_names(int dfd, char ***ret)
 {
@@ -108,6 +113,9 @@ static int dir_names(int dfd, char ***ret)
 	closedir(d);
 	if (k < 0)
 		return k;
+	/* In name order: the Nth address is the same one on every run. */
+	if (names)
+		qsort(names, strv_length(names), sizeof(char *), cmp_name);
 	*ret = TAKE_PTR(names);
 	return 0;
 }

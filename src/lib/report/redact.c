@@ -18,12 +18,15 @@ enum { KIND_HW, KIND_V4, KIND_V6 };
 static const char *const generic_names[] = {
 	"localhost", "localdomain", "pve",	 "proxmox", "debian", "ubuntu", "fedora",
 	"arch",	     "archlinux",   "raspberrypi", "linux",   "host",	"server", "(none)",
-	IGP_REDACTED_HOST,
+	"redacted",  IGP_REDACTED_HOST,
 };
 
 bool igp_redact_name_generic(const char *name)
 {
-	if (strlen(name) < 2)
+	/* Not a host name (RFC 1123: letters, digits, '-', labels joined by
+	 * '.'), or digits alone, which are parts of addresses. */
+	if (strlen(name) < 2 || name[strspn(name, "0123456789.")] == '\0' ||
+	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")])
 		return true;
 	for (size_t i = 0; i < ELEMENTSOF(generic_names); i++)
 		if (strcasecmp(name, generic_names[i]) == 0)
@@ -253,7 +256,8 @@ static long redact_v4(struct igp_redactor *r, const char *p, size_t n, struct st
 		oct[k] = 0;
 		while (i < len && isdigit((unsigned char)p[i]) && d < 4)
 			oct[k] = oct[k] * 10 + (unsigned)(p[i++] - '0'), d++;
-		if (d == 0 || d > 3 || oct[k] > 255)
+		/* inet_pton()'s dotted quad: no leading zeros ("09" is no octet). */
+		if (d == 0 || d > 3 || oct[k] > 255 || (d > 1 && p[i - d] == '0'))
 			return 0;
 		if (k < 3 && (i >= len || p[i++] != '.'))
 			return 0;
@@ -297,12 +301,20 @@ static long redact_serial_key(const char *p, size_t n, struct strbuf *out)
 	return 0;
 }
 
-static long redact_host(struct igp_redactor *r, const char *p, size_t n, struct strbuf *out)
+/* A name of hex digits ("cafe", "db8") next to a colon is part of an
+ * address (IPv6, MAC, or a replacement), not the host. */
+static bool in_address(const char *name, size_t l, char prev, char next)
+{
+	return strspn(name, "0123456789abcdefABCDEF") == l && (prev == ':' || next == ':');
+}
+
+static long redact_host(struct igp_redactor *r, const char *p, size_t n, struct strbuf *out, char prev)
 {
 	for (char **name = r->names; name && *name; name++) {
 		size_t l = strlen(*name);
 
-		if (n >= l && strncasecmp(p, *name, l) == 0 && (n == l || !wordc(p[l])))
+		if (n >= l && strncasecmp(p, *name, l) == 0 && (n == l || !wordc(p[l])) &&
+		    !in_address(*name, l, prev, n == l ? ' ' : p[l]))
 			return strbuf_puts(out, IGP_REDACTED_HOST) < 0 ? -ENOMEM : (long)l;
 	}
 	return 0;
@@ -331,7 +343,7 @@ static long redact_at(struct igp_redactor *r, const char *text, size_t i, size_t
 
 	if (wordc(prev))
 		return 0;
-	if (prev != '.' && (m = redact_host(r, p, n, out)))
+	if (prev != '.' && (m = redact_host(r, p, n, out, prev)))
 		return m;
 	if ((m = redact_serial_key(p, n, out)))
 		return m;
