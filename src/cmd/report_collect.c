@@ -234,9 +234,9 @@ int report_collect(struct report_ctx *c)
 	char *status[] = {"status", "-J", NULL}, *check[] = {"check", "-J", NULL},
 	     *iommu[] = {"iommu", "--all", "-J", NULL};
 
-	if (capture(c) < 0 || run_self(c, "status.json", status) < 0 || run_self(c, "check.json", check) < 0 ||
-	    run_self(c, "iommu.json", iommu) < 0 || versions(c) < 0 || kernel_log(c) < 0 || vms(c) < 0 ||
-	    dkms(c) < 0 || report_summary(c) < 0)
+	if (capture(c) < 0 || run_self(c, "status.json", status) < 0 ||
+	    run_self(c, "check.json", check) < 0 || run_self(c, "iommu.json", iommu) < 0 || versions(c) < 0 ||
+	    kernel_log(c) < 0 || vms(c) < 0 || dkms(c) < 0 || report_summary(c) < 0)
 		return EXIT_FAIL;
 	return CMD_GO_ON;
 }
@@ -250,7 +250,8 @@ int report_pack(struct report_ctx *c)
 	_cleanup_close_ int fd = -1;
 	int st, r;
 
-	report_step("redacting MAC, IP addresses, serial numbers%s", c->keep_hostname ? "" : " and the host's name");
+	report_step("redacting MAC, IP addresses, serial numbers%s",
+		    c->keep_hostname ? "" : " and the host's name");
 	if ((r = igp_report_redact_tree(&c->red, c->top)) < 0)
 		return log_error_errno(r, "Failed to redact the bundle");
 	report_step("packing %s", c->to_stdout ? "to stdout" : c->output);
@@ -259,7 +260,8 @@ int report_pack(struct report_ctx *c)
 	if ((r = igp_spawn_wait(argv, STDOUT_FILENO, -1, &st)) < 0 || st != 0) {
 		if (tmp)
 			unlink(tmp);
-		return r < 0 ? log_error_errno(r, "Failed to run %s", IGP_BIN_TAR) : log_error("tar failed (exit %d)", st);
+		return r < 0 ? log_error_errno(r, "Failed to run %s", IGP_BIN_TAR)
+			     : log_error("tar failed (exit %d)", st);
 	}
 	if (c->to_stdout)
 		return EXIT_OK;

@@ -30,10 +30,14 @@ static void host_table(const struct report_ctx *c, struct strbuf *b)
 	_cleanup_free_ char *os = igp_os_release_value("PRETTY_NAME");
 
 	igp_host_cpu(h, &cpu);
-	strbuf_printf(b, "| | |\n|---|---|\n| Host | %s |\n", c->keep_hostname && c->names ? c->names[0] : "(redacted)");
+	strbuf_printf(b, "| | |\n|---|---|\n| Host | %s |\n",
+		      c->keep_hostname && c->names ? c->names[0] : "(redacted)");
 	strbuf_printf(b, "| OS | %s |\n| Kernel | %s |\n", os ?: "unknown", h->kernel_release ?: "unknown");
 	strbuf_printf(b, "| Command line | `%s` |\n", h->cmdline ?: "");
-	strbuf_printf(b, "| CPU | %s |\n", cpu && cpu->model ? cpu->model : cpu && cpu->vendor ? cpu->vendor : "unknown");
+	strbuf_printf(b, "| CPU | %s |\n",
+		      cpu && cpu->model	   ? cpu->model
+		      : cpu && cpu->vendor ? cpu->vendor
+					   : "unknown");
 	strbuf_printf(b, "| IOMMU | %s", h->iommu_active ? "active (" : "not active");
 	for (char **u = h->iommu_units; h->iommu_active && u && *u; u++)
 		strbuf_printf(b, "%s%s", u == h->iommu_units ? "" : ", ", *u);
@@ -93,22 +97,24 @@ static void checks(const struct report_ctx *c, struct strbuf *b)
 			const char *st = str(k, "status");
 			if (!st || (!streq(st, "fail") && !streq(st, "warn")))
 				continue;
-			strbuf_printf(b, "- **%s** `%s`: %s\n", st, str(k, "id") ?: "?", str(k, "message") ?: "");
+			strbuf_printf(b, "- **%s** `%s`: %s\n", st, str(k, "id") ?: "?",
+				      str(k, "message") ?: "");
 			n++;
 		}
 	strbuf_puts(b, n ? "\n" : "none\n\n");
 	json_object_put(o);
 }
 
-static const char contents[] = "## In this bundle\n\n"
-			       "- `capture/`: the host as igpuctl reads it (`igpuctl --root capture ...`)\n"
-			       "- `status.json`, `check.json`, `iommu.json`: igpuctl's answers\n"
-			       "- `versions.json`: the versions igpuctl probed\n"
-			       "- `dmesg.txt`: the kernel log's i915, xe, vfio and DMAR lines\n"
-			       "- `vms.txt`: the running VMs' command lines\n"
-			       "- `dkms.txt`: DKMS's modules\n"
-			       "- `commands.log`: what the commands printed on stderr, and their exit status\n\n"
-			       "MAC and IP addresses, serial numbers%s are replaced.\n";
+static const char contents[] =
+    "## In this bundle\n\n"
+    "- `capture/`: the host as igpuctl reads it (`igpuctl --root capture ...`)\n"
+    "- `status.json`, `check.json`, `iommu.json`: igpuctl's answers\n"
+    "- `versions.json`: the versions igpuctl probed\n"
+    "- `dmesg.txt`: the kernel log's i915, xe, vfio and DMAR lines\n"
+    "- `vms.txt`: the running VMs' command lines\n"
+    "- `dkms.txt`: DKMS's modules\n"
+    "- `commands.log`: what the commands printed on stderr, and their exit status\n\n"
+    "MAC and IP addresses, serial numbers%s are replaced.\n";
 
 int report_summary(struct report_ctx *c)
 {

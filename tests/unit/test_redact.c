@@ -121,9 +121,12 @@ static void test_consistent_across_calls(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hardware_addresses), cmocka_unit_test(test_ip_addresses),
-	    cmocka_unit_test(test_serials),	       cmocka_unit_test(test_host_names),
-	    cmocka_unit_test(test_generic_names_kept), cmocka_unit_test(test_consistent_across_calls),
+	    cmocka_unit_test(test_hardware_addresses),
+	    cmocka_unit_test(test_ip_addresses),
+	    cmocka_unit_test(test_serials),
+	    cmocka_unit_test(test_host_names),
+	    cmocka_unit_test(test_generic_names_kept),
+	    cmocka_unit_test(test_consistent_across_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

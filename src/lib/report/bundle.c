@@ -108,7 +108,8 @@ static int dir_names(int dfd, char ***ret)
 		return -errno;
 	}
 	while ((e = readdir(d)))
-		if (!streq(e->d_name, ".") && !streq(e->d_name, "..") && (k = strv_push(&names, e->d_name)) < 0)
+		if (!streq(e->d_name, ".") && !streq(e->d_name, "..") &&
+		    (k = strv_push(&names, e->d_name)) < 0)
 			break;
 	closedir(d);
 	if (k < 0)

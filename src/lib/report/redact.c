@@ -16,9 +16,8 @@ enum { KIND_HW, KIND_V4, KIND_V6 };
  * no machine apart, and they are also words that paths and files need
  * (Proxmox VE's /etc/pve, os-release's ID=debian). */
 static const char *const generic_names[] = {
-	"localhost", "localdomain", "pve",	 "proxmox", "debian", "ubuntu", "fedora",
-	"arch",	     "archlinux",   "raspberrypi", "linux",   "host",	"server", "(none)",
-	"redacted",  IGP_REDACTED_HOST,
+    "localhost", "localdomain", "pve",	 "proxmox", "debian", "ubuntu", "fedora",   "arch",
+    "archlinux", "raspberrypi", "linux", "host",    "server", "(none)", "redacted", IGP_REDACTED_HOST,
 };
 
 bool igp_redact_name_generic(const char *name)
@@ -153,7 +152,10 @@ static bool hw_keep(const char *p, size_t groups, size_t step)
 static int hw_put(struct strbuf *out, size_t idx, size_t groups, char sep)
 {
 	for (size_t g = 0; g < groups; g++) {
-		unsigned v = g == 0 ? 2 : g == groups - 1 ? idx & 0xff : g == groups - 2 ? (idx >> 8) & 0xff : 0;
+		unsigned v = g == 0	       ? 2
+			     : g == groups - 1 ? idx & 0xff
+			     : g == groups - 2 ? (idx >> 8) & 0xff
+					       : 0;
 		if (g && strbuf_putc(out, sep) < 0)
 			return -ENOMEM;
 		if (strbuf_printf(out, "%02x", v) < 0)
@@ -195,7 +197,8 @@ static long redact_bridge_id(struct igp_redactor *r, const char *p, size_t n, st
 			return 0;
 	if (n > 17 && isxdigit((unsigned char)p[17]))
 		return 0;
-	if (strncmp(p + 5, "0200000", 7) == 0 || strspn(p + 5, "0") >= 12 || strncasecmp(p + 5, "ffffffffffff", 12) == 0)
+	if (strncmp(p + 5, "0200000", 7) == 0 || strspn(p + 5, "0") >= 12 ||
+	    strncasecmp(p + 5, "ffffffffffff", 12) == 0)
 		return strbuf_add(out, p, 17) < 0 ? -ENOMEM : 17;
 	for (size_t g = 0; g < 6; g++)
 		snprintf(canon + 3 * g, 4, "%c%c:", p[5 + 2 * g], p[6 + 2 * g]);
@@ -232,7 +235,8 @@ static long redact_v6(struct igp_redactor *r, const char *p, size_t n, struct st
 	buf[len] = '\0';
 	if (inet_pton(AF_INET6, buf, a) != 1)
 		return 0;
-	if (streq(buf, "::") || streq(buf, "::1") || (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8))
+	if (streq(buf, "::") || streq(buf, "::1") ||
+	    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8))
 		return strbuf_add(out, p, len) < 0 ? -ENOMEM : (long)len;
 	inet_ntop(AF_INET6, a, buf, sizeof(buf));
 	if (!(idx = seen_index(r, KIND_V6, buf, strlen(buf))))
@@ -278,7 +282,8 @@ static long redact_v4(struct igp_redactor *r, const char *p, size_t n, struct st
  * kernel's USB log line ("SerialNumber: "), lspci's "Device Serial
  * Number" (PCIe DSN) and dmidecode's "Serial Number: ". */
 static const char *const serial_keys[] = {
-	"ID_SERIAL_SHORT=", "ID_SERIAL=", "ID_SCSI_SERIAL=", "SerialNumber: ", "Serial Number: ", "Serial Number ",
+    "ID_SERIAL_SHORT=", "ID_SERIAL=",	   "ID_SCSI_SERIAL=",
+    "SerialNumber: ",	"Serial Number: ", "Serial Number ",
 };
 
 static long redact_serial_key(const char *p, size_t n, struct strbuf *out)
@@ -292,7 +297,8 @@ static long redact_serial_key(const char *p, size_t n, struct strbuf *out)
 			v++;
 		for (end = v; end < n && p[end] != '\n';)
 			end++;
-		if (end == v || (end - v == strlen(IGP_REDACTED) && memcmp(p + v, IGP_REDACTED, end - v) == 0))
+		if (end == v ||
+		    (end - v == strlen(IGP_REDACTED) && memcmp(p + v, IGP_REDACTED, end - v) == 0))
 			return strbuf_add(out, p, end) < 0 ? -ENOMEM : (long)end;
 		if (strbuf_add(out, p, v) < 0 || strbuf_puts(out, IGP_REDACTED) < 0)
 			return -ENOMEM;
@@ -321,7 +327,7 @@ static long redact_host(struct igp_redactor *r, const char *p, size_t n, struct 
 }
 
 static const char *const serial_files[] = {
-	"serial", "product_serial", "board_serial", "chassis_serial", "wwid",
+    "serial", "product_serial", "board_serial", "chassis_serial", "wwid",
 };
 
 static bool serial_file(const char *name)
@@ -349,15 +355,16 @@ static long redact_at(struct igp_redactor *r, const char *text, size_t i, size_t
 		return m;
 	if (prev == '.')
 		return 0;
-	if (prev != ':' &&
-	    ((m = redact_hw(r, p, n, out)) || (m = redact_bridge_id(r, p, n, out)) || (m = redact_v6(r, p, n, out))))
+	if (prev != ':' && ((m = redact_hw(r, p, n, out)) || (m = redact_bridge_id(r, p, n, out)) ||
+			    (m = redact_v6(r, p, n, out))))
 		return m;
 	if (isdigit((unsigned char)*p))
 		return redact_v4(r, p, n, out);
 	return 0;
 }
 
-int igp_redact(struct igp_redactor *r, const char *file_name, const char *text, size_t len, struct strbuf *out)
+int igp_redact(struct igp_redactor *r, const char *file_name, const char *text, size_t len,
+	       struct strbuf *out)
 {
 	size_t i = 0;
 

@@ -36,8 +36,8 @@
 #define IGP_REDACTED "REDACTED"
 
 struct igp_redactor {
-	char **names;			/* host names to replace, longest first */
-	char **seen[3];			/* the distinct values met, per kind */
+	char **names;	/* host names to replace, longest first */
+	char **seen[3]; /* the distinct values met, per kind */
 	size_t n_seen[3];
 };
 
@@ -56,7 +56,8 @@ bool igp_redact_name_generic(const char *name);
  * component of the file it comes from (NULL if none), picks the files that
  * are serial numbers as a whole.  Returns 0 or -ENOMEM.
  */
-int igp_redact(struct igp_redactor *r, const char *file_name, const char *text, size_t len, struct strbuf *out);
+int igp_redact(struct igp_redactor *r, const char *file_name, const char *text, size_t len,
+	       struct strbuf *out);
 /* A NUL-terminated string (a path, a link target, a name): *ret is new. */
 int igp_redact_str(struct igp_redactor *r, const char *s, char **ret);
 
