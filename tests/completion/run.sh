@@ -61,12 +61,13 @@ both() {
 declare -a zsh_lines zsh_want
 
 # commands, subcommands, options of a command and of a subcommand
-both "igpuctl " status list iommu show check vgpu vfs vm ct guest setup revert bind unbind
+both "igpuctl " status list iommu show check vgpu vfs vm ct guest report setup revert bind unbind
 both "igpuctl vm l" libvirt lint
 both "igpuctl vm lint " proxmox libvirt qemu
 both "igpuctl iommu --" --all --help --root --json --verbose
 both "igpuctl vgpu create --" --type --uuid --auto --dry-run --help --root --json --verbose
 both "igpuctl ct docker --" --gid --help --root --json --verbose
+both "igpuctl report --" --output --keep-hostname --help --root --json --verbose
 both "igpuctl setup --mode " full gvt-g sriov
 # GPU and VF addresses (bash replaces what follows the last ':')
 both "igpuctl --root $ct vfs " 0000:00:02.0
