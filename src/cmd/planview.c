@@ -3,6 +3,7 @@
 #include "base/diff.h"
 #include "base/paths.h"
 #include "changeresult.h"
+#include "output.h"
 #include "planview.h"
 
 static bool text_to_stderr;
@@ -226,4 +227,24 @@ int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *cons
 		planview_report(r, &rep);
 	igp_change_report_done(&rep);
 	return r < 0 ? EXIT_FAIL : 0;
+}
+
+int planview_dry_run(const struct igp_plan *p)
+{
+	bool changes = p->n_files > 0 || p->n_attrs > 0;
+	struct json_object *res;
+
+	if (arg_g.json)
+		planview_text_to_stderr();
+	planview_print(p, NULL);
+	if (!changes)
+		fprintf(planview_out(), "Nothing to change.\n");
+	fprintf(planview_out(), "\nDry run: nothing was changed.\n");
+	if (!arg_g.json)
+		return EXIT_OK;
+	res = result_new(false);
+	result_add_files(res, p);
+	result_set(res, changes, changes && igp_plan_needs_reboot(p, NULL));
+	json_print(res);
+	return EXIT_OK;
 }

@@ -58,6 +58,13 @@ int planview_begin(struct igp_change *c, bool peek);
  */
 int planview_apply(struct igp_change *c, const struct igp_plan *plan, char *const *argv, char ***cmds,
 		   char ***revert_argvs);
+/*
+ * A --dry-run of a command whose plan is all it prints (vgpu, vfs): the
+ * plan and "Dry run: nothing was changed."; with -J those go to stderr and
+ * stdout holds the change result (changeresult.h, "applied": false), as
+ * setup -J --dry-run gives it.  EXIT_OK.
+ */
+int planview_dry_run(const struct igp_plan *p);
 /* Print why igp_change_apply() failed with R, and the steps left by hand. */
 void planview_report(int r, const struct igp_change_report *rep);
 /* Print manual steps ("Left to do by hand:"). */

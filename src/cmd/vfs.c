@@ -626,13 +626,8 @@ static int change_vfs(struct igp_change *c, struct igp_plan *p, const struct vfs
 
 	if (r != EXIT_OK)
 		return r;
-	if (a->dry_run) {
-		planview_print(p, NULL);
-		if (p->n_files == 0 && p->n_attrs == 0)
-			printf("Nothing to change.\n");
-		printf("\nDry run: nothing was changed.\n");
-		return EXIT_OK;
-	}
+	if (a->dry_run)
+		return planview_dry_run(p);
 	r = apply_vfs(c, p, argv, *s, a->count, h);
 	if (r != EXIT_OK)
 		return r;

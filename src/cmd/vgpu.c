@@ -577,16 +577,6 @@ static int vgpu_list(int argc, char *argv[])
 /* The whole command line ("vgpu define ..."): what the journal calls the change. */
 static char *const *cmdline;
 
-/* A --dry-run: the plan, and nothing else. */
-static int print_dry_run(const struct igp_plan *p)
-{
-	planview_print(p, NULL);
-	if (p->n_files == 0 && p->n_attrs == 0)
-		printf("Nothing to change.\n");
-	printf("\nDry run: nothing was changed.\n");
-	return EXIT_OK;
-}
-
 /*
  * Apply P, the definition edits and then the write to `create` or `remove`
  * (runtime state: under the lock, not journaled), as one change.  When the
@@ -866,7 +856,7 @@ static int vgpu_create(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "Failed to plan the vGPU");
 	if (a.dry_run)
-		return print_dry_run(&plan);
+		return planview_dry_run(&plan);
 
 	r = apply(&ch, &plan, &refused);
 	if (refused)
@@ -996,7 +986,7 @@ static int vgpu_define(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "Failed to plan %s", path ? path : "the definition");
 	if (a.dry_run)
-		return print_dry_run(&plan);
+		return planview_dry_run(&plan);
 	/* The same definition again (a run that was interrupted) is done. */
 	if (plan.n_files > 0 && apply(&ch, &plan, &refused) != EXIT_OK)
 		return EXIT_FAIL;
@@ -1147,7 +1137,7 @@ static int vgpu_remove(int argc, char *argv[])
 	if (r)
 		return r;
 	if (dry_run)
-		return print_dry_run(&plan);
+		return planview_dry_run(&plan);
 	r = apply(&ch, &plan, &refused);
 	if (refused) {
 		log_error_errno(refused, "Failed to remove vGPU %s (%s on %s)", uuid, m.type ? m.type : "?",

@@ -69,6 +69,12 @@ def schema_for(words):
             return "check"
         if sub in ("qemu", "libvirt", "proxmox"):
             return "vm-" + sub
+    # A dry run of a command that changes the host prints the change result
+    # (src/cmd/planview.c, planview_dry_run()).
+    dry = "--dry-run" in args or (cmd == "vgpu" and "-n" in args)
+    if (cmd == "vgpu" and sub in ("create", "remove", "define")) or (cmd == "vfs" and "--sched" not in args):
+        if dry:
+            return "dry-run"
     if cmd == "vgpu" and sub in ("types", "list", "create", "remove", "define", "start-defined"):
         return "vgpu-" + sub
     if cmd == "vfs":
