@@ -15,6 +15,7 @@
 #include "model/sysinfo.h"
 #include "model/versions.h"
 #include "output.h"
+#include "progress.h"
 #include "report/bundle.h"
 #include "report_int.h"
 
@@ -60,15 +61,20 @@ static char *capture_program(void)
 
 static int capture(const struct report_ctx *c)
 {
-	_cleanup_free_ char *prog = capture_program(), *out = strdupf("%s/capture", c->top);
+	_cleanup_free_ char *prog = capture_program(), *out = strdupf("%s/capture", c->top), *what = NULL;
 	_cleanup_close_ int null = open(IGP_DEV_NULL, O_WRONLY | O_CLOEXEC);
 	char *argv[] = {prog, "--source", (char *)igp_root(), "-o", out, "--no-tar", NULL};
 	int st, r;
 
 	if (!prog || !out)
 		return log_error_errno(-ENOMEM, "Failed to capture the host");
-	report_step("capturing %s with %s", igp_root(), prog);
-	if ((r = igp_spawn_wait(argv, null, -1, &st)) < 0)
+	/* The long step (a fork per file): shown with the time it takes. */
+	if (!(what = strdupf("Capturing %s with %s", igp_root(), prog)))
+		return log_error_errno(-ENOMEM, "Failed to capture the host");
+	progress_begin(what);
+	r = igp_spawn_wait(argv, null, -1, progress_tick, &st);
+	progress_end(r < 0 ? r : st);
+	if (r < 0)
 		return log_error_errno(r, "Failed to run %s", prog);
 	if (st != 0)
 		return log_error("%s failed (exit %d)", prog, st);
@@ -99,7 +105,7 @@ static int run_self(const struct report_ctx *c, const char *file, char *const ar
 	if (!exe || out < 0 || log < 0)
 		return log_error_errno(out < 0 || log < 0 ? -errno : -ENOMEM, "Failed to write %s", file);
 	dprintf(log, "$ igpuctl %s > %s\n", strbuf_str(&line), file);
-	if ((r = igp_spawn_wait(argv, out, log, &st)) < 0)
+	if ((r = igp_spawn_wait(argv, out, log, NULL, &st)) < 0)
 		return log_error_errno(r, "Failed to run %s", exe);
 	dprintf(log, "[exit %d]\n", st);
 	return 0;
@@ -257,7 +263,7 @@ int report_pack(struct report_ctx *c)
 	report_step("packing %s", c->to_stdout ? "to stdout" : c->output);
 	if (!c->to_stdout && !tmp)
 		return log_error_errno(-ENOMEM, "Failed to pack the bundle");
-	if ((r = igp_spawn_wait(argv, STDOUT_FILENO, -1, &st)) < 0 || st != 0) {
+	if ((r = igp_spawn_wait(argv, STDOUT_FILENO, -1, NULL, &st)) < 0 || st != 0) {
 		if (tmp)
 			unlink(tmp);
 		return r < 0 ? log_error_errno(r, "Failed to run %s", IGP_BIN_TAR)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "base/paths.h"
 #include "base/spawn.h"
@@ -82,7 +85,39 @@ int igp_spawn_output(char *const argv[], size_t max, char **ret)
 	return 0;
 }
 
-int igp_spawn_wait(char *const argv[], int out_fd, int err_fd, int *ret_status)
+/* A descriptor that becomes readable when PID ends (pidfd_open(2), Linux
+ * 5.3), or -1. */
+static int pidfd_of(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+int igp_wait_child(pid_t pid, void (*tick)(void), int *status)
+{
+	_cleanup_close_ int fd = tick ? pidfd_of(pid) : -1;
+
+	for (;;) {
+		pid_t w = waitpid(pid, status, tick ? WNOHANG : 0);
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (w != 0)
+			continue;
+		if (fd >= 0)
+			(void)poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1, 100);
+		else
+			nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+		tick();
+	}
+}
+
+int igp_spawn_wait(char *const argv[], int out_fd, int err_fd, void (*tick)(void), int *ret_status)
 {
 	posix_spawn_file_actions_t fa;
 	int status, r;
@@ -97,9 +132,9 @@ int igp_spawn_wait(char *const argv[], int out_fd, int err_fd, int *ret_status)
 	posix_spawn_file_actions_destroy(&fa);
 	if (r != 0)
 		return r == ENOMEM ? -ENOMEM : -ENOENT;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	r = igp_wait_child(pid, tick, &status);
+	if (r < 0)
+		return r;
 	*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #define IGP_SPAWN_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Run ARGV (ARGV[0] an absolute path of the real host) with stdin and stderr
@@ -20,10 +21,14 @@ int igp_spawn_output(char *const argv[], size_t max, char **ret);
 
 /*
  * Run ARGV (an absolute path) with stdin on /dev/null, stdout on OUT_FD and
- * stderr on ERR_FD (-1: this process's own), and wait for it.  0 and its
- * exit status in *ret_status (128 + N when signal N ended it), -ENOENT when
- * it cannot be started.
+ * stderr on ERR_FD (-1: this process's own), and wait for it, calling TICK
+ * (may be NULL) about every 100 ms meanwhile.  0 and its exit status in
+ * *ret_status (128 + N when signal N ended it), -ENOENT when it cannot be
+ * started.
  */
-int igp_spawn_wait(char *const argv[], int out_fd, int err_fd, int *ret_status);
+int igp_spawn_wait(char *const argv[], int out_fd, int err_fd, void (*tick)(void), int *ret_status);
+/* Wait for the child PID, calling TICK (may be NULL) about every 100 ms
+ * meanwhile; 0 and its wait status in *status, or a negative errno. */
+int igp_wait_child(pid_t pid, void (*tick)(void), int *status);
 
 #endif

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <poll.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -9,6 +8,7 @@
 #include "base/diff.h"
 #include "base/fault.h"
 #include "base/paths.h"
+#include "base/spawn.h"
 #include "change/plan.h"
 #include "boot/shellvar.h"
 #include "base/util.h"
@@ -492,40 +492,6 @@ void igp_run_set_hook(const struct igp_run_hook *hook)
 	run_hook = hook;
 }
 
-/* A descriptor that becomes readable when PID ends (pidfd_open(2), Linux
- * 5.3), or -1. */
-static int pidfd_of(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	return -1;
-#endif
-}
-
-/* Wait for PID; with a hook that ticks, tick about every 100 ms meanwhile. */
-static int wait_child(pid_t pid, int *status)
-{
-	bool ticks = run_hook && run_hook->tick;
-	_cleanup_close_ int fd = ticks ? pidfd_of(pid) : -1;
-
-	for (;;) {
-		pid_t w = waitpid(pid, status, ticks ? WNOHANG : 0);
-		if (w == pid)
-			return 0;
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		if (w != 0)
-			continue;
-		if (fd >= 0)
-			(void)poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1, 100);
-		else
-			nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-		run_hook->tick();
-	}
-}
-
 static int run_child(char *const *argv)
 {
 	pid_t pid;
@@ -540,7 +506,7 @@ static int run_child(char *const *argv)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	r = wait_child(pid, &status);
+	r = igp_wait_child(pid, run_hook ? run_hook->tick : NULL, &status);
 	if (r < 0)
 		return r;
 	if (WIFEXITED(status))
