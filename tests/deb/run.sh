@@ -79,8 +79,8 @@ if ! (cd "$S" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -u
 fi
 echo "built in $((SECONDS - t0))s"
 arch=$(dpkg --print-architecture)
-deb=$T/src/igpuctl_${version}_${arch}.deb
-changes=$T/src/igpuctl_${version}_${arch}.changes
+deb=$T/src/igpuctl_${chver}_${arch}.deb
+changes=$T/src/igpuctl_${chver}_${arch}.changes
 [[ -f $deb ]] || die "no $(basename "$deb"): $(ls "$T/src")"
 ok "built $(basename "$deb")"
 
@@ -265,7 +265,8 @@ fi
 if in_root sh -c 'command -v man' >/dev/null; then
 	for p in igpuctl $(printf 'igpuctl-%s\n' $commands); do
 		page=$(in_root env MANWIDTH=80 man "$p" 2>&1)
-		if echo "$page" | grep -A1 '^NAME' | grep -q "^ *$p"; then
+		# NAME's line names the page: "igpuctl-vgpu - ..." or "igpuctl vgpu - ...".
+		if echo "$page" | grep -A1 '^NAME' | grep -qE "^ +${p//-/[- ]}\b"; then
 			ok "man $p renders"
 		else
 			fail "man $p does not render a NAME section for $p: $(echo "$page" | head -3)"
