@@ -89,9 +89,11 @@ ok "built $(basename "$deb")"
 # the overridden ones are shown for the log.
 phase "lintian"
 t0=$SECONDS
-lintian --fail-on error,warning --pedantic --display-info --show-overrides "$changes" >"$T/lintian.log" 2>&1
+# (stderr apart: its "running with root privileges" would split a tag's line)
+lintian --fail-on error,warning --pedantic --display-info --show-overrides "$changes" >"$T/lintian.log" 2>"$T/lintian.err"
 lrc=$?
-grep -v 'running with root privileges' "$T/lintian.log"
+cat "$T/lintian.log"
+grep -v 'running with root privileges' "$T/lintian.err" >&2
 if ((lrc == 0)); then
 	ok "lintian: no error or warning ($((SECONDS - t0))s)"
 else
