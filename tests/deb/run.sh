@@ -266,6 +266,18 @@ else
 	cat "$T/status.err" >&2
 fi
 
+# report runs the installed capture-host (the module directory) and packs
+# a bundle with only what the package depends on.
+rm -f "$hostdir/report.tar.gz"
+if run_igpuctl --root "examples/hosts/$FIXTURE" report -o report.tar.gz >"$T/report.out" 2>"$T/report.err" &&
+	tar -tzf "$hostdir/report.tar.gz" >"$T/report.list" 2>&1 &&
+	grep -q '/capture/proc/cmdline$' "$T/report.list" && grep -q '/summary.md$' "$T/report.list"; then
+	ok "igpuctl report bundles the installed capture-host's capture and summary.md"
+else
+	fail "igpuctl report on $FIXTURE: $(tail -3 "$T/report.err")"
+fi
+rm -f "$hostdir/report.tar.gz"
+
 # The man pages render.
 if in_root sh -c 'command -v man' >/dev/null; then
 	for p in igpuctl $(printf 'igpuctl-%s\n' $commands); do
