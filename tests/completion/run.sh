@@ -26,7 +26,10 @@ trap 'rm -rf "$hosts"' EXIT
 	host_build tests/golden/hosts/sriov-libvirt.sh "$hosts/libvirt"
 	host_build tests/vgpu/hosts/gvtg-proxmox.sh "$hosts/gvtg"
 ) >/dev/null || exit 1
-ct=examples/hosts/pve8-n100-ct gv=$hosts/gvtg lv=$hosts/libvirt
+ct=$src/examples/hosts/pve8-n100-ct gv=$hosts/gvtg lv=$hosts/libvirt
+# An empty working directory: what the shells offer for file names must not
+# depend on what the source tree holds.
+mkdir "$hosts/cwd" && cd "$hosts/cwd" || exit 1
 fail=0
 
 # check SHELL LINE GOT WANTED...: GOT, what SHELL completed for LINE, is WANTED.
@@ -44,13 +47,13 @@ check() {
 	fi
 }
 bash_complete() {
-	bash -c 'source data/completion/igpuctl.bash
+	bash -c 'source "$0"/data/completion/igpuctl.bash
 		COMP_LINE=$1 COMP_POINT=${#1}
 		read -ra COMP_WORDS <<<"$1"; [[ $1 == *" " ]] && COMP_WORDS+=("")
 		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-		_igpuctl; printf "%s\n" "${COMPREPLY[@]}"' _ "$1"
+		_igpuctl; printf "%s\n" "${COMPREPLY[@]}"' "$src" "$1"
 }
-fish_complete() { fish -N -c "source data/completion/igpuctl.fish; complete -C $(printf %q "$1")" | cut -f1; }
+fish_complete() { fish -N -c "source $(printf %q "$src")/data/completion/igpuctl.fish; complete -C $(printf %q "$1")" | cut -f1; }
 both() {
 	local line=$1
 	shift
@@ -104,14 +107,16 @@ while IFS= read -r l; do
 	else
 		got+=$l$'\n'
 	fi
-done < <(zsh -f tests/completion/zsh-complete.zsh data/completion "${zsh_lines[@]}")
+done < <(zsh -f "$src/tests/completion/zsh-complete.zsh" "$src/data/completion" "${zsh_lines[@]}")
 check zsh "${zsh_lines[i - 1]}" "$got" ${zsh_want[i - 1]}
 ((i == ${#zsh_lines[@]})) || { echo "FAIL zsh: $i of ${#zsh_lines[@]} lines completed"; fail=1; }
 
 # Drift: every getopt table of a command is one __complete knows, and
 # each command's subcommands are those its --help names.
-for t in $(grep -ho 'struct option [a-z_]*\[\] *=' src/cmd/*.c | awk '{print $3}' | tr -d '[]'); do
-	grep -q "\b$t\b" src/cmd/complete.c || [[ $t == cmd_opts_global ]] ||
+tables=$(grep -ho 'struct option [a-z_]*\[\] *=' "$src"/src/cmd/*.c | awk '{print $3}' | tr -d '[]')
+[[ -n $tables ]] || { echo "FAIL: no getopt table found in $src/src/cmd"; fail=1; }
+for t in $tables; do
+	grep -q "\b$t\b" "$src/src/cmd/complete.c" || [[ $t == cmd_opts_global ]] ||
 		{ echo "FAIL: getopt table $t is not in src/cmd/complete.c"; fail=1; }
 done
 for c in $(igpuctl __complete commands); do
