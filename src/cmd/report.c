@@ -41,8 +41,8 @@ static int help(void)
 	return EXIT_OK;
 }
 
-/* The one place that says what runs, so that a progress display can
- * replace it. */
+/* A short step: one line saying what runs (the long capture is shown with
+ * its time by progress.h). */
 void report_step(const char *fmt, ...)
 {
 	va_list ap;

@@ -88,11 +88,6 @@ static int redact_entry(struct igp_redactor *r, int dfd, const char *name)
 	return 0;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The names of the directory DFD, read before any of them is renamed. */
 static int dir_names(int dfd, char ***ret)
 {
@@ -116,7 +111,7 @@ static int dir_names(int dfd, char ***ret)
 		return k;
 	/* In name order: the Nth address is the same one on every run. */
 	if (names)
-		qsort(names, strv_length(names), sizeof(char *), cmp_name);
+		strv_sort(names);
 	*ret = TAKE_PTR(names);
 	return 0;
 }
